@@ -1,0 +1,100 @@
+/**
+ * `shinchoku <command>`: the one entry point for people. Each command lives in its own module;
+ * this file only reads the arguments and dispatches.
+ */
+import { parseArgs } from 'node:util';
+import { consoleOutput, UsageError, type Output } from './output.ts';
+
+export const usage = `使い方 / usage: shinchoku <command>
+
+  start [--fresh] [--port N] [--plan FILE] [--directory FILE]
+                       ローカル環境を起動 / run the local stack (DynamoDB Local, SES emulator, HTTP)
+  plan export [--format json|csv] [--bom] [--plan FILE]
+                       計画を出力 / print the plan catalog
+  plan lint [FILE]     計画ファイルを検査 / check a plan file (schema and budget arithmetic)
+  plan schema          計画ファイルの JSON Schema / the plan file's JSON Schema
+  directory lint [FILE] [--plan FILE]
+                       名簿ファイルを検査 / check a directory file against its schema and the plan
+`;
+
+type Command = (args: string[], out: Output) => Promise<number>;
+
+const commands: Record<string, Command> = {
+  async start(args) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        fresh: { type: 'boolean', default: false },
+        port: { type: 'string' },
+        plan: { type: 'string' },
+        directory: { type: 'string' },
+      },
+    });
+    const { runLocalStack } = await import('#local/stack');
+    return runLocalStack({
+      fresh: values.fresh,
+      httpPort: values.port === undefined ? undefined : parsePort(values.port),
+      planFile: values.plan,
+      directoryFile: values.directory,
+    });
+  },
+  async plan(args, out) {
+    const [sub, ...rest] = args;
+    const { planExport, planLint, planJsonSchema } = await import('./plan-commands.ts');
+    if (sub === 'export') {
+      const { values } = parseArgs({
+        args: rest,
+        options: { format: { type: 'string', default: 'json' }, plan: { type: 'string' }, bom: { type: 'boolean', default: false } },
+      });
+      return planExport({ format: values.format, plan: values.plan, bom: values.bom }, out);
+    }
+    if (sub === 'lint') {
+      const { positionals } = parseArgs({ args: rest, allowPositionals: true });
+      return planLint(positionals[0], out);
+    }
+    if (sub === 'schema') {
+      out.data(planJsonSchema());
+      return 0;
+    }
+    throw new UsageError(`plan のサブコマンドが不明です: ${sub ?? '(なし)'}`, `unknown plan subcommand: ${sub ?? '(none)'}`);
+  },
+  async directory(args, out) {
+    const [sub, ...rest] = args;
+    if (sub !== 'lint') {
+      throw new UsageError(`directory のサブコマンドが不明です: ${sub ?? '(なし)'}`, `unknown directory subcommand: ${sub ?? '(none)'}`);
+    }
+    const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { plan: { type: 'string' } } });
+    const { directoryLint } = await import('./plan-commands.ts');
+    return directoryLint(positionals[0], values.plan, out);
+  },
+};
+
+function parsePort(text: string): number {
+  const port = Number(text);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new UsageError(`ポート番号が不正です: ${text}`, `invalid port: ${text}`);
+  }
+  return port;
+}
+
+export async function main(argv: string[], out: Output = consoleOutput): Promise<number> {
+  const [name, ...args] = argv;
+  if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
+    out.data(usage);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  try {
+    if (!command) throw new UsageError(`不明なコマンドです: ${name}`, `unknown command: ${name}`);
+    return await command(args, out);
+  } catch (error) {
+    if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
+      const { ja, en } = error instanceof UsageError ? error : { ja: '引数が不正です', en: (error as Error).message };
+      out.error(ja, en);
+      out.data(usage);
+      return 2;
+    }
+    out.error((error as Error).message, (error as Error).name);
+    return 1;
+  }
+}

@@ -1,0 +1,102 @@
+/** `shinchoku plan export|lint|schema` and `shinchoku directory lint`. */
+import { stringify } from 'csv-stringify/sync';
+import { z } from 'zod';
+import { DirectorySchema, unroutableOwners } from '#shared/domain/directory';
+import type { Defect } from '#shared/domain/plan-lint';
+import { lintPlan } from '#shared/domain/plan-lint';
+import { PlanFileSchema, type PlanFile } from '#shared/domain/plan';
+import { defaultDirectoryPath, defaultPlanPath, readJsonFile, readPlanFile } from '#shared/plan-file';
+import { UsageError, type Output } from './output.ts';
+
+export const csvColumns = [
+  'id',
+  'goalId',
+  'areaId',
+  'goal',
+  'area',
+  'name',
+  'owners',
+  'related',
+  'milestones',
+  'plannedTotalThousandYen',
+  'statedFormula',
+  'budgetLines',
+  'page',
+] as const;
+
+const span = (s: { from: number; to: number }) => (s.from === s.to ? `FY${s.from}` : `FY${s.from}-FY${s.to}`);
+
+/** One row per 事業; lists inside a cell are separated by "; " so the file opens flat in Excel. */
+export function planToCsv(plan: PlanFile, { bom = false } = {}): string {
+  const goals = new Map(plan.goals.map((g) => [g.id, g]));
+  const areas = new Map(plan.goals.flatMap((g) => g.areas.map((a) => [a.id, a])));
+  const rows = plan.measures.map((m) => ({
+    id: m.id,
+    goalId: m.goalId,
+    areaId: m.areaId,
+    goal: goals.get(m.goalId)?.title ?? '',
+    area: areas.get(m.areaId)?.title ?? '',
+    name: m.name,
+    owners: m.owners.map((o) => `${o.bukai}/${o.ka}`).join('; '),
+    related: m.related.map((o) => (o.bukai ? `${o.bukai}/${o.ka}` : o.ka)).join('; '),
+    milestones: m.milestones
+      .map((ms) => `${ms.id} ${ms.label} (${span(ms.fiscalYears)}${ms.inferred ? ', inferred' : ''})`)
+      .join('; '),
+    plannedTotalThousandYen: m.budget.plannedTotalThousandYen ?? '',
+    statedFormula: m.budget.statedFormula ?? '',
+    budgetLines: m.budget.lines
+      .map((l) => `${l.key} ${l.annualThousandYen}×${l.years}${l.restriction ? ` (${l.restriction})` : ''}`)
+      .join('; '),
+    page: m.page ?? '',
+  }));
+  const csv = stringify(rows, { header: true, columns: [...csvColumns], record_delimiter: '\r\n' });
+  return bom ? `\uFEFF${csv}` : csv;
+}
+
+export async function planExport(
+  args: { format: string; plan?: string; bom?: boolean },
+  out: Output,
+): Promise<number> {
+  const { plan } = await readPlanFile(args.plan ?? defaultPlanPath);
+  if (args.format === 'json') out.data(JSON.stringify(plan, null, 2));
+  else if (args.format === 'csv') out.data(planToCsv(plan, { bom: args.bom }));
+  else throw new UsageError(`--format は json か csv です (指定: ${args.format})`, `--format must be json or csv (got ${args.format})`);
+  return 0;
+}
+
+export function formatDefect(d: Defect): string {
+  const where = d.measureId ? `事業 ${d.measureId}` : '(計画全体 / plan)';
+  return `${where}  [${d.kind}] ${d.ja}\n    ${d.en}  (${d.path})`;
+}
+
+/** Exit status 0 when clean, 1 when the plan has defects (schema or arithmetic). */
+export async function planLint(file: string | undefined, out: Output): Promise<number> {
+  const path = file ?? defaultPlanPath;
+  const { plan, defects } = lintPlan(await readJsonFile(path));
+  for (const d of defects) out.data(formatDefect(d));
+  const measures = plan ? `${plan.measures.length} 事業` : '形式エラーのため未集計';
+  if (defects.length === 0) out.info(`${path}: 問題なし (${measures})`, `${path}: no defects`);
+  else out.info(`${path}: ${defects.length} 件の問題 (${measures})`, `${path}: ${defects.length} defect(s)`);
+  return defects.length === 0 ? 0 : 1;
+}
+
+export function planJsonSchema(): string {
+  return JSON.stringify(z.toJSONSchema(PlanFileSchema, { io: 'input', unrepresentable: 'any' }), null, 2);
+}
+
+export async function directoryLint(file: string | undefined, planFile: string | undefined, out: Output): Promise<number> {
+  const path = file ?? defaultDirectoryPath;
+  const parsed = DirectorySchema.safeParse(await readJsonFile(path));
+  if (!parsed.success) {
+    out.data(z.prettifyError(parsed.error));
+    out.info(`${path}: 名簿の形式に誤りがあります`, `${path}: the directory does not match its schema`);
+    return 1;
+  }
+  const { plan } = await readPlanFile(planFile ?? defaultPlanPath);
+  const missing = unroutableOwners(parsed.data, plan);
+  for (const { measureId, owner } of missing) {
+    out.data(`事業 ${measureId}  担当 ${owner.bukai}/${owner.ka} が名簿にありません / owner not in the directory`);
+  }
+  if (missing.length === 0) out.info(`${path}: 問題なし`, `${path}: no defects`);
+  return missing.length === 0 ? 0 : 1;
+}

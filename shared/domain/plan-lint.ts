@@ -1,0 +1,191 @@
+/**
+ * `plan lint`: every defect of a plan file, each with the 事業 it belongs to. The schema says what a
+ * plan file must look like; the arithmetic checks what the plan states against itself (breakdowns
+ * against yearly amounts, yearly lines × years against the stated total, the printed formula against
+ * the lines). A plan with arithmetic defects still loads: the catalog keeps what the plan states.
+ */
+import type { z } from 'zod';
+import { PlanFileSchema, type Measure, type PlanFile } from './plan.ts';
+
+export type DefectKind = 'schema' | 'breakdown' | 'total' | 'formula' | 'years';
+
+export interface Defect {
+  kind: DefectKind;
+  /** The 事業 the defect is in, when it is in one. */
+  measureId?: string;
+  /** Where in the file, e.g. `measures[3].budget.lines[0]`. */
+  path: string;
+  ja: string;
+  en: string;
+}
+
+export interface LintResult {
+  /** The plan, when the schema accepted it (arithmetic defects do not prevent loading). */
+  plan?: PlanFile;
+  defects: Defect[];
+}
+
+export function lintPlan(input: unknown): LintResult {
+  const parsed = PlanFileSchema.safeParse(input);
+  if (!parsed.success) return { defects: schemaDefects(input, parsed.error) };
+  const defects = parsed.data.measures.flatMap((measure, index) => budgetDefects(measure, `measures[${index}]`, parsed.data));
+  return { plan: parsed.data, defects };
+}
+
+function schemaDefects(input: unknown, error: z.ZodError): Defect[] {
+  const measures = (input as { measures?: { id?: unknown }[] } | null)?.measures;
+  return error.issues.map((issue) => {
+    const [first, index] = issue.path;
+    const measureId =
+      first === 'measures' && typeof index === 'number' && typeof measures?.[index]?.id === 'string'
+        ? (measures[index].id as string)
+        : undefined;
+    return {
+      kind: 'schema' as const,
+      measureId,
+      path: formatPath(issue.path),
+      ja: `形式の誤り: ${issue.message}`,
+      en: `schema: ${issue.message}`,
+    };
+  });
+}
+
+function formatPath(path: PropertyKey[]): string {
+  return path.reduce<string>(
+    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
+    '',
+  );
+}
+
+const yen = (n: number) => `${n.toLocaleString('ja-JP')} 千円`;
+const yenEn = (n: number) => `${n.toLocaleString('en-US')} thousand yen`;
+
+function budgetDefects(measure: Measure, at: string, plan: PlanFile): Defect[] {
+  const defects: Defect[] = [];
+  const add = (kind: DefectKind, path: string, ja: string, en: string) =>
+    defects.push({ kind, measureId: measure.id, path: `${at}.budget${path}`, ja, en });
+  const { lines, plannedTotalThousandYen, statedFormula, statedAnnualThousandYen } = measure.budget;
+
+  lines.forEach((line, i) => {
+    if (line.items.length > 0) {
+      const sum = line.items.reduce((s, item) => s + item.thousandYen, 0);
+      if (sum !== line.annualThousandYen) {
+        add(
+          'breakdown',
+          `.lines[${i}]`,
+          `${line.key} の内訳の合計 ${yen(sum)} が年額 ${yen(line.annualThousandYen)} と一致しません (差 ${yen(sum - line.annualThousandYen)})`,
+          `${line.key}: breakdown adds up to ${yenEn(sum)}, the yearly amount is ${yenEn(line.annualThousandYen)}`,
+        );
+      }
+    }
+    if (line.fiscalYears) {
+      const span = line.fiscalYears.to - line.fiscalYears.from + 1;
+      if (span !== line.years) {
+        add(
+          'years',
+          `.lines[${i}]`,
+          `${line.key} の年数 ${line.years} が対象年度 FY${line.fiscalYears.from}–FY${line.fiscalYears.to} (${span} 年) と一致しません`,
+          `${line.key}: ${line.years} years stated, but FY${line.fiscalYears.from}–FY${line.fiscalYears.to} is ${span}`,
+        );
+      }
+      if (line.fiscalYears.from < plan.plan.period.from || line.fiscalYears.to > plan.plan.period.to) {
+        add(
+          'years',
+          `.lines[${i}]`,
+          `${line.key} の対象年度が計画期間外です`,
+          `${line.key}: fiscal years outside the plan period`,
+        );
+      }
+    }
+    const periodYears = plan.plan.period.to - plan.plan.period.from + 1;
+    if (line.years > periodYears) {
+      add(
+        'years',
+        `.lines[${i}]`,
+        `${line.key} の年数 ${line.years} が計画期間 (${periodYears} 年) を超えています`,
+        `${line.key}: ${line.years} years exceeds the ${periodYears}-year plan period`,
+      );
+    }
+  });
+
+  if (statedAnnualThousandYen !== undefined) {
+    const sum = lines.reduce((s, line) => s + line.annualThousandYen, 0);
+    if (sum !== statedAnnualThousandYen) {
+      add(
+        'breakdown',
+        '.statedAnnualThousandYen',
+        `年額として記載の ${yen(statedAnnualThousandYen)} が予算行 ${lines.map((l) => l.key).join('')} の合計 ${yen(sum)} と一致しません (差 ${yen(sum - statedAnnualThousandYen)})`,
+        `stated yearly amount ${yenEn(statedAnnualThousandYen)} differs from the lines' sum ${yenEn(sum)}`,
+      );
+    }
+  }
+
+  if (plannedTotalThousandYen !== null && lines.length > 0) {
+    const computed = lines.reduce((s, line) => s + line.annualThousandYen * line.years, 0);
+    if (computed !== plannedTotalThousandYen) {
+      const terms = lines.map((l) => `${l.key} ${l.annualThousandYen.toLocaleString('ja-JP')}×${l.years}`).join(' + ');
+      add(
+        'total',
+        '.plannedTotalThousandYen',
+        `計画期間予算額 ${yen(plannedTotalThousandYen)} が ${terms} = ${yen(computed)} と一致しません (差 ${yen(plannedTotalThousandYen - computed)})`,
+        `stated total ${yenEn(plannedTotalThousandYen)} differs from yearly lines × years = ${yenEn(computed)}`,
+      );
+    }
+  }
+
+  if (statedFormula) {
+    const terms = parseFormula(statedFormula);
+    if (terms === undefined) {
+      add('formula', '.statedFormula', `算式 "${statedFormula}" を読み取れません`, `cannot read the formula "${statedFormula}"`);
+    } else {
+      for (const term of terms) {
+        const line = lines.find((l) => l.key === term.key);
+        if (!line) {
+          add('formula', '.statedFormula', `算式の ${term.key} に対応する予算行がありません`, `formula names ${term.key}, which has no budget line`);
+        } else if (line.years !== term.multiplier) {
+          add(
+            'formula',
+            '.statedFormula',
+            `算式 ${term.key}×${term.multiplier} と予算行の年数 ${line.years} が一致しません`,
+            `formula says ${term.key}×${term.multiplier}, the line says ${line.years} years`,
+          );
+        }
+      }
+      for (const line of lines) {
+        if (!terms.some((t) => t.key === line.key)) {
+          add('formula', '.statedFormula', `予算行 ${line.key} が算式に含まれていません`, `budget line ${line.key} is not in the formula`);
+        }
+      }
+    }
+  }
+  return defects;
+}
+
+/**
+ * "①×4+②×3" → [{①, 4}, {②, 3}]; "(①+②)×4" distributes the multiplier; a bare "①" counts once.
+ * Undefined when unreadable.
+ */
+export function parseFormula(formula: string): { key: string; multiplier: number }[] | undefined {
+  // Not NFKC: it would fold the circled markers (①) into plain digits.
+  const text = formula
+    .replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0))
+    .replace(/＋/g, '+')
+    .replace(/（/g, '(')
+    .replace(/）/g, ')')
+    .replace(/[xX*＊✕]/g, '×')
+    .replace(/\s/g, '');
+  const out: { key: string; multiplier: number }[] = [];
+  const term = /(?:\(([^()]+)\)|([\u2460-\u2473]))(?:×(\d+))?(?:\+|$)/uy;
+  let position = 0;
+  while (position < text.length) {
+    term.lastIndex = position;
+    const match = term.exec(text);
+    if (!match) return undefined;
+    const multiplier = match[3] ? Number(match[3]) : 1;
+    const keys = match[1] ? match[1].split('+') : [match[2] as string];
+    if (keys.some((k) => !/^[\u2460-\u2473]$/u.test(k))) return undefined;
+    out.push(...keys.map((key) => ({ key, multiplier })));
+    position = term.lastIndex;
+  }
+  return out.length > 0 ? out : undefined;
+}
