@@ -1,0 +1,29 @@
+/**
+ * Environment access that fails loudly: a handler that starts without its configuration stops at
+ * once with the variable's name, instead of failing later with an undefined somewhere.
+ */
+export class MissingEnvironmentError extends Error {
+  constructor(readonly variable: string) {
+    super(`環境変数 ${variable} が設定されていません / environment variable ${variable} is not set`);
+    this.name = 'MissingEnvironmentError';
+  }
+}
+
+/** The value of a required environment variable. */
+export function requireEnv(name: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  if (value === undefined || value.trim() === '') throw new MissingEnvironmentError(name);
+  return value;
+}
+
+/** The value of an optional environment variable, or the fallback. */
+export function optionalEnv(name: string, fallback: string, env: NodeJS.ProcessEnv = process.env): string {
+  const value = env[name];
+  return value === undefined || value.trim() === '' ? fallback : value;
+}
+
+/** Names of the variables the functions read; the CDK stack and the local stack set the same ones. */
+export const envNames = {
+  tableName: 'TABLE_NAME',
+  tenant: 'TENANT',
+} as const;

@@ -1,0 +1,49 @@
+/**
+ * The compiled status of a quarter: one entry per 事業 and the roll-ups by 施策分野, 基本目標,
+ * 専門部会 and the whole plan. Pure: no I/O, no AWS. The compile job computes it; the API, the digest
+ * and the dashboard read it.
+ */
+import { z } from 'zod';
+import { QuarterKeySchema, ReportStatusSchema } from './report.ts';
+
+export const compiledColours = ['green', 'amber', 'red', 'unreported'] as const;
+export const CompiledColourSchema = z.enum(compiledColours);
+export type CompiledColour = z.infer<typeof CompiledColourSchema>;
+
+export const CompiledMeasureStatusSchema = z.object({
+  measureId: z.string(),
+  quarter: QuarterKeySchema,
+  colour: CompiledColourSchema,
+  reportStatus: ReportStatusSchema.optional().describe('the latest report\'s status; absent = 未報告'),
+  reportReference: z.string().optional(),
+  reportVersion: z.int().optional(),
+  overdueMilestones: z
+    .array(z.object({ milestoneId: z.string(), label: z.string(), dueFiscalYear: z.int() }))
+    .default([]),
+  budget: z.object({
+    plannedThousandYen: z.number().nullable().describe('the year\'s planned lines'),
+    executedThousandYen: z.number().nullable().describe('executed this fiscal year, as last reported'),
+  }),
+});
+export type CompiledMeasureStatus = z.infer<typeof CompiledMeasureStatusSchema>;
+
+export const rollupScopes = ['area', 'goal', 'bukai', 'plan'] as const;
+export const ColourCountsSchema = z.object({
+  green: z.int().nonnegative(),
+  amber: z.int().nonnegative(),
+  red: z.int().nonnegative(),
+  unreported: z.int().nonnegative(),
+});
+export type ColourCounts = z.infer<typeof ColourCountsSchema>;
+
+export const RollupSchema = z.object({
+  quarter: QuarterKeySchema,
+  scope: z.enum(rollupScopes),
+  scopeId: z.string().describe('area or goal id, 部会 name, or "all"'),
+  counts: ColourCountsSchema,
+});
+export type Rollup = z.infer<typeof RollupSchema>;
+
+export function emptyCounts(): ColourCounts {
+  return { green: 0, amber: 0, red: 0, unreported: 0 };
+}

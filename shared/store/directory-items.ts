@@ -1,0 +1,39 @@
+/**
+ * The department directory in DynamoDB: small, read whole, so it is one item per tenant.
+ */
+import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { DirectorySchema, type Directory } from '../domain/directory.ts';
+import type { Store } from './store.ts';
+import { tenantPrefix } from './table.ts';
+
+export const directoryKeys = {
+  partition: (tenant: string) => `${tenantPrefix(tenant)}DIRECTORY`,
+  item: () => 'DIRECTORY',
+};
+
+export function directoryToItem(tenant: string, directory: Directory) {
+  return { pk: directoryKeys.partition(tenant), sk: directoryKeys.item(), type: 'Directory', directory };
+}
+
+export function directoryFromItem(item: Record<string, unknown>): Directory {
+  return DirectorySchema.parse(item.directory);
+}
+
+export async function saveDirectory(store: Store, directory: Directory): Promise<void> {
+  if (directory.tenant !== store.tenant) {
+    throw new Error(
+      `名簿のテナント "${directory.tenant}" が保存先 "${store.tenant}" と異なります / directory tenant does not match the store's tenant`,
+    );
+  }
+  await store.doc.send(new PutCommand({ TableName: store.tableName, Item: directoryToItem(store.tenant, directory) }));
+}
+
+export async function loadDirectory(store: Store): Promise<Directory | undefined> {
+  const { Item } = await store.doc.send(
+    new GetCommand({
+      TableName: store.tableName,
+      Key: { pk: directoryKeys.partition(store.tenant), sk: directoryKeys.item() },
+    }),
+  );
+  return Item ? directoryFromItem(Item) : undefined;
+}

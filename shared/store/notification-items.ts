@@ -1,0 +1,112 @@
+/**
+ * Sent notifications. A mail is claimed with a conditional write before it is sent, under a key
+ * derived from what it is about (kind, quarter or milestone, recipient group, offset), so however
+ * often a job runs or is retried, each notification goes out once.
+ *
+ * A claim whose send never completed (the process died in between) becomes claimable again after
+ * `staleClaimSeconds`, so a crash delays a reminder instead of losing it.
+ */
+import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { z } from 'zod';
+import { isConditionFailure, type Store } from './store.ts';
+import { tenantPrefix } from './table.ts';
+
+export const notificationKinds = ['report-due', 'milestone', 'escalation', 'digest', 'reply'] as const;
+
+export const NotificationSchema = z.object({
+  key: z.string().min(1),
+  kind: z.enum(notificationKinds),
+  recipients: z.array(z.string()).min(1),
+  subject: z.string(),
+  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('the JST day the job decided to send it'),
+  state: z.enum(['claimed', 'sent']),
+  claimedAt: z.string(),
+  sentAt: z.string().optional(),
+  messageId: z.string().optional(),
+});
+export type Notification = z.infer<typeof NotificationSchema>;
+
+export const notificationKeys = {
+  partition: (tenant: string, key: string) => `${tenantPrefix(tenant)}NOTIFICATION#${key}`,
+  item: () => 'NOTIFICATION',
+  byDay: (tenant: string, day: string) => `${tenantPrefix(tenant)}SENT#${day}`,
+};
+
+const staleClaimSeconds = 15 * 60;
+
+export type ClaimResult = 'claimed' | 'already-sent' | 'in-progress';
+
+/** Claim a notification for sending; only the caller that gets 'claimed' may send it. */
+export async function claimNotification(
+  store: Store,
+  notification: Omit<Notification, 'state' | 'claimedAt' | 'sentAt' | 'messageId'>,
+  now: Date = new Date(),
+): Promise<ClaimResult> {
+  const claimedAt = now.toISOString();
+  try {
+    await store.doc.send(
+      new PutCommand({
+        TableName: store.tableName,
+        Item: {
+          pk: notificationKeys.partition(store.tenant, notification.key),
+          sk: notificationKeys.item(),
+          gsi1pk: notificationKeys.byDay(store.tenant, notification.day),
+          gsi1sk: notification.key,
+          type: 'Notification',
+          ...notification,
+          state: 'claimed',
+          claimedAt,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR (#state = :claimed AND claimedAt < :stale)',
+        ExpressionAttributeNames: { '#state': 'state' },
+        ExpressionAttributeValues: {
+          ':claimed': 'claimed',
+          ':stale': new Date(now.getTime() - staleClaimSeconds * 1000).toISOString(),
+        },
+      }),
+    );
+    return 'claimed';
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    const existing = await getNotification(store, notification.key);
+    return existing?.state === 'sent' ? 'already-sent' : 'in-progress';
+  }
+}
+
+/** Record that a claimed notification went out. */
+export async function markNotificationSent(store: Store, key: string, messageId: string, now: Date = new Date()): Promise<void> {
+  await store.doc.send(
+    new UpdateCommand({
+      TableName: store.tableName,
+      Key: { pk: notificationKeys.partition(store.tenant, key), sk: notificationKeys.item() },
+      UpdateExpression: 'SET #state = :sent, sentAt = :at, messageId = :id',
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':sent': 'sent', ':at': now.toISOString(), ':id': messageId },
+    }),
+  );
+}
+
+/** Give a claim back after a failed send, so the next run sends it. */
+export async function releaseNotification(store: Store, key: string): Promise<void> {
+  await store.doc.send(
+    new DeleteCommand({
+      TableName: store.tableName,
+      Key: { pk: notificationKeys.partition(store.tenant, key), sk: notificationKeys.item() },
+      ConditionExpression: '#state = :claimed',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':claimed': 'claimed' },
+    }),
+  );
+}
+
+export async function getNotification(store: Store, key: string): Promise<Notification | undefined> {
+  const { Item } = await store.doc.send(
+    new GetCommand({
+      TableName: store.tableName,
+      Key: { pk: notificationKeys.partition(store.tenant, key), sk: notificationKeys.item() },
+      ConsistentRead: true,
+    }),
+  );
+  return Item ? NotificationSchema.parse(Item) : undefined;
+}

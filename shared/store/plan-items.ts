@@ -1,0 +1,107 @@
+/**
+ * The plan in DynamoDB: one header item, one item per 基本目標 and one per 事業, all in the tenant's
+ * plan partition, so the whole plan is read back with a single query.
+ */
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  GoalSchema,
+  MeasureSchema,
+  PlanFileSchema,
+  PlanInfoSchema,
+  type Goal,
+  type Measure,
+  type PlanFile,
+  type PlanInfo,
+} from '../domain/plan.ts';
+import { batchWrite, deleteRequest, putRequest } from './batch.ts';
+import { queryAll } from './query.ts';
+import type { Store } from './store.ts';
+import { tenantPrefix } from './table.ts';
+
+export const planKeys = {
+  partition: (tenant: string) => `${tenantPrefix(tenant)}PLAN`,
+  info: () => 'INFO',
+  goal: (goalId: string) => `GOAL#${goalId}`,
+  measure: (measureId: string) => `MEASURE#${measureId}`,
+};
+
+export function planInfoToItem(tenant: string, info: PlanInfo) {
+  return { pk: planKeys.partition(tenant), sk: planKeys.info(), type: 'PlanInfo', ...info };
+}
+
+export function goalToItem(tenant: string, goal: Goal) {
+  return { pk: planKeys.partition(tenant), sk: planKeys.goal(goal.id), type: 'Goal', ...goal };
+}
+
+export function measureToItem(tenant: string, measure: Measure) {
+  return { pk: planKeys.partition(tenant), sk: planKeys.measure(measure.id), type: 'Measure', ...measure };
+}
+
+/** Natural order of ids like "1-10-2" (numeric per part), so 1-2-1 sorts before 1-10-1. */
+export function compareIds(a: string, b: string): number {
+  const pa = a.split('-').map(Number);
+  const pb = b.split('-').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
+    const d = (pa[i] ?? -1) - (pb[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return 0;
+}
+
+/**
+ * Store a plan for its tenant, replacing the one stored before: 事業 that the new file no longer has
+ * are deleted, so the stored plan always equals the file.
+ */
+export async function savePlan(store: Store, plan: PlanFile): Promise<void> {
+  if (plan.plan.tenant !== store.tenant) {
+    throw new Error(
+      `計画のテナント "${plan.plan.tenant}" が保存先 "${store.tenant}" と異なります / plan tenant does not match the store's tenant`,
+    );
+  }
+  const items = [
+    planInfoToItem(store.tenant, plan.plan),
+    ...plan.goals.map((g) => goalToItem(store.tenant, g)),
+    ...plan.measures.map((m) => measureToItem(store.tenant, m)),
+  ];
+  const keep = new Set(items.map((i) => i.sk));
+  const existing = await queryAll(store, {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': planKeys.partition(store.tenant) },
+    ProjectionExpression: 'pk, sk',
+  });
+  const stale = existing.filter((i) => !keep.has(String(i.sk)));
+  await batchWrite(store, [
+    ...items.map(putRequest),
+    ...stale.map((i) => deleteRequest({ pk: i.pk, sk: i.sk })),
+  ]);
+}
+
+/** The stored plan of the store's tenant, validated; undefined when none was loaded. */
+export async function loadPlan(store: Store): Promise<PlanFile | undefined> {
+  const items = await queryAll(store, {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': planKeys.partition(store.tenant) },
+  });
+  const info = items.find((i) => i.type === 'PlanInfo');
+  if (!info) return undefined;
+  const goals = items
+    .filter((i) => i.type === 'Goal')
+    .map((i) => GoalSchema.parse(i))
+    .sort((a, b) => compareIds(a.id, b.id));
+  const measures = items
+    .filter((i) => i.type === 'Measure')
+    .map((i) => MeasureSchema.parse(i))
+    .sort((a, b) => compareIds(a.id, b.id));
+  return PlanFileSchema.parse({ plan: PlanInfoSchema.parse(info), goals, measures });
+}
+
+/** One 事業, read by its key. */
+export async function getMeasure(store: Store, measureId: string): Promise<Measure | undefined> {
+  const { Item } = await store.doc.send(
+    new GetCommand({
+      TableName: store.tableName,
+      Key: { pk: planKeys.partition(store.tenant), sk: planKeys.measure(measureId) },
+    }),
+  );
+  return Item ? MeasureSchema.parse(Item) : undefined;
+}

@@ -1,0 +1,186 @@
+/**
+ * Progress reports: append-only. Each report of a 事業 and quarter gets the next version number; a
+ * conditional put makes two writers racing for the same version impossible, and the idempotency
+ * record is written in the same transaction, so a retried submission records one report, not two.
+ */
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  StoredReportSchema,
+  reportReference,
+  type ReportSubmission,
+  type StoredReport,
+} from '../domain/report.ts';
+import { queryAll } from './query.ts';
+import type { Store } from './store.ts';
+import { byQuarterIndex, tenantPrefix } from './table.ts';
+
+const versionWidth = 4;
+const idempotencyDays = 400;
+
+export const reportKeys = {
+  partition: (tenant: string, measureId: string) => `${tenantPrefix(tenant)}MEASURE#${measureId}`,
+  sort: (quarter: string, version: number) => `REPORT#${quarter}#${String(version).padStart(versionWidth, '0')}`,
+  quarterPrefix: (quarter: string) => `REPORT#${quarter}#`,
+  byQuarter: (tenant: string, quarter: string) => `${tenantPrefix(tenant)}QUARTER#${quarter}`,
+  byQuarterSort: (measureId: string, version: number) => `${measureId}#${String(version).padStart(versionWidth, '0')}`,
+  idempotency: (tenant: string, key: string) => `${tenantPrefix(tenant)}IDEMPOTENCY#${key}`,
+};
+
+export function reportToItem(tenant: string, report: StoredReport) {
+  return {
+    pk: reportKeys.partition(tenant, report.measureId),
+    sk: reportKeys.sort(report.quarter, report.version),
+    gsi1pk: reportKeys.byQuarter(tenant, report.quarter),
+    gsi1sk: reportKeys.byQuarterSort(report.measureId, report.version),
+    type: 'Report',
+    ...report,
+  };
+}
+
+export function reportFromItem(item: Record<string, unknown>): StoredReport {
+  return StoredReportSchema.parse(item);
+}
+
+export interface AppendOptions {
+  channel: StoredReport['channel'];
+  /** Same key, same report: a retried request or a double click records once. */
+  idempotencyKey: string;
+  now?: Date;
+  attachments?: StoredReport['attachments'];
+}
+
+export type AppendResult =
+  | { outcome: 'recorded'; report: StoredReport }
+  | { outcome: 'duplicate'; report: StoredReport };
+
+const maxVersionRaces = 5;
+
+/**
+ * Append a report as the next version for its 事業 and quarter. Returns the report already recorded
+ * under the idempotency key when this submission was seen before.
+ */
+export async function appendReport(
+  store: Store,
+  submission: ReportSubmission,
+  options: AppendOptions,
+): Promise<AppendResult> {
+  const now = options.now ?? new Date();
+  for (let race = 0; race < maxVersionRaces; race += 1) {
+    const latest = await latestVersion(store, submission.measureId, submission.quarter);
+    const version = latest + 1;
+    const report: StoredReport = StoredReportSchema.parse({
+      ...submission,
+      version,
+      supersedes: latest > 0 ? latest : undefined,
+      reference: reportReference(submission.measureId, submission.quarter, version),
+      channel: options.channel,
+      submittedAt: now.toISOString(),
+      attachments: options.attachments ?? [],
+    });
+    const item = reportToItem(store.tenant, report);
+    try {
+      await store.doc.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            {
+              Put: {
+                TableName: store.tableName,
+                Item: {
+                  pk: reportKeys.idempotency(store.tenant, options.idempotencyKey),
+                  sk: 'IDEMPOTENCY',
+                  type: 'Idempotency',
+                  reportPk: item.pk,
+                  reportSk: item.sk,
+                  expiresAt: Math.floor(now.getTime() / 1000) + idempotencyDays * 86_400,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: { TableName: store.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+            },
+          ],
+        }),
+      );
+      return { outcome: 'recorded', report };
+    } catch (error) {
+      const reasons = cancellationReasons(error);
+      if (!reasons) throw error;
+      if (reasons[0] === 'ConditionalCheckFailed') {
+        const existing = await reportByIdempotencyKey(store, options.idempotencyKey);
+        if (existing) return { outcome: 'duplicate', report: existing };
+      }
+      // Another writer took this version number first: read the latest again and retry.
+    }
+  }
+  throw new Error('報告の版番号の競合が続きました / too many concurrent versions of this report');
+}
+
+function cancellationReasons(error: unknown): string[] | undefined {
+  if (!(error instanceof Error) || error.name !== 'TransactionCanceledException') return undefined;
+  const reasons = (error as Error & { CancellationReasons?: { Code?: string }[] }).CancellationReasons ?? [];
+  return reasons.map((r) => r.Code ?? 'None');
+}
+
+async function latestVersion(store: Store, measureId: string, quarter: string): Promise<number> {
+  // One page of one item: the newest version sorts last, so read backwards and stop at the first.
+  const { Items } = await store.doc.send(
+    new QueryCommand({
+      TableName: store.tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: {
+        ':pk': reportKeys.partition(store.tenant, measureId),
+        ':prefix': reportKeys.quarterPrefix(quarter),
+      },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+      ProjectionExpression: 'version',
+    }),
+  );
+  const latest = Items?.[0];
+  return latest ? Number(latest.version) : 0;
+}
+
+async function reportByIdempotencyKey(store: Store, key: string): Promise<StoredReport | undefined> {
+  const { Item: marker } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: { pk: reportKeys.idempotency(store.tenant, key), sk: 'IDEMPOTENCY' } }),
+  );
+  if (!marker) return undefined;
+  const { Item } = await store.doc.send(
+    new GetCommand({ TableName: store.tableName, Key: { pk: marker.reportPk, sk: marker.reportSk }, ConsistentRead: true }),
+  );
+  return Item ? reportFromItem(Item) : undefined;
+}
+
+/** Every report of a 事業, oldest first: its whole history, corrections included. */
+export async function reportHistory(store: Store, measureId: string, quarter?: string): Promise<StoredReport[]> {
+  const items = await queryAll(store, {
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: {
+      ':pk': reportKeys.partition(store.tenant, measureId),
+      ':prefix': quarter ? reportKeys.quarterPrefix(quarter) : 'REPORT#',
+    },
+  });
+  return items.map(reportFromItem);
+}
+
+/** Every report of a quarter across all 事業, in one paginated query on the quarter index. */
+export async function reportsOfQuarter(store: Store, quarter: string): Promise<StoredReport[]> {
+  const items = await queryAll(store, {
+    IndexName: byQuarterIndex.indexName,
+    KeyConditionExpression: `${byQuarterIndex.partitionKey} = :q`,
+    ExpressionAttributeValues: { ':q': reportKeys.byQuarter(store.tenant, quarter) },
+  });
+  return items.map(reportFromItem);
+}
+
+/** The latest version per 事業 among reports (later versions supersede earlier ones). */
+export function latestPerMeasure(reports: StoredReport[]): Map<string, StoredReport> {
+  const latest = new Map<string, StoredReport>();
+  for (const report of reports) {
+    const current = latest.get(report.measureId);
+    if (!current || report.version > current.version) latest.set(report.measureId, report);
+  }
+  return latest;
+}

@@ -1,0 +1,79 @@
+/**
+ * Compiled quarterly status: one partition per tenant and quarter, one item per 事業 and per roll-up.
+ * Keys are derived from what they describe, so compiling a quarter again overwrites exactly the same
+ * items and touches nothing else.
+ */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  CompiledMeasureStatusSchema,
+  RollupSchema,
+  type CompiledMeasureStatus,
+  type Rollup,
+} from '../domain/status.ts';
+import { compareIds } from './plan-items.ts';
+import { batchWrite, putRequest } from './batch.ts';
+import { queryAll } from './query.ts';
+import type { Store } from './store.ts';
+import { tenantPrefix } from './table.ts';
+
+export const statusKeys = {
+  partition: (tenant: string, quarter: string) => `${tenantPrefix(tenant)}STATUS#${quarter}`,
+  measure: (measureId: string) => `MEASURE#${measureId}`,
+  rollup: (scope: Rollup['scope'], scopeId: string) => `ROLLUP#${scope}#${scopeId}`,
+};
+
+export function measureStatusToItem(tenant: string, status: CompiledMeasureStatus, compiledAt: string) {
+  return {
+    pk: statusKeys.partition(tenant, status.quarter),
+    sk: statusKeys.measure(status.measureId),
+    type: 'CompiledMeasureStatus',
+    compiledAt,
+    ...status,
+  };
+}
+
+export function rollupToItem(tenant: string, rollup: Rollup, compiledAt: string) {
+  return {
+    pk: statusKeys.partition(tenant, rollup.quarter),
+    sk: statusKeys.rollup(rollup.scope, rollup.scopeId),
+    type: 'Rollup',
+    compiledAt,
+    ...rollup,
+  };
+}
+
+export interface CompiledQuarter {
+  measures: CompiledMeasureStatus[];
+  rollups: Rollup[];
+}
+
+/** Write a quarter's compiled status (all of it, idempotently). */
+export async function saveCompiledQuarter(store: Store, compiled: CompiledQuarter, compiledAt: Date): Promise<void> {
+  const at = compiledAt.toISOString();
+  await batchWrite(store, [
+    ...compiled.measures.map((m) => putRequest(measureStatusToItem(store.tenant, m, at))),
+    ...compiled.rollups.map((r) => putRequest(rollupToItem(store.tenant, r, at))),
+  ]);
+}
+
+/** Replace the compiled status of one 事業 (a late report after the compile). */
+export async function saveMeasureStatus(store: Store, status: CompiledMeasureStatus, compiledAt: Date): Promise<void> {
+  await store.doc.send(
+    new PutCommand({ TableName: store.tableName, Item: measureStatusToItem(store.tenant, status, compiledAt.toISOString()) }),
+  );
+}
+
+export async function loadCompiledQuarter(store: Store, quarter: string): Promise<CompiledQuarter | undefined> {
+  const items = await queryAll(store, {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': statusKeys.partition(store.tenant, quarter) },
+  });
+  if (items.length === 0) return undefined;
+  return {
+    measures: items
+      .filter((i) => i.type === 'CompiledMeasureStatus')
+      .map((i) => CompiledMeasureStatusSchema.parse(i))
+      .sort((a, b) => compareIds(a.measureId, b.measureId)),
+    rollups: items.filter((i) => i.type === 'Rollup').map((i) => RollupSchema.parse(i)),
+  };
+}
