@@ -4,11 +4,10 @@
  * `ReportSubmission`; the store turns it into an append-only `StoredReport`.
  */
 import { z } from 'zod';
+import { CanonicalQuarterSchema, LocalDateSchema } from './fiscal.ts';
 
 /** Canonical quarter key, e.g. "FY2013-Q2" (FY2013 = 平成25年度, Q2 = July–September 2013). */
-export const QuarterKeySchema = z
-  .string()
-  .regex(/^FY\d{4}-Q[1-4]$/, '四半期は "FY2013-Q2" の形式です / quarter must look like "FY2013-Q2"');
+export const QuarterKeySchema = CanonicalQuarterSchema;
 
 /** Overall status as the 課 states it, in the plan office's own words. */
 export const reportStatuses = ['予定どおり', '遅れ気味', '遅延', '完了', '未着手'] as const;
@@ -41,11 +40,7 @@ export const milestoneProgressValues = ['not_started', 'in_progress', 'done'] as
 export const MilestoneProgressSchema = z.object({
   milestoneId: z.string().regex(/^m\d+$/),
   progress: z.enum(milestoneProgressValues),
-  date: z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, '日付は YYYY-MM-DD です / date must be YYYY-MM-DD')
-    .optional()
-    .describe('when the step started or was done'),
+  date: LocalDateSchema.optional().describe('when the step started or was done'),
 });
 export type MilestoneProgress = z.infer<typeof MilestoneProgressSchema>;
 

@@ -8,6 +8,7 @@
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { z } from 'zod';
+import { LocalDateSchema } from '../domain/fiscal.ts';
 import { isConditionFailure, type Store } from './store.ts';
 import { tenantPrefix } from './table.ts';
 
@@ -18,7 +19,7 @@ export const NotificationSchema = z.object({
   kind: z.enum(notificationKinds),
   recipients: z.array(z.string()).min(1),
   subject: z.string(),
-  day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).describe('the JST day the job decided to send it'),
+  day: LocalDateSchema.describe('the JST day the job decided to send it'),
   state: z.enum(['claimed', 'sent']),
   claimedAt: z.string(),
   sentAt: z.string().optional(),
