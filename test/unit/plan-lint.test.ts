@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { lintPlan, parseFormula } from '#shared/domain/plan-lint';
+import { defaultPlanPath } from '#shared/plan-file';
+
+async function seedPlan(): Promise<any> {
+  return JSON.parse(await readFile(defaultPlanPath, 'utf8'));
+}
+
+describe('plan lint', () => {
+  it('reports the seed plan\'s own arithmetic defects by 事業 id, and nothing else', async () => {
+    // Act
+    const { plan, defects } = lintPlan(await seedPlan());
+    // Assess
+    expect(plan?.measures.length).toBe(51);
+    expect(defects.map((d) => [d.measureId, d.kind])).toEqual([
+      ['2-2-2', 'total'], // 1,035 千円 stated for ①×4 = 4,140
+      ['5-1-1', 'breakdown'], // 予算額 504 千円/年 printed over lines that add up to 1,004
+    ]);
+    expect(defects[0]?.ja).toContain('4,140');
+    expect(defects[0]?.en).toContain('4,140');
+  });
+
+  it('finds a breakdown that does not add up to its yearly amount', async () => {
+    // Prepare
+    const file = await seedPlan();
+    file.measures[0].budget.lines[0].items[0].thousandYen += 1;
+    // Act
+    const { defects } = lintPlan(file);
+    // Assess
+    expect(defects.filter((d) => d.measureId === '1-1-1').map((d) => d.kind)).toEqual(['breakdown']);
+  });
+
+  it('finds a formula that disagrees with the lines', async () => {
+    const file = await seedPlan();
+    file.measures[0].budget.statedFormula = '①×3';
+    const { defects } = lintPlan(file);
+    expect(defects).toContainEqual(expect.objectContaining({ measureId: '1-1-1', kind: 'formula' }));
+  });
+
+  it('finds a line whose years disagree with its fiscal years', async () => {
+    const file = await seedPlan();
+    const course = file.measures.find((m: { id: string }) => m.id === '1-2-3');
+    course.budget.lines[0].fiscalYears = { from: 2012, to: 2015 };
+    const { defects } = lintPlan(file);
+    expect(defects).toContainEqual(expect.objectContaining({ measureId: '1-2-3', kind: 'years' }));
+  });
+
+  it('reports schema defects with the 事業 id and refuses the plan', async () => {
+    // Prepare
+    const file = await seedPlan();
+    delete file.measures[4].owners;
+    file.measures[7].milestones[0].fiscalYears = { from: 2016, to: 2014 };
+    // Act
+    const { plan, defects } = lintPlan(file);
+    // Assess
+    expect(plan).toBeUndefined();
+    expect(defects.every((d) => d.kind === 'schema')).toBe(true);
+    expect(defects.map((d) => d.measureId)).toEqual(['1-2-1', '2-1-1']);
+    expect(defects.find((d) => d.measureId === '1-2-1')?.path).toBe('measures[4].owners');
+  });
+
+  it('refuses a duplicate 事業 id and a 事業 filed under the wrong 基本目標', async () => {
+    const file = await seedPlan();
+    file.measures.push({ ...file.measures[0] });
+    file.measures[1].goalId = '2';
+    const { plan, defects } = lintPlan(file);
+    expect(plan).toBeUndefined();
+    expect(defects.map((d) => [d.measureId, d.path])).toEqual([
+      ['1-1-2', 'measures[1].areaId'],
+      ['1-1-1', 'measures[51].id'],
+    ]);
+  });
+
+  it('refuses an inferred milestone without a reason', async () => {
+    const file = await seedPlan();
+    file.measures[0].milestones[0].inferenceReason = undefined;
+    const { defects } = lintPlan(file);
+    expect(defects).toContainEqual(expect.objectContaining({ measureId: '1-1-1', kind: 'schema' }));
+  });
+
+  it.each([
+    ['①×4', [{ key: '①', multiplier: 4 }]],
+    ['①×4+②×3', [{ key: '①', multiplier: 4 }, { key: '②', multiplier: 3 }]],
+    ['(①+②)×4+③×3', [{ key: '①', multiplier: 4 }, { key: '②', multiplier: 4 }, { key: '③', multiplier: 3 }]],
+    ['（①）', [{ key: '①', multiplier: 1 }]],
+    ['① × ４', [{ key: '①', multiplier: 4 }]],
+  ])('reads the formula %s', (formula, expected) => {
+    expect(parseFormula(formula)).toEqual(expected);
+  });
+
+  it.each(['', '4×①', '①×', 'A×4', '(①+2)×4'])('refuses the formula "%s"', (formula) => {
+    expect(parseFormula(formula)).toBeUndefined();
+  });
+});
