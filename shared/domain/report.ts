@@ -52,11 +52,17 @@ export const ReporterSchema = z.object({
 });
 export type Reporter = z.infer<typeof ReporterSchema>;
 
-/** What a 課 submits for one 事業 and quarter, already validated and normalised. */
+export const reportKinds = ['report', 'comment'] as const;
+
+/**
+ * What a 課 submits for one 事業 and quarter, already validated and normalised. An owning 課 sends a
+ * `report` (with a status); a related department (関連部署) may only leave a `comment`.
+ */
 export const ReportSubmissionSchema = z.object({
   measureId: z.string().regex(/^\d+-\d+-\d+$/),
   quarter: QuarterKeySchema,
-  status: ReportStatusSchema,
+  kind: z.enum(reportKinds).default('report'),
+  status: ReportStatusSchema.optional(),
   milestones: z.array(MilestoneProgressSchema).default([]),
   budgetExecutedThousandYen: z.number().nonnegative().max(1e9).optional(),
   narrative: z.string().max(4000).default(''),

@@ -45,13 +45,16 @@ export interface AppendOptions {
   channel: StoredReport['channel'];
   /** Same key, same report: a retried request or a double click records once. */
   idempotencyKey: string;
+  /** A hash of what was submitted: the same key with other content is a conflict, not a replay. */
+  fingerprint: string;
   now?: Date;
   attachments?: StoredReport['attachments'];
 }
 
 export type AppendResult =
   | { outcome: 'recorded'; report: StoredReport }
-  | { outcome: 'duplicate'; report: StoredReport };
+  | { outcome: 'duplicate'; report: StoredReport }
+  | { outcome: 'conflict'; report: StoredReport };
 
 const maxVersionRaces = 5;
 
@@ -91,6 +94,7 @@ export async function appendReport(
                   type: 'Idempotency',
                   reportPk: item.pk,
                   reportSk: item.sk,
+                  fingerprint: options.fingerprint,
                   expiresAt: Math.floor(now.getTime() / 1000) + idempotencyDays * 86_400,
                 },
                 ConditionExpression: 'attribute_not_exists(pk)',
@@ -108,7 +112,10 @@ export async function appendReport(
       if (!reasons) throw error;
       if (reasons[0] === 'ConditionalCheckFailed') {
         const existing = await reportByIdempotencyKey(store, options.idempotencyKey);
-        if (existing) return { outcome: 'duplicate', report: existing };
+        if (existing) {
+          const outcome = existing.fingerprint === options.fingerprint ? 'duplicate' : 'conflict';
+          return { outcome, report: existing.report };
+        }
       }
       // Another writer took this version number first: read the latest again and retry.
     }
@@ -142,13 +149,27 @@ async function latestVersion(store: Store, measureId: string, quarter: string): 
   return latest ? Number(latest.version) : 0;
 }
 
-async function reportByIdempotencyKey(store: Store, key: string): Promise<StoredReport | undefined> {
+async function reportByIdempotencyKey(
+  store: Store,
+  key: string,
+): Promise<{ report: StoredReport; fingerprint: string } | undefined> {
   const { Item: marker } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: { pk: reportKeys.idempotency(store.tenant, key), sk: 'IDEMPOTENCY' } }),
   );
   if (!marker) return undefined;
   const { Item } = await store.doc.send(
     new GetCommand({ TableName: store.tableName, Key: { pk: marker.reportPk, sk: marker.reportSk }, ConsistentRead: true }),
+  );
+  return Item ? { report: reportFromItem(Item), fingerprint: String(marker.fingerprint) } : undefined;
+}
+
+/** One report by its key parts, or undefined. */
+export async function getReport(store: Store, measureId: string, quarter: string, version: number): Promise<StoredReport | undefined> {
+  const { Item } = await store.doc.send(
+    new GetCommand({
+      TableName: store.tableName,
+      Key: { pk: reportKeys.partition(store.tenant, measureId), sk: reportKeys.sort(quarter, version) },
+    }),
   );
   return Item ? reportFromItem(Item) : undefined;
 }

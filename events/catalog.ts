@@ -1,0 +1,54 @@
+/**
+ * The events shinchoku emits and consumes, defined once: their EventBridge source and detail-type,
+ * and the zod schema of their detail. The CDK stack builds its rules from these; the local stack
+ * routes the same events in process; tests replay the samples in `events/samples/`.
+ */
+import { z } from 'zod';
+import { CanonicalQuarterSchema } from '#shared/domain/fiscal';
+import { reportChannels, reportKinds, ReportStatusSchema } from '#shared/domain/report';
+import { ColourCountsSchema } from '#shared/domain/status';
+
+export const eventSource = 'shinchoku';
+
+/** A report (or a related department's comment) was accepted and stored. */
+export const ProgressReportedSchema = z.object({
+  tenant: z.string(),
+  measureId: z.string(),
+  quarter: CanonicalQuarterSchema,
+  version: z.int().min(1),
+  reference: z.string(),
+  kind: z.enum(reportKinds),
+  status: ReportStatusSchema.optional(),
+  kaId: z.string(),
+  channel: z.enum(reportChannels),
+  submittedAt: z.iso.datetime({ offset: true }),
+});
+export type ProgressReported = z.infer<typeof ProgressReportedSchema>;
+
+/** A quarter's status was compiled (scheduled or on demand). */
+export const QuarterCompiledSchema = z.object({
+  tenant: z.string(),
+  quarter: CanonicalQuarterSchema,
+  compiledAt: z.iso.datetime({ offset: true }),
+  counts: ColourCountsSchema,
+});
+export type QuarterCompiled = z.infer<typeof QuarterCompiledSchema>;
+
+export const events = {
+  ProgressReported: ProgressReportedSchema,
+  QuarterCompiled: QuarterCompiledSchema,
+} as const;
+export type EventName = keyof typeof events;
+export type EventDetail<N extends EventName> = z.infer<(typeof events)[N]>;
+
+/** An event as EventBridge delivers it to a target. */
+export function eventEnvelopeSchema<N extends EventName>(name: N) {
+  return z.object({
+    version: z.string().optional(),
+    id: z.string(),
+    source: z.literal(eventSource),
+    'detail-type': z.literal(name),
+    time: z.string(),
+    detail: events[name],
+  });
+}

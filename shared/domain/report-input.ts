@@ -1,0 +1,265 @@
+/**
+ * What a person or a client sends as a report, and how it becomes a `ReportSubmission`: one zod
+ * schema for the JSON API (and its OpenAPI document), the same rules for the web form, the mail
+ * intake and the sheet import. Every refusal names the field and says why, in Japanese and English.
+ * Pure: no I/O, no AWS.
+ */
+import { z } from 'zod';
+import { formatQuarter, tryParseQuarter } from './fiscal.ts';
+import type { Measure, PlanFile } from './plan.ts';
+import { milestoneProgressValues, reportStatuses, type ReportStatus, type ReportSubmission, type Reporter } from './report.ts';
+
+/** Japanese labels of the fields, for messages a person reads. */
+export const fieldLabels: Record<string, { ja: string; en: string }> = {
+  measureId: { ja: '事業', en: 'measure' },
+  quarter: { ja: '四半期', en: 'quarter' },
+  status: { ja: '状況', en: 'status' },
+  milestones: { ja: 'スケジュールの進捗', en: 'milestones' },
+  milestoneId: { ja: 'スケジュール項目', en: 'milestone' },
+  progress: { ja: '進捗', en: 'progress' },
+  date: { ja: '日付', en: 'date' },
+  budgetExecutedThousandYen: { ja: '今年度の執行額 (千円)', en: 'budget executed this fiscal year (thousand yen)' },
+  narrative: { ja: '進捗状況', en: 'progress narrative' },
+  issues: { ja: '課題', en: 'issues' },
+  nextSteps: { ja: '今後の予定', en: 'next steps' },
+  person: { ja: '報告者', en: 'reporting person' },
+};
+
+/** A field error, bilingual. `field` is a dotted path such as `milestones.0.date`. */
+export interface FieldError {
+  field: string;
+  ja: string;
+  en: string;
+}
+
+export class ReportInputError extends Error {
+  constructor(readonly fields: FieldError[]) {
+    super(fields.map((f) => `${f.field}: ${f.ja} / ${f.en}`).join('; '));
+    this.name = 'ReportInputError';
+  }
+}
+
+/**
+ * Reads numbers as offices write them: full-width digits, thousands separators (， or ,), a trailing
+ * 千円 or 円-less unit. "１２，３４５" → 12345. Anything else is left for the schema to refuse.
+ */
+export function normaliseNumber(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  const text = value
+    .normalize('NFKC')
+    .trim()
+    .replace(/\s+/g, '')
+    .replace(/千円$/, '');
+  if (text === '') return undefined;
+  if (!/^\d{1,3}(,\d{3})+(\.\d+)?$|^\d+(\.\d+)?$/.test(text)) return value;
+  return Number(text.replace(/,/g, ''));
+}
+
+function bilingual(message: string): { ja: string; en: string } {
+  const [ja, en] = message.split(' / ');
+  return { ja: ja ?? message, en: en ?? ja ?? message };
+}
+
+const text = (max: number) =>
+  z
+    .string({ error: '文字列で入力してください / must be text' })
+    .max(max, { error: `${max} 文字以内で入力してください / at most ${max} characters` })
+    .transform((s) => s.normalize('NFC').replace(/\r\n?/g, '\n').trim());
+
+/** The report a client sends (JSON API). The 課 comes from the signed link, never from the body. */
+export const ReportInputSchema = z
+  .object({
+    measureId: z
+      .string({ error: '事業 id が必要です (例: 2-2-3) / a measure id is required, e.g. 2-2-3' })
+      .transform((s) => s.normalize('NFKC').trim().replace(/[－ー−‐]/g, '-'))
+      .pipe(z.string().regex(/^\d+-\d+-\d+$/, { error: '事業 id は 2-2-3 の形式です / measure ids look like 2-2-3' }))
+      .describe('事業 id, e.g. "2-2-3"'),
+    quarter: z
+      .string({ error: '四半期が必要です (例: FY2013-Q2) / a quarter is required, e.g. FY2013-Q2' })
+      .transform((s, ctx) => {
+        const q = tryParseQuarter(s);
+        if (!q) {
+          ctx.addIssue({ code: 'custom', message: `四半期を読み取れません: "${s}" (例: FY2013-Q2, 平成25年度第2四半期) / cannot read quarter "${s}"` });
+          return z.NEVER;
+        }
+        return formatQuarter(q);
+      })
+      .describe('fiscal quarter, e.g. "FY2013-Q2" or "平成25年度第2四半期"'),
+    status: z
+      .enum(reportStatuses, { error: `状況は ${reportStatuses.join('・')} のいずれかです / status must be one of ${reportStatuses.join(', ')}` })
+      .optional()
+      .describe('overall status; omitted only by a related department (関連部署) leaving a comment'),
+    milestones: z
+      .array(
+        z.object({
+          milestoneId: z.string().regex(/^m\d+$/, { error: 'スケジュール項目は m1, m2 … です / milestone ids are m1, m2, …' }),
+          progress: z.enum(milestoneProgressValues, {
+            error: `進捗は ${milestoneProgressValues.join(', ')} のいずれかです / progress must be one of ${milestoneProgressValues.join(', ')}`,
+          }),
+          date: z
+            .string()
+            .regex(/^\d{4}-\d{2}-\d{2}$/, { error: '日付は YYYY-MM-DD です / dates are YYYY-MM-DD' })
+            .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), {
+              error: '存在しない日付です / not a real date',
+            })
+            .optional(),
+        }),
+        { error: 'スケジュールの進捗は一覧で指定してください / milestones must be a list' },
+      )
+      .max(50)
+      .default([]),
+    budgetExecutedThousandYen: z
+      .preprocess(
+        normaliseNumber,
+        z
+          .number({ error: '数値で入力してください (例: 12,345) / must be a number, e.g. 12,345' })
+          .nonnegative({ error: '0 以上で入力してください / must not be negative' })
+          .max(100_000_000, { error: '大きすぎます (千円単位で入力してください) / too large (the unit is thousand yen)' })
+          .optional(),
+      )
+      .describe('budget executed this fiscal year, thousand yen; "１２，３４５" is read as 12345'),
+    narrative: text(4000).default('').describe('進捗状況'),
+    issues: text(4000).default('').describe('課題'),
+    nextSteps: text(4000).default('').describe('今後の予定'),
+    person: text(100)
+      .pipe(z.string().min(1, { error: '報告者の氏名が必要です / the reporting person is required' }))
+      .describe('reporting person'),
+  })
+  .strict();
+export type ReportInput = z.input<typeof ReportInputSchema>;
+export type ParsedReportInput = z.output<typeof ReportInputSchema>;
+
+/** Turns zod's issues into field errors a person can act on. */
+export function fieldErrorsOf(error: z.ZodError): FieldError[] {
+  return error.issues.map((issue) => {
+    const field = issue.path.join('.') || '(本文 / body)';
+    if (issue.code === 'unrecognized_keys') {
+      return { field: issue.keys.join(', '), ja: `不明な項目です: ${issue.keys.join(', ')}`, en: `unknown field(s): ${issue.keys.join(', ')}` };
+    }
+    if (issue.code === 'invalid_type' && issue.input === undefined) {
+      const label = fieldLabels[String(issue.path.at(-1))];
+      return {
+        field,
+        ja: `${label?.ja ?? field}が入力されていません`,
+        en: `${label?.en ?? field} is required`,
+      };
+    }
+    return { field, ...bilingual(issue.message) };
+  });
+}
+
+export interface ReportContext {
+  plan: PlanFile;
+  /** Who the signed link belongs to; the person's name comes from the input. */
+  reporter: Omit<Reporter, 'person'>;
+  /** The quarter the signed link is for. */
+  quarter: string;
+}
+
+/** What the 課 may do with a 事業: report on it (owner), comment on it (related), or nothing. */
+export type Role = 'owner' | 'related' | 'none';
+
+export function roleOf(measure: Measure, reporter: Pick<Reporter, 'ka' | 'bukai'>): Role {
+  if (measure.owners.some((o) => o.ka === reporter.ka && o.bukai === reporter.bukai)) return 'owner';
+  if (measure.related.some((r) => r.ka === reporter.ka && (r.bukai === undefined || r.bukai === reporter.bukai))) return 'related';
+  return 'none';
+}
+
+export type AccessProblem =
+  | { kind: 'unknown-measure'; ja: string; en: string }
+  | { kind: 'forbidden'; ja: string; en: string };
+
+/**
+ * Checks a parsed input against the plan and the link: the 事業 exists, the quarter is the link's
+ * and inside the plan period, the milestones are the 事業's, and the 課 may report (or comment).
+ * Returns the submission, or throws `ReportInputError` (400) / returns an access problem (403/404).
+ */
+export function toSubmission(
+  input: ParsedReportInput,
+  context: ReportContext,
+): { submission: ReportSubmission; role: Exclude<Role, 'none'> } | AccessProblem {
+  const measure = context.plan.measures.find((m) => m.id === input.measureId);
+  if (!measure) {
+    return { kind: 'unknown-measure', ja: `事業 ${input.measureId} は計画にありません`, en: `measure ${input.measureId} is not in the plan` };
+  }
+  const role = roleOf(measure, context.reporter);
+  if (role === 'none') {
+    return {
+      kind: 'forbidden',
+      ja: `${context.reporter.ka}は事業 ${measure.id}「${measure.name}」の担当部署ではありません`,
+      en: `${context.reporter.ka} does not own measure ${measure.id}`,
+    };
+  }
+  if (input.quarter !== context.quarter) {
+    return {
+      kind: 'forbidden',
+      ja: `このリンクは ${context.quarter} の報告用です (本文は ${input.quarter})`,
+      en: `this link is for ${context.quarter}, the report is for ${input.quarter}`,
+    };
+  }
+  const errors: FieldError[] = [];
+  const { period } = context.plan.plan;
+  const fy = Number(input.quarter.slice(2, 6));
+  if (fy < period.from || fy > period.to) {
+    errors.push({
+      field: 'quarter',
+      ja: `四半期 ${input.quarter} は計画期間 (FY${period.from}–FY${period.to}) の外です`,
+      en: `quarter ${input.quarter} is outside the plan period FY${period.from}–FY${period.to}`,
+    });
+  }
+  if (role === 'related' && input.status !== undefined) {
+    return {
+      kind: 'forbidden',
+      ja: `関連部署 (${context.reporter.ka}) は意見を記入できますが、状況は設定できません`,
+      en: `a related department may comment but not set the status`,
+    };
+  }
+  if (role === 'owner' && input.status === undefined) {
+    errors.push({ field: 'status', ja: '状況が入力されていません', en: 'status is required' });
+  }
+  if (role === 'related' && input.narrative === '') {
+    errors.push({ field: 'narrative', ja: '意見 (進捗状況) が入力されていません', en: 'a comment (narrative) is required' });
+  }
+  const known = new Set(measure.milestones.map((m) => m.id));
+  const seen = new Set<string>();
+  input.milestones.forEach((m, i) => {
+    if (!known.has(m.milestoneId)) {
+      errors.push({
+        field: `milestones.${i}.milestoneId`,
+        ja: `事業 ${measure.id} にスケジュール項目 ${m.milestoneId} はありません`,
+        en: `measure ${measure.id} has no milestone ${m.milestoneId}`,
+      });
+    }
+    if (seen.has(m.milestoneId)) {
+      errors.push({ field: `milestones.${i}.milestoneId`, ja: `${m.milestoneId} が重複しています`, en: `${m.milestoneId} appears twice` });
+    }
+    seen.add(m.milestoneId);
+    if (m.progress === 'done' && m.date === undefined) {
+      errors.push({ field: `milestones.${i}.date`, ja: '完了した項目には完了日が必要です', en: 'a done milestone needs its date' });
+    }
+  });
+  if ((input.status === '遅延' || input.status === '遅れ気味') && input.issues === '') {
+    errors.push({ field: 'issues', ja: `状況が「${input.status}」のときは課題を記入してください`, en: 'issues are required when the status is delayed or at risk' });
+  }
+  if (errors.length > 0) throw new ReportInputError(errors);
+  const submission: ReportSubmission = {
+    measureId: measure.id,
+    quarter: input.quarter,
+    kind: role === 'owner' ? 'report' : 'comment',
+    status: input.status as ReportStatus | undefined,
+    milestones: input.milestones,
+    budgetExecutedThousandYen: input.budgetExecutedThousandYen,
+    narrative: input.narrative,
+    issues: input.issues,
+    nextSteps: input.nextSteps,
+    reporter: { ...context.reporter, person: input.person },
+  };
+  return { submission, role };
+}
+
+/** Parse and check in one step; throws `ReportInputError` on any field problem. */
+export function parseReportInput(body: unknown): ParsedReportInput {
+  const parsed = ReportInputSchema.safeParse(body);
+  if (!parsed.success) throw new ReportInputError(fieldErrorsOf(parsed.error));
+  return parsed.data;
+}

@@ -1,0 +1,107 @@
+/**
+ * Accepting a report, whatever way it came in (API, web form, mail, sheet): check the signed link,
+ * find the 課, validate the input against the plan, and append it once. Returns an outcome each
+ * channel turns into its own answer (an HTTP status, a reply mail, a line on the CLI).
+ */
+import { createHash } from 'node:crypto';
+import { TokenError, verifyToken, type LinkClaims, type TokenPurpose } from './auth/link-token.ts';
+import type { Ka } from './domain/directory.ts';
+import { parseReportInput, ReportInputError, toSubmission, type FieldError } from './domain/report-input.ts';
+import type { Reporter, StoredReport } from './domain/report.ts';
+import type { Catalog } from './store/catalog-cache.ts';
+import { appendReport, type AppendOptions } from './store/report-items.ts';
+import type { Store } from './store/store.ts';
+
+export type Refusal =
+  | { outcome: 'unauthenticated'; ja: string; en: string }
+  | { outcome: 'forbidden'; ja: string; en: string }
+  | { outcome: 'not-found'; ja: string; en: string }
+  | { outcome: 'invalid'; ja: string; en: string; fields: FieldError[] }
+  | { outcome: 'conflict'; ja: string; en: string; report: StoredReport };
+
+export type SubmitOutcome = { outcome: 'recorded' | 'duplicate'; report: StoredReport } | Refusal;
+
+export interface Caller {
+  claims: LinkClaims;
+  ka: Ka;
+  reporter: Omit<Reporter, 'person'>;
+}
+
+/** Who a signed link belongs to, or why it is refused (401). */
+export function authenticate(
+  token: string | undefined,
+  purpose: TokenPurpose,
+  deps: { secret: string; catalog: Catalog; now?: Date },
+): Caller | Refusal {
+  if (!token) {
+    return { outcome: 'unauthenticated', ja: '署名付きリンクが必要です', en: 'a signed link is required' };
+  }
+  let claims: LinkClaims;
+  try {
+    claims = verifyToken(token, deps.secret, { tenant: deps.catalog.plan.plan.tenant, purpose, now: deps.now });
+  } catch (error) {
+    if (error instanceof TokenError) return { outcome: 'unauthenticated', ja: error.ja, en: error.en };
+    throw error;
+  }
+  const ka = deps.catalog.directory.ka.find((k) => k.id === claims.kaId);
+  if (!ka) {
+    return { outcome: 'unauthenticated', ja: 'このリンクの課は名簿にありません', en: 'the link\'s department is not in the directory' };
+  }
+  return { claims, ka, reporter: { kaId: ka.id, ka: ka.name, bukai: ka.bukai } };
+}
+
+/** A stable hash of what was submitted, so a reused idempotency key with other content is caught. */
+export function fingerprintOf(body: unknown): string {
+  const canonical = (value: unknown): unknown =>
+    Array.isArray(value)
+      ? value.map(canonical)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]))
+        : value;
+  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('base64url');
+}
+
+export interface SubmitOptions extends Pick<AppendOptions, 'channel' | 'attachments' | 'now'> {
+  /** The client's idempotency key; the same key with the same body records once. */
+  idempotencyKey: string;
+}
+
+/** Validate and append one report for an authenticated caller. Writes nothing unless accepted. */
+export async function submitReport(
+  store: Store,
+  catalog: Catalog,
+  caller: Caller,
+  body: unknown,
+  options: SubmitOptions,
+): Promise<SubmitOutcome> {
+  let checked: ReturnType<typeof toSubmission>;
+  try {
+    checked = toSubmission(parseReportInput(body), { plan: catalog.plan, reporter: caller.reporter, quarter: caller.claims.quarter });
+  } catch (error) {
+    if (error instanceof ReportInputError) {
+      return { outcome: 'invalid', ja: '入力内容に誤りがあります', en: 'the report has errors', fields: error.fields };
+    }
+    throw error;
+  }
+  if (!('submission' in checked)) {
+    return { outcome: checked.kind === 'forbidden' ? 'forbidden' : 'not-found', ja: checked.ja, en: checked.en };
+  }
+  const { submission } = checked;
+  const result = await appendReport(store, submission, {
+    channel: options.channel,
+    attachments: options.attachments,
+    now: options.now,
+    // Keys are per 課: two departments can never collide on a key they chose.
+    idempotencyKey: `${caller.ka.id}#${options.idempotencyKey}`,
+    fingerprint: fingerprintOf(submission),
+  });
+  if (result.outcome === 'conflict') {
+    return {
+      outcome: 'conflict',
+      ja: 'この Idempotency-Key は別の内容の報告に使われています',
+      en: 'this idempotency key was already used for a different report',
+      report: result.report,
+    };
+  }
+  return result;
+}

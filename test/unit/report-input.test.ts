@@ -1,0 +1,116 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { PlanFile } from '#shared/domain/plan';
+import { normaliseNumber, parseReportInput, ReportInputError, roleOf, toSubmission } from '#shared/domain/report-input';
+import { readPlanFile } from '#shared/plan-file';
+
+let plan: PlanFile;
+beforeAll(async () => {
+  ({ plan } = await readPlanFile());
+});
+
+const shokoKanko = { kaId: 'shoko-kanko', ka: '商工観光課', bukai: '産業振興専門部会' };
+const valid = {
+  measureId: '5-1-1',
+  quarter: 'FY2013-Q2',
+  status: '予定どおり',
+  milestones: [{ milestoneId: 'm1', progress: 'done', date: '2013-08-01' }],
+  budgetExecutedThousandYen: '１２，３４５',
+  narrative: '道の駅の情報発信を更新しました。',
+  person: '山田 花子',
+};
+
+function fieldsOf(fn: () => unknown): string[] {
+  try {
+    fn();
+    return [];
+  } catch (error) {
+    if (error instanceof ReportInputError) return error.fields.map((f) => f.field);
+    throw error;
+  }
+}
+
+describe('report input', () => {
+  it.each([
+    ['１２，３４５', 12345],
+    ['12,345', 12345],
+    ['12345', 12345],
+    [' ８８２ 千円 ', 882],
+    ['1,234.5', 1234.5],
+    [882, 882],
+  ])('reads the number %j as %d', (given, expected) => {
+    expect(normaliseNumber(given)).toBe(expected);
+  });
+
+  it.each(['12,34', '1,2345', 'abc', '-5', '1e5'])('leaves "%s" for the schema to refuse', (given) => {
+    expect(normaliseNumber(given)).toBe(given);
+  });
+
+  it('accepts a report written the way offices write it', () => {
+    // Act
+    const input = parseReportInput({ ...valid, quarter: '平成25年度第2四半期', measureId: '５－１－１' });
+    const result = toSubmission(input, { plan, reporter: shokoKanko, quarter: 'FY2013-Q2' });
+    // Assess
+    expect(result).toMatchObject({
+      role: 'owner',
+      submission: { measureId: '5-1-1', quarter: 'FY2013-Q2', kind: 'report', budgetExecutedThousandYen: 12345, reporter: { person: '山田 花子', kaId: 'shoko-kanko' } },
+    });
+  });
+
+  it('names each bad field, in Japanese and English', () => {
+    try {
+      parseReportInput({ ...valid, status: 'ok', budgetExecutedThousandYen: 'たくさん', quarter: 'Q9', extra: 1 });
+      expect.unreachable();
+    } catch (error) {
+      const fields = (error as ReportInputError).fields;
+      expect(fields.map((f) => f.field).sort()).toEqual(['budgetExecutedThousandYen', 'extra', 'quarter', 'status']);
+      for (const f of fields) {
+        expect(f.ja).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+        expect(f.en).toMatch(/[a-z]/);
+      }
+    }
+  });
+
+  it('refuses a 事業 the 課 does not own, and lets a related 課 only comment', () => {
+    const other = toSubmission(parseReportInput({ ...valid, measureId: '1-1-1' }), { plan, reporter: shokoKanko, quarter: 'FY2013-Q2' });
+    expect(other).toMatchObject({ kind: 'forbidden' });
+    // 2-1-2 is owned by 総合政策課 with 児童福祉課 related.
+    const jido = { kaId: 'jido-fukushi', ka: '児童福祉課', bukai: '健康福祉専門部会' };
+    expect(roleOf(plan.measures.find((m) => m.id === '2-1-2')!, jido)).toBe('related');
+    const setStatus = toSubmission(parseReportInput({ ...valid, measureId: '2-1-2', milestones: [] }), { plan, reporter: jido, quarter: 'FY2013-Q2' });
+    expect(setStatus).toMatchObject({ kind: 'forbidden' });
+    const { status: _, ...comment } = valid;
+    const commented = toSubmission(parseReportInput({ ...comment, measureId: '2-1-2', milestones: [] }), { plan, reporter: jido, quarter: 'FY2013-Q2' });
+    expect(commented).toMatchObject({ role: 'related', submission: { kind: 'comment' } });
+  });
+
+  it('refuses a quarter other than the link\'s, and one outside the plan period', () => {
+    expect(toSubmission(parseReportInput(valid), { plan, reporter: shokoKanko, quarter: 'FY2013-Q3' })).toMatchObject({ kind: 'forbidden' });
+    expect(fieldsOf(() => toSubmission(parseReportInput({ ...valid, quarter: 'FY2016-Q1' }), { plan, reporter: shokoKanko, quarter: 'FY2016-Q1' }))).toEqual([
+      'quarter',
+    ]);
+  });
+
+  it('checks milestones against the 事業 and asks for 課題 when delayed', () => {
+    const input = parseReportInput({
+      ...valid,
+      status: '遅延',
+      milestones: [
+        { milestoneId: 'm99', progress: 'in_progress' },
+        { milestoneId: 'm1', progress: 'done' },
+        { milestoneId: 'm1', progress: 'done', date: '2013-08-01' },
+      ],
+    });
+    expect(fieldsOf(() => toSubmission(input, { plan, reporter: shokoKanko, quarter: 'FY2013-Q2' }))).toEqual([
+      'milestones.0.milestoneId',
+      'milestones.1.date',
+      'milestones.2.milestoneId',
+      'issues',
+    ]);
+  });
+
+  it('refuses an impossible date', () => {
+    expect(fieldsOf(() => parseReportInput({ ...valid, milestones: [{ milestoneId: 'm1', progress: 'done', date: '2013-02-30' }] }))).toEqual([
+      'milestones.0.date',
+    ]);
+  });
+});
