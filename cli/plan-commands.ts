@@ -1,6 +1,6 @@
 /** `shinchoku plan export|lint|schema` and `shinchoku directory lint`. */
 import { stringify } from 'csv-stringify/sync';
-import { z } from 'zod';
+import * as z from 'zod';
 import { DirectorySchema, unroutableOwners } from '#shared/domain/directory';
 import type { Defect } from '#shared/domain/plan-lint';
 import { lintPlan } from '#shared/domain/plan-lint';

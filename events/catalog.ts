@@ -3,7 +3,7 @@
  * and the zod schema of their detail. The CDK stack builds its rules from these; the local stack
  * routes the same events in process; tests replay the samples in `events/samples/`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CanonicalQuarterSchema } from '#shared/domain/fiscal';
 import { reportChannels, reportKinds, ReportStatusSchema } from '#shared/domain/report';
 import { ColourCountsSchema } from '#shared/domain/status';

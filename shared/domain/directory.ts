@@ -3,7 +3,7 @@
  * replies come from, the escalation chain and the leadership recipients of the digest.
  * Pure: no I/O, no AWS.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import type { Owner, PlanFile } from './plan.ts';
 
 const Slug = z

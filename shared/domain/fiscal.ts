@@ -14,7 +14,7 @@
  *   returns `undefined` instead. Functions that take already-typed values throw
  *   {@link FiscalRangeError} when a value is outside what this module supports.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 // ---------------------------------------------------------------------------------------------
 // Errors

@@ -5,7 +5,7 @@
  * the TypeScript types and the JSON Schema that `shinchoku plan schema` prints.
  * Pure: no I/O, no AWS.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** A Western fiscal year number: FY2012 = 平成24年度 = April 2012 – March 2013. */
 export const FiscalYearSchema = z.int().min(1989).max(2200);

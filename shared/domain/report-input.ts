@@ -4,7 +4,7 @@
  * intake and the sheet import. Every refusal names the field and says why, in Japanese and English.
  * Pure: no I/O, no AWS.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatQuarter, tryParseQuarter } from './fiscal.ts';
 import type { Measure, PlanFile } from './plan.ts';
 import { milestoneProgressValues, reportStatuses, type ReportStatus, type ReportSubmission, type Reporter } from './report.ts';

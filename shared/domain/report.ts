@@ -3,7 +3,7 @@
  * Pure: no I/O, no AWS. The web form, the API, the mail intake and the sheet import all produce a
  * `ReportSubmission`; the store turns it into an append-only `StoredReport`.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { CanonicalQuarterSchema, LocalDateSchema } from './fiscal.ts';
 
 /** Canonical quarter key, e.g. "FY2013-Q2" (FY2013 = 平成25年度, Q2 = July–September 2013). */

@@ -3,7 +3,7 @@
  * 専門部会 and the whole plan. Pure: no I/O, no AWS. The compile job computes it; the API, the digest
  * and the dashboard read it.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { QuarterKeySchema, ReportStatusSchema } from './report.ts';
 
 export const compiledColours = ['green', 'amber', 'red', 'unreported'] as const;

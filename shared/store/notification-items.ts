@@ -7,7 +7,7 @@
  * `staleClaimSeconds`, so a crash delays a reminder instead of losing it.
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { z } from 'zod';
+import * as z from 'zod';
 import { LocalDateSchema } from '../domain/fiscal.ts';
 import { isConditionFailure, type Store } from './store.ts';
 import { tenantPrefix } from './table.ts';
