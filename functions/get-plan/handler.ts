@@ -1,0 +1,29 @@
+/** GET /api/plan and GET /api/plan/measures/{measureId}: the plan catalog as stored. */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { createDocumentClient } from '#shared/aws/dynamodb';
+import { envNames, requireEnv } from '#shared/config/env';
+import { httpErrors } from '#shared/http/middleware';
+import { HttpError, json } from '#shared/http/response';
+import { createLogger } from '#shared/logger';
+import { getMeasure, loadPlan } from '#shared/store/plan-items';
+import { createStore } from '#shared/store/store';
+
+const logger = createLogger('get-plan');
+const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
+
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+  .use(injectLambdaContext(logger))
+  .use(httpErrors(logger))
+  .handler(async (event) => {
+    const measureId = event.pathParameters?.measureId;
+    if (measureId !== undefined) {
+      const measure = await getMeasure(store, measureId);
+      if (!measure) throw new HttpError(404, `事業 ${measureId} はありません`, `no 事業 ${measureId}`);
+      return json(200, measure);
+    }
+    const plan = await loadPlan(store);
+    if (!plan) throw new HttpError(404, '計画が読み込まれていません', 'no plan has been loaded');
+    return json(200, plan);
+  });

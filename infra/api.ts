@@ -1,0 +1,187 @@
+/**
+ * The HTTP API: one API Gateway route per entry of `routes` (shared/http/routes.ts), one
+ * `ShinchokuFunction` per distinct `fn`, access logs in CloudWatch, throttling on the default stage.
+ */
+import { RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { routeKey, routes as allRoutes, type RouteDefinition } from '#shared/http/routes';
+import type { Data, TableAccess } from './data.ts';
+import { ShinchokuFunction } from './function.ts';
+
+/**
+ * Table access per function folder. Every function behind a route must be listed: a new function
+ * fails the synth until someone decides whether it may write.
+ */
+export const defaultTableAccess: Readonly<Record<string, TableAccess>> = {
+  'get-plan': 'read',
+};
+
+/**
+ * Routes that answer without authentication, with the reason recorded as the cdk-nag APIG4
+ * acknowledgement. Only read routes over published material belong here.
+ */
+export const defaultPublicRoutes: Readonly<Record<string, string>> = {
+  'GET /api/plan':
+    'Public read-only route: returns the published 下野市第二次地域情報化計画 catalogue (a public document); no personal data, no writes.',
+  'GET /api/plan/measures/{measureId}':
+    'Public read-only route: returns one 事業 of the published plan (a public document); no personal data, no writes.',
+};
+
+export interface ApiProps {
+  /** The table the functions read and write. */
+  readonly data: Data;
+
+  /** Tenant (municipality) the functions serve. */
+  readonly tenant: string;
+
+  /**
+   * The routes to serve.
+   *
+   * @default - every route in shared/http/routes.ts
+   */
+  readonly routes?: readonly RouteDefinition[];
+
+  /**
+   * Table access per function folder.
+   *
+   * @default defaultTableAccess (get-plan: read)
+   */
+  readonly tableAccess?: Readonly<Record<string, TableAccess>>;
+
+  /**
+   * Route keys served without an authorizer, each with the reason why that is acceptable.
+   *
+   * @default defaultPublicRoutes (the two read-only plan routes)
+   */
+  readonly publicRoutes?: Readonly<Record<string, string>>;
+
+  /**
+   * Steady-state request rate limit of the default stage (requests per second).
+   *
+   * @default 50
+   */
+  readonly throttlingRateLimit?: number;
+
+  /**
+   * Burst limit of the default stage (requests).
+   *
+   * @default 100
+   */
+  readonly throttlingBurstLimit?: number;
+
+  /**
+   * How long access log events are kept.
+   *
+   * @default logs.RetentionDays.ONE_YEAR
+   */
+  readonly accessLogRetention?: logs.RetentionDays;
+}
+
+/** One JSON line per request, HTTP API context variables only. */
+const accessLogFormat = AccessLogFormat.custom(
+  JSON.stringify({
+    requestId: '$context.requestId',
+    requestTime: '$context.requestTime',
+    ip: '$context.identity.sourceIp',
+    userAgent: '$context.identity.userAgent',
+    httpMethod: '$context.httpMethod',
+    routeKey: '$context.routeKey',
+    path: '$context.path',
+    protocol: '$context.protocol',
+    status: '$context.status',
+    responseLength: '$context.responseLength',
+    responseLatency: '$context.responseLatency',
+    integrationStatus: '$context.integrationStatus',
+    integrationLatency: '$context.integrationLatency',
+    integrationError: '$context.integrationErrorMessage',
+    error: '$context.error.message',
+  }),
+);
+
+export class Api extends Construct {
+  readonly httpApi: apigwv2.HttpApi;
+  readonly stage: apigwv2.HttpStage;
+  readonly accessLogGroup: logs.LogGroup;
+  /** The functions by folder name. */
+  readonly functions: ReadonlyMap<string, ShinchokuFunction>;
+  /** The routes by route key (`GET /api/plan`). */
+  readonly routes: ReadonlyMap<string, apigwv2.HttpRoute>;
+
+  constructor(scope: Construct, id: string, props: ApiProps) {
+    super(scope, id);
+    const routeDefinitions = props.routes ?? allRoutes;
+    const tableAccess = props.tableAccess ?? defaultTableAccess;
+    const publicRoutes = props.publicRoutes ?? defaultPublicRoutes;
+
+    this.httpApi = new apigwv2.HttpApi(this, 'HttpApi', {
+      description: 'shinchoku — 進捗報告 API',
+      // The default stage is created below, with access logs and throttling.
+      createDefaultStage: false,
+    });
+
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', {
+      retention: props.accessLogRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy: RemovalPolicy.RETAIN,
+    });
+    this.stage = this.httpApi.addStage('DefaultStage', {
+      stageName: '$default',
+      autoDeploy: true,
+      throttle: { rateLimit: props.throttlingRateLimit ?? 50, burstLimit: props.throttlingBurstLimit ?? 100 },
+      accessLogSettings: {
+        destination: new apigwv2.LogGroupLogDestination(this.accessLogGroup),
+        format: accessLogFormat,
+      },
+    });
+
+    const functions = new Map<string, ShinchokuFunction>();
+    const integrations = new Map<string, HttpLambdaIntegration>();
+    for (const fn of new Set(routeDefinitions.map((r) => r.fn))) {
+      const access = tableAccess[fn];
+      if (access === undefined) {
+        throw new Error(
+          `関数 ${fn} のテーブル権限（read / readWrite）が決まっていません。api.ts の defaultTableAccess に追加してください / ` +
+            `no table access (read / readWrite) declared for function ${fn}; add it to defaultTableAccess in infra/api.ts`,
+        );
+      }
+      const handler = new ShinchokuFunction(this, pascalCase(fn), { name: fn, tenant: props.tenant }).bindTable(props.data, access);
+      functions.set(fn, handler);
+      integrations.set(fn, new HttpLambdaIntegration(`${pascalCase(fn)}Integration`, handler));
+    }
+
+    const routeConstructs = new Map<string, apigwv2.HttpRoute>();
+    for (const route of routeDefinitions) {
+      const key = routeKey(route);
+      const [httpRoute] = this.httpApi.addRoutes({
+        path: route.path,
+        methods: [apigwv2.HttpMethod[route.method]],
+        integration: integrations.get(route.fn)!,
+      });
+      if (!httpRoute) throw new Error(`ルートを作成できません / could not create route ${key}`);
+      const publicReason = publicRoutes[key];
+      if (publicReason !== undefined) {
+        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: publicReason });
+      }
+      routeConstructs.set(key, httpRoute);
+    }
+    this.functions = functions;
+    this.routes = routeConstructs;
+  }
+
+  /** The base URL of the default stage. */
+  get url(): string {
+    return this.stage.url;
+  }
+}
+
+/** `get-plan` → `GetPlan`. */
+function pascalCase(name: string): string {
+  return name
+    .split(/[^a-zA-Z0-9]+/)
+    .filter(Boolean)
+    .map((part) => part[0]!.toUpperCase() + part.slice(1))
+    .join('');
+}

@@ -1,0 +1,40 @@
+import { App, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { describe, expect, it } from 'vitest';
+import { Monitoring } from '#infra/monitoring';
+
+describe('Monitoring', () => {
+  it('alarms as soon as a dead-letter queue holds a message', () => {
+    // Prepare
+    const stack = new Stack(new App(), 'MonitoringTest');
+    const monitoring = new Monitoring(stack, 'Monitoring');
+    const dlq = new sqs.Queue(stack, 'MailDlq', { enforceSSL: true });
+    // Act
+    monitoring.watchQueue(dlq);
+    // Assess
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [stack.getLogicalId(dlq.node.defaultChild as sqs.CfnQueue), 'QueueName'] } }],
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: stack.getLogicalId(monitoring.topic.node.defaultChild as sns.CfnTopic) }],
+    });
+  });
+
+  it('subscribes alarmEmail to the topic, and nobody without it', () => {
+    // Prepare
+    const app = new App();
+    const withEmail = new Stack(app, 'WithEmail');
+    const withoutEmail = new Stack(app, 'WithoutEmail');
+    // Act
+    new Monitoring(withEmail, 'Monitoring', { alarmEmail: 'ops@city.shimotsuke.example' });
+    new Monitoring(withoutEmail, 'Monitoring');
+    // Assess
+    Template.fromStack(withEmail).hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@city.shimotsuke.example' });
+    expect(Template.fromStack(withoutEmail).findResources('AWS::SNS::Subscription')).toEqual({});
+  });
+});
