@@ -1,0 +1,211 @@
+/**
+ * The local stand-in for API Gateway: an HTTP server on loopback that turns each request into the
+ * same payload-2.0 event API Gateway sends, calls the same Lambda handler the CDK stack deploys
+ * (routes come from `shared/http/routes.ts`), and writes the handler's answer back.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { matchPath, routeKey, routes, type RouteDefinition } from '#shared/http/routes';
+
+/** API Gateway's payload limit for HTTP APIs. */
+export const maxPayloadBytes = 10 * 1024 * 1024;
+
+export type HttpHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<APIGatewayProxyResultV2>;
+
+/** Loads the handler module of a function, once. */
+export type HandlerLoader = (fn: string) => Promise<HttpHandler>;
+
+export const loadFunctionHandler: HandlerLoader = async (fn) => {
+  const module = (await import(`../functions/${fn}/handler.ts`)) as { handler: HttpHandler };
+  return module.handler;
+};
+
+export interface LocalHttpServer {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+
+export interface HttpServerOptions {
+  port?: number;
+  routeTable?: readonly RouteDefinition[];
+  loadHandler?: HandlerLoader;
+  /** Extra pages only the local stack serves (e.g. its index page); tried before 404. */
+  extra?: (req: IncomingMessage, res: ServerResponse) => boolean;
+}
+
+export async function startHttpServer(options: HttpServerOptions = {}): Promise<LocalHttpServer> {
+  const table = options.routeTable ?? routes;
+  const load = options.loadHandler ?? loadFunctionHandler;
+  const handlers = new Map<string, Promise<HttpHandler>>();
+  const handlerFor = (fn: string) => {
+    let handler = handlers.get(fn);
+    if (!handler) {
+      handler = load(fn);
+      handlers.set(fn, handler);
+    }
+    return handler;
+  };
+
+  const server: Server = createServer((req, res) => {
+    serve(req, res).catch((error: unknown) => {
+      process.stderr.write(`ローカル HTTP エラー / local HTTP error: ${String((error as Error)?.stack ?? error)}\n`);
+      if (!res.headersSent) writeJson(res, 500, { error: { message: '内部エラー', messageEn: 'internal error' } });
+      else res.end();
+    });
+  });
+
+  async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    const method = (req.method ?? 'GET').toUpperCase();
+    const found = table
+      .map((route) => ({ route, params: route.method === method ? matchPath(route.path, url.pathname) : undefined }))
+      .find((m) => m.params !== undefined);
+    if (!found) {
+      if (options.extra?.(req, res)) return;
+      const pathExists = table.some((route) => matchPath(route.path, url.pathname) !== undefined);
+      writeJson(res, pathExists ? 405 : 404, {
+        error: pathExists
+          ? { message: 'このメソッドは使えません', messageEn: 'method not allowed' }
+          : { message: '見つかりません', messageEn: 'not found' },
+      });
+      return;
+    }
+    const body = await readBody(req);
+    if (body === 'too-large') {
+      writeJson(res, 413, { error: { message: '本文が大きすぎます', messageEn: 'payload too large' } });
+      return;
+    }
+    const event = toEvent(req, url, method, found.route, found.params ?? {}, body);
+    const handler = await handlerFor(found.route.fn);
+    const result = await handler(event, lambdaContext(found.route.fn, event.requestContext.requestId));
+    writeResult(res, result);
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > maxPayloadBytes) return 'too-large';
+    chunks.push(chunk as Buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+const textTypes = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript))/;
+
+function toEvent(
+  req: IncomingMessage,
+  url: URL,
+  method: string,
+  route: RouteDefinition,
+  pathParameters: Record<string, string>,
+  body: Buffer,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  const cookies: string[] = [];
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value === undefined) continue;
+    if (name === 'cookie') cookies.push(...String(value).split(/;\s*/));
+    else headers[name] = Array.isArray(value) ? value.join(',') : value;
+  }
+  const query: Record<string, string> = {};
+  for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
+  // API Gateway passes bodies that are not text as base64; text bodies as UTF-8 strings.
+  const isText = textTypes.test(headers['content-type'] ?? '') && isValidUtf8(body);
+  const now = new Date();
+  const requestId = randomUUID();
+  return {
+    version: '2.0',
+    routeKey: routeKey(route),
+    rawPath: url.pathname,
+    rawQueryString: url.search.replace(/^\?/, ''),
+    cookies: cookies.length > 0 ? cookies : undefined,
+    headers,
+    queryStringParameters: Object.keys(query).length > 0 ? query : undefined,
+    pathParameters: Object.keys(pathParameters).length > 0 ? pathParameters : undefined,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method,
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey: routeKey(route),
+      stage: '$default',
+      time: now.toISOString(),
+      timeEpoch: now.getTime(),
+    },
+    body: body.length === 0 ? undefined : isText ? body.toString('utf8') : body.toString('base64'),
+    isBase64Encoded: body.length > 0 && !isText,
+  };
+}
+
+function isValidUtf8(buffer: Buffer): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(buffer);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function lambdaContext(fn: string, requestId: string): Context {
+  const deadline = Date.now() + 30_000;
+  return {
+    callbackWaitsForEmptyEventLoop: false,
+    functionName: `shinchoku-${fn}`,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:ap-northeast-1:000000000000:function:shinchoku-${fn}`,
+    memoryLimitInMB: '512',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/shinchoku-${fn}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2): void {
+  if (typeof result === 'string' || typeof result !== 'object' || result === null || !('statusCode' in result)) {
+    // API Gateway's rule for payload 2.0: anything else is JSON with status 200.
+    writeJson(res, 200, result);
+    return;
+  }
+  const headers: Record<string, string | string[]> = { ...(result.headers as Record<string, string>) };
+  if (result.cookies?.length) headers['set-cookie'] = result.cookies;
+  res.writeHead(result.statusCode ?? 200, headers);
+  res.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
+}
+
+function writeJson(res: ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
+}

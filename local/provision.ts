@@ -1,0 +1,60 @@
+/**
+ * Makes a DynamoDB (Local) ready for the functions: the table from its one definition, TTL on, the
+ * plan and the directory loaded. Safe to run on every start: an existing table is kept.
+ */
+import {
+  CreateTableCommand,
+  DescribeTableCommand,
+  ResourceNotFoundException,
+  UpdateTimeToLiveCommand,
+  waitUntilTableExists,
+  type DynamoDBClient,
+} from '@aws-sdk/client-dynamodb';
+import { createDocumentClient, createDynamoDbClient } from '#shared/aws/dynamodb';
+import type { Directory } from '#shared/domain/directory';
+import type { PlanFile } from '#shared/domain/plan';
+import { saveDirectory } from '#shared/store/directory-items';
+import { savePlan } from '#shared/store/plan-items';
+import { createStore } from '#shared/store/store';
+import { createTableInput, timeToLiveAttribute } from '#shared/store/table';
+import { localClientConfig } from './aws-local.ts';
+
+
+export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'existing'> {
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return 'existing';
+  } catch (error) {
+    if (!(error instanceof ResourceNotFoundException)) throw error;
+  }
+  await client.send(new CreateTableCommand(createTableInput(tableName)));
+  await waitUntilTableExists({ client, maxWaitTime: 60 }, { TableName: tableName });
+  await client.send(
+    new UpdateTimeToLiveCommand({
+      TableName: tableName,
+      TimeToLiveSpecification: { AttributeName: timeToLiveAttribute, Enabled: true },
+    }),
+  );
+  return 'created';
+}
+
+export interface ProvisionInput {
+  endpoint: string;
+  tableName: string;
+  plan: PlanFile;
+  directory: Directory;
+}
+
+export async function provision(input: ProvisionInput): Promise<{ table: 'created' | 'existing'; measures: number; ka: number }> {
+  const config = localClientConfig(input.endpoint);
+  const client = createDynamoDbClient(config);
+  try {
+    const table = await ensureTable(client, input.tableName);
+    const store = createStore(createDocumentClient(config), input.tableName, input.plan.plan.tenant);
+    await savePlan(store, input.plan);
+    await saveDirectory(store, input.directory);
+    return { table, measures: input.plan.measures.length, ka: input.directory.ka.length };
+  } finally {
+    client.destroy();
+  }
+}

@@ -1,0 +1,178 @@
+/**
+ * The embedded local stack behind `npm start`: AWS's DynamoDB Local, the SES emulator and the HTTP
+ * server in front of the Lambda handlers, wired with the same environment variables the CDK stack
+ * gives the functions. Tests start the same stack, so what they check is what a person runs.
+ */
+import { mkdir, rm } from 'node:fs/promises';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
+import { envNames } from '#shared/config/env';
+import { routes } from '#shared/http/routes';
+import { defaultDirectoryPath, defaultPlanPath, readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { defaultTableName } from '#shared/store/table';
+import { localCredentials, localRegion } from './aws-local.ts';
+import { checkJava, ensureDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { startHttpServer } from './http-server.ts';
+import { provision } from './provision.ts';
+import { startSesEmulator } from './ses-local.ts';
+
+
+export interface LocalStackOptions {
+  /** Wipe the stored data before starting. @default false */
+  fresh?: boolean;
+  /** Keep DynamoDB data in memory only (tests). @default false */
+  inMemory?: boolean;
+  /** Where persistent local data lives. @default `.shinchoku/` in the working directory */
+  dataDir?: string;
+  /** @default 3000 (0 = any free port) */
+  httpPort?: number;
+  /** @default 8000 (0 = any free port) */
+  dynamoPort?: number;
+  /** @default 8005 (0 = any free port) */
+  sesPort?: number;
+  /** @default the embedded 下野市 plan */
+  planFile?: string;
+  /** @default the embedded 下野市 directory */
+  directoryFile?: string;
+  /** @default "shinchoku" */
+  tableName?: string;
+  /** Progress lines for people. @default silent */
+  onProgress?: (line: string) => void;
+}
+
+export interface LocalStack {
+  tenant: string;
+  tableName: string;
+  dynamoEndpoint: string;
+  sesEndpoint: string;
+  mailViewerUrl: string;
+  httpUrl: string;
+  /** The variables the functions see, as on Lambda. */
+  environment: Record<string, string>;
+  stop(): Promise<void>;
+}
+
+function portFrom(value: number | undefined, variable: string, fallback: number): number {
+  if (value !== undefined) return value;
+  const fromEnv = process.env[variable];
+  return fromEnv ? Number(fromEnv) : fallback;
+}
+
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const say = options.onProgress ?? (() => undefined);
+  const dataDir = options.dataDir ?? join(process.cwd(), '.shinchoku');
+  const dbPath = join(dataDir, 'dynamodb');
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+
+  try {
+    say('[1/5] Java を確認しています / checking Java');
+    await checkJava();
+    say('[2/5] DynamoDB Local を準備しています / preparing DynamoDB Local');
+    await ensureDynamoDbLocal({ onProgress: (m) => say(`      ${m}`) });
+    if (options.fresh && !options.inMemory) await rm(dbPath, { recursive: true, force: true });
+    if (!options.inMemory) await mkdir(dbPath, { recursive: true });
+
+    say('[3/5] DynamoDB Local と SES エミュレーターを起動しています / starting DynamoDB Local and the SES emulator');
+    const [dynamo, ses] = await Promise.all([
+      startDynamoDbLocal({
+        port: portFrom(options.dynamoPort, 'SHINCHOKU_DYNAMODB_PORT', 8000),
+        ...(options.inMemory ? { inMemory: true } : { dbPath }),
+      }),
+      startSesEmulator({ port: portFrom(options.sesPort, 'SHINCHOKU_SES_PORT', 8005) }),
+    ]);
+    stops.push(dynamo.stop, ses.stop);
+
+    const { plan, defects } = await readPlanFile(options.planFile ?? defaultPlanPath);
+    const directory = await readDirectoryFile(options.directoryFile ?? defaultDirectoryPath);
+    const tableName = options.tableName ?? defaultTableName;
+    const environment: Record<string, string> = {
+      AWS_REGION: localRegion,
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      AWS_ENDPOINT_URL_SES: ses.endpoint,
+      AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      [envNames.tableName]: tableName,
+      [envNames.tenant]: plan.plan.tenant,
+    };
+    // The handlers run in this process, as they would in their Lambda sandbox: they read these.
+    Object.assign(process.env, environment);
+
+    say('[4/5] テーブルを作成し、計画と名簿を読み込んでいます / creating the table, loading the plan and directory');
+    const loaded = await provision({ endpoint: dynamo.endpoint, tableName, plan, directory });
+    say(
+      `      ${plan.plan.municipality} ${plan.plan.title}: ${loaded.measures} 事業, ${loaded.ka} 課` +
+        (defects.length > 0 ? ` (plan lint: ${defects.length} 件の指摘 / defects — shinchoku plan lint)` : ''),
+    );
+
+    say('[5/5] HTTP サーバーを起動しています / starting the HTTP server');
+    const http = await startHttpServer({
+      port: portFrom(options.httpPort, 'SHINCHOKU_HTTP_PORT', 3000),
+      extra: (req, res) => indexPage(req, res, { ses: ses.viewerUrl, dynamo: dynamo.endpoint }),
+    });
+    stops.push(http.stop);
+
+    return {
+      tenant: plan.plan.tenant,
+      tableName,
+      dynamoEndpoint: dynamo.endpoint,
+      sesEndpoint: ses.endpoint,
+      mailViewerUrl: ses.viewerUrl,
+      httpUrl: http.url,
+      environment,
+      stop: stopAll,
+    };
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}
+
+/** The local stack's own front page: where everything is. */
+function indexPage(req: IncomingMessage, res: ServerResponse, links: { ses: string; dynamo: string }): boolean {
+  if (req.method !== 'GET' || (req.url ?? '/') !== '/') return false;
+  const items = routes
+    .map((r) => `<li><code>${r.method} ${r.path}</code> — ${r.description}</li>`)
+    .join('\n');
+  res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+  res.end(`<!doctype html><html lang="ja"><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>shinchoku (進捗) ローカル環境</title>
+<h1>shinchoku (進捗) — ローカル環境 / local stack</h1>
+<ul>
+<li><a href="/api/plan">計画 (JSON) / the plan</a></li>
+<li><a href="${links.ses}">送信メール一覧 (SES エミュレーター) / mails sent</a></li>
+<li>DynamoDB Local: <code>${links.dynamo}</code></li>
+</ul>
+<h2>API</h2><ul>${items}</ul>`);
+  return true;
+}
+
+/** `npm start`: bring the stack up, print where everything is, and stop cleanly on Ctrl-C. */
+export async function runLocalStack(options: LocalStackOptions = {}): Promise<number> {
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  const stack = await startLocalStack({ onProgress: say, ...options });
+  say('');
+  say('shinchoku のローカル環境が起動しました / the local stack is up');
+  say(`  画面・API / web & API    ${stack.httpUrl}/`);
+  say(`  送信メール / mail viewer ${stack.mailViewerUrl}`);
+  say(`  DynamoDB Local           ${stack.dynamoEndpoint}  (table "${stack.tableName}", tenant "${stack.tenant}")`);
+  say('  停止は Ctrl-C / press Ctrl-C to stop');
+  await new Promise<void>((resolve) => {
+    const onSignal = () => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+      resolve();
+    };
+    process.on('SIGINT', onSignal);
+    process.on('SIGTERM', onSignal);
+  });
+  say('停止しています… / stopping…');
+  await stack.stop();
+  say('停止しました / stopped');
+  return 0;
+}

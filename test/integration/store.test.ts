@@ -1,0 +1,215 @@
+/**
+ * The data layer against a real DynamoDB (DynamoDB Local, started by the test setup).
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PlanFile } from '#shared/domain/plan';
+import type { ReportSubmission } from '#shared/domain/report';
+import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { loadDirectory, saveDirectory } from '#shared/store/directory-items';
+import {
+  claimNotification,
+  getNotification,
+  markNotificationSent,
+  releaseNotification,
+} from '#shared/store/notification-items';
+import { getMeasure, loadPlan, savePlan } from '#shared/store/plan-items';
+import { appendReport, latestPerMeasure, reportHistory, reportsOfQuarter } from '#shared/store/report-items';
+import { loadCompiledQuarter, saveCompiledQuarter } from '#shared/store/status-items';
+import { createTestTable, type TestTable } from '#test/support/dynamo';
+
+let table: TestTable;
+let plan: PlanFile;
+
+beforeAll(async () => {
+  table = await createTestTable();
+  ({ plan } = await readPlanFile());
+});
+afterAll(async () => table?.drop());
+
+function submission(overrides: Partial<ReportSubmission> = {}): ReportSubmission {
+  return {
+    measureId: '2-2-3',
+    quarter: 'FY2013-Q2',
+    kind: 'report',
+    status: '予定どおり',
+    milestones: [{ milestoneId: 'm1', progress: 'in_progress' }],
+    budgetExecutedThousandYen: 441,
+    narrative: '予定どおり進んでいます。',
+    issues: '',
+    nextSteps: '',
+    reporter: { kaId: 'shoko-kanko', ka: '商工観光課', bukai: '産業振興専門部会', person: '山田' },
+    ...overrides,
+  };
+}
+
+describe('plan items', () => {
+  it('stores the plan and reads back exactly the same plan', async () => {
+    // Prepare
+    const store = table.store();
+    // Act
+    await savePlan(store, plan);
+    const loaded = await loadPlan(store);
+    // Assess
+    expect(loaded).toEqual(plan);
+    expect((await getMeasure(store, '3-1-2'))?.owners).toHaveLength(2);
+  });
+
+  it('replaces a stored plan: a 事業 the new file drops is gone', async () => {
+    // Prepare
+    const store = table.store('replace-test');
+    const mine = { ...plan, plan: { ...plan.plan, tenant: 'replace-test' } };
+    await savePlan(store, mine);
+    // Act
+    await savePlan(store, { ...mine, measures: mine.measures.filter((m) => m.id !== '5-4-1') });
+    // Assess
+    const loaded = await loadPlan(store);
+    expect(loaded?.measures.length).toBe(50);
+    expect(await getMeasure(store, '5-4-1')).toBeUndefined();
+  });
+
+  it('keeps tenants apart', async () => {
+    expect(await loadPlan(table.store('another-city'))).toBeUndefined();
+  });
+
+  it('refuses to store a plan under another tenant', async () => {
+    await expect(savePlan(table.store('another-city'), plan)).rejects.toThrow(/tenant/);
+  });
+});
+
+describe('directory items', () => {
+  it('stores and reads back the directory', async () => {
+    const store = table.store();
+    const directory = await readDirectoryFile();
+    await saveDirectory(store, directory);
+    expect(await loadDirectory(store)).toEqual(directory);
+  });
+});
+
+describe('report items (append-only)', () => {
+  it('appends versions; a correction points at the version it replaces', async () => {
+    // Prepare
+    const store = table.store('reports-a');
+    // Act
+    const first = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'a-1', fingerprint: 'f' });
+    const second = await appendReport(store, submission({ status: '遅れ気味' }), { channel: 'api', idempotencyKey: 'a-2', fingerprint: 'f' });
+    // Assess
+    expect(first).toMatchObject({ outcome: 'recorded', report: { version: 1, reference: 'FY2013-Q2-2-2-3-v1' } });
+    expect(first.report.supersedes).toBeUndefined();
+    expect(second).toMatchObject({ outcome: 'recorded', report: { version: 2, supersedes: 1, status: '遅れ気味' } });
+    const history = await reportHistory(store, '2-2-3');
+    expect(history.map((r) => [r.version, r.status])).toEqual([
+      [1, '予定どおり'],
+      [2, '遅れ気味'],
+    ]);
+  });
+
+  it('records a replayed submission once and answers with the first report', async () => {
+    // Prepare
+    const store = table.store('reports-b');
+    const first = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'same-key', fingerprint: 'f' });
+    // Act
+    const replay = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'same-key', fingerprint: 'f' });
+    const reused = await appendReport(store, submission({ narrative: 'other content' }), {
+      channel: 'web',
+      idempotencyKey: 'same-key',
+      fingerprint: 'g',
+    });
+    // Assess
+    expect(replay).toEqual({ outcome: 'duplicate', report: first.report });
+    expect(reused).toEqual({ outcome: 'conflict', report: first.report });
+    expect(await reportHistory(store, '2-2-3')).toHaveLength(1);
+  });
+
+  it('gives concurrent writers distinct versions and loses none', async () => {
+    // Prepare
+    const store = table.store('reports-c');
+    // Act
+    const results = await Promise.all(
+      Array.from({ length: 4 }, (_, i) => appendReport(store, submission(), { channel: 'api', idempotencyKey: `race-${i}`, fingerprint: 'f' })),
+    );
+    // Assess
+    expect(results.map((r) => r.report.version).sort()).toEqual([1, 2, 3, 4]);
+    expect(await reportHistory(store, '2-2-3')).toHaveLength(4);
+  });
+
+  it('reads a quarter across 事業 in one index query and picks the latest version', async () => {
+    // Prepare
+    const store = table.store('reports-d');
+    await appendReport(store, submission({ measureId: '1-1-1' }), { channel: 'web', idempotencyKey: 'd-1', fingerprint: 'f' });
+    await appendReport(store, submission({ measureId: '1-1-1', status: '遅延' }), { channel: 'web', idempotencyKey: 'd-2', fingerprint: 'f' });
+    await appendReport(store, submission({ measureId: '5-4-1' }), { channel: 'mail', idempotencyKey: 'd-3', fingerprint: 'f' });
+    await appendReport(store, submission({ measureId: '5-4-1', quarter: 'FY2013-Q3' }), { channel: 'mail', idempotencyKey: 'd-4', fingerprint: 'f' });
+    // Act
+    const reports = await reportsOfQuarter(store, 'FY2013-Q2');
+    // Assess
+    expect(reports).toHaveLength(3);
+    const latest = latestPerMeasure(reports);
+    expect(latest.get('1-1-1')?.status).toBe('遅延');
+    expect(latest.get('5-4-1')?.quarter).toBe('FY2013-Q2');
+  });
+});
+
+describe('compiled status items', () => {
+  it('recompiling a quarter overwrites the same items and nothing else', async () => {
+    // Prepare
+    const store = table.store('status-a');
+    const compiled = {
+      measures: [
+        {
+          measureId: '1-1-1',
+          quarter: 'FY2012-Q1',
+          colour: 'green' as const,
+          reportStatus: '予定どおり' as const,
+          overdueMilestones: [],
+          budget: { plannedThousandYen: 19_573, executedThousandYen: 4_000 },
+        },
+      ],
+      rollups: [{ quarter: 'FY2012-Q1', scope: 'plan' as const, scopeId: 'all', counts: { green: 1, amber: 0, red: 0, unreported: 50 } }],
+    };
+    await saveCompiledQuarter(store, { ...compiled, measures: [{ ...compiled.measures[0]!, quarter: 'FY2012-Q2' }], rollups: [] }, new Date());
+    // Act
+    await saveCompiledQuarter(store, compiled, new Date('2012-07-05T00:00:00Z'));
+    await saveCompiledQuarter(store, compiled, new Date('2012-07-06T00:00:00Z'));
+    // Assess
+    expect(await loadCompiledQuarter(store, 'FY2012-Q1')).toEqual(compiled);
+    expect((await loadCompiledQuarter(store, 'FY2012-Q2'))?.measures).toHaveLength(1);
+  });
+});
+
+describe('notification items', () => {
+  const notification = {
+    key: 'report-due#FY2012-Q1#kikaku#before-14',
+    kind: 'report-due' as const,
+    recipients: ['bukai-kikaku@shimotsuke.example'],
+    subject: '進捗報告のお願い',
+    day: '2012-06-26',
+  };
+
+  it('lets exactly one of many concurrent claims win', async () => {
+    // Prepare
+    const store = table.store('notify-a');
+    // Act
+    const results = await Promise.all(Array.from({ length: 5 }, () => claimNotification(store, notification)));
+    // Assess
+    expect(results.filter((r) => r === 'claimed')).toHaveLength(1);
+    expect(results.filter((r) => r === 'in-progress')).toHaveLength(4);
+  });
+
+  it('never claims a sent notification again', async () => {
+    const store = table.store('notify-b');
+    expect(await claimNotification(store, notification)).toBe('claimed');
+    await markNotificationSent(store, notification.key, 'message-1');
+    expect(await claimNotification(store, notification, new Date(Date.now() + 86_400_000))).toBe('already-sent');
+    expect(await getNotification(store, notification.key)).toMatchObject({ state: 'sent', messageId: 'message-1' });
+  });
+
+  it('frees a claim after a failed send, and takes over a stale claim', async () => {
+    const store = table.store('notify-c');
+    const now = new Date('2012-06-26T00:00:00Z');
+    expect(await claimNotification(store, notification, now)).toBe('claimed');
+    await releaseNotification(store, notification.key);
+    expect(await claimNotification(store, notification, now)).toBe('claimed');
+    expect(await claimNotification(store, notification, new Date(now.getTime() + 60_000))).toBe('in-progress');
+    expect(await claimNotification(store, notification, new Date(now.getTime() + 16 * 60_000))).toBe('claimed');
+  });
+});

@@ -1,0 +1,36 @@
+/**
+ * A fresh table on the run's DynamoDB Local for one test file: created from the same definition the
+ * CDK stack and the local stack use, deleted afterwards.
+ */
+import { randomUUID } from 'node:crypto';
+import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
+import { inject } from 'vitest';
+import { createDocumentClient, createDynamoDbClient } from '#shared/aws/dynamodb';
+import { createStore, type Store } from '#shared/store/store';
+import { localClientConfig } from '#local/aws-local';
+import { ensureTable } from '#local/provision';
+
+export function localDynamoConfig() {
+  return localClientConfig(inject('dynamoEndpoint'));
+}
+
+export interface TestTable {
+  tableName: string;
+  store(tenant?: string): Store;
+  drop(): Promise<void>;
+}
+
+export async function createTestTable(): Promise<TestTable> {
+  const client = createDynamoDbClient(localDynamoConfig());
+  const doc = createDocumentClient(localDynamoConfig());
+  const tableName = `test-${randomUUID()}`;
+  await ensureTable(client, tableName);
+  return {
+    tableName,
+    store: (tenant = 'shimotsuke') => createStore(doc, tableName, tenant),
+    drop: async () => {
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+      client.destroy();
+    },
+  };
+}
