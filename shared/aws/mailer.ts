@@ -1,0 +1,76 @@
+/**
+ * Sending mail through SES (v2 API): the message is composed as MIME with nodemailer's composer, so
+ * Japanese subjects and names, HTML with a text alternative, reply-to addresses, loop-prevention
+ * headers and attachments all come out as mail clients expect, then sent as raw content.
+ * Sends are paced below the account's rate (SES's default sandbox rate is 1 mail per second).
+ */
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import MailComposer from 'nodemailer/lib/mail-composer';
+
+export interface OutgoingMail {
+  from: string;
+  to: string[];
+  cc?: string[];
+  replyTo?: string[];
+  subject: string;
+  text: string;
+  html?: string;
+  /** Extra headers, e.g. In-Reply-To for an answer to a mail. */
+  headers?: Record<string, string>;
+  attachments?: { filename: string; content: Buffer; contentType: string }[];
+}
+
+export interface Mailer {
+  send(mail: OutgoingMail): Promise<{ messageId: string }>;
+}
+
+/** Marks every mail we send, so our own mails are recognised if they ever come back in. */
+export const ownMailHeader = 'X-Shinchoku-Mail';
+
+export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
+  const composer = new MailComposer({
+    from: mail.from,
+    to: mail.to,
+    cc: mail.cc,
+    replyTo: mail.replyTo,
+    subject: mail.subject,
+    text: mail.text,
+    html: mail.html,
+    textEncoding: 'base64',
+    headers: {
+      // RFC 3834: automatic mail; well-behaved responders do not answer it, which prevents loops.
+      'Auto-Submitted': 'auto-generated',
+      [ownMailHeader]: '1',
+      ...mail.headers,
+    },
+    attachments: mail.attachments?.map((a) => ({ filename: a.filename, content: a.content, contentType: a.contentType })),
+  });
+  return composer.compile().build();
+}
+
+export interface MailerOptions {
+  client?: SESv2Client;
+  /** Mails per second at most. @default the MAIL_MAX_PER_SECOND variable, or 1 */
+  maxPerSecond?: number;
+  /** How to wait between sends. @default a timer */
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export function createMailer(options: MailerOptions = {}): Mailer {
+  const client = options.client ?? new SESv2Client({});
+  const perSecond = options.maxPerSecond ?? Number(process.env.MAIL_MAX_PER_SECOND ?? 1);
+  const interval = perSecond > 0 ? 1000 / perSecond : 0;
+  const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  let next = 0;
+  return {
+    async send(mail) {
+      const now = Date.now();
+      const at = Math.max(now, next);
+      next = at + interval;
+      if (at > now) await sleep(at - now);
+      const raw = await composeMime(mail);
+      const result = await client.send(new SendEmailCommand({ Content: { Raw: { Data: raw } } }));
+      return { messageId: result.MessageId ?? '' };
+    },
+  };
+}
