@@ -3,7 +3,8 @@
  * server in front of the Lambda handlers, wired with the same environment variables the CDK stack
  * gives the functions. Tests start the same stack, so what they check is what a person runs.
  */
-import { mkdir, rm } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { envNames } from '#shared/config/env';
@@ -88,6 +89,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const { plan, defects } = await readPlanFile(options.planFile ?? defaultPlanPath);
     const directory = await readDirectoryFile(options.directoryFile ?? defaultDirectoryPath);
     const tableName = options.tableName ?? defaultTableName;
+    const secret = await localLinkSecret(dataDir, options.inMemory === true);
     const environment: Record<string, string> = {
       AWS_REGION: localRegion,
       AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
@@ -99,6 +101,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       [envNames.tableName]: tableName,
       [envNames.tenant]: plan.plan.tenant,
+      [envNames.linkSecret]: secret,
     };
     // The handlers run in this process, as they would in their Lambda sandbox: they read these.
     Object.assign(process.env, environment);
@@ -116,6 +119,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       extra: (req, res) => indexPage(req, res, { ses: ses.viewerUrl, dynamo: dynamo.endpoint }),
     });
     stops.push(http.stop);
+    environment[envNames.publicBaseUrl] = http.url;
+    process.env[envNames.publicBaseUrl] = http.url;
 
     return {
       tenant: plan.plan.tenant,
@@ -130,6 +135,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   } catch (error) {
     await stopAll();
     throw error;
+  }
+}
+
+/**
+ * The link-signing secret of the local stack: SHINCHOKU_LINK_SECRET when set, else one generated
+ * once and kept beside the local data, so links in mails stay valid across restarts.
+ */
+async function localLinkSecret(dataDir: string, ephemeral: boolean): Promise<string> {
+  const fromEnv = process.env.SHINCHOKU_LINK_SECRET;
+  if (fromEnv) return fromEnv;
+  if (ephemeral) return randomBytes(32).toString('hex');
+  const file = join(dataDir, 'link-secret');
+  try {
+    return (await readFile(file, 'utf8')).trim();
+  } catch {
+    const secret = randomBytes(32).toString('hex');
+    await mkdir(dataDir, { recursive: true });
+    await writeFile(file, `${secret}\n`, { mode: 0o600 });
+    return secret;
   }
 }
 

@@ -26,4 +26,12 @@ export function optionalEnv(name: string, fallback: string, env: NodeJS.ProcessE
 export const envNames = {
   tableName: 'TABLE_NAME',
   tenant: 'TENANT',
+  /** The link-signing secret itself (local stack, tests). */
+  linkSecret: 'LINK_SECRET',
+  /** Secrets Manager ARN of the link-signing secret (AWS). */
+  linkSecretArn: 'LINK_SECRET_ARN',
+  /** Public base URL of the forms, for links in mails, e.g. https://progress.example.jp */
+  publicBaseUrl: 'PUBLIC_BASE_URL',
+  /** Name of the EventBridge bus the functions publish to. */
+  eventBusName: 'EVENT_BUS_NAME',
 } as const;
