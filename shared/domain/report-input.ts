@@ -124,7 +124,7 @@ export const ReportInputSchema = z
     person: text(100)
       .pipe(z.string().min(1, { error: '報告者の氏名が必要です / the reporting person is required' }))
       .describe('reporting person'),
-  })
+  }, { error: '報告は JSON のオブジェクト ({ … }) で送ってください / the report must be a JSON object' })
   .strict();
 export type ReportInput = z.input<typeof ReportInputSchema>;
 export type ParsedReportInput = z.output<typeof ReportInputSchema>;
@@ -143,6 +143,11 @@ export function fieldErrorsOf(error: z.ZodError): FieldError[] {
         ja: `${label?.ja ?? field}が入力されていません`,
         en: `${label?.en ?? field} is required`,
       };
+    }
+    if (!issue.message.includes(' / ')) {
+      // A message zod wrote itself (English only): say what is wrong in both languages.
+      const label = fieldLabels[String(issue.path.at(-1))];
+      return { field, ja: `${label?.ja ?? field}の値が正しくありません (${issue.message})`, en: `${label?.en ?? field}: ${issue.message}` };
     }
     return { field, ...bilingual(issue.message) };
   });
@@ -259,7 +264,8 @@ export function toSubmission(
 
 /** Parse and check in one step; throws `ReportInputError` on any field problem. */
 export function parseReportInput(body: unknown): ParsedReportInput {
-  const parsed = ReportInputSchema.safeParse(body);
+  // reportInput: zod 4 leaves the input out of issues otherwise, and a wrong value would read as a missing one.
+  const parsed = ReportInputSchema.safeParse(body, { reportInput: true });
   if (!parsed.success) throw new ReportInputError(fieldErrorsOf(parsed.error));
   return parsed.data;
 }

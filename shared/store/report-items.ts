@@ -154,7 +154,11 @@ async function reportByIdempotencyKey(
   key: string,
 ): Promise<{ report: StoredReport; fingerprint: string } | undefined> {
   const { Item: marker } = await store.doc.send(
-    new GetCommand({ TableName: store.tableName, Key: { pk: reportKeys.idempotency(store.tenant, key), sk: 'IDEMPOTENCY' } }),
+    new GetCommand({
+      TableName: store.tableName,
+      Key: { pk: reportKeys.idempotency(store.tenant, key), sk: 'IDEMPOTENCY' },
+      ConsistentRead: true,
+    }),
   );
   if (!marker) return undefined;
   const { Item } = await store.doc.send(

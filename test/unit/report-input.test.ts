@@ -114,3 +114,29 @@ describe('report input', () => {
     ]);
   });
 });
+
+describe('report input: wrong type versus missing', () => {
+  it('says a wrong value is wrong, not missing', () => {
+    try {
+      parseReportInput({ ...valid, budgetExecutedThousandYen: 'たくさん' });
+      expect.unreachable();
+    } catch (error) {
+      const [field] = (error as ReportInputError).fields;
+      expect(field).toMatchObject({ field: 'budgetExecutedThousandYen' });
+      expect(field?.ja).toContain('数値');
+      expect(field?.ja).not.toContain('入力されていません');
+    }
+  });
+
+  it('says a missing value is missing', () => {
+    const { person: _, ...withoutPerson } = valid;
+    try {
+      parseReportInput(withoutPerson);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as ReportInputError).fields).toEqual([
+        { field: 'person', ja: '報告者が入力されていません', en: 'reporting person is required' },
+      ]);
+    }
+  });
+});
