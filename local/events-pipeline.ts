@@ -1,0 +1,83 @@
+/**
+ * The local stack's event pipeline in one piece: the table's stream → `functions/publish-events` →
+ * the local EventBridge → the rules of `events/rules.ts` → their handlers, all in this process. The
+ * stack starts it after the table exists and gives the functions its `environment`.
+ */
+import { envNames } from '#shared/config/env';
+import type { EventRule } from '#events/rules';
+import {
+  startLocalEventBridge,
+  whenAllIdle,
+  type DeadLetter,
+  type Delivery,
+  type EventEnvelope,
+  type EventHandlerLoader,
+} from './eventbridge-local.ts';
+import { startStreamPoller, type StreamDeadLetter } from './stream-poller.ts';
+
+export interface LocalEvents {
+  /** The local EventBridge endpoint (AWS_ENDPOINT_URL_EVENTBRIDGE). */
+  endpoint: string;
+  /** The bus name the functions publish to (EVENT_BUS_NAME). */
+  busName: string;
+  /** The variables publishers need, to merge into the functions' environment. */
+  environment: Record<string, string>;
+  /** Every event accepted by the bus, in order. */
+  readonly published: readonly EventEnvelope[];
+  /** Every successful delivery to a rule's target. */
+  readonly delivered: readonly Delivery[];
+  /** Events a target failed on every attempt (or whose target does not exist yet). */
+  readonly deadLetters: readonly DeadLetter[];
+  /** Stream records publish-events failed on every attempt (the on-failure destination on AWS). */
+  readonly streamDeadLetters: readonly StreamDeadLetter[];
+  /**
+   * Resolves once everything written to the table and published before the call has gone through
+   * the whole pipeline, including what the targets wrote and published in turn.
+   */
+  idle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export interface LocalEventsOptions {
+  dynamoEndpoint: string;
+  tableName: string;
+  /** Port of the local EventBridge. @default 0 (any free port) */
+  port?: number;
+  /** @default eventRules */
+  rules?: readonly EventRule[];
+  /** @default functions/<fn>/handler.ts */
+  loadHandler?: EventHandlerLoader;
+  /** @default stderr */
+  onLog?: (line: string) => void;
+}
+
+export async function startLocalEvents(options: LocalEventsOptions): Promise<LocalEvents> {
+  const bridge = await startLocalEventBridge({
+    port: options.port ?? 0,
+    rules: options.rules,
+    loadHandler: options.loadHandler,
+    onLog: options.onLog,
+  });
+  let poller;
+  try {
+    poller = await startStreamPoller({ endpoint: options.dynamoEndpoint, tableName: options.tableName, onLog: options.onLog });
+  } catch (error) {
+    await bridge.stop();
+    throw error;
+  }
+  const parts = [poller, bridge];
+  return {
+    endpoint: bridge.endpoint,
+    busName: bridge.busName,
+    environment: { AWS_ENDPOINT_URL_EVENTBRIDGE: bridge.endpoint, [envNames.eventBusName]: bridge.busName },
+    published: bridge.published,
+    delivered: bridge.delivered,
+    deadLetters: bridge.deadLetters,
+    streamDeadLetters: poller.deadLetters,
+    idle: () => whenAllIdle(parts),
+    stop: async () => {
+      await poller.stop();
+      await bridge.stop();
+    },
+  };
+}
