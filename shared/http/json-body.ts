@@ -1,0 +1,91 @@
+/**
+ * Middleware: the request body is JSON — declared as `application/json` (415 otherwise), at most
+ * `maxBytes` (413), UTF-8 (400) and well-formed (400) — and its parsed value is put on the event.
+ * The checks run in that order, so a client learns the first thing to fix.
+ */
+import type middy from '@middy/core';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { bodyField, fieldProblem } from './api-error.ts';
+import { headerOf } from './headers.ts';
+
+/** What `requireJsonBody` adds to the event: the parsed body, not yet validated. */
+export interface JsonBodyEvent {
+  jsonBody: unknown;
+}
+
+export interface JsonBodyOptions {
+  /** The largest body accepted, in bytes as received (after base64 decoding). */
+  maxBytes: number;
+}
+
+/**
+ * True for `application/json`, optionally with `charset=utf-8` (any case, quoted or not). Any other
+ * type or parameter is refused rather than guessed at.
+ */
+export function isJsonContentType(value: string | undefined): boolean {
+  if (value === undefined) return false;
+  const [type, ...parameters] = value.split(';').map((part) => part.trim());
+  if (type?.toLowerCase() !== 'application/json') return false;
+  return parameters.every((parameter) => {
+    if (parameter === '') return true;
+    const [name, raw] = parameter.split('=').map((s) => s.trim());
+    return name?.toLowerCase() === 'charset' && raw?.replace(/^"(.*)"$/, '$1').toLowerCase() === 'utf-8';
+  });
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Requires a JSON body (415, 413, 400 as above); the handler finds the parsed value in `event.jsonBody`. */
+export function requireJsonBody(
+  options: JsonBodyOptions,
+): middy.MiddlewareObj<APIGatewayProxyEventV2 & JsonBodyEvent, APIGatewayProxyResultV2> {
+  return {
+    before: (request) => {
+      const { event } = request;
+      const contentType = headerOf(event, 'content-type');
+      if (!isJsonContentType(contentType)) {
+        throw fieldProblem(
+          415,
+          'Content-Type',
+          `本文は JSON で送ってください (Content-Type: application/json)。受け取った形式: ${contentType ?? 'なし'}`,
+          `send the body as JSON (Content-Type: application/json); got ${contentType ?? 'none'}`,
+        );
+      }
+      const bytes = event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
+      if (bytes.length > options.maxBytes) {
+        throw fieldProblem(
+          413,
+          bodyField,
+          `本文が大きすぎます (${bytes.length} バイト、上限 ${options.maxBytes} バイト)`,
+          `the body is too large (${bytes.length} bytes; the limit is ${options.maxBytes})`,
+        );
+      }
+      if (bytes.length === 0) {
+        throw fieldProblem(400, bodyField, '本文が空です。報告を JSON で送ってください', 'the body is empty; send the report as JSON');
+      }
+      let text: string;
+      try {
+        // A text body the gateway already decoded is a JS string; only raw bytes can be invalid UTF-8.
+        text = event.isBase64Encoded ? utf8.decode(bytes) : (event.body as string);
+      } catch {
+        throw fieldProblem(
+          400,
+          bodyField,
+          '本文が UTF-8 ではありません (Shift_JIS などで送られていませんか)',
+          'the body is not valid UTF-8 (was it sent as Shift_JIS or another encoding?)',
+        );
+      }
+      try {
+        // A byte-order mark from a Windows editor is not part of the JSON.
+        event.jsonBody = JSON.parse(text.replace(/^\uFEFF/, '')) as unknown;
+      } catch (error) {
+        throw fieldProblem(
+          400,
+          bodyField,
+          `本文を JSON として読めません: ${(error as Error).message}`,
+          `the body is not valid JSON: ${(error as Error).message}`,
+        );
+      }
+    },
+  };
+}

@@ -1,0 +1,74 @@
+/**
+ * Reading reports back: one by its 受付番号, or the whole history of a 事業. Like `submitReport`,
+ * each returns what was found or a refusal (400 with the field, 404) that the channel answers in
+ * its own way.
+ */
+import { parseReportReference, resolveQuarter, type ReportHistory } from './domain/report-query.ts';
+import type { StoredReport } from './domain/report.ts';
+import type { Catalog } from './store/catalog-cache.ts';
+import { getReport, reportHistory } from './store/report-items.ts';
+import type { Store } from './store/store.ts';
+import type { Refusal } from './submit-report.ts';
+
+/** What a read found, or why there is nothing to answer. */
+export type ReadOutcome<T> = { outcome: 'found'; value: T } | Refusal;
+
+const measureIdPattern = /^\d+-\d+-\d+$/;
+
+/** The 事業 a path names, or the refusal: 400 when it is no 事業 id, 404 when the plan has none. */
+export function measureOfPath(catalog: Catalog, measureId: string | undefined): ReadOutcome<Catalog['plan']['measures'][number]> {
+  const id = (measureId ?? '').normalize('NFKC').trim();
+  if (!measureIdPattern.test(id)) {
+    return {
+      outcome: 'invalid',
+      ja: '事業 id が正しくありません',
+      en: 'invalid measure id',
+      fields: [{ field: 'measureId', ja: `事業 id は 2-2-3 の形式です: "${measureId ?? ''}"`, en: `measure ids look like 2-2-3, got "${measureId ?? ''}"` }],
+    };
+  }
+  const measure = catalog.plan.measures.find((m) => m.id === id);
+  if (!measure) return { outcome: 'not-found', ja: `事業 ${id} は計画にありません`, en: `measure ${id} is not in the plan` };
+  return { outcome: 'found', value: measure };
+}
+
+/** One report by its 受付番号 (e.g. `FY2013-Q2-2-2-3-v1`). */
+export async function readReportByReference(store: Store, reference: string | undefined): Promise<ReadOutcome<StoredReport>> {
+  const key = parseReportReference(reference ?? '');
+  if (!key) {
+    return {
+      outcome: 'invalid',
+      ja: '受付番号が正しくありません',
+      en: 'invalid reference',
+      fields: [
+        {
+          field: 'reference',
+          ja: `受付番号は FY2013-Q2-2-2-3-v1 の形式です: "${reference ?? ''}"`,
+          en: `references look like FY2013-Q2-2-2-3-v1, got "${reference ?? ''}"`,
+        },
+      ],
+    };
+  }
+  const report = await getReport(store, key.measureId, key.quarter, key.version);
+  if (!report) {
+    return { outcome: 'not-found', ja: `受付番号 ${reference} の報告はありません`, en: `no report with reference ${reference}` };
+  }
+  return { outcome: 'found', value: report };
+}
+
+/** Every report of a 事業, oldest first, optionally of one quarter (`?quarter=`). */
+export async function readReportHistory(
+  store: Store,
+  catalog: Catalog,
+  request: { measureId: string | undefined; quarter: string | undefined; now?: Date },
+): Promise<ReadOutcome<ReportHistory>> {
+  const measure = measureOfPath(catalog, request.measureId);
+  if (measure.outcome !== 'found') return measure;
+  let quarter: string | undefined;
+  if (request.quarter !== undefined && request.quarter.trim() !== '') {
+    const resolved = resolveQuarter(request.quarter, catalog.plan.plan.period, request.now ?? new Date());
+    if ('problem' in resolved) return { outcome: 'invalid', ja: '四半期が正しくありません', en: 'invalid quarter', fields: [resolved.problem] };
+    quarter = resolved.quarter;
+  }
+  const reports = await reportHistory(store, measure.value.id, quarter);
+  return { outcome: 'found', value: { measureId: measure.value.id, ...(quarter ? { quarter } : {}), reports } };
+}

@@ -1,0 +1,95 @@
+/**
+ * Reading the status of a quarter: the latest report per 事業 beside the compiled status (written
+ * by the compile job), for one 事業, one 専門部会 or the whole plan. Returns what was found or a
+ * refusal (400 with the field, 404), as the other read functions do.
+ */
+import { resolveQuarter } from './domain/report-query.ts';
+import {
+  bukaiRollup,
+  measureStatusEntries,
+  measuresOfBukai,
+  statusReports,
+  type BukaiStatusView,
+  type MeasureStatusView,
+  type PlanStatusView,
+} from './domain/status-view.ts';
+import { measureOfPath, type ReadOutcome } from './read-reports.ts';
+import type { Catalog } from './store/catalog-cache.ts';
+import { latestPerMeasure, reportHistory, reportsOfQuarter } from './store/report-items.ts';
+import { loadCompiledQuarter } from './store/status-items.ts';
+import type { Store } from './store/store.ts';
+
+export interface StatusRequest {
+  /** `?quarter=`; absent = the current quarter within the plan period. */
+  quarter: string | undefined;
+  now?: Date;
+}
+
+function quarterOf(catalog: Catalog, request: StatusRequest): ReadOutcome<string> {
+  const resolved = resolveQuarter(request.quarter, catalog.plan.plan.period, request.now ?? new Date());
+  if ('problem' in resolved) return { outcome: 'invalid', ja: '四半期が正しくありません', en: 'invalid quarter', fields: [resolved.problem] };
+  return { outcome: 'found', value: resolved.quarter };
+}
+
+/** One 事業: its latest report of the quarter and its compiled status. */
+export async function readMeasureStatus(
+  store: Store,
+  catalog: Catalog,
+  request: StatusRequest & { measureId: string | undefined },
+): Promise<ReadOutcome<MeasureStatusView>> {
+  const measure = measureOfPath(catalog, request.measureId);
+  if (measure.outcome !== 'found') return measure;
+  const quarter = quarterOf(catalog, request);
+  if (quarter.outcome !== 'found') return quarter;
+  // One partition for the reports; the compiled quarter is one partition as well.
+  const [reports, compiled] = await Promise.all([
+    reportHistory(store, measure.value.id, quarter.value),
+    loadCompiledQuarter(store, quarter.value),
+  ]);
+  const [entry] = measureStatusEntries([measure.value], latestPerMeasure(statusReports(reports)), compiled?.measures);
+  return { outcome: 'found', value: { quarter: quarter.value, ...entry! } };
+}
+
+/** The 事業 of one 専門部会 (by its directory id, e.g. `kikaku`) and the 部会 roll-up. */
+export async function readBukaiStatus(
+  store: Store,
+  catalog: Catalog,
+  request: StatusRequest & { bukaiId: string | undefined },
+): Promise<ReadOutcome<BukaiStatusView>> {
+  const bukai = catalog.directory.bukai.find((b) => b.id === request.bukaiId);
+  if (!bukai) {
+    return {
+      outcome: 'not-found',
+      ja: `専門部会 ${request.bukaiId ?? ''} は名簿にありません (例: ${catalog.directory.bukai[0]?.id ?? 'kikaku'})`,
+      en: `no 専門部会 with id ${request.bukaiId ?? ''} in the directory`,
+    };
+  }
+  const quarter = quarterOf(catalog, request);
+  if (quarter.outcome !== 'found') return quarter;
+  const [reports, compiled] = await Promise.all([reportsOfQuarter(store, quarter.value), loadCompiledQuarter(store, quarter.value)]);
+  const measures = measuresOfBukai(catalog.plan, catalog.directory, bukai);
+  return {
+    outcome: 'found',
+    value: {
+      quarter: quarter.value,
+      bukai: { id: bukai.id, name: bukai.name },
+      rollup: bukaiRollup(compiled?.rollups, bukai),
+      measures: measureStatusEntries(measures, latestPerMeasure(statusReports(reports)), compiled?.measures),
+    },
+  };
+}
+
+/** Every 事業 of the plan, with the compiled roll-ups. */
+export async function readPlanStatus(store: Store, catalog: Catalog, request: StatusRequest): Promise<ReadOutcome<PlanStatusView>> {
+  const quarter = quarterOf(catalog, request);
+  if (quarter.outcome !== 'found') return quarter;
+  const [reports, compiled] = await Promise.all([reportsOfQuarter(store, quarter.value), loadCompiledQuarter(store, quarter.value)]);
+  return {
+    outcome: 'found',
+    value: {
+      quarter: quarter.value,
+      rollups: compiled?.rollups ?? [],
+      measures: measureStatusEntries(catalog.plan.measures, latestPerMeasure(statusReports(reports)), compiled?.measures),
+    },
+  };
+}

@@ -1,0 +1,554 @@
+/**
+ * The JSON API end to end: the local HTTP server (local/http-server.ts) in front of the REAL handlers
+ * of submit-report, read-reports, read-status and openapi, on DynamoDB Local. Every refusal is
+ * checked to write nothing: the table's items are counted before and after.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { Validator } from '@seriousme/openapi-schema-validator';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { findKa, type Directory } from '#shared/domain/directory';
+import type { PlanFile } from '#shared/domain/plan';
+import { defaultQuarter } from '#shared/domain/report-query';
+import type { CompiledMeasureStatus, Rollup } from '#shared/domain/status';
+import { envNames } from '#shared/config/env';
+import { tokenFor } from '#shared/links';
+import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { saveDirectory } from '#shared/store/directory-items';
+import { savePlan } from '#shared/store/plan-items';
+import { saveCompiledQuarter } from '#shared/store/status-items';
+import type { Store } from '#shared/store/store';
+import { localCredentials, localRegion } from '#local/aws-local';
+import { startHttpServer, type LocalHttpServer } from '#local/http-server';
+import { createTestTable, type TestTable } from '#test/support/dynamo';
+
+type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+const tenant = 'shimotsuke';
+const quarter = 'FY2013-Q2';
+const secret = randomBytes(32).toString('hex');
+const japanese = /[\u3040-\u30ff\u4e00-\u9fff]/;
+
+let table: TestTable;
+let store: Store;
+let server: LocalHttpServer;
+let plan: PlanFile;
+let directory: Directory;
+
+/** Every answer of the API in this file, for the last test: does the document declare it? */
+const answers: { method: string; path: string; status: number; headers: Headers; body: unknown }[] = [];
+
+beforeAll(async () => {
+  table = await createTestTable();
+  // The handlers read these when the server first loads them (at their first request), as on Lambda.
+  Object.assign(process.env, {
+    [envNames.tableName]: table.tableName,
+    [envNames.tenant]: tenant,
+    [envNames.linkSecret]: secret,
+    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
+    AWS_REGION: localRegion,
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  });
+  store = table.store(tenant);
+  ({ plan } = await readPlanFile());
+  directory = await readDirectoryFile();
+  // What `shinchoku provision` / the local stack do: the plan and the directory in the table.
+  await savePlan(store, plan);
+  await saveDirectory(store, directory);
+  server = await startHttpServer();
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await table?.drop();
+});
+
+function formToken(kaId: string, options: { quarter?: string; issuedAt?: Date; validDays?: number; purpose?: 'form' | 'mail' } = {}): string {
+  return tokenFor(
+    {
+      tenant,
+      kaId,
+      quarter: options.quarter ?? quarter,
+      purpose: options.purpose ?? 'form',
+      now: options.issuedAt ?? new Date(),
+      validDays: options.validDays,
+    },
+    secret,
+  );
+}
+
+interface Call {
+  /** The route path as in routes.ts, e.g. `/api/reports/{reference}`. */
+  route: string;
+  params?: Record<string, string>;
+  query?: string;
+  token?: string | null;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+}
+
+async function call(method: string, request: Call): Promise<{ status: number; headers: Headers; body: Json }> {
+  const path = request.route.replace(/\{(\w+)\}/g, (_, name: string) => encodeURIComponent(request.params?.[name] ?? ''));
+  const response = await fetch(`${server.url}${path}${request.query ? `?${request.query}` : ''}`, {
+    method,
+    headers: { ...(request.token ? { authorization: `Bearer ${request.token}` } : {}), ...request.headers },
+    body: request.body,
+  });
+  const text = await response.text();
+  const body = text === '' ? {} : (JSON.parse(text) as Json);
+  answers.push({ method, path: request.route, status: response.status, headers: response.headers, body });
+  return { status: response.status, headers: response.headers, body };
+}
+
+/** POST /api/reports as a client would: JSON, an idempotency key, the 課's token. */
+function submit(
+  body: unknown,
+  options: { token?: string | null; key?: string | null; contentType?: string | null; raw?: string | Buffer } = {},
+) {
+  const headers: Record<string, string> = {};
+  if (options.contentType !== null) headers['content-type'] = options.contentType ?? 'application/json';
+  if (options.key !== null) headers['idempotency-key'] = options.key ?? randomUUID();
+  return call('POST', {
+    route: '/api/reports',
+    token: options.token === undefined ? formToken('sogo-seisaku') : options.token,
+    headers,
+    body: options.raw ?? JSON.stringify(body),
+  });
+}
+
+function get(route: string, options: { params?: Record<string, string>; query?: string; token?: string | null } = {}) {
+  return call('GET', { route, params: options.params, query: options.query, token: options.token === undefined ? formToken('sogo-seisaku') : options.token });
+}
+
+/** Every item of the test table: a refusal must leave this number as it was. */
+async function itemCount(filter?: 'Report'): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await store.doc.send(
+      new ScanCommand({
+        TableName: table.tableName,
+        Select: 'COUNT',
+        ExclusiveStartKey: startKey,
+        ...(filter ? { FilterExpression: '#type = :type', ExpressionAttributeNames: { '#type': 'type' }, ExpressionAttributeValues: { ':type': filter } } : {}),
+      }),
+    );
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return count;
+}
+
+/** A report 総合政策課 may send on 2-2-3 (one milestone, m1). */
+function validReport(overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    measureId: '2-2-3',
+    quarter,
+    status: '予定どおり',
+    milestones: [{ milestoneId: 'm1', progress: 'in_progress', date: '2013-07-01' }],
+    budgetExecutedThousandYen: 441,
+    narrative: 'オープンデータの公開準備を進めています。',
+    issues: '',
+    nextSteps: '第一弾の公開',
+    person: '下野 太郎',
+    ...overrides,
+  };
+}
+
+function expectBilingualError(body: Json, status: number): void {
+  expect(body.error).toMatchObject({ status, message: expect.stringMatching(japanese), messageEn: expect.stringMatching(/[a-z]/) });
+}
+
+describe('POST /api/reports', () => {
+  let first: Json;
+
+  it('records an accepted report (201, Location) that reads back through the API', async () => {
+    // Prepare
+    const before = await itemCount('Report');
+    // Act
+    const answer = await submit(validReport(), { key: 'accepted-1' });
+    const location = answer.headers.get('location') ?? '';
+    const readBack = await get('/api/reports/{reference}', { params: { reference: decodeURIComponent(location.split('/').pop()!) } });
+    // Assess
+    expect(answer.status).toBe(201);
+    expect(answer.body).toEqual({
+      reference: `${quarter}-2-2-3-v1`,
+      version: 1,
+      measureId: '2-2-3',
+      quarter,
+      kind: 'report',
+      submittedAt: expect.any(String),
+    });
+    expect(location).toBe(`/api/reports/${quarter}-2-2-3-v1`);
+    expect(await itemCount('Report')).toBe(before + 1);
+    expect(readBack.status).toBe(200);
+    const { person: _person, ...sent } = validReport();
+    expect(readBack.body).toMatchObject({
+      ...sent,
+      reference: answer.body.reference,
+      channel: 'api',
+      kind: 'report',
+      reporter: { kaId: 'sogo-seisaku', ka: '総合政策課', bukai: '企画専門部会', person: '下野 太郎' },
+    });
+    first = answer.body;
+  });
+
+  it('answers a replay with the same key with 200, Idempotent-Replayed and the first report, storing it once', async () => {
+    // Prepare
+    const before = await itemCount();
+    // Act
+    const replay = await submit(validReport(), { key: 'accepted-1' });
+    // Assess
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(first);
+    expect(await itemCount()).toBe(before);
+    const history = await get('/api/measures/{measureId}/reports', { params: { measureId: '2-2-3' } });
+    expect(history.body.reports).toHaveLength(1);
+  });
+
+  it('refuses the same key with other content (409) and writes nothing', async () => {
+    // Prepare
+    const before = await itemCount();
+    // Act
+    const reused = await submit(validReport({ narrative: '別の内容' }), { key: 'accepted-1' });
+    // Assess
+    expect(reused.status).toBe(409);
+    expectBilingualError(reused.body, 409);
+    expect(reused.body.error.fields).toEqual([expect.objectContaining({ field: 'Idempotency-Key' })]);
+    expect(await itemCount()).toBe(before);
+  });
+
+  it('records a correction as the next version pointing at the one it replaces', async () => {
+    // Act
+    const correction = await submit(validReport({ status: '遅れ気味', issues: '担当者の異動' }), { key: 'correction-1' });
+    const history = await get('/api/measures/{measureId}/reports', { params: { measureId: '2-2-3' }, query: `quarter=${quarter}` });
+    // Assess
+    expect(correction.status).toBe(201);
+    expect(correction.body).toMatchObject({ reference: `${quarter}-2-2-3-v2`, version: 2, supersedes: 1 });
+    expect(history.status).toBe(200);
+    expect(history.body.quarter).toBe(quarter);
+    expect(history.body.reports.map((r: Json) => [r.version, r.supersedes ?? null, r.status])).toEqual([
+      [1, null, '予定どおり'],
+      [2, 1, '遅れ気味'],
+    ]);
+  });
+
+  it('reads numbers written the way offices write them', async () => {
+    // Act
+    const answer = await submit(validReport({ budgetExecutedThousandYen: '１２，３４５', measureId: '２－２－３' }));
+    const stored = await get('/api/reports/{reference}', { params: { reference: answer.body.reference as string } });
+    // Assess
+    expect(answer.status).toBe(201);
+    expect(stored.body).toMatchObject({ measureId: '2-2-3', budgetExecutedThousandYen: 12345 });
+  });
+});
+
+describe('who may submit', () => {
+  it.each([
+    ['a 課 that does not own the 事業 (商工観光課 on 2-2-3)', () => formToken('shoko-kanko'), validReport()],
+    ['a link for another quarter than the report', () => formToken('sogo-seisaku', { quarter: 'FY2013-Q3' }), validReport()],
+    ['a related department setting the status (児童福祉課 on 2-1-2)', () => formToken('jido-fukushi'), validReport({ measureId: '2-1-2', milestones: [] })],
+  ])('refuses %s with 403 and writes nothing', async (_, token, body) => {
+    // Prepare
+    const before = await itemCount();
+    // Act
+    const answer = await submit(body, { token: token() });
+    // Assess
+    expect(answer.status).toBe(403);
+    expectBilingualError(answer.body, 403);
+    expect(await itemCount()).toBe(before);
+  });
+
+  it('lets a related department comment without a status', async () => {
+    // Act
+    const answer = await submit(
+      { measureId: '2-1-2', quarter, narrative: '保育園の情報も載せてください。', person: '児童 花子' },
+      { token: formToken('jido-fukushi') },
+    );
+    // Assess
+    expect(answer.status).toBe(201);
+    expect(answer.body).toMatchObject({ measureId: '2-1-2', kind: 'comment' });
+  });
+
+  it.each([
+    ['no Authorization header', () => null],
+    ['an expired link', () => formToken('sogo-seisaku', { issuedAt: new Date(Date.now() - 90 * 86_400_000), validDays: 60 })],
+    ['a tampered link (signature)', () => formToken('sogo-seisaku').replace(/.$/, (c) => (c === 'a' ? 'b' : 'a'))],
+    ['a tampered link (another 課 in the same signature)', () => formToken('sogo-seisaku').replace(/^sogo-seisaku/, 'shoko-kanko')],
+    ['a tampered link (later expiry)', () => formToken('sogo-seisaku').replace(/\.([0-9a-z]+)\.([a-z2-7]{16})$/, '.zzzzzz.$2')],
+    ['a mail reply token used as a form link', () => formToken('sogo-seisaku', { purpose: 'mail' })],
+    ['nonsense', () => 'not-a-token'],
+  ])('refuses %s with 401 and writes nothing', async (_, token) => {
+    // Prepare
+    const before = await itemCount();
+    // Act
+    const answer = await submit(validReport(), { token: token() });
+    // Assess
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer realm="shinchoku"/);
+    expectBilingualError(answer.body, 401);
+    expect(answer.body.error.fields).toEqual([expect.objectContaining({ field: 'Authorization' })]);
+    expect(await itemCount()).toBe(before);
+  });
+});
+
+describe('malformed requests', () => {
+  const shiftJis = Buffer.concat([
+    Buffer.from('{"measureId":"2-2-3","quarter":"FY2013-Q2","status":"予定どおり","person":"'),
+    Buffer.from([0x89, 0xba, 0x96, 0xec]), // 下野 in Shift_JIS
+    Buffer.from('"}'),
+  ]);
+  type Case = [name: string, status: number, field: string, request: { body?: unknown; raw?: string | Buffer; token?: () => string; key?: string | null; contentType?: string | null }];
+  const cases: Case[] = (
+    [
+
+      ['measureId missing', { body: validReport({ measureId: undefined }) }, 400, 'measureId'],
+      ['measureId a number', { body: validReport({ measureId: 223 }) }, 400, 'measureId'],
+      ['measureId nonsense', { body: validReport({ measureId: 'オープンデータ' }) }, 400, 'measureId'],
+      ['an unknown 事業', { body: validReport({ measureId: '9-9-9' }) }, 404, 'measureId'],
+      ['quarter missing', { body: validReport({ quarter: undefined }) }, 400, 'quarter'],
+      ['quarter nonsense', { body: validReport({ quarter: 'Q9' }) }, 400, 'quarter'],
+      ['a quarter after the plan', { body: validReport({ quarter: 'FY2016-Q1' }), token: () => formToken('sogo-seisaku', { quarter: 'FY2016-Q1' }) }, 400, 'quarter'],
+      ['a quarter before the plan', { body: validReport({ quarter: 'FY2011-Q4' }), token: () => formToken('sogo-seisaku', { quarter: 'FY2011-Q4' }) }, 400, 'quarter'],
+      ['status unknown', { body: validReport({ status: 'ok' }) }, 400, 'status'],
+      ['status a number', { body: validReport({ status: 1 }) }, 400, 'status'],
+      ['status missing for the owner', { body: validReport({ status: undefined }) }, 400, 'status'],
+      ['delayed without issues', { body: validReport({ status: '遅延', issues: '' }) }, 400, 'issues'],
+      ['milestones not a list', { body: validReport({ milestones: 'm1' }) }, 400, 'milestones'],
+      ['a milestone id that is no id', { body: validReport({ milestones: [{ milestoneId: 'x1', progress: 'done', date: '2013-07-01' }] }) }, 400, 'milestones.0.milestoneId'],
+      ['a milestone the 事業 does not have', { body: validReport({ milestones: [{ milestoneId: 'm9', progress: 'in_progress' }] }) }, 400, 'milestones.0.milestoneId'],
+      ['a milestone twice', { body: validReport({ milestones: [{ milestoneId: 'm1', progress: 'in_progress' }, { milestoneId: 'm1', progress: 'not_started' }] }) }, 400, 'milestones.1.milestoneId'],
+      ['a milestone progress unknown', { body: validReport({ milestones: [{ milestoneId: 'm1', progress: 'finished' }] }) }, 400, 'milestones.0.progress'],
+      ['a milestone date that does not exist', { body: validReport({ milestones: [{ milestoneId: 'm1', progress: 'done', date: '2013-02-30' }] }) }, 400, 'milestones.0.date'],
+      ['a done milestone without its date', { body: validReport({ milestones: [{ milestoneId: 'm1', progress: 'done' }] }) }, 400, 'milestones.0.date'],
+      ['a negative budget', { body: validReport({ budgetExecutedThousandYen: -5 }) }, 400, 'budgetExecutedThousandYen'],
+      ['an oversize budget', { body: validReport({ budgetExecutedThousandYen: 1e12 }) }, 400, 'budgetExecutedThousandYen'],
+      ['a budget in words', { body: validReport({ budgetExecutedThousandYen: 'たくさん' }) }, 400, 'budgetExecutedThousandYen'],
+      ['a budget of true', { body: validReport({ budgetExecutedThousandYen: true }) }, 400, 'budgetExecutedThousandYen'],
+      ['a narrative too long', { body: validReport({ narrative: 'あ'.repeat(4001) }) }, 400, 'narrative'],
+      ['a narrative that is a number', { body: validReport({ narrative: 42 }) }, 400, 'narrative'],
+      ['person missing', { body: validReport({ person: undefined }) }, 400, 'person'],
+      ['person only spaces', { body: validReport({ person: '　 ' }) }, 400, 'person'],
+      ['person too long', { body: validReport({ person: '名'.repeat(101) }) }, 400, 'person'],
+      ['an unknown field', { body: validReport({ kaId: 'shoko-kanko' }) }, 400, 'kaId'],
+      ['a list instead of a report', { body: [validReport()] }, 400, '(本文 / body)'],
+      ['null instead of a report', { body: null }, 400, '(本文 / body)'],
+      ['a string instead of a report', { body: '2-2-3 予定どおり' }, 400, '(本文 / body)'],
+      ['invalid JSON', { raw: '{"measureId": "2-2-3", ' }, 400, '(本文 / body)'],
+      ['invalid UTF-8 (Shift_JIS bytes)', { raw: shiftJis }, 400, '(本文 / body)'],
+      ['an empty body', { raw: '' }, 400, '(本文 / body)'],
+      ['an oversize body (70 KB)', { raw: JSON.stringify(validReport({ narrative: 'x'.repeat(70 * 1024) })) }, 413, '(本文 / body)'],
+      ['a text/plain body', { body: validReport(), contentType: 'text/plain' }, 415, 'Content-Type'],
+      ['no content type', { raw: Buffer.from(JSON.stringify(validReport())), contentType: null }, 415, 'Content-Type'],
+      ['JSON in another charset', { body: validReport(), contentType: 'application/json; charset=shift_jis' }, 415, 'Content-Type'],
+      ['a form post', { raw: 'measureId=2-2-3&status=ok', contentType: 'application/x-www-form-urlencoded' }, 415, 'Content-Type'],
+      ['no Idempotency-Key', { body: validReport(), key: null }, 400, 'Idempotency-Key'],
+      ['an Idempotency-Key of 201 characters', { body: validReport(), key: 'k'.repeat(201) }, 400, 'Idempotency-Key'],
+      ['an Idempotency-Key that is not ASCII', { body: validReport(), key: 'clé' }, 400, 'Idempotency-Key'],
+    ] as const
+  ).map(([name, request, status, field]) => [name, status, field, request]);
+
+  it('has at least 30 cases', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(30);
+  });
+
+  it.each(cases)('%s: answered %i naming "%s", nothing written', async (_, status, field, request) => {
+    // Prepare
+    const before = await itemCount();
+    // Act
+    const answer = await submit(request.body, {
+      raw: request.raw,
+      token: request.token?.(),
+      key: request.key,
+      contentType: request.contentType,
+    });
+    // Assess
+    expect(answer.status).toBe(status);
+    expectBilingualError(answer.body, status);
+    const fields = answer.body.error.fields as { field: string; ja: string; en: string }[];
+    expect(fields.map((f) => f.field)).toContain(field);
+    for (const f of fields) {
+      expect(f.ja).toMatch(japanese);
+      expect(f.en).toMatch(/[a-z]/);
+    }
+    expect(await itemCount()).toBe(before);
+  });
+});
+
+describe('reading reports', () => {
+  it('answers an unknown reference with 404 and a malformed one with 400', async () => {
+    const absent = await get('/api/reports/{reference}', { params: { reference: `${quarter}-2-2-3-v99` } });
+    const malformed = await get('/api/reports/{reference}', { params: { reference: 'report-1' } });
+    expect(absent.status).toBe(404);
+    expectBilingualError(absent.body, 404);
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.fields).toEqual([expect.objectContaining({ field: 'reference' })]);
+  });
+
+  it('answers the history of an unknown 事業 with 404 and a bad quarter with 400', async () => {
+    expect((await get('/api/measures/{measureId}/reports', { params: { measureId: '9-9-9' } })).status).toBe(404);
+    expect((await get('/api/measures/{measureId}/reports', { params: { measureId: 'abc' } })).status).toBe(400);
+    const badQuarter = await get('/api/measures/{measureId}/reports', { params: { measureId: '2-2-3' }, query: 'quarter=FY2020-Q1' });
+    expect(badQuarter.status).toBe(400);
+    expect(badQuarter.body.error.fields).toEqual([expect.objectContaining({ field: 'quarter' })]);
+  });
+
+  it('lets any 課 of the city read (staff), but nobody without a valid link', async () => {
+    expect((await get('/api/measures/{measureId}/reports', { params: { measureId: '2-2-3' }, token: formToken('shoko-kanko', { quarter: 'FY2014-Q1' }) })).status).toBe(200);
+    expect((await get('/api/measures/{measureId}/reports', { params: { measureId: '2-2-3' }, token: null })).status).toBe(401);
+    expect((await get('/api/reports/{reference}', { params: { reference: `${quarter}-2-2-3-v1` }, token: 'x.2013q2.zz.aaaaaaaaaaaaaaaa' })).status).toBe(401);
+  });
+});
+
+describe('status', () => {
+  const counts = { green: 1, amber: 0, red: 0, unreported: 50 };
+  const rollups: Rollup[] = [
+    { quarter, scope: 'plan', scopeId: 'all', counts },
+    { quarter, scope: 'bukai', scopeId: '企画専門部会', counts: { ...counts, unreported: 25 } },
+    { quarter, scope: 'goal', scopeId: '2', counts: { ...counts, unreported: 11 } },
+  ];
+  let compiled: CompiledMeasureStatus[];
+
+  it('shows the current report and no compiled status before the compile', async () => {
+    // Act
+    const answer = await get('/api/measures/{measureId}/status', { params: { measureId: '2-2-3' }, query: `quarter=${quarter}` });
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.body).toMatchObject({ measureId: '2-2-3', quarter, compiled: null, current: { measureId: '2-2-3', kind: 'report' } });
+    const history = await get('/api/measures/{measureId}/reports', { params: { measureId: '2-2-3' }, query: `quarter=${quarter}` });
+    const latest = (history.body.reports as Json[]).at(-1)!;
+    expect(answer.body.current.version).toBe(latest.version);
+  });
+
+  it('does not take a related department\'s comment for the current report', async () => {
+    const answer = await get('/api/measures/{measureId}/status', { params: { measureId: '2-1-2' }, query: `quarter=${quarter}` });
+    expect(answer.body).toMatchObject({ measureId: '2-1-2', current: null });
+  });
+
+  it('shows the compiled status once the quarter is compiled', async () => {
+    // Prepare: what the compile job writes
+    compiled = plan.measures.map((m) => ({
+      measureId: m.id,
+      quarter,
+      colour: m.id === '2-2-3' ? 'amber' : 'unreported',
+      overdueMilestones: [],
+      budget: { plannedThousandYen: null, executedThousandYen: null },
+    }));
+    await saveCompiledQuarter(store, { measures: compiled, rollups }, new Date());
+    // Act
+    const answer = await get('/api/measures/{measureId}/status', { params: { measureId: '2-2-3' }, query: 'quarter=平成25年度第2四半期' });
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.body.quarter).toBe(quarter);
+    expect(answer.body.compiled).toMatchObject({ measureId: '2-2-3', colour: 'amber' });
+  });
+
+  it('shows a 部会\'s 事業 (those its 課 own) with the 部会 roll-up', async () => {
+    // Prepare
+    const owned = plan.measures.filter((m) => m.owners.some((o) => o.bukai === '企画専門部会')).map((m) => m.id);
+    // Act
+    const answer = await get('/api/bukai/{bukaiId}/status', { params: { bukaiId: 'kikaku' }, query: `quarter=${quarter}` });
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.body.bukai).toEqual({ id: 'kikaku', name: '企画専門部会' });
+    expect(answer.body.rollup).toEqual(rollups[1]);
+    expect((answer.body.measures as Json[]).map((m) => m.measureId)).toEqual(owned);
+    expect((answer.body.measures as Json[]).find((m) => m.measureId === '2-2-3')).toMatchObject({ current: { measureId: '2-2-3' }, compiled: { colour: 'amber' } });
+    expect((await get('/api/bukai/{bukaiId}/status', { params: { bukaiId: 'no-such-bukai' } })).status).toBe(404);
+  });
+
+  it('shows the whole plan with the compiled roll-ups', async () => {
+    // Act
+    const answer = await get('/api/status', { query: `quarter=${quarter}` });
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(answer.body.measures).toHaveLength(plan.measures.length);
+    expect(answer.body.rollups).toHaveLength(rollups.length);
+    expect(answer.body.rollups).toEqual(expect.arrayContaining(rollups));
+    expect((answer.body.measures as Json[]).filter((m) => m.current !== null).map((m) => m.measureId)).toEqual(['2-2-3']);
+  });
+
+  it('defaults to the current quarter within the plan period, and refuses a bad one', async () => {
+    // Act
+    const current = await get('/api/status');
+    const bad = await get('/api/status', { query: 'quarter=someday' });
+    const outside = await get('/api/measures/{measureId}/status', { params: { measureId: '2-2-3' }, query: 'quarter=FY2030-Q1' });
+    // Assess
+    expect(current.status).toBe(200);
+    expect(current.body.quarter).toBe(defaultQuarter(plan.plan.period, new Date()));
+    for (const answer of [bad, outside]) {
+      expect(answer.status).toBe(400);
+      expect(answer.body.error.fields).toEqual([expect.objectContaining({ field: 'quarter' })]);
+    }
+  });
+});
+
+describe('GET /openapi.json', () => {
+  let document: Json;
+
+  it('serves a valid OpenAPI 3.1 document without authentication', async () => {
+    // Act
+    const answer = await get('/openapi.json', { token: null });
+    const validator = new Validator();
+    const result = await validator.validate(structuredClone(answer.body));
+    // Assess
+    expect(answer.status).toBe(200);
+    expect(result.errors).toBeUndefined();
+    expect(result.valid).toBe(true);
+    expect(validator.version).toBe('3.1');
+    document = answer.body;
+  });
+
+  it('gives an example body that the handler accepts from the 課 owning its 事業', async () => {
+    // Prepare
+    const example = document.paths['/api/reports'].post.requestBody.content['application/json'].example as Json;
+    const measure = plan.measures.find((m) => m.id === example.measureId)!;
+    const owner = findKa(directory, measure.owners[0]!)!;
+    // Act
+    const answer = await submit(example, { token: formToken(owner.id, { quarter: example.quarter as string }) });
+    // Assess
+    expect(answer.status).toBe(201);
+    expect(answer.body).toMatchObject({ measureId: measure.id, kind: 'report' });
+  });
+
+  it('refuses a body missing any property the document declares required, naming it', async () => {
+    // Prepare
+    const required = document.components.schemas.ReportInput.required as string[];
+    const example = document.paths['/api/reports'].post.requestBody.content['application/json'].example as Json;
+    expect(required.length).toBeGreaterThan(0);
+    for (const key of required) {
+      const { [key]: _left, ...without } = example;
+      // Act
+      const answer = await submit(without);
+      // Assess
+      expect(answer.status, key).toBe(400);
+      expect((answer.body.error.fields as Json[]).map((f) => f.field)).toContain(key);
+    }
+  });
+
+  it('declares every status and body this file received, and the headers of 201, 200 and 401', () => {
+    // Prepare
+    const ajv = new Ajv2020({ strict: false, validateFormats: false });
+    ajv.addSchema({ $id: 'https://shinchoku.invalid/openapi.json', components: document.components });
+    const seen = answers.filter((a) => a.path !== '/openapi.json');
+    expect(new Set(seen.map((a) => a.status))).toEqual(new Set([200, 201, 400, 401, 403, 404, 409, 413, 415]));
+    for (const answer of seen) {
+      const where = `${answer.method} ${answer.path} ${answer.status}`;
+      // Act
+      const declared = document.paths[answer.path]?.[answer.method.toLowerCase()]?.responses?.[String(answer.status)] as Json | undefined;
+      // Assess
+      expect(declared, where).toBeDefined();
+      const ref = declared!.content['application/json'].schema.$ref as string;
+      const valid = ajv.validate({ $ref: `https://shinchoku.invalid/openapi.json${ref}` }, answer.body);
+      expect(ajv.errors ?? [], where).toEqual([]);
+      expect(valid, where).toBe(true);
+      for (const header of Object.keys((declared!.headers as Json | undefined) ?? {})) {
+        expect(answer.headers.get(header), `${where} ${header}`).not.toBeNull();
+      }
+    }
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * What the status API answers: which 事業 a 部会 has, which report is current, which roll-up is the 部会's.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Directory } from '#shared/domain/directory';
+import type { PlanFile } from '#shared/domain/plan';
+import type { StoredReport } from '#shared/domain/report';
+import type { CompiledMeasureStatus, Rollup } from '#shared/domain/status';
+import { bukaiRollup, measureStatusEntries, measuresOfBukai, statusReports } from '#shared/domain/status-view';
+import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
+
+let plan: PlanFile;
+let directory: Directory;
+beforeAll(async () => {
+  ({ plan } = await readPlanFile());
+  directory = await readDirectoryFile();
+});
+
+const bukaiById = (id: string) => directory.bukai.find((b) => b.id === id)!;
+
+function report(measureId: string, version: number, kind: StoredReport['kind'] = 'report'): StoredReport {
+  return {
+    measureId,
+    quarter: 'FY2013-Q2',
+    kind,
+    status: kind === 'report' ? '予定どおり' : undefined,
+    milestones: [],
+    narrative: `v${version}`,
+    issues: '',
+    nextSteps: '',
+    reporter: { kaId: 'sogo-seisaku', ka: '総合政策課', bukai: '企画専門部会', person: '山田' },
+    version,
+    reference: `FY2013-Q2-${measureId}-v${version}`,
+    channel: 'api',
+    submittedAt: '2013-08-01T00:00:00.000Z',
+    attachments: [],
+  };
+}
+
+describe('the 事業 of a 部会', () => {
+  it('are those any of its 課 owns, in plan order, each once', () => {
+    // Act
+    const kikaku = measuresOfBukai(plan, directory, bukaiById('kikaku')).map((m) => m.id);
+    // Assess: 3-1-2 is owned by 総合政策課 and 総務課; 3-1-3 only lists 総合政策課 as related.
+    const expected = plan.measures.filter((m) => m.owners.some((o) => o.bukai === '企画専門部会')).map((m) => m.id);
+    expect(kikaku).toEqual(expected);
+    expect(kikaku).toContain('3-1-2');
+    expect(kikaku).not.toContain('3-1-3');
+    expect(new Set(kikaku).size).toBe(kikaku.length);
+  });
+
+  it('include a 事業 shared with another 部会 in both', () => {
+    // 2-2-1 is owned by 市民課 (市民生活) and 総合政策課 (企画).
+    expect(measuresOfBukai(plan, directory, bukaiById('shimin-seikatsu')).map((m) => m.id)).toContain('2-2-1');
+    expect(measuresOfBukai(plan, directory, bukaiById('kikaku')).map((m) => m.id)).toContain('2-2-1');
+  });
+});
+
+describe('status entries', () => {
+  it('put the current report beside the compiled status, null where there is none', () => {
+    // Prepare
+    const measures = plan.measures.filter((m) => ['2-2-3', '2-2-5'].includes(m.id));
+    const compiled = [{ measureId: '2-2-5', quarter: 'FY2013-Q2', colour: 'red', overdueMilestones: [], budget: { plannedThousandYen: null, executedThousandYen: null } }] as CompiledMeasureStatus[];
+    const current = new Map([['2-2-3', report('2-2-3', 2)]]);
+    // Act
+    const entries = measureStatusEntries(measures, current, compiled);
+    // Assess
+    expect(entries).toEqual([
+      { measureId: '2-2-3', name: measures[0]!.name, current: current.get('2-2-3'), compiled: null },
+      { measureId: '2-2-5', name: measures[1]!.name, current: null, compiled: compiled[0] },
+    ]);
+  });
+
+  it('count only reports that state a status, not a related department\'s comment', () => {
+    expect(statusReports([report('2-1-2', 1), report('2-1-2', 2, 'comment')]).map((r) => r.version)).toEqual([1]);
+  });
+
+  it('find the 部会 roll-up by the 部会\'s name (the compile job\'s key)', () => {
+    // Prepare
+    const counts = { green: 1, amber: 0, red: 0, unreported: 0 };
+    const rollups: Rollup[] = [
+      { quarter: 'FY2013-Q2', scope: 'plan', scopeId: 'all', counts },
+      { quarter: 'FY2013-Q2', scope: 'bukai', scopeId: '総務専門部会', counts },
+      { quarter: 'FY2013-Q2', scope: 'bukai', scopeId: '企画専門部会', counts: { ...counts, red: 2 } },
+    ];
+    // Act / Assess
+    expect(bukaiRollup(rollups, bukaiById('kikaku'))).toEqual(rollups[2]);
+    expect(bukaiRollup(rollups, bukaiById('kyoiku'))).toBeNull();
+    expect(bukaiRollup(undefined, bukaiById('kikaku'))).toBeNull();
+  });
+});
