@@ -1,0 +1,92 @@
+/**
+ * `shinchoku link --ka <kaId> --quarter FY2013-Q2`: the signed form link and reply-to address of a 課
+ * for a quarter, as a reminder mail would carry them. For people (send a link by hand, open the form
+ * of the local stack) and for tests. Prints the form URL, then the reply-to address, on stdout.
+ */
+import { join } from 'node:path';
+import { addDays, formatQuarter, formatQuarterEn, formatQuarterJa, formatWarekiDate, jstDate, tryParseQuarter } from '#shared/domain/fiscal';
+import { formLink, linkValidityDays, replyAddress, tokenFor } from '#shared/links';
+import { defaultDirectoryPath, defaultPlanPath, readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { UsageError, type Output } from './output.ts';
+
+export interface LinkOptions {
+  ka?: string;
+  quarter?: string;
+  /** @default PUBLIC_BASE_URL, else the local stack (http://127.0.0.1:3000 or SHINCHOKU_HTTP_PORT) */
+  baseUrl?: string;
+  /** Validity in days. @default linkValidityDays (60) */
+  days?: string;
+  plan?: string;
+  directory?: string;
+  /** For tests: the instant the link is issued at. */
+  now?: Date;
+  env?: NodeJS.ProcessEnv;
+}
+
+const maxDays = 400;
+
+/**
+ * The signing secret the local stack uses: SHINCHOKU_LINK_SECRET, else `.shinchoku/link-secret`
+ * beside the local data (created on first use, as `npm start` would).
+ */
+async function signingSecret(env: NodeJS.ProcessEnv): Promise<string> {
+  const fromEnv = env.SHINCHOKU_LINK_SECRET;
+  if (fromEnv) return fromEnv;
+  const { localLinkSecret } = await import('#local/stack');
+  return localLinkSecret(join(process.cwd(), '.shinchoku'), false);
+}
+
+function defaultBaseUrl(env: NodeJS.ProcessEnv): string {
+  return env.PUBLIC_BASE_URL || `http://127.0.0.1:${env.SHINCHOKU_HTTP_PORT || 3000}`;
+}
+
+export async function linkCommand(options: LinkOptions, out: Output): Promise<number> {
+  const env = options.env ?? process.env;
+  if (!options.ka || !options.quarter) {
+    throw new UsageError('--ka と --quarter が必要です', '--ka and --quarter are required');
+  }
+  const { plan } = await readPlanFile(options.plan ?? defaultPlanPath);
+  const directory = await readDirectoryFile(options.directory ?? defaultDirectoryPath);
+  const ka = directory.ka.find((k) => k.id === options.ka);
+  if (!ka) {
+    throw new UsageError(
+      `課 id "${options.ka}" は名簿にありません (例: ${directory.ka[0]?.id ?? ''})`,
+      `no 課 with id "${options.ka}" in the directory (e.g. ${directory.ka[0]?.id ?? ''})`,
+    );
+  }
+  const parsed = tryParseQuarter(options.quarter);
+  if (!parsed) {
+    throw new UsageError(`四半期を読み取れません: ${options.quarter} (例: FY2013-Q2)`, `cannot read quarter: ${options.quarter} (e.g. FY2013-Q2)`);
+  }
+  const { period } = plan.plan;
+  if (parsed.fiscalYear < period.from || parsed.fiscalYear > period.to) {
+    throw new UsageError(
+      `四半期 ${formatQuarter(parsed)} は計画期間 (FY${period.from}–FY${period.to}) の外です`,
+      `quarter ${formatQuarter(parsed)} is outside the plan period FY${period.from}–FY${period.to}`,
+    );
+  }
+  const days = options.days === undefined ? linkValidityDays : Number(options.days);
+  if (!Number.isInteger(days) || days < 1 || days > maxDays) {
+    throw new UsageError(`--days は 1〜${maxDays} の整数です: ${options.days}`, `--days must be an integer from 1 to ${maxDays}: ${options.days}`);
+  }
+  const baseUrl = options.baseUrl ?? defaultBaseUrl(env);
+  if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) {
+    throw new UsageError(`--base-url は http(s):// で始まる URL です: ${baseUrl}`, `--base-url must be an http(s) URL: ${baseUrl}`);
+  }
+
+  const now = options.now ?? new Date();
+  const quarter = formatQuarter(parsed);
+  const secret = await signingSecret(env);
+  const claims = { tenant: plan.plan.tenant, kaId: ka.id, quarter, now, validDays: days };
+  const url = formLink(baseUrl, tokenFor({ ...claims, purpose: 'form' }, secret));
+  const address = replyAddress(directory, tokenFor({ ...claims, purpose: 'mail' }, secret));
+  // The token expires `days` × 24 h after now; people read the JST day that happens on.
+  const expires = addDays(jstDate(now), days);
+  out.info(
+    `${ka.name} (${ka.bukai}) ${formatQuarterJa(parsed)} の報告リンク — 有効期限 ${formatWarekiDate(expires)}頃`,
+    `report link of ${ka.id} for ${formatQuarterEn(parsed)}, valid until about ${expires}`,
+  );
+  out.data(url);
+  out.data(address);
+  return 0;
+}

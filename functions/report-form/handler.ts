@@ -1,0 +1,268 @@
+/**
+ * GET /form/{token} and POST /form/{token}: a 課's web form for the quarter of its signed link.
+ * GET shows one form per 事業, pre-filled with the last report; POST records one report through
+ * `submitReport` (as every channel does) and answers with the receipt, or with the form again, the
+ * person's input kept and each error next to its field. The pages are rendered by shared/web.
+ */
+import { randomUUID } from 'node:crypto';
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { createDocumentClient } from '#shared/aws/dynamodb';
+import { envNames, requireEnv } from '#shared/config/env';
+import { linkSecret } from '#shared/config/secrets';
+import { parseQuarter } from '#shared/domain/fiscal';
+import { roleOf } from '#shared/domain/report-input';
+import { createLogger } from '#shared/logger';
+import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
+import { reportHistory } from '#shared/store/report-items';
+import { createStore } from '#shared/store/store';
+import { sheetFormLinks } from '#shared/sheet/form-section';
+import { authenticate, submitReport, type Caller, type Refusal, type SubmitOutcome } from '#shared/submit-report';
+import {
+  pageHeaders,
+  renderErrorPage,
+  renderFormPage,
+  renderReceiptPage,
+  type Bilingual,
+  type FormPageModel,
+  type MeasureForm,
+} from '#shared/web/form-pages';
+import {
+  FormBodyError,
+  isIdempotencyKey,
+  langOf,
+  lastReportFor,
+  measuresOfKa,
+  readUrlEncoded,
+  submittedForm,
+  toReportInput,
+  valuesFromReport,
+  type Lang,
+} from '#shared/web/report-form';
+
+/** The largest form body accepted: far more than a filled-in form, far less than anything abusive. */
+export const maxFormBytes = 64 * 1024;
+
+const logger = createLogger('report-form');
+const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
+const loadCatalog = catalogLoader(store);
+
+type Result = APIGatewayProxyStructuredResultV2;
+
+function htmlPage(statusCode: number, body: string): Result {
+  return { statusCode, headers: { ...pageHeaders }, body };
+}
+
+function errorPage(lang: Lang, statusCode: number, title: Bilingual, message: Bilingual, hint?: Bilingual): Result {
+  return htmlPage(statusCode, renderErrorPage({ lang, status: statusCode, title, message, hint }));
+}
+
+const refusalStatus: Record<Refusal['outcome'], number> = {
+  unauthenticated: 401,
+  forbidden: 403,
+  'not-found': 404,
+  invalid: 400,
+  conflict: 409,
+};
+
+function isAccepted(outcome: SubmitOutcome): outcome is Exclude<SubmitOutcome, Refusal> {
+  return outcome.outcome === 'recorded' || outcome.outcome === 'duplicate';
+}
+
+/** An unexpected failure as a page, not JSON: the person is in a browser. */
+function htmlErrors(log: Logger): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
+  return {
+    onError: async (request) => {
+      log.error('unexpected error', { error: request.error as Error });
+      request.response = errorPage(
+        langOf(request.event.queryStringParameters),
+        500,
+        { ja: 'エラーが発生しました', en: 'Something went wrong' },
+        { ja: 'サーバー内部でエラーが発生しました。報告は記録されていない可能性があります。', en: 'An internal error occurred; the report may not have been recorded.' },
+        { ja: '時間をおいて、もう一度お試しください。', en: 'Please try again later.' },
+      );
+    },
+  };
+}
+
+/** Changes to one 事業's form on a re-rendered page: what the person typed and what was wrong. */
+interface FormOverride {
+  measureId: string;
+  form: Pick<MeasureForm, 'values' | 'idempotencyKey' | 'errors'>;
+}
+
+async function formPage(
+  catalog: Catalog,
+  caller: Caller,
+  lang: Lang,
+  options: { override?: FormOverride; notice?: FormPageModel['notice'] } = {},
+): Promise<FormPageModel> {
+  const { quarter } = caller.claims;
+  const fiscalYear = parseQuarter(quarter).fiscalYear;
+  const { owned, related } = measuresOfKa(catalog.plan, caller.ka);
+  const histories = await Promise.all(owned.map((m) => reportHistory(store, m.id)));
+  const ownedForms: MeasureForm[] = owned.map((measure, i) => {
+    const last = lastReportFor(histories[i] ?? [], quarter);
+    return {
+      measure,
+      role: 'owner',
+      values: valuesFromReport(last, fiscalYear),
+      idempotencyKey: randomUUID(),
+      ...(last ? { prefilledFrom: last } : {}),
+    };
+  });
+  const relatedForms: MeasureForm[] = related.map((measure) => ({
+    measure,
+    role: 'related',
+    values: { ...valuesFromReport(undefined, fiscalYear) },
+    idempotencyKey: randomUUID(),
+  }));
+  const apply = (form: MeasureForm): MeasureForm =>
+    options.override?.measureId === form.measure.id ? { ...form, ...options.override.form } : form;
+  return {
+    lang,
+    ka: { name: caller.ka.name, bukai: caller.ka.bukai },
+    quarter,
+    owned: ownedForms.map(apply),
+    related: relatedForms.map(apply),
+    ...(options.notice ? { notice: options.notice } : {}),
+  };
+}
+
+const badRequestTitle: Bilingual = { ja: '送信内容を読み取れません', en: 'The form could not be read' };
+const reloadHint: Bilingual = {
+  ja: 'ブラウザーの「戻る」でフォームに戻り、ページを読み込み直してから送信してください。',
+  en: 'Go back to the form, reload the page, and submit again.',
+};
+
+async function submit(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller, catalog: Catalog): Promise<Result> {
+  const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  if (contentType !== 'application/x-www-form-urlencoded') {
+    return errorPage(
+      lang,
+      415,
+      { ja: '送信形式が違います', en: 'Unsupported content type' },
+      {
+        ja: `このフォームは application/x-www-form-urlencoded で送信してください (受信: ${contentType || 'なし'})`,
+        en: `this form accepts application/x-www-form-urlencoded (received: ${contentType || 'none'})`,
+      },
+      reloadHint,
+    );
+  }
+  const bytes = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+  if (bytes.length > maxFormBytes) {
+    return errorPage(
+      lang,
+      413,
+      { ja: '送信内容が大きすぎます', en: 'The form is too large' },
+      {
+        ja: `送信できるのは ${maxFormBytes / 1024} KB までです (受信: ${Math.ceil(bytes.length / 1024)} KB)`,
+        en: `at most ${maxFormBytes / 1024} KB can be sent (received: ${Math.ceil(bytes.length / 1024)} KB)`,
+      },
+      { ja: '記述を短くして、もう一度送信してください。', en: 'Please shorten the text and submit again.' },
+    );
+  }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    return errorPage(lang, 400, badRequestTitle, { ja: '送信内容が UTF-8 ではありません', en: 'the form data is not UTF-8' }, reloadHint);
+  }
+  let fields: Map<string, string>;
+  try {
+    fields = readUrlEncoded(text);
+  } catch (error) {
+    if (error instanceof FormBodyError) return errorPage(lang, 400, badRequestTitle, { ja: error.ja, en: error.en }, reloadHint);
+    throw error;
+  }
+  const measure = catalog.plan.measures.find((m) => m.id === fields.get('measureId')?.trim());
+  const form = submittedForm(fields, measure);
+  const page = async (statusCode: number, options: Parameters<typeof formPage>[3]) =>
+    htmlPage(statusCode, renderFormPage(await formPage(catalog, caller, lang, options)));
+  if (!isIdempotencyKey(form.idempotencyKey)) {
+    return page(400, {
+      notice: {
+        kind: 'error',
+        message: { ja: 'フォームの識別情報がありません。このページから送信し直してください', en: 'the form is missing its submission key; please submit again from this page' },
+      },
+    });
+  }
+
+  const role = measure ? roleOf(measure, caller.reporter) : 'none';
+  const { input, milestoneOrder } = toReportInput(form, { quarter: caller.claims.quarter, role: role === 'related' ? 'related' : 'owner', measure });
+  const outcome = await submitReport(store, catalog, caller, input, { channel: 'web', idempotencyKey: form.idempotencyKey });
+  const context = { kaId: caller.ka.id, measureId: form.measureId, quarter: caller.claims.quarter, outcome: outcome.outcome };
+
+  if (isAccepted(outcome)) {
+    logger.info('report received by web form', { ...context, reference: outcome.report.reference });
+    return htmlPage(
+      200,
+      renderReceiptPage({ lang, ka: caller.ka, measure: measure!, report: outcome.report, duplicate: outcome.outcome === 'duplicate' }),
+    );
+  }
+  logger.info('web form submission refused', context);
+  const onPage = measure !== undefined && role !== 'none';
+  if (outcome.outcome === 'invalid') {
+    if (onPage) {
+      return page(400, {
+        override: {
+          measureId: form.measureId,
+          form: { values: form.values, idempotencyKey: form.idempotencyKey, errors: { message: outcome, fields: outcome.fields, milestoneOrder } },
+        },
+      });
+    }
+    const details = outcome.fields.map((f) => `${f.field}: ${f.ja}`).join('; ');
+    const detailsEn = outcome.fields.map((f) => `${f.field}: ${f.en}`).join('; ');
+    return page(400, { notice: { kind: 'error', message: { ja: `${outcome.ja} (${details})`, en: `${outcome.en} (${detailsEn})` } } });
+  }
+  if (outcome.outcome === 'conflict') {
+    // The page was already used to submit something else (e.g. back, edit, submit): keep the edits,
+    // say what was recorded, and give the form a new key so that submitting again records a correction.
+    const message = {
+      ja: `このフォームからは既に報告 (受付番号 ${outcome.report.reference}) が送信されています。入力した内容を修正版として記録するには、もう一度送信してください`,
+      en: `this form was already used to submit report ${outcome.report.reference}; submit again to record your input as a correction`,
+    };
+    if (onPage) {
+      return page(409, {
+        override: { measureId: form.measureId, form: { values: form.values, idempotencyKey: randomUUID(), errors: { message, fields: [], milestoneOrder } } },
+      });
+    }
+    return page(409, { notice: { kind: 'error', message } });
+  }
+  if (outcome.outcome === 'forbidden' || outcome.outcome === 'not-found') {
+    return page(refusalStatus[outcome.outcome], { notice: { kind: 'error', message: outcome } });
+  }
+  return linkRefused(lang, outcome);
+}
+
+function linkRefused(lang: Lang, refusal: Bilingual): Result {
+  return errorPage(
+    lang,
+    401,
+    { ja: 'このリンクは使えません', en: 'This link cannot be used' },
+    refusal,
+    {
+      ja: '報告依頼メールに記載の最新のリンクを開くか、事務局に新しいリンクを依頼してください。何も記録されていません。',
+      en: 'Open the latest link from the reminder mail, or ask the secretariat for a new one. Nothing has been recorded.',
+    },
+  );
+}
+
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+  .use(injectLambdaContext(logger))
+  .use(htmlErrors(logger))
+  .handler(async (event) => {
+    const lang = langOf(event.queryStringParameters);
+    const [catalog, secret] = await Promise.all([loadCatalog(), linkSecret()]);
+    const caller = authenticate(event.pathParameters?.token, 'form', { secret, catalog });
+    if ('outcome' in caller) {
+      logger.info('form link refused', { reason: caller.en });
+      return linkRefused(lang, caller);
+    }
+    if (event.requestContext.http.method === 'POST') return submit(event, lang, caller, catalog);
+    // The Excel 進捗管理シート section (download / upload, functions/report-sheet) needs the link's token.
+    const sheet = sheetFormLinks(event.pathParameters?.token ?? '', lang);
+    return htmlPage(200, renderFormPage({ ...(await formPage(catalog, caller, lang)), sheet }));
+  });
