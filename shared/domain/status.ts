@@ -18,11 +18,24 @@ export const CompiledMeasureStatusSchema = z.object({
   reportReference: z.string().optional(),
   reportVersion: z.int().optional(),
   overdueMilestones: z
-    .array(z.object({ milestoneId: z.string(), label: z.string(), dueFiscalYear: z.int() }))
+    .array(
+      z.object({
+        milestoneId: z.string(),
+        label: z.string().describe("the plan's own words for the step"),
+        dueFiscalYear: z.int().describe('the last fiscal year of its span: due by the end of that year\'s Q4'),
+        fromFiscalYear: z.int().optional().describe('the first fiscal year of its span'),
+        progress: z
+          .enum(['not_started', 'in_progress'])
+          .optional()
+          .describe('what the latest report says of it; absent = the report does not mention it, or no report'),
+      }),
+    )
     .default([]),
   budget: z.object({
     plannedThousandYen: z.number().nullable().describe('the year\'s planned lines'),
     executedThousandYen: z.number().nullable().describe('executed this fiscal year, as last reported'),
+    fiscalYear: z.int().optional().describe('the fiscal year both amounts are for'),
+    plannedLines: z.array(z.string()).optional().describe('keys (①, ②, …) of the plan\'s lines that apply to that year'),
   }),
 });
 export type CompiledMeasureStatus = z.infer<typeof CompiledMeasureStatusSchema>;

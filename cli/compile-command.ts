@@ -1,0 +1,138 @@
+/**
+ * `shinchoku compile --quarter FY2013-Q2`: compile a quarter on demand against the running local stack
+ * (or the DynamoDB at `--endpoint`), with the same handler code Lambda runs
+ * (`functions/compile-quarter/handler.ts`) and the environment the local stack gives it.
+ *
+ * QuarterCompiled goes to a local EventBridge: the stack's own when SHINCHOKU_EVENTS_PORT says where
+ * it is, else one started here for the run, which delivers it by the rules of events/rules.ts to
+ * send-digest in this process — so the digest lands in the stack's SES emulator (once per quarter).
+ */
+import { randomUUID } from 'node:crypto';
+import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { createDocumentClient, createDynamoDbClient } from '#shared/aws/dynamodb';
+import { envNames } from '#shared/config/env';
+import { formatQuarter, formatQuarterEn, formatQuarterJa, parseQuarter, tryParseQuarter } from '#shared/domain/fiscal';
+import { defaultPlanPath, readPlanFile } from '#shared/plan-file';
+import { loadCompiledQuarter } from '#shared/store/status-items';
+import { createStore } from '#shared/store/store';
+import { defaultTableName } from '#shared/store/table';
+import { localClientConfig, localCredentials, localRegion } from '#local/aws-local';
+import type { CompileQuarterResult } from '#functions/compile-quarter/handler';
+import { UsageError, type Output } from './output.ts';
+
+export interface CompileCommandOptions {
+  quarter?: string;
+  /** DynamoDB endpoint. @default http://127.0.0.1:8000 (SHINCHOKU_DYNAMODB_PORT) */
+  endpoint?: string;
+  /** @default "shinchoku" */
+  table?: string;
+  /** Plan file, for the tenant. @default the embedded plan */
+  plan?: string;
+  json?: boolean;
+  env?: NodeJS.ProcessEnv;
+}
+
+export async function compileCommand(options: CompileCommandOptions, out: Output): Promise<number> {
+  const env = options.env ?? process.env;
+  if (!options.quarter) throw new UsageError('--quarter が必要です (例: FY2013-Q2)', '--quarter is required (e.g. FY2013-Q2)');
+  const parsed = tryParseQuarter(options.quarter);
+  if (!parsed) {
+    throw new UsageError(`四半期を読み取れません: ${options.quarter} (例: FY2013-Q2)`, `cannot read quarter: ${options.quarter} (e.g. FY2013-Q2)`);
+  }
+  const quarter = formatQuarter(parsed);
+  const endpoint = options.endpoint ?? `http://127.0.0.1:${env.SHINCHOKU_DYNAMODB_PORT || 8000}`;
+  const tableName = options.table ?? defaultTableName;
+  const { plan } = await readPlanFile(options.plan ?? defaultPlanPath);
+  const tenant = plan.plan.tenant;
+
+  const problem = await checkTable(endpoint, tableName);
+  if (problem) {
+    out.error(problem.ja, problem.en);
+    return 1;
+  }
+
+  const stackEvents = env.SHINCHOKU_EVENTS_PORT ? `http://127.0.0.1:${env.SHINCHOKU_EVENTS_PORT}` : undefined;
+  const { startLocalEventBridge, localBusName, localLambdaContext } = await import('#local/eventbridge-local');
+  const bus = stackEvents ? undefined : await startLocalEventBridge();
+  try {
+    const sesEndpoint = `http://127.0.0.1:${env.SHINCHOKU_SES_PORT || 8005}`;
+    // The handlers read their configuration from the environment at load, as on Lambda.
+    Object.assign(process.env, {
+      AWS_REGION: localRegion,
+      AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+      AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+      AWS_ENDPOINT_URL_SES: sesEndpoint,
+      AWS_ENDPOINT_URL_SESV2: sesEndpoint,
+      AWS_ENDPOINT_URL_EVENTBRIDGE: stackEvents ?? bus!.endpoint,
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      POWERTOOLS_LOG_LEVEL: env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
+      [envNames.tableName]: tableName,
+      [envNames.tenant]: tenant,
+      [envNames.eventBusName]: bus?.busName ?? localBusName,
+    });
+    const { handler } = await import('#functions/compile-quarter/handler');
+    const result = (await handler({ quarter }, localLambdaContext('compile-quarter', randomUUID()))) as CompileQuarterResult;
+    if (result.outcome === 'outside-plan-period') {
+      const { from, to } = plan.plan.period;
+      out.error(
+        `${formatQuarterJa(parsed)} は計画期間 (FY${from}〜FY${to}) の外です。集計しませんでした`,
+        `${formatQuarterEn(parsed)} is outside the plan period (FY${from}–FY${to}); nothing was compiled`,
+      );
+      return 1;
+    }
+    if (bus) await bus.idle();
+
+    const store = createStore(createDocumentClient(localClientConfig(endpoint)), tableName, tenant);
+    const compiled = await loadCompiledQuarter(store, quarter);
+    if (options.json) {
+      out.data(JSON.stringify({ ...result, rollups: compiled?.rollups ?? [], digest: digestOutcome(bus) }, null, 2));
+    } else {
+      const q = parseQuarter(quarter);
+      const c = result.counts;
+      out.info(
+        `${formatQuarterJa(q)} を集計しました${result.changed ? '' : ' (前回と同じ結果)'}: 順調 ${c.green}・注意 ${c.amber}・遅延 ${c.red}・未報告 ${c.unreported}`,
+        `compiled ${formatQuarterEn(q)}${result.changed ? '' : ' (same result as before)'}: ${c.green} on track, ${c.amber} at risk, ${c.red} delayed, ${c.unreported} not reported`,
+      );
+      out.data(['scope\tid\tgreen\tamber\tred\tunreported', ...(compiled?.rollups ?? []).map((r) => [r.scope, r.scopeId, r.counts.green, r.counts.amber, r.counts.red, r.counts.unreported].join('\t'))].join('\n'));
+      const digest = digestOutcome(bus);
+      if (digest === 'failed') {
+        out.error('幹部向けダイジェストを送れませんでした (SES エミュレーターは起動していますか)', 'the leadership digest could not be sent (is the SES emulator running?)');
+      } else if (digest) {
+        out.info(`幹部向けダイジェスト: ${digest}`, `leadership digest: ${digest}`);
+      }
+    }
+    return 0;
+  } finally {
+    await bus?.stop();
+  }
+}
+
+/** 'delivered' / 'failed' for the digest when this run's own bus delivered QuarterCompiled. */
+function digestOutcome(bus: { delivered: readonly { fn: string }[]; deadLetters: readonly { fn: string }[] } | undefined) {
+  if (!bus) return undefined;
+  if (bus.deadLetters.some((d) => d.fn === 'send-digest')) return 'failed';
+  return bus.delivered.some((d) => d.fn === 'send-digest') ? 'delivered' : undefined;
+}
+
+/** A bilingual hint when the table cannot be reached; undefined when it is there. */
+async function checkTable(endpoint: string, tableName: string): Promise<{ ja: string; en: string } | undefined> {
+  const client = createDynamoDbClient({ ...localClientConfig(endpoint), maxAttempts: 1, requestHandler: { connectionTimeout: 2000, requestTimeout: 5000 } });
+  try {
+    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    return undefined;
+  } catch (error) {
+    if (error instanceof ResourceNotFoundException) {
+      return {
+        ja: `テーブル ${tableName} が ${endpoint} にありません。\`npm start\` でローカル環境を起動してください`,
+        en: `table ${tableName} does not exist at ${endpoint}; start the local stack with \`npm start\``,
+      };
+    }
+    return {
+      ja: `DynamoDB (${endpoint}) に接続できません。別の端末で \`npm start\` を実行するか、--endpoint を指定してください`,
+      en: `cannot reach DynamoDB at ${endpoint}; run \`npm start\` in another terminal, or pass --endpoint`,
+    };
+  } finally {
+    client.destroy();
+  }
+}

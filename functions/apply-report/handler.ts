@@ -1,0 +1,48 @@
+/**
+ * A late report updates a compiled quarter: the target of ProgressReported. When the report's quarter
+ * has been compiled already, it is compiled again (the 事業's status and every roll-up follow); when
+ * it has not, nothing happens — the scheduled compile will read the report. Comments do not set a
+ * status and are skipped. Idempotent: the same event again finds the result unchanged and writes
+ * nothing.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { eventEnvelopeSchema } from '#events/catalog';
+import { createDocumentClient } from '#shared/aws/dynamodb';
+import { envNames, requireEnv } from '#shared/config/env';
+import { createLogger } from '#shared/logger';
+import { compileAndSave } from '#shared/quarter-compile';
+import { catalogLoader } from '#shared/store/catalog-cache';
+import { createStore } from '#shared/store/store';
+
+const logger = createLogger('apply-report');
+const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
+const loadCatalog = catalogLoader(store);
+const envelopeSchema = eventEnvelopeSchema('ProgressReported');
+
+export type ApplyReportOutcome = 'updated' | 'unchanged' | 'not-compiled' | 'comment' | 'other-tenant';
+
+export const handler = middy<unknown, { outcome: ApplyReportOutcome }>()
+  .use(injectLambdaContext(logger))
+  .handler(async (event) => {
+    const { detail } = envelopeSchema.parse(event);
+    const about = { quarter: detail.quarter, measureId: detail.measureId, version: detail.version };
+    if (detail.tenant !== store.tenant) {
+      logger.warn('event of another tenant ignored', { ...about, tenant: detail.tenant });
+      return { outcome: 'other-tenant' };
+    }
+    if (detail.kind !== 'report') return { outcome: 'comment' };
+
+    const { plan } = await loadCatalog();
+    const outcome = await compileAndSave(store, plan, detail.quarter, {
+      clock: new Date(detail.submittedAt),
+      ensureReport: { measureId: detail.measureId, version: detail.version },
+      onlyIfCompiled: true,
+    });
+    if (!outcome) return { outcome: 'not-compiled' };
+    logger.info(outcome.changed ? 'compiled quarter updated' : 'compiled quarter already up to date', {
+      ...about,
+      counts: outcome.event.counts,
+    });
+    return { outcome: outcome.changed ? 'updated' : 'unchanged' };
+  });

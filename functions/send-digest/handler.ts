@@ -1,0 +1,95 @@
+/**
+ * The leadership digest: the target of QuarterCompiled. Builds the digest of the compiled quarter
+ * (shared/domain/digest.ts), claims the notification `digest#<quarter>`, sends it to the directory's
+ * leadership list and marks it sent — so it goes out once per quarter, however often QuarterCompiled
+ * fires. A failed send gives the claim back and fails the invocation, so the retry sends it.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { eventEnvelopeSchema } from '#events/catalog';
+import { createDocumentClient } from '#shared/aws/dynamodb';
+import { createMailer } from '#shared/aws/mailer';
+import { envNames, requireEnv } from '#shared/config/env';
+import { buildDigest, digestNotificationKey } from '#shared/domain/digest';
+import { formatQuarter, jstDate, parseQuarter, previousQuarter } from '#shared/domain/fiscal';
+import { createLogger } from '#shared/logger';
+import { catalogLoader } from '#shared/store/catalog-cache';
+import {
+  claimNotification,
+  getNotification,
+  markNotificationSent,
+  releaseNotification,
+} from '#shared/store/notification-items';
+import { loadCompiledQuarter } from '#shared/store/status-items';
+import { createStore } from '#shared/store/store';
+
+const logger = createLogger('send-digest');
+const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
+const loadCatalog = catalogLoader(store);
+const mailer = createMailer();
+const envelopeSchema = eventEnvelopeSchema('QuarterCompiled');
+
+export type SendDigestOutcome = 'sent' | 'already-sent' | 'in-progress' | 'other-tenant';
+
+/** QuarterCompiled named a quarter whose compiled status is not stored. */
+export class CompiledQuarterMissingError extends Error {
+  constructor(quarter: string) {
+    super(`四半期 ${quarter} の集計結果がありません / no compiled status for ${quarter}`);
+    this.name = 'CompiledQuarterMissingError';
+  }
+}
+
+export const handler = middy<unknown, { outcome: SendDigestOutcome; messageId?: string }>()
+  .use(injectLambdaContext(logger))
+  .handler(async (event) => {
+    const { detail } = envelopeSchema.parse(event);
+    if (detail.tenant !== store.tenant) {
+      logger.warn('event of another tenant ignored', { quarter: detail.quarter, tenant: detail.tenant });
+      return { outcome: 'other-tenant' };
+    }
+    const key = digestNotificationKey(detail.quarter);
+    // Cheap early exit for the common repeat; the conditional claim below is what guarantees once.
+    if ((await getNotification(store, key))?.state === 'sent') return { outcome: 'already-sent' };
+
+    const quarter = parseQuarter(detail.quarter);
+    const [{ plan, directory }, compiled, previous] = await Promise.all([
+      loadCatalog(),
+      loadCompiledQuarter(store, formatQuarter(quarter)),
+      loadCompiledQuarter(store, formatQuarter(previousQuarter(quarter))),
+    ]);
+    if (!compiled) throw new CompiledQuarterMissingError(detail.quarter);
+    const compiledAt = new Date(detail.compiledAt);
+    const digest = buildDigest({ quarter: detail.quarter, compiled, previous, plan, directory, compiledAt });
+    const recipients = [...new Set(directory.leadership.map((c) => c.email))];
+
+    const claim = await claimNotification(store, {
+      key,
+      kind: 'digest',
+      recipients,
+      subject: digest.subject,
+      day: jstDate(compiledAt),
+    });
+    if (claim !== 'claimed') {
+      logger.info('digest not sent by this invocation', { key, claim });
+      return { outcome: claim };
+    }
+    let messageId: string;
+    try {
+      ({ messageId } = await mailer.send({
+        from: directory.sender,
+        to: recipients,
+        subject: digest.subject,
+        text: digest.text,
+        html: digest.html,
+      }));
+    } catch (error) {
+      // The send error is the one to report; a failed release only delays the retry until the claim is stale.
+      await releaseNotification(store, key).catch((releaseError: unknown) =>
+        logger.error('claim not released after a failed send', { key, error: releaseError as Error }),
+      );
+      throw error;
+    }
+    await markNotificationSent(store, key, messageId);
+    logger.info('digest sent', { key, messageId, recipients: recipients.length, turnedRed: digest.facts.turnedRed.length });
+    return { outcome: 'sent', messageId };
+  });

@@ -1,0 +1,172 @@
+/**
+ * Compiling a quarter against the store: read the quarter's reports with one paginated query on the
+ * quarter index, apply the rules of `shared/domain/compile.ts`, and store the result in the quarter's
+ * status partition. Shared by the scheduled/on-demand compile (`functions/compile-quarter`), the
+ * late-report update (`functions/apply-report`) and `shinchoku compile`.
+ *
+ * Recompiling is idempotent in the strict sense: when the new result equals what is stored, nothing
+ * is written at all (the stored `compiledAt` stays, so the QuarterCompiled event of a retried run is
+ * the same event). When it differs, every item of the quarter's status partition is rewritten and
+ * items the new result no longer has (a 事業 or 部会 dropped from the plan) are deleted; nothing
+ * outside that partition is touched.
+ */
+import type { QuarterCompiled } from '#events/catalog';
+import { compileQuarter, planCounts, type CompiledQuarterStatus } from './domain/compile.ts';
+import { formatQuarter, parseQuarter } from './domain/fiscal.ts';
+import type { PlanFile } from './domain/plan.ts';
+import type { StoredReport } from './domain/report.ts';
+import { CompiledMeasureStatusSchema, RollupSchema } from './domain/status.ts';
+import { batchWrite, deleteRequest } from './store/batch.ts';
+import { queryAll } from './store/query.ts';
+import { getReport, reportsOfQuarter } from './store/report-items.ts';
+import { saveCompiledQuarter, statusKeys } from './store/status-items.ts';
+import type { Store } from './store/store.ts';
+
+/** A report the compile must see (the one whose event triggered it) is not readable yet. */
+export class ReportNotVisibleError extends Error {
+  constructor(measureId: string, quarter: string, version: number) {
+    super(
+      `報告 ${quarter} 事業 ${measureId} 第${version}版がまだ読み取れません (再試行します) / ` +
+        `report ${quarter} ${measureId} v${version} is not readable yet (will be retried)`,
+    );
+    this.name = 'ReportNotVisibleError';
+  }
+}
+
+export interface CompileOptions {
+  /**
+   * The compile's clock: decides what an open quarter has due, and stamps `compiledAt` on a change.
+   * A clock earlier than the stored compile's is taken as that compile's time.
+   */
+  clock: Date;
+  /**
+   * A report that must be part of the compile. The quarter index is eventually consistent, so right
+   * after a report is written the query may miss it; it is then read from the table by its key.
+   */
+  ensureReport?: { measureId: string; version: number };
+  /** Compile only when the quarter has been compiled before (late reports); otherwise do nothing. */
+  onlyIfCompiled?: boolean;
+}
+
+export interface CompileOutcome {
+  quarter: string;
+  compiled: CompiledQuarterStatus;
+  /** False when the stored result was already exactly this one (nothing was written). */
+  changed: boolean;
+  /** When the stored result was written: now, or the earlier compile's time when unchanged. */
+  compiledAt: Date;
+  /** Reports read from the quarter index. */
+  reportsRead: number;
+  /** The QuarterCompiled detail for this result. */
+  event: QuarterCompiled;
+}
+
+/**
+ * Compile a quarter and store it (see the module documentation). Returns undefined only when
+ * `onlyIfCompiled` is set and the quarter has no compiled status yet.
+ */
+export async function compileAndSave(
+  store: Store,
+  plan: PlanFile,
+  quarter: string,
+  options: CompileOptions,
+): Promise<CompileOutcome | undefined> {
+  const canonical = formatQuarter(parseQuarter(quarter));
+  const stored = await readStoredQuarter(store, canonical);
+  if (options.onlyIfCompiled && stored.items.size === 0) return undefined;
+
+  const reports = await reportsOfQuarter(store, canonical);
+  const reportsRead = reports.length;
+  if (options.ensureReport) await includeReport(store, canonical, reports, options.ensureReport);
+
+  // Never behind the stored compile: a late report's event may carry an earlier time than the compile
+  // had, and an earlier clock would un-due milestones of a quarter that has ended.
+  const clock = stored.compiledAt && stored.compiledAt > options.clock ? stored.compiledAt : options.clock;
+  const compiled = compileQuarter({ plan, quarter: canonical, reports, now: clock });
+  const wanted = itemsOf(compiled);
+  const changed = !sameItems(wanted, stored.items);
+  const compiledAt = changed ? clock : (stored.compiledAt ?? clock);
+  if (changed) {
+    await saveCompiledQuarter(store, compiled, compiledAt);
+    const stale = [...stored.items.keys()].filter((sk) => !wanted.has(sk));
+    await batchWrite(
+      store,
+      stale.map((sk) => deleteRequest({ pk: statusKeys.partition(store.tenant, canonical), sk })),
+    );
+  }
+  return {
+    quarter: canonical,
+    compiled,
+    changed,
+    compiledAt,
+    reportsRead,
+    event: { tenant: store.tenant, quarter: canonical, compiledAt: compiledAt.toISOString(), counts: planCounts(compiled.rollups) },
+  };
+}
+
+async function includeReport(
+  store: Store,
+  quarter: string,
+  reports: StoredReport[],
+  wanted: { measureId: string; version: number },
+): Promise<void> {
+  if (reports.some((r) => r.measureId === wanted.measureId && r.version === wanted.version)) return;
+  const report = await getReport(store, wanted.measureId, quarter, wanted.version);
+  if (!report) throw new ReportNotVisibleError(wanted.measureId, quarter, wanted.version);
+  reports.push(report);
+}
+
+interface StoredQuarter {
+  /** sk → the item's content in canonical JSON (without keys and stamp). */
+  items: Map<string, string>;
+  compiledAt?: Date;
+}
+
+/** The quarter's stored status items, read with one query of its partition. */
+async function readStoredQuarter(store: Store, quarter: string): Promise<StoredQuarter> {
+  const raw = await queryAll(store, {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': statusKeys.partition(store.tenant, quarter) },
+    ConsistentRead: true,
+  });
+  const items = new Map<string, string>();
+  let compiledAt: string | undefined;
+  for (const item of raw) {
+    const content =
+      item.type === 'CompiledMeasureStatus'
+        ? CompiledMeasureStatusSchema.safeParse(item)
+        : item.type === 'Rollup'
+          ? RollupSchema.safeParse(item)
+          : undefined;
+    // An item that no longer parses is kept under its key with no content, so it is rewritten.
+    items.set(String(item.sk), content?.success ? canonicalJson(content.data) : '');
+    if (typeof item.compiledAt === 'string' && (compiledAt === undefined || item.compiledAt > compiledAt)) {
+      compiledAt = item.compiledAt;
+    }
+  }
+  return { items, compiledAt: compiledAt === undefined ? undefined : new Date(compiledAt) };
+}
+
+function itemsOf(compiled: CompiledQuarterStatus): Map<string, string> {
+  const items = new Map<string, string>();
+  for (const m of compiled.measures) {
+    items.set(statusKeys.measure(m.measureId), canonicalJson(CompiledMeasureStatusSchema.parse(m)));
+  }
+  for (const r of compiled.rollups) items.set(statusKeys.rollup(r.scope, r.scopeId), canonicalJson(RollupSchema.parse(r)));
+  return items;
+}
+
+function sameItems(a: Map<string, string>, b: Map<string, string>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, value] of a) if (b.get(key) !== value) return false;
+  return true;
+}
+
+/** JSON with object keys sorted and undefined values dropped, so equal content gives equal text. */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([x], [y]) => (x < y ? -1 : x > y ? 1 : 0)))
+      : v,
+  );
+}

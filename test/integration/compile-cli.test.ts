@@ -1,0 +1,95 @@
+/**
+ * `shinchoku compile` against DynamoDB Local and the SES emulator: the same handler code runs with the
+ * local environment, QuarterCompiled reaches send-digest through a local EventBridge, and an
+ * unreachable DynamoDB gets a bilingual hint. The CLI sets process.env, so this runs alone in its file.
+ */
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { main } from '#cli/main';
+import type { Output } from '#cli/output';
+import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { saveDirectory } from '#shared/store/directory-items';
+import { savePlan } from '#shared/store/plan-items';
+import { appendReport } from '#shared/store/report-items';
+import { getFreePort } from '#local/free-port';
+import { fetchSentMails } from '#local/ses-local';
+import { createTestTable, type TestTable } from '#test/support/dynamo';
+
+let table: TestTable;
+const runId = randomUUID().slice(0, 8);
+const savedEnv = { ...process.env };
+
+function collect(): Output & { out: string[]; err: string[] } {
+  const out: string[] = [];
+  const err: string[] = [];
+  return {
+    out,
+    err,
+    data: (text) => out.push(text),
+    info: (ja, en) => err.push(`${ja} / ${en}`),
+    error: (ja, en) => err.push(`エラー: ${ja}\nerror: ${en}`),
+  };
+}
+
+beforeAll(async () => {
+  table = await createTestTable();
+  const store = table.store('shimotsuke');
+  const { plan } = await readPlanFile();
+  const directory = await readDirectoryFile();
+  await savePlan(store, plan);
+  await saveDirectory(store, { ...directory, leadership: directory.leadership.map((c) => ({ ...c, email: c.email.replace('@', `+${runId}@`) })) });
+  await appendReport(
+    store,
+    {
+      measureId: '1-1-1',
+      quarter: 'FY2014-Q2',
+      kind: 'report',
+      status: '遅延',
+      milestones: [],
+      narrative: '',
+      issues: '回線工事の遅れ',
+      nextSteps: '',
+      reporter: { kaId: 'sogo-seisaku', ka: '総合政策課', bukai: '企画専門部会', person: '山田' },
+    },
+    { channel: 'web', idempotencyKey: randomUUID(), fingerprint: randomUUID() },
+  );
+  process.env.SHINCHOKU_SES_PORT = new URL(inject('sesEndpoint')).port;
+  process.env.MAIL_MAX_PER_SECOND = '0';
+  delete process.env.SHINCHOKU_EVENTS_PORT;
+}, 120_000);
+
+afterAll(async () => {
+  await table?.drop();
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
+});
+
+describe('shinchoku compile', () => {
+  it('prints a bilingual hint and exits 1 when DynamoDB is unreachable', async () => {
+    // Prepare
+    const output = collect();
+    const closedPort = await getFreePort();
+    // Act
+    const code = await main(['compile', '--quarter', 'FY2014-Q2', '--endpoint', `http://127.0.0.1:${closedPort}`], output);
+    // Assess
+    expect(code).toBe(1);
+    expect(output.err.join('\n')).toMatch(/DynamoDB .* に接続できません[\s\S]*npm start[\s\S]*cannot reach DynamoDB/);
+  });
+
+  it('compiles the quarter with the handler code and the digest reaches the SES emulator', async () => {
+    // Prepare
+    const output = collect();
+    const since = Math.floor(Date.now() / 1000) - 1;
+    // Act
+    const code = await main(['compile', '--quarter', 'H26 Q2', '--endpoint', inject('dynamoEndpoint'), '--table', table.tableName, '--json'], output);
+    // Assess
+    expect(code).toBe(0);
+    const result = JSON.parse(output.out.join('\n'));
+    expect(result).toMatchObject({ quarter: 'FY2014-Q2', changed: true, digest: 'delivered' });
+    expect(result.counts).toMatchObject({ red: 1, green: 0, amber: 0 });
+    expect(result.rollups.find((r: { scope: string; scopeId: string }) => r.scope === 'bukai' && r.scopeId === '企画専門部会').counts.red).toBe(1);
+    const digests = (await fetchSentMails(inject('sesEndpoint'), { since })).filter((m) => m.destination.to.join(',').includes(`+${runId}@`));
+    expect(digests).toHaveLength(1);
+    expect(digests[0]!.subject).toContain('平成26年度 第2四半期');
+  });
+});

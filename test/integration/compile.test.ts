@@ -1,0 +1,335 @@
+/**
+ * The quarterly compile, late-report updates and the leadership digest on real local parts:
+ * DynamoDB Local (a table of this file's own), the local EventBridge (to receive QuarterCompiled) and
+ * the SES emulator. The handlers are imported as Lambda would load them, with the environment set
+ * first; this file sets process.env, so it runs alone in its file.
+ */
+import { randomUUID } from 'node:crypto';
+import { readFile } from 'node:fs/promises';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import type { Context } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import type { ColourCounts } from '#shared/domain/status';
+import { envNames } from '#shared/config/env';
+import { createDocumentClient } from '#shared/aws/dynamodb';
+import { digestNotificationKey } from '#shared/domain/digest';
+import type { Directory } from '#shared/domain/directory';
+import type { PlanFile } from '#shared/domain/plan';
+import type { ReportStatus, ReportSubmission } from '#shared/domain/report';
+import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { compileAndSave } from '#shared/quarter-compile';
+import { saveDirectory } from '#shared/store/directory-items';
+import { getNotification } from '#shared/store/notification-items';
+import { savePlan } from '#shared/store/plan-items';
+import { appendReport } from '#shared/store/report-items';
+import { loadCompiledQuarter, statusKeys } from '#shared/store/status-items';
+import { createStore, type Store } from '#shared/store/store';
+import { localClientConfig, localCredentials, localRegion } from '#local/aws-local';
+import { localLambdaContext, startLocalEventBridge, type LocalEventBridge } from '#local/eventbridge-local';
+import { fetchSentMails } from '#local/ses-local';
+import { createTestTable, type TestTable } from '#test/support/dynamo';
+
+type Handler = (event: unknown, context: Context) => Promise<unknown>;
+
+const quarter = 'FY2013-Q2';
+const runId = randomUUID().slice(0, 8);
+let table: TestTable;
+let store: Store;
+let plan: PlanFile;
+let directory: Directory;
+let bus: LocalEventBridge;
+let compileHandler: Handler;
+let applyReport: Handler;
+let sendDigest: Handler;
+const savedEnv = { ...process.env };
+const context = (fn: string) => localLambdaContext(fn, randomUUID());
+
+function ownerOf(measureId: string): ReportSubmission['reporter'] {
+  const owner = plan.measures.find((m) => m.id === measureId)!.owners[0]!;
+  const ka = directory.ka.find((k) => k.name === owner.ka && k.bukai === owner.bukai)!;
+  return { kaId: ka.id, ka: ka.name, bukai: ka.bukai, person: '山田 太郎' };
+}
+
+/** A report of an owning 課; steps the plan ends in FY2012 are reported done, so nothing is overdue. */
+async function report(measureId: string, q: string, status: ReportStatus, extra: Partial<ReportSubmission> = {}, at = '2013-10-02T10:00:00+09:00') {
+  const measure = plan.measures.find((m) => m.id === measureId)!;
+  const submission: ReportSubmission = {
+    measureId,
+    quarter: q,
+    kind: 'report',
+    status,
+    milestones: measure.milestones.filter((m) => m.fiscalYears.to <= 2012).map((m) => ({ milestoneId: m.id, progress: 'done' })),
+    budgetExecutedThousandYen: 100,
+    narrative: '報告します。',
+    issues: status === '遅延' || status === '遅れ気味' ? '人員不足のため遅れています。' : '',
+    nextSteps: '',
+    reporter: ownerOf(measureId),
+    ...extra,
+  };
+  const result = await appendReport(store, submission, { channel: 'web', idempotencyKey: randomUUID(), fingerprint: randomUUID(), now: new Date(at) });
+  expect(result.outcome).toBe('recorded');
+  return result.report;
+}
+
+function ownedBy(bukai: string): number {
+  return plan.measures.filter((m) => m.owners.some((o) => o.bukai === bukai)).length;
+}
+
+/** Expected roll-up: the colours the scenario gives, the rest of the 部会's 事業 未報告. */
+function expectedBukai(bukai: string, counts: Partial<ColourCounts>): ColourCounts {
+  const c = { green: 0, amber: 0, red: 0, ...counts };
+  return { ...c, unreported: ownedBy(bukai) - c.green - c.amber - c.red };
+}
+
+async function rollups(q: string) {
+  const compiled = await loadCompiledQuarter(store, q);
+  expect(compiled).toBeDefined();
+  const of = (scope: string, id: string) => compiled!.rollups.find((r) => r.scope === scope && r.scopeId === id)?.counts;
+  return { compiled: compiled!, of };
+}
+
+async function rawPartition(q: string) {
+  const doc = createDocumentClient(localClientConfig(inject('dynamoEndpoint')));
+  const { Items = [] } = await doc.send(new ScanCommand({ TableName: table.tableName }));
+  return {
+    partition: Items.filter((i) => i.pk === statusKeys.partition(store.tenant, q)).sort((a, b) => String(a.sk).localeCompare(String(b.sk))),
+    itemCount: Items.length,
+  };
+}
+
+async function progressReportedEvent(r: Awaited<ReturnType<typeof report>>) {
+  const sample = JSON.parse(await readFile(new URL('../../events/samples/progress-reported.json', import.meta.url), 'utf8'));
+  return {
+    ...sample,
+    id: randomUUID(),
+    time: r.submittedAt.replace(/\.\d{3}Z$/, 'Z'),
+    detail: {
+      tenant: store.tenant,
+      measureId: r.measureId,
+      quarter: r.quarter,
+      version: r.version,
+      reference: r.reference,
+      kind: r.kind,
+      status: r.status,
+      kaId: r.reporter.kaId,
+      channel: r.channel,
+      submittedAt: r.submittedAt,
+    },
+  };
+}
+
+function compiledEvents(q: string) {
+  return bus.published.filter((e) => e['detail-type'] === 'QuarterCompiled' && (e.detail as { quarter: string }).quarter === q);
+}
+
+beforeAll(async () => {
+  table = await createTestTable();
+  store = table.store('shimotsuke');
+  ({ plan } = await readPlanFile());
+  const fileDirectory = await readDirectoryFile();
+  // Addresses of this run only, so the shared SES emulator's other mails never count here.
+  directory = { ...fileDirectory, leadership: fileDirectory.leadership.map((c) => ({ ...c, email: c.email.replace('@', `+${runId}@`) })) };
+  await savePlan(store, plan);
+  await saveDirectory(store, directory);
+  // Deliveries are made by the test itself: the bus only records what the compile publishes.
+  bus = await startLocalEventBridge({ rules: [] });
+
+  Object.assign(process.env, {
+    AWS_REGION: localRegion,
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
+    AWS_ENDPOINT_URL_SESV2: inject('sesEndpoint'),
+    AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
+    MAIL_MAX_PER_SECOND: '0',
+    POWERTOOLS_LOG_LEVEL: 'WARN',
+    [envNames.tableName]: table.tableName,
+    [envNames.tenant]: store.tenant,
+    [envNames.eventBusName]: bus.busName,
+  });
+  compileHandler = (await import('#functions/compile-quarter/handler')).handler as Handler;
+  applyReport = (await import('#functions/apply-report/handler')).handler as Handler;
+  sendDigest = (await import('#functions/send-digest/handler')).handler as Handler;
+
+  // FY2013-Q1: 2-2-3 on track (it turns red in Q2)
+  await report('2-2-3', 'FY2013-Q1', '予定どおり', {}, '2013-07-03T10:00:00+09:00');
+  // FY2013-Q2, as the 課 reported it
+  await report('1-1-1', quarter, '予定どおり');
+  await report('2-2-1', quarter, '遅れ気味'); // owned by 市民生活専門部会 and 企画専門部会
+  await report('2-2-3', quarter, '遅延');
+  await report('3-1-2', quarter, '遅延'); // owned by 企画 and 総務; corrected below
+  await report('3-1-2', quarter, '予定どおり', {}, '2013-10-03T10:00:00+09:00');
+  await report('5-1-1', quarter, '完了');
+  await appendReport(
+    store,
+    { measureId: '1-1-3', quarter, kind: 'comment', milestones: [], narrative: '関連部署より補足', issues: '', nextSteps: '', reporter: ownerOf('1-1-1') },
+    { channel: 'web', idempotencyKey: randomUUID(), fingerprint: randomUUID() },
+  );
+}, 120_000);
+
+afterAll(async () => {
+  await bus?.stop();
+  await table?.drop();
+  for (const key of Object.keys(process.env)) if (!(key in savedEnv)) delete process.env[key];
+  Object.assign(process.env, savedEnv);
+});
+
+describe('quarterly compile', () => {
+  it('compiles the previous quarter of a scheduled run with the expected counts per roll-up', async () => {
+    // Prepare
+    await compileHandler({ quarter: 'FY2013-Q1' }, context('compile-quarter'));
+    const scheduled = JSON.parse(await readFile(new URL('../../events/samples/compile-quarter-scheduled.json', import.meta.url), 'utf8'));
+    // Act
+    const result = (await compileHandler(scheduled, context('compile-quarter'))) as { quarter: string; counts: ColourCounts; changed: boolean };
+    // Assess
+    const { of } = await rollups(quarter);
+    expect(result.quarter).toBe(quarter);
+    expect(result.changed).toBe(true);
+    const plannedCounts = { green: 3, amber: 1, red: 1, unreported: plan.measures.length - 5 };
+    expect(result.counts).toEqual(plannedCounts);
+    expect(of('plan', 'all')).toEqual(plannedCounts);
+    expect(of('bukai', '企画専門部会')).toEqual(expectedBukai('企画専門部会', { green: 2, amber: 1, red: 1 }));
+    expect(of('bukai', '総務専門部会')).toEqual(expectedBukai('総務専門部会', { green: 1 }));
+    expect(of('bukai', '市民生活専門部会')).toEqual(expectedBukai('市民生活専門部会', { amber: 1 }));
+    expect(of('bukai', '産業振興専門部会')).toEqual(expectedBukai('産業振興専門部会', { green: 1 }));
+    expect(of('bukai', '健康福祉専門部会')).toEqual(expectedBukai('健康福祉専門部会', {}));
+    expect(of('goal', '2')?.red).toBe(1);
+    expect(of('area', '2-2')).toMatchObject({ amber: 1, red: 1 });
+    const events = compiledEvents(quarter);
+    expect(events).toHaveLength(1);
+    expect(events[0]!.detail).toEqual({ tenant: 'shimotsuke', quarter, compiledAt: '2013-10-07T00:00:00.000Z', counts: plannedCounts });
+  });
+
+  it('compiling the same quarter again gives the identical stored result and writes nothing else', async () => {
+    // Prepare
+    const before = await rawPartition(quarter);
+    // Act
+    const result = (await compileHandler({ quarter }, context('compile-quarter'))) as { changed: boolean };
+    // Assess
+    const after = await rawPartition(quarter);
+    expect(result.changed).toBe(false);
+    expect(after.partition).toEqual(before.partition);
+    expect(after.itemCount).toBe(before.itemCount);
+    // Published again (a retry after a failed publish must still reach the digest), as the same event.
+    const events = compiledEvents(quarter);
+    expect(events).toHaveLength(2);
+    expect(events[1]!.detail).toEqual(events[0]!.detail);
+  });
+
+  it('reads the quarter\'s reports with one query of the quarter index, not one per 事業', async () => {
+    // Prepare
+    const doc = createDocumentClient(localClientConfig(inject('dynamoEndpoint')));
+    const queries: { index?: string }[] = [];
+    doc.middlewareStack.add(
+      (next, ctx) => async (args) => {
+        if (ctx.commandName === 'QueryCommand') queries.push({ index: (args.input as { IndexName?: string }).IndexName });
+        return next(args);
+      },
+      { step: 'initialize' },
+    );
+    const counting = createStore(doc, table.tableName, store.tenant);
+    // Act
+    await compileAndSave(counting, plan, quarter, { clock: new Date('2013-10-07T00:00:00Z') });
+    // Assess: one query of the status partition, one of the quarter index
+    expect(queries.filter((q) => q.index !== undefined)).toHaveLength(1);
+    expect(queries).toHaveLength(2);
+  });
+
+  it('refuses bad input with a bilingual error and writes nothing', async () => {
+    // Prepare
+    const before = await rawPartition(quarter);
+    // Act
+    const run = compileHandler({ quarter: '2013年第2四半期' }, context('compile-quarter'));
+    // Assess
+    await expect(run).rejects.toThrow(/集計の指定が不正です \/ invalid compile input/);
+    expect((await rawPartition(quarter)).itemCount).toBe(before.itemCount);
+  });
+  it('removes what a recompile no longer has (a 事業 dropped from the plan) and nothing else', async () => {
+    // Prepare
+    const clock = new Date('2014-07-05T06:00:00+09:00');
+    await compileAndSave(store, plan, 'FY2014-Q1', { clock });
+    const otherQuarter = await rawPartition(quarter);
+    const smaller = { ...plan, measures: plan.measures.filter((m) => m.id !== '5-4-1') };
+    // Act
+    const outcome = await compileAndSave(store, smaller, 'FY2014-Q1', { clock });
+    // Assess
+    const { compiled, of } = await rollups('FY2014-Q1');
+    expect(outcome?.changed).toBe(true);
+    expect(compiled.measures.map((m) => m.measureId)).not.toContain('5-4-1');
+    expect(compiled.measures).toHaveLength(plan.measures.length - 1);
+    expect(of('plan', 'all')?.unreported).toBe(plan.measures.length - 1);
+    expect((await rawPartition(quarter)).partition).toEqual(otherQuarter.partition);
+  });
+
+  it('skips a quarter outside the plan period: nothing stored, nothing published', async () => {
+    // Prepare
+    const before = bus.published.length;
+    // Act
+    const result = await compileHandler({ quarter: 'previous', scheduledTime: '2012-04-04T21:00:00Z' }, context('compile-quarter'));
+    // Assess
+    expect(result).toEqual({ outcome: 'outside-plan-period', quarter: 'FY2011-Q4' });
+    expect(await loadCompiledQuarter(store, 'FY2011-Q4')).toBeUndefined();
+    expect(bus.published.length).toBe(before);
+  });
+});
+
+describe('late reports', () => {
+  it('a report after the compile updates the compiled status and the roll-ups, once', async () => {
+    // Prepare
+    const late = await report('4-4-3', quarter, '遅延', {}, '2013-10-20T10:00:00+09:00');
+    const event = await progressReportedEvent(late);
+    // Act
+    const first = await applyReport(event, context('apply-report'));
+    const again = await applyReport(event, context('apply-report'));
+    // Assess
+    expect(first).toEqual({ outcome: 'updated' });
+    expect(again).toEqual({ outcome: 'unchanged' });
+    const { compiled, of } = await rollups(quarter);
+    expect(of('plan', 'all')).toEqual({ green: 3, amber: 1, red: 2, unreported: plan.measures.length - 6 });
+    expect(of('bukai', '企画専門部会')).toEqual(expectedBukai('企画専門部会', { green: 2, amber: 1, red: 2 }));
+    expect(compiled.measures.find((m) => m.measureId === '4-4-3')).toMatchObject({ colour: 'red', reportReference: late.reference });
+  });
+
+  it('a report of a quarter not compiled yet changes nothing', async () => {
+    // Prepare
+    const early = await report('1-1-1', 'FY2013-Q3', '予定どおり', {}, '2013-11-01T10:00:00+09:00');
+    // Act
+    const outcome = await applyReport(await progressReportedEvent(early), context('apply-report'));
+    // Assess
+    expect(outcome).toEqual({ outcome: 'not-compiled' });
+    expect(await loadCompiledQuarter(store, 'FY2013-Q3')).toBeUndefined();
+  });
+});
+
+describe('leadership digest', () => {
+  it('is sent once however often QuarterCompiled fires, naming what turned red and who did not report', async () => {
+    // Prepare
+    const event = compiledEvents(quarter).at(-1)!;
+    const since = Math.floor(Date.now() / 1000) - 1;
+    // Act
+    const outcomes = [
+      await sendDigest(event, context('send-digest')),
+      await sendDigest(event, context('send-digest')),
+      await sendDigest({ ...event, id: randomUUID() }, context('send-digest')),
+    ];
+    // Assess
+    const mails = (await fetchSentMails(inject('sesEndpoint'), { since })).filter((m) =>
+      m.destination.to.some((to) => to.includes(`+${runId}@`)),
+    );
+    expect(outcomes.map((o) => (o as { outcome: string }).outcome)).toEqual(['sent', 'already-sent', 'already-sent']);
+    expect(mails).toHaveLength(1);
+    const mail = mails[0]!;
+    for (const leader of directory.leadership) expect(mail.destination.to.join(',')).toContain(leader.email);
+    expect(mail.subject).toContain('平成25年度 第2四半期');
+    const text = mail.body.text ?? '';
+    const turnedRed = text.slice(text.indexOf('赤 (遅延) になった事業'), text.indexOf('期限を過ぎた工程'));
+    for (const id of ['2-2-3', '4-4-3']) {
+      expect(turnedRed).toContain(`事業 ${id} ${plan.measures.find((m) => m.id === id)!.name}`);
+    }
+    const health = ownedBy('健康福祉専門部会');
+    expect(text).toContain(`健康福祉専門部会: 未報告 ${health} / ${health} 事業 (100%)`);
+    expect(mail.body.html).toContain('2-2-3');
+    expect(mail.body.html).not.toMatch(/<script/i);
+    expect((await getNotification(store, digestNotificationKey(quarter)))?.state).toBe('sent');
+  });
+});
