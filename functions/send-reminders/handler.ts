@@ -1,0 +1,47 @@
+/**
+ * The daily reminders: invoked by EventBridge Scheduler at 09:00 JST (`{ "scheduledTime": … }`, see
+ * shared/schedules.ts), by the local scheduler and by `shinchoku replay`. Sends each 専門部会 at most
+ * one mail per kind for the JST day of the scheduled time; a mail already sent is never sent again.
+ * When a send fails the run fails after trying the others, so it is retried.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { createDocumentClient } from '#shared/aws/dynamodb';
+import { createMailer } from '#shared/aws/mailer';
+import { envNames, requireEnv } from '#shared/config/env';
+import { linkSecret } from '#shared/config/secrets';
+import type { Bukai } from '#shared/domain/directory';
+import { reminderConfigFromEnv } from '#shared/domain/reminders';
+import { createLogger } from '#shared/logger';
+import { runReminderJob, type ReminderJobResult } from '#shared/reminder-job';
+import { sheetAttachment } from '#shared/sheet/service';
+import { catalogLoader } from '#shared/store/catalog-cache';
+import { createStore } from '#shared/store/store';
+
+const logger = createLogger('send-reminders');
+const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
+const loadCatalog = catalogLoader(store);
+const mailer = createMailer();
+// A broken configuration stops the cold start with its message, rather than sending wrong reminders.
+const config = reminderConfigFromEnv(process.env);
+const publicBaseUrl = requireEnv(envNames.publicBaseUrl);
+
+export const handler = middy<unknown, ReminderJobResult>()
+  .use(injectLambdaContext(logger))
+  .handler(async (event) => {
+    // A 部会 with `attachSheet: true` gets its pre-filled 進捗管理シート with the report-due mail.
+    const attachSheet = async (bukai: Bukai, quarter: string) =>
+      sheetAttachment(store, await loadCatalog(), bukai, quarter, { secret: await linkSecret(), reminderConfig: config });
+    const result = await runReminderJob(
+      { store, loadCatalog, mailer, secret: () => linkSecret(), publicBaseUrl, config, logger, sheetAttachment: attachSheet },
+      event,
+    );
+    logger.info('reminders done', {
+      day: result.day,
+      planned: result.planned,
+      sent: result.sent.length,
+      alreadySent: result.alreadySent.length,
+      quartersRead: result.quartersRead,
+    });
+    return result;
+  });

@@ -1,0 +1,167 @@
+/**
+ * The daily reminder job against the store and the mailer: decide what is due on the JST day of the
+ * scheduled time (shared/domain/reminders.ts), write each mail (shared/domain/reminder-mail.ts),
+ * and send it once — claim the notification with a conditional write, send, mark it sent; when a send
+ * fails, give the claim back and go on with the others, then fail the run so it is retried. A mail
+ * already sent is skipped, so running the job again for the same day sends nothing new.
+ *
+ * Used by `functions/send-reminders` (EventBridge Scheduler, the local scheduler, `shinchoku replay`)
+ * and by the integration tests with real DynamoDB Local and the SES emulator.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import * as z from 'zod';
+import { jstDate, type LocalDate } from './domain/fiscal.ts';
+import { reminderMail, signedLinks, type ReminderMail } from './domain/reminder-mail.ts';
+import {
+  dueItems,
+  milestonesDoneOf,
+  reportQuartersNeeded,
+  reportsReceivedOf,
+  type ReminderConfig,
+  type ReminderKind,
+  type ReminderNotice,
+} from './domain/reminders.ts';
+import type { SheetAttachment } from './sheet/service.ts';
+import type { Catalog } from './store/catalog-cache.ts';
+import { claimNotification, markNotificationSent, releaseNotification } from './store/notification-items.ts';
+import { reportsOfQuarter } from './store/report-items.ts';
+import type { Store } from './store/store.ts';
+
+/**
+ * The job's input. Scheduler passes `{ "scheduledTime": "<aws.scheduler.scheduled-time>" }`; the
+ * scheduled time, not the clock, decides the day, so a retried or replayed run works on the same day.
+ * Without it (a manual run) the current time is used.
+ */
+export const SendRemindersInputSchema = z.object({
+  scheduledTime: z.iso
+    .datetime({ offset: true, error: 'scheduledTime は ISO 8601 の日時です / scheduledTime must be an ISO 8601 date-time' })
+    .optional(),
+});
+export type SendRemindersInput = z.infer<typeof SendRemindersInputSchema>;
+
+export interface ReminderJobDeps {
+  store: Store;
+  loadCatalog: () => Promise<Catalog>;
+  mailer: { send(mail: ReminderMail & { attachments?: SheetAttachment[] }): Promise<{ messageId: string }> };
+  /**
+   * The 部会's pre-filled 進捗管理シート for a quarter, when the 部会 asked for it (`attachSheet` in
+   * the directory; shared/sheet/service.ts `sheetAttachment`): attached to its report-due mails.
+   */
+  sheetAttachment?: (bukai: ReminderNotice['bukai'], quarter: string) => Promise<SheetAttachment | undefined>;
+  /** The link-signing secret; read only on days something is sent. */
+  secret: () => Promise<string>;
+  /** Base URL of the report forms in the mails. */
+  publicBaseUrl: string;
+  config: ReminderConfig;
+  logger?: Pick<Logger, 'info' | 'error'>;
+  /** The clock for claim timestamps. @default () => new Date() */
+  clock?: () => Date;
+}
+
+/** One mail sent by the run. */
+export interface SentReminder {
+  key: string;
+  kind: ReminderKind;
+  bukaiId: string;
+  to: string[];
+  cc: string[];
+  subject: string;
+  messageId: string;
+  /** Keys of the items the mail listed (`report-due#FY2012-Q1#kikaku#before-14`, `milestone-end#…`). */
+  items: string[];
+}
+
+export interface ReminderJobResult {
+  day: LocalDate;
+  /** The quarters whose reports were read (one query each). */
+  quartersRead: string[];
+  /** Mails the day calls for. */
+  planned: number;
+  sent: SentReminder[];
+  /** Keys of mails an earlier run already sent. */
+  alreadySent: string[];
+  /** Keys claimed by another run that has not finished (or died within the last 15 minutes). */
+  inProgress: string[];
+  failed: { key: string; error: string }[];
+}
+
+/** Some mails could not be sent: the run fails so it is retried; the sent ones are not sent again. */
+export class ReminderDeliveryError extends Error {
+  constructor(readonly result: ReminderJobResult) {
+    const open = [...result.failed.map((f) => f.key), ...result.inProgress];
+    super(
+      `${result.day} のリマインダーのうち ${open.length} 通を送れませんでした (再試行で送ります) / ` +
+        `${open.length} reminder(s) of ${result.day} were not sent (a retry will send them): ${open.join(', ')}`,
+    );
+    this.name = 'ReminderDeliveryError';
+  }
+}
+
+/** The input was not a reminder request: nothing is read or sent. */
+export class InvalidReminderInputError extends Error {
+  constructor(detail: string) {
+    super(`リマインダーの指定が不正です / invalid reminder input: ${detail}`);
+    this.name = 'InvalidReminderInputError';
+  }
+}
+
+/** Run the reminders of one day. Throws {@link ReminderDeliveryError} when a mail is left unsent. */
+export async function runReminderJob(deps: ReminderJobDeps, event: unknown): Promise<ReminderJobResult> {
+  const parsed = SendRemindersInputSchema.safeParse(event ?? {});
+  if (!parsed.success) throw new InvalidReminderInputError(z.prettifyError(parsed.error));
+  const clock = deps.clock ?? (() => new Date());
+  const scheduledAt = parsed.data.scheduledTime ? new Date(parsed.data.scheduledTime) : clock();
+  const today = jstDate(scheduledAt);
+
+  const { plan, directory } = await deps.loadCatalog();
+  const quartersRead = reportQuartersNeeded(today, plan, deps.config);
+  const reports = (await Promise.all(quartersRead.map((q) => reportsOfQuarter(deps.store, q)))).flat();
+  const notices = dueItems({
+    plan,
+    directory,
+    today,
+    reportsReceived: reportsReceivedOf(reports, quartersRead),
+    milestoneDone: milestonesDoneOf(reports),
+    config: deps.config,
+  });
+  const result: ReminderJobResult = { day: today, quartersRead, planned: notices.length, sent: [], alreadySent: [], inProgress: [], failed: [] };
+  if (notices.length === 0) return result;
+
+  // Links are issued as of the scheduled time, so a retry writes the same mail.
+  const linksFor = signedLinks({ tenant: plan.plan.tenant, directory, publicBaseUrl: deps.publicBaseUrl, secret: await deps.secret(), now: scheduledAt });
+  for (const notice of notices) {
+    const mail = reminderMail({ notice, directory, plan, linksFor });
+    const claim = await claimNotification(
+      deps.store,
+      { key: notice.key, kind: notice.kind, recipients: [...mail.to, ...mail.cc], subject: mail.subject, day: today },
+      clock(),
+    );
+    if (claim === 'already-sent') {
+      result.alreadySent.push(notice.key);
+      continue;
+    }
+    if (claim === 'in-progress') {
+      result.inProgress.push(notice.key);
+      continue;
+    }
+    let messageId: string;
+    try {
+      const sheet = notice.kind === 'report-due' ? await deps.sheetAttachment?.(notice.bukai, notice.quarter) : undefined;
+      ({ messageId } = await deps.mailer.send(sheet ? { ...mail, attachments: [sheet] } : mail));
+    } catch (error) {
+      // Give the claim back so the retry sends it; if even that fails, the claim turns stale and is retried later.
+      await releaseNotification(deps.store, notice.key).catch((releaseError: unknown) =>
+        deps.logger?.error('could not release the claim', { key: notice.key, error: String(releaseError) }),
+      );
+      result.failed.push({ key: notice.key, error: error instanceof Error ? error.message : String(error) });
+      deps.logger?.error('reminder not sent', { key: notice.key, error: String(error) });
+      continue;
+    }
+    await markNotificationSent(deps.store, notice.key, messageId, clock());
+    const items = [...new Set(notice.ka.flatMap((k) => k.measures.flatMap((m) => m.due.map((d) => d.key))))];
+    result.sent.push({ key: notice.key, kind: notice.kind, bukaiId: notice.bukai.id, to: mail.to, cc: mail.cc, subject: mail.subject, messageId, items });
+    deps.logger?.info('reminder sent', { key: notice.key, kind: notice.kind, bukai: notice.bukai.id, recipients: mail.to.length + mail.cc.length, messageId });
+  }
+  if (result.failed.length > 0 || result.inProgress.length > 0) throw new ReminderDeliveryError(result);
+  return result;
+}

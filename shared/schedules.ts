@@ -1,0 +1,200 @@
+/**
+ * Every scheduled job, defined once. The CDK stack turns each entry into an EventBridge Scheduler
+ * schedule (infra/schedules.ts); the local stack fires the same entries with croner
+ * (local/scheduler.ts); `shinchoku replay` walks their occurrences on a simulated clock. So the three
+ * cannot disagree about when a job runs.
+ *
+ * Expressions use EventBridge Scheduler syntax — `cron(minutes hours day-of-month month day-of-week
+ * year)`, day-of-week 1–7 = SUN–SAT, `?` in one of the two day fields — and are read in Asia/Tokyo.
+ * {@link toCronerPattern} translates them for croner; {@link occurrences} lists the fire times.
+ */
+import { Cron, type CronOptions } from 'croner';
+import { scheduledCompileInput } from '#events/schedule-inputs';
+import { startOfJstDay, type LocalDate } from './domain/fiscal.ts';
+
+/** The one time zone every schedule is read in. */
+export const scheduleTimezone = 'Asia/Tokyo';
+
+/**
+ * EventBridge Scheduler replaces this text in a target's input with the instant the schedule was
+ * due (ISO 8601, UTC), and so does the local scheduler: a retried or replayed run sees the same time.
+ */
+export const scheduledTimePlaceholder = '<aws.scheduler.scheduled-time>';
+
+/**
+ * Which day of the month after a quarter closes (1 April, 1 July, 1 October, 1 January = day 1)
+ * the quarterly compile runs. Day 5 leaves a few days for reports sent on the last days of the
+ * quarter; change it here and both AWS and the local stack follow.
+ */
+export const compileDayAfterQuarterClose = 5;
+
+/** One scheduled job. */
+export interface ScheduleDefinition {
+  /** Stable name (also the Scheduler schedule's logical id). */
+  readonly name: string;
+  /** EventBridge Scheduler cron expression, e.g. `cron(0 9 * * ? *)`. */
+  readonly expression: string;
+  /** Time zone the expression is read in. */
+  readonly timezone: typeof scheduleTimezone;
+  /** Folder under `functions/` whose handler the schedule invokes. */
+  readonly fn: string;
+  /** The handler's input; {@link scheduledTimePlaceholder} is filled with the fire time. */
+  readonly input: Readonly<Record<string, unknown>>;
+  /** One line for the console and the README, Japanese / English. */
+  readonly description: string;
+}
+
+/** The schedules of the system. */
+export const schedules: readonly ScheduleDefinition[] = [
+  {
+    name: 'send-reminders',
+    expression: 'cron(0 9 * * ? *)',
+    timezone: scheduleTimezone,
+    fn: 'send-reminders',
+    input: { scheduledTime: scheduledTimePlaceholder },
+    description: '毎日 9:00 (日本時間) に期限の近い報告・スケジュールを各専門部会へ通知 / daily 09:00 JST: reminders to each 専門部会',
+  },
+  {
+    name: 'compile-quarter',
+    expression: `cron(0 6 ${compileDayAfterQuarterClose} 1,4,7,10 ? *)`,
+    timezone: scheduleTimezone,
+    fn: 'compile-quarter',
+    // { quarter: 'previous', scheduledTime: <placeholder> }, as the compile's input schema defines it.
+    input: scheduledCompileInput,
+    description:
+      `四半期終了後の${compileDayAfterQuarterClose}日目 6:00 (日本時間) に前四半期を集計 / ` +
+      `06:00 JST on day ${compileDayAfterQuarterClose} after each quarter closes: compile the previous quarter`,
+  },
+];
+
+/** The distinct functions the schedules invoke, in schedule order. */
+export function scheduleFunctions(list: readonly ScheduleDefinition[] = schedules): string[] {
+  return [...new Set(list.map((s) => s.fn))];
+}
+
+/** An expression this module cannot read. */
+export class ScheduleExpressionError extends Error {
+  constructor(
+    readonly expression: string,
+    ja: string,
+    en: string,
+  ) {
+    super(`スケジュール式を読み取れません / cannot read schedule expression ${JSON.stringify(expression)}: ${ja} / ${en}`);
+    this.name = 'ScheduleExpressionError';
+  }
+}
+
+/** The six fields of an EventBridge cron expression. */
+export interface EventBridgeCron {
+  minutes: string;
+  hours: string;
+  dayOfMonth: string;
+  month: string;
+  dayOfWeek: string;
+  year: string;
+}
+
+/** Splits `cron(…)` into its six fields, checking the rules EventBridge itself enforces. */
+export function parseEventBridgeCron(expression: string): EventBridgeCron {
+  const match = /^cron\((.*)\)$/.exec(expression.trim());
+  if (!match) {
+    throw new ScheduleExpressionError(expression, 'cron(…) 式だけを扱います', 'only cron(…) expressions are supported');
+  }
+  const fields = match[1]!.trim().split(/\s+/);
+  if (fields.length !== 6) {
+    throw new ScheduleExpressionError(
+      expression,
+      `項目は6つ (分 時 日 月 曜日 年) です。${fields.length}個あります`,
+      `expected 6 fields (minutes hours day-of-month month day-of-week year), got ${fields.length}`,
+    );
+  }
+  const [minutes, hours, dayOfMonth, month, dayOfWeek, year] = fields as [string, string, string, string, string, string];
+  if ((dayOfMonth === '?') === (dayOfWeek === '?')) {
+    throw new ScheduleExpressionError(
+      expression,
+      '日と曜日のどちらか一方だけを ? にしてください',
+      'exactly one of day-of-month and day-of-week must be "?"',
+    );
+  }
+  if ([minutes, hours, month, year].includes('?')) {
+    throw new ScheduleExpressionError(expression, '? は日か曜日にだけ使えます', '"?" is allowed only in the day fields');
+  }
+  return { minutes, hours, dayOfMonth, month, dayOfWeek, year };
+}
+
+/** EventBridge numbers weekdays 1–7 from Sunday, croner 0–6; names (MON-FRI) mean the same in both. */
+function toCronerWeekdays(field: string, expression: string): string {
+  // Numbers after '#' (the n-th weekday) or '/' (a step) are counts, not weekdays.
+  return field.replace(/(?<![#/\d])(\d+)/g, (digits) => {
+    const day = Number(digits);
+    if (day < 1 || day > 7) {
+      throw new ScheduleExpressionError(expression, '曜日は 1 (日) 〜 7 (土) です', 'day-of-week numbers are 1 (SUN) to 7 (SAT)');
+    }
+    return String(day - 1);
+  });
+}
+
+/**
+ * The croner pattern for an EventBridge cron expression: seconds first, `?` as `*` (in croner `?`
+ * means "the value at start-up"), weekdays renumbered, the year field kept when it is not `*`.
+ * `cron(0 9 * * ? *)` → `0 0 9 * * *`.
+ */
+export function toCronerPattern(expression: string): string {
+  const f = parseEventBridgeCron(expression);
+  const wild = (field: string) => (field === '?' ? '*' : field);
+  const dayOfWeek = f.dayOfWeek === '?' ? '*' : toCronerWeekdays(f.dayOfWeek, expression);
+  const parts = ['0', f.minutes, f.hours, wild(f.dayOfMonth), f.month, dayOfWeek];
+  if (f.year !== '*') parts.push(f.year);
+  return parts.join(' ');
+}
+
+/** The croner options every schedule runs with. */
+export function cronerOptions(schedule: Pick<ScheduleDefinition, 'timezone'>): CronOptions {
+  // OR-ing day-of-month with day-of-week only matters when both are set; EventBridge never allows that.
+  return { timezone: schedule.timezone, domAndDow: false };
+}
+
+/**
+ * A croner job for a schedule: paused (for computing fire times) when `run` is omitted, running
+ * `run` at each fire time otherwise.
+ */
+export function cronFor(
+  schedule: ScheduleDefinition,
+  run?: (fireTime: Date) => void | Promise<void>,
+  options: CronOptions = {},
+): Cron {
+  const pattern = toCronerPattern(schedule.expression);
+  const merged: CronOptions = { ...cronerOptions(schedule), ...options };
+  if (!run) return new Cron(pattern, { ...merged, paused: true });
+  // EventBridge schedules have minute precision: the run a timer woke up for is the start of its minute,
+  // even when the timer fired a little late.
+  return new Cron(pattern, merged, (self: Cron) => run(new Date(Math.floor((self.currentRun() ?? new Date()).getTime() / 60_000) * 60_000)));
+}
+
+/**
+ * Every instant `schedule` fires from the start of JST day `from` through the end of JST day `to`,
+ * in order. Used by `shinchoku replay` to walk a simulated clock.
+ */
+export function occurrences(schedule: ScheduleDefinition, from: LocalDate, to: LocalDate): Date[] {
+  const start = startOfJstDay(from);
+  const end = startOfJstDay(to).getTime() + 86_400_000;
+  if (start.getTime() >= end) return [];
+  const cron = cronFor(schedule);
+  const found: Date[] = [];
+  // nextRun(t) is strictly after t, so start one millisecond early to include a run at 00:00.
+  for (let next = cron.nextRun(new Date(start.getTime() - 1)); next && next.getTime() < end; next = cron.nextRun(next)) {
+    found.push(next);
+  }
+  return found;
+}
+
+/** EventBridge's form of a scheduled time: ISO 8601 UTC without milliseconds. */
+export function scheduledTimeText(instant: Date): string {
+  return instant.toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+/** The schedule's input for one fire time: every placeholder replaced, as EventBridge Scheduler does. */
+export function inputAt(schedule: Pick<ScheduleDefinition, 'input'>, fireTime: Date): Record<string, unknown> {
+  const text = JSON.stringify(schedule.input).split(scheduledTimePlaceholder).join(scheduledTimeText(fireTime));
+  return JSON.parse(text) as Record<string, unknown>;
+}

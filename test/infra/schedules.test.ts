@@ -1,0 +1,49 @@
+/**
+ * The reminder rules reach the deployed function from the CDK context (`reminders`), validated at
+ * synth time: a mistake stops the synth with its bilingual message. Bundling is skipped and nothing is
+ * synthesised here; the full synth is in stack.test.ts.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import * as cxapi from 'aws-cdk-lib/cx-api';
+import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
+import { describe, expect, it } from 'vitest';
+import { createApp } from '#infra/app';
+import { projectRoot } from '#infra/function';
+import { envNames } from '#shared/config/env';
+import { parseReminderConfig } from '#shared/domain/reminders';
+
+function contextWith(extra: Record<string, unknown>): Record<string, unknown> {
+  const cdkJson = JSON.parse(readFileSync(join(projectRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
+  return { ...cdkJson.context, [cxapi.BUNDLING_STACKS]: [], ...extra };
+}
+
+function reminderConfigOfDeployedFunction(reminders: unknown): unknown {
+  const { stack } = createApp({ context: contextWith({ reminders }) });
+  // Resolved from the construct, without a synth: the value is plain text, not a token.
+  const cfn = stack.schedules.functions.get('send-reminders')!.node.defaultChild as CfnFunction;
+  const { variables } = stack.resolve(cfn.environment) as { variables: Record<string, string> };
+  return JSON.parse(variables[envNames.reminderConfig]!);
+}
+
+describe('reminder rules from the CDK context', () => {
+  it('are passed to send-reminders, validated and completed with the defaults (object or -c text)', () => {
+    // Prepare
+    const section = { report: { daysBefore: [7, 21] }, escalation: { chairAfterDays: 5, secretariatAfterDays: 10 } };
+    // Act
+    const fromObject = reminderConfigOfDeployedFunction(section);
+    const fromText = reminderConfigOfDeployedFunction(JSON.stringify(section));
+    // Assess
+    expect(fromObject).toEqual(parseReminderConfig(section));
+    expect(fromText).toEqual(fromObject);
+    expect(fromObject).toMatchObject({ report: { daysBefore: [21, 7], dueDaysAfterQuarterEnd: 10 }, milestone: { daysBeforeEnd: [30, 7] } });
+  });
+
+  it('stop the synth when they are wrong, saying what is wrong in both languages', () => {
+    // Prepare
+    const wrong = { escalation: { chairAfterDays: 14, secretariatAfterDays: 7 } };
+    // Act / Assess
+    expect(() => createApp({ context: contextWith({ reminders: wrong }) })).toThrow(/CDK context "reminders".*リマインダー設定が不正です[\s\S]*secretariatAfterDays must be later/);
+    expect(() => createApp({ context: contextWith({ reminders: '{not json' }) })).toThrow(/CDK context "reminders"/);
+  });
+});
