@@ -1,0 +1,39 @@
+/**
+ * The SES receipt rule's Lambda action (invocation type Event): one received report mail per
+ * invocation. SES's S3 action has stored the raw message before (`inbound/<messageId>` in
+ * MAIL_BUCKET); `ingestMail` reads, checks, records and answers it. An error fails the invocation,
+ * so Lambda retries it and finally hands the event to the function's on-failure queue.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SesReceiptEventSchema } from '#events/ses-receipt';
+import { createDocumentClient } from '#shared/aws/dynamodb';
+import { createMailer } from '#shared/aws/mailer';
+import { envNames, optionalEnv, requireEnv } from '#shared/config/env';
+import { linkSecret } from '#shared/config/secrets';
+import { createLogger } from '#shared/logger';
+import { catalogLoader } from '#shared/store/catalog-cache';
+import { createStore } from '#shared/store/store';
+import { ingestMail, type IngestOutcome } from './ingest.ts';
+
+const logger = createLogger('ingest-mail');
+const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
+const loadCatalog = catalogLoader(store);
+// Path-style addressing only where an S3 endpoint is given (the local S3 server); AWS uses virtual hosts.
+const s3 = new S3Client({ forcePathStyle: optionalEnv('AWS_ENDPOINT_URL_S3', '') !== '' });
+const mailer = createMailer();
+const bucket = requireEnv(envNames.mailBucket);
+
+export const handler = middy<unknown, IngestOutcome[]>()
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .handler(async (event) => {
+    const parsed = SesReceiptEventSchema.safeParse(event);
+    if (!parsed.success) {
+      // Not an SES receipt event: retrying cannot help, and there is no one to answer.
+      logger.error('not an SES receipt event', { issues: parsed.error.issues.slice(0, 5) });
+      return [];
+    }
+    logger.appendKeys({ sesMessageId: parsed.data.Records[0]?.ses.mail.messageId });
+    return ingestMail(parsed.data, { store, loadCatalog, s3, mailer, secret: () => linkSecret(), bucket, logger });
+  });

@@ -1,0 +1,378 @@
+/**
+ * A received report mail, end to end: read the raw message SES stored in S3, parse it with
+ * mailparser, decide whether it may be answered (shared/domain/mail-rules.ts), claim it once per
+ * Message-ID, check the reply address's token and the sender, read and check the short form
+ * (shared/domain/mail-form.ts), store attachments, record every 事業 through `submitReport` — all or
+ * nothing — and answer (shared/domain/mail-reply.ts) through SES.
+ *
+ * Once per Message-ID: the answer is claimed with a conditional write (`mail#<hash of Message-ID>`)
+ * before anything is recorded, so the same message delivered twice records once and is answered
+ * once. A run that fails after the claim gives it back and fails, so Lambda retries it (and in the
+ * end hands it to the on-failure queue); the reports of a retried run are the ones already recorded,
+ * found again by their idempotency keys `<Message-ID>#<block>`.
+ */
+import { createHash } from 'node:crypto';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
+import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
+import { mailBucketPrefixes, type SesMail, type SesReceipt, type SesReceiptEvent } from '#events/ses-receipt';
+import type { OutgoingMail } from '#shared/aws/mailer';
+import { measuresOwnedBy, type Ka } from '#shared/domain/directory';
+import { jstDate } from '#shared/domain/fiscal';
+import { checkMailForm, htmlToText, parseMailForm } from '#shared/domain/mail-form';
+import {
+  confirmationReply,
+  rejectionReply,
+  replySubject,
+  type ProblemLine,
+  type RecordedLine,
+  type Rejection,
+  type ReplyContext,
+  type ReplyEnvelope,
+  type ReplyMail,
+} from '#shared/domain/mail-reply';
+import { classifyInboundMail, senderBelongsTo, type InboundMailFacts, type MailDecision } from '#shared/domain/mail-rules';
+import { parseMailReference } from '#shared/domain/reminder-mail';
+import type { StoredReport } from '#shared/domain/report';
+import { replyAddress, tokenFromAddress } from '#shared/links';
+import type { Catalog } from '#shared/store/catalog-cache';
+import { claimNotification, markNotificationSent, releaseNotification } from '#shared/store/notification-items';
+import type { Store } from '#shared/store/store';
+import { importMailSheets, sheetAttachmentsOf, sheetReplyMail } from '#shared/sheet/mail';
+import { authenticate, submitReport, type Caller } from '#shared/submit-report';
+
+const { inbound: inboundPrefix, attachments: attachmentsPrefix } = mailBucketPrefixes;
+
+export type IngestLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+export interface IngestDeps {
+  store: Store;
+  loadCatalog: () => Promise<Catalog>;
+  s3: Pick<S3Client, 'send'>;
+  mailer: { send(mail: OutgoingMail): Promise<{ messageId: string }> };
+  /** The link-signing secret. */
+  secret: () => Promise<string>;
+  /** The inbound-mail bucket. */
+  bucket: string;
+  logger: IngestLogger;
+  /** @default () => new Date() */
+  clock?: () => Date;
+}
+
+/** What became of one received mail. */
+export type IngestOutcome =
+  | { outcome: 'dropped'; reason: string; sesMessageId: string }
+  | { outcome: 'already-handled'; sesMessageId: string }
+  | { outcome: 'rejected'; rejection: Rejection['kind']; sesMessageId: string; answeredTo: string }
+  | { outcome: 'recorded'; references: string[]; sesMessageId: string; answeredTo: string };
+
+/** Handle every record of an SES receipt event (SES sends one per invocation). */
+export async function ingestMail(event: SesReceiptEvent, deps: IngestDeps): Promise<IngestOutcome[]> {
+  const outcomes: IngestOutcome[] = [];
+  for (const record of event.Records) outcomes.push(await ingestOne(record.ses.mail, record.ses.receipt, deps));
+  return outcomes;
+}
+
+/** Where the raw message is: the S3 action's object when the event names it, else `inbound/<messageId>`. */
+export function rawLocation(mail: SesMail, receipt: SesReceipt, bucket: string): { bucket: string; key: string } {
+  if (receipt.action.type === 'S3') return { bucket: receipt.action.bucketName, key: receipt.action.objectKey };
+  return { bucket, key: `${inboundPrefix}${mail.messageId}` };
+}
+
+async function readRaw(deps: IngestDeps, location: { bucket: string; key: string }): Promise<Buffer> {
+  const object = await deps.s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
+  if (!object.Body) throw new Error(`メール本文が空です / no body in s3://${location.bucket}/${location.key}`);
+  return Buffer.from(await object.Body.transformToByteArray());
+}
+
+function addressesOf(value: AddressObject | AddressObject[] | undefined): { address: string; name?: string }[] {
+  const objects = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  return objects.flatMap((o) =>
+    o.value.flatMap((a) => [
+      ...(a.address ? [{ address: a.address, ...(a.name ? { name: a.name } : {}) }] : []),
+      // Group syntax (`Team: a@x, b@x;`) nests the members.
+      ...(a.group ?? []).filter((g) => g.address).map((g) => ({ address: g.address!, ...(g.name ? { name: g.name } : {}) })),
+    ]),
+  );
+}
+
+/** Header values by lower-case name, unfolded, from the message itself (SES's list may be truncated). */
+function headerMap(parsed: ParsedMail): Map<string, string[]> {
+  const map = new Map<string, string[]>();
+  for (const { key, line } of parsed.headerLines) {
+    const colon = line.indexOf(':');
+    const value = (colon < 0 ? '' : line.slice(colon + 1)).replace(/\r?\n[ \t]+/g, ' ').trim();
+    const name = key.toLowerCase();
+    map.set(name, [...(map.get(name) ?? []), value]);
+  }
+  return map;
+}
+
+/** The facts the rules decide on. */
+export function factsOf(parsed: ParsedMail, mail: SesMail, receipt: SesReceipt): InboundMailFacts {
+  const contentType = parsed.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
+  return {
+    headers: headerMap(parsed),
+    from: addressesOf(parsed.from),
+    envelopeFrom: mail.source,
+    ...(contentType?.value ? { contentType: { value: contentType.value, params: contentType.params ?? {} } } : {}),
+    verdicts: {
+      spf: receipt.spfVerdict.status,
+      dkim: receipt.dkimVerdict.status,
+      dmarc: receipt.dmarcVerdict.status,
+      spam: receipt.spamVerdict.status,
+      virus: receipt.virusVerdict.status,
+    },
+  };
+}
+
+/** The key the answer to a message is claimed under: one per Message-ID, whoever delivers it how often. */
+export function replyClaimKey(messageId: string): string {
+  return `mail#${createHash('sha256').update(messageId.trim()).digest('base64url')}`;
+}
+
+function referencesOf(parsed: ParsedMail): string[] {
+  const refs = parsed.references;
+  return refs === undefined ? [] : Array.isArray(refs) ? refs : refs.split(/\s+/).filter(Boolean);
+}
+
+async function ingestOne(mail: SesMail, receipt: SesReceipt, deps: IngestDeps): Promise<IngestOutcome> {
+  const { logger } = deps;
+  const now = (deps.clock ?? (() => new Date()))();
+  const sesMessageId = mail.messageId;
+  const raw = await readRaw(deps, rawLocation(mail, receipt, deps.bucket));
+  const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  const catalog = await deps.loadCatalog();
+  const decision = classifyInboundMail(factsOf(parsed, mail, receipt), catalog.directory);
+  if (decision.action === 'drop') {
+    // No answer: answering could start a loop or write to someone who never wrote to us.
+    logger.info('mail dropped without an answer', { sesMessageId, reason: decision.reason, why: decision.en });
+    return { outcome: 'dropped', reason: decision.reason, sesMessageId };
+  }
+
+  const messageId = parsed.messageId ?? mail.commonHeaders.messageId ?? `<${sesMessageId}@ses>`;
+  const answerTo = decision.action === 'accept' ? decision.sender : decision.answerTo;
+  const key = replyClaimKey(messageId);
+  const claim = await claimNotification(
+    deps.store,
+    { key, kind: 'reply', recipients: [answerTo], subject: replySubject(parsed.subject), day: jstDate(now) },
+    now,
+  );
+  if (claim === 'already-sent') {
+    logger.info('mail already handled (same Message-ID)', { sesMessageId, claimKey: key });
+    return { outcome: 'already-handled', sesMessageId };
+  }
+  if (claim === 'in-progress') {
+    // Another delivery of the same message is being handled right now, or one died half-way: fail,
+    // so this delivery is retried later and ends in the on-failure queue rather than vanishing.
+    throw new Error(`同じメールを処理中です / the same message is being handled: ${key}`);
+  }
+
+  try {
+    const envelope: ReplyEnvelope = {
+      from: `進捗報告 受付 <${catalog.directory.sender}>`,
+      to: answerTo,
+      subject: parsed.subject,
+      messageId,
+      references: referencesOf(parsed),
+    };
+    const { reply, outcome } = await answerOf(decision, { parsed, mail, receipt, catalog, envelope, messageId, sesMessageId, deps, now });
+    const sent = await deps.mailer.send(reply);
+    await markNotificationSent(deps.store, key, sent.messageId, now);
+    logger.info('mail answered', { sesMessageId, outcome: outcome.outcome, ...('rejection' in outcome ? { rejection: outcome.rejection } : {}) });
+    return outcome;
+  } catch (error) {
+    await releaseNotification(deps.store, key).catch((releaseError: unknown) =>
+      logger.error('could not release the reply claim', { claimKey: key, error: releaseError as Error }),
+    );
+    throw error;
+  }
+}
+
+interface AnswerInput {
+  parsed: ParsedMail;
+  mail: SesMail;
+  receipt: SesReceipt;
+  catalog: Catalog;
+  envelope: ReplyEnvelope;
+  messageId: string;
+  sesMessageId: string;
+  deps: IngestDeps;
+  now: Date;
+}
+
+function contextOf(catalog: Catalog, ka: Ka, quarter?: string): ReplyContext {
+  return {
+    kaName: ka.name,
+    ...(quarter ? { quarter } : {}),
+    ownedMeasures: measuresOwnedBy(catalog.plan, ka).map((m) => ({ id: m.id, name: m.name })),
+  };
+}
+
+async function answerOf(
+  decision: Exclude<MailDecision, { action: 'drop' }>,
+  input: AnswerInput,
+): Promise<{ reply: ReplyMail; outcome: IngestOutcome }> {
+  const { catalog, envelope, sesMessageId } = input;
+  const reject = (ka: Ka, rejection: Rejection, extra: { quarter?: string; replyTo?: string } = {}) => ({
+    reply: rejectionReply({ ...envelope, ...(extra.replyTo ? { replyTo: extra.replyTo } : {}) }, contextOf(catalog, ka, extra.quarter), rejection),
+    outcome: { outcome: 'rejected' as const, rejection: rejection.kind, sesMessageId, answeredTo: envelope.to },
+  });
+
+  if (decision.action === 'refuse') {
+    return reject(
+      decision.ka,
+      decision.reason === 'unverified'
+        ? { kind: 'unverified', failed: decision.failed }
+        : { kind: 'envelope-mismatch', fromDomain: decision.fromDomain ?? '', envelopeDomain: decision.envelopeDomain ?? '' },
+    );
+  }
+
+  // The token: only from the addresses the mail went to (the subject reference alone proves nothing).
+  const { parsed, mail, receipt } = input;
+  const { directory } = catalog;
+  const recipients = [
+    ...addressesOf(parsed.to).map((a) => a.address),
+    ...addressesOf(parsed.cc).map((a) => a.address),
+    ...mail.destination,
+    ...receipt.recipients,
+  ];
+  const tokens = [...new Set(recipients.map((a) => tokenFromAddress(directory, a)).filter((t): t is string => t !== undefined))];
+  if (tokens.length === 0) {
+    return reject(decision.ka, { kind: 'no-token', subjectReference: parseMailReference(parsed.subject ?? '') !== undefined });
+  }
+  if (tokens.length > 1) return reject(decision.ka, { kind: 'several-tokens' });
+  const token = tokens[0]!;
+  const caller = authenticate(token, 'mail', { secret: await input.deps.secret(), catalog, now: input.now });
+  if ('outcome' in caller) return reject(decision.ka, { kind: 'token', ja: caller.ja, en: caller.en });
+  if (!senderBelongsTo(caller.ka, decision.sender)) {
+    return reject(decision.ka, { kind: 'wrong-ka', tokenKa: caller.ka.name }, { quarter: caller.claims.quarter });
+  }
+
+  const quarter = caller.claims.quarter;
+  const correctionAddress = replyAddress(directory, token);
+  // An attached 進捗管理シート (shared/sheet/mail.ts) is imported instead of the body's short form.
+  const sheets = sheetAttachmentsOf(parsed.attachments);
+  if (sheets.length > 0) {
+    const answer = await importMailSheets(input.deps.store, catalog, caller, sheets, {
+      secret: await input.deps.secret(),
+      now: input.now,
+      attachments: () => storeAttachments(input, parsed.attachments),
+    });
+    return {
+      reply: sheetReplyMail({ ...envelope, replyTo: correctionAddress }, { kaName: caller.ka.name, quarter }, answer.results),
+      outcome: answer.accepted
+        ? { outcome: 'recorded', references: answer.references, sesMessageId, answeredTo: envelope.to }
+        : { outcome: 'rejected', rejection: 'problems', sesMessageId, answeredTo: envelope.to },
+    };
+  }
+  const body = parsed.text ?? (typeof parsed.html === 'string' ? htmlToText(parsed.html) : '');
+  const form = parseMailForm(body, { quarter, person: decision.senderName ?? decision.sender });
+  if (form.blocks.length === 0) {
+    return reject(
+      caller.ka,
+      { kind: 'no-form', empty: form.empty, ...(form.problems.length > 0 ? { problems: form.problems } : {}) },
+      { quarter, replyTo: correctionAddress },
+    );
+  }
+  const checked = checkMailForm(form, { plan: catalog.plan, reporter: caller.reporter, quarter });
+  const problems: ProblemLine[] = [
+    ...form.problems,
+    ...checked.flatMap((c) => c.problems.map((p) => ({ ...p, measureId: c.block.input.measureId || undefined }))),
+  ].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+  if (problems.length > 0) return reject(caller.ka, { kind: 'problems', problems }, { quarter, replyTo: correctionAddress });
+
+  const attachments = await storeAttachments(input, parsed.attachments);
+  const recorded = await submitAll(input, caller, checked.map((c) => c.block), attachments);
+  if ('problems' in recorded) {
+    return reject(caller.ka, { kind: 'problems', problems: recorded.problems, partial: recorded.partial }, { quarter, replyTo: correctionAddress });
+  }
+  const lines: RecordedLine[] = recorded.reports.map(({ report, duplicate }) => ({
+    reference: report.reference,
+    measureId: report.measureId,
+    measureName: catalog.plan.measures.find((m) => m.id === report.measureId)?.name,
+    kind: report.kind,
+    ...(report.status ? { status: report.status } : {}),
+    ...(report.budgetExecutedThousandYen !== undefined ? { budgetExecutedThousandYen: report.budgetExecutedThousandYen } : {}),
+    version: report.version,
+    alreadyRecorded: duplicate,
+    attachments: report.attachments.map((a) => a.name),
+  }));
+  return {
+    reply: confirmationReply({ ...envelope, replyTo: correctionAddress }, contextOf(catalog, caller.ka, quarter), lines),
+    outcome: { outcome: 'recorded', references: lines.map((l) => l.reference), sesMessageId, answeredTo: envelope.to },
+  };
+}
+
+/** A file name safe as the last part of an S3 key and in a mail: no paths, no control characters. */
+export function safeFileName(name: string | undefined, index: number): string {
+  const cleaned = (name ?? '')
+    .normalize('NFC')
+    .replace(/[\\/\u0000-\u001f\u007f]/g, '_')
+    .replace(/^\.+/, '')
+    .trim()
+    .slice(0, 200);
+  return cleaned === '' ? `attachment-${index + 1}` : cleaned;
+}
+
+/**
+ * The files attached to the mail (a filled-in sheet, a PDF), stored beside the raw message. Images
+ * embedded in an HTML body (`cid:` parts, a logo in the signature) are part of the text, not files.
+ */
+async function storeAttachments(input: AnswerInput, attachments: readonly Attachment[]): Promise<StoredReport['attachments']> {
+  const stored: StoredReport['attachments'] = [];
+  const used = new Set<string>();
+  for (const [index, attachment] of attachments.entries()) {
+    if (attachment.related) continue;
+    let name = safeFileName(attachment.filename, index);
+    if (used.has(name)) name = `${index + 1}-${name}`;
+    used.add(name);
+    const key = `${attachmentsPrefix}${input.sesMessageId}/${name}`;
+    await input.deps.s3.send(
+      new PutObjectCommand({ Bucket: input.deps.bucket, Key: key, Body: attachment.content, ContentType: attachment.contentType }),
+    );
+    stored.push({ name, contentType: attachment.contentType, key, bytes: attachment.size });
+  }
+  return stored;
+}
+
+async function submitAll(
+  input: AnswerInput,
+  caller: Caller,
+  blocks: readonly ReturnType<typeof parseMailForm>['blocks'][number][],
+  attachments: StoredReport['attachments'],
+): Promise<{ reports: { report: StoredReport; duplicate: boolean }[] } | { problems: ProblemLine[]; partial: boolean }> {
+  const reports: { report: StoredReport; duplicate: boolean }[] = [];
+  const problems: ProblemLine[] = [];
+  for (const block of blocks) {
+    const outcome = await submitReport(input.deps.store, input.catalog, caller, block.input, {
+      channel: 'mail',
+      idempotencyKey: `${input.messageId}#${block.index}`,
+      attachments,
+      now: input.now,
+    });
+    if (!('ja' in outcome)) {
+      reports.push({ report: outcome.report, duplicate: outcome.outcome === 'duplicate' });
+    } else {
+      // Checked just before, so only a race (the plan reloaded, a key reused) lands here.
+      const fields = outcome.outcome === 'invalid' ? outcome.fields : [];
+      problems.push({ line: block.line, measureId: block.input.measureId, ja: outcome.ja, en: outcome.en });
+      for (const f of fields) problems.push({ line: block.lines[f.field.split('.')[0] as 'status'] ?? block.line, field: f.field, ja: f.ja, en: f.en });
+    }
+  }
+  if (problems.length > 0) {
+    input.deps.logger.error('a checked mail block was refused on submit', { sesMessageId: input.sesMessageId, recorded: reports.length });
+    if (reports.length > 0) {
+      // Some were recorded before the refusal: say which, so the person corrects only the rest.
+      for (const r of reports) {
+        problems.push({
+          measureId: r.report.measureId,
+          ja: `この事業は受付番号 ${r.report.reference} で記録済みです`,
+          en: `this measure was recorded as ${r.report.reference}`,
+        });
+      }
+    }
+    return { problems, partial: reports.length > 0 };
+  }
+  return { reports };
+}

@@ -1,0 +1,535 @@
+/**
+ * The short form a person writes in the body of a mail, read into report inputs:
+ *
+ * ```
+ * 事業: 2-2-3
+ * 状況: 予定どおり
+ * 執行額: 882
+ * 進捗: 申請フォームを 3 件追加しました。
+ *       (続きの行も進捗に入ります)
+ * 課題: なし
+ * 今後の予定: 10 月に利用者アンケート
+ * 報告者: 山田
+ * m1: 完了 2013-07-15
+ * ```
+ *
+ * Written as offices write: full-width colons and digits (`事業：２－２－３`), extra spaces, bullets,
+ * `【事業】2-2-3`, several 事業 in one mail, a free-text value running over several lines until the
+ * next key. What is not the person's own writing is left out: quoted lines (`>` / `＞`), everything
+ * after a reply header (`-----Original Message-----`, `On … wrote:`, `… さんは書きました:`,
+ * `--- 元のメッセージ ---`, a forwarded-message line), after a signature delimiter (`-- `) and after
+ * a closing `以上`. Every problem carries the line number in the body as the person sees it.
+ * Pure: no I/O, no AWS.
+ */
+import { tryParseWarekiDate } from './fiscal.ts';
+import type { MilestoneProgress } from './report.ts';
+import { milestoneProgressValues, reportStatuses } from './report.ts';
+import {
+  fieldLabels,
+  normaliseNumber,
+  parseReportInput,
+  ReportInputError,
+  toSubmission,
+  type ReportContext,
+  type ReportInput,
+} from './report-input.ts';
+import type { ReportSubmission } from './report.ts';
+
+/** The fields a block can set; `milestones` comes from `m1:` … lines. */
+export type MailFormField =
+  | 'measureId'
+  | 'quarter'
+  | 'status'
+  | 'budgetExecutedThousandYen'
+  | 'narrative'
+  | 'issues'
+  | 'nextSteps'
+  | 'person'
+  | 'milestones';
+
+/** A report input as read from a mail: the status is still the person's word, checked later. */
+export type MailReportInput = Omit<ReportInput, 'status'> & { status?: string };
+
+/** A problem in the mail, at a line of the body (1-based). */
+export interface MailFormProblem {
+  line: number;
+  /** The field it concerns, when it concerns one (a `ReportInput` path such as `milestones.0.date`). */
+  field?: string;
+  ja: string;
+  en: string;
+}
+
+/** One `事業:` block of the mail. */
+export interface MailFormBlock {
+  /** Position in the mail, from 0. */
+  index: number;
+  /** Line of the `事業:` key. */
+  line: number;
+  input: MailReportInput;
+  /** Where each field was written, for messages. */
+  lines: Partial<Record<MailFormField, number>>;
+  /** Problems the reading itself found (a repeated key, an unreadable milestone line, …). */
+  problems: MailFormProblem[];
+}
+
+export interface MailForm {
+  blocks: MailFormBlock[];
+  /** Problems outside any block (a key before the first `事業:`). */
+  problems: MailFormProblem[];
+  /** True when the person's own part of the body (quotes and signature removed) has no text at all. */
+  empty: boolean;
+}
+
+export interface MailFormDefaults {
+  /** The quarter of the reply address's token; a `四半期:` line may restate it. */
+  quarter?: string;
+  /** Who reports when no `報告者:` line says it (e.g. the sender's display name). */
+  person?: string;
+}
+
+type ValueKind = 'single' | 'text';
+
+interface KeyDefinition {
+  field: Exclude<MailFormField, 'milestones'>;
+  names: readonly string[];
+  kind: ValueKind;
+}
+
+/**
+ * The keys a person may write, with the words offices use for them. Longer names come first so
+ * that 進捗状況 is the narrative and not 進捗 + 状況.
+ */
+const keyDefinitions: readonly KeyDefinition[] = [
+  { field: 'measureId', names: ['事業番号', '事業ID', '事業ＩＤ', '事業'], kind: 'single' },
+  { field: 'narrative', names: ['進捗状況', '進捗内容', '取組状況', '進捗'], kind: 'text' },
+  { field: 'status', names: ['状況', 'ステータス'], kind: 'single' },
+  {
+    field: 'budgetExecutedThousandYen',
+    names: ['今年度の執行額', '今年度執行額', '本年度の執行額', '本年度執行額', '予算執行額', '執行額'],
+    kind: 'single',
+  },
+  { field: 'issues', names: ['課題', '問題点'], kind: 'text' },
+  { field: 'nextSteps', names: ['今後の予定', '今後の取組', '今後'], kind: 'text' },
+  { field: 'person', names: ['報告者', '担当者', '記入者'], kind: 'single' },
+  { field: 'quarter', names: ['対象四半期', '四半期'], kind: 'single' },
+];
+
+const space = '[ \\t\\u3000]';
+const keyAlternatives = keyDefinitions
+  .flatMap((k) => k.names)
+  .sort((a, b) => b.length - a.length)
+  .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+  .join('|');
+const milestoneKey = '[mMｍＭ][0-9０-９]{1,2}';
+/** `・事業：2-2-3`, `1. 状況: 完了`, `執行額（千円）: 882`. */
+const colonKeyLine = new RegExp(
+  `^${space}*(?:[・*＊■□●○◆◇▼▽※-]|[0-9０-９]{1,2}[.)．）])?${space}*(${keyAlternatives}|${milestoneKey})${space}*(?:[(（][^)）]{0,12}[)）])?${space}*[:：]${space}*(.*)$`,
+);
+/** `【事業】2-2-3`, `[状況] 完了`. */
+const bracketKeyLine = new RegExp(`^${space}*[【\\[［]${space}*(${keyAlternatives}|${milestoneKey})${space}*[】\\]］]${space}*[:：]?${space}*(.*)$`);
+
+/** A reply header: everything from here on is the earlier mail. */
+const replyHeaderPatterns: readonly RegExp[] = [
+  /^\s*-{2,}\s*Original Message\s*-{2,}\s*$/i,
+  /^\s*-{2,}\s*(?:元の|転送|転送された)メッセージ\s*-{2,}\s*$/,
+  /^\s*-{2,}\s*Forwarded message\s*-{2,}\s*$/i,
+  /^\s*-{2,}\s*転送メッセージ\s*-{2,}\s*$/,
+  /^\s*On\s.+\swrote:\s*$/i,
+  /^.*(?:さん|様)?は書きました[:：]\s*$/,
+  /^\s*\d{4}年\d{1,2}月\d{1,2}日.*<[^<>@\s]+@[^<>\s]+>\s*[:：]\s*$/,
+  /^\s*_{10,}\s*$/,
+];
+/** A line that only continues a reply header ("On Mon, … <" / "x@y> wrote:" wrapped by the client). */
+const wrappedWroteLine = /^[^>＞].*\swrote:\s*$/i;
+
+const quoted = /^[ \t\u3000]*[>＞]/;
+const signatureDelimiter = /^--[ \t]?$/;
+const closing = /^[ \t\u3000]*以上[。．.]?[ \t\u3000]*$/;
+/** A ruled line people put above a signature or between parts: ends a running text value. */
+const rule = /^[ \t\u3000]*[-=_*~━─═＝＊＿～・]{8,}[ \t\u3000]*$/;
+
+type BodyLine = { number: number; text: string; kind: 'own' | 'quoted' | 'rule' };
+
+/**
+ * The person's own lines of the body, numbered as in the body: quoted lines are marked, and the
+ * earlier mail below a reply header, the signature and anything after `以上` are cut off.
+ */
+export function ownLines(body: string): BodyLine[] {
+  const lines = body.replace(/\r\n?/g, '\n').split('\n');
+  const out: BodyLine[] = [];
+  for (let i = 0; i < lines.length; i += 1) {
+    const text = lines[i] ?? '';
+    const number = i + 1;
+    if (signatureDelimiter.test(text) || closing.test(text)) break;
+    if (replyHeaderPatterns.some((p) => p.test(text))) break;
+    // A wrapped "On …, Name <address>\n wrote:" header: the previous line started it.
+    if (wrappedWroteLine.test(text) && /^\s*On\s/i.test(lines[i - 1] ?? '')) {
+      out.pop();
+      break;
+    }
+    if (quoted.test(text)) {
+      out.push({ number, text, kind: 'quoted' });
+      continue;
+    }
+    out.push({ number, text, kind: rule.test(text) ? 'rule' : 'own' });
+  }
+  return out;
+}
+
+function keyOf(text: string): { name: string; value: string } | undefined {
+  const match = colonKeyLine.exec(text) ?? bracketKeyLine.exec(text);
+  if (!match) return undefined;
+  return { name: match[1] ?? '', value: (match[2] ?? '').trim() };
+}
+
+function definitionOf(name: string): KeyDefinition | undefined {
+  return keyDefinitions.find((k) => k.names.includes(name));
+}
+
+function label(field: string): { ja: string; en: string } {
+  return fieldLabels[field] ?? { ja: field, en: field };
+}
+
+const dashes = /[－ー−‐‑‒–—―﹣]/g;
+
+/** `２－２－３ かんたん申請` → `2-2-3`; anything else is left for the schema to refuse with its message. */
+export function readMeasureId(value: string): string {
+  const normalised = value.normalize('NFKC').replace(dashes, '-').trim();
+  const id = /^(\d+)\s*-\s*(\d+)\s*-\s*(\d+)(?!\d)/.exec(normalised);
+  return id ? `${id[1]}-${id[2]}-${id[3]}` : value.trim();
+}
+
+const statusSynonyms: Record<string, (typeof reportStatuses)[number]> = {
+  予定通り: '予定どおり',
+  予定どうり: '予定どおり',
+  遅れぎみ: '遅れ気味',
+  おくれぎみ: '遅れ気味',
+};
+
+/** `「予定どおり」`, `予定通り`, `完了（7月）` → the status word; anything else is left as written. */
+export function readStatus(value: string): string {
+  const text = value.normalize('NFKC').trim().replace(/^[「『"']|[」』"']$/g, '').trim();
+  for (const [word, status] of Object.entries(statusSynonyms)) if (text.startsWith(word)) return status;
+  // Longest first: 遅延 must not win over a status that merely contains it.
+  const known = [...reportStatuses].sort((a, b) => b.length - a.length).find((s) => text.startsWith(s));
+  return known ?? text;
+}
+
+const milestoneWords: Record<(typeof milestoneProgressValues)[number], readonly string[]> = {
+  done: ['完了', '済み', '済', '実施済み', '実施済', 'done'],
+  in_progress: ['実施中', '進行中', '対応中', '着手', '着手済み', 'in_progress', 'in progress'],
+  not_started: ['未着手', '未実施', 'not_started', 'not started'],
+};
+
+/** `m1: 完了 2013-07-15` / `m2: 実施中` / `m3: 完了 平成25年8月1日`. */
+function readMilestone(
+  id: string,
+  value: string,
+  line: number,
+  index: number,
+): { milestone?: MilestoneProgress; problem?: MailFormProblem } {
+  const text = value.normalize('NFKC').trim();
+  const words = Object.entries(milestoneWords).flatMap(([progress, list]) => list.map((w) => ({ progress, w })));
+  words.sort((a, b) => b.w.length - a.w.length);
+  const found = words.find(({ w }) => text.toLowerCase().startsWith(w.toLowerCase()));
+  if (!found) {
+    return {
+      problem: {
+        line,
+        field: `milestones.${index}.progress`,
+        ja: `スケジュール項目 ${id} の進捗を読み取れません: 「${value}」 (未着手・実施中・完了 のいずれかと、完了なら日付を書いてください)`,
+        en: `cannot read the progress of milestone ${id}: "${value}" (write 未着手 / 実施中 / 完了, and the date when done)`,
+      },
+    };
+  }
+  const rest = text.slice(found.w.length).replace(/^[\s,、()（）]+|[\s)）]+$/g, '');
+  const milestone: MilestoneProgress = { milestoneId: id, progress: found.progress as MilestoneProgress['progress'] };
+  if (rest !== '') {
+    const date = tryParseWarekiDate(rest);
+    if (!date) {
+      return {
+        problem: {
+          line,
+          field: `milestones.${index}.date`,
+          ja: `スケジュール項目 ${id} の日付を読み取れません: 「${rest}」 (例: 2013-07-15, 平成25年7月15日)`,
+          en: `cannot read the date of milestone ${id}: "${rest}" (e.g. 2013-07-15)`,
+        },
+      };
+    }
+    milestone.date = date;
+  }
+  return { milestone };
+}
+
+interface OpenValue {
+  field: Exclude<MailFormField, 'milestones'>;
+  kind: ValueKind;
+  lines: string[];
+}
+
+interface BlockDraft {
+  block: MailFormBlock;
+  values: Partial<Record<Exclude<MailFormField, 'milestones'>, string[]>>;
+  milestones: MilestoneProgress[];
+}
+
+/**
+ * Read the short form out of a mail body (plain text; see {@link htmlToText} for HTML-only mails).
+ * Never throws: what cannot be read becomes a problem with its line number.
+ */
+export function parseMailForm(body: string, defaults: MailFormDefaults = {}): MailForm {
+  const lines = ownLines(body);
+  const problems: MailFormProblem[] = [];
+  const drafts: BlockDraft[] = [];
+  const mailDefaults: { quarter?: { value: string; line: number }; person?: { value: string; line: number } } = {};
+  let current: BlockDraft | undefined;
+  let open: OpenValue | undefined;
+  let pendingDefault: 'quarter' | 'person' | undefined;
+
+  for (const { number, text, kind } of lines) {
+    if (kind !== 'own') {
+      // A quote or a ruled line ends a running value: what follows is not part of it.
+      open = undefined;
+      pendingDefault = undefined;
+      continue;
+    }
+    const key = keyOf(text);
+    if (!key) {
+      if (open?.kind === 'text') open.lines.push(text.replace(/[ \t\u3000]+$/, ''));
+      else if (open?.kind === 'single' && open.lines.every((l) => l.trim() === '') && text.trim() !== '') {
+        // "状況:" with the value on the next line.
+        open.lines.splice(0, open.lines.length, text.trim());
+        open = undefined;
+      } else if (pendingDefault && text.trim() !== '') {
+        mailDefaults[pendingDefault] = { value: text.trim(), line: number };
+        pendingDefault = undefined;
+      }
+      continue;
+    }
+    open = undefined;
+    pendingDefault = undefined;
+
+    if (/^[mMｍＭ]/.test(key.name)) {
+      const id = `m${key.name.slice(1).normalize('NFKC')}`;
+      if (!current) {
+        problems.push(beforeFirstBlock(number, id));
+        continue;
+      }
+      const index = current.milestones.length;
+      if (current.milestones.some((m) => m.milestoneId === id)) {
+        current.block.problems.push({
+          line: number,
+          field: `milestones.${index}.milestoneId`,
+          ja: `スケジュール項目 ${id} が2回書かれています`,
+          en: `milestone ${id} is written twice`,
+        });
+        continue;
+      }
+      const { milestone, problem } = readMilestone(id, key.value, number, index);
+      if (problem) current.block.problems.push(problem);
+      if (milestone) {
+        current.milestones.push(milestone);
+        current.block.lines.milestones ??= number;
+      }
+      continue;
+    }
+
+    const definition = definitionOf(key.name);
+    if (!definition) continue;
+    if (definition.field === 'measureId') {
+      current = {
+        block: { index: drafts.length, line: number, input: { measureId: '', quarter: '' } as MailReportInput, lines: { measureId: number }, problems: [] },
+        values: { measureId: [key.value] },
+        milestones: [],
+      };
+      drafts.push(current);
+      open = { field: 'measureId', kind: 'single', lines: current.values.measureId! };
+      continue;
+    }
+    if (!current) {
+      if (definition.field === 'person' || definition.field === 'quarter') {
+        // Written once above the blocks, it holds for all of them.
+        if (key.value !== '') mailDefaults[definition.field] = { value: key.value, line: number };
+        else pendingDefault = definition.field;
+        continue;
+      }
+      problems.push(beforeFirstBlock(number, label(definition.field).ja, label(definition.field).en));
+      continue;
+    }
+    const seenAt = current.block.lines[definition.field];
+    if (seenAt !== undefined) {
+      const { ja, en } = label(definition.field);
+      current.block.problems.push({
+        line: number,
+        field: definition.field,
+        ja: `「${ja}」が1つの事業に2回書かれています (${seenAt}行目と${number}行目)。どちらか1つにしてください`,
+        en: `"${en}" is written twice for one measure (lines ${seenAt} and ${number}); keep one`,
+      });
+      continue;
+    }
+    current.block.lines[definition.field] = number;
+    const values = [key.value];
+    current.values[definition.field] = values;
+    open = { field: definition.field, kind: definition.kind, lines: values };
+  }
+
+  const blocks = drafts.map((draft) => finishBlock(draft, defaults, mailDefaults));
+  markRepeatedMeasures(blocks);
+  const empty = lines.every((l) => l.kind !== 'own' || l.text.trim() === '');
+  return { blocks, problems, empty };
+}
+
+function beforeFirstBlock(line: number, ja: string, en: string = ja): MailFormProblem {
+  return {
+    line,
+    ja: `「${ja}」が「事業:」の行より前にあります。各事業の「事業:」の行の後に書いてください`,
+    en: `"${en}" comes before the first "事業:" line; write it after the "事業:" line of its measure`,
+  };
+}
+
+/** The value as written, or undefined when the key was left empty (so a default applies). */
+function joinValue(lines: string[] | undefined): string | undefined {
+  if (!lines) return undefined;
+  const text = lines.join('\n').replace(/^\s*\n/, '').replace(/\s+$/, '');
+  return text.trim() === '' ? undefined : text;
+}
+
+function finishBlock(
+  draft: BlockDraft,
+  defaults: MailFormDefaults,
+  mailDefaults: { quarter?: { value: string; line: number }; person?: { value: string; line: number } },
+): MailFormBlock {
+  const { block, values } = draft;
+  const measure = joinValue(values.measureId) ?? '';
+  const status = joinValue(values.status);
+  const amount = joinValue(values.budgetExecutedThousandYen);
+  const quarter = joinValue(values.quarter) ?? mailDefaults.quarter?.value ?? defaults.quarter ?? '';
+  const person = joinValue(values.person) ?? mailDefaults.person?.value ?? defaults.person ?? '';
+  if (block.lines.quarter === undefined && mailDefaults.quarter) block.lines.quarter = mailDefaults.quarter.line;
+  if (block.lines.person === undefined && mailDefaults.person) block.lines.person = mailDefaults.person.line;
+  const input: MailReportInput = {
+    measureId: readMeasureId(measure),
+    quarter,
+    ...(status !== undefined ? { status: readStatus(status) } : {}),
+    ...(amount !== undefined ? { budgetExecutedThousandYen: amount } : {}),
+    narrative: joinValue(values.narrative) ?? '',
+    issues: joinValue(values.issues) ?? '',
+    nextSteps: joinValue(values.nextSteps) ?? '',
+    person,
+    milestones: draft.milestones,
+  };
+  return { ...block, input };
+}
+
+/** The same 事業 twice in one mail would record two versions at once: almost surely a slip. */
+function markRepeatedMeasures(blocks: MailFormBlock[]): void {
+  const first = new Map<string, number>();
+  for (const block of blocks) {
+    const id = block.input.measureId;
+    const seen = first.get(id);
+    if (seen !== undefined && id !== '') {
+      block.problems.push({
+        line: block.line,
+        field: 'measureId',
+        ja: `事業 ${id} がこのメールに2回あります (${seen}行目と${block.line}行目)。1つにまとめてください`,
+        en: `measure ${id} appears twice in this mail (lines ${seen} and ${block.line}); merge them into one`,
+      });
+    } else first.set(id, block.line);
+  }
+}
+
+/** A block that can be recorded, or what is wrong with it. */
+export type CheckedBlock =
+  | { block: MailFormBlock; submission: ReportSubmission; problems: [] }
+  | { block: MailFormBlock; submission?: undefined; problems: MailFormProblem[] };
+
+/**
+ * Check every block against the schema and the plan, as `submitReport` will, so that a mail is
+ * recorded whole or not at all. Field errors are placed on the line where the field was written
+ * (or on the block's `事業:` line when the field is missing).
+ */
+export function checkMailForm(form: MailForm, context: ReportContext): CheckedBlock[] {
+  return form.blocks.map((block): CheckedBlock => {
+    const problems: MailFormProblem[] = [...block.problems];
+    const lineOf = (field: string): number => {
+      const top = field.split('.')[0] as MailFormField;
+      return block.lines[top] ?? block.line;
+    };
+    let submission: ReportSubmission | undefined;
+    let input = block.input;
+    const amount = input.budgetExecutedThousandYen;
+    if (typeof amount === 'string' && typeof normaliseNumber(amount) !== 'number') {
+      // Said here with what was written: the schema would only say the field is missing.
+      problems.push({
+        line: lineOf('budgetExecutedThousandYen'),
+        field: 'budgetExecutedThousandYen',
+        ja: `執行額は数値で入力してください (千円単位。例: 882、1,234): 「${amount}」`,
+        en: `the budget executed must be a number in thousand yen (e.g. 882, 1,234): "${amount}"`,
+      });
+      const { budgetExecutedThousandYen: _unreadable, ...rest } = input;
+      input = rest;
+    }
+    try {
+      const checked = toSubmission(parseReportInput(input), context);
+      if ('submission' in checked) submission = checked.submission;
+      else problems.push({ line: block.line, field: 'measureId', ja: checked.ja, en: checked.en });
+    } catch (error) {
+      if (!(error instanceof ReportInputError)) throw error;
+      for (const f of error.fields) {
+        problems.push({ line: lineOf(f.field), field: f.field, ja: f.ja, en: f.en });
+      }
+    }
+    problems.sort((a, b) => a.line - b.line);
+    return problems.length === 0 && submission ? { block, submission, problems: [] } : { block, problems };
+  });
+}
+
+const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
+
+/**
+ * Plain text of an HTML body, for a mail whose parser gave no text part: block elements become
+ * line breaks, a `<blockquote>` becomes `>`-quoted lines (so the quoted history is left out like in
+ * a plain-text reply), and entities are decoded.
+ */
+export function htmlToText(html: string): string {
+  const withoutInvisible = html
+    .replace(/<!--[\s\S]*?-->/g, '')
+    .replace(/<(script|style|head|title)\b[\s\S]*?<\/\1\s*>/gi, '');
+  const quotedMarked = withoutInvisible.replace(/<blockquote\b[^>]*>([\s\S]*?)<\/blockquote\s*>/gi, (_, inner: string) =>
+    `\n${htmlToText(inner)
+      .split('\n')
+      .map((l) => `> ${l}`)
+      .join('\n')}\n`,
+  );
+  return quotedMarked
+    .replace(/<br\s*\/?>/gi, '\n')
+    .replace(/<\/(p|div|li|tr|h[1-6]|table|ul|ol|pre)\s*>/gi, '\n')
+    .replace(/<(p|div|li|tr|h[1-6]|table|ul|ol|pre)\b[^>]*>/gi, '\n')
+    .replace(/<[^>]+>/g, '')
+    .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
+      if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
+      if (name.startsWith('#')) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
+      return entities[name.toLowerCase()] ?? whole;
+    })
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
+}
+
+/** The form as the reply mails show it, to copy and fill in: values only, so a copy reads cleanly. */
+export function mailFormTemplate(example: { measureId?: string } = {}): string {
+  return [`事業: ${example.measureId ?? '2-2-3'}`, '状況: 予定どおり', '執行額: 882', '進捗: ', '課題: ', '今後の予定: ', '報告者: ', '以上'].join('\n');
+}
+
+/** How to fill in the form, one line per key, Japanese with English. */
+export const mailFormGuide: readonly string[] = [
+  '事業: 事業番号 (例 2-2-3) / measure id',
+  `状況: ${reportStatuses.join(' / ')} のいずれか / one of these statuses`,
+  '執行額: 今年度の執行額 (千円) / budget executed this fiscal year, thousand yen',
+  '進捗: 取組の状況。次の項目までの行はすべて進捗になります / what was done; it runs until the next key',
+  '課題: 遅れ気味・遅延のときは必須 / required when at risk or delayed',
+  '今後の予定: / next steps',
+  '報告者: 氏名 (省略すると差出人名) / your name (defaults to the sender name)',
+  'm1: 完了 2013-07-15 — スケジュール項目 (任意): 未着手 / 実施中 / 完了 + 日付 / milestones, optional',
+  '以上 — ここで本文が終わります / the form ends here',
+  '1通に複数の事業を書けます (「事業:」の行ごとに1件) / several measures per mail, one per "事業:" line',
+];

@@ -1,0 +1,196 @@
+/** The short form in a mail body (shared/domain/mail-form.ts): reading, cutting quotes, checking. */
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { DirectorySchema } from '#shared/domain/directory';
+import { checkMailForm, htmlToText, mailFormTemplate, ownLines, parseMailForm, readMeasureId, readStatus } from '#shared/domain/mail-form';
+import { PlanFileSchema } from '#shared/domain/plan';
+
+const plan = PlanFileSchema.parse(JSON.parse(readFileSync(new URL('../../plans/shimotsuke/plan.json', import.meta.url), 'utf8')));
+const directory = DirectorySchema.parse(JSON.parse(readFileSync(new URL('../../plans/shimotsuke/directory.json', import.meta.url), 'utf8')));
+const sogo = directory.ka.find((k) => k.id === 'sogo-seisaku')!;
+const context = { plan, reporter: { kaId: sogo.id, ka: sogo.name, bukai: sogo.bukai }, quarter: 'FY2013-Q2' };
+const defaults = { quarter: 'FY2013-Q2', person: '総合政策課' };
+
+describe('parseMailForm', () => {
+  it('reads full-width colons, digits and hyphens, extra spaces and bullets', () => {
+    // Prepare
+    const body = '・事業：２－２－３\n　状況　：　予定通り\n執行額（千円）：１，２３４\n【報告者】山田';
+    // Act
+    const form = parseMailForm(body, defaults);
+    // Assess
+    expect(form.problems).toEqual([]);
+    expect(form.blocks).toHaveLength(1);
+    expect(form.blocks[0]!.input).toMatchObject({ measureId: '2-2-3', status: '予定どおり', budgetExecutedThousandYen: '１，２３４', person: '山田', quarter: 'FY2013-Q2' });
+    expect(form.blocks[0]!.lines).toEqual({ measureId: 1, status: 2, budgetExecutedThousandYen: 3, person: 4 });
+  });
+
+  it('runs a free-text value over several lines until the next key; 進捗状況 is the narrative, not 進捗 + 状況', () => {
+    // Prepare
+    const body = '事業: 2-2-3\n進捗状況: 一行目\n二行目\n\n三行目\n課題: なし\n今後:\n  来月アンケート\n状況: 完了';
+    // Act
+    const [block] = parseMailForm(body, defaults).blocks;
+    // Assess
+    expect(block!.input).toMatchObject({ narrative: '一行目\n二行目\n\n三行目', issues: 'なし', nextSteps: '  来月アンケート', status: '完了' });
+  });
+
+  it('reads several 事業, with 報告者 written once above them for all', () => {
+    // Prepare
+    const body = '担当者: 佐藤\n\n事業: 2-2-3\n状況: 完了\n\n事業: 2-2-5\n状況: 遅延\n課題: 予算\n報告者: 鈴木';
+    // Act
+    const { blocks } = parseMailForm(body, defaults);
+    // Assess
+    expect(blocks.map((b) => [b.index, b.line, b.input.measureId, b.input.person])).toEqual([
+      [0, 3, '2-2-3', '佐藤'],
+      [1, 6, '2-2-5', '鈴木'],
+    ]);
+  });
+
+  it.each([
+    ['> quoted lines', '事業: 2-2-3\n状況: 完了\n> 事業: 1-1-1\n＞ 状況: 遅延'],
+    ['an Outlook original message', '事業: 2-2-3\n状況: 完了\n-----Original Message-----\n事業: 1-1-1'],
+    ['a Gmail "On … wrote:" header', '事業: 2-2-3\n状況: 完了\nOn Mon, Jul 1, 2013 at 9:00 AM 事務局 <shinchoku@shimotsuke.example> wrote:\n事業: 1-1-1'],
+    ['a wrapped "On … wrote:" header', '事業: 2-2-3\n状況: 完了\nOn Mon, Jul 1, 2013 at 9:00 AM 事務局 <\nshinchoku@shimotsuke.example> wrote:\n事業: 1-1-1'],
+    ['a Japanese "さんは書きました:" header', '事業: 2-2-3\n状況: 完了\n2013/07/01 9:00、事務局 さんは書きました:\n事業: 1-1-1'],
+    ['a "--- 元のメッセージ ---" header', '事業: 2-2-3\n状況: 完了\n--- 元のメッセージ ---\n事業: 1-1-1'],
+    ['a Japanese Gmail header', '事業: 2-2-3\n状況: 完了\n2013年7月1日(月) 9:00 事務局 <shinchoku@shimotsuke.example>:\n事業: 1-1-1'],
+    ['a signature delimiter', '事業: 2-2-3\n状況: 完了\n-- \n総合政策課\n事業: 1-1-1'],
+    ['a closing 以上', '事業: 2-2-3\n状況: 完了\n以上\n事業: 1-1-1'],
+  ])('leaves out %s', (_, body) => {
+    // Act
+    const { blocks } = parseMailForm(body, defaults);
+    // Assess
+    expect(blocks.map((b) => b.input.measureId)).toEqual(['2-2-3']);
+    expect(blocks[0]!.input.narrative).toBe('');
+  });
+
+  it('ends a running value at a quote or a ruled line, so they never join the narrative', () => {
+    // Prepare
+    const body = '事業: 2-2-3\n進捗: 本文\n> 引用\nその後の行\n\n事業: 2-2-5\n進捗: 本文2\n━━━━━━━━━━━━\n市役所 総合政策課';
+    // Act
+    const { blocks } = parseMailForm(body, defaults);
+    // Assess
+    expect(blocks.map((b) => b.input.narrative)).toEqual(['本文', '本文2']);
+  });
+
+  it('reads milestone lines, and says which line it cannot read', () => {
+    // Prepare
+    const body = '事業: 2-2-3\nm1: 完了 2013/7/15\nｍ２：実施中\nm3: そのうち\nm4: 完了 7月ごろ';
+    // Act
+    const [block] = parseMailForm(body, defaults).blocks;
+    // Assess
+    expect(block!.input.milestones).toEqual([
+      { milestoneId: 'm1', progress: 'done', date: '2013-07-15' },
+      { milestoneId: 'm2', progress: 'in_progress' },
+    ]);
+    expect(block!.problems.map((p) => [p.line, p.field])).toEqual([
+      [4, 'milestones.2.progress'],
+      [5, 'milestones.2.date'],
+    ]);
+  });
+
+  it('reports a key written twice, a key before the first 事業, and the same 事業 twice, with their lines', () => {
+    // Prepare
+    const body = '状況: 完了\n事業: 2-2-3\n状況: 完了\n状況: 遅延\n事業: ２-２-３';
+    // Act
+    const form = parseMailForm(body, defaults);
+    // Assess
+    expect(form.problems.map((p) => p.line)).toEqual([1]);
+    expect(form.blocks[0]!.problems.map((p) => [p.line, p.field])).toEqual([[4, 'status']]);
+    expect(form.blocks[1]!.problems.map((p) => [p.line, p.field, p.ja])).toEqual([[5, 'measureId', expect.stringContaining('2行目と5行目')]]);
+  });
+
+  it('falls back to the defaults when 報告者 is left empty', () => {
+    // Act
+    const [block] = parseMailForm('事業: 2-2-3\n報告者:\n状況: 完了', defaults).blocks;
+    // Assess
+    expect(block!.input.person).toBe('総合政策課');
+    expect(block!.input.status).toBe('完了');
+  });
+
+  it('says a body is empty when only quotes and a signature remain, and finds no block in plain prose', () => {
+    // Act / Assess
+    expect(parseMailForm('\n> 事業: 2-2-3\n-- \n山田', defaults)).toMatchObject({ blocks: [], empty: true });
+    expect(parseMailForm('今期も順調です。事業は予定どおりです。', defaults)).toMatchObject({ blocks: [], empty: false });
+  });
+
+  it('numbers lines as the body has them (CRLF included)', () => {
+    // Act
+    const lines = ownLines('a\r\nb\r\n> c\r\nd');
+    // Assess
+    expect(lines.map((l) => [l.number, l.kind])).toEqual([
+      [1, 'own'],
+      [2, 'own'],
+      [3, 'quoted'],
+      [4, 'own'],
+    ]);
+  });
+});
+
+describe('readMeasureId / readStatus', () => {
+  it.each([
+    ['２－２－３', '2-2-3'],
+    ['2ー2ー3 かんたん申請', '2-2-3'],
+    ['2 - 2 - 3', '2-2-3'],
+    ['第2の事業', '第2の事業'],
+  ])('%s → %s', (written, id) => expect(readMeasureId(written)).toBe(id));
+
+  it.each([
+    ['予定通り', '予定どおり'],
+    ['「完了」', '完了'],
+    ['遅れぎみ', '遅れ気味'],
+    ['完了（7月）', '完了'],
+    ['順調', '順調'],
+  ])('%s → %s', (written, status) => expect(readStatus(written)).toBe(status));
+});
+
+describe('checkMailForm', () => {
+  it('turns every block into a submission when all are right', () => {
+    // Prepare
+    const form = parseMailForm('事業: 2-2-3\n状況: 予定どおり\n執行額: 882\n\n事業: 2-2-5\n状況: 遅延\n課題: 予算', defaults);
+    // Act
+    const checked = checkMailForm(form, context);
+    // Assess
+    expect(checked.map((c) => c.problems)).toEqual([[], []]);
+    expect(checked.map((c) => [c.submission?.measureId, c.submission?.budgetExecutedThousandYen])).toEqual([
+      ['2-2-3', 882],
+      ['2-2-5', undefined],
+    ]);
+  });
+
+  it('places each error on the line of its field, or on the 事業 line when the field is missing', () => {
+    // Prepare
+    const body = '\n事業: 2-2-3\n状況: 順調\n執行額: たくさん\n\n事業: 9-9-9\n状況: 完了\n\n事業: 5-1-1\n状況: 完了\n\n事業: 2-2-5';
+    // Act
+    const checked = checkMailForm(parseMailForm(body, defaults), context);
+    // Assess
+    expect(checked.map((c) => c.problems.map((p) => [p.line, p.field]))).toEqual([
+      [
+        [3, 'status'],
+        [4, 'budgetExecutedThousandYen'],
+      ],
+      [[6, 'measureId']],
+      [[9, 'measureId']],
+      [[12, 'status']],
+    ]);
+    expect(checked[2]!.problems[0]!.ja).toContain('担当部署ではありません');
+  });
+});
+
+describe('htmlToText', () => {
+  it('breaks lines at block elements, quotes <blockquote> and decodes entities', () => {
+    // Act
+    const text = htmlToText('<style>p{}</style><div>事業：2-2-3</div><p>進捗: a &amp; b<br>c&#12354;</p><blockquote><div>事業: 1-1-1</div></blockquote>');
+    // Assess
+    expect(text.split('\n')).toEqual(['事業：2-2-3', '', '進捗: a & b', 'cあ', '', '> 事業: 1-1-1']);
+    expect(parseMailForm(text, defaults).blocks.map((b) => b.input.measureId)).toEqual(['2-2-3']);
+  });
+});
+
+describe('mailFormTemplate', () => {
+  it('is itself a form the parser reads back', () => {
+    // Act
+    const [block] = parseMailForm(mailFormTemplate({ measureId: '4-1-1' }), defaults).blocks;
+    // Assess
+    expect(block!.input).toMatchObject({ measureId: '4-1-1', status: '予定どおり', budgetExecutedThousandYen: '882', person: '総合政策課' });
+  });
+});
