@@ -11,7 +11,7 @@
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
 
-export const tokenPurposes = ['form', 'mail'] as const;
+export const tokenPurposes = ['form', 'mail', 'dashboard'] as const;
 export type TokenPurpose = (typeof tokenPurposes)[number];
 
 export interface LinkClaims {

@@ -1,0 +1,76 @@
+/**
+ * `shinchoku dashboard-link [--holder sogo-seisaku|leadership] [--quarter FY2013-Q2]`: a signed link to
+ * the progress dashboard for the plan's secretariat or the leadership. Prints the URL on stdout.
+ * The quarter only chooses what the dashboard shows first; every quarter can be chosen on the page.
+ */
+import { join } from 'node:path';
+import { dashboardHolders, dashboardLink, dashboardLinkValidityDays, issueDashboardToken } from '#shared/auth/dashboard-access';
+import { addDays, compareQuarters, formatQuarter, formatWarekiDate, jstDate, quarterOf, tryParseQuarter } from '#shared/domain/fiscal';
+import { defaultDirectoryPath, defaultPlanPath, readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { UsageError, type Output } from './output.ts';
+
+export interface DashboardLinkOptions {
+  /** @default the directory's secretariat */
+  holder?: string;
+  /** @default the current quarter, kept inside the plan period */
+  quarter?: string;
+  /** @default PUBLIC_BASE_URL, else the local stack */
+  baseUrl?: string;
+  /** @default dashboardLinkValidityDays (180) */
+  days?: string;
+  plan?: string;
+  directory?: string;
+  now?: Date;
+  env?: NodeJS.ProcessEnv;
+}
+
+const maxDays = 400;
+
+export async function dashboardLinkCommand(options: DashboardLinkOptions, out: Output): Promise<number> {
+  const env = options.env ?? process.env;
+  const { plan } = await readPlanFile(options.plan ?? defaultPlanPath);
+  const directory = await readDirectoryFile(options.directory ?? defaultDirectoryPath);
+  const holders = dashboardHolders(directory);
+  const holder = options.holder ?? directory.secretariat.kaId;
+  if (!holders.some((h) => h.id === holder)) {
+    throw new UsageError(
+      `--holder は ${holders.map((h) => h.id).join(' か ')} です: ${holder}`,
+      `--holder must be ${holders.map((h) => h.id).join(' or ')}: ${holder}`,
+    );
+  }
+  const now = options.now ?? new Date();
+  const { period } = plan.plan;
+  let quarter;
+  if (options.quarter !== undefined) {
+    const parsed = tryParseQuarter(options.quarter);
+    if (!parsed || parsed.fiscalYear < period.from || parsed.fiscalYear > period.to) {
+      throw new UsageError(
+        `--quarter は計画期間 (FY${period.from}–FY${period.to}) の四半期です: ${options.quarter}`,
+        `--quarter must be a quarter of the plan period FY${period.from}–FY${period.to}: ${options.quarter}`,
+      );
+    }
+    quarter = formatQuarter(parsed);
+  } else {
+    const current = quarterOf(now);
+    const first = { fiscalYear: period.from, quarter: 1 as const };
+    const last = { fiscalYear: period.to, quarter: 4 as const };
+    quarter = formatQuarter(compareQuarters(current, first) < 0 ? first : compareQuarters(current, last) > 0 ? last : current);
+  }
+  const days = options.days === undefined ? dashboardLinkValidityDays : Number(options.days);
+  if (!Number.isInteger(days) || days < 1 || days > maxDays) {
+    throw new UsageError(`--days は 1〜${maxDays} の整数です: ${options.days}`, `--days must be an integer from 1 to ${maxDays}: ${options.days}`);
+  }
+  const baseUrl = options.baseUrl ?? (env.PUBLIC_BASE_URL || `http://127.0.0.1:${env.SHINCHOKU_HTTP_PORT || 3000}`);
+  if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) {
+    throw new UsageError(`--base-url は http(s):// で始まる URL です: ${baseUrl}`, `--base-url must be an http(s) URL: ${baseUrl}`);
+  }
+  // The same secret as the local stack (and `shinchoku link`): SHINCHOKU_LINK_SECRET, else .shinchoku/link-secret.
+  const { localLinkSecret } = await import('#local/stack');
+  const secret = env.SHINCHOKU_LINK_SECRET || (await localLinkSecret(join(process.cwd(), '.shinchoku'), false));
+  const token = issueDashboardToken({ tenant: plan.plan.tenant, directory, holder, quarter, now, validDays: days }, secret);
+  const expires = addDays(jstDate(now), days);
+  const name = holders.find((h) => h.id === holder)!.name;
+  out.info(`${name} のダッシュボードのリンク — 有効期限 ${formatWarekiDate(expires)}頃`, `dashboard link for ${holder}, valid until about ${expires}`);
+  out.data(dashboardLink(baseUrl, token));
+  return 0;
+}

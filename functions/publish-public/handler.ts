@@ -1,0 +1,44 @@
+/**
+ * The public progress page: the target of QuarterCompiled. Publishes the compiled quarter's static
+ * page and open data (CSV, JSON) to the public site's bucket and refreshes the index
+ * (shared/publish-public.ts). Idempotent: the same event again writes the same objects.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { eventEnvelopeSchema } from '#events/catalog';
+import { createDocumentClient } from '#shared/aws/dynamodb';
+import { createPublicSiteClient, s3PublicSiteWriter } from '#shared/aws/public-site-bucket';
+import { envNames, requireEnv } from '#shared/config/env';
+import { createLogger } from '#shared/logger';
+import { publishPublicPage, type PublishOutcome } from '#shared/publish-public';
+import { catalogLoader } from '#shared/store/catalog-cache';
+import { createStore } from '#shared/store/store';
+
+const logger = createLogger('publish-public');
+const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
+const loadCatalog = catalogLoader(store);
+const site = s3PublicSiteWriter(createPublicSiteClient(), requireEnv(envNames.publicBucket));
+const envelopeSchema = eventEnvelopeSchema('QuarterCompiled');
+
+/** QuarterCompiled named a quarter whose compiled status is not stored: fail, so it is retried. */
+export class CompiledQuarterMissingError extends Error {
+  constructor(quarter: string) {
+    super(`四半期 ${quarter} の集計結果がありません / no compiled status for ${quarter}`);
+    this.name = 'CompiledQuarterMissingError';
+  }
+}
+
+export const handler = middy<unknown, { outcome: PublishOutcome['outcome'] | 'other-tenant'; objects?: number }>()
+  .use(injectLambdaContext(logger))
+  .handler(async (event) => {
+    const { detail } = envelopeSchema.parse(event);
+    if (detail.tenant !== store.tenant) {
+      logger.warn('event of another tenant ignored', { quarter: detail.quarter, tenant: detail.tenant });
+      return { outcome: 'other-tenant' };
+    }
+    const { plan } = await loadCatalog();
+    const result = await publishPublicPage(detail.quarter, { store, plan, site });
+    if (result.outcome === 'not-compiled') throw new CompiledQuarterMissingError(detail.quarter);
+    logger.info('public page published', { quarter: detail.quarter, objects: result.keys.length });
+    return { outcome: result.outcome, objects: result.keys.length };
+  });

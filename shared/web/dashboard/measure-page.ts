@@ -1,0 +1,148 @@
+/**
+ * The history of one 事業 on the dashboard: its place in the plan, its status quarter by quarter, its
+ * milestones on the plan's timeline, its budget per fiscal year and every report in the order it was
+ * made — every version, corrections and related departments' comments included, with the full text.
+ * Internal page: it shows who reported.
+ * Pure: no I/O, no AWS; every interpolation is escaped by `html`.
+ */
+import { latestReports, plannedBudget } from '../../domain/compile.ts';
+import { compareReports, progressOf, reportBehindStatus } from '../../domain/milestone-progress.ts';
+import type { Goal, Measure, PlanFile } from '../../domain/plan.ts';
+import { statusLabelsEn, type StoredReport } from '../../domain/report.ts';
+import type { CompiledMeasureStatus } from '../../domain/status.ts';
+import { statusStrip, timelineChart } from '../charts.ts';
+import { html, unsafeRaw, type SafeHtml } from '../html.ts';
+import { colourWords, milestoneWords, overdueWord, swatchOf } from '../status-words.ts';
+import { fiscalYearHead, jaText, queryOf, quarterText, receivedAt, renderFrame, thousandYen, words, type Lang, type ViewOptions } from './frame.ts';
+import { milestoneBars, quarterEndAsFiscalYear } from './model.ts';
+import { statusChip } from './page.ts';
+
+export interface MeasureHistoryData {
+  plan: PlanFile;
+  measure: Measure;
+  /** The quarter the person came from (the timeline and the back link use it). */
+  quarter: string;
+  planQuarters: readonly string[];
+  /** The 事業's compiled status per quarter (compiled quarters only). */
+  statusByQuarter: ReadonlyMap<string, CompiledMeasureStatus>;
+  /** Every report of the 事業, any order. */
+  reports: readonly StoredReport[];
+}
+
+function shortQuarter(quarter: string): string {
+  // "FY2013-Q2" → "FY2013\nQ2": two short lines fit a narrow cell.
+  return quarter.replace('-', '\n');
+}
+
+function reportArticle(report: StoredReport, measure: Measure, lang: Lang): SafeHtml {
+  const w = words[lang];
+  const labels = new Map(measure.milestones.map((m) => [m.id, m.label]));
+  const status = report.status;
+  return html`<article class="report" id="${report.reference}">
+<h3>${quarterText(report.quarter, lang)} — ${w.version(report.version, report.supersedes)}${report.supersedes ? html`<span class="badge corrected">${w.corrected}</span>` : ''}</h3>
+<dl class="fields">
+<dt>${w.reference}</dt><dd>${report.reference}</dd>
+<dt>${w.submittedAt}</dt><dd>${receivedAt(report.submittedAt, lang)} (${w.channels[report.channel] ?? report.channel})</dd>
+<dt>${w.reporter}</dt><dd>${jaText(lang, `${report.reporter.person} — ${report.reporter.ka} (${report.reporter.bukai})`)} · ${report.kind === 'report' ? w.kindReport : w.kindComment}</dd>
+${status ? html`<dt>${w.status}</dt><dd>${lang === 'ja' ? status : `${statusLabelsEn[status]} (${status})`}</dd>` : ''}
+${report.milestones.length > 0
+    ? html`<dt>${w.milestoneProgress}</dt><dd><ul class="plain">${report.milestones.map((m) => {
+        const word = milestoneWords[m.progress];
+        return html`<li>${word.glyph} ${jaText(lang, labels.get(m.milestoneId) ?? m.milestoneId)}: ${word[lang]}${m.date ? ` (${m.date})` : ''}</li>`;
+      })}</ul></dd>`
+    : ''}
+${report.budgetExecutedThousandYen !== undefined ? html`<dt>${w.executed}</dt><dd>${thousandYen(report.budgetExecutedThousandYen)} ${lang === 'ja' ? '千円' : 'thousand yen'}</dd>` : ''}
+<dt>${w.narrative}</dt><dd>${report.narrative ? jaText(lang, report.narrative) : w.none}</dd>
+<dt>${w.issues}</dt><dd>${report.issues ? jaText(lang, report.issues) : w.none}</dd>
+<dt>${w.nextSteps}</dt><dd>${report.nextSteps ? jaText(lang, report.nextSteps) : w.none}</dd>
+${report.attachments.length > 0 ? html`<dt>${w.attachments}</dt><dd>${report.attachments.map((a) => a.name).join(', ')}</dd>` : ''}
+</dl>
+</article>`;
+}
+
+/** The history page of a 事業. */
+export function renderMeasureHistory(data: MeasureHistoryData, options: ViewOptions, links: { base: string }): string {
+  const lang = options.lang;
+  const w = words[lang];
+  const { measure, plan } = data;
+  const goal: Goal | undefined = plan.goals.find((g) => g.id === measure.goalId);
+  const area = goal?.areas.find((a) => a.id === measure.areaId);
+  const reports = [...data.reports].sort(compareReports);
+  const status = data.statusByQuarter.get(data.quarter);
+  // As the compile saw it; a quarter not compiled yet: its newest report so far.
+  const progress = progressOf(status ? reportBehindStatus(status, reports) : latestReports(reports, data.quarter).get(measure.id));
+
+  const strip = statusStrip({
+    id: 'status-over-time',
+    title: `${w.statusOverTime}: ${measure.id}`,
+    description: data.planQuarters
+      .map((q) => {
+        const s = data.statusByQuarter.get(q);
+        return `${q}: ${s ? (s.reportStatus ?? colourWords[s.colour][lang]) : w.notCompiled}`;
+      })
+      .join('; '),
+    cells: data.planQuarters.map((q) => {
+      const s = data.statusByQuarter.get(q);
+      const colour = s?.colour ?? 'unreported';
+      const word = colourWords[colour];
+      return {
+        label: shortQuarter(q),
+        text: s ? word.glyph : '',
+        swatch: s ? swatchOf(colour) : { fill: '#f3f4f6', text: '#4b5563' },
+        title: `${quarterText(q, lang)}: ${s ? `${s.reportStatus ? (lang === 'ja' ? s.reportStatus : statusLabelsEn[s.reportStatus]) : word[lang]} (${word[lang]})` : w.notCompiled}`,
+      };
+    }),
+  });
+
+  const timeline = timelineChart({
+    id: 'measure-timeline',
+    title: `${w.milestones}: ${measure.id} ${measure.name}`,
+    description: measure.milestones.map((m) => `${m.label} FY${m.fiscalYears.from}–FY${m.fiscalYears.to}`).join('; '),
+    fromYear: plan.plan.period.from,
+    toYear: plan.plan.period.to,
+    yearLabel: fiscalYearHead,
+    rows: milestoneBars(measure, status, progress).map((bar) => ({ label: bar.label, bars: [bar] })),
+    stateLabels: {
+      done: milestoneWords.done[lang],
+      in_progress: milestoneWords.in_progress[lang],
+      not_started: milestoneWords.not_started[lang],
+      unknown: milestoneWords.unknown[lang],
+      overdue: overdueWord[lang],
+    },
+    marker: { at: quarterEndAsFiscalYear(data.quarter), label: w.marker(data.quarter) },
+    labelWidth: 340,
+  });
+
+  const years: number[] = [];
+  for (let fy = plan.plan.period.from; fy <= plan.plan.period.to; fy += 1) years.push(fy);
+  const executedIn = (fy: number) =>
+    reports.filter((r) => r.kind === 'report' && r.budgetExecutedThousandYen !== undefined && r.quarter.startsWith(`FY${fy}-`)).at(-1)?.budgetExecutedThousandYen;
+
+  const body = html`<p><a href="${links.base}${queryOf(options, { quarter: data.quarter })}">← ${w.backToDashboard}</a></p>
+<h1><span class="id">${measure.id}</span>${jaText(lang, measure.name)}</h1>
+<p class="muted">${goal ? html`${goal.id}. ${jaText(lang, goal.title)}` : ''}${area ? html` › ${area.id} ${jaText(lang, area.title)}` : ''}</p>
+<p>${w.colOwner}: ${measure.owners.map((o) => html`${jaText(lang, `${o.ka} (${o.bukai})`)} `)}
+${measure.related.length > 0 ? html`<br>${w.related}: ${jaText(lang, measure.related.map((r) => r.ka).join('、'))}` : ''}</p>
+<section class="panel" aria-labelledby="now-h"><h2 id="now-h">${quarterText(data.quarter, lang)}</h2><p>${statusChip(status, lang)}</p></section>
+<section class="panel" aria-labelledby="strip-h"><h2 id="strip-h">${w.statusOverTime}</h2><div class="chart-box wide">${unsafeRaw(strip)}</div></section>
+<section class="panel" aria-labelledby="ms-h"><h2 id="ms-h">${w.milestones}</h2><div class="chart-box wide">${unsafeRaw(timeline)}</div></section>
+<section class="panel" aria-labelledby="budget-h"><h2 id="budget-h">${w.budget}</h2>
+<div class="table-scroll"><table><thead><tr><th></th>${years.map((fy) => html`<th scope="col">${fiscalYearHead(fy).replace('\n', ' ')}</th>`)}</tr></thead>
+<tbody><tr><th scope="row">${w.budgetPlanned}</th>${years.map((fy) => html`<td class="num">${thousandYen(plannedBudget(measure, plan.plan.period, fy).plannedThousandYen)}</td>`)}</tr>
+<tr><th scope="row">${w.budgetExecuted}</th>${years.map((fy) => html`<td class="num">${thousandYen(executedIn(fy))}</td>`)}</tr></tbody></table></div>
+<p class="muted small">${w.budgetUnit}</p></section>
+<section class="panel"><details><summary>${w.summaryOfMeasure}</summary><p class="small pre">${jaText(lang, measure.summary)}</p>
+${measure.actions.length > 0 ? html`<ul>${measure.actions.map((a) => html`<li>${jaText(lang, a)}</li>`)}</ul>` : ''}</details></section>
+<section class="panel" aria-labelledby="reports-h"><h2 id="reports-h">${w.reports}</h2>
+${reports.length === 0 ? html`<p>${w.noReports}</p>` : reports.map((r) => reportArticle(r, measure, lang))}
+</section>`;
+  return renderFrame({
+    options,
+    title: `${measure.id} ${measure.name} — ${w.measureHistory}`,
+    body,
+    switches: {
+      lang: `${links.base}/measures/${encodeURIComponent(measure.id)}${queryOf({ ...options, lang: lang === 'ja' ? 'en' : 'ja' }, { quarter: data.quarter })}`,
+      size: `${links.base}/measures/${encodeURIComponent(measure.id)}${queryOf({ ...options, large: !options.large }, { quarter: data.quarter })}`,
+    },
+  });
+}

@@ -1,0 +1,168 @@
+/**
+ * The dashboard as pure functions: who may open it (shared/auth/dashboard-access.ts), what it computes
+ * (shared/web/dashboard/model.ts) and what its pages say (page.ts, measure-page.ts). The pages in a
+ * browser are checked in test/e2e/progress-pages.test.ts.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { authenticateDashboard, issueDashboardToken, leadershipHolder } from '#shared/auth/dashboard-access';
+import { compileQuarter, plannedBudget } from '#shared/domain/compile';
+import type { Directory } from '#shared/domain/directory';
+import type { PlanFile } from '#shared/domain/plan';
+import type { StoredReport } from '#shared/domain/report';
+import { tokenFor } from '#shared/links';
+import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { planQuarters } from '#shared/progress-snapshot';
+import { viewOptionsOf } from '#shared/web/dashboard/frame';
+import { renderMeasureHistory } from '#shared/web/dashboard/measure-page';
+import { budgetByFiscalYear, notReported, quarterStatus, type CompiledStatus, type DashboardData } from '#shared/web/dashboard/model';
+import { renderDashboard, sheetLinkFromRoutes } from '#shared/web/dashboard/page';
+import { asStoredReports, canaries, scriptedSubmissions } from '#test/support/progress-script';
+
+const secret = 'x'.repeat(32);
+const now = new Date('2013-10-05T00:00:00Z');
+const script = ['FY2013-Q1', 'FY2013-Q2'];
+let plan: PlanFile;
+let directory: Directory;
+let reports: StoredReport[];
+let data: DashboardData;
+
+beforeAll(async () => {
+  ({ plan } = await readPlanFile());
+  directory = await readDirectoryFile();
+  reports = asStoredReports(scriptedSubmissions(plan, directory, script));
+  const compiled = new Map<string, CompiledStatus>(
+    ['FY2013-Q1'].map((q) => [q, compileQuarter({ plan, quarter: q, reports: reports.filter((r) => r.quarter === q) })]),
+  );
+  data = { plan, directory, quarter: 'FY2013-Q2', planQuarters: planQuarters(plan), compiled, reports, now };
+});
+
+describe('authenticateDashboard', () => {
+  const deps = () => ({ secret, tenant: plan.plan.tenant, directory, now });
+
+  it('lets the secretariat and the leadership in', () => {
+    for (const holder of [directory.secretariat.kaId, leadershipHolder]) {
+      // Prepare
+      const token = issueDashboardToken({ tenant: plan.plan.tenant, directory, holder, quarter: 'FY2013-Q2', now }, secret);
+      // Act
+      const viewer = authenticateDashboard(token, deps());
+      // Assess
+      expect(viewer).toMatchObject({ holder, claims: { purpose: 'dashboard', quarter: 'FY2013-Q2' } });
+    }
+  });
+
+  it('refuses a 課\'s form link, even the secretariat\'s', () => {
+    // Prepare
+    const token = tokenFor({ tenant: plan.plan.tenant, kaId: directory.secretariat.kaId, quarter: 'FY2013-Q2', purpose: 'form', now }, secret);
+    // Act / Assess
+    expect(authenticateDashboard(token, deps())).toMatchObject({ outcome: 'unauthenticated' });
+  });
+
+  it('refuses a dashboard-purpose token of another 課, an expired one and none', () => {
+    // Prepare
+    const other = tokenFor({ tenant: plan.plan.tenant, kaId: 'kenko-zoshin', quarter: 'FY2013-Q2', purpose: 'dashboard', now }, secret);
+    const expired = issueDashboardToken({ tenant: plan.plan.tenant, directory, holder: leadershipHolder, quarter: 'FY2013-Q2', now, validDays: 1 }, secret);
+    // Act / Assess
+    expect(authenticateDashboard(other, deps())).toMatchObject({ outcome: 'unauthenticated', en: expect.stringContaining('may not view') });
+    expect(authenticateDashboard(expired, { ...deps(), now: new Date(now.getTime() + 2 * 86_400_000) })).toMatchObject({ outcome: 'unauthenticated' });
+    expect(authenticateDashboard(undefined, deps())).toMatchObject({ outcome: 'unauthenticated' });
+  });
+
+  it('will not issue a dashboard link to an ordinary 課', () => {
+    // Act / Assess
+    expect(() => issueDashboardToken({ tenant: plan.plan.tenant, directory, holder: 'kenko-zoshin', quarter: 'FY2013-Q2', now }, secret)).toThrow(/secretariat/);
+  });
+});
+
+describe('dashboard model', () => {
+  it('computes a provisional status for a quarter that is not compiled, and uses the stored one otherwise', () => {
+    // Act
+    const open = quarterStatus(data);
+    const closed = quarterStatus({ ...data, quarter: 'FY2013-Q1' });
+    // Assess
+    expect(open.provisional).toBe(true);
+    expect(open.measures).toHaveLength(plan.measures.length);
+    expect(closed.provisional).toBe(false);
+    expect(closed.measures).toBe(data.compiled.get('FY2013-Q1')!.measures);
+  });
+
+  it('lists as not reported exactly the 事業 without an owner\'s report, under each owning 課', () => {
+    // Prepare: from the script, not from the function under test
+    const reported = new Set(reports.filter((r) => r.quarter === 'FY2013-Q2' && r.kind === 'report').map((r) => r.measureId));
+    const expected = plan.measures.filter((m) => !reported.has(m.id)).map((m) => m.id).sort();
+    // Act
+    const missing = notReported(data);
+    const listed = [...new Set(missing.flatMap((b) => b.ka.flatMap((k) => k.measures.map((m) => m.id))))].sort();
+    // Assess
+    expect(expected.length).toBeGreaterThan(0);
+    expect(listed).toEqual(expected);
+    for (const b of missing) for (const k of b.ka) expect(k.ka.bukai).toBe(b.bukai.name);
+  });
+
+  it('sums planned budget per fiscal year and executed only up to the chosen quarter\'s year', () => {
+    // Act
+    const budget = budgetByFiscalYear(data);
+    // Assess
+    expect(budget.map((b) => b.fiscalYear)).toEqual([2012, 2013, 2014, 2015]);
+    const planned2013 = plan.measures.reduce((sum, m) => sum + (plannedBudget(m, plan.plan.period, 2013).plannedThousandYen ?? 0), 0);
+    expect(budget[1]!.plannedThousandYen).toBe(planned2013);
+    const latest = new Map<string, number>();
+    for (const r of reports) if (r.kind === 'report' && r.budgetExecutedThousandYen !== undefined) latest.set(r.measureId, r.budgetExecutedThousandYen);
+    expect(budget[1]!.executedThousandYen).toBe([...latest.values()].reduce((a, b) => a + b, 0));
+    expect(budget[2]!.executedThousandYen).toBeNull();
+    expect(budget[0]!.executedThousandYen).toBeNull(); // no report of FY2012 in this script
+  });
+});
+
+describe('renderDashboard', () => {
+  it('shows every 事業 with a link to its history, the provisional notice and the selector of all quarters', () => {
+    // Act
+    const page = renderDashboard(data, viewOptionsOf({}), { base: '/dashboard/t0k' });
+    // Assess
+    for (const m of plan.measures) expect(page).toContain(`href="/dashboard/t0k/measures/${m.id}?quarter=FY2013-Q2"`);
+    expect(page.match(/<option value="FY\d{4}-Q\d"/g)).toHaveLength(16);
+    expect(page).toContain('速報値');
+    expect(page).toContain('<html lang="ja">');
+  });
+
+  it('speaks English on lang=en and keeps the choice in its links', () => {
+    // Act
+    const page = renderDashboard({ ...data, quarter: 'FY2013-Q1' }, viewOptionsOf({ lang: 'en', size: 'large' }), { base: '/dashboard/t0k' });
+    // Assess
+    expect(page).toContain('<html lang="en">');
+    expect(page).toContain('Departments yet to report');
+    expect(page).toContain('<body class="large">');
+    expect(page).toContain('href="/dashboard/t0k/measures/1-1-1?quarter=FY2013-Q1&amp;lang=en&amp;size=large"');
+    expect(page).toContain('href="/dashboard/t0k/open-data/shinchoku-FY2013-Q1.csv"');
+  });
+
+  it('links each 部会\'s progress sheet when such a route exists', () => {
+    // Prepare
+    const sheet = sheetLinkFromRoutes([{ method: 'GET', path: '/dashboard/{token}/sheets/{bukaiId}', fn: 'sheet-export' }], 't0k');
+    // Act
+    const page = renderDashboard(data, viewOptionsOf({}), { base: '/dashboard/t0k', sheet });
+    // Assess
+    for (const b of directory.bukai) expect(page).toContain(`href="/dashboard/t0k/sheets/${b.id}?quarter=FY2013-Q2"`);
+    expect(sheetLinkFromRoutes([{ method: 'GET', path: '/api/plan', fn: 'get-plan' }], 't0k')).toBeUndefined();
+  });
+});
+
+describe('renderMeasureHistory', () => {
+  it('lists every report of the 事業 in order, with versions, corrections, comments and who reported', () => {
+    // Prepare: a 事業 with a correction in the newest quarter
+    const corrected = reports.find((r) => r.version === 2 && r.kind === 'report')!;
+    const measure = plan.measures.find((m) => m.id === corrected.measureId)!;
+    const history = reports.filter((r) => r.measureId === measure.id).reverse();
+    // Act
+    const page = renderMeasureHistory(
+      { plan, measure, quarter: 'FY2013-Q2', planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports: history },
+      viewOptionsOf({}),
+      { base: '/dashboard/t0k' },
+    );
+    // Assess
+    const references = [...page.matchAll(/<article class="report" id="([^"]+)"/g)].map((m) => m[1]);
+    expect(references).toEqual([...history].reverse().map((r) => r.reference));
+    expect(page).toContain('第2版 (第1版の訂正)');
+    expect(page).toContain(canaries.person);
+    expect(page).toContain(canaries.issues);
+  });
+});
