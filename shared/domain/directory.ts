@@ -31,6 +31,10 @@ export const BukaiSchema = z.object({
   name: Text.describe('専門部会, e.g. 企画専門部会'),
   chair: ContactSchema.describe('部会長: the second step of escalation'),
   emails: z.array(Email).min(1).describe('the 部会 mailbox the per-部会 reminder is sent to'),
+  attachSheet: z
+    .boolean()
+    .optional()
+    .describe('attach the pre-filled 進捗管理シート (.xlsx) to the quarterly report reminder; absent = false'),
 });
 export type Bukai = z.infer<typeof BukaiSchema>;
 

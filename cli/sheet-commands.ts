@@ -1,0 +1,187 @@
+/**
+ * The 進捗管理シート on the command line, for the secretariat:
+ * - `shinchoku import-sheet FILE... --ka <kaId> --quarter FY2013-Q2` imports returned sheets as that
+ *   課's reports (the same `importSheet` the upload and the mail intake use: same checks, same
+ *   all-or-nothing, same idempotency), with a progress bar for many files and a bilingual result
+ *   per file;
+ * - `shinchoku export-sheet --bukai <id> | --ka <id> --quarter Q [--out DIR]` writes the pre-filled
+ *   sheet of a 部会 (or of one 課).
+ *
+ * Both work against the running local stack (DynamoDB at --endpoint, default 127.0.0.1:8000, link
+ * secret from SHINCHOKU_LINK_SECRET or .shinchoku/link-secret) or, with `--deployed`, against a
+ * deployment: the AWS SDK's own credentials and region, the table in --table or TABLE_NAME, and the
+ * link secret in LINK_SECRET or LINK_SECRET_ARN (Secrets Manager).
+ */
+import { readFile, mkdir, writeFile } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import cliProgress from 'cli-progress';
+import { createDocumentClient } from '#shared/aws/dynamodb';
+import { envNames } from '#shared/config/env';
+import { linkSecret } from '#shared/config/secrets';
+import { formatQuarter, tryParseQuarter } from '#shared/domain/fiscal';
+import { reminderConfigFromEnv } from '#shared/domain/reminders';
+import { importAnswerText } from '#shared/sheet/answer';
+import { SheetScopeError } from '#shared/sheet/export';
+import { importSheet, type SheetImportResult } from '#shared/sheet/import';
+import type { SheetScope } from '#shared/sheet/reference';
+import { exportSheet } from '#shared/sheet/service';
+import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
+import { createStore, type Store } from '#shared/store/store';
+import { defaultTableName } from '#shared/store/table';
+import type { Caller } from '#shared/submit-report';
+import { localClientConfig } from '#local/aws-local';
+import { UsageError, type Output } from './output.ts';
+
+export interface SheetTargetOptions {
+  /** DynamoDB endpoint of the local stack. @default http://127.0.0.1:8000 (SHINCHOKU_DYNAMODB_PORT) */
+  endpoint?: string;
+  /** @default TABLE_NAME with --deployed, else "shinchoku" */
+  table?: string;
+  /** Use the AWS SDK's credentials and region (a deployment) instead of the local stack. */
+  deployed?: boolean;
+  /** @default TENANT, else the tenant of the directory in the table is not known: "shimotsuke" */
+  tenant?: string;
+  env?: NodeJS.ProcessEnv;
+}
+
+interface Target {
+  store: Store;
+  catalog: Catalog;
+  secret: string;
+}
+
+function quarterOption(text: string | undefined): string {
+  if (!text) throw new UsageError('--quarter が必要です (例: FY2013-Q2)', '--quarter is required (e.g. FY2013-Q2)');
+  const parsed = tryParseQuarter(text);
+  if (!parsed) throw new UsageError(`四半期を読み取れません: ${text} (例: FY2013-Q2)`, `cannot read quarter: ${text} (e.g. FY2013-Q2)`);
+  return formatQuarter(parsed);
+}
+
+async function openTarget(options: SheetTargetOptions): Promise<Target> {
+  const env = options.env ?? process.env;
+  const tenant = options.tenant ?? env[envNames.tenant] ?? 'shimotsuke';
+  let store: Store;
+  let secret: string;
+  if (options.deployed) {
+    const table = options.table ?? env[envNames.tableName];
+    if (!table) throw new UsageError('--deployed には --table または TABLE_NAME が必要です', '--deployed needs --table or TABLE_NAME');
+    store = createStore(createDocumentClient(), table, tenant);
+    secret = await linkSecret(env);
+  } else {
+    const endpoint = options.endpoint ?? `http://127.0.0.1:${env.SHINCHOKU_DYNAMODB_PORT || 8000}`;
+    store = createStore(createDocumentClient(localClientConfig(endpoint)), options.table ?? defaultTableName, tenant);
+    const fromEnv = env.SHINCHOKU_LINK_SECRET;
+    if (fromEnv) secret = fromEnv;
+    else {
+      const { localLinkSecret } = await import('#local/stack');
+      secret = await localLinkSecret(join(process.cwd(), '.shinchoku'), false);
+    }
+  }
+  let catalog: Catalog;
+  try {
+    catalog = await catalogLoader(store)();
+  } catch (error) {
+    throw new Error(
+      `計画と名簿を読めません。ローカル環境 (npm start) は起動していますか: ${(error as Error).message} / ` +
+        `cannot load the plan and directory; is the local stack (npm start) running?`,
+    );
+  }
+  return { store, catalog, secret };
+}
+
+export interface ImportSheetCommandOptions extends SheetTargetOptions {
+  files: string[];
+  ka?: string;
+  quarter?: string;
+  json?: boolean;
+  /** Show the progress bar (on a terminal with more than one file). @default stderr is a TTY */
+  progress?: boolean;
+}
+
+/** `shinchoku import-sheet`: exit 0 when every file was accepted, 1 when any was refused. */
+export async function importSheetCommand(options: ImportSheetCommandOptions, out: Output): Promise<number> {
+  if (options.files.length === 0) throw new UsageError('取り込むファイルを指定してください', 'name at least one file to import');
+  if (!options.ka) throw new UsageError('--ka が必要です (報告する課の id)', '--ka is required (the reporting 課 id)');
+  const quarter = quarterOption(options.quarter);
+  const { store, catalog, secret } = await openTarget(options);
+  const ka = catalog.directory.ka.find((k) => k.id === options.ka);
+  if (!ka) throw new UsageError(`課 id "${options.ka}" は名簿にありません`, `no 課 with id "${options.ka}" in the directory`);
+  // The secretariat acts for the 課: the same caller a form link of that 課 and quarter would give.
+  const caller: Caller = {
+    claims: { tenant: catalog.plan.plan.tenant, kaId: ka.id, quarter, purpose: 'form', expiresAt: Math.floor(Date.now() / 1000) + 3600 },
+    ka,
+    reporter: { kaId: ka.id, ka: ka.name, bukai: ka.bukai },
+  };
+
+  const showBar = (options.progress ?? process.stderr.isTTY === true) && options.files.length > 1;
+  // The bar draws on stderr; the per-file answers go to stdout, after the bar, so the two never mix.
+  const bar = showBar
+    ? new cliProgress.SingleBar(
+        { format: '取り込み / importing [{bar}] {value}/{total} {file}', stream: process.stderr, hideCursor: true, clearOnComplete: true },
+        cliProgress.Presets.shades_classic,
+      )
+    : undefined;
+  bar?.start(options.files.length, 0, { file: '' });
+  const results: SheetImportResult[] = [];
+  const answers: string[] = [];
+  try {
+    for (const file of options.files) {
+      bar?.update({ file: basename(file) });
+      let content: Buffer;
+      try {
+        content = await readFile(file);
+      } catch (error) {
+        throw new UsageError(`ファイルを読めません: ${file}`, `cannot read file ${file}: ${(error as Error).message}`);
+      }
+      const result = await importSheet(store, catalog, caller, content, { fileName: basename(file), secret });
+      results.push(result);
+      const text = importAnswerText({ ...result, fileName: file });
+      if (bar) answers.push(text);
+      else if (!options.json) out.data(text);
+      bar?.increment();
+    }
+  } finally {
+    bar?.stop();
+  }
+  if (!options.json) for (const text of answers) out.data(text);
+  const refused = results.filter((r) => r.outcome === 'refused').length;
+  if (options.json) out.data(JSON.stringify(results, null, 2));
+  const recorded = results.reduce((n, r) => n + (r.outcome === 'recorded' ? r.recorded.filter((x) => !x.duplicate).length : 0), 0);
+  out.info(
+    `${results.length} ファイル: 受付 ${results.length - refused}・不受理 ${refused}、記録した報告 ${recorded} 件`,
+    `${results.length} file(s): ${results.length - refused} accepted, ${refused} refused; ${recorded} report(s) recorded`,
+  );
+  return refused > 0 ? 1 : 0;
+}
+
+export interface ExportSheetCommandOptions extends SheetTargetOptions {
+  bukai?: string;
+  ka?: string;
+  quarter?: string;
+  /** Directory to write to. @default the working directory */
+  out?: string;
+}
+
+/** `shinchoku export-sheet`: writes the sheet and prints its path on stdout. */
+export async function exportSheetCommand(options: ExportSheetCommandOptions, out: Output): Promise<number> {
+  if ((options.bukai === undefined) === (options.ka === undefined)) {
+    throw new UsageError('--bukai か --ka のどちらか一方を指定してください', 'give exactly one of --bukai and --ka');
+  }
+  const quarter = quarterOption(options.quarter);
+  const scope: SheetScope = options.bukai !== undefined ? { kind: 'bukai', id: options.bukai } : { kind: 'ka', id: options.ka! };
+  const { store, catalog, secret } = await openTarget(options);
+  let sheet;
+  try {
+    sheet = await exportSheet(store, catalog, { scope, quarter, secret, reminderConfig: reminderConfigFromEnv(options.env ?? process.env) });
+  } catch (error) {
+    if (error instanceof SheetScopeError) throw new UsageError(error.ja, error.en);
+    throw error;
+  }
+  const dir = resolve(options.out ?? '.');
+  await mkdir(dir, { recursive: true });
+  const path = join(dir, sheet.fileName);
+  await writeFile(path, sheet.buffer);
+  out.info(`進捗管理シートを書き出しました (${sheet.rows.length} 事業)`, `wrote the progress sheet (${sheet.rows.length} measures)`);
+  out.data(path);
+  return 0;
+}

@@ -1,0 +1,209 @@
+/**
+ * The 進捗管理シート over HTTP:
+ * - GET  /form/{token}/sheet.xlsx — the 課's own sheet for the link's quarter, pre-filled;
+ * - POST /form/{token}/sheet      — a returned sheet (multipart/form-data, field `sheet`), imported
+ *   through `importSheet` (every row through `submitReport`, all or nothing); the answer is a page
+ *   with the 受付番号 of each recorded row, or every refusal with its cell;
+ * - GET  /dashboard/{token}/sheets/{quarter}/{bukaiId} — a 部会's sheet, for the secretariat and the
+ *   leadership (dashboard link; the dashboard finds this route in the route table and links to it).
+ *
+ * Multipart is parsed by Node's own Fetch implementation (`Response#formData`, undici): the only
+ * maintained multipart parser installed — the busboy in node_modules is 0.3 (a dependency of s3rver),
+ * which relies on dicer, unmaintained and with a known crash on malformed input. The body size is
+ * checked before parsing.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { authenticateDashboard } from '#shared/auth/dashboard-access';
+import { createDocumentClient } from '#shared/aws/dynamodb';
+import { envNames, requireEnv } from '#shared/config/env';
+import { linkSecret } from '#shared/config/secrets';
+import { formatQuarter, tryParseQuarter } from '#shared/domain/fiscal';
+import { reminderConfigFromEnv } from '#shared/domain/reminders';
+import { createLogger } from '#shared/logger';
+import { renderImportPage, sheetPageHeaders } from '#shared/sheet/answer';
+import { xlsxContentType } from '#shared/sheet/export';
+import { sheetUploadField } from '#shared/sheet/form-section';
+import { sheetLimits } from '#shared/sheet/guards';
+import { importSheet, type SheetImportResult } from '#shared/sheet/import';
+import type { SheetScope } from '#shared/sheet/reference';
+import { exportSheet } from '#shared/sheet/service';
+import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
+import { createStore } from '#shared/store/store';
+import { authenticate, type Caller } from '#shared/submit-report';
+import { renderErrorPage, type Bilingual } from '#shared/web/form-pages';
+import { langOf, type Lang } from '#shared/web/report-form';
+
+/** Room for the multipart framing around the file. */
+const multipartOverheadBytes = 64 * 1024;
+
+const logger = createLogger('report-sheet');
+const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
+const loadCatalog = catalogLoader(store);
+const reminderConfig = reminderConfigFromEnv(process.env);
+
+type Result = APIGatewayProxyStructuredResultV2;
+
+function htmlPage(statusCode: number, body: string): Result {
+  return { statusCode, headers: { ...sheetPageHeaders }, body };
+}
+
+function errorPage(lang: Lang, statusCode: number, title: Bilingual, message: Bilingual, hint?: Bilingual): Result {
+  return htmlPage(statusCode, renderErrorPage({ lang, status: statusCode, title, message, hint }));
+}
+
+function htmlErrors(log: Logger): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
+  return {
+    onError: async (request) => {
+      log.error('unexpected error', { error: request.error as Error });
+      request.response = errorPage(
+        langOf(request.event.queryStringParameters),
+        500,
+        { ja: 'エラーが発生しました', en: 'Something went wrong' },
+        {
+          ja: 'サーバー内部でエラーが発生しました。同じファイルをもう一度送っても二重には記録されません。',
+          en: 'An internal error occurred. Sending the same file again will not record anything twice.',
+        },
+      );
+    },
+  };
+}
+
+/** `attachment; filename=…` with an ASCII fallback and the Japanese name per RFC 6266 / 5987. */
+export function contentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+async function download(catalog: Catalog, secret: string, scope: SheetScope, quarter: string): Promise<Result> {
+  const sheet = await exportSheet(store, catalog, { scope, quarter, secret, reminderConfig });
+  logger.info('sheet downloaded', { scope, quarter, rows: sheet.rows.length });
+  return {
+    statusCode: 200,
+    headers: {
+      'content-type': xlsxContentType,
+      'content-disposition': contentDisposition(sheet.fileName),
+      'cache-control': 'no-store',
+      'referrer-policy': 'no-referrer',
+      'x-content-type-options': 'nosniff',
+    },
+    body: sheet.buffer.toString('base64'),
+    isBase64Encoded: true,
+  };
+}
+
+const uploadTitle: Bilingual = { ja: 'ファイルを受け取れませんでした', en: 'The file could not be received' };
+const nothingRecorded: Bilingual = { ja: '何も記録されていません。', en: 'Nothing has been recorded.' };
+
+/** The uploaded file from a multipart body, or an error page. */
+async function uploadedFile(event: APIGatewayProxyEventV2, lang: Lang): Promise<{ name: string; bytes: Buffer } | Result> {
+  const contentType = event.headers?.['content-type'] ?? '';
+  if (!/^multipart\/form-data;/i.test(contentType.trim())) {
+    return errorPage(
+      lang,
+      415,
+      uploadTitle,
+      { ja: `ファイルは multipart/form-data で送信してください (受信: ${contentType || 'なし'})`, en: `send the file as multipart/form-data (received: ${contentType || 'none'})` },
+      nothingRecorded,
+    );
+  }
+  const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
+  if (body.length > sheetLimits.maxFileBytes + multipartOverheadBytes) {
+    const limit = `${sheetLimits.maxFileBytes / 1024 / 1024} MB`;
+    return errorPage(lang, 413, uploadTitle, { ja: `ファイルが大きすぎます (上限 ${limit})`, en: `the file is too large (limit ${limit})` }, nothingRecorded);
+  }
+  let form: FormData;
+  try {
+    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
+  } catch {
+    return errorPage(lang, 400, uploadTitle, { ja: '送信内容を読み取れません', en: 'the upload could not be read' }, nothingRecorded);
+  }
+  const file = form.get(sheetUploadField);
+  if (!(file instanceof Blob) || file.size === 0) {
+    return errorPage(
+      lang,
+      400,
+      uploadTitle,
+      { ja: '進捗管理シートのファイルを選んでから送信してください', en: 'choose the progress sheet file, then send' },
+      nothingRecorded,
+    );
+  }
+  const name = 'name' in file && typeof file.name === 'string' && file.name !== '' ? file.name : 'upload.xlsx';
+  return { name, bytes: Buffer.from(await file.arrayBuffer()) };
+}
+
+function wantsJson(event: APIGatewayProxyEventV2): boolean {
+  const accept = event.headers?.accept ?? '';
+  return accept.includes('application/json') && !accept.includes('text/html');
+}
+
+async function upload(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller, catalog: Catalog, secret: string): Promise<Result> {
+  const file = await uploadedFile(event, lang);
+  if (!('bytes' in file)) return file;
+  const result: SheetImportResult = await importSheet(store, catalog, caller, file.bytes, { fileName: file.name, secret });
+  logger.info('sheet imported', {
+    kaId: caller.ka.id,
+    quarter: caller.claims.quarter,
+    outcome: result.outcome,
+    sha256: result.sha256,
+    ...(result.outcome === 'recorded'
+      ? { recorded: result.recorded.map((r) => r.reference), failed: result.failed.length }
+      : { problems: result.problems.length }),
+  });
+  const statusCode = result.outcome === 'refused' ? 422 : result.failed.length > 0 ? 500 : 200;
+  if (wantsJson(event)) {
+    return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(result) };
+  }
+  const token = event.pathParameters?.token ?? '';
+  return htmlPage(statusCode, renderImportPage(result, { lang, backHref: `../${encodeURIComponent(token)}?lang=${lang}` }));
+}
+
+const linkRefusedHint: Bilingual = {
+  ja: '報告依頼メールに記載の最新のリンクを開くか、事務局に新しいリンクを依頼してください。何も記録されていません。',
+  en: 'Open the latest link from the reminder mail, or ask the secretariat for a new one. Nothing has been recorded.',
+};
+
+/** A 部会's sheet for the dashboard's holders (secretariat, leadership). */
+async function dashboardDownload(event: APIGatewayProxyEventV2, lang: Lang, catalog: Catalog, secret: string): Promise<Result> {
+  const viewer = authenticateDashboard(event.pathParameters?.token, { secret, tenant: catalog.plan.plan.tenant, directory: catalog.directory });
+  if ('outcome' in viewer) {
+    logger.info('dashboard sheet link refused', { reason: viewer.en });
+    return errorPage(lang, 401, { ja: 'このリンクは使えません', en: 'This link cannot be used' }, viewer, {
+      ja: '事務局に新しいダッシュボードのリンクを依頼してください。',
+      en: 'Ask the secretariat for a new dashboard link.',
+    });
+  }
+  const parsed = tryParseQuarter(event.pathParameters?.quarter ?? '');
+  const quarter = parsed ? formatQuarter(parsed) : undefined;
+  const { period } = catalog.plan.plan;
+  const bukaiId = event.pathParameters?.bukaiId ?? '';
+  if (!quarter || parsed!.fiscalYear < period.from || parsed!.fiscalYear > period.to) {
+    return errorPage(lang, 404, { ja: 'シートがありません', en: 'No such sheet' }, {
+      ja: `四半期「${event.pathParameters?.quarter ?? ''}」は計画期間 (FY${period.from}–FY${period.to}) の四半期ではありません`,
+      en: `"${event.pathParameters?.quarter ?? ''}" is not a quarter of the plan period FY${period.from}–FY${period.to}`,
+    });
+  }
+  if (!catalog.directory.bukai.some((b) => b.id === bukaiId)) {
+    return errorPage(lang, 404, { ja: 'シートがありません', en: 'No such sheet' }, { ja: `部会「${bukaiId}」は名簿にありません`, en: `no 部会 "${bukaiId}" in the directory` });
+  }
+  logger.appendKeys({ dashboardHolder: viewer.holder });
+  return download(catalog, secret, { kind: 'bukai', id: bukaiId }, quarter);
+}
+
+export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+  .use(injectLambdaContext(logger))
+  .use(htmlErrors(logger))
+  .handler(async (event) => {
+    const lang = langOf(event.queryStringParameters);
+    const [catalog, secret] = await Promise.all([loadCatalog(), linkSecret()]);
+    if (event.pathParameters?.bukaiId !== undefined) return dashboardDownload(event, lang, catalog, secret);
+    const caller = authenticate(event.pathParameters?.token, 'form', { secret, catalog });
+    if ('outcome' in caller) {
+      logger.info('sheet link refused', { reason: caller.en });
+      return errorPage(lang, 401, { ja: 'このリンクは使えません', en: 'This link cannot be used' }, caller, linkRefusedHint);
+    }
+    if (event.requestContext.http.method === 'POST') return upload(event, lang, caller, catalog, secret);
+    return download(catalog, secret, { kind: 'ka', id: caller.ka.id }, caller.claims.quarter);
+  });

@@ -1,0 +1,253 @@
+/**
+ * Checks on a returned 進捗管理シート BEFORE any spreadsheet parser sees it: size, that it is an .xlsx
+ * package at all, no macros (VBA project, Excel 4.0 macro sheets, ActiveX), no external links, and
+ * no zip bomb (entry count, declared sizes and ratios in the central directory, then the real sizes
+ * while inflating, stopping at the limit).
+ *
+ * The zip is read with JSZip — the reader exceljs itself uses — so the guard and the parser cannot
+ * disagree about what the archive contains. JSZip reads the central directory without inflating;
+ * every entry is then inflated as a stream and counted, never held whole.
+ * Pure: no network, no AWS, no disk.
+ */
+import JSZip from 'jszip';
+
+/** The limits, documented for the README: a real sheet is 15–100 KB with about 15 parts. */
+export const sheetLimits = {
+  /**
+   * Largest accepted file. Lambda takes at most 6 MB per request and API Gateway sends an upload as
+   * base64 inside a multipart body, so 4 MB is what reliably fits through every way in.
+   */
+  maxFileBytes: 4 * 1024 * 1024,
+  /** Most parts (files) in the package. */
+  maxEntries: 300,
+  /** Largest total of the inflated parts. */
+  maxUncompressedBytes: 25 * 1024 * 1024,
+  /** Largest inflate ratio of one part … */
+  maxRatio: 100,
+  /** … checked once the part is bigger than this (tiny parts compress well and cannot hurt). */
+  ratioCheckFromBytes: 100 * 1024,
+} as const;
+
+export type FileRefusalCode =
+  | 'empty'
+  | 'too-large'
+  | 'wrong-extension'
+  | 'legacy-or-encrypted'
+  | 'not-xlsx'
+  | 'not-spreadsheet'
+  | 'macro'
+  | 'external-link'
+  | 'too-many-entries'
+  | 'zip-bomb';
+
+export interface FileRefusal {
+  code: FileRefusalCode;
+  ja: string;
+  en: string;
+}
+
+export type InspectResult = { ok: true; entries: number; uncompressedBytes: number } | { ok: false; refusal: FileRefusal };
+
+const refuse = (code: FileRefusalCode, ja: string, en: string): InspectResult => ({ ok: false, refusal: { code, ja, en } });
+
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+const zipMagic = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
+/** OLE2 compound file: an old .xls, or an .xlsx saved with a password (Excel encrypts into OLE2). */
+const oleMagic = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]);
+
+/** Parts that only a macro-enabled or active-content workbook has. */
+const macroPart = /(^|\/)vbaProject(Signature\w*)?\.bin$|^xl\/macrosheets\/|^xl\/dialogsheets\/|^xl\/activeX\/|^customUI\/vbaProject/i;
+const macroContentType = /macroEnabled|vbaProject|macrosheet|ms-excel\.intlmacrosheet|ms-office\.activeX|ms-excel\.dialogsheet/i;
+const externalLinkPart = /^xl\/externalLinks\//i;
+const externalLinkContentType = /spreadsheetml\.externalLink\+xml|relationships\/externalLink/i;
+const xlsxMainContentType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml';
+
+/** JSZip keeps the central directory's sizes on an internal field; read defensively. */
+function declaredSizes(file: JSZip.JSZipObject): { compressed: number; uncompressed: number } | undefined {
+  const data = (file as unknown as { _data?: { compressedSize?: unknown; uncompressedSize?: unknown } })._data;
+  const compressed = Number(data?.compressedSize);
+  const uncompressed = Number(data?.uncompressedSize);
+  return Number.isFinite(compressed) && Number.isFinite(uncompressed) ? { compressed, uncompressed } : undefined;
+}
+
+/**
+ * Inflates a part as a stream and counts; stops as soon as more than `limit` bytes came out and
+ * returns 'over'. JSZip's Node stream is an old-style stream (no async iteration), hence the events;
+ * once paused it inflates nothing more.
+ */
+function inflatePart(file: JSZip.JSZipObject, limit: number, keep: boolean): Promise<{ size: number; data?: Buffer } | 'over'> {
+  return new Promise((resolve, reject) => {
+    const stream = file.nodeStream('nodebuffer');
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let settled = false;
+    const settle = (finish: () => void) => {
+      if (settled) return;
+      settled = true;
+      finish();
+    };
+    stream.on('data', (chunk: Buffer) => {
+      if (settled) return;
+      size += chunk.length;
+      if (size > limit) {
+        stream.pause();
+        stream.removeAllListeners('data');
+        settle(() => resolve('over'));
+        return;
+      }
+      if (keep) chunks.push(chunk);
+    });
+    stream.on('end', () => settle(() => resolve({ size, ...(keep ? { data: Buffer.concat(chunks) } : {}) })));
+    stream.on('error', (error: unknown) => settle(() => reject(error)));
+  });
+}
+
+async function inflatedSize(file: JSZip.JSZipObject, limit: number): Promise<number | 'over'> {
+  const result = await inflatePart(file, limit, false);
+  return result === 'over' ? 'over' : result.size;
+}
+
+async function inflateText(file: JSZip.JSZipObject, limit: number): Promise<string | undefined> {
+  const result = await inflatePart(file, limit, true);
+  return result === 'over' ? undefined : result.data?.toString('utf8');
+}
+
+/**
+ * Decide whether a file may be handed to the spreadsheet parser. `fileName` (when the channel has
+ * one) is checked too, but the content decides: an .xlsm renamed .xlsx is still refused.
+ */
+export async function inspectXlsx(file: Buffer, fileName?: string): Promise<InspectResult> {
+  const limits = sheetLimits;
+  if (file.length === 0) return refuse('empty', 'ファイルが空です', 'the file is empty');
+  if (file.length > limits.maxFileBytes) {
+    return refuse(
+      'too-large',
+      `ファイルが大きすぎます (${mb(file.length)}、上限 ${mb(limits.maxFileBytes)})。進捗管理シート以外のシートや画像を削除してください`,
+      `the file is too large (${mb(file.length)}, limit ${mb(limits.maxFileBytes)}); remove other sheets and pictures`,
+    );
+  }
+  const extension = fileName ? (/\.([^./\\]+)$/.exec(fileName.trim())?.[1] ?? '').toLowerCase() : 'xlsx';
+  if (['xlsm', 'xltm', 'xlam', 'xlsb'].includes(extension)) {
+    return refuse(
+      'macro',
+      `マクロ有効ブック (.${extension}) は受け付けません。「Excel ブック (*.xlsx)」で保存し直してください`,
+      `macro-enabled or binary workbooks (.${extension}) are not accepted; save as "Excel Workbook (*.xlsx)"`,
+    );
+  }
+  if (extension !== 'xlsx') {
+    return refuse(
+      'wrong-extension',
+      `Excel ブック (.xlsx) のみ受け付けます (送られたファイル: ${fileName})`,
+      `only Excel workbooks (.xlsx) are accepted (got ${fileName})`,
+    );
+  }
+  if (file.subarray(0, oleMagic.length).equals(oleMagic)) {
+    return refuse(
+      'legacy-or-encrypted',
+      'パスワード付きのブック、または古い形式 (.xls) のファイルです。パスワードを外し「Excel ブック (*.xlsx)」で保存してください',
+      'the workbook is password-protected or in the old .xls format; remove the password and save as "Excel Workbook (*.xlsx)"',
+    );
+  }
+  const notXlsx = () =>
+    refuse(
+      'not-xlsx',
+      'ファイルの中身が Excel ブック (.xlsx) ではありません (名前だけ .xlsx になっています)',
+      'the file is not an Excel workbook (.xlsx), only named like one',
+    );
+  if (!file.subarray(0, zipMagic.length).equals(zipMagic)) return notXlsx();
+
+  let zip: JSZip;
+  try {
+    zip = await JSZip.loadAsync(file, { checkCRC32: false, createFolders: false });
+  } catch {
+    return notXlsx();
+  }
+  const parts = Object.values(zip.files).filter((f) => !f.dir);
+  if (parts.length > limits.maxEntries) {
+    return refuse(
+      'too-many-entries',
+      `ファイルの構成要素が多すぎます (${parts.length}、上限 ${limits.maxEntries})`,
+      `the package has too many parts (${parts.length}, limit ${limits.maxEntries})`,
+    );
+  }
+  const names = new Set(parts.map((p) => p.name));
+  if (!names.has('[Content_Types].xml') || !names.has('xl/workbook.xml')) {
+    return refuse(
+      'not-spreadsheet',
+      'Excel ブックとして読めません (ワークブックの本体がありません)',
+      'this is a zip file but not an Excel workbook (no workbook part)',
+    );
+  }
+  if (parts.some((p) => macroPart.test(p.name))) {
+    return refuse(
+      'macro',
+      'マクロ (VBA・Excel 4.0 マクロ・ActiveX) を含むブックは受け付けません。マクロを削除し「Excel ブック (*.xlsx)」で保存してください',
+      'workbooks with macros (VBA, Excel 4.0 macros, ActiveX) are not accepted; remove them and save as "Excel Workbook (*.xlsx)"',
+    );
+  }
+  const externalLinks = () =>
+    refuse(
+      'external-link',
+      '他のブックへのリンク (外部参照) を含むブックは受け付けません。「データ」→「リンクの編集」→「リンクの解除」で値に変換してください',
+      'workbooks with links to other workbooks (external references) are not accepted; break the links (Data → Edit Links → Break Link)',
+    );
+  if (parts.some((p) => externalLinkPart.test(p.name))) return externalLinks();
+
+  const bomb = (detail: string, detailEn: string) =>
+    refuse('zip-bomb', `展開すると極端に大きくなるファイルです (${detail})。受け付けません`, `the file expands to an extreme size (${detailEn}); refused`);
+  let declaredTotal = 0;
+  for (const part of parts) {
+    const sizes = declaredSizes(part);
+    if (!sizes) continue; // checked below while inflating
+    declaredTotal += sizes.uncompressed;
+    if (sizes.uncompressed > limits.ratioCheckFromBytes && sizes.uncompressed / Math.max(sizes.compressed, 1) > limits.maxRatio) {
+      return bomb(`${part.name}: 圧縮率 ${Math.round(sizes.uncompressed / Math.max(sizes.compressed, 1))} 倍`, `${part.name}: ratio ${Math.round(sizes.uncompressed / Math.max(sizes.compressed, 1))}:1`);
+    }
+  }
+  if (declaredTotal > limits.maxUncompressedBytes) {
+    return bomb(`展開後 ${mb(declaredTotal)}、上限 ${mb(limits.maxUncompressedBytes)}`, `${mb(declaredTotal)} expanded, limit ${mb(limits.maxUncompressedBytes)}`);
+  }
+
+  // The central directory can lie; inflate every part and stop at its declared size (or the limit).
+  let actualTotal = 0;
+  for (const part of parts) {
+    const declared = declaredSizes(part)?.uncompressed;
+    const budget = limits.maxUncompressedBytes - actualTotal;
+    let size: number | 'over';
+    try {
+      size = await inflatedSize(part, declared === undefined ? budget : Math.min(declared, budget));
+    } catch {
+      return notXlsx();
+    }
+    if (size === 'over') {
+      return bomb(`${part.name}: 申告より大きく展開されます`, `${part.name} inflates beyond its declared size`);
+    }
+    actualTotal += size;
+  }
+
+  const contentTypes = await inflateText(zip.files['[Content_Types].xml']!, 1024 * 1024).catch(() => undefined);
+  if (contentTypes === undefined) return notXlsx();
+  if (macroContentType.test(contentTypes)) {
+    return refuse(
+      'macro',
+      'マクロ有効ブック (.xlsm) の形式です。「Excel ブック (*.xlsx)」で保存し直してください',
+      'the workbook is macro-enabled (.xlsm content); save it as "Excel Workbook (*.xlsx)"',
+    );
+  }
+  if (externalLinkContentType.test(contentTypes)) return externalLinks();
+  if (!contentTypes.includes(xlsxMainContentType)) {
+    return refuse(
+      'not-spreadsheet',
+      'Excel ブック (.xlsx) の形式ではありません (テンプレートやほかの形式は受け付けません)',
+      'not an Excel workbook (.xlsx); templates and other formats are not accepted',
+    );
+  }
+  const workbookRels = zip.files['xl/_rels/workbook.xml.rels'];
+  if (workbookRels) {
+    const rels = await inflateText(workbookRels, 1024 * 1024).catch(() => undefined);
+    if (rels === undefined) return notXlsx();
+    if (externalLinkContentType.test(rels)) return externalLinks();
+  }
+  return { ok: true, entries: parts.length, uncompressedBytes: actualTotal };
+}

@@ -1,0 +1,516 @@
+/**
+ * A returned 進捗管理シート becomes reports, cell by cell validated, all or nothing.
+ *
+ * 1. `inspectXlsx` refuses what must never reach the parser (size, not a zip, macros, external
+ *    links, zip bombs) — see guards.ts.
+ * 2. exceljs reads the workbook. Formulas are NOT evaluated: a formula cell counts as the value Excel
+ *    cached when it last calculated (and the answer says so); one without a cached value is refused.
+ * 3. The signed reference (hidden sheet) must verify with the link secret and match the caller:
+ *    same city, same quarter, same plan version, and issued to the caller's 課 (a 課 sheet) or to
+ *    the caller's 部会 (a 部会 sheet).
+ * 4. Only the editable columns are read, in the rows the reference lists; edits anywhere else are
+ *    ignored and listed. A row whose editable cells still hold what was pre-filled is not reported
+ *    again; an empty row is not reported.
+ * 5. Every changed row becomes a `ReportInput` and is checked (schema, plan, ownership) BEFORE
+ *    anything is written; one bad row refuses the whole sheet. Then each row goes through
+ *    `submitReport` (channel `sheet`) with the idempotency key `sheet-<sha256 of the file>#<row>`,
+ *    so the same file imported twice records once.
+ *
+ * Every problem names the sheet, the cell and the reason, in Japanese and English.
+ */
+import { createHash } from 'node:crypto';
+import ExcelJS from 'exceljs';
+import { parseReportInput, ReportInputError, roleOf, toSubmission, type FieldError, type ReportInput } from '../domain/report-input.ts';
+import { reportStatuses, type ReportSubmission, type StoredReport } from '../domain/report.ts';
+import type { Catalog } from '../store/catalog-cache.ts';
+import { reportHistory } from '../store/report-items.ts';
+import type { Store } from '../store/store.ts';
+import { submitReport, type Caller } from '../submit-report.ts';
+import { lastReportFor } from '../web/report-form.ts';
+import { readCellValue, type CellReading } from './cells.ts';
+import { inspectXlsx, type FileRefusal } from './guards.ts';
+import {
+  columnByLetter,
+  columnOfField,
+  editableColumns,
+  headerRow,
+  referenceSheetName,
+  sheetName,
+  type EditableField,
+} from './layout.ts';
+import { cellHash, isReferenceProblem, verifyReference, type SheetReference } from './reference.ts';
+
+/** One thing a person should know about the file: which sheet and cell, and what, in both languages. */
+export interface SheetProblem {
+  /** The worksheet, when the problem is inside one. */
+  sheet?: string;
+  /** A cell reference such as `F12`, when the problem is about one cell. */
+  cell?: string;
+  ja: string;
+  en: string;
+}
+
+/** How a 事業 row of a returned sheet was left. */
+export type RowState = 'changed' | 'unchanged' | 'blank';
+
+export interface SheetRowReading {
+  row: number;
+  measureId: string;
+  state: RowState;
+  /** The report the row stands for (changed rows only); milestones are added by the import. */
+  input?: ReportInput;
+  /** The editable cells that differ from what was pre-filled, e.g. `['F12', 'I12']`. */
+  changedCells: string[];
+}
+
+/** What a returned sheet says, before anything about the caller is checked. */
+export interface SheetReading {
+  reference: SheetReference;
+  sheet: string;
+  rows: SheetRowReading[];
+  /** Refusals found while reading (cells that cannot be read, rows that do not belong). */
+  problems: SheetProblem[];
+  /** Edits outside the editable cells: not read, listed in the answer. */
+  ignored: SheetProblem[];
+  /** How cells were read where a person may wonder (formulas read as cached values, spelling variants). */
+  notes: SheetProblem[];
+}
+
+export type ReadOutcome = { ok: true; reading: SheetReading } | { ok: false; problems: SheetProblem[] };
+
+/** Spellings people use for a status, mapped to the plan office's word. */
+const statusAliases: Record<string, (typeof reportStatuses)[number]> = {
+  予定通り: '予定どおり',
+  予定とおり: '予定どおり',
+  遅れぎみ: '遅れ気味',
+};
+
+const maxListed = 50;
+
+function fileProblem(refusal: FileRefusal | { ja: string; en: string }): SheetProblem {
+  return { ja: refusal.ja, en: refusal.en };
+}
+
+/** The reference text from the hidden sheet (column A, joined), if the sheet is there. */
+function referenceText(workbook: ExcelJS.Workbook): string | undefined {
+  const hidden = workbook.getWorksheet(referenceSheetName);
+  if (!hidden) return undefined;
+  let text = '';
+  for (let row = 1; row <= 100; row += 1) {
+    const chunk = readCellValue(hidden.getCell(`A${row}`).value).text;
+    if (chunk === '') break;
+    text += chunk;
+  }
+  return text;
+}
+
+function isMergedSlave(cell: ExcelJS.Cell): boolean {
+  return cell.type === ExcelJS.ValueType.Merge;
+}
+
+function describeFormula(reading: CellReading): string {
+  return `=${reading.formula ?? ''}`.slice(0, 60);
+}
+
+/**
+ * Read a returned sheet (already passed through `inspectXlsx`) against its signed reference. Pure:
+ * it knows nothing about who sends the file; `importSheet` checks that.
+ */
+export async function readProgressSheet(file: Buffer, secret: string): Promise<ReadOutcome> {
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(file as unknown as ArrayBuffer);
+  } catch {
+    return { ok: false, problems: [{ ja: 'Excel ブックとして読み取れません (ファイルが壊れています)', en: 'the workbook cannot be read (the file is damaged)' }] };
+  }
+  const reference = verifyReference(referenceText(workbook), secret);
+  if (isReferenceProblem(reference)) return { ok: false, problems: [fileProblem(reference)] };
+
+  const problems: SheetProblem[] = [];
+  const ignored: SheetProblem[] = [];
+  const notes: SheetProblem[] = [];
+  const visible = workbook.worksheets.filter((w) => w.state === 'visible');
+  let ws = workbook.getWorksheet(sheetName);
+  if (!ws && visible.length === 1) {
+    ws = visible[0]!;
+    notes.push({ sheet: ws.name, ja: `シート名が「${sheetName}」から「${ws.name}」に変わっていますが、このシートを読み取りました`, en: `the sheet was renamed to "${ws.name}"; it was read anyway` });
+  }
+  if (!ws) {
+    return { ok: false, problems: [{ ja: `シート「${sheetName}」が見つかりません`, en: `the worksheet "${sheetName}" is missing` }] };
+  }
+  const sheet = ws.name;
+  for (const other of visible) {
+    if (other !== ws) ignored.push({ sheet: other.name, ja: `シート「${other.name}」は読み取りませんでした`, en: `the worksheet "${other.name}" was not read` });
+  }
+
+  const rowsByNumber = new Map(reference.rows.map(([row, measureId]) => [row, measureId]));
+  const lastRow = Math.max(headerRow, ...reference.rows.map(([row]) => row));
+  const editableLetters = new Set<string>(editableColumns.map((c) => c.letter));
+  const hashOf = (address: string) => reference.cells[address] ?? cellHash('');
+
+  // Every cell the export wrote, and every cell that now holds something: compare each once.
+  const addresses = new Set(Object.keys(reference.cells));
+  ws.eachRow({ includeEmpty: false }, (row) => {
+    row.eachCell({ includeEmpty: false }, (cell) => {
+      if (!isMergedSlave(cell)) addresses.add(cell.address);
+    });
+  });
+
+  const changedByRow = new Map<number, string[]>();
+  const readings = new Map<string, CellReading>();
+  const extraRows = new Map<number, string[]>();
+  for (const address of addresses) {
+    const cell = ws.getCell(address);
+    if (isMergedSlave(cell)) continue;
+    const reading = readCellValue(cell.value);
+    readings.set(address, reading);
+    const changed = cellHash(reading.text) !== hashOf(address);
+    const row = Number(cell.row);
+    const letter = address.replace(/\d+$/, '');
+    const column = columnByLetter.get(letter);
+    const measureId = rowsByNumber.get(row);
+    if (measureId !== undefined && editableLetters.has(letter)) {
+      if (changed) changedByRow.set(row, [...(changedByRow.get(row) ?? []), address]);
+      continue;
+    }
+    if (!changed) continue;
+    if (row > lastRow) {
+      if (reading.text !== '') extraRows.set(row, [...(extraRows.get(row) ?? []), address]);
+      continue;
+    }
+    if (measureId !== undefined && column?.key === 'measureId') {
+      problems.push({
+        sheet,
+        cell: address,
+        ja: `事業IDが発行時の「${measureId}」から変わっています。行の並べ替え・挿入・削除や事業IDの書き換えはできません。送られたシートの行のまま記入してください`,
+        en: `the measure id was changed from "${measureId}"; rows must not be sorted, inserted, deleted or renumbered — fill in the rows as sent`,
+      });
+      continue;
+    }
+    const what = column && row >= headerRow ? `「${column.header.ja}」は記入欄ではないため` : 'この欄は記入欄ではないため';
+    const whatEn = column && row >= headerRow ? `"${column.header.en}" is not an editable column` : 'this cell is not an input cell';
+    ignored.push({ sheet, cell: address, ja: `${what}、変更を無視しました`, en: `${whatEn}; the change was ignored` });
+  }
+
+  // Content below the table: a row that names a 事業 is a report the sheet cannot take; other text is ignored.
+  for (const [row, cells] of [...extraRows].sort(([a], [b]) => a - b)) {
+    const idCell = `A${row}`;
+    const id = readings.get(idCell)?.text.normalize('NFKC').replace(/[－ー−‐]/g, '-') ?? '';
+    if (/^\d+-\d+-\d+$/.test(id)) {
+      problems.push({
+        sheet,
+        cell: idCell,
+        ja: `行 ${row} (事業 ${id}) は送られたシートにない行です。行を追加して報告することはできません。担当する事業の行は最初から含まれています`,
+        en: `row ${row} (measure ${id}) is not part of the sheet that was sent; rows cannot be added — the measures you own already have a row`,
+      });
+    } else {
+      for (const address of cells) {
+        ignored.push({ sheet, cell: address, ja: '表の外に記入された内容は読み取りませんでした', en: 'text outside the table was not read' });
+      }
+    }
+  }
+
+  const rows: SheetRowReading[] = [];
+  for (const [row, measureId] of reference.rows) {
+    const changedCells = changedByRow.get(row) ?? [];
+    const values = new Map<EditableField, CellReading>();
+    for (const column of editableColumns) {
+      const address = `${column.letter}${row}`;
+      const reading = readings.get(address) ?? readCellValue(ws.getCell(address).value);
+      values.set(column.field, reading);
+    }
+    const allEmpty = [...values.values()].every((r) => r.text === '' && !r.formula && !r.error);
+    const state: RowState = allEmpty ? 'blank' : changedCells.length === 0 ? 'unchanged' : 'changed';
+    if (state !== 'changed') {
+      rows.push({ row, measureId, state, changedCells });
+      continue;
+    }
+    for (const column of editableColumns) {
+      const address = `${column.letter}${row}`;
+      const reading = values.get(column.field)!;
+      if (reading.error) {
+        problems.push({ sheet, cell: address, ja: `セルがエラー値 (${reading.error}) です`, en: `the cell holds an error value (${reading.error})` });
+      } else if (reading.noCachedValue) {
+        problems.push({
+          sheet,
+          cell: address,
+          ja: `数式 (${describeFormula(reading)}) の計算結果が保存されていません。数式ではなく値を入力してください (数式は計算しません)`,
+          en: `the formula (${describeFormula(reading)}) has no saved result; enter a value instead (formulas are not evaluated)`,
+        });
+      } else if (reading.formula) {
+        notes.push({
+          sheet,
+          cell: address,
+          ja: `数式 (${describeFormula(reading)}) は計算せず、保存されていた値「${reading.text}」を読み取りました`,
+          en: `the formula (${describeFormula(reading)}) was not evaluated; its saved value "${reading.text}" was read`,
+        });
+      }
+    }
+    rows.push({ row, measureId, state, changedCells, input: rowInput(measureId, reference.quarter, values, (ja, en, cell) => notes.push({ sheet, cell, ja, en }), row) });
+  }
+  return { ok: true, reading: { reference, sheet, rows, problems, ignored: ignored.sort(byPlace), notes: notes.sort(byPlace) } };
+}
+
+function rowInput(
+  measureId: string,
+  quarter: string,
+  values: ReadonlyMap<EditableField, CellReading>,
+  note: (ja: string, en: string, cell: string) => void,
+  row: number,
+): ReportInput {
+  const text = (field: EditableField) => values.get(field)?.text ?? '';
+  const input: ReportInput = {
+    measureId,
+    quarter,
+    narrative: text('narrative'),
+    issues: text('issues'),
+    nextSteps: text('nextSteps'),
+    person: text('person'),
+  };
+  const status = text('status').normalize('NFKC').trim();
+  if (status !== '') {
+    const alias = statusAliases[status];
+    if (alias) note(`状況「${status}」を「${alias}」として読み取りました`, `status "${status}" was read as "${alias}"`, `F${row}`);
+    input.status = (alias ?? status) as ReportInput['status'];
+  }
+  const executed = values.get('budgetExecutedThousandYen');
+  if (executed && executed.text !== '') {
+    // A number stays a number; text (full-width digits, 千円, commas) goes to the schema's normaliser.
+    input.budgetExecutedThousandYen = (executed.number ?? executed.text) as number;
+  }
+  return input;
+}
+
+/** A field error of the report schema, placed on the cell it is about. */
+function cellProblem(sheet: string, row: number, error: FieldError): SheetProblem {
+  const column = columnOfField(error.field);
+  return column ? { sheet, cell: `${column.letter}${row}`, ja: error.ja, en: error.en } : { sheet, cell: `A${row}`, ja: `${error.field}: ${error.ja}`, en: `${error.field}: ${error.en}` };
+}
+
+/** One row the import recorded (or found already recorded). */
+export interface RecordedRow {
+  row: number;
+  measureId: string;
+  measureName: string;
+  /** 受付番号. */
+  reference: string;
+  version: number;
+  /** True when the row had been recorded before (the same file sent again, or a copy saying the same). */
+  duplicate: boolean;
+}
+
+export interface SheetImportBase {
+  fileName: string;
+  /** sha256 of the file, hex: the idempotency key base. */
+  sha256: string;
+  sheet?: string;
+  ignored: SheetProblem[];
+  notes: SheetProblem[];
+}
+
+export type SheetImportResult =
+  | (SheetImportBase & {
+      outcome: 'recorded';
+      recorded: RecordedRow[];
+      unchanged: { row: number; measureId: string }[];
+      blank: { row: number; measureId: string }[];
+      /** Rows of 事業 other 課 of the 部会 own, left as they were. */
+      otherKaRows: { row: number; measureId: string }[];
+      /** Rows that failed while writing after the check passed (a database error); sending the file again records them. */
+      failed: SheetProblem[];
+    })
+  | (SheetImportBase & { outcome: 'refused'; problems: SheetProblem[] });
+
+export interface ImportSheetOptions {
+  /** The file's name as sent (upload, attachment, path); checked for .xlsx. */
+  fileName: string;
+  secret: string;
+  now?: Date;
+  /**
+   * Files kept with each recorded report (e.g. the sheet as received by mail, stored in S3). A
+   * function is called once, only after every row passed, so a refused sheet stores nothing.
+   */
+  attachments?: StoredReport['attachments'] | (() => Promise<StoredReport['attachments']>);
+}
+
+/** Reading order: what concerns the whole file first, then by row, then by column. */
+function byPlace(a: SheetProblem, b: SheetProblem): number {
+  const place = (p: SheetProblem) => {
+    const match = /^([A-Z]+)(\d+)$/.exec(p.cell ?? '');
+    return match ? [1, Number(match[2]), match[1]!.length, match[1]!] as const : [0, 0, 0, ''] as const;
+  };
+  const [x, y] = [place(a), place(b)];
+  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2] || x[3].localeCompare(y[3]);
+}
+
+const refused = (base: SheetImportBase, problems: SheetProblem[]): SheetImportResult => ({ ...base, outcome: 'refused', problems: [...problems].sort(byPlace) });
+
+/** Whether a reference was issued to this caller: city, quarter, plan version, 課 or 部会. */
+export function referenceProblems(reference: SheetReference, caller: Caller, catalog: Catalog): SheetProblem[] {
+  const { plan, directory } = catalog;
+  if (reference.tenant !== plan.plan.tenant) {
+    return [{ ja: 'このシートは別の自治体の環境で作成されたものです', en: 'this sheet was issued for another municipality' }];
+  }
+  const problems: SheetProblem[] = [];
+  if (reference.scope.kind === 'ka' && reference.scope.id !== caller.ka.id) {
+    const owner = directory.ka.find((k) => k.id === reference.scope.id);
+    problems.push({
+      ja: `このシートは${owner?.name ?? reference.scope.id}用です。${caller.ka.name}は自課用のシートで報告してください`,
+      en: `this sheet was issued to ${reference.scope.id}; ${caller.ka.id} must use its own sheet`,
+    });
+  }
+  if (reference.scope.kind === 'bukai') {
+    const bukai = directory.bukai.find((b) => b.id === reference.scope.id);
+    if (!bukai || bukai.name !== caller.ka.bukai) {
+      problems.push({
+        ja: `このシートは${bukai?.name ?? reference.scope.id}用です。${caller.ka.name} (${caller.ka.bukai}) のシートではありません`,
+        en: `this sheet was issued to the 部会 ${reference.scope.id}; ${caller.ka.id} belongs to another 部会`,
+      });
+    }
+  }
+  if (reference.quarter !== caller.claims.quarter) {
+    problems.push({
+      ja: `このシートは ${reference.quarter} 用です。${caller.claims.quarter} の報告には ${caller.claims.quarter} のシートを使ってください`,
+      en: `this sheet is for ${reference.quarter}; use the ${caller.claims.quarter} sheet to report for ${caller.claims.quarter}`,
+    });
+  }
+  if (reference.planVersion !== plan.plan.version) {
+    problems.push({
+      ja: `このシートは計画の旧版 (${reference.planVersion}) で作成されています。新しいシートを取得してください`,
+      en: `this sheet was made for plan version ${reference.planVersion}; please get a new sheet`,
+    });
+  }
+  return problems;
+}
+
+/**
+ * Import a returned sheet for an authenticated caller (a 課 and quarter, from the form link, the
+ * reply address or the secretariat's command line). Writes nothing unless every changed row passes.
+ */
+export async function importSheet(
+  store: Store,
+  catalog: Catalog,
+  caller: Caller,
+  file: Buffer,
+  options: ImportSheetOptions,
+): Promise<SheetImportResult> {
+  const sha256 = createHash('sha256').update(file).digest('hex');
+  const base: SheetImportBase = { fileName: options.fileName, sha256, ignored: [], notes: [] };
+  const inspected = await inspectXlsx(file, options.fileName);
+  if (!inspected.ok) return refused(base, [fileProblem(inspected.refusal)]);
+  const read = await readProgressSheet(file, options.secret);
+  if (!read.ok) return refused(base, read.problems);
+  const { reading } = read;
+  const withSheet: SheetImportBase = { ...base, sheet: reading.sheet, ignored: reading.ignored, notes: reading.notes };
+  const mismatch = referenceProblems(reading.reference, caller, catalog);
+  if (mismatch.length > 0) return refused(withSheet, mismatch);
+
+  const { plan } = catalog;
+  const problems = [...reading.problems];
+  const otherKaRows: { row: number; measureId: string }[] = [];
+  const checked: { reading: SheetRowReading; input: ReportInput; name: string }[] = [];
+  const alreadyRecorded: RecordedRow[] = [];
+  for (const row of reading.rows) {
+    const measure = plan.measures.find((m) => m.id === row.measureId);
+    const mine = measure !== undefined && roleOf(measure, caller.reporter) === 'owner';
+    if (row.state !== 'changed') {
+      if (!mine) otherKaRows.push({ row: row.row, measureId: row.measureId });
+      continue;
+    }
+    const firstCell = row.changedCells[0] ?? `A${row.row}`;
+    if (!measure) {
+      problems.push({ sheet: reading.sheet, cell: `A${row.row}`, ja: `事業 ${row.measureId} は現在の計画にありません`, en: `measure ${row.measureId} is not in the current plan` });
+      continue;
+    }
+    if (!mine) {
+      const owners = measure.owners.map((o) => o.ka).join('・');
+      problems.push({
+        sheet: reading.sheet,
+        cell: firstCell,
+        ja: `行 ${row.row} の事業 ${measure.id}「${measure.name}」は${owners}の担当です。${caller.ka.name}は担当する事業の行だけ記入できます (記入された欄: ${row.changedCells.join(', ')})`,
+        en: `row ${row.row}: measure ${measure.id} is owned by ${owners}; ${caller.ka.id} may only fill in the rows of measures it owns (cells changed: ${row.changedCells.join(', ')})`,
+      });
+      continue;
+    }
+    const last = lastReportFor(await reportHistory(store, measure.id), reading.reference.quarter);
+    const input: ReportInput = { ...row.input!, milestones: carriedMilestones(last) };
+    let submission: ReportSubmission;
+    try {
+      const result = toSubmission(parseReportInput(input), { plan, reporter: caller.reporter, quarter: caller.claims.quarter });
+      if (!('submission' in result)) {
+        problems.push({ sheet: reading.sheet, cell: firstCell, ja: result.ja, en: result.en });
+        continue;
+      }
+      submission = result.submission;
+    } catch (error) {
+      if (!(error instanceof ReportInputError)) throw error;
+      problems.push(...error.fields.map((f) => cellProblem(reading.sheet, row.row, f)));
+      continue;
+    }
+    // A copy of a sheet already sent (edited again, so another file) repeats rows recorded from it:
+    // a row that says exactly what this quarter's latest report says is that report, not a new one.
+    if (last && last.quarter === submission.quarter && sameReport(submission, last)) {
+      alreadyRecorded.push({ row: row.row, measureId: measure.id, measureName: measure.name, reference: last.reference, version: last.version, duplicate: true });
+      continue;
+    }
+    checked.push({ reading: row, input, name: measure.name });
+  }
+  if (problems.length > 0) return refused(withSheet, problems);
+
+  const attachments = typeof options.attachments === 'function' ? await options.attachments() : options.attachments;
+  const recorded: RecordedRow[] = [...alreadyRecorded];
+  const failed: SheetProblem[] = [];
+  for (const { reading: row, input, name } of checked) {
+    const outcome = await submitReport(store, catalog, caller, input, {
+      channel: 'sheet',
+      idempotencyKey: `sheet-${sha256}#${row.row}`,
+      now: options.now,
+      attachments,
+    });
+    if ('report' in outcome) {
+      // conflict: the same file's row was recorded before, when the carried milestones differed.
+      recorded.push({
+        row: row.row,
+        measureId: row.measureId,
+        measureName: name,
+        reference: outcome.report.reference,
+        version: outcome.report.version,
+        duplicate: outcome.outcome !== 'recorded',
+      });
+    } else {
+      failed.push({ sheet: reading.sheet, cell: row.changedCells[0], ja: outcome.ja, en: outcome.en });
+    }
+  }
+  recorded.sort((a, b) => a.row - b.row);
+  const state = (s: RowState) => reading.rows.filter((r) => r.state === s && !otherKaRows.some((o) => o.row === r.row)).map((r) => ({ row: r.row, measureId: r.measureId }));
+  return { ...withSheet, outcome: 'recorded', recorded, unchanged: state('unchanged'), blank: state('blank'), otherKaRows, failed };
+}
+
+/**
+ * The sheet has no milestone columns, so a report from it keeps the milestone progress of the 事業's
+ * last report (of this quarter or before): sending the sheet must not undo what the form recorded.
+ */
+function carriedMilestones(last: StoredReport | undefined): NonNullable<ReportInput['milestones']> {
+  return (last?.milestones ?? []).map((m) => ({ milestoneId: m.milestoneId, progress: m.progress, ...(m.date ? { date: m.date } : {}) }));
+}
+
+/** True when a submission says what a stored report says (who, status, amount, texts, milestones). */
+function sameReport(submission: ReportSubmission, stored: StoredReport): boolean {
+  const pick = (r: ReportSubmission) => ({
+    kind: r.kind,
+    status: r.status,
+    budgetExecutedThousandYen: r.budgetExecutedThousandYen,
+    narrative: r.narrative,
+    issues: r.issues,
+    nextSteps: r.nextSteps,
+    kaId: r.reporter.kaId,
+    person: r.reporter.person,
+    milestones: r.milestones.map((m) => [m.milestoneId, m.progress, m.date ?? '']),
+  });
+  return JSON.stringify(pick(submission)) === JSON.stringify(pick(stored));
+}
+
+/** Caps a long list for a page or a mail, saying how many more there are. */
+export function capList<T>(items: readonly T[], max = maxListed): { shown: T[]; more: number } {
+  return { shown: items.slice(0, max), more: Math.max(0, items.length - max) };
+}

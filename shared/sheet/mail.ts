@@ -1,0 +1,103 @@
+/**
+ * A 進捗管理シート attached to a reply mail: which attachments the mail intake hands to the sheet
+ * import, the import itself for the caller the reply address's token names, and the answer mail that
+ * lists, per file, the recorded rows with their 受付番号 or every refusal with its cell.
+ *
+ * The mail intake (functions/ingest-mail/ingest.ts) calls, once token and sender are checked:
+ *
+ * ```ts
+ * const sheets = sheetAttachmentsOf(parsed.attachments);
+ * if (sheets.length > 0) {
+ *   const answer = await importMailSheets(store, catalog, caller, sheets, { secret, now });
+ *   reply = sheetReplyMail({ ...envelope, replyTo: correctionAddress }, { kaName: caller.ka.name, quarter }, answer.results);
+ * }
+ * ```
+ *
+ * The upload on the form page does not depend on mail: city gateways often strip attachments (無害化).
+ */
+import type { StoredReport } from '../domain/report.ts';
+import { replySubject, threadHeaders, type ReplyEnvelope, type ReplyMail } from '../domain/mail-reply.ts';
+import { formatQuarterEn, formatQuarterJa, tryParseQuarter } from '../domain/fiscal.ts';
+import type { Catalog } from '../store/catalog-cache.ts';
+import type { Store } from '../store/store.ts';
+import type { Caller } from '../submit-report.ts';
+import { importAnswerText } from './answer.ts';
+import { importSheet, type SheetImportResult } from './import.ts';
+
+/** An attachment as mailparser gives it (only what is needed). */
+export interface MailAttachmentLike {
+  filename?: string;
+  content: Buffer;
+  /** Inline images of an HTML body (`cid:`) are part of the text, not files. */
+  related?: boolean;
+}
+
+/**
+ * Attachments the sheet import reads: every spreadsheet-named file. Not only .xlsx: an .xlsm or .xls
+ * sent by mistake gets its own refusal ("save as .xlsx") instead of being silently ignored.
+ */
+export function sheetAttachmentsOf(attachments: readonly MailAttachmentLike[]): { fileName: string; content: Buffer }[] {
+  return attachments
+    .filter((a) => !a.related && /\.(xlsx|xlsm|xls|xlsb)$/i.test((a.filename ?? '').trim()))
+    .map((a) => ({ fileName: (a.filename ?? '').trim(), content: a.content }));
+}
+
+export interface MailSheetsAnswer {
+  results: SheetImportResult[];
+  /** True when every attached sheet was accepted (each sheet is all or nothing on its own). */
+  accepted: boolean;
+  /** 受付番号 of the reports recorded (or found recorded) from the sheets. */
+  references: string[];
+}
+
+/** Import every attached sheet for the reply address's 課 and quarter. */
+export async function importMailSheets(
+  store: Store,
+  catalog: Catalog,
+  caller: Caller,
+  sheets: readonly { fileName: string; content: Buffer }[],
+  options: { secret: string; now?: Date; attachments?: StoredReport['attachments'] | (() => Promise<StoredReport['attachments']>) },
+): Promise<MailSheetsAnswer> {
+  const results: SheetImportResult[] = [];
+  for (const sheet of sheets) {
+    results.push(await importSheet(store, catalog, caller, sheet.content, { fileName: sheet.fileName, secret: options.secret, now: options.now, attachments: options.attachments }));
+  }
+  return {
+    results,
+    accepted: results.every((r) => r.outcome === 'recorded' && r.failed.length === 0),
+    references: results.flatMap((r) => (r.outcome === 'recorded' ? r.recorded.map((x) => x.reference) : [])),
+  };
+}
+
+const rule = '------------------------------------------------------------';
+
+/** The answer to a mail with sheets: per file, the recorded rows with 受付番号, or each refusal with its cell. */
+export function sheetReplyMail(envelope: ReplyEnvelope, context: { kaName: string; quarter?: string }, results: readonly SheetImportResult[]): ReplyMail {
+  const parsed = context.quarter ? tryParseQuarter(context.quarter) : undefined;
+  const q = parsed ? { ja: formatQuarterJa(parsed), en: formatQuarterEn(parsed) } : undefined;
+  const allAccepted = results.every((r) => r.outcome === 'recorded');
+  const text = [
+    `${context.kaName} ご担当者様 / To ${context.kaName}`,
+    '',
+    allAccepted
+      ? `添付の進捗管理シートを受け付けました${q ? ` (${q.ja})` : ''}。`
+      : `添付の進捗管理シートに受け付けられないものがありました${q ? ` (${q.ja})` : ''}。受け付けられなかったシートからは何も記録していません。直してもう一度このアドレスに送ってください。`,
+    allAccepted
+      ? `Your progress sheet has been processed${q ? ` (${q.en})` : ''}.`
+      : `A progress sheet could not be accepted${q ? ` (${q.en})` : ''}. Nothing was recorded from a refused sheet; fix it and send it again to this address.`,
+    '',
+    ...results.flatMap((r) => [rule, importAnswerText(r).trimEnd(), '']),
+    rule,
+    '訂正は、直したシートをこのメールへの返信で送ってください (新しい版として記録され、以前の報告も残ります)。',
+    'To correct, reply to this mail with the corrected sheet; it is recorded as a new version and the earlier one is kept.',
+    'このメールは自動送信です / This mail was sent automatically.',
+  ];
+  return {
+    from: envelope.from,
+    to: [envelope.to],
+    ...(envelope.replyTo ? { replyTo: [envelope.replyTo] } : {}),
+    subject: replySubject(envelope.subject),
+    text: `${text.join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`,
+    headers: threadHeaders(envelope),
+  };
+}

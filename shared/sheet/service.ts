@@ -1,0 +1,74 @@
+/**
+ * The 進捗管理シート against the store: the last report of each row's 事業 (to pre-fill it), the
+ * export for a 部会 or a 課, and the attachment the quarterly reminder carries for a 部会 that asked
+ * for it (`attachSheet: true` in the directory).
+ */
+import type { Bukai } from '../domain/directory.ts';
+import { defaultReminderConfig, reportDueDate, type ReminderConfig } from '../domain/reminders.ts';
+import type { StoredReport } from '../domain/report.ts';
+import type { Catalog } from '../store/catalog-cache.ts';
+import { reportHistory } from '../store/report-items.ts';
+import type { Store } from '../store/store.ts';
+import { lastReportFor } from '../web/report-form.ts';
+import { buildProgressSheet, resolveScope, sheetRows, xlsxContentType, type ProgressSheet } from './export.ts';
+import type { SheetScope } from './reference.ts';
+
+/** The report each 事業 is pre-filled from: of the quarter, else of the latest earlier quarter. */
+export async function lastReportsOf(store: Store, measureIds: readonly string[], quarter: string): Promise<Map<string, StoredReport>> {
+  const found = await Promise.all(
+    measureIds.map(async (id) => [id, lastReportFor(await reportHistory(store, id), quarter)] as const),
+  );
+  return new Map(found.filter((entry): entry is readonly [string, StoredReport] => entry[1] !== undefined));
+}
+
+export interface ExportSheetOptions {
+  scope: SheetScope;
+  /** Canonical quarter, e.g. FY2013-Q2. */
+  quarter: string;
+  secret: string;
+  now?: Date;
+  /** Decides the 提出期限 printed on the sheet. @default the standard reminder rules */
+  reminderConfig?: ReminderConfig;
+}
+
+/** The pre-filled sheet of a 部会 (every 事業 its 課 own) or of one 課, for a quarter. */
+export async function exportSheet(store: Store, catalog: Catalog, options: ExportSheetOptions): Promise<ProgressSheet> {
+  const resolved = resolveScope(catalog.directory, options.scope);
+  const rows = sheetRows(catalog.plan, resolved);
+  const lastReports = await lastReportsOf(store, rows.map((r) => r.measure.id), options.quarter);
+  return buildProgressSheet({
+    plan: catalog.plan,
+    directory: catalog.directory,
+    scope: options.scope,
+    quarter: options.quarter,
+    lastReports,
+    dueDate: reportDueDate(options.quarter, options.reminderConfig ?? defaultReminderConfig),
+    secret: options.secret,
+    now: options.now ?? new Date(),
+  });
+}
+
+/** An attachment in the mailer's shape. */
+export interface SheetAttachment {
+  filename: string;
+  content: Buffer;
+  contentType: string;
+}
+
+/**
+ * The 部会's sheet as an attachment of its quarterly reminder, when the 部会 asked for it
+ * (`attachSheet: true` in the directory); `undefined` otherwise. Attaching is "on request" because
+ * many city mail gateways strip or neutralise attachments (無害化): the form link and the upload
+ * on the form page always work without it.
+ */
+export async function sheetAttachment(
+  store: Store,
+  catalog: Catalog,
+  bukai: Pick<Bukai, 'id'> & { attachSheet?: boolean },
+  quarter: string,
+  deps: { secret: string; now?: Date; reminderConfig?: ReminderConfig },
+): Promise<SheetAttachment | undefined> {
+  if (bukai.attachSheet !== true) return undefined;
+  const sheet = await exportSheet(store, catalog, { scope: { kind: 'bukai', id: bukai.id }, quarter, ...deps });
+  return { filename: sheet.fileName, content: sheet.buffer, contentType: xlsxContentType };
+}

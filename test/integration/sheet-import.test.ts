@@ -1,0 +1,385 @@
+/**
+ * Returned 進捗管理シート against a real DynamoDB (DynamoDB Local): the good sheet records its changed
+ * rows once, and each bad sheet records nothing and names the cell or the reason.
+ */
+import ExcelJS from 'exceljs';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { Directory } from '#shared/domain/directory';
+import type { PlanFile } from '#shared/domain/plan';
+import { importAnswerText } from '#shared/sheet/answer';
+import { importSheet, type SheetImportResult } from '#shared/sheet/import';
+import { referenceSheetName } from '#shared/sheet/layout';
+import { exportSheet } from '#shared/sheet/service';
+import { reportHistory, reportsOfQuarter } from '#shared/store/report-items';
+import type { Store } from '#shared/store/store';
+import { submitReport, type Caller } from '#shared/submit-report';
+import { createTestTable, type TestTable } from '#test/support/dynamo';
+import { dropDownChoices, editWorkbook, editZip, exportFor, rowOf, testCatalog, testSecret } from '#test/support/sheet-files';
+
+const quarter = 'FY2013-Q2';
+let table: TestTable;
+let store: Store;
+let catalog: { plan: PlanFile; directory: Directory };
+
+function callerFor(kaId: string, q = quarter): Caller {
+  const ka = catalog.directory.ka.find((k) => k.id === kaId)!;
+  return {
+    claims: { tenant: 'shimotsuke', kaId, quarter: q, purpose: 'form', expiresAt: Math.floor(Date.now() / 1000) + 3600 },
+    ka,
+    reporter: { kaId: ka.id, ka: ka.name, bukai: ka.bukai },
+  };
+}
+
+async function bukaiSheet(q = quarter): Promise<{ buffer: Buffer; row: (id: string) => number }> {
+  const sheet = await exportSheet(store, catalog, { scope: { kind: 'bukai', id: 'kenko-fukushi' }, quarter: q, secret: testSecret });
+  return { buffer: sheet.buffer, row: (id) => rowOf(sheet, id) };
+}
+
+async function reportCount(): Promise<number> {
+  return (await reportsOfQuarter(store, quarter)).length;
+}
+
+const importAs = (kaId: string, file: Buffer, fileName = '進捗管理シート.xlsx') =>
+  importSheet(store, catalog, callerFor(kaId), file, { fileName, secret: testSecret });
+
+beforeAll(async () => {
+  table = await createTestTable();
+  store = table.store();
+  catalog = await testCatalog();
+  // Last quarter's report of 3-3-2: the sheet is pre-filled with it.
+  const seeded = await submitReport(
+    store,
+    catalog,
+    callerFor('jido-fukushi', 'FY2013-Q1'),
+    {
+      measureId: '3-3-2',
+      quarter: 'FY2013-Q1',
+      status: '予定どおり',
+      milestones: [{ milestoneId: 'm1', progress: 'in_progress', date: '2013-05-01' }],
+      narrative: '運用しています。',
+      person: '佐藤',
+    },
+    { channel: 'web', idempotencyKey: 'seed-3-3-2' },
+  );
+  expect(seeded.outcome).toBe('recorded');
+});
+afterAll(async () => table?.drop());
+
+describe('a filled-in sheet', () => {
+  let filled: Buffer;
+  let rows: (id: string) => number;
+
+  beforeAll(async () => {
+    const sheet = await bukaiSheet();
+    rows = sheet.row;
+    filled = await editWorkbook(sheet.buffer, (ws) => {
+      const r = rows('3-3-1');
+      const choices = dropDownChoices(ws.getCell(`F${r}`));
+      ws.getCell(`F${r}`).value = choices[1]!; // 遅れ気味, picked from the list
+      ws.getCell(`H${r}`).value = '１２，３４５';
+      ws.getCell(`I${r}`).value = '説明会を２回開催しました。\r\n参加者は延べ40名。';
+      ws.getCell(`J${r}`).value = '周知不足';
+      ws.getCell(`L${r}`).value = '山田 花子';
+      const co = rows('3-2-1');
+      ws.getCell(`F${co}`).value = choices[0]!;
+      ws.getCell(`I${co}`).value = '連携会議を開催';
+      ws.getCell(`L${co}`).value = '山田 花子';
+      ws.getCell(`B${co}`).value = '事業名を書き換えた';
+    });
+  });
+
+  it('records the changed rows of the 課, with full-width digits read as numbers', async () => {
+    // Act
+    const result = await importAs('jido-fukushi', filled);
+    // Assess
+    expect(result.outcome).toBe('recorded');
+    if (result.outcome !== 'recorded') return;
+    expect(result.recorded.map((r) => [r.measureId, r.duplicate])).toEqual([
+      ['3-2-1', false],
+      ['3-3-1', false],
+    ]);
+    const [stored] = await reportHistory(store, '3-3-1', quarter);
+    expect(stored).toMatchObject({
+      status: '遅れ気味',
+      budgetExecutedThousandYen: 12345,
+      narrative: '説明会を２回開催しました。\n参加者は延べ40名。',
+      channel: 'sheet',
+      reporter: { kaId: 'jido-fukushi', person: '山田 花子' },
+    });
+    expect(result.recorded.find((r) => r.measureId === '3-3-1')?.reference).toBe(stored!.reference);
+  });
+
+  it('does not report the unchanged row again and reads nothing of the other 課 rows', async () => {
+    const result = await importAs('jido-fukushi', filled);
+    if (result.outcome !== 'recorded') throw new Error(importAnswerText(result));
+    expect(result.unchanged.map((r) => r.measureId)).toEqual(['3-3-2']);
+    expect(result.otherKaRows.map((r) => r.measureId)).toEqual(expect.arrayContaining(['1-2-3', '3-2-2', '3-2-5']));
+    expect(await reportHistory(store, '3-3-2', quarter)).toEqual([]);
+  });
+
+  it('records the same file once, however often it is sent', async () => {
+    const before = await reportCount();
+    const again = await importAs('jido-fukushi', filled);
+    expect(again.outcome === 'recorded' && again.recorded.every((r) => r.duplicate)).toBe(true);
+    expect(await reportCount()).toBe(before);
+    expect(await reportHistory(store, '3-3-1', quarter)).toHaveLength(1);
+  });
+
+  it('does not record again the rows of an edited copy that still say what was recorded', async () => {
+    // Prepare: the sent sheet, edited once more in one row and saved (another file, another hash).
+    const [first] = await reportHistory(store, '3-3-1', quarter);
+    const copy = await editWorkbook(filled, (ws) => {
+      ws.getCell(`K${rows('3-2-1')}`).value = '次回会議は11月';
+    });
+    // Act
+    const result = await importAs('jido-fukushi', copy);
+    // Assess
+    if (result.outcome !== 'recorded') throw new Error(importAnswerText(result));
+    expect(result.recorded.map((r) => [r.measureId, r.duplicate])).toEqual([
+      ['3-2-1', false],
+      ['3-3-1', true],
+    ]);
+    expect(result.recorded.find((r) => r.measureId === '3-3-1')?.reference).toBe(first!.reference);
+    expect(await reportHistory(store, '3-3-1', quarter)).toHaveLength(1);
+    expect((await reportHistory(store, '3-2-1', quarter)).map((r) => r.version)).toEqual([1, 2]);
+  });
+
+  it('lists the edit of a locked column as ignored, and keeps the plan\'s 事業名', async () => {
+    const result = await importAs('jido-fukushi', filled);
+    expect(result.ignored).toEqual([expect.objectContaining({ cell: `B${rows('3-2-1')}`, ja: expect.stringContaining('無視') })]);
+    expect(importAnswerText(result)).toContain(`進捗管理シート!B${rows('3-2-1')}`);
+  });
+
+  it('keeps the milestone progress of the last report (the sheet has no milestone columns)', async () => {
+    // Prepare
+    const sheet = await bukaiSheet();
+    const file = await editWorkbook(sheet.buffer, (ws) => {
+      ws.getCell(`I${sheet.row('3-3-2')}`).value = '運用を続けています。第2四半期も問題なし。';
+    });
+    // Act
+    const result = await importAs('jido-fukushi', file);
+    // Assess
+    expect(result.outcome).toBe('recorded');
+    const [stored] = await reportHistory(store, '3-3-2', quarter);
+    expect(stored?.milestones).toEqual([{ milestoneId: 'm1', progress: 'in_progress', date: '2013-05-01' }]);
+    expect(stored?.status).toBe('予定どおり');
+  });
+
+  it('reads a formula as its saved value, never evaluating it, and says so', async () => {
+    const sheet = await bukaiSheet();
+    const r = sheet.row('3-3-1');
+    const file = await editWorkbook(sheet.buffer, (ws) => {
+      // The cached result deliberately differs from what the formula would compute.
+      ws.getCell(`H${r}`).value = { formula: 'SUM(1000,234)', result: 999 } as ExcelJS.CellFormulaValue;
+      ws.getCell(`I${r}`).value = '執行額を更新';
+    });
+    const result = await importAs('jido-fukushi', file);
+    expect(result.notes).toEqual([expect.objectContaining({ cell: `H${r}`, ja: expect.stringContaining('計算せず') })]);
+    const history = await reportHistory(store, '3-3-1', quarter);
+    expect(history.at(-1)?.budgetExecutedThousandYen).toBe(999);
+  });
+});
+
+interface BadCase {
+  name: string;
+  kaId?: string;
+  fileName?: string;
+  make: () => Promise<Buffer>;
+  /** Cells every one of which the answer must name. */
+  cells?: (row: (id: string) => number) => string[];
+  /** Otherwise: the reason, in the Japanese message. */
+  reason?: RegExp;
+}
+
+const fill = (ws: ExcelJS.Worksheet, r: number, values: Record<string, ExcelJS.CellValue>) => {
+  for (const [column, value] of Object.entries(values)) ws.getCell(`${column}${r}`).value = value;
+};
+const good = { F: '予定どおり', I: '順調です', L: '山田' };
+
+describe('bad sheets record nothing and say where', () => {
+  let sheet: { buffer: Buffer; row: (id: string) => number };
+  let before: number;
+
+  beforeAll(async () => {
+    sheet = await bukaiSheet();
+  });
+  beforeEach(async () => {
+    before = await reportCount();
+  });
+
+  const cases: BadCase[] = [
+    {
+      name: "another 課's sheet",
+      make: async () => (await exportFor(catalog, { kind: 'ka', id: 'kenko-zoshin' }, quarter)).buffer,
+      reason: /健康増進課用です/,
+    },
+    {
+      name: "another 部会's sheet",
+      make: async () => (await exportFor(catalog, { kind: 'bukai', id: 'kikaku' }, quarter)).buffer,
+      reason: /企画専門部会用です/,
+    },
+    {
+      name: "another quarter's sheet",
+      make: async () => (await exportFor(catalog, { kind: 'bukai', id: 'kenko-fukushi' }, 'FY2013-Q1')).buffer,
+      reason: /FY2013-Q1 用です/,
+    },
+    {
+      name: 'a sheet made for an older plan version',
+      make: async () => (await exportFor({ ...catalog, plan: { ...catalog.plan, plan: { ...catalog.plan.plan, version: '2011-03' } } }, { kind: 'bukai', id: 'kenko-fukushi' }, quarter)).buffer,
+      reason: /旧版 \(2011-03\)/,
+    },
+    {
+      name: 'a tampered reference (the hidden sheet edited to claim another 課)',
+      make: () =>
+        editWorkbook(sheet.buffer, (_ws, wb) => {
+          const cell = wb.getWorksheet(referenceSheetName)!.getCell('A1');
+          const [prefix, body, signature] = String(cell.value).split('.');
+          const payload = JSON.parse(Buffer.from(body!, 'base64url').toString('utf8'));
+          payload.scope = { kind: 'bukai', id: 'kikaku' };
+          cell.value = [prefix, Buffer.from(JSON.stringify(payload)).toString('base64url'), signature].join('.');
+        }),
+      reason: /署名が一致しません/,
+    },
+    {
+      name: 'a reference signed by another installation',
+      make: async () => (await exportFor(catalog, { kind: 'bukai', id: 'kenko-fukushi' }, quarter, { secret: `${testSecret}-elsewhere` })).buffer,
+      reason: /署名が一致しません/,
+    },
+    {
+      name: 'a deleted reference',
+      make: () =>
+        editWorkbook(sheet.buffer, (_ws, wb) => {
+          wb.removeWorksheet(wb.getWorksheet(referenceSheetName)!.id);
+        }),
+      reason: /照合情報が見つかりません/,
+    },
+    {
+      name: 'a macro-enabled workbook (.xlsm content under an .xlsx name)',
+      make: () => editZip(sheet.buffer, (zip) => void zip.file('xl/vbaProject.bin', Buffer.from('Attribute VB_Name = "Module1"'))),
+      reason: /マクロ/,
+    },
+    { name: 'an .xlsm file', fileName: '進捗管理シート.xlsm', make: async () => sheet.buffer, reason: /マクロ有効ブック \(\.xlsm\)/ },
+    {
+      name: 'a zip bomb',
+      make: () => editZip(sheet.buffer, (zip) => void zip.file('xl/media/image1.png', Buffer.alloc(26 * 1024 * 1024))),
+      reason: /極端に大きく/,
+    },
+    { name: 'a CSV named .xlsx', make: async () => Buffer.from('事業ID,状況\n3-3-1,予定どおり\n', 'utf8'), reason: /名前だけ \.xlsx/ },
+    {
+      name: 'an oversize file',
+      make: () => editZip(sheet.buffer, (zip) => void zip.file('xl/media/photo.jpg', Buffer.from(Array.from({ length: 4_300_000 }, (_, i) => (i * 7919) % 251))), 'STORE'),
+      reason: /大きすぎます/,
+    },
+    {
+      name: 'an external link',
+      make: () => editZip(sheet.buffer, (zip) => void zip.file('xl/externalLinks/externalLink1.xml', '<externalLink/>')),
+      reason: /外部参照/,
+    },
+    {
+      name: 'a formula without a saved result',
+      make: () =>
+        editWorkbook(sheet.buffer, (ws) => {
+          fill(ws, sheet.row('3-3-1'), { ...good, H: { formula: "'[予算.xlsx]Sheet1'!A1*1" } as ExcelJS.CellFormulaValue });
+        }),
+      cells: (row) => [`H${row('3-3-1')}`],
+    },
+    {
+      name: 'a formula whose saved result is an error',
+      make: () =>
+        editWorkbook(sheet.buffer, (ws) => {
+          fill(ws, sheet.row('3-3-1'), { ...good, F: { formula: 'VLOOKUP(1,A:A,2,FALSE)', result: { error: '#N/A' } } as unknown as ExcelJS.CellFormulaValue });
+        }),
+      cells: (row) => [`F${row('3-3-1')}`],
+    },
+    {
+      name: 'a row for a 事業 the 課 does not own',
+      make: () =>
+        editWorkbook(sheet.buffer, (ws) => {
+          fill(ws, sheet.row('3-3-1'), good);
+          fill(ws, sheet.row('3-2-2'), good);
+        }),
+      cells: (row) => [`F${row('3-2-2')}`],
+    },
+    {
+      name: 'a row added below the table for another 事業',
+      make: () =>
+        editWorkbook(sheet.buffer, (ws) => {
+          const r = sheet.row('3-3-2') + 3;
+          fill(ws, r, { A: '5-1-1', B: '地域ポータル', ...good });
+        }),
+      cells: (row) => [`A${row('3-3-2') + 3}`],
+    },
+    {
+      name: 'rows sorted (事業ID no longer where it was issued)',
+      make: () =>
+        editWorkbook(sheet.buffer, (ws) => {
+          const a = sheet.row('3-3-1');
+          const b = sheet.row('3-3-2');
+          const id = ws.getCell(`A${a}`).value;
+          ws.getCell(`A${a}`).value = ws.getCell(`A${b}`).value;
+          ws.getCell(`A${b}`).value = id;
+          fill(ws, a, good);
+        }),
+      cells: (row) => [`A${row('3-3-1')}`, `A${row('3-3-2')}`],
+    },
+    {
+      name: 'out-of-range and unreadable numbers',
+      make: () =>
+        editWorkbook(sheet.buffer, (ws) => {
+          fill(ws, sheet.row('3-3-1'), { ...good, H: -5 });
+          fill(ws, sheet.row('3-2-1'), { ...good, H: 200_000_000 });
+          fill(ws, sheet.row('3-3-2'), { ...good, H: 'たくさん' });
+        }),
+      cells: (row) => [`H${row('3-3-1')}`, `H${row('3-2-1')}`, `H${row('3-3-2')}`],
+    },
+    {
+      name: 'a status that is not on the list',
+      make: () => editWorkbook(sheet.buffer, (ws) => fill(ws, sheet.row('3-3-1'), { ...good, F: '順調' })),
+      cells: (row) => [`F${row('3-3-1')}`],
+    },
+    {
+      name: 'a delayed row without issues',
+      make: () => editWorkbook(sheet.buffer, (ws) => fill(ws, sheet.row('3-3-1'), { F: '遅延', I: '遅れています', J: null, L: '山田' })),
+      cells: (row) => [`J${row('3-3-1')}`],
+    },
+    {
+      name: 'a row without the reporting person, beside a good row (all or nothing)',
+      make: () =>
+        editWorkbook(sheet.buffer, (ws) => {
+          fill(ws, sheet.row('3-2-1'), good);
+          fill(ws, sheet.row('3-3-1'), { F: '予定どおり', I: '進めています', L: null });
+        }),
+      cells: (row) => [`L${row('3-3-1')}`],
+    },
+  ];
+
+  it('has at least fifteen of them', () => {
+    expect(cases.length).toBeGreaterThanOrEqual(15);
+  });
+
+  for (const bad of cases) {
+    it(`refuses ${bad.name}`, async () => {
+      // Prepare
+      const file = await bad.make();
+      // Act
+      const result: SheetImportResult = await importAs(bad.kaId ?? 'jido-fukushi', file, bad.fileName);
+      // Assess
+      expect(result.outcome, importAnswerText(result)).toBe('refused');
+      if (result.outcome !== 'refused') return;
+      const text = importAnswerText(result);
+      expect(text).toContain('何も記録していません');
+      expect(text).toContain('nothing from this sheet was recorded');
+      if (bad.cells) {
+        const named = result.problems.map((p) => p.cell);
+        for (const cell of bad.cells(sheet.row)) {
+          expect(named, text).toContain(cell);
+          expect(text).toContain(`進捗管理シート!${cell}`);
+        }
+      } else {
+        expect(result.problems.map((p) => p.ja).join('\n')).toMatch(bad.reason!);
+      }
+      for (const p of result.problems) expect([p.ja.length > 0, p.en.length > 0]).toEqual([true, true]);
+      expect(await reportCount()).toBe(before);
+    });
+  }
+});

@@ -1,0 +1,91 @@
+/**
+ * Making 進捗管理シート files for tests the way people and attackers make them: open the exported
+ * workbook with exceljs, change cells, save (as Excel would); or change the zip package directly
+ * (macros, external links, bombs).
+ */
+import ExcelJS from 'exceljs';
+import JSZip from 'jszip';
+import type { Directory } from '#shared/domain/directory';
+import type { PlanFile } from '#shared/domain/plan';
+import type { StoredReport } from '#shared/domain/report';
+import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { buildProgressSheet, type ProgressSheet } from '#shared/sheet/export';
+import { sheetName } from '#shared/sheet/layout';
+import type { SheetScope } from '#shared/sheet/reference';
+
+/** A link secret for tests (≥ 32 bytes). */
+export const testSecret = 'test-link-secret-0123456789abcdef0123456789';
+
+export async function testCatalog(): Promise<{ plan: PlanFile; directory: Directory }> {
+  const [{ plan }, directory] = await Promise.all([readPlanFile(), readDirectoryFile()]);
+  return { plan, directory };
+}
+
+export async function exportFor(
+  catalog: { plan: PlanFile; directory: Directory },
+  scope: SheetScope,
+  quarter: string,
+  options: { lastReports?: ReadonlyMap<string, StoredReport>; secret?: string; now?: Date } = {},
+): Promise<ProgressSheet> {
+  return buildProgressSheet({
+    ...catalog,
+    scope,
+    quarter,
+    lastReports: options.lastReports ?? new Map(),
+    dueDate: '2013-10-10',
+    secret: options.secret ?? testSecret,
+    now: options.now ?? new Date('2013-07-01T00:00:00Z'),
+  });
+}
+
+/** Open the workbook, let `edit` change it, save it again (what a person does in Excel). */
+export async function editWorkbook(
+  file: Buffer,
+  edit: (ws: ExcelJS.Worksheet, workbook: ExcelJS.Workbook) => void | Promise<void>,
+): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(file as unknown as ArrayBuffer);
+  await edit(workbook.getWorksheet(sheetName)!, workbook);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/** Change the zip package itself. */
+export async function editZip(file: Buffer, edit: (zip: JSZip) => void | Promise<void>, compression: 'DEFLATE' | 'STORE' = 'DEFLATE'): Promise<Buffer> {
+  const zip = await JSZip.loadAsync(file);
+  await edit(zip);
+  return zip.generateAsync({ type: 'nodebuffer', compression });
+}
+
+/** The row of a 事業 in an exported sheet. */
+export function rowOf(sheet: ProgressSheet, measureId: string): number {
+  const found = sheet.rows.find((r) => r.measureId === measureId);
+  if (!found) throw new Error(`no row for ${measureId}`);
+  return found.row;
+}
+
+/** The choices of a cell's list validation (the drop-down), as Excel shows them. */
+export function dropDownChoices(cell: ExcelJS.Cell): string[] {
+  const validation = cell.dataValidation;
+  if (validation?.type !== 'list') return [];
+  const formula = String(validation.formulae?.[0] ?? '');
+  return formula.replace(/^"|"$/g, '').split(',');
+}
+
+/**
+ * Rewrites the sizes a zip declares for one entry (local header and central directory), leaving the
+ * data alone: the classic lying zip bomb.
+ */
+export function patchDeclaredSize(file: Buffer, entryName: string, declared: number): Buffer {
+  const out = Buffer.from(file);
+  const name = Buffer.from(entryName, 'utf8');
+  for (let i = 0; i < out.length - 4; i += 1) {
+    const signature = out.readUInt32LE(i);
+    if (signature === 0x04034b50 && out.subarray(i + 30, i + 30 + name.length).equals(name) && out.readUInt16LE(i + 26) === name.length) {
+      out.writeUInt32LE(declared, i + 22);
+    }
+    if (signature === 0x02014b50 && out.subarray(i + 46, i + 46 + name.length).equals(name) && out.readUInt16LE(i + 28) === name.length) {
+      out.writeUInt32LE(declared, i + 24);
+    }
+  }
+  return out;
+}

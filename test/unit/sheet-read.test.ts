@@ -1,0 +1,109 @@
+/**
+ * Reading a returned sheet against its signed reference, before anything about the sender is known:
+ * which rows changed, which stayed as pre-filled or blank, what was edited outside the input cells,
+ * and what a person should know about how a cell was read.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Directory } from '#shared/domain/directory';
+import type { PlanFile } from '#shared/domain/plan';
+import type { StoredReport } from '#shared/domain/report';
+import type { ProgressSheet } from '#shared/sheet/export';
+import { readProgressSheet, type SheetReading } from '#shared/sheet/import';
+import { editWorkbook, exportFor, rowOf, testCatalog, testSecret } from '#test/support/sheet-files';
+
+let catalog: { plan: PlanFile; directory: Directory };
+let sheet: ProgressSheet;
+
+const last: StoredReport = {
+  measureId: '3-3-2',
+  quarter: 'FY2013-Q1',
+  kind: 'report',
+  status: '予定どおり',
+  milestones: [],
+  narrative: '運用中',
+  issues: '',
+  nextSteps: '',
+  reporter: { kaId: 'jido-fukushi', ka: '児童福祉課', bukai: '健康福祉専門部会', person: '佐藤' },
+  version: 1,
+  reference: 'FY2013-Q1-3-3-2-v1',
+  channel: 'web',
+  submittedAt: '2013-07-05T01:00:00.000Z',
+  attachments: [],
+};
+
+beforeAll(async () => {
+  catalog = await testCatalog();
+  sheet = await exportFor(catalog, { kind: 'ka', id: 'jido-fukushi' }, 'FY2013-Q2', { lastReports: new Map([['3-3-2', last]]) });
+});
+
+async function read(file: Buffer): Promise<SheetReading> {
+  const outcome = await readProgressSheet(file, testSecret);
+  if (!outcome.ok) throw new Error(outcome.problems.map((p) => p.en).join('; '));
+  return outcome.reading;
+}
+
+describe('readProgressSheet', () => {
+  it('tells changed rows from unchanged and blank ones, and reads the changed row as a report', async () => {
+    // Prepare
+    const r = rowOf(sheet, '3-3-1');
+    const file = await editWorkbook(sheet.buffer, (ws) => {
+      ws.getCell(`F${r}`).value = '予定通り';
+      ws.getCell(`H${r}`).value = '１２３千円';
+      ws.getCell(`I${r}`).value = '  説明会を開催  ';
+      ws.getCell(`L${r}`).value = '山田';
+    });
+    // Act
+    const reading = await read(file);
+    // Assess
+    expect(reading.rows.map((row) => [row.measureId, row.state])).toEqual([
+      ['3-2-1', 'blank'],
+      ['3-3-1', 'changed'],
+      ['3-3-2', 'unchanged'],
+    ]);
+    expect(reading.rows[1]!.input).toEqual({
+      measureId: '3-3-1',
+      quarter: 'FY2013-Q2',
+      status: '予定どおり',
+      budgetExecutedThousandYen: '１２３千円',
+      narrative: '説明会を開催',
+      issues: '',
+      nextSteps: '',
+      person: '山田',
+    });
+    expect(reading.rows[1]!.changedCells).toEqual([`F${r}`, `H${r}`, `I${r}`, `L${r}`]);
+    expect(reading.notes).toEqual([expect.objectContaining({ cell: `F${r}`, ja: '状況「予定通り」を「予定どおり」として読み取りました' })]);
+    expect(reading.problems).toEqual([]);
+  });
+
+  it('treats a pre-filled row retyped with the same values (a number typed as full-width text) as unchanged', async () => {
+    const r = rowOf(sheet, '3-3-2');
+    const file = await editWorkbook(sheet.buffer, (ws) => {
+      ws.getCell(`I${r}`).value = '運用中';
+      ws.getCell(`L${r}`).value = { richText: [{ text: '佐藤' }] };
+    });
+    const reading = await read(file);
+    expect(reading.rows.find((row) => row.measureId === '3-3-2')?.state).toBe('unchanged');
+  });
+
+  it('lists edits outside the input cells, other sheets and text beside the table as ignored, in reading order', async () => {
+    const r = rowOf(sheet, '3-3-1');
+    const file = await editWorkbook(sheet.buffer, (ws, workbook) => {
+      ws.getCell(`G${r}`).value = 999;
+      ws.getCell('B3').value = '別の部会';
+      ws.getCell(`M${r}`).value = 'メモ';
+      workbook.addWorksheet('作業用');
+    });
+    const reading = await read(file);
+    expect(reading.ignored.map((p) => p.cell ?? p.sheet)).toEqual(['作業用', 'B3', `G${r}`, `M${r}`]);
+    expect(reading.rows.every((row) => row.state !== 'changed')).toBe(true);
+  });
+
+  it('reads a renamed sheet, and says so', async () => {
+    const file = await editWorkbook(sheet.buffer, (ws) => {
+      ws.name = '児童福祉課';
+    });
+    const reading = await read(file);
+    expect(reading.sheet).toBe('児童福祉課');
+    expect(reading.notes[0]?.ja).toContain('シート名が');
+  });
+});
