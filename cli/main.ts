@@ -15,11 +15,27 @@ export const usage = `使い方 / usage: shinchoku <command>
   plan schema          計画ファイルの JSON Schema / the plan file's JSON Schema
   directory lint [FILE] [--plan FILE]
                        名簿ファイルを検査 / check a directory file against its schema and the plan
+  link --ka KA_ID --quarter FY2013-Q2 [--base-url URL] [--days N]
+                       課の報告フォームの署名付きリンクと返信先アドレス / a 課's signed form link and reply-to address
+  dashboard-link [--holder sogo-seisaku|leadership] [--quarter FY2013-Q2] [--base-url URL] [--days N]
+                       事務局・幹部向けダッシュボードの署名付きリンク / the signed dashboard link (secretariat, leadership)
+  compile --quarter FY2013-Q2 [--endpoint URL] [--table NAME] [--plan FILE] [--json]
+                       四半期を今すぐ集計 (ローカル環境) / compile a quarter now against the local stack
+  import-sheet FILE... --ka KA_ID --quarter FY2013-Q2 [--endpoint URL | --deployed] [--table NAME] [--json] [--progress]
+                       記入済みの進捗管理シート (.xlsx) を課の報告として取り込む / import returned progress sheets as a 課's reports
+  export-sheet --bukai ID | --ka KA_ID --quarter FY2013-Q2 [--out DIR] [--endpoint URL | --deployed] [--table NAME]
+                       記入済みの進捗管理シートを書き出す / write the pre-filled progress sheet of a 部会 (or 課)
+  replay --from 2012-04-01 --to 2016-03-31 [--script FILE] [--json]
+                       計画期間を模擬時計で再生 (リマインダー・集計・ダイジェスト) / replay the plan period on a simulated clock
 `;
 
 type Command = (args: string[], out: Output) => Promise<number>;
 
 const commands: Record<string, Command> = {
+  async replay(args, out) {
+    const { replayCommand } = await import('./replay.ts');
+    return replayCommand(args, out);
+  },
   async start(args) {
     const { values } = parseArgs({
       args,
@@ -66,6 +82,83 @@ const commands: Record<string, Command> = {
     const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { plan: { type: 'string' } } });
     const { directoryLint } = await import('./plan-commands.ts');
     return directoryLint(positionals[0], values.plan, out);
+  },
+  async link(args, out) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        ka: { type: 'string' },
+        quarter: { type: 'string' },
+        'base-url': { type: 'string' },
+        days: { type: 'string' },
+        plan: { type: 'string' },
+        directory: { type: 'string' },
+      },
+    });
+    const { linkCommand } = await import('./link-command.ts');
+    return linkCommand({ ...values, baseUrl: values['base-url'] }, out);
+  },
+  async 'dashboard-link'(args, out) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        holder: { type: 'string' },
+        quarter: { type: 'string' },
+        'base-url': { type: 'string' },
+        days: { type: 'string' },
+        plan: { type: 'string' },
+        directory: { type: 'string' },
+      },
+    });
+    const { dashboardLinkCommand } = await import('./dashboard-link-command.ts');
+    return dashboardLinkCommand({ ...values, baseUrl: values['base-url'] }, out);
+  },
+  async compile(args, out) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        quarter: { type: 'string' },
+        endpoint: { type: 'string' },
+        table: { type: 'string' },
+        plan: { type: 'string' },
+        json: { type: 'boolean', default: false },
+      },
+    });
+    const { compileCommand } = await import('./compile-command.ts');
+    return compileCommand(values, out);
+  },
+  async 'import-sheet'(args, out) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        ka: { type: 'string' },
+        quarter: { type: 'string' },
+        endpoint: { type: 'string' },
+        table: { type: 'string' },
+        deployed: { type: 'boolean', default: false },
+        json: { type: 'boolean', default: false },
+        progress: { type: 'boolean' },
+      },
+    });
+    const { importSheetCommand } = await import('./sheet-commands.ts');
+    return importSheetCommand({ ...values, files: positionals }, out);
+  },
+  async 'export-sheet'(args, out) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        bukai: { type: 'string' },
+        ka: { type: 'string' },
+        quarter: { type: 'string' },
+        out: { type: 'string' },
+        endpoint: { type: 'string' },
+        table: { type: 'string' },
+        deployed: { type: 'boolean', default: false },
+      },
+    });
+    const { exportSheetCommand } = await import('./sheet-commands.ts');
+    return exportSheetCommand(values, out);
   },
 };
 

@@ -8,9 +8,10 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routeKey, routes as allRoutes, type RouteDefinition } from '#shared/http/routes';
+import { routeKey, routes as allRoutes, usesLinkToken, type RouteDefinition } from '#shared/http/routes';
 import type { Data, TableAccess } from './data.ts';
 import { ShinchokuFunction } from './function.ts';
+import type { LinkSecret } from './secrets.ts';
 
 /**
  * Table access per function folder. Every function behind a route must be listed: a new function
@@ -18,6 +19,13 @@ import { ShinchokuFunction } from './function.ts';
  */
 export const defaultTableAccess: Readonly<Record<string, TableAccess>> = {
   'get-plan': 'read',
+  'report-form': 'readWrite',
+  'submit-report': 'readWrite',
+  'read-reports': 'read',
+  'read-status': 'read',
+  openapi: 'read',
+  dashboard: 'read',
+  'report-sheet': 'readWrite',
 };
 
 /**
@@ -29,7 +37,23 @@ export const defaultPublicRoutes: Readonly<Record<string, string>> = {
     'Public read-only route: returns the published 下野市第二次地域情報化計画 catalogue (a public document); no personal data, no writes.',
   'GET /api/plan/measures/{measureId}':
     'Public read-only route: returns one 事業 of the published plan (a public document); no personal data, no writes.',
+  'GET /form/{token}':
+    'No authorizer by design: the signed, expiring per-課 token in the path is the credential (HMAC checked by the function before anything is read); an invalid or expired token gets 401 and nothing else.',
+  'POST /form/{token}':
+    'No authorizer by design: the signed, expiring per-課 token in the path is the credential (HMAC checked by the function before anything is written); a 課 may only report on the 事業 it owns, and an invalid token gets 401 with nothing written.',
+  'GET /openapi.json':
+    'Public read-only route: returns the OpenAPI document generated from the code (routes and schemas); it holds no data, no personal information, and the function reads nothing from the table.',
 };
+
+/**
+ * The cdk-nag APIG4 acknowledgement of routes whose caller is a signed link token (routes.ts `auth`):
+ * the function itself verifies the token, before anything is read or written.
+ */
+export const linkTokenRouteReason =
+  'Authorised inside the function rather than by an API Gateway authorizer: every request must carry a signed, expiring ' +
+  'per-課 link token (HMAC-SHA256 with the Secrets Manager link secret, tenant and purpose bound), verified by the ' +
+  'function (the bearerAuth middleware for the JSON API) before any read or write; a missing, expired or altered token ' +
+  'gets 401 and nothing else.';
 
 export interface ApiProps {
   /** The table the functions read and write. */
@@ -58,6 +82,14 @@ export interface ApiProps {
    * @default defaultPublicRoutes (the two read-only plan routes)
    */
   readonly publicRoutes?: Readonly<Record<string, string>>;
+
+  /**
+   * The link secret (infra/secrets.ts). Each function behind a route whose `auth` is a link token
+   * gets `LINK_SECRET_ARN` and may read this secret; no other function may.
+   *
+   * @default - none; a route with link-token auth then fails the synth
+   */
+  readonly linkSecret?: LinkSecret;
 
   /**
    * Steady-state request rate limit of the default stage (requests per second).
@@ -148,6 +180,14 @@ export class Api extends Construct {
         );
       }
       const handler = new ShinchokuFunction(this, pascalCase(fn), { name: fn, tenant: props.tenant }).bindTable(props.data, access);
+      if (routeDefinitions.some((r) => r.fn === fn && usesLinkToken(r))) {
+        if (!props.linkSecret) {
+          throw new Error(
+            `関数 ${fn} は署名付きリンクを検証しますが、linkSecret が渡されていません / function ${fn} verifies link tokens but no linkSecret was given`,
+          );
+        }
+        props.linkSecret.grantRead(handler);
+      }
       functions.set(fn, handler);
       integrations.set(fn, new HttpLambdaIntegration(`${pascalCase(fn)}Integration`, handler));
     }
@@ -161,9 +201,9 @@ export class Api extends Construct {
         integration: integrations.get(route.fn)!,
       });
       if (!httpRoute) throw new Error(`ルートを作成できません / could not create route ${key}`);
-      const publicReason = publicRoutes[key];
-      if (publicReason !== undefined) {
-        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: publicReason });
+      const noAuthorizerReason = publicRoutes[key] ?? (usesLinkToken(route) ? linkTokenRouteReason : undefined);
+      if (noAuthorizerReason !== undefined) {
+        Validations.of(httpRoute).acknowledge({ id: 'AwsSolutions-APIG4', reason: noAuthorizerReason });
       }
       routeConstructs.set(key, httpRoute);
     }

@@ -3,10 +3,17 @@
  */
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+import { envNames } from '#shared/config/env';
 import { Api } from './api.ts';
 import type { ShinchokuConfig } from './config.ts';
 import { Data } from './data.ts';
+import { Events } from './events.ts';
+import { InboundMail } from './inbound-mail.ts';
 import { Monitoring } from './monitoring.ts';
+import { OutboundMail } from './outbound-mail.ts';
+import { PublicSite } from './public-site.ts';
+import { Schedules } from './schedules.ts';
+import { LinkSecret } from './secrets.ts';
 
 export interface ShinchokuStackProps extends StackProps {
   /** The validated configuration (see `readConfig` in infra/config.ts). */
@@ -16,7 +23,19 @@ export interface ShinchokuStackProps extends StackProps {
 export class ShinchokuStack extends Stack {
   readonly data: Data;
   readonly api: Api;
+  /** The HMAC key of the per-課 links, in Secrets Manager. */
+  readonly linkSecret: LinkSecret;
   readonly monitoring: Monitoring;
+  /** The event bus, its rules and targets, and the report outbox publisher (watched by `monitoring`). */
+  readonly events: Events;
+  /** The public progress pages and open data (S3 behind CloudFront), written by publish-public. */
+  readonly publicSite: PublicSite;
+  /** Report mails in: the SES receipt rule set, the mail bucket and ingest-mail. */
+  readonly inboundMail: InboundMail;
+  /** Mail out: the SES identity of the mail domain and its configuration set. */
+  readonly outboundMail: OutboundMail;
+  /** EventBridge Scheduler: the reminders and the quarterly compile of shared/schedules.ts. */
+  readonly schedules: Schedules;
 
   constructor(scope: Construct, id: string, props: ShinchokuStackProps) {
     super(scope, id, {
@@ -29,11 +48,42 @@ export class ShinchokuStack extends Stack {
 
     this.data = new Data(this, 'Data');
     this.monitoring = new Monitoring(this, 'Monitoring', { alarmEmail: config.alarmEmail });
-    this.api = new Api(this, 'Api', { data: this.data, tenant: config.tenant });
+    this.linkSecret = new LinkSecret(this, 'LinkSecret');
+    this.api = new Api(this, 'Api', { data: this.data, tenant: config.tenant, linkSecret: this.linkSecret });
+    this.events = new Events(this, 'Events', { data: this.data, tenant: config.tenant, monitoring: this.monitoring });
     for (const fn of this.api.functions.values()) this.monitoring.watchFunction(fn);
+    this.publicSite = new PublicSite(this, 'PublicSite', { publisher: this.events.functions.get('publish-public') });
+    this.api.functions.get('dashboard')?.addEnvironment(envNames.publicSiteUrl, this.publicSite.url);
+    this.inboundMail = new InboundMail(this, 'InboundMail', {
+      data: this.data,
+      tenant: config.tenant,
+      mailDomain: config.mailDomain,
+      linkSecret: this.linkSecret,
+      monitoring: this.monitoring,
+    });
+
+    this.outboundMail = new OutboundMail(this, 'OutboundMail', { mailDomain: config.mailDomain });
+    // ingest-mail answers every report mail (confirmation or rejection) through SES.
+    this.outboundMail.grantSend(this.inboundMail.ingest);
+    this.schedules = new Schedules(this, 'Schedules', {
+      data: this.data,
+      tenant: config.tenant,
+      monitoring: this.monitoring,
+      outboundMail: this.outboundMail,
+      linkSecret: this.linkSecret,
+      publicBaseUrl: this.api.url,
+      events: this.events,
+    });
+    this.outboundMail.dkimRecords.forEach((record, i) => {
+      new CfnOutput(this, `DkimRecord${i + 1}`, { value: `${record.name} CNAME ${record.value}`, description: `DNS record ${i + 1} of 3 that verifies the mail domain in SES (Easy DKIM)` });
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL' });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName, description: 'DynamoDB table name' });
+    new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName, description: 'EventBridge bus of the shinchoku events' });
+    new CfnOutput(this, 'PublicSiteUrl', { value: this.publicSite.url, description: 'public progress pages and open data (CloudFront)' });
+    new CfnOutput(this, 'MailBucketName', { value: this.inboundMail.bucket.bucketName, description: 'received report mails and their attachments' });
+    new CfnOutput(this, 'InboundMailRecipient', { value: this.inboundMail.recipient, description: 'SES receives report mails for this address and its +token forms' });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'SNS topic for alarms' });
   }
 }

@@ -7,15 +7,21 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
+import { S3Client } from '@aws-sdk/client-s3';
 import { envNames } from '#shared/config/env';
 import { routes } from '#shared/http/routes';
 import { defaultDirectoryPath, defaultPlanPath, readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { defaultTableName } from '#shared/store/table';
-import { localCredentials, localRegion } from './aws-local.ts';
+import { localClientConfig, localCredentials, localRegion } from './aws-local.ts';
 import { checkJava, ensureDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
+import { startLocalEvents, type LocalEvents } from './events-pipeline.ts';
 import { startHttpServer } from './http-server.ts';
 import { provision } from './provision.ts';
+import { describeFiring, startLocalScheduler, type LocalScheduler } from './scheduler.ts';
 import { startSesEmulator } from './ses-local.ts';
+import { localPublicBucket, publicPathPrefix, publicSiteRoute } from './public-site.ts';
+import { startS3 } from './s3-local.ts';
+import { startSmtpIntake } from './smtp-intake.ts';
 
 
 export interface LocalStackOptions {
@@ -31,6 +37,12 @@ export interface LocalStackOptions {
   dynamoPort?: number;
   /** @default 8005 (0 = any free port) */
   sesPort?: number;
+  /** Port of the local EventBridge. @default 0 (any free port; SHINCHOKU_EVENTS_PORT) */
+  eventsPort?: number;
+  /** Port of the local S3 (inbound-mail bucket). @default 0 (any free port; SHINCHOKU_S3_PORT) */
+  s3Port?: number;
+  /** Port of the SMTP intake on 127.0.0.1. @default 2525 (0 = any free port; SHINCHOKU_SMTP_PORT) */
+  smtpPort?: number;
   /** @default the embedded 下野市 plan */
   planFile?: string;
   /** @default the embedded 下野市 directory */
@@ -39,6 +51,8 @@ export interface LocalStackOptions {
   tableName?: string;
   /** Progress lines for people. @default silent */
   onProgress?: (line: string) => void;
+  /** Fire the schedules of shared/schedules.ts on the real clock (`shinchoku replay` brings its own). @default true */
+  scheduler?: boolean;
 }
 
 export interface LocalStack {
@@ -50,17 +64,37 @@ export interface LocalStack {
   httpUrl: string;
   /** The variables the functions see, as on Lambda. */
   environment: Record<string, string>;
+  /** The event pipeline: stream → publish-events → local EventBridge → rule targets; `events.idle()` waits for it. */
+  events: LocalEvents;
+  /** The local EventBridge Scheduler; absent when started with `scheduler: false`. */
+  scheduler?: LocalScheduler;
+  /** The local S3 (`AWS_ENDPOINT_URL_S3`, path-style) and the inbound-mail bucket on it. */
+  s3Endpoint: string;
+  mailBucket: string;
+  /** The SMTP intake on 127.0.0.1: mail sent here goes through ingest-mail as SES would deliver it. */
+  smtpPort: number;
   stop(): Promise<void>;
 }
 
-function portFrom(value: number | undefined, variable: string, fallback: number): number {
+/** The inbound-mail bucket of the local stack. */
+export const localMailBucket = 'shinchoku-mail';
+
+/**
+ * A port: the option when given; else, for a persistent stack (`npm start`), the SHINCHOKU_*_PORT
+ * variable or the well-known default. An in-memory stack (tests, replay) takes free ports, so it
+ * never collides with a running `npm start` or with another test file's stack.
+ */
+function portFrom(value: number | undefined, variable: string, fallback: number, ephemeral: boolean): number {
   if (value !== undefined) return value;
+  if (ephemeral) return 0;
   const fromEnv = process.env[variable];
   return fromEnv ? Number(fromEnv) : fallback;
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const say = options.onProgress ?? (() => undefined);
+  const port = (value: number | undefined, variable: string, fallback: number) =>
+    portFrom(value, variable, fallback, options.inMemory === true);
   const dataDir = options.dataDir ?? join(process.cwd(), '.shinchoku');
   const dbPath = join(dataDir, 'dynamodb');
   const stops: (() => Promise<void>)[] = [];
@@ -79,12 +113,21 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     say('[3/5] DynamoDB Local と SES エミュレーターを起動しています / starting DynamoDB Local and the SES emulator');
     const [dynamo, ses] = await Promise.all([
       startDynamoDbLocal({
-        port: portFrom(options.dynamoPort, 'SHINCHOKU_DYNAMODB_PORT', 8000),
+        port: port(options.dynamoPort, 'SHINCHOKU_DYNAMODB_PORT', 8000),
         ...(options.inMemory ? { inMemory: true } : { dbPath }),
       }),
-      startSesEmulator({ port: portFrom(options.sesPort, 'SHINCHOKU_SES_PORT', 8005) }),
+      startSesEmulator({ port: port(options.sesPort, 'SHINCHOKU_SES_PORT', 8005) }),
     ]);
     stops.push(dynamo.stop, ses.stop);
+    say('      ローカル S3 を起動しています / starting the local S3');
+    const s3Dir = join(dataDir, 's3');
+    if (options.fresh && !options.inMemory) await rm(s3Dir, { recursive: true, force: true });
+    const s3 = await startS3({
+      port: port(options.s3Port, 'SHINCHOKU_S3_PORT', 0),
+      buckets: [localMailBucket, localPublicBucket],
+      ...(options.inMemory ? {} : { directory: s3Dir }),
+    });
+    stops.push(s3.stop);
 
     const { plan, defects } = await readPlanFile(options.planFile ?? defaultPlanPath);
     const directory = await readDirectoryFile(options.directoryFile ?? defaultDirectoryPath);
@@ -97,11 +140,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
       AWS_ENDPOINT_URL_SES: ses.endpoint,
       AWS_ENDPOINT_URL_SESV2: ses.endpoint,
+      AWS_ENDPOINT_URL_S3: s3.endpoint,
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
       POWERTOOLS_LOG_LEVEL: process.env.POWERTOOLS_LOG_LEVEL ?? 'WARN',
       [envNames.tableName]: tableName,
       [envNames.tenant]: plan.plan.tenant,
       [envNames.linkSecret]: secret,
+      [envNames.mailBucket]: localMailBucket,
+      [envNames.publicBucket]: localPublicBucket,
     };
     // The handlers run in this process, as they would in their Lambda sandbox: they read these.
     Object.assign(process.env, environment);
@@ -113,14 +159,47 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         (defects.length > 0 ? ` (plan lint: ${defects.length} 件の指摘 / defects — shinchoku plan lint)` : ''),
     );
 
+    // After the table exists: the stream poller starts at LATEST, so nothing written before is re-published.
+    const events = await startLocalEvents({
+      dynamoEndpoint: dynamo.endpoint,
+      tableName,
+      port: port(options.eventsPort, 'SHINCHOKU_EVENTS_PORT', 0),
+    });
+    stops.push(events.stop);
+    Object.assign(environment, events.environment);
+    Object.assign(process.env, events.environment);
+
     say('[5/5] HTTP サーバーを起動しています / starting the HTTP server');
+    // The public site as CloudFront serves it on AWS: read-only, from the public bucket.
+    const publicSite = publicSiteRoute({
+      s3: new S3Client({ ...localClientConfig(s3.endpoint), forcePathStyle: true }),
+      bucket: localPublicBucket,
+      onError: (error) => say(`      公開ページを読めません / public site read failed: ${String(error)}`),
+    });
     const http = await startHttpServer({
-      port: portFrom(options.httpPort, 'SHINCHOKU_HTTP_PORT', 3000),
-      extra: (req, res) => indexPage(req, res, { ses: ses.viewerUrl, dynamo: dynamo.endpoint }),
+      port: port(options.httpPort, 'SHINCHOKU_HTTP_PORT', 3000),
+      extra: (req, res) =>
+        publicSite(req, res) || indexPage(req, res, { ses: ses.viewerUrl, dynamo: dynamo.endpoint }),
     });
     stops.push(http.stop);
     environment[envNames.publicBaseUrl] = http.url;
     process.env[envNames.publicBaseUrl] = http.url;
+    environment[envNames.publicSiteUrl] = `${http.url}${publicPathPrefix}`;
+    process.env[envNames.publicSiteUrl] = environment[envNames.publicSiteUrl];
+
+    say('      SMTP 受付を起動しています / starting the SMTP intake');
+    const smtp = await startSmtpIntake({
+      port: port(options.smtpPort, 'SHINCHOKU_SMTP_PORT', 2525),
+      s3: new S3Client({ ...localClientConfig(s3.endpoint), forcePathStyle: true }),
+      bucket: localMailBucket,
+      recipient: { localPart: directory.replyLocalPart, domain: directory.mailDomain },
+      onMessage: (line) => say(`      ${line}`),
+    });
+    stops.push(smtp.stop);
+
+    // Started last (every variable is set), stopped first (no job fires into a stack going down).
+    const scheduler = options.scheduler === false ? undefined : startLocalScheduler({ onFiring: (firing) => say(describeFiring(firing)) });
+    if (scheduler) stops.push(scheduler.stop);
 
     return {
       tenant: plan.plan.tenant,
@@ -130,6 +209,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       mailViewerUrl: ses.viewerUrl,
       httpUrl: http.url,
       environment,
+      events,
+      ...(scheduler ? { scheduler } : {}),
+      s3Endpoint: s3.endpoint,
+      mailBucket: localMailBucket,
+      smtpPort: smtp.port,
       stop: stopAll,
     };
   } catch (error) {
@@ -142,7 +226,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
  * The link-signing secret of the local stack: SHINCHOKU_LINK_SECRET when set, else one generated
  * once and kept beside the local data, so links in mails stay valid across restarts.
  */
-async function localLinkSecret(dataDir: string, ephemeral: boolean): Promise<string> {
+export async function localLinkSecret(dataDir: string, ephemeral: boolean): Promise<string> {
   const fromEnv = process.env.SHINCHOKU_LINK_SECRET;
   if (fromEnv) return fromEnv;
   if (ephemeral) return randomBytes(32).toString('hex');
@@ -169,6 +253,7 @@ function indexPage(req: IncomingMessage, res: ServerResponse, links: { ses: stri
 <h1>shinchoku (進捗) — ローカル環境 / local stack</h1>
 <ul>
 <li><a href="/api/plan">計画 (JSON) / the plan</a></li>
+<li><a href="/public/">公開ページ・オープンデータ / public progress pages and open data</a> (ダッシュボードは <code>shinchoku dashboard-link</code> / dashboard: <code>shinchoku dashboard-link</code>)</li>
 <li><a href="${links.ses}">送信メール一覧 (SES エミュレーター) / mails sent</a></li>
 <li>DynamoDB Local: <code>${links.dynamo}</code></li>
 </ul>
@@ -185,6 +270,9 @@ export async function runLocalStack(options: LocalStackOptions = {}): Promise<nu
   say(`  画面・API / web & API    ${stack.httpUrl}/`);
   say(`  送信メール / mail viewer ${stack.mailViewerUrl}`);
   say(`  DynamoDB Local           ${stack.dynamoEndpoint}  (table "${stack.tableName}", tenant "${stack.tenant}")`);
+  say(`  EventBridge (ローカル)   ${stack.events.endpoint}  (bus "${stack.events.busName}")`);
+  say(`  メール受付 / SMTP intake 127.0.0.1:${stack.smtpPort}  (宛先 / to: progress+<token>@…; 上限 / limit 10 MB)`);
+  say(`  S3 (ローカル)            ${stack.s3Endpoint}  (bucket "${stack.mailBucket}")`);
   say('  停止は Ctrl-C / press Ctrl-C to stop');
   await new Promise<void>((resolve) => {
     const onSignal = () => {

@@ -34,4 +34,12 @@ export const envNames = {
   publicBaseUrl: 'PUBLIC_BASE_URL',
   /** Name of the EventBridge bus the functions publish to. */
   eventBusName: 'EVENT_BUS_NAME',
+  /** The reminder rules as JSON (the `reminders` section; see shared/domain/reminders.ts). Unset = defaults. */
+  reminderConfig: 'REMINDER_CONFIG',
+  /** The bucket of the public progress site (static pages and open data). */
+  publicBucket: 'PUBLIC_BUCKET',
+  /** Where the public progress site is served, e.g. https://d111.cloudfront.net (links from the dashboard). */
+  publicSiteUrl: 'PUBLIC_SITE_URL',
+  /** The inbound-mail bucket: raw messages SES stored (`inbound/<SES messageId>`) and report attachments. */
+  mailBucket: 'MAIL_BUCKET',
 } as const;

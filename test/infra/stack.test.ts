@@ -14,14 +14,23 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { CfnFunction } from 'aws-cdk-lib/aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventPatternOf, eventRules, ruleFunctions } from '#events/rules';
+import { reportInsertFilter } from '#events/outbox';
 import { envNames } from '#shared/config/env';
-import { routeFunctions, routeKey, routes } from '#shared/http/routes';
+import { routeFunctions, routeKey, routes, usesLinkToken } from '#shared/http/routes';
 import { createTableInput, defaultTableName, timeToLiveAttribute } from '#shared/store/table';
-import { defaultTableAccess } from '#infra/api';
+import { defaultPublicRoutes, defaultTableAccess } from '#infra/api';
 import { createApp } from '#infra/app';
 import { indexActions, tableActions, tablePropsFromDefinition } from '#infra/data';
+import { eventTargetTableAccess, publisherFunction } from '#infra/events';
 import { projectRoot } from '#infra/function';
+import { sendActions } from '#infra/outbound-mail';
+import { scheduleTableAccess } from '#infra/schedules';
+import { linkSecretReadActions } from '#infra/secrets';
+import { defaultReminderConfig } from '#shared/domain/reminders';
+import { scheduleFunctions, schedules, scheduledTimePlaceholder } from '#shared/schedules';
 import type { ShinchokuStack } from '#infra/shinchoku-stack';
+import { publicContentSecurityPolicy } from '#shared/web/public/page';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Statement = { Effect: string; Action?: string | string[]; Resource?: unknown; Principal?: unknown; Condition?: Json };
@@ -36,6 +45,11 @@ const asArray = <T>(value: T | T[] | undefined): T[] => (value === undefined ? [
 
 /** The X-Ray actions the Lambda service adds for active tracing; AWS accepts them only on Resource "*". */
 const actionsThatRequireStarResource = new Set(['xray:PutTraceSegments', 'xray:PutTelemetryRecords']);
+/** SES receipt rule set actions have no resource type: the rule-set activation (infra/inbound-mail.ts) needs "*". */
+const sesActivationAction = 'ses:SetActiveReceiptRuleSet';
+
+/** The provider function CDK adds for AwsCustomResource (fixed UUID): not one of ours, so not held to our function defaults. */
+const isCustomResourceProvider = (logicalId: string) => logicalId.startsWith('AWS679f53fac002430cb0da5b7982bd2287');
 
 /** The newest Node.js runtime the installed aws-cdk-lib knows, computed rather than written down. */
 const newestNodeRuntime = lambda.Runtime.ALL.filter((r) => r.family === lambda.RuntimeFamily.NODEJS && /^nodejs\d+\.x$/.test(r.name))
@@ -79,6 +93,7 @@ describe('ShinchokuStack', () => {
     return assembly;
   };
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  const publisherId = (): string => stack.getLogicalId(stack.events.publisher.node.defaultChild as CfnFunction);
   const logicalIdOfFunction = (fn: string): string => {
     const handler = stack.api.functions.get(fn);
     if (!handler) throw new Error(`no function ${fn}`);
@@ -181,7 +196,10 @@ describe('ShinchokuStack', () => {
       const routeKeys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string).sort();
       // Assess
       expect(routeKeys).toEqual(expectedKeys);
-      expect(ofType('AWS::Lambda::Function')).toHaveLength(routeFunctions().length);
+      // …plus the event targets of events/rules.ts and the outbox publisher (infra/events.ts), ingest-mail and
+      // the provider of the rule-set activation (infra/inbound-mail.ts).
+      // …and the scheduled functions of shared/schedules.ts (infra/schedules.ts).
+      expect(ofType('AWS::Lambda::Function')).toHaveLength(routeFunctions().length + ruleFunctions().length + 1 + 2 + scheduleFunctions().length);
     });
 
     it('logs access and throttles the default stage', () => {
@@ -201,15 +219,17 @@ describe('ShinchokuStack', () => {
   describe('functions', () => {
     it(`run on the newest Node.js runtime (${newestNodeRuntime}) on arm64, with TABLE_NAME and TENANT`, () => {
       // Prepare / Act
-      const functions = ofType('AWS::Lambda::Function');
+      const functions = ofType('AWS::Lambda::Function').filter(([id]) => !isCustomResourceProvider(id));
       // Assess
       expect(functions.length).toBeGreaterThan(0);
-      for (const [, fn] of functions) {
+      for (const [id, fn] of functions) {
         expect(fn.Properties.Runtime).toBe(newestNodeRuntime);
         expect(fn.Properties.Architectures).toEqual(['arm64']);
         expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
         expect(fn.Properties.LoggingConfig).toMatchObject({ LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } });
-        expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining([envNames.tableName, envNames.tenant]));
+        // The outbox publisher reads the stream, never the table: it is not told the table's name.
+        const expected = id === publisherId() ? [envNames.tenant, envNames.eventBusName] : [envNames.tableName, envNames.tenant];
+        expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining(expected));
       }
     });
 
@@ -269,8 +289,9 @@ describe('ShinchokuStack', () => {
     };
 
     it('grants no wildcard actions', () => {
-      // Prepare / Act
-      const wildcards = identityAndResourcePolicyStatements().flatMap(({ where, statement }) =>
+      // Prepare / Act: a Deny on sqs:* (the queues' TLS-only guard) takes rights away, so only Allow counts
+      const allows = identityAndResourcePolicyStatements().filter(({ statement }) => statement.Effect === 'Allow');
+      const wildcards = allows.flatMap(({ where, statement }) =>
         asArray(statement.Action)
           .filter((a) => a === '*' || a.endsWith(':*'))
           .map((a) => `${where}: ${a}`),
@@ -285,11 +306,17 @@ describe('ShinchokuStack', () => {
       // Act
       const starStatements = statements.filter(({ statement }) => asArray(statement.Resource).includes('*'));
       // Assess
+      const tracedFunctions = ofType('AWS::Lambda::Function').filter(([, fn]) => fn.Properties.TracingConfig?.Mode === 'Active');
+      const isActivation = (statement: Statement) => asArray(statement.Action).length === 1 && asArray(statement.Action)[0] === sesActivationAction;
       for (const { where, statement } of starStatements) {
         expect(statement.Effect, where).toBe('Allow');
-        expect(asArray(statement.Action).every((a) => actionsThatRequireStarResource.has(a)), `${where}: ${JSON.stringify(statement.Action)}`).toBe(true);
+        expect(
+          isActivation(statement) || asArray(statement.Action).every((a) => actionsThatRequireStarResource.has(a)),
+          `${where}: ${JSON.stringify(statement.Action)}`,
+        ).toBe(true);
       }
-      expect(starStatements).toHaveLength(ofType('AWS::Lambda::Function').length);
+      expect(starStatements.filter(({ statement }) => !isActivation(statement))).toHaveLength(tracedFunctions.length);
+      expect(starStatements.filter(({ statement }) => isActivation(statement))).toHaveLength(1);
     });
 
     it('key policy: "*" is the key itself; kms:* only for the account root (default administration statement)', () => {
@@ -308,6 +335,164 @@ describe('ShinchokuStack', () => {
           expect(statement.Condition?.StringEquals).toEqual({ 'aws:SourceAccount': { Ref: 'AWS::AccountId' } });
         }
       }
+    });
+  });
+
+  describe('events (infra/events.ts)', () => {
+    const idOf = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnFunction);
+    const busId = () => idOf(stack.events.bus);
+    const functionIdOf = (fn: string) => idOf(stack.events.functions.get(fn)!);
+    const queueIdOf = (queue: sqs.Queue) => idOf(queue);
+    const policiesOfRole = (functionId: string) => {
+      const roleId = resources[functionId]!.Properties.Role['Fn::GetAtt'][0] as string;
+      return ofType('AWS::IAM::Policy')
+        .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+    };
+    const expectDeadLetterQueue = (queueId: string) => {
+      // Prepare / Act
+      const queue = resources[queueId]!;
+      const policies = ofType('AWS::SQS::QueuePolicy').filter(([, p]) => (p.Properties.Queues as Json[]).some((q) => q.Ref === queueId));
+      // Assess: encrypted, TLS-only, kept 14 days, alarmed on its first message
+      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+      expect(queue.Properties.MessageRetentionPeriod).toBe(14 * 24 * 3600);
+      expect(
+        policies.flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]).some(
+          (st) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false',
+        ),
+      ).toBe(true);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SQS',
+        MetricName: 'ApproximateNumberOfMessagesVisible',
+        Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }],
+      });
+    };
+
+    it('has one named bus, whose name the publisher is given', () => {
+      // Prepare / Act
+      const buses = ofType('AWS::Events::EventBus');
+      // Assess
+      expect(buses).toHaveLength(1);
+      expect(buses[0]![1].Properties.Name).toEqual(expect.stringMatching(/^[A-Za-z0-9._-]+$/));
+      expect(resources[publisherId()]!.Properties.Environment.Variables[envNames.eventBusName]).toEqual({ Ref: busId() });
+    });
+
+    it('has exactly one rule per entry of events/rules.ts', () => {
+      // Prepare / Act
+      const rules = ofType('AWS::Events::Rule');
+      // Assess
+      expect(rules).toHaveLength(eventRules.length);
+    });
+
+    it.each(eventRules.map((rule) => [rule.name, rule] as const))(
+      'rule %s: its pattern on the bus, its function as target, a retry policy and a dead-letter queue',
+      (_name, rule) => {
+        // Prepare
+        const functionId = functionIdOf(rule.fn);
+        const queueId = queueIdOf(stack.events.failedEvents.get(rule.fn)!);
+        // Act
+        const matching = ofType('AWS::Events::Rule').filter(
+          ([, r]) =>
+            JSON.stringify(r.Properties.EventPattern) === JSON.stringify(eventPatternOf(rule)) &&
+            (r.Properties.Targets as Json[]).some((t) => t.Arn?.['Fn::GetAtt']?.[0] === functionId),
+        );
+        // Assess
+        expect(matching).toHaveLength(1);
+        const [, eventRule] = matching[0]!;
+        expect(eventRule.Properties.EventBusName).toEqual({ Ref: busId() });
+        expect(eventRule.Properties.Targets).toEqual([
+          expect.objectContaining({
+            Arn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+            DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+            RetryPolicy: { MaximumRetryAttempts: expect.any(Number), MaximumEventAgeInSeconds: expect.any(Number) },
+          }),
+        ]);
+        // A handler error is retried by Lambda, then lands in the same queue (asynchronous on-failure destination).
+        template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+          FunctionName: { Ref: functionId },
+          MaximumRetryAttempts: Match.anyValue(),
+          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+        });
+        expectDeadLetterQueue(queueId);
+      },
+    );
+
+    it('feeds the publisher from the table stream: report inserts only, bisected, partial failures, retried, then a queue', () => {
+      // Prepare
+      const [[tableId]] = ofType('AWS::DynamoDB::GlobalTable') as [[string, Json]];
+      const queueId = queueIdOf(stack.events.streamFailures);
+      // Act
+      const mappings = ofType('AWS::Lambda::EventSourceMapping');
+      // Assess
+      expect(mappings).toHaveLength(1);
+      expect(mappings[0]![1].Properties).toMatchObject({
+        FunctionName: { Ref: publisherId() },
+        EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+        FilterCriteria: { Filters: [{ Pattern: JSON.stringify(reportInsertFilter) }] },
+        BisectBatchOnFunctionError: true,
+        FunctionResponseTypes: ['ReportBatchItemFailures'],
+        MaximumRetryAttempts: expect.any(Number),
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+      });
+      expectDeadLetterQueue(queueId);
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/Lambda',
+        MetricName: 'IteratorAge',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: publisherId() } }],
+      });
+    });
+
+    it('allows events:PutEvents on exactly the bus, and the publisher has it', () => {
+      // Prepare
+      const statements = ofType('AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+      // Act
+      const putEvents = statements.filter((st) => asArray(st.Action).some((a) => a.startsWith('events:')));
+      // Assess
+      expect(putEvents.length).toBeGreaterThan(0);
+      for (const statement of putEvents) {
+        expect(statement.Action).toBe('events:PutEvents');
+        expect(statement.Resource).toEqual({ 'Fn::GetAtt': [busId(), 'Arn'] });
+      }
+      expect(policiesOfRole(publisherId()).filter((st) => st.Action === 'events:PutEvents')).toHaveLength(1);
+    });
+
+    it('gives the targets the table access of eventTargetTableAccess, and the publisher the stream only', () => {
+      for (const fn of ruleFunctions()) {
+        // Act
+        const dynamoActions = policiesOfRole(functionIdOf(fn))
+          .flatMap((s) => asArray(s.Action))
+          .filter((a) => a.startsWith('dynamodb:'));
+        // Assess
+        expect(new Set(dynamoActions), fn).toEqual(new Set([...tableActions[eventTargetTableAccess[fn]!], ...indexActions]));
+      }
+      const publisherDynamo = policiesOfRole(publisherId()).filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
+      const [[tableId]] = ofType('AWS::DynamoDB::GlobalTable') as [[string, Json]];
+      for (const statement of publisherDynamo) expect(statement.Resource).toEqual({ 'Fn::GetAtt': [tableId, 'StreamArn'] });
+    });
+
+    it('alarms on Errors and Throttles of the publisher and of every target', () => {
+      // Prepare
+      const ids = [publisherId(), ...ruleFunctions().map(functionIdOf)];
+      // Act / Assess
+      for (const functionId of ids) {
+        for (const metric of ['Errors', 'Throttles']) {
+          template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: metric, Dimensions: [{ Name: 'FunctionName', Value: { Ref: functionId } }] });
+        }
+      }
+    });
+
+    it(`bundles ${publisherFunction} into a module that loads with only its environment`, () => {
+      // Prepare
+      const code = resources[publisherId()]!.Properties.Code as { S3Key: string };
+      const bundle = join(synthesized().directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs');
+      // Act
+      const loaded = execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); process.stdout.write(typeof m.handler);`],
+        { env: { PATH: process.env.PATH, [envNames.tenant]: 'shimotsuke', [envNames.eventBusName]: 'bus', AWS_REGION: 'ap-northeast-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, encoding: 'utf8' },
+      );
+      // Assess
+      expect(loaded).toBe('function');
     });
   });
 
@@ -343,4 +528,542 @@ describe('ShinchokuStack', () => {
     });
   });
 
+  describe('web form (report-form)', () => {
+    it('serves GET and POST /form/{token} on report-form without an API Gateway authorizer: the signed token is the credential', () => {
+      // Prepare
+      const functionId = logicalIdOfFunction('report-form');
+      // Act
+      const formRoutes = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => String(r.Properties.RouteKey).endsWith(' /form/{token}'));
+      // Assess
+      expect(formRoutes.map(([, r]) => r.Properties.RouteKey).sort()).toEqual(['GET /form/{token}', 'POST /form/{token}']);
+      for (const [, route] of formRoutes) {
+        expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
+        const integrationId = String(route.Properties.Target['Fn::Join'][1][1].Ref);
+        expect(resources[integrationId]?.Properties.IntegrationUri).toEqual({ 'Fn::GetAtt': [functionId, 'Arn'] });
+      }
+    });
+
+    it('may write the table (it appends reports) and read the link secret, and nothing else of Secrets Manager', () => {
+      // Prepare
+      const fn = resources[logicalIdOfFunction('report-form')]!;
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+      // Act
+      const actions = ofType('AWS::IAM::Policy')
+        .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[])
+        .flatMap((s) => asArray(s.Action));
+      // Assess
+      expect(defaultTableAccess['report-form']).toBe('readWrite');
+      expect(actions).toEqual(expect.arrayContaining([...tableActions.readWrite]));
+      expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual(['secretsmanager:GetSecretValue']);
+      expect(Object.keys(fn.Properties.Environment.Variables)).toContain(envNames.linkSecretArn);
+    });
+  });
+
+  describe('JSON API (submit-report, read-reports, read-status, openapi) and the link secret', () => {
+    const theSecret = (): [string, Json] => {
+      const secrets = ofType('AWS::SecretsManager::Secret');
+      expect(secrets).toHaveLength(1);
+      return secrets[0]! as [string, Json];
+    };
+    const statementsOfFunction = (fn: string): Statement[] => {
+      const roleId = resources[logicalIdOfFunction(fn)]!.Properties.Role['Fn::GetAtt'][0] as string;
+      return ofType('AWS::IAM::Policy')
+        .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+    };
+
+    it('serves the report, reading, status and OpenAPI routes, each function with its declared table access', () => {
+      // Prepare / Act
+      const keys = ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey as string);
+      // Assess
+      expect(keys).toEqual(
+        expect.arrayContaining([
+          'POST /api/reports',
+          'GET /api/reports/{reference}',
+          'GET /api/measures/{measureId}/reports',
+          'GET /api/measures/{measureId}/status',
+          'GET /api/bukai/{bukaiId}/status',
+          'GET /api/status',
+          'GET /openapi.json',
+        ]),
+      );
+      expect(defaultTableAccess).toMatchObject({ 'submit-report': 'readWrite', 'read-reports': 'read', 'read-status': 'read', openapi: 'read' });
+    });
+
+    it('generates a 64-character link secret in Secrets Manager and keeps it when the stack goes', () => {
+      // Prepare / Act
+      const [, secret] = theSecret();
+      // Assess
+      expect(secret.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64, ExcludePunctuation: true });
+      expect(secret.Properties.SecretString).toBeUndefined();
+      expect(secret.DeletionPolicy).toBe('Retain');
+    });
+
+    it('lets exactly the functions that verify link tokens read exactly that secret (GetSecretValue only), and tells them its ARN', () => {
+      // Prepare
+      const [secretId] = theSecret();
+      const verifiers = new Set(routes.filter(usesLinkToken).map((r) => r.fn));
+      expect([...verifiers]).toEqual(expect.arrayContaining(['submit-report', 'read-reports', 'read-status']));
+      expect(verifiers.has('openapi')).toBe(false);
+      for (const fn of routeFunctions()) {
+        // Act
+        const environment = resources[logicalIdOfFunction(fn)]!.Properties.Environment.Variables as Json;
+        const secretStatements = statementsOfFunction(fn).filter((s) => asArray(s.Action).some((a) => a.startsWith('secretsmanager:')));
+        // Assess
+        if (verifiers.has(fn)) {
+          expect(environment[envNames.linkSecretArn], fn).toEqual({ Ref: secretId });
+          expect(secretStatements.map((s) => [s.Effect, asArray(s.Action), s.Resource]), fn).toEqual([['Allow', ['secretsmanager:GetSecretValue'], { Ref: secretId }]]);
+        } else {
+          expect(environment[envNames.linkSecretArn], fn).toBeUndefined();
+          expect(secretStatements, fn).toEqual([]);
+        }
+      }
+    });
+
+    it('acknowledges a route without API Gateway authorization only when it is public (with its reason) or checks a link token', () => {
+      for (const route of routes) {
+        const key = routeKey(route);
+        if (route.auth === 'public') expect(defaultPublicRoutes[key]?.length ?? 0, key).toBeGreaterThan(40);
+        expect(route.auth === 'public' || usesLinkToken(route) || defaultPublicRoutes[key] !== undefined, key).toBe(true);
+      }
+    });
+  });
+
+  describe('inbound mail (infra/inbound-mail.ts)', () => {
+    const idOf = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnFunction);
+    const ingestId = () => idOf(stack.inboundMail.ingest);
+    const bucketId = () => idOf(stack.inboundMail.bucket);
+    const ruleSetName = () => String(resources[idOf(stack.inboundMail.ruleSet)]!.Properties.RuleSetName);
+    const ruleName = () => String(resources[idOf(stack.inboundMail.rule)]!.Properties.Rule.Name);
+    const ruleArnSuffix = () => `:receipt-rule-set/${ruleSetName()}:receipt-rule/${ruleName()}`;
+    const joined = (value: unknown): string =>
+      JSON.stringify(value).includes('Fn::Join') ? ((value as Json)['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : '')).join('') : String(value);
+    const ingestStatements = (): Statement[] => {
+      const roleId = resources[ingestId()]!.Properties.Role['Fn::GetAtt'][0] as string;
+      return ofType('AWS::IAM::Policy')
+        .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+    };
+    const objectsUnder = (statement: Statement) => asArray(statement.Resource).map((r) => `${JSON.stringify((r as Json)['Fn::Join'][1][0])}${(r as Json)['Fn::Join'][1][1]}`);
+
+    it('receives mail for progress@<mailDomain> (and its +token forms) with scanning and TLS: S3 first, then ingest-mail (Event)', () => {
+      // Prepare
+      const rules = ofType('AWS::SES::ReceiptRule');
+      // Act
+      const rule = rules[0]![1].Properties;
+      // Assess
+      expect(rules).toHaveLength(1);
+      expect(rule.RuleSetName).toEqual({ Ref: idOf(stack.inboundMail.ruleSet) });
+      expect(rule.Rule).toMatchObject({ Enabled: true, ScanEnabled: true, TlsPolicy: 'Require', Recipients: [`progress@${stack.node.tryGetContext('mailDomain') ?? 'shimotsuke.example'}`] });
+      expect(rule.Rule.Actions).toEqual([
+        { S3Action: { BucketName: { Ref: bucketId() }, ObjectKeyPrefix: 'inbound/' } },
+        { LambdaAction: { FunctionArn: { 'Fn::GetAtt': [ingestId(), 'Arn'] }, InvocationType: 'Event' } },
+      ]);
+    });
+
+    it('makes the rule set active through a custom resource that may call only ses:SetActiveReceiptRuleSet, and deactivates it on delete', () => {
+      // Prepare
+      const [[activationId, activation]] = ofType('Custom::SesActiveReceiptRuleSet') as [[string, Json]];
+      // Act
+      const create = JSON.parse(joined(activation.Properties.Create)) as Json;
+      const remove = JSON.parse(joined(activation.Properties.Delete)) as Json;
+      const policies = ofType('AWS::IAM::Policy').filter(([id]) => id.startsWith(activationId.replace(/[0-9A-F]{8}$/, '')));
+      const actions = policies.flatMap(([, p]) => (p.Properties.PolicyDocument.Statement as Statement[]).flatMap((st) => asArray(st.Action)));
+      // Assess
+      expect(create).toMatchObject({ service: 'SES', action: 'setActiveReceiptRuleSet', parameters: { RuleSetName: ruleSetName() } });
+      expect(remove).toMatchObject({ service: 'SES', action: 'setActiveReceiptRuleSet' });
+      expect(remove.parameters ?? {}).toEqual({});
+      expect(activation.DependsOn).toEqual(expect.arrayContaining([idOf(stack.inboundMail.rule)]));
+      expect(new Set(actions)).toEqual(new Set([sesActivationAction, 'logs:CreateLogStream', 'logs:PutLogEvents']));
+    });
+
+    it('keeps mail in a private, encrypted, TLS-only, logged, unversioned bucket; raw mail expires after 400 days', () => {
+      // Prepare / Act
+      const bucket = resources[bucketId()]!;
+      // Assess
+      expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0].ServerSideEncryptionByDefault.SSEAlgorithm).toBe('AES256');
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({ BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true });
+      expect(bucket.Properties.VersioningConfiguration).toBeUndefined();
+      expect(bucket.Properties.LoggingConfiguration).toEqual({ DestinationBucketName: { Ref: idOf(stack.inboundMail.logBucket) }, LogFilePrefix: 'mail-bucket/' });
+      expect(bucket.Properties.LifecycleConfiguration.Rules).toEqual(
+        expect.arrayContaining([expect.objectContaining({ Prefix: 'inbound/', ExpirationInDays: 400, Status: 'Enabled' })]),
+      );
+      expect(bucket.DeletionPolicy).toBe('Retain');
+    });
+
+    it('lets only SES, for this account and this rule, put objects under inbound/; the bucket denies non-TLS access', () => {
+      // Prepare
+      const [[, policy]] = ofType('AWS::S3::BucketPolicy').filter(([, p]) => p.Properties.Bucket.Ref === bucketId()) as [[string, Json]];
+      // Act
+      const statements = policy.Properties.PolicyDocument.Statement as Statement[];
+      const ses = statements.filter((st) => JSON.stringify(st.Principal).includes('ses.amazonaws.com'));
+      // Assess
+      expect(statements.some((st) => st.Effect === 'Deny' && st.Condition?.Bool?.['aws:SecureTransport'] === 'false')).toBe(true);
+      expect(ses).toHaveLength(1);
+      expect(ses[0]!.Action).toBe('s3:PutObject');
+      expect(objectsUnder(ses[0]!)).toEqual([`{"Fn::GetAtt":["${bucketId()}","Arn"]}/inbound/*`]);
+      expect(ses[0]!.Condition?.StringEquals['aws:SourceAccount']).toEqual({ Ref: 'AWS::AccountId' });
+      expect(joined(ses[0]!.Condition?.StringEquals['aws:SourceArn'])).toContain(ruleArnSuffix());
+    });
+
+    it('lets SES invoke ingest-mail only for this account and this rule', () => {
+      // Prepare / Act
+      const permissions = ofType('AWS::Lambda::Permission').filter(([, p]) => p.Properties.Principal === 'ses.amazonaws.com');
+      // Assess
+      expect(permissions).toHaveLength(1);
+      const [, permission] = permissions[0]!;
+      expect(permission.Properties.FunctionName).toEqual({ 'Fn::GetAtt': [ingestId(), 'Arn'] });
+      expect(permission.Properties.SourceAccount).toEqual({ Ref: 'AWS::AccountId' });
+      expect(joined(permission.Properties.SourceArn)).toContain(ruleArnSuffix());
+    });
+
+    it('gives ingest-mail GetObject on inbound/, PutObject on attachments/, the table (readWrite) and the link secret — nothing else', () => {
+      // Prepare
+      const statements = ingestStatements();
+      const fn = resources[ingestId()]!;
+      // Act
+      const s3Grants = statements.filter((st) => asArray(st.Action).some((a) => a.startsWith('s3:'))).map((st) => [asArray(st.Action), objectsUnder(st)]);
+      const services = new Set(statements.flatMap((st) => asArray(st.Action)).map((a) => a.split(':')[0]));
+      const dynamoActions = statements.flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('dynamodb:'));
+      // Assess
+      expect(s3Grants).toEqual([
+        [['s3:GetObject'], [`{"Fn::GetAtt":["${bucketId()}","Arn"]}/inbound/*`]],
+        [['s3:PutObject'], [`{"Fn::GetAtt":["${bucketId()}","Arn"]}/attachments/*`]],
+      ]);
+      expect(new Set(dynamoActions)).toEqual(new Set([...tableActions.readWrite, ...indexActions]));
+      // ses: sending the answer (OutboundMail.grantSend: SendEmail / SendRawEmail on the identity only).
+      expect(services).toEqual(new Set(['dynamodb', 's3', 'secretsmanager', 'logs', 'xray', 'sqs', 'ses']));
+      expect(new Set(statements.flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('ses:')))).toEqual(new Set(sendActions));
+      expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(
+        expect.arrayContaining([envNames.tableName, envNames.tenant, envNames.mailBucket, envNames.linkSecretArn]),
+      );
+    });
+
+    it('hands a mail it failed on after two retries to an alarmed queue, and alarms on its errors and throttles', () => {
+      // Prepare
+      const queueId = idOf(stack.inboundMail.failedMails);
+      // Act / Assess
+      template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+        FunctionName: { Ref: ingestId() },
+        MaximumRetryAttempts: 2,
+        DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/SQS', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }] });
+      for (const metric of ['Errors', 'Throttles']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: metric, Dimensions: [{ Name: 'FunctionName', Value: { Ref: ingestId() } }] });
+      }
+    });
+
+    it('bundles ingest-mail into a module that loads with only its environment', () => {
+      // Prepare
+      const code = resources[ingestId()]!.Properties.Code as { S3Key: string };
+      const bundle = join(synthesized().directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs');
+      // Act
+      const loaded = execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); process.stdout.write(typeof m.handler);`],
+        {
+          env: { PATH: process.env.PATH, [envNames.tableName]: 'table', [envNames.tenant]: 'shimotsuke', [envNames.mailBucket]: 'mail', AWS_REGION: 'ap-northeast-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+          encoding: 'utf8',
+        },
+      );
+      // Assess
+      expect(loaded).toBe('function');
+    });
+  });
+  describe('schedules and outbound mail (infra/schedules.ts, infra/outbound-mail.ts)', () => {
+    const idOf = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnFunction);
+    const fnId = (fn: string) => idOf(stack.schedules.functions.get(fn)!);
+    const dlqId = () => idOf(stack.schedules.deadLetterQueue);
+    const statementsOfRole = (roleId: string): Statement[] =>
+      ofType('AWS::IAM::Policy')
+        .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+    const statementsOfScheduled = (fn: string) => statementsOfRole(resources[fnId(fn)]!.Properties.Role['Fn::GetAtt'][0] as string);
+    const identityArn = () => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':identity/', { Ref: idOf(stack.outboundMail.identity) }]],
+    });
+    /** Resource lists compare as sets: CDK orders them as it likes. */
+    const unordered = (value: unknown) => asArray(value as unknown[]).map((v) => JSON.stringify(v)).sort();
+    const configurationSetArn = () => ({
+      'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':configuration-set/', { Ref: idOf(stack.outboundMail.configurationSet) }]],
+    });
+
+    it('has one Scheduler schedule per entry of shared/schedules.ts, with its expression and timezone, no flexible window', () => {
+      // Prepare
+      const expected = schedules.map((s) => ({ expression: s.expression, timezone: s.timezone, fn: fnId(s.fn), input: JSON.stringify(s.input) })).sort((a, b) => a.expression.localeCompare(b.expression));
+      // Act
+      const found = ofType('AWS::Scheduler::Schedule')
+        .map(([, r]) => r.Properties)
+        .map((p) => ({ expression: p.ScheduleExpression, timezone: p.ScheduleExpressionTimezone, fn: p.Target.Arn['Fn::GetAtt'][0], input: p.Target.Input, window: p.FlexibleTimeWindow, state: p.State }));
+      // Assess
+      expect(found.map(({ window: _w, state: _s, ...rest }) => rest).sort((a, b) => a.expression.localeCompare(b.expression))).toEqual(expected);
+      expect(found.every((f) => f.timezone === 'Asia/Tokyo' && f.window.Mode === 'OFF' && f.state === 'ENABLED')).toBe(true);
+      expect(found.every((f) => String(f.input).includes(scheduledTimePlaceholder))).toBe(true);
+    });
+
+    it('retries each delivery and then hands it to an encrypted, TLS-only, alarmed dead-letter queue', () => {
+      // Prepare
+      const queue = resources[dlqId()]!;
+      // Act
+      const targets = ofType('AWS::Scheduler::Schedule').map(([, r]) => r.Properties.Target);
+      // Assess
+      for (const target of targets) {
+        expect(target.RetryPolicy.MaximumRetryAttempts).toBeGreaterThan(0);
+        expect(target.RetryPolicy.MaximumEventAgeInSeconds).toBeGreaterThanOrEqual(3600);
+        expect(target.DeadLetterConfig).toEqual({ Arn: { 'Fn::GetAtt': [dlqId(), 'Arn'] } });
+      }
+      expect(queue.Properties.SqsManagedSseEnabled).toBe(true);
+      template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+        Queues: [{ Ref: dlqId() }],
+        PolicyDocument: { Statement: Match.arrayWith([Match.objectLike({ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } })]) },
+      });
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/SQS', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(), 'QueueName'] } }] });
+    });
+
+    it('sends a scheduled run that failed after two Lambda retries to the same queue, and alarms on the functions', () => {
+      for (const fn of scheduleFunctions()) {
+        // Prepare / Act / Assess
+        template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+          FunctionName: { Ref: fnId(fn) },
+          MaximumRetryAttempts: 2,
+          DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [dlqId(), 'Arn'] } } },
+        });
+        for (const metric of ['Errors', 'Throttles']) {
+          template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/Lambda', MetricName: metric, Dimensions: [{ Name: 'FunctionName', Value: { Ref: fnId(fn) } }] });
+        }
+      }
+    });
+
+    it('lets Scheduler, for this account only, invoke exactly the scheduled functions and send to the queue — nothing else', () => {
+      // Prepare
+      const roleId = idOf(stack.schedules.role);
+      const role = resources[roleId]!;
+      // Act
+      const statements = statementsOfRole(roleId);
+      // Assess
+      expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
+        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } },
+      ]);
+      expect(statements.map((st) => [st.Effect, st.Action, unordered(st.Resource)])).toEqual([
+        ['Allow', 'lambda:InvokeFunction', unordered(scheduleFunctions().map((fn) => ({ 'Fn::GetAtt': [fnId(fn), 'Arn'] })))],
+        ['Allow', 'sqs:SendMessage', unordered({ 'Fn::GetAtt': [dlqId(), 'Arn'] })],
+      ]);
+    });
+
+    it('gives the scheduled functions the table access of scheduleTableAccess', () => {
+      for (const fn of scheduleFunctions()) {
+        // Prepare / Act
+        const dynamoActions = statementsOfScheduled(fn).flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('dynamodb:'));
+        // Assess
+        expect(new Set(dynamoActions), fn).toEqual(new Set([...tableActions[scheduleTableAccess[fn]!], ...indexActions]));
+      }
+    });
+
+    it('verifies the configured mail domain in SES with Easy DKIM and sends through a TLS-only configuration set', () => {
+      // Prepare / Act
+      const identities = ofType('AWS::SES::EmailIdentity');
+      // Assess
+      expect(identities).toHaveLength(1);
+      expect(identities[0]![1].Properties).toMatchObject({
+        EmailIdentity: cliContext().mailDomain,
+        DkimAttributes: { SigningEnabled: true },
+        ConfigurationSetAttributes: { ConfigurationSetName: { Ref: idOf(stack.outboundMail.configurationSet) } },
+      });
+      template.hasResourceProperties('AWS::SES::ConfigurationSet', {
+        DeliveryOptions: { TlsPolicy: 'REQUIRE' },
+        SuppressionOptions: { SuppressedReasons: Match.arrayWith(['BOUNCE', 'COMPLAINT']) },
+      });
+    });
+
+    it('lets send-reminders send only as that identity (and its configuration set), with its secret, base URL and reminder rules', () => {
+      // Prepare
+      const statements = statementsOfScheduled('send-reminders');
+      const environment = resources[fnId('send-reminders')]!.Properties.Environment.Variables as Json;
+      // Act
+      const sesStatements = statements.filter((st) => asArray(st.Action).some((a) => a.startsWith('ses:')));
+      const secretStatements = statements.filter((st) => asArray(st.Action).some((a) => a.startsWith('secretsmanager:')));
+      // Assess
+      expect(sesStatements.map((st) => [st.Effect, new Set(asArray(st.Action)), unordered(st.Resource)])).toEqual([
+        ['Allow', new Set(sendActions), unordered([identityArn(), configurationSetArn()])],
+      ]);
+      expect(secretStatements.map((st) => asArray(st.Action))).toEqual([[...linkSecretReadActions]]);
+      expect(Object.keys(environment)).toEqual(expect.arrayContaining([envNames.linkSecretArn, envNames.publicBaseUrl, envNames.reminderConfig]));
+      expect(JSON.parse(String(environment[envNames.reminderConfig]))).toEqual(defaultReminderConfig);
+      expect(JSON.stringify(environment[envNames.publicBaseUrl])).toContain(idOf(stack.api.httpApi));
+    });
+
+    it('scopes every SES send permission in the stack to the identity and its configuration set', () => {
+      // Prepare / Act
+      const sesStatements = ofType('AWS::IAM::Policy')
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[])
+        .filter((st) => asArray(st.Action).some((a) => a.startsWith('ses:Send')));
+      // Assess
+      expect(sesStatements.length).toBeGreaterThan(0);
+      for (const st of sesStatements) expect(unordered(st.Resource)).toEqual(unordered([identityArn(), configurationSetArn()]));
+    });
+
+    it('bundles send-reminders into a module that loads with only its environment (and its reminder rules)', () => {
+      // Prepare
+      const fn = resources[fnId('send-reminders')]!;
+      const code = fn.Properties.Code as { S3Key: string };
+      const bundle = join(synthesized().directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`, 'index.mjs');
+      const variables = fn.Properties.Environment.Variables as Json;
+      // Act
+      const loaded = execFileSync(
+        process.execPath,
+        ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); process.stdout.write(typeof m.handler);`],
+        {
+          env: {
+            PATH: process.env.PATH,
+            [envNames.tableName]: 'table',
+            [envNames.tenant]: 'shimotsuke',
+            [envNames.publicBaseUrl]: 'https://progress.example.jp',
+            [envNames.linkSecretArn]: 'arn:aws:secretsmanager:ap-northeast-1:000000000000:secret:link',
+            [envNames.reminderConfig]: String(variables[envNames.reminderConfig]),
+            AWS_REGION: 'ap-northeast-1',
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          },
+          encoding: 'utf8',
+        },
+      );
+      // Assess
+      expect(loaded).toBe('function');
+    });
+
+    it('lets the compile publish to the event bus and nothing in SES or Secrets Manager', () => {
+      // Prepare
+      const statements = statementsOfScheduled('compile-quarter');
+      // Act
+      const services = new Set(statements.flatMap((st) => asArray(st.Action)).map((a) => a.split(':')[0]));
+      const putEvents = statements.filter((st) => asArray(st.Action).includes('events:PutEvents'));
+      // Assess
+      expect(putEvents.map((st) => st.Resource)).toEqual([{ 'Fn::GetAtt': [idOf(stack.events.bus), 'Arn'] }]);
+      expect(services.has('ses')).toBe(false);
+      expect(services.has('secretsmanager')).toBe(false);
+    });
+  });
+  describe('public site (infra/public-site.ts) and the dashboard', () => {
+    const idOf = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnFunction);
+    const bucketId = () => idOf(stack.publicSite.bucket);
+    const publisherId = () => idOf(stack.events.functions.get('publish-public')!);
+    const statementsOfFunction = (functionId: string): Statement[] => {
+      const roleId = resources[functionId]!.Properties.Role['Fn::GetAtt'][0] as string;
+      return ofType('AWS::IAM::Policy')
+        .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+    };
+
+    it('keeps the bucket private: all public access blocked, TLS only, readable by this distribution alone', () => {
+      // Prepare
+      const bucket = resources[bucketId()]!;
+      // Act
+      const policy = ofType('AWS::S3::BucketPolicy').find(([, p]) => p.Properties.Bucket.Ref === bucketId())![1];
+      const statements = policy.Properties.PolicyDocument.Statement as Statement[];
+      const allows = statements.filter((st) => st.Effect === 'Allow');
+      // Assess
+      expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
+        BlockPublicAcls: true,
+        BlockPublicPolicy: true,
+        IgnorePublicAcls: true,
+        RestrictPublicBuckets: true,
+      });
+      expect(statements.some((st) => st.Effect === 'Deny' && JSON.stringify(st.Condition).includes('aws:SecureTransport'))).toBe(true);
+      expect(allows).toHaveLength(1);
+      expect(allows[0]!.Principal).toEqual({ Service: 'cloudfront.amazonaws.com' });
+      expect(asArray(allows[0]!.Action)).toEqual(['s3:GetObject']);
+      expect(JSON.stringify(allows[0]!.Condition)).toContain(idOf(stack.publicSite.distribution));
+    });
+
+    it('serves it through CloudFront with OAC, HTTPS only, index.html as root, logs and the security headers', () => {
+      // Prepare
+      const config = resources[idOf(stack.publicSite.distribution)]!.Properties.DistributionConfig;
+      const headers = resources[idOf(stack.publicSite.responseHeaders)]!.Properties.ResponseHeadersPolicyConfig;
+      // Assess
+      expect(config.DefaultRootObject).toBe('index.html');
+      expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('https-only');
+      expect(config.DefaultCacheBehavior.AllowedMethods).toEqual(['GET', 'HEAD']);
+      expect(config.Origins[0].OriginAccessControlId).toBeDefined();
+      expect(config.Logging.Bucket).toBeDefined();
+      expect(config.DefaultCacheBehavior.ResponseHeadersPolicyId).toEqual({ Ref: idOf(stack.publicSite.responseHeaders) });
+      expect(headers.SecurityHeadersConfig.ContentSecurityPolicy.ContentSecurityPolicy).toBe(publicContentSecurityPolicy);
+      expect(headers.SecurityHeadersConfig.StrictTransportSecurity.AccessControlMaxAgeSec).toBeGreaterThanOrEqual(31_536_000);
+      expect(headers.SecurityHeadersConfig.FrameOptions.FrameOption).toBe('DENY');
+    });
+
+    it('runs publish-public on QuarterCompiled, and lets it put objects into the site bucket and nothing else in S3', () => {
+      // Prepare
+      const rule = resources[idOf(stack.events.rules.get('publish-public-on-compile')!)]!;
+      // Act
+      const s3Statements = statementsOfFunction(publisherId()).filter((st) => asArray(st.Action).some((a) => a.startsWith('s3:')));
+      const tableWrites = statementsOfFunction(publisherId()).flatMap((st) => asArray(st.Action)).filter((a) => a === 'dynamodb:PutItem');
+      // Assess
+      expect(rule.Properties.EventPattern['detail-type']).toEqual(['QuarterCompiled']);
+      expect(rule.Properties.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [publisherId(), 'Arn'] });
+      expect(s3Statements).toHaveLength(1);
+      expect(asArray(s3Statements[0]!.Action)).toEqual(['s3:PutObject']);
+      expect(s3Statements[0]!.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId(), 'Arn'] }, '/*']] });
+      expect(tableWrites).toEqual([]);
+      expect(resources[publisherId()]!.Properties.Environment.Variables[envNames.publicBucket]).toEqual({ Ref: bucketId() });
+    });
+
+    it('serves the dashboard routes on a read-only function that knows the public site', () => {
+      // Prepare
+      const dashboardId = logicalIdOfFunction('dashboard');
+      // Act
+      const dashboardRoutes = ofType('AWS::ApiGatewayV2::Route')
+        .filter(([, r]) => {
+          const integrationId = String(r.Properties.Target['Fn::Join'][1][1].Ref);
+          return JSON.stringify(resources[integrationId]?.Properties.IntegrationUri) === JSON.stringify({ 'Fn::GetAtt': [dashboardId, 'Arn'] });
+        })
+        .map(([, r]) => String(r.Properties.RouteKey));
+      const actions = statementsOfFunction(dashboardId).flatMap((st) => asArray(st.Action));
+      // Assess
+      expect(dashboardRoutes.sort()).toEqual(
+        routes.filter((r) => r.fn === 'dashboard').map((r) => routeKey(r)).sort(),
+      );
+      expect([...new Set(actions.filter((a) => a.startsWith('dynamodb:')))].sort()).toEqual([...new Set([...tableActions.read, ...indexActions])].sort());
+      expect(actions.some((a) => a.startsWith('s3:'))).toBe(false);
+      expect(Object.keys(resources[dashboardId]!.Properties.Environment.Variables)).toEqual(
+        expect.arrayContaining([envNames.publicSiteUrl, envNames.linkSecretArn]),
+      );
+    });
+  });
+
+  describe('Excel progress sheet (report-sheet)', () => {
+    it('serves the sheet download, upload and dashboard download on report-sheet, without an authorizer (the signed link is the credential)', () => {
+      // Prepare
+      const functionId = logicalIdOfFunction('report-sheet');
+      // Act
+      const sheetRoutes = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => {
+        const integrationId = String(r.Properties.Target['Fn::Join'][1][1].Ref);
+        return JSON.stringify(resources[integrationId]?.Properties.IntegrationUri) === JSON.stringify({ 'Fn::GetAtt': [functionId, 'Arn'] });
+      });
+      // Assess
+      expect(sheetRoutes.map(([, r]) => String(r.Properties.RouteKey)).sort()).toEqual([
+        'GET /dashboard/{token}/sheets/{quarter}/{bukaiId}',
+        'GET /form/{token}/sheet.xlsx',
+        'POST /form/{token}/sheet',
+      ]);
+      for (const [, route] of sheetRoutes) expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
+    });
+
+    it('may write the table (imports append reports) and read the link secret, and nothing of S3 or SES', () => {
+      // Prepare
+      const fn = resources[logicalIdOfFunction('report-sheet')]!;
+      const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
+      // Act
+      const actions = ofType('AWS::IAM::Policy')
+        .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[])
+        .flatMap((st) => asArray(st.Action));
+      // Assess
+      expect(defaultTableAccess['report-sheet']).toBe('readWrite');
+      expect(actions).toEqual(expect.arrayContaining([...tableActions.readWrite]));
+      expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual(['secretsmanager:GetSecretValue']);
+      expect(actions.filter((a) => a.startsWith('s3:') || a.startsWith('ses:'))).toEqual([]);
+      expect(Object.keys(fn.Properties.Environment.Variables)).toContain(envNames.linkSecretArn);
+    });
+  });
 });
