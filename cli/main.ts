@@ -9,6 +9,8 @@ export const usage = `使い方 / usage: shinchoku <command>
 
   start [--fresh] [--port N] [--plan FILE] [--directory FILE]
                        ローカル環境を起動 / run the local stack (DynamoDB Local, SES emulator, HTTP)
+  load --table NAME [--plan FILE] [--directory FILE]
+                       計画と名簿を AWS 上のテーブルに読み込む / load the plan and directory into a deployed table
   plan export [--format json|csv] [--bom] [--plan FILE]
                        計画を出力 / print the plan catalog
   plan lint [FILE]     計画ファイルを検査 / check a plan file (schema and budget arithmetic)
@@ -53,6 +55,14 @@ const commands: Record<string, Command> = {
       planFile: values.plan,
       directoryFile: values.directory,
     });
+  },
+  async load(args, out) {
+    const { values } = parseArgs({
+      args,
+      options: { table: { type: 'string' }, plan: { type: 'string' }, directory: { type: 'string' } },
+    });
+    const { loadCommand } = await import('./load-command.ts');
+    return loadCommand(values, out);
   },
   async plan(args, out) {
     const [sub, ...rest] = args;

@@ -36,6 +36,25 @@ export const nodeRuntime = lambda.Runtime.NODEJS_24_X;
 export const esmRequireBanner =
   "import { createRequire as __shinchokuCreateRequire } from 'node:module'; const require = __shinchokuCreateRequire(import.meta.url);";
 
+/**
+ * How every function is bundled (esbuild through NodejsFunction). Exported so `shinchoku bench`
+ * measures the bundles exactly as they are deployed.
+ */
+export const functionBundling = {
+  format: OutputFormat.ESM,
+  banner: esmRequireBanner,
+  // Prefer the packages' ES module builds (the SDK's dist-es): esbuild can drop what is not imported.
+  mainFields: ['module', 'main'] as string[],
+  minify: true,
+  sourceMap: true,
+  // Stack traces only need the mappings; leaving the sources out keeps the asset small.
+  sourcesContent: false,
+  // Bundle the SDK (pinned in package-lock.json) instead of using the runtime's copy.
+  bundleAwsSDK: true,
+  externalModules: [] as string[],
+  forceDockerBundling: false,
+} as const;
+
 export interface ShinchokuFunctionProps {
   /** Folder under `functions/` whose `handler.ts` exports `handler`, e.g. `get-plan`. */
   readonly name: string;
@@ -136,21 +155,7 @@ export class ShinchokuFunction extends NodejsFunction {
         // Matches shared/logger.ts, which names the service `shinchoku-<fn>`.
         POWERTOOLS_SERVICE_NAME: `shinchoku-${props.name}`,
       },
-      bundling: {
-        format: OutputFormat.ESM,
-        banner: esmRequireBanner,
-        // Prefer the packages' ES module builds (the SDK's dist-es): esbuild can drop what is not imported.
-        mainFields: ['module', 'main'],
-        minify: true,
-        sourceMap: true,
-        // Stack traces only need the mappings; leaving the sources out keeps the asset small.
-        sourcesContent: false,
-        // Bundle the SDK (pinned in package-lock.json) instead of using the runtime's copy.
-        bundleAwsSDK: true,
-        externalModules: [],
-        forceDockerBundling: false,
-        tsconfig: join(projectRoot, 'tsconfig.json'),
-      },
+      bundling: { ...functionBundling, tsconfig: join(projectRoot, 'tsconfig.json') },
     });
     this.folder = props.name;
 

@@ -80,6 +80,7 @@ export class ShinchokuStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'HTTP API base URL' });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName, description: 'DynamoDB table name' });
+    new CfnOutput(this, 'LinkSecretArn', { value: this.linkSecret.secret.secretArn, description: 'Secrets Manager secret that signs the per-課 links' });
     new CfnOutput(this, 'EventBusName', { value: this.events.bus.eventBusName, description: 'EventBridge bus of the shinchoku events' });
     new CfnOutput(this, 'PublicSiteUrl', { value: this.publicSite.url, description: 'public progress pages and open data (CloudFront)' });
     new CfnOutput(this, 'MailBucketName', { value: this.inboundMail.bucket.bucketName, description: 'received report mails and their attachments' });

@@ -54,6 +54,8 @@ export interface MailerOptions {
   maxPerSecond?: number;
   /** How to wait between sends. @default a timer */
   sleep?: (ms: number) => Promise<void>;
+  /** The clock, in epoch milliseconds. @default Date.now */
+  now?: () => number;
 }
 
 export function createMailer(options: MailerOptions = {}): Mailer {
@@ -61,10 +63,11 @@ export function createMailer(options: MailerOptions = {}): Mailer {
   const perSecond = options.maxPerSecond ?? Number(process.env.MAIL_MAX_PER_SECOND ?? 1);
   const interval = perSecond > 0 ? 1000 / perSecond : 0;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
+  const clock = options.now ?? Date.now;
   let next = 0;
   return {
     async send(mail) {
-      const now = Date.now();
+      const now = clock();
       const at = Math.max(now, next);
       next = at + interval;
       if (at > now) await sleep(at - now);
