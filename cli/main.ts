@@ -27,7 +27,7 @@ export const usage = `使い方 / usage: shinchoku <command>
                        記入済みの進捗管理シート (.xlsx) を課の報告として取り込む / import returned progress sheets as a 課's reports
   export-sheet --bukai ID | --ka KA_ID --quarter FY2013-Q2 [--out DIR] [--endpoint URL | --deployed] [--table NAME]
                        記入済みの進捗管理シートを書き出す / write the pre-filled progress sheet of a 部会 (or 課)
-  replay --from 2012-04-01 --to 2016-03-31 [--script FILE] [--json]
+  replay --from 2012-04-01 --to 2016-03-31 [--script FILE] [--json] [--keep-data]
                        計画期間を模擬時計で再生 (リマインダー・集計・ダイジェスト) / replay the plan period on a simulated clock
 `;
 

@@ -119,6 +119,11 @@ export interface ReplayOptions {
   onDay?: (day: LocalDate, done: number, total: number, totals: { mails: number; compiles: number; reports: number }) => void;
   /** @default an in-memory stack on free ports */
   startStack?: () => Promise<LocalStack>;
+  /**
+   * Replay into the local stack's own data (`.shinchoku/`, replaced), so that `npm start` afterwards
+   * shows the replayed period: dashboard, public pages, open data and sheets. @default false
+   */
+  keepData?: boolean;
 }
 
 type Step =
@@ -148,9 +153,13 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
   const startStack =
     options.startStack ??
     (async () => {
-      dataDir = await mkdtemp(join(tmpdir(), 'shinchoku-replay-'));
       const { startLocalStack } = await import('#local/stack');
-      return startLocalStack({ inMemory: true, httpPort: 0, dynamoPort: 0, sesPort: 0, eventsPort: 0, s3Port: 0, smtpPort: 0, dataDir, scheduler: false, onProgress: options.onProgress });
+      const ports = { httpPort: 0, dynamoPort: 0, sesPort: 0, eventsPort: 0, s3Port: 0, smtpPort: 0 };
+      if (options.keepData) {
+        return startLocalStack({ ...ports, fresh: true, scheduler: false, onProgress: options.onProgress });
+      }
+      dataDir = await mkdtemp(join(tmpdir(), 'shinchoku-replay-'));
+      return startLocalStack({ ...ports, inMemory: true, dataDir, scheduler: false, onProgress: options.onProgress });
     });
   const stack = await startStack().catch(async (error: unknown) => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
@@ -420,7 +429,7 @@ export function formatReplaySummary(s: ReplaySummary): string {
   return lines.join('\n');
 }
 
-export const replayUsage = 'replay --from YYYY-MM-DD --to YYYY-MM-DD [--script FILE] [--json]';
+export const replayUsage = 'replay --from YYYY-MM-DD --to YYYY-MM-DD [--script FILE] [--json] [--keep-data]';
 
 /** `shinchoku replay …` */
 export async function replayCommand(args: string[], out: Output): Promise<number> {
@@ -431,6 +440,7 @@ export async function replayCommand(args: string[], out: Output): Promise<number
       to: { type: 'string' },
       script: { type: 'string' },
       json: { type: 'boolean', default: false },
+      'keep-data': { type: 'boolean', default: false },
     },
   });
   const day = (flag: 'from' | 'to'): LocalDate => {
@@ -458,6 +468,7 @@ export async function replayCommand(args: string[], out: Output): Promise<number
     from,
     to,
     script,
+    keepData: values['keep-data'],
     onProgress: (line) => process.stderr.write(`${line}\n`),
     onDay: (date, done, total, totals) => {
       if (interactive) {
