@@ -261,8 +261,9 @@ async function walkDays(context: ReplayOptions & { store: Store; catalog: Catalo
     if (firing?.outcome === 'ok') {
       counter.ok += 1;
       if (schedule.fn === 'compile-quarter') {
-        const quarter = (firing.result as { quarter?: unknown } | undefined)?.quarter;
-        if (typeof quarter === 'string') compiles.quarters.push(quarter);
+        const result = firing.result as { quarter?: unknown; outcome?: unknown } | undefined;
+        // The first scheduled run names the quarter before the plan: skipped, so not a compile.
+        if (typeof result?.quarter === 'string' && result.outcome !== 'outside-plan-period') compiles.quarters.push(result.quarter);
       }
     } else {
       counter.failed += 1;
