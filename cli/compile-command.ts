@@ -52,7 +52,8 @@ export async function compileCommand(options: CompileCommandOptions, out: Output
   }
 
   const stackEvents = env.SHINCHOKU_EVENTS_PORT ? `http://127.0.0.1:${env.SHINCHOKU_EVENTS_PORT}` : undefined;
-  const { startLocalEventBridge, localBusName, localLambdaContext } = await import('#local/eventbridge-local');
+  const { startLocalEventBridge, localBusName } = await import('#local/eventbridge-local');
+  const { localLambdaContext } = await import('#local/lambda-context');
   const bus = stackEvents ? undefined : await startLocalEventBridge();
   try {
     const sesEndpoint = `http://127.0.0.1:${env.SHINCHOKU_SES_PORT || 8005}`;

@@ -14,10 +14,11 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { eventRules, rulesMatching, type EventRule } from '#events/rules';
-import { localRegion } from './aws-local.ts';
+import { localAccount, localRegion } from './aws-local.ts';
+import { localLambdaContext } from './lambda-context.ts';
 
-/** The account id the local stack reports wherever AWS would put one. */
-export const localAccount = '000000000000';
+export { localAccount } from './aws-local.ts';
+
 /** The bus name the local stack gives its functions in EVENT_BUS_NAME. */
 export const localBusName = 'shinchoku';
 
@@ -336,25 +337,6 @@ function writeError(res: ServerResponse, status: number, type: string, message: 
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-/** The Lambda context a local invocation gets: names as on AWS, a 30-second budget. */
-export function localLambdaContext(fn: string, requestId: string, timeoutMs = 30_000): Context {
-  const deadline = Date.now() + timeoutMs;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `shinchoku-${fn}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:${localRegion}:${localAccount}:function:shinchoku-${fn}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/shinchoku-${fn}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 /** Anything that works in the background and can say when it has nothing left to do. */

@@ -8,6 +8,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
 import { matchPath, routeKey, routes, type RouteDefinition } from '#shared/http/routes';
+import { localLambdaContext } from './lambda-context.ts';
 
 /** API Gateway's payload limit for HTTP APIs. */
 export const maxPayloadBytes = 10 * 1024 * 1024;
@@ -80,7 +81,7 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
     }
     const event = toEvent(req, url, method, found.route, found.params ?? {}, body);
     const handler = await handlerFor(found.route.fn);
-    const result = await handler(event, lambdaContext(found.route.fn, event.requestContext.requestId));
+    const result = await handler(event, localLambdaContext(found.route.fn, event.requestContext.requestId));
     writeResult(res, result);
   }
 
@@ -173,24 +174,6 @@ function isValidUtf8(buffer: Buffer): boolean {
   } catch {
     return false;
   }
-}
-
-function lambdaContext(fn: string, requestId: string): Context {
-  const deadline = Date.now() + 30_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `shinchoku-${fn}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:ap-northeast-1:000000000000:function:shinchoku-${fn}`,
-    memoryLimitInMB: '512',
-    awsRequestId: requestId,
-    logGroupName: `/aws/lambda/shinchoku-${fn}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
-  };
 }
 
 function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2): void {

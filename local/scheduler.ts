@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import type { Cron } from 'croner';
 import { cronFor, inputAt, schedules as allSchedules, type ScheduleDefinition } from '#shared/schedules';
+import { localLambdaContext } from './lambda-context.ts';
 
 /** A scheduled function's handler, as Lambda calls it. */
 export type ScheduledHandler = (event: unknown, context: Context) => Promise<unknown>;
@@ -68,29 +69,11 @@ export function createScheduleInvoker(load: ScheduledHandlerLoader = loadSchedul
         // A failed load is tried again next time (the function may be added while the stack runs).
         handler.catch(() => handlers.delete(schedule.fn));
       }
-      const result = await (await handler)(input, scheduledLambdaContext(schedule.fn));
+      const result = await (await handler)(input, localLambdaContext(schedule.fn, randomUUID(), 15 * 60_000));
       return { ...firing, outcome: 'ok', result, durationMs: performance.now() - started };
     } catch (error) {
       return { ...firing, outcome: 'error', error, durationMs: performance.now() - started };
     }
-  };
-}
-
-function scheduledLambdaContext(fn: string): Context {
-  const deadline = Date.now() + 15 * 60_000;
-  return {
-    callbackWaitsForEmptyEventLoop: false,
-    functionName: `shinchoku-${fn}`,
-    functionVersion: '$LATEST',
-    invokedFunctionArn: `arn:aws:lambda:ap-northeast-1:000000000000:function:shinchoku-${fn}`,
-    memoryLimitInMB: '512',
-    awsRequestId: randomUUID(),
-    logGroupName: `/aws/lambda/shinchoku-${fn}`,
-    logStreamName: 'local',
-    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
-    done: () => undefined,
-    fail: () => undefined,
-    succeed: () => undefined,
   };
 }
 

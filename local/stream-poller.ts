@@ -19,7 +19,8 @@ import { reportInsertFilter } from '#events/outbox';
 import { matchesPattern, type EventPattern } from '#events/rules';
 import { createDynamoDbClient } from '#shared/aws/dynamodb';
 import { localClientConfig, localCredentials, localRegion } from './aws-local.ts';
-import { localLambdaContext, MissingTargetError } from './eventbridge-local.ts';
+import { MissingTargetError } from './eventbridge-local.ts';
+import { localLambdaContext } from './lambda-context.ts';
 
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
 export type StreamHandlerLoader = (fn: string) => Promise<StreamHandler>;

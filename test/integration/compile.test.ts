@@ -25,7 +25,8 @@ import { appendReport } from '#shared/store/report-items';
 import { loadCompiledQuarter, statusKeys } from '#shared/store/status-items';
 import { createStore, type Store } from '#shared/store/store';
 import { localClientConfig, localCredentials, localRegion } from '#local/aws-local';
-import { localLambdaContext, startLocalEventBridge, type LocalEventBridge } from '#local/eventbridge-local';
+import { startLocalEventBridge, type LocalEventBridge } from '#local/eventbridge-local';
+import { localLambdaContext } from '#local/lambda-context';
 import { fetchSentMails } from '#local/ses-local';
 import { createTestTable, type TestTable } from '#test/support/dynamo';
 

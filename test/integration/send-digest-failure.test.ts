@@ -18,7 +18,7 @@ import { savePlan } from '#shared/store/plan-items';
 import { saveCompiledQuarter } from '#shared/store/status-items';
 import type { Store } from '#shared/store/store';
 import { localCredentials, localRegion } from '#local/aws-local';
-import { localLambdaContext } from '#local/eventbridge-local';
+import { localLambdaContext } from '#local/lambda-context';
 import { createTestTable, type TestTable } from '#test/support/dynamo';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
