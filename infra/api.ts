@@ -11,6 +11,7 @@ import { Construct } from 'constructs';
 import { routeKey, routes as allRoutes, usesLinkToken, type RouteDefinition } from '#shared/http/routes';
 import type { Data, TableAccess } from './data.ts';
 import { ShinchokuFunction } from './function.ts';
+import { pascalCase } from './names.ts';
 import type { LinkSecret } from './secrets.ts';
 
 /**
@@ -215,13 +216,4 @@ export class Api extends Construct {
   get url(): string {
     return this.stage.url;
   }
-}
-
-/** `get-plan` → `GetPlan`. */
-function pascalCase(name: string): string {
-  return name
-    .split(/[^a-zA-Z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0]!.toUpperCase() + part.slice(1))
-    .join('');
 }

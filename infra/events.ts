@@ -25,6 +25,7 @@ import { envNames } from '#shared/config/env';
 import type { Data, TableAccess } from './data.ts';
 import { ShinchokuFunction } from './function.ts';
 import type { Monitoring } from './monitoring.ts';
+import { pascalCase } from './names.ts';
 
 /**
  * Table access per rule target. Every function a rule targets must be listed: a new consumer fails the
@@ -256,13 +257,4 @@ export class Events extends Construct {
 function cdkEventPattern(rule: EventRule): events.EventPattern {
   const pattern = eventPatternOf(rule);
   return { source: pattern.source as string[], detailType: pattern['detail-type'] as string[] };
-}
-
-/** `apply-late-report` → `ApplyLateReport`. */
-function pascalCase(name: string): string {
-  return name
-    .split(/[^a-zA-Z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0]!.toUpperCase() + part.slice(1))
-    .join('');
 }

@@ -21,6 +21,7 @@ import { scheduleFunctions, schedules as allSchedules, type ScheduleDefinition }
 import type { Data, TableAccess } from './data.ts';
 import { ShinchokuFunction } from './function.ts';
 import type { Monitoring } from './monitoring.ts';
+import { pascalCase } from './names.ts';
 import type { OutboundMail } from './outbound-mail.ts';
 import type { LinkSecret } from './secrets.ts';
 
@@ -214,13 +215,4 @@ export class Schedules extends Construct {
       throw error;
     }
   }
-}
-
-/** `send-reminders` → `SendReminders`. */
-function pascalCase(name: string): string {
-  return name
-    .split(/[^a-zA-Z0-9]+/)
-    .filter(Boolean)
-    .map((part) => part[0]!.toUpperCase() + part.slice(1))
-    .join('');
 }
