@@ -3,29 +3,14 @@
  * `?quarter=`): the latest reports beside the compiled status, for anyone holding a valid link token
  * of the tenant (the city's staff).
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { createDocumentClient } from '#shared/aws/dynamodb';
-import { envNames, requireEnv } from '#shared/config/env';
-import { linkSecret } from '#shared/config/secrets';
 import { apiErrorOf } from '#shared/http/api-error';
-import { bearerAuth } from '#shared/http/bearer-auth';
-import { httpErrors } from '#shared/http/middleware';
 import { json } from '#shared/http/response';
-import { createLogger } from '#shared/logger';
+import { tokenApi } from '#shared/http/token-api';
 import { readBukaiStatus, readMeasureStatus, readPlanStatus } from '#shared/read-status';
-import { catalogLoader } from '#shared/store/catalog-cache';
-import { createStore } from '#shared/store/store';
 
-const logger = createLogger('read-status');
-const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
-const loadCatalog = catalogLoader(store);
+const { store, loadCatalog, api } = tokenApi('read-status');
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(httpErrors(logger))
-  .use(bearerAuth({ purpose: 'form', secret: () => linkSecret(), catalog: loadCatalog, logger }))
+export const handler = api
   .handler(async (event) => {
     const catalog = await loadCatalog();
     const quarter = event.queryStringParameters?.quarter;

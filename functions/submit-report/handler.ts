@@ -3,35 +3,20 @@
  * answer what is wrong with the request itself (401, 400 for the idempotency key, 415, 413, 400 for
  * UTF-8 and JSON); `submitReport` decides the rest, as for every other channel.
  */
-import middy from '@middy/core';
-import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { createDocumentClient } from '#shared/aws/dynamodb';
-import { envNames, requireEnv } from '#shared/config/env';
-import { linkSecret } from '#shared/config/secrets';
 import { receiptOf } from '#shared/domain/report-query';
 import { apiErrorOf } from '#shared/http/api-error';
-import { bearerAuth } from '#shared/http/bearer-auth';
 import { requireIdempotencyKey } from '#shared/http/idempotency-key';
 import { requireJsonBody } from '#shared/http/json-body';
-import { httpErrors } from '#shared/http/middleware';
 import { json } from '#shared/http/response';
-import { createLogger } from '#shared/logger';
-import { catalogLoader } from '#shared/store/catalog-cache';
-import { createStore } from '#shared/store/store';
+import { tokenApi } from '#shared/http/token-api';
 import { submitReport } from '#shared/submit-report';
 
 /** A report is a few kilobytes of text; anything near this is a mistake or an attack. */
 export const maxReportBytes = 64 * 1024;
 
-const logger = createLogger('submit-report');
-const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
-const loadCatalog = catalogLoader(store);
+const { logger, store, loadCatalog, api } = tokenApi('submit-report');
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-  .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(httpErrors(logger))
-  .use(bearerAuth({ purpose: 'form', secret: () => linkSecret(), catalog: loadCatalog, logger }))
+export const handler = api
   .use(requireIdempotencyKey())
   .use(requireJsonBody({ maxBytes: maxReportBytes }))
   .handler(async (event) => {

@@ -1,0 +1,33 @@
+/**
+ * The start every link-token API handler shares (POST /api/reports and the read routes): its logger,
+ * the store of the tenant, the cached catalog, and a middy chain that logs with the Lambda context,
+ * answers errors as JSON and lets only holders of a valid link token through. The handler module adds
+ * its own middlewares and handler, so it stays thin and `event.caller` stays typed.
+ */
+import middy from '@middy/core';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
+import { createDocumentClient } from '../aws/dynamodb.ts';
+import { envNames, requireEnv } from '../config/env.ts';
+import { linkSecret } from '../config/secrets.ts';
+import { createLogger } from '../logger.ts';
+import { catalogLoader } from '../store/catalog-cache.ts';
+import { createStore } from '../store/store.ts';
+import { bearerAuth } from './bearer-auth.ts';
+import { httpErrors } from './middleware.ts';
+
+/**
+ * Builds, once per handler module (so at cold start, from that module's environment), what a
+ * link-token API function needs. `fn` is the function's name, as in shared/http/routes.ts.
+ */
+export function tokenApi(fn: string) {
+  const logger = createLogger(fn);
+  const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
+  const loadCatalog = catalogLoader(store);
+  const api = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    // resetKeys: the 課 bearerAuth appends to the log keys must not leak into the next request.
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpErrors(logger))
+    .use(bearerAuth({ purpose: 'form', secret: () => linkSecret(), catalog: loadCatalog, logger }));
+  return { logger, store, loadCatalog, api };
+}
