@@ -9,8 +9,7 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { authenticateDashboard } from '#shared/auth/dashboard-access';
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import { envNames, optionalEnv, requireEnv } from '#shared/config/env';
@@ -18,16 +17,16 @@ import { linkSecret } from '#shared/config/secrets';
 import { formatQuarter, tryParseQuarter } from '#shared/domain/fiscal';
 import { openDataFiles, toOpenDataCsv, toOpenDataJson } from '#shared/domain/open-data';
 import { buildPublicQuarter } from '#shared/domain/public-status';
+import { errorPage, htmlErrors, type HtmlResult } from '#shared/http/html-pages';
 import { routes } from '#shared/http/routes';
 import { createLogger } from '#shared/logger';
 import { loadProgressSnapshot, planQuarters } from '#shared/progress-snapshot';
 import { catalogLoader } from '#shared/store/catalog-cache';
 import { reportHistory } from '#shared/store/report-items';
 import { createStore } from '#shared/store/store';
-import { dashboardHeaders, viewOptionsOf, type ViewOptions } from '#shared/web/dashboard/frame';
+import { dashboardHeaders, viewOptionsOf } from '#shared/web/dashboard/frame';
 import { renderMeasureHistory } from '#shared/web/dashboard/measure-page';
 import { renderDashboard, sheetLinkFromRoutes } from '#shared/web/dashboard/page';
-import { pageHeaders, renderErrorPage, type Bilingual } from '#shared/web/form-pages';
 import { publicSiteKeys } from '#shared/web/public/page';
 
 const logger = createLogger('dashboard');
@@ -35,41 +34,25 @@ const store = createStore(createDocumentClient(), requireEnv(envNames.tableName)
 const loadCatalog = catalogLoader(store);
 const publicSiteUrl = optionalEnv(envNames.publicSiteUrl, '').replace(/\/+$/, '');
 
-type Result = APIGatewayProxyStructuredResultV2;
-
-function errorPage(options: ViewOptions, status: number, title: Bilingual, message: Bilingual, hint?: Bilingual): Result {
-  return { statusCode: status, headers: { ...pageHeaders }, body: renderErrorPage({ lang: options.lang, status, title, message, hint }) };
-}
-
-/** An unexpected failure as a page, not JSON: the person is in a browser. */
-function htmlErrors(log: Logger): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
-  return {
-    onError: async (request) => {
-      log.error('unexpected error', { error: request.error as Error });
-      request.response = errorPage(
-        viewOptionsOf(request.event.queryStringParameters),
-        500,
-        { ja: 'エラーが発生しました', en: 'Something went wrong' },
-        { ja: 'サーバー内部でエラーが発生しました。', en: 'An internal error occurred.' },
-        { ja: '時間をおいて、もう一度お試しください。', en: 'Please try again later.' },
-      );
-    },
-  };
-}
-
 const openDataPattern = /^shinchoku-(FY\d{4}-Q[1-4])\.(csv|json)$/;
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(injectLambdaContext(logger))
-  .use(htmlErrors(logger))
-  .handler(async (event): Promise<Result> => {
+  .use(
+    htmlErrors(
+      logger,
+      { ja: 'サーバー内部でエラーが発生しました。', en: 'An internal error occurred.' },
+      { ja: '時間をおいて、もう一度お試しください。', en: 'Please try again later.' },
+    ),
+  )
+  .handler(async (event): Promise<HtmlResult> => {
     const options = viewOptionsOf(event.queryStringParameters);
     const token = event.pathParameters?.token;
     const [catalog, secret] = await Promise.all([loadCatalog(), linkSecret()]);
     const viewer = authenticateDashboard(token, { secret, tenant: catalog.plan.plan.tenant, directory: catalog.directory });
     if ('outcome' in viewer) {
       logger.info('dashboard link refused', { reason: viewer.en });
-      return errorPage(options, 401, { ja: 'このリンクは使えません', en: 'This link cannot be used' }, viewer, {
+      return errorPage(options.lang, 401, { ja: 'このリンクは使えません', en: 'This link cannot be used' }, viewer, {
         ja: '事務局に新しいダッシュボードのリンクを依頼してください。',
         en: 'Ask the secretariat for a new dashboard link.',
       });
@@ -84,7 +67,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
       quarter = parsed ? formatQuarter(parsed) : undefined;
       if (!quarter || !quarters.includes(quarter)) {
         return errorPage(
-          options,
+          options.lang,
           400,
           { ja: '四半期を指定し直してください', en: 'Please choose another quarter' },
           {
@@ -103,7 +86,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
       const snapshot = fileQuarter && quarters.includes(fileQuarter) ? await loadProgressSnapshot(store, catalog.plan, fileQuarter) : undefined;
       const compiled = fileQuarter ? snapshot?.compiled.get(fileQuarter) : undefined;
       if (!match || !snapshot || !compiled) {
-        return errorPage(options, 404, { ja: 'データがありません', en: 'No such data' }, {
+        return errorPage(options.lang, 404, { ja: 'データがありません', en: 'No such data' }, {
           ja: `${file} はありません (集計済みの四半期の shinchoku-FY2013-Q2.csv / .json の形式です)`,
           en: `there is no ${file} (files are shinchoku-FY2013-Q2.csv / .json, for compiled quarters)`,
         });
@@ -127,7 +110,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     if (measureId !== undefined) {
       const measure = catalog.plan.measures.find((m) => m.id === measureId);
       if (!measure) {
-        return errorPage(options, 404, { ja: '事業が見つかりません', en: 'No such measure' }, {
+        return errorPage(options.lang, 404, { ja: '事業が見つかりません', en: 'No such measure' }, {
           ja: `事業 ${measureId} は計画にありません`,
           en: `the plan has no measure ${measureId}`,
         });

@@ -7,13 +7,13 @@
 import { randomUUID } from 'node:crypto';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import { envNames, requireEnv } from '#shared/config/env';
 import { linkSecret } from '#shared/config/secrets';
 import { parseQuarter } from '#shared/domain/fiscal';
 import { roleOf } from '#shared/domain/report-input';
+import { errorPage, formLinkRefusedPage, htmlErrors, htmlPage, type HtmlResult } from '#shared/http/html-pages';
 import { createLogger } from '#shared/logger';
 import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
 import { reportHistory } from '#shared/store/report-items';
@@ -21,8 +21,6 @@ import { createStore } from '#shared/store/store';
 import { sheetFormLinks } from '#shared/sheet/form-section';
 import { authenticate, submitReport, type Caller, type Refusal, type SubmitOutcome } from '#shared/submit-report';
 import {
-  pageHeaders,
-  renderErrorPage,
   renderFormPage,
   renderReceiptPage,
   type Bilingual,
@@ -49,16 +47,6 @@ const logger = createLogger('report-form');
 const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
 const loadCatalog = catalogLoader(store);
 
-type Result = APIGatewayProxyStructuredResultV2;
-
-function htmlPage(statusCode: number, body: string): Result {
-  return { statusCode, headers: { ...pageHeaders }, body };
-}
-
-function errorPage(lang: Lang, statusCode: number, title: Bilingual, message: Bilingual, hint?: Bilingual): Result {
-  return htmlPage(statusCode, renderErrorPage({ lang, status: statusCode, title, message, hint }));
-}
-
 const refusalStatus: Record<Refusal['outcome'], number> = {
   unauthenticated: 401,
   forbidden: 403,
@@ -69,22 +57,6 @@ const refusalStatus: Record<Refusal['outcome'], number> = {
 
 function isAccepted(outcome: SubmitOutcome): outcome is Exclude<SubmitOutcome, Refusal> {
   return outcome.outcome === 'recorded' || outcome.outcome === 'duplicate';
-}
-
-/** An unexpected failure as a page, not JSON: the person is in a browser. */
-function htmlErrors(log: Logger): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
-  return {
-    onError: async (request) => {
-      log.error('unexpected error', { error: request.error as Error });
-      request.response = errorPage(
-        langOf(request.event.queryStringParameters),
-        500,
-        { ja: 'エラーが発生しました', en: 'Something went wrong' },
-        { ja: 'サーバー内部でエラーが発生しました。報告は記録されていない可能性があります。', en: 'An internal error occurred; the report may not have been recorded.' },
-        { ja: '時間をおいて、もう一度お試しください。', en: 'Please try again later.' },
-      );
-    },
-  };
 }
 
 /** Changes to one 事業's form on a re-rendered page: what the person typed and what was wrong. */
@@ -137,7 +109,7 @@ const reloadHint: Bilingual = {
   en: 'Go back to the form, reload the page, and submit again.',
 };
 
-async function submit(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller, catalog: Catalog): Promise<Result> {
+async function submit(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller, catalog: Catalog): Promise<HtmlResult> {
   const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
   if (contentType !== 'application/x-www-form-urlencoded') {
     return errorPage(
@@ -234,32 +206,25 @@ async function submit(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller,
   if (outcome.outcome === 'forbidden' || outcome.outcome === 'not-found') {
     return page(refusalStatus[outcome.outcome], { notice: { kind: 'error', message: outcome } });
   }
-  return linkRefused(lang, outcome);
-}
-
-function linkRefused(lang: Lang, refusal: Bilingual): Result {
-  return errorPage(
-    lang,
-    401,
-    { ja: 'このリンクは使えません', en: 'This link cannot be used' },
-    refusal,
-    {
-      ja: '報告依頼メールに記載の最新のリンクを開くか、事務局に新しいリンクを依頼してください。何も記録されていません。',
-      en: 'Open the latest link from the reminder mail, or ask the secretariat for a new one. Nothing has been recorded.',
-    },
-  );
+  return formLinkRefusedPage(lang, outcome);
 }
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(injectLambdaContext(logger))
-  .use(htmlErrors(logger))
+  .use(
+    htmlErrors(
+      logger,
+      { ja: 'サーバー内部でエラーが発生しました。報告は記録されていない可能性があります。', en: 'An internal error occurred; the report may not have been recorded.' },
+      { ja: '時間をおいて、もう一度お試しください。', en: 'Please try again later.' },
+    ),
+  )
   .handler(async (event) => {
     const lang = langOf(event.queryStringParameters);
     const [catalog, secret] = await Promise.all([loadCatalog(), linkSecret()]);
     const caller = authenticate(event.pathParameters?.token, 'form', { secret, catalog });
     if ('outcome' in caller) {
       logger.info('form link refused', { reason: caller.en });
-      return linkRefused(lang, caller);
+      return formLinkRefusedPage(lang, caller);
     }
     if (event.requestContext.http.method === 'POST') return submit(event, lang, caller, catalog);
     // The Excel 進捗管理シート section (download / upload, functions/report-sheet) needs the link's token.

@@ -14,16 +14,16 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import type { Logger } from '@aws-lambda-powertools/logger';
-import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { authenticateDashboard } from '#shared/auth/dashboard-access';
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import { envNames, requireEnv } from '#shared/config/env';
 import { linkSecret } from '#shared/config/secrets';
 import { formatQuarter, tryParseQuarter } from '#shared/domain/fiscal';
 import { reminderConfigFromEnv } from '#shared/domain/reminders';
+import { errorPage, formLinkRefusedPage, htmlErrors, htmlPage, type HtmlResult } from '#shared/http/html-pages';
 import { createLogger } from '#shared/logger';
-import { renderImportPage, sheetPageHeaders } from '#shared/sheet/answer';
+import { renderImportPage } from '#shared/sheet/answer';
 import { xlsxContentType } from '#shared/sheet/export';
 import { sheetUploadField } from '#shared/sheet/form-section';
 import { sheetLimits } from '#shared/sheet/guards';
@@ -33,7 +33,7 @@ import { exportSheet } from '#shared/sheet/service';
 import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
 import { createStore } from '#shared/store/store';
 import { authenticate, type Caller } from '#shared/submit-report';
-import { renderErrorPage, type Bilingual } from '#shared/web/form-pages';
+import type { Bilingual } from '#shared/web/form-pages';
 import { langOf, type Lang } from '#shared/web/report-form';
 
 /** Room for the multipart framing around the file. */
@@ -44,40 +44,13 @@ const store = createStore(createDocumentClient(), requireEnv(envNames.tableName)
 const loadCatalog = catalogLoader(store);
 const reminderConfig = reminderConfigFromEnv(process.env);
 
-type Result = APIGatewayProxyStructuredResultV2;
-
-function htmlPage(statusCode: number, body: string): Result {
-  return { statusCode, headers: { ...sheetPageHeaders }, body };
-}
-
-function errorPage(lang: Lang, statusCode: number, title: Bilingual, message: Bilingual, hint?: Bilingual): Result {
-  return htmlPage(statusCode, renderErrorPage({ lang, status: statusCode, title, message, hint }));
-}
-
-function htmlErrors(log: Logger): middy.MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyResultV2> {
-  return {
-    onError: async (request) => {
-      log.error('unexpected error', { error: request.error as Error });
-      request.response = errorPage(
-        langOf(request.event.queryStringParameters),
-        500,
-        { ja: 'エラーが発生しました', en: 'Something went wrong' },
-        {
-          ja: 'サーバー内部でエラーが発生しました。同じファイルをもう一度送っても二重には記録されません。',
-          en: 'An internal error occurred. Sending the same file again will not record anything twice.',
-        },
-      );
-    },
-  };
-}
-
 /** `attachment; filename=…` with an ASCII fallback and the Japanese name per RFC 6266 / 5987. */
 export function contentDisposition(fileName: string): string {
   const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
-async function download(catalog: Catalog, secret: string, scope: SheetScope, quarter: string): Promise<Result> {
+async function download(catalog: Catalog, secret: string, scope: SheetScope, quarter: string): Promise<HtmlResult> {
   const sheet = await exportSheet(store, catalog, { scope, quarter, secret, reminderConfig });
   logger.info('sheet downloaded', { scope, quarter, rows: sheet.rows.length });
   return {
@@ -98,7 +71,7 @@ const uploadTitle: Bilingual = { ja: 'ファイルを受け取れませんでし
 const nothingRecorded: Bilingual = { ja: '何も記録されていません。', en: 'Nothing has been recorded.' };
 
 /** The uploaded file from a multipart body, or an error page. */
-async function uploadedFile(event: APIGatewayProxyEventV2, lang: Lang): Promise<{ name: string; bytes: Buffer } | Result> {
+async function uploadedFile(event: APIGatewayProxyEventV2, lang: Lang): Promise<{ name: string; bytes: Buffer } | HtmlResult> {
   const contentType = event.headers?.['content-type'] ?? '';
   if (!/^multipart\/form-data;/i.test(contentType.trim())) {
     return errorPage(
@@ -139,7 +112,7 @@ function wantsJson(event: APIGatewayProxyEventV2): boolean {
   return accept.includes('application/json') && !accept.includes('text/html');
 }
 
-async function upload(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller, catalog: Catalog, secret: string): Promise<Result> {
+async function upload(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller, catalog: Catalog, secret: string): Promise<HtmlResult> {
   const file = await uploadedFile(event, lang);
   if (!('bytes' in file)) return file;
   const result: SheetImportResult = await importSheet(store, catalog, caller, file.bytes, { fileName: file.name, secret });
@@ -160,13 +133,8 @@ async function upload(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller,
   return htmlPage(statusCode, renderImportPage(result, { lang, backHref: `../${encodeURIComponent(token)}?lang=${lang}` }));
 }
 
-const linkRefusedHint: Bilingual = {
-  ja: '報告依頼メールに記載の最新のリンクを開くか、事務局に新しいリンクを依頼してください。何も記録されていません。',
-  en: 'Open the latest link from the reminder mail, or ask the secretariat for a new one. Nothing has been recorded.',
-};
-
 /** A 部会's sheet for the dashboard's holders (secretariat, leadership). */
-async function dashboardDownload(event: APIGatewayProxyEventV2, lang: Lang, catalog: Catalog, secret: string): Promise<Result> {
+async function dashboardDownload(event: APIGatewayProxyEventV2, lang: Lang, catalog: Catalog, secret: string): Promise<HtmlResult> {
   const viewer = authenticateDashboard(event.pathParameters?.token, { secret, tenant: catalog.plan.plan.tenant, directory: catalog.directory });
   if ('outcome' in viewer) {
     logger.info('dashboard sheet link refused', { reason: viewer.en });
@@ -194,7 +162,12 @@ async function dashboardDownload(event: APIGatewayProxyEventV2, lang: Lang, cata
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(injectLambdaContext(logger))
-  .use(htmlErrors(logger))
+  .use(
+    htmlErrors(logger, {
+      ja: 'サーバー内部でエラーが発生しました。同じファイルをもう一度送っても二重には記録されません。',
+      en: 'An internal error occurred. Sending the same file again will not record anything twice.',
+    }),
+  )
   .handler(async (event) => {
     const lang = langOf(event.queryStringParameters);
     const [catalog, secret] = await Promise.all([loadCatalog(), linkSecret()]);
@@ -202,7 +175,7 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     const caller = authenticate(event.pathParameters?.token, 'form', { secret, catalog });
     if ('outcome' in caller) {
       logger.info('sheet link refused', { reason: caller.en });
-      return errorPage(lang, 401, { ja: 'このリンクは使えません', en: 'This link cannot be used' }, caller, linkRefusedHint);
+      return formLinkRefusedPage(lang, caller);
     }
     if (event.requestContext.http.method === 'POST') return upload(event, lang, caller, catalog, secret);
     return download(catalog, secret, { kind: 'ka', id: caller.ka.id }, caller.claims.quarter);

@@ -5,11 +5,9 @@
  * nothing was recorded.
  * Pure: no I/O, no AWS; the HTML goes through the escaping `html` template.
  */
-import { pageHeaders, pageStyles } from '../web/form-pages.ts';
-import { html, unsafeRaw, type SafeHtml } from '../web/html.ts';
+import { renderFormFrame } from '../web/form-pages.ts';
+import { html, type SafeHtml } from '../web/html.ts';
 import { capList, type SheetImportResult, type SheetProblem } from './import.ts';
-
-export { pageHeaders as sheetPageHeaders };
 
 /** Where a problem is: `進捗管理シート!F12`, the sheet alone, or the file. */
 export function problemPlace(problem: SheetProblem, fileName?: string): string {
@@ -161,28 +159,5 @@ ${result.outcome === 'recorded' && result.otherKaRows.length > 0 ? section('othe
 ${result.ignored.length > 0 ? section('ignored-title', w.ignored, problemList(result.ignored, result.fileName, lang)) : ''}
 ${result.notes.length > 0 ? section('notes-title', w.notes, problemList(result.notes, result.fileName, lang)) : ''}
 <p><a href="${options.backHref}">${w.back}</a> <span lang="${second}" class="hint">/ ${other.back}</span></p>`;
-  return sheetPage(lang, `${w.title} — ${headline[first]}`, body);
-}
-
-/** The pages' frame, with the form pages' styles (the Content-Security-Policy allows exactly those). */
-function sheetPage(lang: Lang, title: string, body: SafeHtml): string {
-  return html`<!doctype html>
-<html lang="${lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<meta name="referrer" content="no-referrer">
-<title>${title}</title>
-<style>${unsafeRaw(pageStyles)}</style>
-</head>
-<body>
-<header><div class="bar"><span class="product">shinchoku 進捗報告 / progress report</span></div></header>
-<main id="main">
-${body}
-</main>
-<footer><p>下野市第二次地域情報化計画 進捗管理 / Shimotsuke City ICT plan progress</p></footer>
-</body>
-</html>
-`.value;
+  return renderFormFrame({ lang, title: `${w.title} — ${headline[first]}`, body, product: '進捗報告 / progress report' });
 }

@@ -6,12 +6,12 @@
  * the plan's own words (事業名, milestones) stay Japanese and are marked `lang="ja"`.
  * Pure: no I/O, no AWS; every interpolation is escaped by {@link html}.
  */
-import { createHash } from 'node:crypto';
 import { formatQuarterEn, formatQuarterJa, formatWarekiDate, formatWarekiFiscalYearShort, jstDate, parseQuarter } from '../domain/fiscal.ts';
 import type { FiscalYearSpan, Measure } from '../domain/plan.ts';
 import type { FieldError } from '../domain/report-input.ts';
 import { milestoneProgressValues, reportStatuses, statusLabelsEn, type StoredReport } from '../domain/report.ts';
-import { html, joinHtml, unsafeRaw, type SafeHtml } from './html.ts';
+import { html, joinHtml, type SafeHtml } from './html.ts';
+import { privatePageHeaders, renderPrivatePage } from './private-page.ts';
 import { sheetUploadSection, type SheetFormLinks } from '../sheet/form-section.ts';
 import { budgetLinesForYear, errorsByControl, fieldNames, type Lang, type MeasureFormValues } from './report-form.ts';
 
@@ -205,40 +205,26 @@ hr{border:0;border-top:1px solid #d1d5db;margin:1rem 0}
 .visually-hidden{position:absolute!important;width:1px!important;height:1px!important;overflow:hidden!important;clip:rect(0 0 0 0)!important;white-space:nowrap!important}
 `.trim();
 
-const stylesHash = createHash('sha256').update(pageStyles).digest('base64');
-
 /**
  * Headers of every page: never cached (the pages carry names and the signed link), no referrer (the
  * link is the credential and must not leak to another site), no scripts, no framing, only our CSS.
  */
-export const pageHeaders: Readonly<Record<string, string>> = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'content-security-policy': `default-src 'none'; style-src 'sha256-${stylesHash}'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
-};
+export const pageHeaders: Readonly<Record<string, string>> = privatePageHeaders(pageStyles);
 
-function page(input: { lang: Lang; title: string; body: SafeHtml; langSwitch?: SafeHtml }): string {
-  return html`<!doctype html>
-<html lang="${input.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<meta name="referrer" content="no-referrer">
-<title>${input.title}</title>
-<style>${unsafeRaw(pageStyles)}</style>
-</head>
-<body>
-<header><div class="bar"><span class="product">shinchoku ${words[input.lang].product}</span>${input.langSwitch ?? ''}</div></header>
-<main id="main">
-${input.body}
-</main>
-<footer><p>下野市第二次地域情報化計画 進捗管理 / Shimotsuke City ICT plan progress</p></footer>
-</body>
-</html>
-`.value;
+/**
+ * A page in the frame of the form, receipt, error and sheet-answer pages: their styles and footer,
+ * the product name of `lang` unless `product` says otherwise, and the language switch if given.
+ */
+export function renderFormFrame(input: { lang: Lang; title: string; body: SafeHtml; langSwitch?: SafeHtml; product?: string }): string {
+  return renderPrivatePage({
+    lang: input.lang,
+    title: input.title,
+    styles: pageStyles,
+    product: input.product ?? words[input.lang].product,
+    bar: input.langSwitch,
+    body: input.body,
+    footer: '下野市第二次地域情報化計画 進捗管理 / Shimotsuke City ICT plan progress',
+  });
 }
 
 function langSwitch(lang: Lang, anchor = ''): SafeHtml {
@@ -352,7 +338,7 @@ ${model.owned.map((f) => measureForm(f, model.lang, fiscalYear))}
 ${model.related.length > 0 ? html`<h2>${w.relatedHeading}</h2><p>${w.relatedIntro}</p>` : ''}
 ${model.related.map((f) => measureForm(f, model.lang, fiscalYear))}
 `;
-  return page({ lang: model.lang, title, body, langSwitch: langSwitch(model.lang) });
+  return renderFormFrame({ lang: model.lang, title, body, langSwitch: langSwitch(model.lang) });
 }
 
 function measureForm(form: MeasureForm, lang: Lang, fiscalYear: number): SafeHtml {
@@ -554,7 +540,7 @@ ${report.kind === 'report'
 <p><a href="?lang=${lang}#${measureAnchor(measure.id)}">${w.backToForm}</a></p>
 `;
   // No language switch here: it would leave the receipt for the form; the form's switch is one link away.
-  return page({ lang, title: `${w.receiptTitle} ${report.reference} — ${w.product}`, body });
+  return renderFormFrame({ lang, title: `${w.receiptTitle} ${report.reference} — ${w.product}`, body });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -581,5 +567,5 @@ ${model.hint ? html`<p>${model.hint[lang]}</p>` : ''}
 </div>`;
   const body = html`<h1><span lang="ja">${model.title.ja}</span> <span lang="en">/ ${model.title.en}</span></h1>
 <div class="error-summary" role="alert">${block(first)}<hr>${block(second)}<p class="hint">HTTP ${model.status}</p></div>`;
-  return page({ lang: model.lang, title: `${model.title.ja} / ${model.title.en}`, body });
+  return renderFormFrame({ lang: model.lang, title: `${model.title.ja} / ${model.title.en}`, body });
 }

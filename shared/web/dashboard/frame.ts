@@ -5,9 +5,9 @@
  * below 48rem). No script; the only style is allowed by its hash.
  * Pure: no I/O, no AWS.
  */
-import { createHash } from 'node:crypto';
 import { formatQuarterEn, formatQuarterJa, formatWarekiDate, formatWarekiFiscalYearShort, jstDate, parseQuarter } from '../../domain/fiscal.ts';
-import { html, unsafeRaw, type SafeHtml } from '../html.ts';
+import { html, type SafeHtml } from '../html.ts';
+import { privatePageHeaders, renderPrivatePage } from '../private-page.ts';
 import type { Lang } from '../report-form.ts';
 
 export type { Lang };
@@ -258,20 +258,11 @@ footer{color:#4b5563;font-size:.85rem;padding:1rem 1rem 2rem}
 .visually-hidden{position:absolute!important;width:1px!important;height:1px!important;overflow:hidden!important;clip:rect(0 0 0 0)!important;white-space:nowrap!important}
 `.trim();
 
-const stylesHash = createHash('sha256').update(dashboardStyles).digest('base64');
-
 /**
  * Headers of every dashboard page: never cached and never indexed (internal figures and people's
  * names), no referrer (the signed link is the credential), no script, no framing, only our CSS.
  */
-export const dashboardHeaders: Readonly<Record<string, string>> = {
-  'content-type': 'text/html; charset=utf-8',
-  'cache-control': 'no-store',
-  'referrer-policy': 'no-referrer',
-  'x-content-type-options': 'nosniff',
-  'x-robots-tag': 'noindex, nofollow',
-  'content-security-policy': `default-src 'none'; style-src 'sha256-${stylesHash}'; img-src 'self' data:; form-action 'self'; base-uri 'none'; frame-ancestors 'none'`,
-};
+export const dashboardHeaders: Readonly<Record<string, string>> = privatePageHeaders(dashboardStyles, { robotsHeader: true });
 
 /** "平成25年度 第2四半期 (2013年7月–9月)" or "FY2013 Q2 (Jul–Sep 2013)". */
 export function quarterText(quarter: string, lang: Lang): string {
@@ -304,24 +295,15 @@ export function jaText(lang: Lang, text: string): SafeHtml {
 export function renderFrame(input: { options: ViewOptions; title: string; body: SafeHtml; switches: { lang: string; size: string } }): string {
   const w = words[input.options.lang];
   const other = input.options.lang === 'ja' ? 'en' : 'ja';
-  return html`<!doctype html>
-<html lang="${input.options.lang}">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="robots" content="noindex, nofollow">
-<meta name="referrer" content="no-referrer">
-<title>${input.title}</title>
-<style>${unsafeRaw(dashboardStyles)}</style>
-</head>
-<body${input.options.large ? html` class="large"` : ''}>
-<header><div class="bar"><span class="product">shinchoku ${w.product}</span>
-<nav><a href="${input.switches.lang}" lang="${other}" hreflang="${other}">${w.switchTo}</a><a href="${input.switches.size}">${input.options.large ? w.largeOff : w.largeOn}</a></nav></div></header>
-<main id="main">
-${input.body}
-</main>
-<footer><p>${w.footer}</p></footer>
-</body>
-</html>
-`.value;
+  return renderPrivatePage({
+    lang: input.options.lang,
+    title: input.title,
+    styles: dashboardStyles,
+    bodyClass: input.options.large ? 'large' : undefined,
+    product: w.product,
+    bar: html`
+<nav><a href="${input.switches.lang}" lang="${other}" hreflang="${other}">${w.switchTo}</a><a href="${input.switches.size}">${input.options.large ? w.largeOff : w.largeOn}</a></nav>`,
+    body: input.body,
+    footer: w.footer,
+  });
 }
