@@ -3,10 +3,10 @@
  * the progress dashboard for the plan's secretariat or the leadership. Prints the URL on stdout.
  * The quarter only chooses what the dashboard shows first; every quarter can be chosen on the page.
  */
-import { join } from 'node:path';
 import { dashboardHolders, dashboardLink, dashboardLinkValidityDays, issueDashboardToken } from '#shared/auth/dashboard-access';
 import { addDays, compareQuarters, formatQuarter, formatWarekiDate, jstDate, quarterOf, tryParseQuarter } from '#shared/domain/fiscal';
 import { defaultDirectoryPath, defaultPlanPath, readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { linkBaseUrl, linkValidity, localSigningSecret } from './link-options.ts';
 import { UsageError, type Output } from './output.ts';
 
 export interface DashboardLinkOptions {
@@ -23,8 +23,6 @@ export interface DashboardLinkOptions {
   now?: Date;
   env?: NodeJS.ProcessEnv;
 }
-
-const maxDays = 400;
 
 export async function dashboardLinkCommand(options: DashboardLinkOptions, out: Output): Promise<number> {
   const env = options.env ?? process.env;
@@ -56,17 +54,10 @@ export async function dashboardLinkCommand(options: DashboardLinkOptions, out: O
     const last = { fiscalYear: period.to, quarter: 4 as const };
     quarter = formatQuarter(compareQuarters(current, first) < 0 ? first : compareQuarters(current, last) > 0 ? last : current);
   }
-  const days = options.days === undefined ? dashboardLinkValidityDays : Number(options.days);
-  if (!Number.isInteger(days) || days < 1 || days > maxDays) {
-    throw new UsageError(`--days は 1〜${maxDays} の整数です: ${options.days}`, `--days must be an integer from 1 to ${maxDays}: ${options.days}`);
-  }
-  const baseUrl = options.baseUrl ?? (env.PUBLIC_BASE_URL || `http://127.0.0.1:${env.SHINCHOKU_HTTP_PORT || 3000}`);
-  if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) {
-    throw new UsageError(`--base-url は http(s):// で始まる URL です: ${baseUrl}`, `--base-url must be an http(s) URL: ${baseUrl}`);
-  }
-  // The same secret as the local stack (and `shinchoku link`): SHINCHOKU_LINK_SECRET, else .shinchoku/link-secret.
-  const { localLinkSecret } = await import('#local/stack');
-  const secret = env.SHINCHOKU_LINK_SECRET || (await localLinkSecret(join(process.cwd(), '.shinchoku'), false));
+  const days = linkValidity(options.days, dashboardLinkValidityDays);
+  const baseUrl = linkBaseUrl(options.baseUrl, env);
+  // The same secret as the local stack (and `shinchoku link`).
+  const secret = await localSigningSecret(env);
   const token = issueDashboardToken({ tenant: plan.plan.tenant, directory, holder, quarter, now, validDays: days }, secret);
   const expires = addDays(jstDate(now), days);
   const name = holders.find((h) => h.id === holder)!.name;

@@ -3,10 +3,10 @@
  * for a quarter, as a reminder mail would carry them. For people (send a link by hand, open the form
  * of the local stack) and for tests. Prints the form URL, then the reply-to address, on stdout.
  */
-import { join } from 'node:path';
 import { addDays, formatQuarter, formatQuarterEn, formatQuarterJa, formatWarekiDate, jstDate, tryParseQuarter } from '#shared/domain/fiscal';
 import { formLink, linkValidityDays, replyAddress, tokenFor } from '#shared/links';
 import { defaultDirectoryPath, defaultPlanPath, readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { linkBaseUrl, linkValidity, localSigningSecret } from './link-options.ts';
 import { UsageError, type Output } from './output.ts';
 
 export interface LinkOptions {
@@ -21,23 +21,6 @@ export interface LinkOptions {
   /** For tests: the instant the link is issued at. */
   now?: Date;
   env?: NodeJS.ProcessEnv;
-}
-
-const maxDays = 400;
-
-/**
- * The signing secret the local stack uses: SHINCHOKU_LINK_SECRET, else `.shinchoku/link-secret`
- * beside the local data (created on first use, as `npm start` would).
- */
-async function signingSecret(env: NodeJS.ProcessEnv): Promise<string> {
-  const fromEnv = env.SHINCHOKU_LINK_SECRET;
-  if (fromEnv) return fromEnv;
-  const { localLinkSecret } = await import('#local/stack');
-  return localLinkSecret(join(process.cwd(), '.shinchoku'), false);
-}
-
-function defaultBaseUrl(env: NodeJS.ProcessEnv): string {
-  return env.PUBLIC_BASE_URL || `http://127.0.0.1:${env.SHINCHOKU_HTTP_PORT || 3000}`;
 }
 
 export async function linkCommand(options: LinkOptions, out: Output): Promise<number> {
@@ -65,18 +48,12 @@ export async function linkCommand(options: LinkOptions, out: Output): Promise<nu
       `quarter ${formatQuarter(parsed)} is outside the plan period FY${period.from}–FY${period.to}`,
     );
   }
-  const days = options.days === undefined ? linkValidityDays : Number(options.days);
-  if (!Number.isInteger(days) || days < 1 || days > maxDays) {
-    throw new UsageError(`--days は 1〜${maxDays} の整数です: ${options.days}`, `--days must be an integer from 1 to ${maxDays}: ${options.days}`);
-  }
-  const baseUrl = options.baseUrl ?? defaultBaseUrl(env);
-  if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) {
-    throw new UsageError(`--base-url は http(s):// で始まる URL です: ${baseUrl}`, `--base-url must be an http(s) URL: ${baseUrl}`);
-  }
+  const days = linkValidity(options.days, linkValidityDays);
+  const baseUrl = linkBaseUrl(options.baseUrl, env);
 
   const now = options.now ?? new Date();
   const quarter = formatQuarter(parsed);
-  const secret = await signingSecret(env);
+  const secret = await localSigningSecret(env);
   const claims = { tenant: plan.plan.tenant, kaId: ka.id, quarter, now, validDays: days };
   const url = formLink(baseUrl, tokenFor({ ...claims, purpose: 'form' }, secret));
   const address = replyAddress(directory, tokenFor({ ...claims, purpose: 'mail' }, secret));

@@ -30,6 +30,7 @@ import { createStore, type Store } from '#shared/store/store';
 import { defaultTableName } from '#shared/store/table';
 import type { Caller } from '#shared/submit-report';
 import { localClientConfig } from '#local/aws-local';
+import { localSigningSecret } from './link-options.ts';
 import { UsageError, type Output } from './output.ts';
 
 export interface SheetTargetOptions {
@@ -70,12 +71,7 @@ async function openTarget(options: SheetTargetOptions): Promise<Target> {
   } else {
     const endpoint = options.endpoint ?? `http://127.0.0.1:${env.SHINCHOKU_DYNAMODB_PORT || 8000}`;
     store = createStore(createDocumentClient(localClientConfig(endpoint)), options.table ?? defaultTableName, tenant);
-    const fromEnv = env.SHINCHOKU_LINK_SECRET;
-    if (fromEnv) secret = fromEnv;
-    else {
-      const { localLinkSecret } = await import('#local/stack');
-      secret = await localLinkSecret(join(process.cwd(), '.shinchoku'), false);
-    }
+    secret = await localSigningSecret(env);
   }
   let catalog: Catalog;
   try {
