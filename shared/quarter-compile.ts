@@ -22,6 +22,17 @@ import { getReport, reportsOfQuarter } from './store/report-items.ts';
 import { saveCompiledQuarter, statusKeys } from './store/status-items.ts';
 import type { Store } from './store/store.ts';
 
+/**
+ * A QuarterCompiled event named a quarter whose compiled status is not stored: its targets
+ * (publish-public, send-digest) fail, so that EventBridge retries the event.
+ */
+export class CompiledQuarterMissingError extends Error {
+  constructor(quarter: string) {
+    super(`四半期 ${quarter} の集計結果がありません / no compiled status for ${quarter}`);
+    this.name = 'CompiledQuarterMissingError';
+  }
+}
+
 /** A report the compile must see (the one whose event triggered it) is not readable yet. */
 export class ReportNotVisibleError extends Error {
   constructor(measureId: string, quarter: string, version: number) {

@@ -11,6 +11,7 @@ import { createPublicSiteClient, s3PublicSiteWriter } from '#shared/aws/public-s
 import { envNames, requireEnv } from '#shared/config/env';
 import { createLogger } from '#shared/logger';
 import { publishPublicPage, type PublishOutcome } from '#shared/publish-public';
+import { CompiledQuarterMissingError } from '#shared/quarter-compile';
 import { catalogLoader } from '#shared/store/catalog-cache';
 import { createStore } from '#shared/store/store';
 
@@ -19,14 +20,6 @@ const store = createStore(createDocumentClient(), requireEnv(envNames.tableName)
 const loadCatalog = catalogLoader(store);
 const site = s3PublicSiteWriter(createPublicSiteClient(), requireEnv(envNames.publicBucket));
 const envelopeSchema = eventEnvelopeSchema('QuarterCompiled');
-
-/** QuarterCompiled named a quarter whose compiled status is not stored: fail, so it is retried. */
-export class CompiledQuarterMissingError extends Error {
-  constructor(quarter: string) {
-    super(`四半期 ${quarter} の集計結果がありません / no compiled status for ${quarter}`);
-    this.name = 'CompiledQuarterMissingError';
-  }
-}
 
 export const handler = middy<unknown, { outcome: PublishOutcome['outcome'] | 'other-tenant'; objects?: number }>()
   .use(injectLambdaContext(logger))

@@ -13,6 +13,7 @@ import { envNames, requireEnv } from '#shared/config/env';
 import { buildDigest, digestNotificationKey } from '#shared/domain/digest';
 import { formatQuarter, jstDate, parseQuarter, previousQuarter } from '#shared/domain/fiscal';
 import { createLogger } from '#shared/logger';
+import { CompiledQuarterMissingError } from '#shared/quarter-compile';
 import { catalogLoader } from '#shared/store/catalog-cache';
 import {
   claimNotification,
@@ -30,14 +31,6 @@ const mailer = createMailer();
 const envelopeSchema = eventEnvelopeSchema('QuarterCompiled');
 
 export type SendDigestOutcome = 'sent' | 'already-sent' | 'in-progress' | 'other-tenant';
-
-/** QuarterCompiled named a quarter whose compiled status is not stored. */
-export class CompiledQuarterMissingError extends Error {
-  constructor(quarter: string) {
-    super(`四半期 ${quarter} の集計結果がありません / no compiled status for ${quarter}`);
-    this.name = 'CompiledQuarterMissingError';
-  }
-}
 
 export const handler = middy<unknown, { outcome: SendDigestOutcome; messageId?: string }>()
   .use(injectLambdaContext(logger))

@@ -106,12 +106,14 @@ export function threadHeaders(envelope: Pick<ReplyEnvelope, 'messageId' | 'refer
   return { 'In-Reply-To': own, References: refs.join(' ') };
 }
 
-function quarterLabels(quarter: string | undefined): { ja: string; en: string } | undefined {
+/** A quarter's name in Japanese and English, or undefined when `quarter` is missing or unreadable. */
+export function quarterLabels(quarter: string | undefined): { ja: string; en: string } | undefined {
   const q = quarter ? tryParseQuarter(quarter) : undefined;
   return q ? { ja: formatQuarterJa(q), en: formatQuarterEn(q) } : undefined;
 }
 
-function mail(envelope: ReplyEnvelope, text: string[]): ReplyMail {
+/** The answer to `envelope`'s mail, in its thread, with `text` as the body (runs of blank lines folded to one). */
+export function replyMail(envelope: ReplyEnvelope, text: string[]): ReplyMail {
   return {
     from: envelope.from,
     to: [envelope.to],
@@ -122,7 +124,8 @@ function mail(envelope: ReplyEnvelope, text: string[]): ReplyMail {
   };
 }
 
-const rule = '------------------------------------------------------------';
+/** The line between the parts of an answer mail. */
+export const mailRule = '------------------------------------------------------------';
 
 function thousandYen(value: number | undefined): { ja: string; en: string } {
   if (value === undefined) return { ja: '(記入なし)', en: '(not given)' };
@@ -160,7 +163,7 @@ export function confirmationReply(envelope: ReplyEnvelope, context: ReplyContext
   }
   ja.push('内容を訂正するときは、このメールに返信して同じ形式で送ってください (新しい版として記録され、以前の報告も残ります)。');
   en.push('To correct a report, reply to this mail with the same form; it is recorded as a new version and the earlier one is kept.');
-  return mail(envelope, [...ja, '', rule, 'English', '', ...en, '', rule, 'このメールは自動送信です / This mail was sent automatically.']);
+  return replyMail(envelope, [...ja, '', mailRule, 'English', '', ...en, '', mailRule, 'このメールは自動送信です / This mail was sent automatically.']);
 }
 
 function fieldLabel(field: string | undefined): { ja: string; en: string } | undefined {
@@ -299,7 +302,7 @@ export function rejectionReply(envelope: ReplyEnvelope, context: ReplyContext, r
   const form = showForm
     ? [
         '',
-        rule,
+        mailRule,
         '報告の様式 / report form (コピーして使えます / copy and fill in)',
         '',
         mailFormTemplate({ measureId: owned[0]?.id }),
@@ -311,14 +314,14 @@ export function rejectionReply(envelope: ReplyEnvelope, context: ReplyContext, r
           : []),
       ]
     : [];
-  return mail(envelope, [
+  return replyMail(envelope, [
     `${context.kaName} ご担当者様`,
     '',
     `進捗報告のメールを受け付けられませんでした${q ? ` (${q.ja})` : ''}。`,
     '',
     ...ja,
     '',
-    rule,
+    mailRule,
     'English',
     '',
     `We could not accept your progress report mail${q ? ` for ${q.en}` : ''}.`,
@@ -326,7 +329,7 @@ export function rejectionReply(envelope: ReplyEnvelope, context: ReplyContext, r
     ...en,
     ...form,
     '',
-    rule,
+    mailRule,
     'このメールは自動送信です / This mail was sent automatically.',
   ]);
 }

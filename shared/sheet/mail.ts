@@ -16,8 +16,7 @@
  * The upload on the form page does not depend on mail: city gateways often strip attachments (無害化).
  */
 import type { StoredReport } from '../domain/report.ts';
-import { replySubject, threadHeaders, type ReplyEnvelope, type ReplyMail } from '../domain/mail-reply.ts';
-import { formatQuarterEn, formatQuarterJa, tryParseQuarter } from '../domain/fiscal.ts';
+import { mailRule, quarterLabels, replyMail, type ReplyEnvelope, type ReplyMail } from '../domain/mail-reply.ts';
 import type { Catalog } from '../store/catalog-cache.ts';
 import type { Store } from '../store/store.ts';
 import type { Caller } from '../submit-report.ts';
@@ -69,12 +68,9 @@ export async function importMailSheets(
   };
 }
 
-const rule = '------------------------------------------------------------';
-
 /** The answer to a mail with sheets: per file, the recorded rows with 受付番号, or each refusal with its cell. */
 export function sheetReplyMail(envelope: ReplyEnvelope, context: { kaName: string; quarter?: string }, results: readonly SheetImportResult[]): ReplyMail {
-  const parsed = context.quarter ? tryParseQuarter(context.quarter) : undefined;
-  const q = parsed ? { ja: formatQuarterJa(parsed), en: formatQuarterEn(parsed) } : undefined;
+  const q = quarterLabels(context.quarter);
   const allAccepted = results.every((r) => r.outcome === 'recorded');
   const text = [
     `${context.kaName} ご担当者様 / To ${context.kaName}`,
@@ -86,18 +82,11 @@ export function sheetReplyMail(envelope: ReplyEnvelope, context: { kaName: strin
       ? `Your progress sheet has been processed${q ? ` (${q.en})` : ''}.`
       : `A progress sheet could not be accepted${q ? ` (${q.en})` : ''}. Nothing was recorded from a refused sheet; fix it and send it again to this address.`,
     '',
-    ...results.flatMap((r) => [rule, importAnswerText(r).trimEnd(), '']),
-    rule,
+    ...results.flatMap((r) => [mailRule, importAnswerText(r).trimEnd(), '']),
+    mailRule,
     '訂正は、直したシートをこのメールへの返信で送ってください (新しい版として記録され、以前の報告も残ります)。',
     'To correct, reply to this mail with the corrected sheet; it is recorded as a new version and the earlier one is kept.',
     'このメールは自動送信です / This mail was sent automatically.',
   ];
-  return {
-    from: envelope.from,
-    to: [envelope.to],
-    ...(envelope.replyTo ? { replyTo: [envelope.replyTo] } : {}),
-    subject: replySubject(envelope.subject),
-    text: `${text.join('\n').replace(/\n{3,}/g, '\n\n').trim()}\n`,
-    headers: threadHeaders(envelope),
-  };
+  return replyMail(envelope, text);
 }

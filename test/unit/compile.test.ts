@@ -9,6 +9,7 @@ import { PlanFileSchema, type PlanFile } from '#shared/domain/plan';
 import { reportReference, reportStatuses, statusColour, type ReportStatus, type StoredReport } from '#shared/domain/report';
 import type { CompiledMeasureStatus, Rollup } from '#shared/domain/status';
 import { readPlanFile } from '#shared/plan-file';
+import { storedReport } from '#test/support/reminder-fixture';
 
 let plan: PlanFile;
 beforeAll(async () => {
@@ -17,25 +18,9 @@ beforeAll(async () => {
 
 type ReportParts = Partial<Omit<StoredReport, 'reference'>> & { measureId: string };
 
+/** A report of FY2013-Q2 submitted after the quarter closed, unless `parts` says otherwise. */
 function stored(parts: ReportParts): StoredReport {
-  const quarter = parts.quarter ?? 'FY2013-Q2';
-  const version = parts.version ?? 1;
-  return {
-    quarter,
-    version,
-    kind: 'report',
-    status: '予定どおり',
-    milestones: [],
-    narrative: '',
-    issues: '',
-    nextSteps: '',
-    reporter: { kaId: 'sogo-seisaku', ka: '総合政策課', bukai: '企画専門部会', person: '山田' },
-    channel: 'web',
-    submittedAt: '2013-10-02T01:00:00.000Z',
-    attachments: [],
-    ...parts,
-    reference: reportReference(parts.measureId, quarter, version),
-  };
+  return storedReport({ quarter: 'FY2013-Q2', submittedAt: '2013-10-02T01:00:00.000Z', ...parts });
 }
 
 /** A small plan whose milestones sit exactly on the fiscal-year boundaries under test. */
