@@ -4,36 +4,31 @@
  * the form driven in headless Chromium (Debian's /usr/bin/chromium through playwright-core) as a
  * person on a phone would: fill in, submit, read the receipt, and find the report in DynamoDB.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type BrowserContext, type Page, type Request } from 'playwright-core';
+import type { Browser, BrowserContext, Page, Request } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '#cli/main';
 import type { Output } from '#cli/output';
-import { localClientConfig } from '#local/aws-local';
-import { startLocalStack, type LocalStack } from '#local/stack';
-import { createDocumentClient } from '#shared/aws/dynamodb';
+import type { LocalStack } from '#local/stack';
 import { routeKey, routes } from '#shared/http/routes';
 import { formLink, tokenFor } from '#shared/links';
 import { reportHistory } from '#shared/store/report-items';
-import { createStore, type Store } from '#shared/store/store';
+import type { Store } from '#shared/store/store';
+import { launchChromium, screenshotDir } from '#test/support/browser';
+import { freshLinkSecret, testStack } from '#test/support/local-stack';
 
-const chromiumPath = '/usr/bin/chromium';
-const screenshotDir = join(process.cwd(), 'test-results');
 const phone = { width: 390, height: 844 };
 /** 生活安全課 owns 3-1-1, 3-1-3 … 3-1-6 and is a related department (関連部署) of 3-1-2. */
 const kaId = 'seikatsu-anzen';
 const quarter = 'FY2013-Q2';
 
+const localStack = testStack('shinchoku-form-e2e-');
+let linkSecret: ReturnType<typeof freshLinkSecret> | undefined;
 let stack: LocalStack;
-let dataDir: string;
 let browser: Browser;
 let store: Store;
 let secret: string;
 let formUrl: string;
-const previousSecret = process.env.SHINCHOKU_LINK_SECRET;
 
 /** Runs `shinchoku link …` and returns what it printed on stdout. */
 async function shinchokuLink(args: string[]): Promise<{ code: number; lines: string[] }> {
@@ -56,13 +51,11 @@ async function phonePage(): Promise<{ context: BrowserContext; page: Page; posts
 }
 
 beforeAll(async () => {
-  secret = randomBytes(32).toString('hex');
-  // The stack and the CLI read the same secret, as `npm start` and `shinchoku link` do on one machine.
-  process.env.SHINCHOKU_LINK_SECRET = secret;
-  dataDir = await mkdtemp(join(tmpdir(), 'shinchoku-form-e2e-'));
+  linkSecret = freshLinkSecret();
+  ({ secret } = linkSecret);
   // Every port free-chosen (other test files start their own stack at the same time); no scheduled
   // jobs firing in the middle of the test.
-  stack = await startLocalStack({
+  ({ stack, store } = await localStack.start({
     inMemory: true,
     httpPort: 0,
     dynamoPort: 0,
@@ -70,15 +63,9 @@ beforeAll(async () => {
     smtpPort: 0,
     eventsPort: 0,
     s3Port: 0,
-    dataDir,
     scheduler: false,
-  });
-  store = createStore(createDocumentClient(localClientConfig(stack.dynamoEndpoint)), stack.tableName, stack.tenant);
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
-  });
-  await mkdir(screenshotDir, { recursive: true });
+  }));
+  browser = await launchChromium();
   const link = await shinchokuLink(['--ka', kaId, '--quarter', quarter, '--base-url', stack.httpUrl]);
   expect(link.code).toBe(0);
   formUrl = link.lines[0]!;
@@ -86,10 +73,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  if (previousSecret === undefined) delete process.env.SHINCHOKU_LINK_SECRET;
-  else process.env.SHINCHOKU_LINK_SECRET = previousSecret;
+  await localStack.stop();
+  linkSecret?.restore();
 });
 
 describe('shinchoku link', () => {

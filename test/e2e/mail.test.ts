@@ -8,9 +8,6 @@
  * (a rejection saying what was wrong) or none at all.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import Encoding from 'encoding-japanese';
 import iconv from 'iconv-lite';
@@ -22,12 +19,12 @@ import { mailBucketPrefixes } from '#events/ses-receipt';
 import { localClientConfig } from '#local/aws-local';
 import { fetchSentMails, type SentMail } from '#local/ses-local';
 import { commonHeadersOf, rawHeaders, sesReceiptEvent } from '#local/smtp-intake';
-import { startLocalStack, type LocalStack } from '#local/stack';
-import { createDocumentClient } from '#shared/aws/dynamodb';
+import type { LocalStack } from '#local/stack';
 import { envNames } from '#shared/config/env';
 import { replyAddress, tokenFor } from '#shared/links';
 import { reportHistory, reportsOfQuarter } from '#shared/store/report-items';
-import { createStore, type Store } from '#shared/store/store';
+import type { Store } from '#shared/store/store';
+import { testStack } from '#test/support/local-stack';
 
 const quarter = 'FY2013-Q2';
 const domain = 'shimotsuke.example';
@@ -37,8 +34,8 @@ const zeimu = { kaId: 'zeimu', address: `zeimu@${domain}` };
 const kanzai = { kaId: 'kanzai', address: `kanzai@${domain}` };
 const shoko = { kaId: 'shoko-kanko', address: `shoko-kanko@${domain}` };
 
+const localStack = testStack('shinchoku-mail-e2e-');
 let stack: LocalStack;
-let dataDir: string;
 let store: Store;
 let secret: string;
 let transport: ReturnType<typeof nodemailer.createTransport>;
@@ -48,10 +45,8 @@ const previousRate = process.env.MAIL_MAX_PER_SECOND;
 beforeAll(async () => {
   // The SES emulator has no sending quota: answer at once instead of at SES's sandbox rate.
   process.env.MAIL_MAX_PER_SECOND = '0';
-  dataDir = await mkdtemp(join(tmpdir(), 'shinchoku-mail-e2e-'));
-  stack = await startLocalStack({
+  ({ stack, store } = await localStack.start({
     inMemory: true,
-    dataDir,
     httpPort: 0,
     dynamoPort: 0,
     sesPort: 0,
@@ -59,9 +54,8 @@ beforeAll(async () => {
     s3Port: 0,
     smtpPort: 0,
     scheduler: false,
-  });
+  }));
   secret = stack.environment[envNames.linkSecret]!;
-  store = createStore(createDocumentClient(localClientConfig(stack.dynamoEndpoint)), stack.tableName, stack.tenant);
   transport = nodemailer.createTransport({ host: '127.0.0.1', port: stack.smtpPort, secure: false, ignoreTLS: true });
   s3 = new S3Client({ ...localClientConfig(stack.s3Endpoint), forcePathStyle: true });
 }, 240_000);
@@ -69,8 +63,7 @@ beforeAll(async () => {
 afterAll(async () => {
   transport?.close();
   s3?.destroy();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
+  await localStack.stop();
   if (previousRate === undefined) delete process.env.MAIL_MAX_PER_SECOND;
   else process.env.MAIL_MAX_PER_SECOND = previousRate;
 }, 60_000);

@@ -6,19 +6,15 @@
  * (Debian's /usr/bin/chromium through playwright-core), screenshots in test-results/, and the
  * published files checked for leaks and parsed back with csv-parse.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '#cli/main';
 import type { Output } from '#cli/output';
-import { localClientConfig } from '#local/aws-local';
-import { localLambdaContext } from '#local/eventbridge-local';
-import { startLocalStack, type LocalStack } from '#local/stack';
-import { createDocumentClient } from '#shared/aws/dynamodb';
+import { localLambdaContext } from '#local/lambda-context';
+import type { LocalStack } from '#local/stack';
 import { quarterRange, parseQuarter } from '#shared/domain/fiscal';
 import { openDataColumns } from '#shared/domain/open-data';
 import type { PlanFile } from '#shared/domain/plan';
@@ -28,23 +24,22 @@ import { fingerprintOf } from '#shared/submit-report';
 import { tokenFor } from '#shared/links';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { appendReport, reportHistory } from '#shared/store/report-items';
-import { createStore, type Store } from '#shared/store/store';
+import type { Store } from '#shared/store/store';
+import { launchChromium, screenshotDir } from '#test/support/browser';
+import { freshLinkSecret, testStack } from '#test/support/local-stack';
 import { canaries, scriptedSubmissions } from '#test/support/progress-script';
 
-const chromiumPath = '/usr/bin/chromium';
-const chromiumArgs = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'];
-const screenshotDir = join(process.cwd(), 'test-results');
 const quarters = ['FY2012-Q3', 'FY2012-Q4', 'FY2013-Q1', 'FY2013-Q2'];
 const latest = 'FY2013-Q2';
 
+const localStack = testStack('shinchoku-progress-e2e-');
+let linkSecret: ReturnType<typeof freshLinkSecret> | undefined;
 let stack: LocalStack;
-let dataDir: string;
 let browser: Browser;
 let store: Store;
 let plan: PlanFile;
 let directory: Directory;
 let dashboardUrl: string;
-const previousSecret = process.env.SHINCHOKU_LINK_SECRET;
 
 /** Runs a CLI command and returns what it printed on stdout. */
 async function cli(args: string[]): Promise<{ code: number; lines: string[] }> {
@@ -77,10 +72,8 @@ async function fetchPublic(path: string): Promise<Response> {
 }
 
 beforeAll(async () => {
-  process.env.SHINCHOKU_LINK_SECRET = randomBytes(32).toString('hex');
-  dataDir = await mkdtemp(join(tmpdir(), 'shinchoku-progress-e2e-'));
-  stack = await startLocalStack({ inMemory: true, httpPort: 0, dynamoPort: 0, sesPort: 0, dataDir, scheduler: false });
-  store = createStore(createDocumentClient(localClientConfig(stack.dynamoEndpoint)), stack.tableName, stack.tenant);
+  linkSecret = freshLinkSecret();
+  ({ stack, store } = await localStack.start({ inMemory: true, httpPort: 0, dynamoPort: 0, sesPort: 0, scheduler: false }));
   ({ plan } = await readPlanFile());
   directory = await readDirectoryFile();
 
@@ -109,16 +102,13 @@ beforeAll(async () => {
   const link = await cli(['dashboard-link', '--quarter', latest, '--base-url', stack.httpUrl]);
   expect(link.code).toBe(0);
   dashboardUrl = link.lines[0]!;
-  browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs });
-  await mkdir(screenshotDir, { recursive: true });
+  browser = await launchChromium();
 }, 240_000);
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  if (previousSecret === undefined) delete process.env.SHINCHOKU_LINK_SECRET;
-  else process.env.SHINCHOKU_LINK_SECRET = previousSecret;
+  await localStack.stop();
+  linkSecret?.restore();
 });
 
 describe('publishing after each compile', () => {

@@ -6,37 +6,35 @@
  * found in DynamoDB; the same file attached to a reply mail through the SMTP intake gets a
  * confirmation that lists them.
  */
-import { randomBytes } from 'node:crypto';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import nodemailer from 'nodemailer';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '#cli/main';
 import type { Output } from '#cli/output';
-import { localClientConfig } from '#local/aws-local';
 import { fetchSentMails } from '#local/ses-local';
-import { startLocalStack, type LocalStack } from '#local/stack';
+import type { LocalStack } from '#local/stack';
 import { issueDashboardToken } from '#shared/auth/dashboard-access';
-import { createDocumentClient } from '#shared/aws/dynamodb';
 import { formLink, replyAddress, tokenFor } from '#shared/links';
 import { readCellValue } from '#shared/sheet/cells';
 import { sheetName } from '#shared/sheet/layout';
 import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
 import { reportHistory } from '#shared/store/report-items';
-import { createStore, type Store } from '#shared/store/store';
+import type { Store } from '#shared/store/store';
 import { authenticate, submitReport, type Caller } from '#shared/submit-report';
+import { launchChromium, screenshotDir } from '#test/support/browser';
+import { freshLinkSecret, testStack } from '#test/support/local-stack';
 import { dropDownChoices } from '#test/support/sheet-files';
 
-const chromiumPath = '/usr/bin/chromium';
-const screenshotDir = join(process.cwd(), 'test-results');
 /** 市民生活専門部会: 生活安全課 owns 3-1-1, 3-1-3 … 3-1-6; 市民課 and 環境課 own the other rows. */
 const bukaiId = 'shimin-seikatsu';
 const kaId = 'seikatsu-anzen';
 const quarter = 'FY2013-Q2';
 
+const localStack = testStack('shinchoku-sheet-e2e-');
+let linkSecret: ReturnType<typeof freshLinkSecret> | undefined;
 let stack: LocalStack;
 let dataDir: string;
 let browser: Browser;
@@ -45,7 +43,6 @@ let catalog: Catalog;
 let secret: string;
 let filled: Buffer;
 let rowOf: Map<string, number>;
-const previousSecret = process.env.SHINCHOKU_LINK_SECRET;
 
 async function shinchoku(args: string[]): Promise<{ code: number; lines: string[]; messages: string[] }> {
   const lines: string[] = [];
@@ -67,17 +64,11 @@ function caller(): Caller {
 }
 
 beforeAll(async () => {
-  secret = randomBytes(32).toString('hex');
-  process.env.SHINCHOKU_LINK_SECRET = secret;
-  dataDir = await mkdtemp(join(tmpdir(), 'shinchoku-sheet-e2e-'));
-  stack = await startLocalStack({ inMemory: true, httpPort: 0, dynamoPort: 0, sesPort: 0, smtpPort: 0, eventsPort: 0, s3Port: 0, dataDir, scheduler: false });
-  store = createStore(createDocumentClient(localClientConfig(stack.dynamoEndpoint)), stack.tableName, stack.tenant);
+  linkSecret = freshLinkSecret();
+  ({ secret } = linkSecret);
+  ({ stack, store, dataDir } = await localStack.start({ inMemory: true, httpPort: 0, dynamoPort: 0, sesPort: 0, smtpPort: 0, eventsPort: 0, s3Port: 0, scheduler: false }));
   catalog = await catalogLoader(store)();
-  browser = await chromium.launch({
-    executablePath: chromiumPath,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-quic', '--no-first-run', '--disable-sync'],
-  });
-  await mkdir(screenshotDir, { recursive: true });
+  browser = await launchChromium();
 
   // Last quarter's report of 3-1-3: the sheet comes pre-filled with it, and the row stays unchanged.
   const seeded = await submitReport(
@@ -116,10 +107,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await stack?.stop();
-  if (dataDir) await rm(dataDir, { recursive: true, force: true });
-  if (previousSecret === undefined) delete process.env.SHINCHOKU_LINK_SECRET;
-  else process.env.SHINCHOKU_LINK_SECRET = previousSecret;
+  await localStack.stop();
+  linkSecret?.restore();
 });
 
 describe('the sheet through the form page', () => {

@@ -3,9 +3,6 @@
  * EventBridge, gives the functions EVENT_BUS_NAME and AWS_ENDPOINT_URL_EVENTBRIDGE, and routes events
  * to the production rules of events/rules.ts. (Starts the whole stack and sets process.env: own file.)
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventRules } from '#events/rules';
 import { createEventBridgeClient, publishEvents } from '#shared/aws/events';
@@ -14,19 +11,18 @@ import { envNames } from '#shared/config/env';
 import { appendReport } from '#shared/store/report-items';
 import { createStore } from '#shared/store/store';
 import { localClientConfig } from '#local/aws-local';
-import { startLocalStack, type LocalStack } from '#local/stack';
+import type { LocalStack } from '#local/stack';
+import { testStack } from '#test/support/local-stack';
 
+const localStack = testStack('shinchoku-events-stack-');
 let stack: LocalStack;
-let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(join(tmpdir(), 'shinchoku-events-stack-'));
-  stack = await startLocalStack({ inMemory: true, httpPort: 0, dynamoPort: 0, sesPort: 0, dataDir });
+  ({ stack } = await localStack.start({ inMemory: true, httpPort: 0, dynamoPort: 0, sesPort: 0 }));
 }, 120_000);
 
 afterAll(async () => {
-  await stack?.stop();
-  await rm(dataDir, { recursive: true, force: true });
+  await localStack.stop();
 });
 
 /** Each event a production rule matched ends delivered or dead-lettered: never silently dropped. */
