@@ -10,7 +10,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { eventEnvelopeSchema } from '#events/catalog';
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import { envNames, requireEnv } from '#shared/config/env';
-import { createLogger } from '#shared/logger';
+import { correlationIds, createLogger } from '#shared/logger';
 import { compileAndSave } from '#shared/quarter-compile';
 import { catalogLoader } from '#shared/store/catalog-cache';
 import { createStore } from '#shared/store/store';
@@ -23,7 +23,8 @@ const envelopeSchema = eventEnvelopeSchema('ProgressReported');
 export type ApplyReportOutcome = 'updated' | 'unchanged' | 'not-compiled' | 'comment' | 'other-tenant';
 
 export const handler = middy<unknown, { outcome: ApplyReportOutcome }>()
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlationIds(logger))
   .handler(async (event) => {
     const { detail } = envelopeSchema.parse(event);
     const about = { quarter: detail.quarter, measureId: detail.measureId, version: detail.version };

@@ -16,7 +16,7 @@ import { createEventBridgeClient, publishEvents } from '#shared/aws/events';
 import { envNames, requireEnv } from '#shared/config/env';
 import { isWithinPlanPeriod, resolveQuarter } from '#shared/domain/compile';
 import type { ColourCounts } from '#shared/domain/status';
-import { createLogger } from '#shared/logger';
+import { correlationIds, createLogger } from '#shared/logger';
 import { compileAndSave } from '#shared/quarter-compile';
 import { catalogLoader } from '#shared/store/catalog-cache';
 import { createStore } from '#shared/store/store';
@@ -42,7 +42,8 @@ export class InvalidCompileInputError extends Error {
 }
 
 export const handler = middy<unknown, CompileQuarterResult>()
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlationIds(logger))
   .handler(async (event) => {
     const parsed = CompileQuarterInputSchema.safeParse(event);
     if (!parsed.success) throw new InvalidCompileInputError(z.prettifyError(parsed.error));

@@ -19,7 +19,7 @@ import { openDataFiles, toOpenDataCsv, toOpenDataJson } from '#shared/domain/ope
 import { buildPublicQuarter } from '#shared/domain/public-status';
 import { errorPage, htmlErrors, type HtmlResult } from '#shared/http/html-pages';
 import { routes } from '#shared/http/routes';
-import { createLogger } from '#shared/logger';
+import { correlationIds, createLogger } from '#shared/logger';
 import { loadProgressSnapshot, planQuarters } from '#shared/progress-snapshot';
 import { catalogLoader } from '#shared/store/catalog-cache';
 import { reportHistory } from '#shared/store/report-items';
@@ -37,7 +37,8 @@ const publicSiteUrl = optionalEnv(envNames.publicSiteUrl, '').replace(/\/+$/, ''
 const openDataPattern = /^shinchoku-(FY\d{4}-Q[1-4])\.(csv|json)$/;
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlationIds(logger))
   .use(
     htmlErrors(
       logger,

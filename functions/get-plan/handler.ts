@@ -6,7 +6,7 @@ import { createDocumentClient } from '#shared/aws/dynamodb';
 import { envNames, requireEnv } from '#shared/config/env';
 import { httpErrors } from '#shared/http/middleware';
 import { HttpError, json } from '#shared/http/response';
-import { createLogger } from '#shared/logger';
+import { correlationIds, createLogger } from '#shared/logger';
 import { getMeasure, loadPlan } from '#shared/store/plan-items';
 import { createStore } from '#shared/store/store';
 
@@ -14,7 +14,8 @@ const logger = createLogger('get-plan');
 const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlationIds(logger))
   .use(httpErrors(logger))
   .handler(async (event) => {
     const measureId = event.pathParameters?.measureId;

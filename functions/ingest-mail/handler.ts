@@ -12,7 +12,7 @@ import { createDocumentClient } from '#shared/aws/dynamodb';
 import { createMailer } from '#shared/aws/mailer';
 import { envNames, optionalEnv, requireEnv } from '#shared/config/env';
 import { linkSecret } from '#shared/config/secrets';
-import { createLogger } from '#shared/logger';
+import { correlationIds, createLogger } from '#shared/logger';
 import { catalogLoader } from '#shared/store/catalog-cache';
 import { createStore } from '#shared/store/store';
 import { ingestMail, type IngestOutcome } from './ingest.ts';
@@ -27,6 +27,7 @@ const bucket = requireEnv(envNames.mailBucket);
 
 export const handler = middy<unknown, IngestOutcome[]>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlationIds(logger))
   .handler(async (event) => {
     const parsed = SesReceiptEventSchema.safeParse(event);
     if (!parsed.success) {

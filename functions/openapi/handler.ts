@@ -5,13 +5,14 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { httpErrors } from '#shared/http/middleware';
 import { buildOpenApiDocument } from '#shared/http/openapi';
 import { json } from '#shared/http/response';
-import { createLogger } from '#shared/logger';
+import { correlationIds, createLogger } from '#shared/logger';
 
 const logger = createLogger('openapi');
 // The document depends only on the deployed code: build it once per container.
 const document = buildOpenApiDocument();
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlationIds(logger))
   .use(httpErrors(logger))
   .handler(async () => json(200, document, { 'cache-control': 'public, max-age=300' }));

@@ -9,14 +9,15 @@ import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { publishStreamRecords } from '#events/outbox';
 import { createEventBridgeClient, publishEvents } from '#shared/aws/events';
 import { envNames, requireEnv } from '#shared/config/env';
-import { createLogger } from '#shared/logger';
+import { correlationIds, createLogger } from '#shared/logger';
 
 const logger = createLogger('publish-events');
 const eventBridge = createEventBridgeClient();
 const busName = requireEnv(envNames.eventBusName);
 
 export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlationIds(logger))
   .handler(async (event) =>
     publishStreamRecords(event.Records, (entries) => publishEvents(eventBridge, busName, entries), logger),
   );

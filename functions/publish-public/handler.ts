@@ -9,7 +9,7 @@ import { eventEnvelopeSchema } from '#events/catalog';
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import { createPublicSiteClient, s3PublicSiteWriter } from '#shared/aws/public-site-bucket';
 import { envNames, requireEnv } from '#shared/config/env';
-import { createLogger } from '#shared/logger';
+import { correlationIds, createLogger } from '#shared/logger';
 import { publishPublicPage, type PublishOutcome } from '#shared/publish-public';
 import { CompiledQuarterMissingError } from '#shared/quarter-compile';
 import { catalogLoader } from '#shared/store/catalog-cache';
@@ -22,7 +22,8 @@ const site = s3PublicSiteWriter(createPublicSiteClient(), requireEnv(envNames.pu
 const envelopeSchema = eventEnvelopeSchema('QuarterCompiled');
 
 export const handler = middy<unknown, { outcome: PublishOutcome['outcome'] | 'other-tenant'; objects?: number }>()
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlationIds(logger))
   .handler(async (event) => {
     const { detail } = envelopeSchema.parse(event);
     if (detail.tenant !== store.tenant) {

@@ -14,7 +14,7 @@ import { linkSecret } from '#shared/config/secrets';
 import { parseQuarter } from '#shared/domain/fiscal';
 import { roleOf } from '#shared/domain/report-input';
 import { errorPage, formLinkRefusedPage, htmlErrors, htmlPage, type HtmlResult } from '#shared/http/html-pages';
-import { createLogger } from '#shared/logger';
+import { correlationIds, createLogger } from '#shared/logger';
 import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
 import { reportHistory } from '#shared/store/report-items';
 import { createStore } from '#shared/store/store';
@@ -210,7 +210,8 @@ async function submit(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller,
 }
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlationIds(logger))
   .use(
     htmlErrors(
       logger,

@@ -22,7 +22,7 @@ import { linkSecret } from '#shared/config/secrets';
 import { formatQuarter, tryParseQuarter } from '#shared/domain/fiscal';
 import { reminderConfigFromEnv } from '#shared/domain/reminders';
 import { errorPage, formLinkRefusedPage, htmlErrors, htmlPage, type HtmlResult } from '#shared/http/html-pages';
-import { createLogger } from '#shared/logger';
+import { correlationIds, createLogger } from '#shared/logger';
 import { renderImportPage } from '#shared/sheet/answer';
 import { xlsxContentType } from '#shared/sheet/export';
 import { sheetUploadField } from '#shared/sheet/form-section';
@@ -161,7 +161,8 @@ async function dashboardDownload(event: APIGatewayProxyEventV2, lang: Lang, cata
 }
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlationIds(logger))
   .use(
     htmlErrors(logger, {
       ja: 'サーバー内部でエラーが発生しました。同じファイルをもう一度送っても二重には記録されません。',

@@ -12,7 +12,7 @@ import { createMailer } from '#shared/aws/mailer';
 import { envNames, requireEnv } from '#shared/config/env';
 import { buildDigest, digestNotificationKey } from '#shared/domain/digest';
 import { formatQuarter, jstDate, parseQuarter, previousQuarter } from '#shared/domain/fiscal';
-import { createLogger } from '#shared/logger';
+import { correlationIds, createLogger } from '#shared/logger';
 import { CompiledQuarterMissingError } from '#shared/quarter-compile';
 import { catalogLoader } from '#shared/store/catalog-cache';
 import {
@@ -33,7 +33,8 @@ const envelopeSchema = eventEnvelopeSchema('QuarterCompiled');
 export type SendDigestOutcome = 'sent' | 'already-sent' | 'in-progress' | 'other-tenant';
 
 export const handler = middy<unknown, { outcome: SendDigestOutcome; messageId?: string }>()
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlationIds(logger))
   .handler(async (event) => {
     const { detail } = envelopeSchema.parse(event);
     if (detail.tenant !== store.tenant) {

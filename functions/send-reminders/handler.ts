@@ -12,7 +12,7 @@ import { envNames, requireEnv } from '#shared/config/env';
 import { linkSecret } from '#shared/config/secrets';
 import type { Bukai } from '#shared/domain/directory';
 import { reminderConfigFromEnv } from '#shared/domain/reminders';
-import { createLogger } from '#shared/logger';
+import { correlationIds, createLogger } from '#shared/logger';
 import { runReminderJob, type ReminderJobResult } from '#shared/reminder-job';
 import { sheetAttachment } from '#shared/sheet/service';
 import { catalogLoader } from '#shared/store/catalog-cache';
@@ -27,7 +27,8 @@ const config = reminderConfigFromEnv(process.env);
 const publicBaseUrl = requireEnv(envNames.publicBaseUrl);
 
 export const handler = middy<unknown, ReminderJobResult>()
-  .use(injectLambdaContext(logger))
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlationIds(logger))
   .handler(async (event) => {
     // A 部会 with `attachSheet: true` gets its pre-filled 進捗管理シート with the report-due mail.
     const attachSheet = async (bukai: Bukai, quarter: string) =>

@@ -10,7 +10,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { createDocumentClient } from '../aws/dynamodb.ts';
 import { envNames, requireEnv } from '../config/env.ts';
 import { linkSecret } from '../config/secrets.ts';
-import { createLogger } from '../logger.ts';
+import { correlationIds, createLogger } from '../logger.ts';
 import { catalogLoader } from '../store/catalog-cache.ts';
 import { createStore } from '../store/store.ts';
 import { bearerAuth } from './bearer-auth.ts';
@@ -27,6 +27,7 @@ export function tokenApi(fn: string) {
   const api = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     // resetKeys: the 課 bearerAuth appends to the log keys must not leak into the next request.
     .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(correlationIds(logger))
     .use(httpErrors(logger))
     .use(bearerAuth({ purpose: 'form', secret: () => linkSecret(), catalog: loadCatalog, logger }));
   return { logger, store, loadCatalog, api };
