@@ -29,11 +29,27 @@ export const usage = `使い方 / usage: shinchoku <command>
                        記入済みの進捗管理シートを書き出す / write the pre-filled progress sheet of a 部会 (or 課)
   replay --from 2012-04-01 --to 2016-03-31 [--script FILE] [--json] [--keep-data]
                        計画期間を模擬時計で再生 (リマインダー・集計・ダイジェスト) / replay the plan period on a simulated clock
+  bench [--quick] [--scales 1000,10000,100000] [--seed N] [--budget SECONDS] [--out FILE]
+                       性能と費用を計測し docs/BENCHMARKS.md に書く / measure cost and performance, write docs/BENCHMARKS.md
 `;
 
 type Command = (args: string[], out: Output) => Promise<number>;
 
 const commands: Record<string, Command> = {
+  async bench(args, out) {
+    const { values } = parseArgs({
+      args,
+      options: {
+        quick: { type: 'boolean', default: false },
+        scales: { type: 'string' },
+        seed: { type: 'string' },
+        budget: { type: 'string' },
+        out: { type: 'string' },
+      },
+    });
+    const { benchCommand } = await import('./bench/index.ts');
+    return benchCommand(values, out);
+  },
   async replay(args, out) {
     const { replayCommand } = await import('./replay.ts');
     return replayCommand(args, out);
