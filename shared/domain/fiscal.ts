@@ -178,6 +178,12 @@ export function jstDate(instant: Date): LocalDate {
   return formatYmd(ymdOfInput(instant));
 }
 
+/** The JST time of day of an instant, "HH:MM" on a 24-hour clock. */
+export function jstTime(instant: Date): string {
+  const minutes = Math.floor((((assertInstant(instant) + JST_OFFSET_MS) % DAY_MS) + DAY_MS) % DAY_MS / 60_000);
+  return `${String(Math.floor(minutes / 60)).padStart(2, '0')}:${String(minutes % 60).padStart(2, '0')}`;
+}
+
 /** The day `n` days after `date` (before it when `n` is negative). */
 export function addDays(date: LocalDate, n: number): LocalDate {
   if (!Number.isSafeInteger(n)) throw new FiscalRangeError(n, '日数は整数で指定してください', 'day count must be an integer');

@@ -5,7 +5,7 @@
  * Pure: no I/O, no AWS.
  */
 import * as z from 'zod';
-import { formatQuarter, tryParseQuarter } from './fiscal.ts';
+import { formatQuarter, isLocalDate, tryParseQuarter } from './fiscal.ts';
 import type { Measure, PlanFile } from './plan.ts';
 import { milestoneProgressValues, reportStatuses, type ReportStatus, type ReportSubmission, type Reporter } from './report.ts';
 
@@ -99,7 +99,7 @@ export const ReportInputSchema = z
           date: z
             .string()
             .regex(/^\d{4}-\d{2}-\d{2}$/, { error: '日付は YYYY-MM-DD です / dates are YYYY-MM-DD' })
-            .refine((d) => !Number.isNaN(Date.parse(`${d}T00:00:00Z`)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), {
+            .refine(isLocalDate, {
               error: '存在しない日付です / not a real date',
             })
             .optional(),

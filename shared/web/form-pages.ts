@@ -6,7 +6,7 @@
  * the plan's own words (事業名, milestones) stay Japanese and are marked `lang="ja"`.
  * Pure: no I/O, no AWS; every interpolation is escaped by {@link html}.
  */
-import { formatQuarterEn, formatQuarterJa, formatWarekiDate, formatWarekiFiscalYearShort, jstDate, parseQuarter } from '../domain/fiscal.ts';
+import { formatQuarterEn, formatQuarterJa, formatWarekiDate, formatWarekiFiscalYearShort, jstDate, jstTime, parseQuarter } from '../domain/fiscal.ts';
 import type { FiscalYearSpan, Measure } from '../domain/plan.ts';
 import type { FieldError } from '../domain/report-input.ts';
 import { milestoneProgressValues, reportStatuses, statusLabelsEn, type StoredReport } from '../domain/report.ts';
@@ -256,7 +256,7 @@ function yen(amount: number): string {
 /** When a report was received, in JST: "平成25年7月10日 14:03". */
 export function formatReceivedAt(iso: string, lang: Lang): string {
   const at = new Date(iso);
-  const time = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
+  const time = jstTime(at);
   return lang === 'ja' ? `${formatWarekiDate(at)} ${time}` : `${jstDate(at)} ${time} JST`;
 }
 

@@ -36,6 +36,7 @@ import {
   warekiOf,
   type FiscalQuarter,
   type Quarter,
+  jstTime,
 } from '#shared/domain/fiscal';
 
 const at = (iso: string) => new Date(iso);
@@ -614,5 +615,20 @@ describe('labels for people', () => {
 
   it('writes the canonical form zero-padded and parseable', () => {
     expect(formatQuarter(fq(2013, 2))).toBe('FY2013-Q2');
+  });
+});
+
+describe('jstTime', () => {
+  it.each([
+    ['2013-03-31T14:59:00Z', '23:59'],
+    ['2013-03-31T15:00:00Z', '00:00'],
+    ['2013-07-10T05:03:59Z', '14:03'],
+    ['1969-12-31T23:30:00Z', '08:30'],
+  ])('gives the JST time of day of %s as %s', (instant, expected) => {
+    expect(jstTime(new Date(instant))).toBe(expected);
+  });
+
+  it('refuses an invalid Date', () => {
+    expect(() => jstTime(new Date('nonsense'))).toThrow(FiscalRangeError);
   });
 });

@@ -5,7 +5,7 @@
  * below 48rem). No script; the only style is allowed by its hash.
  * Pure: no I/O, no AWS.
  */
-import { formatQuarterEn, formatQuarterJa, formatWarekiDate, formatWarekiFiscalYearShort, jstDate, parseQuarter } from '../../domain/fiscal.ts';
+import { formatQuarterEn, formatQuarterJa, formatWarekiFiscalYearShort, parseQuarter } from '../../domain/fiscal.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { privatePageHeaders, renderPrivatePage } from '../private-page.ts';
 import type { Lang } from '../report-form.ts';
@@ -273,13 +273,6 @@ export function quarterText(quarter: string, lang: Lang): string {
 /** A fiscal year for a column head: "H24年度\nFY2012". */
 export function fiscalYearHead(fy: number): string {
   return `${formatWarekiFiscalYearShort(fy)}\nFY${fy}`;
-}
-
-/** When a report was received, in JST. */
-export function receivedAt(iso: string, lang: Lang): string {
-  const at = new Date(iso);
-  const time = new Intl.DateTimeFormat('ja-JP', { timeZone: 'Asia/Tokyo', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(at);
-  return lang === 'ja' ? `${formatWarekiDate(at)} ${time}` : `${jstDate(at)} ${time} JST`;
 }
 
 export function thousandYen(n: number | null | undefined): string {

@@ -13,7 +13,8 @@ import type { CompiledMeasureStatus } from '../../domain/status.ts';
 import { statusStrip, timelineChart } from '../charts.ts';
 import { html, unsafeRaw, type SafeHtml } from '../html.ts';
 import { colourWords, milestoneWords, overdueWord, swatchOf } from '../status-words.ts';
-import { fiscalYearHead, jaText, queryOf, quarterText, receivedAt, renderFrame, thousandYen, words, type Lang, type ViewOptions } from './frame.ts';
+import { formatReceivedAt } from '../form-pages.ts';
+import { fiscalYearHead, jaText, queryOf, quarterText, renderFrame, thousandYen, words, type Lang, type ViewOptions } from './frame.ts';
 import { milestoneBars, quarterEndAsFiscalYear } from './model.ts';
 import { statusChip } from './page.ts';
 
@@ -42,7 +43,7 @@ function reportArticle(report: StoredReport, measure: Measure, lang: Lang): Safe
 <h3>${quarterText(report.quarter, lang)} — ${w.version(report.version, report.supersedes)}${report.supersedes ? html`<span class="badge corrected">${w.corrected}</span>` : ''}</h3>
 <dl class="fields">
 <dt>${w.reference}</dt><dd>${report.reference}</dd>
-<dt>${w.submittedAt}</dt><dd>${receivedAt(report.submittedAt, lang)} (${w.channels[report.channel] ?? report.channel})</dd>
+<dt>${w.submittedAt}</dt><dd>${formatReceivedAt(report.submittedAt, lang)} (${w.channels[report.channel] ?? report.channel})</dd>
 <dt>${w.reporter}</dt><dd>${jaText(lang, `${report.reporter.person} — ${report.reporter.ka} (${report.reporter.bukai})`)} · ${report.kind === 'report' ? w.kindReport : w.kindComment}</dd>
 ${status ? html`<dt>${w.status}</dt><dd>${lang === 'ja' ? status : `${statusLabelsEn[status]} (${status})`}</dd>` : ''}
 ${report.milestones.length > 0
