@@ -1,27 +1,20 @@
 /**
  * `ShinchokuFunction`: every Lambda function of the project, with the defaults in one place. A function
  * is named by its folder: `new ShinchokuFunction(this, 'GetPlan', { name: 'get-plan', tenant })` bundles
- * `functions/get-plan/handler.ts` with the locally installed esbuild (no Docker).
+ * `functions/get-plan/handler.ts` with the locally installed esbuild (no Docker, see `infra/bundle.ts`).
  */
 import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AssetHashType, DockerImage, Duration, RemovalPolicy, Validations, type ILocalBundling } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
-import { NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { NodejsFunction } from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { envNames } from '#shared/config/env';
+import { bundleEntryFile, bundleFunctionSync, handlerEntry, projectRoot } from './bundle.ts';
 import type { Data, TableAccess } from './data.ts';
 
-/** The project root: the folder holding package.json, package-lock.json, tsconfig.json. */
-export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
-
-/** `functions/<name>/handler.ts`, absolute. */
-export function handlerEntry(name: string): string {
-  return join(projectRoot, 'functions', name, 'handler.ts');
-}
+export { handlerEntry, projectRoot };
 
 /**
  * The newest Node.js runtime this aws-cdk-lib knows. Written out rather than `NODEJS_LATEST`, which
@@ -30,30 +23,33 @@ export function handlerEntry(name: string): string {
 export const nodeRuntime = lambda.Runtime.NODEJS_24_X;
 
 /**
- * ESM output still meets CommonJS dependencies that call `require()` for Node built-ins; give the
- * module a real `require`. The alias keeps the banner clear of names inside the bundle.
+ * `infra/bundle.ts` run by the asset staging on this machine (no Docker). Its fields are data on
+ * purpose: the staging caches bundles by the JSON of the bundling options, so the function's name
+ * and runtime must be in them or every function would get the first function's bundle.
  */
-export const esmRequireBanner =
-  "import { createRequire as __shinchokuCreateRequire } from 'node:module'; const require = __shinchokuCreateRequire(import.meta.url);";
+class LocalBundling implements ILocalBundling {
+  constructor(
+    readonly functionName: string,
+    readonly runtimeName: string,
+  ) {}
 
-/**
- * How every function is bundled (esbuild through NodejsFunction). Exported so `shinchoku bench`
- * measures the bundles exactly as they are deployed.
- */
-export const functionBundling = {
-  format: OutputFormat.ESM,
-  banner: esmRequireBanner,
-  // Prefer the packages' ES module builds (the SDK's dist-es): esbuild can drop what is not imported.
-  mainFields: ['module', 'main'] as string[],
-  minify: true,
-  sourceMap: true,
-  // Stack traces only need the mappings; leaving the sources out keeps the asset small.
-  sourcesContent: false,
-  // Bundle the SDK (pinned in package-lock.json) instead of using the runtime's copy.
-  bundleAwsSDK: true,
-  externalModules: [] as string[],
-  forceDockerBundling: false,
-} as const;
+  tryBundle(outputDir: string): boolean {
+    bundleFunctionSync(this.functionName, outputDir, this.runtimeName);
+    return true;
+  }
+}
+
+/** The function's code. The asset is hashed by its output, so an unchanged bundle is not uploaded again. */
+function bundledCode(name: string): lambda.Code {
+  return lambda.Code.fromAsset(projectRoot, {
+    assetHashType: AssetHashType.OUTPUT,
+    bundling: {
+      // Required by the type, never pulled: local bundling always succeeds or throws.
+      image: DockerImage.fromRegistry('shinchoku-local-bundling-only'),
+      local: new LocalBundling(name, nodeRuntime.name),
+    },
+  });
+}
 
 export interface ShinchokuFunctionProps {
   /** Folder under `functions/` whose `handler.ts` exports `handler`, e.g. `get-plan`. */
@@ -107,9 +103,13 @@ export interface ShinchokuFunctionProps {
 }
 
 /**
- * A `NodejsFunction` with the project's defaults: newest Node runtime, arm64, ESM bundle (minified,
- * source maps, AWS SDK bundled and tree-shaken), explicit log group with retention, JSON logs, active
- * tracing, and an execution role that may only write to its own log group until granted more.
+ * A `NodejsFunction` with the project's defaults: newest Node runtime, arm64, the ESM bundle of
+ * `infra/bundle.ts` (minified, source maps, AWS SDK bundled and tree-shaken, lazily loaded code in its
+ * own chunks), explicit log group with retention, JSON logs, active tracing, and an execution role that
+ * may only write to its own log group until granted more.
+ *
+ * The bundle is passed as `code` because NodejsFunction's own esbuild call writes a single file
+ * (`--outfile`), which cannot split chunks; everything else NodejsFunction adds is kept.
  */
 export class ShinchokuFunction extends NodejsFunction {
   /** The folder under `functions/` this function was built from. */
@@ -133,8 +133,6 @@ export class ShinchokuFunction extends NodejsFunction {
     logGroup.grants.write(role);
 
     super(scope, id, {
-      entry,
-      handler: 'handler',
       description: props.description ?? `shinchoku ${props.name}`,
       runtime: nodeRuntime,
       architecture: lambda.Architecture.ARM_64,
@@ -146,8 +144,8 @@ export class ShinchokuFunction extends NodejsFunction {
       applicationLogLevelV2: props.applicationLogLevel ?? lambda.ApplicationLogLevel.INFO,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       tracing: lambda.Tracing.ACTIVE,
-      projectRoot,
-      depsLockFilePath: join(projectRoot, 'package-lock.json'),
+      code: bundledCode(props.name),
+      handler: `${bundleEntryFile.replace(/\.mjs$/, '')}.handler`,
       environment: {
         ...props.environment,
         [envNames.tenant]: props.tenant,
@@ -155,7 +153,6 @@ export class ShinchokuFunction extends NodejsFunction {
         // Matches shared/logger.ts, which names the service `shinchoku-<fn>`.
         POWERTOOLS_SERVICE_NAME: `shinchoku-${props.name}`,
       },
-      bundling: { ...functionBundling, tsconfig: join(projectRoot, 'tsconfig.json') },
     });
     this.folder = props.name;
 

@@ -1,20 +1,28 @@
 /**
- * Cold start: every `functions/<name>/handler.ts` bundled with esbuild exactly as the CDK stack
- * bundles it (`functionBundling` of infra/function.ts), its minified size and what dominates it,
- * and the time a fresh Node process takes to import it, as a ratio to `node -e 0`.
+ * Cold start: every `functions/<name>/handler.ts` bundled by `infra/bundle.ts`, the very call the CDK
+ * stack makes, then what a cold start reads (the entry file and the chunks it imports statically),
+ * the whole asset, what dominates the loaded bytes, and the time a fresh Node process takes to import
+ * the entry, as a ratio to `node -e 0`.
+ *
+ * Two floors are bundled and timed the same way, so the figures can be read against what no handler
+ * code can go below: an empty ES module (Node's module loader) and the bare DynamoDB document client.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import { build } from 'esbuild';
-import { functionBundling, handlerEntry, nodeRuntime, projectRoot } from '#infra/function';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { bundleEntryFile, bundleModule, handlerEntry, loadedAtStart, projectRoot } from '#infra/bundle';
+import { nodeRuntime } from '#infra/function';
 import { median, type Say } from './steps.ts';
 
-export interface FunctionFigures {
+export interface BundleFigures {
   name: string;
+  /** Bytes a cold start reads (entry + static chunks). */
   bytes: number;
+  /** Every `.mjs` of the asset, lazily loaded chunks included. */
+  totalBytes: number;
+  files: number;
   importMs: number;
   ratio: number;
   top: { input: string; bytes: number }[];
@@ -23,14 +31,15 @@ export interface FunctionFigures {
 export interface ColdStartFigures {
   baselineMs: number;
   runs: number;
-  functions: FunctionFigures[];
+  functions: BundleFigures[];
+  /** `empty-module` and `dynamodb-client`, see cli/bench/floors. */
+  floors: BundleFigures[];
 }
 
-/** Group an esbuild input path by npm package (or by project folder). */
-function owner(input: string): string {
-  const m = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
-  return m ? m[1]! : input.split('/').slice(0, 2).join('/');
-}
+const floorEntries = ['empty-module', 'dynamodb-client'].map((name) => ({
+  name,
+  entry: fileURLToPath(new URL(`./floors/${name}.ts`, import.meta.url)),
+}));
 
 function wallMs(args: string[], env: NodeJS.ProcessEnv): number {
   const start = performance.now();
@@ -40,70 +49,58 @@ function wallMs(args: string[], env: NodeJS.ProcessEnv): number {
   return ms;
 }
 
+/** The environment a function sees on Lambda, as far as loading it is concerned. */
+const functionEnv: NodeJS.ProcessEnv = {
+  PATH: process.env.PATH,
+  AWS_REGION: 'ap-northeast-1',
+  AWS_ACCESS_KEY_ID: 'local',
+  AWS_SECRET_ACCESS_KEY: 'local',
+  TABLE_NAME: 'shinchoku',
+  TENANT: 'shimotsuke',
+  LINK_SECRET: 'x'.repeat(64),
+  PUBLIC_BASE_URL: 'https://progress.example.jp',
+  PUBLIC_SITE_URL: 'https://public.example.jp',
+  EVENT_BUS_NAME: 'shinchoku',
+  MAIL_BUCKET: 'mail',
+  PUBLIC_BUCKET: 'public',
+  POWERTOOLS_LOG_LEVEL: 'ERROR',
+  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+};
+
 export async function measureColdStart(say: Say, runs: number): Promise<ColdStartFigures> {
   const names = (await readdir(join(projectRoot, 'functions'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const entries = [...names.map((name) => ({ name, entry: handlerEntry(name), floor: false })), ...floorEntries.map((f) => ({ ...f, floor: true }))];
   const out = await mkdtemp(join(tmpdir(), 'shinchoku-bench-'));
-  const env: NodeJS.ProcessEnv = {
-    PATH: process.env.PATH,
-    AWS_REGION: 'ap-northeast-1',
-    AWS_ACCESS_KEY_ID: 'local',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    TABLE_NAME: 'shinchoku',
-    TENANT: 'shimotsuke',
-    LINK_SECRET: 'x'.repeat(64),
-    PUBLIC_BASE_URL: 'https://progress.example.jp',
-    PUBLIC_SITE_URL: 'https://public.example.jp',
-    EVENT_BUS_NAME: 'shinchoku',
-    MAIL_BUCKET: 'mail',
-    PUBLIC_BUCKET: 'public',
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  };
-  const functions: FunctionFigures[] = [];
   try {
-    const bundles: { name: string; file: string; bytes: number; top: FunctionFigures['top'] }[] = [];
-    for (const name of names) {
+    const bundles: (Omit<BundleFigures, 'importMs' | 'ratio'> & { file: string; floor: boolean })[] = [];
+    for (const { name, entry, floor } of entries) {
       say(`[4] ${name} をバンドルしています`, `[4] bundling ${name}`);
-      const file = join(out, name, 'index.mjs');
-      const result = await build({
-        entryPoints: [handlerEntry(name)],
-        outfile: file,
-        bundle: true,
-        platform: 'node',
-        target: nodeRuntime.name.replace('nodejs', 'node').replace('.x', ''),
-        format: 'esm',
-        banner: { js: functionBundling.banner },
-        mainFields: functionBundling.mainFields,
-        minify: functionBundling.minify,
-        sourcemap: functionBundling.sourceMap,
-        sourcesContent: functionBundling.sourcesContent,
-        external: functionBundling.externalModules,
-        tsconfig: join(projectRoot, 'tsconfig.json'),
-        metafile: true,
-        logLevel: 'error',
-      });
-      const perOwner = new Map<string, number>();
-      for (const output of Object.values(result.metafile.outputs)) {
-        for (const [input, info] of Object.entries(output.inputs)) perOwner.set(owner(input), (perOwner.get(owner(input)) ?? 0) + info.bytesInOutput);
-      }
-      const top = [...perOwner].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([input, bytes]) => ({ input, bytes }));
-      bundles.push({ name, file, bytes: (await stat(file)).size, top });
+      const dir = join(out, name);
+      const loaded = loadedAtStart(await bundleModule(entry, dir, nodeRuntime.name), dir);
+      const top = [...loaded.byInput].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([input, bytes]) => ({ input, bytes }));
+      bundles.push({ name, floor, file: join(dir, bundleEntryFile), bytes: loaded.bytes, totalBytes: loaded.totalBytes, files: loaded.files.length, top });
     }
     say(`[4] 読み込み時間: 各 ${runs} 回 (node -e 0 と交互)`, `[4] import times: ${runs} runs each (interleaved with node -e 0)`);
     const baseline: number[] = [];
     const times = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
-    wallMs(['-e', '0'], env); // warm the file cache
+    wallMs(['-e', '0'], functionEnv); // warm the file cache
     for (let run = 0; run < runs; run += 1) {
       for (const b of bundles) {
-        baseline.push(wallMs(['-e', '0'], env));
-        times.get(b.name)!.push(wallMs(['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(b.file).href)})`], env));
+        baseline.push(wallMs(['-e', '0'], functionEnv));
+        times.get(b.name)!.push(wallMs(['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(b.file).href)})`], functionEnv));
       }
     }
     const base = median(baseline);
-    for (const b of bundles) {
+    const figures = bundles.map(({ file: _file, floor, ...b }) => {
       const ms = median(times.get(b.name)!);
-      functions.push({ name: b.name, bytes: b.bytes, importMs: ms, ratio: ms / base, top: b.top });
-    }
-    return { baselineMs: base, runs, functions };
+      return { floor, figures: { ...b, importMs: ms, ratio: ms / base } };
+    });
+    return {
+      baselineMs: base,
+      runs,
+      functions: figures.filter((f) => !f.floor).map((f) => f.figures),
+      floors: figures.filter((f) => f.floor).map((f) => f.figures),
+    };
   } finally {
     await rm(out, { recursive: true, force: true });
   }

@@ -4,7 +4,7 @@
  * reads the resulting assembly.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -231,6 +231,20 @@ describe('ShinchokuStack', () => {
         const expected = id === publisherId() ? [envNames.tenant, envNames.eventBusName] : [envNames.tableName, envNames.tenant];
         expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining(expected));
       }
+    });
+
+    it('each get a bundle of their own handler, with lazily loaded code split into chunks', () => {
+      // Prepare
+      const functions = ofType('AWS::Lambda::Function').filter(([id]) => !isCustomResourceProvider(id));
+      // Act
+      const keys = functions.map(([, fn]) => (fn.Properties.Code as { S3Key: string }).S3Key);
+      const handlers = new Set(functions.map(([, fn]) => fn.Properties.Handler as string));
+      const getPlanAsset = join(synthesized().directory, `asset.${(resources[logicalIdOfFunction('get-plan')]!.Properties.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '')}`);
+      // Assess: as many distinct assets as functions (the staging must not hand one bundle to all)
+      expect(new Set(keys).size).toBe(functions.length);
+      expect([...handlers]).toEqual(['index.handler']);
+      // The SDK's credential providers are loaded with import(), so they ship as chunks of their own
+      expect(readdirSync(join(getPlanAsset, 'chunks')).filter((f) => f.endsWith('.mjs')).length).toBeGreaterThan(0);
     });
 
     it('are bundled during synth into a loadable ES module', () => {

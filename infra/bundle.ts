@@ -1,0 +1,140 @@
+/**
+ * How a function under `functions/<name>/handler.ts` becomes what Lambda runs: one esbuild call, used
+ * by the CDK stack (as the asset's local bundling, see `ShinchokuFunction`) and by `shinchoku bench`,
+ * so the benchmark measures exactly the deployed files.
+ *
+ * ESM, minified, source maps without sources, the AWS SDK bundled (pinned by package-lock.json), and
+ * **code splitting**: every `import()` in the module graph becomes its own chunk file, loaded only when
+ * that code runs. The SDK loads its credential providers that way (SSO, ini files, process, web
+ * identity, each with their own STS / SSO clients); on Lambda the credentials are in the environment,
+ * so those chunks ship in the asset but are never read at cold start. Our own code does the same for
+ * what only some invocations need (the xlsx reader when a mail has a workbook attached).
+ */
+import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { build, buildSync, type BuildOptions, type Metafile } from 'esbuild';
+
+/** The project root: the folder holding package.json, package-lock.json, tsconfig.json. */
+export const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '..');
+
+/** `functions/<name>/handler.ts`, absolute. */
+export function handlerEntry(name: string): string {
+  return join(projectRoot, 'functions', name, 'handler.ts');
+}
+
+/** The file Lambda loads, relative to the asset root; its export `handler` is the handler (`index.handler`). */
+export const bundleEntryFile = 'index.mjs';
+/** Where the lazily loaded chunks go inside the asset. */
+export const chunkFolder = 'chunks';
+
+/**
+ * ESM output still meets CommonJS dependencies that call `require()` for Node built-ins; give every
+ * output file a real `require`. The alias keeps the banner clear of names inside the bundle.
+ */
+export const esmRequireBanner =
+  "import { createRequire as __shinchokuCreateRequire } from 'node:module'; const require = __shinchokuCreateRequire(import.meta.url);";
+
+/** esbuild's target for a Lambda runtime name: `nodejs24.x` → `node24`. */
+export function esbuildTarget(runtimeName: string): string {
+  const match = /^nodejs(\d+)\.x$/.exec(runtimeName);
+  if (!match) throw new Error(`Node.js のランタイム名ではありません / not a Node.js runtime name: ${runtimeName}`);
+  return `node${match[1]}`;
+}
+
+/** The esbuild options for the module `entry` (absolute path), written into `outdir`. */
+export function bundleOptions(entry: string, outdir: string, runtimeName: string): BuildOptions {
+  if (!existsSync(entry)) {
+    throw new Error(`バンドルする入口がありません / no entry to bundle: ${entry}`);
+  }
+  return {
+    entryPoints: { index: entry },
+    outdir,
+    outExtension: { '.js': '.mjs' },
+    chunkNames: `${chunkFolder}/[name]-[hash]`,
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    platform: 'node',
+    target: esbuildTarget(runtimeName),
+    // Prefer the packages' ES module builds (the SDK's dist-es): esbuild can drop what is not imported.
+    mainFields: ['module', 'main'],
+    banner: { js: esmRequireBanner },
+    minify: true,
+    sourcemap: true,
+    // Stack traces only need the mappings; leaving the sources out keeps the asset small.
+    sourcesContent: false,
+    tsconfig: join(projectRoot, 'tsconfig.json'),
+    absWorkingDir: projectRoot,
+    metafile: true,
+    logLevel: 'error',
+  };
+}
+
+/** Bundle for the CDK asset staging, which is synchronous. `outdir` is emptied first. */
+export function bundleFunctionSync(name: string, outdir: string, runtimeName: string): Metafile {
+  clearFolder(outdir);
+  return buildSync(bundleOptions(handlerEntry(name), outdir, runtimeName)).metafile!;
+}
+
+/** Bundle any module as a function is bundled, for tools (`shinchoku bench`). `outdir` is emptied first. */
+export async function bundleModule(entry: string, outdir: string, runtimeName: string): Promise<Metafile> {
+  clearFolder(outdir);
+  return (await build(bundleOptions(entry, outdir, runtimeName))).metafile!;
+}
+
+function clearFolder(dir: string): void {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir)) rmSync(join(dir, entry), { recursive: true, force: true });
+}
+
+/** What a cold start reads: the entry file and every chunk it imports statically, transitively. */
+export interface LoadedAtStart {
+  /** Output files, relative to the bundle folder, entry first. */
+  files: string[];
+  /** Their bytes (JavaScript only, not the source maps). */
+  bytes: number;
+  /** Every `.mjs` file of the asset, loaded or not. */
+  totalBytes: number;
+  /** Bytes in the loaded files per input (npm package, or project file). */
+  byInput: Map<string, number>;
+}
+
+/** The npm package an esbuild input path belongs to, or the project file itself. */
+export function inputOwner(input: string): string {
+  const match = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  return match ? match[1]! : input;
+}
+
+/** Follow the static imports from the entry file through `metafile` (paths relative to `projectRoot`). */
+export function loadedAtStart(metafile: Metafile, outdir: string): LoadedAtStart {
+  const outputs = metafile.outputs;
+  const key = (file: string) => relative(projectRoot, join(outdir, file)).split('\\').join('/');
+  const entryKey = key(bundleEntryFile);
+  if (!outputs[entryKey]) throw new Error(`バンドルに ${bundleEntryFile} がありません / no ${bundleEntryFile} in the bundle (${outdir})`);
+  const seen = new Set<string>();
+  const pending = [entryKey];
+  while (pending.length > 0) {
+    const next = pending.pop()!;
+    if (seen.has(next)) continue;
+    seen.add(next);
+    for (const imported of outputs[next]!.imports) {
+      if (imported.kind === 'import-statement' && !imported.external && outputs[imported.path]) pending.push(imported.path);
+    }
+  }
+  const byInput = new Map<string, number>();
+  let bytes = 0;
+  let totalBytes = 0;
+  for (const [file, output] of Object.entries(outputs)) {
+    if (!file.endsWith('.mjs')) continue;
+    const size = statSync(join(projectRoot, file)).size;
+    totalBytes += size;
+    if (!seen.has(file)) continue;
+    bytes += size;
+    for (const [input, info] of Object.entries(output.inputs)) {
+      byInput.set(inputOwner(input), (byInput.get(inputOwner(input)) ?? 0) + info.bytesInOutput);
+    }
+  }
+  const files = [...seen].map((file) => relative(outdir, join(projectRoot, file)).split('\\').join('/'));
+  return { files, bytes, totalBytes, byInput };
+}
