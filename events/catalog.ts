@@ -3,7 +3,7 @@
  * and the zod schema of their detail. The CDK stack builds its rules from these; the local stack
  * routes the same events in process; tests replay the samples in `events/samples/`.
  */
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import { CanonicalQuarterSchema } from '#shared/domain/fiscal';
 import { reportChannels, reportKinds, ReportStatusSchema } from '#shared/domain/report';
 import { ColourCountsSchema } from '#shared/domain/status';
@@ -15,10 +15,10 @@ export const ProgressReportedSchema = z.object({
   tenant: z.string(),
   measureId: z.string(),
   quarter: CanonicalQuarterSchema,
-  version: z.int().min(1),
+  version: z.int().check(z.gte(1)),
   reference: z.string(),
   kind: z.enum(reportKinds),
-  status: ReportStatusSchema.optional(),
+  status: z.optional(ReportStatusSchema),
   kaId: z.string(),
   channel: z.enum(reportChannels),
   submittedAt: z.iso.datetime({ offset: true }),
@@ -44,7 +44,7 @@ export type EventDetail<N extends EventName> = z.infer<(typeof events)[N]>;
 /** An event as EventBridge delivers it to a target. */
 export function eventEnvelopeSchema<N extends EventName>(name: N) {
   return z.object({
-    version: z.string().optional(),
+    version: z.optional(z.string()),
     id: z.string(),
     source: z.literal(eventSource),
     'detail-type': z.literal(name),

@@ -3,7 +3,7 @@
  * to the scheduled functions, defined once so the schedule definitions and the handlers cannot drift.
  * Samples live in `events/samples/`.
  */
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import { CanonicalQuarterSchema } from '#shared/domain/fiscal';
 
 /**
@@ -22,9 +22,9 @@ export const CompileQuarterInputSchema = z.object({
   quarter: z.union([z.literal('previous'), CanonicalQuarterSchema], {
     error: '四半期は "previous" か FY2013-Q2 の形式です / quarter must be "previous" or like FY2013-Q2',
   }),
-  scheduledTime: z.iso
-    .datetime({ offset: true, error: 'scheduledTime は ISO 8601 の日時です / scheduledTime must be an ISO 8601 date-time' })
-    .optional(),
+  scheduledTime: z.optional(
+    z.iso.datetime({ offset: true, error: 'scheduledTime は ISO 8601 の日時です / scheduledTime must be an ISO 8601 date-time' }),
+  ),
 });
 export type CompileQuarterInput = z.infer<typeof CompileQuarterInputSchema>;
 

@@ -5,7 +5,7 @@
  * stored before, under `<objectKeyPrefix><mail.messageId>`. The local SMTP intake builds the same
  * event. Sample: `events/samples/ses-receipt.json`.
  */
-import * as z from 'zod';
+import * as z from '#shared/zod';
 
 /**
  * Where things are in the inbound-mail bucket: SES's S3 action stores each raw message under
@@ -25,36 +25,34 @@ export const SesMailSchema = z.object({
   /** The envelope sender (MAIL FROM); empty for a bounce. */
   source: z.string(),
   /** SES's id of the message; also the S3 object name under the rule's prefix. */
-  messageId: z.string().min(1),
+  messageId: z.string().check(z.minLength(1)),
   destination: z.array(z.string()),
-  headersTruncated: z.boolean().default(false),
-  headers: z.array(HeaderSchema).default([]),
-  commonHeaders: z
-    .object({
-      returnPath: z.string().optional(),
-      from: z.array(z.string()).optional(),
-      sender: z.array(z.string()).optional(),
-      replyTo: z.array(z.string()).optional(),
-      'reply-to': z.array(z.string()).optional(),
-      to: z.array(z.string()).optional(),
-      cc: z.array(z.string()).optional(),
-      bcc: z.array(z.string()).optional(),
-      date: z.string().optional(),
-      messageId: z.string().optional(),
-      subject: z.string().optional(),
-    })
-    .loose(),
+  headersTruncated: z._default(z.boolean(), false),
+  headers: z._default(z.array(HeaderSchema), []),
+  commonHeaders: z.looseObject({
+    returnPath: z.optional(z.string()),
+    from: z.optional(z.array(z.string())),
+    sender: z.optional(z.array(z.string())),
+    replyTo: z.optional(z.array(z.string())),
+    'reply-to': z.optional(z.array(z.string())),
+    to: z.optional(z.array(z.string())),
+    cc: z.optional(z.array(z.string())),
+    bcc: z.optional(z.array(z.string())),
+    date: z.optional(z.string()),
+    messageId: z.optional(z.string()),
+    subject: z.optional(z.string()),
+  }),
 });
 
 /** The rule's action that produced this event: Lambda here; S3 when replayed from an S3-notification shape. */
 const ActionSchema = z.union([
-  z.object({ type: z.literal('Lambda'), functionArn: z.string(), invocationType: z.string(), topicArn: z.string().optional() }),
-  z.object({ type: z.literal('S3'), bucketName: z.string(), objectKey: z.string(), topicArn: z.string().optional() }),
+  z.object({ type: z.literal('Lambda'), functionArn: z.string(), invocationType: z.string(), topicArn: z.optional(z.string()) }),
+  z.object({ type: z.literal('S3'), bucketName: z.string(), objectKey: z.string(), topicArn: z.optional(z.string()) }),
 ]);
 
 export const SesReceiptSchema = z.object({
   timestamp: z.string(),
-  processingTimeMillis: z.number().optional(),
+  processingTimeMillis: z.optional(z.number()),
   /** The envelope recipients the rule matched (Bcc'd ones included). */
   recipients: z.array(z.string()),
   spamVerdict: VerdictSchema,
@@ -62,7 +60,7 @@ export const SesReceiptSchema = z.object({
   spfVerdict: VerdictSchema,
   dkimVerdict: VerdictSchema,
   dmarcVerdict: VerdictSchema,
-  dmarcPolicy: z.string().optional(),
+  dmarcPolicy: z.optional(z.string()),
   action: ActionSchema,
 });
 
@@ -75,7 +73,7 @@ export const SesReceiptEventSchema = z.object({
         ses: z.object({ mail: SesMailSchema, receipt: SesReceiptSchema }),
       }),
     )
-    .min(1),
+    .check(z.minLength(1)),
 });
 
 export type SesReceiptEvent = z.infer<typeof SesReceiptEventSchema>;

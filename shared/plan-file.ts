@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import * as z from 'zod';
+import * as z from './zod.ts';
 import { DirectorySchema, type Directory } from './domain/directory.ts';
 import { lintPlan, type Defect } from './domain/plan-lint.ts';
 import type { PlanFile } from './domain/plan.ts';

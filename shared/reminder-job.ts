@@ -9,7 +9,7 @@
  * and by the integration tests with real DynamoDB Local and the SES emulator.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
-import * as z from 'zod';
+import * as z from './zod.ts';
 import { jstDate, type LocalDate } from './domain/fiscal.ts';
 import { reminderMail, signedLinks, type ReminderMail } from './domain/reminder-mail.ts';
 import {
@@ -33,9 +33,9 @@ import type { Store } from './store/store.ts';
  * Without it (a manual run) the current time is used.
  */
 export const SendRemindersInputSchema = z.object({
-  scheduledTime: z.iso
-    .datetime({ offset: true, error: 'scheduledTime は ISO 8601 の日時です / scheduledTime must be an ISO 8601 date-time' })
-    .optional(),
+  scheduledTime: z.optional(
+    z.iso.datetime({ offset: true, error: 'scheduledTime は ISO 8601 の日時です / scheduledTime must be an ISO 8601 date-time' }),
+  ),
 });
 export type SendRemindersInput = z.infer<typeof SendRemindersInputSchema>;
 

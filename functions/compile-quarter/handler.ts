@@ -9,7 +9,7 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import * as z from 'zod';
+import * as z from '#shared/zod';
 import { CompileQuarterInputSchema } from '#events/schedule-inputs';
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import { createEventBridgeClient, publishEvents } from '#shared/aws/events';

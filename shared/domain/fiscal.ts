@@ -14,7 +14,7 @@
  *   returns `undefined` instead. Functions that take already-typed values throw
  *   {@link FiscalRangeError} when a value is outside what this module supports.
  */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 
 // ---------------------------------------------------------------------------------------------
 // Errors
@@ -201,9 +201,11 @@ export function startOfJstDay(date: DateInput): Date {
 }
 
 /** Validates a {@link LocalDate} (a real calendar day written `YYYY-MM-DD`). */
-export const LocalDateSchema = z.string().refine(isLocalDate, {
-  message: '日付は実在する YYYY-MM-DD で指定してください / expected a real calendar date as YYYY-MM-DD',
-});
+export const LocalDateSchema = z.string().check(
+  z.refine(isLocalDate, {
+    message: '日付は実在する YYYY-MM-DD で指定してください / expected a real calendar date as YYYY-MM-DD',
+  }),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Fiscal years and quarters
@@ -677,22 +679,25 @@ export function formatQuarterEn(q: FiscalQuarter): string {
 
 /** A {@link FiscalQuarter} as a JSON object. */
 export const FiscalQuarterSchema = z.object({
-  fiscalYear: z.int().min(MIN_FISCAL_YEAR).max(MAX_FISCAL_YEAR),
+  fiscalYear: z.int().check(z.gte(MIN_FISCAL_YEAR), z.lte(MAX_FISCAL_YEAR)),
   quarter: z.literal([1, 2, 3, 4]),
 });
 
 /** The canonical string form only (`"FY2013-Q2"`), for keys and stored data. */
 export const CanonicalQuarterSchema = z
   .string()
-  .regex(/^FY\d{4}-Q[1-4]$/, '四半期は FY2013-Q2 の形式です / quarters are stored as FY2013-Q2');
+  .check(z.regex(/^FY\d{4}-Q[1-4]$/, '四半期は FY2013-Q2 の形式です / quarters are stored as FY2013-Q2'));
 
 /** Any text {@link parseQuarter} reads, turned into a {@link FiscalQuarter}; for user input. */
-export const QuarterTextSchema = z.string().transform((text, ctx): FiscalQuarter => {
-  try {
-    return parseQuarter(text);
-  } catch (error) {
-    if (!(error instanceof FiscalParseError)) throw error;
-    ctx.issues.push({ code: 'custom', message: error.message, input: text });
-    return z.NEVER;
-  }
-});
+export const QuarterTextSchema = z.pipe(
+  z.string(),
+  z.transform((text: string, ctx): FiscalQuarter => {
+    try {
+      return parseQuarter(text);
+    } catch (error) {
+      if (!(error instanceof FiscalParseError)) throw error;
+      ctx.issues.push({ code: 'custom', message: error.message, input: text });
+      return z.NEVER;
+    }
+  }),
+);

@@ -4,7 +4,7 @@
  * against yearly amounts, yearly lines × years against the stated total, the printed formula against
  * the lines). A plan with arithmetic defects still loads: the catalog keeps what the plan states.
  */
-import type { z } from 'zod';
+import type * as z from '../zod.ts';
 import { PlanFileSchema, type Measure, type PlanFile } from './plan.ts';
 
 export type DefectKind = 'schema' | 'breakdown' | 'total' | 'formula' | 'years';
@@ -32,7 +32,7 @@ export function lintPlan(input: unknown): LintResult {
   return { plan: parsed.data, defects };
 }
 
-function schemaDefects(input: unknown, error: z.ZodError): Defect[] {
+function schemaDefects(input: unknown, error: z.core.$ZodError): Defect[] {
   const measures = (input as { measures?: { id?: unknown }[] } | null)?.measures;
   return error.issues.map((issue) => {
     const [first, index] = issue.path;

@@ -15,7 +15,7 @@
  *
  * Pure: no I/O, no AWS.
  */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { jstDate, LocalDateSchema } from './fiscal.ts';
 import { progressOf, reportBehindStatus } from './milestone-progress.ts';
 import type { Goal, Measure, PlanFile } from './plan.ts';
@@ -34,11 +34,11 @@ export const publicMilestoneProgressValues = [...milestoneProgressValues, 'unkno
 
 export const PublicMilestoneSchema = z.strictObject({
   milestoneId: z.string(),
-  label: z.string().describe('the plan\'s words for the step'),
+  label: z.string().check(z.describe("the plan's words for the step")),
   fromFiscalYear: z.int(),
   toFiscalYear: z.int(),
   progress: z.enum(publicMilestoneProgressValues),
-  overdue: z.boolean().describe('its last fiscal year has passed and it is not done (from the compile)'),
+  overdue: z.boolean().check(z.describe('its last fiscal year has passed and it is not done (from the compile)')),
 });
 export type PublicMilestone = z.infer<typeof PublicMilestoneSchema>;
 
@@ -53,16 +53,16 @@ export const PublicMeasureStatusSchema = z.strictObject({
   areaTitle: z.string(),
   /** 担当部署 as the published plan prints them: organisational units, no people, no addresses. */
   owners: z.array(z.strictObject({ bukai: z.string(), ka: z.string() })),
-  status: ReportStatusSchema.nullable().describe('null = 未報告'),
+  status: z.nullable(ReportStatusSchema).check(z.describe('null = 未報告')),
   statusEn: z.string(),
   colour: CompiledColourSchema,
   milestones: z.array(PublicMilestoneSchema),
-  narrative: z.string().describe('取組状況: the report\'s narrative, published as written'),
+  narrative: z.string().check(z.describe("取組状況: the report's narrative, published as written")),
   budget: z.strictObject({
-    plannedThousandYen: z.number().nullable(),
-    executedThousandYen: z.number().nullable(),
+    plannedThousandYen: z.nullable(z.number()),
+    executedThousandYen: z.nullable(z.number()),
   }),
-  reportedOn: LocalDateSchema.nullable().describe('JST day of the report behind the status'),
+  reportedOn: z.nullable(LocalDateSchema).check(z.describe('JST day of the report behind the status')),
 });
 export type PublicMeasureStatus = z.infer<typeof PublicMeasureStatusSchema>;
 

@@ -16,7 +16,7 @@
  *
  * Pure: no I/O, no clock, no AWS. Dates come from shared/domain/fiscal.ts only.
  */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { envNames } from '../config/env.ts';
 import type { Bukai, Directory, Ka } from './directory.ts';
 import {
@@ -40,52 +40,65 @@ import type { StoredReport } from './report.ts';
 
 const dayCount = z
   .int({ error: '日数は整数で指定してください / day counts must be whole numbers' })
-  .min(1, { error: '日数は1以上です / day counts start at 1' })
-  .max(120, { error: '日数は120日以内です / day counts are at most 120' });
+  .check(
+    z.gte(1, { error: '日数は1以上です / day counts start at 1' }),
+    z.lte(120, { error: '日数は120日以内です / day counts are at most 120' }),
+  );
 
 /** A list of day offsets, duplicates removed, largest first (the order reminders go out). */
-const dayList = z
-  .array(dayCount, { error: '日数の一覧で指定してください (例: [14, 3]) / expected a list of day counts, e.g. [14, 3]' })
-  .max(10)
-  .transform((days) => [...new Set(days)].sort((a, b) => b - a));
+const dayList = z.pipe(
+  z
+    .array(dayCount, { error: '日数の一覧で指定してください (例: [14, 3]) / expected a list of day counts, e.g. [14, 3]' })
+    .check(z.maxLength(10)),
+  z.transform((days) => [...new Set(days)].sort((a, b) => b - a)),
+);
 
 /**
  * The reminder rules, as a config file section (`"reminders": {…}`) or the REMINDER_CONFIG
  * variable (the same JSON). Every field has a default, so `{}` is the standard configuration.
  */
 export const ReminderConfigSchema = z
-  .object({
-    report: z
-      .strictObject({
-        dueDaysAfterQuarterEnd: z.int().min(0).max(60).default(10).describe('report due N days after the quarter ends'),
-        daysBefore: dayList.default([14, 3]).describe('reminders N days before the due date'),
-        onDueDay: z.boolean().default(true).describe('a reminder on the due date itself'),
-        overdueDaysAfter: dayList.default([1]).describe('reminders N days after the due date (to the 部会 and its 課)'),
-      })
-      .prefault({}),
-    escalation: z
-      .strictObject({
-        chairAfterDays: dayCount.default(7).describe('days after the due date: escalate to the 部会長'),
-        secretariatAfterDays: dayCount.default(14).describe('days after the due date: escalate to the secretariat as well'),
-      })
-      .prefault({})
-      .refine((e) => e.secretariatAfterDays > e.chairAfterDays, {
-        error: '事務局への連絡は部会長より後にしてください / secretariatAfterDays must be later than chairAfterDays',
+  .strictObject({
+    report: z.prefault(
+      z.strictObject({
+        dueDaysAfterQuarterEnd: z
+          ._default(z.int().check(z.gte(0), z.lte(60)), 10)
+          .check(z.describe('report due N days after the quarter ends')),
+        daysBefore: z._default(dayList, [14, 3]).check(z.describe('reminders N days before the due date')),
+        onDueDay: z._default(z.boolean(), true).check(z.describe('a reminder on the due date itself')),
+        overdueDaysAfter: z._default(dayList, [1]).check(z.describe('reminders N days after the due date (to the 部会 and its 課)')),
       }),
-    milestone: z
-      .strictObject({
-        daysBeforeStart: dayList.default([30, 7]).describe('reminders N days before a milestone span starts'),
-        daysBeforeEnd: dayList.default([30, 7]).describe('reminders N days before a milestone span ends'),
-      })
-      .prefault({}),
+      {},
+    ),
+    escalation: z
+      .prefault(
+        z.strictObject({
+          chairAfterDays: z._default(dayCount, 7).check(z.describe('days after the due date: escalate to the 部会長')),
+          secretariatAfterDays: z._default(dayCount, 14).check(z.describe('days after the due date: escalate to the secretariat as well')),
+        }),
+        {},
+      )
+      .check(
+        z.refine((e) => e.secretariatAfterDays > e.chairAfterDays, {
+          error: '事務局への連絡は部会長より後にしてください / secretariatAfterDays must be later than chairAfterDays',
+        }),
+      ),
+    milestone: z.prefault(
+      z.strictObject({
+        daysBeforeStart: z._default(dayList, [30, 7]).check(z.describe('reminders N days before a milestone span starts')),
+        daysBeforeEnd: z._default(dayList, [30, 7]).check(z.describe('reminders N days before a milestone span ends')),
+      }),
+      {},
+    ),
   })
-  .strict()
-  .refine((c) => reportWindow(c).before + reportWindow(c).after < 85, {
-    // Keeps the reminders of two quarters from overlapping, so a day's report notice is about one quarter.
-    error:
-      '報告の通知期間 (期限前の最大日数 + 期限後の最大日数) は85日未満にしてください / ' +
-      'the report reminder window (largest days before + largest days after the due date) must be under 85 days',
-  });
+  .check(
+    z.refine((c) => reportWindow(c).before + reportWindow(c).after < 85, {
+      // Keeps the reminders of two quarters from overlapping, so a day's report notice is about one quarter.
+      error:
+        '報告の通知期間 (期限前の最大日数 + 期限後の最大日数) は85日未満にしてください / ' +
+        'the report reminder window (largest days before + largest days after the due date) must be under 85 days',
+    }),
+  );
 
 export type ReminderConfig = z.output<typeof ReminderConfigSchema>;
 export type ReminderConfigInput = z.input<typeof ReminderConfigSchema>;

@@ -4,7 +4,7 @@
  * intake and the sheet import. Every refusal names the field and says why, in Japanese and English.
  * Pure: no I/O, no AWS.
  */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { formatQuarter, isLocalDate, tryParseQuarter } from './fiscal.ts';
 import type { Measure, PlanFile } from './plan.ts';
 import { milestoneProgressValues, reportStatuses, type ReportStatus, type ReportSubmission, type Reporter } from './report.ts';
@@ -61,76 +61,104 @@ function bilingual(message: string): { ja: string; en: string } {
 }
 
 const text = (max: number) =>
-  z
-    .string({ error: '文字列で入力してください / must be text' })
-    .max(max, { error: `${max} 文字以内で入力してください / at most ${max} characters` })
-    .transform((s) => s.normalize('NFC').replace(/\r\n?/g, '\n').trim());
+  z.pipe(
+    z.string({ error: '文字列で入力してください / must be text' }).check(
+      z.maxLength(max, { error: `${max} 文字以内で入力してください / at most ${max} characters` }),
+    ),
+    z.transform((s: string) => s.normalize('NFC').replace(/\r\n?/g, '\n').trim()),
+  );
+
+const described = <T extends z.ZodMiniType>(schema: T, description: string): T => schema.check(z.describe(description));
 
 /** The report a client sends (JSON API). The 課 comes from the signed link, never from the body. */
-export const ReportInputSchema = z
-  .object({
-    measureId: z
-      .string({ error: '事業 id が必要です (例: 2-2-3) / a measure id is required, e.g. 2-2-3' })
-      .transform((s) => s.normalize('NFKC').trim().replace(/[－ー−‐]/g, '-'))
-      .pipe(z.string().regex(/^\d+-\d+-\d+$/, { error: '事業 id は 2-2-3 の形式です / measure ids look like 2-2-3' }))
-      .describe('事業 id, e.g. "2-2-3"'),
-    quarter: z
-      .string({ error: '四半期が必要です (例: FY2013-Q2) / a quarter is required, e.g. FY2013-Q2' })
-      .transform((s, ctx) => {
-        const q = tryParseQuarter(s);
-        if (!q) {
-          ctx.addIssue({ code: 'custom', message: `四半期を読み取れません: "${s}" (例: FY2013-Q2, 平成25年度第2四半期) / cannot read quarter "${s}"` });
-          return z.NEVER;
-        }
-        return formatQuarter(q);
-      })
-      .describe('fiscal quarter, e.g. "FY2013-Q2" or "平成25年度第2四半期"'),
-    status: z
-      .enum(reportStatuses, { error: `状況は ${reportStatuses.join('・')} のいずれかです / status must be one of ${reportStatuses.join(', ')}` })
-      .optional()
-      .describe('overall status; omitted only by a related department (関連部署) leaving a comment'),
-    milestones: z
-      .array(
-        z.object({
-          milestoneId: z.string().regex(/^m\d+$/, { error: 'スケジュール項目は m1, m2 … です / milestone ids are m1, m2, …' }),
-          progress: z.enum(milestoneProgressValues, {
-            error: `進捗は ${milestoneProgressValues.join(', ')} のいずれかです / progress must be one of ${milestoneProgressValues.join(', ')}`,
-          }),
-          date: z
-            .string()
-            .regex(/^\d{4}-\d{2}-\d{2}$/, { error: '日付は YYYY-MM-DD です / dates are YYYY-MM-DD' })
-            .refine(isLocalDate, {
-              error: '存在しない日付です / not a real date',
-            })
-            .optional(),
+export const ReportInputSchema = z.strictObject(
+  {
+    measureId: described(
+      z.pipe(
+        z.pipe(
+          z.string({ error: '事業 id が必要です (例: 2-2-3) / a measure id is required, e.g. 2-2-3' }),
+          z.transform((s: string) => s.normalize('NFKC').trim().replace(/[－ー−‐]/g, '-')),
+        ),
+        z.string().check(z.regex(/^\d+-\d+-\d+$/, { error: '事業 id は 2-2-3 の形式です / measure ids look like 2-2-3' })),
+      ),
+      '事業 id, e.g. "2-2-3"',
+    ),
+    quarter: described(
+      z.pipe(
+        z.string({ error: '四半期が必要です (例: FY2013-Q2) / a quarter is required, e.g. FY2013-Q2' }),
+        z.transform((s: string, ctx) => {
+          const q = tryParseQuarter(s);
+          if (!q) {
+            ctx.issues.push({
+              code: 'custom',
+              message: `四半期を読み取れません: "${s}" (例: FY2013-Q2, 平成25年度第2四半期) / cannot read quarter "${s}"`,
+              input: s,
+            });
+            return z.NEVER;
+          }
+          return formatQuarter(q);
         }),
-        { error: 'スケジュールの進捗は一覧で指定してください / milestones must be a list' },
-      )
-      .max(50)
-      .default([]),
-    budgetExecutedThousandYen: z
-      .preprocess(
-        normaliseNumber,
-        z
-          .number({ error: '数値で入力してください (例: 12,345) / must be a number, e.g. 12,345' })
-          .nonnegative({ error: '0 以上で入力してください / must not be negative' })
-          .max(100_000_000, { error: '大きすぎます (千円単位で入力してください) / too large (the unit is thousand yen)' })
-          .optional(),
-      )
-      .describe('budget executed this fiscal year, thousand yen; "１２，３４５" is read as 12345'),
-    narrative: text(4000).default('').describe('進捗状況'),
-    issues: text(4000).default('').describe('課題'),
-    nextSteps: text(4000).default('').describe('今後の予定'),
-    person: text(100)
-      .pipe(z.string().min(1, { error: '報告者の氏名が必要です / the reporting person is required' }))
-      .describe('reporting person'),
-  }, { error: '報告は JSON のオブジェクト ({ … }) で送ってください / the report must be a JSON object' })
-  .strict();
+      ),
+      'fiscal quarter, e.g. "FY2013-Q2" or "平成25年度第2四半期"',
+    ),
+    status: described(
+      z.optional(
+        z.enum(reportStatuses, {
+          error: `状況は ${reportStatuses.join('・')} のいずれかです / status must be one of ${reportStatuses.join(', ')}`,
+        }),
+      ),
+      'overall status; omitted only by a related department (関連部署) leaving a comment',
+    ),
+    milestones: z._default(
+      z
+        .array(
+          z.object({
+            milestoneId: z.string().check(z.regex(/^m\d+$/, { error: 'スケジュール項目は m1, m2 … です / milestone ids are m1, m2, …' })),
+            progress: z.enum(milestoneProgressValues, {
+              error: `進捗は ${milestoneProgressValues.join(', ')} のいずれかです / progress must be one of ${milestoneProgressValues.join(', ')}`,
+            }),
+            date: z.optional(
+              z.string().check(
+                z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: '日付は YYYY-MM-DD です / dates are YYYY-MM-DD' }),
+                z.refine(isLocalDate, { error: '存在しない日付です / not a real date' }),
+              ),
+            ),
+          }),
+          { error: 'スケジュールの進捗は一覧で指定してください / milestones must be a list' },
+        )
+        .check(z.maxLength(50)),
+      [],
+    ),
+    // Optional around the whole pipe: an absent field stays absent; "" and "千円" alone normalise to absent.
+    budgetExecutedThousandYen: described(
+      z.optional(
+        z.pipe(
+          z.transform(normaliseNumber),
+          z.optional(
+            z.number({ error: '数値で入力してください (例: 12,345) / must be a number, e.g. 12,345' }).check(
+              z.nonnegative({ error: '0 以上で入力してください / must not be negative' }),
+              z.lte(100_000_000, { error: '大きすぎます (千円単位で入力してください) / too large (the unit is thousand yen)' }),
+            ),
+          ),
+        ),
+      ),
+      'budget executed this fiscal year, thousand yen; "１２，３４５" is read as 12345',
+    ),
+    narrative: described(z._default(text(4000), ''), '進捗状況'),
+    issues: described(z._default(text(4000), ''), '課題'),
+    nextSteps: described(z._default(text(4000), ''), '今後の予定'),
+    person: described(
+      z.pipe(text(100), z.string().check(z.minLength(1, { error: '報告者の氏名が必要です / the reporting person is required' }))),
+      'reporting person',
+    ),
+  },
+  { error: '報告は JSON のオブジェクト ({ … }) で送ってください / the report must be a JSON object' },
+);
 export type ReportInput = z.input<typeof ReportInputSchema>;
 export type ParsedReportInput = z.output<typeof ReportInputSchema>;
 
 /** Turns zod's issues into field errors a person can act on. */
-export function fieldErrorsOf(error: z.ZodError): FieldError[] {
+export function fieldErrorsOf(error: z.core.$ZodError): FieldError[] {
   return error.issues.map((issue) => {
     const field = issue.path.join('.') || '(本文 / body)';
     if (issue.code === 'unrecognized_keys') {

@@ -3,7 +3,7 @@
  * quarter a status is asked for (default: the current one, within the plan period), and the shapes
  * of the answers. Pure: no I/O, no AWS.
  */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { formatQuarter, quarterOf, tryParseQuarter } from './fiscal.ts';
 import type { PlanInfo } from './plan.ts';
 import { QuarterKeySchema, StoredReportSchema, type StoredReport } from './report.ts';
@@ -71,7 +71,7 @@ export function resolveQuarter(
 }
 
 /** The answer to an accepted submission: enough to show a receipt and find the report again. */
-export const ReportReceiptSchema = StoredReportSchema.pick({
+export const ReportReceiptSchema = z.pick(StoredReportSchema, {
   reference: true,
   version: true,
   supersedes: true,
@@ -90,7 +90,7 @@ export function receiptOf(report: StoredReport): ReportReceipt {
 /** The reports of one 事業, oldest first: every version, corrections included. */
 export const ReportHistorySchema = z.object({
   measureId: z.string(),
-  quarter: QuarterKeySchema.optional().describe('present when the history was asked for one quarter'),
-  reports: z.array(StoredReportSchema).describe('oldest first; a correction has the next version and `supersedes`'),
+  quarter: z.optional(QuarterKeySchema).check(z.describe('present when the history was asked for one quarter')),
+  reports: z.array(StoredReportSchema).check(z.describe('oldest first; a correction has the next version and `supersedes`')),
 });
 export type ReportHistory = z.infer<typeof ReportHistorySchema>;

@@ -3,7 +3,7 @@
  * Pure: no I/O, no AWS. The web form, the API, the mail intake and the sheet import all produce a
  * `ReportSubmission`; the store turns it into an append-only `StoredReport`.
  */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { CanonicalQuarterSchema, LocalDateSchema } from './fiscal.ts';
 
 /** Canonical quarter key, e.g. "FY2013-Q2" (FY2013 = 平成25年度, Q2 = July–September 2013). */
@@ -38,17 +38,17 @@ export const statusLabelsEn: Record<ReportStatus, string> = {
 
 export const milestoneProgressValues = ['not_started', 'in_progress', 'done'] as const;
 export const MilestoneProgressSchema = z.object({
-  milestoneId: z.string().regex(/^m\d+$/),
+  milestoneId: z.string().check(z.regex(/^m\d+$/)),
   progress: z.enum(milestoneProgressValues),
-  date: LocalDateSchema.optional().describe('when the step started or was done'),
+  date: z.optional(LocalDateSchema).check(z.describe('when the step started or was done')),
 });
 export type MilestoneProgress = z.infer<typeof MilestoneProgressSchema>;
 
 export const ReporterSchema = z.object({
-  kaId: z.string().min(1),
-  ka: z.string().min(1),
-  bukai: z.string().min(1),
-  person: z.string().trim().min(1).max(100),
+  kaId: z.string().check(z.minLength(1)),
+  ka: z.string().check(z.minLength(1)),
+  bukai: z.string().check(z.minLength(1)),
+  person: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
 });
 export type Reporter = z.infer<typeof ReporterSchema>;
 
@@ -59,15 +59,15 @@ export const reportKinds = ['report', 'comment'] as const;
  * `report` (with a status); a related department (関連部署) may only leave a `comment`.
  */
 export const ReportSubmissionSchema = z.object({
-  measureId: z.string().regex(/^\d+-\d+-\d+$/),
+  measureId: z.string().check(z.regex(/^\d+-\d+-\d+$/)),
   quarter: QuarterKeySchema,
-  kind: z.enum(reportKinds).default('report'),
-  status: ReportStatusSchema.optional(),
-  milestones: z.array(MilestoneProgressSchema).default([]),
-  budgetExecutedThousandYen: z.number().nonnegative().max(1e9).optional(),
-  narrative: z.string().max(4000).default(''),
-  issues: z.string().max(4000).default(''),
-  nextSteps: z.string().max(4000).default(''),
+  kind: z._default(z.enum(reportKinds), 'report'),
+  status: z.optional(ReportStatusSchema),
+  milestones: z._default(z.array(MilestoneProgressSchema), []),
+  budgetExecutedThousandYen: z.optional(z.number().check(z.nonnegative(), z.lte(1e9))),
+  narrative: z._default(z.string().check(z.maxLength(4000)), ''),
+  issues: z._default(z.string().check(z.maxLength(4000)), ''),
+  nextSteps: z._default(z.string().check(z.maxLength(4000)), ''),
   reporter: ReporterSchema,
 });
 export type ReportSubmission = z.infer<typeof ReportSubmissionSchema>;
@@ -75,15 +75,16 @@ export type ReportSubmission = z.infer<typeof ReportSubmissionSchema>;
 export const reportChannels = ['web', 'api', 'mail', 'sheet'] as const;
 
 /** A report as stored: never changed after it is written; a correction is a new version. */
-export const StoredReportSchema = ReportSubmissionSchema.extend({
-  version: z.int().min(1),
-  supersedes: z.int().min(1).optional().describe('the version this one corrects'),
-  reference: z.string().describe('受付番号 shown on the receipt'),
+export const StoredReportSchema = z.extend(ReportSubmissionSchema, {
+  version: z.int().check(z.gte(1)),
+  supersedes: z.optional(z.int().check(z.gte(1))).check(z.describe('the version this one corrects')),
+  reference: z.string().check(z.describe('受付番号 shown on the receipt')),
   channel: z.enum(reportChannels),
   submittedAt: z.iso.datetime({ offset: true }),
-  attachments: z
-    .array(z.object({ name: z.string(), contentType: z.string(), key: z.string(), bytes: z.int().nonnegative() }))
-    .default([]),
+  attachments: z._default(
+    z.array(z.object({ name: z.string(), contentType: z.string(), key: z.string(), bytes: z.int().check(z.nonnegative()) })),
+    [],
+  ),
 });
 export type StoredReport = z.infer<typeof StoredReportSchema>;
 

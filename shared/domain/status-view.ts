@@ -3,7 +3,7 @@
  * sent) beside its compiled status, for one 事業, for the 事業 of one 専門部会, or for the whole
  * plan with the compiled roll-ups. Pure: no I/O, no AWS; the compile job writes the compiled part.
  */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { measuresOwnedBy, type Bukai, type Directory } from './directory.ts';
 import type { Measure, PlanFile } from './plan.ts';
 import { QuarterKeySchema, StoredReportSchema, type StoredReport } from './report.ts';
@@ -12,30 +12,30 @@ import { CompiledMeasureStatusSchema, RollupSchema, type CompiledMeasureStatus, 
 /** One 事業 in a status answer. */
 export const MeasureStatusEntrySchema = z.object({
   measureId: z.string(),
-  name: z.string().describe('事業名'),
-  current: StoredReportSchema.nullable().describe('the latest report of an owning 課 this quarter; null = 未報告'),
-  compiled: CompiledMeasureStatusSchema.nullable().describe('the compiled status; null until the quarter is compiled'),
+  name: z.string().check(z.describe('事業名')),
+  current: z.nullable(StoredReportSchema).check(z.describe('the latest report of an owning 課 this quarter; null = 未報告')),
+  compiled: z.nullable(CompiledMeasureStatusSchema).check(z.describe('the compiled status; null until the quarter is compiled')),
 });
 export type MeasureStatusEntry = z.infer<typeof MeasureStatusEntrySchema>;
 
 /** GET /api/measures/{measureId}/status. */
-export const MeasureStatusViewSchema = MeasureStatusEntrySchema.extend({ quarter: QuarterKeySchema });
+export const MeasureStatusViewSchema = z.extend(MeasureStatusEntrySchema, { quarter: QuarterKeySchema });
 export type MeasureStatusView = z.infer<typeof MeasureStatusViewSchema>;
 
 /** GET /api/bukai/{bukaiId}/status. */
 export const BukaiStatusViewSchema = z.object({
   quarter: QuarterKeySchema,
-  bukai: z.object({ id: z.string(), name: z.string().describe('専門部会') }),
-  rollup: RollupSchema.nullable().describe('the 部会 roll-up; null until the quarter is compiled'),
-  measures: z.array(MeasureStatusEntrySchema).describe('the 事業 any 課 of the 部会 owns, in plan order'),
+  bukai: z.object({ id: z.string(), name: z.string().check(z.describe('専門部会')) }),
+  rollup: z.nullable(RollupSchema).check(z.describe('the 部会 roll-up; null until the quarter is compiled')),
+  measures: z.array(MeasureStatusEntrySchema).check(z.describe('the 事業 any 課 of the 部会 owns, in plan order')),
 });
 export type BukaiStatusView = z.infer<typeof BukaiStatusViewSchema>;
 
 /** GET /api/status. */
 export const PlanStatusViewSchema = z.object({
   quarter: QuarterKeySchema,
-  rollups: z.array(RollupSchema).describe('compiled roll-ups by 施策分野, 基本目標, 部会 and the plan; empty until compiled'),
-  measures: z.array(MeasureStatusEntrySchema).describe('every 事業, in plan order'),
+  rollups: z.array(RollupSchema).check(z.describe('compiled roll-ups by 施策分野, 基本目標, 部会 and the plan; empty until compiled')),
+  measures: z.array(MeasureStatusEntrySchema).check(z.describe('every 事業, in plan order')),
 });
 export type PlanStatusView = z.infer<typeof PlanStatusViewSchema>;
 

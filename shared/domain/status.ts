@@ -3,7 +3,7 @@
  * 専門部会 and the whole plan. Pure: no I/O, no AWS. The compile job computes it; the API, the digest
  * and the dashboard read it.
  */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { QuarterKeySchema, ReportStatusSchema } from './report.ts';
 
 export const compiledColours = ['green', 'amber', 'red', 'unreported'] as const;
@@ -14,45 +14,45 @@ export const CompiledMeasureStatusSchema = z.object({
   measureId: z.string(),
   quarter: QuarterKeySchema,
   colour: CompiledColourSchema,
-  reportStatus: ReportStatusSchema.optional().describe('the latest report\'s status; absent = 未報告'),
-  reportReference: z.string().optional(),
-  reportVersion: z.int().optional(),
-  overdueMilestones: z
-    .array(
+  reportStatus: z.optional(ReportStatusSchema).check(z.describe("the latest report's status; absent = 未報告")),
+  reportReference: z.optional(z.string()),
+  reportVersion: z.optional(z.int()),
+  overdueMilestones: z._default(
+    z.array(
       z.object({
         milestoneId: z.string(),
-        label: z.string().describe("the plan's own words for the step"),
-        dueFiscalYear: z.int().describe('the last fiscal year of its span: due by the end of that year\'s Q4'),
-        fromFiscalYear: z.int().optional().describe('the first fiscal year of its span'),
+        label: z.string().check(z.describe("the plan's own words for the step")),
+        dueFiscalYear: z.int().check(z.describe("the last fiscal year of its span: due by the end of that year's Q4")),
+        fromFiscalYear: z.optional(z.int()).check(z.describe('the first fiscal year of its span')),
         progress: z
-          .enum(['not_started', 'in_progress'])
-          .optional()
-          .describe('what the latest report says of it; absent = the report does not mention it, or no report'),
+          .optional(z.enum(['not_started', 'in_progress']))
+          .check(z.describe('what the latest report says of it; absent = the report does not mention it, or no report')),
       }),
-    )
-    .default([]),
+    ),
+    [],
+  ),
   budget: z.object({
-    plannedThousandYen: z.number().nullable().describe('the year\'s planned lines'),
-    executedThousandYen: z.number().nullable().describe('executed this fiscal year, as last reported'),
-    fiscalYear: z.int().optional().describe('the fiscal year both amounts are for'),
-    plannedLines: z.array(z.string()).optional().describe('keys (①, ②, …) of the plan\'s lines that apply to that year'),
+    plannedThousandYen: z.nullable(z.number()).check(z.describe("the year's planned lines")),
+    executedThousandYen: z.nullable(z.number()).check(z.describe('executed this fiscal year, as last reported')),
+    fiscalYear: z.optional(z.int()).check(z.describe('the fiscal year both amounts are for')),
+    plannedLines: z.optional(z.array(z.string())).check(z.describe("keys (①, ②, …) of the plan's lines that apply to that year")),
   }),
 });
 export type CompiledMeasureStatus = z.infer<typeof CompiledMeasureStatusSchema>;
 
 export const rollupScopes = ['area', 'goal', 'bukai', 'plan'] as const;
 export const ColourCountsSchema = z.object({
-  green: z.int().nonnegative(),
-  amber: z.int().nonnegative(),
-  red: z.int().nonnegative(),
-  unreported: z.int().nonnegative(),
+  green: z.int().check(z.nonnegative()),
+  amber: z.int().check(z.nonnegative()),
+  red: z.int().check(z.nonnegative()),
+  unreported: z.int().check(z.nonnegative()),
 });
 export type ColourCounts = z.infer<typeof ColourCountsSchema>;
 
 export const RollupSchema = z.object({
   quarter: QuarterKeySchema,
   scope: z.enum(rollupScopes),
-  scopeId: z.string().describe('area or goal id, 部会 name, or "all"'),
+  scopeId: z.string().check(z.describe('area or goal id, 部会 name, or "all"')),
   counts: ColourCountsSchema,
 });
 export type Rollup = z.infer<typeof RollupSchema>;

@@ -3,7 +3,7 @@
  * with. `openapi.ts` turns them into the OpenAPI document; the handlers validate and answer with the
  * same schemas, so the document cannot say something the code does not do.
  */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { MeasureSchema, PlanFileSchema } from '../domain/plan.ts';
 import { ReportHistorySchema, ReportReceiptSchema } from '../domain/report-query.ts';
 import { ReportInputSchema, type ReportInput } from '../domain/report-input.ts';
@@ -13,18 +13,18 @@ import { IdempotencyKeySchema, idempotencyKeyHeader } from './idempotency-key.ts
 
 /** One field (or header) at fault, and why, in both languages (`FieldError` of report-input.ts). */
 export const FieldErrorSchema = z.object({
-  field: z.string().describe('the field at fault as a dotted path (milestones.0.date), or a header name'),
-  ja: z.string().describe('何が誤りか (日本語)'),
-  en: z.string().describe('what is wrong (English)'),
+  field: z.string().check(z.describe('the field at fault as a dotted path (milestones.0.date), or a header name')),
+  ja: z.string().check(z.describe('何が誤りか (日本語)')),
+  en: z.string().check(z.describe('what is wrong (English)')),
 });
 
 /** Every 4xx/5xx answer of the JSON API. */
 export const ApiErrorSchema = z.object({
   error: z.object({
-    status: z.int().describe('the HTTP status, repeated'),
-    message: z.string().describe('日本語のメッセージ'),
-    messageEn: z.string().describe('the message in English'),
-    fields: z.array(FieldErrorSchema).optional().describe('one entry per field (or header) at fault'),
+    status: z.int().check(z.describe('the HTTP status, repeated')),
+    message: z.string().check(z.describe('日本語のメッセージ')),
+    messageEn: z.string().check(z.describe('the message in English')),
+    fields: z.optional(z.array(FieldErrorSchema)).check(z.describe('one entry per field (or header) at fault')),
   }),
 });
 
@@ -50,7 +50,7 @@ export const reportInputExample = {
 
 /** A published schema: the zod schema, which direction it describes, and an example. */
 export interface ApiSchemaEntry {
-  schema: z.ZodType;
+  schema: z.ZodMiniType;
   /** `input`: what a client sends (defaults and transforms not applied); `output`: what the API answers. */
   io: 'input' | 'output';
   /** A value the document shows as the example (request bodies). */
@@ -78,7 +78,7 @@ export interface ApiParameterEntry {
   in: 'query' | 'header';
   name: string;
   required: boolean;
-  schema: z.ZodType;
+  schema: z.ZodMiniType;
   description: string;
   example?: string;
 }
@@ -100,7 +100,7 @@ export const apiParameters = {
     name: 'quarter',
     required: false,
     schema: z.string(),
-    description: 'この四半期の報告だけ (例: FY2013-Q2)。省略時は全期間 / only this quarter\'s reports; default: all',
+    description: "この四半期の報告だけ (例: FY2013-Q2)。省略時は全期間 / only this quarter's reports; default: all",
     example: 'FY2013-Q2',
   },
   idempotencyKey: {
@@ -108,21 +108,25 @@ export const apiParameters = {
     name: idempotencyKeyHeader,
     required: true,
     schema: IdempotencyKeySchema,
-    description: IdempotencyKeySchema.description ?? idempotencyKeyHeader,
+    description: z.globalRegistry.get(IdempotencyKeySchema)?.description ?? idempotencyKeyHeader,
     example: '6f1c2a9e-4b7d-4d0e-9a51-2f7e0c3b8d11',
   },
 } as const satisfies Record<string, ApiParameterEntry>;
 export type ApiParameterName = keyof typeof apiParameters;
 
 /** Path parameters by their name in the route path; a name not listed is documented as a plain string. */
-export const apiPathParameters: Readonly<Record<string, { schema: z.ZodType; description: string; example?: string }>> = {
-  measureId: { schema: z.string().regex(/^\d+-\d+-\d+$/), description: '事業 id / measure id', example: '2-2-3' },
+export const apiPathParameters: Readonly<Record<string, { schema: z.ZodMiniType; description: string; example?: string }>> = {
+  measureId: { schema: z.string().check(z.regex(/^\d+-\d+-\d+$/)), description: '事業 id / measure id', example: '2-2-3' },
   reference: {
-    schema: z.string().regex(/^FY\d{4}-Q[1-4]-\d+-\d+-\d+-v\d+$/),
+    schema: z.string().check(z.regex(/^FY\d{4}-Q[1-4]-\d+-\d+-\d+-v\d+$/)),
     description: '受付番号 / report reference',
     example: 'FY2013-Q2-2-2-3-v1',
   },
-  bukaiId: { schema: z.string().regex(/^[a-z0-9][a-z0-9-]{1,62}$/), description: '専門部会の id (名簿) / 部会 id from the directory', example: 'kikaku' },
+  bukaiId: {
+    schema: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,62}$/)),
+    description: '専門部会の id (名簿) / 部会 id from the directory',
+    example: 'kikaku',
+  },
   token: { schema: z.string(), description: '署名付きリンクのトークン / the signed link token' },
 };
 
@@ -134,5 +138,5 @@ export const apiHeaders = {
     schema: z.literal('true'),
   },
   'WWW-Authenticate': { description: 'Bearer (RFC 6750)', schema: z.string() },
-} as const satisfies Record<string, { description: string; schema: z.ZodType }>;
+} as const satisfies Record<string, { description: string; schema: z.ZodMiniType }>;
 export type ApiHeaderName = keyof typeof apiHeaders;

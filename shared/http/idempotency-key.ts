@@ -4,7 +4,7 @@
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { fieldProblem } from './api-error.ts';
 import { headerOf } from './headers.ts';
 
@@ -13,12 +13,14 @@ export const idempotencyKeyHeader = 'Idempotency-Key';
 /** 1–200 printable ASCII characters: a UUID, a form's hidden nonce, a client's request id. */
 export const IdempotencyKeySchema = z
   .string()
-  .min(1)
-  .max(200)
-  .regex(/^[\x20-\x7E]+$/)
-  .describe(
-    '同じ報告の再送を見分けるキー (例: UUID)。同じキーと同じ内容の再送は一度だけ記録されます / ' +
-      'a key that makes retries safe (e.g. a UUID): the same key with the same report records it once',
+  .check(
+    z.minLength(1),
+    z.maxLength(200),
+    z.regex(/^[\x20-\x7E]+$/),
+    z.describe(
+      '同じ報告の再送を見分けるキー (例: UUID)。同じキーと同じ内容の再送は一度だけ記録されます / ' +
+        'a key that makes retries safe (e.g. a UUID): the same key with the same report records it once',
+    ),
   );
 
 /** What `requireIdempotencyKey` adds to the event. */

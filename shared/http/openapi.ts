@@ -3,7 +3,7 @@
  * schemas it names (api-schemas.ts) — no second list: a route added to the table is in the document,
  * and a schema changed in code is changed in the document.
  */
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import {
   apiHeaders,
   apiParameters,
@@ -59,7 +59,7 @@ const generateOptions = (io: 'input' | 'output') =>
   ({ io, target: 'draft-2020-12', ...(io === 'input' ? { override: numbersAsText } : {}) }) as const;
 
 /** zod's JSON Schema, as a Schema Object of the document (which states the dialect once, at the top). */
-function schemaObject(schema: z.ZodType, io: 'input' | 'output'): Json {
+function schemaObject(schema: z.ZodMiniType, io: 'input' | 'output'): Json {
   const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, generateOptions(io)) as Json;
   return rest;
 }

@@ -11,7 +11,7 @@
  * Pure: node:crypto only, no AWS.
  */
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { CanonicalQuarterSchema } from '../domain/fiscal.ts';
 
 const prefix = 'SHINCHOKU-SHEET-1';
@@ -21,23 +21,21 @@ const minimumSecretBytes = 32;
 export const SheetScopeSchema = z.object({
   kind: z.enum(['bukai', 'ka']),
   /** The 部会 or 課 id of the directory. */
-  id: z.string().min(1).max(64),
+  id: z.string().check(z.minLength(1), z.maxLength(64)),
 });
 export type SheetScope = z.infer<typeof SheetScopeSchema>;
 
-export const SheetReferenceSchema = z
-  .object({
-    tenant: z.string().min(1).max(64),
-    scope: SheetScopeSchema,
-    quarter: CanonicalQuarterSchema,
-    planVersion: z.string().min(1).max(64),
-    issuedAt: z.iso.datetime({ offset: true }),
-    /** `[row, 事業 id]` for every 事業 row, in sheet order. */
-    rows: z.array(z.tuple([z.int().min(1).max(1_048_576), z.string().regex(/^\d+-\d+-\d+$/)])).max(1000),
-    /** Cell address → hash of the canonical text the export wrote there (see {@link cellHash}). */
-    cells: z.record(z.string().regex(/^[A-Z]{1,3}\d{1,7}$/), z.string().regex(/^[A-Za-z0-9_-]{1,16}$/)),
-  })
-  .strict();
+export const SheetReferenceSchema = z.strictObject({
+  tenant: z.string().check(z.minLength(1), z.maxLength(64)),
+  scope: SheetScopeSchema,
+  quarter: CanonicalQuarterSchema,
+  planVersion: z.string().check(z.minLength(1), z.maxLength(64)),
+  issuedAt: z.iso.datetime({ offset: true }),
+  /** `[row, 事業 id]` for every 事業 row, in sheet order. */
+  rows: z.array(z.tuple([z.int().check(z.gte(1), z.lte(1_048_576)), z.string().check(z.regex(/^\d+-\d+-\d+$/))])).check(z.maxLength(1000)),
+  /** Cell address → hash of the canonical text the export wrote there (see {@link cellHash}). */
+  cells: z.record(z.string().check(z.regex(/^[A-Z]{1,3}\d{1,7}$/)), z.string().check(z.regex(/^[A-Za-z0-9_-]{1,16}$/))),
+});
 export type SheetReference = z.infer<typeof SheetReferenceSchema>;
 
 /** Why a reference was not accepted. */

@@ -7,7 +7,7 @@
  * `staleClaimSeconds`, so a crash delays a reminder instead of losing it.
  */
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import * as z from 'zod';
+import * as z from '../zod.ts';
 import { LocalDateSchema } from '../domain/fiscal.ts';
 import { isConditionFailure, type Store } from './store.ts';
 import { tenantPrefix } from './table.ts';
@@ -15,15 +15,15 @@ import { tenantPrefix } from './table.ts';
 export const notificationKinds = ['report-due', 'milestone', 'escalation', 'digest', 'reply'] as const;
 
 export const NotificationSchema = z.object({
-  key: z.string().min(1),
+  key: z.string().check(z.minLength(1)),
   kind: z.enum(notificationKinds),
-  recipients: z.array(z.string()).min(1),
+  recipients: z.array(z.string()).check(z.minLength(1)),
   subject: z.string(),
-  day: LocalDateSchema.describe('the JST day the job decided to send it'),
+  day: LocalDateSchema.check(z.describe('the JST day the job decided to send it')),
   state: z.enum(['claimed', 'sent']),
   claimedAt: z.string(),
-  sentAt: z.string().optional(),
-  messageId: z.string().optional(),
+  sentAt: z.optional(z.string()),
+  messageId: z.optional(z.string()),
 });
 export type Notification = z.infer<typeof NotificationSchema>;
 
