@@ -7,9 +7,9 @@
  *
  * A very hidden second sheet carries the signed reference (see reference.ts): the import uses it to
  * know who the sheet was for, which 事業 each row is, and what was pre-filled.
- * Pure: no I/O, no AWS.
+ * Pure: no I/O, no AWS (exceljs is loaded on the first build, see exceljs.ts).
  */
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { plannedBudget } from '../domain/compile.ts';
 import type { Directory } from '../domain/directory.ts';
 import {
@@ -37,6 +37,7 @@ import {
   titleRows,
   type ColumnKey,
 } from './layout.ts';
+import { loadExcelJS } from './exceljs.ts';
 import { cellHash, chunkReference, signReference, type SheetReference, type SheetScope } from './reference.ts';
 
 /** One 事業 row of a sheet. */
@@ -211,7 +212,8 @@ function titleLines(input: ProgressSheetInput, resolved: ResolvedScope): Record<
 export async function buildProgressSheet(input: ProgressSheetInput): Promise<ProgressSheet> {
   const resolved = resolveScope(input.directory, input.scope);
   const rows = sheetRows(input.plan, resolved);
-  const workbook = new ExcelJS.Workbook();
+  const { Workbook } = await loadExcelJS();
+  const workbook = new Workbook();
   workbook.creator = 'shinchoku';
   workbook.lastModifiedBy = 'shinchoku';
   workbook.company = input.plan.plan.municipality;

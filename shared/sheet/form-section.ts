@@ -5,7 +5,7 @@
  * Pure: no I/O, no AWS; every interpolation is escaped.
  */
 import { html, type SafeHtml } from '../web/html.ts';
-import { sheetLimits } from './guards.ts';
+import { sheetLimits } from './limits.ts';
 
 /** The form field the file is sent in (functions/report-sheet reads the same name). */
 export const sheetUploadField = 'sheet';

@@ -6,27 +6,15 @@
  *
  * The zip is read with JSZip — the reader exceljs itself uses — so the guard and the parser cannot
  * disagree about what the archive contains. JSZip reads the central directory without inflating;
- * every entry is then inflated as a stream and counted, never held whole.
+ * every entry is then inflated as a stream and counted, never held whole. JSZip is loaded when the
+ * first file is inspected (a dynamic `import()`, its own chunk of the bundle).
+ * The limits are in limits.ts, which the form pages read without loading these checks.
  * Pure: no network, no AWS, no disk.
  */
-import JSZip from 'jszip';
+import type JSZip from 'jszip';
+import { sheetLimits } from './limits.ts';
 
-/** The limits, documented for the README: a real sheet is 15–100 KB with about 15 parts. */
-export const sheetLimits = {
-  /**
-   * Largest accepted file. Lambda takes at most 6 MB per request and API Gateway sends an upload as
-   * base64 inside a multipart body, so 4 MB is what reliably fits through every way in.
-   */
-  maxFileBytes: 4 * 1024 * 1024,
-  /** Most parts (files) in the package. */
-  maxEntries: 300,
-  /** Largest total of the inflated parts. */
-  maxUncompressedBytes: 25 * 1024 * 1024,
-  /** Largest inflate ratio of one part … */
-  maxRatio: 100,
-  /** … checked once the part is bigger than this (tiny parts compress well and cannot hurt). */
-  ratioCheckFromBytes: 100 * 1024,
-} as const;
+export { sheetLimits } from './limits.ts';
 
 export type FileRefusalCode =
   | 'empty'
@@ -157,9 +145,10 @@ export async function inspectXlsx(file: Buffer, fileName?: string): Promise<Insp
     );
   if (!file.subarray(0, zipMagic.length).equals(zipMagic)) return notXlsx();
 
+  const { default: JSZipReader } = await import('jszip');
   let zip: JSZip;
   try {
-    zip = await JSZip.loadAsync(file, { checkCRC32: false, createFolders: false });
+    zip = await JSZipReader.loadAsync(file, { checkCRC32: false, createFolders: false });
   } catch {
     return notXlsx();
   }

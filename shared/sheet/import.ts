@@ -19,7 +19,7 @@
  * Every problem names the sheet, the cell and the reason, in Japanese and English.
  */
 import { createHash } from 'node:crypto';
-import ExcelJS from 'exceljs';
+import type ExcelJS from 'exceljs';
 import { parseReportInput, ReportInputError, roleOf, toSubmission, type FieldError, type ReportInput } from '../domain/report-input.ts';
 import { reportStatuses, type ReportSubmission, type StoredReport } from '../domain/report.ts';
 import type { Catalog } from '../store/catalog-cache.ts';
@@ -28,6 +28,7 @@ import type { Store } from '../store/store.ts';
 import { submitReport, type Caller } from '../submit-report.ts';
 import { lastReportFor } from '../web/report-form.ts';
 import { readCellValue, type CellReading } from './cells.ts';
+import { loadExcelJS } from './exceljs.ts';
 import { inspectXlsx, type FileRefusal } from './guards.ts';
 import {
   columnByLetter,
@@ -104,10 +105,6 @@ function referenceText(workbook: ExcelJS.Workbook): string | undefined {
   return text;
 }
 
-function isMergedSlave(cell: ExcelJS.Cell): boolean {
-  return cell.type === ExcelJS.ValueType.Merge;
-}
-
 function describeFormula(reading: CellReading): string {
   return `=${reading.formula ?? ''}`.slice(0, 60);
 }
@@ -117,7 +114,10 @@ function describeFormula(reading: CellReading): string {
  * it knows nothing about who sends the file; `importSheet` checks that.
  */
 export async function readProgressSheet(file: Buffer, secret: string): Promise<ReadOutcome> {
-  const workbook = new ExcelJS.Workbook();
+  const { Workbook, ValueType } = await loadExcelJS();
+  /** A cell covered by a merge: its value is the merge's first cell. */
+  const isMergedSlave = (cell: ExcelJS.Cell) => cell.type === ValueType.Merge;
+  const workbook = new Workbook();
   try {
     await workbook.xlsx.load(file as unknown as ArrayBuffer);
   } catch {
