@@ -38,7 +38,7 @@ import { replyAddress, tokenFromAddress } from '#shared/links';
 import type { Catalog } from '#shared/store/catalog-cache';
 import { claimNotification, markNotificationSent, releaseNotification } from '#shared/store/notification-items';
 import type { Store } from '#shared/store/store';
-import { importMailSheets, sheetAttachmentsOf, sheetReplyMail } from '#shared/sheet/mail';
+import { sheetAttachmentsOf } from '#shared/sheet/attachments';
 import { authenticate, submitReport, type Caller } from '#shared/submit-report';
 
 const { inbound: inboundPrefix, attachments: attachmentsPrefix } = mailBucketPrefixes;
@@ -252,8 +252,10 @@ async function answerOf(
   const quarter = caller.claims.quarter;
   const correctionAddress = replyAddress(directory, token);
   // An attached 進捗管理シート (shared/sheet/mail.ts) is imported instead of the body's short form.
+  // The sheet import (with the xlsx reader) is loaded only for a mail that carries one.
   const sheets = sheetAttachmentsOf(parsed.attachments);
   if (sheets.length > 0) {
+    const { importMailSheets, sheetReplyMail } = await import('#shared/sheet/mail');
     const answer = await importMailSheets(input.deps.store, catalog, caller, sheets, {
       secret: await input.deps.secret(),
       now: input.now,

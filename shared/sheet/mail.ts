@@ -6,8 +6,9 @@
  * The mail intake (functions/ingest-mail/ingest.ts) calls, once token and sender are checked:
  *
  * ```ts
- * const sheets = sheetAttachmentsOf(parsed.attachments);
+ * const sheets = sheetAttachmentsOf(parsed.attachments); // attachments.ts, asked of every mail
  * if (sheets.length > 0) {
+ *   const { importMailSheets, sheetReplyMail } = await import('#shared/sheet/mail');
  *   const answer = await importMailSheets(store, catalog, caller, sheets, { secret, now });
  *   reply = sheetReplyMail({ ...envelope, replyTo: correctionAddress }, { kaName: caller.ka.name, quarter }, answer.results);
  * }
@@ -23,23 +24,7 @@ import type { Caller } from '../submit-report.ts';
 import { importAnswerText } from './answer.ts';
 import { importSheet, type SheetImportResult } from './import.ts';
 
-/** An attachment as mailparser gives it (only what is needed). */
-export interface MailAttachmentLike {
-  filename?: string;
-  content: Buffer;
-  /** Inline images of an HTML body (`cid:`) are part of the text, not files. */
-  related?: boolean;
-}
-
-/**
- * Attachments the sheet import reads: every spreadsheet-named file. Not only .xlsx: an .xlsm or .xls
- * sent by mistake gets its own refusal ("save as .xlsx") instead of being silently ignored.
- */
-export function sheetAttachmentsOf(attachments: readonly MailAttachmentLike[]): { fileName: string; content: Buffer }[] {
-  return attachments
-    .filter((a) => !a.related && /\.(xlsx|xlsm|xls|xlsb)$/i.test((a.filename ?? '').trim()))
-    .map((a) => ({ fileName: (a.filename ?? '').trim(), content: a.content }));
-}
+export { sheetAttachmentsOf, type MailAttachmentLike } from './attachments.ts';
 
 export interface MailSheetsAnswer {
   results: SheetImportResult[];
