@@ -14,7 +14,6 @@ import type { Bukai } from '#shared/domain/directory';
 import { reminderConfigFromEnv } from '#shared/domain/reminders';
 import { correlationIds, createLogger } from '#shared/logger';
 import { runReminderJob, type ReminderJobResult } from '#shared/reminder-job';
-import { sheetAttachment } from '#shared/sheet/service';
 import { catalogLoader } from '#shared/store/catalog-cache';
 import { createStore } from '#shared/store/store';
 
@@ -31,8 +30,11 @@ export const handler = middy<unknown, ReminderJobResult>()
   .use(correlationIds(logger))
   .handler(async (event) => {
     // A 部会 with `attachSheet: true` gets its pre-filled 進捗管理シート with the report-due mail.
-    const attachSheet = async (bukai: Bukai, quarter: string) =>
-      sheetAttachment(store, await loadCatalog(), bukai, quarter, { secret: await linkSecret(), reminderConfig: config });
+    // The sheet code is loaded only when a report-due mail goes out (exceljs only when one is built).
+    const attachSheet = async (bukai: Bukai, quarter: string) => {
+      const { sheetAttachment } = await import('#shared/sheet/service');
+      return sheetAttachment(store, await loadCatalog(), bukai, quarter, { secret: await linkSecret(), reminderConfig: config });
+    };
     const result = await runReminderJob(
       { store, loadCatalog, mailer, secret: () => linkSecret(), publicBaseUrl, config, logger, sheetAttachment: attachSheet },
       event,
