@@ -11,6 +11,10 @@
  * maintained multipart parser installed — the busboy in node_modules is 0.3 (a dependency of s3rver),
  * which relies on dicer, unmaintained and with a known crash on malformed input. The body size is
  * checked before parsing.
+ *
+ * Each route loads its own half of the sheet code when it runs (a dynamic `import()`, its own chunk
+ * of the bundle): a download never reads the import, an upload never the export, a refused link
+ * neither; exceljs itself is loaded by the first sheet built or read (shared/sheet/exceljs.ts).
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -23,13 +27,10 @@ import { formatQuarter, tryParseQuarter } from '#shared/domain/fiscal';
 import { reminderConfigFromEnv } from '#shared/domain/reminders';
 import { errorPage, formLinkRefusedPage, htmlErrors, htmlPage, type HtmlResult } from '#shared/http/html-pages';
 import { correlationIds, createLogger } from '#shared/logger';
-import { renderImportPage } from '#shared/sheet/answer';
-import { xlsxContentType } from '#shared/sheet/export';
 import { sheetUploadField } from '#shared/sheet/form-section';
-import { sheetLimits } from '#shared/sheet/guards';
-import { importSheet, type SheetImportResult } from '#shared/sheet/import';
+import { sheetLimits } from '#shared/sheet/limits';
+import type { SheetImportResult } from '#shared/sheet/import';
 import type { SheetScope } from '#shared/sheet/reference';
-import { exportSheet } from '#shared/sheet/service';
 import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
 import { createStore } from '#shared/store/store';
 import { authenticate, type Caller } from '#shared/submit-report';
@@ -51,6 +52,7 @@ export function contentDisposition(fileName: string): string {
 }
 
 async function download(catalog: Catalog, secret: string, scope: SheetScope, quarter: string): Promise<HtmlResult> {
+  const [{ exportSheet }, { xlsxContentType }] = await Promise.all([import('#shared/sheet/service'), import('#shared/sheet/export')]);
   const sheet = await exportSheet(store, catalog, { scope, quarter, secret, reminderConfig });
   logger.info('sheet downloaded', { scope, quarter, rows: sheet.rows.length });
   return {
@@ -115,6 +117,7 @@ function wantsJson(event: APIGatewayProxyEventV2): boolean {
 async function upload(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller, catalog: Catalog, secret: string): Promise<HtmlResult> {
   const file = await uploadedFile(event, lang);
   if (!('bytes' in file)) return file;
+  const [{ importSheet }, { renderImportPage }] = await Promise.all([import('#shared/sheet/import'), import('#shared/sheet/answer')]);
   const result: SheetImportResult = await importSheet(store, catalog, caller, file.bytes, { fileName: file.name, secret });
   logger.info('sheet imported', {
     kaId: caller.ka.id,
