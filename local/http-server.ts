@@ -3,6 +3,7 @@
  * same payload-2.0 event API Gateway sends, calls the same Lambda handler the CDK stack deploys
  * (routes come from `shared/http/routes.ts`), and writes the handler's answer back.
  */
+import { isUtf8 } from 'node:buffer';
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -39,13 +40,23 @@ export interface HttpServerOptions {
 
 export async function startHttpServer(options: HttpServerOptions = {}): Promise<LocalHttpServer> {
   const table = options.routeTable ?? routes;
+  // The routes of each method, in table order, looked up once rather than for every request.
+  const routesByMethod = new Map<string, RouteDefinition[]>();
+  for (const route of table) routesByMethod.set(route.method, [...(routesByMethod.get(route.method) ?? []), route]);
   const load = options.loadHandler ?? loadFunctionHandler;
-  const handlers = new Map<string, Promise<HttpHandler>>();
-  const handlerFor = (fn: string) => {
-    let handler = handlers.get(fn);
+  const loading = new Map<string, Promise<HttpHandler>>();
+  // Once loaded, a handler is called directly, without awaiting its loader again on every request.
+  const loaded = new Map<string, HttpHandler>();
+  const handlerFor = (fn: string): HttpHandler | Promise<HttpHandler> => {
+    const ready = loaded.get(fn);
+    if (ready) return ready;
+    let handler = loading.get(fn);
     if (!handler) {
-      handler = load(fn);
-      handlers.set(fn, handler);
+      handler = load(fn).then((h) => {
+        loaded.set(fn, h);
+        return h;
+      });
+      loading.set(fn, handler);
     }
     return handler;
   };
@@ -61,9 +72,7 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
   async function serve(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const method = (req.method ?? 'GET').toUpperCase();
-    const found = table
-      .map((route) => ({ route, params: route.method === method ? matchPath(route.path, url.pathname) : undefined }))
-      .find((m) => m.params !== undefined);
+    const found = findRoute(routesByMethod.get(method), url.pathname);
     if (!found) {
       if (options.extra?.(req, res)) return;
       const pathExists = table.some((route) => matchPath(route.path, url.pathname) !== undefined);
@@ -79,9 +88,10 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       writeJson(res, 413, { error: { message: '本文が大きすぎます', messageEn: 'payload too large' } });
       return;
     }
-    const event = toEvent(req, url, method, found.route, found.params ?? {}, body);
-    const handler = await handlerFor(found.route.fn);
-    const result = await handler(event, localLambdaContext(found.route.fn, event.requestContext.requestId));
+    const event = toEvent(req, url, method, found.route, found.params, body);
+    const handler = handlerFor(found.route.fn);
+    const ready = typeof handler === 'function' ? handler : await handler;
+    const result = await ready(event, localLambdaContext(found.route.fn, event.requestContext.requestId));
     writeResult(res, result);
   }
 
@@ -101,15 +111,36 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
   };
 }
 
-async function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > maxPayloadBytes) return 'too-large';
-    chunks.push(chunk as Buffer);
+/** The first route of the method whose path matches, with its path parameters. */
+function findRoute(candidates: readonly RouteDefinition[] | undefined, pathname: string) {
+  for (const route of candidates ?? []) {
+    const params = matchPath(route.path, pathname);
+    if (params !== undefined) return { route, params };
   }
-  return Buffer.concat(chunks);
+  return undefined;
+}
+
+/**
+ * The request body, read with plain stream events (an async iterator costs several promise turns
+ * per request). Above API Gateway's limit reading stops, the rest is discarded, and 413 is answered.
+ */
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > maxPayloadBytes) {
+        req.off('data', onData).off('end', onEnd);
+        req.resume(); // discard the rest unread, so the answer can still be written
+        resolve('too-large');
+        return;
+      }
+      chunks.push(chunk);
+    };
+    const onEnd = () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size));
+    req.on('data', onData).once('end', onEnd).once('error', reject);
+  });
 }
 
 const textTypes = /^(text\/|application\/(json|x-www-form-urlencoded|xml|javascript))/;
@@ -132,7 +163,7 @@ function toEvent(
   const query: Record<string, string> = {};
   for (const [name, value] of url.searchParams) query[name] = name in query ? `${query[name]},${value}` : value;
   // API Gateway passes bodies that are not text as base64; text bodies as UTF-8 strings.
-  const isText = textTypes.test(headers['content-type'] ?? '') && isValidUtf8(body);
+  const isText = textTypes.test(headers['content-type'] ?? '') && isUtf8(body);
   const now = new Date();
   const requestId = randomUUID();
   return {
@@ -165,15 +196,6 @@ function toEvent(
     body: body.length === 0 ? undefined : isText ? body.toString('utf8') : body.toString('base64'),
     isBase64Encoded: body.length > 0 && !isText,
   };
-}
-
-function isValidUtf8(buffer: Buffer): boolean {
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(buffer);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2): void {
