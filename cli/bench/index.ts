@@ -77,7 +77,7 @@ export async function benchCommand(options: BenchOptions, out: Output): Promise<
   let cold: ColdStartFigures;
   try {
     say('[1] 報告の送信経路', '[1] the submission path');
-    submission = await measureSubmission(parts, quick ? { sequential: 50, concurrent: 40, concurrency: 4, maxSeconds: 20 } : { sequential: 200, concurrent: 200, concurrency: 8, maxSeconds: 60 });
+    submission = await measureSubmission(parts, quick ? { sequential: 60, concurrent: 150, concurrency: 4, maxSeconds: 20, warmup: 30 } : { sequential: 300, concurrent: 600, concurrency: 8, maxSeconds: 90, warmup: 200 });
     // Before the compile's large tables: DynamoDB Local slows down for every table once it holds ~200k items.
     reminders = await measureReminders(parts, { tenants: quick ? 5 : 20 });
     say('[2] 四半期集計', '[2] the quarterly compile');
@@ -150,9 +150,20 @@ function last(c: CompileFigures) {
 
 function render(f: Figures): string {
   const { submission: s, compile: c, reminders: r, cold } = f;
-  const seqRatio = s.sequential.handlerP50 / s.sequential.sdkP50;
-  const seqP99Ratio = s.sequential.handlerP99 / s.sequential.sdkP99;
-  const concRatio = s.concurrent.sdkPerSecond / s.concurrent.handlerPerSecond;
+  // Figure 1: each way of submitting against the bare SDK calls, measured in the same rounds.
+  const seq = s.sequential;
+  const conc = s.concurrent;
+  const ratios = {
+    httpP50: seq.http.p50 / seq.sdk.p50,
+    inProcessP50: seq.inProcess.p50 / seq.sdk.p50,
+    httpP99: seq.http.p99 / seq.sdk.p99,
+    inProcessP99: seq.inProcess.p99 / seq.sdk.p99,
+    httpThroughput: conc.sdk.perSecond / conc.http.perSecond,
+    inProcessThroughput: conc.sdk.perSecond / conc.inProcess.perSecond,
+  };
+  const submissionMissed = Object.values(ratios).some((ratio) => !(ratio <= 1.15));
+  const ratioRow = (label: string, ratio: number, detail: string) =>
+    `| 1 | ${label} | ${fmt(ratio)}× (${detail}) | ≤ 1.15× | ${verdict(ratio <= 1.15, `${fmt((ratio / 1.15 - 1) * 100, 0)}% over`)} |`;
   const rcuRatio = c.quarterQueryUnits / c.quarterQueryIdealUnits;
   const first = c.scales[0];
   const lastScale = c.scales[c.scales.length - 1];
@@ -181,10 +192,12 @@ function render(f: Figures): string {
     '|---|---|---|---|---|',
     `| 1 | DynamoDB 書き込み要求 / write requests per accepted report | ${fmt(s.writesPerReport)} (読み / reads ${fmt(s.readsPerReport)}) | ≤ 2 | ${verdict(s.writesPerReport <= 2, `+${fmt(s.writesPerReport - 2)}`)} |`,
     `| 1 | 消費 WCU / write units per report | ${fmt(s.writeUnitsPerReport)} (RCU ${fmt(s.readUnitsPerReport)}) | — | 参考 / info |`,
-    `| 1 | p50 遅延比 / p50 latency ratio, API vs bare SDK (sequential) | ${fmt(seqRatio)}× (${fmt(s.sequential.handlerP50)} / ${fmt(s.sequential.sdkP50)} ms) | ≤ 1.15× | ${verdict(seqRatio <= 1.15, `${fmt((seqRatio / 1.15 - 1) * 100, 0)}% over`)} |`,
-    `| 1 | p50 遅延比 (HTTP なし) / p50 ratio, handler called in-process vs bare SDK | ${fmt(s.inProcess.handlerP50 / s.inProcess.sdkP50)}× (${fmt(s.inProcess.handlerP50)} / ${fmt(s.inProcess.sdkP50)} ms) | ≤ 1.15× | ${verdict(s.inProcess.handlerP50 / s.inProcess.sdkP50 <= 1.15, `${fmt((s.inProcess.handlerP50 / s.inProcess.sdkP50 / 1.15 - 1) * 100, 0)}% over`)} |`,
-    `| 1 | p99 遅延比 / p99 latency ratio (sequential) | ${fmt(seqP99Ratio)}× (${fmt(s.sequential.handlerP99)} / ${fmt(s.sequential.sdkP99)} ms) | ≤ 1.15× | ${verdict(seqP99Ratio <= 1.15, `${fmt((seqP99Ratio / 1.15 - 1) * 100, 0)}% over`)} |`,
-    `| 1 | スループット比 / throughput ratio at concurrency ${s.concurrent.concurrency} (SDK/API) | ${fmt(concRatio)}× (${fmt(s.concurrent.handlerPerSecond, 0)} vs ${fmt(s.concurrent.sdkPerSecond, 0)} /s) | ≤ 1.15× | ${verdict(concRatio <= 1.15, `${fmt((concRatio / 1.15 - 1) * 100, 0)}% over`)} |`,
+    ratioRow('p50 遅延比 HTTP 経由 / p50 latency ratio, **HTTP path** (local HTTP server → handler) vs bare SDK, sequential', ratios.httpP50, `${fmt(seq.http.p50)} / ${fmt(seq.sdk.p50)} ms`),
+    ratioRow('p50 遅延比 直接呼び出し / p50 latency ratio, **handler in-process** (no HTTP) vs bare SDK, sequential', ratios.inProcessP50, `${fmt(seq.inProcess.p50)} / ${fmt(seq.sdk.p50)} ms`),
+    ratioRow('p99 遅延比 HTTP 経由 / p99 latency ratio, **HTTP path**, sequential', ratios.httpP99, `${fmt(seq.http.p99)} / ${fmt(seq.sdk.p99)} ms`),
+    ratioRow('p99 遅延比 直接呼び出し / p99 latency ratio, **handler in-process**, sequential', ratios.inProcessP99, `${fmt(seq.inProcess.p99)} / ${fmt(seq.sdk.p99)} ms`),
+    ratioRow(`スループット比 HTTP 経由 / throughput ratio, bare SDK ÷ **HTTP path**, concurrency ${conc.concurrency}`, ratios.httpThroughput, `${fmt(conc.http.perSecond, 0)} vs ${fmt(conc.sdk.perSecond, 0)} /s`),
+    ratioRow(`スループット比 直接呼び出し / throughput ratio, bare SDK ÷ **handler in-process**, concurrency ${conc.concurrency}`, ratios.inProcessThroughput, `${fmt(conc.inProcess.perSecond, 0)} vs ${fmt(conc.sdk.perSecond, 0)} /s`),
     `| 2 | 四半期クエリの RCU / quarter query read units vs ideal | ${fmt(rcuRatio)}× (${fmt(c.quarterQueryUnits)} / ${fmt(c.quarterQueryIdealUnits)}) | ≤ 1.2× | ${verdict(rcuRatio <= 1.2, `${fmt((rcuRatio / 1.2 - 1) * 100, 0)}% over`)} |`,
     `| 2 | 事業あたり集計時間比 / time per 事業, ${lastScale?.measuresInTable.toLocaleString()} vs ${first?.measuresInTable.toLocaleString()} | ${fmt(scaleRatio)}× | ≤ 1.2 | ${verdict(scaleRatio <= 1.2, `${fmt((scaleRatio / 1.2 - 1) * 100, 0)}% over`)} |`,
     `| 3 | メール送信速度 / mails per second into the SES emulator | ${fmt(r.mailsPerSecond, 1)} /s | — | 参考 / info |`,
@@ -195,7 +208,11 @@ function render(f: Figures): string {
     '',
     '## 未達の理由 / Why targets are missed',
     '',
-    `- **API 遅延・スループット / API latency and throughput**: ハンドラー自体 (HTTP なしの直接呼び出し) は素の SDK 呼び出しの ${fmt(s.inProcess.handlerP50 / s.inProcess.sdkP50)}× (+${fmt(s.inProcess.handlerP50 - s.inProcess.sdkP50)} ms: middy、トークン検証、JSON/zod 検証、Powertools logger; 実行ごとの揺れが大きい)。残りの差はローカル HTTP 層 (同じ Node プロセス内の fetch クライアント + http サーバー + payload-2.0 変換、2 CPU を DynamoDB Local の JVM と共有) で、AWS では API Gateway が担う部分。並行時は Node の 1 スレッドが HTTP の両端とハンドラーを処理するため差が広がる / the handler called in-process costs ${fmt(s.inProcess.handlerP50 / s.inProcess.sdkP50)}× the bare SDK calls (+${fmt(s.inProcess.handlerP50 - s.inProcess.sdkP50)} ms of middy, token check, JSON/zod validation and logging; this ratio varies from run to run on this machine); the rest of the gap is the local HTTP layer (client and server in one Node process, sharing 2 CPUs with DynamoDB Local's JVM), which API Gateway does on AWS. Under concurrency one Node thread serves both HTTP ends and the handler.`,
+    ...(submissionMissed
+      ? [
+          `- **API 遅延・スループット / API latency and throughput**: 逐次 p50 で、ハンドラー自体 (HTTP なしの直接呼び出し) が素の SDK 呼び出しより +${fmt(seq.inProcess.p50 - seq.sdk.p50)} ms (${fmt(ratios.inProcessP50)}×: middy、トークンの HMAC 検証、JSON/zod 検証、Powertools logger)、ローカル HTTP 層がさらに +${fmt(seq.http.p50 - seq.inProcess.p50)} ms (ループバックの往復、HTTP の解析と書き出し、payload-2.0 イベントへの変換; クライアント・サーバー・ハンドラーが 1 つの Node スレッドで、2 CPU を DynamoDB Local の JVM と共有)。AWS ではこの層を API Gateway が担う。並行 ${conc.concurrency} のスループットは HTTP 経由 ${fmt(ratios.httpThroughput)}×、直接呼び出し ${fmt(ratios.inProcessThroughput)}× / at the sequential p50 the handler itself (called in-process) adds +${fmt(seq.inProcess.p50 - seq.sdk.p50)} ms to the bare SDK calls (${fmt(ratios.inProcessP50)}×: middy, the token's HMAC check, JSON/zod validation, the Powertools logger), and the local HTTP layer another +${fmt(seq.http.p50 - seq.inProcess.p50)} ms (the loopback round trip, HTTP parsing and writing, the payload-2.0 event; client, server and handler share one Node thread and 2 CPUs with DynamoDB Local's JVM), which API Gateway does on AWS. Throughput at concurrency ${conc.concurrency}: HTTP path ${fmt(ratios.httpThroughput)}×, in-process ${fmt(ratios.inProcessThroughput)}×.`,
+        ]
+      : []),
     `- **バンドル / bundles**: 最小の DynamoDB 関数 (get-plan) でも ${kb(cold.functions.find((fn) => fn.name === 'get-plan')?.bytes ?? 0)}。SDK v3 を同梱すると @smithy/core (~133 KB) + @aws-sdk/core + クライアントで ~250 KB、zod 4 (classic, \`import * as z\`) が ~90 KB、既定の資格情報チェーン (SSO/STS/web identity) が @aws-sdk/nested-clients ~57 KB。ingest-mail / send-reminders / report-sheet は exceljs (+ bluebird, jszip)、mailparser の iconv-lite・libmime、nodemailer を静的に取り込む。import 経路の誤りによる tree-shaking の失敗ではなく、依存そのものの大きさ / not a tree-shaking failure: the size is the dependencies themselves.`,
     `- **読み込み時間 / import time**: ほぼバンドルの大きさに比例 (解析・評価); \`node -e 0\` = ${fmt(cold.baselineMs, 1)} ms に対し、~460 KB で 3.3×、3 MB で 10×。1.5× は ~10 ms の追加に相当し、SDK を同梱する限り届かない / import time follows bundle size; 1.5× means ~10 ms on top of a bare Node start, out of reach while the SDK is bundled.`,
     '',
@@ -207,13 +224,22 @@ function render(f: Figures): string {
     `- 書き込み要求 / write requests: ${fmt(s.writesPerReport)} (TransactWriteItems 1 回に Put 2 件: 冪等キー + 報告) ; 読み込み / reads ${fmt(s.readsPerReport)} (最新版の Query, 強い整合性, Limit 1)`,
     `- 消費 WCU / write units: ${fmt(s.writeUnitsPerReport)} — トランザクション書き込みは 1 KB あたり 2 WCU、報告項目は GSI にも書かれる (DynamoDB Local が返した値; AWS ではさらに GSI 書き込み分が加わる) / transactional writes cost 2 WCU per KB; the report item is also written to gsi1 (figures as DynamoDB Local reports them).`,
     '',
-    '| | API p50 | API p99 | SDK p50 | SDK p99 | API /s | SDK /s |',
-    '|---|---|---|---|---|---|---|',
-    `| 逐次 / sequential (n=${s.sequential.n}) | ${fmt(s.sequential.handlerP50)} ms | ${fmt(s.sequential.handlerP99)} ms | ${fmt(s.sequential.sdkP50)} ms | ${fmt(s.sequential.sdkP99)} ms | ${fmt(s.sequential.handlerPerSecond, 0)} | ${fmt(s.sequential.sdkPerSecond, 0)} |`,
-    `| ハンドラー直接呼び出し / handler called in-process, no HTTP (n=${s.sequential.n}) | ${fmt(s.inProcess.handlerP50)} ms | ${fmt(s.inProcess.handlerP99)} ms | ${fmt(s.inProcess.sdkP50)} ms | ${fmt(s.inProcess.sdkP99)} ms | | |`,
-    `| 並行 / concurrency ${s.concurrent.concurrency} (n=${s.concurrent.n}) | ${fmt(s.concurrent.handlerP50)} ms | ${fmt(s.concurrent.handlerP99)} ms | ${fmt(s.concurrent.sdkP50)} ms | ${fmt(s.concurrent.sdkP99)} ms | ${fmt(s.concurrent.handlerPerSecond, 0)} | ${fmt(s.concurrent.sdkPerSecond, 0)} |`,
+    `3 つの経路を同じ実行内で交互に計測 / the three paths are measured in the same run, interleaved: 各 ${s.warmup} 件の慣らし運転 (計測しない) の後、逐次は ${seq.block} 件ずつのブロックを ${seq.rounds} 巡 (巡ごとに順番を回す)、並行 ${conc.concurrency} は ${conc.perRound} 件ずつ ${conc.rounds} 巡 / after ${s.warmup} untimed requests of each, sequential blocks of ${seq.block} in ${seq.rounds} rounds and concurrent runs of ${conc.perRound} in ${conc.rounds} rounds, the order rotating every round. HTTP クライアント / HTTP client: ${s.client}, 同じプロセス / same process.`,
     '',
-    'SDK 側は同じ Query + TransactWrite (同じ項目の形) をハンドラーなしで直接発行したもの。API 側にはループバック HTTP、API Gateway 形式のイベント変換、middy、トークン検証、JSON/zod 検証が加わる / the SDK side issues the same Query + TransactWrite directly; the API side adds loopback HTTP, the payload-2.0 event, middy, token verification and JSON/zod validation.',
+    '| 経路 / path | 逐次 / sequential p50 | p99 | /s | p50 比 / ratio | 並行 / concurrent p50 | p99 | /s | スループット比 / throughput ratio |',
+    '|---|---|---|---|---|---|---|---|---|',
+    ...(
+      [
+        ['HTTP 経由 / HTTP path: local HTTP server → handler', seq.http, conc.http],
+        ['直接呼び出し / handler in-process, no HTTP', seq.inProcess, conc.inProcess],
+        ['素の SDK / bare SDK (Query + TransactWrite)', seq.sdk, conc.sdk],
+      ] as const
+    ).map(
+      ([label, a, b]) =>
+        `| ${label} (n=${a.n} / ${b.n}) | ${fmt(a.p50)} ms | ${fmt(a.p99)} ms | ${fmt(a.perSecond, 0)} | ${fmt(a.p50 / seq.sdk.p50)}× | ${fmt(b.p50)} ms | ${fmt(b.p99)} ms | ${fmt(b.perSecond, 0)} | ${fmt(conc.sdk.perSecond / b.perSecond)}× |`,
+    ),
+    '',
+    'SDK 側は同じ Query + TransactWrite (同じ項目の形) をハンドラーなしで直接発行したもの。直接呼び出しは同じハンドラーのモジュールに payload-2.0 イベントとローカルの Lambda コンテキストを渡したもので、middy、トークン検証、JSON/zod 検証が加わる。HTTP 経由はさらにループバック HTTP と local/http-server.ts のイベント変換が加わる / the SDK side issues the same Query + TransactWrite directly; the in-process side calls the same handler module with a payload-2.0 event and the local Lambda context (adding middy, token verification, JSON/zod validation); the HTTP path adds loopback HTTP and the event conversion of local/http-server.ts.',
     '',
     '## 2. 四半期集計 / Quarterly compile',
     '',

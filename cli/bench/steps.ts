@@ -4,6 +4,7 @@
  * the local HTTP server in front of the real handlers) and the real shared code.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Agent, request as httpRequest } from 'node:http';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, createDynamoDbClient } from '#shared/aws/dynamodb';
@@ -21,6 +22,7 @@ import { reportKeys, reportToItem } from '#shared/store/report-items';
 import { createStore, type Store } from '#shared/store/store';
 import { localClientConfig, localCredentials, localRegion } from '#local/aws-local';
 import { startHttpServer, type HttpHandler } from '#local/http-server';
+import { localLambdaContext } from '#local/lambda-context';
 import { ensureTable, provision } from '#local/provision';
 import { clearSentMails, fetchSentMails } from '#local/ses-local';
 import type { DynamoMeter, MeteredRequest } from './meter.ts';
@@ -59,6 +61,25 @@ function summarise(requests: MeteredRequest[]) {
 // 1. Submission path
 // ---------------------------------------------------------------------------------------------
 
+/** Latency and throughput of one way of submitting a report. */
+export interface PathTimes {
+  n: number;
+  p50: number;
+  p99: number;
+  /** Sequential: 1000 / mean latency. Concurrent: requests answered per second of wall time. */
+  perSecond: number;
+}
+
+/** The three ways compared, measured in the same interleaved rounds. */
+export interface ComparedPaths {
+  /** POST /api/reports through the local HTTP server (local/http-server.ts) to the real handler. */
+  http: PathTimes;
+  /** The same handler module called in-process with a payload-2.0 event, without HTTP. */
+  inProcess: PathTimes;
+  /** The bare SDK calls the handler must make (the Query and the TransactWrite). */
+  sdk: PathTimes;
+}
+
 export interface SubmissionFigures {
   accepted: number;
   readsPerReport: number;
@@ -66,15 +87,46 @@ export interface SubmissionFigures {
   writeUnitsPerReport: number;
   readUnitsPerReport: number;
   operations: string;
-  sequential: { n: number; handlerP50: number; handlerP99: number; sdkP50: number; sdkP99: number; handlerPerSecond: number; sdkPerSecond: number };
-  concurrent: { n: number; concurrency: number; handlerPerSecond: number; sdkPerSecond: number; handlerP50: number; handlerP99: number; sdkP50: number; sdkP99: number };
-  /** The handler called in-process with a payload-2.0 event: what the function adds, without HTTP. */
-  inProcess: { handlerP50: number; handlerP99: number; sdkP50: number; sdkP99: number };
+  /** How the HTTP requests are sent. */
+  client: string;
+  /** Untimed requests of each kind before the timed rounds. */
+  warmup: number;
+  sequential: ComparedPaths & { rounds: number; block: number };
+  concurrent: ComparedPaths & { rounds: number; perRound: number; concurrency: number };
+  /** The in-process handler's sequential p50 (ms), as the cost model reads it. */
+  inProcess: { handlerP50: number };
 }
 
 const benchQuarter = 'FY2013-Q2';
 
-export async function measureSubmission(parts: Parts, options: { sequential: number; concurrent: number; concurrency: number; maxSeconds: number }): Promise<SubmissionFigures> {
+/** The order of the compared sides in round `round`: rotated, so no side always runs first or last. */
+function rotated<T>(sides: readonly T[], round: number): T[] {
+  const k = round % sides.length;
+  return [...sides.slice(k), ...sides.slice(0, k)];
+}
+
+/**
+ * The bench's HTTP client: node:http with a keep-alive agent (one connection per concurrent
+ * request, reused), so the time measured is the request to the server and its answer, not a
+ * client's own machinery. The answer is read to its end before the request counts as done.
+ */
+function httpClient(maxSockets: number) {
+  const agent = new Agent({ keepAlive: true, maxSockets });
+  const post = (url: string, headers: Record<string, string>, body: string) =>
+    new Promise<{ status: number; text: string }>((resolve, reject) => {
+      const req = httpRequest(url, { method: 'POST', agent, headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) } }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.once('end', () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }));
+        res.once('error', reject);
+      });
+      req.once('error', reject);
+      req.end(body);
+    });
+  return { post, destroy: () => agent.destroy() };
+}
+
+export async function measureSubmission(parts: Parts, options: { sequential: number; concurrent: number; concurrency: number; maxSeconds: number; warmup: number }): Promise<SubmissionFigures> {
   const { plan, directory, say } = parts;
   const tableName = 'bench-submit';
   const tenant = plan.plan.tenant;
@@ -106,25 +158,22 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
       person: '下野 太郎',
     });
   };
+  const requestHeaders = () => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() });
 
   // One handler module instance per endpoint: the handler builds its client at load, as on Lambda.
-  const serverOn = async (endpoint: string, instance: string) => {
+  const loadHandler = async (endpoint: string, instance: string) => {
     process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
-    const loaded = await import(`../../functions/submit-report/handler.ts?bench=${instance}`) as { handler: HttpHandler };
-    return startHttpServer({ port: 0, loadHandler: async () => loaded.handler });
+    return ((await import(`../../functions/submit-report/handler.ts?bench=${instance}`)) as { handler: HttpHandler }).handler;
   };
+  const client = httpClient(Math.max(1, options.concurrency));
   const post = async (url: string) => {
-    const answer = await fetch(`${url}/api/reports`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-      body: body(),
-    });
-    const text = await answer.text();
-    if (answer.status !== 201) throw new Error(`POST /api/reports → ${answer.status}: ${text}`);
+    const answer = await client.post(`${url}/api/reports`, requestHeaders(), body());
+    if (answer.status !== 201) throw new Error(`POST /api/reports → ${answer.status}: ${answer.text}`);
   };
 
   say('  1a 送信 1 件あたりの DynamoDB 要求と消費単位 (計測プロキシ経由)', '  1a DynamoDB requests and units per report (through the meter)');
-  const metered = await serverOn(parts.meter.endpoint, 'metered');
+  const meteredHandler = await loadHandler(parts.meter.endpoint, 'metered');
+  const metered = await startHttpServer({ port: 0, loadHandler: async () => meteredHandler });
   await post(metered.url); // cold: loads the plan and directory
   parts.meter.take();
   const countedReports = 20;
@@ -163,57 +212,41 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
     await doc.send(
       new TransactWriteCommand({
         TransactItems: [
-          { Put: { TableName: tableName, Item: { pk: reportKeys.idempotency(tenant, randomUUID()), sk: 'IDEMPOTENCY', type: 'Idempotency', reportPk: item.pk, reportSk: item.sk, fingerprint: 'x'.repeat(43), expiresAt: 0 }, ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName: tableName, Item: { pk: reportKeys.idempotency(tenant, randomUUID()), sk: 'IDEMPOTENCY', type: 'Idempotency', reportPk: item.pk, reportSk: item.sk, fingerprint: 'x'.repeat(43), expiresAt: 0 } , ConditionExpression: 'attribute_not_exists(pk)' } },
           { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
         ],
       }),
     );
   };
 
-  const direct = await serverOn(parts.dynamoEndpoint, 'direct');
-  for (let i = 0; i < 20; i += 1) {
-    await post(direct.url);
-    await bareSdk();
-  }
-
-  // Alternating blocks: the machine's noise hits both sides alike.
-  say(`  1b 逐次 ${options.sequential} 件ずつ (ハンドラー / SDK を交互に)`, `  1b ${options.sequential} sequential each (handler and bare SDK in alternating blocks)`);
+  // The real local HTTP server in front of one handler module instance; the in-process side calls
+  // that same instance directly, with the event API Gateway would send.
+  const handler = await loadHandler(parts.dynamoEndpoint, 'direct');
+  const direct = await startHttpServer({ port: 0, loadHandler: async () => handler });
+  const invoke = async () => {
+    const requestId = randomUUID();
+    const answer = (await handler(
+      {
+        version: '2.0', routeKey: 'POST /api/reports', rawPath: '/api/reports', rawQueryString: '', isBase64Encoded: false,
+        headers: requestHeaders(),
+        body: body(),
+        requestContext: { accountId: 'local', apiId: 'local', domainName: 'localhost', domainPrefix: 'localhost', requestId, routeKey: 'POST /api/reports', stage: '$default', time: new Date().toISOString(), timeEpoch: Date.now(), http: { method: 'POST', path: '/api/reports', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' } },
+      },
+      localLambdaContext('submit-report', requestId),
+    )) as { statusCode?: number; body?: string };
+    if (answer.statusCode !== 201) throw new Error(`handler → ${answer.statusCode}: ${answer.body}`);
+  };
+  const sides = [
+    { key: 'http', run: () => post(direct.url) },
+    { key: 'inProcess', run: invoke },
+    { key: 'sdk', run: bareSdk },
+  ] as const;
+  type Side = (typeof sides)[number]['key'];
   const timed = async (fn: () => Promise<void>) => {
     const start = performance.now();
     await fn();
     return performance.now() - start;
   };
-  const handlerTimes: number[] = [];
-  const sdkTimes: number[] = [];
-  const deadline = Date.now() + options.maxSeconds * 1000;
-  const block = 25;
-  while (handlerTimes.length < options.sequential && Date.now() < deadline) {
-    for (let i = 0; i < block; i += 1) handlerTimes.push(await timed(() => post(direct.url)));
-    for (let i = 0; i < block; i += 1) sdkTimes.push(await timed(bareSdk));
-  }
-
-  say('  1b\' ハンドラーを HTTP なしで直接呼び出し', '  1b\' the handler called in-process, without HTTP');
-  const { handler } = (await import(`../../functions/submit-report/handler.ts?bench=${'direct'}`)) as { handler: HttpHandler };
-  const invoke = async () => {
-    const answer = (await handler(
-      {
-        version: '2.0', routeKey: 'POST /api/reports', rawPath: '/api/reports', rawQueryString: '', isBase64Encoded: false,
-        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
-        body: body(),
-        requestContext: { accountId: 'local', apiId: 'local', domainName: 'localhost', domainPrefix: 'localhost', requestId: randomUUID(), routeKey: 'POST /api/reports', stage: '$default', time: '', timeEpoch: Date.now(), http: { method: 'POST', path: '/api/reports', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' } },
-      },
-      { functionName: 'submit-report', awsRequestId: randomUUID(), getRemainingTimeInMillis: () => 10_000 } as unknown as Parameters<HttpHandler>[1],
-    )) as { statusCode?: number; body?: string };
-    if (answer.statusCode !== 201) throw new Error(`handler → ${answer.statusCode}: ${answer.body}`);
-  };
-  const inHandler: number[] = [];
-  const inSdk: number[] = [];
-  while (inHandler.length < handlerTimes.length) {
-    for (let i = 0; i < block; i += 1) inHandler.push(await timed(invoke));
-    for (let i = 0; i < block; i += 1) inSdk.push(await timed(bareSdk));
-  }
-
-  say(`  1c 並行 ${options.concurrency} で ${options.concurrent} 件ずつ`, `  1c ${options.concurrent} each at concurrency ${options.concurrency}`);
   const concurrentRun = async (fn: () => Promise<void>, count: number) => {
     const times: number[] = [];
     let next = 0;
@@ -228,19 +261,44 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
     );
     return { seconds: (performance.now() - start) / 1000, times };
   };
-  const cHandler = { seconds: 0, times: [] as number[] };
-  const cSdk = { seconds: 0, times: [] as number[] };
-  for (let round = 0; round < 2; round += 1) {
-    const h = await concurrentRun(() => post(direct.url), Math.ceil(options.concurrent / 2));
-    const s = await concurrentRun(bareSdk, Math.ceil(options.concurrent / 2));
-    cHandler.seconds += h.seconds;
-    cHandler.times.push(...h.times);
-    cSdk.seconds += s.seconds;
-    cSdk.times.push(...s.times);
+
+  // Warm-up, untimed: DynamoDB Local's JVM and the three code paths reach their steady state.
+  say(`  1b 慣らし運転 (各 ${options.warmup} 件, 逐次と並行)`, `  1b warm-up (${options.warmup} of each, sequential and concurrent)`);
+  for (let i = 0; i < options.warmup; i += 1) for (const side of sides) await side.run();
+  for (const side of sides) await concurrentRun(side.run, options.warmup);
+
+  // Sequential: short blocks of each side in rounds whose order rotates, so the drift of a noisy
+  // machine (and of DynamoDB Local as its table grows) reaches the three sides alike.
+  say(`  1c 逐次 ${options.sequential} 件ずつ (HTTP 経由 / 直接呼び出し / SDK を交互に)`, `  1c ${options.sequential} sequential each (HTTP path, in-process handler and bare SDK in rotating blocks)`);
+  const block = 10;
+  const sequential: Record<Side, number[]> = { http: [], inProcess: [], sdk: [] };
+  const deadline = Date.now() + options.maxSeconds * 1000;
+  let sequentialRounds = 0;
+  while (sequential.sdk.length < options.sequential && Date.now() < deadline) {
+    for (const side of rotated(sides, sequentialRounds)) {
+      for (let i = 0; i < block; i += 1) sequential[side.key].push(await timed(side.run));
+    }
+    sequentialRounds += 1;
+  }
+
+  // Concurrent: the same, in rounds of `perRound` requests per side.
+  const perRound = Math.max(options.concurrency * 5, 50);
+  const concurrentRounds = Math.max(3, Math.ceil(options.concurrent / perRound));
+  say(`  1d 並行 ${options.concurrency} で ${perRound} 件 × ${concurrentRounds} 回ずつ`, `  1d ${concurrentRounds} rounds of ${perRound} each at concurrency ${options.concurrency}`);
+  const concurrent: Record<Side, { seconds: number; times: number[] }> = { http: { seconds: 0, times: [] }, inProcess: { seconds: 0, times: [] }, sdk: { seconds: 0, times: [] } };
+  for (let round = 0; round < concurrentRounds; round += 1) {
+    for (const side of rotated(sides, round)) {
+      const r = await concurrentRun(side.run, perRound);
+      concurrent[side.key].seconds += r.seconds;
+      concurrent[side.key].times.push(...r.times);
+    }
   }
   await direct.stop();
+  client.destroy();
   doc.destroy();
 
+  const sequentialTimes = (times: number[]): PathTimes => ({ n: times.length, p50: median(times), p99: percentile(times, 99), perSecond: 1000 / (sum(times) / times.length) });
+  const concurrentTimes = (c: { seconds: number; times: number[] }): PathTimes => ({ n: c.times.length, p50: median(c.times), p99: percentile(c.times, 99), perSecond: c.times.length / c.seconds });
   return {
     accepted: countedReports,
     readsPerReport: totals.reads / countedReports,
@@ -248,26 +306,24 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
     writeUnitsPerReport: totals.writeUnits / countedReports,
     readUnitsPerReport: totals.readUnits / countedReports,
     operations: [...ops].map(([op, count]) => `${op} × ${count / countedReports}`).join(', '),
+    client: `node:http, keep-alive Agent (maxSockets ${Math.max(1, options.concurrency)})`,
+    warmup: options.warmup,
     sequential: {
-      n: handlerTimes.length,
-      handlerP50: median(handlerTimes),
-      handlerP99: percentile(handlerTimes, 99),
-      sdkP50: median(sdkTimes),
-      sdkP99: percentile(sdkTimes, 99),
-      handlerPerSecond: 1000 / (sum(handlerTimes) / handlerTimes.length),
-      sdkPerSecond: 1000 / (sum(sdkTimes) / sdkTimes.length),
+      rounds: sequentialRounds,
+      block,
+      http: sequentialTimes(sequential.http),
+      inProcess: sequentialTimes(sequential.inProcess),
+      sdk: sequentialTimes(sequential.sdk),
     },
     concurrent: {
-      n: cHandler.times.length,
+      rounds: concurrentRounds,
+      perRound,
       concurrency: options.concurrency,
-      handlerPerSecond: cHandler.times.length / cHandler.seconds,
-      sdkPerSecond: cSdk.times.length / cSdk.seconds,
-      handlerP50: median(cHandler.times),
-      handlerP99: percentile(cHandler.times, 99),
-      sdkP50: median(cSdk.times),
-      sdkP99: percentile(cSdk.times, 99),
+      http: concurrentTimes(concurrent.http),
+      inProcess: concurrentTimes(concurrent.inProcess),
+      sdk: concurrentTimes(concurrent.sdk),
     },
-    inProcess: { handlerP50: median(inHandler), handlerP99: percentile(inHandler, 99), sdkP50: median(inSdk), sdkP99: percentile(inSdk, 99) },
+    inProcess: { handlerP50: median(sequential.inProcess) },
   };
 }
 
