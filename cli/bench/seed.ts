@@ -79,3 +79,59 @@ export async function writeTenant(store: Store, generated: GeneratedTenant): Pro
   await batchWrite(store, items.map(putRequest));
   return items.length;
 }
+
+/** A municipality written by `seedTable`: enough to compile it again. */
+export interface SeededTenant {
+  tenant: string;
+  plan: PlanFile;
+  /** 事業 in its plan (each with one report for the quarter). */
+  measures: number;
+}
+
+export interface SeedProgress {
+  measures: number;
+  tenants: number;
+  items: number;
+  seconds: number;
+}
+
+/**
+ * Fill one table with generated municipalities `0, 1, 2, …` until it holds at least `measures`
+ * 事業, with a few writers in parallel (each taking the next municipality). `progress` is called
+ * about every `progressEveryMs` while writing.
+ */
+export async function seedTable(options: {
+  base: PlanFile;
+  quarter: string;
+  seed: number;
+  measures: number;
+  writers: number;
+  store: (tenant: string) => Store;
+  progress?: (p: SeedProgress) => void;
+  progressEveryMs?: number;
+}): Promise<{ tenants: SeededTenant[]; measures: number; items: number; seconds: number }> {
+  const started = Date.now();
+  const tenants: SeededTenant[] = [];
+  let next = 0;
+  let measures = 0;
+  let items = 0;
+  let lastProgress = Date.now();
+  await Promise.all(
+    Array.from({ length: options.writers }, async () => {
+      while (measures < options.measures) {
+        const g = generateTenant(options.base, next++, options.quarter, options.seed);
+        measures += g.plan.measures.length;
+        // Add after the await: `items += await …` would read `items` before the other writers' updates.
+        const written = await writeTenant(options.store(g.tenant), g);
+        items += written;
+        tenants.push({ tenant: g.tenant, plan: g.plan, measures: g.plan.measures.length });
+        if (options.progress && Date.now() - lastProgress > (options.progressEveryMs ?? 5000)) {
+          lastProgress = Date.now();
+          options.progress({ measures, tenants: tenants.length, items, seconds: (Date.now() - started) / 1000 });
+        }
+      }
+    }),
+  );
+  tenants.sort((a, b) => (a.tenant < b.tenant ? -1 : 1));
+  return { tenants, measures, items, seconds: (Date.now() - started) / 1000 };
+}

@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
 import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient, createDynamoDbClient } from '#shared/aws/dynamodb';
 import { createMailer } from '#shared/aws/mailer';
 import { envNames } from '#shared/config/env';
@@ -18,15 +18,19 @@ import { defaultReminderConfig } from '#shared/domain/reminders';
 import { tokenFor } from '#shared/links';
 import { compileAndSave } from '#shared/quarter-compile';
 import { runReminderJob } from '#shared/reminder-job';
+import { batchWrite, deleteRequest } from '#shared/store/batch';
+import { queryAll } from '#shared/store/query';
 import { reportKeys, reportToItem } from '#shared/store/report-items';
+import { statusKeys } from '#shared/store/status-items';
 import { createStore, type Store } from '#shared/store/store';
 import { localClientConfig, localCredentials, localRegion } from '#local/aws-local';
 import { startHttpServer, type HttpHandler } from '#local/http-server';
 import { localLambdaContext } from '#local/lambda-context';
+import { startDynamoDbLocal, type DynamoDbLocal } from '#local/dynamodb-local';
 import { ensureTable, provision } from '#local/provision';
 import { clearSentMails, fetchSentMails } from '#local/ses-local';
-import type { DynamoMeter, MeteredRequest } from './meter.ts';
-import { generateTenant, mulberry32, writeTenant } from './seed.ts';
+import { startDynamoMeter, type DynamoMeter, type MeteredRequest } from './meter.ts';
+import { generateTenant, mulberry32, seedTable, writeTenant } from './seed.ts';
 
 export type Say = (ja: string, en: string) => void;
 
@@ -331,15 +335,38 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
 // 2. Quarterly compile
 // ---------------------------------------------------------------------------------------------
 
+/** The time of one kind of DynamoDB request a compile made, per compile. */
+export interface CompileRequestTimes {
+  /** `Query` (status partition), `Query gsi1` (the quarter's reports), `BatchWrite`. */
+  op: string;
+  /** Requests of this kind per compile (median). */
+  perCompile: number;
+  /** Median over the compiles of the time spent in this kind of request, ms per 事業. */
+  msPerMeasure: number;
+}
+
 export interface ScalePoint {
   /** 事業 in the table. */
   measuresInTable: number;
   tenantsInTable: number;
-  /** 事業 compiled for the timing (the tenants added for this scale, or a time-capped sample of them). */
-  measuresCompiled: number;
-  msPerMeasure: number;
-  seedSeconds: number;
   itemsWritten: number;
+  seedSeconds: number;
+  /** Timed compiles (one tenant each) and the 事業 they compiled. */
+  samples: number;
+  measuresCompiled: number;
+  /** Different tenants among the samples (a table with fewer tenants than rounds repeats them). */
+  distinctTenants: number;
+  /** Median over the compiles of the time per 事業, ms: the figure compared across scales. */
+  msPerMeasure: number;
+  /** Mean without the fastest and the slowest 10 % of compiles, ms per 事業. */
+  trimmedMsPerMeasure: number;
+  p10MsPerMeasure: number;
+  p90MsPerMeasure: number;
+  /** Median over the compiles of the time spent waiting for DynamoDB Local, ms per 事業. */
+  dynamoMsPerMeasure: number;
+  /** Median over the compiles of the rest (the compile's own code between requests), ms per 事業. */
+  ownMsPerMeasure: number;
+  requests: CompileRequestTimes[];
 }
 
 export interface CompileFigures {
@@ -353,91 +380,158 @@ export interface CompileFigures {
   compileWriteUnits: number;
   meteredTenants: number;
   measuresPerTenant: number;
+  /** Interleaved rounds run (each compiles one tenant of every table) and their wall time. */
+  rounds: number;
+  compileSeconds: number;
+  /** Untimed rounds before them. */
+  warmupRounds: number;
   scales: ScalePoint[];
   notReached: { scale: number; reason: string }[];
   seed: number;
 }
 
-export async function measureCompile(parts: Parts, options: { scales: number[]; seed: number; budgetSeconds: number; compileCapSeconds: number; writers: number }): Promise<CompileFigures> {
+/** A document client that times every request it sends, by kind, into `sink`. */
+function timedDocument(doc: DynamoDBDocumentClient, sink: { op: string; ms: number }[]): DynamoDBDocumentClient {
+  const send = async (command: { constructor: { name: string }; input?: { IndexName?: string } }) => {
+    const op = `${command.constructor.name.replace(/Command$/, '')}${command.input?.IndexName ? ` ${command.input.IndexName}` : ''}`;
+    const start = performance.now();
+    try {
+      return await (doc.send as (c: unknown) => Promise<unknown>)(command);
+    } finally {
+      sink.push({ op, ms: performance.now() - start });
+    }
+  };
+  return new Proxy(doc, { get: (target, key, receiver) => (key === 'send' ? send : Reflect.get(target, key, receiver)) });
+}
+
+/** Delete a tenant's compiled status of the quarter, so its next compile is a first compile again. */
+async function clearCompiled(store: Store, quarter: string): Promise<void> {
+  const items = await queryAll(store, {
+    KeyConditionExpression: 'pk = :pk',
+    ExpressionAttributeValues: { ':pk': statusKeys.partition(store.tenant, quarter) },
+    ProjectionExpression: 'pk, sk',
+    ConsistentRead: true,
+  });
+  await batchWrite(store, items.map((item) => deleteRequest({ pk: item.pk, sk: item.sk })));
+}
+
+/** Mean of the values without the lowest and the highest `share` of them. */
+function trimmedMean(values: number[], share = 0.1): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const cut = Math.floor(sorted.length * share);
+  const kept = sorted.slice(cut, sorted.length - cut);
+  return kept.length === 0 ? NaN : sum(kept) / kept.length;
+}
+
+/**
+ * The quarterly compile at several table sizes. Every scale gets its own table in a DynamoDB Local
+ * of its own, all seeded first; then the tables are compiled in interleaved rounds (one sampled
+ * tenant of each table per round, the order rotating), so every scale is measured under the same
+ * load of the machine and drift over the run cancels out of the ratio. Each timed compile is a
+ * tenant's first compile: its status partition is deleted again afterwards (untimed).
+ *
+ * One DynamoDB Local per table, not several tables in one: DynamoDB Local 1.25.1 makes a write to a
+ * stream-enabled table slower the more stream records the other tables of its database hold (and
+ * more so for tables created later; without a stream there is no such effect). Two identical tables
+ * of 1,016 事業 in one instance compiled 2× apart, three 1×, 1.9× and 2.8× in creation order, so in a
+ * shared instance the ratio would measure the emulator's stream bookkeeping, not the compile.
+ */
+export async function measureCompile(parts: Parts, options: { scales: number[]; seed: number; budgetSeconds: number; compileCapSeconds: number; rounds: number; warmupRounds: number; writers: number }): Promise<CompileFigures> {
   const { say } = parts;
   const tableName = 'bench-scale';
-  const client = createDynamoDbClient(localClientConfig(parts.dynamoEndpoint));
-  await ensureTable(client, tableName);
-  client.destroy();
-  const doc = createDocumentClient(localClientConfig(parts.dynamoEndpoint));
-  const meteredDoc = createDocumentClient(localClientConfig(parts.meter.endpoint));
+  const mainDoc = createDocumentClient(localClientConfig(parts.dynamoEndpoint));
   const clock = new Date(Date.UTC(2013, 9, 20));
   const started = Date.now();
-  const scales: ScalePoint[] = [];
   const notReached: CompileFigures['notReached'] = [];
-  let tenants = 0;
-  let measures = 0;
-  let seedRate = 0; // 事業 per second, seeding
   const metered = { tenants: 0, measures: 0, reads: 0, writes: 0, readUnits: 0, writeUnits: 0, queryUnits: 0, bytes: 0, reportsRead: 0 };
 
   // Warm the compile code (JIT) on a table of its own, so the first scale is not the slowest by accident.
   say('[2] 集計のウォームアップ', '[2] warming up the compile');
-  await ensureTable(createDynamoDbClient(localClientConfig(parts.dynamoEndpoint)), 'bench-warmup');
+  const mainAdmin = createDynamoDbClient(localClientConfig(parts.dynamoEndpoint));
+  await ensureTable(mainAdmin, 'bench-warmup');
+  mainAdmin.destroy();
   for (let i = 0; i < 20; i += 1) {
     const g = generateTenant(parts.plan, 900_000 + i, benchQuarter, options.seed);
-    const store = createStore(doc, 'bench-warmup', g.tenant);
+    const store = createStore(mainDoc, 'bench-warmup', g.tenant);
     await writeTenant(store, g);
     await compileAndSave(store, g.plan, benchQuarter, { clock });
   }
+  mainDoc.destroy();
 
-  for (const wanted of options.scales) {
-    let scale = wanted;
-    const remaining = options.budgetSeconds - (Date.now() - started) / 1000;
-    if (seedRate > 0) {
-      const need = (scale - measures) / seedRate + options.compileCapSeconds;
-      if (need > remaining) {
-        const fallback = scale >= 100_000 ? 50_000 : 0;
-        const fallbackNeed = (fallback - measures) / seedRate + options.compileCapSeconds;
-        notReached.push({ scale, reason: `見込み ${Math.round(need)} 秒 > 残り ${Math.round(remaining)} 秒 / projected ${Math.round(need)} s > ${Math.round(remaining)} s left` });
-        if (fallback > measures && fallbackNeed <= remaining) scale = fallback;
-        else continue;
-      }
-    }
-    say(`[2] ${scale.toLocaleString()} 事業まで投入しています`, `[2] seeding up to ${scale.toLocaleString()} 事業`);
-    const seedStart = Date.now();
-    let items = 0;
-    let lastSay = Date.now();
-    const measuresBefore = measures;
-    const generated: { tenant: string; plan: PlanFile; count: number }[] = [];
-    // A few writers in parallel, each taking the next municipality.
-    await Promise.all(
-      Array.from({ length: options.writers }, async () => {
-        while (measures < scale) {
-          const index = tenants++;
-          const g = generateTenant(parts.plan, index, benchQuarter, options.seed);
-          measures += g.plan.measures.length;
-          // Add after the await: `items += await …` would read `items` before the other writers' updates.
-          const written = await writeTenant(createStore(doc, tableName, g.tenant), g);
-          items += written;
-          generated.push({ tenant: g.tenant, plan: g.plan, count: g.plan.measures.length });
-          if (Date.now() - lastSay > 5000) {
-            lastSay = Date.now();
-            const rate = (measures - measuresBefore) / ((Date.now() - seedStart) / 1000);
-            const eta = Math.max(0, (scale - measures) / rate);
-            say(`    ${measures.toLocaleString()} / ${scale.toLocaleString()} 事業 (${tenants} 団体, ${rate.toFixed(0)} 事業/秒, 残り約 ${eta.toFixed(0)} 秒)`, `    ${measures.toLocaleString()} / ${scale.toLocaleString()} 事業 (${tenants} tenants, ${rate.toFixed(0)} 事業/s, ~${eta.toFixed(0)} s left)`);
-          }
+  // Seeding: one DynamoDB Local and table per scale, smallest first; a scale that would not fit the
+  // budget is replaced by 50,000 (for 100,000 and more) or left out.
+  type Instance = { scale: number; dynamo: DynamoDbLocal; doc: DynamoDBDocumentClient; seeded: Awaited<ReturnType<typeof seedTable>> };
+  const instances: Instance[] = [];
+  let seedRate = 0; // 事業 per second, seeding
+  const reserve = options.compileCapSeconds;
+  try {
+    for (const wanted of [...options.scales].sort((a, b) => a - b)) {
+      let scale = wanted;
+      const remaining = options.budgetSeconds - (Date.now() - started) / 1000;
+      if (seedRate > 0) {
+        const need = scale / seedRate + reserve;
+        if (need > remaining) {
+          const fallback = scale >= 100_000 ? 50_000 : 0;
+          notReached.push({ scale, reason: `見込み ${Math.round(need)} 秒 > 残り ${Math.round(remaining)} 秒 / projected ${Math.round(need)} s > ${Math.round(remaining)} s left` });
+          if (fallback > 0 && fallback / seedRate + reserve <= remaining && !instances.some((t) => t.scale === fallback)) scale = fallback;
+          else continue;
         }
-      }),
-    );
-    const seedSeconds = (Date.now() - seedStart) / 1000;
-    seedRate = (measures - measuresBefore) / seedSeconds;
+      }
+      say(`[2] ${scale.toLocaleString()} 事業の表: DynamoDB Local (インメモリ) を起動して投入しています`, `[2] table of ${scale.toLocaleString()} 事業: starting its DynamoDB Local (in memory) and seeding`);
+      const dynamo = await startDynamoDbLocal({ port: 0, inMemory: true });
+      const admin = createDynamoDbClient(localClientConfig(dynamo.endpoint));
+      await ensureTable(admin, tableName);
+      admin.destroy();
+      const doc = createDocumentClient(localClientConfig(dynamo.endpoint));
+      const instance: Instance = { scale, dynamo, doc, seeded: { tenants: [], measures: 0, items: 0, seconds: 0 } };
+      instances.push(instance);
+      instance.seeded = await seedTable({
+        base: parts.plan,
+        quarter: benchQuarter,
+        seed: options.seed,
+        measures: scale,
+        writers: options.writers,
+        store: (tenant) => createStore(doc, tableName, tenant),
+        progress: (p) => {
+          const rate = p.measures / p.seconds;
+          const eta = Math.max(0, (scale - p.measures) / rate);
+          say(`    ${p.measures.toLocaleString()} / ${scale.toLocaleString()} 事業 (${p.tenants} 団体, ${rate.toFixed(0)} 事業/秒, 残り約 ${eta.toFixed(0)} 秒)`, `    ${p.measures.toLocaleString()} / ${scale.toLocaleString()} 事業 (${p.tenants} tenants, ${rate.toFixed(0)} 事業/s, ~${eta.toFixed(0)} s left)`);
+        },
+      });
+      const { seeded } = instance;
+      seedRate = seeded.measures / seeded.seconds;
+      say(`    ${seeded.measures.toLocaleString()} 事業 (${seeded.tenants.length} 団体, ${seeded.items.toLocaleString()} 項目) を ${seeded.seconds.toFixed(0)} 秒で投入`, `    ${seeded.measures.toLocaleString()} 事業 (${seeded.tenants.length} tenants, ${seeded.items.toLocaleString()} items) seeded in ${seeded.seconds.toFixed(0)} s`);
+    }
+    return await compileRounds(parts, options, instances, { tableName, clock, notReached, metered });
+  } finally {
+    for (const instance of instances) instance.doc.destroy();
+    await Promise.all(instances.map((instance) => instance.dynamo.stop()));
+  }
+}
 
-    // Consumed units of a first compile, on the real code path, through the meter (not timed).
-    const timedSet = [...generated].sort((a, b) => (a.tenant < b.tenant ? -1 : 1));
-    if (metered.tenants === 0) {
-      for (const g of timedSet.splice(0, Math.min(3, Math.max(0, timedSet.length - 3)))) {
-        parts.meter.take();
+async function compileRounds(
+  parts: Parts,
+  options: { seed: number; compileCapSeconds: number; rounds: number; warmupRounds: number },
+  instances: { scale: number; dynamo: DynamoDbLocal; doc: DynamoDBDocumentClient; seeded: Awaited<ReturnType<typeof seedTable>> }[],
+  context: { tableName: string; clock: Date; notReached: CompileFigures['notReached']; metered: { tenants: number; measures: number; reads: number; writes: number; readUnits: number; writeUnits: number; queryUnits: number; bytes: number; reportsRead: number } },
+): Promise<CompileFigures> {
+  const { say } = parts;
+  const { tableName, clock, notReached, metered } = context;
+  // Consumed units of a first compile, on the real code path, through a meter in front of the
+  // smallest table's DynamoDB Local (not timed; units do not depend on the table's size).
+  const smallest = instances[0];
+  if (smallest) {
+    const meter = await startDynamoMeter(smallest.dynamo.endpoint);
+    const meteredDoc = createDocumentClient(localClientConfig(meter.endpoint));
+    try {
+      for (const g of smallest.seeded.tenants.slice(0, Math.min(3, smallest.seeded.tenants.length))) {
+        meter.take();
         const outcome = await compileAndSave(createStore(meteredDoc, tableName, g.tenant), g.plan, benchQuarter, { clock });
-        const seen = parts.meter.take();
+        const seen = meter.take();
         const s = summarise(seen);
         const quarterQuery = seen.filter((r) => r.op === 'Query' && r.index === 'gsi1');
         metered.tenants += 1;
-        metered.measures += g.count;
+        metered.measures += g.measures;
         metered.reads += s.reads;
         metered.writes += s.writes;
         metered.readUnits += s.readUnits;
@@ -445,28 +539,83 @@ export async function measureCompile(parts: Parts, options: { scales: number[]; 
         metered.queryUnits += sum(quarterQuery.map((r) => r.units));
         metered.bytes += sum(quarterQuery.flatMap((r) => r.itemBytes));
         metered.reportsRead += outcome?.reportsRead ?? 0;
+        await clearCompiled(createStore(smallest.doc, tableName, g.tenant), benchQuarter);
       }
+    } finally {
+      meteredDoc.destroy();
+      await meter.stop();
     }
-
-    say(`    集計しています (${timedSet.length} 団体, 上限 ${options.compileCapSeconds} 秒)`, `    compiling (${timedSet.length} tenants, capped at ${options.compileCapSeconds} s)`);
-    const order = mulberry32(options.seed + scale);
-    timedSet.sort(() => order() - 0.5);
-    let compiledMeasures = 0;
-    let compileMs = 0;
-    const capAt = Date.now() + options.compileCapSeconds * 1000;
-    for (const g of timedSet) {
-      if (Date.now() > capAt) break;
-      const store = createStore(doc, tableName, g.tenant);
-      const start = performance.now();
-      await compileAndSave(store, g.plan, benchQuarter, { clock });
-      compileMs += performance.now() - start;
-      compiledMeasures += g.count;
-    }
-    scales.push({ measuresInTable: measures, tenantsInTable: tenants, measuresCompiled: compiledMeasures, msPerMeasure: compileMs / compiledMeasures, seedSeconds, itemsWritten: items });
-    say(`    ${measures.toLocaleString()} 事業: ${(compileMs / compiledMeasures).toFixed(3)} ms/事業 (${compiledMeasures} 事業を集計)`, `    ${measures.toLocaleString()} 事業: ${(compileMs / compiledMeasures).toFixed(3)} ms per 事業 (${compiledMeasures} compiled)`);
   }
-  doc.destroy();
-  meteredDoc.destroy();
+
+  // Interleaved rounds: one tenant of every table per round, in rotating order; each table's
+  // tenants in a seeded random order (a table with fewer tenants than rounds starts over).
+  type Sample = { tenant: string; ms: number; measures: number; requests: { op: string; ms: number }[] };
+  const sampling = instances.map((t) => {
+    const order = mulberry32(options.seed + t.scale);
+    const tenants = t.seeded.tenants.map((g) => ({ g, key: order() })).sort((a, b) => a.key - b.key).map((x) => x.g);
+    return { ...t, tenants, samples: [] as Sample[] };
+  });
+  // One compile of a sampled tenant (timed into `samples` when given), then its status cleared.
+  const compileOne = async (t: (typeof sampling)[number], index: number, samples?: Sample[]) => {
+    const g = t.tenants[index % t.tenants.length]!;
+    const requests: { op: string; ms: number }[] = [];
+    const store = createStore(timedDocument(t.doc, requests), tableName, g.tenant);
+    const start = performance.now();
+    await compileAndSave(store, g.plan, benchQuarter, { clock });
+    const ms = performance.now() - start;
+    samples?.push({ tenant: g.tenant, ms, measures: g.measures, requests });
+    await clearCompiled(createStore(t.doc, tableName, g.tenant), benchQuarter);
+  };
+  // Each DynamoDB Local has served different amounts of work while seeding; the same untimed
+  // rounds for every one bring the compile's requests to the JIT's steady state everywhere.
+  say(`[2] 集計の慣らし運転 (各表 ${options.warmupRounds} 回)`, `[2] warming up each table's DynamoDB Local (${options.warmupRounds} untimed compiles each)`);
+  for (let round = 0; round < options.warmupRounds; round += 1) {
+    for (const t of rotated(sampling, round)) await compileOne(t, t.tenants.length - 1 - (round % t.tenants.length));
+  }
+  say(`[2] 集計を交互に計測しています (${sampling.map((t) => t.scale.toLocaleString()).join(' / ')} 事業の表を 1 団体ずつ順に、最大 ${options.rounds} 巡・${options.compileCapSeconds} 秒)`, `[2] timing the compile in interleaved rounds (one tenant of each table, ${sampling.map((t) => t.scale.toLocaleString()).join(' / ')} 事業, up to ${options.rounds} rounds or ${options.compileCapSeconds} s)`);
+  const roundsStart = Date.now();
+  const capAt = roundsStart + options.compileCapSeconds * 1000;
+  let rounds = 0;
+  let lastSay = Date.now();
+  while (rounds < options.rounds && Date.now() < capAt && sampling.length > 0) {
+    for (const t of rotated(sampling, rounds)) await compileOne(t, rounds, t.samples);
+    rounds += 1;
+    if (Date.now() - lastSay > 10_000) {
+      lastSay = Date.now();
+      say(`    ${rounds} 巡: ${sampling.map((t) => `${t.scale.toLocaleString()} → ${median(t.samples.map((x) => x.ms / x.measures)).toFixed(3)}`).join(', ')} ms/事業`, `    ${rounds} rounds: ${sampling.map((t) => `${t.scale.toLocaleString()} → ${median(t.samples.map((x) => x.ms / x.measures)).toFixed(3)}`).join(', ')} ms per 事業`);
+    }
+  }
+  const compileSeconds = (Date.now() - roundsStart) / 1000;
+
+  const scales: ScalePoint[] = sampling.map((t) => {
+    const perMeasure = t.samples.map((x) => x.ms / x.measures);
+    const dynamo = t.samples.map((x) => sum(x.requests.map((r) => r.ms)) / x.measures);
+    const own = t.samples.map((x) => (x.ms - sum(x.requests.map((r) => r.ms))) / x.measures);
+    const ops = [...new Set(t.samples.flatMap((x) => x.requests.map((r) => r.op)))].sort();
+    return {
+      measuresInTable: t.seeded.measures,
+      tenantsInTable: t.seeded.tenants.length,
+      itemsWritten: t.seeded.items,
+      seedSeconds: t.seeded.seconds,
+      samples: t.samples.length,
+      measuresCompiled: sum(t.samples.map((x) => x.measures)),
+      distinctTenants: new Set(t.samples.map((x) => x.tenant)).size,
+      msPerMeasure: median(perMeasure),
+      trimmedMsPerMeasure: trimmedMean(perMeasure),
+      p10MsPerMeasure: percentile(perMeasure, 10),
+      p90MsPerMeasure: percentile(perMeasure, 90),
+      dynamoMsPerMeasure: median(dynamo),
+      ownMsPerMeasure: median(own),
+      requests: ops.map((op) => ({
+        op,
+        perCompile: median(t.samples.map((x) => x.requests.filter((r) => r.op === op).length)),
+        msPerMeasure: median(t.samples.map((x) => sum(x.requests.filter((r) => r.op === op).map((r) => r.ms)) / x.measures)),
+      })),
+    };
+  });
+  for (const p of scales) {
+    say(`    ${p.measuresInTable.toLocaleString()} 事業の表: ${p.msPerMeasure.toFixed(3)} ms/事業 (中央値, ${p.samples} 回, うち DynamoDB ${p.dynamoMsPerMeasure.toFixed(3)})`, `    table of ${p.measuresInTable.toLocaleString()} 事業: ${p.msPerMeasure.toFixed(3)} ms per 事業 (median of ${p.samples} compiles; DynamoDB ${p.dynamoMsPerMeasure.toFixed(3)})`);
+  }
   const ideal = Math.ceil(metered.bytes / 4096) * 0.5;
   return {
     quarterQueryUnits: metered.queryUnits,
@@ -479,6 +628,9 @@ export async function measureCompile(parts: Parts, options: { scales: number[]; 
     compileWriteUnits: metered.writeUnits / Math.max(1, metered.tenants),
     meteredTenants: metered.tenants,
     measuresPerTenant: metered.measures / Math.max(1, metered.tenants),
+    rounds,
+    warmupRounds: options.warmupRounds,
+    compileSeconds,
     scales,
     notReached,
     seed: options.seed,
