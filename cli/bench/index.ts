@@ -226,7 +226,7 @@ function render(f: Figures): string {
       : []),
     ...(scaleRatio > 1.2 && first && lastScale
       ? [
-          `- **集計の規模比 / compile scaling**: 同じ実行内で交互に計測して ${fmt(scaleRatio)}× (刈込平均 ${fmt(trimmedScaleRatio)}×)。内訳 (中央値, ms/事業): DynamoDB Local の応答待ち ${fmt(first.dynamoMsPerMeasure, 3)} → ${fmt(lastScale.dynamoMsPerMeasure, 3)} (${fmt(dynamoScaleRatio)}×)、集計コード自体 ${fmt(first.ownMsPerMeasure, 3)} → ${fmt(lastScale.ownMsPerMeasure, 3)} (${fmt(ownScaleRatio)}×)${grewMost ? `; 最も増えた要求 / grew most: ${grewMost.op} ${fmt(grewMost.from, 3)} → ${fmt(grewMost.to, 3)}` : ''}。集計が読むのは団体・四半期ごとのパーティション (ステータス, gsi1 の四半期) だけで、要求数・読み取り量は表の大きさによらない / the compile reads only its tenant's status partition and quarter partition of gsi1, so its requests and bytes do not depend on the table size; DynamoDB wait ${fmt(dynamoScaleRatio)}×, the compile's own code ${fmt(ownScaleRatio)}×.`,
+          `- **集計の規模比 / compile scaling**: 同じ実行内で交互に計測して ${fmt(scaleRatio)}× (刈込平均 ${fmt(trimmedScaleRatio)}×)。内訳 (中央値, ms/事業): DynamoDB 要求 (SDK を含む) ${fmt(first.dynamoMsPerMeasure, 3)} → ${fmt(lastScale.dynamoMsPerMeasure, 3)} (${fmt(dynamoScaleRatio)}×)、集計コード自体 ${fmt(first.ownMsPerMeasure, 3)} → ${fmt(lastScale.ownMsPerMeasure, 3)} (${fmt(ownScaleRatio)}×)${grewMost ? `; 最も増えた要求 / grew most: ${grewMost.op} ${fmt(grewMost.from, 3)} → ${fmt(grewMost.to, 3)}` : ''}。集計が読むのは団体・四半期ごとのパーティション (ステータス, gsi1 の四半期) だけで、要求数・読み取り量は表の大きさによらない / the compile reads only its tenant's status partition and quarter partition of gsi1, so its requests and bytes do not depend on the table size; DynamoDB requests (SDK included) ${fmt(dynamoScaleRatio)}×, the compile's own code ${fmt(ownScaleRatio)}×.`,
         ]
       : []),
     `- **バンドル / bundles**: 最小の DynamoDB 関数 (get-plan) でも ${kb(cold.functions.find((fn) => fn.name === 'get-plan')?.bytes ?? 0)}。SDK v3 を同梱すると @smithy/core (~133 KB) + @aws-sdk/core + クライアントで ~250 KB、zod 4 (classic, \`import * as z\`) が ~90 KB、既定の資格情報チェーン (SSO/STS/web identity) が @aws-sdk/nested-clients ~57 KB。ingest-mail / send-reminders / report-sheet は exceljs (+ bluebird, jszip)、mailparser の iconv-lite・libmime、nodemailer を静的に取り込む。import 経路の誤りによる tree-shaking の失敗ではなく、依存そのものの大きさ / not a tree-shaking failure: the size is the dependencies themselves.`,
@@ -264,7 +264,7 @@ function render(f: Figures): string {
     `- 四半期クエリ (gsi1, 結果整合) の消費 RCU / quarter query read units: ${fmt(c.quarterQueryUnits)} for ${c.reportsRead} reports, ${c.reportBytes.toLocaleString()} bytes (${c.meteredTenants} 団体の初回集計) ; 理想 / ideal ⌈bytes / 4 KB⌉ × 0.5 = ${fmt(c.quarterQueryIdealUnits)} → ${fmt(rcuRatio)}×`,
     `- 集計 1 回あたり / per compile (1 団体, ${fmt(c.measuresPerTenant, 0)} 事業): 読み ${fmt(c.compileReads, 1)} 要求 ${fmt(c.compileReadUnits, 1)} RCU, 書き ${fmt(c.compileWrites, 1)} 要求 ${fmt(c.compileWriteUnits, 1)} WCU`,
     '',
-    '| 表の事業 / 事業 in table | 団体 / tenants | 投入項目 / items seeded | 投入時間 / seeding | 計測した集計 / timed compiles (団体 / distinct) | 集計した事業 / 事業 compiled | ms/事業 中央値 / median | 刈込平均 / trimmed mean | p10–p90 | うち DynamoDB / of which DynamoDB | 集計コード / own code | 比 / ratio |',
+    '| 表の事業 / 事業 in table | 団体 / tenants | 投入項目 / items seeded | 投入時間 / seeding | 計測した集計 / timed compiles (団体 / distinct) | 集計した事業 / 事業 compiled | ms/事業 中央値 / median | 刈込平均 / trimmed mean | p10–p90 | うち DynamoDB 要求 / of which DynamoDB requests (SDK 含む / incl.) | 集計コード / own code | 比 / ratio |',
     '|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...c.scales.map(
       (p) =>

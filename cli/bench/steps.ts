@@ -362,7 +362,7 @@ export interface ScalePoint {
   trimmedMsPerMeasure: number;
   p10MsPerMeasure: number;
   p90MsPerMeasure: number;
-  /** Median over the compiles of the time spent waiting for DynamoDB Local, ms per 事業. */
+  /** Median over the compiles of the time spent in DynamoDB requests (the SDK's own work included), ms per 事業. */
   dynamoMsPerMeasure: number;
   /** Median over the compiles of the rest (the compile's own code between requests), ms per 事業. */
   ownMsPerMeasure: number;
