@@ -14,8 +14,6 @@
 import type JSZip from 'jszip';
 import { sheetLimits } from './limits.ts';
 
-export { sheetLimits } from './limits.ts';
-
 export type FileRefusalCode =
   | 'empty'
   | 'too-large'

@@ -24,8 +24,6 @@ import type { Caller } from '../submit-report.ts';
 import { importAnswerText } from './answer.ts';
 import { importSheet, type SheetImportResult } from './import.ts';
 
-export { sheetAttachmentsOf, type MailAttachmentLike } from './attachments.ts';
-
 export interface MailSheetsAnswer {
   results: SheetImportResult[];
   /** True when every attached sheet was accepted (each sheet is all or nothing on its own). */

@@ -4,7 +4,8 @@
  */
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { inspectXlsx, sheetLimits, type InspectResult } from '#shared/sheet/guards';
+import { inspectXlsx, type InspectResult } from '#shared/sheet/guards';
+import { sheetLimits } from '#shared/sheet/limits';
 import { editZip, exportFor, patchDeclaredSize, testCatalog } from '#test/support/sheet-files';
 
 let sheet: Buffer;
