@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleEntryFile, bundleModule, handlerEntry, loadedAtStart, projectRoot } from '#infra/bundle';
 import { nodeRuntime } from '#infra/function';
+import { fmt, kb, over, verdict } from './format.ts';
 import { median, type Say } from './steps.ts';
 
 export interface BundleFigures {
@@ -120,11 +121,6 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
 /** The targets of issue "cold start": bytes loaded at a cold start, and import time vs `node -e 0`. */
 export const coldStartTargets = { bytes: 300 * 1024, ratio: 1.5 } as const;
 
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
-const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
-const over = (value: number, target: number) => `${fmt((value / target - 1) * 100, 0)}% over`;
-
-
 /** The summary rows and the section of docs/BENCHMARKS.md for the cold start. */
 export function renderColdStart(cold: ColdStartFigures): { summary: string[]; why: string[]; section: string[] } {
   const { bytes: byteTarget, ratio: ratioTarget } = coldStartTargets;
@@ -136,8 +132,8 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
   const empty = cold.floors.find((f) => f.name === 'empty-module');
   const client = cold.floors.find((f) => f.name === 'dynamodb-client');
   const summary = [
-    `| 4 | 最大の読み込みバンドル / largest bundle loaded at a cold start (minified) | ${kb(largest.bytes)} (${largest.name}); ${withinBytes.length}/${fns.length} 関数が目標内 / functions within | ≤ 300 KB | ${largest.bytes <= byteTarget ? '達成 / met' : `未達 / missed (${over(largest.bytes, byteTarget)})`} |`,
-    `| 4 | 最大読み込み時間比 / worst import time vs \`node -e 0\` | ${fmt(slowest.ratio)}× (${slowest.name}); ${withinRatio.length}/${fns.length} 関数が目標内 / functions within | ≤ 1.5× | ${slowest.ratio <= ratioTarget ? '達成 / met' : `未達 / missed (${over(slowest.ratio, ratioTarget)})`} |`,
+    `| 4 | 最大の読み込みバンドル / largest bundle loaded at a cold start (minified) | ${kb(largest.bytes)} (${largest.name}); ${withinBytes.length}/${fns.length} 関数が目標内 / functions within | ≤ 300 KB | ${verdict(largest.bytes <= byteTarget, over(largest.bytes, byteTarget))} |`,
+    `| 4 | 最大読み込み時間比 / worst import time vs \`node -e 0\` | ${fmt(slowest.ratio)}× (${slowest.name}); ${withinRatio.length}/${fns.length} 関数が目標内 / functions within | ≤ 1.5× | ${verdict(slowest.ratio <= ratioTarget, over(slowest.ratio, ratioTarget))} |`,
   ];
 
   const why: string[] = [];

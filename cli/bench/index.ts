@@ -14,6 +14,7 @@ import { startDynamoDbLocal } from '#local/dynamodb-local';
 import { startSesEmulator } from '#local/ses-local';
 import type { Output } from '../output.ts';
 import { measureColdStart, renderColdStart, type ColdStartFigures } from './cold-start.ts';
+import { fmt, over, verdict } from './format.ts';
 import { startDynamoMeter } from './meter.ts';
 import { measureCompile, measureReminders, measureSubmission, type CompileFigures, type ReminderFigures, type SubmissionFigures } from './steps.ts';
 
@@ -41,9 +42,6 @@ export const tokyoListPrices = {
   schedulerPerMillion: 1.0,
 } as const;
 
-const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
-const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
-const verdict = (ok: boolean, miss: string) => (ok ? '達成 / met' : `未達 / missed (${miss})`);
 
 function version(cmd: string, args: string[]): string {
   const run = spawnSync(cmd, args, { encoding: 'utf8' });
@@ -166,7 +164,7 @@ function render(f: Figures): string {
   };
   const submissionMissed = Object.values(ratios).some((ratio) => !(ratio <= 1.15));
   const ratioRow = (label: string, ratio: number, detail: string) =>
-    `| 1 | ${label} | ${fmt(ratio)}× (${detail}) | ≤ 1.15× | ${verdict(ratio <= 1.15, `${fmt((ratio / 1.15 - 1) * 100, 0)}% over`)} |`;
+    `| 1 | ${label} | ${fmt(ratio)}× (${detail}) | ≤ 1.15× | ${verdict(ratio <= 1.15, over(ratio, 1.15))} |`;
   const rcuRatio = c.quarterQueryUnits / c.quarterQueryIdealUnits;
   const first = c.scales[0];
   const lastScale = c.scales[c.scales.length - 1];
@@ -209,8 +207,8 @@ function render(f: Figures): string {
     ratioRow('p99 遅延比 直接呼び出し / p99 latency ratio, **handler in-process**, sequential', ratios.inProcessP99, `${fmt(seq.inProcess.p99)} / ${fmt(seq.sdk.p99)} ms`),
     ratioRow(`スループット比 HTTP 経由 / throughput ratio, bare SDK ÷ **HTTP path**, concurrency ${conc.concurrency}`, ratios.httpThroughput, `${fmt(conc.http.perSecond, 0)} vs ${fmt(conc.sdk.perSecond, 0)} /s`),
     ratioRow(`スループット比 直接呼び出し / throughput ratio, bare SDK ÷ **handler in-process**, concurrency ${conc.concurrency}`, ratios.inProcessThroughput, `${fmt(conc.inProcess.perSecond, 0)} vs ${fmt(conc.sdk.perSecond, 0)} /s`),
-    `| 2 | 四半期クエリの RCU / quarter query read units vs ideal | ${fmt(rcuRatio)}× (${fmt(c.quarterQueryUnits)} / ${fmt(c.quarterQueryIdealUnits)}) | ≤ 1.2× | ${verdict(rcuRatio <= 1.2, `${fmt((rcuRatio / 1.2 - 1) * 100, 0)}% over`)} |`,
-    `| 2 | 事業あたり集計時間比 / time per 事業, table of ${lastScale?.measuresInTable.toLocaleString()} vs ${first?.measuresInTable.toLocaleString()} 事業 (中央値 / median, 交互計測 / interleaved) | ${fmt(scaleRatio)}× (${fmt(lastScale?.msPerMeasure ?? NaN, 3)} / ${fmt(first?.msPerMeasure ?? NaN, 3)} ms; 刈込平均 / trimmed mean ${fmt(trimmedScaleRatio)}×; n = ${lastScale?.samples ?? 0} / ${first?.samples ?? 0}) | ≤ 1.2 | ${verdict(scaleRatio <= 1.2, `${fmt((scaleRatio / 1.2 - 1) * 100, 0)}% over`)} |`,
+    `| 2 | 四半期クエリの RCU / quarter query read units vs ideal | ${fmt(rcuRatio)}× (${fmt(c.quarterQueryUnits)} / ${fmt(c.quarterQueryIdealUnits)}) | ≤ 1.2× | ${verdict(rcuRatio <= 1.2, over(rcuRatio, 1.2))} |`,
+    `| 2 | 事業あたり集計時間比 / time per 事業, table of ${lastScale?.measuresInTable.toLocaleString()} vs ${first?.measuresInTable.toLocaleString()} 事業 (中央値 / median, 交互計測 / interleaved) | ${fmt(scaleRatio)}× (${fmt(lastScale?.msPerMeasure ?? NaN, 3)} / ${fmt(first?.msPerMeasure ?? NaN, 3)} ms; 刈込平均 / trimmed mean ${fmt(trimmedScaleRatio)}×; n = ${lastScale?.samples ?? 0} / ${first?.samples ?? 0}) | ≤ 1.2 | ${verdict(scaleRatio <= 1.2, over(scaleRatio, 1.2))} |`,
     `| 3 | メール送信速度 / mails per second into the SES emulator | ${fmt(r.mailsPerSecond, 1)} /s | — | 参考 / info |`,
     `| 3 | 同日 3 回実行の重複 / duplicates after 3 runs of the same day | ${r.duplicates} (${r.totalMailsAfter3Runs} 通 / mails, 初回 / first run ${r.firstRunMails}) | 0 | ${verdict(r.duplicates === 0 && r.totalMailsAfter3Runs === r.firstRunMails, `${r.duplicates}`)} |`,
     ...coldReport.summary,

@@ -1,0 +1,11 @@
+/** How docs/BENCHMARKS.md writes numbers and verdicts, shared by every section of the report. */
+
+export const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
+
+export const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
+
+/** "met", or "missed" with how much. */
+export const verdict = (ok: boolean, miss: string) => (ok ? '達成 / met' : `未達 / missed (${miss})`);
+
+/** How far `value` is above `target`, as "N% over". */
+export const over = (value: number, target: number) => `${fmt((value / target - 1) * 100, 0)}% over`;
