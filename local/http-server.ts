@@ -44,19 +44,12 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
   const routesByMethod = new Map<string, RouteDefinition[]>();
   for (const route of table) routesByMethod.set(route.method, [...(routesByMethod.get(route.method) ?? []), route]);
   const load = options.loadHandler ?? loadFunctionHandler;
-  const loading = new Map<string, Promise<HttpHandler>>();
-  // Once loaded, a handler is called directly, without awaiting its loader again on every request.
-  const loaded = new Map<string, HttpHandler>();
-  const handlerFor = (fn: string): HttpHandler | Promise<HttpHandler> => {
-    const ready = loaded.get(fn);
-    if (ready) return ready;
-    let handler = loading.get(fn);
+  const handlers = new Map<string, Promise<HttpHandler>>();
+  const handlerFor = (fn: string) => {
+    let handler = handlers.get(fn);
     if (!handler) {
-      handler = load(fn).then((h) => {
-        loaded.set(fn, h);
-        return h;
-      });
-      loading.set(fn, handler);
+      handler = load(fn);
+      handlers.set(fn, handler);
     }
     return handler;
   };
@@ -89,9 +82,8 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
       return;
     }
     const event = toEvent(req, url, method, found.route, found.params, body);
-    const handler = handlerFor(found.route.fn);
-    const ready = typeof handler === 'function' ? handler : await handler;
-    const result = await ready(event, localLambdaContext(found.route.fn, event.requestContext.requestId));
+    const handler = await handlerFor(found.route.fn);
+    const result = await handler(event, localLambdaContext(found.route.fn, event.requestContext.requestId));
     writeResult(res, result);
   }
 
