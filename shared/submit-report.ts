@@ -50,13 +50,16 @@ export function authenticate(
   return { claims, ka, reporter: { kaId: ka.id, ka: ka.name, bukai: ka.bukai } };
 }
 
-/** A stable hash of what was submitted, so a reused idempotency key with other content is caught. */
+/**
+ * A stable hash of what was submitted, so a reused idempotency key with other content is caught. Keys
+ * are sorted by code unit (not by locale, which is slow and could differ between runtimes).
+ */
 export function fingerprintOf(body: unknown): string {
   const canonical = (value: unknown): unknown =>
     Array.isArray(value)
       ? value.map(canonical)
       : value && typeof value === 'object'
-        ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => [k, canonical(v)]))
+        ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]))
         : value;
   return createHash('sha256').update(JSON.stringify(canonical(body))).digest('base64url');
 }

@@ -51,22 +51,24 @@ export function requireJsonBody(
           `send the body as JSON (Content-Type: application/json); got ${contentType ?? 'none'}`,
         );
       }
-      const bytes = event.body === undefined ? Buffer.alloc(0) : Buffer.from(event.body, event.isBase64Encoded ? 'base64' : 'utf8');
-      if (bytes.length > options.maxBytes) {
+      // Only a base64 body needs decoding; a text body's size is counted without copying it.
+      const bytes = event.body !== undefined && event.isBase64Encoded ? Buffer.from(event.body, 'base64') : undefined;
+      const size = bytes?.length ?? (event.body === undefined ? 0 : Buffer.byteLength(event.body, 'utf8'));
+      if (size > options.maxBytes) {
         throw fieldProblem(
           413,
           bodyField,
-          `本文が大きすぎます (${bytes.length} バイト、上限 ${options.maxBytes} バイト)`,
-          `the body is too large (${bytes.length} bytes; the limit is ${options.maxBytes})`,
+          `本文が大きすぎます (${size} バイト、上限 ${options.maxBytes} バイト)`,
+          `the body is too large (${size} bytes; the limit is ${options.maxBytes})`,
         );
       }
-      if (bytes.length === 0) {
+      if (size === 0) {
         throw fieldProblem(400, bodyField, '本文が空です。報告を JSON で送ってください', 'the body is empty; send the report as JSON');
       }
       let text: string;
       try {
         // A text body the gateway already decoded is a JS string; only raw bytes can be invalid UTF-8.
-        text = event.isBase64Encoded ? utf8.decode(bytes) : (event.body as string);
+        text = bytes ? utf8.decode(bytes) : (event.body as string);
       } catch {
         throw fieldProblem(
           400,

@@ -27,7 +27,7 @@ export function tokenApi(fn: string) {
   const api = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     // resetKeys: the 課 bearerAuth appends to the log keys must not leak into the next request.
     .use(injectLambdaContext(logger, { resetKeys: true }))
-  .use(correlationIds(logger))
+    .use(correlationIds(logger))
     .use(httpErrors(logger))
     .use(bearerAuth({ purpose: 'form', secret: () => linkSecret(), catalog: loadCatalog, logger }));
   return { logger, store, loadCatalog, api };

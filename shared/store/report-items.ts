@@ -71,15 +71,17 @@ export async function appendReport(
   for (let race = 0; race < maxVersionRaces; race += 1) {
     const latest = await latestVersion(store, submission.measureId, submission.quarter);
     const version = latest + 1;
-    const report: StoredReport = StoredReportSchema.parse({
+    // The submission was validated where it came in (parseReportInput, toSubmission); what is added
+    // here is typed, so the stored report needs no second pass through the schema.
+    const report: StoredReport = {
       ...submission,
       version,
-      supersedes: latest > 0 ? latest : undefined,
+      ...(latest > 0 ? { supersedes: latest } : {}),
       reference: reportReference(submission.measureId, submission.quarter, version),
       channel: options.channel,
       submittedAt: now.toISOString(),
       attachments: options.attachments ?? [],
-    });
+    };
     const item = reportToItem(store.tenant, report);
     try {
       await store.doc.send(

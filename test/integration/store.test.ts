@@ -3,7 +3,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanFile } from '#shared/domain/plan';
-import type { ReportSubmission } from '#shared/domain/report';
+import { StoredReportSchema, type ReportSubmission } from '#shared/domain/report';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { loadDirectory, saveDirectory } from '#shared/store/directory-items';
 import {
@@ -95,6 +95,9 @@ describe('report items (append-only)', () => {
     // Assess
     expect(first).toMatchObject({ outcome: 'recorded', report: { version: 1, reference: 'FY2013-Q2-2-2-3-v1' } });
     expect(first.report.supersedes).toBeUndefined();
+    // What is stored is what readers accept: the stored form parses unchanged.
+    expect(StoredReportSchema.parse(first.report)).toEqual(first.report);
+    expect(StoredReportSchema.parse(second.report)).toEqual(second.report);
     expect(second).toMatchObject({ outcome: 'recorded', report: { version: 2, supersedes: 1, status: '遅れ気味' } });
     const history = await reportHistory(store, '2-2-3');
     expect(history.map((r) => [r.version, r.status])).toEqual([

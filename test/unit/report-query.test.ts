@@ -2,7 +2,7 @@
  * Naming reports and quarters when reading: references, the default quarter, `?quarter=`.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultQuarter, parseReportReference, receiptOf, resolveQuarter } from '#shared/domain/report-query';
+import { defaultQuarter, parseReportReference, receiptOf, ReportReceiptSchema, resolveQuarter } from '#shared/domain/report-query';
 import { reportReference, type StoredReport } from '#shared/domain/report';
 
 const period = { from: 2012, to: 2015 };
@@ -97,5 +97,8 @@ describe('receipts', () => {
       submittedAt: '2013-08-01T00:00:00.000Z',
       kind: 'report',
     });
+    expect(ReportReceiptSchema.parse(receipt)).toEqual(receipt);
+    const { supersedes: _none, ...first } = report;
+    expect(Object.keys(receiptOf({ ...first, version: 1 }))).not.toContain('supersedes');
   });
 });
