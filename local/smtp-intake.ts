@@ -17,7 +17,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
-import { simpleParser, type AddressObject } from 'mailparser';
+import PostalMime, { type Address } from 'postal-mime';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { mailBucketPrefixes, type SesReceiptEventInput } from '#events/ses-receipt';
 
@@ -114,17 +114,18 @@ export function rawHeaders(raw: Buffer): { name: string; value: string }[] {
 export async function commonHeadersOf(raw: Buffer, envelopeFrom: string): Promise<Record<string, string | string[]>> {
   const text = raw.toString('latin1');
   const end = text.search(/\r?\n\r?\n/);
-  const parsed = await simpleParser(end < 0 ? raw : raw.subarray(0, end), { skipHtmlToText: true, skipTextToHtml: true });
-  const list = (value: AddressObject | AddressObject[] | undefined) =>
+  const parsed = await PostalMime.parse(end < 0 ? raw : raw.subarray(0, end));
+  const mailbox = (a: { name: string; address: string }) => (a.name ? `${a.name} <${a.address}>` : a.address);
+  const list = (value: Address | Address[] | undefined) =>
     value === undefined
       ? undefined
-      : (Array.isArray(value) ? value : [value]).flatMap((o) => o.value.map((a) => (a.name ? `${a.name} <${a.address ?? ''}>` : (a.address ?? ''))));
+      : (Array.isArray(value) ? value : [value]).flatMap((a) => (a.group ? a.group.map(mailbox) : [mailbox(a)]));
   const fields: Record<string, string | string[] | undefined> = {
     returnPath: envelopeFrom,
     from: list(parsed.from),
     to: list(parsed.to),
     cc: list(parsed.cc),
-    date: parsed.headers.has('date') ? String(parsed.headerLines.find((h) => h.key === 'date')?.line.replace(/^date:\s*/i, '')) : undefined,
+    date: parsed.headers.find((h) => h.key === 'date')?.value,
     messageId: parsed.messageId,
     subject: parsed.subject,
   };

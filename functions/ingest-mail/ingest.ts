@@ -1,6 +1,6 @@
 /**
  * A received report mail, end to end: read the raw message SES stored in S3, parse it with
- * mailparser, decide whether it may be answered (shared/domain/mail-rules.ts), claim it once per
+ * postal-mime, decide whether it may be answered (shared/domain/mail-rules.ts), claim it once per
  * Message-ID, check the reply address's token and the sender, read and check the short form
  * (shared/domain/mail-form.ts), store attachments, record every 事業 through `submitReport` — all or
  * nothing — and answer (shared/domain/mail-reply.ts) through SES.
@@ -14,7 +14,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { simpleParser, type AddressObject, type Attachment, type ParsedMail } from 'mailparser';
+import PostalMime, { type Address, type Email } from 'postal-mime';
 import { mailBucketPrefixes, type SesMail, type SesReceipt, type SesReceiptEvent } from '#events/ses-receipt';
 import type { OutgoingMail } from '#shared/aws/mailer';
 import { measuresOwnedBy, type Ka } from '#shared/domain/directory';
@@ -31,7 +31,7 @@ import {
   type ReplyEnvelope,
   type ReplyMail,
 } from '#shared/domain/mail-reply';
-import { classifyInboundMail, senderBelongsTo, type InboundMailFacts, type MailDecision } from '#shared/domain/mail-rules';
+import { classifyInboundMail, parseContentType, senderBelongsTo, type InboundMailFacts, type MailDecision } from '#shared/domain/mail-rules';
 import { parseMailReference } from '#shared/domain/reminder-mail';
 import type { StoredReport } from '#shared/domain/report';
 import { replyAddress, tokenFromAddress } from '#shared/links';
@@ -85,19 +85,49 @@ async function readRaw(deps: IngestDeps, location: { bucket: string; key: string
   return Buffer.from(await object.Body.transformToByteArray());
 }
 
-function addressesOf(value: AddressObject | AddressObject[] | undefined): { address: string; name?: string }[] {
-  const objects = value === undefined ? [] : Array.isArray(value) ? value : [value];
-  return objects.flatMap((o) =>
-    o.value.flatMap((a) => [
-      ...(a.address ? [{ address: a.address, ...(a.name ? { name: a.name } : {}) }] : []),
-      // Group syntax (`Team: a@x, b@x;`) nests the members.
-      ...(a.group ?? []).filter((g) => g.address).map((g) => ({ address: g.address!, ...(g.name ? { name: g.name } : {}) })),
-    ]),
-  );
+/** A file of a received mail, its content as a Buffer. */
+export interface MailAttachment {
+  filename?: string;
+  contentType: string;
+  content: Buffer;
+  /** An image the HTML body shows (`cid:`): part of the text, not a file. */
+  related: boolean;
+}
+
+/** A received message as the intake reads it: postal-mime's result, with the attachments as Buffers. */
+export interface ReceivedMail extends Omit<Email, 'attachments'> {
+  attachments: MailAttachment[];
+}
+
+/**
+ * Parse a raw message (RFC 5322, MIME). postal-mime decodes every charset the runtime's TextDecoder
+ * knows — ISO-2022-JP, Shift_JIS and EUC-JP included — and has no dependencies, so the intake
+ * stays small.
+ */
+export async function parseMail(raw: Buffer): Promise<ReceivedMail> {
+  const email = await PostalMime.parse(raw, { attachmentEncoding: 'arraybuffer' });
+  return {
+    ...email,
+    attachments: email.attachments.map((a) => ({
+      ...(a.filename ? { filename: a.filename } : {}),
+      contentType: a.mimeType,
+      content: typeof a.content === 'string' ? Buffer.from(a.content, 'utf8') : Buffer.from(a.content as ArrayBuffer),
+      related: a.related === true,
+    })),
+  };
+}
+
+function addressesOf(value: Address | Address[] | undefined): { address: string; name?: string }[] {
+  const addresses = value === undefined ? [] : Array.isArray(value) ? value : [value];
+  return addresses.flatMap((a) => [
+    ...(a.address ? [{ address: a.address, ...(a.name ? { name: a.name } : {}) }] : []),
+    // Group syntax (`Team: a@x, b@x;`) nests the members.
+    ...(a.group ?? []).filter((g) => g.address).map((g) => ({ address: g.address, ...(g.name ? { name: g.name } : {}) })),
+  ]);
 }
 
 /** Header values by lower-case name, unfolded, from the message itself (SES's list may be truncated). */
-function headerMap(parsed: ParsedMail): Map<string, string[]> {
+function headerMap(parsed: ReceivedMail): Map<string, string[]> {
   const map = new Map<string, string[]>();
   for (const { key, line } of parsed.headerLines) {
     const colon = line.indexOf(':');
@@ -109,13 +139,14 @@ function headerMap(parsed: ParsedMail): Map<string, string[]> {
 }
 
 /** The facts the rules decide on. */
-export function factsOf(parsed: ParsedMail, mail: SesMail, receipt: SesReceipt): InboundMailFacts {
-  const contentType = parsed.headers.get('content-type') as { value?: string; params?: Record<string, string> } | undefined;
+export function factsOf(parsed: ReceivedMail, mail: SesMail, receipt: SesReceipt): InboundMailFacts {
+  const header = parsed.headers.find((h) => h.key === 'content-type')?.value;
+  const contentType = header === undefined ? undefined : parseContentType(header);
   return {
     headers: headerMap(parsed),
     from: addressesOf(parsed.from),
     envelopeFrom: mail.source,
-    ...(contentType?.value ? { contentType: { value: contentType.value, params: contentType.params ?? {} } } : {}),
+    ...(contentType?.value ? { contentType } : {}),
     verdicts: {
       spf: receipt.spfVerdict.status,
       dkim: receipt.dkimVerdict.status,
@@ -131,9 +162,8 @@ export function replyClaimKey(messageId: string): string {
   return `mail#${createHash('sha256').update(messageId.trim()).digest('base64url')}`;
 }
 
-function referencesOf(parsed: ParsedMail): string[] {
-  const refs = parsed.references;
-  return refs === undefined ? [] : Array.isArray(refs) ? refs : refs.split(/\s+/).filter(Boolean);
+function referencesOf(parsed: ReceivedMail): string[] {
+  return (parsed.references ?? '').split(/\s+/).filter(Boolean);
 }
 
 async function ingestOne(mail: SesMail, receipt: SesReceipt, deps: IngestDeps): Promise<IngestOutcome> {
@@ -141,7 +171,7 @@ async function ingestOne(mail: SesMail, receipt: SesReceipt, deps: IngestDeps): 
   const now = (deps.clock ?? (() => new Date()))();
   const sesMessageId = mail.messageId;
   const raw = await readRaw(deps, rawLocation(mail, receipt, deps.bucket));
-  const parsed = await simpleParser(raw, { skipImageLinks: true, skipTextToHtml: true, skipTextLinks: true });
+  const parsed = await parseMail(raw);
   const catalog = await deps.loadCatalog();
   const decision = classifyInboundMail(factsOf(parsed, mail, receipt), catalog.directory);
   if (decision.action === 'drop') {
@@ -190,7 +220,7 @@ async function ingestOne(mail: SesMail, receipt: SesReceipt, deps: IngestDeps): 
 }
 
 interface AnswerInput {
-  parsed: ParsedMail;
+  parsed: ReceivedMail;
   mail: SesMail;
   receipt: SesReceipt;
   catalog: Catalog;
@@ -268,7 +298,7 @@ async function answerOf(
         : { outcome: 'rejected', rejection: 'problems', sesMessageId, answeredTo: envelope.to },
     };
   }
-  const body = parsed.text ?? (typeof parsed.html === 'string' ? htmlToText(parsed.html) : '');
+  const body = parsed.text ?? (parsed.html === undefined ? '' : htmlToText(parsed.html));
   const form = parseMailForm(body, { quarter, person: decision.senderName ?? decision.sender });
   if (form.blocks.length === 0) {
     return reject(
@@ -321,7 +351,7 @@ export function safeFileName(name: string | undefined, index: number): string {
  * The files attached to the mail (a filled-in sheet, a PDF), stored beside the raw message. Images
  * embedded in an HTML body (`cid:` parts, a logo in the signature) are part of the text, not files.
  */
-async function storeAttachments(input: AnswerInput, attachments: readonly Attachment[]): Promise<StoredReport['attachments']> {
+async function storeAttachments(input: AnswerInput, attachments: readonly MailAttachment[]): Promise<StoredReport['attachments']> {
   const stored: StoredReport['attachments'] = [];
   const used = new Set<string>();
   for (const [index, attachment] of attachments.entries()) {
@@ -333,7 +363,7 @@ async function storeAttachments(input: AnswerInput, attachments: readonly Attach
     await input.deps.s3.send(
       new PutObjectCommand({ Bucket: input.deps.bucket, Key: key, Body: attachment.content, ContentType: attachment.contentType }),
     );
-    stored.push({ name, contentType: attachment.contentType, key, bytes: attachment.size });
+    stored.push({ name, contentType: attachment.contentType, key, bytes: attachment.content.length });
   }
   return stored;
 }

@@ -46,6 +46,48 @@ export interface InboundMailFacts {
   verdicts: SesVerdicts;
 }
 
+/**
+ * A Content-Type header value as the rules read it: the lower-case type and its parameters
+ * (`multipart/report; report-type="delivery-status"` → `multipart/report`, `report-type` →
+ * `delivery-status`). Parameter names are lower case; quoted values lose their quotes and escapes.
+ */
+export function parseContentType(header: string): { value: string; params: Record<string, string> } {
+  const [type = '', ...rest] = splitParameters(header);
+  const params: Record<string, string> = {};
+  for (const part of rest.map((p) => p.trim())) {
+    const eq = part.indexOf('=');
+    if (eq <= 0) continue;
+    const name = part.slice(0, eq).trim().toLowerCase();
+    const raw = part.slice(eq + 1).trim();
+    params[name] = raw.startsWith('"') ? raw.slice(1, raw.endsWith('"') && raw.length > 1 ? -1 : undefined).replace(/\\(.)/g, '$1') : raw;
+  }
+  return { value: type.trim().toLowerCase(), params };
+}
+
+/** Split at the semicolons that are not inside a quoted string. */
+function splitParameters(header: string): string[] {
+  const parts: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < header.length; i += 1) {
+    const c = header[i]!;
+    if (quoted && c === '\\' && i + 1 < header.length) {
+      current += c + header[i + 1]!;
+      i += 1;
+      continue;
+    }
+    if (c === '"') quoted = !quoted;
+    if (c === ';' && !quoted) {
+      parts.push(current);
+      current = '';
+    } else {
+      current += c;
+    }
+  }
+  parts.push(current);
+  return parts;
+}
+
 /** The product's own addresses, from the directory. */
 export type OwnAddresses = Pick<Directory, 'sender' | 'replyLocalPart' | 'mailDomain'>;
 

@@ -5,7 +5,7 @@
  * Pure: no I/O, no AWS.
  */
 
-/** An attachment as mailparser gives it (only what is needed). */
+/** An attachment as the mail intake gives it (only what is needed). */
 export interface MailAttachmentLike {
   filename?: string;
   content: Buffer;

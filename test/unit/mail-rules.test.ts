@@ -3,7 +3,15 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { SesReceiptEventSchema } from '#events/ses-receipt';
 import { DirectorySchema } from '#shared/domain/directory';
-import { classifyInboundMail, domainsAligned, isOwnAddress, senderBelongsTo, type InboundMailFacts, type SesVerdicts } from '#shared/domain/mail-rules';
+import {
+  classifyInboundMail,
+  domainsAligned,
+  isOwnAddress,
+  parseContentType,
+  senderBelongsTo,
+  type InboundMailFacts,
+  type SesVerdicts,
+} from '#shared/domain/mail-rules';
 
 const directory = DirectorySchema.parse(JSON.parse(readFileSync(new URL('../../plans/shimotsuke/directory.json', import.meta.url), 'utf8')));
 const pass: SesVerdicts = { spf: 'PASS', dkim: 'PASS', dmarc: 'PASS', spam: 'PASS', virus: 'PASS' };
@@ -91,6 +99,20 @@ describe('classifyInboundMail', () => {
 });
 
 describe('helpers', () => {
+  it('reads a Content-Type header: the type in lower case, parameters with or without quotes', () => {
+    expect(parseContentType('Multipart/Report; report-type="delivery-status"; boundary="b;1"')).toEqual({
+      value: 'multipart/report',
+      params: { 'report-type': 'delivery-status', boundary: 'b;1' },
+    });
+    expect(parseContentType('text/plain; CHARSET=ISO-2022-JP; format=flowed;')).toEqual({
+      value: 'text/plain',
+      params: { charset: 'ISO-2022-JP', format: 'flowed' },
+    });
+    expect(parseContentType('text/plain; name="a \\"quoted\\" name"')).toEqual({ value: 'text/plain', params: { name: 'a "quoted" name' } });
+    expect(parseContentType('text/plain; broken; =x')).toEqual({ value: 'text/plain', params: {} });
+    expect(parseContentType('')).toEqual({ value: '', params: {} });
+  });
+
   it('aligns domains only on a label boundary', () => {
     expect(domainsAligned('a.example.jp', 'example.jp')).toBe(true);
     expect(domainsAligned('badexample.jp', 'example.jp')).toBe(false);

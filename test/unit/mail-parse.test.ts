@@ -1,0 +1,91 @@
+/**
+ * Parsing a received message for the mail intake: charsets, addresses, the content type the rules
+ * read, and attachments as Buffers (inline images of an HTML body kept apart from files).
+ */
+import Encoding from 'encoding-japanese';
+import MailComposer from 'nodemailer/lib/mail-composer/index.js';
+import { describe, expect, it } from 'vitest';
+import { factsOf, parseMail } from '#functions/ingest-mail/ingest';
+import type { SesMail, SesReceipt } from '#events/ses-receipt';
+
+const jis = (text: string) => Buffer.from(Encoding.convert(Encoding.stringToCode(text), { to: 'JIS', from: 'UNICODE' }));
+
+function compose(options: ConstructorParameters<typeof MailComposer>[0]): Promise<Buffer> {
+  return new Promise((resolve, reject) =>
+    new MailComposer(options).compile().build((error, message) => (error ? reject(error) : resolve(message))),
+  );
+}
+
+const verdict = { status: 'PASS' as const };
+const receipt = {
+  spfVerdict: verdict,
+  dkimVerdict: verdict,
+  dmarcVerdict: verdict,
+  spamVerdict: verdict,
+  virusVerdict: verdict,
+} as unknown as SesReceipt;
+const sesMail = { source: 'yamada@city.example.jp' } as unknown as SesMail;
+
+describe('parseMail', () => {
+  it('decodes an ISO-2022-JP message: subject, display name, body, references', async () => {
+    // Prepare
+    const raw = Buffer.concat([
+      Buffer.from(
+        [
+          `From: =?ISO-2022-JP?B?${jis('山田').toString('base64')}?= <yamada@city.example.jp>`,
+          'To: "Progress" <progress+sogo.2013q2.x.y@progress.example.jp>, Team: c@x.example, d@x.example;',
+          `Subject: =?ISO-2022-JP?B?${jis('進捗報告').toString('base64')}?=`,
+          'Message-ID: <m1@city.example.jp>',
+          'References: <r0@x.example>',
+          ' <r1@x.example>',
+          'MIME-Version: 1.0',
+          'Content-Type: text/plain; charset=ISO-2022-JP',
+          'Content-Transfer-Encoding: 7bit',
+          '',
+          '',
+        ].join('\r\n'),
+      ),
+      jis('事業: 2-2-3\r\n状況: 予定どおり\r\n'),
+    ]);
+    // Act
+    const mail = await parseMail(raw);
+    const facts = factsOf(mail, sesMail, receipt);
+    // Assess
+    expect(mail.subject).toBe('進捗報告');
+    expect(mail.text).toBe('事業: 2-2-3\n状況: 予定どおり\n');
+    expect(mail.messageId).toBe('<m1@city.example.jp>');
+    expect(mail.references).toBe('<r0@x.example> <r1@x.example>');
+    expect(facts.from).toEqual([{ address: 'yamada@city.example.jp', name: '山田' }]);
+    expect(facts.contentType).toEqual({ value: 'text/plain', params: { charset: 'ISO-2022-JP' } });
+    expect(facts.headers.get('references')).toEqual(['<r0@x.example> <r1@x.example>']);
+  });
+
+  it('gives attachments as Buffers and marks the images the HTML shows as related', async () => {
+    // Prepare
+    const sheet = Buffer.from('PK\u0003\u0004 not really a workbook');
+    const raw = await compose({
+      from: 'yamada@city.example.jp',
+      to: 'progress@progress.example.jp',
+      subject: 'シート',
+      html: '<p>添付します</p><img src="cid:logo">',
+      attachments: [
+        { filename: '進捗管理シート.xlsx', content: sheet },
+        { filename: 'logo.png', content: Buffer.from([0x89, 0x50]), cid: 'logo' },
+      ],
+    });
+    // Act
+    const mail = await parseMail(raw);
+    // Assess
+    const files = mail.attachments.map((a) => ({ filename: a.filename, related: a.related, isBuffer: Buffer.isBuffer(a.content) }));
+    expect(files).toEqual(
+      expect.arrayContaining([
+        { filename: '進捗管理シート.xlsx', related: false, isBuffer: true },
+        { filename: 'logo.png', related: true, isBuffer: true },
+      ]),
+    );
+    const workbook = mail.attachments.find((a) => a.filename === '進捗管理シート.xlsx')!;
+    expect(workbook.content.equals(sheet)).toBe(true);
+    expect(workbook.contentType).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+    expect(mail.html).toContain('添付します');
+  });
+});
