@@ -14,10 +14,11 @@
  *
  * Each route loads its own half of the sheet code when it runs (a dynamic `import()`, its own chunk
  * of the bundle): a download never reads the import, an upload never the export, a refused link
- * neither. exceljs itself is loaded at init: every accepted request builds or reads a workbook, so
- * deferring it would only move its load into the first request.
+ * neither. exceljs's Workbook itself is loaded at init (as shared/sheet/exceljs.ts loads it): every
+ * accepted request builds or reads a workbook, so deferring it would only move its load into the
+ * first request.
  */
-import 'exceljs';
+import 'exceljs/lib/doc/workbook.js';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
