@@ -4,12 +4,13 @@
  * headers and attachments all come out as mail clients expect, then sent as raw content.
  * Sends are paced below the account's rate (SES's default sandbox rate is 1 mail per second).
  *
- * The composer (with its MIME type table, address parser and encoders, about 135 KB minified) is
- * loaded by the first mail composed, a dynamic `import()` that is its own chunk of the bundle
- * (infra/bundle.ts): the reminder job sends nothing on most days, the digest only once a quarter,
- * and the mail intake answers no mail it drops.
+ * The composer (with its MIME type table, address parser and encoders, about 135 KB minified) and the
+ * SES client (about 75 KB) are loaded by the first mail sent, dynamic `import()`s that are chunks of
+ * their own in the bundle (infra/bundle.ts): the reminder job sends nothing on most days, the digest
+ * only once a quarter, and the mail intake answers no mail it drops. The client is still created
+ * once per module, by that first send.
  */
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
 
 export interface OutgoingMail {
   from: string;
@@ -54,7 +55,8 @@ export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
 }
 
 export interface MailerOptions {
-  client?: SESv2Client;
+  /** @default an SES v2 client from the environment, created by the first send */
+  client?: Pick<SESv2Client, 'send'>;
   /** Mails per second at most. @default the MAIL_MAX_PER_SECOND variable, or 1 */
   maxPerSecond?: number;
   /** How to wait between sends. @default a timer */
@@ -64,7 +66,8 @@ export interface MailerOptions {
 }
 
 export function createMailer(options: MailerOptions = {}): Mailer {
-  const client = options.client ?? new SESv2Client({});
+  let client: Promise<Pick<SESv2Client, 'send'>> | undefined = options.client ? Promise.resolve(options.client) : undefined;
+  const sesClient = () => (client ??= import('@aws-sdk/client-sesv2').then(({ SESv2Client }) => new SESv2Client({})));
   const perSecond = options.maxPerSecond ?? Number(process.env.MAIL_MAX_PER_SECOND ?? 1);
   const interval = perSecond > 0 ? 1000 / perSecond : 0;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -76,8 +79,8 @@ export function createMailer(options: MailerOptions = {}): Mailer {
       const at = Math.max(now, next);
       next = at + interval;
       if (at > now) await sleep(at - now);
-      const raw = await composeMime(mail);
-      const result = await client.send(new SendEmailCommand({ Content: { Raw: { Data: raw } } }));
+      const [raw, ses, { SendEmailCommand }] = await Promise.all([composeMime(mail), sesClient(), import('@aws-sdk/client-sesv2')]);
+      const result = await ses.send(new SendEmailCommand({ Content: { Raw: { Data: raw } } }));
       return { messageId: result.MessageId ?? '' };
     },
   };
