@@ -12,7 +12,9 @@ import {
   markNotificationSent,
   releaseNotification,
 } from '#shared/store/notification-items';
+import { batchWrite, deleteRequest, putRequest } from '#shared/store/batch';
 import { getMeasure, loadPlan, savePlan } from '#shared/store/plan-items';
+import { queryAll } from '#shared/store/query';
 import { appendReport, latestPerMeasure, reportHistory, reportsOfQuarter } from '#shared/store/report-items';
 import { loadCompiledQuarter, saveCompiledQuarter } from '#shared/store/status-items';
 import { createTestTable, type TestTable } from '#test/support/dynamo';
@@ -41,6 +43,24 @@ function submission(overrides: Partial<ReportSubmission> = {}): ReportSubmission
     ...overrides,
   };
 }
+
+describe('batch writes', () => {
+  it('writes every item of many chunks written side by side, and deletes as many', async () => {
+    // Prepare
+    const store = table.store('batch-a');
+    const pk = 'T#batch-a#BATCH';
+    const items = Array.from({ length: 237 }, (_, i) => ({ pk, sk: `ITEM#${String(i).padStart(3, '0')}`, n: i }));
+    const read = async () => queryAll(store, { KeyConditionExpression: 'pk = :pk', ExpressionAttributeValues: { ':pk': pk } });
+    // Act
+    await batchWrite(store, items.map(putRequest));
+    const written = await read();
+    await batchWrite(store, items.slice(0, 200).map((i) => deleteRequest({ pk: i.pk, sk: i.sk })));
+    const left = await read();
+    // Assess
+    expect(written.map((i) => i.n)).toEqual(items.map((i) => i.n));
+    expect(left.map((i) => i.n)).toEqual(items.slice(200).map((i) => i.n));
+  });
+});
 
 describe('plan items', () => {
   it('stores the plan and reads back exactly the same plan', async () => {
