@@ -27,6 +27,12 @@ const receipt = {
 const sesMail = { source: 'yamada@city.example.jp' } as unknown as SesMail;
 
 describe('parseMail', () => {
+  it('runs on a runtime whose TextDecoder knows the Japanese mail charsets (full ICU)', () => {
+    // postal-mime decodes with TextDecoder and would fall back to windows-1252 for a charset it lacks.
+    for (const charset of ['iso-2022-jp', 'shift_jis', 'euc-jp']) expect(new TextDecoder(charset).encoding).toBe(charset);
+    expect(new TextDecoder('iso-2022-jp').decode(jis('進捗'))).toBe('進捗');
+  });
+
   it('decodes an ISO-2022-JP message: subject, display name, body, references', async () => {
     // Prepare
     const raw = Buffer.concat([
