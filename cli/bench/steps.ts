@@ -611,8 +611,9 @@ async function compileRounds(
     const perMeasure = t.samples.map((x) => x.ms / x.measures);
     // Requests can overlap (batch writes run side by side): DynamoDB time is the time with at least
     // one request in flight, and the compile's own code the rest of the wall time.
-    const dynamo = t.samples.map((x) => inFlightMs(x.requests) / x.measures);
-    const own = t.samples.map((x) => (x.ms - inFlightMs(x.requests)) / x.measures);
+    const inFlight = t.samples.map((x) => inFlightMs(x.requests));
+    const dynamo = t.samples.map((x, i) => inFlight[i]! / x.measures);
+    const own = t.samples.map((x, i) => (x.ms - inFlight[i]!) / x.measures);
     const ops = [...new Set(t.samples.flatMap((x) => x.requests.map((r) => r.op)))].sort();
     return {
       measuresInTable: t.seeded.measures,

@@ -111,7 +111,8 @@ export async function parseMail(raw: Buffer): Promise<ReceivedMail> {
     attachments: email.attachments.map((a) => ({
       ...(a.filename ? { filename: a.filename } : {}),
       contentType: a.mimeType,
-      content: typeof a.content === 'string' ? Buffer.from(a.content, 'utf8') : Buffer.from(a.content as ArrayBuffer),
+      // attachmentEncoding 'arraybuffer': never a string; the Buffer shares the ArrayBuffer's memory.
+      content: Buffer.from(a.content as ArrayBuffer),
       related: a.related === true,
     })),
   };
