@@ -9,7 +9,7 @@ import type { Ka } from './domain/directory.ts';
 import { parseReportInput, ReportInputError, toSubmission, type FieldError } from './domain/report-input.ts';
 import type { Reporter, StoredReport } from './domain/report.ts';
 import type { Catalog } from './store/catalog-cache.ts';
-import { appendReport, type AppendOptions } from './store/report-items.ts';
+import { appendReport, maxReportVersions, ReportVersionLimitError, type AppendOptions, type AppendResult } from './store/report-items.ts';
 import type { Store } from './store/store.ts';
 
 export type Refusal =
@@ -90,14 +90,22 @@ export async function submitReport(
     return { outcome: checked.kind === 'forbidden' ? 'forbidden' : 'not-found', ja: checked.ja, en: checked.en };
   }
   const { submission } = checked;
-  const result = await appendReport(store, submission, {
-    channel: options.channel,
-    attachments: options.attachments,
-    now: options.now,
-    // Keys are per 課: two departments can never collide on a key they chose.
-    idempotencyKey: `${caller.ka.id}#${options.idempotencyKey}`,
-    fingerprint: fingerprintOf(submission),
-  });
+  let result: AppendResult;
+  try {
+    result = await appendReport(store, submission, {
+      channel: options.channel,
+      attachments: options.attachments,
+      now: options.now,
+      // Keys are per 課: two departments can never collide on a key they chose.
+      idempotencyKey: `${caller.ka.id}#${options.idempotencyKey}`,
+      fingerprint: fingerprintOf(submission),
+    });
+  } catch (error) {
+    if (!(error instanceof ReportVersionLimitError)) throw error;
+    const ja = `この事業・四半期の報告は ${maxReportVersions} 版までです。これ以上は記録できません`;
+    const en = `a 事業 can have at most ${maxReportVersions} versions of its report per quarter; no more can be recorded`;
+    return { outcome: 'invalid', ja, en, fields: [{ field: 'quarter', ja, en }] };
+  }
   if (result.outcome === 'conflict') {
     return {
       outcome: 'conflict',

@@ -15,6 +15,12 @@ import type { Store } from './store.ts';
 import { byQuarterIndex, tenantPrefix } from './table.ts';
 
 const versionWidth = 4;
+/**
+ * The most versions one 事業 and quarter can have: the sort keys carry the version zero-padded to
+ * `versionWidth` digits, so a 10,000th version would sort before the 9,999th and never be found as
+ * the latest. Refused with a clear answer instead (a real 課 corrects a report a handful of times).
+ */
+export const maxReportVersions = 10 ** versionWidth - 1;
 const idempotencyDays = 400;
 
 export const reportKeys = {
@@ -56,11 +62,20 @@ export type AppendResult =
   | { outcome: 'duplicate'; report: StoredReport }
   | { outcome: 'conflict'; report: StoredReport };
 
+/** A 事業 and quarter already holds `maxReportVersions` versions: nothing more can be appended. */
+export class ReportVersionLimitError extends Error {
+  constructor(readonly measureId: string, readonly quarter: string) {
+    super(`${measureId} ${quarter}: 報告は ${maxReportVersions} 版までです / at most ${maxReportVersions} versions of a report`);
+    this.name = 'ReportVersionLimitError';
+  }
+}
+
 const maxVersionRaces = 5;
 
 /**
  * Append a report as the next version for its 事業 and quarter. Returns the report already recorded
- * under the idempotency key when this submission was seen before.
+ * under the idempotency key when this submission was seen before; throws `ReportVersionLimitError`
+ * when the 事業 and quarter are full.
  */
 export async function appendReport(
   store: Store,
@@ -70,6 +85,12 @@ export async function appendReport(
   const now = options.now ?? new Date();
   for (let race = 0; race < maxVersionRaces; race += 1) {
     const latest = await latestVersion(store, submission.measureId, submission.quarter);
+    if (latest >= maxReportVersions) {
+      // A retry of a submission that was recorded is still answered as a duplicate.
+      const existing = await reportByIdempotencyKey(store, options.idempotencyKey);
+      if (existing) return { outcome: existing.fingerprint === options.fingerprint ? 'duplicate' : 'conflict', report: existing.report };
+      throw new ReportVersionLimitError(submission.measureId, submission.quarter);
+    }
     const version = latest + 1;
     // The submission was validated where it came in (parseReportInput, toSubmission); what is added
     // here is typed, so the stored report needs no second pass through the schema.

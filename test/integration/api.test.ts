@@ -4,7 +4,7 @@
  * checked to write nothing: the table's items are counted before and after.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -15,8 +15,10 @@ import type { CompiledMeasureStatus, Rollup } from '#shared/domain/status';
 import { envNames } from '#shared/config/env';
 import { tokenFor } from '#shared/links';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { reportReference } from '#shared/domain/report';
 import { saveDirectory } from '#shared/store/directory-items';
 import { savePlan } from '#shared/store/plan-items';
+import { maxReportVersions, reportToItem } from '#shared/store/report-items';
 import { saveCompiledQuarter } from '#shared/store/status-items';
 import type { Store } from '#shared/store/store';
 import { localCredentials, localRegion } from '#local/aws-local';
@@ -244,6 +246,29 @@ describe('POST /api/reports', () => {
     // Assess
     expect(answer.status).toBe(201);
     expect(stored.body).toMatchObject({ measureId: '2-2-3', budgetExecutedThousandYen: 12345 });
+  });
+  it('refuses a report past the last version a 事業 and quarter can hold (400) and writes nothing', async () => {
+    // Prepare: 2-2-3 already has its last possible version for FY2014-Q1
+    const full = 'FY2014-Q1';
+    const version = maxReportVersions;
+    await store.doc.send(
+      new PutCommand({
+        TableName: table.tableName,
+        Item: reportToItem(tenant, {
+          measureId: '2-2-3', quarter: full, kind: 'report', status: '予定どおり', milestones: [], narrative: '', issues: '', nextSteps: '',
+          reporter: { kaId: 'sogo-seisaku', ka: '総合政策課', bukai: '企画専門部会', person: '下野 太郎' },
+          version, reference: reportReference('2-2-3', full, version), channel: 'api', submittedAt: new Date().toISOString(), attachments: [],
+        }),
+      }),
+    );
+    const before = await itemCount();
+    // Act
+    const answer = await submit(validReport({ quarter: full }), { token: formToken('sogo-seisaku', { quarter: full }) });
+    // Assess
+    expect(answer.status).toBe(400);
+    expectBilingualError(answer.body, 400);
+    expect(answer.body.error.fields).toEqual([expect.objectContaining({ field: 'quarter', ja: expect.stringContaining(String(maxReportVersions)) })]);
+    expect(await itemCount()).toBe(before);
   });
 });
 

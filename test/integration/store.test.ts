@@ -1,9 +1,10 @@
 /**
  * The data layer against a real DynamoDB (DynamoDB Local, started by the test setup).
  */
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanFile } from '#shared/domain/plan';
-import { StoredReportSchema, type ReportSubmission } from '#shared/domain/report';
+import { reportReference, StoredReportSchema, type ReportSubmission } from '#shared/domain/report';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { loadDirectory, saveDirectory } from '#shared/store/directory-items';
 import {
@@ -15,7 +16,15 @@ import {
 import { batchWrite, deleteRequest, putRequest } from '#shared/store/batch';
 import { getMeasure, loadPlan, savePlan } from '#shared/store/plan-items';
 import { queryAll } from '#shared/store/query';
-import { appendReport, latestPerMeasure, reportHistory, reportsOfQuarter } from '#shared/store/report-items';
+import {
+  appendReport,
+  latestPerMeasure,
+  maxReportVersions,
+  reportHistory,
+  reportsOfQuarter,
+  reportToItem,
+  ReportVersionLimitError,
+} from '#shared/store/report-items';
 import { loadCompiledQuarter, saveCompiledQuarter } from '#shared/store/status-items';
 import { createTestTable, type TestTable } from '#test/support/dynamo';
 
@@ -169,6 +178,24 @@ describe('report items (append-only)', () => {
     const latest = latestPerMeasure(reports);
     expect(latest.get('1-1-1')?.status).toBe('遅延');
     expect(latest.get('5-4-1')?.quarter).toBe('FY2013-Q2');
+  });
+
+  it('appends up to the last version a 事業 and quarter can hold, then refuses, and still answers a retry', async () => {
+    // Prepare: the version before the last is already stored
+    const store = table.store('reports-e');
+    const earlier = { ...submission(), version: maxReportVersions - 1, reference: reportReference('2-2-3', 'FY2013-Q2', maxReportVersions - 1), channel: 'api' as const, submittedAt: '2013-07-01T00:00:00.000Z', attachments: [] };
+    await store.doc.send(new PutCommand({ TableName: store.tableName, Item: reportToItem(store.tenant, earlier) }));
+    // Act
+    const last = await appendReport(store, submission(), { channel: 'api', idempotencyKey: 'e-last', fingerprint: 'f' });
+    const retry = await appendReport(store, submission(), { channel: 'api', idempotencyKey: 'e-last', fingerprint: 'f' });
+    const reused = await appendReport(store, submission(), { channel: 'api', idempotencyKey: 'e-last', fingerprint: 'g' });
+    const past = appendReport(store, submission(), { channel: 'api', idempotencyKey: 'e-past', fingerprint: 'f' });
+    // Assess
+    expect(last).toMatchObject({ outcome: 'recorded', report: { version: maxReportVersions, supersedes: maxReportVersions - 1 } });
+    expect(retry).toEqual({ outcome: 'duplicate', report: last.report });
+    expect(reused).toEqual({ outcome: 'conflict', report: last.report });
+    await expect(past).rejects.toBeInstanceOf(ReportVersionLimitError);
+    expect((await reportHistory(store, '2-2-3')).map((r) => r.version)).toEqual([maxReportVersions - 1, maxReportVersions]);
   });
 });
 
