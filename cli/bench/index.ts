@@ -163,6 +163,9 @@ function render(f: Figures): string {
     inProcessThroughput: conc.sdk.perSecond / conc.inProcess.perSecond,
   };
   const submissionMissed = Object.values(ratios).some((ratio) => !(ratio <= 1.15));
+  // At concurrency the Node thread is (nearly) saturated: its CPU time per request sets the throughput.
+  const cpuRatio = { inProcess: (conc.inProcess.cpuMs ?? NaN) / (conc.sdk.cpuMs ?? NaN), http: (conc.http.cpuMs ?? NaN) / (conc.sdk.cpuMs ?? NaN) };
+  const pct = (share: number | undefined) => `${fmt((share ?? NaN) * 100, 0)}%`;
   const ratioRow = (label: string, ratio: number, detail: string) =>
     `| 1 | ${label} | ${fmt(ratio)}× (${detail}) | ≤ 1.15× | ${verdict(ratio <= 1.15, over(ratio, 1.15))} |`;
   const rcuRatio = c.quarterQueryUnits / c.quarterQueryIdealUnits;
@@ -218,7 +221,7 @@ function render(f: Figures): string {
     '',
     ...(submissionMissed
       ? [
-          `- **API 遅延・スループット / API latency and throughput**: 逐次 p50 で、ハンドラー自体 (HTTP なしの直接呼び出し) が素の SDK 呼び出しより +${fmt(seq.inProcess.p50 - seq.sdk.p50)} ms (${fmt(ratios.inProcessP50)}×: middy、トークンの HMAC 検証、JSON/zod 検証、Powertools logger)、ローカル HTTP 層がさらに +${fmt(seq.http.p50 - seq.inProcess.p50)} ms (ループバックの往復、HTTP の解析と書き出し、payload-2.0 イベントへの変換; クライアント・サーバー・ハンドラーが 1 つの Node スレッドで、2 CPU を DynamoDB Local の JVM と共有)。AWS ではこの層を API Gateway が担う。並行 ${conc.concurrency} のスループットは HTTP 経由 ${fmt(ratios.httpThroughput)}×、直接呼び出し ${fmt(ratios.inProcessThroughput)}× / at the sequential p50 the handler itself (called in-process) adds +${fmt(seq.inProcess.p50 - seq.sdk.p50)} ms to the bare SDK calls (${fmt(ratios.inProcessP50)}×: middy, the token's HMAC check, JSON/zod validation, the Powertools logger), and the local HTTP layer another +${fmt(seq.http.p50 - seq.inProcess.p50)} ms (the loopback round trip, HTTP parsing and writing, the payload-2.0 event; client, server and handler share one Node thread and 2 CPUs with DynamoDB Local's JVM), which API Gateway does on AWS. Throughput at concurrency ${conc.concurrency}: HTTP path ${fmt(ratios.httpThroughput)}×, in-process ${fmt(ratios.inProcessThroughput)}×.`,
+          `- **API 遅延・スループット / API latency and throughput**: 逐次 p50 で、ハンドラー自体 (HTTP なしの直接呼び出し) が素の SDK 呼び出しより +${fmt(seq.inProcess.p50 - seq.sdk.p50)} ms (${fmt(ratios.inProcessP50)}×: middy、トークンの HMAC 検証、JSON/zod 検証、Powertools logger)、ローカル HTTP 層がさらに +${fmt(seq.http.p50 - seq.inProcess.p50)} ms (ループバックの往復、HTTP の解析と書き出し、payload-2.0 イベントへの変換; クライアント・サーバー・ハンドラーが 1 つの Node スレッドで、2 CPU を DynamoDB Local の JVM と共有)。AWS ではこの層を API Gateway が担う。並行 ${conc.concurrency} のスループットは HTTP 経由 ${fmt(ratios.httpThroughput)}×、直接呼び出し ${fmt(ratios.inProcessThroughput)}×。1 件あたりのこのプロセスの CPU 時間は直接呼び出し ${fmt(conc.inProcess.cpuMs ?? NaN)} ms、HTTP 経由 ${fmt(conc.http.cpuMs ?? NaN)} ms、素の SDK ${fmt(conc.sdk.cpuMs ?? NaN)} ms (${fmt(cpuRatio.inProcess)}×, ${fmt(cpuRatio.http)}×) で、差はハンドラー自身の仕事 (middy とミドルウェア、Powertools logger のコンテキスト、トークン検証、JSON/zod 検証、冪等キーの指紋)。プロセスは経過時間の ${pct(conc.inProcess.cpuBusy)} (素の SDK 側 ${pct(conc.sdk.cpuBusy)}) の CPU 時間を使い、2 CPU を DynamoDB Local の JVM と分け合うため、この CPU 時間の差がスループットの差になる / at the sequential p50 the handler itself (called in-process) adds +${fmt(seq.inProcess.p50 - seq.sdk.p50)} ms to the bare SDK calls (${fmt(ratios.inProcessP50)}×: middy, the token's HMAC check, JSON/zod validation, the Powertools logger), and the local HTTP layer another +${fmt(seq.http.p50 - seq.inProcess.p50)} ms (the loopback round trip, HTTP parsing and writing, the payload-2.0 event; client, server and handler share one Node thread and 2 CPUs with DynamoDB Local's JVM), which API Gateway does on AWS. Throughput at concurrency ${conc.concurrency}: HTTP path ${fmt(ratios.httpThroughput)}×, in-process ${fmt(ratios.inProcessThroughput)}×. This process's CPU time per request is ${fmt(conc.inProcess.cpuMs ?? NaN)} ms in-process, ${fmt(conc.http.cpuMs ?? NaN)} ms on the HTTP path and ${fmt(conc.sdk.cpuMs ?? NaN)} ms for the bare SDK (${fmt(cpuRatio.inProcess)}×, ${fmt(cpuRatio.http)}×), the difference being the handler's own work (middy and its middlewares, the Powertools logger's context, the token check, JSON/zod validation, the idempotency fingerprint); the process uses CPU for ${pct(conc.inProcess.cpuBusy)} of the wall time (bare SDK side ${pct(conc.sdk.cpuBusy)}) on 2 CPUs shared with DynamoDB Local's JVM, so that CPU time is what the throughput loses.`,
         ]
       : []),
     ...(scaleRatio > 1.2 && first && lastScale
@@ -238,8 +241,8 @@ function render(f: Figures): string {
     '',
     `3 つの経路を同じ実行内で交互に計測 / the three paths are measured in the same run, interleaved: 各 ${s.warmup} 件の慣らし運転 (計測しない) の後、逐次は ${seq.block} 件ずつのブロックを ${seq.rounds} 巡 (巡ごとに順番を回す)、並行 ${conc.concurrency} は ${conc.perRound} 件ずつ ${conc.rounds} 巡 / after ${s.warmup} untimed requests of each, sequential blocks of ${seq.block} in ${seq.rounds} rounds and concurrent runs of ${conc.perRound} in ${conc.rounds} rounds, the order rotating every round. HTTP クライアント / HTTP client: ${s.client}, 同じプロセス / same process.`,
     '',
-    '| 経路 / path | 逐次 / sequential p50 | p99 | /s | p50 比 / ratio | 並行 / concurrent p50 | p99 | /s | スループット比 / throughput ratio |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| 経路 / path | 逐次 / sequential p50 | p99 | /s | p50 比 / ratio | 並行 / concurrent p50 | p99 | /s | スループット比 / throughput ratio | Node CPU / 件 / per request | CPU 比 / ratio |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...(
       [
         ['HTTP 経由 / HTTP path: local HTTP server → handler', seq.http, conc.http],
@@ -248,10 +251,10 @@ function render(f: Figures): string {
       ] as const
     ).map(
       ([label, a, b]) =>
-        `| ${label} (n=${a.n} / ${b.n}) | ${fmt(a.p50)} ms | ${fmt(a.p99)} ms | ${fmt(a.perSecond, 0)} | ${fmt(a.p50 / seq.sdk.p50)}× | ${fmt(b.p50)} ms | ${fmt(b.p99)} ms | ${fmt(b.perSecond, 0)} | ${fmt(conc.sdk.perSecond / b.perSecond)}× |`,
+        `| ${label} (n=${a.n} / ${b.n}) | ${fmt(a.p50)} ms | ${fmt(a.p99)} ms | ${fmt(a.perSecond, 0)} | ${fmt(a.p50 / seq.sdk.p50)}× | ${fmt(b.p50)} ms | ${fmt(b.p99)} ms | ${fmt(b.perSecond, 0)} | ${fmt(conc.sdk.perSecond / b.perSecond)}× | ${fmt(b.cpuMs ?? NaN)} ms | ${fmt((b.cpuMs ?? NaN) / (conc.sdk.cpuMs ?? NaN))}× |`,
     ),
     '',
-    'SDK 側は同じ Query + TransactWrite (同じ項目の形) をハンドラーなしで直接発行したもの。直接呼び出しは同じハンドラーのモジュールに payload-2.0 イベントとローカルの Lambda コンテキストを渡したもので、middy、トークン検証、JSON/zod 検証が加わる。HTTP 経由はさらにループバック HTTP と local/http-server.ts のイベント変換が加わる / the SDK side issues the same Query + TransactWrite directly; the in-process side calls the same handler module with a payload-2.0 event and the local Lambda context (adding middy, token verification, JSON/zod validation); the HTTP path adds loopback HTTP and the event conversion of local/http-server.ts.',
+    'SDK 側は同じ Query + TransactWrite (同じ項目の形) をハンドラーなしで直接発行したもの。直接呼び出しは同じハンドラーのモジュールに payload-2.0 イベントとローカルの Lambda コンテキストを渡したもので、middy、トークン検証、JSON/zod 検証が加わる。HTTP 経由はさらにループバック HTTP と local/http-server.ts のイベント変換が加わる / the SDK side issues the same Query + TransactWrite directly; the in-process side calls the same handler module with a payload-2.0 event and the local Lambda context (adding middy, token verification, JSON/zod validation); the HTTP path adds loopback HTTP and the event conversion of local/http-server.ts. Node CPU は並行の巡の間のこのプロセスの CPU 時間 (user + system) を件数で割ったもの (HTTP 経由ではクライアントとサーバーの分を含む) / Node CPU is this process\'s CPU time (user + system) during the concurrent rounds per request (for the HTTP path, client and server included).',
     '',
     '## 2. 四半期集計 / Quarterly compile',
     '',

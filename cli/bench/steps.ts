@@ -72,6 +72,13 @@ export interface PathTimes {
   p99: number;
   /** Sequential: 1000 / mean latency. Concurrent: requests answered per second of wall time. */
   perSecond: number;
+  /**
+   * Concurrent only: CPU time of this Node process (user + system) per request, ms. Client, server,
+   * handler and SDK all run on its one JavaScript thread; DynamoDB Local's JVM is another process.
+   */
+  cpuMs?: number;
+  /** Concurrent only: that CPU time over the wall time, 1 = the thread never waited. */
+  cpuBusy?: number;
 }
 
 /** The three ways compared, measured in the same interleaved rounds. */
@@ -254,6 +261,7 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
   const concurrentRun = async (fn: () => Promise<void>, count: number) => {
     const times: number[] = [];
     let next = 0;
+    const cpuBefore = process.cpuUsage();
     const start = performance.now();
     await Promise.all(
       Array.from({ length: options.concurrency }, async () => {
@@ -263,7 +271,9 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
         }
       }),
     );
-    return { seconds: (performance.now() - start) / 1000, times };
+    const seconds = (performance.now() - start) / 1000;
+    const cpu = process.cpuUsage(cpuBefore);
+    return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, times };
   };
 
   // Warm-up, untimed: DynamoDB Local's JVM and the three code paths reach their steady state.
@@ -289,11 +299,16 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
   const perRound = Math.max(options.concurrency * 5, 50);
   const concurrentRounds = Math.max(3, Math.ceil(options.concurrent / perRound));
   say(`  1d 並行 ${options.concurrency} で ${perRound} 件 × ${concurrentRounds} 回ずつ`, `  1d ${concurrentRounds} rounds of ${perRound} each at concurrency ${options.concurrency}`);
-  const concurrent: Record<Side, { seconds: number; times: number[] }> = { http: { seconds: 0, times: [] }, inProcess: { seconds: 0, times: [] }, sdk: { seconds: 0, times: [] } };
+  const concurrent: Record<Side, { seconds: number; cpuSeconds: number; times: number[] }> = {
+    http: { seconds: 0, cpuSeconds: 0, times: [] },
+    inProcess: { seconds: 0, cpuSeconds: 0, times: [] },
+    sdk: { seconds: 0, cpuSeconds: 0, times: [] },
+  };
   for (let round = 0; round < concurrentRounds; round += 1) {
     for (const side of rotated(sides, round)) {
       const r = await concurrentRun(side.run, perRound);
       concurrent[side.key].seconds += r.seconds;
+      concurrent[side.key].cpuSeconds += r.cpuSeconds;
       concurrent[side.key].times.push(...r.times);
     }
   }
@@ -302,7 +317,14 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
   doc.destroy();
 
   const sequentialTimes = (times: number[]): PathTimes => ({ n: times.length, p50: median(times), p99: percentile(times, 99), perSecond: 1000 / (sum(times) / times.length) });
-  const concurrentTimes = (c: { seconds: number; times: number[] }): PathTimes => ({ n: c.times.length, p50: median(c.times), p99: percentile(c.times, 99), perSecond: c.times.length / c.seconds });
+  const concurrentTimes = (c: { seconds: number; cpuSeconds: number; times: number[] }): PathTimes => ({
+    n: c.times.length,
+    p50: median(c.times),
+    p99: percentile(c.times, 99),
+    perSecond: c.times.length / c.seconds,
+    cpuMs: (c.cpuSeconds * 1000) / c.times.length,
+    cpuBusy: c.cpuSeconds / c.seconds,
+  });
   return {
     accepted: countedReports,
     readsPerReport: totals.reads / countedReports,
