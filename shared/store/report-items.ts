@@ -4,48 +4,15 @@
  * record is written in the same transaction, so a retried submission records one report, not two.
  */
 import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import {
-  StoredReportSchema,
-  reportReference,
-  type ReportSubmission,
-  type StoredReport,
-} from '../domain/report.ts';
+import { reportReference, type ReportSubmission, type StoredReport } from '../domain/report.ts';
 import { queryAll } from './query.ts';
+import { maxReportVersions, reportFromItem, reportKeys, reportToItem } from './report-keys.ts';
 import type { Store } from './store.ts';
-import { byQuarterIndex, tenantPrefix } from './table.ts';
+import { byQuarterIndex } from './table.ts';
 
-const versionWidth = 4;
-/**
- * The most versions one 事業 and quarter can have: the sort keys carry the version zero-padded to
- * `versionWidth` digits, so a 10,000th version would sort before the 9,999th and never be found as
- * the latest. Refused with a clear answer instead (a real 課 corrects a report a handful of times).
- */
-export const maxReportVersions = 10 ** versionWidth - 1;
+export { maxReportVersions, reportFromItem, reportKeys, reportToItem };
+
 const idempotencyDays = 400;
-
-export const reportKeys = {
-  partition: (tenant: string, measureId: string) => `${tenantPrefix(tenant)}MEASURE#${measureId}`,
-  sort: (quarter: string, version: number) => `REPORT#${quarter}#${String(version).padStart(versionWidth, '0')}`,
-  quarterPrefix: (quarter: string) => `REPORT#${quarter}#`,
-  byQuarter: (tenant: string, quarter: string) => `${tenantPrefix(tenant)}QUARTER#${quarter}`,
-  byQuarterSort: (measureId: string, version: number) => `${measureId}#${String(version).padStart(versionWidth, '0')}`,
-  idempotency: (tenant: string, key: string) => `${tenantPrefix(tenant)}IDEMPOTENCY#${key}`,
-};
-
-export function reportToItem(tenant: string, report: StoredReport) {
-  return {
-    pk: reportKeys.partition(tenant, report.measureId),
-    sk: reportKeys.sort(report.quarter, report.version),
-    gsi1pk: reportKeys.byQuarter(tenant, report.quarter),
-    gsi1sk: reportKeys.byQuarterSort(report.measureId, report.version),
-    type: 'Report',
-    ...report,
-  };
-}
-
-export function reportFromItem(item: Record<string, unknown>): StoredReport {
-  return StoredReportSchema.parse(item);
-}
 
 export interface AppendOptions {
   channel: StoredReport['channel'];

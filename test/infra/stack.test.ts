@@ -508,6 +508,18 @@ describe('ShinchokuStack', () => {
       // Assess
       expect(loaded).toBe('function');
     });
+
+    it(`ships no DynamoDB client in ${publisherFunction}, which reads report items off the stream only`, () => {
+      // Prepare
+      const code = resources[publisherId()]!.Properties.Code as { S3Key: string };
+      const assetDir = join(synthesized().directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+      const maps = [join(assetDir, 'index.mjs.map'), ...readdirSync(join(assetDir, 'chunks')).filter((f) => f.endsWith('.map')).map((f) => join(assetDir, 'chunks', f))];
+      // Act: every source file esbuild put into any file of the asset
+      const sources = maps.flatMap((map) => (JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] }).sources);
+      // Assess: the stream's items are unmarshalled (util-dynamodb), never fetched
+      expect(sources.some((source) => source.includes('@aws-sdk/util-dynamodb/'))).toBe(true);
+      expect(sources.filter((source) => /@aws-sdk\/(client|lib)-dynamodb\//.test(source))).toEqual([]);
+    });
   });
 
   describe('monitoring', () => {
