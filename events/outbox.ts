@@ -13,12 +13,9 @@ import type { AttributeValue as SdkAttributeValue } from '@aws-sdk/client-dynamo
 import type { DynamoDBBatchResponse, DynamoDBRecord } from 'aws-lambda';
 import type { EventEntry } from '#shared/aws/events';
 import { PublishEventsError } from '#shared/aws/events';
-import { reportFromItem, reportKeys } from '#shared/store/report-keys';
+import { reportFromItem, reportItemType, reportKeys } from '#shared/store/report-keys';
 import { ProgressReportedSchema } from './catalog.ts';
 import type { EventPattern } from './rules.ts';
-
-/** The item type the outbox publishes (see `reportToItem` in shared/store/report-keys.ts). */
-export const reportItemType = 'Report';
 
 /**
  * Which stream records reach the publisher: inserts of report items. CDK writes it into the event

@@ -23,13 +23,16 @@ export const reportKeys = {
   idempotency: (tenant: string, key: string) => `${tenantPrefix(tenant)}IDEMPOTENCY#${key}`,
 };
 
+/** The `type` attribute of a report item; the outbox's stream filter matches on it. */
+export const reportItemType = 'Report';
+
 export function reportToItem(tenant: string, report: StoredReport) {
   return {
     pk: reportKeys.partition(tenant, report.measureId),
     sk: reportKeys.sort(report.quarter, report.version),
     gsi1pk: reportKeys.byQuarter(tenant, report.quarter),
     gsi1sk: reportKeys.byQuarterSort(report.measureId, report.version),
-    type: 'Report',
+    type: reportItemType,
     ...report,
   };
 }
