@@ -9,6 +9,10 @@
  * the same event). When it differs, every item of the quarter's status partition is rewritten and
  * items the new result no longer has (a 事業 or 部会 dropped from the plan) are deleted; nothing
  * outside that partition is touched.
+ *
+ * A compile never goes back: one compile of a quarter runs at a time (`store/compile-lease.ts`), and
+ * a report the stored status was compiled from is read by its key when the quarter index does not
+ * show it yet, so a compile that follows another one always sees at least what that one saw.
  */
 import type { QuarterCompiled } from '#events/catalog';
 import { compileQuarter, planCounts, type CompiledQuarterStatus } from './domain/compile.ts';
@@ -18,6 +22,7 @@ import type { StoredReport } from './domain/report.ts';
 import { CompiledMeasureStatusSchema, RollupSchema } from './domain/status.ts';
 import { batchWrite, deleteRequest } from './store/batch.ts';
 import { queryAll } from './store/query.ts';
+import { withCompileLease, type LeaseOptions } from './store/compile-lease.ts';
 import { getReport, reportsOfQuarter } from './store/report-items.ts';
 import { saveCompiledQuarter, statusKeys } from './store/status-items.ts';
 import type { Store } from './store/store.ts';
@@ -57,6 +62,8 @@ export interface CompileOptions {
   ensureReport?: { measureId: string; version: number };
   /** Compile only when the quarter has been compiled before (late reports); otherwise do nothing. */
   onlyIfCompiled?: boolean;
+  /** How long to wait for another compile of the quarter to finish (see `LeaseOptions`). */
+  lease?: LeaseOptions;
 }
 
 export interface CompileOutcome {
@@ -83,12 +90,22 @@ export async function compileAndSave(
   options: CompileOptions,
 ): Promise<CompileOutcome | undefined> {
   const canonical = formatQuarter(parseQuarter(quarter));
+  return withCompileLease(store, canonical, options.lease ?? {}, () => compileHoldingLease(store, plan, canonical, options));
+}
+
+async function compileHoldingLease(
+  store: Store,
+  plan: PlanFile,
+  canonical: string,
+  options: CompileOptions,
+): Promise<CompileOutcome | undefined> {
   const stored = await readStoredQuarter(store, canonical);
   if (options.onlyIfCompiled && stored.items.size === 0) return undefined;
 
   const reports = await reportsOfQuarter(store, canonical);
   const reportsRead = reports.length;
   if (options.ensureReport) await includeReport(store, canonical, reports, options.ensureReport);
+  await includeStoredBasis(store, canonical, reports, stored.reportVersions);
 
   // Never behind the stored compile: a late report's event may carry an earlier time than the compile
   // had, and an earlier clock would un-due milestones of a quarter that has ended.
@@ -127,9 +144,24 @@ async function includeReport(
   reports.push(report);
 }
 
+/**
+ * The reports the stored status was compiled from that the quarter index does not show yet (it is
+ * eventually consistent), read by their keys. A report that is not in the table at all (reports are
+ * never deleted, so only data removed by hand) is left out.
+ */
+async function includeStoredBasis(store: Store, quarter: string, reports: StoredReport[], basis: Map<string, number>): Promise<void> {
+  for (const [measureId, version] of basis) {
+    if (reports.some((r) => r.measureId === measureId && r.version >= version)) continue;
+    const report = await getReport(store, measureId, quarter, version);
+    if (report) reports.push(report);
+  }
+}
+
 interface StoredQuarter {
   /** sk → the item's content in canonical JSON (without keys and stamp). */
   items: Map<string, string>;
+  /** 事業 id → the version of the report its stored status was compiled from. */
+  reportVersions: Map<string, number>;
   compiledAt?: Date;
 }
 
@@ -141,6 +173,7 @@ async function readStoredQuarter(store: Store, quarter: string): Promise<StoredQ
     ConsistentRead: true,
   });
   const items = new Map<string, string>();
+  const reportVersions = new Map<string, number>();
   let compiledAt: string | undefined;
   for (const item of raw) {
     const content =
@@ -151,11 +184,14 @@ async function readStoredQuarter(store: Store, quarter: string): Promise<StoredQ
           : undefined;
     // An item that no longer parses is kept under its key with no content, so it is rewritten.
     items.set(String(item.sk), content?.success ? canonicalJson(content.data) : '');
+    if (content?.success && 'measureId' in content.data && content.data.reportVersion !== undefined) {
+      reportVersions.set(content.data.measureId, content.data.reportVersion);
+    }
     if (typeof item.compiledAt === 'string' && (compiledAt === undefined || item.compiledAt > compiledAt)) {
       compiledAt = item.compiledAt;
     }
   }
-  return { items, compiledAt: compiledAt === undefined ? undefined : new Date(compiledAt) };
+  return { items, reportVersions, compiledAt: compiledAt === undefined ? undefined : new Date(compiledAt) };
 }
 
 function itemsOf(compiled: CompiledQuarterStatus): Map<string, string> {

@@ -22,10 +22,11 @@ import { createTableInput, defaultTableName, timeToLiveAttribute } from '#shared
 import { defaultPublicRoutes, defaultTableAccess } from '#infra/api';
 import { createApp } from '#infra/app';
 import { indexActions, tableActions, tablePropsFromDefinition } from '#infra/data';
-import { eventTargetTableAccess, publisherFunction } from '#infra/events';
+import { eventTargetTableAccess, eventTargetTimeouts, publisherFunction } from '#infra/events';
 import { projectRoot } from '#infra/function';
 import { sendActions } from '#infra/outbound-mail';
-import { scheduleTableAccess } from '#infra/schedules';
+import { scheduleTableAccess, scheduleTimeouts } from '#infra/schedules';
+import { leaseSeconds } from '#shared/store/compile-lease';
 import { linkSecretReadActions } from '#infra/secrets';
 import { defaultReminderConfig } from '#shared/domain/reminders';
 import { scheduleFunctions, schedules, scheduledTimePlaceholder } from '#shared/schedules';
@@ -482,6 +483,18 @@ describe('ShinchokuStack', () => {
       const publisherDynamo = policiesOfRole(publisherId()).filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
       const [[tableId]] = ofType('AWS::DynamoDB::GlobalTable') as [[string, Json]];
       for (const statement of publisherDynamo) expect(statement.Resource).toEqual({ 'Fn::GetAtt': [tableId, 'StreamArn'] });
+    });
+
+    it('lets no compiling function run longer than the compile lease it holds', () => {
+      // Prepare: the functions that compile a quarter (compileAndSave), with the timeouts the stack gives them
+      const compiling = [
+        { fn: 'apply-report', timeout: eventTargetTimeouts['apply-report'] },
+        { fn: 'compile-quarter', timeout: scheduleTimeouts['compile-quarter'] },
+      ];
+      // Act
+      const timeouts = compiling.map(({ fn, timeout }) => ({ fn, seconds: timeout?.toSeconds() }));
+      // Assess: a live compile never loses its lease to the next one
+      for (const { seconds } of timeouts) expect(seconds).toBeLessThan(leaseSeconds);
     });
 
     it('alarms on Errors and Throttles of the publisher and of every target', () => {

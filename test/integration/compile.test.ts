@@ -6,7 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ColourCounts } from '#shared/domain/status';
@@ -15,13 +15,14 @@ import { createDocumentClient } from '#shared/aws/dynamodb';
 import { digestNotificationKey } from '#shared/domain/digest';
 import type { Directory } from '#shared/domain/directory';
 import type { PlanFile } from '#shared/domain/plan';
-import type { ReportStatus, ReportSubmission } from '#shared/domain/report';
+import { reportReference, type ReportStatus, type ReportSubmission, type StoredReport } from '#shared/domain/report';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { compileAndSave } from '#shared/quarter-compile';
+import { acquireCompileLease, CompileBusyError, releaseCompileLease } from '#shared/store/compile-lease';
 import { saveDirectory } from '#shared/store/directory-items';
 import { getNotification } from '#shared/store/notification-items';
 import { savePlan } from '#shared/store/plan-items';
-import { appendReport } from '#shared/store/report-items';
+import { appendReport, reportToItem } from '#shared/store/report-items';
 import { loadCompiledQuarter, statusKeys } from '#shared/store/status-items';
 import { createStore, type Store } from '#shared/store/store';
 import { localClientConfig, localCredentials, localRegion } from '#local/aws-local';
@@ -299,6 +300,77 @@ describe('late reports', () => {
     // Assess
     expect(outcome).toEqual({ outcome: 'not-compiled' });
     expect(await loadCompiledQuarter(store, 'FY2013-Q3')).toBeUndefined();
+  });
+});
+
+describe('compiles of one quarter side by side', () => {
+  const clock = new Date('2015-10-05T06:00:00+09:00');
+
+  /**
+   * A report written to the table but not (yet) to the quarter index: what a report looks like to a
+   * compile in the moment the eventually consistent index is behind. (The item without its index keys
+   * is simply absent from the sparse index.)
+   */
+  async function reportNotYetIndexed(measureId: string, q: string, version: number, status: ReportStatus) {
+    const stored: StoredReport = {
+      measureId, quarter: q, kind: 'report', status, milestones: [], budgetExecutedThousandYen: 100, narrative: '報告します。', issues: '遅れています。', nextSteps: '',
+      reporter: ownerOf(measureId), version, reference: reportReference(measureId, q, version), channel: 'web', submittedAt: '2015-10-06T01:00:00.000Z', attachments: [],
+    };
+    const { gsi1pk: _pk, gsi1sk: _sk, ...item } = reportToItem(store.tenant, stored);
+    await store.doc.send(new PutCommand({ TableName: table.tableName, Item: item }));
+    return stored;
+  }
+
+  it('keeps a report the stored status was compiled from when the quarter index does not show it yet', async () => {
+    // Prepare: v1 is indexed; v2 (the late report whose event compiled the quarter) is not yet
+    const q = 'FY2015-Q1';
+    await report('2-2-3', q, '予定どおり', {}, '2015-07-01T10:00:00+09:00');
+    const late = await reportNotYetIndexed('2-2-3', q, 2, '遅延');
+    await compileAndSave(store, plan, q, { clock, ensureReport: { measureId: '2-2-3', version: 2 } });
+    // Act: the next compile (say, the scheduled one) reads the index, which still shows only v1
+    const outcome = await compileAndSave(store, plan, q, { clock });
+    // Assess
+    expect(outcome?.changed).toBe(false);
+    const { compiled } = await rollups(q);
+    expect(compiled.measures.find((m) => m.measureId === '2-2-3')).toMatchObject({ reportVersion: 2, reportReference: late.reference, colour: 'red' });
+  });
+
+  it('keeps both of two late reports compiled at the same time', async () => {
+    // Prepare: two 事業 reported late at once, neither report indexed yet
+    const q = 'FY2015-Q2';
+    await compileAndSave(store, plan, q, { clock });
+    const first = await reportNotYetIndexed('1-1-1', q, 1, '遅延');
+    const second = await reportNotYetIndexed('5-4-1', q, 1, '遅延');
+    // Act: each late report's compile, side by side
+    await Promise.all([
+      compileAndSave(store, plan, q, { clock, ensureReport: { measureId: '1-1-1', version: 1 } }),
+      compileAndSave(store, plan, q, { clock, ensureReport: { measureId: '5-4-1', version: 1 } }),
+    ]);
+    // Assess
+    const { compiled, of } = await rollups(q);
+    expect(compiled.measures.find((m) => m.measureId === '1-1-1')?.reportReference).toBe(first.reference);
+    expect(compiled.measures.find((m) => m.measureId === '5-4-1')?.reportReference).toBe(second.reference);
+    expect(of('plan', 'all')?.red).toBe(2);
+  });
+
+  it('waits for a compile that holds the quarter, and gives up with a retryable error, writing nothing, when it does not end', async () => {
+    // Prepare
+    const q = 'FY2015-Q3';
+    const holder = await acquireCompileLease(store, q);
+    const before = await rawPartition(q);
+    // Act
+    const busy = compileAndSave(store, plan, q, { clock, lease: { waitMs: 500, pollMs: 100 } });
+    const waiting = compileAndSave(store, plan, q, { clock, lease: { waitMs: 10_000, pollMs: 100 } });
+    await expect(busy).rejects.toBeInstanceOf(CompileBusyError);
+    const afterBusy = await rawPartition(q);
+    await releaseCompileLease(store, q, holder);
+    const outcome = await waiting;
+    // Assess
+    expect(before.partition).toEqual([]);
+    expect(afterBusy.partition).toEqual([]);
+    await expect(busy).rejects.toThrow(/別の集計が実行中です .* \/ another compile of FY2015-Q3 is running/);
+    expect(outcome?.changed).toBe(true);
+    expect((await rawPartition(q)).partition.length).toBeGreaterThan(0);
   });
 });
 

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanFile } from '#shared/domain/plan';
 import { reportReference, StoredReportSchema, type ReportSubmission } from '#shared/domain/report';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { acquireCompileLease, CompileBusyError, leaseSeconds, releaseCompileLease } from '#shared/store/compile-lease';
 import { loadDirectory, saveDirectory } from '#shared/store/directory-items';
 import {
   claimNotification,
@@ -223,6 +224,29 @@ describe('compiled status items', () => {
     // Assess
     expect(await loadCompiledQuarter(store, 'FY2012-Q1')).toEqual(compiled);
     expect((await loadCompiledQuarter(store, 'FY2012-Q2'))?.measures).toHaveLength(1);
+  });
+});
+
+describe('compile lease', () => {
+  it('is held by one compile at a time, is taken over once expired, and is released only by its holder', async () => {
+    // Prepare
+    const store = table.store('lease-a');
+    const t0 = new Date('2015-10-05T06:00:00Z');
+    const at = (seconds: number) => () => new Date(t0.getTime() + seconds * 1000);
+    const first = await acquireCompileLease(store, 'FY2015-Q2', { now: at(0) });
+    // Act
+    const refused = (lease: Promise<string>) => lease.then(() => 'acquired', (error: unknown) => error);
+    const whileHeld = await refused(acquireCompileLease(store, 'FY2015-Q2', { now: at(leaseSeconds - 1), waitMs: 0 }));
+    const otherQuarter = await acquireCompileLease(store, 'FY2015-Q3', { now: at(1), waitMs: 0 });
+    const takeover = await acquireCompileLease(store, 'FY2015-Q2', { now: at(leaseSeconds + 1), waitMs: 0 });
+    await releaseCompileLease(store, 'FY2015-Q2', first); // the expired holder finishing late
+    const afterStaleRelease = await refused(acquireCompileLease(store, 'FY2015-Q2', { now: at(leaseSeconds + 2), waitMs: 0 }));
+    await releaseCompileLease(store, 'FY2015-Q2', takeover);
+    const afterRelease = await acquireCompileLease(store, 'FY2015-Q2', { now: at(leaseSeconds + 3), waitMs: 0 });
+    // Assess
+    expect(whileHeld).toBeInstanceOf(CompileBusyError);
+    expect(afterStaleRelease).toBeInstanceOf(CompileBusyError);
+    expect(new Set([first, otherQuarter, takeover, afterRelease]).size).toBe(4);
   });
 });
 

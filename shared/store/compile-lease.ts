@@ -1,0 +1,104 @@
+/**
+ * The compile lease: one compile of a tenant's quarter at a time. Two compiles running side by side
+ * (the scheduled one and a late report's, or two late reports') would each write the status items
+ * from what they read, and whichever wrote last would win item by item — a report the other had
+ * seen could vanish from the status. A compile holds the lease while it reads and writes; the next
+ * one waits for it, then reads what the first one stored.
+ *
+ * The lease is a conditional put with an expiry, so a holder that dies (a Lambda timeout) delays the
+ * next compile by at most `leaseSeconds` and blocks nothing for good. It lives in a partition of its
+ * own, apart from the status partition the compile reads and rewrites whole.
+ */
+import { randomUUID } from 'node:crypto';
+import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { isConditionFailure, type Store } from './store.ts';
+import { tenantPrefix, timeToLiveAttribute } from './table.ts';
+
+export const compileLeaseKeys = {
+  partition: (tenant: string, quarter: string) => `${tenantPrefix(tenant)}COMPILE#${quarter}`,
+  item: () => 'LEASE',
+};
+
+/** Longer than any compiling function may run (compile-quarter: 2 minutes), so a live holder keeps it. */
+export const leaseSeconds = 180;
+
+/** Another compile of the quarter still holds the lease after waiting: retry later (Lambda does). */
+export class CompileBusyError extends Error {
+  constructor(readonly quarter: string, waitedMs: number) {
+    super(
+      `四半期 ${quarter} は別の集計が実行中です (${Math.round(waitedMs / 1000)} 秒待ちました。後で再試行します) / ` +
+        `another compile of ${quarter} is running (waited ${Math.round(waitedMs / 1000)} s; retry later)`,
+    );
+    this.name = 'CompileBusyError';
+  }
+}
+
+export interface LeaseOptions {
+  /** How long to wait for a held lease before giving up with `CompileBusyError`. @default 20000 */
+  waitMs?: number;
+  /** Pause between attempts while waiting. @default 250 */
+  pollMs?: number;
+  /** The clock the expiry is reckoned by. @default the system clock */
+  now?: () => Date;
+}
+
+/** Take the lease of the quarter, waiting up to `waitMs` for a holder to finish. Returns the holder id. */
+export async function acquireCompileLease(store: Store, quarter: string, options: LeaseOptions = {}): Promise<string> {
+  const { waitMs = 20_000, pollMs = 250, now = () => new Date() } = options;
+  const holder = randomUUID();
+  const started = Date.now();
+  for (;;) {
+    const at = now();
+    try {
+      await store.doc.send(
+        new PutCommand({
+          TableName: store.tableName,
+          Item: {
+            pk: compileLeaseKeys.partition(store.tenant, quarter),
+            sk: compileLeaseKeys.item(),
+            type: 'CompileLease',
+            holder,
+            acquiredAt: at.toISOString(),
+            // Epoch seconds: the condition below decides; TTL only clears old leases away.
+            [timeToLiveAttribute]: Math.floor(at.getTime() / 1000) + leaseSeconds,
+          },
+          ConditionExpression: 'attribute_not_exists(pk) OR #expires < :now',
+          ExpressionAttributeNames: { '#expires': timeToLiveAttribute },
+          ExpressionAttributeValues: { ':now': Math.floor(at.getTime() / 1000) },
+        }),
+      );
+      return holder;
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+    const waited = Date.now() - started;
+    if (waited >= waitMs) throw new CompileBusyError(quarter, waited);
+    await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, waitMs - waited)));
+  }
+}
+
+/** Give the lease back; a lease that expired and was taken over by another compile is left alone. */
+export async function releaseCompileLease(store: Store, quarter: string, holder: string): Promise<void> {
+  try {
+    await store.doc.send(
+      new DeleteCommand({
+        TableName: store.tableName,
+        Key: { pk: compileLeaseKeys.partition(store.tenant, quarter), sk: compileLeaseKeys.item() },
+        ConditionExpression: 'holder = :holder',
+        ExpressionAttributeValues: { ':holder': holder },
+      }),
+    );
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+  }
+}
+
+/** Run `work` holding the quarter's lease; the lease is given back however `work` ends. */
+export async function withCompileLease<T>(store: Store, quarter: string, options: LeaseOptions, work: () => Promise<T>): Promise<T> {
+  const holder = await acquireCompileLease(store, quarter, options);
+  try {
+    return await work();
+  } finally {
+    await releaseCompileLease(store, quarter, holder);
+  }
+}
