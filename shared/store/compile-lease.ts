@@ -93,12 +93,19 @@ export async function releaseCompileLease(store: Store, quarter: string, holder:
   }
 }
 
-/** Run `work` holding the quarter's lease; the lease is given back however `work` ends. */
+/**
+ * Run `work` holding the quarter's lease; the lease is given back however `work` ends. When both
+ * `work` and the release fail, `work`'s error is the one thrown (the lease then expires by itself).
+ */
 export async function withCompileLease<T>(store: Store, quarter: string, options: LeaseOptions, work: () => Promise<T>): Promise<T> {
   const holder = await acquireCompileLease(store, quarter, options);
+  let result: T;
   try {
-    return await work();
-  } finally {
-    await releaseCompileLease(store, quarter, holder);
+    result = await work();
+  } catch (error) {
+    await releaseCompileLease(store, quarter, holder).catch(() => undefined);
+    throw error;
   }
+  await releaseCompileLease(store, quarter, holder);
+  return result;
 }

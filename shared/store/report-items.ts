@@ -55,7 +55,7 @@ export async function appendReport(
     if (latest >= maxReportVersions) {
       // A retry of a submission that was recorded is still answered as a duplicate.
       const existing = await reportByIdempotencyKey(store, options.idempotencyKey);
-      if (existing) return { outcome: existing.fingerprint === options.fingerprint ? 'duplicate' : 'conflict', report: existing.report };
+      if (existing) return answerToReusedKey(existing, options.fingerprint);
       throw new ReportVersionLimitError(submission.measureId, submission.quarter);
     }
     const version = latest + 1;
@@ -102,15 +102,17 @@ export async function appendReport(
       if (!reasons) throw error;
       if (reasons[0] === 'ConditionalCheckFailed') {
         const existing = await reportByIdempotencyKey(store, options.idempotencyKey);
-        if (existing) {
-          const outcome = existing.fingerprint === options.fingerprint ? 'duplicate' : 'conflict';
-          return { outcome, report: existing.report };
-        }
+        if (existing) return answerToReusedKey(existing, options.fingerprint);
       }
       // Another writer took this version number first: read the latest again and retry.
     }
   }
   throw new Error('報告の版番号の競合が続きました / too many concurrent versions of this report');
+}
+
+/** A key used before: the same content is a duplicate (answered with the first report), other content a conflict. */
+function answerToReusedKey(existing: { report: StoredReport; fingerprint: string }, fingerprint: string): AppendResult {
+  return { outcome: existing.fingerprint === fingerprint ? 'duplicate' : 'conflict', report: existing.report };
 }
 
 function cancellationReasons(error: unknown): string[] | undefined {
