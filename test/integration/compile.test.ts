@@ -17,7 +17,7 @@ import type { Directory } from '#shared/domain/directory';
 import type { PlanFile } from '#shared/domain/plan';
 import { reportReference, type ReportStatus, type ReportSubmission, type StoredReport } from '#shared/domain/report';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
-import { compileAndSave } from '#shared/quarter-compile';
+import { compileAndSave, ReportNotVisibleError } from '#shared/quarter-compile';
 import { acquireCompileLease, CompileBusyError, releaseCompileLease } from '#shared/store/compile-lease';
 import { saveDirectory } from '#shared/store/directory-items';
 import { getNotification } from '#shared/store/notification-items';
@@ -351,6 +351,17 @@ describe('compiles of one quarter side by side', () => {
     expect(compiled.measures.find((m) => m.measureId === '1-1-1')?.reportReference).toBe(first.reference);
     expect(compiled.measures.find((m) => m.measureId === '5-4-1')?.reportReference).toBe(second.reference);
     expect(of('plan', 'all')?.red).toBe(2);
+  });
+
+  it('gives the quarter back when a compile fails, so the next one need not wait', async () => {
+    // Prepare
+    const q = 'FY2015-Q4';
+    const failed = compileAndSave(store, plan, q, { clock, ensureReport: { measureId: '1-1-1', version: 99 } });
+    await expect(failed).rejects.toBeInstanceOf(ReportNotVisibleError);
+    // Act
+    const next = await compileAndSave(store, plan, q, { clock, lease: { waitMs: 0 } });
+    // Assess
+    expect(next?.changed).toBe(true);
   });
 
   it('waits for a compile that holds the quarter, and gives up with a retryable error, writing nothing, when it does not end', async () => {
