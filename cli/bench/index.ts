@@ -277,6 +277,8 @@ function render(f: Figures): string {
     `|---|${c.scales.map(() => '---').join('|')}|`,
     ...requestOps.map((op) => `| ${op} | ${c.scales.map((p) => `${fmt(requestMs(p, op), 3)} (${fmt(p.requests.find((q) => q.op === op)?.perCompile ?? NaN, 0)})`).join(' | ')} |`),
     '',
+    'Put と Delete は集計のリース (同じ四半期の集計を 1 つずつにする) の取得と返却、Query は保存済みステータスのパーティション、Query gsi1 は四半期の報告、BatchWrite はステータスの項目 / Put and Delete take and give back the compile lease (one compile of a quarter at a time), Query reads the stored status partition, Query gsi1 the quarter\'s reports, BatchWrite writes the status items.',
+    '',
     ...(c.notReached.length > 0
       ? [
           '届かなかった規模 / scales not reached in this run:',
