@@ -7,5 +7,8 @@ export const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 /** "met", or "missed" with how much. */
 export const verdict = (ok: boolean, miss: string) => (ok ? '達成 / met' : `未達 / missed (${miss})`);
 
-/** How far `value` is above `target`, as "N% over". */
-export const over = (value: number, target: number) => `${fmt((value / target - 1) * 100, 0)}% over`;
+/** How far `value` is above `target`, as "N% over" (one decimal below 10%, so a near miss never reads "0% over"). */
+export const over = (value: number, target: number) => {
+  const percent = (value / target - 1) * 100;
+  return `${fmt(percent, percent < 10 ? 1 : 0)}% over`;
+};
