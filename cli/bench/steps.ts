@@ -72,23 +72,27 @@ export interface PathTimes {
   p99: number;
   /** Sequential: 1000 / mean latency. Concurrent: requests answered per second of wall time. */
   perSecond: number;
+}
+
+/** The concurrent runs also say what they cost this Node process in CPU time. */
+export interface ConcurrentPathTimes extends PathTimes {
   /**
-   * Concurrent only: CPU time of this Node process (user + system) per request, ms. Client, server,
-   * handler and SDK all run on its one JavaScript thread; DynamoDB Local's JVM is another process.
+   * CPU time of this Node process (user + system) per request, ms. Client, server, handler and SDK
+   * all run on its one JavaScript thread; DynamoDB Local's JVM is another process.
    */
-  cpuMs?: number;
-  /** Concurrent only: that CPU time over the wall time, 1 = the thread never waited. */
-  cpuBusy?: number;
+  cpuMs: number;
+  /** That CPU time over the wall time (GC and libuv threads count too, so it can pass 1). */
+  cpuBusy: number;
 }
 
 /** The three ways compared, measured in the same interleaved rounds. */
-export interface ComparedPaths {
+export interface ComparedPaths<T extends PathTimes = PathTimes> {
   /** POST /api/reports through the local HTTP server (local/http-server.ts) to the real handler. */
-  http: PathTimes;
+  http: T;
   /** The same handler module called in-process with a payload-2.0 event, without HTTP. */
-  inProcess: PathTimes;
+  inProcess: T;
   /** The bare SDK calls the handler must make (the Query and the TransactWrite). */
-  sdk: PathTimes;
+  sdk: T;
 }
 
 export interface SubmissionFigures {
@@ -103,7 +107,7 @@ export interface SubmissionFigures {
   /** Untimed requests of each kind before the timed rounds. */
   warmup: number;
   sequential: ComparedPaths & { rounds: number; block: number };
-  concurrent: ComparedPaths & { rounds: number; perRound: number; concurrency: number };
+  concurrent: ComparedPaths<ConcurrentPathTimes> & { rounds: number; perRound: number; concurrency: number };
   /** The in-process handler's sequential p50 (ms), as the cost model reads it. */
   inProcess: { handlerP50: number };
 }
@@ -317,7 +321,7 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
   doc.destroy();
 
   const sequentialTimes = (times: number[]): PathTimes => ({ n: times.length, p50: median(times), p99: percentile(times, 99), perSecond: 1000 / (sum(times) / times.length) });
-  const concurrentTimes = (c: { seconds: number; cpuSeconds: number; times: number[] }): PathTimes => ({
+  const concurrentTimes = (c: { seconds: number; cpuSeconds: number; times: number[] }): ConcurrentPathTimes => ({
     n: c.times.length,
     p50: median(c.times),
     p99: percentile(c.times, 99),
