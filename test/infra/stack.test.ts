@@ -494,9 +494,8 @@ describe('ShinchokuStack', () => {
       // Act
       const timeouts = compiling.map(({ fn, timeout }) => ({ fn, seconds: timeout?.toSeconds() }));
       // Assess: a live compile never loses its lease to the next one
-      for (const { seconds } of timeouts) expect(seconds).toBeLessThan(leaseSeconds);
+      for (const { fn, seconds } of timeouts) expect(seconds, fn).toBeLessThan(leaseSeconds);
     });
-
     it('alarms on Errors and Throttles of the publisher and of every target', () => {
       // Prepare
       const ids = [publisherId(), ...ruleFunctions().map(functionIdOf)];
