@@ -49,6 +49,11 @@ export interface LocalEventsOptions {
   loadHandler?: EventHandlerLoader;
   /** @default stderr */
   onLog?: (line: string) => void;
+  /**
+   * Where the stream poller keeps its shard positions between runs (see `StreamPollerOptions.checkpointFile`).
+   * @default none: every start begins at the stream's LATEST
+   */
+  streamCheckpointFile?: string;
 }
 
 export async function startLocalEvents(options: LocalEventsOptions): Promise<LocalEvents> {
@@ -60,7 +65,12 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
   });
   let poller;
   try {
-    poller = await startStreamPoller({ endpoint: options.dynamoEndpoint, tableName: options.tableName, onLog: options.onLog });
+    poller = await startStreamPoller({
+      endpoint: options.dynamoEndpoint,
+      tableName: options.tableName,
+      onLog: options.onLog,
+      checkpointFile: options.streamCheckpointFile,
+    });
   } catch (error) {
     await bridge.stop();
     throw error;

@@ -159,10 +159,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         (defects.length > 0 ? ` (plan lint: ${defects.length} 件の指摘 / defects — shinchoku plan lint)` : ''),
     );
 
-    // After the table exists: the stream poller starts at LATEST, so nothing written before is re-published.
+    // After the table exists. With data kept on disk the stream poller resumes where the last run
+    // stopped (a report accepted just before a stop is still published, none is published twice);
+    // in memory, or on a table created afresh, it starts at LATEST.
+    const streamCheckpoint = join(dataDir, 'stream-position.json');
+    if (options.fresh && !options.inMemory) await rm(streamCheckpoint, { force: true });
     const events = await startLocalEvents({
       dynamoEndpoint: dynamo.endpoint,
       tableName,
+      ...(options.inMemory ? {} : { streamCheckpointFile: streamCheckpoint }),
       port: port(options.eventsPort, 'SHINCHOKU_EVENTS_PORT', 0),
     });
     stops.push(events.stop);

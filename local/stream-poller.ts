@@ -4,6 +4,9 @@
  * DynamoDBStreamEvent Lambda would send, honouring the same filter (events/outbox.ts), batch size and
  * partial batch failures: a batch resumes at the lowest record the handler reports failed; a record
  * that keeps failing is kept in `deadLetters` (the on-failure destination on AWS) and the shard moves on.
+ * With `checkpointFile`, each shard's position is kept on disk as the event source mapping keeps it
+ * on AWS, so a record accepted but not yet handled when the stack stopped is delivered after the
+ * next start, and nothing handled before is delivered again.
  *
  * DynamoDB Local 1.25 serves the DynamoDB Streams API (DescribeStream, GetShardIterator, GetRecords)
  * on its own endpoint. The project has no `@aws-sdk/client-dynamodb-streams`, so the three calls
@@ -12,9 +15,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
+import { readFile, rename, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import * as z from 'zod';
 import { reportInsertFilter } from '#events/outbox';
 import { matchesPattern, type EventPattern } from '#events/rules';
 import { createDynamoDbClient } from '#shared/aws/dynamodb';
@@ -64,8 +69,18 @@ export interface StreamPollerOptions {
   pollIntervalMs?: number;
   /** Wait before retrying a failed batch; doubles per retry. @default 50 */
   retryDelayMs?: number;
-  /** Where to start in the open shards: LATEST skips what was written before the stack started. @default "LATEST" */
+  /**
+   * Where to start in the open shards that have no saved position: LATEST skips what was written
+   * before the stack started. @default "LATEST"
+   */
   startAt?: 'LATEST' | 'TRIM_HORIZON';
+  /**
+   * A JSON file holding each shard's position between runs. At start a shard resumes after the last
+   * record handled (or dead-lettered) in the previous run; a file written for another stream (the
+   * table was created again) or one that cannot be read is ignored with a warning.
+   * @default none: positions live in memory only and every start begins at `startAt`
+   */
+  checkpointFile?: string;
   /** Where errors and dead letters are printed. @default stderr */
   onLog?: (line: string) => void;
 }
@@ -89,6 +104,8 @@ interface ShardState {
   /** undefined once the shard is closed and read to its end. */
   iterator: string | undefined;
   lastSequenceNumber: string | undefined;
+  /** The last record handled or dead-lettered: where the next run resumes (from the shard's start when none). */
+  handledThrough: string | undefined;
   /** Records read and not yet handled successfully, oldest first. */
   pending: DynamoDBRecord[];
   attempts: number;
@@ -115,19 +132,55 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const streams = streamsApi(options.endpoint);
 
   const streamArn = await latestStreamArn(options.endpoint, options.tableName);
+  const checkpoint = options.checkpointFile ? shardCheckpoint(options.checkpointFile, streamArn, log) : undefined;
+  const saved = await checkpoint?.read();
   const known = new Set<string>();
+  /** Shards read to their end (or closed before this run could read them): never read again. */
+  const finished = new Set<string>();
   const shards = new Map<string, ShardState>();
-  const open = async (shard: Shard, type: 'LATEST' | 'TRIM_HORIZON') => {
+  const open = async (shard: Shard, start: ShardStart) => {
     known.add(shard.ShardId);
-    const { ShardIterator } = await streams.call<{ ShardIterator?: string }>('GetShardIterator', {
-      StreamArn: streamArn,
-      ShardId: shard.ShardId,
-      ShardIteratorType: type,
-    });
+    const iterator = async (at: ShardStart) =>
+      (
+        await streams.call<{ ShardIterator?: string }>('GetShardIterator', {
+          StreamArn: streamArn,
+          ShardId: shard.ShardId,
+          ...(typeof at === 'string' ? { ShardIteratorType: at } : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: at.after }),
+        })
+      ).ShardIterator;
+    let ShardIterator: string | undefined;
+    let through = typeof start === 'string' ? undefined : start.after;
+    try {
+      ShardIterator = await iterator(start === 'LATEST' && checkpoint ? 'TRIM_HORIZON' : start);
+    } catch (caught) {
+      if (typeof start === 'string' || (caught as { type?: string }).type !== 'TrimmedDataAccessException') throw caught;
+      log(
+        `保存した位置 ${start.after} はストリームの保持期間を過ぎています。残っている最初の記録から読みます / ` +
+          `the saved position ${start.after} is past the stream's retention; reading from the oldest record left (${shard.ShardId})`,
+      );
+      through = undefined;
+      ShardIterator = await iterator('TRIM_HORIZON');
+    }
+    if (start === 'LATEST' && checkpoint) {
+      // LATEST has no sequence number to save, so a stop before the first record would lose the
+      // records written until the next start. Read to the end instead, delivering nothing: the
+      // position is then the last record there (or the shard's start, when it is empty).
+      for (;;) {
+        const page = await streams.call<{ Records?: DynamoDBRecord[]; NextShardIterator?: string }>('GetRecords', {
+          ShardIterator,
+          Limit: 1000,
+        });
+        ShardIterator = page.NextShardIterator ?? undefined;
+        const last = page.Records?.at(-1)?.dynamodb?.SequenceNumber;
+        if (last) through = last;
+        if (!last || !ShardIterator) break;
+      }
+    }
     shards.set(shard.ShardId, {
       shardId: shard.ShardId,
       iterator: ShardIterator,
-      lastSequenceNumber: undefined,
+      lastSequenceNumber: through,
+      handledThrough: through,
       pending: [],
       attempts: 0,
       batchLimit: batchSize,
@@ -135,10 +188,39 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     });
   };
   for (const shard of await describeShards(streams, streamArn)) {
-    // Closed shards hold only what was written before the start; remember them so they are never read.
-    if (shard.SequenceNumberRange?.EndingSequenceNumber) known.add(shard.ShardId);
-    else await open(shard, options.startAt ?? 'LATEST');
+    const position = saved?.[shard.ShardId];
+    if (position === 'done') {
+      known.add(shard.ShardId);
+      finished.add(shard.ShardId);
+    } else if (position !== undefined) {
+      await open(shard, position);
+    } else if (saved) {
+      // A shard the previous run had not seen yet: it began after that run's positions, so read it all.
+      await open(shard, 'TRIM_HORIZON');
+    } else if (shard.SequenceNumberRange?.EndingSequenceNumber) {
+      // Closed shards hold only what was written before the start; remember them so they are never read.
+      known.add(shard.ShardId);
+      finished.add(shard.ShardId);
+    } else {
+      await open(shard, options.startAt ?? 'LATEST');
+    }
   }
+
+  /** Each shard's position as the next run should resume it. */
+  const positions = (): SavedPositions => {
+    const out: SavedPositions = {};
+    for (const id of finished) out[id] = 'done';
+    for (const state of shards.values()) {
+      out[state.shardId] = state.handledThrough !== undefined ? { after: state.handledThrough } : 'TRIM_HORIZON';
+    }
+    return out;
+  };
+  const handled = (state: ShardState, through: DynamoDBRecord | undefined) => {
+    const sequenceNumber = through?.dynamodb?.SequenceNumber;
+    if (sequenceNumber) state.handledThrough = sequenceNumber;
+    // What was read past the handled records was filtered out: it needs no delivery either.
+    if (state.pending.length === 0 && state.lastSequenceNumber) state.handledThrough = state.lastSequenceNumber;
+  };
 
   const deadLetters: StreamDeadLetter[] = [];
   let activity = 0;
@@ -197,13 +279,13 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       error = caught instanceof Error ? caught.message : String(caught);
     }
     if (failedAt === undefined) {
-      state.pending.splice(0, batch.length);
+      handled(state, state.pending.splice(0, batch.length).at(-1));
       state.attempts = 0;
       state.batchLimit = batchSize;
       return;
     }
     // Everything before the failed record is checkpointed; the rest is delivered again.
-    state.pending.splice(0, failedAt);
+    handled(state, state.pending.splice(0, failedAt).at(-1));
     state.attempts += 1;
     const remaining = batch.length - failedAt;
     if (state.attempts < maxAttempts) {
@@ -214,7 +296,9 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       // bisectBatchOnError: split the batch and give each half its own attempts.
       state.batchLimit = Math.ceil(remaining / 2);
     } else {
-      deadLetter(state, state.pending.shift()!, error);
+      const record = state.pending.shift()!;
+      deadLetter(state, record, error);
+      handled(state, record);
       state.batchLimit = batchSize;
     }
     state.attempts = 0;
@@ -240,6 +324,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
             const lambdaRecord: DynamoDBRecord = { ...record, awsRegion: localRegion, eventSourceARN: streamArn };
             if (filter === null || matchesPattern(filter, lambdaRecord)) state.pending.push(lambdaRecord);
           }
+          handled(state, undefined);
         } catch (caught) {
           quiet = false;
           await recover(state, caught);
@@ -251,10 +336,12 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         if (Date.now() >= state.retryAt) await invoke(state);
       } else if (!state.iterator) {
         shards.delete(state.shardId);
+        finished.add(state.shardId);
         drained = true;
       }
     }
     if (drained || cyclesStarted % 50 === 0) await discoverShards().catch((caught: unknown) => report(caught));
+    await checkpoint?.write(positions()).catch((caught: unknown) => report(caught));
     return quiet;
   };
 
@@ -267,24 +354,37 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
     }
   };
 
+  /**
+   * An iterator that expired, or one DynamoDB Local no longer serves (an iterator taken at the start
+   * of a shard that was still empty can be refused as trimmed once records arrive): open the shard
+   * again after the last record read, or at its oldest record when none was read or that one is gone.
+   */
   const recover = async (state: ShardState, caught: unknown) => {
-    if ((caught as { type?: string }).type === 'ExpiredIteratorException') {
-      const { ShardIterator } = await streams
-        .call<{ ShardIterator?: string }>('GetShardIterator', {
-          StreamArn: streamArn,
-          ShardId: state.shardId,
-          ...(state.lastSequenceNumber
-            ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: state.lastSequenceNumber }
-            : { ShardIteratorType: 'TRIM_HORIZON' }),
-        })
-        .catch((error: unknown) => {
-          report(error);
-          return { ShardIterator: state.iterator };
-        });
-      state.iterator = ShardIterator;
+    const type = (caught as { type?: string }).type;
+    if (type !== 'ExpiredIteratorException' && type !== 'TrimmedDataAccessException') {
+      report(caught);
       return;
     }
-    report(caught);
+    const reopen = async (after: string | undefined) =>
+      (
+        await streams.call<{ ShardIterator?: string }>('GetShardIterator', {
+          StreamArn: streamArn,
+          ShardId: state.shardId,
+          ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
+        })
+      ).ShardIterator;
+    try {
+      state.iterator = await reopen(state.lastSequenceNumber).catch((error: unknown) => {
+        if (!state.lastSequenceNumber || (error as { type?: string }).type !== 'TrimmedDataAccessException') throw error;
+        log(
+          `ストリームの記録 ${state.lastSequenceNumber} 以降の一部が保持期間を過ぎて消えました / ` +
+            `stream records after ${state.lastSequenceNumber} passed the retention before they were read (${state.shardId})`,
+        );
+        return reopen(undefined);
+      });
+    } catch (error) {
+      report(error);
+    }
   };
 
   const report = (caught: unknown) => {
@@ -323,8 +423,63 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
+      await checkpoint?.write(positions());
       for (const w of waiters) w.resolve();
       waiters = [];
+    },
+  };
+}
+
+/** Where a shard is opened: one of the iterator types, or after a record handled in an earlier run. */
+type ShardStart = 'LATEST' | 'TRIM_HORIZON' | { after: string };
+/**
+ * Each shard's saved position: after the last record handled, its start when none was ('TRIM_HORIZON'),
+ * or 'done' for a shard read to its end.
+ */
+type SavedPositions = Record<string, 'TRIM_HORIZON' | { after: string } | 'done'>;
+
+const checkpointSchema = z.object({
+  streamArn: z.string(),
+  shards: z.record(
+    z.string(),
+    z.union([z.literal('TRIM_HORIZON'), z.literal('done'), z.object({ after: z.string().min(1) })]),
+  ),
+});
+
+/**
+ * The checkpoint file of one stream: read once at start, written (to a temporary file, then renamed
+ * over it) whenever a position moved, so a stop at any moment leaves the last complete file.
+ */
+function shardCheckpoint(file: string, streamArn: string, log: (line: string) => void) {
+  let written = '';
+  return {
+    async read(): Promise<SavedPositions | undefined> {
+      let text: string;
+      try {
+        text = await readFile(file, 'utf8');
+      } catch (caught) {
+        if ((caught as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw caught;
+      }
+      const parsed = checkpointSchema.safeParse(safeJson(text));
+      if (!parsed.success) {
+        log(`ストリームの位置ファイルを読めないため無視します / ignoring the unreadable stream position file: ${file}`);
+        return undefined;
+      }
+      if (parsed.data.streamArn !== streamArn) {
+        log(`ストリームの位置ファイルは別のストリームのものなので無視します / ignoring the stream position file of another stream: ${file} (${parsed.data.streamArn})`);
+        return undefined;
+      }
+      written = JSON.stringify(parsed.data);
+      return parsed.data.shards;
+    },
+    async write(shards: SavedPositions): Promise<void> {
+      const text = JSON.stringify({ streamArn, shards });
+      if (text === written) return;
+      const temporary = `${file}.${process.pid}.tmp`;
+      await writeFile(temporary, `${text}\n`);
+      await rename(temporary, file);
+      written = text;
     },
   };
 }
