@@ -12,6 +12,7 @@ export const contextKeys = {
   tenant: 'tenant',
   mailDomain: 'mailDomain',
   alarmEmail: 'alarmEmail',
+  receiptRuleSet: 'receiptRuleSet',
 } as const;
 
 /** Values used when a key is absent from the context (cdk.json carries the same ones, visibly). */
@@ -53,6 +54,18 @@ const configSchema = z.object({
     emptyToUndefined,
     z
       .email({ error: 'alarmEmail はメールアドレスで指定してください / alarmEmail must be an e-mail address' })
+      .optional(),
+  ),
+  receiptRuleSet: z.preprocess(
+    emptyToUndefined,
+    z
+      .string({ error: 'receiptRuleSet は文字列で指定してください / receiptRuleSet must be a string' })
+      // SES's rule for rule set names: letters, digits, ".", "_" and "-", at most 64, starting and ending with a letter or digit.
+      .regex(/^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,62}[A-Za-z0-9])?$/, {
+        error:
+          'receiptRuleSet は既存の受信ルールセット名（英数字・「.」「_」「-」、64 文字以内、先頭と末尾は英数字）で指定してください / ' +
+          'receiptRuleSet must be the name of an existing receipt rule set (letters, digits, ".", "_", "-", at most 64, starting and ending with a letter or digit)',
+      })
       .optional(),
   ),
 });

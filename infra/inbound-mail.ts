@@ -8,7 +8,9 @@
  * CloudFormation cannot make a rule set active; a custom resource calls SES
  * `SetActiveReceiptRuleSet` on create/update, and deactivates the account's active rule set on
  * delete (an account has at most one active rule set per region, so another one that was active
- * before this stack is not restored — re-activate it by hand if needed).
+ * before this stack is not restored — re-activate it by hand if needed). In an account that already
+ * receives mail for something else, `existingRuleSetName` adds the rule to that (active) rule set
+ * instead, and nothing is activated or deactivated.
  *
  * No silent failure: an invocation `ingest-mail` fails on after Lambda's two retries lands in its
  * on-failure queue; the function and the queue are alarmed through `Monitoring`.
@@ -63,6 +65,16 @@ export interface InboundMailProps {
   readonly ruleSetName?: string;
 
   /**
+   * Add the reports rule to this existing receipt rule set — the account's active one — instead of
+   * creating a rule set and making it active. An account has one active rule set per region: set
+   * this where the account already receives mail for other purposes, so deploying this stack does
+   * not switch that off. The rule set is neither activated nor deactivated by the stack.
+   *
+   * @default a rule set of its own (`ruleSetName`), made active on deploy
+   */
+  readonly existingRuleSetName?: string;
+
+  /**
    * How long raw received messages are kept. Attachments of recorded reports are kept as long as
    * the reports (no expiry).
    *
@@ -99,7 +111,8 @@ export class InboundMail extends Construct {
   readonly ingest: ShinchokuFunction;
   /** Invocations of `ingest` that failed after Lambda's retries. */
   readonly failedMails: sqs.Queue;
-  readonly ruleSet: ses.ReceiptRuleSet;
+  /** The rule set holding the rule: the stack's own, or the existing one named in `existingRuleSetName`. */
+  readonly ruleSet: ses.IReceiptRuleSet;
   readonly rule: ses.ReceiptRule;
   /** The address the rule matches (and its plus-addressed forms). */
   readonly recipient: string;
@@ -108,8 +121,15 @@ export class InboundMail extends Construct {
     super(scope, id);
     const stack = Stack.of(this);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
-    const ruleSetName = props.ruleSetName ?? `${stack.stackName}-inbound`;
-    const ruleName = `${ruleSetName}-reports`;
+    if (props.ruleSetName !== undefined && props.existingRuleSetName !== undefined) {
+      throw new Error(
+        'ruleSetName（新しく作る規則セット）と existingRuleSetName（既存の規則セット）はどちらか一方だけ指定してください / ' +
+          'give either ruleSetName (a rule set to create) or existingRuleSetName (an existing one), not both',
+      );
+    }
+    const ruleSetName = props.existingRuleSetName ?? props.ruleSetName ?? `${stack.stackName}-inbound`;
+    // Named after the stack, so the rule is recognisable (and unique) in a rule set shared with others.
+    const ruleName = `${props.existingRuleSetName === undefined ? ruleSetName : `${stack.stackName}-inbound`}-reports`;
     this.recipient = `${props.replyLocalPart ?? 'progress'}@${props.mailDomain}`;
 
     this.logBucket = new s3.Bucket(this, 'AccessLogs', {
@@ -230,7 +250,10 @@ export class InboundMail extends Construct {
       sourceArn: ruleArn,
     });
 
-    this.ruleSet = new ses.ReceiptRuleSet(this, 'RuleSet', { receiptRuleSetName: ruleSetName });
+    this.ruleSet =
+      props.existingRuleSetName === undefined
+        ? new ses.ReceiptRuleSet(this, 'RuleSet', { receiptRuleSetName: ruleSetName })
+        : ses.ReceiptRuleSet.fromReceiptRuleSetName(this, 'RuleSet', props.existingRuleSetName);
     this.rule = new ses.ReceiptRule(this, 'ReportsRule', {
       ruleSet: this.ruleSet,
       receiptRuleName: ruleName,
@@ -247,7 +270,7 @@ export class InboundMail extends Construct {
     // SES checks that it may write to the bucket when the rule is created.
     if (policy.policyDependable) this.rule.node.addDependency(policy.policyDependable);
 
-    this.activateRuleSet(ruleSetName);
+    if (props.existingRuleSetName === undefined) this.activateRuleSet(ruleSetName);
   }
 
   /** `SetActiveReceiptRuleSet`: CloudFormation has no resource for the active rule set. */

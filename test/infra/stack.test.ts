@@ -809,6 +809,33 @@ describe('ShinchokuStack', () => {
       // Assess
       expect(loaded).toBe('function');
     });
+
+    it('with -c receiptRuleSet=<name>, adds its rule to that existing rule set and activates nothing', () => {
+      // Prepare: bundling skipped, only the template matters here
+      const dir = mkdtempSync(join(tmpdir(), 'shinchoku-cdk-ruleset-'));
+      try {
+        const built = createApp({ outdir: dir, context: cliContext({ [cxapi.BUNDLING_STACKS]: [], receiptRuleSet: 'city-mail' }) });
+        // Act
+        const json = built.app.synth().getStackArtifact(built.stack.artifactId).template as Json;
+        // Assess
+        const all = Object.values(json.Resources as Record<string, Json>);
+        const ofKind = (type: string) => all.filter((r) => r.Type === type);
+        expect(ofKind('AWS::SES::ReceiptRuleSet')).toEqual([]);
+        expect(ofKind('Custom::SesActiveReceiptRuleSet')).toEqual([]);
+        const [rule] = ofKind('AWS::SES::ReceiptRule') as [Json];
+        expect(rule.Properties.RuleSetName).toBe('city-mail');
+        const suffix = `:receipt-rule-set/city-mail:receipt-rule/${String(rule.Properties.Rule.Name)}`;
+        expect(String(rule.Properties.Rule.Name)).toBe(`${built.stack.stackName}-inbound-reports`);
+        const [permission] = ofKind('AWS::Lambda::Permission').filter((p) => p.Properties.Principal === 'ses.amazonaws.com') as [Json];
+        expect(joined(permission.Properties.SourceArn)).toContain(suffix);
+        const sesWrites = ofKind('AWS::S3::BucketPolicy')
+          .flatMap((p) => p.Properties.PolicyDocument.Statement as Statement[])
+          .filter((st) => JSON.stringify(st.Principal).includes('ses.amazonaws.com'));
+        expect(sesWrites.map((st) => joined(st.Condition?.StringEquals['aws:SourceArn']))).toEqual([expect.stringContaining(suffix)]);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
   });
   describe('schedules and outbound mail (infra/schedules.ts, infra/outbound-mail.ts)', () => {
     const idOf = (construct: { node: { defaultChild?: unknown } }) => stack.getLogicalId(construct.node.defaultChild as CfnFunction);
