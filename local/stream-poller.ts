@@ -138,16 +138,17 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   /** Shards read to their end (or closed before this run could read them): never read again. */
   const finished = new Set<string>();
   const shards = new Map<string, ShardState>();
+  const shardIterator = async (shardId: string, at: ShardStart) =>
+    (
+      await streams.call<{ ShardIterator?: string }>('GetShardIterator', {
+        StreamArn: streamArn,
+        ShardId: shardId,
+        ...(typeof at === 'string' ? { ShardIteratorType: at } : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: at.after }),
+      })
+    ).ShardIterator;
   const open = async (shard: Shard, start: ShardStart) => {
     known.add(shard.ShardId);
-    const iterator = async (at: ShardStart) =>
-      (
-        await streams.call<{ ShardIterator?: string }>('GetShardIterator', {
-          StreamArn: streamArn,
-          ShardId: shard.ShardId,
-          ...(typeof at === 'string' ? { ShardIteratorType: at } : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: at.after }),
-        })
-      ).ShardIterator;
+    const iterator = (at: ShardStart) => shardIterator(shard.ShardId, at);
     let ShardIterator: string | undefined;
     let through = typeof start === 'string' ? undefined : start.after;
     try {
@@ -365,14 +366,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       report(caught);
       return;
     }
-    const reopen = async (after: string | undefined) =>
-      (
-        await streams.call<{ ShardIterator?: string }>('GetShardIterator', {
-          StreamArn: streamArn,
-          ShardId: state.shardId,
-          ...(after ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after } : { ShardIteratorType: 'TRIM_HORIZON' }),
-        })
-      ).ShardIterator;
+    const reopen = (after: string | undefined) => shardIterator(state.shardId, after ? { after } : 'TRIM_HORIZON');
     try {
       state.iterator = await reopen(state.lastSequenceNumber).catch((error: unknown) => {
         if (!state.lastSequenceNumber || (error as { type?: string }).type !== 'TrimmedDataAccessException') throw error;
