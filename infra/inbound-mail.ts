@@ -127,9 +127,10 @@ export class InboundMail extends Construct {
           'give either ruleSetName (a rule set to create) or existingRuleSetName (an existing one), not both',
       );
     }
-    const ruleSetName = props.existingRuleSetName ?? props.ruleSetName ?? `${stack.stackName}-inbound`;
-    // Named after the stack, so the rule is recognisable (and unique) in a rule set shared with others.
-    const ruleName = `${props.existingRuleSetName === undefined ? ruleSetName : `${stack.stackName}-inbound`}-reports`;
+    const ownRuleSetName = props.ruleSetName ?? `${stack.stackName}-inbound`;
+    const ruleSetName = props.existingRuleSetName ?? ownRuleSetName;
+    // In a rule set shared with others too, the rule carries the stack's name: recognisable and unique.
+    const ruleName = `${ownRuleSetName}-reports`;
     this.recipient = `${props.replyLocalPart ?? 'progress'}@${props.mailDomain}`;
 
     this.logBucket = new s3.Bucket(this, 'AccessLogs', {

@@ -60,7 +60,7 @@ export class ShinchokuStack extends Stack {
       mailDomain: config.mailDomain,
       linkSecret: this.linkSecret,
       monitoring: this.monitoring,
-      ...(config.receiptRuleSet ? { existingRuleSetName: config.receiptRuleSet } : {}),
+      existingRuleSetName: config.receiptRuleSet,
     });
 
     this.outboundMail = new OutboundMail(this, 'OutboundMail', { mailDomain: config.mailDomain });

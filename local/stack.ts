@@ -167,7 +167,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const events = await startLocalEvents({
       dynamoEndpoint: dynamo.endpoint,
       tableName,
-      ...(options.inMemory ? {} : { streamCheckpointFile: streamCheckpoint }),
+      streamCheckpointFile: options.inMemory ? undefined : streamCheckpoint,
       port: port(options.eventsPort, 'SHINCHOKU_EVENTS_PORT', 0),
     });
     stops.push(events.stop);

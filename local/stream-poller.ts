@@ -134,10 +134,10 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   const streamArn = await latestStreamArn(options.endpoint, options.tableName);
   const checkpoint = options.checkpointFile ? shardCheckpoint(options.checkpointFile, streamArn, log) : undefined;
   const saved = await checkpoint?.read();
-  const known = new Set<string>();
   /** Shards read to their end (or closed before this run could read them): never read again. */
   const finished = new Set<string>();
   const shards = new Map<string, ShardState>();
+  const known = (shardId: string) => finished.has(shardId) || shards.has(shardId);
   const shardIterator = async (shardId: string, at: ShardStart) =>
     (
       await streams.call<{ ShardIterator?: string }>('GetShardIterator', {
@@ -146,40 +146,47 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         ...(typeof at === 'string' ? { ShardIteratorType: at } : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: at.after }),
       })
     ).ShardIterator;
-  const open = async (shard: Shard, start: ShardStart) => {
-    known.add(shard.ShardId);
-    const iterator = (at: ShardStart) => shardIterator(shard.ShardId, at);
-    let ShardIterator: string | undefined;
-    let through = typeof start === 'string' ? undefined : start.after;
+  /**
+   * An iterator just after `after`, or at the oldest record when there is none or that record has
+   * passed the stream's retention (said in the log); `after` is what the reading goes on from.
+   */
+  const iteratorAfter = async (shardId: string, after: string | undefined) => {
+    if (!after) return { iterator: await shardIterator(shardId, 'TRIM_HORIZON'), after };
     try {
-      ShardIterator = await iterator(start === 'LATEST' && checkpoint ? 'TRIM_HORIZON' : start);
+      return { iterator: await shardIterator(shardId, { after }), after };
     } catch (caught) {
-      if (typeof start === 'string' || (caught as { type?: string }).type !== 'TrimmedDataAccessException') throw caught;
+      if ((caught as { type?: string }).type !== 'TrimmedDataAccessException') throw caught;
       log(
-        `保存した位置 ${start.after} はストリームの保持期間を過ぎています。残っている最初の記録から読みます / ` +
-          `the saved position ${start.after} is past the stream's retention; reading from the oldest record left (${shard.ShardId})`,
+        `ストリームの記録 ${after} の後の位置は保持期間を過ぎています。残っている最初の記録から読みます / ` +
+          `the position after stream record ${after} is past the stream's retention; reading from the oldest record left (${shardId})`,
       );
-      through = undefined;
-      ShardIterator = await iterator('TRIM_HORIZON');
+      return { iterator: await shardIterator(shardId, 'TRIM_HORIZON'), after: undefined };
     }
+  };
+  const open = async (shard: Shard, start: ShardStart) => {
+    // LATEST is taken as the end of what is there now when positions are saved (see below).
+    let { iterator, after: through } =
+      start === 'LATEST' && !checkpoint
+        ? { iterator: await shardIterator(shard.ShardId, 'LATEST'), after: undefined }
+        : await iteratorAfter(shard.ShardId, typeof start === 'string' ? undefined : start.after);
     if (start === 'LATEST' && checkpoint) {
       // LATEST has no sequence number to save, so a stop before the first record would lose the
       // records written until the next start. Read to the end instead, delivering nothing: the
       // position is then the last record there (or the shard's start, when it is empty).
       for (;;) {
         const page = await streams.call<{ Records?: DynamoDBRecord[]; NextShardIterator?: string }>('GetRecords', {
-          ShardIterator,
+          ShardIterator: iterator,
           Limit: 1000,
         });
-        ShardIterator = page.NextShardIterator ?? undefined;
+        iterator = page.NextShardIterator ?? undefined;
         const last = page.Records?.at(-1)?.dynamodb?.SequenceNumber;
         if (last) through = last;
-        if (!last || !ShardIterator) break;
+        if (!last || !iterator) break;
       }
     }
     shards.set(shard.ShardId, {
       shardId: shard.ShardId,
-      iterator: ShardIterator,
+      iterator,
       lastSequenceNumber: through,
       handledThrough: through,
       pending: [],
@@ -191,7 +198,6 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   for (const shard of await describeShards(streams, streamArn)) {
     const position = saved?.[shard.ShardId];
     if (position === 'done') {
-      known.add(shard.ShardId);
       finished.add(shard.ShardId);
     } else if (position !== undefined) {
       await open(shard, position);
@@ -200,7 +206,6 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       await open(shard, 'TRIM_HORIZON');
     } else if (shard.SequenceNumberRange?.EndingSequenceNumber) {
       // Closed shards hold only what was written before the start; remember them so they are never read.
-      known.add(shard.ShardId);
       finished.add(shard.ShardId);
     } else {
       await open(shard, options.startAt ?? 'LATEST');
@@ -349,7 +354,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
   /** Children of a drained shard (and shards created since) are read from their start. */
   const discoverShards = async () => {
     for (const shard of await describeShards(streams, streamArn)) {
-      if (known.has(shard.ShardId)) continue;
+      if (known(shard.ShardId)) continue;
       if (shard.ParentShardId && shards.has(shard.ParentShardId)) continue; // parent first, to keep order
       await open(shard, 'TRIM_HORIZON');
     }
@@ -366,16 +371,8 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       report(caught);
       return;
     }
-    const reopen = (after: string | undefined) => shardIterator(state.shardId, after ? { after } : 'TRIM_HORIZON');
     try {
-      state.iterator = await reopen(state.lastSequenceNumber).catch((error: unknown) => {
-        if (!state.lastSequenceNumber || (error as { type?: string }).type !== 'TrimmedDataAccessException') throw error;
-        log(
-          `ストリームの記録 ${state.lastSequenceNumber} 以降の一部が保持期間を過ぎて消えました / ` +
-            `stream records after ${state.lastSequenceNumber} passed the retention before they were read (${state.shardId})`,
-        );
-        return reopen(undefined);
-      });
+      ({ iterator: state.iterator, after: state.lastSequenceNumber } = await iteratorAfter(state.shardId, state.lastSequenceNumber));
     } catch (error) {
       report(error);
     }

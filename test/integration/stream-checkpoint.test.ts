@@ -54,19 +54,26 @@ async function report(measureId: string): Promise<string> {
 
 const referenceOf = (record: DynamoDBRecord) => record.dynamodb?.NewImage?.reference?.S ?? '?';
 
-/** A poller on the test table whose handler records the references it was given. */
-async function poller(file: string | undefined, handle: (reference: string) => void, logs: string[] = []): Promise<StreamPoller> {
+/**
+ * A poller whose handler gives `handle` the reference of every record (a handle that throws fails
+ * the batch), on the shared test table unless another is named.
+ */
+async function poller(
+  file: string | undefined,
+  handle: (reference: string) => void,
+  options: { logs?: string[]; tableName?: string; retryDelayMs?: number } = {},
+): Promise<StreamPoller> {
   const handler: StreamHandler = async (event) => {
     for (const record of event.Records) handle(referenceOf(record));
   };
   return startStreamPoller({
     endpoint: inject('dynamoEndpoint'),
-    tableName: table.tableName,
+    tableName: options.tableName ?? table.tableName,
     loadHandler: async () => handler,
     pollIntervalMs: 20,
-    retryDelayMs: 1,
+    retryDelayMs: options.retryDelayMs ?? 1,
     ...(file ? { checkpointFile: file } : {}),
-    onLog: (line) => logs.push(line),
+    onLog: (line) => options.logs?.push(line),
   });
 }
 
@@ -112,22 +119,14 @@ describe('stream positions kept between runs', () => {
     // Prepare: a first run whose handler fails, stopped while the record waits for its next attempt
     const file = join(folder, 'failing.json');
     const attempts: string[] = [];
-    const handler: StreamHandler = async (event) => {
-      attempts.push(...event.Records.map(referenceOf));
+    const failing = (reference: string) => {
+      attempts.push(reference);
       throw new Error('宛先が応答しません / target unavailable');
     };
-    const a = await startStreamPoller({
-      endpoint: inject('dynamoEndpoint'),
-      tableName: table.tableName,
-      loadHandler: async () => handler,
-      pollIntervalMs: 20,
-      retryDelayMs: 60_000,
-      checkpointFile: file,
-      onLog: () => undefined,
-    });
+    const a = await poller(file, failing, { retryDelayMs: 60_000 });
     await a.idle(); // the poller has taken its position before the report is written
-    const failing = await report('2-1-1');
-    await expect.poll(() => attempts, { timeout: 10_000 }).toContain(failing);
+    const failed = await report('2-1-1');
+    await expect.poll(() => attempts, { timeout: 10_000 }).toContain(failed);
     await a.stop();
     // Act
     const delivered: string[] = [];
@@ -136,7 +135,7 @@ describe('stream positions kept between runs', () => {
     await b.stop();
     // Assess
     expect(a.deadLetters).toEqual([]);
-    expect(delivered).toEqual([failing]);
+    expect(delivered).toEqual([failed]);
   });
 
   it('reads a shard that was empty at the start once records arrive, while other tables are written too', async () => {
@@ -145,15 +144,7 @@ describe('stream positions kept between runs', () => {
     const ownStore = own.store();
     const file = join(folder, 'empty-shard.json');
     const seen: string[] = [];
-    const handler: StreamHandler = async (event) => void seen.push(...event.Records.map(referenceOf));
-    const p = await startStreamPoller({
-      endpoint: inject('dynamoEndpoint'),
-      tableName: own.tableName,
-      loadHandler: async () => handler,
-      pollIntervalMs: 20,
-      checkpointFile: file,
-      onLog: () => undefined,
-    });
+    const p = await poller(file, (r) => seen.push(r), { tableName: own.tableName });
     try {
       await p.idle();
       // Act: writes to another table, then a report to this one
@@ -180,7 +171,7 @@ describe('stream positions kept between runs', () => {
     const seen: string[] = [];
     const logs: string[] = [];
     // Act
-    const p = await poller(file, (r) => seen.push(r), logs);
+    const p = await poller(file, (r) => seen.push(r), { logs });
     const after = await report('3-1-2');
     await p.idle();
     await p.stop();
