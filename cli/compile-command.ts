@@ -9,14 +9,14 @@
  */
 import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient, createDynamoDbClient } from '#shared/aws/dynamodb';
+import { createDocumentClient } from '#shared/aws/dynamodb';
 import { envNames } from '#shared/config/env';
 import { formatQuarter, formatQuarterEn, formatQuarterJa, parseQuarter, tryParseQuarter } from '#shared/domain/fiscal';
 import { defaultPlanPath, readPlanFile } from '#shared/plan-file';
 import { loadCompiledQuarter } from '#shared/store/status-items';
 import { createStore } from '#shared/store/store';
 import { defaultTableName } from '#shared/store/table';
-import { localClientConfig, localCredentials, localRegion } from '#local/aws-local';
+import { createDynamoDbClient, localClientConfig, localCredentials, localRegion } from '#local/aws-local';
 import type { CompileQuarterResult } from '#functions/compile-quarter/handler';
 import { UsageError, type Output } from './output.ts';
 

@@ -3,7 +3,7 @@
  * into a deployed table, with the AWS SDK's own credentials and region (profile, SSO, environment).
  * The same store code the local stack uses on every start; safe to run again after editing a file.
  */
-import { createDocumentClient } from '#shared/aws/dynamodb';
+import { sdkDocumentDb } from '#local/aws-local';
 import { unroutableOwners } from '#shared/domain/directory';
 import { defaultDirectoryPath, defaultPlanPath, readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { saveDirectory } from '#shared/store/directory-items';
@@ -30,7 +30,7 @@ export async function loadCommand(options: LoadOptions, out: Output): Promise<nu
     );
     return 1;
   }
-  const store = createStore(createDocumentClient(), table, plan.plan.tenant);
+  const store = createStore(sdkDocumentDb(), table, plan.plan.tenant);
   await savePlan(store, plan);
   await saveDirectory(store, directory);
   out.info(

@@ -13,7 +13,6 @@ import { readFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import cliProgress from 'cli-progress';
 import * as z from 'zod';
 import { localClientConfig } from '#local/aws-local';
@@ -313,15 +312,13 @@ async function sentDigests(store: Store): Promise<string[]> {
   const quarters: string[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const page = await store.doc.send(
-      new ScanCommand({
-        TableName: store.tableName,
-        FilterExpression: '#type = :type AND kind = :kind AND #state = :sent',
-        ExpressionAttributeNames: { '#type': 'type', '#state': 'state' },
-        ExpressionAttributeValues: { ':type': 'Notification', ':kind': 'digest', ':sent': 'sent' },
-        ExclusiveStartKey: start,
-      }),
-    );
+    const page = await store.doc.scan({
+      TableName: store.tableName,
+      FilterExpression: '#type = :type AND kind = :kind AND #state = :sent',
+      ExpressionAttributeNames: { '#type': 'type', '#state': 'state' },
+      ExpressionAttributeValues: { ':type': 'Notification', ':kind': 'digest', ':sent': 'sent' },
+      ExclusiveStartKey: start,
+    });
     for (const item of page.Items ?? []) {
       const quarter = /FY\d{4}-Q[1-4]/.exec(String(item.key))?.[0];
       if (quarter) quarters.push(quarter);

@@ -29,7 +29,7 @@ import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
 import { createStore, type Store } from '#shared/store/store';
 import { defaultTableName } from '#shared/store/table';
 import type { Caller } from '#shared/submit-report';
-import { localClientConfig } from '#local/aws-local';
+import { localClientConfig, sdkDocumentDb, sdkSecretReader } from '#local/aws-local';
 import { localSigningSecret } from './link-options.ts';
 import { UsageError, type Output } from './output.ts';
 
@@ -66,8 +66,9 @@ async function openTarget(options: SheetTargetOptions): Promise<Target> {
   if (options.deployed) {
     const table = options.table ?? env[envNames.tableName];
     if (!table) throw new UsageError('--deployed には --table または TABLE_NAME が必要です', '--deployed needs --table or TABLE_NAME');
-    store = createStore(createDocumentClient(), table, tenant);
-    secret = await linkSecret(env);
+    // On AWS with the caller's own sign-in (profile, SSO), which only the SDK knows.
+    store = createStore(sdkDocumentDb(), table, tenant);
+    secret = await linkSecret(env, { read: sdkSecretReader() });
   } else {
     const endpoint = options.endpoint ?? `http://127.0.0.1:${env.SHINCHOKU_DYNAMODB_PORT || 8000}`;
     store = createStore(createDocumentClient(localClientConfig(endpoint)), options.table ?? defaultTableName, tenant);

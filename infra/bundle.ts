@@ -3,12 +3,11 @@
  * by the CDK stack (as the asset's local bundling, see `ShinchokuFunction`) and by `shinchoku bench`,
  * so the benchmark measures exactly the deployed files.
  *
- * ESM, minified, source maps without sources, the AWS SDK bundled (pinned by package-lock.json), and
- * **code splitting**: every `import()` in the module graph becomes its own chunk file, loaded only when
- * that code runs. The SDK loads its credential providers that way (SSO, ini files, process, web
- * identity, each with their own STS / SSO clients); on Lambda the credentials are in the environment,
- * so those chunks ship in the asset but are never read at cold start. Our own code does the same for
- * what only some invocations need (the xlsx reader when a mail has a workbook attached).
+ * ESM, minified, source maps without sources, every dependency bundled (pinned by package-lock.json;
+ * the functions' AWS client is aws-lite, `shared/aws/client.ts`, not the runtime's SDK), and **code
+ * splitting**: every `import()` in the module graph becomes its own chunk file, loaded only when that
+ * code runs, for what only some invocations need (the mail composer when a mail is sent, the xlsx
+ * reader when a mail has a workbook attached, the sheet import and export).
  */
 import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
@@ -57,7 +56,7 @@ export function bundleOptions(entry: string, outdir: string, runtimeName: string
     format: 'esm',
     platform: 'node',
     target: esbuildTarget(runtimeName),
-    // Prefer the packages' ES module builds (the SDK's dist-es): esbuild can drop what is not imported.
+    // Prefer the packages' ES module builds: esbuild can drop what is not imported.
     mainFields: ['module', 'main'],
     banner: { js: esmRequireBanner },
     minify: true,

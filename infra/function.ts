@@ -66,7 +66,7 @@ export interface ShinchokuFunctionProps {
   readonly description?: string;
 
   /**
-   * Memory in MB. On arm64 512 MB gives enough CPU for a cold start with the bundled SDK.
+   * Memory in MB. On arm64 512 MB gives enough CPU for a quick cold start.
    *
    * @default 512
    */
@@ -104,7 +104,7 @@ export interface ShinchokuFunctionProps {
 
 /**
  * A `NodejsFunction` with the project's defaults: newest Node runtime, arm64, the ESM bundle of
- * `infra/bundle.ts` (minified, source maps, AWS SDK bundled and tree-shaken, lazily loaded code in its
+ * `infra/bundle.ts` (minified, source maps, dependencies bundled and tree-shaken, lazily loaded code in its
  * own chunks), explicit log group with retention, JSON logs, active tracing, and an execution role that
  * may only write to its own log group until granted more.
  *

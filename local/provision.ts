@@ -10,14 +10,14 @@ import {
   waitUntilTableExists,
   type DynamoDBClient,
 } from '@aws-sdk/client-dynamodb';
-import { createDocumentClient, createDynamoDbClient } from '#shared/aws/dynamodb';
+import { createDocumentClient } from '#shared/aws/dynamodb';
 import type { Directory } from '#shared/domain/directory';
 import type { PlanFile } from '#shared/domain/plan';
 import { saveDirectory } from '#shared/store/directory-items';
 import { savePlan } from '#shared/store/plan-items';
 import { createStore } from '#shared/store/store';
 import { createTableInput, timeToLiveAttribute } from '#shared/store/table';
-import { localClientConfig } from './aws-local.ts';
+import { createDynamoDbClient, localClientConfig } from './aws-local.ts';
 
 
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'existing'> {

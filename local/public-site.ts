@@ -6,8 +6,8 @@
  * convenience (the pages themselves link to `…/index.html`, which works on both).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { S3Client } from '@aws-sdk/client-s3';
 import { readPublicObject } from '#shared/aws/public-site-bucket';
+import type { ObjectStore } from '#shared/aws/s3';
 import { publicContentSecurityPolicy, publicSiteKeys } from '#shared/web/public/page';
 
 /** The public site's bucket on the local S3. */
@@ -30,7 +30,7 @@ export function publicObjectKey(pathname: string): string | undefined {
 }
 
 /** An `extra` route for the local HTTP server: true when it took the request. */
-export function publicSiteRoute(deps: { s3: S3Client; bucket: string; onError?: (error: unknown) => void }) {
+export function publicSiteRoute(deps: { s3: ObjectStore; bucket: string; onError?: (error: unknown) => void }) {
   return (req: IncomingMessage, res: ServerResponse): boolean => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     if (url.pathname !== publicPathPrefix && !url.pathname.startsWith(`${publicPathPrefix}/`)) return false;

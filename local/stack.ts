@@ -8,6 +8,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { S3Client } from '@aws-sdk/client-s3';
+import { createObjectStore } from '#shared/aws/s3';
 import { envNames } from '#shared/config/env';
 import { routes } from '#shared/http/routes';
 import { defaultDirectoryPath, defaultPlanPath, readDirectoryFile, readPlanFile } from '#shared/plan-file';
@@ -177,7 +178,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     say('[5/5] HTTP サーバーを起動しています / starting the HTTP server');
     // The public site as CloudFront serves it on AWS: read-only, from the public bucket.
     const publicSite = publicSiteRoute({
-      s3: new S3Client({ ...localClientConfig(s3.endpoint), forcePathStyle: true }),
+      s3: createObjectStore(localClientConfig(s3.endpoint)),
       bucket: localPublicBucket,
       onError: (error) => say(`      公開ページを読めません / public site read failed: ${String(error)}`),
     });

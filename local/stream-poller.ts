@@ -22,8 +22,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import * as z from 'zod';
 import { reportInsertFilter } from '#events/outbox';
 import { matchesPattern, type EventPattern } from '#events/rules';
-import { createDynamoDbClient } from '#shared/aws/dynamodb';
-import { localClientConfig, localCredentials, localRegion } from './aws-local.ts';
+import { createDynamoDbClient, localClientConfig, localCredentials, localRegion } from './aws-local.ts';
 import { MissingTargetError } from './eventbridge-local.ts';
 import { localLambdaContext } from './lambda-context.ts';
 

@@ -5,9 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
-import { QueryCommand, TransactWriteCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { createDocumentClient, createDynamoDbClient } from '#shared/aws/dynamodb';
+import { createDocumentClient, type DocumentDb } from '#shared/aws/dynamodb';
 import { createMailer } from '#shared/aws/mailer';
 import { envNames } from '#shared/config/env';
 import type { Directory } from '#shared/domain/directory';
@@ -23,7 +21,7 @@ import { queryAll } from '#shared/store/query';
 import { reportKeys, reportToItem } from '#shared/store/report-items';
 import { statusKeys } from '#shared/store/status-items';
 import { createStore, type Store } from '#shared/store/store';
-import { localClientConfig, localCredentials, localRegion } from '#local/aws-local';
+import { createDynamoDbClient, localClientConfig, localCredentials, localRegion } from '#local/aws-local';
 import { startHttpServer, type HttpHandler } from '#local/http-server';
 import { localLambdaContext } from '#local/lambda-context';
 import { startDynamoDbLocal, type DynamoDbLocal } from '#local/dynamodb-local';
@@ -77,7 +75,7 @@ export interface PathTimes {
 /** The concurrent runs also say what they cost this Node process in CPU time. */
 export interface ConcurrentPathTimes extends PathTimes {
   /**
-   * CPU time of this Node process (user + system) per request, ms. Client, server, handler and SDK
+   * CPU time of this Node process (user + system) per request, ms. Client, server, handler and AWS client
    * all run on its one JavaScript thread; DynamoDB Local's JVM is another process.
    */
   cpuMs: number;
@@ -91,7 +89,7 @@ export interface ComparedPaths<T extends PathTimes = PathTimes> {
   http: T;
   /** The same handler module called in-process with a payload-2.0 event, without HTTP. */
   inProcess: T;
-  /** The bare SDK calls the handler must make (the Query and the TransactWrite). */
+  /** The bare client calls the handler must make (the Query and the TransactWrite). */
   sdk: T;
 }
 
@@ -199,22 +197,20 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
   const ops = new Map<string, number>();
   for (const r of perReport) ops.set(r.op, (ops.get(r.op) ?? 0) + 1);
 
-  // The bare SDK calls the handler must make: the latest-version query and the two-put transaction.
+  // The bare client calls the handler must make: the latest-version query and the two-put transaction.
   const doc = createDocumentClient(localClientConfig(parts.dynamoEndpoint));
   let sdkVersion = 0;
   const bareSdk = async () => {
     const measure = measures[n++ % measures.length]!;
-    const { Items } = await doc.send(
-      new QueryCommand({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': reportKeys.partition(tenant, measure.id), ':prefix': reportKeys.quarterPrefix('FY2013-Q3') },
-        ScanIndexForward: false,
-        Limit: 1,
-        ConsistentRead: true,
-        ProjectionExpression: 'version',
-      }),
-    );
+    const { Items } = await doc.query({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': reportKeys.partition(tenant, measure.id), ':prefix': reportKeys.quarterPrefix('FY2013-Q3') },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+      ProjectionExpression: 'version',
+    });
     const version = Number(Items?.[0]?.version ?? 0) + 1 + sdkVersion++;
     const report: StoredReport = {
       measureId: measure.id, quarter: 'FY2013-Q3', kind: 'report', status: '予定どおり',
@@ -224,14 +220,12 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
       version, reference: reportReference(measure.id, 'FY2013-Q3', version), channel: 'api', submittedAt: new Date().toISOString(), attachments: [],
     };
     const item = reportToItem(tenant, report);
-    await doc.send(
-      new TransactWriteCommand({
-        TransactItems: [
-          { Put: { TableName: tableName, Item: { pk: reportKeys.idempotency(tenant, randomUUID()), sk: 'IDEMPOTENCY', type: 'Idempotency', reportPk: item.pk, reportSk: item.sk, fingerprint: 'x'.repeat(43), expiresAt: 0 } , ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-        ],
-      }),
-    );
+    await doc.transactWrite({
+      TransactItems: [
+        { Put: { TableName: tableName, Item: { pk: reportKeys.idempotency(tenant, randomUUID()), sk: 'IDEMPOTENCY', type: 'Idempotency', reportPk: item.pk, reportSk: item.sk, fingerprint: 'x'.repeat(43), expiresAt: 0 } , ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ],
+    });
   };
 
   // The real local HTTP server in front of one handler module instance; the in-process side calls
@@ -287,7 +281,7 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
 
   // Sequential: short blocks of each side in rounds whose order rotates, so the drift of a noisy
   // machine (and of DynamoDB Local as its table grows) reaches the three sides alike.
-  say(`  1c 逐次 ${options.sequential} 件ずつ (HTTP 経由 / 直接呼び出し / SDK を交互に)`, `  1c ${options.sequential} sequential each (HTTP path, in-process handler and bare SDK in rotating blocks)`);
+  say(`  1c 逐次 ${options.sequential} 件ずつ (HTTP 経由 / 直接呼び出し / クライアントを交互に)`, `  1c ${options.sequential} sequential each (HTTP path, in-process handler and bare client in rotating blocks)`);
   const block = 10;
   const sequential: Record<Side, number[]> = { http: [], inProcess: [], sdk: [] };
   const deadline = Date.now() + options.maxSeconds * 1000;
@@ -318,7 +312,6 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
   }
   await direct.stop();
   client.destroy();
-  doc.destroy();
 
   const sequentialTimes = (times: number[]): PathTimes => ({ n: times.length, p50: median(times), p99: percentile(times, 99), perSecond: 1000 / (sum(times) / times.length) });
   const concurrentTimes = (c: { seconds: number; cpuSeconds: number; times: number[] }): ConcurrentPathTimes => ({
@@ -388,7 +381,7 @@ export interface ScalePoint {
   trimmedMsPerMeasure: number;
   p10MsPerMeasure: number;
   p90MsPerMeasure: number;
-  /** Median over the compiles of the time spent in DynamoDB requests (the SDK's own work included), ms per 事業. */
+  /** Median over the compiles of the time spent in DynamoDB requests (the client's own work included), ms per 事業. */
   dynamoMsPerMeasure: number;
   /** Median over the compiles of the rest (the compile's own code between requests), ms per 事業. */
   ownMsPerMeasure: number;
@@ -424,17 +417,22 @@ interface TimedRequest {
 }
 
 /** A document client that times every request it sends, by kind, into `sink`. */
-function timedDocument(doc: DynamoDBDocumentClient, sink: TimedRequest[]): DynamoDBDocumentClient {
-  const send = async (command: { constructor: { name: string }; input?: { IndexName?: string } }) => {
-    const op = `${command.constructor.name.replace(/Command$/, '')}${command.input?.IndexName ? ` ${command.input.IndexName}` : ''}`;
-    const start = performance.now();
-    try {
-      return await (doc.send as (c: unknown) => Promise<unknown>)(command);
-    } finally {
-      sink.push({ op, start, ms: performance.now() - start });
-    }
-  };
-  return new Proxy(doc, { get: (target, key, receiver) => (key === 'send' ? send : Reflect.get(target, key, receiver)) });
+function timedDocument(doc: DocumentDb, sink: TimedRequest[]): DocumentDb {
+  const timed = Object.fromEntries(
+    Object.entries(doc).map(([method, call]) => [
+      method,
+      async (input: { IndexName?: string }) => {
+        const op = `${method[0]!.toUpperCase()}${method.slice(1)}${input.IndexName ? ` ${input.IndexName}` : ''}`;
+        const start = performance.now();
+        try {
+          return await (call as (input: unknown) => Promise<unknown>)(input);
+        } finally {
+          sink.push({ op, start, ms: performance.now() - start });
+        }
+      },
+    ]),
+  );
+  return timed as unknown as DocumentDb;
 }
 
 /** The time covered by at least one of the requests (the union of their intervals), ms. */
@@ -502,11 +500,10 @@ export async function measureCompile(parts: Parts, options: { scales: number[]; 
     await writeTenant(store, g);
     await compileAndSave(store, g.plan, benchQuarter, { clock });
   }
-  mainDoc.destroy();
 
   // Seeding: one DynamoDB Local and table per scale, smallest first; a scale that would not fit the
   // budget is replaced by 50,000 (for 100,000 and more) or left out.
-  type Instance = { scale: number; dynamo: DynamoDbLocal; doc: DynamoDBDocumentClient; seeded: Awaited<ReturnType<typeof seedTable>> };
+  type Instance = { scale: number; dynamo: DynamoDbLocal; doc: DocumentDb; seeded: Awaited<ReturnType<typeof seedTable>> };
   const instances: Instance[] = [];
   let seedRate = 0; // 事業 per second, seeding
   const reserve = options.compileCapSeconds;
@@ -550,7 +547,6 @@ export async function measureCompile(parts: Parts, options: { scales: number[]; 
     }
     return await compileRounds(parts, options, instances, { tableName, clock, notReached, metered });
   } finally {
-    for (const instance of instances) instance.doc.destroy();
     await Promise.all(instances.map((instance) => instance.dynamo.stop()));
   }
 }
@@ -558,7 +554,7 @@ export async function measureCompile(parts: Parts, options: { scales: number[]; 
 async function compileRounds(
   parts: Parts,
   options: { seed: number; compileCapSeconds: number; rounds: number; warmupRounds: number },
-  instances: { scale: number; dynamo: DynamoDbLocal; doc: DynamoDBDocumentClient; seeded: Awaited<ReturnType<typeof seedTable>> }[],
+  instances: { scale: number; dynamo: DynamoDbLocal; doc: DocumentDb; seeded: Awaited<ReturnType<typeof seedTable>> }[],
   context: { tableName: string; clock: Date; notReached: CompileFigures['notReached']; metered: { tenants: number; measures: number; reads: number; writes: number; readUnits: number; writeUnits: number; queryUnits: number; bytes: number; reportsRead: number } },
 ): Promise<CompileFigures> {
   const { say } = parts;
@@ -588,7 +584,6 @@ async function compileRounds(
         await clearCompiled(createStore(smallest.doc, tableName, g.tenant), benchQuarter);
       }
     } finally {
-      meteredDoc.destroy();
       await meter.stop();
     }
   }
@@ -709,8 +704,7 @@ export async function measureReminders(parts: Parts, options: { tenants: number 
   await ensureTable(client, tableName);
   client.destroy();
   process.env.MAIL_MAX_PER_SECOND = '0';
-  const ses = new SESv2Client(localClientConfig(parts.sesEndpoint));
-  const mailer = createMailer({ client: ses, maxPerSecond: 0 });
+  const mailer = createMailer({ connection: localClientConfig(parts.sesEndpoint), maxPerSecond: 0 });
   const doc = createDocumentClient(localClientConfig(parts.meter.endpoint));
   const day = '2012-07-10';
   const secret = randomBytes(32).toString('hex');
@@ -746,8 +740,6 @@ export async function measureReminders(parts: Parts, options: { tenants: number 
   await runOnce();
   const mails = await fetchSentMails(parts.sesEndpoint);
   const keys = new Set(mails.map((m) => `${m.from}|${m.destination.to.join(',')}|${m.destination.cc.join(',')}|${m.subject}`));
-  doc.destroy();
-  ses.destroy();
   const avg = (list: ReturnType<typeof summarise>[]) => ({
     reads: sum(list.map((s) => s.reads)) / list.length,
     writes: sum(list.map((s) => s.writes)) / list.length,

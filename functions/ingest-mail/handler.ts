@@ -6,11 +6,11 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { S3Client } from '@aws-sdk/client-s3';
 import { SesReceiptEventSchema } from '#events/ses-receipt';
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import { createMailer } from '#shared/aws/mailer';
-import { envNames, optionalEnv, requireEnv } from '#shared/config/env';
+import { createObjectStore } from '#shared/aws/s3';
+import { envNames, requireEnv } from '#shared/config/env';
 import { linkSecret } from '#shared/config/secrets';
 import { correlationIds, createLogger } from '#shared/logger';
 import { catalogLoader } from '#shared/store/catalog-cache';
@@ -20,8 +20,7 @@ import { ingestMail, type IngestOutcome } from './ingest.ts';
 const logger = createLogger('ingest-mail');
 const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
 const loadCatalog = catalogLoader(store);
-// Path-style addressing only where an S3 endpoint is given (the local S3 server); AWS uses virtual hosts.
-const s3 = new S3Client({ forcePathStyle: optionalEnv('AWS_ENDPOINT_URL_S3', '') !== '' });
+const s3 = createObjectStore();
 const mailer = createMailer();
 const bucket = requireEnv(envNames.mailBucket);
 

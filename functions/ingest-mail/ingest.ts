@@ -13,10 +13,10 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { GetObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import PostalMime, { type Address, type Email } from 'postal-mime';
 import { mailBucketPrefixes, type SesMail, type SesReceipt, type SesReceiptEvent } from '#events/ses-receipt';
 import type { OutgoingMail } from '#shared/aws/mailer';
+import type { ObjectStore } from '#shared/aws/s3';
 import { measuresOwnedBy, type Ka } from '#shared/domain/directory';
 import { jstDate } from '#shared/domain/fiscal';
 import { checkMailForm, htmlToText, parseMailForm } from '#shared/domain/mail-form';
@@ -48,7 +48,7 @@ export type IngestLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 export interface IngestDeps {
   store: Store;
   loadCatalog: () => Promise<Catalog>;
-  s3: Pick<S3Client, 'send'>;
+  s3: ObjectStore;
   mailer: { send(mail: OutgoingMail): Promise<{ messageId: string }> };
   /** The link-signing secret. */
   secret: () => Promise<string>;
@@ -80,9 +80,9 @@ export function rawLocation(mail: SesMail, receipt: SesReceipt, bucket: string):
 }
 
 async function readRaw(deps: IngestDeps, location: { bucket: string; key: string }): Promise<Buffer> {
-  const object = await deps.s3.send(new GetObjectCommand({ Bucket: location.bucket, Key: location.key }));
-  if (!object.Body) throw new Error(`メール本文が空です / no body in s3://${location.bucket}/${location.key}`);
-  return Buffer.from(await object.Body.transformToByteArray());
+  const object = await deps.s3.get(location.bucket, location.key);
+  if (!object) throw new Error(`受信メールがありません / no message at s3://${location.bucket}/${location.key}`);
+  return object.body;
 }
 
 /** A file of a received mail, its content as a Buffer. */
@@ -361,9 +361,7 @@ async function storeAttachments(input: AnswerInput, attachments: readonly MailAt
     if (used.has(name)) name = `${index + 1}-${name}`;
     used.add(name);
     const key = `${attachmentsPrefix}${input.sesMessageId}/${name}`;
-    await input.deps.s3.send(
-      new PutObjectCommand({ Bucket: input.deps.bucket, Key: key, Body: attachment.content, ContentType: attachment.contentType }),
-    );
+    await input.deps.s3.put({ bucket: input.deps.bucket, key, body: attachment.content, contentType: attachment.contentType });
     stored.push({ name, contentType: attachment.contentType, key, bytes: attachment.content.length });
   }
   return stored;

@@ -7,7 +7,8 @@ import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { eventEnvelopeSchema } from '#events/catalog';
 import { createDocumentClient } from '#shared/aws/dynamodb';
-import { createPublicSiteClient, s3PublicSiteWriter } from '#shared/aws/public-site-bucket';
+import { s3PublicSiteWriter } from '#shared/aws/public-site-bucket';
+import { createObjectStore } from '#shared/aws/s3';
 import { envNames, requireEnv } from '#shared/config/env';
 import { correlationIds, createLogger } from '#shared/logger';
 import { publishPublicPage, type PublishOutcome } from '#shared/publish-public';
@@ -18,7 +19,7 @@ import { createStore } from '#shared/store/store';
 const logger = createLogger('publish-public');
 const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
 const loadCatalog = catalogLoader(store);
-const site = s3PublicSiteWriter(createPublicSiteClient(), requireEnv(envNames.publicBucket));
+const site = s3PublicSiteWriter(createObjectStore(), requireEnv(envNames.publicBucket));
 const envelopeSchema = eventEnvelopeSchema('QuarterCompiled');
 
 export const handler = middy<unknown, { outcome: PublishOutcome['outcome'] | 'other-tenant'; objects?: number }>()

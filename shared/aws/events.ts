@@ -2,18 +2,13 @@
  * Publishing the project's events to EventBridge. Every publisher goes through `publishEvents`, so
  * every event on the bus has passed its schema in `events/catalog.ts`.
  *
- * Handlers create one client per module with `createEventBridgeClient()`; the endpoint comes from the
- * SDK's own `AWS_ENDPOINT_URL_EVENTBRIDGE` variable, which the local stack points at its loopback
+ * Handlers create one client per module with `createEventBridgeClient()` (aws-lite, `./client.ts`);
+ * the endpoint comes from `AWS_ENDPOINT_URL_EVENTBRIDGE`, which the local stack points at its loopback
  * EventBridge (`local/eventbridge-local.ts`), so the same code publishes on AWS and on a laptop.
  */
-import {
-  EventBridgeClient,
-  PutEventsCommand,
-  type EventBridgeClientConfig,
-  type PutEventsCommandOutput,
-  type PutEventsRequestEntry,
-} from '@aws-sdk/client-eventbridge';
+import type { PutEventsRequestEntry, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { eventSource, events, type EventDetail, type EventName } from '#events/catalog';
+import { awsJsonCall, lazyAwsClient, type AwsConnection } from './client.ts';
 
 /** One event to publish: its name (the detail-type) and its detail. */
 export type EventEntry = {
@@ -25,13 +20,22 @@ export type EventEntry = {
   };
 }[EventName];
 
-/** What `publishEvents` needs of a client: PutEvents. The real `EventBridgeClient` is one. */
+/** What `publishEvents` needs of a client: PutEvents. */
 export interface PutEventsSender {
-  send(command: PutEventsCommand): Promise<PutEventsCommandOutput>;
+  putEvents(input: { Entries: PutEventsRequestEntry[] }): Promise<{ FailedEntryCount?: number; Entries?: PutEventsResultEntry[] }>;
 }
 
-export function createEventBridgeClient(config: EventBridgeClientConfig = {}): EventBridgeClient {
-  return new EventBridgeClient(config);
+/** PutEvents (JSON 1.1) with the function's aws-lite client. */
+export function createEventBridgeClient(connection: AwsConnection = {}): PutEventsSender {
+  const client = lazyAwsClient('EVENTBRIDGE', connection);
+  return {
+    async putEvents({ Entries }) {
+      return awsJsonCall(await client(), 'events', 'AWSEvents.PutEvents', {
+        // Timestamps go as epoch seconds, as the SDK sends them.
+        Entries: Entries.map(({ Time, ...entry }) => (Time ? { ...entry, Time: Time.getTime() / 1000 } : entry)),
+      });
+    },
+  };
 }
 
 /** PutEvents accepts at most this many entries per call. */
@@ -82,7 +86,7 @@ export interface PublishOptions {
 /**
  * Validate every entry against its schema, then send them with PutEvents in batches of at most 10
  * entries and 256 KB, retrying only the entries EventBridge reports as failed (FailedEntryCount) with
- * exponential backoff. Whole-call failures (throttling, network) are retried by the SDK itself.
+ * exponential backoff. Whole-call failures (throttling, network) are retried by the client itself.
  *
  * @returns the event ids, in the order of `entries`.
  * @throws InvalidEventError before sending anything when any detail is invalid.
@@ -107,7 +111,7 @@ export async function publishEvents(
     const failed: number[] = [];
     lastErrors = new Map();
     for (const batch of batches(pending, (index) => requestEntries[index]!)) {
-      const output = await client.send(new PutEventsCommand({ Entries: batch.map((index) => requestEntries[index]!) }));
+      const output = await client.putEvents({ Entries: batch.map((index) => requestEntries[index]!) });
       const results = output.Entries ?? [];
       batch.forEach((index, position) => {
         const result = results[position];

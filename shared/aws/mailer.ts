@@ -4,13 +4,13 @@
  * headers and attachments all come out as mail clients expect, then sent as raw content.
  * Sends are paced below the account's rate (SES's default sandbox rate is 1 mail per second).
  *
- * The composer (with its MIME type table, address parser and encoders, about 135 KB minified) and the
- * SES client (about 75 KB) are loaded by the first mail sent, dynamic `import()`s that are chunks of
- * their own in the bundle (infra/bundle.ts): the reminder job sends nothing on most days, the digest
- * only once a quarter, and the mail intake answers no mail it drops. The client is still created
- * once per module, by that first send.
+ * The composer (with its MIME type table, address parser and encoders, about 135 KB minified) is
+ * loaded by the first mail sent, a dynamic `import()` that is a chunk of its own in the bundle
+ * (infra/bundle.ts): the reminder job sends nothing on most days, the digest only once a quarter, and
+ * the mail intake answers no mail it drops. The SES call is SES v2 SendEmail with raw content, sent
+ * with the function's aws-lite client (`./client.ts`), created once per module by that first send.
  */
-import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import { clientSettings, lazyAwsClient, type AwsConnection } from './client.ts';
 
 export interface OutgoingMail {
   from: string;
@@ -55,8 +55,8 @@ export async function composeMime(mail: OutgoingMail): Promise<Buffer> {
 }
 
 export interface MailerOptions {
-  /** @default an SES v2 client from the environment, created by the first send */
-  client?: Pick<SESv2Client, 'send'>;
+  /** Where SES is. @default the environment (`AWS_ENDPOINT_URL_SESV2`, AWS_REGION, credentials) */
+  connection?: AwsConnection;
   /** Mails per second at most. @default the MAIL_MAX_PER_SECOND variable, or 1 */
   maxPerSecond?: number;
   /** How to wait between sends. @default a timer */
@@ -66,8 +66,7 @@ export interface MailerOptions {
 }
 
 export function createMailer(options: MailerOptions = {}): Mailer {
-  let client: Promise<Pick<SESv2Client, 'send'>> | undefined = options.client ? Promise.resolve(options.client) : undefined;
-  const sesClient = () => (client ??= import('@aws-sdk/client-sesv2').then(({ SESv2Client }) => new SESv2Client({})));
+  const ses = lazyAwsClient('SESV2', options.connection);
   const perSecond = options.maxPerSecond ?? Number(process.env.MAIL_MAX_PER_SECOND ?? 1);
   const interval = perSecond > 0 ? 1000 / perSecond : 0;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -79,9 +78,18 @@ export function createMailer(options: MailerOptions = {}): Mailer {
       const at = Math.max(now, next);
       next = at + interval;
       if (at > now) await sleep(at - now);
-      const [raw, ses, { SendEmailCommand }] = await Promise.all([composeMime(mail), sesClient(), import('@aws-sdk/client-sesv2')]);
-      const result = await ses.send(new SendEmailCommand({ Content: { Raw: { Data: raw } } }));
-      return { messageId: result.MessageId ?? '' };
+      const [raw, aws] = await Promise.all([composeMime(mail), ses()]);
+      const { region, endpointHost } = clientSettings(aws);
+      const { payload } = await aws({
+        // SES signs as `ses` and answers at email.<region>.amazonaws.com.
+        service: 'ses',
+        ...(endpointHost ? {} : { host: `email.${region}.amazonaws.com` }),
+        method: 'POST',
+        path: '/v2/email/outbound-emails',
+        headers: { 'Content-Type': 'application/json' },
+        payload: { Content: { Raw: { Data: raw.toString('base64') } } },
+      });
+      return { messageId: (payload as { MessageId?: string }).MessageId ?? '' };
     },
   };
 }

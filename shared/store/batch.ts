@@ -5,7 +5,7 @@
  * chunks instead of one per chunk; the requests of one call must name distinct keys (DynamoDB
  * refuses a batch that names a key twice, and across chunks the order is not kept).
  */
-import { BatchWriteCommand, type BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { BatchWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './store.ts';
 
 type WriteRequest = NonNullable<BatchWriteCommandInput['RequestItems']>[string][number];
@@ -41,7 +41,7 @@ async function writeChunk(store: Store, chunk: WriteRequest[]): Promise<void> {
     if (attempt > maxAttempts) {
       throw new Error(`一括書き込みが完了しませんでした (${pending.length} 件未処理) / batch write left ${pending.length} items unprocessed`);
     }
-    const result = await store.doc.send(new BatchWriteCommand({ RequestItems: { [store.tableName]: pending } }));
+    const result = await store.doc.batchWrite({ RequestItems: { [store.tableName]: pending } });
     pending = result.UnprocessedItems?.[store.tableName] ?? [];
     if (pending.length > 0) await new Promise((r) => setTimeout(r, 2 ** attempt * 25));
   }

@@ -10,7 +10,6 @@
  * own, apart from the status partition the compile reads and rewrites whole.
  */
 import { randomUUID } from 'node:crypto';
-import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { isConditionFailure, type Store } from './store.ts';
 import { tenantPrefix, timeToLiveAttribute } from './table.ts';
 
@@ -50,23 +49,21 @@ export async function acquireCompileLease(store: Store, quarter: string, options
   for (;;) {
     const at = now();
     try {
-      await store.doc.send(
-        new PutCommand({
-          TableName: store.tableName,
-          Item: {
-            pk: compileLeaseKeys.partition(store.tenant, quarter),
-            sk: compileLeaseKeys.item(),
-            type: 'CompileLease',
-            holder,
-            acquiredAt: at.toISOString(),
-            // Epoch seconds: the condition below decides; TTL only clears old leases away.
-            [timeToLiveAttribute]: Math.floor(at.getTime() / 1000) + leaseSeconds,
-          },
-          ConditionExpression: 'attribute_not_exists(pk) OR #expires < :now',
-          ExpressionAttributeNames: { '#expires': timeToLiveAttribute },
-          ExpressionAttributeValues: { ':now': Math.floor(at.getTime() / 1000) },
-        }),
-      );
+      await store.doc.put({
+        TableName: store.tableName,
+        Item: {
+          pk: compileLeaseKeys.partition(store.tenant, quarter),
+          sk: compileLeaseKeys.item(),
+          type: 'CompileLease',
+          holder,
+          acquiredAt: at.toISOString(),
+          // Epoch seconds: the condition below decides; TTL only clears old leases away.
+          [timeToLiveAttribute]: Math.floor(at.getTime() / 1000) + leaseSeconds,
+        },
+        ConditionExpression: 'attribute_not_exists(pk) OR #expires < :now',
+        ExpressionAttributeNames: { '#expires': timeToLiveAttribute },
+        ExpressionAttributeValues: { ':now': Math.floor(at.getTime() / 1000) },
+      });
       return holder;
     } catch (error) {
       if (!isConditionFailure(error)) throw error;
@@ -80,14 +77,12 @@ export async function acquireCompileLease(store: Store, quarter: string, options
 /** Give the lease back; a lease that expired and was taken over by another compile is left alone. */
 export async function releaseCompileLease(store: Store, quarter: string, holder: string): Promise<void> {
   try {
-    await store.doc.send(
-      new DeleteCommand({
-        TableName: store.tableName,
-        Key: { pk: compileLeaseKeys.partition(store.tenant, quarter), sk: compileLeaseKeys.item() },
-        ConditionExpression: 'holder = :holder',
-        ExpressionAttributeValues: { ':holder': holder },
-      }),
-    );
+    await store.doc.delete({
+      TableName: store.tableName,
+      Key: { pk: compileLeaseKeys.partition(store.tenant, quarter), sk: compileLeaseKeys.item() },
+      ConditionExpression: 'holder = :holder',
+      ExpressionAttributeValues: { ':holder': holder },
+    });
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
   }

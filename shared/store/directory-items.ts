@@ -1,7 +1,6 @@
 /**
  * The department directory in DynamoDB: small, read whole, so it is one item per tenant.
  */
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { DirectorySchema, type Directory } from '../domain/directory.ts';
 import type { Store } from './store.ts';
 import { tenantPrefix } from './table.ts';
@@ -25,15 +24,13 @@ export async function saveDirectory(store: Store, directory: Directory): Promise
       `名簿のテナント "${directory.tenant}" が保存先 "${store.tenant}" と異なります / directory tenant does not match the store's tenant`,
     );
   }
-  await store.doc.send(new PutCommand({ TableName: store.tableName, Item: directoryToItem(store.tenant, directory) }));
+  await store.doc.put({ TableName: store.tableName, Item: directoryToItem(store.tenant, directory) });
 }
 
 export async function loadDirectory(store: Store): Promise<Directory | undefined> {
-  const { Item } = await store.doc.send(
-    new GetCommand({
-      TableName: store.tableName,
-      Key: { pk: directoryKeys.partition(store.tenant), sk: directoryKeys.item() },
-    }),
-  );
+  const { Item } = await store.doc.get({
+    TableName: store.tableName,
+    Key: { pk: directoryKeys.partition(store.tenant), sk: directoryKeys.item() },
+  });
   return Item ? directoryFromItem(Item) : undefined;
 }

@@ -6,7 +6,6 @@
  * A claim whose send never completed (the process died in between) becomes claimable again after
  * `staleClaimSeconds`, so a crash delays a reminder instead of losing it.
  */
-import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import * as z from '../zod.ts';
 import { LocalDateSchema } from '../domain/fiscal.ts';
 import { isConditionFailure, type Store } from './store.ts';
@@ -45,27 +44,25 @@ export async function claimNotification(
 ): Promise<ClaimResult> {
   const claimedAt = now.toISOString();
   try {
-    await store.doc.send(
-      new PutCommand({
-        TableName: store.tableName,
-        Item: {
-          pk: notificationKeys.partition(store.tenant, notification.key),
-          sk: notificationKeys.item(),
-          gsi1pk: notificationKeys.byDay(store.tenant, notification.day),
-          gsi1sk: notification.key,
-          type: 'Notification',
-          ...notification,
-          state: 'claimed',
-          claimedAt,
-        },
-        ConditionExpression: 'attribute_not_exists(pk) OR (#state = :claimed AND claimedAt < :stale)',
-        ExpressionAttributeNames: { '#state': 'state' },
-        ExpressionAttributeValues: {
-          ':claimed': 'claimed',
-          ':stale': new Date(now.getTime() - staleClaimSeconds * 1000).toISOString(),
-        },
-      }),
-    );
+    await store.doc.put({
+      TableName: store.tableName,
+      Item: {
+        pk: notificationKeys.partition(store.tenant, notification.key),
+        sk: notificationKeys.item(),
+        gsi1pk: notificationKeys.byDay(store.tenant, notification.day),
+        gsi1sk: notification.key,
+        type: 'Notification',
+        ...notification,
+        state: 'claimed',
+        claimedAt,
+      },
+      ConditionExpression: 'attribute_not_exists(pk) OR (#state = :claimed AND claimedAt < :stale)',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: {
+        ':claimed': 'claimed',
+        ':stale': new Date(now.getTime() - staleClaimSeconds * 1000).toISOString(),
+      },
+    });
     return 'claimed';
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
@@ -76,38 +73,32 @@ export async function claimNotification(
 
 /** Record that a claimed notification went out. */
 export async function markNotificationSent(store: Store, key: string, messageId: string, now: Date = new Date()): Promise<void> {
-  await store.doc.send(
-    new UpdateCommand({
-      TableName: store.tableName,
-      Key: { pk: notificationKeys.partition(store.tenant, key), sk: notificationKeys.item() },
-      UpdateExpression: 'SET #state = :sent, sentAt = :at, messageId = :id',
-      ConditionExpression: 'attribute_exists(pk)',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':sent': 'sent', ':at': now.toISOString(), ':id': messageId },
-    }),
-  );
+  await store.doc.update({
+    TableName: store.tableName,
+    Key: { pk: notificationKeys.partition(store.tenant, key), sk: notificationKeys.item() },
+    UpdateExpression: 'SET #state = :sent, sentAt = :at, messageId = :id',
+    ConditionExpression: 'attribute_exists(pk)',
+    ExpressionAttributeNames: { '#state': 'state' },
+    ExpressionAttributeValues: { ':sent': 'sent', ':at': now.toISOString(), ':id': messageId },
+  });
 }
 
 /** Give a claim back after a failed send, so the next run sends it. */
 export async function releaseNotification(store: Store, key: string): Promise<void> {
-  await store.doc.send(
-    new DeleteCommand({
-      TableName: store.tableName,
-      Key: { pk: notificationKeys.partition(store.tenant, key), sk: notificationKeys.item() },
-      ConditionExpression: '#state = :claimed',
-      ExpressionAttributeNames: { '#state': 'state' },
-      ExpressionAttributeValues: { ':claimed': 'claimed' },
-    }),
-  );
+  await store.doc.delete({
+    TableName: store.tableName,
+    Key: { pk: notificationKeys.partition(store.tenant, key), sk: notificationKeys.item() },
+    ConditionExpression: '#state = :claimed',
+    ExpressionAttributeNames: { '#state': 'state' },
+    ExpressionAttributeValues: { ':claimed': 'claimed' },
+  });
 }
 
 export async function getNotification(store: Store, key: string): Promise<Notification | undefined> {
-  const { Item } = await store.doc.send(
-    new GetCommand({
-      TableName: store.tableName,
-      Key: { pk: notificationKeys.partition(store.tenant, key), sk: notificationKeys.item() },
-      ConsistentRead: true,
-    }),
-  );
+  const { Item } = await store.doc.get({
+    TableName: store.tableName,
+    Key: { pk: notificationKeys.partition(store.tenant, key), sk: notificationKeys.item() },
+    ConsistentRead: true,
+  });
   return Item ? NotificationSchema.parse(Item) : undefined;
 }

@@ -2,7 +2,6 @@
  * The plan in DynamoDB: one header item, one item per 基本目標 and one per 事業, all in the tenant's
  * plan partition, so the whole plan is read back with a single query.
  */
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import {
   GoalSchema,
   MeasureSchema,
@@ -97,11 +96,9 @@ export async function loadPlan(store: Store): Promise<PlanFile | undefined> {
 
 /** One 事業, read by its key. */
 export async function getMeasure(store: Store, measureId: string): Promise<Measure | undefined> {
-  const { Item } = await store.doc.send(
-    new GetCommand({
-      TableName: store.tableName,
-      Key: { pk: planKeys.partition(store.tenant), sk: planKeys.measure(measureId) },
-    }),
-  );
+  const { Item } = await store.doc.get({
+    TableName: store.tableName,
+    Key: { pk: planKeys.partition(store.tenant), sk: planKeys.measure(measureId) },
+  });
   return Item ? MeasureSchema.parse(Item) : undefined;
 }

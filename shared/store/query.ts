@@ -1,5 +1,5 @@
 /** Query every page of a result: callers want all items of a partition, not the first megabyte. */
-import { QueryCommand, type QueryCommandInput } from '@aws-sdk/lib-dynamodb';
+import type { QueryCommandInput } from '@aws-sdk/lib-dynamodb';
 import type { Store } from './store.ts';
 
 export async function queryAll(
@@ -9,9 +9,7 @@ export async function queryAll(
   const items: Record<string, unknown>[] = [];
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await store.doc.send(
-      new QueryCommand({ ...input, TableName: store.tableName, ExclusiveStartKey: startKey }),
-    );
+    const page = await store.doc.query({ ...input, TableName: store.tableName, ExclusiveStartKey: startKey });
     items.push(...(page.Items ?? []));
     startKey = page.LastEvaluatedKey;
   } while (startKey);

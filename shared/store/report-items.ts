@@ -3,7 +3,6 @@
  * conditional put makes two writers racing for the same version impossible, and the idempotency
  * record is written in the same transaction, so a retried submission records one report, not two.
  */
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { reportReference, type ReportSubmission, type StoredReport } from '../domain/report.ts';
 import { queryAll } from './query.ts';
 import { maxReportVersions, reportFromItem, reportKeys, reportToItem } from './report-keys.ts';
@@ -72,30 +71,28 @@ export async function appendReport(
     };
     const item = reportToItem(store.tenant, report);
     try {
-      await store.doc.send(
-        new TransactWriteCommand({
-          TransactItems: [
-            {
-              Put: {
-                TableName: store.tableName,
-                Item: {
-                  pk: reportKeys.idempotency(store.tenant, options.idempotencyKey),
-                  sk: 'IDEMPOTENCY',
-                  type: 'Idempotency',
-                  reportPk: item.pk,
-                  reportSk: item.sk,
-                  fingerprint: options.fingerprint,
-                  expiresAt: Math.floor(now.getTime() / 1000) + idempotencyDays * 86_400,
-                },
-                ConditionExpression: 'attribute_not_exists(pk)',
+      await store.doc.transactWrite({
+        TransactItems: [
+          {
+            Put: {
+              TableName: store.tableName,
+              Item: {
+                pk: reportKeys.idempotency(store.tenant, options.idempotencyKey),
+                sk: 'IDEMPOTENCY',
+                type: 'Idempotency',
+                reportPk: item.pk,
+                reportSk: item.sk,
+                fingerprint: options.fingerprint,
+                expiresAt: Math.floor(now.getTime() / 1000) + idempotencyDays * 86_400,
               },
+              ConditionExpression: 'attribute_not_exists(pk)',
             },
-            {
-              Put: { TableName: store.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
-            },
-          ],
-        }),
-      );
+          },
+          {
+            Put: { TableName: store.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
+          },
+        ],
+      });
       return { outcome: 'recorded', report };
     } catch (error) {
       const reasons = cancellationReasons(error);
@@ -123,20 +120,18 @@ function cancellationReasons(error: unknown): string[] | undefined {
 
 async function latestVersion(store: Store, measureId: string, quarter: string): Promise<number> {
   // One page of one item: the newest version sorts last, so read backwards and stop at the first.
-  const { Items } = await store.doc.send(
-    new QueryCommand({
-      TableName: store.tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: {
-        ':pk': reportKeys.partition(store.tenant, measureId),
-        ':prefix': reportKeys.quarterPrefix(quarter),
-      },
-      ScanIndexForward: false,
-      Limit: 1,
-      ConsistentRead: true,
-      ProjectionExpression: 'version',
-    }),
-  );
+  const { Items } = await store.doc.query({
+    TableName: store.tableName,
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+    ExpressionAttributeValues: {
+      ':pk': reportKeys.partition(store.tenant, measureId),
+      ':prefix': reportKeys.quarterPrefix(quarter),
+    },
+    ScanIndexForward: false,
+    Limit: 1,
+    ConsistentRead: true,
+    ProjectionExpression: 'version',
+  });
   const latest = Items?.[0];
   return latest ? Number(latest.version) : 0;
 }
@@ -145,28 +140,22 @@ async function reportByIdempotencyKey(
   store: Store,
   key: string,
 ): Promise<{ report: StoredReport; fingerprint: string } | undefined> {
-  const { Item: marker } = await store.doc.send(
-    new GetCommand({
-      TableName: store.tableName,
-      Key: { pk: reportKeys.idempotency(store.tenant, key), sk: 'IDEMPOTENCY' },
-      ConsistentRead: true,
-    }),
-  );
+  const { Item: marker } = await store.doc.get({
+    TableName: store.tableName,
+    Key: { pk: reportKeys.idempotency(store.tenant, key), sk: 'IDEMPOTENCY' },
+    ConsistentRead: true,
+  });
   if (!marker) return undefined;
-  const { Item } = await store.doc.send(
-    new GetCommand({ TableName: store.tableName, Key: { pk: marker.reportPk, sk: marker.reportSk }, ConsistentRead: true }),
-  );
+  const { Item } = await store.doc.get({ TableName: store.tableName, Key: { pk: marker.reportPk, sk: marker.reportSk }, ConsistentRead: true });
   return Item ? { report: reportFromItem(Item), fingerprint: String(marker.fingerprint) } : undefined;
 }
 
 /** One report by its key parts, or undefined. */
 export async function getReport(store: Store, measureId: string, quarter: string, version: number): Promise<StoredReport | undefined> {
-  const { Item } = await store.doc.send(
-    new GetCommand({
-      TableName: store.tableName,
-      Key: { pk: reportKeys.partition(store.tenant, measureId), sk: reportKeys.sort(quarter, version) },
-    }),
-  );
+  const { Item } = await store.doc.get({
+    TableName: store.tableName,
+    Key: { pk: reportKeys.partition(store.tenant, measureId), sk: reportKeys.sort(quarter, version) },
+  });
   return Item ? reportFromItem(Item) : undefined;
 }
 

@@ -3,7 +3,6 @@
  * Keys are derived from what they describe, so compiling a quarter again overwrites exactly the same
  * items and touches nothing else.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   CompiledMeasureStatusSchema,
   RollupSchema,
@@ -58,9 +57,7 @@ export async function saveCompiledQuarter(store: Store, compiled: CompiledQuarte
 
 /** Replace the compiled status of one 事業 (a late report after the compile). */
 export async function saveMeasureStatus(store: Store, status: CompiledMeasureStatus, compiledAt: Date): Promise<void> {
-  await store.doc.send(
-    new PutCommand({ TableName: store.tableName, Item: measureStatusToItem(store.tenant, status, compiledAt.toISOString()) }),
-  );
+  await store.doc.put({ TableName: store.tableName, Item: measureStatusToItem(store.tenant, status, compiledAt.toISOString()) });
 }
 
 export async function loadCompiledQuarter(store: Store, quarter: string): Promise<CompiledQuarter | undefined> {

@@ -2,16 +2,16 @@
  * What every store function needs: the document client, the table, and the tenant (municipality)
  * whose partition it works in. Built once per handler module, or once per test.
  */
-import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { DocumentDb } from '../aws/dynamodb.ts';
 import { tenantPrefix } from './table.ts';
 
 export interface Store {
-  readonly doc: DynamoDBDocumentClient;
+  readonly doc: DocumentDb;
   readonly tableName: string;
   readonly tenant: string;
 }
 
-export function createStore(doc: DynamoDBDocumentClient, tableName: string, tenant: string): Store {
+export function createStore(doc: DocumentDb, tableName: string, tenant: string): Store {
   tenantPrefix(tenant); // validates the tenant before any key is built from it
   return { doc, tableName, tenant };
 }

@@ -4,7 +4,6 @@
  * checked to write nothing: the table's items are counted before and after.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -130,14 +129,12 @@ async function itemCount(filter?: 'Report'): Promise<number> {
   let count = 0;
   let startKey: Record<string, unknown> | undefined;
   do {
-    const page = await store.doc.send(
-      new ScanCommand({
-        TableName: table.tableName,
-        Select: 'COUNT',
-        ExclusiveStartKey: startKey,
-        ...(filter ? { FilterExpression: '#type = :type', ExpressionAttributeNames: { '#type': 'type' }, ExpressionAttributeValues: { ':type': filter } } : {}),
-      }),
-    );
+    const page = await store.doc.scan({
+      TableName: table.tableName,
+      Select: 'COUNT',
+      ExclusiveStartKey: startKey,
+      ...(filter ? { FilterExpression: '#type = :type', ExpressionAttributeNames: { '#type': 'type' }, ExpressionAttributeValues: { ':type': filter } } : {}),
+    });
     count += page.Count ?? 0;
     startKey = page.LastEvaluatedKey;
   } while (startKey);
@@ -251,16 +248,14 @@ describe('POST /api/reports', () => {
     // Prepare: 2-2-3 already has its last possible version for FY2014-Q1
     const full = 'FY2014-Q1';
     const version = maxReportVersions;
-    await store.doc.send(
-      new PutCommand({
-        TableName: table.tableName,
-        Item: reportToItem(tenant, {
-          measureId: '2-2-3', quarter: full, kind: 'report', status: '予定どおり', milestones: [], narrative: '', issues: '', nextSteps: '',
-          reporter: { kaId: 'sogo-seisaku', ka: '総合政策課', bukai: '企画専門部会', person: '下野 太郎' },
-          version, reference: reportReference('2-2-3', full, version), channel: 'api', submittedAt: new Date().toISOString(), attachments: [],
-        }),
+    await store.doc.put({
+      TableName: table.tableName,
+      Item: reportToItem(tenant, {
+        measureId: '2-2-3', quarter: full, kind: 'report', status: '予定どおり', milestones: [], narrative: '', issues: '', nextSteps: '',
+        reporter: { kaId: 'sogo-seisaku', ka: '総合政策課', bukai: '企画専門部会', person: '下野 太郎' },
+        version, reference: reportReference('2-2-3', full, version), channel: 'api', submittedAt: new Date().toISOString(), attachments: [],
       }),
-    );
+    });
     const before = await itemCount();
     // Act
     const answer = await submit(validReport({ quarter: full }), { token: formToken('sogo-seisaku', { quarter: full }) });

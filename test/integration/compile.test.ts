@@ -6,7 +6,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { PutCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { ColourCounts } from '#shared/domain/status';
@@ -92,7 +91,7 @@ async function rollups(q: string) {
 
 async function rawPartition(q: string) {
   const doc = createDocumentClient(localClientConfig(inject('dynamoEndpoint')));
-  const { Items = [] } = await doc.send(new ScanCommand({ TableName: table.tableName }));
+  const { Items = [] } = await doc.scan({ TableName: table.tableName });
   return {
     partition: Items.filter((i) => i.pk === statusKeys.partition(store.tenant, q)).sort((a, b) => String(a.sk).localeCompare(String(b.sk))),
     itemCount: Items.length,
@@ -222,14 +221,11 @@ describe('quarterly compile', () => {
     // Prepare
     const doc = createDocumentClient(localClientConfig(inject('dynamoEndpoint')));
     const queries: { index?: string }[] = [];
-    doc.middlewareStack.add(
-      (next, ctx) => async (args) => {
-        if (ctx.commandName === 'QueryCommand') queries.push({ index: (args.input as { IndexName?: string }).IndexName });
-        return next(args);
-      },
-      { step: 'initialize' },
-    );
-    const counting = createStore(doc, table.tableName, store.tenant);
+    const counted = {
+      ...doc,
+      query: (input: Parameters<typeof doc.query>[0]) => (queries.push({ index: input.IndexName }), doc.query(input)),
+    };
+    const counting = createStore(counted, table.tableName, store.tenant);
     // Act
     await compileAndSave(counting, plan, quarter, { clock: new Date('2013-10-07T00:00:00Z') });
     // Assess: one query of the status partition, one of the quarter index
@@ -317,7 +313,7 @@ describe('compiles of one quarter side by side', () => {
       reporter: ownerOf(measureId), version, reference: reportReference(measureId, q, version), channel: 'web', submittedAt: '2015-10-06T01:00:00.000Z', attachments: [],
     };
     const { gsi1pk: _pk, gsi1sk: _sk, ...item } = reportToItem(store.tenant, stored);
-    await store.doc.send(new PutCommand({ TableName: table.tableName, Item: item }));
+    await store.doc.put({ TableName: table.tableName, Item: item });
     return stored;
   }
 

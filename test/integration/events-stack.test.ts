@@ -83,7 +83,6 @@ describe('local stack events', () => {
       },
     ]);
     await stack.events.idle();
-    client.destroy();
     // Assess
     const expected = eventRules.filter((r) => r.event === 'QuarterCompiled').map((r) => ({ rule: r.name, fn: r.fn })).sort(byRule);
     expect(outcomesFor(eventId!)).toEqual(expected);

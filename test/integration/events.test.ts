@@ -7,7 +7,6 @@
  * production consumers. It sets process.env for the in-process publish-events handler, so it runs in
  * its own file.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { eventEnvelopeSchema, eventSource, type QuarterCompiled } from '#events/catalog';
@@ -161,7 +160,7 @@ describe('report → stream → publish-events → EventBridge → rule target',
     // Prepare: a report item without a quarter, as a bug elsewhere might write it
     const brokenKey = { pk: reportKeys.partition(store.tenant, '3-1-2'), sk: 'REPORT#broken#0001' };
     // Act
-    await store.doc.send(new PutCommand({ TableName: store.tableName, Item: { ...brokenKey, type: 'Report', measureId: '3-1-2', version: 1 } }));
+    await store.doc.put({ TableName: store.tableName, Item: { ...brokenKey, type: 'Report', measureId: '3-1-2', version: 1 } });
     const after = await appendReport(store, submission({ measureId: '3-1-2', quarter: 'FY2013-Q3' }), {
       channel: 'api',
       idempotencyKey: 'after-broken',
@@ -204,7 +203,6 @@ describe('local EventBridge', () => {
     expect(dead.find((d) => d.rule === 'not-built-yet')?.error).toMatch(/no handler functions\/no-such-function\/handler\.ts/);
     expect(logLines.some((l) => l.startsWith('警告') && l.includes('no-such-function'))).toBe(true);
     expect(bridge.delivered.filter((d) => d.event.id === eventId)).toEqual([]);
-    eventBridge.destroy();
   });
 
   it('publishEvents rejects an invalid detail without sending anything', async () => {
@@ -217,7 +215,6 @@ describe('local EventBridge', () => {
     // Assess
     expect(failure).toBeInstanceOf(InvalidEventError);
     expect(bridge.published.length).toBe(publishedBefore);
-    eventBridge.destroy();
   });
 
   it('publishEvents retries the entries the bus refused, and each event is delivered once', async () => {
@@ -238,7 +235,6 @@ describe('local EventBridge', () => {
     const quarters = bridge.published.filter((e) => ids.includes(e.id)).map((e) => (e.detail as QuarterCompiled).quarter);
     expect(quarters.sort()).toEqual(['FY2014-Q1', 'FY2014-Q2']);
     expect(bridge.published.filter((e) => (e.detail as QuarterCompiled).quarter === 'FY2014-Q1')).toHaveLength(1);
-    eventBridge.destroy();
   });
 
   it('refuses entries for another bus, as AWS does for a bus that does not exist', async () => {
@@ -248,6 +244,5 @@ describe('local EventBridge', () => {
     const failure = await publishEvents(eventBridge, 'no-such-bus', [compiled('FY2014-Q3')], { maxAttempts: 1 }).catch((e: unknown) => e);
     // Assess
     expect((failure as Error).message).toMatch(/Event bus no-such-bus does not exist/);
-    eventBridge.destroy();
   });
 });

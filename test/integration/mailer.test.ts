@@ -1,4 +1,3 @@
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import { describe, expect, inject, it } from 'vitest';
 import { localClientConfig } from '#local/aws-local';
 import { fetchSentMails } from '#local/ses-local';
@@ -8,7 +7,7 @@ describe('mailer (through the SES emulator)', () => {
   it('sends Japanese mail with a text and an HTML part, reply-to and an attachment', async () => {
     // Prepare
     const endpoint = inject('sesEndpoint');
-    const mailer = createMailer({ client: new SESv2Client(localClientConfig(endpoint)), maxPerSecond: 0 });
+    const mailer = createMailer({ connection: localClientConfig(endpoint), maxPerSecond: 0 });
     const subject = `【進捗報告のお願い】平成25年度 第2四半期 ${Date.now()}`;
     // Act
     const { messageId } = await mailer.send({
@@ -34,7 +33,7 @@ describe('mailer (through the SES emulator)', () => {
     // Prepare
     const waits: number[] = [];
     const mailer = createMailer({
-      client: new SESv2Client(localClientConfig(inject('sesEndpoint'))),
+      connection: localClientConfig(inject('sesEndpoint')),
       maxPerSecond: 20,
       sleep: async (ms) => {
         waits.push(ms);

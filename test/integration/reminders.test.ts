@@ -7,7 +7,6 @@
  * file's mails are told apart by their own sender address.
  */
 import { randomUUID } from 'node:crypto';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import type { Context } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localClientConfig } from '#local/aws-local';
@@ -53,7 +52,7 @@ function deps(overrides: Partial<ReminderJobDeps> = {}, config: ReminderConfig =
   return {
     store,
     loadCatalog: catalogLoader(store),
-    mailer: createMailer({ client: new SESv2Client(localClientConfig(sesEndpoint)), maxPerSecond: 0 }),
+    mailer: createMailer({ connection: localClientConfig(sesEndpoint), maxPerSecond: 0 }),
     secret: async () => secret,
     publicBaseUrl,
     config,

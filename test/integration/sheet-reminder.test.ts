@@ -4,7 +4,6 @@
  * runs against DynamoDB Local and sends through the SES emulator, where the attachment is opened.
  */
 import { randomUUID } from 'node:crypto';
-import { SESv2Client } from '@aws-sdk/client-sesv2';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, expect, inject, it } from 'vitest';
 import { localClientConfig } from '#local/aws-local';
@@ -50,7 +49,7 @@ it('attaches the sheet to the report-due mail of the 部会 that asked for it, a
   const deps: ReminderJobDeps = {
     store,
     loadCatalog,
-    mailer: createMailer({ client: new SESv2Client(localClientConfig(sesEndpoint)), maxPerSecond: 0 }),
+    mailer: createMailer({ connection: localClientConfig(sesEndpoint), maxPerSecond: 0 }),
     secret: async () => testSecret,
     publicBaseUrl: 'http://127.0.0.1:3999',
     config: defaultReminderConfig,

@@ -1,7 +1,6 @@
 /**
  * The data layer against a real DynamoDB (DynamoDB Local, started by the test setup).
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { PlanFile } from '#shared/domain/plan';
 import { reportReference, StoredReportSchema, type ReportSubmission } from '#shared/domain/report';
@@ -185,7 +184,7 @@ describe('report items (append-only)', () => {
     // Prepare: the version before the last is already stored
     const store = table.store('reports-e');
     const earlier = { ...submission(), version: maxReportVersions - 1, reference: reportReference('2-2-3', 'FY2013-Q2', maxReportVersions - 1), channel: 'api' as const, submittedAt: '2013-07-01T00:00:00.000Z', attachments: [] };
-    await store.doc.send(new PutCommand({ TableName: store.tableName, Item: reportToItem(store.tenant, earlier) }));
+    await store.doc.put({ TableName: store.tableName, Item: reportToItem(store.tenant, earlier) });
     // Act
     const last = await appendReport(store, submission(), { channel: 'api', idempotencyKey: 'e-last', fingerprint: 'f' });
     const retry = await appendReport(store, submission(), { channel: 'api', idempotencyKey: 'e-last', fingerprint: 'f' });

@@ -5,9 +5,9 @@
 import { randomUUID } from 'node:crypto';
 import { DeleteTableCommand } from '@aws-sdk/client-dynamodb';
 import { inject } from 'vitest';
-import { createDocumentClient, createDynamoDbClient } from '#shared/aws/dynamodb';
+import { createDocumentClient } from '#shared/aws/dynamodb';
 import { createStore, type Store } from '#shared/store/store';
-import { localClientConfig } from '#local/aws-local';
+import { createDynamoDbClient, localClientConfig } from '#local/aws-local';
 import { ensureTable } from '#local/provision';
 
 export function localDynamoConfig() {

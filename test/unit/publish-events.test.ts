@@ -3,7 +3,7 @@
  * only the refused entries, and a bilingual error for what stays refused.
  */
 import { readFileSync } from 'node:fs';
-import type { PutEventsCommand, PutEventsCommandOutput, PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
+import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
 import { describe, expect, it } from 'vitest';
 import { eventSource, type ProgressReported } from '#events/catalog';
 import { InvalidEventError, publishEvents, PublishEventsError, type EventEntry, type PutEventsSender } from '#shared/aws/events';
@@ -19,13 +19,12 @@ function reported(version: number): EventEntry {
 function scriptedEventBridge(refuse: (entry: PutEventsRequestEntry, call: number) => boolean = () => false) {
   const calls: PutEventsRequestEntry[][] = [];
   const sender: PutEventsSender = {
-    send: async (command: PutEventsCommand): Promise<PutEventsCommandOutput> => {
-      const entries = command.input.Entries ?? [];
+    putEvents: async ({ Entries: entries }) => {
       calls.push(entries);
       const results = entries.map((entry, i) =>
         refuse(entry, calls.length) ? { ErrorCode: 'InternalFailure', ErrorMessage: 'try again' } : { EventId: `ev-${calls.length}-${i}` },
       );
-      return { $metadata: {}, FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+      return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
     },
   };
   return { sender, calls };

@@ -6,7 +6,6 @@
  */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import { createLogger } from '#shared/logger';
 import * as z from '#shared/zod';
@@ -17,4 +16,4 @@ const Key = z.object({ pk: z.string().check(z.minLength(1)), sk: z.string() });
 
 export const handler = middy()
   .use(injectLambdaContext(logger))
-  .handler(async (event: unknown) => client.send(new GetCommand({ TableName: 'floor', Key: Key.parse(event) })));
+  .handler(async (event: unknown) => client.get({ TableName: 'floor', Key: Key.parse(event) }));

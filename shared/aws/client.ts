@@ -1,0 +1,103 @@
+/**
+ * The AWS API client every function uses: aws-lite (https://aws-lite.org), which signs and sends the
+ * same API calls as the AWS SDK with a fraction of its code, so a function's cold start parses about
+ * 40 KB of client instead of the SDK's 220 KB or more per service (docs/BENCHMARKS.md, cold start).
+ *
+ * One client per service and module, created by the first call (the configuration is read then, so a
+ * test or the local stack may set the environment after importing a handler). Endpoints follow the
+ * SDK's own variables, `AWS_ENDPOINT_URL_<SERVICE>` then `AWS_ENDPOINT_URL`, which the local stack
+ * points at DynamoDB Local, the SES emulator, the local S3 and the loopback EventBridge, so the same
+ * code runs on AWS and on a laptop. Region and credentials come from the environment as on Lambda
+ * (AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) unless given.
+ */
+import awsLite from '@aws-lite/client';
+
+export type AwsLiteClient = Awaited<ReturnType<typeof awsLite>>;
+/** One plain API request of an aws-lite client. */
+export type AwsClientRequest = Parameters<AwsLiteClient>[0] & { rawResponsePayload?: boolean };
+
+/** Where and as whom a client connects; everything unset comes from the environment. */
+export interface AwsConnection {
+  /** @default `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`, else the service's AWS endpoint */
+  endpoint?: string;
+  /** @default AWS_REGION */
+  region?: string;
+  /** @default the environment's credentials (AWS_ACCESS_KEY_ID …) */
+  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+}
+
+/** The SDK's endpoint variable suffix of each service this project calls. */
+export type EndpointService = 'DYNAMODB' | 'S3' | 'SESV2' | 'EVENTBRIDGE' | 'SECRETS_MANAGER';
+
+/** The endpoint override for a service, as the SDK reads it; undefined = the AWS endpoint. */
+export function endpointFor(service: EndpointService, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const value = env[`AWS_ENDPOINT_URL_${service}`] || env.AWS_ENDPOINT_URL;
+  return value ? value : undefined;
+}
+
+/**
+ * A lazily created aws-lite client for one service: the returned function gives the same client on
+ * every call. `plugins` are the aws-lite service plugins it uses (none for plain API requests).
+ */
+export function lazyAwsClient(
+  service: EndpointService,
+  connection: AwsConnection = {},
+  plugins: readonly unknown[] = [],
+  /** Further aws-lite options, e.g. a plugin's marshalling options. */
+  options: Record<string, unknown> = {},
+): () => Promise<AwsLiteClient> {
+  let client: Promise<AwsLiteClient> | undefined;
+  return () => {
+    if (!client) {
+      client = createClient(service, connection, plugins, options);
+      // A failed creation (say, no credentials yet) is not kept: the next call tries again.
+      client.catch(() => (client = undefined));
+    }
+    return client;
+  };
+}
+
+function createClient(
+  service: EndpointService,
+  connection: AwsConnection,
+  plugins: readonly unknown[],
+  options: Record<string, unknown>,
+): Promise<AwsLiteClient> {
+  const endpoint = connection.endpoint ?? endpointFor(service);
+  return awsLite({
+    ...options,
+    ...(endpoint ? { endpoint } : {}),
+    ...(connection.region ? { region: connection.region } : {}),
+    ...(connection.credentials ?? {}),
+    plugins: [...plugins],
+    // Only the plugins named here: no scan of node_modules for others.
+    autoloadPlugins: false,
+    // Reuse connections everywhere, DynamoDB Local and the emulators included.
+    keepAlive: true,
+  });
+}
+
+/** A client's region, and the host of its endpoint when one was given (local parts). */
+export function clientSettings(aws: AwsLiteClient): { region: string; endpointHost: string | undefined } {
+  const config = (aws as unknown as { config: { region: string; host?: string } }).config;
+  return { region: config.region, endpointHost: config.host };
+}
+
+/**
+ * One call of an AWS JSON API (`X-Amz-Target`, e.g. EventBridge's `AWSEvents.PutEvents`), with the
+ * payload sent and the answer read as plain JSON: aws-lite would otherwise treat the
+ * `application/x-amz-json` bodies as DynamoDB attribute values.
+ */
+export async function awsJsonCall<T>(aws: AwsLiteClient, service: string, target: string, payload: object): Promise<T> {
+  const { payload: raw } = await aws({
+    service,
+    method: 'POST',
+    path: '/',
+    headers: { 'X-Amz-Target': target, 'Content-Type': 'application/x-amz-json-1.1' },
+    awsjson: false,
+    payload,
+    rawResponsePayload: true,
+  } as AwsClientRequest);
+  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : typeof raw === 'string' ? raw : JSON.stringify(raw);
+  return (text ? JSON.parse(text) : {}) as T;
+}
