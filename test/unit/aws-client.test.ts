@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { clientSettings, endpointFor, lazyAwsClient } from '#shared/aws/client';
+
+const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+
+describe('the functions’ AWS client', () => {
+  it('takes a service’s endpoint from its own variable first, then the general one, else none (AWS)', () => {
+    // Prepare
+    const both = { AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000', AWS_ENDPOINT_URL: 'http://127.0.0.1:9999' };
+    // Act / Assess
+    expect(endpointFor('DYNAMODB', both)).toBe('http://127.0.0.1:8000');
+    expect(endpointFor('S3', both)).toBe('http://127.0.0.1:9999');
+    expect(endpointFor('SESV2', { AWS_ENDPOINT_URL_SESV2: '' })).toBeUndefined();
+    expect(endpointFor('EVENTBRIDGE', {})).toBeUndefined();
+  });
+
+  it('makes one client per service on first use, with the given endpoint and region', async () => {
+    // Prepare
+    const local = lazyAwsClient('DYNAMODB', { endpoint: 'http://127.0.0.1:8000', region: 'ap-northeast-1', credentials });
+    const aws = lazyAwsClient('SESV2', { region: 'us-east-1', credentials });
+    // Act
+    const [first, second] = await Promise.all([local(), local()]);
+    // Assess
+    expect(first).toBe(second);
+    expect(clientSettings(first)).toEqual({ region: 'ap-northeast-1', endpointHost: '127.0.0.1' });
+    expect(clientSettings(await aws())).toEqual({ region: 'us-east-1', endpointHost: undefined });
+  });
+});
