@@ -85,20 +85,27 @@ export function clientSettings(aws: AwsLiteClient): { region: string; endpointHo
 }
 
 /**
- * One call of an AWS JSON API (`X-Amz-Target`, e.g. EventBridge's `AWSEvents.PutEvents`), with the
- * payload sent and the answer read as plain JSON: aws-lite would otherwise treat the
- * `application/x-amz-json` bodies as DynamoDB attribute values.
+ * A lazily created client for an AWS JSON API (EventBridge, Secrets Manager), for `awsJsonCall`: its
+ * answers, errors included, are read as plain JSON. aws-lite would otherwise take the
+ * `application/x-amz-json` bodies for DynamoDB attribute values.
+ */
+export function lazyAwsJsonClient(service: EndpointService, connection: AwsConnection = {}): () => Promise<AwsLiteClient> {
+  return lazyAwsClient(service, connection, [], { responseContentType: 'application/json' });
+}
+
+/**
+ * One call of an AWS JSON API (`X-Amz-Target`, e.g. EventBridge's `AWSEvents.PutEvents`) with a client
+ * of `lazyAwsJsonClient`: the payload is sent as plain JSON. Errors keep their AWS code as `name`, so
+ * throttling is retried by the client and callers can tell errors apart.
  */
 export async function awsJsonCall<T>(aws: AwsLiteClient, service: string, target: string, payload: object): Promise<T> {
-  const { payload: raw } = await aws({
+  const answer = await aws({
     service,
     method: 'POST',
     path: '/',
     headers: { 'X-Amz-Target': target, 'Content-Type': 'application/x-amz-json-1.1' },
     awsjson: false,
     payload,
-    rawResponsePayload: true,
-  } as AwsClientRequest);
-  const text = Buffer.isBuffer(raw) ? raw.toString('utf8') : typeof raw === 'string' ? raw : JSON.stringify(raw);
-  return (text ? JSON.parse(text) : {}) as T;
+  });
+  return (answer.payload ?? {}) as T;
 }

@@ -8,7 +8,7 @@
  */
 import type { PutEventsRequestEntry, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { eventSource, events, type EventDetail, type EventName } from '#events/catalog';
-import { awsJsonCall, lazyAwsClient, type AwsConnection } from './client.ts';
+import { awsJsonCall, lazyAwsJsonClient, type AwsConnection } from './client.ts';
 
 /** One event to publish: its name (the detail-type) and its detail. */
 export type EventEntry = {
@@ -27,7 +27,7 @@ export interface PutEventsSender {
 
 /** PutEvents (JSON 1.1) with the function's aws-lite client. */
 export function createEventBridgeClient(connection: AwsConnection = {}): PutEventsSender {
-  const client = lazyAwsClient('EVENTBRIDGE', connection);
+  const client = lazyAwsJsonClient('EVENTBRIDGE', connection);
   return {
     async putEvents({ Entries }) {
       return awsJsonCall(await client(), 'events', 'AWSEvents.PutEvents', {

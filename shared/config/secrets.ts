@@ -4,7 +4,7 @@
  * secret is rotated every warm function signs and verifies with the new key within that time (rather
  * than for as long as its sandbox lives). Locally the stack passes it directly in LINK_SECRET.
  */
-import { awsJsonCall, lazyAwsClient } from '../aws/client.ts';
+import { awsJsonCall, lazyAwsJsonClient } from '../aws/client.ts';
 import { envNames, MissingEnvironmentError } from './env.ts';
 
 /** How long a function keeps the secret it read before reading it again. */
@@ -13,7 +13,7 @@ export const linkSecretMaxAgeSeconds = 300;
 /** Reads a secret's string value by ARN. */
 export type SecretReader = (arn: string) => Promise<string | undefined>;
 
-const secretsManager = lazyAwsClient('SECRETS_MANAGER');
+const secretsManager = lazyAwsJsonClient('SECRETS_MANAGER');
 
 /** GetSecretValue through the function's own client (aws-lite, `shared/aws/client.ts`). */
 export const readSecretString: SecretReader = async (arn) => {

@@ -245,4 +245,14 @@ describe('local EventBridge', () => {
     // Assess
     expect((failure as Error).message).toMatch(/Event bus no-such-bus does not exist/);
   });
+
+  it('gives a refused call its AWS error code as the error name, from the JSON answer', async () => {
+    // Prepare: an empty PutEvents, which EventBridge refuses as a whole
+    const eventBridge = clientFor();
+    // Act
+    const failure = await eventBridge.putEvents({ Entries: [] }).catch((e: unknown) => e);
+    // Assess
+    expect((failure as Error).name).toBe('ValidationException');
+    expect((failure as Error).message).toContain('Entries must hold 1 to 10 entries');
+  });
 });
