@@ -6,7 +6,6 @@
  * convenience (the pages themselves link to `…/index.html`, which works on both).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { readPublicObject } from '#shared/aws/public-site-bucket';
 import type { ObjectStore } from '#shared/aws/s3';
 import { publicContentSecurityPolicy, publicSiteKeys } from '#shared/web/public/page';
 
@@ -54,7 +53,8 @@ export function publicSiteRoute(deps: { s3: ObjectStore; bucket: string; onError
       notFound();
       return true;
     }
-    readPublicObject(deps.s3, deps.bucket, key)
+    deps.s3
+      .get(deps.bucket, key)
       .then((object) => {
         if (!object) return notFound();
         res.writeHead(200, {
