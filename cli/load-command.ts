@@ -4,7 +4,7 @@
  * The same store code the local stack uses on every start; safe to run again after editing a file.
  */
 import { sdkDocumentDb } from '#local/aws-local';
-import { unroutableOwners } from '#shared/domain/directory';
+import { unroutableOwners } from '#shared/domain/ownership';
 import { defaultDirectoryPath, defaultPlanPath, readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { saveDirectory } from '#shared/store/directory-items';
 import { savePlan } from '#shared/store/plan-items';

@@ -1,7 +1,8 @@
 /** `shinchoku plan export|lint|schema` and `shinchoku directory lint`. */
 import { stringify } from 'csv-stringify/sync';
 import * as z from 'zod';
-import { DirectorySchema, unroutableOwners } from '#shared/domain/directory';
+import { DirectorySchema } from '#shared/domain/directory';
+import { unroutableOwners } from '#shared/domain/ownership';
 import type { Defect } from '#shared/domain/plan-lint';
 import { lintPlan } from '#shared/domain/plan-lint';
 import { PlanFileSchema, type PlanFile } from '#shared/domain/plan';

@@ -9,7 +9,7 @@ import { createDocumentClient, type DocumentDb } from '#shared/aws/dynamodb';
 import { createMailer } from '#shared/aws/mailer';
 import { envNames } from '#shared/config/env';
 import type { Directory } from '#shared/domain/directory';
-import { measuresOwnedBy } from '#shared/domain/directory';
+import { measuresOwnedBy } from '#shared/domain/ownership';
 import type { PlanFile } from '#shared/domain/plan';
 import { reportReference, type StoredReport } from '#shared/domain/report';
 import { defaultReminderConfig } from '#shared/domain/reminders';

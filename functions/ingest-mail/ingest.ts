@@ -17,7 +17,8 @@ import PostalMime, { type Address, type Email } from 'postal-mime';
 import { mailBucketPrefixes, type SesMail, type SesReceipt, type SesReceiptEvent } from '#events/ses-receipt';
 import type { OutgoingMail } from '#shared/aws/mailer';
 import type { ObjectStore } from '#shared/aws/s3';
-import { measuresOwnedBy, type Ka } from '#shared/domain/directory';
+import type { Ka } from '#shared/domain/directory';
+import { measuresOwnedBy } from '#shared/domain/ownership';
 import { jstDate } from '#shared/domain/fiscal';
 import { checkMailForm, htmlToText, parseMailForm } from '#shared/domain/mail-form';
 import {

@@ -1,10 +1,11 @@
 /**
  * The department directory a city edits: its 専門部会 and 課, the addresses reminders go to and
- * replies come from, the escalation chain and the leadership recipients of the digest.
+ * replies come from, the escalation chain and the leadership recipients of the digest: the file
+ * format, its schema and types. Who owns what (lookups over a directory) is in ownership.ts, so code
+ * that only looks things up does not build these schemas.
  * Pure: no I/O, no AWS.
  */
 import * as z from '../zod.ts';
-import type { Owner, PlanFile } from './plan.ts';
 
 const Slug = z
   .string()
@@ -77,26 +78,3 @@ export const DirectorySchema = z
     }),
   );
 export type Directory = z.infer<typeof DirectorySchema>;
-
-/** The directory entry of a plan owner, matched by 部会 and 課 name. */
-export function findKa(directory: Directory, owner: Owner): Ka | undefined {
-  return directory.ka.find((ka) => ka.name === owner.ka && ka.bukai === owner.bukai);
-}
-
-/** The 課 registered for an email address (case-insensitive), if any. */
-export function kaByEmail(directory: Directory, email: string): Ka | undefined {
-  const wanted = email.trim().toLowerCase();
-  return directory.ka.find((ka) => ka.emails.some((e) => e.toLowerCase() === wanted));
-}
-
-/** Owners of the plan that the directory cannot route mail to: each is a defect to fix. */
-export function unroutableOwners(directory: Directory, plan: PlanFile): { measureId: string; owner: Owner }[] {
-  return plan.measures.flatMap((m) =>
-    m.owners.filter((o) => !findKa(directory, o)).map((owner) => ({ measureId: m.id, owner })),
-  );
-}
-
-/** The 事業 a 課 owns (listed in 担当部署). */
-export function measuresOwnedBy(plan: PlanFile, ka: Ka): PlanFile['measures'] {
-  return plan.measures.filter((m) => m.owners.some((o) => o.ka === ka.name && o.bukai === ka.bukai));
-}

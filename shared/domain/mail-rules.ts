@@ -18,7 +18,8 @@
  *
  * Pure: no I/O, no AWS.
  */
-import { kaByEmail, type Directory, type Ka } from './directory.ts';
+import type { Directory, Ka } from './directory.ts';
+import { kaByEmail } from './ownership.ts';
 
 /** The statuses SES gives its checks (`receipt.spfVerdict.status` …). */
 export type VerdictStatus = 'PASS' | 'FAIL' | 'GRAY' | 'PROCESSING_FAILED' | 'DISABLED';

@@ -4,7 +4,8 @@
  * plan with the compiled roll-ups. Pure: no I/O, no AWS; the compile job writes the compiled part.
  */
 import * as z from '../zod.ts';
-import { measuresOwnedBy, type Bukai, type Directory } from './directory.ts';
+import type { Bukai, Directory } from './directory.ts';
+import { measuresOwnedBy } from './ownership.ts';
 import type { Measure, PlanFile } from './plan.ts';
 import { QuarterKeySchema, StoredReportSchema, type StoredReport } from './report.ts';
 import { CompiledMeasureStatusSchema, RollupSchema, type CompiledMeasureStatus, type Rollup } from './status.ts';

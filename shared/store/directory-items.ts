@@ -1,7 +1,10 @@
 /**
  * The department directory in DynamoDB: small, read whole, so it is one item per tenant.
+ *
+ * Like the plan, the directory is validated where it enters (`readDirectoryFile`) and read back as
+ * written (see plan-items.ts).
  */
-import { DirectorySchema, type Directory } from '../domain/directory.ts';
+import type { Directory } from '../domain/directory.ts';
 import type { Store } from './store.ts';
 import { tenantPrefix } from './table.ts';
 
@@ -15,7 +18,7 @@ export function directoryToItem(tenant: string, directory: Directory) {
 }
 
 export function directoryFromItem(item: Record<string, unknown>): Directory {
-  return DirectorySchema.parse(item.directory);
+  return item.directory as Directory;
 }
 
 export async function saveDirectory(store: Store, directory: Directory): Promise<void> {

@@ -1,17 +1,14 @@
 /**
  * The plan in DynamoDB: one header item, one item per 基本目標 and one per 事業, all in the tenant's
  * plan partition, so the whole plan is read back with a single query.
+ *
+ * A plan is validated once, where it enters: its file is read through the plan's schema and lint
+ * (`readPlanFile`), and these items are only ever written from a plan read that way. Reading them
+ * back only drops the key attributes: the functions do not build the plan's schemas at every cold
+ * start nor re-check the whole plan at every catalog refresh. After a change of the plan format,
+ * load the plan again (`shinchoku load`, or a local restart).
  */
-import {
-  GoalSchema,
-  MeasureSchema,
-  PlanFileSchema,
-  PlanInfoSchema,
-  type Goal,
-  type Measure,
-  type PlanFile,
-  type PlanInfo,
-} from '../domain/plan.ts';
+import type { Goal, Measure, PlanFile, PlanInfo } from '../domain/plan.ts';
 import { batchWrite, deleteRequest, putRequest } from './batch.ts';
 import { queryAll } from './query.ts';
 import type { Store } from './store.ts';
@@ -35,6 +32,16 @@ export function goalToItem(tenant: string, goal: Goal) {
 export function measureToItem(tenant: string, measure: Measure) {
   return { pk: planKeys.partition(tenant), sk: planKeys.measure(measure.id), type: 'Measure', ...measure };
 }
+
+/** An item as savePlan wrote it, without its key and type attributes. */
+function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
+  const { pk: _pk, sk: _sk, type: _type, ...rest } = item;
+  return rest;
+}
+
+export const planInfoFromItem = (item: Record<string, unknown>): PlanInfo => withoutKeys(item) as unknown as PlanInfo;
+export const goalFromItem = (item: Record<string, unknown>): Goal => withoutKeys(item) as unknown as Goal;
+export const measureFromItem = (item: Record<string, unknown>): Measure => withoutKeys(item) as unknown as Measure;
 
 /** Natural order of ids like "1-10-2" (numeric per part), so 1-2-1 sorts before 1-10-1. */
 export function compareIds(a: string, b: string): number {
@@ -75,7 +82,7 @@ export async function savePlan(store: Store, plan: PlanFile): Promise<void> {
   ]);
 }
 
-/** The stored plan of the store's tenant, validated; undefined when none was loaded. */
+/** The stored plan of the store's tenant; undefined when none was loaded. */
 export async function loadPlan(store: Store): Promise<PlanFile | undefined> {
   const items = await queryAll(store, {
     KeyConditionExpression: 'pk = :pk',
@@ -85,13 +92,13 @@ export async function loadPlan(store: Store): Promise<PlanFile | undefined> {
   if (!info) return undefined;
   const goals = items
     .filter((i) => i.type === 'Goal')
-    .map((i) => GoalSchema.parse(i))
+    .map(goalFromItem)
     .sort((a, b) => compareIds(a.id, b.id));
   const measures = items
     .filter((i) => i.type === 'Measure')
-    .map((i) => MeasureSchema.parse(i))
+    .map(measureFromItem)
     .sort((a, b) => compareIds(a.id, b.id));
-  return PlanFileSchema.parse({ plan: PlanInfoSchema.parse(info), goals, measures });
+  return { plan: planInfoFromItem(info), goals, measures };
 }
 
 /** One 事業, read by its key. */
@@ -100,5 +107,5 @@ export async function getMeasure(store: Store, measureId: string): Promise<Measu
     TableName: store.tableName,
     Key: { pk: planKeys.partition(store.tenant), sk: planKeys.measure(measureId) },
   });
-  return Item ? MeasureSchema.parse(Item) : undefined;
+  return Item ? measureFromItem(Item) : undefined;
 }

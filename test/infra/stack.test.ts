@@ -101,6 +101,15 @@ describe('ShinchokuStack', () => {
     return stack.getLogicalId(handler.node.defaultChild as CfnFunction);
   };
 
+  /** Every source file esbuild put into any file (entry or chunk) of a function's asset. */
+  const assetSources = (functionId: string): string[] => {
+    const code = resources[functionId]!.Properties.Code as { S3Key: string };
+    const assetDir = join(synthesized().directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
+    const chunks = join(assetDir, 'chunks');
+    const maps = [join(assetDir, 'index.mjs.map'), ...(existsSync(chunks) ? readdirSync(chunks).filter((f) => f.endsWith('.map')).map((f) => join(chunks, f)) : [])];
+    return maps.flatMap((map) => (JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] }).sources);
+  };
+
   describe('cdk-nag (AwsSolutions via Validations)', () => {
     it('synthesises without unacknowledged findings, warnings or annotations', () => {
       // Prepare
@@ -266,6 +275,18 @@ describe('ShinchokuStack', () => {
         expect(statSync(bundle).size).toBeGreaterThan(50_000);
         expect(loaded).toBe('function');
       }
+    });
+
+    it('read the plan and the directory as stored: only openapi bundles their schemas, to document them', () => {
+      // Prepare
+      const functions = ofType('AWS::Lambda::Function').filter(([id]) => !isCustomResourceProvider(id));
+      // Act: the functions whose asset holds the plan's or the directory's format module
+      const withSchemas = functions
+        .filter(([id]) => assetSources(id).some((source) => /shared\/domain\/(plan|directory)\.ts$/.test(source)))
+        .map(([id]) => id);
+      // Assess: the catalog is validated where it enters (readPlanFile, readDirectoryFile), not at every cold start
+      expect(functions.length).toBeGreaterThan(10);
+      expect(withSchemas).toEqual([logicalIdOfFunction('openapi')]);
     });
 
     it('get only the table access their declaration allows (get-plan: read)', () => {
@@ -523,12 +544,8 @@ describe('ShinchokuStack', () => {
 
     it(`ships no DynamoDB client in ${publisherFunction}, which reads report items off the stream only`, () => {
       // Prepare
-      const code = resources[publisherId()]!.Properties.Code as { S3Key: string };
-      const assetDir = join(synthesized().directory, `asset.${code.S3Key.replace(/\.zip$/, '')}`);
-      const chunks = join(assetDir, 'chunks');
-      const maps = [join(assetDir, 'index.mjs.map'), ...(existsSync(chunks) ? readdirSync(chunks).filter((f) => f.endsWith('.map')).map((f) => join(chunks, f)) : [])];
       // Act: every source file esbuild put into any file of the asset
-      const sources = maps.flatMap((map) => (JSON.parse(readFileSync(map, 'utf8')) as { sources: string[] }).sources);
+      const sources = assetSources(publisherId());
       // Assess: the stream's items are unmarshalled (util-dynamodb), never fetched
       expect(sources.some((source) => source.includes('@aws-sdk/util-dynamodb/'))).toBe(true);
       expect(sources.filter((source) => /@aws-sdk\/(client|lib)-dynamodb\/|@aws-lite\/dynamodb\//.test(source))).toEqual([]);

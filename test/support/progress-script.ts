@@ -6,7 +6,8 @@
  * canary values, so a test can prove they appear nowhere in the public output.
  */
 import { plannedBudget } from '#shared/domain/compile';
-import { findKa, type Directory } from '#shared/domain/directory';
+import type { Directory } from '#shared/domain/directory';
+import { findKa } from '#shared/domain/ownership';
 import { parseQuarter, quarterRange } from '#shared/domain/fiscal';
 import type { PlanFile } from '#shared/domain/plan';
 import { reportReference, type ReportStatus, type ReportSubmission, type StoredReport } from '#shared/domain/report';

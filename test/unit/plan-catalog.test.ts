@@ -1,7 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { csvColumns, planToCsv } from '#cli/plan-commands';
-import { unroutableOwners } from '#shared/domain/directory';
+import { unroutableOwners } from '#shared/domain/ownership';
 import type { PlanFile } from '#shared/domain/plan';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 

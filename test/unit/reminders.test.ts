@@ -4,7 +4,7 @@
  * reminders at the configured offsets, fiscal-year boundaries, and the configuration.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { measuresOwnedBy } from '#shared/domain/directory';
+import { measuresOwnedBy } from '#shared/domain/ownership';
 import type { Directory } from '#shared/domain/directory';
 import type { PlanFile } from '#shared/domain/plan';
 import {

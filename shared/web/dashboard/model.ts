@@ -7,7 +7,7 @@
  */
 import { compileQuarter, plannedBudget, wholePlanScopeId } from '../../domain/compile.ts';
 import type { Bukai, Directory, Ka } from '../../domain/directory.ts';
-import { measuresOwnedBy } from '../../domain/directory.ts';
+import { measuresOwnedBy } from '../../domain/ownership.ts';
 import { compareQuarters, parseQuarter } from '../../domain/fiscal.ts';
 import { compareReports, progressOf, reportBehindStatus } from '../../domain/milestone-progress.ts';
 import type { Measure, PlanFile } from '../../domain/plan.ts';
