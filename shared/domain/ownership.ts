@@ -6,7 +6,7 @@
  * Pure: no I/O, no AWS.
  */
 import type { Directory, Ka } from './directory.ts';
-import type { Owner, PlanFile } from './plan.ts';
+import type { Measure, Owner, PlanFile } from './plan.ts';
 
 /** The directory entry of a plan owner, matched by 部会 and 課 name. */
 export function findKa(directory: Directory, owner: Owner): Ka | undefined {
@@ -26,7 +26,12 @@ export function unroutableOwners(directory: Directory, plan: PlanFile): { measur
   );
 }
 
+/** Whether a 課 (by its name and 部会) is among the 担当部署 of a 事業. */
+export function isOwner(measure: Pick<Measure, 'owners'>, who: { ka: string; bukai: string }): boolean {
+  return measure.owners.some((o) => o.ka === who.ka && o.bukai === who.bukai);
+}
+
 /** The 事業 a 課 owns (listed in 担当部署). */
 export function measuresOwnedBy(plan: PlanFile, ka: Ka): PlanFile['measures'] {
-  return plan.measures.filter((m) => m.owners.some((o) => o.ka === ka.name && o.bukai === ka.bukai));
+  return plan.measures.filter((m) => isOwner(m, { ka: ka.name, bukai: ka.bukai }));
 }

@@ -6,6 +6,7 @@
  */
 import * as z from '../zod.ts';
 import { formatQuarter, isLocalDate, tryParseQuarter } from './fiscal.ts';
+import { isOwner } from './ownership.ts';
 import type { Measure, PlanFile } from './plan.ts';
 import { milestoneProgressValues, reportStatuses, type ReportStatus, type ReportSubmission, type Reporter } from './report.ts';
 
@@ -193,7 +194,7 @@ export interface ReportContext {
 export type Role = 'owner' | 'related' | 'none';
 
 export function roleOf(measure: Measure, reporter: Pick<Reporter, 'ka' | 'bukai'>): Role {
-  if (measure.owners.some((o) => o.ka === reporter.ka && o.bukai === reporter.bukai)) return 'owner';
+  if (isOwner(measure, reporter)) return 'owner';
   if (measure.related.some((r) => r.ka === reporter.ka && (r.bukai === undefined || r.bukai === reporter.bukai))) return 'related';
   return 'none';
 }
