@@ -12,6 +12,7 @@
  * (AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) unless given.
  */
 import awsLite from '@aws-lite/client';
+import { keptFor } from '../kept.ts';
 
 export type AwsLiteClient = Awaited<ReturnType<typeof awsLite>>;
 /** One plain API request of an aws-lite client. */
@@ -47,15 +48,9 @@ export function lazyAwsClient(
   /** Further aws-lite options, e.g. a plugin's marshalling options. */
   options: Record<string, unknown> = {},
 ): () => Promise<AwsLiteClient> {
-  let client: Promise<AwsLiteClient> | undefined;
-  return () => {
-    if (!client) {
-      client = createClient(service, connection, plugins, options);
-      // A failed creation (say, no credentials yet) is not kept: the next call tries again.
-      client.catch(() => (client = undefined));
-    }
-    return client;
-  };
+  // A failed creation (say, no credentials yet) is not kept: the next call tries again.
+  const kept = keptFor<AwsLiteClient>(Infinity);
+  return () => kept(() => createClient(service, connection, plugins, options));
 }
 
 function createClient(

@@ -5,6 +5,7 @@
  * than for as long as its sandbox lives). Locally the stack passes it directly in LINK_SECRET.
  */
 import { awsJsonCall, lazyAwsJsonClient } from '../aws/client.ts';
+import { keptFor, type Kept } from '../kept.ts';
 import { envNames, MissingEnvironmentError } from './env.ts';
 
 /** How long a function keeps the secret it read before reading it again. */
@@ -30,21 +31,17 @@ export interface LinkSecretOptions {
   now?: () => number;
 }
 
-const cache = new Map<string, { value: Promise<string>; until: number }>();
+/** The kept secret of each ARN (a function has one). */
+const kept = new Map<string, Kept<string>>();
 
 export async function linkSecret(env: NodeJS.ProcessEnv = process.env, options: LinkSecretOptions = {}): Promise<string> {
   const direct = env[envNames.linkSecret];
   if (direct) return direct;
   const arn = env[envNames.linkSecretArn];
   if (!arn) throw new MissingEnvironmentError(`${envNames.linkSecret} / ${envNames.linkSecretArn}`);
-  const now = (options.now ?? Date.now)();
-  const cached = cache.get(arn);
-  if (cached && cached.until > now) return cached.value;
-  // Concurrent invocations of one sandbox share the read in flight; a failed read is not kept.
-  const value = readChecked(arn, options.read ?? readSecretString);
-  cache.set(arn, { value, until: now + linkSecretMaxAgeSeconds * 1000 });
-  value.catch(() => cache.get(arn)?.value === value && cache.delete(arn));
-  return value;
+  let secret = kept.get(arn);
+  if (!secret) kept.set(arn, (secret = keptFor<string>(linkSecretMaxAgeSeconds * 1000)));
+  return secret(() => readChecked(arn, options.read ?? readSecretString), (options.now ?? Date.now)());
 }
 
 async function readChecked(arn: string, read: SecretReader): Promise<string> {

@@ -5,6 +5,7 @@
  */
 import type { Directory } from '../domain/directory.ts';
 import type { PlanFile } from '../domain/plan.ts';
+import { keptFor } from '../kept.ts';
 import { loadDirectory } from './directory-items.ts';
 import { loadPlan } from './plan-items.ts';
 import type { Store } from './store.ts';
@@ -24,21 +25,13 @@ export class CatalogMissingError extends Error {
 }
 
 export function catalogLoader(store: Store, maxAgeMs = 5 * 60_000): () => Promise<Catalog> {
-  let cached: { at: number; catalog: Promise<Catalog> } | undefined;
-  return () => {
-    const now = Date.now();
-    if (!cached || now - cached.at > maxAgeMs) {
-      const catalog = Promise.all([loadPlan(store), loadDirectory(store)]).then(([plan, directory]) => {
+  const kept = keptFor<Catalog>(maxAgeMs);
+  return () =>
+    kept(() =>
+      Promise.all([loadPlan(store), loadDirectory(store)]).then(([plan, directory]) => {
         if (!plan) throw new CatalogMissingError('plan', store.tenant);
         if (!directory) throw new CatalogMissingError('directory', store.tenant);
         return { plan, directory };
-      });
-      // A failed load is not cached: the next request tries again.
-      catalog.catch(() => {
-        if (cached?.catalog === catalog) cached = undefined;
-      });
-      cached = { at: now, catalog };
-    }
-    return cached.catalog;
-  };
+      }),
+    );
 }
