@@ -80,6 +80,15 @@ export function clientSettings(aws: AwsLiteClient): { region: string; endpointHo
 }
 
 /**
+ * The AWS host of a call whose service answers at a host of its own (`host(region)`), or undefined
+ * when the client was given an endpoint (the local parts), which then takes every call.
+ */
+export function awsHost(aws: AwsLiteClient, host: (region: string) => string): string | undefined {
+  const { region, endpointHost } = clientSettings(aws);
+  return endpointHost ? undefined : host(region);
+}
+
+/**
  * A lazily created client for an AWS JSON API (EventBridge, Secrets Manager), for `awsJsonCall`: its
  * answers, errors included, are read as plain JSON. aws-lite would otherwise take the
  * `application/x-amz-json` bodies for DynamoDB attribute values.

@@ -10,7 +10,7 @@
  * the mail intake answers no mail it drops. The SES call is SES v2 SendEmail with raw content, sent
  * with the function's aws-lite client (`./client.ts`), created once per module by that first send.
  */
-import { clientSettings, lazyAwsClient, type AwsConnection } from './client.ts';
+import { awsHost, lazyAwsClient, type AwsConnection } from './client.ts';
 
 export interface OutgoingMail {
   from: string;
@@ -79,11 +79,11 @@ export function createMailer(options: MailerOptions = {}): Mailer {
       next = at + interval;
       if (at > now) await sleep(at - now);
       const [raw, aws] = await Promise.all([composeMime(mail), ses()]);
-      const { region, endpointHost } = clientSettings(aws);
+      // SES signs as `ses` and answers at email.<region>.amazonaws.com.
+      const host = awsHost(aws, (region) => `email.${region}.amazonaws.com`);
       const { payload } = await aws({
-        // SES signs as `ses` and answers at email.<region>.amazonaws.com.
         service: 'ses',
-        ...(endpointHost ? {} : { host: `email.${region}.amazonaws.com` }),
+        ...(host ? { host } : {}),
         method: 'POST',
         path: '/v2/email/outbound-emails',
         headers: { 'Content-Type': 'application/json' },

@@ -4,7 +4,7 @@
  * and where an endpoint is given (the local S3, `AWS_ENDPOINT_URL_S3`) path-style, which is all a
  * local S3 server understands.
  */
-import { clientSettings, lazyAwsClient, type AwsClientRequest, type AwsConnection } from './client.ts';
+import { awsHost, lazyAwsClient, type AwsClientRequest, type AwsConnection } from './client.ts';
 
 export interface S3Object {
   body: Buffer;
@@ -38,13 +38,11 @@ export function createObjectStore(connection: AwsConnection = {}): ObjectStore {
   const client = lazyAwsClient('S3', connection);
   const request = async (bucket: string, key: string, rest: Omit<AwsClientRequest, 'service' | 'path'>) => {
     const aws = await client();
-    const { region, endpointHost } = clientSettings(aws);
+    const host = awsHost(aws, (region) => `${bucket}.s3.${region}.amazonaws.com`);
     return aws({
       service: 's3',
       ...rest,
-      ...(endpointHost
-        ? { path: `/${bucket}/${keyPath(key)}` }
-        : { host: `${bucket}.s3.${region}.amazonaws.com`, path: `/${keyPath(key)}` }),
+      ...(host ? { host, path: `/${keyPath(key)}` } : { path: `/${bucket}/${keyPath(key)}` }),
     });
   };
   return {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clientSettings, endpointFor, lazyAwsClient } from '#shared/aws/client';
+import { awsHost, clientSettings, endpointFor, lazyAwsClient } from '#shared/aws/client';
 
 const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
 
@@ -24,5 +24,15 @@ describe('the functions’ AWS client', () => {
     expect(first).toBe(second);
     expect(clientSettings(first)).toEqual({ region: 'ap-northeast-1', endpointHost: '127.0.0.1' });
     expect(clientSettings(await aws())).toEqual({ region: 'us-east-1', endpointHost: undefined });
+  });
+
+  it('sends a call to the service’s own AWS host, unless an endpoint was given, which then takes it', async () => {
+    // Prepare
+    const local = await lazyAwsClient('S3', { endpoint: 'http://127.0.0.1:4569', region: 'ap-northeast-1', credentials })();
+    const aws = await lazyAwsClient('S3', { region: 'ap-northeast-1', credentials })();
+    const bucketHost = (region: string) => `public.s3.${region}.amazonaws.com`;
+    // Act / Assess
+    expect(awsHost(aws, bucketHost)).toBe('public.s3.ap-northeast-1.amazonaws.com');
+    expect(awsHost(local, bucketHost)).toBeUndefined();
   });
 });
