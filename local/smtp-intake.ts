@@ -15,11 +15,11 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import type { Context } from 'aws-lambda';
 import PostalMime, { type Address } from 'postal-mime';
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
 import { mailBucketPrefixes, type SesReceiptEventInput } from '#events/ses-receipt';
+import type { ObjectStore } from '#shared/aws/s3';
 
 /** 10 MB (SES accepts up to 40 MB; see the module comment). */
 export const maxMessageBytes = 10 * 1024 * 1024;
@@ -30,8 +30,8 @@ export type IngestInvoker = (event: SesReceiptEventInput) => Promise<unknown>;
 export interface SmtpIntakeOptions {
   /** @default 2525; 0 = a free one */
   port?: number;
-  /** The S3 client of the local S3 (path-style) and the bucket SES's S3 action would write to. */
-  s3: Pick<S3Client, 'send'>;
+  /** The local S3 (the object store the functions use) and the bucket SES's S3 action would write to. */
+  s3: Pick<ObjectStore, 'put'>;
   bucket: string;
   /** The receipt rule's recipient: mail for `<localPart>@<domain>` and `<localPart>+…@<domain>` is taken. */
   recipient: { localPart: string; domain: string };
@@ -208,9 +208,7 @@ export async function startSmtpIntake(options: SmtpIntakeOptions): Promise<SmtpI
       'X-SES-Virus-Verdict: PASS',
     ].join('\r\n');
     const raw = Buffer.concat([Buffer.from(`${added}\r\n`), original]);
-    await options.s3.send(
-      new PutObjectCommand({ Bucket: options.bucket, Key: `${mailBucketPrefixes.inbound}${messageId}`, Body: raw, ContentType: 'message/rfc822' }),
-    );
+    await options.s3.put({ bucket: options.bucket, key: `${mailBucketPrefixes.inbound}${messageId}`, body: raw, contentType: 'message/rfc822' });
     const commonHeaders = await commonHeadersOf(raw, envelopeFrom);
     await invoke(sesReceiptEvent({ messageId, envelopeFrom, recipients, headers: rawHeaders(raw), commonHeaders, receivedAt }));
     say(`メールを受信しました / mail received: ${messageId} from <${envelopeFrom}> (${original.length} bytes)`);

@@ -7,7 +7,6 @@ import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
-import { S3Client } from '@aws-sdk/client-s3';
 import { createObjectStore } from '#shared/aws/s3';
 import { envNames } from '#shared/config/env';
 import { routes } from '#shared/http/routes';
@@ -176,9 +175,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     Object.assign(process.env, events.environment);
 
     say('[5/5] HTTP サーバーを起動しています / starting the HTTP server');
-    // The public site as CloudFront serves it on AWS: read-only, from the public bucket.
+    // The local S3 through the functions' own object store: the public site is read from it as
+    // CloudFront serves it on AWS (read-only, the public bucket), the SMTP intake writes what SES would.
+    const objects = createObjectStore(localClientConfig(s3.endpoint));
     const publicSite = publicSiteRoute({
-      s3: createObjectStore(localClientConfig(s3.endpoint)),
+      s3: objects,
       bucket: localPublicBucket,
       onError: (error) => say(`      公開ページを読めません / public site read failed: ${String(error)}`),
     });
@@ -196,7 +197,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     say('      SMTP 受付を起動しています / starting the SMTP intake');
     const smtp = await startSmtpIntake({
       port: port(options.smtpPort, 'SHINCHOKU_SMTP_PORT', 2525),
-      s3: new S3Client({ ...localClientConfig(s3.endpoint), forcePathStyle: true }),
+      s3: objects,
       bucket: localMailBucket,
       recipient: { localPart: directory.replyLocalPart, domain: directory.mailDomain },
       onMessage: (line) => say(`      ${line}`),
