@@ -45,7 +45,7 @@ const floorEntries = ['empty-module', 'node-https', 'dynamodb-client', 'handler-
 }));
 
 /** Packages that make up the AWS client in a bundle (aws-lite, its signer, the SDK's marshaller; the SDK itself if it ever came back). */
-const isSdk = (input: string) =>
+const isAwsClient = (input: string) =>
   input.startsWith('@aws-lite/') || input === 'aws4' || input.startsWith('@aws-sdk/') || input.startsWith('@smithy/') || input === '@aws/lambda-invoke-store' || input === 'mnemonist' || input === 'obliterator' || input === 'bowser';
 
 function wallMs(args: string[], env: NodeJS.ProcessEnv): number {
@@ -86,7 +86,7 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
       const loaded = loadedAtStart(await bundleModule(entry, dir, nodeRuntime.name), dir);
       const ranked = [...loaded.byInput].sort((a, b) => b[1] - a[1]).map(([input, bytes]) => ({ input, bytes }));
       const top = ranked.slice(0, 5);
-      const topOwn = ranked.filter((r) => !isSdk(r.input)).slice(0, 3);
+      const topOwn = ranked.filter((r) => !isAwsClient(r.input)).slice(0, 3);
       bundles.push({ name, floor, file: join(dir, bundleEntryFile), bytes: loaded.bytes, totalBytes: loaded.totalBytes, files: loaded.files.length, top, topOwn });
     }
     say(`[4] 読み込み時間: 各 ${runs} 回 (node -e 0 と交互)`, `[4] import times: ${runs} runs each (interleaved with node -e 0)`);
