@@ -4,7 +4,7 @@
  * so the benchmark measures exactly the deployed files.
  *
  * ESM, minified, source maps without sources, every dependency bundled (pinned by package-lock.json;
- * the functions' AWS client is aws-lite, `shared/aws/client.ts`, not the runtime's SDK), and **code
+ * the functions' AWS client is `shared/aws/client.ts`, not the runtime's SDK), and **code
  * splitting**: every `import()` in the module graph becomes its own chunk file, loaded only when that
  * code runs, for what only some invocations need (the mail composer when a mail is sent, the xlsx
  * reader when a mail has a workbook attached, the sheet import and export).

@@ -36,7 +36,8 @@ export function createDynamoDbClient(config: DynamoDBClientConfig = {}): DynamoD
 
 /**
  * The store's `DocumentDb` on the SDK's document client: for the tools that write to a table on AWS
- * with the caller's own sign-in (`shinchoku load`, the sheet commands), which aws-lite does not cover.
+ * with the caller's own sign-in (`shinchoku load`, the sheet commands): profiles, SSO and the rest of the
+ * SDK's credential chain, which the functions' client (environment credentials only) does not cover.
  */
 export function sdkDocumentDb(config: DynamoDBClientConfig = {}): DocumentDb {
   const doc = DynamoDBDocumentClient.from(createDynamoDbClient(config), {

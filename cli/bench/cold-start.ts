@@ -44,9 +44,9 @@ const floorEntries = ['empty-module', 'node-https', 'dynamodb-client', 'handler-
   entry: fileURLToPath(new URL(`./floors/${name}.ts`, import.meta.url)),
 }));
 
-/** Packages that make up the AWS client in a bundle (aws-lite, its signer, the SDK's marshaller; the SDK itself if it ever came back). */
+/** What makes up the AWS client in a bundle (ours, its signer, the SDK's marshaller; the SDK itself if it ever came back). */
 const isAwsClient = (input: string) =>
-  input.startsWith('@aws-lite/') || input === 'aws4' || input.startsWith('@aws-sdk/') || input.startsWith('@smithy/') || input === '@aws/lambda-invoke-store' || input === 'mnemonist' || input === 'obliterator' || input === 'bowser';
+  input.startsWith('shared/aws/') || input === 'aws4' || input.startsWith('@aws-sdk/') || input.startsWith('@smithy/') || input === '@aws/lambda-invoke-store' || input === 'mnemonist' || input === 'obliterator' || input === 'bowser';
 
 function wallMs(args: string[], env: NodeJS.ProcessEnv): number {
   const start = performance.now();
@@ -122,7 +122,7 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
 const floorLabels: Record<string, string> = {
   'empty-module': '空の ES モジュール / empty ES module',
   'node-https': 'Node の https と crypto のみ / only Node\'s https and crypto',
-  'dynamodb-client': 'DynamoDB ドキュメントクライアント (aws-lite) のみ / the DynamoDB document client (aws-lite) alone',
+  'dynamodb-client': 'DynamoDB ドキュメントクライアントのみ / the DynamoDB document client alone',
   'handler-base': '全ハンドラー共通の土台 / the base of every handler (DynamoDB client, Powertools logger, middy, zod/mini)',
 };
 
@@ -156,7 +156,7 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
     why.push(
       `- **バンドル / bundles**: 目標を超えるのは ${overBytes.length} 関数 / ${overBytes.length} functions are over: ${lines.join('; ')}。` +
         (client && base
-          ? `関数の AWS クライアントは aws-lite (shared/aws/client.ts): DynamoDB のドキュメントクライアントだけで ${kb(client.bytes)}、それに Powertools logger・middy・zod/mini を加えた全ハンドラー共通の土台が ${kb(base.bytes)} で、目標までの残りは ${kb(byteTarget - base.bytes)}。 / The functions' AWS client is aws-lite (shared/aws/client.ts): the DynamoDB document client alone is ${kb(client.bytes)}; with the Powertools logger, middy and zod/mini, the base every handler stands on is ${kb(base.bytes)}, leaving ${kb(byteTarget - base.bytes)} for the function's own code ("over the base" below). `
+          ? `関数の AWS クライアント (shared/aws/client.ts, aws4 で署名) は DynamoDB のドキュメントクライアントだけで ${kb(client.bytes)}、それに Powertools logger・middy・zod/mini を加えた全ハンドラー共通の土台が ${kb(base.bytes)} で、目標までの残りは ${kb(byteTarget - base.bytes)}。 / With the functions' AWS client (shared/aws/client.ts, signed by aws4), the DynamoDB document client alone is ${kb(client.bytes)}; with the Powertools logger, middy and zod/mini, the base every handler stands on is ${kb(base.bytes)}, leaving ${kb(byteTarget - base.bytes)} for the function's own code ("over the base" below). `
           : '') +
         (overBytes.some((f) => f.name === 'ingest-mail' || f.name === 'report-sheet')
           ? 'ingest-mail は届いたメールをすべて S3 から読んで postal-mime で解析し、report-sheet は受け付けた要求がすべて exceljs の Workbook (jszip・pako と、Workbook が読み込む CSV モジュールを含む) でブックを読み書きするため、どちらも初期化時に読む (遅延させても初回の呼び出しに移るだけ)。メール作成とシートの入出力は、使う呼び出しだけが読む別チャンク / ingest-mail reads every mail it gets from S3 and parses it with postal-mime, and every accepted request of report-sheet reads or writes a workbook with exceljs\'s Workbook (with jszip, pako and the CSV module Workbook loads), so both load these at init: deferring them would only move the load into the first invocation. The mail composer and the sheet import and export are chunks loaded only by the invocations that use them.'
@@ -165,7 +165,7 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
   }
   if (slowest.ratio > ratioTarget && client && empty) {
     why.push(
-      `- **読み込み時間 / import time**: 空の ES モジュールでも ${fmt(empty.ratio)}× (Node の ES モジュールローダー)${https ? `、ライブラリなしで Node の https と crypto を読むだけで ${fmt(https.ratio)}×` : ''}、DynamoDB クライアント (aws-lite) だけで ${fmt(client.ratio)}×${base ? `、それに Powertools logger・middy・zod/mini を加えた全ハンドラー共通の土台で ${fmt(base.ratio)}×` : ''}。目標 ${ratioTarget}× はクライアントだけならほぼ届くが、ログ・ミドルウェア・検証の土台を持つハンドラーでは届かない。関数ごとの上乗せ (下表「下限比」) は各関数のスキーマ・ページ・ドメインのコードで、これがコードで減らせる部分 / an empty ES module already costs ${fmt(empty.ratio)}× (Node's ES module loader)${https ? `, loading only Node's https and crypto, no library at all, ${fmt(https.ratio)}×` : ''}, the DynamoDB client (aws-lite) alone ${fmt(client.ratio)}×${base ? ` and the base every handler shares (with the Powertools logger, middy and zod/mini) ${fmt(base.ratio)}×` : ''}: ${ratioTarget}× is about reachable for the client alone, not for a handler with its logging, middleware and validation. What each function adds on top ("vs floor" below) is its own schemas, pages and domain code, the part its code controls.`,
+      `- **読み込み時間 / import time**: 空の ES モジュールでも ${fmt(empty.ratio)}× (Node の ES モジュールローダー)${https ? `、ライブラリなしで Node の https と crypto を読むだけで ${fmt(https.ratio)}×` : ''}、DynamoDB クライアントだけで ${fmt(client.ratio)}×${base ? `、それに Powertools logger・middy・zod/mini を加えた全ハンドラー共通の土台で ${fmt(base.ratio)}×` : ''}。目標 ${ratioTarget}× はクライアントだけならほぼ届くが、ログ・ミドルウェア・検証の土台を持つハンドラーでは届かない。関数ごとの上乗せ (下表「下限比」) は各関数のスキーマ・ページ・ドメインのコードで、これがコードで減らせる部分 / an empty ES module already costs ${fmt(empty.ratio)}× (Node's ES module loader)${https ? `, loading only Node's https and crypto, no library at all, ${fmt(https.ratio)}×` : ''}, the DynamoDB client alone ${fmt(client.ratio)}×${base ? ` and the base every handler shares (with the Powertools logger, middy and zod/mini) ${fmt(base.ratio)}×` : ''}: ${ratioTarget}× is about reachable for the client alone, not for a handler with its logging, middleware and validation. What each function adds on top ("vs floor" below) is its own schemas, pages and domain code, the part its code controls.`,
     );
   }
 
@@ -173,7 +173,7 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
   const section = [
     '## 4. コールドスタート / Cold start',
     '',
-    `各 \`functions/*/handler.ts\` を、CDK スタックと同じ \`infra/bundle.ts\` でバンドル (ESM, minify, AWS クライアント (aws-lite) 同梱, コード分割: \`import()\` で読むコードは別チャンク)。「読み込み」はコールドスタートで読まれるバイト (入口 + 静的に import されるチャンク)、「資産全体」は遅延読み込みのチャンクを含む zip の中身。読み込み時間は新しい Node プロセスで \`await import(index.mjs)\` する全体時間の中央値 (${cold.runs} 回, \`node -e 0\` と交互; \`node -e 0\` = ${fmt(cold.baselineMs, 1)} ms) / bundled by infra/bundle.ts exactly as the stack bundles them (ESM, minified, the AWS client (aws-lite) bundled, code split: what is loaded with \`import()\` is a chunk of its own); "loaded" is what a cold start reads (entry + statically imported chunks), "asset" includes the lazily loaded chunks; import time is the median wall time of a fresh \`node\` importing the entry, interleaved with \`node -e 0\`.`,
+    `各 \`functions/*/handler.ts\` を、CDK スタックと同じ \`infra/bundle.ts\` でバンドル (ESM, minify, AWS クライアント (shared/aws/client.ts) 同梱, コード分割: \`import()\` で読むコードは別チャンク)。「読み込み」はコールドスタートで読まれるバイト (入口 + 静的に import されるチャンク)、「資産全体」は遅延読み込みのチャンクを含む zip の中身。読み込み時間は新しい Node プロセスで \`await import(index.mjs)\` する全体時間の中央値 (${cold.runs} 回, \`node -e 0\` と交互; \`node -e 0\` = ${fmt(cold.baselineMs, 1)} ms) / bundled by infra/bundle.ts exactly as the stack bundles them (ESM, minified, the AWS client (shared/aws/client.ts) bundled, code split: what is loaded with \`import()\` is a chunk of its own); "loaded" is what a cold start reads (entry + statically imported chunks), "asset" includes the lazily loaded chunks; import time is the median wall time of a fresh \`node\` importing the entry, interleaved with \`node -e 0\`.`,
     '',
     '| 関数 / function | 読み込み / loaded | ≤ 300 KB | 土台との差 / over the base | 資産全体 / asset | ファイル / files | 読み込み時間 / import | 比 / ratio | ≤ 1.5× | 下限比 / vs floor | 大きい入力 / top inputs (loaded) |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
@@ -188,7 +188,7 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
     '|---|---|---|---|',
     ...cold.floors.map((f) => `| ${floorLabels[f.name] ?? f.name} | ${kb(f.bytes)} | ${fmt(f.importMs, 1)} ms | ${fmt(f.ratio)}× |`),
     '',
-    '「土台との差」は全ハンドラー共通の土台 (handler-base) に対する読み込みバイトの差、「下限比」は DynamoDB クライアントだけのバンドルに対する読み込み時間の比 (S3・SES・EventBridge・Secrets Manager の呼び出しは同じ aws-lite クライアントの要求) / "over the base" is the loaded bytes minus those of the base every handler shares (handler-base); "vs floor" is the import time over that of the DynamoDB client alone (S3, SES, EventBridge and Secrets Manager calls are requests of the same aws-lite client).',
+    '「土台との差」は全ハンドラー共通の土台 (handler-base) に対する読み込みバイトの差、「下限比」は DynamoDB クライアントだけのバンドルに対する読み込み時間の比 (S3・SES・EventBridge・Secrets Manager の呼び出しは同じクライアントの要求) / "over the base" is the loaded bytes minus those of the base every handler shares (handler-base); "vs floor" is the import time over that of the DynamoDB client alone (S3, SES, EventBridge and Secrets Manager calls are requests of the same client).',
     '',
   ];
   return { summary, why, section };

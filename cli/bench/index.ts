@@ -51,7 +51,7 @@ function version(cmd: string, args: string[]): string {
 async function packageVersions(): Promise<string> {
   const pkg = JSON.parse(await readFile(join(projectRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
   const all = { ...pkg.dependencies, ...pkg.devDependencies };
-  return ['@aws-lite/client', '@aws-lite/dynamodb', '@middy/core', '@aws-lambda-powertools/logger', 'zod', 'esbuild', 'aws-ses-v2-local', 'tsx']
+  return ['aws4', '@aws-sdk/util-dynamodb', '@middy/core', '@aws-lambda-powertools/logger', 'zod', 'esbuild', 'aws-ses-v2-local', 'tsx']
     .map((n) => `${n} ${all[n] ?? '?'}`)
     .join(', ');
 }

@@ -1,35 +1,47 @@
 /**
- * The AWS API client every function uses: aws-lite (https://aws-lite.org), which signs and sends the
- * same API calls as the AWS SDK with a fraction of its code: a function's cold start parses about
- * 120 KB for the DynamoDB client (and little more for each further service) instead of the SDK's
- * 220 KB and more per service (docs/BENCHMARKS.md, cold start).
+ * The AWS client every function uses: one HTTPS request per API call, signed with Signature V4 by
+ * aws4 (the signer aws-lite and many other small clients use), sent with Node's own http/https over a
+ * keep-alive connection, and retried as the SDK's standard mode retries. The functions call five
+ * services with a handful of operations (DynamoDB, S3 get/put, SES v2 SendEmail, EventBridge PutEvents,
+ * Secrets Manager GetSecretValue), so this is all a function loads to reach AWS: about 15 KB at a cold
+ * start instead of the 115 KB of aws-lite with its DynamoDB plugin or the SDK's 220 KB and more per
+ * service (docs/BENCHMARKS.md, cold start).
  *
- * One client per service and module, created by the first call (the configuration is read then, so a
- * test or the local stack may set the environment after importing a handler). Endpoints follow the
- * SDK's own variables, `AWS_ENDPOINT_URL_<SERVICE>` then `AWS_ENDPOINT_URL`, which the local stack
- * points at DynamoDB Local, the SES emulator, the local S3 and the loopback EventBridge, so the same
- * code runs on AWS and on a laptop. Region and credentials come from the environment as on Lambda
- * (AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) unless given.
+ * Each service gets one client per module, configured by its first call (so a test or the local stack
+ * may set the environment after importing a handler). Endpoints follow the SDK's own variables,
+ * `AWS_ENDPOINT_URL_<SERVICE>` then `AWS_ENDPOINT_URL`, which the local stack points at DynamoDB Local,
+ * the SES emulator, the local S3 and the loopback EventBridge, so the same code runs on AWS and on a
+ * laptop. Region and credentials come from the environment as on Lambda (AWS_REGION,
+ * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) unless given.
  */
-import awsLite from '@aws-lite/client';
-import { keptFor } from '../kept.ts';
-
-export type AwsLiteClient = Awaited<ReturnType<typeof awsLite>>;
-/** One plain API request of an aws-lite client. */
-export type AwsClientRequest = Parameters<AwsLiteClient>[0] & { rawResponsePayload?: boolean };
+import aws4 from 'aws4';
+import * as http from 'node:http';
+import * as https from 'node:https';
+import { requireEnv } from '../config/env.ts';
 
 /** Where and as whom a client connects; everything unset comes from the environment. */
 export interface AwsConnection {
   /** @default `AWS_ENDPOINT_URL_<SERVICE>`, else `AWS_ENDPOINT_URL`, else the service's AWS endpoint */
   endpoint?: string;
-  /** @default AWS_REGION */
+  /** @default AWS_REGION, else AWS_DEFAULT_REGION */
   region?: string;
-  /** @default the environment's credentials (AWS_ACCESS_KEY_ID …) */
+  /** @default the environment's credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) */
   credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  /** Attempts per call, the first included. @default AWS_MAX_ATTEMPTS, else 3 (the SDK's standard mode) */
+  maxAttempts?: number;
 }
 
 /** The SDK's endpoint variable suffix of each service this project calls. */
-export type EndpointService = 'DYNAMODB' | 'S3' | 'SESV2' | 'EVENTBRIDGE' | 'SECRETS_MANAGER';
+export type EndpointService = keyof typeof services;
+
+/** How each service is signed and where it answers on AWS. */
+const services = {
+  DYNAMODB: { signingName: 'dynamodb', host: (region: string) => `dynamodb.${region}.amazonaws.com` },
+  S3: { signingName: 's3', host: (region: string) => `s3.${region}.amazonaws.com` },
+  SESV2: { signingName: 'ses', host: (region: string) => `email.${region}.amazonaws.com` },
+  EVENTBRIDGE: { signingName: 'events', host: (region: string) => `events.${region}.amazonaws.com` },
+  SECRETS_MANAGER: { signingName: 'secretsmanager', host: (region: string) => `secretsmanager.${region}.amazonaws.com` },
+} as const;
 
 /** The endpoint override for a service, as the SDK reads it; undefined = the AWS endpoint. */
 export function endpointFor(service: EndpointService, env: NodeJS.ProcessEnv = process.env): string | undefined {
@@ -37,79 +49,205 @@ export function endpointFor(service: EndpointService, env: NodeJS.ProcessEnv = p
   return value ? value : undefined;
 }
 
-/**
- * A lazily created aws-lite client for one service: the returned function gives the same client on
- * every call. `plugins` are the aws-lite service plugins it uses (none for plain API requests).
- */
-export function lazyAwsClient(
-  service: EndpointService,
-  connection: AwsConnection = {},
-  plugins: readonly unknown[] = [],
-  /** Further aws-lite options, e.g. a plugin's marshalling options. */
-  options: Record<string, unknown> = {},
-): () => Promise<AwsLiteClient> {
-  // A failed creation (say, no credentials yet) is not kept: the next call tries again.
-  const kept = keptFor<AwsLiteClient>(Infinity);
-  return () => kept(() => createClient(service, connection, plugins, options));
+/** One API request. */
+export interface AwsRequest {
+  method: 'GET' | 'PUT' | 'POST' | 'DELETE';
+  /** The path (with its query), percent-encoded as the service expects it. */
+  path: string;
+  headers?: Record<string, string>;
+  body?: string | Buffer;
+  /** The AWS host of this call when it is not the service's regional one (an S3 bucket's virtual host). Unused where an endpoint was given. */
+  host?: string;
 }
 
-function createClient(
-  service: EndpointService,
-  connection: AwsConnection,
-  plugins: readonly unknown[],
-  options: Record<string, unknown>,
-): Promise<AwsLiteClient> {
-  const endpoint = connection.endpoint ?? endpointFor(service);
-  return awsLite({
-    ...options,
-    ...(endpoint ? { endpoint } : {}),
-    ...(connection.region ? { region: connection.region } : {}),
-    ...(connection.credentials ?? {}),
-    plugins: [...plugins],
-    // Only the plugins named here: no scan of node_modules for others.
-    autoloadPlugins: false,
-    // Reuse connections everywhere, DynamoDB Local and the emulators included.
-    keepAlive: true,
-  });
-}
-
-/** A client's region, and the host of its endpoint when one was given (local parts). */
-export function clientSettings(aws: AwsLiteClient): { region: string; endpointHost: string | undefined } {
-  const config = (aws as unknown as { config: { region: string; host?: string } }).config;
-  return { region: config.region, endpointHost: config.host };
+export interface AwsResponse {
+  statusCode: number;
+  headers: http.IncomingHttpHeaders;
+  body: Buffer;
 }
 
 /**
- * The AWS host of a call whose service answers at a host of its own (`host(region)`), or undefined
- * when the client was given an endpoint (the local parts), which then takes every call.
+ * A call AWS refused. `name` is the AWS error code (e.g. `ConditionalCheckFailedException`, `NoSuchKey`),
+ * as the SDK names its errors, and the fields of a JSON error body are kept on the error (DynamoDB's
+ * `CancellationReasons`, say).
  */
-export function awsHost(aws: AwsLiteClient, host: (region: string) => string): string | undefined {
-  const { region, endpointHost } = clientSettings(aws);
-  return endpointHost ? undefined : host(region);
+export class AwsError extends Error {
+  [field: string]: unknown;
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly statusCode: number,
+    readonly requestId: string | undefined,
+    fields: Record<string, unknown> = {},
+  ) {
+    super(message || code);
+    Object.assign(this, fields);
+    this.name = code;
+  }
+}
+
+/** What a client resolved at its first call. */
+export interface ClientSettings {
+  region: string;
+  /** The endpoint given for the service (the local parts), which then takes every call. */
+  endpoint: URL | undefined;
+}
+
+export interface AwsClient {
+  /** The region and endpoint; resolved by the first call to this or `send`. */
+  settings(): ClientSettings;
+  /** Sends one request, retrying throttling, 5xx answers and broken connections; a refusal throws an `AwsError`. */
+  send(request: AwsRequest): Promise<AwsResponse>;
+  /** One call of an AWS JSON API (`X-Amz-Target`, e.g. `DynamoDB_20120810.Query`), its answer parsed. */
+  json<T>(target: string, payload: object, version?: '1.0' | '1.1'): Promise<T>;
+}
+
+/** Codes the SDK retries besides 5xx and 429 answers (smithy's service-error-classification). */
+const retryableCodes = new Set([
+  'BandwidthLimitExceeded',
+  'EC2ThrottledException',
+  'LimitExceededException',
+  'PriorRequestNotComplete',
+  'ProvisionedThroughputExceededException',
+  'RequestLimitExceeded',
+  'RequestThrottled',
+  'RequestThrottledException',
+  'SlowDown',
+  'ThrottledException',
+  'Throttling',
+  'ThrottlingException',
+  'TooManyRequestsException',
+  'TransactionInProgressException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+/** Connection failures worth another attempt (a kept-alive socket closed while the sandbox was frozen, say). */
+const retryableNetworkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+
+/** The SDK's backoff: full jitter over 100 ms × 2^attempt, at most 20 s. */
+const backoffMs = (attempt: number) => Math.min(Math.random() * 100 * 2 ** attempt, 20_000);
+
+const agents = {
+  'http:': new http.Agent({ keepAlive: true }),
+  'https:': new https.Agent({ keepAlive: true }),
+};
+
+/** A client for one service, configured by its first call. */
+export function awsClient(service: EndpointService, connection: AwsConnection = {}): AwsClient {
+  const { signingName, host: serviceHost } = services[service];
+  let resolved: ClientSettings | undefined;
+  const settings = (): ClientSettings => {
+    if (!resolved) {
+      const endpoint = connection.endpoint ?? endpointFor(service);
+      const region = connection.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || requireEnv('AWS_REGION'));
+      resolved = { region, endpoint: endpoint ? new URL(endpoint) : undefined };
+    }
+    return resolved;
+  };
+  const maxAttempts = () => connection.maxAttempts ?? (Number(process.env.AWS_MAX_ATTEMPTS) || 3);
+
+  const sendOnce = (request: AwsRequest): Promise<AwsResponse> => {
+    const { region, endpoint } = settings();
+    const protocol = endpoint?.protocol === 'http:' ? 'http:' : 'https:';
+    const hostname = endpoint ? endpoint.hostname : (request.host ?? serviceHost(region));
+    const port = endpoint?.port || undefined;
+    // aws4 adds the signature headers to a copy; signed anew per attempt, so a retry never replays an old timestamp.
+    const signed = aws4.sign(
+      { service: signingName, region, method: request.method, host: hostname, port, path: request.path, headers: { ...request.headers }, body: request.body },
+      connection.credentials ?? environmentCredentials(),
+    );
+    return new Promise((resolve, reject) => {
+      const outgoing = (protocol === 'http:' ? http : https).request(
+        { protocol, hostname, port, method: request.method, path: signed.path, headers: signed.headers as http.OutgoingHttpHeaders, agent: agents[protocol] },
+        (incoming) => {
+          const chunks: Buffer[] = [];
+          incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
+          incoming.on('error', reject);
+          incoming.on('end', () => resolve({ statusCode: incoming.statusCode ?? 0, headers: incoming.headers, body: Buffer.concat(chunks) }));
+        },
+      );
+      outgoing.on('error', reject);
+      outgoing.end(request.body);
+    });
+  };
+
+  const send = async (request: AwsRequest): Promise<AwsResponse> => {
+    const attempts = maxAttempts();
+    for (let attempt = 1; ; attempt += 1) {
+      let failure: unknown;
+      try {
+        const response = await sendOnce(request);
+        if (response.statusCode < 300) return response;
+        failure = errorOf(response);
+      } catch (error) {
+        failure = error;
+      }
+      if (attempt >= attempts || !isRetryable(failure)) throw failure;
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt - 1)));
+    }
+  };
+
+  return {
+    settings,
+    send,
+    async json<T>(target: string, payload: object, version: '1.0' | '1.1' = '1.1') {
+      const response = await send({
+        method: 'POST',
+        path: '/',
+        headers: { 'Content-Type': `application/x-amz-json-${version}`, 'X-Amz-Target': target },
+        body: JSON.stringify(payload),
+      });
+      return (response.body.length > 0 ? JSON.parse(response.body.toString('utf8')) : {}) as T;
+    },
+  };
+}
+
+function environmentCredentials(): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } {
+  const sessionToken = process.env.AWS_SESSION_TOKEN;
+  return {
+    accessKeyId: requireEnv('AWS_ACCESS_KEY_ID'),
+    secretAccessKey: requireEnv('AWS_SECRET_ACCESS_KEY'),
+    ...(sessionToken ? { sessionToken } : {}),
+  };
+}
+
+function isRetryable(failure: unknown): boolean {
+  if (failure instanceof AwsError) return failure.statusCode >= 500 || failure.statusCode === 429 || retryableCodes.has(failure.code);
+  const code = (failure as { code?: unknown } | undefined)?.code;
+  return typeof code === 'string' && retryableNetworkCodes.has(code);
 }
 
 /**
- * A lazily created client for an AWS JSON API (EventBridge, Secrets Manager), for `awsJsonCall`: its
- * answers, errors included, are read as plain JSON. aws-lite would otherwise take the
- * `application/x-amz-json` bodies for DynamoDB attribute values.
+ * The error an answer carries, as each protocol reports it: a JSON body with `__type` (AWS JSON, with
+ * a namespace before `#`), the `x-amzn-errortype` header (REST JSON) or an XML `<Code>` (S3).
  */
-export function lazyAwsJsonClient(service: EndpointService, connection: AwsConnection = {}): () => Promise<AwsLiteClient> {
-  return lazyAwsClient(service, connection, [], { responseContentType: 'application/json' });
+export function errorOf(response: AwsResponse): AwsError {
+  const text = response.body.toString('utf8');
+  const requestId = headerOf(response, 'x-amzn-requestid') ?? headerOf(response, 'x-amz-request-id');
+  let fields: Record<string, unknown> = {};
+  let code: string | undefined;
+  let message: string | undefined;
+  if (text.trimStart().startsWith('{')) {
+    try {
+      const { __type, code: bodyCode, Code, message: lower, Message: upper, ...rest } = JSON.parse(text) as Record<string, unknown>;
+      fields = rest;
+      code = [__type, bodyCode, Code].find((c): c is string => typeof c === 'string');
+      message = [lower, upper].find((m): m is string => typeof m === 'string');
+    } catch {
+      // Not JSON after all: the header or the status names it.
+    }
+  } else if (text.trimStart().startsWith('<')) {
+    code = /<Code>([^<]*)<\/Code>/.exec(text)?.[1];
+    message = /<Message>([^<]*)<\/Message>/.exec(text)?.[1];
+  }
+  code ??= headerOf(response, 'x-amzn-errortype');
+  // `com.amazonaws.dynamodb.v20120810#ConditionalCheckFailedException`, `Code:http://internal…`
+  const name = code ? code.split(',')[0]!.split(':')[0]!.split('#').pop()! : response.statusCode === 404 ? 'NotFound' : `Http${response.statusCode}`;
+  return new AwsError(name, message ?? '', response.statusCode, requestId, fields);
 }
 
-/**
- * One call of an AWS JSON API (`X-Amz-Target`, e.g. EventBridge's `AWSEvents.PutEvents`) with a client
- * of `lazyAwsJsonClient`: the payload is sent as plain JSON. Errors keep their AWS code as `name`, so
- * throttling is retried by the client and callers can tell errors apart.
- */
-export async function awsJsonCall<T>(aws: AwsLiteClient, service: string, target: string, payload: object): Promise<T> {
-  const answer = await aws({
-    service,
-    method: 'POST',
-    path: '/',
-    headers: { 'X-Amz-Target': target, 'Content-Type': 'application/x-amz-json-1.1' },
-    awsjson: false,
-    payload,
-  });
-  return (answer.payload ?? {}) as T;
+function headerOf(response: AwsResponse, name: string): string | undefined {
+  const value = response.headers[name];
+  return Array.isArray(value) ? value[0] : value;
 }

@@ -2,13 +2,13 @@
  * Publishing the project's events to EventBridge. Every publisher goes through `publishEvents`, so
  * every event on the bus has passed its schema in `events/catalog.ts`.
  *
- * Handlers create one client per module with `createEventBridgeClient()` (aws-lite, `./client.ts`);
+ * Handlers create one client per module with `createEventBridgeClient()` (`./client.ts`);
  * the endpoint comes from `AWS_ENDPOINT_URL_EVENTBRIDGE`, which the local stack points at its loopback
  * EventBridge (`local/eventbridge-local.ts`), so the same code publishes on AWS and on a laptop.
  */
 import type { PutEventsRequestEntry, PutEventsResultEntry } from '@aws-sdk/client-eventbridge';
 import { eventSource, events, type EventDetail, type EventName } from '#events/catalog';
-import { awsJsonCall, lazyAwsJsonClient, type AwsConnection } from './client.ts';
+import { awsClient, type AwsConnection } from './client.ts';
 
 /** One event to publish: its name (the detail-type) and its detail. */
 export type EventEntry = {
@@ -25,12 +25,12 @@ export interface PutEventsSender {
   putEvents(input: { Entries: PutEventsRequestEntry[] }): Promise<{ FailedEntryCount?: number; Entries?: PutEventsResultEntry[] }>;
 }
 
-/** PutEvents (JSON 1.1) with the function's aws-lite client. */
+/** PutEvents (JSON 1.1) with the function's AWS client. */
 export function createEventBridgeClient(connection: AwsConnection = {}): PutEventsSender {
-  const client = lazyAwsJsonClient('EVENTBRIDGE', connection);
+  const client = awsClient('EVENTBRIDGE', connection);
   return {
     async putEvents({ Entries }) {
-      return awsJsonCall(await client(), 'events', 'AWSEvents.PutEvents', {
+      return client.json('AWSEvents.PutEvents', {
         // Timestamps go as epoch seconds, as the SDK sends them.
         Entries: Entries.map(({ Time, ...entry }) => (Time ? { ...entry, Time: Time.getTime() / 1000 } : entry)),
       });

@@ -8,9 +8,9 @@
  * loaded by the first mail sent, a dynamic `import()` that is a chunk of its own in the bundle
  * (infra/bundle.ts): the reminder job sends nothing on most days, the digest only once a quarter, and
  * the mail intake answers no mail it drops. The SES call is SES v2 SendEmail with raw content, sent
- * with the function's aws-lite client (`./client.ts`), created once per module by that first send.
+ * with the function's AWS client (`./client.ts`), configured by that first send.
  */
-import { awsHost, lazyAwsClient, type AwsConnection } from './client.ts';
+import { awsClient, type AwsConnection } from './client.ts';
 
 export interface OutgoingMail {
   from: string;
@@ -66,7 +66,7 @@ export interface MailerOptions {
 }
 
 export function createMailer(options: MailerOptions = {}): Mailer {
-  const ses = lazyAwsClient('SESV2', options.connection);
+  const ses = awsClient('SESV2', options.connection);
   const perSecond = options.maxPerSecond ?? Number(process.env.MAIL_MAX_PER_SECOND ?? 1);
   const interval = perSecond > 0 ? 1000 / perSecond : 0;
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((r) => setTimeout(r, ms)));
@@ -78,18 +78,15 @@ export function createMailer(options: MailerOptions = {}): Mailer {
       const at = Math.max(now, next);
       next = at + interval;
       if (at > now) await sleep(at - now);
-      const [raw, aws] = await Promise.all([composeMime(mail), ses()]);
-      // SES signs as `ses` and answers at email.<region>.amazonaws.com.
-      const host = awsHost(aws, (region) => `email.${region}.amazonaws.com`);
-      const { payload } = await aws({
-        service: 'ses',
-        ...(host ? { host } : {}),
+      const raw = await composeMime(mail);
+      const { body } = await ses.send({
         method: 'POST',
         path: '/v2/email/outbound-emails',
         headers: { 'Content-Type': 'application/json' },
-        payload: { Content: { Raw: { Data: raw.toString('base64') } } },
+        body: JSON.stringify({ Content: { Raw: { Data: raw.toString('base64') } } }),
       });
-      return { messageId: (payload as { MessageId?: string }).MessageId ?? '' };
+      const payload = JSON.parse(body.toString('utf8')) as { MessageId?: string };
+      return { messageId: payload.MessageId ?? '' };
     },
   };
 }

@@ -1,10 +1,10 @@
 /**
  * S3 objects as the functions use them: read one, write one. Requests go through the function's
- * aws-lite client (`./client.ts`); on AWS to the bucket's virtual host (`<bucket>.s3.<region>…`),
+ * AWS client (`./client.ts`); on AWS to the bucket's virtual host (`<bucket>.s3.<region>…`),
  * and where an endpoint is given (the local S3, `AWS_ENDPOINT_URL_S3`) path-style, which is all a
  * local S3 server understands.
  */
-import { awsHost, lazyAwsClient, type AwsClientRequest, type AwsConnection } from './client.ts';
+import { AwsError, awsClient, type AwsConnection, type AwsRequest, type ClientSettings } from './client.ts';
 
 export interface S3Object {
   body: Buffer;
@@ -34,29 +34,23 @@ export function keyPath(key: string): string {
     .join('/');
 }
 
+/** Where an object is: the bucket's virtual host on AWS, path-style where an endpoint was given. */
+export function objectAddress(bucket: string, key: string, { region, endpoint }: ClientSettings): { host?: string; path: string } {
+  return endpoint ? { path: `/${bucket}/${keyPath(key)}` } : { host: `${bucket}.s3.${region}.amazonaws.com`, path: `/${keyPath(key)}` };
+}
+
 export function createObjectStore(connection: AwsConnection = {}): ObjectStore {
-  const client = lazyAwsClient('S3', connection);
-  const request = async (bucket: string, key: string, rest: Omit<AwsClientRequest, 'service' | 'path'>) => {
-    const aws = await client();
-    const host = awsHost(aws, (region) => `${bucket}.s3.${region}.amazonaws.com`);
-    return aws({
-      service: 's3',
-      ...rest,
-      ...(host ? { host, path: `/${keyPath(key)}` } : { path: `/${bucket}/${keyPath(key)}` }),
-    });
-  };
+  const client = awsClient('S3', connection);
+  const request = (bucket: string, key: string, rest: Omit<AwsRequest, 'path' | 'host'>) =>
+    client.send({ ...rest, ...objectAddress(bucket, key, client.settings()) });
+  const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
   return {
     async get(bucket, key) {
       try {
-        const { payload, headers } = await request(bucket, key, { method: 'GET', rawResponsePayload: true });
-        return {
-          body: Buffer.isBuffer(payload) ? payload : Buffer.from(payload as unknown as string),
-          contentType: headers['content-type'],
-          cacheControl: headers['cache-control'],
-        };
+        const { body, headers } = await request(bucket, key, { method: 'GET' });
+        return { body, contentType: header(headers['content-type']), cacheControl: header(headers['cache-control']) };
       } catch (error) {
-        const { statusCode, name } = error as { statusCode?: number; name?: string };
-        if (statusCode === 404 || name === 'NoSuchKey') return undefined;
+        if (error instanceof AwsError && (error.statusCode === 404 || error.code === 'NoSuchKey')) return undefined;
         throw error;
       }
     },
@@ -64,10 +58,10 @@ export function createObjectStore(connection: AwsConnection = {}): ObjectStore {
       await request(bucket, key, {
         method: 'PUT',
         headers: {
-          ...(contentType ? { 'Content-Type': contentType } : {}),
+          'Content-Type': contentType ?? 'application/octet-stream',
           ...(cacheControl ? { 'Cache-Control': cacheControl } : {}),
         },
-        payload: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
+        body: typeof body === 'string' ? Buffer.from(body, 'utf8') : body,
       });
     },
   };

@@ -4,7 +4,7 @@
  * secret is rotated every warm function signs and verifies with the new key within that time (rather
  * than for as long as its sandbox lives). Locally the stack passes it directly in LINK_SECRET.
  */
-import { awsJsonCall, lazyAwsJsonClient } from '../aws/client.ts';
+import { awsClient } from '../aws/client.ts';
 import { keptFor, type Kept } from '../kept.ts';
 import { envNames, MissingEnvironmentError } from './env.ts';
 
@@ -14,11 +14,11 @@ export const linkSecretMaxAgeSeconds = 300;
 /** Reads a secret's string value by ARN. */
 export type SecretReader = (arn: string) => Promise<string | undefined>;
 
-const secretsManager = lazyAwsJsonClient('SECRETS_MANAGER');
+const secretsManager = awsClient('SECRETS_MANAGER');
 
-/** GetSecretValue through the function's own client (aws-lite, `shared/aws/client.ts`). */
+/** GetSecretValue through the function's own client (`shared/aws/client.ts`). */
 export const readSecretString: SecretReader = async (arn) => {
-  const answer = await awsJsonCall<{ SecretString?: string }>(await secretsManager(), 'secretsmanager', 'secretsmanager.GetSecretValue', {
+  const answer = await secretsManager.json<{ SecretString?: string }>('secretsmanager.GetSecretValue', {
     SecretId: arn,
   });
   return answer.SecretString;

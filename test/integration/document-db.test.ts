@@ -1,5 +1,5 @@
 /**
- * The two `DocumentDb` implementations against DynamoDB Local: the functions' client (aws-lite) and
+ * The two `DocumentDb` implementations against DynamoDB Local: the functions' client (`shared/aws/dynamodb.ts`) and
  * the tools' client (the SDK's document client) must read and write the same items the same way, so
  * the store behaves alike whichever one it is given.
  */
@@ -16,7 +16,7 @@ beforeAll(async () => {
 afterAll(async () => table?.drop());
 
 const implementations: [string, () => DocumentDb][] = [
-  ['aws-lite (functions)', () => createDocumentClient(localDynamoConfig())],
+  ['functions\' client', () => createDocumentClient(localDynamoConfig())],
   ['SDK (tools)', () => sdkDocumentDb(localDynamoConfig())],
 ];
 
