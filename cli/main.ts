@@ -15,6 +15,7 @@ export const usage = `使い方 / usage: shinchoku <command>
                        計画を出力 / print the plan catalog
   plan lint [FILE]     計画ファイルを検査 / check a plan file (schema and budget arithmetic)
   plan schema          計画ファイルの JSON Schema / the plan file's JSON Schema
+  openapi [--write]    API の OpenAPI 文書 (--write で shared/http/openapi.json を更新) / the API's OpenAPI document (--write updates shared/http/openapi.json)
   directory lint [FILE] [--plan FILE]
                        名簿ファイルを検査 / check a directory file against its schema and the plan
   link --ka KA_ID --quarter FY2013-Q2 [--base-url URL] [--days N]
@@ -99,6 +100,11 @@ const commands: Record<string, Command> = {
       return 0;
     }
     throw new UsageError(`plan のサブコマンドが不明です: ${sub ?? '(なし)'}`, `unknown plan subcommand: ${sub ?? '(none)'}`);
+  },
+  async openapi(args, out) {
+    const { values } = parseArgs({ args, options: { write: { type: 'boolean', default: false } } });
+    const { openApiCommand } = await import('./openapi-command.ts');
+    return openApiCommand(values, out);
   },
   async directory(args, out) {
     const [sub, ...rest] = args;

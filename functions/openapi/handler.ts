@@ -1,15 +1,17 @@
-/** GET /openapi.json: the API's OpenAPI 3.1 document, generated from the route table and the zod schemas. */
+/**
+ * GET /openapi.json: the API's OpenAPI 3.1 document, generated from the route table and the zod
+ * schemas. It depends only on the deployed code, so it ships as a file (`npm run openapi` writes it,
+ * and a test holds it to what the code generates) instead of being built at every cold start.
+ */
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { httpErrors } from '#shared/http/middleware';
-import { buildOpenApiDocument } from '#shared/http/openapi';
 import { json } from '#shared/http/response';
 import { correlationIds, createLogger } from '#shared/logger';
+import document from '../../shared/http/openapi.json' with { type: 'json' };
 
 const logger = createLogger('openapi');
-// The document depends only on the deployed code: build it once per container.
-const document = buildOpenApiDocument();
 
 export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(injectLambdaContext(logger, { resetKeys: true }))

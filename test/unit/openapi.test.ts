@@ -2,6 +2,7 @@
  * The OpenAPI document as generated from the route table and the zod schemas: valid OpenAPI 3.1,
  * complete (every route), and saying what the schemas say.
  */
+import { readFile } from 'node:fs/promises';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +11,7 @@ import { ReportInputSchema, parseReportInput } from '#shared/domain/report-input
 import { apiSchemas, reportInputExample } from '#shared/http/api-schemas';
 import { buildOpenApiDocument, linkTokenScheme } from '#shared/http/openapi';
 import { routes, type RouteDefinition } from '#shared/http/routes';
+import { openApiFile, openApiText } from '#cli/openapi-command';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 let document: Json;
@@ -45,6 +47,13 @@ describe('the OpenAPI document', () => {
     expect(result.errors).toBeUndefined();
     expect(result.valid).toBe(true);
     expect(validator.version).toBe('3.1');
+  });
+
+  it('is what the API serves: the committed shared/http/openapi.json is up to date (else run `npm run openapi`)', async () => {
+    // Prepare / Act
+    const committed = await readFile(openApiFile, 'utf8');
+    // Assess
+    expect(committed, 'shared/http/openapi.json は古いです。npm run openapi で更新してください / is stale: run npm run openapi').toBe(openApiText());
   });
 
   it('has every route of the route table, and no other', () => {
