@@ -15,7 +15,7 @@
  * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) unless given.
  */
 import aws4 from 'aws4';
-import * as http from 'node:http';
+import type * as http from 'node:http';
 import * as https from 'node:https';
 import { requireEnv } from '../config/env.ts';
 
@@ -128,10 +128,22 @@ const retryableNetworkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'E
 /** The SDK's backoff: full jitter over 100 ms × 2^attempt, at most 20 s. */
 const backoffMs = (attempt: number) => Math.min(Math.random() * 100 * 2 ** attempt, 20_000);
 
-const agents = {
-  'http:': new http.Agent({ keepAlive: true }),
-  'https:': new https.Agent({ keepAlive: true }),
-};
+/** How a request goes out: `node:https`'s request with a keep-alive agent, or `node:http`'s. */
+interface Transport {
+  request: typeof https.request;
+  agent: http.Agent;
+}
+
+const secure: Transport = { request: https.request, agent: new https.Agent({ keepAlive: true }) };
+
+/**
+ * Plain HTTP, for the local parts only, loaded by the first call to one: on Node 24, importing
+ * `node:http` as an ES module also loads the runtime's fetch implementation (undici, about 30 ms at a
+ * cold start), which a function on AWS, whose endpoints are all HTTPS, has no use for.
+ */
+let plain: Promise<Transport> | undefined;
+const plainTransport = () =>
+  (plain ??= import('node:http').then(({ request, Agent }) => ({ request: request as typeof https.request, agent: new Agent({ keepAlive: true }) })));
 
 /** A client for one service, configured by its first call. */
 export function awsClient(service: EndpointService, connection: AwsConnection = {}): AwsClient {
@@ -147,9 +159,10 @@ export function awsClient(service: EndpointService, connection: AwsConnection = 
   };
   const maxAttempts = () => connection.maxAttempts ?? (Number(process.env.AWS_MAX_ATTEMPTS) || 3);
 
-  const sendOnce = (request: AwsRequest): Promise<AwsResponse> => {
+  const sendOnce = async (request: AwsRequest): Promise<AwsResponse> => {
     const { region, endpoint } = settings();
     const protocol = endpoint?.protocol === 'http:' ? 'http:' : 'https:';
+    const transport = protocol === 'http:' ? await plainTransport() : secure;
     const hostname = endpoint ? endpoint.hostname : (request.host ?? serviceHost(region));
     const port = endpoint?.port || undefined;
     // aws4 adds the signature headers to a copy; signed anew per attempt, so a retry never replays an old timestamp.
@@ -158,8 +171,8 @@ export function awsClient(service: EndpointService, connection: AwsConnection = 
       connection.credentials ?? environmentCredentials(),
     );
     return new Promise((resolve, reject) => {
-      const outgoing = (protocol === 'http:' ? http : https).request(
-        { protocol, hostname, port, method: request.method, path: signed.path, headers: signed.headers as http.OutgoingHttpHeaders, agent: agents[protocol] },
+      const outgoing = transport.request(
+        { protocol, hostname, port, method: request.method, path: signed.path, headers: signed.headers as http.OutgoingHttpHeaders, agent: transport.agent },
         (incoming) => {
           const chunks: Buffer[] = [];
           incoming.on('data', (chunk: Buffer) => chunks.push(chunk));
