@@ -4,15 +4,20 @@
  * the whole asset, what dominates the loaded bytes, and the time a fresh Node process takes to import
  * the entry, as a ratio to `node -e 0`.
  *
- * Two floors are bundled and timed the same way, so the figures can be read against what no handler
- * code can go below: an empty ES module (Node's module loader) and the bare DynamoDB document client.
+ * Floors (cli/bench/floors) are bundled and timed the same way, so the figures can be read against
+ * what no handler code can go below: an empty ES module (Node's module loader), Node's https and
+ * crypto, the bare DynamoDB document client, the base every handler shares and that base with the
+ * report's zod schemas.
+ *
+ * Import times are taken with the Node.js major the functions run on in Lambda (fetched from the npm
+ * registry when this machine runs another) and with this machine's Node.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundleEntryFile, bundleModule, handlerEntry, loadedAtStart, projectRoot } from '#infra/bundle';
+import { bundleEntryFile, bundleModule, esbuildTarget, handlerEntry, loadedAtStart, projectRoot } from '#infra/bundle';
 import { nodeRuntime } from '#infra/function';
 import { fmt, kb, over, verdict } from './format.ts';
 import { median, type Say } from './steps.ts';
@@ -24,22 +29,33 @@ export interface BundleFigures {
   /** Every `.mjs` of the asset, lazily loaded chunks included. */
   totalBytes: number;
   files: number;
-  importMs: number;
-  ratio: number;
+  /** Import time on each runtime of `ColdStartFigures.runtimes`, in that order. */
+  imports: { ms: number; ratio: number }[];
   top: { input: string; bytes: number }[];
   /** The largest loaded inputs that are not the AWS client. */
   topOwn: { input: string; bytes: number }[];
 }
 
-export interface ColdStartFigures {
+/** A Node.js the bundles are imported with. */
+export interface RuntimeFigures {
+  label: string;
+  version: string;
+  /** The Node.js major the functions run on in Lambda (infra/function.ts `nodeRuntime`). */
+  lambda: boolean;
+  /** Median wall time of `node -e 0` with this Node. */
   baselineMs: number;
+}
+
+export interface ColdStartFigures {
   runs: number;
+  /** The Lambda runtime's Node first where it could be had, then this machine's (one entry when they are the same major). */
+  runtimes: RuntimeFigures[];
   functions: BundleFigures[];
-  /** `empty-module`, `node-https`, `dynamodb-client` and `handler-base`, see cli/bench/floors. */
+  /** `empty-module`, `node-https`, `dynamodb-client`, `handler-base` and `report-schemas`, see cli/bench/floors. */
   floors: BundleFigures[];
 }
 
-const floorEntries = ['empty-module', 'node-https', 'dynamodb-client', 'handler-base'].map((name) => ({
+const floorEntries = ['empty-module', 'node-https', 'dynamodb-client', 'handler-base', 'report-schemas'].map((name) => ({
   name,
   entry: fileURLToPath(new URL(`./floors/${name}.ts`, import.meta.url)),
 }));
@@ -48,9 +64,9 @@ const floorEntries = ['empty-module', 'node-https', 'dynamodb-client', 'handler-
 const isAwsClient = (input: string) =>
   input.startsWith('shared/aws/') || input === 'aws4' || input.startsWith('@aws-sdk/') || input.startsWith('@smithy/') || input === '@aws/lambda-invoke-store' || input === 'mnemonist' || input === 'obliterator' || input === 'bowser';
 
-function wallMs(args: string[], env: NodeJS.ProcessEnv): number {
+function wallMs(execPath: string, args: string[], env: NodeJS.ProcessEnv): number {
   const start = performance.now();
-  const run = spawnSync(process.execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const run = spawnSync(execPath, args, { env, stdio: ['ignore', 'ignore', 'pipe'] });
   const ms = performance.now() - start;
   if (run.status !== 0) throw new Error(`node ${args.join(' ')} failed: ${run.stderr.toString().slice(0, 500)}`);
   return ms;
@@ -74,12 +90,47 @@ const functionEnv: NodeJS.ProcessEnv = {
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
 
+/**
+ * The Node.js release the import times are also taken with: the major of the Lambda runtime the stack
+ * deploys (infra/function.ts), as published in the npm registry's `node` package.
+ */
+export const lambdaNodeVersion = '24.21.0';
+
+/**
+ * A Node.js of the Lambda runtime's major: this one if it is, else `node@lambdaNodeVersion` from the
+ * npm registry (fetched into npm's own cache the first time, about 30 MB), or undefined when npm cannot
+ * get it (the report then has this machine's Node only, and says so).
+ */
+async function lambdaNode(say: Say): Promise<{ execPath: string; version: string } | undefined> {
+  const major = esbuildTarget(nodeRuntime.name).replace(/^node/, '');
+  if (lambdaNodeVersion.split('.')[0] !== major) {
+    throw new Error(`lambdaNodeVersion ${lambdaNodeVersion} は Lambda のランタイム ${nodeRuntime.name} と合いません / lambdaNodeVersion ${lambdaNodeVersion} does not match the Lambda runtime ${nodeRuntime.name}`);
+  }
+  if (process.versions.node.split('.')[0] === major) return { execPath: process.execPath, version: process.version };
+  say(`[4] Lambda と同じ Node ${lambdaNodeVersion} を npm から用意しています (初回は約 30 MB)`, `[4] getting Node ${lambdaNodeVersion}, the Lambda runtime's major, from npm (about 30 MB the first time)`);
+  const found = spawnSync('npm', ['exec', '--yes', `--package=node@${lambdaNodeVersion}`, '--', 'node', '-p', 'process.execPath + "\\n" + process.version'], {
+    encoding: 'utf8',
+    env: { ...process.env, npm_config_update_notifier: 'false' },
+  });
+  const [execPath, version] = (found.stdout ?? '').trim().split('\n');
+  if (found.status !== 0 || !execPath || version !== `v${lambdaNodeVersion}`) {
+    say(`[4] Node ${lambdaNodeVersion} を用意できませんでした。この Node だけで計測します`, `[4] could not get Node ${lambdaNodeVersion}; measuring with this Node only: ${(found.stderr ?? '').trim().split('\n').at(-1) ?? ''}`);
+    return undefined;
+  }
+  return { execPath, version };
+}
+
 export async function measureColdStart(say: Say, runs: number): Promise<ColdStartFigures> {
   const names = (await readdir(join(projectRoot, 'functions'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   const entries = [...names.map((name) => ({ name, entry: handlerEntry(name), floor: false })), ...floorEntries.map((f) => ({ ...f, floor: true }))];
+  const lambda = await lambdaNode(say);
+  const runtimes = [
+    ...(lambda ? [{ ...lambda, label: `Node ${lambda.version.slice(1).split('.')[0]} (Lambda ${nodeRuntime.name})`, lambda: true }] : []),
+    ...(lambda?.execPath === process.execPath ? [] : [{ execPath: process.execPath, version: process.version, label: `Node ${process.versions.node.split('.')[0]} (このマシン / this machine)`, lambda: false }]),
+  ];
   const out = await mkdtemp(join(tmpdir(), 'shinchoku-bench-'));
   try {
-    const bundles: (Omit<BundleFigures, 'importMs' | 'ratio'> & { file: string; floor: boolean })[] = [];
+    const bundles: (Omit<BundleFigures, 'imports'> & { file: string; floor: boolean })[] = [];
     for (const { name, entry, floor } of entries) {
       say(`[4] ${name} をバンドルしています`, `[4] bundling ${name}`);
       const dir = join(out, name);
@@ -89,24 +140,32 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
       const topOwn = ranked.filter((r) => !isAwsClient(r.input)).slice(0, 3);
       bundles.push({ name, floor, file: join(dir, bundleEntryFile), bytes: loaded.bytes, totalBytes: loaded.totalBytes, files: loaded.files.length, top, topOwn });
     }
-    say(`[4] 読み込み時間: 各 ${runs} 回 (node -e 0 と交互)`, `[4] import times: ${runs} runs each (interleaved with node -e 0)`);
-    const baseline: number[] = [];
-    const times = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
-    wallMs(['-e', '0'], functionEnv); // warm the file cache
-    for (let run = 0; run < runs; run += 1) {
-      for (const b of bundles) {
-        baseline.push(wallMs(['-e', '0'], functionEnv));
-        times.get(b.name)!.push(wallMs(['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(b.file).href)})`], functionEnv));
+    const measured = runtimes.map((runtime) => {
+      say(`[4] 読み込み時間 (${runtime.label}): 各 ${runs} 回 (node -e 0 と交互)`, `[4] import times (${runtime.label}): ${runs} runs each (interleaved with node -e 0)`);
+      const baseline: number[] = [];
+      const times = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
+      wallMs(runtime.execPath, ['-e', '0'], functionEnv); // warm the file cache
+      for (let run = 0; run < runs; run += 1) {
+        for (const b of bundles) {
+          baseline.push(wallMs(runtime.execPath, ['-e', '0'], functionEnv));
+          times.get(b.name)!.push(wallMs(runtime.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(b.file).href)})`], functionEnv));
+        }
       }
-    }
-    const base = median(baseline);
-    const figures = bundles.map(({ file: _file, floor, ...b }) => {
-      const ms = median(times.get(b.name)!);
-      return { floor, figures: { ...b, importMs: ms, ratio: ms / base } };
+      return { baselineMs: median(baseline), times };
     });
+    const figures = bundles.map(({ file: _file, floor, ...b }) => ({
+      floor,
+      figures: {
+        ...b,
+        imports: measured.map(({ baselineMs, times }) => {
+          const ms = median(times.get(b.name)!);
+          return { ms, ratio: ms / baselineMs };
+        }),
+      },
+    }));
     return {
-      baselineMs: base,
       runs,
+      runtimes: runtimes.map(({ label, version, lambda: isLambda }, i) => ({ label, version, lambda: isLambda, baselineMs: measured[i]!.baselineMs })),
       functions: figures.filter((f) => !f.floor).map((f) => f.figures),
       floors: figures.filter((f) => f.floor).map((f) => f.figures),
     };
@@ -124,6 +183,7 @@ const floorLabels: Record<string, string> = {
   'node-https': 'Node の https と crypto のみ / only Node\'s https and crypto',
   'dynamodb-client': 'DynamoDB ドキュメントクライアントのみ / the DynamoDB document client alone',
   'handler-base': '全ハンドラー共通の土台 / the base of every handler (DynamoDB client, Powertools logger, middy, zod/mini)',
+  'report-schemas': '土台 + 報告の zod スキーマ / the base plus a report\'s zod schemas',
 };
 
 /** The targets of issue "cold start": bytes loaded at a cold start, and import time vs `node -e 0`. */
@@ -134,16 +194,17 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
   const { bytes: byteTarget, ratio: ratioTarget } = coldStartTargets;
   const fns = cold.functions;
   const largest = fns.reduce((a, b) => (b.bytes > a.bytes ? b : a));
-  const slowest = fns.reduce((a, b) => (b.ratio > a.ratio ? b : a));
   const withinBytes = fns.filter((f) => f.bytes <= byteTarget);
-  const withinRatio = fns.filter((f) => f.ratio <= ratioTarget);
-  const empty = cold.floors.find((f) => f.name === 'empty-module');
-  const client = cold.floors.find((f) => f.name === 'dynamodb-client');
-  const https = cold.floors.find((f) => f.name === 'node-https');
-  const base = cold.floors.find((f) => f.name === 'handler-base');
+  const floor = (name: string) => cold.floors.find((f) => f.name === name);
+  const [empty, https, client, base, schemas] = ['empty-module', 'node-https', 'dynamodb-client', 'handler-base', 'report-schemas'].map(floor);
+  const ratioOf = (f: BundleFigures | undefined, runtime: number) => f?.imports[runtime]?.ratio ?? NaN;
   const summary = [
     `| 4 | 最大の読み込みバンドル / largest bundle loaded at a cold start (minified) | ${kb(largest.bytes)} (${largest.name}); ${withinBytes.length}/${fns.length} 関数が目標内 / functions within | ≤ 300 KB | ${verdict(largest.bytes <= byteTarget, over(largest.bytes, byteTarget))} |`,
-    `| 4 | 最大読み込み時間比 / worst import time vs \`node -e 0\` | ${fmt(slowest.ratio)}× (${slowest.name}); ${withinRatio.length}/${fns.length} 関数が目標内 / functions within | ≤ 1.5× | ${verdict(slowest.ratio <= ratioTarget, over(slowest.ratio, ratioTarget))} |`,
+    ...cold.runtimes.map((runtime, r) => {
+      const slowest = fns.reduce((a, b) => (ratioOf(b, r) > ratioOf(a, r) ? b : a));
+      const within = fns.filter((f) => ratioOf(f, r) <= ratioTarget);
+      return `| 4 | 最大読み込み時間比 / worst import time vs \`node -e 0\`, **${runtime.label}** | ${fmt(ratioOf(slowest, r))}× (${slowest.name}); ${within.length}/${fns.length} 関数が目標内 / functions within | ≤ 1.5× | ${verdict(ratioOf(slowest, r) <= ratioTarget, over(ratioOf(slowest, r), ratioTarget))} |`;
+    }),
   ];
 
   const why: string[] = [];
@@ -154,41 +215,48 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
       return `${f.name} ${kb(f.bytes)} (${over(f.bytes, byteTarget)}${own ? `; AWS クライアント以外で大きいもの / largest besides the AWS client: ${own}` : ''})`;
     });
     why.push(
-      `- **バンドル / bundles**: 目標を超えるのは ${overBytes.length} 関数 / ${overBytes.length} functions are over: ${lines.join('; ')}。` +
+      `- **バンドル / bundles**: 目標を超えるのは ${overBytes.length} 関数 / ${overBytes.length} function(s) over: ${lines.join('; ')}。` +
         (client && base
-          ? `関数の AWS クライアント (shared/aws/client.ts, aws4 で署名) は DynamoDB のドキュメントクライアントだけで ${kb(client.bytes)}、それに Powertools logger・middy・zod/mini を加えた全ハンドラー共通の土台が ${kb(base.bytes)} で、目標までの残りは ${kb(byteTarget - base.bytes)}。 / With the functions' AWS client (shared/aws/client.ts, signed by aws4), the DynamoDB document client alone is ${kb(client.bytes)}; with the Powertools logger, middy and zod/mini, the base every handler stands on is ${kb(base.bytes)}, leaving ${kb(byteTarget - base.bytes)} for the function's own code ("over the base" below). `
+          ? `全ハンドラー共通の土台 (DynamoDB クライアント ${kb(client.bytes)}、Powertools logger、middy、zod/mini) は ${kb(base.bytes)} / the base every handler stands on (the DynamoDB client ${kb(client.bytes)}, the Powertools logger, middy, zod/mini) is ${kb(base.bytes)}. `
           : '') +
-        (overBytes.some((f) => f.name === 'ingest-mail' || f.name === 'report-sheet')
-          ? 'ingest-mail は届いたメールをすべて S3 から読んで postal-mime で解析し、report-sheet は受け付けた要求がすべて exceljs の Workbook (jszip・pako と、Workbook が読み込む CSV モジュールを含む) でブックを読み書きするため、どちらも初期化時に読む (遅延させても初回の呼び出しに移るだけ)。メール作成とシートの入出力は、使う呼び出しだけが読む別チャンク / ingest-mail reads every mail it gets from S3 and parses it with postal-mime, and every accepted request of report-sheet reads or writes a workbook with exceljs\'s Workbook (with jszip, pako and the CSV module Workbook loads), so both load these at init: deferring them would only move the load into the first invocation. The mail composer and the sheet import and export are chunks loaded only by the invocations that use them.'
+        (overBytes.some((f) => f.name === 'report-sheet')
+          ? 'report-sheet は受け付けた要求がすべて exceljs の Workbook (jszip・pako と、Workbook が読み込む CSV モジュールを含む) でブックを読み書きするため、初期化時に読む (遅延させても初回の呼び出しに移るだけ)。300 KB に収めるには exceljs に代わる xlsx ライブラリが要る / every accepted request of report-sheet reads or writes a workbook with exceljs\'s Workbook (with jszip, pako and the CSV module Workbook loads), so it loads them at init: deferring would only move the load into the first invocation. Within 300 KB needs an xlsx library other than exceljs.'
           : ''),
     );
   }
-  if (slowest.ratio > ratioTarget && client && empty) {
+  const primary = 0;
+  const slowest = fns.reduce((a, b) => (ratioOf(b, primary) > ratioOf(a, primary) ? b : a));
+  if (ratioOf(slowest, primary) > ratioTarget && empty && https && client && base) {
+    const label = cold.runtimes[primary]!.label;
+    const others = cold.runtimes.slice(1).map((runtime, i) => `${runtime.label}: ${fmt(ratioOf(empty, i + 1))}×, ${fmt(ratioOf(https, i + 1))}×, ${fmt(ratioOf(client, i + 1))}×, ${fmt(ratioOf(base, i + 1))}×${schemas ? `, ${fmt(ratioOf(schemas, i + 1))}×` : ''}`);
     why.push(
-      `- **読み込み時間 / import time**: 空の ES モジュールでも ${fmt(empty.ratio)}× (Node の ES モジュールローダー)${https ? `、ライブラリなしで Node の https と crypto を読むだけで ${fmt(https.ratio)}×` : ''}、DynamoDB クライアントだけで ${fmt(client.ratio)}×${base ? `、それに Powertools logger・middy・zod/mini を加えた全ハンドラー共通の土台で ${fmt(base.ratio)}×` : ''}。目標 ${ratioTarget}× はクライアントだけならほぼ届くが、ログ・ミドルウェア・検証の土台を持つハンドラーでは届かない。関数ごとの上乗せ (下表「下限比」) は各関数のスキーマ・ページ・ドメインのコードで、これがコードで減らせる部分 / an empty ES module already costs ${fmt(empty.ratio)}× (Node's ES module loader)${https ? `, loading only Node's https and crypto, no library at all, ${fmt(https.ratio)}×` : ''}, the DynamoDB client alone ${fmt(client.ratio)}×${base ? ` and the base every handler shares (with the Powertools logger, middy and zod/mini) ${fmt(base.ratio)}×` : ''}: ${ratioTarget}× is about reachable for the client alone, not for a handler with its logging, middleware and validation. What each function adds on top ("vs floor" below) is its own schemas, pages and domain code, the part its code controls.`,
+      `- **読み込み時間 / import time** (${label}): 空の ES モジュールで ${fmt(ratioOf(empty, primary))}× (Node の ES モジュールローダー)、ライブラリなしで Node の https と crypto を読むだけで ${fmt(ratioOf(https, primary))}×、DynamoDB クライアントだけで ${fmt(ratioOf(client, primary))}×、それに Powertools logger・middy・zod/mini を加えた全ハンドラー共通の土台で ${fmt(ratioOf(base, primary))}×${schemas ? `、土台に報告の zod スキーマ (報告を受け付け・読む関数がすべて読み込み時に組み立てる) を加えると ${fmt(ratioOf(schemas, primary))}×` : ''}。目標 ${ratioTarget}× は土台までは届くが、入力を zod で検証する関数では、zod のスキーマを組み立てる時間 (初回は zod 自身のコードのコンパイルを含む) がその先を占める。関数ごとの上乗せ (下表「下限比」) は各関数のスキーマ・ページ・ドメインのコード / an empty ES module costs ${fmt(ratioOf(empty, primary))}× (Node's ES module loader), loading only Node's https and crypto, no library at all, ${fmt(ratioOf(https, primary))}×, the DynamoDB client alone ${fmt(ratioOf(client, primary))}× and the base every handler shares (with the Powertools logger, middy and zod/mini) ${fmt(ratioOf(base, primary))}×${schemas ? `; that base with a report's zod schemas, which every function that accepts or reads reports builds at load, ${fmt(ratioOf(schemas, primary))}×` : ''}. ${ratioTarget}× is within reach up to the base; for a function that validates its input with zod, building the schemas (the first time, compiling zod's own code too) takes the rest. What each function adds ("vs floor" below) is its own schemas, pages and domain code.${others.length > 0 ? ` 同じ下限 (空, https, クライアント, 土台${schemas ? ', スキーマ' : ''}) / the same floors on ${others.join('; ')}.` : ''}`,
     );
   }
 
-  const floorMs = client?.importMs ?? NaN;
+  const runtimeHeads = cold.runtimes.flatMap((runtime) => [`読み込み時間 / import, ${runtime.label}`, '比 / ratio', '≤ 1.5×']);
   const section = [
     '## 4. コールドスタート / Cold start',
     '',
-    `各 \`functions/*/handler.ts\` を、CDK スタックと同じ \`infra/bundle.ts\` でバンドル (ESM, minify, AWS クライアント (shared/aws/client.ts) 同梱, コード分割: \`import()\` で読むコードは別チャンク)。「読み込み」はコールドスタートで読まれるバイト (入口 + 静的に import されるチャンク)、「資産全体」は遅延読み込みのチャンクを含む zip の中身。読み込み時間は新しい Node プロセスで \`await import(index.mjs)\` する全体時間の中央値 (${cold.runs} 回, \`node -e 0\` と交互; \`node -e 0\` = ${fmt(cold.baselineMs, 1)} ms) / bundled by infra/bundle.ts exactly as the stack bundles them (ESM, minified, the AWS client (shared/aws/client.ts) bundled, code split: what is loaded with \`import()\` is a chunk of its own); "loaded" is what a cold start reads (entry + statically imported chunks), "asset" includes the lazily loaded chunks; import time is the median wall time of a fresh \`node\` importing the entry, interleaved with \`node -e 0\`.`,
+    `各 \`functions/*/handler.ts\` を、CDK スタックと同じ \`infra/bundle.ts\` でバンドル (ESM, minify, AWS クライアント (shared/aws/client.ts) 同梱, コード分割: \`import()\` で読むコードは別チャンク)。「読み込み」はコールドスタートで読まれるバイト (入口 + 静的に import されるチャンク)、「資産全体」は遅延読み込みのチャンクを含む zip の中身。読み込み時間は新しい Node プロセスで \`await import(index.mjs)\` する全体時間の中央値 (${cold.runs} 回, 同じ Node の \`node -e 0\` と交互)。Node は Lambda のランタイムと同じメジャー (npm レジストリの \`node\` パッケージ) と、このマシンのもの / bundled by infra/bundle.ts exactly as the stack bundles them (ESM, minified, the AWS client (shared/aws/client.ts) bundled, code split: what is loaded with \`import()\` is a chunk of its own); "loaded" is what a cold start reads (entry + statically imported chunks), "asset" includes the lazily loaded chunks; import time is the median wall time of a fresh \`node\` importing the entry, interleaved with \`node -e 0\` of the same Node, taken with the Node.js major of the Lambda runtime (the npm registry's \`node\` package) and with this machine's.`,
     '',
-    '| 関数 / function | 読み込み / loaded | ≤ 300 KB | 土台との差 / over the base | 資産全体 / asset | ファイル / files | 読み込み時間 / import | 比 / ratio | ≤ 1.5× | 下限比 / vs floor | 大きい入力 / top inputs (loaded) |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
-    ...fns.map(
-      (f) =>
-        `| ${f.name} | ${kb(f.bytes)} | ${f.bytes <= byteTarget ? '✓' : '✗'} | ${base ? `${f.bytes >= base.bytes ? '+' : '−'}${kb(Math.abs(f.bytes - base.bytes))}` : '—'} | ${kb(f.totalBytes)} | ${f.files} | ${fmt(f.importMs, 1)} ms | ${fmt(f.ratio)}× | ${f.ratio <= ratioTarget ? '✓' : '✗'} | ${fmt(f.importMs / floorMs)}× | ${f.top.map((t) => `${t.input} ${kb(t.bytes)}`).join(', ')} |`,
-    ),
+    ...cold.runtimes.map((runtime) => `- ${runtime.label}: ${runtime.version}, \`node -e 0\` = ${fmt(runtime.baselineMs, 1)} ms`),
+    '',
+    `| 関数 / function | 読み込み / loaded | ≤ 300 KB | 土台との差 / over the base | 資産全体 / asset | ファイル / files | ${runtimeHeads.join(' | ')} | 下限比 / vs floor | 大きい入力 / top inputs (loaded) |`,
+    `|---|---|---|---|---|---|${runtimeHeads.map(() => '---|').join('')}---|---|`,
+    ...fns.map((f) => {
+      const times = f.imports.flatMap((i) => [`${fmt(i.ms, 1)} ms`, `${fmt(i.ratio)}×`, i.ratio <= ratioTarget ? '✓' : '✗']);
+      const overBase = base ? `${f.bytes >= base.bytes ? '+' : '−'}${kb(Math.abs(f.bytes - base.bytes))}` : '—';
+      return `| ${f.name} | ${kb(f.bytes)} | ${f.bytes <= byteTarget ? '✓' : '✗'} | ${overBase} | ${kb(f.totalBytes)} | ${f.files} | ${times.join(' | ')} | ${fmt((f.imports[primary]?.ms ?? NaN) / (client?.imports[primary]?.ms ?? NaN))}× | ${f.top.map((t) => `${t.input} ${kb(t.bytes)}`).join(', ')} |`;
+    }),
     '',
     '下限 / floors (cli/bench/floors, 同じ方法でバンドル・計測 / bundled and timed the same way):',
     '',
-    '| 下限 / floor | 読み込み / loaded | 読み込み時間 / import | 比 / ratio |',
-    '|---|---|---|---|',
-    ...cold.floors.map((f) => `| ${floorLabels[f.name] ?? f.name} | ${kb(f.bytes)} | ${fmt(f.importMs, 1)} ms | ${fmt(f.ratio)}× |`),
+    `| 下限 / floor | 読み込み / loaded | ${cold.runtimes.flatMap((runtime) => [`読み込み時間 / import, ${runtime.label}`, '比 / ratio']).join(' | ')} |`,
+    `|---|---|${cold.runtimes.map(() => '---|---|').join('')}`,
+    ...cold.floors.map((f) => `| ${floorLabels[f.name] ?? f.name} | ${kb(f.bytes)} | ${f.imports.flatMap((i) => [`${fmt(i.ms, 1)} ms`, `${fmt(i.ratio)}×`]).join(' | ')} |`),
     '',
-    '「土台との差」は全ハンドラー共通の土台 (handler-base) に対する読み込みバイトの差、「下限比」は DynamoDB クライアントだけのバンドルに対する読み込み時間の比 (S3・SES・EventBridge・Secrets Manager の呼び出しは同じクライアントの要求) / "over the base" is the loaded bytes minus those of the base every handler shares (handler-base); "vs floor" is the import time over that of the DynamoDB client alone (S3, SES, EventBridge and Secrets Manager calls are requests of the same client).',
+    `「土台との差」は全ハンドラー共通の土台 (handler-base) に対する読み込みバイトの差、「下限比」は DynamoDB クライアントだけのバンドルに対する読み込み時間の比 (${cold.runtimes[primary]!.label}; S3・SES・EventBridge・Secrets Manager の呼び出しは同じクライアントの要求) / "over the base" is the loaded bytes minus those of the base every handler shares (handler-base); "vs floor" is the import time over that of the DynamoDB client alone (${cold.runtimes[primary]!.label}; S3, SES, EventBridge and Secrets Manager calls are requests of the same client).`,
     '',
   ];
   return { summary, why, section };
