@@ -260,7 +260,8 @@ export function errorOf(response: AwsResponse): AwsError {
   return new AwsError(name, message ?? '', response.statusCode, requestId, fields);
 }
 
-function headerOf(response: AwsResponse, name: string): string | undefined {
+/** A header of an answer (the first, where it came more than once); `name` in lower case. */
+export function headerOf(response: AwsResponse, name: string): string | undefined {
   const value = response.headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

@@ -4,7 +4,7 @@
  * and where an endpoint is given (the local S3, `AWS_ENDPOINT_URL_S3`) path-style, which is all a
  * local S3 server understands.
  */
-import { AwsError, awsClient, type AwsConnection, type AwsRequest, type ClientSettings } from './client.ts';
+import { AwsError, awsClient, headerOf, type AwsConnection, type AwsRequest, type ClientSettings } from './client.ts';
 
 export interface S3Object {
   body: Buffer;
@@ -43,12 +43,11 @@ export function createObjectStore(connection: AwsConnection = {}): ObjectStore {
   const client = awsClient('S3', connection);
   const request = (bucket: string, key: string, rest: Omit<AwsRequest, 'path' | 'host'>) =>
     client.send({ ...rest, ...objectAddress(bucket, key, client.settings()) });
-  const header = (value: string | string[] | undefined) => (Array.isArray(value) ? value[0] : value);
   return {
     async get(bucket, key) {
       try {
-        const { body, headers } = await request(bucket, key, { method: 'GET' });
-        return { body, contentType: header(headers['content-type']), cacheControl: header(headers['cache-control']) };
+        const answer = await request(bucket, key, { method: 'GET' });
+        return { body: answer.body, contentType: headerOf(answer, 'content-type'), cacheControl: headerOf(answer, 'cache-control') };
       } catch (error) {
         if (error instanceof AwsError && (error.statusCode === 404 || error.code === 'NoSuchKey')) return undefined;
         throw error;
