@@ -75,7 +75,7 @@ export async function benchCommand(options: BenchOptions, out: Output): Promise<
   let cold: ColdStartFigures;
   try {
     say('[1] 報告の送信経路', '[1] the submission path');
-    submission = await measureSubmission(parts, quick ? { sequential: 60, concurrent: 150, concurrency: 4, maxSeconds: 20, warmup: 30 } : { sequential: 900, concurrent: 600, concurrency: 8, maxSeconds: 120, warmup: 200 });
+    submission = await measureSubmission(parts, quick ? { sequential: 60, concurrent: 150, concurrency: 4, maxSeconds: 20, warmup: 30 } : { sequential: 3000, concurrent: 1200, concurrency: 8, maxSeconds: 180, warmup: 300 });
     // The compile seeds its scales into DynamoDB Local instances of its own (see measureCompile), so its large
     // tables do not slow the writes measured here; the order of the steps does not matter.
     reminders = await measureReminders(parts, { tenants: quick ? 5 : 20 });

@@ -197,32 +197,37 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
   const ops = new Map<string, number>();
   for (const r of perReport) ops.set(r.op, (ops.get(r.op) ?? 0) + 1);
 
-  // The bare client calls the handler must make: the latest-version query and the two-put transaction.
+  // The bare client calls the handler must make: the latest-version query and the two-put transaction,
+  // for the same quarter and the same item shapes, in partitions of their own (a tenant of their own),
+  // so both sides query partitions that grow alike. Versions come from the query, and a counter per
+  // 事業 keeps concurrent calls from taking the same one (the handler would retry instead).
   const doc = createDocumentClient(localClientConfig(parts.dynamoEndpoint));
-  let sdkVersion = 0;
+  const bareTenant = `${tenant}-bare`;
+  const bareVersions = new Map<string, number>();
   const bareSdk = async () => {
     const measure = measures[n++ % measures.length]!;
     const { Items } = await doc.query({
       TableName: tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': reportKeys.partition(tenant, measure.id), ':prefix': reportKeys.quarterPrefix('FY2013-Q3') },
+      ExpressionAttributeValues: { ':pk': reportKeys.partition(bareTenant, measure.id), ':prefix': reportKeys.quarterPrefix(benchQuarter) },
       ScanIndexForward: false,
       Limit: 1,
       ConsistentRead: true,
       ProjectionExpression: 'version',
     });
-    const version = Number(Items?.[0]?.version ?? 0) + 1 + sdkVersion++;
+    const version = Math.max(Number(Items?.[0]?.version ?? 0), bareVersions.get(measure.id) ?? 0) + 1;
+    bareVersions.set(measure.id, version);
     const report: StoredReport = {
-      measureId: measure.id, quarter: 'FY2013-Q3', kind: 'report', status: '予定どおり',
+      measureId: measure.id, quarter: benchQuarter, kind: 'report', status: '予定どおり',
       milestones: measure.milestones.slice(0, 1).map((m) => ({ milestoneId: m.id, progress: 'in_progress' as const, date: '2013-07-01' })),
       narrative: '計画どおり進めています。関係課と仕様を調整しました。', issues: '', nextSteps: '次期の調達準備',
       reporter: { kaId: ka.id, ka: ka.name, bukai: ka.bukai, person: '下野 太郎' },
-      version, reference: reportReference(measure.id, 'FY2013-Q3', version), channel: 'api', submittedAt: new Date().toISOString(), attachments: [],
+      version, ...(version > 1 ? { supersedes: version - 1 } : {}), reference: reportReference(measure.id, benchQuarter, version), channel: 'api', submittedAt: new Date().toISOString(), attachments: [],
     };
-    const item = reportToItem(tenant, report);
+    const item = reportToItem(bareTenant, report);
     await doc.transactWrite({
       TransactItems: [
-        { Put: { TableName: tableName, Item: { pk: reportKeys.idempotency(tenant, randomUUID()), sk: 'IDEMPOTENCY', type: 'Idempotency', reportPk: item.pk, reportSk: item.sk, fingerprint: 'x'.repeat(43), expiresAt: 0 } , ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: tableName, Item: { pk: reportKeys.idempotency(bareTenant, randomUUID()), sk: 'IDEMPOTENCY', type: 'Idempotency', reportPk: item.pk, reportSk: item.sk, fingerprint: 'x'.repeat(43), expiresAt: Math.floor(Date.now() / 1000) + 86_400 } , ConditionExpression: 'attribute_not_exists(pk)' } },
         { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
       ],
     });
