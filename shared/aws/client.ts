@@ -3,7 +3,7 @@
  * aws4 (the signer aws-lite and many other small clients use), sent with Node's own http/https over a
  * keep-alive connection, and retried as the SDK's standard mode retries. The functions call five
  * services with a handful of operations (DynamoDB, S3 get/put, SES v2 SendEmail, EventBridge PutEvents,
- * Secrets Manager GetSecretValue), so this is all a function loads to reach AWS: about 15 KB at a cold
+ * Secrets Manager GetSecretValue), so this is all a function loads to reach AWS: about 20 KB at a cold
  * start instead of the 115 KB of aws-lite with its DynamoDB plugin or the SDK's 220 KB and more per
  * service (docs/BENCHMARKS.md, cold start).
  *
