@@ -40,8 +40,6 @@ export interface BundleFigures {
 export interface RuntimeFigures {
   label: string;
   version: string;
-  /** The Node.js major the functions run on in Lambda (infra/function.ts `nodeRuntime`). */
-  lambda: boolean;
   /** Median wall time of `node -e 0` with this Node. */
   baselineMs: number;
 }
@@ -125,8 +123,8 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
   const entries = [...names.map((name) => ({ name, entry: handlerEntry(name), floor: false })), ...floorEntries.map((f) => ({ ...f, floor: true }))];
   const lambda = await lambdaNode(say);
   const runtimes = [
-    ...(lambda ? [{ ...lambda, label: `Node ${lambda.version.slice(1).split('.')[0]} (Lambda ${nodeRuntime.name})`, lambda: true }] : []),
-    ...(lambda?.execPath === process.execPath ? [] : [{ execPath: process.execPath, version: process.version, label: `Node ${process.versions.node.split('.')[0]} (このマシン / this machine)`, lambda: false }]),
+    ...(lambda ? [{ ...lambda, label: `Node ${lambda.version.slice(1).split('.')[0]} (Lambda ${nodeRuntime.name})` }] : []),
+    ...(lambda?.execPath === process.execPath ? [] : [{ execPath: process.execPath, version: process.version, label: `Node ${process.versions.node.split('.')[0]} (このマシン / this machine)` }]),
   ];
   const out = await mkdtemp(join(tmpdir(), 'shinchoku-bench-'));
   try {
@@ -165,7 +163,7 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
     }));
     return {
       runs,
-      runtimes: runtimes.map(({ label, version, lambda: isLambda }, i) => ({ label, version, lambda: isLambda, baselineMs: measured[i]!.baselineMs })),
+      runtimes: runtimes.map(({ label, version }, i) => ({ label, version, baselineMs: measured[i]!.baselineMs })),
       functions: figures.filter((f) => !f.floor).map((f) => f.figures),
       floors: figures.filter((f) => f.floor).map((f) => f.figures),
     };
