@@ -235,7 +235,7 @@ function isRetryable(failure: unknown): boolean {
  * The error an answer carries, as each protocol reports it: a JSON body with `__type` (AWS JSON, with
  * a namespace before `#`), the `x-amzn-errortype` header (REST JSON) or an XML `<Code>` (S3).
  */
-export function errorOf(response: AwsResponse): AwsError {
+function errorOf(response: AwsResponse): AwsError {
   const text = response.body.toString('utf8');
   const requestId = headerOf(response, 'x-amzn-requestid') ?? headerOf(response, 'x-amz-request-id');
   let fields: Record<string, unknown> = {};
