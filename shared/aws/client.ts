@@ -7,8 +7,9 @@
  * start instead of the 115 KB of aws-lite with its DynamoDB plugin or the SDK's 220 KB and more per
  * service (docs/BENCHMARKS.md, cold start).
  *
- * Each service gets one client per module, configured by its first call (so a test or the local stack
- * may set the environment after importing a handler). Endpoints follow the SDK's own variables,
+ * Each service gets one client per module, configured by its first call (region, endpoint, credentials
+ * and attempts are read then, so a test or the local stack may set the environment after importing a
+ * handler). Endpoints follow the SDK's own variables,
  * `AWS_ENDPOINT_URL_<SERVICE>` then `AWS_ENDPOINT_URL`, which the local stack points at DynamoDB Local,
  * the SES emulator, the local S3 and the loopback EventBridge, so the same code runs on AWS and on a
  * laptop. Region and credentials come from the environment as on Lambda (AWS_REGION,
@@ -18,6 +19,9 @@ import aws4 from 'aws4';
 import type * as http from 'node:http';
 import * as https from 'node:https';
 import { requireEnv } from '../config/env.ts';
+import { keptFor } from '../kept.ts';
+
+type Credentials = { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
 
 /** Where and as whom a client connects; everything unset comes from the environment. */
 export interface AwsConnection {
@@ -26,7 +30,7 @@ export interface AwsConnection {
   /** @default AWS_REGION, else AWS_DEFAULT_REGION */
   region?: string;
   /** @default the environment's credentials (AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) */
-  credentials?: { accessKeyId: string; secretAccessKey: string; sessionToken?: string };
+  credentials?: Credentials;
   /** Attempts per call, the first included. @default AWS_MAX_ATTEMPTS, else 3 (the SDK's standard mode) */
   maxAttempts?: number;
 }
@@ -141,26 +145,31 @@ const secure: Transport = { request: https.request, agent: new https.Agent({ kee
  * `node:http` as an ES module also loads the runtime's fetch implementation (undici, about 30 ms at a
  * cold start), which a function on AWS, whose endpoints are all HTTPS, has no use for.
  */
-let plain: Promise<Transport> | undefined;
+const plain = keptFor<Transport>(Infinity);
 const plainTransport = () =>
-  (plain ??= import('node:http').then(({ request, Agent }) => ({ request: request as typeof https.request, agent: new Agent({ keepAlive: true }) })));
+  plain(() => import('node:http').then(({ request, Agent }) => ({ request: request as typeof https.request, agent: new Agent({ keepAlive: true }) })));
 
 /** A client for one service, configured by its first call. */
 export function awsClient(service: EndpointService, connection: AwsConnection = {}): AwsClient {
   const { signingName, host: serviceHost } = services[service];
-  let resolved: ClientSettings | undefined;
-  const settings = (): ClientSettings => {
+  // Everything the environment decides, read once by the first call (as the SDK reads it once per client).
+  let resolved: { settings: ClientSettings; credentials: Credentials; maxAttempts: number } | undefined;
+  const resolve = () => {
     if (!resolved) {
       const endpoint = connection.endpoint ?? endpointFor(service);
       const region = connection.region ?? (process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || requireEnv('AWS_REGION'));
-      resolved = { region, endpoint: endpoint ? new URL(endpoint) : undefined };
+      resolved = {
+        settings: { region, endpoint: endpoint ? new URL(endpoint) : undefined },
+        credentials: connection.credentials ?? environmentCredentials(),
+        maxAttempts: connection.maxAttempts ?? (Number(process.env.AWS_MAX_ATTEMPTS) || 3),
+      };
     }
     return resolved;
   };
-  const maxAttempts = () => connection.maxAttempts ?? (Number(process.env.AWS_MAX_ATTEMPTS) || 3);
+  const settings = () => resolve().settings;
 
   const sendOnce = async (request: AwsRequest): Promise<AwsResponse> => {
-    const { region, endpoint } = settings();
+    const { settings: { region, endpoint }, credentials } = resolve();
     const protocol = endpoint?.protocol === 'http:' ? 'http:' : 'https:';
     const transport = protocol === 'http:' ? await plainTransport() : secure;
     const hostname = endpoint ? endpoint.hostname : (request.host ?? serviceHost(region));
@@ -168,7 +177,7 @@ export function awsClient(service: EndpointService, connection: AwsConnection = 
     // aws4 adds the signature headers to a copy; signed anew per attempt, so a retry never replays an old timestamp.
     const signed = aws4.sign(
       { service: signingName, region, method: request.method, host: hostname, port, path: request.path, headers: { ...request.headers }, body: request.body },
-      connection.credentials ?? environmentCredentials(),
+      credentials,
     );
     return new Promise((resolve, reject) => {
       const outgoing = transport.request(
@@ -186,7 +195,7 @@ export function awsClient(service: EndpointService, connection: AwsConnection = 
   };
 
   const send = async (request: AwsRequest): Promise<AwsResponse> => {
-    const attempts = maxAttempts();
+    const attempts = resolve().maxAttempts;
     for (let attempt = 1; ; attempt += 1) {
       let failure: unknown;
       try {
@@ -216,7 +225,7 @@ export function awsClient(service: EndpointService, connection: AwsConnection = 
   };
 }
 
-function environmentCredentials(): { accessKeyId: string; secretAccessKey: string; sessionToken?: string } {
+function environmentCredentials(): Credentials {
   const sessionToken = process.env.AWS_SESSION_TOKEN;
   return {
     accessKeyId: requireEnv('AWS_ACCESS_KEY_ID'),
