@@ -30,7 +30,7 @@ export const handler = middy<unknown, ReminderJobResult>()
   .use(correlationIds(logger))
   .handler(async (event) => {
     // A 部会 with `attachSheet: true` gets its pre-filled 進捗管理シート with the report-due mail.
-    // The sheet code is loaded only when a report-due mail goes out (exceljs only when one is built).
+    // The sheet code (with the spreadsheet writer) is loaded only when a report-due mail goes out.
     const attachSheet = async (bukai: Bukai, quarter: string) => {
       const { sheetAttachment } = await import('#shared/sheet/service');
       return sheetAttachment(store, await loadCatalog(), bukai, quarter, { secret: await linkSecret(), reminderConfig: config });

@@ -6,9 +6,9 @@
  * Formulas are never evaluated: a formula cell is read as the value Excel cached when it last
  * calculated the sheet (what the person saw), and a formula without a cached value is reported, not
  * guessed.
- * Pure: no I/O, no AWS (exceljs types only).
+ * Pure: no I/O, no AWS (the spreadsheet library's types only).
  */
-import type { CellValue } from 'exceljs';
+import type { Cell, CellValue } from 'hucre/xlsx';
 
 export interface CellReading {
   /** Canonical text of the value (of the cached result, for a formula); '' when empty. */
@@ -23,43 +23,40 @@ export interface CellReading {
   error?: string;
 }
 
+/**
+ * A cell as the spreadsheet library reads it: the value (for a formula, its cached result), and for
+ * formulas, errors and rich text, the details. A cell of a shared formula other than the first has
+ * the formula `''`.
+ */
+export type SheetCell = Pick<Cell, 'value'> & Partial<Pick<Cell, 'type' | 'formula' | 'richText'>>;
+
 /** Text as the import compares it: Unicode NFC, \n line breaks, no surrounding blanks. */
 export function canonicalText(text: string): string {
   return text.normalize('NFC').replace(/\r\n?/g, '\n').trim();
 }
 
-function dateText(date: Date): string {
+/** A date cell: Excel stores a date-only value as midnight, which reads back as 00:00 UTC. */
+export function dateText(date: Date): string {
   if (Number.isNaN(date.getTime())) return '';
   const iso = date.toISOString();
-  // Excel stores a date-only value as midnight; exceljs hands it back as 00:00 UTC.
   return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso;
 }
 
-function numberText(n: number): string {
-  return Number.isFinite(n) ? String(n) : '';
-}
-
-/** Reads an exceljs cell value without evaluating anything. */
-export function readCellValue(value: CellValue | undefined): CellReading {
+function valueReading(value: CellValue | undefined): CellReading {
   if (value === null || value === undefined) return { text: '' };
-  if (typeof value === 'number') return { text: numberText(value), number: value };
-  if (typeof value === 'string') return { text: canonicalText(value) };
+  if (typeof value === 'number') return { text: Number.isFinite(value) ? String(value) : '', number: value };
   if (typeof value === 'boolean') return { text: value ? 'TRUE' : 'FALSE' };
   if (value instanceof Date) return { text: dateText(value) };
-  if (typeof value === 'object') {
-    if ('error' in value) return { text: String(value.error), error: String(value.error) };
-    if ('richText' in value) return { text: canonicalText(value.richText.map((run) => run.text).join('')) };
-    if ('formula' in value || 'sharedFormula' in value) {
-      const formula = 'formula' in value && value.formula ? value.formula : String((value as { sharedFormula?: string }).sharedFormula ?? '');
-      const result = (value as { result?: unknown }).result;
-      if (result === undefined || result === null) return { text: '', formula, noCachedValue: true };
-      const cached = readCellValue(result as CellValue);
-      return { ...cached, formula };
-    }
-    if ('hyperlink' in value) {
-      const text = (value as { text?: unknown }).text;
-      return readCellValue((typeof text === 'string' || typeof text === 'object' ? text : '') as CellValue);
-    }
-  }
   return { text: canonicalText(String(value)) };
+}
+
+/** Reads a cell without evaluating anything. */
+export function readCell(cell: SheetCell | undefined): CellReading {
+  if (cell === undefined) return { text: '' };
+  const formula = cell.formula ?? (cell.type === 'formula' ? '' : undefined);
+  const withFormula = (reading: CellReading): CellReading => (formula === undefined ? reading : { ...reading, formula });
+  if (cell.type === 'error') return withFormula({ text: String(cell.value), error: String(cell.value) });
+  if (cell.richText && cell.richText.length > 0) return withFormula({ text: canonicalText(cell.richText.map((run) => run.text).join('')) });
+  if (formula !== undefined && (cell.value === null || cell.value === undefined)) return { text: '', formula, noCachedValue: true };
+  return withFormula(valueReading(cell.value));
 }

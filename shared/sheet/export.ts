@@ -1,5 +1,5 @@
 /**
- * The 進捗管理シート of a 部会 (or of one 課) for a quarter, as an .xlsx made with exceljs: the layout
+ * The 進捗管理シート of a 部会 (or of one 課) for a quarter, as an .xlsx made with hucre: the layout
  * Japanese offices use for a 照会 — a title block, then one row per 事業 with the plan's schedule, the
  * last status and this year's planned budget, and yellow cells to fill in. Only the yellow cells are
  * unlocked; the sheet is protected WITHOUT a password (protection guides the eye and stops slips, it
@@ -7,9 +7,10 @@
  *
  * A very hidden second sheet carries the signed reference (see reference.ts): the import uses it to
  * know who the sheet was for, which 事業 each row is, and what was pre-filled.
- * Pure: no I/O, no AWS (exceljs is loaded on the first build, see exceljs.ts).
+ * Pure: no I/O, no AWS.
  */
-import type ExcelJS from 'exceljs';
+import type { RowDef } from 'hucre';
+import { parseCellRef, writeXlsx, type Cell, type CellStyle, type DataValidation, type MergeRange } from 'hucre/xlsx';
 import { plannedBudget } from '../domain/compile.ts';
 import type { Directory } from '../domain/directory.ts';
 import {
@@ -22,7 +23,7 @@ import {
 } from '../domain/fiscal.ts';
 import type { Measure, PlanFile } from '../domain/plan.ts';
 import { reportStatuses, statusLabelsEn, type StoredReport } from '../domain/report.ts';
-import { canonicalText, readCellValue } from './cells.ts';
+import { canonicalText, readCell } from './cells.ts';
 import {
   columns,
   editableColumns,
@@ -37,7 +38,6 @@ import {
   titleRows,
   type ColumnKey,
 } from './layout.ts';
-import { loadExcelJS } from './exceljs.ts';
 import { cellHash, chunkReference, signReference, type SheetReference, type SheetScope } from './reference.ts';
 
 /** One 事業 row of a sheet. */
@@ -129,16 +129,19 @@ const colours = {
   muted: 'FF595959',
 };
 
-const thin = { style: 'thin' as const, color: { argb: colours.border } };
+const thin = { style: 'thin' as const, color: { rgb: colours.border } };
 const border = { top: thin, left: thin, bottom: thin, right: thin };
 const font = { name: 'Meiryo UI', size: 10 };
+
+/** A rich-text run: text and its font. */
+export type TextRun = NonNullable<Cell['richText']>[number];
 
 /** The values the export writes in a 事業 row, by column. */
 export interface RowValues {
   measureId: string;
   name: string;
   ka: string;
-  schedule: ExcelJS.RichText[];
+  schedule: TextRun[];
   lastStatus: string;
   status: string;
   planned: number | null;
@@ -155,11 +158,11 @@ function spanText(from: number, to: number): string {
 }
 
 /** The plan's milestones, one per line; the steps of this fiscal year are marked ▶ and shown in red. */
-export function scheduleRuns(measure: Measure, fiscalYear: number): ExcelJS.RichText[] {
+export function scheduleRuns(measure: Measure, fiscalYear: number): TextRun[] {
   return measure.milestones.map((m, i) => {
     const current = m.fiscalYears.from <= fiscalYear && fiscalYear <= m.fiscalYears.to;
     const text = `${i > 0 ? '\n' : ''}${current ? '▶' : '・'}${m.label} (${spanText(m.fiscalYears.from, m.fiscalYears.to)}${m.inferred ? '・推定' : ''})`;
-    return current ? { text, font: { ...font, bold: true, color: { argb: colours.current } } } : { text, font: { ...font, color: { argb: colours.muted } } };
+    return current ? { text, font: { ...font, bold: true, color: { rgb: colours.current } } } : { text, font: { ...font, color: { rgb: colours.muted } } };
   });
 }
 
@@ -208,140 +211,125 @@ function titleLines(input: ProgressSheetInput, resolved: ResolvedScope): Record<
   };
 }
 
+/** A1 reference → the library's `row,col` cell key (both 0-based). */
+function cellKey(address: string): string {
+  const { row, col } = parseCellRef(address);
+  return `${row},${col}`;
+}
+
+/** A merge of whole rows of the title block, e.g. A1:L1. */
+function mergeOf(range: string): MergeRange {
+  const [from, to] = range.split(':') as [string, string];
+  const start = parseCellRef(from);
+  const end = parseCellRef(to);
+  return { startRow: start.row, startCol: start.col, endRow: end.row, endCol: end.col };
+}
+
+/** The drop-down, number and length checks Excel applies to the input cells of the 事業 rows. */
+function inputValidations(dataRows: string): DataValidation[] {
+  const range = (letter: string) => dataRows.replace(/#/g, letter);
+  const validations: DataValidation[] = [
+    {
+      type: 'list',
+      range: range('F'),
+      values: [...reportStatuses],
+      allowBlank: true,
+      showErrorMessage: true,
+      errorStyle: 'stop',
+      errorTitle: '状況 / Status',
+      errorMessage: `一覧から選んでください / choose from the list: ${reportStatuses.map((s) => `${s} (${statusLabelsEn[s]})`).join(', ')}`,
+      showInputMessage: true,
+      inputTitle: '状況 / Status',
+      inputMessage: '一覧から選択 / choose from the list',
+    },
+    {
+      type: 'decimal',
+      range: range('H'),
+      operator: 'between',
+      formula1: '0',
+      formula2: String(maxExecutedThousandYen),
+      allowBlank: true,
+      showErrorMessage: true,
+      errorStyle: 'stop',
+      errorTitle: '執行額 / Executed',
+      errorMessage: '0 以上の数値 (千円) を入力してください / enter a number ≥ 0 in thousand yen',
+    },
+  ];
+  for (const c of editableColumns) {
+    const limit = textLimits[c.key as keyof typeof textLimits];
+    if (limit === undefined) continue;
+    validations.push({
+      type: 'textLength',
+      range: range(c.letter),
+      operator: 'lessThanOrEqual',
+      formula1: String(limit),
+      allowBlank: true,
+      showErrorMessage: true,
+      errorStyle: 'stop',
+      errorMessage: `${limit} 文字以内で入力してください / at most ${limit} characters`,
+    });
+  }
+  return validations;
+}
+
 /** Build the sheet. The same input always gives the same cells (the file's timestamps aside). */
 export async function buildProgressSheet(input: ProgressSheetInput): Promise<ProgressSheet> {
   const resolved = resolveScope(input.directory, input.scope);
   const rows = sheetRows(input.plan, resolved);
-  const { Workbook } = await loadExcelJS();
-  const workbook = new Workbook();
-  workbook.creator = 'shinchoku';
-  workbook.lastModifiedBy = 'shinchoku';
-  workbook.company = input.plan.plan.municipality;
-  workbook.title = `${sheetName} ${resolved.ka?.name ?? resolved.bukai.name} ${input.quarter}`;
-  workbook.subject = input.plan.plan.title;
-  workbook.created = input.now;
-  workbook.modified = input.now;
-
-  const ws = workbook.addWorksheet(sheetName, {
-    views: [{ state: 'frozen', xSplit: 2, ySplit: headerRow, topLeftCell: `C${firstDataRow}`, activeCell: `F${firstDataRow}`, zoomScale: 90 }],
-    pageSetup: {
-      paperSize: 9, // A4
-      orientation: 'landscape',
-      fitToPage: true,
-      fitToWidth: 1,
-      fitToHeight: 0,
-      horizontalCentered: true,
-      margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
-    },
-    headerFooter: { oddFooter: '&C&P / &N', oddHeader: `&L&8${input.plan.plan.municipality} ${sheetName}&R&8${input.quarter}` },
-    properties: { defaultRowHeight: 18 },
-  });
-  ws.columns = columns.map((c) => ({ key: c.key, width: c.width }));
+  const cells = new Map<string, Partial<Cell>>();
   /** What the export wrote, cell by cell, as the import will read it back. */
   const written = new Map<string, string>();
-  const put = (address: string, value: ExcelJS.CellValue): ExcelJS.Cell => {
-    const cell = ws.getCell(address);
-    cell.value = value;
-    cell.font = font;
-    written.set(address, readCellValue(value).text);
-    return cell;
+  const put = (address: string, value: string | number | null | TextRun[], style: CellStyle): void => {
+    const cell: Partial<Cell> = Array.isArray(value) ? { value: null, richText: value, style } : { value, style };
+    cells.set(cellKey(address), cell);
+    written.set(address, readCell({ value: cell.value ?? null, richText: cell.richText }).text);
   };
 
+  const merges: MergeRange[] = [];
   const lines = titleLines(input, resolved);
   for (const [key, row] of Object.entries(titleRows) as [keyof typeof titleRows, number][]) {
     const [label, value] = lines[key];
     if (key === 'title' || key === 'instructions') {
-      ws.mergeCells(`A${row}:${lastColumnLetter}${row}`);
-      const cell = put(`A${row}`, label);
-      cell.font = key === 'title' ? { ...font, size: 14, bold: true } : { ...font, size: 9 };
-      cell.alignment = { vertical: 'middle', wrapText: true };
+      merges.push(mergeOf(`A${row}:${lastColumnLetter}${row}`));
+      put(`A${row}`, label, {
+        font: key === 'title' ? { ...font, size: 14, bold: true } : { ...font, size: 9 },
+        alignment: { vertical: 'center', wrapText: true },
+      });
       continue;
     }
-    put(`A${row}`, label).font = { ...font, bold: true };
-    ws.mergeCells(`B${row}:${lastColumnLetter}${row}`);
-    put(`B${row}`, value).alignment = { vertical: 'middle' };
+    put(`A${row}`, label, { font: { ...font, bold: true } });
+    merges.push(mergeOf(`B${row}:${lastColumnLetter}${row}`));
+    put(`B${row}`, value, { font, alignment: { vertical: 'center' } });
   }
-  ws.getRow(titleRows.title).height = 24;
-  ws.getRow(titleRows.instructions).height = 54;
 
   for (const c of columns) {
-    const cell = put(`${c.letter}${headerRow}`, `${c.header.ja}\n${c.header.en}`);
-    cell.font = { ...font, bold: true, color: { argb: colours.headerFont } };
-    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: colours.headerFill } };
-    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
-    cell.border = border;
+    put(`${c.letter}${headerRow}`, `${c.header.ja}\n${c.header.en}`, {
+      font: { ...font, bold: true, color: { rgb: colours.headerFont } },
+      fill: { type: 'pattern', pattern: 'solid', fgColor: { rgb: colours.headerFill } },
+      alignment: { horizontal: 'center', vertical: 'center', wrapText: true },
+      border,
+    });
   }
-  ws.getRow(headerRow).height = 32;
 
   const placed: { row: number; measureId: string }[] = [];
   rows.forEach((sheetRow, i) => {
     const r = firstDataRow + i;
     const values = rowValues(sheetRow, input.plan, input.quarter, input.lastReports.get(sheetRow.measure.id));
     for (const c of columns) {
-      const address = `${c.letter}${r}`;
       const raw = values[c.key as ColumnKey];
-      const value: ExcelJS.CellValue = Array.isArray(raw) ? { richText: raw } : raw === '' ? null : raw;
-      const cell = put(address, value);
       const editable = 'field' in c;
-      cell.border = border;
-      cell.alignment = { vertical: 'top', wrapText: 'wrap' in c && c.wrap === true, horizontal: 'numFmt' in c ? 'right' : undefined };
-      if ('numFmt' in c) cell.numFmt = c.numFmt;
-      cell.protection = { locked: !editable };
-      cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: editable ? colours.inputFill : colours.lockedFill } };
-    }
-    ws.getCell(`F${r}`).dataValidation = {
-      type: 'list',
-      allowBlank: true,
-      formulae: [`"${reportStatuses.join(',')}"`],
-      showErrorMessage: true,
-      errorStyle: 'stop',
-      errorTitle: '状況 / Status',
-      error: `一覧から選んでください / choose from the list: ${reportStatuses.map((s) => `${s} (${statusLabelsEn[s]})`).join(', ')}`,
-      showInputMessage: true,
-      promptTitle: '状況 / Status',
-      prompt: '一覧から選択 / choose from the list',
-    };
-    ws.getCell(`H${r}`).dataValidation = {
-      type: 'decimal',
-      operator: 'between',
-      allowBlank: true,
-      formulae: [0, maxExecutedThousandYen],
-      showErrorMessage: true,
-      errorStyle: 'stop',
-      errorTitle: '執行額 / Executed',
-      error: '0 以上の数値 (千円) を入力してください / enter a number ≥ 0 in thousand yen',
-    };
-    for (const c of editableColumns) {
-      const limit = textLimits[c.key as keyof typeof textLimits];
-      if (limit === undefined) continue;
-      ws.getCell(`${c.letter}${r}`).dataValidation = {
-        type: 'textLength',
-        operator: 'lessThanOrEqual',
-        allowBlank: true,
-        formulae: [limit],
-        showErrorMessage: true,
-        errorStyle: 'stop',
-        error: `${limit} 文字以内で入力してください / at most ${limit} characters`,
-      };
+      put(`${c.letter}${r}`, raw === '' ? null : raw, {
+        font,
+        border,
+        alignment: { vertical: 'top', wrapText: 'wrap' in c && c.wrap === true, horizontal: 'numFmt' in c ? 'right' : undefined },
+        ...('numFmt' in c ? { numFmt: c.numFmt } : {}),
+        protection: { locked: !editable },
+        fill: { type: 'pattern', pattern: 'solid', fgColor: { rgb: editable ? colours.inputFill : colours.lockedFill } },
+      });
     }
     placed.push({ row: r, measureId: sheetRow.measure.id });
   });
-
   const lastRow = Math.max(headerRow, firstDataRow + rows.length - 1);
-  ws.pageSetup.printArea = `A1:${lastColumnLetter}${lastRow}`;
-  ws.pageSetup.printTitlesRow = `${headerRow}:${headerRow}`;
-  await ws.protect('', {
-    selectLockedCells: true,
-    selectUnlockedCells: true,
-    formatColumns: true,
-    formatRows: true,
-    insertRows: false,
-    insertColumns: false,
-    deleteRows: false,
-    deleteColumns: false,
-    sort: false,
-    autoFilter: false,
-  });
 
   const reference: SheetReference = {
     tenant: input.plan.plan.tenant,
@@ -352,16 +340,72 @@ export async function buildProgressSheet(input: ProgressSheetInput): Promise<Pro
     rows: placed.map((p) => [p.row, p.measureId]),
     cells: Object.fromEntries([...written].map(([address, text]) => [address, cellHash(canonicalText(text))])),
   };
-  const hidden = workbook.addWorksheet(referenceSheetName, { state: 'veryHidden' });
-  chunkReference(signReference(reference, input.secret)).forEach((chunk, i) => {
-    hidden.getCell(`A${i + 1}`).value = chunk;
-  });
-  hidden.getCell('B1').value = '照合情報 (変更しないでください) / sheet reference — do not edit';
-  await hidden.protect('', { selectLockedCells: false, selectUnlockedCells: false });
+  const referenceRows: string[][] = chunkReference(signReference(reference, input.secret)).map((chunk) => [chunk]);
+  referenceRows[0]!.push('照合情報 (変更しないでください) / sheet reference — do not edit');
 
-  const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
+  const rowDefs = new Map<number, RowDef>([
+    [titleRows.title - 1, { height: 24 }],
+    [titleRows.instructions - 1, { height: 54 }],
+    [headerRow - 1, { height: 32 }],
+  ]);
+  const buffer = await writeXlsx({
+    properties: {
+      creator: 'shinchoku',
+      lastModifiedBy: 'shinchoku',
+      company: input.plan.plan.municipality,
+      title: `${sheetName} ${resolved.ka?.name ?? resolved.bukai.name} ${input.quarter}`,
+      subject: input.plan.plan.title,
+      created: input.now,
+      modified: input.now,
+    },
+    defaultFont: font,
+    sheets: [
+      {
+        name: sheetName,
+        columns: columns.map((c) => ({ width: c.width })),
+        cells,
+        merges,
+        rowDefs,
+        dataValidations: rows.length > 0 ? inputValidations(`#${firstDataRow}:#${lastRow}`) : [],
+        freezePane: { rows: headerRow, columns: 2 },
+        view: { zoomScale: 90 },
+        pageSetup: {
+          paperSize: 'a4',
+          orientation: 'landscape',
+          fitToPage: true,
+          fitToWidth: 1,
+          fitToHeight: 0,
+          horizontalCentered: true,
+          margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+          printArea: `$A$1:$${lastColumnLetter}$${lastRow}`,
+          printTitlesRow: `$${headerRow}:$${headerRow}`,
+        },
+        headerFooter: { oddFooter: '&C&P / &N', oddHeader: `&L&8${input.plan.plan.municipality} ${sheetName}&R&8${input.quarter}` },
+        // Protected without a password: true = allowed while protected.
+        protection: {
+          sheet: true,
+          selectLockedCells: true,
+          selectUnlockedCells: true,
+          formatColumns: true,
+          formatRows: true,
+          insertRows: false,
+          insertColumns: false,
+          deleteRows: false,
+          deleteColumns: false,
+          sort: false,
+          autoFilter: false,
+        },
+      },
+      {
+        name: referenceSheetName,
+        rows: referenceRows,
+        veryHidden: true,
+        protection: { sheet: true, selectLockedCells: false, selectUnlockedCells: false },
+      },
+    ],
+  });
   return {
-    buffer,
+    buffer: Buffer.from(buffer.buffer, buffer.byteOffset, buffer.byteLength),
     fileName: sheetFileName(resolved.ka?.name ?? resolved.bukai.name, input.quarter),
     reference,
     rows: placed,

@@ -4,14 +4,13 @@
  * no zip bomb (entry count, declared sizes and ratios in the central directory, then the real sizes
  * while inflating, stopping at the limit).
  *
- * The zip is read with JSZip — the reader exceljs itself uses — so the guard and the parser cannot
- * disagree about what the archive contains. JSZip reads the central directory without inflating;
- * every entry is then inflated as a stream and counted, never held whole. JSZip is loaded when the
- * first file is inspected (a dynamic `import()`, its own chunk of the bundle).
+ * The package is read from its central directory, as the spreadsheet parser (hucre) reads it
+ * (zip-directory.ts): every entry listed there is counted and inflated, stopped at its declared size
+ * or the limit, so whatever the parser picks from the archive has been inflated here first.
  * The limits are in limits.ts, which the form pages read without loading these checks.
  * Pure: no network, no AWS, no disk.
  */
-import type JSZip from 'jszip';
+import { inflateEntry, readZipDirectory, type ZipEntry } from './zip-directory.ts';
 import { sheetLimits } from './limits.ts';
 
 export type FileRefusalCode =
@@ -49,54 +48,14 @@ const externalLinkPart = /^xl\/externalLinks\//i;
 const externalLinkContentType = /spreadsheetml\.externalLink\+xml|relationships\/externalLink/i;
 const xlsxMainContentType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml';
 
-/** JSZip keeps the central directory's sizes on an internal field; read defensively. */
-function declaredSizes(file: JSZip.JSZipObject): { compressed: number; uncompressed: number } | undefined {
-  const data = (file as unknown as { _data?: { compressedSize?: unknown; uncompressedSize?: unknown } })._data;
-  const compressed = Number(data?.compressedSize);
-  const uncompressed = Number(data?.uncompressedSize);
-  return Number.isFinite(compressed) && Number.isFinite(uncompressed) ? { compressed, uncompressed } : undefined;
-}
-
-/**
- * Inflates a part as a stream and counts; stops as soon as more than `limit` bytes came out and
- * returns 'over'. JSZip's Node stream is an old-style stream (no async iteration), hence the events;
- * once paused it inflates nothing more.
- */
-function inflatePart(file: JSZip.JSZipObject, limit: number, keep: boolean): Promise<{ size: number; data?: Buffer } | 'over'> {
-  return new Promise((resolve, reject) => {
-    const stream = file.nodeStream('nodebuffer');
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let settled = false;
-    const settle = (finish: () => void) => {
-      if (settled) return;
-      settled = true;
-      finish();
-    };
-    stream.on('data', (chunk: Buffer) => {
-      if (settled) return;
-      size += chunk.length;
-      if (size > limit) {
-        stream.pause();
-        stream.removeAllListeners('data');
-        settle(() => resolve('over'));
-        return;
-      }
-      if (keep) chunks.push(chunk);
-    });
-    stream.on('end', () => settle(() => resolve({ size, ...(keep ? { data: Buffer.concat(chunks) } : {}) })));
-    stream.on('error', (error: unknown) => settle(() => reject(error)));
-  });
-}
-
-async function inflatedSize(file: JSZip.JSZipObject, limit: number): Promise<number | 'over'> {
-  const result = await inflatePart(file, limit, false);
-  return result === 'over' ? 'over' : result.size;
-}
-
-async function inflateText(file: JSZip.JSZipObject, limit: number): Promise<string | undefined> {
-  const result = await inflatePart(file, limit, true);
-  return result === 'over' ? undefined : result.data?.toString('utf8');
+/** A small XML part as text, or undefined when it cannot be read within `limit`. */
+function partText(file: Buffer, entry: ZipEntry, limit: number): string | undefined {
+  try {
+    const data = inflateEntry(file, entry, limit);
+    return data === 'over' ? undefined : data.toString('utf8');
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -143,14 +102,12 @@ export async function inspectXlsx(file: Buffer, fileName?: string): Promise<Insp
     );
   if (!file.subarray(0, zipMagic.length).equals(zipMagic)) return notXlsx();
 
-  const { default: JSZipReader } = await import('jszip');
-  let zip: JSZip;
+  let parts: ZipEntry[];
   try {
-    zip = await JSZipReader.loadAsync(file, { checkCRC32: false, createFolders: false });
+    parts = readZipDirectory(file, limits.maxEntries).filter((e) => !e.name.endsWith('/'));
   } catch {
     return notXlsx();
   }
-  const parts = Object.values(zip.files).filter((f) => !f.dir);
   if (parts.length > limits.maxEntries) {
     return refuse(
       'too-many-entries',
@@ -185,11 +142,10 @@ export async function inspectXlsx(file: Buffer, fileName?: string): Promise<Insp
     refuse('zip-bomb', `展開すると極端に大きくなるファイルです (${detail})。受け付けません`, `the file expands to an extreme size (${detailEn}); refused`);
   let declaredTotal = 0;
   for (const part of parts) {
-    const sizes = declaredSizes(part);
-    if (!sizes) continue; // checked below while inflating
-    declaredTotal += sizes.uncompressed;
-    if (sizes.uncompressed > limits.ratioCheckFromBytes && sizes.uncompressed / Math.max(sizes.compressed, 1) > limits.maxRatio) {
-      return bomb(`${part.name}: 圧縮率 ${Math.round(sizes.uncompressed / Math.max(sizes.compressed, 1))} 倍`, `${part.name}: ratio ${Math.round(sizes.uncompressed / Math.max(sizes.compressed, 1))}:1`);
+    const { compressedSize: compressed, uncompressedSize: uncompressed, name } = part;
+    declaredTotal += uncompressed;
+    if (uncompressed > limits.ratioCheckFromBytes && uncompressed / Math.max(compressed, 1) > limits.maxRatio) {
+      return bomb(`${name}: 圧縮率 ${Math.round(uncompressed / Math.max(compressed, 1))} 倍`, `${name}: ratio ${Math.round(uncompressed / Math.max(compressed, 1))}:1`);
     }
   }
   if (declaredTotal > limits.maxUncompressedBytes) {
@@ -198,22 +154,24 @@ export async function inspectXlsx(file: Buffer, fileName?: string): Promise<Insp
 
   // The central directory can lie; inflate every part and stop at its declared size (or the limit).
   let actualTotal = 0;
+  const byName = new Map<string, ZipEntry>();
   for (const part of parts) {
-    const declared = declaredSizes(part)?.uncompressed;
+    byName.set(part.name, part);
     const budget = limits.maxUncompressedBytes - actualTotal;
-    let size: number | 'over';
+    let inflated: Buffer | 'over';
     try {
-      size = await inflatedSize(part, declared === undefined ? budget : Math.min(declared, budget));
+      inflated = inflateEntry(file, part, Math.min(part.uncompressedSize, budget));
     } catch {
       return notXlsx();
     }
-    if (size === 'over') {
+    if (inflated === 'over') {
       return bomb(`${part.name}: 申告より大きく展開されます`, `${part.name} inflates beyond its declared size`);
     }
-    actualTotal += size;
+    actualTotal += inflated.length;
   }
 
-  const contentTypes = await inflateText(zip.files['[Content_Types].xml']!, 1024 * 1024).catch(() => undefined);
+  // As the parser does, the last entry of a name is the one that counts.
+  const contentTypes = partText(file, byName.get('[Content_Types].xml')!, 1024 * 1024);
   if (contentTypes === undefined) return notXlsx();
   if (macroContentType.test(contentTypes)) {
     return refuse(
@@ -230,9 +188,9 @@ export async function inspectXlsx(file: Buffer, fileName?: string): Promise<Insp
       'not an Excel workbook (.xlsx); templates and other formats are not accepted',
     );
   }
-  const workbookRels = zip.files['xl/_rels/workbook.xml.rels'];
+  const workbookRels = byName.get('xl/_rels/workbook.xml.rels');
   if (workbookRels) {
-    const rels = await inflateText(workbookRels, 1024 * 1024).catch(() => undefined);
+    const rels = partText(file, workbookRels, 1024 * 1024);
     if (rels === undefined) return notXlsx();
     if (externalLinkContentType.test(rels)) return externalLinks();
   }

@@ -3,7 +3,7 @@
  *
  * 1. `inspectXlsx` refuses what must never reach the parser (size, not a zip, macros, external
  *    links, zip bombs) — see guards.ts.
- * 2. exceljs reads the workbook. Formulas are NOT evaluated: a formula cell counts as the value Excel
+ * 2. hucre reads the workbook. Formulas are NOT evaluated: a formula cell counts as the value Excel
  *    cached when it last calculated (and the answer says so); one without a cached value is refused.
  * 3. The signed reference (hidden sheet) must verify with the link secret and match the caller:
  *    same city, same quarter, same plan version, and issued to the caller's 課 (a 課 sheet) or to
@@ -19,7 +19,7 @@
  * Every problem names the sheet, the cell and the reason, in Japanese and English.
  */
 import { createHash } from 'node:crypto';
-import type ExcelJS from 'exceljs';
+import { colToLetter, parseCellRef, readXlsx, type Sheet } from 'hucre/xlsx';
 import { parseReportInput, ReportInputError, roleOf, toSubmission, type FieldError, type ReportInput } from '../domain/report-input.ts';
 import { reportStatuses, type ReportSubmission, type StoredReport } from '../domain/report.ts';
 import type { Catalog } from '../store/catalog-cache.ts';
@@ -27,8 +27,7 @@ import { reportHistory } from '../store/report-items.ts';
 import type { Store } from '../store/store.ts';
 import { submitReport, type Caller } from '../submit-report.ts';
 import { lastReportFor } from '../web/report-form.ts';
-import { readCellValue, type CellReading } from './cells.ts';
-import { loadExcelJS } from './exceljs.ts';
+import { readCell, type CellReading, type SheetCell } from './cells.ts';
 import { inspectXlsx, type FileRefusal } from './guards.ts';
 import {
   columnByLetter,
@@ -92,13 +91,60 @@ function fileProblem(refusal: FileRefusal | { ja: string; en: string }): SheetPr
   return { ja: refusal.ja, en: refusal.en };
 }
 
+/**
+ * The area of each worksheet that is read. The reader holds a sheet as a dense rectangle, so two
+ * cells far apart (A1 and XFD1048576) would take memory for everything between; within this area a
+ * sheet is at most 520,000 cells. A sheet has one row per 事業 of a 部会 and 12 columns; an edit
+ * beyond the area is neither read nor listed.
+ */
+const readArea = 'A1:AZ10000';
+
+/** A worksheet as read: its cells by A1 address, merged cells other than a merge's first left out. */
+interface ReadSheet {
+  name: string;
+  visible: boolean;
+  /** The cell at an address (an empty one when nothing is there). */
+  cell(address: string): SheetCell;
+  /** Every address that holds something, merged cells aside. */
+  addresses(): Iterable<string>;
+}
+
+function readSheet(sheet: Sheet): ReadSheet {
+  const covered = new Set<string>();
+  for (const m of sheet.merges ?? []) {
+    for (let r = m.startRow; r <= m.endRow; r += 1) {
+      for (let c = m.startCol; c <= m.endCol; c += 1) if (r !== m.startRow || c !== m.startCol) covered.add(`${r},${c}`);
+    }
+  }
+  const at = (r: number, c: number): SheetCell => sheet.cells?.get(`${r},${c}`) ?? { value: sheet.rows[r]?.[c] ?? null };
+  return {
+    name: sheet.name,
+    visible: sheet.hidden !== true && sheet.veryHidden !== true,
+    cell(address) {
+      const { row, col } = parseCellRef(address);
+      return covered.has(`${row},${col}`) ? { value: null } : at(row, col);
+    },
+    *addresses() {
+      for (const [r, values] of sheet.rows.entries()) {
+        for (const [c, value] of values.entries()) {
+          if ((value !== null || sheet.cells?.has(`${r},${c}`)) && !covered.has(`${r},${c}`)) yield `${colToLetter(c)}${r + 1}`;
+        }
+      }
+      for (const key of sheet.cells?.keys() ?? []) {
+        const [r, c] = key.split(',').map(Number) as [number, number];
+        if (r >= sheet.rows.length || c >= (sheet.rows[r]?.length ?? 0)) yield `${colToLetter(c)}${r + 1}`;
+      }
+    },
+  };
+}
+
 /** The reference text from the hidden sheet (column A, joined), if the sheet is there. */
-function referenceText(workbook: ExcelJS.Workbook): string | undefined {
-  const hidden = workbook.getWorksheet(referenceSheetName);
+function referenceText(sheets: readonly ReadSheet[]): string | undefined {
+  const hidden = sheets.find((s) => s.name === referenceSheetName);
   if (!hidden) return undefined;
   let text = '';
   for (let row = 1; row <= 100; row += 1) {
-    const chunk = readCellValue(hidden.getCell(`A${row}`).value).text;
+    const chunk = readCell(hidden.cell(`A${row}`)).text;
     if (chunk === '') break;
     text += chunk;
   }
@@ -106,7 +152,8 @@ function referenceText(workbook: ExcelJS.Workbook): string | undefined {
 }
 
 function describeFormula(reading: CellReading): string {
-  return `=${reading.formula ?? ''}`.slice(0, 60);
+  // The cells of a shared formula after its first carry no formula text of their own.
+  return reading.formula ? `=${reading.formula}`.slice(0, 60) : '共有数式 / shared formula';
 }
 
 /**
@@ -114,23 +161,20 @@ function describeFormula(reading: CellReading): string {
  * it knows nothing about who sends the file; `importSheet` checks that.
  */
 export async function readProgressSheet(file: Buffer, secret: string): Promise<ReadOutcome> {
-  const { Workbook, ValueType } = await loadExcelJS();
-  /** A cell covered by a merge: its value is the merge's first cell. */
-  const isMergedSlave = (cell: ExcelJS.Cell) => cell.type === ValueType.Merge;
-  const workbook = new Workbook();
+  let sheets: ReadSheet[];
   try {
-    await workbook.xlsx.load(file as unknown as ArrayBuffer);
+    sheets = (await readXlsx(file, { range: readArea })).sheets.map(readSheet);
   } catch {
     return { ok: false, problems: [{ ja: 'Excel ブックとして読み取れません (ファイルが壊れています)', en: 'the workbook cannot be read (the file is damaged)' }] };
   }
-  const reference = verifyReference(referenceText(workbook), secret);
+  const reference = verifyReference(referenceText(sheets), secret);
   if (isReferenceProblem(reference)) return { ok: false, problems: [fileProblem(reference)] };
 
   const problems: SheetProblem[] = [];
   const ignored: SheetProblem[] = [];
   const notes: SheetProblem[] = [];
-  const visible = workbook.worksheets.filter((w) => w.state === 'visible');
-  let ws = workbook.getWorksheet(sheetName);
+  const visible = sheets.filter((w) => w.visible);
+  let ws = sheets.find((w) => w.name === sheetName);
   if (!ws && visible.length === 1) {
     ws = visible[0]!;
     notes.push({ sheet: ws.name, ja: `シート名が「${sheetName}」から「${ws.name}」に変わっていますが、このシートを読み取りました`, en: `the sheet was renamed to "${ws.name}"; it was read anyway` });
@@ -149,23 +193,16 @@ export async function readProgressSheet(file: Buffer, secret: string): Promise<R
   const hashOf = (address: string) => reference.cells[address] ?? cellHash('');
 
   // Every cell the export wrote, and every cell that now holds something: compare each once.
-  const addresses = new Set(Object.keys(reference.cells));
-  ws.eachRow({ includeEmpty: false }, (row) => {
-    row.eachCell({ includeEmpty: false }, (cell) => {
-      if (!isMergedSlave(cell)) addresses.add(cell.address);
-    });
-  });
+  const addresses = new Set([...Object.keys(reference.cells), ...ws.addresses()]);
 
   const changedByRow = new Map<number, string[]>();
   const readings = new Map<string, CellReading>();
   const extraRows = new Map<number, string[]>();
   for (const address of addresses) {
-    const cell = ws.getCell(address);
-    if (isMergedSlave(cell)) continue;
-    const reading = readCellValue(cell.value);
+    const reading = readCell(ws.cell(address));
     readings.set(address, reading);
     const changed = cellHash(reading.text) !== hashOf(address);
-    const row = Number(cell.row);
+    const row = Number(/\d+$/.exec(address)![0]);
     const letter = address.replace(/\d+$/, '');
     const column = columnByLetter.get(letter);
     const measureId = rowsByNumber.get(row);
@@ -216,10 +253,10 @@ export async function readProgressSheet(file: Buffer, secret: string): Promise<R
     const values = new Map<EditableField, CellReading>();
     for (const column of editableColumns) {
       const address = `${column.letter}${row}`;
-      const reading = readings.get(address) ?? readCellValue(ws.getCell(address).value);
+      const reading = readings.get(address) ?? readCell(ws.cell(address));
       values.set(column.field, reading);
     }
-    const allEmpty = [...values.values()].every((r) => r.text === '' && !r.formula && !r.error);
+    const allEmpty = [...values.values()].every((r) => r.text === '' && r.formula === undefined && !r.error);
     const state: RowState = allEmpty ? 'blank' : changedCells.length === 0 ? 'unchanged' : 'changed';
     if (state !== 'changed') {
       rows.push({ row, measureId, state, changedCells });
@@ -237,7 +274,7 @@ export async function readProgressSheet(file: Buffer, secret: string): Promise<R
           ja: `数式 (${describeFormula(reading)}) の計算結果が保存されていません。数式ではなく値を入力してください (数式は計算しません)`,
           en: `the formula (${describeFormula(reading)}) has no saved result; enter a value instead (formulas are not evaluated)`,
         });
-      } else if (reading.formula) {
+      } else if (reading.formula !== undefined) {
         notes.push({
           sheet,
           cell: address,

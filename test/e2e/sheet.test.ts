@@ -18,7 +18,6 @@ import { fetchSentMails } from '#local/ses-local';
 import type { LocalStack } from '#local/stack';
 import { issueDashboardToken } from '#shared/auth/dashboard-access';
 import { formLink, replyAddress, tokenFor } from '#shared/links';
-import { readCellValue } from '#shared/sheet/cells';
 import { sheetName } from '#shared/sheet/layout';
 import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
 import { reportHistory } from '#shared/store/report-items';
@@ -26,7 +25,7 @@ import type { Store } from '#shared/store/store';
 import { authenticate, submitReport, type Caller } from '#shared/submit-report';
 import { launchChromium, screenshotDir } from '#test/support/browser';
 import { freshLinkSecret, testStack } from '#test/support/local-stack';
-import { dropDownChoices } from '#test/support/sheet-files';
+import { dropDownChoices, readCellValue } from '#test/support/sheet-files';
 
 /** 市民生活専門部会: 生活安全課 owns 3-1-1, 3-1-3 … 3-1-6; 市民課 and 環境課 own the other rows. */
 const bukaiId = 'shimin-seikatsu';

@@ -14,7 +14,6 @@ import type { PlanFile } from '#shared/domain/plan';
 import { defaultReminderConfig } from '#shared/domain/reminders';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { runReminderJob, type ReminderJobDeps } from '#shared/reminder-job';
-import { readCellValue } from '#shared/sheet/cells';
 import { sheetName } from '#shared/sheet/layout';
 import { isReferenceProblem, verifyReference } from '#shared/sheet/reference';
 import { sheetAttachment } from '#shared/sheet/service';
@@ -23,7 +22,7 @@ import { saveDirectory } from '#shared/store/directory-items';
 import { savePlan } from '#shared/store/plan-items';
 import type { Store } from '#shared/store/store';
 import { createTestTable, type TestTable } from '#test/support/dynamo';
-import { testSecret } from '#test/support/sheet-files';
+import { readCellValue, testSecret } from '#test/support/sheet-files';
 
 let table: TestTable;
 let store: Store;

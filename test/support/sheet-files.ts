@@ -9,6 +9,7 @@ import type { Directory } from '#shared/domain/directory';
 import type { PlanFile } from '#shared/domain/plan';
 import type { StoredReport } from '#shared/domain/report';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { canonicalText, dateText, type CellReading } from '#shared/sheet/cells';
 import { buildProgressSheet, type ProgressSheet } from '#shared/sheet/export';
 import { sheetName } from '#shared/sheet/layout';
 import type { SheetScope } from '#shared/sheet/reference';
@@ -54,6 +55,28 @@ export async function editZip(file: Buffer, edit: (zip: JSZip) => void | Promise
   const zip = await JSZip.loadAsync(file);
   await edit(zip);
   return zip.generateAsync({ type: 'nodebuffer', compression });
+}
+
+/**
+ * What a cell says as exceljs reads it — the independent reader the tests check the product's files
+ * with (the product reads with hucre, shared/sheet/cells.ts) — in the product's canonical text.
+ */
+export function readCellValue(value: ExcelJS.CellValue | undefined): CellReading {
+  if (value === null || value === undefined) return { text: '' };
+  if (typeof value === 'number') return { text: Number.isFinite(value) ? String(value) : '', number: value };
+  if (typeof value === 'string') return { text: canonicalText(value) };
+  if (typeof value === 'boolean') return { text: value ? 'TRUE' : 'FALSE' };
+  if (value instanceof Date) return { text: dateText(value) };
+  if ('error' in value) return { text: String(value.error), error: String(value.error) };
+  if ('richText' in value) return { text: canonicalText(value.richText.map((run) => run.text).join('')) };
+  if ('formula' in value || 'sharedFormula' in value) {
+    const formula = 'formula' in value && value.formula ? value.formula : String((value as { sharedFormula?: string }).sharedFormula ?? '');
+    const result = (value as { result?: unknown }).result;
+    if (result === undefined || result === null) return { text: '', formula, noCachedValue: true };
+    return { ...readCellValue(result as ExcelJS.CellValue), formula };
+  }
+  if ('hyperlink' in value) return readCellValue((value as { text?: ExcelJS.CellValue }).text);
+  return { text: canonicalText(String(value)) };
 }
 
 /** The row of a 事業 in an exported sheet. */

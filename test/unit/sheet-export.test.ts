@@ -8,11 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { Directory } from '#shared/domain/directory';
 import type { PlanFile } from '#shared/domain/plan';
 import { reportStatuses, type StoredReport } from '#shared/domain/report';
-import { readCellValue } from '#shared/sheet/cells';
 import { sheetRows, resolveScope } from '#shared/sheet/export';
 import { columns, editableColumns, firstDataRow, headerRow, referenceSheetName, sheetName } from '#shared/sheet/layout';
 import { cellHash, isReferenceProblem, verifyReference } from '#shared/sheet/reference';
-import { dropDownChoices, exportFor, rowOf, testCatalog, testSecret } from '#test/support/sheet-files';
+import { dropDownChoices, exportFor, readCellValue, rowOf, testCatalog, testSecret } from '#test/support/sheet-files';
 
 let catalog: { plan: PlanFile; directory: Directory };
 

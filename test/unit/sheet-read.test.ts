@@ -98,6 +98,22 @@ describe('readProgressSheet', () => {
     expect(reading.rows.every((row) => row.state !== 'changed')).toBe(true);
   });
 
+  it('reads only the area a sheet can use: a cell far away is neither read nor listed, and takes no memory for the cells between', async () => {
+    // Prepare: without a bound, T999999 makes the reader hold a rectangle of 20 million cells
+    const r = rowOf(sheet, '3-3-1');
+    const file = await editWorkbook(sheet.buffer, (ws) => {
+      ws.getCell('T999999').value = 'far away';
+      ws.getCell('BA1').value = 'far right';
+      ws.getCell(`AZ${r}`).value = 'at the edge';
+      ws.getCell(`F${r}`).value = '遅れ気味';
+    });
+    // Act
+    const reading = await read(file);
+    // Assess
+    expect(reading.ignored.map((p) => p.cell)).toEqual([`AZ${r}`]);
+    expect(reading.rows.find((row) => row.measureId === '3-3-1')).toMatchObject({ state: 'changed', changedCells: [`F${r}`] });
+  });
+
   it('reads a renamed sheet, and says so', async () => {
     const file = await editWorkbook(sheet.buffer, (ws) => {
       ws.name = '児童福祉課';
