@@ -26,7 +26,8 @@ export const defaultTableAccess: Readonly<Record<string, TableAccess>> = {
   'read-status': 'read',
   openapi: 'read',
   dashboard: 'read',
-  'report-sheet': 'readWrite',
+  'report-sheet': 'read',
+  'upload-sheet': 'readWrite',
 };
 
 /**

@@ -1,24 +1,12 @@
 /**
- * The 進捗管理シート over HTTP:
- * - GET  /form/{token}/sheet.xlsx — the 課's own sheet for the link's quarter, pre-filled;
- * - POST /form/{token}/sheet      — a returned sheet (multipart/form-data, field `sheet`), imported
- *   through `importSheet` (every row through `submitReport`, all or nothing); the answer is a page
- *   with the 受付番号 of each recorded row, or every refusal with its cell;
- * - GET  /dashboard/{token}/sheets/{quarter}/{bukaiId} — a 部会's sheet, for the secretariat and the
+ * The 進捗管理シート as a download:
+ * - GET /form/{token}/sheet.xlsx — the 課's own sheet for the link's quarter, pre-filled;
+ * - GET /dashboard/{token}/sheets/{quarter}/{bukaiId} — a 部会's sheet, for the secretariat and the
  *   leadership (dashboard link; the dashboard finds this route in the route table and links to it).
- *
- * Multipart is parsed by Node's own Fetch implementation (`Response#formData`, undici): the only
- * maintained multipart parser installed — the busboy in node_modules is 0.3 (a dependency of s3rver),
- * which relies on dicer, unmaintained and with a known crash on malformed input. The body size is
- * checked before parsing.
- *
- * Each route loads its own half of the sheet code when it runs (a dynamic `import()`, its own chunk
- * of the bundle): a download never reads the import, an upload never the export, a refused link
- * neither. exceljs's Workbook itself is loaded at init (as shared/sheet/exceljs.ts loads it): every
- * accepted request builds or reads a workbook, so deferring it would only move its load into the
- * first request.
+ * A returned sheet is uploaded to functions/upload-sheet: each function bundles only its half of the
+ * spreadsheet library (the writer here, the reader there). Every accepted request builds a workbook,
+ * so the writer is loaded at init.
  */
-import 'exceljs/lib/doc/workbook.js';
 import middy from '@middy/core';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
@@ -28,20 +16,15 @@ import { envNames, requireEnv } from '#shared/config/env';
 import { linkSecret } from '#shared/config/secrets';
 import { formatQuarter, tryParseQuarter } from '#shared/domain/fiscal';
 import { reminderConfigFromEnv } from '#shared/domain/reminders';
-import { errorPage, formLinkRefusedPage, htmlErrors, htmlPage, type HtmlResult } from '#shared/http/html-pages';
+import { errorPage, formLinkRefusedPage, htmlErrors, type HtmlResult } from '#shared/http/html-pages';
 import { correlationIds, createLogger } from '#shared/logger';
-import { sheetUploadField } from '#shared/sheet/form-section';
-import { sheetLimits } from '#shared/sheet/limits';
-import type { SheetImportResult } from '#shared/sheet/import';
+import { xlsxContentType } from '#shared/sheet/export';
 import type { SheetScope } from '#shared/sheet/reference';
+import { exportSheet } from '#shared/sheet/service';
 import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
 import { createStore } from '#shared/store/store';
-import { authenticate, type Caller } from '#shared/submit-report';
-import type { Bilingual } from '#shared/web/form-pages';
+import { authenticate } from '#shared/submit-report';
 import { langOf, type Lang } from '#shared/web/report-form';
-
-/** Room for the multipart framing around the file. */
-const multipartOverheadBytes = 64 * 1024;
 
 const logger = createLogger('report-sheet');
 const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
@@ -55,7 +38,6 @@ export function contentDisposition(fileName: string): string {
 }
 
 async function download(catalog: Catalog, secret: string, scope: SheetScope, quarter: string): Promise<HtmlResult> {
-  const [{ exportSheet }, { xlsxContentType }] = await Promise.all([import('#shared/sheet/service'), import('#shared/sheet/export')]);
   const sheet = await exportSheet(store, catalog, { scope, quarter, secret, reminderConfig });
   logger.info('sheet downloaded', { scope, quarter, rows: sheet.rows.length });
   return {
@@ -70,73 +52,6 @@ async function download(catalog: Catalog, secret: string, scope: SheetScope, qua
     body: sheet.buffer.toString('base64'),
     isBase64Encoded: true,
   };
-}
-
-const uploadTitle: Bilingual = { ja: 'ファイルを受け取れませんでした', en: 'The file could not be received' };
-const nothingRecorded: Bilingual = { ja: '何も記録されていません。', en: 'Nothing has been recorded.' };
-
-/** The uploaded file from a multipart body, or an error page. */
-async function uploadedFile(event: APIGatewayProxyEventV2, lang: Lang): Promise<{ name: string; bytes: Buffer } | HtmlResult> {
-  const contentType = event.headers?.['content-type'] ?? '';
-  if (!/^multipart\/form-data;/i.test(contentType.trim())) {
-    return errorPage(
-      lang,
-      415,
-      uploadTitle,
-      { ja: `ファイルは multipart/form-data で送信してください (受信: ${contentType || 'なし'})`, en: `send the file as multipart/form-data (received: ${contentType || 'none'})` },
-      nothingRecorded,
-    );
-  }
-  const body = Buffer.from(event.body ?? '', event.isBase64Encoded ? 'base64' : 'utf8');
-  if (body.length > sheetLimits.maxFileBytes + multipartOverheadBytes) {
-    const limit = `${sheetLimits.maxFileBytes / 1024 / 1024} MB`;
-    return errorPage(lang, 413, uploadTitle, { ja: `ファイルが大きすぎます (上限 ${limit})`, en: `the file is too large (limit ${limit})` }, nothingRecorded);
-  }
-  let form: FormData;
-  try {
-    form = await new Response(body, { headers: { 'content-type': contentType } }).formData();
-  } catch {
-    return errorPage(lang, 400, uploadTitle, { ja: '送信内容を読み取れません', en: 'the upload could not be read' }, nothingRecorded);
-  }
-  const file = form.get(sheetUploadField);
-  if (!(file instanceof Blob) || file.size === 0) {
-    return errorPage(
-      lang,
-      400,
-      uploadTitle,
-      { ja: '進捗管理シートのファイルを選んでから送信してください', en: 'choose the progress sheet file, then send' },
-      nothingRecorded,
-    );
-  }
-  const name = 'name' in file && typeof file.name === 'string' && file.name !== '' ? file.name : 'upload.xlsx';
-  return { name, bytes: Buffer.from(await file.arrayBuffer()) };
-}
-
-function wantsJson(event: APIGatewayProxyEventV2): boolean {
-  const accept = event.headers?.accept ?? '';
-  return accept.includes('application/json') && !accept.includes('text/html');
-}
-
-async function upload(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller, catalog: Catalog, secret: string): Promise<HtmlResult> {
-  const file = await uploadedFile(event, lang);
-  if (!('bytes' in file)) return file;
-  const [{ importSheet }, { renderImportPage }] = await Promise.all([import('#shared/sheet/import'), import('#shared/sheet/answer')]);
-  const result: SheetImportResult = await importSheet(store, catalog, caller, file.bytes, { fileName: file.name, secret });
-  logger.info('sheet imported', {
-    kaId: caller.ka.id,
-    quarter: caller.claims.quarter,
-    outcome: result.outcome,
-    sha256: result.sha256,
-    ...(result.outcome === 'recorded'
-      ? { recorded: result.recorded.map((r) => r.reference), failed: result.failed.length }
-      : { problems: result.problems.length }),
-  });
-  const statusCode = result.outcome === 'refused' ? 422 : result.failed.length > 0 ? 500 : 200;
-  if (wantsJson(event)) {
-    return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(result) };
-  }
-  const token = event.pathParameters?.token ?? '';
-  return htmlPage(statusCode, renderImportPage(result, { lang, backHref: `../${encodeURIComponent(token)}?lang=${lang}` }));
 }
 
 /** A 部会's sheet for the dashboard's holders (secretariat, leadership). */
@@ -171,8 +86,8 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(correlationIds(logger))
   .use(
     htmlErrors(logger, {
-      ja: 'サーバー内部でエラーが発生しました。同じファイルをもう一度送っても二重には記録されません。',
-      en: 'An internal error occurred. Sending the same file again will not record anything twice.',
+      ja: 'サーバー内部でエラーが発生しました。しばらくしてからもう一度ダウンロードしてください。',
+      en: 'An internal error occurred. Please download the sheet again in a moment.',
     }),
   )
   .handler(async (event) => {
@@ -184,6 +99,5 @@ export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
       logger.info('sheet link refused', { reason: caller.en });
       return formLinkRefusedPage(lang, caller);
     }
-    if (event.requestContext.http.method === 'POST') return upload(event, lang, caller, catalog, secret);
     return download(catalog, secret, { kind: 'ka', id: caller.ka.id }, caller.claims.quarter);
   });

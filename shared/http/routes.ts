@@ -210,7 +210,7 @@ export const routes: readonly RouteDefinition[] = [
   {
     method: 'POST',
     path: '/form/{token}/sheet',
-    fn: 'report-sheet',
+    fn: 'upload-sheet',
     description: '記入した進捗管理シートの提出 (multipart/form-data、項目名 sheet) / upload a filled-in progress sheet (multipart, field "sheet")',
     auth: 'path-link',
   },

@@ -260,12 +260,13 @@ describe('ShinchokuStack', () => {
       // Act
       const keys = functions.map(([, fn]) => (fn.Properties.Code as { S3Key: string }).S3Key);
       const handlers = new Set(functions.map(([, fn]) => fn.Properties.Handler as string));
-      const sheetAsset = join(synthesized().directory, `asset.${(resources[logicalIdOfFunction('report-sheet')]!.Properties.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '')}`);
+      const remindersId = stack.getLogicalId(stack.schedules.functions.get('send-reminders')!.node.defaultChild as CfnFunction);
+      const remindersAsset = join(synthesized().directory, `asset.${(resources[remindersId]!.Properties.Code as { S3Key: string }).S3Key.replace(/\.zip$/, '')}`);
       // Assess: as many distinct assets as functions (the staging must not hand one bundle to all)
       expect(new Set(keys).size).toBe(functions.length);
       expect([...handlers]).toEqual(['index.handler']);
-      // The sheet import and export are loaded with import() by the requests that use them: chunks of their own
-      expect(readdirSync(join(sheetAsset, 'chunks')).filter((f) => f.endsWith('.mjs')).length).toBeGreaterThan(0);
+      // The sheet a reminder may attach is loaded with import() only when one is built: chunks of their own
+      expect(readdirSync(join(remindersAsset, 'chunks')).filter((f) => f.endsWith('.mjs')).length).toBeGreaterThan(0);
     });
 
     it('are bundled during synth into a loadable ES module', () => {
@@ -1125,39 +1126,49 @@ describe('ShinchokuStack', () => {
     });
   });
 
-  describe('Excel progress sheet (report-sheet)', () => {
-    it('serves the sheet download, upload and dashboard download on report-sheet, without an authorizer (the signed link is the credential)', () => {
-      // Prepare
-      const functionId = logicalIdOfFunction('report-sheet');
-      // Act
-      const sheetRoutes = ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => {
+  describe('Excel progress sheet (report-sheet downloads, upload-sheet uploads)', () => {
+    /** The route keys served by a function. */
+    const routesOf = (fn: string) => {
+      const functionId = logicalIdOfFunction(fn);
+      return ofType('AWS::ApiGatewayV2::Route').filter(([, r]) => {
         const integrationId = String(r.Properties.Target['Fn::Join'][1][1].Ref);
         return JSON.stringify(resources[integrationId]?.Properties.IntegrationUri) === JSON.stringify({ 'Fn::GetAtt': [functionId, 'Arn'] });
       });
+    };
+
+    it('serves the downloads on report-sheet and the upload on upload-sheet, without an authorizer (the signed link is the credential)', () => {
+      // Act
+      const downloads = routesOf('report-sheet');
+      const uploads = routesOf('upload-sheet');
       // Assess
-      expect(sheetRoutes.map(([, r]) => String(r.Properties.RouteKey)).sort()).toEqual([
-        'GET /dashboard/{token}/sheets/{quarter}/{bukaiId}',
-        'GET /form/{token}/sheet.xlsx',
-        'POST /form/{token}/sheet',
-      ]);
-      for (const [, route] of sheetRoutes) expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
+      expect(downloads.map(([, r]) => String(r.Properties.RouteKey)).sort()).toEqual(['GET /dashboard/{token}/sheets/{quarter}/{bukaiId}', 'GET /form/{token}/sheet.xlsx']);
+      expect(uploads.map(([, r]) => String(r.Properties.RouteKey))).toEqual(['POST /form/{token}/sheet']);
+      for (const [, route] of [...downloads, ...uploads]) expect(route.Properties.AuthorizationType ?? 'NONE').toBe('NONE');
     });
 
-    it('may write the table (imports append reports) and read the link secret, and nothing of S3 or SES', () => {
-      // Prepare
-      const fn = resources[logicalIdOfFunction('report-sheet')]!;
-      const roleId = fn.Properties.Role['Fn::GetAtt'][0] as string;
-      // Act
-      const actions = ofType('AWS::IAM::Policy')
+    /** The IAM actions a function's role is allowed. */
+    const actionsOf = (fn: string) => {
+      const roleId = resources[logicalIdOfFunction(fn)]!.Properties.Role['Fn::GetAtt'][0] as string;
+      return ofType('AWS::IAM::Policy')
         .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
         .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[])
         .flatMap((st) => asArray(st.Action));
-      // Assess
-      expect(defaultTableAccess['report-sheet']).toBe('readWrite');
-      expect(actions).toEqual(expect.arrayContaining([...tableActions.readWrite]));
-      expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual(['secretsmanager:GetSecretValue']);
-      expect(actions.filter((a) => a.startsWith('s3:') || a.startsWith('ses:'))).toEqual([]);
-      expect(Object.keys(fn.Properties.Environment.Variables)).toContain(envNames.linkSecretArn);
+    };
+
+    it('lets the upload write the table (imports append reports) and the downloads only read it; both read the link secret, and nothing of S3 or SES', () => {
+      for (const [fn, access] of [
+        ['upload-sheet', 'readWrite'],
+        ['report-sheet', 'read'],
+      ] as const) {
+        // Act
+        const actions = actionsOf(fn);
+        // Assess
+        expect(defaultTableAccess[fn]).toBe(access);
+        expect(new Set(actions.filter((a) => a.startsWith('dynamodb:')))).toEqual(new Set([...tableActions[access], ...indexActions]));
+        expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual(['secretsmanager:GetSecretValue']);
+        expect(actions.filter((a) => a.startsWith('s3:') || a.startsWith('ses:'))).toEqual([]);
+        expect(Object.keys(resources[logicalIdOfFunction(fn)]!.Properties.Environment.Variables)).toContain(envNames.linkSecretArn);
+      }
     });
   });
 });
