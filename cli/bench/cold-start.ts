@@ -215,10 +215,7 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
     why.push(
       `- **バンドル / bundles**: 目標を超えるのは ${overBytes.length} 関数 / ${overBytes.length} function(s) over: ${lines.join('; ')}。` +
         (client && base
-          ? `全ハンドラー共通の土台 (DynamoDB クライアント ${kb(client.bytes)}、Powertools logger、middy、zod/mini) は ${kb(base.bytes)} / the base every handler stands on (the DynamoDB client ${kb(client.bytes)}, the Powertools logger, middy, zod/mini) is ${kb(base.bytes)}. `
-          : '') +
-        (overBytes.some((f) => f.name === 'report-sheet')
-          ? 'report-sheet は受け付けた要求がすべて exceljs の Workbook (jszip・pako と、Workbook が読み込む CSV モジュールを含む) でブックを読み書きするため、初期化時に読む (遅延させても初回の呼び出しに移るだけ)。300 KB に収めるには exceljs に代わる xlsx ライブラリが要る / every accepted request of report-sheet reads or writes a workbook with exceljs\'s Workbook (with jszip, pako and the CSV module Workbook loads), so it loads them at init: deferring would only move the load into the first invocation. Within 300 KB needs an xlsx library other than exceljs.'
+          ? `全ハンドラー共通の土台 (DynamoDB クライアント ${kb(client.bytes)}、Powertools logger、middy、zod/mini) は ${kb(base.bytes)} / the base every handler stands on (the DynamoDB client ${kb(client.bytes)}, the Powertools logger, middy, zod/mini) is ${kb(base.bytes)}.`
           : ''),
     );
   }
