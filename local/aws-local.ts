@@ -41,7 +41,8 @@ export function createDynamoDbClient(config: DynamoDBClientConfig = {}): DynamoD
  */
 export function sdkDocumentDb(config: DynamoDBClientConfig = {}): DocumentDb {
   const doc = DynamoDBDocumentClient.from(createDynamoDbClient(config), {
-    marshallOptions: documentMarshallOptions,
+    // A copy: the document client sets its own defaults in the object it is given.
+    marshallOptions: { ...documentMarshallOptions },
     unmarshallOptions: { wrapNumbers: false },
   });
   return {

@@ -46,8 +46,12 @@ export interface DocumentDb {
   transactWrite(input: TransactWriteCommandInput): Promise<Output<TransactWriteCommandOutput>>;
 }
 
-/** Undefined attributes are left out, empty strings are kept: for this client and the SDK's alike. */
-export const documentMarshallOptions = { removeUndefinedValues: true, convertEmptyValues: false };
+/**
+ * Undefined attributes are left out, empty strings are kept: for this client and the SDK's alike.
+ * Frozen, because the SDK's document client writes its own defaults into the options object it is
+ * given (`convertTopLevelContainer`): it must be given a copy.
+ */
+export const documentMarshallOptions = Object.freeze({ removeUndefinedValues: true, convertEmptyValues: false });
 
 type Doc = Record<string, unknown>;
 type AttributeMap = Parameters<typeof unmarshall>[0];

@@ -105,3 +105,26 @@ describe.each(implementations)('DocumentDb on %s', (name, create) => {
     expect(scanned.Items?.map((item) => item.sk).sort()).toEqual(['item', 'tx-existing']);
   });
 });
+
+describe('DocumentDb clients side by side', () => {
+  it('the functions\' client still marshalls alike after the SDK\'s document client has sent a request in the same process', async () => {
+    // Prepare
+    const sdk = sdkDocumentDb(localDynamoConfig());
+    const own = createDocumentClient(localDynamoConfig());
+    const pk = 'doc-side-by-side';
+    await sdk.put({ TableName: table.tableName, Item: { pk, sk: 'sdk', n: 1 } });
+    // Act
+    await own.put({ TableName: table.tableName, Item: { pk, sk: 'own', n: 2 } });
+    const { Items } = await own.query({
+      TableName: table.tableName,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ConsistentRead: true,
+    });
+    // Assess
+    expect(Items).toEqual([
+      { pk, sk: 'own', n: 2 },
+      { pk, sk: 'sdk', n: 1 },
+    ]);
+  });
+});
