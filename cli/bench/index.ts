@@ -51,7 +51,7 @@ function version(cmd: string, args: string[]): string {
 async function packageVersions(): Promise<string> {
   const pkg = JSON.parse(await readFile(join(projectRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string>; devDependencies: Record<string, string> };
   const all = { ...pkg.dependencies, ...pkg.devDependencies };
-  return ['aws4', '@aws-sdk/util-dynamodb', '@middy/core', '@aws-lambda-powertools/logger', 'zod', 'esbuild', 'aws-ses-v2-local', 'tsx']
+  return ['aws4', '@aws-sdk/util-dynamodb', '@aws-sdk/lib-dynamodb', '@middy/core', '@aws-lambda-powertools/logger', 'zod', 'esbuild', 'aws-ses-v2-local', 'tsx']
     .map((n) => `${n} ${all[n] ?? '?'}`)
     .join(', ');
 }
@@ -216,6 +216,7 @@ function render(f: Figures): string {
     ratioRow('p99 遅延比 直接呼び出し / p99 latency ratio, **handler in-process**, sequential', ratios.inProcessP99, `${fmt(seq.inProcess.p99)} / ${fmt(seq.sdk.p99)} ms`),
     httpRow(`スループット比 HTTP 経由 / throughput ratio, bare client ÷ **HTTP path**, concurrency ${conc.concurrency}`, ratios.httpThroughput, `${fmt(conc.http.perSecond, 0)} vs ${fmt(conc.sdk.perSecond, 0)} /s`),
     ratioRow(`スループット比 直接呼び出し / throughput ratio, bare client ÷ **handler in-process**, concurrency ${conc.concurrency}`, ratios.inProcessThroughput, `${fmt(conc.inProcess.perSecond, 0)} vs ${fmt(conc.sdk.perSecond, 0)} /s`),
+    `| 1 | p50 遅延比 / p50 latency ratio, **handler in-process** vs the same bare calls with the **AWS SDK v3** document client, sequential | ${fmt(seq.inProcess.p50 / seq.awsSdk.p50)}× (${fmt(seq.inProcess.p50)} / ${fmt(seq.awsSdk.p50)} ms) | — | 参考 / info: 目標の基準は関数と同じクライアント / the target's baseline is the functions' own client |`,
     `| 2 | 四半期クエリの RCU / quarter query read units vs ideal | ${fmt(rcuRatio)}× (${fmt(c.quarterQueryUnits)} / ${fmt(c.quarterQueryIdealUnits)}) | ≤ 1.2× | ${verdict(rcuRatio <= 1.2, over(rcuRatio, 1.2))} |`,
     `| 2 | 事業あたり集計時間比 / time per 事業, table of ${lastScale?.measuresInTable.toLocaleString()} vs ${first?.measuresInTable.toLocaleString()} 事業 (中央値 / median, 交互計測 / interleaved) | ${fmt(scaleRatio)}× (${fmt(lastScale?.msPerMeasure ?? NaN, 3)} / ${fmt(first?.msPerMeasure ?? NaN, 3)} ms; 刈込平均 / trimmed mean ${fmt(trimmedScaleRatio)}×; n = ${lastScale?.samples ?? 0} / ${first?.samples ?? 0}) | ≤ 1.2 | ${verdict(scaleRatio <= 1.2, over(scaleRatio, 1.2))} |`,
     `| 3 | メール送信速度 / mails per second into the SES emulator | ${fmt(r.mailsPerSecond, 1)} /s | — | 参考 / info |`,
@@ -245,7 +246,7 @@ function render(f: Figures): string {
     `- 書き込み要求 / write requests: ${fmt(s.writesPerReport)} (TransactWriteItems 1 回に Put 2 件: 冪等キー + 報告) ; 読み込み / reads ${fmt(s.readsPerReport)} (最新版の Query, 強い整合性, Limit 1)`,
     `- 消費 WCU / write units: ${fmt(s.writeUnitsPerReport)} — トランザクション書き込みは 1 KB あたり 2 WCU、報告項目は GSI にも書かれる (DynamoDB Local が返した値; AWS ではさらに GSI 書き込み分が加わる) / transactional writes cost 2 WCU per KB; the report item is also written to gsi1 (figures as DynamoDB Local reports them).`,
     '',
-    `3 つの経路を同じ実行内で交互に計測 / the three paths are measured in the same run, interleaved: 各 ${s.warmup} 件の慣らし運転 (計測しない) の後、逐次は ${seq.block} 件ずつのブロックを ${seq.rounds} 巡 (巡ごとに順番を回す)、並行 ${conc.concurrency} は ${conc.perRound} 件ずつ ${conc.rounds} 巡 / after ${s.warmup} untimed requests of each, sequential blocks of ${seq.block} in ${seq.rounds} rounds and concurrent runs of ${conc.perRound} in ${conc.rounds} rounds, the order rotating every round. HTTP クライアント / HTTP client: ${s.client}, 同じプロセス / same process.`,
+    `4 つの経路を同じ実行内で交互に計測 / the four paths are measured in the same run, interleaved: 各 ${s.warmup} 件の慣らし運転 (計測しない) の後、逐次は ${seq.block} 件ずつのブロックを ${seq.rounds} 巡 (巡ごとに順番を回す)、並行 ${conc.concurrency} は ${conc.perRound} 件ずつ ${conc.rounds} 巡 / after ${s.warmup} untimed requests of each, sequential blocks of ${seq.block} in ${seq.rounds} rounds and concurrent runs of ${conc.perRound} in ${conc.rounds} rounds, the order rotating every round. HTTP クライアント / HTTP client: ${s.client}, 同じプロセス / same process.`,
     '',
     '| 経路 / path | 逐次 / sequential p50 | p99 | /s | p50 比 / ratio | 並行 / concurrent p50 | p99 | /s | スループット比 / throughput ratio | Node CPU / 件 / per request | CPU 比 / ratio |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
@@ -254,13 +255,14 @@ function render(f: Figures): string {
         ['HTTP 経由 / HTTP path: local HTTP server → handler', seq.http, conc.http],
         ['直接呼び出し / handler in-process, no HTTP', seq.inProcess, conc.inProcess],
         ['素のクライアント / bare client (Query + TransactWrite)', seq.sdk, conc.sdk],
+        ['参考: AWS SDK v3 の DocumentClient で同じ呼び出し / for comparison: the same calls with the AWS SDK v3 document client', seq.awsSdk, conc.awsSdk],
       ] as const
     ).map(
       ([label, a, b]) =>
         `| ${label} (n=${a.n} / ${b.n}) | ${fmt(a.p50)} ms | ${fmt(a.p99)} ms | ${fmt(a.perSecond, 0)} | ${fmt(a.p50 / seq.sdk.p50)}× | ${fmt(b.p50)} ms | ${fmt(b.p99)} ms | ${fmt(b.perSecond, 0)} | ${fmt(conc.sdk.perSecond / b.perSecond)}× | ${fmt(b.cpuMs)} ms | ${fmt(b.cpuMs / conc.sdk.cpuMs)}× |`,
     ),
     '',
-    'クライアント側は同じ Query + TransactWrite (同じ四半期・同じ項目の形、ただし専用のパーティション) をハンドラーなしで直接発行したもの。直接呼び出しは同じハンドラーのモジュールに payload-2.0 イベントとローカルの Lambda コンテキストを渡したもので、middy、トークン検証、JSON/zod 検証が加わる。HTTP 経由はさらにループバック HTTP と local/http-server.ts のイベント変換が加わる / the client side issues the same Query + TransactWrite directly (same quarter and item shapes, in partitions of its own, so both sides query partitions that grow alike); the in-process side calls the same handler module with a payload-2.0 event and the local Lambda context (adding middy, token verification, JSON/zod validation); the HTTP path adds loopback HTTP and the event conversion of local/http-server.ts. Node CPU は並行の巡の間のこのプロセスの CPU 時間 (user + system) を件数で割ったもの (HTTP 経由ではクライアントとサーバーの分を含む) / Node CPU is this process\'s CPU time (user + system) during the concurrent rounds per request (for the HTTP path, client and server included).',
+    'クライアント側は同じ Query + TransactWrite (同じ四半期・同じ項目の形、ただし専用のパーティション) をハンドラーなしで直接発行したもの (関数と同じクライアント shared/aws/client.ts と、参考として AWS SDK v3 の DocumentClient)。直接呼び出しは同じハンドラーのモジュールに payload-2.0 イベントとローカルの Lambda コンテキストを渡したもので、middy、トークン検証、JSON/zod 検証が加わる。HTTP 経由はさらにループバック HTTP と local/http-server.ts のイベント変換が加わる / the client side issues the same Query + TransactWrite directly (same quarter and item shapes, in partitions of its own, so both sides query partitions that grow alike), with the functions\' own client (shared/aws/client.ts) and, for comparison, with the AWS SDK v3 document client; the in-process side calls the same handler module with a payload-2.0 event and the local Lambda context (adding middy, token verification, JSON/zod validation); the HTTP path adds loopback HTTP and the event conversion of local/http-server.ts. Node CPU は並行の巡の間のこのプロセスの CPU 時間 (user + system) を件数で割ったもの (HTTP 経由ではクライアントとサーバーの分を含む) / Node CPU is this process\'s CPU time (user + system) during the concurrent rounds per request (for the HTTP path, client and server included).',
     '',
     '## 2. 四半期集計 / Quarterly compile',
     '',

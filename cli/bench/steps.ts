@@ -21,7 +21,7 @@ import { queryAll } from '#shared/store/query';
 import { reportKeys, reportToItem } from '#shared/store/report-items';
 import { statusKeys } from '#shared/store/status-items';
 import { createStore, type Store } from '#shared/store/store';
-import { createDynamoDbClient, localClientConfig, localCredentials, localRegion } from '#local/aws-local';
+import { createDynamoDbClient, localClientConfig, localCredentials, localRegion, sdkDocumentDb } from '#local/aws-local';
 import { startHttpServer, type HttpHandler } from '#local/http-server';
 import { localLambdaContext } from '#local/lambda-context';
 import { startDynamoDbLocal, type DynamoDbLocal } from '#local/dynamodb-local';
@@ -91,6 +91,8 @@ export interface ComparedPaths<T extends PathTimes = PathTimes> {
   inProcess: T;
   /** The bare client calls the handler must make (the Query and the TransactWrite). */
   sdk: T;
+  /** The same bare calls through the AWS SDK v3 document client, for comparison (no target). */
+  awsSdk: T;
 }
 
 export interface SubmissionFigures {
@@ -200,38 +202,42 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
   // The bare client calls the handler must make: the latest-version query and the two-put transaction,
   // for the same quarter and the same item shapes, in partitions of their own (a tenant of their own),
   // so both sides query partitions that grow alike. Versions come from the query, and a counter per
-  // 事業 keeps concurrent calls from taking the same one (the handler would retry instead).
-  const doc = createDocumentClient(localClientConfig(parts.dynamoEndpoint));
-  const bareTenant = `${tenant}-bare`;
-  const bareVersions = new Map<string, number>();
-  const bareSdk = async () => {
-    const measure = measures[n++ % measures.length]!;
-    const { Items } = await doc.query({
-      TableName: tableName,
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-      ExpressionAttributeValues: { ':pk': reportKeys.partition(bareTenant, measure.id), ':prefix': reportKeys.quarterPrefix(benchQuarter) },
-      ScanIndexForward: false,
-      Limit: 1,
-      ConsistentRead: true,
-      ProjectionExpression: 'version',
-    });
-    const version = Math.max(Number(Items?.[0]?.version ?? 0), bareVersions.get(measure.id) ?? 0) + 1;
-    bareVersions.set(measure.id, version);
-    const report: StoredReport = {
-      measureId: measure.id, quarter: benchQuarter, kind: 'report', status: '予定どおり',
-      milestones: measure.milestones.slice(0, 1).map((m) => ({ milestoneId: m.id, progress: 'in_progress' as const, date: '2013-07-01' })),
-      narrative: '計画どおり進めています。関係課と仕様を調整しました。', issues: '', nextSteps: '次期の調達準備',
-      reporter: { kaId: ka.id, ka: ka.name, bukai: ka.bukai, person: '下野 太郎' },
-      version, ...(version > 1 ? { supersedes: version - 1 } : {}), reference: reportReference(measure.id, benchQuarter, version), channel: 'api', submittedAt: new Date().toISOString(), attachments: [],
+  // 事業 keeps concurrent calls from taking the same one (the handler would retry instead). Made with
+  // the functions' own client (the target's baseline) and with the AWS SDK's document client.
+  const bareCalls = (doc: DocumentDb, bareTenant: string) => {
+    const bareVersions = new Map<string, number>();
+    return async () => {
+      const measure = measures[n++ % measures.length]!;
+      const { Items } = await doc.query({
+        TableName: tableName,
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+        ExpressionAttributeValues: { ':pk': reportKeys.partition(bareTenant, measure.id), ':prefix': reportKeys.quarterPrefix(benchQuarter) },
+        ScanIndexForward: false,
+        Limit: 1,
+        ConsistentRead: true,
+        ProjectionExpression: 'version',
+      });
+      const version = Math.max(Number(Items?.[0]?.version ?? 0), bareVersions.get(measure.id) ?? 0) + 1;
+      bareVersions.set(measure.id, version);
+      const report: StoredReport = {
+        measureId: measure.id, quarter: benchQuarter, kind: 'report', status: '予定どおり',
+        milestones: measure.milestones.slice(0, 1).map((m) => ({ milestoneId: m.id, progress: 'in_progress' as const, date: '2013-07-01' })),
+        narrative: '計画どおり進めています。関係課と仕様を調整しました。', issues: '', nextSteps: '次期の調達準備',
+        reporter: { kaId: ka.id, ka: ka.name, bukai: ka.bukai, person: '下野 太郎' },
+        version, ...(version > 1 ? { supersedes: version - 1 } : {}), reference: reportReference(measure.id, benchQuarter, version), channel: 'api', submittedAt: new Date().toISOString(), attachments: [],
+      };
+      const item = reportToItem(bareTenant, report);
+      await doc.transactWrite({
+        TransactItems: [
+          { Put: { TableName: tableName, Item: { pk: reportKeys.idempotency(bareTenant, randomUUID()), sk: 'IDEMPOTENCY', type: 'Idempotency', reportPk: item.pk, reportSk: item.sk, fingerprint: 'x'.repeat(43), expiresAt: Math.floor(Date.now() / 1000) + 86_400 } , ConditionExpression: 'attribute_not_exists(pk)' } },
+          { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+        ],
+      });
     };
-    const item = reportToItem(bareTenant, report);
-    await doc.transactWrite({
-      TransactItems: [
-        { Put: { TableName: tableName, Item: { pk: reportKeys.idempotency(bareTenant, randomUUID()), sk: 'IDEMPOTENCY', type: 'Idempotency', reportPk: item.pk, reportSk: item.sk, fingerprint: 'x'.repeat(43), expiresAt: Math.floor(Date.now() / 1000) + 86_400 } , ConditionExpression: 'attribute_not_exists(pk)' } },
-        { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-      ],
-    });
   };
+  const bareSdk = bareCalls(createDocumentClient(localClientConfig(parts.dynamoEndpoint)), `${tenant}-bare`);
+  // The AWS SDK's document client making the same calls, in partitions of its own.
+  const awsSdk = bareCalls(sdkDocumentDb(localClientConfig(parts.dynamoEndpoint)), `${tenant}-aws-sdk`);
 
   // The real local HTTP server in front of one handler module instance; the in-process side calls
   // that same instance directly, with the event API Gateway would send.
@@ -254,6 +260,7 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
     { key: 'http', run: () => post(direct.url) },
     { key: 'inProcess', run: invoke },
     { key: 'sdk', run: bareSdk },
+    { key: 'awsSdk', run: awsSdk },
   ] as const;
   type Side = (typeof sides)[number]['key'];
   const timed = async (fn: () => Promise<void>) => {
@@ -285,10 +292,10 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
   for (const side of sides) await concurrentRun(side.run, options.warmup);
 
   // Sequential: short blocks of each side in rounds whose order rotates, so the drift of a noisy
-  // machine (and of DynamoDB Local as its table grows) reaches the three sides alike.
-  say(`  1c 逐次 ${options.sequential} 件ずつ (HTTP 経由 / 直接呼び出し / クライアントを交互に)`, `  1c ${options.sequential} sequential each (HTTP path, in-process handler and bare client in rotating blocks)`);
+  // machine (and of DynamoDB Local as its table grows) reaches every side alike.
+  say(`  1c 逐次 ${options.sequential} 件ずつ (HTTP 経由 / 直接呼び出し / 関数のクライアント / AWS SDK を交互に)`, `  1c ${options.sequential} sequential each (HTTP path, in-process handler, bare client and AWS SDK in rotating blocks)`);
   const block = 10;
-  const sequential: Record<Side, number[]> = { http: [], inProcess: [], sdk: [] };
+  const sequential: Record<Side, number[]> = { http: [], inProcess: [], sdk: [], awsSdk: [] };
   const deadline = Date.now() + options.maxSeconds * 1000;
   let sequentialRounds = 0;
   while (sequential.sdk.length < options.sequential && Date.now() < deadline) {
@@ -306,6 +313,7 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
     http: { seconds: 0, cpuSeconds: 0, times: [] },
     inProcess: { seconds: 0, cpuSeconds: 0, times: [] },
     sdk: { seconds: 0, cpuSeconds: 0, times: [] },
+    awsSdk: { seconds: 0, cpuSeconds: 0, times: [] },
   };
   for (let round = 0; round < concurrentRounds; round += 1) {
     for (const side of rotated(sides, round)) {
@@ -342,6 +350,7 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
       http: sequentialTimes(sequential.http),
       inProcess: sequentialTimes(sequential.inProcess),
       sdk: sequentialTimes(sequential.sdk),
+      awsSdk: sequentialTimes(sequential.awsSdk),
     },
     concurrent: {
       rounds: concurrentRounds,
@@ -350,6 +359,7 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
       http: concurrentTimes(concurrent.http),
       inProcess: concurrentTimes(concurrent.inProcess),
       sdk: concurrentTimes(concurrent.sdk),
+      awsSdk: concurrentTimes(concurrent.awsSdk),
     },
     inProcess: { handlerP50: median(sequential.inProcess) },
   };
