@@ -20,7 +20,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleEntryFile, bundleModule, esbuildTarget, handlerEntry, loadedAtStart, projectRoot } from '#infra/bundle';
 import { nodeRuntime } from '#infra/function';
 import { fmt, kb, over, verdict } from './format.ts';
-import { median, type Say } from './steps.ts';
+import { median, rotated, type Say } from './steps.ts';
 
 export interface BundleFigures {
   name: string;
@@ -29,7 +29,10 @@ export interface BundleFigures {
   /** Every `.mjs` of the asset, lazily loaded chunks included. */
   totalBytes: number;
   files: number;
-  /** Import time on each runtime of `ColdStartFigures.runtimes`, in that order. */
+  /**
+   * Import time on each runtime of `ColdStartFigures.runtimes`, in that order: the median wall time, and
+   * the median of the ratios of each import to the `node -e 0` run just before it.
+   */
   imports: { ms: number; ratio: number }[];
   top: { input: string; bytes: number }[];
   /** The largest loaded inputs that are not the AWS client. */
@@ -142,23 +145,26 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
       say(`[4] 読み込み時間 (${runtime.label}): 各 ${runs} 回 (node -e 0 と交互)`, `[4] import times (${runtime.label}): ${runs} runs each (interleaved with node -e 0)`);
       const baseline: number[] = [];
       const times = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
+      const ratios = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
       wallMs(runtime.execPath, ['-e', '0'], functionEnv); // warm the file cache
       for (let run = 0; run < runs; run += 1) {
-        for (const b of bundles) {
-          baseline.push(wallMs(runtime.execPath, ['-e', '0'], functionEnv));
-          times.get(b.name)!.push(wallMs(runtime.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(b.file).href)})`], functionEnv));
+        // The order rotates every run, so a slow spell of the shared machine does not fall on the same
+        // bundles each time; each import is paired with the `node -e 0` just before it.
+        for (const b of rotated(bundles, Math.floor((run * bundles.length) / runs))) {
+          const base = wallMs(runtime.execPath, ['-e', '0'], functionEnv);
+          const ms = wallMs(runtime.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(b.file).href)})`], functionEnv);
+          baseline.push(base);
+          times.get(b.name)!.push(ms);
+          ratios.get(b.name)!.push(ms / base);
         }
       }
-      return { baselineMs: median(baseline), times };
+      return { baselineMs: median(baseline), times, ratios };
     });
     const figures = bundles.map(({ file: _file, floor, ...b }) => ({
       floor,
       figures: {
         ...b,
-        imports: measured.map(({ baselineMs, times }) => {
-          const ms = median(times.get(b.name)!);
-          return { ms, ratio: ms / baselineMs };
-        }),
+        imports: measured.map(({ times, ratios }) => ({ ms: median(times.get(b.name)!), ratio: median(ratios.get(b.name)!) })),
       },
     }));
     return {
@@ -234,7 +240,7 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
   const section = [
     '## 4. コールドスタート / Cold start',
     '',
-    `各 \`functions/*/handler.ts\` を、CDK スタックと同じ \`infra/bundle.ts\` でバンドル (ESM, minify, AWS クライアント (shared/aws/client.ts) 同梱, コード分割: \`import()\` で読むコードは別チャンク)。「読み込み」はコールドスタートで読まれるバイト (入口 + 静的に import されるチャンク)、「資産全体」は遅延読み込みのチャンクを含む zip の中身。読み込み時間は新しい Node プロセスで \`await import(index.mjs)\` する全体時間の中央値 (${cold.runs} 回, 同じ Node の \`node -e 0\` と交互)。Node は Lambda のランタイムと同じメジャー (npm レジストリの \`node\` パッケージ) と、このマシンのもの / bundled by infra/bundle.ts exactly as the stack bundles them (ESM, minified, the AWS client (shared/aws/client.ts) bundled, code split: what is loaded with \`import()\` is a chunk of its own); "loaded" is what a cold start reads (entry + statically imported chunks), "asset" includes the lazily loaded chunks; import time is the median wall time of a fresh \`node\` importing the entry, interleaved with \`node -e 0\` of the same Node, taken with the Node.js major of the Lambda runtime (the npm registry's \`node\` package) and with this machine's.`,
+    `各 \`functions/*/handler.ts\` を、CDK スタックと同じ \`infra/bundle.ts\` でバンドル (ESM, minify, AWS クライアント (shared/aws/client.ts) 同梱, コード分割: \`import()\` で読むコードは別チャンク)。「読み込み」はコールドスタートで読まれるバイト (入口 + 静的に import されるチャンク)、「資産全体」は遅延読み込みのチャンクを含む zip の中身。読み込み時間は新しい Node プロセスで \`await import(index.mjs)\` する全体時間の中央値、比は直前に実行した同じ Node の \`node -e 0\` との比の中央値 (${cold.runs} 回, 順番は毎回回す)。Node は Lambda のランタイムと同じメジャー (npm レジストリの \`node\` パッケージ) と、このマシンのもの / bundled by infra/bundle.ts exactly as the stack bundles them (ESM, minified, the AWS client (shared/aws/client.ts) bundled, code split: what is loaded with \`import()\` is a chunk of its own); "loaded" is what a cold start reads (entry + statically imported chunks), "asset" includes the lazily loaded chunks; import time is the median wall time of a fresh \`node\` importing the entry and its ratio the median of the ratios of each import to the \`node -e 0\` of the same Node run just before it (the order rotating every run), taken with the Node.js major of the Lambda runtime (the npm registry's \`node\` package) and with this machine's.`,
     '',
     ...cold.runtimes.map((runtime) => `- ${runtime.label}: ${runtime.version}, \`node -e 0\` = ${fmt(runtime.baselineMs, 1)} ms`),
     '',

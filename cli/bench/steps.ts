@@ -115,7 +115,7 @@ export interface SubmissionFigures {
 const benchQuarter = 'FY2013-Q2';
 
 /** The order of the compared sides in round `round`: rotated, so no side always runs first or last. */
-function rotated<T>(sides: readonly T[], round: number): T[] {
+export function rotated<T>(sides: readonly T[], round: number): T[] {
   const k = round % sides.length;
   return [...sides.slice(k), ...sides.slice(0, k)];
 }
