@@ -19,6 +19,7 @@
  * Every problem names the sheet, the cell and the reason, in Japanese and English.
  */
 import { createHash } from 'node:crypto';
+import { parseRange } from 'hucre';
 import { colToLetter, parseCellRef, readXlsx, type Sheet } from 'hucre/xlsx';
 import { parseReportInput, ReportInputError, roleOf, toSubmission, type FieldError, type ReportInput } from '../domain/report-input.ts';
 import { reportStatuses, type ReportSubmission, type StoredReport } from '../domain/report.ts';
@@ -27,6 +28,7 @@ import { reportHistory } from '../store/report-items.ts';
 import type { Store } from '../store/store.ts';
 import { submitReport, type Caller } from '../submit-report.ts';
 import { lastReportFor } from '../web/report-form.ts';
+import { cellsBeyond } from './beyond-area.ts';
 import { readCell, type CellReading, type SheetCell } from './cells.ts';
 import { inspectXlsx, type FileRefusal } from './guards.ts';
 import {
@@ -94,10 +96,12 @@ function fileProblem(refusal: FileRefusal | { ja: string; en: string }): SheetPr
 /**
  * The area of each worksheet that is read. The reader holds a sheet as a dense rectangle, so two
  * cells far apart (A1 and XFD1048576) would take memory for everything between; within this area a
- * sheet is at most 520,000 cells. A sheet has one row per 事業 of a 部会 and 12 columns; an edit
- * beyond the area is neither read nor listed.
+ * sheet is at most 520,000 cells. A sheet has one row per 事業 of a 部会 and 12 columns; what is
+ * written beyond the area is not read, and listed as such (beyond-area.ts finds it in the XML).
  */
 const readArea = 'A1:AZ10000';
+
+const damaged: SheetProblem = { ja: 'Excel ブックとして読み取れません (ファイルが壊れています)', en: 'the workbook cannot be read (the file is damaged)' };
 
 /** A worksheet as read: its cells by A1 address, merged cells other than a merge's first left out. */
 interface ReadSheet {
@@ -165,7 +169,7 @@ export async function readProgressSheet(file: Buffer, secret: string): Promise<R
   try {
     sheets = (await readXlsx(file, { range: readArea })).sheets.map(readSheet);
   } catch {
-    return { ok: false, problems: [{ ja: 'Excel ブックとして読み取れません (ファイルが壊れています)', en: 'the workbook cannot be read (the file is damaged)' }] };
+    return { ok: false, problems: [damaged] };
   }
   const reference = verifyReference(referenceText(sheets), secret);
   if (isReferenceProblem(reference)) return { ok: false, problems: [fileProblem(reference)] };
@@ -185,6 +189,19 @@ export async function readProgressSheet(file: Buffer, secret: string): Promise<R
   const sheet = ws.name;
   for (const other of visible) {
     if (other !== ws) ignored.push({ sheet: other.name, ja: `シート「${other.name}」は読み取りませんでした`, en: `the worksheet "${other.name}" was not read` });
+  }
+  let beyond: ReturnType<typeof cellsBeyond>;
+  try {
+    beyond = cellsBeyond(file, sheet, parseRange(readArea));
+  } catch {
+    return { ok: false, problems: [damaged] };
+  }
+  for (const address of beyond?.addresses ?? []) {
+    ignored.push({ sheet, cell: address, ja: `読み取る範囲 (${readArea}) の外に記入された内容は読み取りませんでした`, en: `text beyond the area read (${readArea}) was not read` });
+  }
+  if (beyond && beyond.count > beyond.addresses.length) {
+    const more = beyond.count - beyond.addresses.length;
+    ignored.push({ sheet, ja: `範囲 ${readArea} の外には、ほかに ${more} 個のセルに記入があり、読み取りませんでした`, en: `${more} more cells beyond ${readArea} hold something and were not read` });
   }
 
   const rowsByNumber = new Map(reference.rows.map(([row, measureId]) => [row, measureId]));

@@ -98,20 +98,37 @@ describe('readProgressSheet', () => {
     expect(reading.rows.every((row) => row.state !== 'changed')).toBe(true);
   });
 
-  it('reads only the area a sheet can use: a cell far away is neither read nor listed, and takes no memory for the cells between', async () => {
+  it('reads only the area a sheet can use: a cell far away is not read, takes no memory for the cells between, and is listed as not read', async () => {
     // Prepare: without a bound, T999999 makes the reader hold a rectangle of 20 million cells
     const r = rowOf(sheet, '3-3-1');
     const file = await editWorkbook(sheet.buffer, (ws) => {
       ws.getCell('T999999').value = 'far away';
       ws.getCell('BA1').value = 'far right';
+      ws.getCell('BB2').value = { formula: '1+1', result: 2 };
+      ws.getCell('BC3').fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFFF0000' } };
       ws.getCell(`AZ${r}`).value = 'at the edge';
       ws.getCell(`F${r}`).value = '遅れ気味';
     });
     // Act
     const reading = await read(file);
-    // Assess
-    expect(reading.ignored.map((p) => p.cell)).toEqual([`AZ${r}`]);
+    // Assess: the edge is inside the area (an edit outside the table); formatting alone is nothing
+    expect(reading.ignored.map((p) => p.cell)).toEqual(['BA1', 'BB2', `AZ${r}`, 'T999999']);
+    expect(reading.ignored.find((p) => p.cell === 'T999999')).toMatchObject({ sheet: '進捗管理シート', ja: expect.stringContaining('A1:AZ10000'), en: expect.stringContaining('was not read') });
     expect(reading.rows.find((row) => row.measureId === '3-3-1')).toMatchObject({ state: 'changed', changedCells: [`F${r}`] });
+  });
+
+  it('lists the first 20 cells beyond the area and counts the rest, on a renamed sheet too', async () => {
+    // Prepare: a name with characters XML escapes
+    const file = await editWorkbook(sheet.buffer, (ws) => {
+      ws.name = '児童福祉課 <R&D>';
+      for (let row = 1; row <= 25; row += 1) ws.getCell(`CA${row}`).value = `right ${row}`;
+    });
+    // Act
+    const reading = await read(file);
+    const beyond = reading.ignored.filter((p) => p.ja.includes('A1:AZ10000'));
+    // Assess: what is about the sheet as a whole comes before the cells
+    expect(beyond.map((p) => p.cell)).toEqual([undefined, ...Array.from({ length: 20 }, (_, i) => `CA${i + 1}`)]);
+    expect(beyond[0]).toMatchObject({ sheet: '児童福祉課 <R&D>', ja: expect.stringContaining('ほかに 5 個'), en: '5 more cells beyond A1:AZ10000 hold something and were not read' });
   });
 
   it('reads a renamed sheet, and says so', async () => {
