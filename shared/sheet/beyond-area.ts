@@ -8,7 +8,7 @@
  * within the same limits. Pure: no network, no AWS, no disk.
  */
 import { isInRange, parseCellRef, parseRange } from 'hucre';
-import { inflateEntry, readZipDirectory, type ZipEntry } from './zip-directory.ts';
+import { inflateText, readZipDirectory, type ZipEntry } from './zip-directory.ts';
 import { sheetLimits } from './limits.ts';
 
 /** An area of a worksheet, 0-based and inclusive, as hucre's `parseRange` gives it. */
@@ -40,10 +40,9 @@ function attributes(tag: string): Map<string, string> {
   return found;
 }
 
+/** A part as text within the guards' limit; undefined when the package has no such part. */
 function partText(file: Buffer, entry: ZipEntry | undefined): string | undefined {
-  if (!entry) return undefined;
-  const data = inflateEntry(file, entry, sheetLimits.maxUncompressedBytes);
-  return data === 'over' ? undefined : data.toString('utf8');
+  return entry && inflateText(file, entry, sheetLimits.maxUncompressedBytes);
 }
 
 /** The package path of the worksheet named `sheetName` (workbook.xml, then its relationships). */
@@ -61,8 +60,8 @@ function worksheetPath(file: Buffer, entries: Map<string, ZipEntry>, sheetName: 
 
 /**
  * The cells of the worksheet `sheetName` that hold something (a value, inline text or a formula)
- * beyond `area` (e.g. `parseRange('A1:AZ10000')`); formatting alone does not count. At most `keep` addresses are kept. Undefined when
- * the worksheet cannot be found in the package.
+ * beyond `area` (e.g. `parseRange('A1:AZ10000')`); formatting alone does not count. At most `keep`
+ * addresses are kept. Undefined when the worksheet cannot be found in the package.
  */
 export function cellsBeyond(file: Buffer, sheetName: string, area: SheetArea, keep = 20): CellsBeyond | undefined {
   const entries = new Map(readZipDirectory(file, sheetLimits.maxEntries).map((e) => [e.name, e]));

@@ -10,7 +10,7 @@
  * The limits are in limits.ts, which the form pages read without loading these checks.
  * Pure: no network, no AWS, no disk.
  */
-import { inflateEntry, readZipDirectory, type ZipEntry } from './zip-directory.ts';
+import { inflateEntry, inflateText, readZipDirectory, type ZipEntry } from './zip-directory.ts';
 import { sheetLimits } from './limits.ts';
 
 export type FileRefusalCode =
@@ -51,8 +51,7 @@ const xlsxMainContentType = 'application/vnd.openxmlformats-officedocument.sprea
 /** A small XML part as text, or undefined when it cannot be read within `limit`. */
 function partText(file: Buffer, entry: ZipEntry, limit: number): string | undefined {
   try {
-    const data = inflateEntry(file, entry, limit);
-    return data === 'over' ? undefined : data.toString('utf8');
+    return inflateText(file, entry, limit);
   } catch {
     return undefined;
   }

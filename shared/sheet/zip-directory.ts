@@ -113,3 +113,9 @@ export function inflateEntry(file: Buffer, entry: ZipEntry, limit: number): Buff
     return fail(`broken data in ${entry.name}`);
   }
 }
+
+/** The entry's data as UTF-8 text (an XML part); undefined when it would exceed `limit` bytes. Throws as `inflateEntry` does. */
+export function inflateText(file: Buffer, entry: ZipEntry, limit: number): string | undefined {
+  const data = inflateEntry(file, entry, limit);
+  return data === 'over' ? undefined : data.toString('utf8');
+}
