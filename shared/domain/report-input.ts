@@ -61,12 +61,12 @@ function bilingual(message: string): { ja: string; en: string } {
   return { ja: ja ?? message, en: en ?? ja ?? message };
 }
 
+// Normalising steps are `z.overwrite` checks on the string itself rather than pipes into transforms:
+// the same result, with a schema half the size to build at a cold start and to run per request.
 const text = (max: number) =>
-  z.pipe(
-    z.string({ error: '文字列で入力してください / must be text' }).check(
-      z.maxLength(max, { error: `${max} 文字以内で入力してください / at most ${max} characters` }),
-    ),
-    z.transform((s: string) => s.normalize('NFC').replace(/\r\n?/g, '\n').trim()),
+  z.string({ error: '文字列で入力してください / must be text' }).check(
+    z.maxLength(max, { error: `${max} 文字以内で入力してください / at most ${max} characters` }),
+    z.overwrite((s) => s.normalize('NFC').replace(/\r\n?/g, '\n').trim()),
   );
 
 const described = <T extends z.ZodMiniType>(schema: T, description: string): T => schema.check(z.describe(description));
@@ -75,12 +75,11 @@ const described = <T extends z.ZodMiniType>(schema: T, description: string): T =
 export const ReportInputSchema = z.strictObject(
   {
     measureId: described(
-      z.pipe(
-        z.pipe(
-          z.string({ error: '事業 id が必要です (例: 2-2-3) / a measure id is required, e.g. 2-2-3' }),
-          z.transform((s: string) => s.normalize('NFKC').trim().replace(/[－ー−‐]/g, '-')),
-        ),
-        z.string().check(z.regex(/^\d+-\d+-\d+$/, { error: '事業 id は 2-2-3 の形式です / measure ids look like 2-2-3' })),
+      z.string({ error: '事業 id が必要です (例: 2-2-3) / a measure id is required, e.g. 2-2-3' }).check(
+        z.overwrite((s) => s.normalize('NFKC').trim().replace(/[－ー−‐]/g, '-')),
+        // A refinement, not z.regex: the pattern holds after normalising ("２－２－３" is accepted), so it
+        // must not appear as the input's pattern in the JSON Schema.
+        z.refine((s) => /^\d+-\d+-\d+$/.test(s), { error: '事業 id は 2-2-3 の形式です / measure ids look like 2-2-3' }),
       ),
       '事業 id, e.g. "2-2-3"',
     ),
@@ -149,7 +148,7 @@ export const ReportInputSchema = z.strictObject(
     issues: described(z._default(text(4000), ''), '課題'),
     nextSteps: described(z._default(text(4000), ''), '今後の予定'),
     person: described(
-      z.pipe(text(100), z.string().check(z.minLength(1, { error: '報告者の氏名が必要です / the reporting person is required' }))),
+      text(100).check(z.minLength(1, { error: '報告者の氏名が必要です / the reporting person is required' })),
       'reporting person',
     ),
   },
