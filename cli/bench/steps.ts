@@ -12,10 +12,12 @@ import type { Directory } from '#shared/domain/directory';
 import { measuresOwnedBy } from '#shared/domain/ownership';
 import type { PlanFile } from '#shared/domain/plan';
 import { reportReference, type StoredReport } from '#shared/domain/report';
+import { parseReportInput, toSubmission } from '#shared/domain/report-input';
 import { defaultReminderConfig } from '#shared/domain/reminders';
 import { tokenFor } from '#shared/links';
 import { compileAndSave } from '#shared/quarter-compile';
 import { runReminderJob } from '#shared/reminder-job';
+import { authenticate, fingerprintOf } from '#shared/submit-report';
 import { batchWrite, deleteRequest } from '#shared/store/batch';
 import { queryAll } from '#shared/store/query';
 import { reportKeys, reportToItem } from '#shared/store/report-items';
@@ -83,7 +85,7 @@ export interface ConcurrentPathTimes extends PathTimes {
   cpuBusy: number;
 }
 
-/** The three ways compared, measured in the same interleaved rounds. */
+/** The ways compared, measured in the same interleaved rounds. */
 export interface ComparedPaths<T extends PathTimes = PathTimes> {
   /** POST /api/reports through the local HTTP server (local/http-server.ts) to the real handler. */
   http: T;
@@ -91,6 +93,12 @@ export interface ComparedPaths<T extends PathTimes = PathTimes> {
   inProcess: T;
   /** The bare client calls the handler must make (the Query and the TransactWrite). */
   sdk: T;
+  /**
+   * The same bare calls, each preceded by the checks the handler makes on a report (the link token,
+   * the zod validation of the body, ownership against the plan, the idempotency fingerprint): the
+   * part of the handler's time that is its domain rules, apart from middy, logging and the HTTP event.
+   */
+  checks: T;
   /** The same bare calls through the AWS SDK v3 document client, for comparison (no target). */
   awsSdk: T;
 }
@@ -238,6 +246,17 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
   const bareSdk = bareCalls(createDocumentClient(localClientConfig(parts.dynamoEndpoint)), `${tenant}-bare`);
   // The AWS SDK's document client making the same calls, in partitions of its own.
   const awsSdk = bareCalls(sdkDocumentDb(localClientConfig(parts.dynamoEndpoint)), `${tenant}-aws-sdk`);
+  // The handler's checks (shared/submit-report.ts, the functions it calls in that order) before the bare calls.
+  const catalog = { plan, directory };
+  const checkedCalls = bareCalls(createDocumentClient(localClientConfig(parts.dynamoEndpoint)), `${tenant}-checks`);
+  const checks = async () => {
+    const caller = authenticate(token, 'form', { secret, catalog });
+    if ('outcome' in caller) throw new Error(`authenticate → ${caller.outcome}`);
+    const checked = toSubmission(parseReportInput(JSON.parse(body())), { plan, reporter: caller.reporter, quarter: caller.claims.quarter });
+    if (!('submission' in checked)) throw new Error(`toSubmission → ${checked.kind}`);
+    fingerprintOf(checked.submission);
+    await checkedCalls();
+  };
 
   // The real local HTTP server in front of one handler module instance; the in-process side calls
   // that same instance directly, with the event API Gateway would send.
@@ -260,6 +279,7 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
     { key: 'http', run: () => post(direct.url) },
     { key: 'inProcess', run: invoke },
     { key: 'sdk', run: bareSdk },
+    { key: 'checks', run: checks },
     { key: 'awsSdk', run: awsSdk },
   ] as const;
   type Side = (typeof sides)[number]['key'];
@@ -293,9 +313,9 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
 
   // Sequential: short blocks of each side in rounds whose order rotates, so the drift of a noisy
   // machine (and of DynamoDB Local as its table grows) reaches every side alike.
-  say(`  1c 逐次 ${options.sequential} 件ずつ (HTTP 経由 / 直接呼び出し / 関数のクライアント / AWS SDK を交互に)`, `  1c ${options.sequential} sequential each (HTTP path, in-process handler, bare client and AWS SDK in rotating blocks)`);
+  say(`  1c 逐次 ${options.sequential} 件ずつ (HTTP 経由 / 直接呼び出し / 関数のクライアント / 検査 + クライアント / AWS SDK を交互に)`, `  1c ${options.sequential} sequential each (HTTP path, in-process handler, bare client, checks + bare client and AWS SDK in rotating blocks)`);
   const block = 10;
-  const sequential: Record<Side, number[]> = { http: [], inProcess: [], sdk: [], awsSdk: [] };
+  const sequential: Record<Side, number[]> = { http: [], inProcess: [], sdk: [], checks: [], awsSdk: [] };
   const deadline = Date.now() + options.maxSeconds * 1000;
   let sequentialRounds = 0;
   while (sequential.sdk.length < options.sequential && Date.now() < deadline) {
@@ -313,6 +333,7 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
     http: { seconds: 0, cpuSeconds: 0, times: [] },
     inProcess: { seconds: 0, cpuSeconds: 0, times: [] },
     sdk: { seconds: 0, cpuSeconds: 0, times: [] },
+    checks: { seconds: 0, cpuSeconds: 0, times: [] },
     awsSdk: { seconds: 0, cpuSeconds: 0, times: [] },
   };
   for (let round = 0; round < concurrentRounds; round += 1) {
@@ -350,6 +371,7 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
       http: sequentialTimes(sequential.http),
       inProcess: sequentialTimes(sequential.inProcess),
       sdk: sequentialTimes(sequential.sdk),
+      checks: sequentialTimes(sequential.checks),
       awsSdk: sequentialTimes(sequential.awsSdk),
     },
     concurrent: {
@@ -359,6 +381,7 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
       http: concurrentTimes(concurrent.http),
       inProcess: concurrentTimes(concurrent.inProcess),
       sdk: concurrentTimes(concurrent.sdk),
+      checks: concurrentTimes(concurrent.checks),
       awsSdk: concurrentTimes(concurrent.awsSdk),
     },
     inProcess: { handlerP50: median(sequential.inProcess) },
