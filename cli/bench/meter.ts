@@ -4,6 +4,8 @@
  * operation, asks DynamoDB Local for `ReturnConsumedCapacity: TOTAL` on the requests that support
  * it, and keeps the consumed units and the size of the items a Query returned. DynamoDB Local does
  * not check request signatures, so adding the field to the body is safe; responses pass unchanged.
+ * Units are counted as DynamoDB bills them: DynamoDB Local reports 0 for a read that finds nothing,
+ * which DynamoDB charges at its minimum (`billedUnits`).
  */
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -17,8 +19,15 @@ export interface MeteredRequest {
   kind: 'read' | 'write' | 'other';
   index?: string;
   consistent: boolean;
-  /** Consumed capacity units as DynamoDB Local reported them (read units for reads, write units for writes). */
+  /**
+   * Consumed capacity units as DynamoDB bills them: what DynamoDB Local reported (read units for reads,
+   * write units for writes), and for a GetItem, Query or Scan at least the minimum of one read (1 unit
+   * strongly consistent, 0.5 eventually consistent), which DynamoDB charges even when nothing is found
+   * and DynamoDB Local reports as 0.
+   */
   units: number;
+  /** The units exactly as DynamoDB Local reported them. */
+  reportedUnits: number;
   /** For Query/Scan: the DynamoDB item size of each returned item, in bytes. */
   itemBytes: number[];
 }
@@ -63,6 +72,14 @@ export function itemBytes(item: Record<string, AttributeValue>): number {
   return Object.entries(item).reduce((n, [name, value]) => n + Buffer.byteLength(name) + valueBytes(value), 0);
 }
 
+/** Single reads DynamoDB charges at least one read unit (half when eventually consistent) for, found or not. */
+const minimumChargedReads = new Set(['GetItem', 'Query', 'Scan']);
+
+/** What DynamoDB bills for a request DynamoDB Local reported `reported` units for. */
+export function billedUnits(op: string, consistent: boolean, reported: number): number {
+  return minimumChargedReads.has(op) ? Math.max(reported, consistent ? 1 : 0.5) : reported;
+}
+
 function unitsOf(consumed: unknown): number {
   const list = Array.isArray(consumed) ? consumed : consumed ? [consumed] : [];
   return list.reduce((n: number, c: { CapacityUnits?: number; ReadCapacityUnits?: number; WriteCapacityUnits?: number }) => n + (c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0)), 0);
@@ -99,19 +116,22 @@ export async function startDynamoMeter(target: string): Promise<DynamoMeter> {
             if (parsed) {
               try {
                 const out = JSON.parse(raw.toString('utf8')) as { ConsumedCapacity?: unknown; Items?: Record<string, AttributeValue>[] };
+                const consistent = parsed.ConsistentRead === true;
+                const reportedUnits = unitsOf(out.ConsumedCapacity);
                 seen.push({
                   op,
                   kind: readOps.has(op) ? 'read' : 'write',
                   index: typeof parsed.IndexName === 'string' ? parsed.IndexName : undefined,
-                  consistent: parsed.ConsistentRead === true,
-                  units: unitsOf(out.ConsumedCapacity),
+                  consistent,
+                  units: billedUnits(op, consistent, reportedUnits),
+                  reportedUnits,
                   itemBytes: (out.Items ?? []).map(itemBytes),
                 });
               } catch {
-                seen.push({ op, kind: readOps.has(op) ? 'read' : 'write', consistent: false, units: 0, itemBytes: [] });
+                seen.push({ op, kind: readOps.has(op) ? 'read' : 'write', consistent: false, units: 0, reportedUnits: 0, itemBytes: [] });
               }
             } else if (op) {
-              seen.push({ op, kind: 'other', consistent: false, units: 0, itemBytes: [] });
+              seen.push({ op, kind: 'other', consistent: false, units: 0, reportedUnits: 0, itemBytes: [] });
             }
             res.writeHead(answer.statusCode ?? 500, answer.headers);
             res.end(raw);

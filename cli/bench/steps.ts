@@ -58,7 +58,13 @@ function sum(values: number[]): number {
 function summarise(requests: MeteredRequest[]) {
   const reads = requests.filter((r) => r.kind === 'read');
   const writes = requests.filter((r) => r.kind === 'write');
-  return { reads: reads.length, writes: writes.length, readUnits: sum(reads.map((r) => r.units)), writeUnits: sum(writes.map((r) => r.units)) };
+  return {
+    reads: reads.length,
+    writes: writes.length,
+    readUnits: sum(reads.map((r) => r.units)),
+    reportedReadUnits: sum(reads.map((r) => r.reportedUnits)),
+    writeUnits: sum(writes.map((r) => r.units)),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -108,7 +114,10 @@ export interface SubmissionFigures {
   readsPerReport: number;
   writesPerReport: number;
   writeUnitsPerReport: number;
+  /** Read units as DynamoDB bills them (see `billedUnits` in meter.ts). */
   readUnitsPerReport: number;
+  /** Read units as DynamoDB Local reported them. */
+  reportedReadUnitsPerReport: number;
   operations: string;
   /** How the HTTP requests are sent. */
   client: string;
@@ -362,6 +371,7 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
     writesPerReport: totals.writes / countedReports,
     writeUnitsPerReport: totals.writeUnits / countedReports,
     readUnitsPerReport: totals.readUnits / countedReports,
+    reportedReadUnitsPerReport: totals.reportedReadUnits / countedReports,
     operations: [...ops].map(([op, count]) => `${op} × ${count / countedReports}`).join(', '),
     client: `node:http, keep-alive Agent (maxSockets ${Math.max(1, options.concurrency)})`,
     warmup: options.warmup,
