@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { over } from '#cli/bench/format';
 import { billedUnits, itemBytes } from '#cli/bench/meter';
 
 describe('the bench meter: units as DynamoDB bills them', () => {
@@ -57,5 +58,18 @@ describe('the bench meter: DynamoDB item size', () => {
     const size = itemBytes(item);
     // Assess
     expect(size).toBe(7 + 10);
+  });
+});
+
+describe('the bench report: how far a figure misses its target', () => {
+  it('never writes a near miss as 0% over, even when the ratio itself rounds to the target', () => {
+    // Prepare / Act
+    const nearMiss = over(1.1504, 1.15);
+    const small = over(1.16, 1.15);
+    const large = over(1.89, 1.5);
+    // Assess
+    expect(nearMiss).toBe('0.035% over');
+    expect(small).toBe('0.87% over');
+    expect(large).toBe('26% over');
   });
 });
