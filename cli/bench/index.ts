@@ -93,7 +93,8 @@ export async function benchCommand(options: BenchOptions, out: Output): Promise<
     await meter.stop();
     await Promise.all([dynamo.stop(), ses.stop()]);
   }
-  cold = await measureColdStart(say, quick ? 3 : 7);
+  // 11 runs: on a shared machine a slow spell can move the median of 7 paired ratios of one bundle by 0.1–0.2×.
+  cold = await measureColdStart(say, quick ? 3 : 11);
 
   const markdown = render({ submission, compile, reminders, cold, seed, runStarted, quick, versions: await packageVersions() });
   const file = options.out ?? join(projectRoot, 'docs', 'BENCHMARKS.md');
