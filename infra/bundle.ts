@@ -9,8 +9,8 @@
  * code runs, for what only some invocations need (the mail composer when a mail is sent, the xlsx
  * reader when a mail has a workbook attached, the sheet import and export).
  */
-import { existsSync, readdirSync, rmSync, statSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build, buildSync, type BuildOptions, type Metafile } from 'esbuild';
 
@@ -73,13 +73,29 @@ export function bundleOptions(entry: string, outdir: string, runtimeName: string
 /** Bundle for the CDK asset staging, which is synchronous. `outdir` is emptied first. */
 export function bundleFunctionSync(name: string, outdir: string, runtimeName: string): Metafile {
   clearFolder(outdir);
-  return buildSync(bundleOptions(handlerEntry(name), outdir, runtimeName)).metafile!;
+  return withProjectSources(buildSync(bundleOptions(handlerEntry(name), outdir, runtimeName)).metafile!);
 }
 
 /** Bundle any module as a function is bundled, for tools (`shinchoku bench`). `outdir` is emptied first. */
 export async function bundleModule(entry: string, outdir: string, runtimeName: string): Promise<Metafile> {
   clearFolder(outdir);
-  return (await build(bundleOptions(entry, outdir, runtimeName))).metafile!;
+  return withProjectSources((await build(bundleOptions(entry, outdir, runtimeName))).metafile!);
+}
+
+/**
+ * Rewrites the sources of every source map of a build relative to the project root (`shared/zod.ts`,
+ * `node_modules/zod/…`): esbuild writes them relative to the map, which depends on where the asset was
+ * staged. A deployed function names these in its stack traces (shared/stack-traces.ts).
+ */
+function withProjectSources(metafile: Metafile): Metafile {
+  for (const output of Object.keys(metafile.outputs)) {
+    if (!output.endsWith('.map')) continue;
+    const file = resolve(projectRoot, output);
+    const map = JSON.parse(readFileSync(file, 'utf8')) as { sources: string[] };
+    map.sources = map.sources.map((source) => relative(projectRoot, resolve(dirname(file), source)).split('\\').join('/'));
+    writeFileSync(file, JSON.stringify(map));
+  }
+  return metafile;
 }
 
 function clearFolder(dir: string): void {

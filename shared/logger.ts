@@ -1,8 +1,14 @@
 /** The Powertools logger: structured JSON lines, each carrying a correlation id. */
 import type middy from '@middy/core';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { mapStackTracesToSources } from './stack-traces.ts';
 
+/**
+ * The logger of a function (or a tool), created once per module. In a deployed bundle this also makes
+ * the stacks it logs name the TypeScript sources (shared/stack-traces.ts).
+ */
 export function createLogger(serviceName: string): Logger {
+  mapStackTracesToSources(import.meta.url);
   return new Logger({ serviceName: `shinchoku-${serviceName}` });
 }
 

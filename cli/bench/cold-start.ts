@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleEntryFile, bundleModule, esbuildTarget, handlerEntry, loadedAtStart, projectRoot } from '#infra/bundle';
-import { nodeRuntime } from '#infra/function';
+import { baseEnvironment, nodeRuntime } from '#infra/function';
 import { fmt, kb, over, verdict } from './format.ts';
 import { median, rotated, type Say } from './steps.ts';
 
@@ -73,7 +73,11 @@ function wallMs(execPath: string, args: string[], env: NodeJS.ProcessEnv): numbe
   return ms;
 }
 
-/** The environment a function sees on Lambda, as far as loading it is concerned. */
+/**
+ * The environment a function sees on Lambda, as far as loading it is concerned; `functionEnvFor` adds
+ * what the stack gives every function (infra/function.ts `baseEnvironment`, NODE_OPTIONS included if it
+ * ever sets one). `node -e 0` runs with this one alone: it is the bare Node the target compares with.
+ */
 const functionEnv: NodeJS.ProcessEnv = {
   PATH: process.env.PATH,
   AWS_REGION: 'ap-northeast-1',
@@ -90,6 +94,7 @@ const functionEnv: NodeJS.ProcessEnv = {
   POWERTOOLS_LOG_LEVEL: 'ERROR',
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 };
+const functionEnvFor = (name: string): NodeJS.ProcessEnv => ({ ...functionEnv, ...baseEnvironment(name, functionEnv.TENANT!) });
 
 /**
  * The Node.js release the import times are also taken with: the major of the Lambda runtime the stack
@@ -152,7 +157,7 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
         // bundles each time; each import is paired with the `node -e 0` just before it.
         for (const b of rotated(bundles, Math.floor((run * bundles.length) / runs))) {
           const base = wallMs(runtime.execPath, ['-e', '0'], functionEnv);
-          const ms = wallMs(runtime.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(b.file).href)})`], functionEnv);
+          const ms = wallMs(runtime.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(b.file).href)})`], functionEnvFor(b.name));
           baseline.push(base);
           times.get(b.name)!.push(ms);
           ratios.get(b.name)!.push(ms / base);
