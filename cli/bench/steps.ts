@@ -217,54 +217,56 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
   for (const r of perReport) ops.set(r.op, (ops.get(r.op) ?? 0) + 1);
 
   // The bare client calls the handler must make: the latest-version query and the two-put transaction,
-  // for the same quarter and the same item shapes, in partitions of their own (a tenant of their own),
-  // so both sides query partitions that grow alike. Versions come from the query, and a counter per
-  // 事業 keeps concurrent calls from taking the same one (the handler would retry instead). Made with
+  // for the same quarter and the same item shapes, in the handler's own partitions (its tenant): every
+  // side queries and writes the same partitions, which grow with the writes of all sides alike (with a
+  // tenant per side, the handler's would grow twice as fast, taking both the HTTP path's writes and
+  // the in-process side's). Versions come from the query, and a counter per 事業 shared by the bare
+  // sides keeps concurrent calls from taking the same one (the handler would retry instead). Made with
   // the functions' own client (the target's baseline) and with the AWS SDK's document client.
-  const bareCalls = (doc: DocumentDb, bareTenant: string) => {
-    const bareVersions = new Map<string, number>();
-    return async () => {
-      const measure = measures[n++ % measures.length]!;
-      const { Items } = await doc.query({
-        TableName: tableName,
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
-        ExpressionAttributeValues: { ':pk': reportKeys.partition(bareTenant, measure.id), ':prefix': reportKeys.quarterPrefix(benchQuarter) },
-        ScanIndexForward: false,
-        Limit: 1,
-        ConsistentRead: true,
-        ProjectionExpression: 'version',
-      });
-      const version = Math.max(Number(Items?.[0]?.version ?? 0), bareVersions.get(measure.id) ?? 0) + 1;
-      bareVersions.set(measure.id, version);
-      const report: StoredReport = {
-        measureId: measure.id, quarter: benchQuarter, kind: 'report', status: '予定どおり',
-        milestones: measure.milestones.slice(0, 1).map((m) => ({ milestoneId: m.id, progress: 'in_progress' as const, date: '2013-07-01' })),
-        narrative: '計画どおり進めています。関係課と仕様を調整しました。', issues: '', nextSteps: '次期の調達準備',
-        reporter: { kaId: ka.id, ka: ka.name, bukai: ka.bukai, person: '下野 太郎' },
-        version, ...(version > 1 ? { supersedes: version - 1 } : {}), reference: reportReference(measure.id, benchQuarter, version), channel: 'api', submittedAt: new Date().toISOString(), attachments: [],
-      };
-      const item = reportToItem(bareTenant, report);
-      await doc.transactWrite({
-        TransactItems: [
-          { Put: { TableName: tableName, Item: { pk: reportKeys.idempotency(bareTenant, randomUUID()), sk: 'IDEMPOTENCY', type: 'Idempotency', reportPk: item.pk, reportSk: item.sk, fingerprint: 'x'.repeat(43), expiresAt: Math.floor(Date.now() / 1000) + 86_400 } , ConditionExpression: 'attribute_not_exists(pk)' } },
-          { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
-        ],
-      });
+  const bareVersions = new Map<string, number>();
+  const bareCalls = (doc: DocumentDb) => async (measure = measures[n++ % measures.length]!) => {
+    const { Items } = await doc.query({
+      TableName: tableName,
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': reportKeys.partition(tenant, measure.id), ':prefix': reportKeys.quarterPrefix(benchQuarter) },
+      ScanIndexForward: false,
+      Limit: 1,
+      ConsistentRead: true,
+      ProjectionExpression: 'version',
+    });
+    const version = Math.max(Number(Items?.[0]?.version ?? 0), bareVersions.get(measure.id) ?? 0) + 1;
+    bareVersions.set(measure.id, version);
+    const report: StoredReport = {
+      measureId: measure.id, quarter: benchQuarter, kind: 'report', status: '予定どおり',
+      milestones: measure.milestones.slice(0, 1).map((m) => ({ milestoneId: m.id, progress: 'in_progress' as const, date: '2013-07-01' })),
+      narrative: '計画どおり進めています。関係課と仕様を調整しました。', issues: '', nextSteps: '次期の調達準備',
+      reporter: { kaId: ka.id, ka: ka.name, bukai: ka.bukai, person: '下野 太郎' },
+      version, ...(version > 1 ? { supersedes: version - 1 } : {}), reference: reportReference(measure.id, benchQuarter, version), channel: 'api', submittedAt: new Date().toISOString(), attachments: [],
     };
+    const item = reportToItem(tenant, report);
+    await doc.transactWrite({
+      TransactItems: [
+        { Put: { TableName: tableName, Item: { pk: reportKeys.idempotency(tenant, randomUUID()), sk: 'IDEMPOTENCY', type: 'Idempotency', reportPk: item.pk, reportSk: item.sk, fingerprint: 'x'.repeat(43), expiresAt: Math.floor(Date.now() / 1000) + 86_400 } , ConditionExpression: 'attribute_not_exists(pk)' } },
+        { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+      ],
+    });
   };
-  const bareSdk = bareCalls(createDocumentClient(localClientConfig(parts.dynamoEndpoint)), `${tenant}-bare`);
-  // The AWS SDK's document client making the same calls, in partitions of its own.
-  const awsSdk = bareCalls(sdkDocumentDb(localClientConfig(parts.dynamoEndpoint)), `${tenant}-aws-sdk`);
-  // The handler's checks (shared/submit-report.ts, the functions it calls in that order) before the bare calls.
+  const bare = bareCalls(createDocumentClient(localClientConfig(parts.dynamoEndpoint)));
+  const bareSdk = () => bare();
+  // The AWS SDK's document client making the same calls.
+  const awsSdkCalls = bareCalls(sdkDocumentDb(localClientConfig(parts.dynamoEndpoint)));
+  const awsSdk = () => awsSdkCalls();
+  // The handler's checks (shared/submit-report.ts, the functions it calls in that order), then the bare
+  // calls for the 事業 of the body checked.
   const catalog = { plan, directory };
-  const checkedCalls = bareCalls(createDocumentClient(localClientConfig(parts.dynamoEndpoint)), `${tenant}-checks`);
+  const checkedCalls = bareCalls(createDocumentClient(localClientConfig(parts.dynamoEndpoint)));
   const checks = async () => {
     const caller = authenticate(token, 'form', { secret, catalog });
     if ('outcome' in caller) throw new Error(`authenticate → ${caller.outcome}`);
     const checked = toSubmission(parseReportInput(JSON.parse(body())), { plan, reporter: caller.reporter, quarter: caller.claims.quarter });
     if (!('submission' in checked)) throw new Error(`toSubmission → ${checked.kind}`);
     fingerprintOf(checked.submission);
-    await checkedCalls();
+    await checkedCalls(measures.find((m) => m.id === checked.submission.measureId)!);
   };
 
   // The real local HTTP server in front of one handler module instance; the in-process side calls
