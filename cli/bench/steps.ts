@@ -10,7 +10,7 @@ import { createMailer } from '#shared/aws/mailer';
 import { envNames } from '#shared/config/env';
 import type { Directory } from '#shared/domain/directory';
 import { measuresOwnedBy } from '#shared/domain/ownership';
-import type { PlanFile } from '#shared/domain/plan';
+import type { Measure, PlanFile } from '#shared/domain/plan';
 import { reportReference, type StoredReport } from '#shared/domain/report';
 import { parseReportInput, toSubmission } from '#shared/domain/report-input';
 import { defaultReminderConfig } from '#shared/domain/reminders';
@@ -198,10 +198,16 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
     return ((await import(`../../functions/submit-report/handler.ts?bench=${instance}`)) as { handler: HttpHandler }).handler;
   };
   const client = httpClient(Math.max(1, options.concurrency));
-  const post = async (url: string) => {
-    const answer = await client.post(`${url}/api/reports`, requestHeaders(), body());
-    if (answer.status !== 201) throw new Error(`POST /api/reports → ${answer.status}: ${answer.text}`);
+  // What a client sends, made before a request is timed: the body as a string, the headers.
+  const postOf = (url: string) => {
+    const headers = requestHeaders();
+    const text = body();
+    return async () => {
+      const answer = await client.post(`${url}/api/reports`, headers, text);
+      if (answer.status !== 201) throw new Error(`POST /api/reports → ${answer.status}: ${answer.text}`);
+    };
   };
+  const post = (url: string) => postOf(url)();
 
   say('  1a 送信 1 件あたりの DynamoDB 要求と消費単位 (計測プロキシ経由)', '  1a DynamoDB requests and units per report (through the meter)');
   const meteredHandler = await loadHandler(parts.meter.endpoint, 'metered');
@@ -224,7 +230,7 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
   // sides keeps concurrent calls from taking the same one (the handler would retry instead). Made with
   // the functions' own client (the target's baseline) and with the AWS SDK's document client.
   const bareVersions = new Map<string, number>();
-  const bareCalls = (doc: DocumentDb) => async (measure = measures[n++ % measures.length]!) => {
+  const bareCalls = (doc: DocumentDb) => async (measure: Measure) => {
     const { Items } = await doc.query({
       TableName: tableName,
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
@@ -252,54 +258,68 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
     });
   };
   const bare = bareCalls(createDocumentClient(localClientConfig(parts.dynamoEndpoint)));
-  const bareSdk = () => bare();
+  const bareSdk = () => {
+    const measure = measures[n++ % measures.length]!;
+    return () => bare(measure);
+  };
   // The AWS SDK's document client making the same calls.
   const awsSdkCalls = bareCalls(sdkDocumentDb(localClientConfig(parts.dynamoEndpoint)));
-  const awsSdk = () => awsSdkCalls();
+  const awsSdk = () => {
+    const measure = measures[n++ % measures.length]!;
+    return () => awsSdkCalls(measure);
+  };
   // The handler's checks (shared/submit-report.ts, the functions it calls in that order), then the bare
   // calls for the 事業 of the body checked.
   const catalog = { plan, directory };
   const checkedCalls = bareCalls(createDocumentClient(localClientConfig(parts.dynamoEndpoint)));
-  const checks = async () => {
-    const caller = authenticate(token, 'form', { secret, catalog });
-    if ('outcome' in caller) throw new Error(`authenticate → ${caller.outcome}`);
-    const checked = toSubmission(parseReportInput(JSON.parse(body())), { plan, reporter: caller.reporter, quarter: caller.claims.quarter });
-    if (!('submission' in checked)) throw new Error(`toSubmission → ${checked.kind}`);
-    fingerprintOf(checked.submission);
-    await checkedCalls(measures.find((m) => m.id === checked.submission.measureId)!);
+  const checks = () => {
+    const text = body();
+    return async () => {
+      const caller = authenticate(token, 'form', { secret, catalog });
+      if ('outcome' in caller) throw new Error(`authenticate → ${caller.outcome}`);
+      const checked = toSubmission(parseReportInput(JSON.parse(text)), { plan, reporter: caller.reporter, quarter: caller.claims.quarter });
+      if (!('submission' in checked)) throw new Error(`toSubmission → ${checked.kind}`);
+      fingerprintOf(checked.submission);
+      await checkedCalls(measures.find((m) => m.id === checked.submission.measureId)!);
+    };
   };
 
   // The real local HTTP server in front of one handler module instance; the in-process side calls
   // that same instance directly, with the event API Gateway would send.
   const handler = await loadHandler(parts.dynamoEndpoint, 'direct');
   const direct = await startHttpServer({ port: 0, loadHandler: async () => handler });
-  const invoke = async () => {
+  const invoke = () => {
+    // The event and context API Gateway and Lambda hand the function, made before the call is timed.
     const requestId = randomUUID();
-    const answer = (await handler(
-      {
-        version: '2.0', routeKey: 'POST /api/reports', rawPath: '/api/reports', rawQueryString: '', isBase64Encoded: false,
-        headers: requestHeaders(),
-        body: body(),
-        requestContext: { accountId: 'local', apiId: 'local', domainName: 'localhost', domainPrefix: 'localhost', requestId, routeKey: 'POST /api/reports', stage: '$default', time: new Date().toISOString(), timeEpoch: Date.now(), http: { method: 'POST', path: '/api/reports', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' } },
-      },
-      localLambdaContext('submit-report', requestId),
-    )) as { statusCode?: number; body?: string };
-    if (answer.statusCode !== 201) throw new Error(`handler → ${answer.statusCode}: ${answer.body}`);
+    const event = {
+      version: '2.0', routeKey: 'POST /api/reports', rawPath: '/api/reports', rawQueryString: '', isBase64Encoded: false,
+      headers: requestHeaders(),
+      body: body(),
+      requestContext: { accountId: 'local', apiId: 'local', domainName: 'localhost', domainPrefix: 'localhost', requestId, routeKey: 'POST /api/reports', stage: '$default', time: new Date().toISOString(), timeEpoch: Date.now(), http: { method: 'POST', path: '/api/reports', protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' } },
+    };
+    const context = localLambdaContext('submit-report', requestId);
+    return async () => {
+      const answer = (await handler(event, context)) as { statusCode?: number; body?: string };
+      if (answer.statusCode !== 201) throw new Error(`handler → ${answer.statusCode}: ${answer.body}`);
+    };
   };
+  // Each side makes one request ready (what the client or API Gateway would have made) and returns
+  // the call that is timed.
   const sides = [
-    { key: 'http', run: () => post(direct.url) },
+    { key: 'http', run: () => postOf(direct.url) },
     { key: 'inProcess', run: invoke },
     { key: 'sdk', run: bareSdk },
     { key: 'checks', run: checks },
     { key: 'awsSdk', run: awsSdk },
   ] as const;
   type Side = (typeof sides)[number]['key'];
-  const timed = async (fn: () => Promise<void>) => {
+  const timed = async (prepare: () => () => Promise<void>) => {
+    const call = prepare();
     const start = performance.now();
-    await fn();
+    await call();
     return performance.now() - start;
   };
-  const concurrentRun = async (fn: () => Promise<void>, count: number) => {
+  const concurrentRun = async (fn: () => () => Promise<void>, count: number) => {
     const times: number[] = [];
     let next = 0;
     const cpuBefore = process.cpuUsage();
@@ -319,7 +339,7 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
 
   // Warm-up, untimed: DynamoDB Local's JVM and the three code paths reach their steady state.
   say(`  1b 慣らし運転 (各 ${options.warmup} 件, 逐次と並行)`, `  1b warm-up (${options.warmup} of each, sequential and concurrent)`);
-  for (let i = 0; i < options.warmup; i += 1) for (const side of sides) await side.run();
+  for (let i = 0; i < options.warmup; i += 1) for (const side of sides) await side.run()();
   for (const side of sides) await concurrentRun(side.run, options.warmup);
 
   // Sequential: short blocks of each side in rounds whose order rotates, so the drift of a noisy
