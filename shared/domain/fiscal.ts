@@ -507,17 +507,32 @@ const OUT_OF_RANGE: Failure = {
 };
 
 /**
+ * The fiscal-year patterns, built once: `required` when the 年度/FY marker must be there (see
+ * readFiscalYear), `optional` when a bare year is read too.
+ */
+const WESTERN_FY = {
+  required: new RegExp(`^(?:FY-?(\\d{4})|(\\d{4}|[〇一二三四五六七八九]{4})年度)$`),
+  optional: new RegExp(`^(?:FY-?(\\d{4})|(\\d{4}|[〇一二三四五六七八九]{4})年度|(\\d{4}))$`),
+};
+const WAREKI_FY = {
+  required: new RegExp(`^(${ERA_TOKEN})(${ERA_YEAR_TOKEN})(年度)$`),
+  optional: new RegExp(`^(${ERA_TOKEN})(${ERA_YEAR_TOKEN})(年度|)$`),
+};
+/** A bare year with no marker: "2012", "平成24". */
+const BARE_YEAR = new RegExp(`^(?:\\d{4}|(?:${ERA_TOKEN})(?:${ERA_YEAR_TOKEN}))$`);
+
+/**
  * Fiscal year from normalised text. In a quarter (`H25 Q2`) the Q already says "fiscal",
  * so the 年度/FY marker is optional there; on its own it is required, because a bare
  * "平成24" or "2012" may mean the calendar year, whose January–March is the previous FY.
  */
 function readFiscalYear(s: string, markerRequired: boolean): number | Failure {
-  const western = new RegExp(`^(?:FY-?(\\d{4})|(\\d{4}|[〇一二三四五六七八九]{4})年度${markerRequired ? '' : '|(\\d{4})'})$`).exec(s);
+  const western = (markerRequired ? WESTERN_FY.required : WESTERN_FY.optional).exec(s);
   if (western) {
     const fy = readNumber(western[1] ?? western[2] ?? western[3]!);
     return fy !== undefined && fy >= MIN_FISCAL_YEAR && fy <= MAX_FISCAL_YEAR ? fy : OUT_OF_RANGE;
   }
-  const wareki = new RegExp(`^(${ERA_TOKEN})(${ERA_YEAR_TOKEN})(年度${markerRequired ? '' : '|'})$`).exec(s);
+  const wareki = (markerRequired ? WAREKI_FY.required : WAREKI_FY.optional).exec(s);
   if (wareki) {
     const era = eraByToken(wareki[1]!)!;
     const eraYear = readNumber(wareki[2]!);
@@ -532,7 +547,7 @@ function readFiscalYear(s: string, markerRequired: boolean): number | Failure {
   if (/年(?!度)/.test(s)) {
     return { ja: '暦年ではなく年度で書いてください (例: 平成24年度)', en: 'write a fiscal year (年度), not a calendar year (年), e.g. 平成24年度' };
   }
-  if (markerRequired && new RegExp(`^(?:\\d{4}|(?:${ERA_TOKEN})(?:${ERA_YEAR_TOKEN}))$`).test(s)) {
+  if (markerRequired && BARE_YEAR.test(s)) {
     return { ja: '「年度」か「FY」を付けてください (例: 2012年度, FY2012, H24年度)', en: 'add 年度 or FY, e.g. 2012年度, FY2012, H24年度' };
   }
   return UNREADABLE;
