@@ -3,7 +3,7 @@
  * find the 課, validate the input against the plan, and append it once. Returns an outcome each
  * channel turns into its own answer (an HTTP status, a reply mail, a line on the CLI).
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { TokenError, verifyToken, type LinkClaims, type TokenPurpose } from './auth/link-token.ts';
 import type { Ka } from './domain/directory.ts';
 import { parseReportInput, ReportInputError, toSubmission, type FieldError } from './domain/report-input.ts';
@@ -51,17 +51,48 @@ export function authenticate(
 }
 
 /**
- * A stable hash of what was submitted, so a reused idempotency key with other content is caught. Keys
- * are sorted by code unit (not by locale, which is slow and could differ between runtimes).
+ * A stable hash of what was submitted, so a reused idempotency key with other content is caught: the
+ * SHA-256 (base64url) of the value's canonical JSON.
+ *
+ * The fingerprint is stored with the key, so its text must never change, or a retry that spans a
+ * deploy would read as a conflict. It is `JSON.stringify` of the value with every object's keys in
+ * the order a plain object built from the keys sorted by code unit lists them (array-index keys
+ * first, in numeric order, then the others by code unit; not by locale, which is slow and could
+ * differ between runtimes). test/unit/fingerprint.test.ts holds it to that definition.
  */
 export function fingerprintOf(body: unknown): string {
-  const canonical = (value: unknown): unknown =>
-    Array.isArray(value)
-      ? value.map(canonical)
-      : value && typeof value === 'object'
-        ? Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => [k, canonical(v)]))
-        : value;
-  return createHash('sha256').update(JSON.stringify(canonical(body))).digest('base64url');
+  const text = canonicalJson(body);
+  if (text === undefined) throw new TypeError(`指紋を取れない値です / nothing to fingerprint: ${String(body)}`);
+  return hash('sha256', text, 'base64url');
+}
+
+/** A key a plain object lists before all others, in numeric order: a canonical array index. */
+const arrayIndex = /^(?:0|[1-9]\d{0,9})$/;
+const isArrayIndex = (key: string) => arrayIndex.test(key) && Number(key) < 2 ** 32 - 1;
+const byListingOrder = (a: string, b: string): number => {
+  const ai = isArrayIndex(a);
+  const bi = isArrayIndex(b);
+  if (ai || bi) return ai && bi ? Number(a) - Number(b) : ai ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
+};
+
+/** The canonical JSON of a value, written in one pass; undefined where JSON.stringify leaves a value out. */
+function canonicalJson(value: unknown): string | undefined {
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i += 1) out += `${i > 0 ? ',' : ''}${canonicalJson(value[i]) ?? 'null'}`;
+    return `${out}]`;
+  }
+  if (value !== null && typeof value === 'object') {
+    const record = value as Record<string, unknown>;
+    let out = '{';
+    for (const key of Object.keys(record).sort(byListingOrder)) {
+      const text = canonicalJson(record[key]);
+      if (text !== undefined) out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${text}`;
+    }
+    return `${out}}`;
+  }
+  return JSON.stringify(value);
 }
 
 export interface SubmitOptions extends Pick<AppendOptions, 'channel' | 'attachments' | 'now'> {
