@@ -65,6 +65,9 @@ export function baseEnvironment(name: string, tenant: string): Record<string, st
   };
 }
 
+/** The level functions log at unless told otherwise; `shinchoku bench` runs the API handler at it too. */
+export const defaultApplicationLogLevel = lambda.ApplicationLogLevel.INFO;
+
 export interface ShinchokuFunctionProps {
   /** Folder under `functions/` whose `handler.ts` exports `handler`, e.g. `get-plan`. */
   readonly name: string;
@@ -111,7 +114,7 @@ export interface ShinchokuFunctionProps {
   /**
    * Minimum level of the application's log lines that reach CloudWatch.
    *
-   * @default lambda.ApplicationLogLevel.INFO
+   * @default defaultApplicationLogLevel (INFO)
    */
   readonly applicationLogLevel?: lambda.ApplicationLogLevel;
 }
@@ -155,7 +158,7 @@ export class ShinchokuFunction extends NodejsFunction {
       role,
       logGroup,
       loggingFormat: lambda.LoggingFormat.JSON,
-      applicationLogLevelV2: props.applicationLogLevel ?? lambda.ApplicationLogLevel.INFO,
+      applicationLogLevelV2: props.applicationLogLevel ?? defaultApplicationLogLevel,
       systemLogLevelV2: lambda.SystemLogLevel.WARN,
       tracing: lambda.Tracing.ACTIVE,
       code: bundledCode(props.name),

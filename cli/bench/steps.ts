@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Agent, request as httpRequest } from 'node:http';
+import { defaultApplicationLogLevel } from '#infra/function';
 import { createDocumentClient, type DocumentDb } from '#shared/aws/dynamodb';
 import { createMailer } from '#shared/aws/mailer';
 import { envNames } from '#shared/config/env';
@@ -159,11 +160,51 @@ function httpClient(maxSockets: number) {
 }
 
 export async function measureSubmission(parts: Parts, options: { sequential: number; concurrent: number; concurrency: number; maxSeconds: number; warmup: number }): Promise<SubmissionFigures> {
-  const { plan, directory, say } = parts;
+  const { plan, directory } = parts;
   const tableName = 'bench-submit';
   const tenant = plan.plan.tenant;
   await provision({ endpoint: parts.dynamoEndpoint, tableName, plan, directory });
   const secret = randomBytes(32).toString('hex');
+  // The handler logs at the level it is deployed with: its line per accepted report is formatted as
+  // on Lambda, then dropped here rather than printed (see dropLogLines).
+  const logLevelBefore = process.env.POWERTOOLS_LOG_LEVEL;
+  const restoreStdout = dropLogLines();
+  try {
+    return await measureSubmissionAtLevel(parts, options, tableName, tenant, secret);
+  } finally {
+    restoreStdout();
+    if (logLevelBefore === undefined) delete process.env.POWERTOOLS_LOG_LEVEL;
+    else process.env.POWERTOOLS_LOG_LEVEL = logLevelBefore;
+  }
+}
+
+/**
+ * Drops the JSON log lines (`{"level":…`) written to stdout until the returned function is called;
+ * anything else (the bench's progress) is printed as usual.
+ */
+function dropLogLines(): () => void {
+  const write = process.stdout.write;
+  process.stdout.write = function (this: NodeJS.WriteStream, chunk: unknown, ...rest: unknown[]) {
+    if (typeof chunk === 'string' && chunk.startsWith('{"level":')) {
+      const done = rest.find((r): r is () => void => typeof r === 'function');
+      if (done) queueMicrotask(done);
+      return true;
+    }
+    return (write as (...args: unknown[]) => boolean).call(this, chunk, ...rest);
+  } as typeof process.stdout.write;
+  return () => {
+    process.stdout.write = write;
+  };
+}
+
+async function measureSubmissionAtLevel(
+  parts: Parts,
+  options: { sequential: number; concurrent: number; concurrency: number; maxSeconds: number; warmup: number },
+  tableName: string,
+  tenant: string,
+  secret: string,
+): Promise<SubmissionFigures> {
+  const { plan, directory, say } = parts;
   Object.assign(process.env, {
     [envNames.tableName]: tableName,
     [envNames.tenant]: tenant,
@@ -171,7 +212,7 @@ export async function measureSubmission(parts: Parts, options: { sequential: num
     AWS_REGION: localRegion,
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
+    POWERTOOLS_LOG_LEVEL: defaultApplicationLogLevel,
   });
   const ka = directory.ka.find((k) => measuresOwnedBy(plan, k).length >= 3) ?? directory.ka[0]!;
   const measures = measuresOwnedBy(plan, ka);
