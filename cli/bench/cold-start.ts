@@ -52,14 +52,19 @@ export interface ColdStartFigures {
   /** The Lambda runtime's Node first where it could be had, then this machine's (one entry when they are the same major). */
   runtimes: RuntimeFigures[];
   functions: BundleFigures[];
-  /** `empty-module`, `node-https`, `dynamodb-client`, `handler-base` and `report-schemas`, see cli/bench/floors. */
+  /**
+   * `empty-module`, `node-https`, `dynamodb-client`, `handler-base` and `report-schemas` (see
+   * cli/bench/floors), and `handler-base-source-maps`: the base run with NODE_OPTIONS=--enable-source-maps.
+   */
   floors: BundleFigures[];
 }
 
-const floorEntries = ['empty-module', 'node-https', 'dynamodb-client', 'handler-base', 'report-schemas'].map((name) => ({
-  name,
-  entry: fileURLToPath(new URL(`./floors/${name}.ts`, import.meta.url)),
-}));
+const floorFile = (name: string) => fileURLToPath(new URL(`./floors/${name}.ts`, import.meta.url));
+const floorEntries: { name: string; entry: string; env?: NodeJS.ProcessEnv }[] = [
+  ...['empty-module', 'node-https', 'dynamodb-client', 'handler-base', 'report-schemas'].map((name) => ({ name, entry: floorFile(name) })),
+  // What Node's own source-map support would cost: functions are deployed without it (shared/stack-traces.ts).
+  { name: 'handler-base-source-maps', entry: floorFile('handler-base'), env: { NODE_OPTIONS: '--enable-source-maps' } },
+];
 
 /** What makes up the AWS client in a bundle (ours, its signer, the SDK's marshaller; the SDK itself if it ever came back). */
 const isAwsClient = (input: string) =>
@@ -128,7 +133,10 @@ async function lambdaNode(say: Say): Promise<{ execPath: string; version: string
 
 export async function measureColdStart(say: Say, runs: number): Promise<ColdStartFigures> {
   const names = (await readdir(join(projectRoot, 'functions'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
-  const entries = [...names.map((name) => ({ name, entry: handlerEntry(name), floor: false })), ...floorEntries.map((f) => ({ ...f, floor: true }))];
+  const entries: { name: string; entry: string; floor: boolean; env?: NodeJS.ProcessEnv }[] = [
+    ...names.map((name) => ({ name, entry: handlerEntry(name), floor: false })),
+    ...floorEntries.map((f) => ({ ...f, floor: true })),
+  ];
   const lambda = await lambdaNode(say);
   const runtimes = [
     ...(lambda ? [{ ...lambda, label: `Node ${lambda.version.slice(1).split('.')[0]} (Lambda ${nodeRuntime.name})` }] : []),
@@ -136,15 +144,15 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
   ];
   const out = await mkdtemp(join(tmpdir(), 'shinchoku-bench-'));
   try {
-    const bundles: (Omit<BundleFigures, 'imports'> & { file: string; floor: boolean })[] = [];
-    for (const { name, entry, floor } of entries) {
+    const bundles: (Omit<BundleFigures, 'imports'> & { file: string; floor: boolean; env?: NodeJS.ProcessEnv })[] = [];
+    for (const { name, entry, floor, env } of entries) {
       say(`[4] ${name} をバンドルしています`, `[4] bundling ${name}`);
       const dir = join(out, name);
       const loaded = loadedAtStart(await bundleModule(entry, dir, nodeRuntime.name), dir);
       const ranked = [...loaded.byInput].sort((a, b) => b[1] - a[1]).map(([input, bytes]) => ({ input, bytes }));
       const top = ranked.slice(0, 5);
       const topOwn = ranked.filter((r) => !isAwsClient(r.input)).slice(0, 3);
-      bundles.push({ name, floor, file: join(dir, bundleEntryFile), bytes: loaded.bytes, totalBytes: loaded.totalBytes, files: loaded.files.length, top, topOwn });
+      bundles.push({ name, floor, env, file: join(dir, bundleEntryFile), bytes: loaded.bytes, totalBytes: loaded.totalBytes, files: loaded.files.length, top, topOwn });
     }
     const measured = runtimes.map((runtime) => {
       say(`[4] 読み込み時間 (${runtime.label}): 各 ${runs} 回 (node -e 0 と交互)`, `[4] import times (${runtime.label}): ${runs} runs each (interleaved with node -e 0)`);
@@ -157,7 +165,7 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
         // bundles each time; each import is paired with the `node -e 0` just before it.
         for (const b of rotated(bundles, Math.floor((run * bundles.length) / runs))) {
           const base = wallMs(runtime.execPath, ['-e', '0'], functionEnv);
-          const ms = wallMs(runtime.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(b.file).href)})`], functionEnvFor(b.name));
+          const ms = wallMs(runtime.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(b.file).href)})`], { ...functionEnvFor(b.name), ...b.env });
           baseline.push(base);
           times.get(b.name)!.push(ms);
           ratios.get(b.name)!.push(ms / base);
@@ -165,7 +173,7 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
       }
       return { baselineMs: median(baseline), times, ratios };
     });
-    const figures = bundles.map(({ file: _file, floor, ...b }) => ({
+    const figures = bundles.map(({ file: _file, floor, env: _env, ...b }) => ({
       floor,
       figures: {
         ...b,
@@ -193,6 +201,7 @@ const floorLabels: Record<string, string> = {
   'dynamodb-client': 'DynamoDB ドキュメントクライアントのみ / the DynamoDB document client alone',
   'handler-base': '全ハンドラー共通の土台 / the base of every handler (DynamoDB client, Powertools logger, middy, zod/mini)',
   'report-schemas': '土台 + 報告の zod スキーマ / the base plus a report\'s zod schemas',
+  'handler-base-source-maps': '土台を `NODE_OPTIONS=--enable-source-maps` で (関数はこれを付けず、スタックは shared/stack-traces.ts が書くときに対応付ける) / the base with `NODE_OPTIONS=--enable-source-maps` (functions run without it; shared/stack-traces.ts maps a stack when one is written)',
 };
 
 /** The targets of issue "cold start": bytes loaded at a cold start, and import time vs `node -e 0`. */
@@ -205,7 +214,7 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
   const largest = fns.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   const withinBytes = fns.filter((f) => f.bytes <= byteTarget);
   const floor = (name: string) => cold.floors.find((f) => f.name === name);
-  const [empty, https, client, base, schemas] = ['empty-module', 'node-https', 'dynamodb-client', 'handler-base', 'report-schemas'].map(floor);
+  const [empty, https, client, base, schemas, sourceMaps] = ['empty-module', 'node-https', 'dynamodb-client', 'handler-base', 'report-schemas', 'handler-base-source-maps'].map(floor);
   const ratioOf = (f: BundleFigures | undefined, runtime: number) => f?.imports[runtime]?.ratio ?? NaN;
   const summary = [
     `| 4 | 最大の読み込みバンドル / largest bundle loaded at a cold start (minified) | ${kb(largest.bytes)} (${largest.name}); ${withinBytes.length}/${fns.length} 関数が目標内 / functions within | ≤ 300 KB | ${verdict(largest.bytes <= byteTarget, over(largest.bytes, byteTarget))} |`,
@@ -237,7 +246,7 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
     const baseWithin = ratioOf(base, primary) <= ratioTarget;
     const others = cold.runtimes.slice(1).map((runtime, i) => `${runtime.label}: ${fmt(ratioOf(empty, i + 1))}×, ${fmt(ratioOf(https, i + 1))}×, ${fmt(ratioOf(client, i + 1))}×, ${fmt(ratioOf(base, i + 1))}×${schemas ? `, ${fmt(ratioOf(schemas, i + 1))}×` : ''}`);
     why.push(
-      `- **読み込み時間 / import time** (${label}): 空の ES モジュールで ${fmt(ratioOf(empty, primary))}× (Node の ES モジュールローダー)、ライブラリなしで Node の https と crypto を読むだけで ${fmt(ratioOf(https, primary))}×、DynamoDB クライアントだけで ${fmt(ratioOf(client, primary))}×、それに Powertools logger・middy・zod/mini を加えた全ハンドラー共通の土台で ${fmt(ratioOf(base, primary))}×${schemas ? `、土台に報告の zod スキーマ (報告を受け付け・読む関数がすべて読み込み時に組み立てる) を加えると ${fmt(ratioOf(schemas, primary))}×` : ''}。${baseWithin ? `目標 ${ratioTarget}× は土台までは届くが、入力を zod で検証する関数では、zod のスキーマを組み立てる時間 (初回は zod 自身のコードのコンパイルを含む) がその先を占める` : `目標 ${ratioTarget}× には土台だけでも届かない`}。関数ごとの上乗せ (下表「下限比」) は各関数のスキーマ・ページ・ドメインのコード / an empty ES module costs ${fmt(ratioOf(empty, primary))}× (Node's ES module loader), loading only Node's https and crypto, no library at all, ${fmt(ratioOf(https, primary))}×, the DynamoDB client alone ${fmt(ratioOf(client, primary))}× and the base every handler shares (with the Powertools logger, middy and zod/mini) ${fmt(ratioOf(base, primary))}×${schemas ? `; that base with a report's zod schemas, which every function that accepts or reads reports builds at load, ${fmt(ratioOf(schemas, primary))}×` : ''}. ${baseWithin ? `${ratioTarget}× is within reach up to the base; for a function that validates its input with zod, building the schemas (the first time, compiling zod's own code too) takes the rest` : `the base alone is over ${ratioTarget}×`}. What each function adds ("vs floor" below) is its own schemas, pages and domain code.${others.length > 0 ? ` 同じ下限 (空, https, クライアント, 土台${schemas ? ', スキーマ' : ''}) / the same floors on ${others.join('; ')}.` : ''}`,
+      `- **読み込み時間 / import time** (${label}): 空の ES モジュールで ${fmt(ratioOf(empty, primary))}× (Node の ES モジュールローダー)、ライブラリなしで Node の https と crypto を読むだけで ${fmt(ratioOf(https, primary))}×、DynamoDB クライアントだけで ${fmt(ratioOf(client, primary))}×、それに Powertools logger・middy・zod/mini を加えた全ハンドラー共通の土台で ${fmt(ratioOf(base, primary))}×${schemas ? `、土台に報告の zod スキーマ (報告を受け付け・読む関数がすべて読み込み時に組み立てる) を加えると ${fmt(ratioOf(schemas, primary))}×` : ''}。${baseWithin ? `目標 ${ratioTarget}× は土台までは届くが、入力を zod で検証する関数では、zod のスキーマを組み立てる時間 (初回は zod 自身のコードのコンパイルを含む) がその先を占める` : `目標 ${ratioTarget}× には土台だけでも届かない`}。関数ごとの上乗せ (下表「下限比」) は各関数のスキーマ・ページ・ドメインのコード / an empty ES module costs ${fmt(ratioOf(empty, primary))}× (Node's ES module loader), loading only Node's https and crypto, no library at all, ${fmt(ratioOf(https, primary))}×, the DynamoDB client alone ${fmt(ratioOf(client, primary))}× and the base every handler shares (with the Powertools logger, middy and zod/mini) ${fmt(ratioOf(base, primary))}×${schemas ? `; that base with a report's zod schemas, which every function that accepts or reads reports builds at load, ${fmt(ratioOf(schemas, primary))}×` : ''}. ${baseWithin ? `${ratioTarget}× is within reach up to the base; for a function that validates its input with zod, building the schemas (the first time, compiling zod's own code too) takes the rest` : `the base alone is over ${ratioTarget}×`}. What each function adds ("vs floor" below) is its own schemas, pages and domain code.${sourceMaps && base ? ` 土台を Node の \`--enable-source-maps\` 付きで読むと ${fmt(ratioOf(sourceMaps, primary))}× (付けずに ${fmt(ratioOf(base, primary))}×)。関数はこれを付けず、スタックは書くときに shared/stack-traces.ts が対応付ける / the base loaded with Node's \`--enable-source-maps\` takes ${fmt(ratioOf(sourceMaps, primary))}× (${fmt(ratioOf(base, primary))}× without); functions run without it, and shared/stack-traces.ts maps a stack when one is written.` : ''}${others.length > 0 ? ` 同じ下限 (空, https, クライアント, 土台${schemas ? ', スキーマ' : ''}) / the same floors on ${others.join('; ')}.` : ''}`,
     );
   }
 
