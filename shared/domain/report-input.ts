@@ -56,6 +56,13 @@ export function normaliseNumber(value: unknown): unknown {
   return Number(text.replace(/,/g, ''));
 }
 
+/** "２－２－３" → "2-2-3": a 事業 id as people type it, read as the plan writes it. */
+export function normaliseMeasureId(value: string): string {
+  return value.normalize('NFKC').trim().replace(/[－ー−‐]/g, '-');
+}
+
+const measureIdPattern = /^\d+-\d+-\d+$/;
+
 function bilingual(message: string): { ja: string; en: string } {
   const [ja, en] = message.split(' / ');
   return { ja: ja ?? message, en: en ?? ja ?? message };
@@ -82,10 +89,10 @@ export const ReportInputSchema = z.strictObject(
   {
     measureId: described(
       z.string({ error: '事業 id が必要です (例: 2-2-3) / a measure id is required, e.g. 2-2-3' }).check(
-        z.overwrite((s) => s.normalize('NFKC').trim().replace(/[－ー−‐]/g, '-')),
+        z.overwrite(normaliseMeasureId),
         // A refinement, not z.regex: the pattern holds after normalising ("２－２－３" is accepted), so it
         // must not appear as the input's pattern in the JSON Schema.
-        z.refine((s) => /^\d+-\d+-\d+$/.test(s), { error: '事業 id は 2-2-3 の形式です / measure ids look like 2-2-3' }),
+        z.refine((s) => measureIdPattern.test(s), { error: '事業 id は 2-2-3 の形式です / measure ids look like 2-2-3' }),
       ),
       '事業 id, e.g. "2-2-3"',
     ),
@@ -294,6 +301,21 @@ export function toSubmission(
     reporter: { ...context.reporter, person: input.person },
   };
   return { submission, role };
+}
+
+/**
+ * The 事業 and quarter a body names, read as `ReportInputSchema` reads them, before anything else of it
+ * is checked; undefined unless both are there and well formed. It lets the store start reading the
+ * 事業's latest version while the body is validated (shared/submit-report.ts); what is written still
+ * waits for every check, and a refused body only costs that read.
+ */
+export function reportKeyOf(body: unknown): { measureId: string; quarter: string } | undefined {
+  if (body === null || typeof body !== 'object') return undefined;
+  const { measureId, quarter } = body as { measureId?: unknown; quarter?: unknown };
+  if (typeof measureId !== 'string' || typeof quarter !== 'string') return undefined;
+  const id = normaliseMeasureId(measureId);
+  const parsed = tryParseQuarter(quarter);
+  return measureIdPattern.test(id) && parsed ? { measureId: id, quarter: formatQuarter(parsed) } : undefined;
 }
 
 /** Parse and check in one step; throws `ReportInputError` on any field problem. */

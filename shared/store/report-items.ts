@@ -21,6 +21,13 @@ export interface AppendOptions {
   fingerprint: string;
   now?: Date;
   attachments?: StoredReport['attachments'];
+  /**
+   * The 事業's latest version in the quarter, already being read (`latestVersion`, started while the
+   * submission was checked); the first attempt uses it instead of reading again.
+   *
+   * @default read by the first attempt
+   */
+  latest?: Promise<number>;
 }
 
 export type AppendResult =
@@ -50,7 +57,7 @@ export async function appendReport(
 ): Promise<AppendResult> {
   const now = options.now ?? new Date();
   for (let race = 0; race < maxVersionRaces; race += 1) {
-    const latest = await latestVersion(store, submission.measureId, submission.quarter);
+    const latest = await (race === 0 && options.latest ? options.latest : latestVersion(store, submission.measureId, submission.quarter));
     if (latest >= maxReportVersions) {
       // A retry of a submission that was recorded is still answered as a duplicate.
       const existing = await reportByIdempotencyKey(store, options.idempotencyKey);
@@ -118,7 +125,8 @@ function cancellationReasons(error: unknown): string[] | undefined {
   return reasons.map((r) => r.Code ?? 'None');
 }
 
-async function latestVersion(store: Store, measureId: string, quarter: string): Promise<number> {
+/** The newest version of a 事業's report in a quarter, 0 when there is none (one strongly consistent read). */
+export async function latestVersion(store: Store, measureId: string, quarter: string): Promise<number> {
   // One page of one item: the newest version sorts last, so read backwards and stop at the first.
   const { Items } = await store.doc.query({
     TableName: store.tableName,

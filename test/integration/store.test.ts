@@ -19,6 +19,7 @@ import { queryAll } from '#shared/store/query';
 import {
   appendReport,
   latestPerMeasure,
+  latestVersion,
   maxReportVersions,
   reportHistory,
   reportsOfQuarter,
@@ -162,6 +163,22 @@ describe('report items (append-only)', () => {
     // Assess
     expect(results.map((r) => r.report.version).sort()).toEqual([1, 2, 3, 4]);
     expect(await reportHistory(store, '2-2-3')).toHaveLength(4);
+  });
+
+  it('takes the next version when the latest it was given was read before another writer appended', async () => {
+    // Prepare: the latest version read early (as while a body is checked), then someone else appends
+    const store = table.store('reports-early');
+    await appendReport(store, submission(), { channel: 'api', idempotencyKey: 'early-1', fingerprint: 'f' });
+    const readEarly = latestVersion(store, '2-2-3', 'FY2013-Q2');
+    expect(await readEarly).toBe(1);
+    await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'early-2', fingerprint: 'f' });
+
+    // Act
+    const result = await appendReport(store, submission({ status: '遅れ気味' }), { channel: 'api', idempotencyKey: 'early-3', fingerprint: 'g', latest: readEarly });
+
+    // Assess: version 2 was taken, so the stale read is dropped and the next one is read; nothing is lost
+    expect(result).toMatchObject({ outcome: 'recorded', report: { version: 3, supersedes: 2, status: '遅れ気味' } });
+    expect((await reportHistory(store, '2-2-3')).map((r) => r.version)).toEqual([1, 2, 3]);
   });
 
   it('reads a quarter across 事業 in one index query and picks the latest version', async () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlanFile } from '#shared/domain/plan';
-import { normaliseNumber, parseReportInput, ReportInputError, roleOf, toSubmission } from '#shared/domain/report-input';
+import { normaliseNumber, parseReportInput, ReportInputError, reportKeyOf, roleOf, toSubmission } from '#shared/domain/report-input';
 import { readPlanFile } from '#shared/plan-file';
 
 let plan: PlanFile;
@@ -138,5 +138,36 @@ describe('report input: wrong type versus missing', () => {
         { field: 'person', ja: '報告者が入力されていません', en: 'reporting person is required' },
       ]);
     }
+  });
+});
+
+describe('the 事業 and quarter a body names (read before it is validated)', () => {
+  it('reads them as the schema does: full-width ids and 和暦 quarters', () => {
+    // Prepare: bodies as people send them
+    const bodies = [
+      valid,
+      { ...valid, measureId: '５－１－１', quarter: '平成25年度第2四半期' },
+      { ...valid, measureId: ' 5ー1ー1 ', quarter: 'H25 Q2' },
+      { ...valid, quarter: 'fy2013q2' },
+    ];
+
+    for (const body of bodies) {
+      // Act
+      const named = reportKeyOf(body);
+      const parsed = parseReportInput(body);
+
+      // Assess: the very keys the validated report is stored under
+      expect(named).toEqual({ measureId: parsed.measureId, quarter: parsed.quarter });
+    }
+  });
+
+  it('is nothing when either is missing or unreadable, whatever else the body holds', () => {
+    expect(reportKeyOf(undefined)).toBeUndefined();
+    expect(reportKeyOf('5-1-1')).toBeUndefined();
+    expect(reportKeyOf({ quarter: 'FY2013-Q2' })).toBeUndefined();
+    expect(reportKeyOf({ ...valid, measureId: 511 })).toBeUndefined();
+    expect(reportKeyOf({ ...valid, measureId: '5-1' })).toBeUndefined();
+    expect(reportKeyOf({ ...valid, quarter: '2013年第2四半期' })).toBeUndefined();
+    expect(reportKeyOf({ ...valid, quarter: ['FY2013-Q2'] })).toBeUndefined();
   });
 });
