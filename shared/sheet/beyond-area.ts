@@ -8,7 +8,7 @@
  * within the same limits. Pure: no network, no AWS, no disk.
  */
 import { isInRange, parseCellRef, parseRange } from 'hucre';
-import { inflateText, readZipDirectory, type ZipEntry } from './zip-directory.ts';
+import { partText, readZipDirectory, type ZipEntry } from './zip-directory.ts';
 import { sheetLimits } from './limits.ts';
 
 /** An area of a worksheet, 0-based and inclusive, as hucre's `parseRange` gives it. */
@@ -41,14 +41,12 @@ function attributes(tag: string): Map<string, string> {
 }
 
 /** A part as text within the guards' limit; undefined when the package has no such part. */
-function partText(file: Buffer, entry: ZipEntry | undefined): string | undefined {
-  return entry && inflateText(file, entry, sheetLimits.maxUncompressedBytes);
-}
+const part = (file: Buffer, entry: ZipEntry | undefined) => partText(file, entry, sheetLimits.maxUncompressedBytes);
 
 /** The package path of the worksheet named `sheetName` (workbook.xml, then its relationships). */
 function worksheetPath(file: Buffer, entries: Map<string, ZipEntry>, sheetName: string): string | undefined {
-  const workbook = partText(file, entries.get('xl/workbook.xml'));
-  const rels = partText(file, entries.get('xl/_rels/workbook.xml.rels'));
+  const workbook = part(file, entries.get('xl/workbook.xml'));
+  const rels = part(file, entries.get('xl/_rels/workbook.xml.rels'));
   if (!workbook || !rels) return undefined;
   const sheet = [...workbook.matchAll(/<(?:[\w.-]+:)?sheet\b([^>]*)>/g)].map(([, tag]) => attributes(tag!)).find((a) => a.get('name') === sheetName);
   const id = sheet?.get('id');
@@ -66,7 +64,7 @@ function worksheetPath(file: Buffer, entries: Map<string, ZipEntry>, sheetName: 
 export function cellsBeyond(file: Buffer, sheetName: string, area: SheetArea, keep = 20): CellsBeyond | undefined {
   const entries = new Map(readZipDirectory(file, sheetLimits.maxEntries).map((e) => [e.name, e]));
   const path = worksheetPath(file, entries, sheetName);
-  const xml = path === undefined ? undefined : partText(file, entries.get(path));
+  const xml = path === undefined ? undefined : part(file, entries.get(path));
   if (xml === undefined) return undefined;
   const found: CellsBeyond = { addresses: [], count: 0 };
   for (const [, tag, body] of xml.matchAll(/<(?:[\w.-]+:)?c\b([^>]*?)(?:\/>|>([\s\S]*?)<\/(?:[\w.-]+:)?c>)/g)) {

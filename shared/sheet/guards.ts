@@ -10,7 +10,7 @@
  * The limits are in limits.ts, which the form pages read without loading these checks.
  * Pure: no network, no AWS, no disk.
  */
-import { inflateEntry, inflateText, readZipDirectory, type ZipEntry } from './zip-directory.ts';
+import { inflateEntry, partText, readZipDirectory, type ZipEntry } from './zip-directory.ts';
 import { sheetLimits } from './limits.ts';
 
 export type FileRefusalCode =
@@ -48,20 +48,11 @@ const externalLinkPart = /^xl\/externalLinks\//i;
 const externalLinkContentType = /spreadsheetml\.externalLink\+xml|relationships\/externalLink/i;
 const xlsxMainContentType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml';
 
-/** A small XML part as text, or undefined when it cannot be read within `limit`. */
-function partText(file: Buffer, entry: ZipEntry, limit: number): string | undefined {
-  try {
-    return inflateText(file, entry, limit);
-  } catch {
-    return undefined;
-  }
-}
-
 /**
  * Decide whether a file may be handed to the spreadsheet parser. `fileName` (when the channel has
  * one) is checked too, but the content decides: an .xlsm renamed .xlsx is still refused.
  */
-export async function inspectXlsx(file: Buffer, fileName?: string): Promise<InspectResult> {
+export function inspectXlsx(file: Buffer, fileName?: string): InspectResult {
   const limits = sheetLimits;
   if (file.length === 0) return refuse('empty', 'ファイルが空です', 'the file is empty');
   if (file.length > limits.maxFileBytes) {

@@ -450,7 +450,7 @@ export async function importSheet(
 ): Promise<SheetImportResult> {
   const sha256 = createHash('sha256').update(file).digest('hex');
   const base: SheetImportBase = { fileName: options.fileName, sha256, ignored: [], notes: [] };
-  const inspected = await inspectXlsx(file, options.fileName);
+  const inspected = inspectXlsx(file, options.fileName);
   if (!inspected.ok) return refused(base, [fileProblem(inspected.refusal)]);
   const read = await readProgressSheet(file, options.secret);
   if (!read.ok) return refused(base, read.problems);

@@ -119,3 +119,17 @@ export function inflateText(file: Buffer, entry: ZipEntry, limit: number): strin
   const data = inflateEntry(file, entry, limit);
   return data === 'over' ? undefined : data.toString('utf8');
 }
+
+/**
+ * A part as text, or undefined when the package has no such part or it cannot be read within
+ * `limit` bytes (too large, or broken data).
+ */
+export function partText(file: Buffer, entry: ZipEntry | undefined, limit: number): string | undefined {
+  if (!entry) return undefined;
+  try {
+    return inflateText(file, entry, limit);
+  } catch (error) {
+    if (error instanceof ZipFormatError) return undefined;
+    throw error;
+  }
+}

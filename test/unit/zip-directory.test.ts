@@ -4,7 +4,7 @@
  */
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { inflateEntry, readZipDirectory, ZipFormatError, type ZipEntry } from '#shared/sheet/zip-directory';
+import { inflateEntry, partText, readZipDirectory, ZipFormatError, type ZipEntry } from '#shared/sheet/zip-directory';
 
 const body = 'あいうえお'.repeat(2000); // 30,000 bytes of UTF-8, compresses well
 let deflated: Buffer;
@@ -84,5 +84,20 @@ describe('inflateEntry', () => {
     broken.fill(0xff, dataStart, dataStart + 8);
     expect(() => inflateEntry(broken, entry, 1_000_000)).toThrow(ZipFormatError);
     expect(() => inflateEntry(deflated, { ...entry, localHeaderOffset: 3 }, 1_000_000)).toThrow(/no local header/);
+  });
+});
+
+describe('partText', () => {
+  it('reads a part as text, and answers undefined for a missing part, one over the limit and broken data', () => {
+    // Prepare
+    const entry = entryOf(deflated, 'xl/workbook.xml');
+    const broken = Buffer.from(deflated);
+    const dataStart = entry.localHeaderOffset + 30 + broken.readUInt16LE(entry.localHeaderOffset + 26) + broken.readUInt16LE(entry.localHeaderOffset + 28);
+    broken.fill(0xff, dataStart, dataStart + 8);
+    // Act / Assess
+    expect(partText(deflated, entry, Buffer.byteLength(body))).toBe(body);
+    expect(partText(deflated, undefined, 1_000_000)).toBeUndefined();
+    expect(partText(deflated, entry, Buffer.byteLength(body) - 1)).toBeUndefined();
+    expect(partText(broken, entry, 1_000_000)).toBeUndefined();
   });
 });
