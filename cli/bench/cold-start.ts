@@ -20,7 +20,8 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleEntryFile, bundleModule, esbuildTarget, handlerEntry, loadedAtStart, projectRoot } from '#infra/bundle';
 import { baseEnvironment, nodeRuntime } from '#infra/function';
 import { fmt, kb, over, verdict } from './format.ts';
-import { median, rotated, type Say } from './steps.ts';
+import { median } from './stats.ts';
+import { rotated, type Say } from './steps.ts';
 
 export interface BundleFigures {
   name: string;

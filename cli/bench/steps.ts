@@ -32,6 +32,7 @@ import { ensureTable, provision } from '#local/provision';
 import { clearSentMails, fetchSentMails } from '#local/ses-local';
 import { startDynamoMeter, type DynamoMeter, type MeteredRequest } from './meter.ts';
 import { generateTenant, mulberry32, seedTable, writeTenant } from './seed.ts';
+import { median, pairedRoundsInterval, percentile, sum, trimmedMean, type Interval } from './stats.ts';
 
 export type Say = (ja: string, en: string) => void;
 
@@ -42,18 +43,6 @@ export interface Parts {
   plan: PlanFile;
   directory: Directory;
   say: Say;
-}
-
-export function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
-}
-
-export const median = (values: number[]) => percentile(values, 50);
-
-function sum(values: number[]): number {
-  return values.reduce((a, b) => a + b, 0);
 }
 
 function summarise(requests: MeteredRequest[]) {
@@ -125,6 +114,11 @@ export interface SubmissionFigures {
   /** Untimed requests of each kind before the timed rounds. */
   warmup: number;
   sequential: ComparedPaths & { rounds: number; block: number };
+  /**
+   * 95% intervals of the sequential ratios to the bare client, from the rounds resampled in pairs
+   * (`pairedRoundsInterval`): how far the one run's p50 and p99 ratios can be trusted.
+   */
+  sequentialIntervals: Record<'inProcessP50' | 'inProcessP99' | 'httpP50' | 'httpP99', Interval>;
   concurrent: ComparedPaths<ConcurrentPathTimes> & { rounds: number; perRound: number; concurrency: number };
   /** The in-process handler's sequential p50 (ms), as the cost model reads it. */
   inProcess: { handlerP50: number };
@@ -458,6 +452,7 @@ async function measureSubmissionAtLevel(
   }
   client.destroy();
 
+  const p99 = (times: readonly number[]) => percentile(times, 99);
   const sequentialTimes = (times: number[]): PathTimes => ({ n: times.length, p50: median(times), p99: percentile(times, 99), perSecond: 1000 / (sum(times) / times.length) });
   const concurrentTimes = (c: { seconds: number; cpuSeconds: number; times: number[] }): ConcurrentPathTimes => ({
     n: c.times.length,
@@ -495,6 +490,12 @@ async function measureSubmissionAtLevel(
       sdk: concurrentTimes(concurrent.sdk),
       checks: concurrentTimes(concurrent.checks),
       awsSdk: concurrentTimes(concurrent.awsSdk),
+    },
+    sequentialIntervals: {
+      inProcessP50: pairedRoundsInterval(sequential.inProcess, sequential.sdk, block, median),
+      inProcessP99: pairedRoundsInterval(sequential.inProcess, sequential.sdk, block, p99),
+      httpP50: pairedRoundsInterval(sequential.http, sequential.sdk, block, median),
+      httpP99: pairedRoundsInterval(sequential.http, sequential.sdk, block, p99),
     },
     inProcess: { handlerP50: median(sequential.inProcess) },
     checksAlone: { backToBackUs: median(backToBack), afterWaitUs: median(afterWait), afterWaitRuns: afterWait.length },
@@ -608,14 +609,6 @@ async function clearCompiled(store: Store, quarter: string): Promise<void> {
     ConsistentRead: true,
   });
   await batchWrite(store, items.map((item) => deleteRequest({ pk: item.pk, sk: item.sk })));
-}
-
-/** Mean of the values without the lowest and the highest `share` of them. */
-function trimmedMean(values: number[], share = 0.1): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const cut = Math.floor(sorted.length * share);
-  const kept = sorted.slice(cut, sorted.length - cut);
-  return kept.length === 0 ? NaN : sum(kept) / kept.length;
 }
 
 /**
