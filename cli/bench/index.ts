@@ -158,9 +158,11 @@ function render(f: Figures): string {
   const conc = s.concurrent;
   const alone = s.checksAlone;
   const intervals = s.sequentialIntervals;
+  /** The API handler's target: its latency and throughput at most this ratio to the bare client calls. */
+  const apiTarget = 1.15;
   /** A ratio's 95% interval from the rounds resampled in pairs; says when the target lies inside it. */
   const interval = (i: Interval) =>
-    `${fmt(i.level * 100, 0)}% 区間 / interval ${fmt(i.low)}–${fmt(i.high)}×${i.low <= 1.15 && 1.15 <= i.high ? ', 1.15× は区間内 / 1.15× lies within' : ''}`;
+    `${fmt(i.level * 100, 0)}% 区間 / interval ${fmt(i.low)}–${fmt(i.high)}×${i.low <= apiTarget && apiTarget <= i.high ? `, ${apiTarget}× は区間内 / ${apiTarget}× lies within` : ''}`;
   const ratios = {
     httpP50: seq.http.p50 / seq.sdk.p50,
     inProcessP50: seq.inProcess.p50 / seq.sdk.p50,
@@ -171,13 +173,13 @@ function render(f: Figures): string {
   };
   // The target is the API handler's (issue: the handler against the bare writes it must do); the HTTP
   // path adds the local stand-in for API Gateway, which is not deployed, and is reported beside it.
-  const submissionMissed = [ratios.inProcessP50, ratios.inProcessP99, ratios.inProcessThroughput].some((ratio) => !(ratio <= 1.15));
-  const p99Missed = !(ratios.inProcessP99 <= 1.15);
+  const submissionMissed = [ratios.inProcessP50, ratios.inProcessP99, ratios.inProcessThroughput].some((ratio) => !(ratio <= apiTarget));
+  const p99Missed = !(ratios.inProcessP99 <= apiTarget);
   // At concurrency the CPU this process spends per request is what the throughput ratio loses.
   const cpuRatio = { inProcess: conc.inProcess.cpuMs / conc.sdk.cpuMs, http: conc.http.cpuMs / conc.sdk.cpuMs };
   const pct = (share: number) => `${fmt(share * 100, 0)}%`;
   const ratioRow = (label: string, ratio: number, detail: string) =>
-    `| 1 | ${label} | ${fmt(ratio)}× (${detail}) | ≤ 1.15× | ${verdict(ratio <= 1.15, over(ratio, 1.15))} |`;
+    `| 1 | ${label} | ${fmt(ratio)}× (${detail}) | ≤ ${apiTarget}× | ${verdict(ratio <= apiTarget, over(ratio, apiTarget))} |`;
   /** A row of the HTTP path: the local HTTP server stands in for API Gateway, so it is shown, not judged. */
   const httpRow = (label: string, ratio: number, detail: string) =>
     `| 1 | ${label} | ${fmt(ratio)}× (${detail}) | — | 参考 / info: ローカルの API Gateway 代わりを含む / includes the local stand-in for API Gateway |`;

@@ -457,7 +457,7 @@ async function measureSubmissionAtLevel(
   const concurrentTimes = (c: { seconds: number; cpuSeconds: number; times: number[] }): ConcurrentPathTimes => ({
     n: c.times.length,
     p50: median(c.times),
-    p99: percentile(c.times, 99),
+    p99: p99(c.times),
     perSecond: c.times.length / c.seconds,
     cpuMs: (c.cpuSeconds * 1000) / c.times.length,
     cpuBusy: c.cpuSeconds / c.seconds,
