@@ -12,8 +12,15 @@
  * itself neither (`--enable-source-maps`, or tsx when the sources run directly). Test runners that map
  * stacks their own way never load a bundle, so they keep theirs.
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { SourceMap } from 'node:module';
+
+/**
+ * `node:fs` as CommonJS gives it. An ES module import of it would build its namespace at load, which
+ * reads every lazy export of `fs` (`fs.promises`, the streams, `Dir`, the watchers) and so loads Node's
+ * fs promises, readline and REPL history modules, about 5 ms of every cold start on Node 24
+ * (docs/BENCHMARKS.md, cold start) for two synchronous calls.
+ */
+const { existsSync, readFileSync } = process.getBuiltinModule('node:fs');
 
 /** A file's source map, or null when it has none (or an unreadable one); read once per file. */
 const maps = new Map<string, SourceMap | null>();

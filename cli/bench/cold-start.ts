@@ -18,8 +18,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { bundleEntryFile, bundleModule, esbuildTarget, handlerEntry, loadedAtStart, projectRoot } from '#infra/bundle';
-import { baseEnvironment, nodeRuntime } from '#infra/function';
+import { nodeRuntime } from '#infra/function';
 import { fmt, kb, over, verdict } from './format.ts';
+import { functionLoadEnvironment, loadEnvironment } from './function-env.ts';
 import { median } from './stats.ts';
 import { rotated, type Say } from './steps.ts';
 
@@ -80,29 +81,6 @@ function wallMs(execPath: string, args: string[], env: NodeJS.ProcessEnv): numbe
 }
 
 /**
- * The environment a function sees on Lambda, as far as loading it is concerned; `functionEnvFor` adds
- * what the stack gives every function (infra/function.ts `baseEnvironment`, NODE_OPTIONS included if it
- * ever sets one). `node -e 0` runs with this one alone: it is the bare Node the target compares with.
- */
-const functionEnv: NodeJS.ProcessEnv = {
-  PATH: process.env.PATH,
-  AWS_REGION: 'ap-northeast-1',
-  AWS_ACCESS_KEY_ID: 'local',
-  AWS_SECRET_ACCESS_KEY: 'local',
-  TABLE_NAME: 'shinchoku',
-  TENANT: 'shimotsuke',
-  LINK_SECRET: 'x'.repeat(64),
-  PUBLIC_BASE_URL: 'https://progress.example.jp',
-  PUBLIC_SITE_URL: 'https://public.example.jp',
-  EVENT_BUS_NAME: 'shinchoku',
-  MAIL_BUCKET: 'mail',
-  PUBLIC_BUCKET: 'public',
-  POWERTOOLS_LOG_LEVEL: 'ERROR',
-  AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-};
-const functionEnvFor = (name: string): NodeJS.ProcessEnv => ({ ...functionEnv, ...baseEnvironment(name, functionEnv.TENANT!) });
-
-/**
  * The Node.js release the import times are also taken with: the major of the Lambda runtime the stack
  * deploys (infra/function.ts), as published in the npm registry's `node` package.
  */
@@ -160,13 +138,13 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
       const baseline: number[] = [];
       const times = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
       const ratios = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
-      wallMs(runtime.execPath, ['-e', '0'], functionEnv); // warm the file cache
+      wallMs(runtime.execPath, ['-e', '0'], loadEnvironment); // warm the file cache
       for (let run = 0; run < runs; run += 1) {
         // The order rotates every run, so a slow spell of the shared machine does not fall on the same
         // bundles each time; each import is paired with the `node -e 0` just before it.
         for (const b of rotated(bundles, Math.floor((run * bundles.length) / runs))) {
-          const base = wallMs(runtime.execPath, ['-e', '0'], functionEnv);
-          const ms = wallMs(runtime.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(b.file).href)})`], { ...functionEnvFor(b.name), ...b.env });
+          const base = wallMs(runtime.execPath, ['-e', '0'], loadEnvironment);
+          const ms = wallMs(runtime.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(b.file).href)})`], { ...functionLoadEnvironment(b.name), ...b.env });
           baseline.push(base);
           times.get(b.name)!.push(ms);
           ratios.get(b.name)!.push(ms / base);

@@ -1,0 +1,74 @@
+/**
+ * A cold start loads only the Node modules a function needs. Node builds an ES module's view of a
+ * built-in by reading all of its exports, and some exports load more modules when read: importing
+ * `node:fs` as an ES module loads fs promises, readline and the REPL history, measurable in every
+ * cold start (docs/BENCHMARKS.md, cold start). Each function is bundled as the stack bundles it,
+ * imported by a bare Node, and the Node modules it loaded are compared with those of the parts every
+ * handler stands on (test/support/cold-start/node-parts.ts).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { bundleEntryFile, bundleModule, handlerEntry, projectRoot } from '#infra/bundle';
+import { nodeRuntime } from '#infra/function';
+import { functionLoadEnvironment, loadEnvironment } from '#cli/bench/function-env';
+
+/** Node modules a function's own work needs beyond the shared parts (by function). */
+const ownNodeModules: Record<string, string[]> = {
+  // hucre reads the uploaded workbook's deflated parts with Node's zlib.
+  'upload-sheet': ['Internal Binding zlib', 'NativeModule zlib'],
+};
+
+const functionNames = (await readdir(join(projectRoot, 'functions'), { withFileTypes: true }))
+  .filter((d) => d.isDirectory())
+  .map((d) => d.name)
+  .sort();
+
+/** `process.moduleLoadList` of a bare Node (no tsx, no NODE_OPTIONS) once it has imported `file`. */
+function nodeModulesLoadedBy(file: string, env: NodeJS.ProcessEnv): string[] {
+  const script = `await import(${JSON.stringify(pathToFileURL(file).href)}); process.stdout.write(JSON.stringify(process.moduleLoadList));`;
+  const child = spawnSync(process.execPath, ['--input-type=module', '-e', script], { env, encoding: 'utf8' });
+  expect(child.status, child.stderr).toBe(0);
+  return JSON.parse(child.stdout) as string[];
+}
+
+describe('Node modules loaded at a cold start', () => {
+  let dir: string;
+  let shared: Set<string>;
+  const bundles = new Map<string, string>();
+
+  beforeAll(async () => {
+    // Prepare: the shared parts and every function, bundled exactly as the stack bundles them
+    dir = await mkdtemp(join(tmpdir(), 'shinchoku-cold-start-'));
+    const parts = join(dir, 'node-parts');
+    await bundleModule(fileURLToPath(new URL('../support/cold-start/node-parts.ts', import.meta.url)), parts, nodeRuntime.name);
+    shared = new Set(nodeModulesLoadedBy(join(parts, bundleEntryFile), loadEnvironment));
+    await Promise.all(
+      functionNames.map(async (name) => {
+        await bundleModule(handlerEntry(name), join(dir, name), nodeRuntime.name);
+        bundles.set(name, join(dir, name, bundleEntryFile));
+      }),
+    );
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('of the shared parts include https and tls, which a bare Node does not load', () => {
+    // Assess
+    expect(shared).toContain('NativeModule https');
+    expect(shared).toContain('NativeModule tls');
+  });
+
+  it.each(functionNames)('%s loads none beyond the shared parts and its own work', (name) => {
+    // Act
+    const loaded = nodeModulesLoadedBy(bundles.get(name)!, functionLoadEnvironment(name));
+
+    // Assess
+    expect(loaded.filter((m) => !shared.has(m)).sort()).toEqual(ownNodeModules[name] ?? []);
+  });
+});
