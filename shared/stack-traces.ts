@@ -17,7 +17,7 @@ import { SourceMap } from 'node:module';
 /**
  * `node:fs` as CommonJS gives it. An ES module import of it would build its namespace at load, which
  * reads every lazy export of `fs` (`fs.promises`, the streams, `Dir`, the watchers) and so loads Node's
- * fs promises, readline and REPL history modules, about 5 ms of every cold start on Node 24
+ * fs promises, readline and REPL history modules, some 7 ms of every cold start on Node 24
  * (docs/BENCHMARKS.md, cold start) for two synchronous calls.
  */
 const { existsSync, readFileSync } = process.getBuiltinModule('node:fs');

@@ -7,7 +7,8 @@
  * Floors (cli/bench/floors) are bundled and timed the same way, so the figures can be read against
  * what no handler code can go below: an empty ES module (Node's module loader), Node's https and
  * crypto, the bare DynamoDB document client, the base every handler shares and that base with the
- * report's zod schemas.
+ * report's zod schemas. Two more show what functions avoid: the base with Node's source maps on, and
+ * with `node:fs` imported as an ES module.
  *
  * Import times are taken with the Node.js major the functions run on in Lambda (fetched from the npm
  * registry when this machine runs another) and with this machine's Node.
@@ -55,15 +56,16 @@ export interface ColdStartFigures {
   runtimes: RuntimeFigures[];
   functions: BundleFigures[];
   /**
-   * `empty-module`, `node-https`, `dynamodb-client`, `handler-base` and `report-schemas` (see
-   * cli/bench/floors), and `handler-base-source-maps`: the base run with NODE_OPTIONS=--enable-source-maps.
+   * `empty-module`, `node-https`, `dynamodb-client`, `handler-base`, `report-schemas` and
+   * `handler-base-fs-module` (see cli/bench/floors), and `handler-base-source-maps`: the base run with
+   * NODE_OPTIONS=--enable-source-maps.
    */
   floors: BundleFigures[];
 }
 
 const floorFile = (name: string) => fileURLToPath(new URL(`./floors/${name}.ts`, import.meta.url));
 const floorEntries: { name: string; entry: string; env?: NodeJS.ProcessEnv }[] = [
-  ...['empty-module', 'node-https', 'dynamodb-client', 'handler-base', 'report-schemas'].map((name) => ({ name, entry: floorFile(name) })),
+  ...['empty-module', 'node-https', 'dynamodb-client', 'handler-base', 'report-schemas', 'handler-base-fs-module'].map((name) => ({ name, entry: floorFile(name) })),
   // What Node's own source-map support would cost: functions are deployed without it (shared/stack-traces.ts).
   { name: 'handler-base-source-maps', entry: floorFile('handler-base'), env: { NODE_OPTIONS: '--enable-source-maps' } },
 ];
@@ -180,6 +182,7 @@ const floorLabels: Record<string, string> = {
   'dynamodb-client': 'DynamoDB ドキュメントクライアントのみ / the DynamoDB document client alone',
   'handler-base': '全ハンドラー共通の土台 / the base of every handler (DynamoDB client, Powertools logger, middy, zod/mini)',
   'report-schemas': '土台 + 報告の zod スキーマ / the base plus a report\'s zod schemas',
+  'handler-base-fs-module': '土台 + ES モジュールとしての `node:fs` (関数は `process.getBuiltinModule` で読む) / the base plus `node:fs` imported as an ES module (functions read it through `process.getBuiltinModule`)',
   'handler-base-source-maps': '土台を `NODE_OPTIONS=--enable-source-maps` で (関数はこれを付けず、スタックは shared/stack-traces.ts が書くときに対応付ける) / the base with `NODE_OPTIONS=--enable-source-maps` (functions run without it; shared/stack-traces.ts maps a stack when one is written)',
 };
 
@@ -193,7 +196,7 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
   const largest = fns.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   const withinBytes = fns.filter((f) => f.bytes <= byteTarget);
   const floor = (name: string) => cold.floors.find((f) => f.name === name);
-  const [empty, https, client, base, schemas, sourceMaps] = ['empty-module', 'node-https', 'dynamodb-client', 'handler-base', 'report-schemas', 'handler-base-source-maps'].map(floor);
+  const [empty, https, client, base, schemas, sourceMaps, fsModule] = ['empty-module', 'node-https', 'dynamodb-client', 'handler-base', 'report-schemas', 'handler-base-source-maps', 'handler-base-fs-module'].map(floor);
   const ratioOf = (f: BundleFigures | undefined, runtime: number) => f?.imports[runtime]?.ratio ?? NaN;
   const summary = [
     `| 4 | 最大の読み込みバンドル / largest bundle loaded at a cold start (minified) | ${kb(largest.bytes)} (${largest.name}); ${withinBytes.length}/${fns.length} 関数が目標内 / functions within | ≤ 300 KB | ${verdict(largest.bytes <= byteTarget, over(largest.bytes, byteTarget))} |`,
@@ -225,7 +228,7 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
     const baseWithin = ratioOf(base, primary) <= ratioTarget;
     const others = cold.runtimes.slice(1).map((runtime, i) => `${runtime.label}: ${fmt(ratioOf(empty, i + 1))}×, ${fmt(ratioOf(https, i + 1))}×, ${fmt(ratioOf(client, i + 1))}×, ${fmt(ratioOf(base, i + 1))}×${schemas ? `, ${fmt(ratioOf(schemas, i + 1))}×` : ''}`);
     why.push(
-      `- **読み込み時間 / import time** (${label}): 空の ES モジュールで ${fmt(ratioOf(empty, primary))}× (Node の ES モジュールローダー)、ライブラリなしで Node の https と crypto を読むだけで ${fmt(ratioOf(https, primary))}×、DynamoDB クライアントだけで ${fmt(ratioOf(client, primary))}×、それに Powertools logger・middy・zod/mini を加えた全ハンドラー共通の土台で ${fmt(ratioOf(base, primary))}×${schemas ? `、土台に報告の zod スキーマ (報告を受け付け・読む関数がすべて読み込み時に組み立てる) を加えると ${fmt(ratioOf(schemas, primary))}×` : ''}。${baseWithin ? `目標 ${ratioTarget}× は土台までは届くが、入力を zod で検証する関数では、zod のスキーマを組み立てる時間 (初回は zod 自身のコードのコンパイルを含む) がその先を占める` : `土台だけで目標 ${ratioTarget}× に達する`}。Node の https・tls を最初の要求まで遅らせればこの数字は下がるが、同じ時間が初回の呼び出しに移るだけなので関数はそうしない。関数ごとの上乗せ (下表「下限比」) は各関数のスキーマ・ページ・ドメインのコード / an empty ES module costs ${fmt(ratioOf(empty, primary))}× (Node's ES module loader), loading only Node's https and crypto, no library at all, ${fmt(ratioOf(https, primary))}×, the DynamoDB client alone ${fmt(ratioOf(client, primary))}× and the base every handler shares (with the Powertools logger, middy and zod/mini) ${fmt(ratioOf(base, primary))}×${schemas ? `; that base with a report's zod schemas, which every function that accepts or reads reports builds at load, ${fmt(ratioOf(schemas, primary))}×` : ''}. ${baseWithin ? `${ratioTarget}× is within reach up to the base; for a function that validates its input with zod, building the schemas (the first time, compiling zod's own code too) takes the rest` : `The base alone reaches ${ratioTarget}×`}. Deferring Node's https and tls to the first request would lower this figure but only move the same time into the first invocation, so functions do not. What each function adds ("vs floor" below) is its own schemas, pages and domain code.${sourceMaps && base ? ` 土台を Node の \`--enable-source-maps\` 付きで読むと ${fmt(ratioOf(sourceMaps, primary))}× (付けずに ${fmt(ratioOf(base, primary))}×)。関数はこれを付けず、スタックは書くときに shared/stack-traces.ts が対応付ける / the base loaded with Node's \`--enable-source-maps\` takes ${fmt(ratioOf(sourceMaps, primary))}× (${fmt(ratioOf(base, primary))}× without); functions run without it, and shared/stack-traces.ts maps a stack when one is written.` : ''}${others.length > 0 ? ` 同じ下限 (空, https, クライアント, 土台${schemas ? ', スキーマ' : ''}) / the same floors on ${others.join('; ')}.` : ''}`,
+      `- **読み込み時間 / import time** (${label}): 空の ES モジュールで ${fmt(ratioOf(empty, primary))}× (Node の ES モジュールローダー)、ライブラリなしで Node の https と crypto を読むだけで ${fmt(ratioOf(https, primary))}×、DynamoDB クライアントだけで ${fmt(ratioOf(client, primary))}×、それに Powertools logger・middy・zod/mini を加えた全ハンドラー共通の土台で ${fmt(ratioOf(base, primary))}×${schemas ? `、土台に報告の zod スキーマ (報告を受け付け・読む関数がすべて読み込み時に組み立てる) を加えると ${fmt(ratioOf(schemas, primary))}×` : ''}。${baseWithin ? `目標 ${ratioTarget}× は土台までは届くが、入力を zod で検証する関数では、zod のスキーマを組み立てる時間 (初回は zod 自身のコードのコンパイルを含む) がその先を占める` : `土台だけで目標 ${ratioTarget}× に達する`}。Node の https・tls を最初の要求まで遅らせればこの数字は下がるが、同じ時間が初回の呼び出しに移るだけなので関数はそうしない。関数ごとの上乗せ (下表「下限比」) は各関数のスキーマ・ページ・ドメインのコード / an empty ES module costs ${fmt(ratioOf(empty, primary))}× (Node's ES module loader), loading only Node's https and crypto, no library at all, ${fmt(ratioOf(https, primary))}×, the DynamoDB client alone ${fmt(ratioOf(client, primary))}× and the base every handler shares (with the Powertools logger, middy and zod/mini) ${fmt(ratioOf(base, primary))}×${schemas ? `; that base with a report's zod schemas, which every function that accepts or reads reports builds at load, ${fmt(ratioOf(schemas, primary))}×` : ''}. ${baseWithin ? `${ratioTarget}× is within reach up to the base; for a function that validates its input with zod, building the schemas (the first time, compiling zod's own code too) takes the rest` : `The base alone reaches ${ratioTarget}×`}. Deferring Node's https and tls to the first request would lower this figure but only move the same time into the first invocation, so functions do not. What each function adds ("vs floor" below) is its own schemas, pages and domain code.${sourceMaps && base ? ` 土台を Node の \`--enable-source-maps\` 付きで読むと ${fmt(ratioOf(sourceMaps, primary))}× (付けずに ${fmt(ratioOf(base, primary))}×)。関数はこれを付けず、スタックは書くときに shared/stack-traces.ts が対応付ける / the base loaded with Node's \`--enable-source-maps\` takes ${fmt(ratioOf(sourceMaps, primary))}× (${fmt(ratioOf(base, primary))}× without); functions run without it, and shared/stack-traces.ts maps a stack when one is written.` : ''}${fsModule && base ? ` 土台に \`node:fs\` を ES モジュールとして import すると ${fmt(ratioOf(fsModule, primary))}× (Node がその名前空間を作るときに fs の遅延エクスポートをすべて読み、promises・ストリーム・readline を読み込むため)。関数は \`process.getBuiltinModule\` で読み、test/unit/cold-start-modules.test.ts がコールドスタートで読まれる Node のモジュールを見張る / the base with \`node:fs\` imported as an ES module takes ${fmt(ratioOf(fsModule, primary))}× (Node builds its namespace by reading every lazy export of fs, which loads its promises, streams and readline); functions read it through \`process.getBuiltinModule\`, and test/unit/cold-start-modules.test.ts watches the Node modules a cold start loads.` : ''}${others.length > 0 ? ` 同じ下限 (空, https, クライアント, 土台${schemas ? ', スキーマ' : ''}) / the same floors on ${others.join('; ')}.` : ''}`,
     );
   }
 
