@@ -120,6 +120,12 @@ export interface SubmissionFigures {
    */
   sequentialIntervals: Record<'inProcessP50' | 'inProcessP99' | 'httpP50' | 'httpP99', Interval>;
   concurrent: ComparedPaths<ConcurrentPathTimes> & { rounds: number; perRound: number; concurrency: number };
+  /**
+   * 95% intervals of the throughput ratios (bare client ÷ the path), from the concurrent rounds
+   * resampled in pairs: every round answers the same number of requests on each side, so the ratio is
+   * the path's wall time over the bare client's.
+   */
+  concurrentIntervals: Record<'inProcessThroughput' | 'httpThroughput', Interval>;
   /** The in-process handler's sequential p50 (ms), as the cost model reads it. */
   inProcess: { handlerP50: number };
   /**
@@ -416,17 +422,17 @@ async function measureSubmissionAtLevel(
   const perRound = Math.max(options.concurrency * 5, 50);
   const concurrentRounds = Math.max(3, Math.ceil(options.concurrent / perRound));
   say(`  1d 並行 ${options.concurrency} で ${perRound} 件 × ${concurrentRounds} 回ずつ`, `  1d ${concurrentRounds} rounds of ${perRound} each at concurrency ${options.concurrency}`);
-  const concurrent: Record<Side, { seconds: number; cpuSeconds: number; times: number[] }> = {
-    http: { seconds: 0, cpuSeconds: 0, times: [] },
-    inProcess: { seconds: 0, cpuSeconds: 0, times: [] },
-    sdk: { seconds: 0, cpuSeconds: 0, times: [] },
-    checks: { seconds: 0, cpuSeconds: 0, times: [] },
-    awsSdk: { seconds: 0, cpuSeconds: 0, times: [] },
+  const concurrent: Record<Side, { roundSeconds: number[]; cpuSeconds: number; times: number[] }> = {
+    http: { roundSeconds: [], cpuSeconds: 0, times: [] },
+    inProcess: { roundSeconds: [], cpuSeconds: 0, times: [] },
+    sdk: { roundSeconds: [], cpuSeconds: 0, times: [] },
+    checks: { roundSeconds: [], cpuSeconds: 0, times: [] },
+    awsSdk: { roundSeconds: [], cpuSeconds: 0, times: [] },
   };
   for (let round = 0; round < concurrentRounds; round += 1) {
     for (const side of rotated(sides, round)) {
       const r = await concurrentRun(side.run, perRound);
-      concurrent[side.key].seconds += r.seconds;
+      concurrent[side.key].roundSeconds.push(r.seconds);
       concurrent[side.key].cpuSeconds += r.cpuSeconds;
       concurrent[side.key].times.push(...r.times);
     }
@@ -454,13 +460,13 @@ async function measureSubmissionAtLevel(
 
   const p99 = (times: readonly number[]) => percentile(times, 99);
   const sequentialTimes = (times: number[]): PathTimes => ({ n: times.length, p50: median(times), p99: p99(times), perSecond: 1000 / (sum(times) / times.length) });
-  const concurrentTimes = (c: { seconds: number; cpuSeconds: number; times: number[] }): ConcurrentPathTimes => ({
+  const concurrentTimes = (c: { roundSeconds: number[]; cpuSeconds: number; times: number[] }): ConcurrentPathTimes => ({
     n: c.times.length,
     p50: median(c.times),
     p99: p99(c.times),
-    perSecond: c.times.length / c.seconds,
+    perSecond: c.times.length / sum(c.roundSeconds),
     cpuMs: (c.cpuSeconds * 1000) / c.times.length,
-    cpuBusy: c.cpuSeconds / c.seconds,
+    cpuBusy: c.cpuSeconds / sum(c.roundSeconds),
   });
   return {
     accepted: countedReports,
@@ -496,6 +502,10 @@ async function measureSubmissionAtLevel(
       inProcessP99: pairedRoundsInterval(sequential.inProcess, sequential.sdk, block, p99),
       httpP50: pairedRoundsInterval(sequential.http, sequential.sdk, block, median),
       httpP99: pairedRoundsInterval(sequential.http, sequential.sdk, block, p99),
+    },
+    concurrentIntervals: {
+      inProcessThroughput: pairedRoundsInterval(concurrent.inProcess.roundSeconds, concurrent.sdk.roundSeconds, 1, sum),
+      httpThroughput: pairedRoundsInterval(concurrent.http.roundSeconds, concurrent.sdk.roundSeconds, 1, sum),
     },
     inProcess: { handlerP50: median(sequential.inProcess) },
     checksAlone: { backToBackUs: median(backToBack), afterWaitUs: median(afterWait), afterWaitRuns: afterWait.length },

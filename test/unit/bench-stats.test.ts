@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { mulberry32 } from '#cli/bench/seed';
-import { median, pairedRoundsInterval, percentile, trimmedMean } from '#cli/bench/stats';
+import { median, pairedRoundsInterval, percentile, sum, trimmedMean } from '#cli/bench/stats';
 
 describe('percentile', () => {
   it('takes the nearest rank: the p99 of 1..100 is 99, of 1..1000 is 990; p0 and p100 are the ends', () => {
@@ -80,6 +80,19 @@ describe('pairedRoundsInterval', () => {
     const unpaired = pairedRoundsInterval(a, shuffled, 10, median);
     // Assess
     expect(paired.high - paired.low).toBeLessThan(unpaired.high - unpaired.low);
+  });
+
+  it('bounds a throughput ratio from the wall times of concurrent rounds (one value a round, summed)', () => {
+    // Prepare: 24 rounds of equal requests; the path takes 1.1 times the bare client's time of the same round
+    const { a, b } = sides(24, 1, 1.1, 5);
+    const ratio = sum(a) / sum(b);
+    // Act
+    const i = pairedRoundsInterval(a, b, 1, sum);
+    // Assess: the run's own ratio lies inside, and so does the factor the rounds were made with
+    expect(i.low).toBeLessThanOrEqual(ratio);
+    expect(i.high).toBeGreaterThanOrEqual(ratio);
+    expect(i.low).toBeLessThan(1.1);
+    expect(i.high).toBeGreaterThan(1.1);
   });
 
   it('gives the same interval for the same figures, and refuses fewer than 2 rounds', () => {
