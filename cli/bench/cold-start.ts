@@ -11,7 +11,8 @@
  * with `node:fs` imported as an ES module.
  *
  * Import times are taken with the Node.js major the functions run on in Lambda (fetched from the npm
- * registry when this machine runs another) and with this machine's Node.
+ * registry when this machine runs another) and with this machine's Node. Separate runs with `--trace-gc`
+ * count the garbage collections each import causes.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
@@ -40,6 +41,49 @@ export interface BundleFigures {
   top: { input: string; bytes: number }[];
   /** The largest loaded inputs that are not the AWS client. */
   topOwn: { input: string; bytes: number }[];
+  /** Garbage collections while importing, on the first runtime (medians of `gcRuns` runs with `--trace-gc`). */
+  gc: GcFigures;
+}
+
+/** What V8's garbage collector did during one import. */
+export interface GcFigures {
+  /** Collections of the young generation (scavenges). */
+  scavenges: number;
+  /** Collections of the whole heap (mark-compact). */
+  fullCollections: number;
+  /** Their pauses added up, in ms. */
+  pauseMs: number;
+}
+
+/** Imports run once more each, with `--trace-gc`, to see the collections (not timed). */
+const gcRuns = 3;
+
+/**
+ * The collections of a `node --trace-gc` run, from its lines such as
+ * `[…]  82 ms: Scavenge 5.6 (6.5) -> 5.2 (7.5) MB, pooled: 0 MB, 3.42 / 0.00 ms  (…) allocation failure;`
+ * (Node 20 writes the same without `pooled: … MB,`). The pause is the first of the two times.
+ */
+export function parseTraceGc(output: string): GcFigures {
+  const figures: GcFigures = { scavenges: 0, fullCollections: 0, pauseMs: 0 };
+  for (const match of output.matchAll(/ ms: (Scavenge|Minor Mark-Sweep|Mark-Compact)\b[^\n]*? MB,(?: pooled: [\d.]+ MB,)? ([\d.]+) \/ [\d.]+ ms/g)) {
+    if (match[1] === 'Mark-Compact') figures.fullCollections += 1;
+    else figures.scavenges += 1;
+    figures.pauseMs += Number(match[2]);
+  }
+  return figures;
+}
+
+function traceGc(execPath: string, file: string, env: NodeJS.ProcessEnv): GcFigures {
+  const runs = Array.from({ length: gcRuns }, () => {
+    const run = spawnSync(execPath, ['--trace-gc', '--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(file).href)})`], { env, encoding: 'utf8' });
+    if (run.status !== 0) throw new Error(`node --trace-gc ${file} failed: ${run.stderr.slice(0, 500)}`);
+    return parseTraceGc(run.stdout);
+  });
+  return {
+    scavenges: median(runs.map((r) => r.scavenges)),
+    fullCollections: median(runs.map((r) => r.fullCollections)),
+    pauseMs: median(runs.map((r) => r.pauseMs)),
+  };
 }
 
 /** A Node.js the bundles are imported with. */
@@ -125,7 +169,7 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
   ];
   const out = await mkdtemp(join(tmpdir(), 'shinchoku-bench-'));
   try {
-    const bundles: (Omit<BundleFigures, 'imports'> & { file: string; floor: boolean; env?: NodeJS.ProcessEnv })[] = [];
+    const bundles: (Omit<BundleFigures, 'imports' | 'gc'> & { file: string; floor: boolean; env?: NodeJS.ProcessEnv })[] = [];
     for (const { name, entry, floor, env } of entries) {
       say(`[4] ${name} をバンドルしています`, `[4] bundling ${name}`);
       const dir = join(out, name);
@@ -154,11 +198,15 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
       }
       return { baselineMs: median(baseline), times, ratios };
     });
+    const primary = runtimes[0]!;
+    say(`[4] 読み込み中のガベージコレクション (${primary.label}, --trace-gc, 各 ${gcRuns} 回)`, `[4] garbage collections while importing (${primary.label}, --trace-gc, ${gcRuns} runs each)`);
+    const gc = new Map(bundles.map((b) => [b.name, traceGc(primary.execPath, b.file, { ...functionLoadEnvironment(b.name), ...b.env })]));
     const figures = bundles.map(({ file: _file, floor, env: _env, ...b }) => ({
       floor,
       figures: {
         ...b,
         imports: measured.map(({ times, ratios }) => ({ ms: median(times.get(b.name)!), ratio: median(ratios.get(b.name)!) })),
+        gc: gc.get(b.name)!,
       },
     }));
     return {
@@ -228,7 +276,7 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
     const baseWithin = ratioOf(base, primary) <= ratioTarget;
     const others = cold.runtimes.slice(1).map((runtime, i) => `${runtime.label}: ${fmt(ratioOf(empty, i + 1))}×, ${fmt(ratioOf(https, i + 1))}×, ${fmt(ratioOf(client, i + 1))}×, ${fmt(ratioOf(base, i + 1))}×${schemas ? `, ${fmt(ratioOf(schemas, i + 1))}×` : ''}`);
     why.push(
-      `- **読み込み時間 / import time** (${label}): 空の ES モジュールで ${fmt(ratioOf(empty, primary))}× (Node の ES モジュールローダー)、ライブラリなしで Node の https と crypto を読むだけで ${fmt(ratioOf(https, primary))}×、DynamoDB クライアントだけで ${fmt(ratioOf(client, primary))}×、それに Powertools logger・middy・zod/mini を加えた全ハンドラー共通の土台で ${fmt(ratioOf(base, primary))}×${schemas ? `、土台に報告の zod スキーマ (報告を受け付け・読む関数がすべて読み込み時に組み立てる) を加えると ${fmt(ratioOf(schemas, primary))}×` : ''}。${baseWithin ? `目標 ${ratioTarget}× は土台までは届くが、入力を zod で検証する関数では、zod のスキーマを組み立てる時間 (初回は zod 自身のコードのコンパイルを含む) がその先を占める` : `土台だけで目標 ${ratioTarget}× に達する`}。Node の https・tls を最初の要求まで遅らせればこの数字は下がるが、同じ時間が初回の呼び出しに移るだけなので関数はそうしない。関数ごとの上乗せ (下表「下限比」) は各関数のスキーマ・ページ・ドメインのコード / an empty ES module costs ${fmt(ratioOf(empty, primary))}× (Node's ES module loader), loading only Node's https and crypto, no library at all, ${fmt(ratioOf(https, primary))}×, the DynamoDB client alone ${fmt(ratioOf(client, primary))}× and the base every handler shares (with the Powertools logger, middy and zod/mini) ${fmt(ratioOf(base, primary))}×${schemas ? `; that base with a report's zod schemas, which every function that accepts or reads reports builds at load, ${fmt(ratioOf(schemas, primary))}×` : ''}. ${baseWithin ? `${ratioTarget}× is within reach up to the base; for a function that validates its input with zod, building the schemas (the first time, compiling zod's own code too) takes the rest` : `The base alone reaches ${ratioTarget}×`}. Deferring Node's https and tls to the first request would lower this figure but only move the same time into the first invocation, so functions do not. What each function adds ("vs floor" below) is its own schemas, pages and domain code.${sourceMaps && base ? ` 土台を Node の \`--enable-source-maps\` 付きで読むと ${fmt(ratioOf(sourceMaps, primary))}× (付けずに ${fmt(ratioOf(base, primary))}×)。関数はこれを付けず、スタックは書くときに shared/stack-traces.ts が対応付ける / the base loaded with Node's \`--enable-source-maps\` takes ${fmt(ratioOf(sourceMaps, primary))}× (${fmt(ratioOf(base, primary))}× without); functions run without it, and shared/stack-traces.ts maps a stack when one is written.` : ''}${fsModule && base ? ` 土台に \`node:fs\` を ES モジュールとして import すると ${fmt(ratioOf(fsModule, primary))}× (Node がその名前空間を作るときに fs の遅延エクスポートをすべて読み、promises・ストリーム・readline を読み込むため)。関数は \`process.getBuiltinModule\` で読み、test/unit/cold-start-modules.test.ts がコールドスタートで読まれる Node のモジュールを見張る / the base with \`node:fs\` imported as an ES module takes ${fmt(ratioOf(fsModule, primary))}× (Node builds its namespace by reading every lazy export of fs, which loads its promises, streams and readline); functions read it through \`process.getBuiltinModule\`, and test/unit/cold-start-modules.test.ts watches the Node modules a cold start loads.` : ''}${others.length > 0 ? ` 同じ下限 (空, https, クライアント, 土台${schemas ? ', スキーマ' : ''}) / the same floors on ${others.join('; ')}.` : ''}`,
+      `- **読み込み時間 / import time** (${label}): 空の ES モジュールで ${fmt(ratioOf(empty, primary))}× (Node の ES モジュールローダー)、ライブラリなしで Node の https と crypto を読むだけで ${fmt(ratioOf(https, primary))}×、DynamoDB クライアントだけで ${fmt(ratioOf(client, primary))}×、それに Powertools logger・middy・zod/mini を加えた全ハンドラー共通の土台で ${fmt(ratioOf(base, primary))}×${schemas ? `、土台に報告の zod スキーマ (報告を受け付け・読む関数がすべて読み込み時に組み立てる) を加えると ${fmt(ratioOf(schemas, primary))}×` : ''}。${baseWithin ? `目標 ${ratioTarget}× は土台までは届くが、入力を zod で検証する関数では、zod のスキーマを組み立てる時間 (初回は zod 自身のコードのコンパイルを含む) がその先を占める` : `土台だけで目標 ${ratioTarget}× に達する`}。Node の https・tls を最初の要求まで遅らせればこの数字は下がるが、同じ時間が初回の呼び出しに移るだけなので関数はそうしない。関数ごとの上乗せ (下表「下限比」) は各関数のスキーマ・ページ・ドメインのコード / an empty ES module costs ${fmt(ratioOf(empty, primary))}× (Node's ES module loader), loading only Node's https and crypto, no library at all, ${fmt(ratioOf(https, primary))}×, the DynamoDB client alone ${fmt(ratioOf(client, primary))}× and the base every handler shares (with the Powertools logger, middy and zod/mini) ${fmt(ratioOf(base, primary))}×${schemas ? `; that base with a report's zod schemas, which every function that accepts or reads reports builds at load, ${fmt(ratioOf(schemas, primary))}×` : ''}. ${baseWithin ? `${ratioTarget}× is within reach up to the base; for a function that validates its input with zod, building the schemas (the first time, compiling zod's own code too) takes the rest` : `The base alone reaches ${ratioTarget}×`}. Deferring Node's https and tls to the first request would lower this figure but only move the same time into the first invocation, so functions do not. What each function adds ("vs floor" below) is its own schemas, pages and domain code.${sourceMaps && base ? ` 土台を Node の \`--enable-source-maps\` 付きで読むと ${fmt(ratioOf(sourceMaps, primary))}× (付けずに ${fmt(ratioOf(base, primary))}×)。関数はこれを付けず、スタックは書くときに shared/stack-traces.ts が対応付ける / the base loaded with Node's \`--enable-source-maps\` takes ${fmt(ratioOf(sourceMaps, primary))}× (${fmt(ratioOf(base, primary))}× without); functions run without it, and shared/stack-traces.ts maps a stack when one is written.` : ''}${fsModule && base ? ` 土台に \`node:fs\` を ES モジュールとして import すると ${fmt(ratioOf(fsModule, primary))}× (Node がその名前空間を作るときに fs の遅延エクスポートをすべて読み、promises・ストリーム・readline を読み込むため)。関数は \`process.getBuiltinModule\` で読み、test/unit/cold-start-modules.test.ts がコールドスタートで読まれる Node のモジュールを見張る / the base with \`node:fs\` imported as an ES module takes ${fmt(ratioOf(fsModule, primary))}× (Node builds its namespace by reading every lazy export of fs, which loads its promises, streams and readline); functions read it through \`process.getBuiltinModule\`, and test/unit/cold-start-modules.test.ts watches the Node modules a cold start loads.` : ''}${others.length > 0 ? ` 同じ下限 (空, https, クライアント, 土台${schemas ? ', スキーマ' : ''}) / the same floors on ${others.join('; ')}.` : ''}${gcSentence(cold, base, schemas)}`,
     );
   }
 
@@ -240,22 +288,54 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
     '',
     ...cold.runtimes.map((runtime) => `- ${runtime.label}: ${runtime.version}, \`node -e 0\` = ${fmt(runtime.baselineMs, 1)} ms`),
     '',
-    `| 関数 / function | 読み込み / loaded | ≤ 300 KB | 土台との差 / over the base | 資産全体 / asset | ファイル / files | ${runtimeHeads.join(' | ')} | 下限比 / vs floor | 大きい入力 / top inputs (loaded) |`,
-    `|---|---|---|---|---|---|${runtimeHeads.map(() => '---|').join('')}---|---|`,
+    `| 関数 / function | 読み込み / loaded | ≤ 300 KB | 土台との差 / over the base | 資産全体 / asset | ファイル / files | ${runtimeHeads.join(' | ')} | 下限比 / vs floor | ${gcHead(cold)} | 大きい入力 / top inputs (loaded) |`,
+    `|---|---|---|---|---|---|${runtimeHeads.map(() => '---|').join('')}---|---|---|`,
     ...fns.map((f) => {
       const times = f.imports.flatMap((i) => [`${fmt(i.ms, 1)} ms`, `${fmt(i.ratio)}×`, i.ratio <= ratioTarget ? '✓' : '✗']);
       const overBase = base ? `${f.bytes >= base.bytes ? '+' : '−'}${kb(Math.abs(f.bytes - base.bytes))}` : '—';
-      return `| ${f.name} | ${kb(f.bytes)} | ${f.bytes <= byteTarget ? '✓' : '✗'} | ${overBase} | ${kb(f.totalBytes)} | ${f.files} | ${times.join(' | ')} | ${fmt((f.imports[primary]?.ms ?? NaN) / (client?.imports[primary]?.ms ?? NaN))}× | ${f.top.map((t) => `${t.input} ${kb(t.bytes)}`).join(', ')} |`;
+      return `| ${f.name} | ${kb(f.bytes)} | ${f.bytes <= byteTarget ? '✓' : '✗'} | ${overBase} | ${kb(f.totalBytes)} | ${f.files} | ${times.join(' | ')} | ${fmt((f.imports[primary]?.ms ?? NaN) / (client?.imports[primary]?.ms ?? NaN))}× | ${gcCell(f.gc)} | ${f.top.map((t) => `${t.input} ${kb(t.bytes)}`).join(', ')} |`;
     }),
     '',
     '下限 / floors (cli/bench/floors, 同じ方法でバンドル・計測 / bundled and timed the same way):',
     '',
-    `| 下限 / floor | 読み込み / loaded | ${cold.runtimes.flatMap((runtime) => [`読み込み時間 / import, ${runtime.label}`, '比 / ratio']).join(' | ')} |`,
-    `|---|---|${cold.runtimes.map(() => '---|---|').join('')}`,
-    ...cold.floors.map((f) => `| ${floorLabels[f.name] ?? f.name} | ${kb(f.bytes)} | ${f.imports.flatMap((i) => [`${fmt(i.ms, 1)} ms`, `${fmt(i.ratio)}×`]).join(' | ')} |`),
+    `| 下限 / floor | 読み込み / loaded | ${cold.runtimes.flatMap((runtime) => [`読み込み時間 / import, ${runtime.label}`, '比 / ratio']).join(' | ')} | ${gcHead(cold)} |`,
+    `|---|---|${cold.runtimes.map(() => '---|---|').join('')}---|`,
+    ...cold.floors.map((f) => `| ${floorLabels[f.name] ?? f.name} | ${kb(f.bytes)} | ${f.imports.flatMap((i) => [`${fmt(i.ms, 1)} ms`, `${fmt(i.ratio)}×`]).join(' | ')} | ${gcCell(f.gc)} |`),
+    '',
+    `「GC」は読み込み中の V8 のガベージコレクション: 若い世代の回収 (scavenge) の回数と停止時間の合計 (${cold.runtimes[primary]!.label}, \`--trace-gc\` を付けた別の ${gcRuns} 回の中央値; 時間の計測には付けない) / "GC" is V8's garbage collection while importing: the young-generation collections (scavenges) and their pauses added up (${cold.runtimes[primary]!.label}, medians of ${gcRuns} separate runs with \`--trace-gc\`, which the timed runs do not have). `,
     '',
     `「土台との差」は全ハンドラー共通の土台 (handler-base) に対する読み込みバイトの差、「下限比」は DynamoDB クライアントだけのバンドルに対する読み込み時間の比 (${cold.runtimes[primary]!.label}; S3・SES・EventBridge・Secrets Manager の呼び出しは同じクライアントの要求) / "over the base" is the loaded bytes minus those of the base every handler shares (handler-base); "vs floor" is the import time over that of the DynamoDB client alone (${cold.runtimes[primary]!.label}; S3, SES, EventBridge and Secrets Manager calls are requests of the same client).`,
     '',
   ];
   return { summary, why, section };
+}
+
+function gcHead(cold: ColdStartFigures): string {
+  return `GC (${cold.runtimes[0]!.label}): 回収 / scavenges (停止 / pause)`;
+}
+
+function gcCell(gc: GcFigures): string {
+  const full = gc.fullCollections > 0 ? ` + 全体 / full ${fmt(gc.fullCollections, 0)}` : '';
+  return `${fmt(gc.scavenges, 0)}${full} (${fmt(gc.pauseMs, 1)} ms)`;
+}
+
+/**
+ * What the collections while importing add, read from the base and the base with the report's
+ * schemas: empty when the schemas cost no extra collection.
+ */
+function gcSentence(cold: ColdStartFigures, base: BundleFigures | undefined, schemas: BundleFigures | undefined): string {
+  if (!base || !schemas || schemas.gc.scavenges <= base.gc.scavenges) return '';
+  const extraMs = schemas.gc.pauseMs - base.gc.pauseMs;
+  const ratio = Math.abs(extraMs) / cold.runtimes[0]!.baselineMs;
+  const signed = `${extraMs >= 0 ? '+' : '−'}${fmt(Math.abs(extraMs), 1)} ms`;
+  const added = fmt(schemas.gc.scavenges - base.gc.scavenges, 0);
+  const more = cold.functions.filter((f) => f.gc.scavenges > base.gc.scavenges);
+  return (
+    ` ガベージコレクション: 土台の読み込みでは若い世代の回収が ${fmt(base.gc.scavenges, 0)} 回 (${fmt(base.gc.pauseMs, 1)} ms)、報告のスキーマを加えると ${fmt(schemas.gc.scavenges, 0)} 回 (${fmt(schemas.gc.pauseMs, 1)} ms)。` +
+    `読み込み中に作られるもの (モジュールの関数やクラス、zod のスキーマ) は読み込みの後も使われ続けるので、回収しても減らずに写されるだけで、1 回ごとに数 ms かかる。` +
+    `スキーマの分の確保が回収を ${added} 回増やし、停止の合計は ${signed} (\`node -e 0\` の ${fmt(ratio)}× 分)。${more.length}/${cold.functions.length} 関数が土台より多く回収する / ` +
+    `garbage collection: loading the base collects the young generation ${fmt(base.gc.scavenges, 0)} time(s) (${fmt(base.gc.pauseMs, 1)} ms), the base with the report's schemas ${fmt(schemas.gc.scavenges, 0)} times (${fmt(schemas.gc.pauseMs, 1)} ms). ` +
+    `What a load creates (the modules' functions and classes, zod's schemas) stays in use after it, so a collection frees little and copies it all, a few ms each time; ` +
+    `what the schemas allocate adds ${added} collection(s), the pauses adding up to ${signed} (${fmt(ratio)}× of \`node -e 0\`). ${more.length} of ${cold.functions.length} functions collect more often than the base.`
+  );
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { over } from '#cli/bench/format';
+import { parseTraceGc } from '#cli/bench/cold-start';
 import { billedUnits, itemBytes } from '#cli/bench/meter';
 
 describe('the bench meter: units as DynamoDB bills them', () => {
@@ -71,5 +72,28 @@ describe('the bench report: how far a figure misses its target', () => {
     expect(nearMiss).toBe('0.035% over');
     expect(small).toBe('0.87% over');
     expect(large).toBe('26% over');
+  });
+});
+
+describe('the bench cold start: garbage collections from node --trace-gc', () => {
+  it('counts scavenges and full collections and adds up their pauses, in the formats of Node 24 and Node 20', () => {
+    // Prepare
+    const node24 = [
+      '[23068:0xa88c000]       53 ms: Scavenge 4.8 (5.8) -> 4.3 (6.8) MB, pooled: 0 MB, 3.50 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; ',
+      '[23068:0xa88c000]       64 ms: Scavenge 5.2 (7.2) -> 4.9 (9.6) MB, pooled: 0 MB, 7.99 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; ',
+      '[23099:0x3686c000]      130 ms: Mark-Compact 14.5 (27.9) -> 11.8 (28.5) MB, pooled: 0 MB, 16.57 / 0.00 ms  (average mu = 0.864, current mu = 0.864) testing; GC in old space requested',
+    ].join('\n');
+    const node20 = [
+      'a line the module printed: 12 ms: nothing',
+      '[23060:0x1461de50]       45 ms: Scavenge 3.8 (4.0) -> 3.4 (5.0) MB, 4.17 / 0.00 ms  (average mu = 1.000, current mu = 1.000) allocation failure; ',
+    ].join('\n');
+    // Act
+    const [a, b, none] = [parseTraceGc(node24), parseTraceGc(node20), parseTraceGc('')];
+    // Assess
+    expect(a.scavenges).toBe(2);
+    expect(a.fullCollections).toBe(1);
+    expect(a.pauseMs).toBeCloseTo(3.5 + 7.99 + 16.57, 6);
+    expect(b).toEqual({ scavenges: 1, fullCollections: 0, pauseMs: 4.17 });
+    expect(none).toEqual({ scavenges: 0, fullCollections: 0, pauseMs: 0 });
   });
 });
