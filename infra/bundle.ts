@@ -113,6 +113,8 @@ export interface LoadedAtStart {
   totalBytes: number;
   /** Bytes in the loaded files per input (npm package, or project file). */
   byInput: Map<string, number>;
+  /** Node's built-in modules the loaded files import statically (`node:https`, …), sorted. */
+  builtins: string[];
 }
 
 /** The npm package an esbuild input path belongs to, or the project file itself. */
@@ -128,13 +130,16 @@ export function loadedAtStart(metafile: Metafile, outdir: string): LoadedAtStart
   const entryKey = key(bundleEntryFile);
   if (!outputs[entryKey]) throw new Error(`バンドルに ${bundleEntryFile} がありません / no ${bundleEntryFile} in the bundle (${outdir})`);
   const seen = new Set<string>();
+  const builtins = new Set<string>();
   const pending = [entryKey];
   while (pending.length > 0) {
     const next = pending.pop()!;
     if (seen.has(next)) continue;
     seen.add(next);
     for (const imported of outputs[next]!.imports) {
-      if (imported.kind === 'import-statement' && !imported.external && outputs[imported.path]) pending.push(imported.path);
+      if (imported.kind !== 'import-statement') continue;
+      if (!imported.external && outputs[imported.path]) pending.push(imported.path);
+      else if (imported.external && imported.path.startsWith('node:')) builtins.add(imported.path);
     }
   }
   const byInput = new Map<string, number>();
@@ -151,5 +156,5 @@ export function loadedAtStart(metafile: Metafile, outdir: string): LoadedAtStart
     }
   }
   const files = [...seen].map((file) => relative(outdir, join(projectRoot, file)).split('\\').join('/'));
-  return { files, bytes, totalBytes, byInput };
+  return { files, bytes, totalBytes, byInput, builtins: [...builtins].sort() };
 }

@@ -34,13 +34,16 @@ export interface BundleFigures {
   totalBytes: number;
   files: number;
   /**
-   * Import time on each runtime of `ColdStartFigures.runtimes`, in that order: the median wall time, and
-   * the median of the ratios of each import to the `node -e 0` run just before it.
+   * Import time on each runtime of `ColdStartFigures.runtimes`, in that order: the median wall time, the
+   * median of the ratios of each import to the `node -e 0` run just before it, and the median of the
+   * differences to it (what the import adds to Node's own start, in ms).
    */
-  imports: { ms: number; ratio: number }[];
+  imports: { ms: number; ratio: number; addedMs: number }[];
   top: { input: string; bytes: number }[];
   /** The largest loaded inputs that are not the AWS client. */
   topOwn: { input: string; bytes: number }[];
+  /** Whether a cold start loads Node's https (and with it tls and crypto): every function that calls AWS does. */
+  loadsHttps: boolean;
   /** Garbage collections while importing, on the first runtime (medians of `gcRuns` runs with `--trace-gc`). */
   gc: GcFigures;
 }
@@ -177,13 +180,14 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
       const ranked = [...loaded.byInput].sort((a, b) => b[1] - a[1]).map(([input, bytes]) => ({ input, bytes }));
       const top = ranked.slice(0, 5);
       const topOwn = ranked.filter((r) => !isAwsClient(r.input)).slice(0, 3);
-      bundles.push({ name, floor, env, file: join(dir, bundleEntryFile), bytes: loaded.bytes, totalBytes: loaded.totalBytes, files: loaded.files.length, top, topOwn });
+      bundles.push({ name, floor, env, file: join(dir, bundleEntryFile), bytes: loaded.bytes, totalBytes: loaded.totalBytes, files: loaded.files.length, top, topOwn, loadsHttps: loaded.builtins.includes('node:https') });
     }
     const measured = runtimes.map((runtime) => {
       say(`[4] 読み込み時間 (${runtime.label}): 各 ${runs} 回 (node -e 0 と交互)`, `[4] import times (${runtime.label}): ${runs} runs each (interleaved with node -e 0)`);
       const baseline: number[] = [];
       const times = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
       const ratios = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
+      const added = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
       wallMs(runtime.execPath, ['-e', '0'], loadEnvironment); // warm the file cache
       for (let run = 0; run < runs; run += 1) {
         // The order rotates every run, so a slow spell of the shared machine does not fall on the same
@@ -194,9 +198,10 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
           baseline.push(base);
           times.get(b.name)!.push(ms);
           ratios.get(b.name)!.push(ms / base);
+          added.get(b.name)!.push(ms - base);
         }
       }
-      return { baselineMs: median(baseline), times, ratios };
+      return { baselineMs: median(baseline), times, ratios, added };
     });
     const primary = runtimes[0]!;
     say(`[4] 読み込み中のガベージコレクション (${primary.label}, --trace-gc, 各 ${gcRuns} 回)`, `[4] garbage collections while importing (${primary.label}, --trace-gc, ${gcRuns} runs each)`);
@@ -205,7 +210,7 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
       floor,
       figures: {
         ...b,
-        imports: measured.map(({ times, ratios }) => ({ ms: median(times.get(b.name)!), ratio: median(ratios.get(b.name)!) })),
+        imports: measured.map(({ times, ratios, added }) => ({ ms: median(times.get(b.name)!), ratio: median(ratios.get(b.name)!), addedMs: median(added.get(b.name)!) })),
         gc: gc.get(b.name)!,
       },
     }));
@@ -272,26 +277,21 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
   const primary = 0;
   const slowest = fns.reduce((a, b) => (ratioOf(b, primary) > ratioOf(a, primary) ? b : a));
   if (ratioOf(slowest, primary) > ratioTarget && empty && https && client && base) {
-    const label = cold.runtimes[primary]!.label;
-    const baseWithin = ratioOf(base, primary) <= ratioTarget;
-    const others = cold.runtimes.slice(1).map((runtime, i) => `${runtime.label}: ${fmt(ratioOf(empty, i + 1))}×, ${fmt(ratioOf(https, i + 1))}×, ${fmt(ratioOf(client, i + 1))}×, ${fmt(ratioOf(base, i + 1))}×${schemas ? `, ${fmt(ratioOf(schemas, i + 1))}×` : ''}`);
-    why.push(
-      `- **読み込み時間 / import time** (${label}): 空の ES モジュールで ${fmt(ratioOf(empty, primary))}× (Node の ES モジュールローダー)、ライブラリなしで Node の https と crypto を読むだけで ${fmt(ratioOf(https, primary))}×、DynamoDB クライアントだけで ${fmt(ratioOf(client, primary))}×、それに Powertools logger・middy・zod/mini を加えた全ハンドラー共通の土台で ${fmt(ratioOf(base, primary))}×${schemas ? `、土台に報告の zod スキーマ (報告を受け付け・読む関数がすべて読み込み時に組み立てる) を加えると ${fmt(ratioOf(schemas, primary))}×` : ''}。${baseWithin ? `目標 ${ratioTarget}× は土台までは届くが、入力を zod で検証する関数では、zod のスキーマを組み立てる時間 (初回は zod 自身のコードのコンパイルを含む) がその先を占める` : `土台だけで目標 ${ratioTarget}× に達する`}。Node の https・tls を最初の要求まで遅らせればこの数字は下がるが、同じ時間が初回の呼び出しに移るだけなので関数はそうしない。関数ごとの上乗せ (下表「下限比」) は各関数のスキーマ・ページ・ドメインのコード / an empty ES module costs ${fmt(ratioOf(empty, primary))}× (Node's ES module loader), loading only Node's https and crypto, no library at all, ${fmt(ratioOf(https, primary))}×, the DynamoDB client alone ${fmt(ratioOf(client, primary))}× and the base every handler shares (with the Powertools logger, middy and zod/mini) ${fmt(ratioOf(base, primary))}×${schemas ? `; that base with a report's zod schemas, which every function that accepts or reads reports builds at load, ${fmt(ratioOf(schemas, primary))}×` : ''}. ${baseWithin ? `${ratioTarget}× is within reach up to the base; for a function that validates its input with zod, building the schemas (the first time, compiling zod's own code too) takes the rest` : `The base alone reaches ${ratioTarget}×`}. Deferring Node's https and tls to the first request would lower this figure but only move the same time into the first invocation, so functions do not. What each function adds ("vs floor" below) is its own schemas, pages and domain code.${sourceMaps && base ? ` 土台を Node の \`--enable-source-maps\` 付きで読むと ${fmt(ratioOf(sourceMaps, primary))}× (付けずに ${fmt(ratioOf(base, primary))}×)。関数はこれを付けず、スタックは書くときに shared/stack-traces.ts が対応付ける / the base loaded with Node's \`--enable-source-maps\` takes ${fmt(ratioOf(sourceMaps, primary))}× (${fmt(ratioOf(base, primary))}× without); functions run without it, and shared/stack-traces.ts maps a stack when one is written.` : ''}${fsModule && base ? ` 土台に \`node:fs\` を ES モジュールとして import すると ${fmt(ratioOf(fsModule, primary))}× (Node がその名前空間を作るときに fs の遅延エクスポートをすべて読み、promises・ストリーム・readline を読み込むため)。関数は \`process.getBuiltinModule\` で読み、test/unit/cold-start-modules.test.ts がコールドスタートで読まれる Node のモジュールを見張る / the base with \`node:fs\` imported as an ES module takes ${fmt(ratioOf(fsModule, primary))}× (Node builds its namespace by reading every lazy export of fs, which loads its promises, streams and readline); functions read it through \`process.getBuiltinModule\`, and test/unit/cold-start-modules.test.ts watches the Node modules a cold start loads.` : ''}${others.length > 0 ? ` 同じ下限 (空, https, クライアント, 土台${schemas ? ', スキーマ' : ''}) / the same floors on ${others.join('; ')}.` : ''}${gcSentence(cold, base, schemas)}`,
-    );
+    why.push(importTimeWhy(cold, { empty, https, client, base, schemas, sourceMaps, fsModule }));
   }
 
   const runtimeHeads = cold.runtimes.flatMap((runtime) => [`読み込み時間 / import, ${runtime.label}`, '比 / ratio', '≤ 1.5×']);
   const section = [
     '## 4. コールドスタート / Cold start',
     '',
-    `各 \`functions/*/handler.ts\` を、CDK スタックと同じ \`infra/bundle.ts\` でバンドル (ESM, minify, AWS クライアント (shared/aws/client.ts) 同梱, コード分割: \`import()\` で読むコードは別チャンク)。「読み込み」はコールドスタートで読まれるバイト (入口 + 静的に import されるチャンク)、「資産全体」は遅延読み込みのチャンクを含む zip の中身。読み込み時間は新しい Node プロセスで \`await import(index.mjs)\` する全体時間の中央値、比は直前に実行した同じ Node の \`node -e 0\` との比の中央値 (${cold.runs} 回, 順番は毎回回す)。Node は Lambda のランタイムと同じメジャー (npm レジストリの \`node\` パッケージ) と、このマシンのもの / bundled by infra/bundle.ts exactly as the stack bundles them (ESM, minified, the AWS client (shared/aws/client.ts) bundled, code split: what is loaded with \`import()\` is a chunk of its own); "loaded" is what a cold start reads (entry + statically imported chunks), "asset" includes the lazily loaded chunks; import time is the median wall time of a fresh \`node\` importing the entry and its ratio the median of the ratios of each import to the \`node -e 0\` of the same Node run just before it (the order rotating every run), taken with the Node.js major of the Lambda runtime (the npm registry's \`node\` package) and with this machine's.`,
+    `各 \`functions/*/handler.ts\` を、CDK スタックと同じ \`infra/bundle.ts\` でバンドル (ESM, minify, AWS クライアント (shared/aws/client.ts) 同梱, コード分割: \`import()\` で読むコードは別チャンク)。「読み込み」はコールドスタートで読まれるバイト (入口 + 静的に import されるチャンク)、「資産全体」は遅延読み込みのチャンクを含む zip の中身。読み込み時間は新しい Node プロセスで \`await import(index.mjs)\` する全体時間の中央値、比は直前に実行した同じ Node の \`node -e 0\` との比の中央値、括弧内はその差 (読み込みが加える時間) の中央値 (${cold.runs} 回, 順番は毎回回す)。Node は Lambda のランタイムと同じメジャー (npm レジストリの \`node\` パッケージ) と、このマシンのもの / bundled by infra/bundle.ts exactly as the stack bundles them (ESM, minified, the AWS client (shared/aws/client.ts) bundled, code split: what is loaded with \`import()\` is a chunk of its own); "loaded" is what a cold start reads (entry + statically imported chunks), "asset" includes the lazily loaded chunks; import time is the median wall time of a fresh \`node\` importing the entry and its ratio the median of the ratios of each import to the \`node -e 0\` of the same Node run just before it, the figure in brackets the median of the differences (what the import adds; the order rotating every run), taken with the Node.js major of the Lambda runtime (the npm registry's \`node\` package) and with this machine's.`,
     '',
     ...cold.runtimes.map((runtime) => `- ${runtime.label}: ${runtime.version}, \`node -e 0\` = ${fmt(runtime.baselineMs, 1)} ms`),
     '',
     `| 関数 / function | 読み込み / loaded | ≤ 300 KB | 土台との差 / over the base | 資産全体 / asset | ファイル / files | ${runtimeHeads.join(' | ')} | 下限比 / vs floor | ${gcHead(cold)} | 大きい入力 / top inputs (loaded) |`,
     `|---|---|---|---|---|---|${runtimeHeads.map(() => '---|').join('')}---|---|---|`,
     ...fns.map((f) => {
-      const times = f.imports.flatMap((i) => [`${fmt(i.ms, 1)} ms`, `${fmt(i.ratio)}×`, i.ratio <= ratioTarget ? '✓' : '✗']);
+      const times = f.imports.flatMap((i) => [`${fmt(i.ms, 1)} ms (+${fmt(i.addedMs, 1)})`, `${fmt(i.ratio)}×`, i.ratio <= ratioTarget ? '✓' : '✗']);
       const overBase = base ? `${f.bytes >= base.bytes ? '+' : '−'}${kb(Math.abs(f.bytes - base.bytes))}` : '—';
       return `| ${f.name} | ${kb(f.bytes)} | ${f.bytes <= byteTarget ? '✓' : '✗'} | ${overBase} | ${kb(f.totalBytes)} | ${f.files} | ${times.join(' | ')} | ${fmt((f.imports[primary]?.ms ?? NaN) / (client?.imports[primary]?.ms ?? NaN))}× | ${gcCell(f.gc)} | ${f.top.map((t) => `${t.input} ${kb(t.bytes)}`).join(', ')} |`;
     }),
@@ -300,7 +300,7 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
     '',
     `| 下限 / floor | 読み込み / loaded | ${cold.runtimes.flatMap((runtime) => [`読み込み時間 / import, ${runtime.label}`, '比 / ratio']).join(' | ')} | ${gcHead(cold)} |`,
     `|---|---|${cold.runtimes.map(() => '---|---|').join('')}---|`,
-    ...cold.floors.map((f) => `| ${floorLabels[f.name] ?? f.name} | ${kb(f.bytes)} | ${f.imports.flatMap((i) => [`${fmt(i.ms, 1)} ms`, `${fmt(i.ratio)}×`]).join(' | ')} | ${gcCell(f.gc)} |`),
+    ...cold.floors.map((f) => `| ${floorLabels[f.name] ?? f.name} | ${kb(f.bytes)} | ${f.imports.flatMap((i) => [`${fmt(i.ms, 1)} ms (+${fmt(i.addedMs, 1)})`, `${fmt(i.ratio)}×`]).join(' | ')} | ${gcCell(f.gc)} |`),
     '',
     `「GC」は読み込み中の V8 のガベージコレクション: 若い世代の回収 (scavenge) の回数と停止時間の合計 (${cold.runtimes[primary]!.label}, \`--trace-gc\` を付けた別の ${gcRuns} 回の中央値; 時間の計測には付けない) / "GC" is V8's garbage collection while importing: the young-generation collections (scavenges) and their pauses added up (${cold.runtimes[primary]!.label}, medians of ${gcRuns} separate runs with \`--trace-gc\`, which the timed runs do not have). `,
     '',
@@ -308,6 +308,76 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
     '',
   ];
   return { summary, why, section };
+}
+
+/** The floors the reason for a missed import-time target is told with (cli/bench/floors). */
+interface ImportFloors {
+  empty: BundleFigures;
+  https: BundleFigures;
+  client: BundleFigures;
+  base: BundleFigures;
+  schemas?: BundleFigures;
+  sourceMaps?: BundleFigures;
+  fsModule?: BundleFigures;
+}
+
+/**
+ * Why functions miss the import-time target, told from the floors of the same run: how far Node's own
+ * https and crypto, the DynamoDB client, the base every handler shares and a report's schemas go, and
+ * so where the target stops being reachable.
+ */
+function importTimeWhy(cold: ColdStartFigures, floors: ImportFloors): string {
+  const { empty, https, client, base, schemas, sourceMaps, fsModule } = floors;
+  const target = coldStartTargets.ratio;
+  const primary = 0;
+  const label = cold.runtimes[primary]!.label;
+  const baselineMs = fmt(cold.runtimes[primary]!.baselineMs, 1);
+  const ratio = (f: BundleFigures, runtime = primary) => fmt(f.imports[runtime]?.ratio ?? NaN);
+  const added = (f: BundleFigures) => `+${fmt(f.imports[primary]?.addedMs ?? NaN, 1)} ms`;
+  const within = (f: BundleFigures) => (f.imports[primary]?.ratio ?? Infinity) <= target;
+  const withinNames = cold.functions.filter(within).map((f) => f.name);
+  const httpsFree = cold.functions.filter((f) => !f.loadsHttps).map((f) => f.name);
+
+  const ja: string[] = [
+    `空の ES モジュールで ${ratio(empty)}× (Node の ES モジュールローダー)、ライブラリなしで Node の https と crypto を読むだけで ${ratio(https)}× (${added(https)})、DynamoDB クライアントだけで ${ratio(client)}×、それに Powertools logger・middy・zod/mini を加えた全ハンドラー共通の土台で ${ratio(base)}× (${added(base)})` +
+      (schemas ? `、土台に報告の zod スキーマ (報告を受け付け・読む関数がすべて読み込み時に組み立てる) を加えると ${ratio(schemas)}× (${added(schemas)})` : '') + '。',
+  ];
+  const en: string[] = [
+    `an empty ES module costs ${ratio(empty)}× (Node's ES module loader), loading only Node's https and crypto, no library at all, ${ratio(https)}× (${added(https)}), the DynamoDB client alone ${ratio(client)}× and the base every handler shares (with the Powertools logger, middy and zod/mini) ${ratio(base)}× (${added(base)})` +
+      (schemas ? `; that base with a report's zod schemas, which every function that accepts or reads reports builds at load, ${ratio(schemas)}× (${added(schemas)})` : '') + '.',
+  ];
+  if (!within(https)) {
+    const list = (names: string[]) => (names.length > 0 ? names.join(', ') : '—');
+    const which = `https を読み込まない関数: ${list(httpsFree)}、目標内: ${list(withinNames)}`;
+    const whichEn = `functions loading no https: ${list(httpsFree)}; within: ${list(withinNames)}`;
+    ja.push(`この実行では Node 自身の https と crypto (tls を含む) を読むだけで目標 ${target}× を超える: \`node -e 0\` が ${baselineMs} ms のマシンでは、AWS への要求を読み込み時に用意する関数はコードをどれだけ削っても届かない (${which})。`);
+    en.push(`In this run Node's own https and crypto (tls included) alone go past ${target}×: where \`node -e 0\` takes ${baselineMs} ms, no function that readies its AWS requests at load can reach it however little code it has (${whichEn}).`);
+  } else if (!within(base)) {
+    ja.push(`土台だけで目標 ${target}× に達する。`);
+    en.push(`The base alone reaches ${target}×.`);
+  } else {
+    ja.push(`目標 ${target}× は土台までは届くが、入力を zod で検証する関数では、zod のスキーマを組み立てる時間 (初回は zod 自身のコードのコンパイルを含む) がその先を占める。`);
+    en.push(`${target}× is within reach up to the base; for a function that validates its input with zod, building the schemas (the first time, compiling zod's own code too) takes the rest.`);
+  }
+  ja.push(
+    '比は Node 自身の起動 (`node -e 0`) で割るので、同じ読み込みでも Node の起動が速いマシンほど比は大きい。表の括弧内は読み込みが加える時間 (ms)。' +
+      'Node の https・tls を最初の要求まで遅らせればこの数字は下がるが、同じ時間が初回の呼び出しに移るだけなので関数はそうしない。関数ごとの上乗せ (下表「下限比」) は各関数のスキーマ・ページ・ドメインのコード。',
+  );
+  en.push(
+    'The ratio divides by Node\'s own start (`node -e 0`), so the same import gives a larger ratio on a machine where Node starts faster; the figures in brackets are what the import adds, in ms. ' +
+      'Deferring Node\'s https and tls to the first request would lower this figure but only move the same time into the first invocation, so functions do not. What each function adds ("vs floor" below) is its own schemas, pages and domain code.',
+  );
+  if (sourceMaps) {
+    ja.push(`土台を Node の \`--enable-source-maps\` 付きで読むと ${ratio(sourceMaps)}× (付けずに ${ratio(base)}×)。関数はこれを付けず、スタックは書くときに shared/stack-traces.ts が対応付ける。`);
+    en.push(`The base loaded with Node's \`--enable-source-maps\` takes ${ratio(sourceMaps)}× (${ratio(base)}× without); functions run without it, and shared/stack-traces.ts maps a stack when one is written.`);
+  }
+  if (fsModule) {
+    ja.push(`土台に \`node:fs\` を ES モジュールとして import すると ${ratio(fsModule)}× (Node がその名前空間を作るときに fs の遅延エクスポートをすべて読み、promises・ストリーム・readline を読み込むため)。関数は \`process.getBuiltinModule\` で読み、test/unit/cold-start-modules.test.ts がコールドスタートで読まれる Node のモジュールを見張る。`);
+    en.push(`The base with \`node:fs\` imported as an ES module takes ${ratio(fsModule)}× (Node builds its namespace by reading every lazy export of fs, which loads its promises, streams and readline); functions read it through \`process.getBuiltinModule\`, and test/unit/cold-start-modules.test.ts watches the Node modules a cold start loads.`);
+  }
+  const others = cold.runtimes.slice(1).map((runtime, i) => `${runtime.label}: ${[empty, https, client, base, ...(schemas ? [schemas] : [])].map((f) => `${ratio(f, i + 1)}×`).join(', ')}`);
+  const othersText = others.length > 0 ? ` 同じ下限 (空, https, クライアント, 土台${schemas ? ', スキーマ' : ''}) / the same floors on ${others.join('; ')}.` : '';
+  return `- **読み込み時間 / import time** (${label}): ${ja.join('')} / ${en.join(' ')}${othersText}${gcSentence(cold, base, schemas)}`;
 }
 
 function gcHead(cold: ColdStartFigures): string {

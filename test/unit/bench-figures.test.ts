@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { over } from '#cli/bench/format';
-import { parseTraceGc } from '#cli/bench/cold-start';
+import { parseTraceGc, renderColdStart, type BundleFigures, type ColdStartFigures } from '#cli/bench/cold-start';
 import { billedUnits, itemBytes } from '#cli/bench/meter';
 
 describe('the bench meter: units as DynamoDB bills them', () => {
@@ -95,5 +95,64 @@ describe('the bench cold start: garbage collections from node --trace-gc', () =>
     expect(a.pauseMs).toBeCloseTo(3.5 + 7.99 + 16.57, 6);
     expect(b).toEqual({ scavenges: 1, fullCollections: 0, pauseMs: 4.17 });
     expect(none).toEqual({ scavenges: 0, fullCollections: 0, pauseMs: 0 });
+  });
+});
+
+describe('the bench cold start: why functions miss the import-time target', () => {
+  const bundle = (name: string, ratio: number, loadsHttps = true): BundleFigures => ({
+    name,
+    bytes: 100 * 1024,
+    totalBytes: 100 * 1024,
+    files: 1,
+    imports: [{ ms: 30 * ratio, ratio, addedMs: 30 * (ratio - 1) }],
+    top: [],
+    topOwn: [],
+    loadsHttps,
+    gc: { scavenges: 1, fullCollections: 0, pauseMs: 3 },
+  });
+  const run = (floors: Record<'empty-module' | 'node-https' | 'dynamodb-client' | 'handler-base', number>, functions: BundleFigures[]): ColdStartFigures => ({
+    runs: 11,
+    runtimes: [{ label: 'Node 24', version: 'v24.0.0', baselineMs: 30 }],
+    functions,
+    floors: Object.entries(floors).map(([name, ratio]) => bundle(name, ratio, name !== 'empty-module')),
+  });
+  const importWhy = (cold: ColdStartFigures) => renderColdStart(cold).why.find((line) => line.includes('import time')) ?? '';
+
+  it('says when Node\'s https alone goes past the target, and names the functions that load no https and those within', () => {
+    // Prepare
+    const cold = run({ 'empty-module': 1.02, 'node-https': 1.9, 'dynamodb-client': 1.8, 'handler-base': 2.0 }, [bundle('openapi', 1.4, false), bundle('submit-report', 2.3)]);
+    // Act
+    const why = importWhy(cold);
+    // Assess
+    expect(why).toContain('Node 自身の https と crypto (tls を含む) を読むだけで目標 1.5× を超える');
+    expect(why).toContain('functions loading no https: openapi; within: openapi');
+    expect(why).toContain('1.90× (+27.0 ms)');
+    expect(why).not.toContain('The base alone reaches');
+  });
+
+  it('says the base alone reaches the target when https is within it and the base is not', () => {
+    // Prepare
+    const cold = run({ 'empty-module': 1.02, 'node-https': 1.3, 'dynamodb-client': 1.35, 'handler-base': 1.55 }, [bundle('submit-report', 1.7)]);
+    // Act
+    const why = importWhy(cold);
+    // Assess
+    expect(why).toContain('The base alone reaches 1.5×');
+    expect(why).not.toContain('alone go past');
+  });
+
+  it('puts the rest on building the zod schemas when the base is within the target', () => {
+    // Prepare
+    const cold = run({ 'empty-module': 1.02, 'node-https': 1.3, 'dynamodb-client': 1.29, 'handler-base': 1.43 }, [bundle('get-plan', 1.4), bundle('submit-report', 1.68)]);
+    // Act
+    const why = importWhy(cold);
+    // Assess
+    expect(why).toContain('1.5× is within reach up to the base');
+  });
+
+  it('gives no reason when every function is within the target', () => {
+    // Prepare
+    const cold = run({ 'empty-module': 1.02, 'node-https': 1.3, 'dynamodb-client': 1.29, 'handler-base': 1.43 }, [bundle('get-plan', 1.4)]);
+    // Act / Assess
+    expect(importWhy(cold)).toBe('');
   });
 });
