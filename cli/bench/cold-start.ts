@@ -110,6 +110,12 @@ export interface ColdStartFigures {
   floors: BundleFigures[];
 }
 
+/**
+ * The runtime the verdicts, the reasons and the GC figures are read on: the first of
+ * `ColdStartFigures.runtimes`, the Lambda runtime's Node when it could be had.
+ */
+const primary = 0;
+
 const floorFile = (name: string) => fileURLToPath(new URL(`./floors/${name}.ts`, import.meta.url));
 const floorEntries: { name: string; entry: string; env?: NodeJS.ProcessEnv }[] = [
   ...['empty-module', 'node-https', 'dynamodb-client', 'handler-base', 'report-schemas', 'handler-base-fs-module'].map((name) => ({ name, entry: floorFile(name) })),
@@ -203,9 +209,9 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
       }
       return { baselineMs: median(baseline), times, ratios, added };
     });
-    const primary = runtimes[0]!;
-    say(`[4] 読み込み中のガベージコレクション (${primary.label}, --trace-gc, 各 ${gcRuns} 回)`, `[4] garbage collections while importing (${primary.label}, --trace-gc, ${gcRuns} runs each)`);
-    const gc = new Map(bundles.map((b) => [b.name, traceGc(primary.execPath, b.file, { ...functionLoadEnvironment(b.name), ...b.env })]));
+    const gcRuntime = runtimes[primary]!;
+    say(`[4] 読み込み中のガベージコレクション (${gcRuntime.label}, --trace-gc, 各 ${gcRuns} 回)`, `[4] garbage collections while importing (${gcRuntime.label}, --trace-gc, ${gcRuns} runs each)`);
+    const gc = new Map(bundles.map((b) => [b.name, traceGc(gcRuntime.execPath, b.file, { ...functionLoadEnvironment(b.name), ...b.env })]));
     const figures = bundles.map(({ file: _file, floor, env: _env, ...b }) => ({
       floor,
       figures: {
@@ -274,7 +280,6 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
           : ''),
     );
   }
-  const primary = 0;
   const slowest = fns.reduce((a, b) => (ratioOf(b, primary) > ratioOf(a, primary) ? b : a));
   if (ratioOf(slowest, primary) > ratioTarget && empty && https && client && base) {
     why.push(importTimeWhy(cold, { empty, https, client, base, schemas, sourceMaps, fsModule }));
@@ -329,7 +334,6 @@ interface ImportFloors {
 function importTimeWhy(cold: ColdStartFigures, floors: ImportFloors): string {
   const { empty, https, client, base, schemas, sourceMaps, fsModule } = floors;
   const target = coldStartTargets.ratio;
-  const primary = 0;
   const label = cold.runtimes[primary]!.label;
   const baselineMs = fmt(cold.runtimes[primary]!.baselineMs, 1);
   const ratio = (f: BundleFigures, runtime = primary) => fmt(f.imports[runtime]?.ratio ?? NaN);
