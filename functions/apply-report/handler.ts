@@ -5,7 +5,7 @@
  * status and are skipped. Idempotent: the same event again finds the result unchanged and writes
  * nothing.
  */
-import middy from '@middy/core';
+import { lambdaHandler } from '#shared/lambda-handler';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { eventEnvelopeSchema } from '#events/catalog';
 import { createDocumentClient } from '#shared/aws/dynamodb';
@@ -22,7 +22,7 @@ const envelopeSchema = eventEnvelopeSchema('ProgressReported');
 
 export type ApplyReportOutcome = 'updated' | 'unchanged' | 'not-compiled' | 'comment' | 'other-tenant';
 
-export const handler = middy<unknown, { outcome: ApplyReportOutcome }>()
+export const handler = lambdaHandler<unknown, { outcome: ApplyReportOutcome }>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlationIds(logger))
   .handler(async (event) => {

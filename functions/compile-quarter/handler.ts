@@ -7,7 +7,7 @@
  * sent once per quarter however often the event comes). A quarter outside the plan period (the
  * schedule's first run names the quarter before the plan) is skipped.
  */
-import middy from '@middy/core';
+import { lambdaHandler } from '#shared/lambda-handler';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import * as z from '#shared/zod';
 import { CompileQuarterInputSchema } from '#events/schedule-inputs';
@@ -41,7 +41,7 @@ export class InvalidCompileInputError extends Error {
   }
 }
 
-export const handler = middy<unknown, CompileQuarterResult>()
+export const handler = lambdaHandler<unknown, CompileQuarterResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlationIds(logger))
   .handler(async (event) => {

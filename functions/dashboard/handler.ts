@@ -7,7 +7,7 @@
  *
  * Reads the compiled status and the reports; renders with shared/web/dashboard. Writes nothing.
  */
-import middy from '@middy/core';
+import { lambdaHandler } from '#shared/lambda-handler';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { authenticateDashboard } from '#shared/auth/dashboard-access';
@@ -36,7 +36,7 @@ const publicSiteUrl = optionalEnv(envNames.publicSiteUrl, '').replace(/\/+$/, ''
 
 const openDataPattern = /^shinchoku-(FY\d{4}-Q[1-4])\.(csv|json)$/;
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+export const handler = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlationIds(logger))
   .use(

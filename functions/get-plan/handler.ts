@@ -1,5 +1,5 @@
 /** GET /api/plan and GET /api/plan/measures/{measureId}: the plan catalog as stored. */
-import middy from '@middy/core';
+import { lambdaHandler } from '#shared/lambda-handler';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { createDocumentClient } from '#shared/aws/dynamodb';
@@ -13,7 +13,7 @@ import { createStore } from '#shared/store/store';
 const logger = createLogger('get-plan');
 const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+export const handler = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlationIds(logger))
   .use(httpErrors(logger))

@@ -4,7 +4,7 @@
  * MAIL_BUCKET); `ingestMail` reads, checks, records and answers it. An error fails the invocation,
  * so Lambda retries it and finally hands the event to the function's on-failure queue.
  */
-import middy from '@middy/core';
+import { lambdaHandler } from '#shared/lambda-handler';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { SesReceiptEventSchema } from '#events/ses-receipt';
 import { createDocumentClient } from '#shared/aws/dynamodb';
@@ -24,7 +24,7 @@ const s3 = createObjectStore();
 const mailer = createMailer();
 const bucket = requireEnv(envNames.mailBucket);
 
-export const handler = middy<unknown, IngestOutcome[]>()
+export const handler = lambdaHandler<unknown, IngestOutcome[]>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlationIds(logger))
   .handler(async (event) => {

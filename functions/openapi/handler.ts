@@ -3,7 +3,7 @@
  * schemas. It depends only on the deployed code, so it ships as a file (`npm run openapi` writes it,
  * and a test holds it to what the code generates) instead of being built at every cold start.
  */
-import middy from '@middy/core';
+import { lambdaHandler } from '#shared/lambda-handler';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { httpErrors } from '#shared/http/middleware';
@@ -13,7 +13,7 @@ import document from '../../shared/http/openapi.json' with { type: 'json' };
 
 const logger = createLogger('openapi');
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+export const handler = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlationIds(logger))
   .use(httpErrors(logger))

@@ -3,7 +3,7 @@
  * source mapping), one ProgressReported event per report out, partial batch failures back to Lambda
  * so a bad record is retried and dead-lettered alone. The rule is in `events/outbox.ts`.
  */
-import middy from '@middy/core';
+import { lambdaHandler } from '#shared/lambda-handler';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { publishStreamRecords } from '#events/outbox';
@@ -15,7 +15,7 @@ const logger = createLogger('publish-events');
 const eventBridge = createEventBridgeClient();
 const busName = requireEnv(envNames.eventBusName);
 
-export const handler = middy<DynamoDBStreamEvent, DynamoDBBatchResponse>()
+export const handler = lambdaHandler<DynamoDBStreamEvent, DynamoDBBatchResponse>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlationIds(logger))
   .handler(async (event) =>

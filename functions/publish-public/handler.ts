@@ -3,7 +3,7 @@
  * page and open data (CSV, JSON) to the public site's bucket and refreshes the index
  * (shared/publish-public.ts). Idempotent: the same event again writes the same objects.
  */
-import middy from '@middy/core';
+import { lambdaHandler } from '#shared/lambda-handler';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { eventEnvelopeSchema } from '#events/catalog';
 import { createDocumentClient } from '#shared/aws/dynamodb';
@@ -22,7 +22,7 @@ const loadCatalog = catalogLoader(store);
 const site = s3PublicSiteWriter(createObjectStore(), requireEnv(envNames.publicBucket));
 const envelopeSchema = eventEnvelopeSchema('QuarterCompiled');
 
-export const handler = middy<unknown, { outcome: PublishOutcome['outcome'] | 'other-tenant'; objects?: number }>()
+export const handler = lambdaHandler<unknown, { outcome: PublishOutcome['outcome'] | 'other-tenant'; objects?: number }>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlationIds(logger))
   .handler(async (event) => {

@@ -5,7 +5,7 @@
  * person's input kept and each error next to its field. The pages are rendered by shared/web.
  */
 import { randomUUID } from 'node:crypto';
-import middy from '@middy/core';
+import { lambdaHandler } from '#shared/lambda-handler';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { createDocumentClient } from '#shared/aws/dynamodb';
@@ -209,7 +209,7 @@ async function submit(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller,
   return formLinkRefusedPage(lang, outcome);
 }
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+export const handler = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlationIds(logger))
   .use(

@@ -7,7 +7,7 @@
  * spreadsheet library (the writer here, the reader there). Every accepted request builds a workbook,
  * so the writer is loaded at init.
  */
-import middy from '@middy/core';
+import { lambdaHandler } from '#shared/lambda-handler';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { authenticateDashboard } from '#shared/auth/dashboard-access';
@@ -81,7 +81,7 @@ async function dashboardDownload(event: APIGatewayProxyEventV2, lang: Lang, cata
   return download(catalog, secret, { kind: 'bukai', id: bukaiId }, quarter);
 }
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+export const handler = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlationIds(logger))
   .use(

@@ -4,7 +4,7 @@
  * leadership list and marks it sent — so it goes out once per quarter, however often QuarterCompiled
  * fires. A failed send gives the claim back and fails the invocation, so the retry sends it.
  */
-import middy from '@middy/core';
+import { lambdaHandler } from '#shared/lambda-handler';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { eventEnvelopeSchema } from '#events/catalog';
 import { createDocumentClient } from '#shared/aws/dynamodb';
@@ -32,7 +32,7 @@ const envelopeSchema = eventEnvelopeSchema('QuarterCompiled');
 
 export type SendDigestOutcome = 'sent' | 'already-sent' | 'in-progress' | 'other-tenant';
 
-export const handler = middy<unknown, { outcome: SendDigestOutcome; messageId?: string }>()
+export const handler = lambdaHandler<unknown, { outcome: SendDigestOutcome; messageId?: string }>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlationIds(logger))
   .handler(async (event) => {

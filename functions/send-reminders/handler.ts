@@ -4,7 +4,7 @@
  * one mail per kind for the JST day of the scheduled time; a mail already sent is never sent again.
  * When a send fails the run fails after trying the others, so it is retried.
  */
-import middy from '@middy/core';
+import { lambdaHandler } from '#shared/lambda-handler';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import { createMailer } from '#shared/aws/mailer';
@@ -25,7 +25,7 @@ const mailer = createMailer();
 const config = reminderConfigFromEnv(process.env);
 const publicBaseUrl = requireEnv(envNames.publicBaseUrl);
 
-export const handler = middy<unknown, ReminderJobResult>()
+export const handler = lambdaHandler<unknown, ReminderJobResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlationIds(logger))
   .handler(async (event) => {

@@ -10,7 +10,7 @@
  * which relies on dicer, unmaintained and with a known crash on malformed input. The body size is
  * checked before parsing.
  */
-import middy from '@middy/core';
+import { lambdaHandler } from '#shared/lambda-handler';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { createDocumentClient } from '#shared/aws/dynamodb';
@@ -101,7 +101,7 @@ async function upload(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller,
   return htmlPage(statusCode, renderImportPage(result, { lang, backHref: `../${encodeURIComponent(token)}?lang=${lang}` }));
 }
 
-export const handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+export const handler = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlationIds(logger))
   .use(

@@ -4,7 +4,7 @@
  * answers errors as JSON and lets only holders of a valid link token through. The handler module adds
  * its own middlewares and handler, so it stays thin and `event.caller` stays typed.
  */
-import middy from '@middy/core';
+import { lambdaHandler } from '../lambda-handler.ts';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { createDocumentClient } from '../aws/dynamodb.ts';
@@ -24,7 +24,7 @@ export function tokenApi(fn: string) {
   const logger = createLogger(fn);
   const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
   const loadCatalog = catalogLoader(store);
-  const api = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+  const api = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
     // resetKeys: the 課 bearerAuth appends to the log keys must not leak into the next request.
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlationIds(logger))
