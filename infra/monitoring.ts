@@ -3,6 +3,7 @@
  * subscription, and helpers that put the standard alarms on a function or a dead-letter queue.
  */
 import { ArnFormat, Duration, Stack } from 'aws-cdk-lib';
+import type * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -110,6 +111,18 @@ export class Monitoring extends Construct {
       description: `${id}: 呼び出しがスロットリングされました / invocations were throttled`,
     });
     return { errors, throttles };
+  }
+
+  /**
+   * Alarm on any 5xx answer of an HTTP API. Its functions answer an unexpected error as a 500 of their
+   * own (shared/http/middleware.ts), which Lambda counts as a success, so their `Errors` alarms only
+   * see crashes and timeouts; this one sees every failed request.
+   */
+  watchHttpApi(api: apigwv2.IHttpApi): cloudwatch.Alarm {
+    const id = api.node.id;
+    return this.alarm(`${id}ServerErrors`, api.metricServerError({ period: this.period, statistic: cloudwatch.Stats.SUM }), {
+      description: `${id}: API が 5xx エラーを返しました / the API answered with server errors (5xx)`,
+    });
   }
 
   /** Alarm as soon as a dead-letter queue holds a message. */

@@ -52,6 +52,7 @@ export class ShinchokuStack extends Stack {
     this.api = new Api(this, 'Api', { data: this.data, tenant: config.tenant, linkSecret: this.linkSecret });
     this.events = new Events(this, 'Events', { data: this.data, tenant: config.tenant, monitoring: this.monitoring });
     for (const fn of this.api.functions.values()) this.monitoring.watchFunction(fn);
+    this.monitoring.watchHttpApi(this.api.httpApi);
     this.publicSite = new PublicSite(this, 'PublicSite', { publisher: this.events.functions.get('publish-public') });
     this.api.functions.get('dashboard')?.addEnvironment(envNames.publicSiteUrl, this.publicSite.url);
     this.inboundMail = new InboundMail(this, 'InboundMail', {

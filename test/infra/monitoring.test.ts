@@ -1,5 +1,6 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
+import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { describe, expect, it } from 'vitest';
@@ -21,6 +22,25 @@ describe('Monitoring', () => {
       Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [stack.getLogicalId(dlq.node.defaultChild as sqs.CfnQueue), 'QueueName'] } }],
       Threshold: 0,
       ComparisonOperator: 'GreaterThanThreshold',
+      AlarmActions: [{ Ref: stack.getLogicalId(monitoring.topic.node.defaultChild as sns.CfnTopic) }],
+    });
+  });
+
+  it('alarms on any 5xx answer of an HTTP API', () => {
+    // Prepare
+    const stack = new Stack(new App(), 'MonitoringTest');
+    const monitoring = new Monitoring(stack, 'Monitoring');
+    const api = new apigwv2.HttpApi(stack, 'HttpApi');
+    // Act
+    monitoring.watchHttpApi(api);
+    // Assess
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/ApiGateway',
+      MetricName: '5xx',
+      Dimensions: [{ Name: 'ApiId', Value: { Ref: stack.getLogicalId(api.node.defaultChild as apigwv2.CfnApi) } }],
+      Statistic: 'Sum',
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
       AlarmActions: [{ Ref: stack.getLogicalId(monitoring.topic.node.defaultChild as sns.CfnTopic) }],
     });
   });
