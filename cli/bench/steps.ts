@@ -87,6 +87,12 @@ export interface ComparedPaths<T extends PathTimes = PathTimes> {
   http: T;
   /** The same handler module called in-process with a payload-2.0 event, without HTTP. */
   inProcess: T;
+  /**
+   * Another instance of that handler module, loaded with its log level at WARN: the same calls
+   * without the INFO line it writes per accepted report. Only to break the handler's time down; the
+   * functions are deployed at INFO.
+   */
+  quiet: T;
   /** The bare client calls the handler must make (the Query and the TransactWrite). */
   sdk: T;
   /**
@@ -239,9 +245,15 @@ async function measureSubmissionAtLevel(
   const requestHeaders = () => ({ authorization: `Bearer ${token}`, 'content-type': 'application/json', 'idempotency-key': randomUUID() });
 
   // One handler module instance per endpoint: the handler builds its client at load, as on Lambda.
-  const loadHandler = async (endpoint: string, instance: string) => {
+  // Powertools reads the log level when the module creates its logger, so a level is per instance.
+  const loadHandler = async (endpoint: string, instance: string, logLevel: string = defaultApplicationLogLevel) => {
     process.env.AWS_ENDPOINT_URL_DYNAMODB = endpoint;
-    return ((await import(`../../functions/submit-report/handler.ts?bench=${instance}`)) as { handler: HttpHandler }).handler;
+    process.env.POWERTOOLS_LOG_LEVEL = logLevel;
+    try {
+      return ((await import(`../../functions/submit-report/handler.ts?bench=${instance}`)) as { handler: HttpHandler }).handler;
+    } finally {
+      process.env.POWERTOOLS_LOG_LEVEL = defaultApplicationLogLevel;
+    }
   };
   const client = httpClient(Math.max(1, options.concurrency));
   // What a client sends, made before a request is timed: the body as a string, the headers.
@@ -349,8 +361,9 @@ async function measureSubmissionAtLevel(
   // The real local HTTP server in front of one handler module instance; the in-process side calls
   // that same instance directly, with the event API Gateway would send.
   const handler = await loadHandler(parts.dynamoEndpoint, 'direct');
+  const quietHandler = await loadHandler(parts.dynamoEndpoint, 'quiet', 'WARN');
   const direct = await startHttpServer({ port: 0, loadHandler: async () => handler });
-  const invoke = () => {
+  const invokeOf = (handler: HttpHandler) => () => {
     // The event and context API Gateway and Lambda hand the function, made before the call is timed.
     const requestId = randomUUID();
     const event = {
@@ -369,7 +382,8 @@ async function measureSubmissionAtLevel(
   // the call that is timed.
   const sides = [
     { key: 'http', run: () => postOf(direct.url) },
-    { key: 'inProcess', run: invoke },
+    { key: 'inProcess', run: invokeOf(handler) },
+    { key: 'quiet', run: invokeOf(quietHandler) },
     { key: 'sdk', run: bareSdk },
     { key: 'checks', run: checks },
     { key: 'awsSdk', run: awsSdk },
@@ -406,9 +420,9 @@ async function measureSubmissionAtLevel(
 
   // Sequential: short blocks of each side in rounds whose order rotates, so the drift of a noisy
   // machine (and of DynamoDB Local as its table grows) reaches every side alike.
-  say(`  1c 逐次 ${options.sequential} 件ずつ (HTTP 経由 / 直接呼び出し / 関数のクライアント / 検査 + クライアント / AWS SDK を交互に)`, `  1c ${options.sequential} sequential each (HTTP path, in-process handler, bare client, checks + bare client and AWS SDK in rotating blocks)`);
+  say(`  1c 逐次 ${options.sequential} 件ずつ (HTTP 経由 / 直接呼び出し / 同じく WARN で / 関数のクライアント / 検査 + クライアント / AWS SDK を交互に)`, `  1c ${options.sequential} sequential each (HTTP path, in-process handler, the same at WARN, bare client, checks + bare client and AWS SDK in rotating blocks)`);
   const block = 10;
-  const sequential: Record<Side, number[]> = { http: [], inProcess: [], sdk: [], checks: [], awsSdk: [] };
+  const sequential: Record<Side, number[]> = { http: [], inProcess: [], quiet: [], sdk: [], checks: [], awsSdk: [] };
   const deadline = Date.now() + options.maxSeconds * 1000;
   let sequentialRounds = 0;
   while (sequential.sdk.length < options.sequential && Date.now() < deadline) {
@@ -425,6 +439,7 @@ async function measureSubmissionAtLevel(
   const concurrent: Record<Side, { roundSeconds: number[]; cpuSeconds: number; times: number[] }> = {
     http: { roundSeconds: [], cpuSeconds: 0, times: [] },
     inProcess: { roundSeconds: [], cpuSeconds: 0, times: [] },
+    quiet: { roundSeconds: [], cpuSeconds: 0, times: [] },
     sdk: { roundSeconds: [], cpuSeconds: 0, times: [] },
     checks: { roundSeconds: [], cpuSeconds: 0, times: [] },
     awsSdk: { roundSeconds: [], cpuSeconds: 0, times: [] },
@@ -483,6 +498,7 @@ async function measureSubmissionAtLevel(
       block,
       http: sequentialTimes(sequential.http),
       inProcess: sequentialTimes(sequential.inProcess),
+      quiet: sequentialTimes(sequential.quiet),
       sdk: sequentialTimes(sequential.sdk),
       checks: sequentialTimes(sequential.checks),
       awsSdk: sequentialTimes(sequential.awsSdk),
@@ -493,6 +509,7 @@ async function measureSubmissionAtLevel(
       concurrency: options.concurrency,
       http: concurrentTimes(concurrent.http),
       inProcess: concurrentTimes(concurrent.inProcess),
+      quiet: concurrentTimes(concurrent.quiet),
       sdk: concurrentTimes(concurrent.sdk),
       checks: concurrentTimes(concurrent.checks),
       awsSdk: concurrentTimes(concurrent.awsSdk),
