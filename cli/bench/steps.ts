@@ -30,6 +30,7 @@ import { localLambdaContext } from '#local/lambda-context';
 import { startDynamoDbLocal, type DynamoDbLocal } from '#local/dynamodb-local';
 import { ensureTable, provision } from '#local/provision';
 import { clearSentMails, fetchSentMails } from '#local/ses-local';
+import { scavengesWithin, watchScavenges } from './gc.ts';
 import { startDynamoMeter, type DynamoMeter, type MeteredRequest } from './meter.ts';
 import { generateTenant, mulberry32, seedTable, writeTenant } from './seed.ts';
 import { median, pairedRoundsInterval, percentile, sum, trimmedMean, type Interval } from './stats.ts';
@@ -81,8 +82,14 @@ export interface ConcurrentPathTimes extends PathTimes {
   cpuBusy: number;
 }
 
+/** Scavenges met by one side's sequential requests: how many per 1000 requests, and their mean pause (ms). */
+export interface SideScavenges {
+  per1000: number;
+  meanPauseMs: number;
+}
+
 /** The ways compared, measured in the same interleaved rounds. */
-export interface ComparedPaths<T extends PathTimes = PathTimes> {
+export interface ComparedPaths<T = PathTimes> {
   /** POST /api/reports through the local HTTP server (local/http-server.ts) to the real handler. */
   http: T;
   /** The same handler module called in-process with a payload-2.0 event, without HTTP. */
@@ -120,6 +127,8 @@ export interface SubmissionFigures {
   /** Untimed requests of each kind before the timed rounds. */
   warmup: number;
   sequential: ComparedPaths & { rounds: number; block: number };
+  /** The young-generation collections that started during each side's sequential blocks. */
+  sequentialGc: ComparedPaths<SideScavenges>;
   /**
    * 95% intervals of the sequential ratios to the bare client, from the rounds resampled in pairs
    * (`pairedRoundsInterval`): how far the one run's p50 and p99 ratios can be trusted.
@@ -423,14 +432,24 @@ async function measureSubmissionAtLevel(
   say(`  1c 逐次 ${options.sequential} 件ずつ (HTTP 経由 / 直接呼び出し / 同じく WARN で / 関数のクライアント / 検査 + クライアント / AWS SDK を交互に)`, `  1c ${options.sequential} sequential each (HTTP path, in-process handler, the same at WARN, bare client, checks + bare client and AWS SDK in rotating blocks)`);
   const block = 10;
   const sequential: Record<Side, number[]> = { http: [], inProcess: [], quiet: [], sdk: [], checks: [], awsSdk: [] };
+  // When each side's blocks ran, to tell which side's requests the scavenges landed on.
+  const spans: Record<Side, [number, number][]> = { http: [], inProcess: [], quiet: [], sdk: [], checks: [], awsSdk: [] };
+  const scavengeWatch = watchScavenges();
   const deadline = Date.now() + options.maxSeconds * 1000;
   let sequentialRounds = 0;
   while (sequential.sdk.length < options.sequential && Date.now() < deadline) {
     for (const side of rotated(sides, sequentialRounds)) {
+      const from = performance.now();
       for (let i = 0; i < block; i += 1) sequential[side.key].push(await timed(side.run));
+      spans[side.key].push([from, performance.now()]);
     }
     sequentialRounds += 1;
   }
+  const scavenges = await scavengeWatch.stop();
+  const sequentialGc = (key: Side): SideScavenges => {
+    const { count, pauseMs } = scavengesWithin(scavenges, spans[key]);
+    return { per1000: (count * 1000) / sequential[key].length, meanPauseMs: count > 0 ? pauseMs / count : 0 };
+  };
 
   // Concurrent: the same, in rounds of `perRound` requests per side.
   const perRound = Math.max(options.concurrency * 5, 50);
@@ -513,6 +532,14 @@ async function measureSubmissionAtLevel(
       sdk: concurrentTimes(concurrent.sdk),
       checks: concurrentTimes(concurrent.checks),
       awsSdk: concurrentTimes(concurrent.awsSdk),
+    },
+    sequentialGc: {
+      http: sequentialGc('http'),
+      inProcess: sequentialGc('inProcess'),
+      quiet: sequentialGc('quiet'),
+      sdk: sequentialGc('sdk'),
+      checks: sequentialGc('checks'),
+      awsSdk: sequentialGc('awsSdk'),
     },
     sequentialIntervals: {
       inProcessP50: pairedRoundsInterval(sequential.inProcess, sequential.sdk, block, median),
