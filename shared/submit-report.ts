@@ -55,44 +55,29 @@ export function authenticate(
  * SHA-256 (base64url) of the value's canonical JSON.
  *
  * The fingerprint is stored with the key, so its text must never change, or a retry that spans a
- * deploy would read as a conflict. It is `JSON.stringify` of the value with every object's keys in
- * the order a plain object built from the keys sorted by code unit lists them (array-index keys
- * first, in numeric order, then the others by code unit; not by locale, which is slow and could
- * differ between runtimes). test/unit/fingerprint.test.ts holds it to that definition.
+ * deploy would read as a conflict. It is `JSON.stringify` of a copy of the value whose objects were
+ * rebuilt with their keys inserted sorted by code unit (not by locale, which is slow and could differ
+ * between runtimes); as for any object, array-index keys are then listed first, in numeric order.
+ * test/unit/fingerprint.test.ts holds it to that definition.
  */
 export function fingerprintOf(body: unknown): string {
-  const text = canonicalJson(body);
+  const text = JSON.stringify(sortedCopy(body));
   if (text === undefined) throw new TypeError(`指紋を取れない値です / nothing to fingerprint: ${String(body)}`);
   return hash('sha256', text, 'base64url');
 }
 
-/** A key a plain object lists before all others, in numeric order: a canonical array index. */
-const arrayIndex = /^(?:0|[1-9]\d{0,9})$/;
-const isArrayIndex = (key: string) => arrayIndex.test(key) && Number(key) < 2 ** 32 - 1;
-const byListingOrder = (a: string, b: string): number => {
-  const ai = isArrayIndex(a);
-  const bi = isArrayIndex(b);
-  if (ai || bi) return ai && bi ? Number(a) - Number(b) : ai ? -1 : 1;
-  return a < b ? -1 : a > b ? 1 : 0;
-};
-
-/** The canonical JSON of a value, written in one pass; undefined where JSON.stringify leaves a value out. */
-function canonicalJson(value: unknown): string | undefined {
-  if (Array.isArray(value)) {
-    let out = '[';
-    for (let i = 0; i < value.length; i += 1) out += `${i > 0 ? ',' : ''}${canonicalJson(value[i]) ?? 'null'}`;
-    return `${out}]`;
-  }
-  if (value !== null && typeof value === 'object') {
-    const record = value as Record<string, unknown>;
-    let out = '{';
-    for (const key of Object.keys(record).sort(byListingOrder)) {
-      const text = canonicalJson(record[key]);
-      if (text !== undefined) out += `${out.length > 1 ? ',' : ''}${JSON.stringify(key)}:${text}`;
-    }
-    return `${out}}`;
-  }
-  return JSON.stringify(value);
+/**
+ * The value with every object rebuilt, its keys inserted in code-unit order. The copies have no
+ * prototype, so a `__proto__` key stays an own key as JSON.parse made it, and nothing like `toJSON`
+ * is inherited.
+ */
+function sortedCopy(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortedCopy);
+  if (value === null || typeof value !== 'object') return value;
+  const record = value as Record<string, unknown>;
+  const copy: Record<string, unknown> = Object.create(null);
+  for (const key of Object.keys(record).sort()) copy[key] = sortedCopy(record[key]);
+  return copy;
 }
 
 export interface SubmitOptions extends Pick<AppendOptions, 'channel' | 'attachments' | 'now'> {
