@@ -398,6 +398,8 @@ async function measureSubmissionAtLevel(
     { key: 'awsSdk', run: awsSdk },
   ] as const;
   type Side = (typeof sides)[number]['key'];
+  /** One value per side, in the order of `sides`, so a side is added in one place. */
+  const perSide = <T>(make: (key: Side) => T) => Object.fromEntries(sides.map(({ key }) => [key, make(key)])) as Record<Side, T>;
   const timed = async (prepare: () => () => Promise<void>) => {
     const call = prepare();
     const start = performance.now();
@@ -431,9 +433,9 @@ async function measureSubmissionAtLevel(
   // machine (and of DynamoDB Local as its table grows) reaches every side alike.
   say(`  1c 逐次 ${options.sequential} 件ずつ (HTTP 経由 / 直接呼び出し / 同じく WARN で / 関数のクライアント / 検査 + クライアント / AWS SDK を交互に)`, `  1c ${options.sequential} sequential each (HTTP path, in-process handler, the same at WARN, bare client, checks + bare client and AWS SDK in rotating blocks)`);
   const block = 10;
-  const sequential: Record<Side, number[]> = { http: [], inProcess: [], quiet: [], sdk: [], checks: [], awsSdk: [] };
+  const sequential = perSide((): number[] => []);
   // When each side's blocks ran, to tell which side's requests the scavenges landed on.
-  const spans: Record<Side, [number, number][]> = { http: [], inProcess: [], quiet: [], sdk: [], checks: [], awsSdk: [] };
+  const spans = perSide((): [number, number][] => []);
   const scavengeWatch = watchScavenges();
   const deadline = Date.now() + options.maxSeconds * 1000;
   let sequentialRounds = 0;
@@ -455,14 +457,7 @@ async function measureSubmissionAtLevel(
   const perRound = Math.max(options.concurrency * 5, 50);
   const concurrentRounds = Math.max(3, Math.ceil(options.concurrent / perRound));
   say(`  1d 並行 ${options.concurrency} で ${perRound} 件 × ${concurrentRounds} 回ずつ`, `  1d ${concurrentRounds} rounds of ${perRound} each at concurrency ${options.concurrency}`);
-  const concurrent: Record<Side, { roundSeconds: number[]; cpuSeconds: number; times: number[] }> = {
-    http: { roundSeconds: [], cpuSeconds: 0, times: [] },
-    inProcess: { roundSeconds: [], cpuSeconds: 0, times: [] },
-    quiet: { roundSeconds: [], cpuSeconds: 0, times: [] },
-    sdk: { roundSeconds: [], cpuSeconds: 0, times: [] },
-    checks: { roundSeconds: [], cpuSeconds: 0, times: [] },
-    awsSdk: { roundSeconds: [], cpuSeconds: 0, times: [] },
-  };
+  const concurrent = perSide(() => ({ roundSeconds: [] as number[], cpuSeconds: 0, times: [] as number[] }));
   for (let round = 0; round < concurrentRounds; round += 1) {
     for (const side of rotated(sides, round)) {
       const r = await concurrentRun(side.run, perRound);
@@ -515,32 +510,15 @@ async function measureSubmissionAtLevel(
     sequential: {
       rounds: sequentialRounds,
       block,
-      http: sequentialTimes(sequential.http),
-      inProcess: sequentialTimes(sequential.inProcess),
-      quiet: sequentialTimes(sequential.quiet),
-      sdk: sequentialTimes(sequential.sdk),
-      checks: sequentialTimes(sequential.checks),
-      awsSdk: sequentialTimes(sequential.awsSdk),
+      ...perSide((key) => sequentialTimes(sequential[key])),
     },
     concurrent: {
       rounds: concurrentRounds,
       perRound,
       concurrency: options.concurrency,
-      http: concurrentTimes(concurrent.http),
-      inProcess: concurrentTimes(concurrent.inProcess),
-      quiet: concurrentTimes(concurrent.quiet),
-      sdk: concurrentTimes(concurrent.sdk),
-      checks: concurrentTimes(concurrent.checks),
-      awsSdk: concurrentTimes(concurrent.awsSdk),
+      ...perSide((key) => concurrentTimes(concurrent[key])),
     },
-    sequentialGc: {
-      http: sequentialGc('http'),
-      inProcess: sequentialGc('inProcess'),
-      quiet: sequentialGc('quiet'),
-      sdk: sequentialGc('sdk'),
-      checks: sequentialGc('checks'),
-      awsSdk: sequentialGc('awsSdk'),
-    },
+    sequentialGc: perSide(sequentialGc),
     sequentialIntervals: {
       inProcessP50: pairedRoundsInterval(sequential.inProcess, sequential.sdk, block, median),
       inProcessP99: pairedRoundsInterval(sequential.inProcess, sequential.sdk, block, p99),
