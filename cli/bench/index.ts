@@ -17,7 +17,7 @@ import { measureColdStart, renderColdStart, type ColdStartFigures } from './cold
 import { fmt, over, verdict } from './format.ts';
 import { startDynamoMeter } from './meter.ts';
 import type { Interval } from './stats.ts';
-import { measureCompile, measureReminders, measureSubmission, type CompileFigures, type ReminderFigures, type SubmissionFigures } from './steps.ts';
+import { measureCompile, measureReminders, measureSubmission, type CompileFigures, type ReminderFigures, type SubmissionFigures, type WarmPhase, type WarmupFigures } from './steps.ts';
 
 export interface BenchOptions {
   quick?: boolean;
@@ -69,14 +69,19 @@ export async function benchCommand(options: BenchOptions, out: Output): Promise<
   say('[0] DynamoDB Local (インメモリ) と SES エミュレーターを起動しています', '[0] starting DynamoDB Local (in memory) and the SES emulator');
   const [dynamo, ses] = await Promise.all([startDynamoDbLocal({ port: 0, inMemory: true }), startSesEmulator({ port: 0 })]);
   const meter = await startDynamoMeter(dynamo.endpoint);
-  const parts = { dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, meter, plan, directory, say };
+  const parts = { dynamoEndpoint: dynamo.endpoint, dynamoPid: dynamo.pid, sesEndpoint: ses.endpoint, meter, plan, directory, say };
   let submission: SubmissionFigures;
   let compile: CompileFigures;
   let reminders: ReminderFigures;
   let cold: ColdStartFigures;
   try {
     say('[1] 報告の送信経路', '[1] the submission path');
-    submission = await measureSubmission(parts, quick ? { sequential: 60, concurrent: 150, concurrency: 4, maxSeconds: 20, warmup: 30 } : { sequential: 3000, concurrent: 1200, concurrency: 8, maxSeconds: 180, warmup: 300 });
+    submission = await measureSubmission(
+      parts,
+      quick
+        ? { sequential: 60, concurrent: 150, concurrency: 4, maxSeconds: 20, warmup: 30, maxWarmupSeconds: 20 }
+        : { sequential: 3000, concurrent: 1200, concurrency: 8, maxSeconds: 180, warmup: 300, maxWarmupSeconds: 120 },
+    );
     // The compile seeds its scales into DynamoDB Local instances of its own (see measureCompile), so its large
     // tables do not slow the writes measured here; the order of the steps does not matter.
     reminders = await measureReminders(parts, { tenants: quick ? 5 : 20 });
@@ -257,7 +262,9 @@ function render(f: Figures): string {
     `- 消費 WCU / write units: ${fmt(s.writeUnitsPerReport)} — トランザクション書き込みは 1 KB あたり 2 WCU、報告項目は GSI にも書かれる (DynamoDB Local が返した値; AWS ではさらに GSI 書き込み分が加わる) / transactional writes cost 2 WCU per KB; the report item is also written to gsi1 (figures as DynamoDB Local reports them).`,
     `- 消費 RCU / read units: ${fmt(s.readUnitsPerReport)} — 読み込みは見つからなくても最低 1 回分 (強い整合性 1 RCU、結果整合 0.5 RCU) が課金される。DynamoDB Local は何も見つからない読み込みを 0 と報告する (ここでは ${fmt(s.reportedReadUnitsPerReport)}) ため、計測プロキシがその最低分を数える。各 事業 の四半期最初の報告では、最新版の Query は何も見つけない / a read is billed at least one read (1 RCU strongly consistent, 0.5 eventually consistent) even when it finds nothing; DynamoDB Local reports such a read as 0 (here ${fmt(s.reportedReadUnitsPerReport)}), so the meter counts the minimum. For the first report of a 事業 in a quarter, the latest-version Query finds nothing`,
     '',
-    `6 つの経路を同じ実行内で交互に計測 / the six paths are measured in the same run, interleaved: 各 ${s.warmup} 件の慣らし運転 (計測しない) の後、逐次は ${seq.block} 件ずつのブロックを ${seq.rounds} 巡 (巡ごとに順番を回す)、並行 ${conc.concurrency} は ${conc.perRound} 件ずつ ${conc.rounds} 巡 / after ${s.warmup} untimed requests of each, sequential blocks of ${seq.block} in ${seq.rounds} rounds and concurrent runs of ${conc.perRound} in ${conc.rounds} rounds, the order rotating every round. HTTP クライアント / HTTP client: ${s.client}, 同じプロセス / same process. 逐次の比と並行のスループット比の 95% 区間は、巡を単位に復元抽出するブートストラップ (1000 回、シード固定; 引いた巡は両方の経路のブロックを持ち込むので、その巡の時点のマシンの状態は対のまま残る; cli/bench/stats.ts)。区間はこの実行の中の揺れだけを表し、実行ごとのマシンの違い (同じコードでも実行ごとに比が数 % 動く) は含まない / the 95% intervals of the sequential ratios and of the concurrent throughput ratios come from a bootstrap that draws whole rounds with replacement (1000 resamples, seeded; a drawn round brings both sides' blocks, so what that moment of the machine did to both stays paired; cli/bench/stats.ts). An interval covers the noise within this run only, not how the machine differs from run to run (the same code moves the ratios by a few percent between runs).`,
+    `6 つの経路を同じ実行内で交互に計測 / the six paths are measured in the same run, interleaved: 慣らし運転 (計測しない、下記) の後、逐次は ${seq.block} 件ずつのブロックを ${seq.rounds} 巡 (巡ごとに順番を回す)、並行 ${conc.concurrency} は ${conc.perRound} 件ずつ ${conc.rounds} 巡 / after an untimed warm-up (below), sequential blocks of ${seq.block} in ${seq.rounds} rounds and concurrent runs of ${conc.perRound} in ${conc.rounds} rounds, the order rotating every round. HTTP クライアント / HTTP client: ${s.client}, 同じプロセス / same process. 逐次の比と並行のスループット比の 95% 区間は、巡を単位に復元抽出するブートストラップ (1000 回、シード固定; 引いた巡は両方の経路のブロックを持ち込むので、その巡の時点のマシンの状態は対のまま残る; cli/bench/stats.ts)。区間はこの実行の中の揺れだけを表し、実行ごとのマシンの違い (同じコードでも実行ごとに比が数 % 動く) は含まない / the 95% intervals of the sequential ratios and of the concurrent throughput ratios come from a bootstrap that draws whole rounds with replacement (1000 resamples, seeded; a drawn round brings both sides' blocks, so what that moment of the machine did to both stays paired; cli/bench/stats.ts). An interval covers the noise within this run only, not how the machine differs from run to run (the same code moves the ratios by a few percent between runs).`,
+    '',
+    warmupText(s.warmup),
     '',
     '| 経路 / path | 逐次 / sequential p50 | p99 | /s | p50 比 / ratio | 並行 / concurrent p50 | p99 | /s | スループット比 / throughput ratio | Node CPU / 件 / per request | CPU 比 / ratio |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
@@ -347,4 +354,29 @@ function render(f: Figures): string {
     '',
   );
   return lines.join('\n');
+}
+
+/** The submission path's warm-up, and how busy DynamoDB Local's JIT compiler was before and while measuring. */
+export function warmupText(w: WarmupFigures): string {
+  const pct = (share: number | undefined) => (share === undefined ? '—' : `${fmt(share * 100, 1)}%`);
+  const rule =
+    `逐次 (10 件ずつ交互) と並行のそれぞれで、各経路 ${w.minimum} 件以上、DynamoDB Local の JIT コンパイラー (C1/C2 のスレッド) が ${w.windowSeconds} 秒ごとに見て ${w.quietWindows} 回続けて CPU 1 個の ${pct(w.quietShare)} 未満になるまで (それぞれ最長 ${w.maxSeconds} 秒) / ` +
+    `sequential (in rotating blocks of 10) and then concurrent, each at least ${w.minimum} requests of every side and until DynamoDB Local's JIT compiler (its C1/C2 threads) used under ${pct(w.quietShare)} of one CPU in ${w.quietWindows} windows of ${w.windowSeconds} s in a row (at most ${w.maxSeconds} s each).`;
+  const phase = (p: WarmPhase, ja: string, en: string) =>
+    p.settled === undefined
+      ? { ja: `${ja} ${p.requests} 件ずつ ${fmt(p.seconds, 0)} 秒`, en: `${en} ${p.requests} of each in ${fmt(p.seconds, 0)} s` }
+      : {
+          ja: `${ja} ${p.requests} 件ずつ ${fmt(p.seconds, 0)} 秒${p.settled ? '' : ' (上限で打ち切り)'}、最後の ${w.windowSeconds} 秒のコンパイラー ${pct(p.lastShare)}、計測中 ${pct(p.measuredShare)}`,
+          en: `${en} ${p.requests} of each in ${fmt(p.seconds, 0)} s${p.settled ? '' : ' (stopped at the limit)'}, the compiler at ${pct(p.lastShare)} in its last ${w.windowSeconds} s and ${pct(p.measuredShare)} while timing`,
+        };
+  const [sequential, concurrent] = [phase(w.sequential, '逐次', 'sequential'), phase(w.concurrent, '並行', 'concurrent')];
+  const watched = w.sequential.settled !== undefined;
+  const outcome = watched
+    ? `この実行: ${sequential.ja}; ${concurrent.ja} / this run: ${sequential.en}; ${concurrent.en}.`
+    : `この実行では JIT コンパイラーを見られなかった (/proc がない) ため最低件数だけ: ${sequential.ja}; ${concurrent.ja} / the compiler could not be watched in this run (no /proc), so the minimum only: ${sequential.en}; ${concurrent.en}.`;
+  return (
+    `慣らし運転 / warm-up: ${rule} ${outcome} ` +
+    `起動したばかりの JVM は 1 分以上 DynamoDB Local のコードをコンパイルし、始めは CPU 1 個のほとんどを使う (並行の負荷に変わるとまたコンパイルする)。2 CPU のマシンではそれが Node のスレッドや DynamoDB Local の要求処理と CPU を取り合い、待ちの合間に自分の CPU 仕事が多い経路 (ハンドラー) ほど遅れる。AWS の DynamoDB は別のマシンで動く温まったサービスなので、落ち着くまで待ってから計測する (cli/bench/jvm.ts) / ` +
+    `a JVM that has just started compiles DynamoDB Local's code for a minute or more, at first with most of a CPU (and again when the load turns concurrent); on 2 CPUs that competes with the Node thread and DynamoDB Local's request threads, and delays most the side with the most CPU work of its own between the waits (the handler). DynamoDB on AWS is a warm service on machines of its own, so the timing waits for the compiler to settle (cli/bench/jvm.ts).`
+  );
 }

@@ -31,6 +31,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '#local/dynamodb-local';
 import { ensureTable, provision } from '#local/provision';
 import { clearSentMails, fetchSentMails } from '#local/ses-local';
 import { scavengesWithin, watchScavenges } from './gc.ts';
+import { jitCompilerSeconds, quietWatch, type QuietState } from './jvm.ts';
 import { startDynamoMeter, type DynamoMeter, type MeteredRequest } from './meter.ts';
 import { generateTenant, mulberry32, seedTable, writeTenant } from './seed.ts';
 import { median, pairedRoundsInterval, percentile, sum, trimmedMean, type Interval } from './stats.ts';
@@ -44,6 +45,8 @@ export interface Parts {
   plan: PlanFile;
   directory: Directory;
   say: Say;
+  /** DynamoDB Local's process, so the warm-up can wait for its JIT compiler (cli/bench/jvm.ts). */
+  dynamoPid?: number;
 }
 
 function summarise(requests: MeteredRequest[]) {
@@ -124,8 +127,8 @@ export interface SubmissionFigures {
   operations: string;
   /** How the HTTP requests are sent. */
   client: string;
-  /** Untimed requests of each kind before the timed rounds. */
-  warmup: number;
+  /** The untimed requests before the timed rounds, and how busy DynamoDB Local's JIT compiler was. */
+  warmup: WarmupFigures;
   sequential: ComparedPaths & { rounds: number; block: number };
   /** The young-generation collections that started during each side's sequential blocks. */
   sequentialGc: ComparedPaths<SideScavenges>;
@@ -148,6 +151,34 @@ export interface SubmissionFigures {
    * wait on a timer (`afterWaitRuns` of them).
    */
   checksAlone: { backToBackUs: number; afterWaitUs: number; afterWaitRuns: number };
+}
+
+/**
+ * The warm-up of the submission path, sequential and then concurrent: at least `minimum` requests of
+ * each side, and then until DynamoDB Local's JIT compiler has used under `quietShare` of one CPU in
+ * `quietWindows` windows of `windowSeconds` in a row (cli/bench/jvm.ts), or `maxSeconds` have passed.
+ */
+export interface WarmupFigures {
+  minimum: number;
+  maxSeconds: number;
+  quietShare: number;
+  windowSeconds: number;
+  quietWindows: number;
+  sequential: WarmPhase;
+  concurrent: WarmPhase;
+}
+
+/** One warm-up, and how busy the compiler was in the timed rounds of the same kind after it. */
+export interface WarmPhase {
+  /** Untimed requests of each side. */
+  requests: number;
+  seconds: number;
+  /** Whether the compiler settled before `maxSeconds`; undefined where it cannot be watched (not Linux). */
+  settled?: boolean;
+  /** The compiler's share of one CPU (0–1) in the last window of the warm-up. */
+  lastShare?: number;
+  /** The compiler's share of one CPU during the timed rounds. */
+  measuredShare?: number;
 }
 
 const benchQuarter = 'FY2013-Q2';
@@ -179,7 +210,22 @@ function httpClient(maxSockets: number) {
   return { post, destroy: () => agent.destroy() };
 }
 
-export async function measureSubmission(parts: Parts, options: { sequential: number; concurrent: number; concurrency: number; maxSeconds: number; warmup: number }): Promise<SubmissionFigures> {
+/** How many requests, seconds and concurrency the submission bench takes. */
+export interface SubmissionOptions {
+  /** Timed sequential requests of each side. */
+  sequential: number;
+  /** Timed concurrent requests of each side. */
+  concurrent: number;
+  concurrency: number;
+  /** The most the timed sequential rounds take, s. */
+  maxSeconds: number;
+  /** Untimed requests of each side at least, sequential and concurrent. */
+  warmup: number;
+  /** The most the sequential warm-up goes on waiting for DynamoDB Local's JIT compiler, s. */
+  maxWarmupSeconds: number;
+}
+
+export async function measureSubmission(parts: Parts, options: SubmissionOptions): Promise<SubmissionFigures> {
   const { plan, directory } = parts;
   const tableName = 'bench-submit';
   const tenant = plan.plan.tenant;
@@ -219,7 +265,7 @@ function dropLogLines(): () => void {
 
 async function measureSubmissionAtLevel(
   parts: Parts,
-  options: { sequential: number; concurrent: number; concurrency: number; maxSeconds: number; warmup: number },
+  options: SubmissionOptions,
   tableName: string,
   tenant: string,
   secret: string,
@@ -424,29 +470,81 @@ async function measureSubmissionAtLevel(
     return { seconds, cpuSeconds: (cpu.user + cpu.system) / 1e6, times };
   };
 
-  // Warm-up, untimed: DynamoDB Local's JVM and the three code paths reach their steady state.
-  say(`  1b 慣らし運転 (各 ${options.warmup} 件, 逐次と並行)`, `  1b warm-up (${options.warmup} of each, sequential and concurrent)`);
-  for (let i = 0; i < options.warmup; i += 1) for (const side of sides) await side.run()();
-  for (const side of sides) await concurrentRun(side.run, options.warmup);
+  // Warm-up, untimed: the code paths reach their steady state, and DynamoDB Local's JVM too. Its JIT
+  // compiler is busy for a minute or more after it starts, and again when the load changes from
+  // sequential to concurrent (cli/bench/jvm.ts): each warm-up goes on until the compiler has been
+  // quiet for a while, or at most `maxWarmupSeconds`.
+  const block = 10;
+  const perRound = Math.max(options.concurrency * 5, 50);
+  const compilerSeconds = parts.dynamoPid === undefined ? () => undefined : () => jitCompilerSeconds(parts.dynamoPid!);
+  const quietShare = 0.02;
+  const windowSeconds = 5;
+  const quietWindows = 2;
+  const warmUp = async (label: { ja: string; en: string }, perSideInRound: number, round: (round: number) => Promise<void>): Promise<WarmPhase> => {
+    const quiet = quietWatch({ windowMs: windowSeconds * 1000, threshold: quietShare, windows: quietWindows });
+    const start = performance.now();
+    let told = start;
+    let requests = 0;
+    let compiler: QuietState | undefined;
+    for (let r = 0; ; r += 1) {
+      await round(r);
+      requests += perSideInRound;
+      const now = performance.now();
+      const seconds = compilerSeconds();
+      if (seconds !== undefined) compiler = quiet.observe(now, seconds);
+      if (compiler?.lastShare !== undefined && now - told >= 15_000) {
+        told = now;
+        const share = `${(compiler.lastShare * 100).toFixed(0)}%`;
+        const elapsed = ((now - start) / 1000).toFixed(0);
+        say(`      ${label.ja} ${requests} 件ずつ、${elapsed} 秒: JIT コンパイラー CPU ${share}`, `      ${label.en} ${requests} of each, ${elapsed} s: JIT compiler ${share} of a CPU`);
+      }
+      if (requests < options.warmup) continue;
+      if (seconds === undefined || compiler?.settled || now - start >= options.maxWarmupSeconds * 1000) break;
+    }
+    return {
+      requests,
+      seconds: (performance.now() - start) / 1000,
+      ...(compiler === undefined ? {} : { settled: compiler.settled }),
+      ...(compiler?.lastShare === undefined ? {} : { lastShare: compiler.lastShare }),
+    };
+  };
+  say(
+    `  1b 慣らし運転 (逐次と並行で各 ${options.warmup} 件以上、DynamoDB Local の JIT コンパイラーが ${windowSeconds} 秒ごとに ${quietWindows} 回続けて CPU の ${quietShare * 100}% 未満になるまで、それぞれ最長 ${options.maxWarmupSeconds} 秒)`,
+    `  1b warm-up (sequential and concurrent, at least ${options.warmup} of each, until DynamoDB Local's JIT compiler uses under ${quietShare * 100}% of a CPU in ${quietWindows} windows of ${windowSeconds} s in a row; at most ${options.maxWarmupSeconds} s each)`,
+  );
+  const sequentialWarmup = await warmUp({ ja: '逐次', en: 'sequential' }, block, async (round) => {
+    for (const side of rotated(sides, round)) for (let i = 0; i < block; i += 1) await side.run()();
+  });
+  const concurrentWarmup = await warmUp({ ja: '並行', en: 'concurrent' }, perRound, async (round) => {
+    for (const side of rotated(sides, round)) await concurrentRun(side.run, perRound);
+  });
+  /** The compiler's share of a CPU while `run` ran. */
+  const compilerShareDuring = async (run: () => Promise<void>) => {
+    const [from, start] = [compilerSeconds(), performance.now()];
+    await run();
+    const to = compilerSeconds();
+    return from === undefined || to === undefined ? undefined : (to - from) / ((performance.now() - start) / 1000);
+  };
 
   // Sequential: short blocks of each side in rounds whose order rotates, so the drift of a noisy
   // machine (and of DynamoDB Local as its table grows) reaches every side alike.
   say(`  1c 逐次 ${options.sequential} 件ずつ (HTTP 経由 / 直接呼び出し / 同じく WARN で / 関数のクライアント / 検査 + クライアント / AWS SDK を交互に)`, `  1c ${options.sequential} sequential each (HTTP path, in-process handler, the same at WARN, bare client, checks + bare client and AWS SDK in rotating blocks)`);
-  const block = 10;
   const sequential = perSide((): number[] => []);
   // When each side's blocks ran, to tell which side's requests the scavenges landed on.
   const spans = perSide((): [number, number][] => []);
   const scavengeWatch = watchScavenges();
   const deadline = Date.now() + options.maxSeconds * 1000;
   let sequentialRounds = 0;
-  while (sequential.sdk.length < options.sequential && Date.now() < deadline) {
-    for (const side of rotated(sides, sequentialRounds)) {
-      const from = performance.now();
-      for (let i = 0; i < block; i += 1) sequential[side.key].push(await timed(side.run));
-      spans[side.key].push([from, performance.now()]);
+  const sequentialShare = await compilerShareDuring(async () => {
+    while (sequential.sdk.length < options.sequential && Date.now() < deadline) {
+      for (const side of rotated(sides, sequentialRounds)) {
+        const from = performance.now();
+        for (let i = 0; i < block; i += 1) sequential[side.key].push(await timed(side.run));
+        spans[side.key].push([from, performance.now()]);
+      }
+      sequentialRounds += 1;
     }
-    sequentialRounds += 1;
-  }
+  });
   const scavenges = await scavengeWatch.stop();
   const sequentialGc = (key: Side): SideScavenges => {
     const { count, pauseMs } = scavengesWithin(scavenges, spans[key]);
@@ -454,18 +552,19 @@ async function measureSubmissionAtLevel(
   };
 
   // Concurrent: the same, in rounds of `perRound` requests per side.
-  const perRound = Math.max(options.concurrency * 5, 50);
   const concurrentRounds = Math.max(3, Math.ceil(options.concurrent / perRound));
   say(`  1d 並行 ${options.concurrency} で ${perRound} 件 × ${concurrentRounds} 回ずつ`, `  1d ${concurrentRounds} rounds of ${perRound} each at concurrency ${options.concurrency}`);
   const concurrent = perSide(() => ({ roundSeconds: [] as number[], cpuSeconds: 0, times: [] as number[] }));
-  for (let round = 0; round < concurrentRounds; round += 1) {
-    for (const side of rotated(sides, round)) {
-      const r = await concurrentRun(side.run, perRound);
-      concurrent[side.key].roundSeconds.push(r.seconds);
-      concurrent[side.key].cpuSeconds += r.cpuSeconds;
-      concurrent[side.key].times.push(...r.times);
+  const concurrentShare = await compilerShareDuring(async () => {
+    for (let round = 0; round < concurrentRounds; round += 1) {
+      for (const side of rotated(sides, round)) {
+        const r = await concurrentRun(side.run, perRound);
+        concurrent[side.key].roundSeconds.push(r.seconds);
+        concurrent[side.key].cpuSeconds += r.cpuSeconds;
+        concurrent[side.key].times.push(...r.times);
+      }
     }
-  }
+  });
   await direct.stop();
 
   // The same checks with no I/O: back to back, and each right after the thread has waited 2 ms on a
@@ -506,7 +605,15 @@ async function measureSubmissionAtLevel(
     reportedReadUnitsPerReport: totals.reportedReadUnits / countedReports,
     operations: [...ops].map(([op, count]) => `${op} × ${count / countedReports}`).join(', '),
     client: `node:http, keep-alive Agent (maxSockets ${Math.max(1, options.concurrency)})`,
-    warmup: options.warmup,
+    warmup: {
+      minimum: options.warmup,
+      maxSeconds: options.maxWarmupSeconds,
+      quietShare,
+      windowSeconds,
+      quietWindows,
+      sequential: { ...sequentialWarmup, ...(sequentialShare === undefined ? {} : { measuredShare: sequentialShare }) },
+      concurrent: { ...concurrentWarmup, ...(concurrentShare === undefined ? {} : { measuredShare: concurrentShare }) },
+    },
     sequential: {
       rounds: sequentialRounds,
       block,

@@ -9,6 +9,8 @@ import { startSesEmulator } from '../../local/ses-local.ts';
 declare module 'vitest' {
   export interface ProvidedContext {
     dynamoEndpoint: string;
+    /** DynamoDB Local's process (a JVM), for tests of what the bench reads about it. */
+    dynamoPid: number;
     sesEndpoint: string;
   }
 }
@@ -18,6 +20,7 @@ export default async function setup(project: TestProject): Promise<() => Promise
   await ensureDynamoDbLocal({ onProgress: (m) => process.stderr.write(`${m}\n`) });
   const [dynamo, ses] = await Promise.all([startDynamoDbLocal({ port: 0, inMemory: true }), startSesEmulator({ port: 0 })]);
   project.provide('dynamoEndpoint', dynamo.endpoint);
+  project.provide('dynamoPid', dynamo.pid);
   project.provide('sesEndpoint', ses.endpoint);
   return async () => {
     await Promise.all([dynamo.stop(), ses.stop()]);
