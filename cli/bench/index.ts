@@ -17,7 +17,8 @@ import { measureColdStart, renderColdStart, type ColdStartFigures } from './cold
 import { fmt, over, verdict } from './format.ts';
 import { startDynamoMeter } from './meter.ts';
 import type { Interval } from './stats.ts';
-import { measureCompile, measureReminders, measureSubmission, type CompileFigures, type ReminderFigures, type SubmissionFigures, type WarmPhase, type WarmupFigures } from './steps.ts';
+import { measureCompile, measureReminders, measureSubmission, type CompileFigures, type ReminderFigures, type SubmissionFigures, type WarmupFigures } from './steps.ts';
+import { settledCompiler, type WarmPhase } from './jvm.ts';
 
 export interface BenchOptions {
   quick?: boolean;
@@ -93,6 +94,7 @@ export async function benchCommand(options: BenchOptions, out: Output): Promise<
       compileCapSeconds: quick ? 40 : 150,
       rounds: quick ? 60 : 300,
       warmupRounds: quick ? 5 : 20,
+      maxWarmupSeconds: quick ? 20 : 120,
       writers: 4,
     });
   } finally {
@@ -301,7 +303,9 @@ function render(f: Figures): string {
     '',
     '## 2. 四半期集計 / Quarterly compile',
     '',
-    `シード ${c.seed} の mulberry32 で多数の自治体 (1 団体 30–51 事業) の計画と報告を生成し、規模ごとに専用の DynamoDB Local (インメモリ) の表へ BatchWrite で投入 (すべての規模を先に投入)。その後、本物の \`compileAndSave\` (shared/quarter-compile.ts) を交互の巡回で計測: 1 巡で各表から無作為に選んだ 1 団体ずつを集計し、巡ごとに表の順番を回す。こうして全規模が同じマシン負荷の下で計測され、時間とともに変わる雑音は比から消える。計測する集計はどれも初回集計で、終わるたびにその団体のステータスを削除する (計測外)。各表で ${c.warmupRounds} 回の慣らし運転の後 ${c.rounds} 巡、${fmt(c.compileSeconds, 0)} 秒。規模ごとに DynamoDB Local を分けるのは、1 つのインスタンスに複数の表があると、ストリーム有効の表への書き込みが他の表のストリームレコードの数に応じて遅くなるため (DynamoDB Local 1.25.1 の性質: 同じ内容の表 2 つでも、後から作った表への書き込みが遅くなる) / a seeded generator writes many municipalities into one table per scale, each in a DynamoDB Local (in memory) of its own, all seeded first; then the real compile is timed in interleaved rounds, each compiling one randomly chosen tenant of every table in rotating order, so all scales see the same machine load and drift cancels out of the ratio. Every timed compile is a first compile: the tenant's status is deleted afterwards (untimed). ${c.warmupRounds} untimed compiles per table, then ${c.rounds} rounds in ${fmt(c.compileSeconds, 0)} s. One DynamoDB Local per scale because in a shared one a write to a stream-enabled table slows down with the stream records the other tables hold (DynamoDB Local 1.25.1: of two identical tables, writes to the one created later are slower).`,
+    `シード ${c.seed} の mulberry32 で多数の自治体 (1 団体 30–51 事業) の計画と報告を生成し、規模ごとに専用の DynamoDB Local (インメモリ) の表へ BatchWrite で投入 (すべての規模を先に投入)。その後、本物の \`compileAndSave\` (shared/quarter-compile.ts) を交互の巡回で計測: 1 巡で各表から無作為に選んだ 1 団体ずつを集計し、巡ごとに表の順番を回す。こうして全規模が同じマシン負荷の下で計測され、時間とともに変わる雑音は比から消える。計測する集計はどれも初回集計で、終わるたびにその団体のステータスを削除する (計測外)。慣らし運転 (下記) の後 ${c.rounds} 巡、${fmt(c.compileSeconds, 0)} 秒。規模ごとに DynamoDB Local を分けるのは、1 つのインスタンスに複数の表があると、ストリーム有効の表への書き込みが他の表のストリームレコードの数に応じて遅くなるため (DynamoDB Local 1.25.1 の性質: 同じ内容の表 2 つでも、後から作った表への書き込みが遅くなる) / a seeded generator writes many municipalities into one table per scale, each in a DynamoDB Local (in memory) of its own, all seeded first; then the real compile is timed in interleaved rounds, each compiling one randomly chosen tenant of every table in rotating order, so all scales see the same machine load and drift cancels out of the ratio. Every timed compile is a first compile: the tenant's status is deleted afterwards (untimed). after an untimed warm-up (below), ${c.rounds} rounds in ${fmt(c.compileSeconds, 0)} s. One DynamoDB Local per scale because in a shared one a write to a stream-enabled table slows down with the stream records the other tables hold (DynamoDB Local 1.25.1: of two identical tables, writes to the one created later are slower).`,
+    '',
+    compileWarmupText(c),
     '',
     `- 四半期クエリ (gsi1, 結果整合) の消費 RCU / quarter query read units: ${fmt(c.quarterQueryUnits)} for ${c.reportsRead} reports, ${c.reportBytes.toLocaleString()} bytes (${c.meteredTenants} 団体の初回集計) ; 理想 / ideal ⌈bytes / 4 KB⌉ × 0.5 = ${fmt(c.quarterQueryIdealUnits)} → ${fmt(rcuRatio)}×`,
     `- 集計 1 回あたり / per compile (1 団体, ${fmt(c.measuresPerTenant, 0)} 事業): 読み ${fmt(c.compileReads, 1)} 要求 ${fmt(c.compileReadUnits, 1)} RCU, 書き ${fmt(c.compileWrites, 1)} 要求 ${fmt(c.compileWriteUnits, 1)} WCU`,
@@ -356,27 +360,53 @@ function render(f: Figures): string {
   return lines.join('\n');
 }
 
+const pct = (share: number | undefined) => (share === undefined ? '—' : `${fmt(share * 100, 1)}%`);
+
+/** When a warm-up stops, as the report words it (cli/bench/jvm.ts `settledCompiler`). */
+function settledRule(maxSeconds: number, compiler = { ja: 'DynamoDB Local の JIT コンパイラー (C1/C2 のスレッド)', en: "DynamoDB Local's JIT compiler (its C1/C2 threads)" }): { ja: string; en: string } {
+  const { share, windowSeconds, windows } = settledCompiler;
+  return {
+    ja: `${compiler.ja} が ${windowSeconds} 秒ごとに見て ${windows} 回続けて CPU 1 個の ${pct(share)} 未満になるまで (最長 ${maxSeconds} 秒)`,
+    en: `until ${compiler.en} used under ${pct(share)} of one CPU in ${windows} windows of ${windowSeconds} s in a row (at most ${maxSeconds} s)`,
+  };
+}
+
+/** What one warm-up did and how busy the compiler was then and while timing. */
+export function warmPhaseText(p: WarmPhase, unit: { ja: string; en: string }): { ja: string; en: string } {
+  const { windowSeconds } = settledCompiler;
+  const done = { ja: `${p.done} ${unit.ja} ${fmt(p.seconds, 0)} 秒`, en: `${p.done} ${unit.en} in ${fmt(p.seconds, 0)} s` };
+  if (p.settled === undefined) {
+    return { ja: `${done.ja} (JIT コンパイラーを見られない (/proc がない) ため最低回数だけ)`, en: `${done.en} (the minimum only: the compiler cannot be watched here, no /proc)` };
+  }
+  return {
+    ja: `${done.ja}${p.settled ? '' : ' (上限で打ち切り)'}、最後の ${windowSeconds} 秒のコンパイラー ${pct(p.lastShare)}、計測中 ${pct(p.measuredShare)}`,
+    en: `${done.en}${p.settled ? '' : ' (stopped at the limit)'}, the compiler at ${pct(p.lastShare)} of a CPU in its last ${windowSeconds} s and ${pct(p.measuredShare)} while timing`,
+  };
+}
+
 /** The submission path's warm-up, and how busy DynamoDB Local's JIT compiler was before and while measuring. */
 export function warmupText(w: WarmupFigures): string {
-  const pct = (share: number | undefined) => (share === undefined ? '—' : `${fmt(share * 100, 1)}%`);
-  const rule =
-    `逐次 (10 件ずつ交互) と並行のそれぞれで、各経路 ${w.minimum} 件以上、DynamoDB Local の JIT コンパイラー (C1/C2 のスレッド) が ${w.windowSeconds} 秒ごとに見て ${w.quietWindows} 回続けて CPU 1 個の ${pct(w.quietShare)} 未満になるまで (それぞれ最長 ${w.maxSeconds} 秒) / ` +
-    `sequential (in rotating blocks of 10) and then concurrent, each at least ${w.minimum} requests of every side and until DynamoDB Local's JIT compiler (its C1/C2 threads) used under ${pct(w.quietShare)} of one CPU in ${w.quietWindows} windows of ${w.windowSeconds} s in a row (at most ${w.maxSeconds} s each).`;
-  const phase = (p: WarmPhase, ja: string, en: string) =>
-    p.settled === undefined
-      ? { ja: `${ja} ${p.requests} 件ずつ ${fmt(p.seconds, 0)} 秒`, en: `${en} ${p.requests} of each in ${fmt(p.seconds, 0)} s` }
-      : {
-          ja: `${ja} ${p.requests} 件ずつ ${fmt(p.seconds, 0)} 秒${p.settled ? '' : ' (上限で打ち切り)'}、最後の ${w.windowSeconds} 秒のコンパイラー ${pct(p.lastShare)}、計測中 ${pct(p.measuredShare)}`,
-          en: `${en} ${p.requests} of each in ${fmt(p.seconds, 0)} s${p.settled ? '' : ' (stopped at the limit)'}, the compiler at ${pct(p.lastShare)} in its last ${w.windowSeconds} s and ${pct(p.measuredShare)} while timing`,
-        };
-  const [sequential, concurrent] = [phase(w.sequential, '逐次', 'sequential'), phase(w.concurrent, '並行', 'concurrent')];
-  const watched = w.sequential.settled !== undefined;
-  const outcome = watched
-    ? `この実行: ${sequential.ja}; ${concurrent.ja} / this run: ${sequential.en}; ${concurrent.en}.`
-    : `この実行では JIT コンパイラーを見られなかった (/proc がない) ため最低件数だけ: ${sequential.ja}; ${concurrent.ja} / the compiler could not be watched in this run (no /proc), so the minimum only: ${sequential.en}; ${concurrent.en}.`;
+  const rule = settledRule(w.maxSeconds);
+  const sequential = warmPhaseText(w.sequential, { ja: '件ずつ', en: 'of each' });
+  const concurrent = warmPhaseText(w.concurrent, { ja: '件ずつ', en: 'of each' });
   return (
-    `慣らし運転 / warm-up: ${rule} ${outcome} ` +
+    `慣らし運転 / warm-up: 逐次 (10 件ずつ交互) と並行のそれぞれで、各経路 ${w.minimum} 件以上、${rule.ja} / ` +
+    `sequential (in rotating blocks of 10) and then concurrent, each at least ${w.minimum} requests of every side and ${rule.en}. ` +
+    `この実行: 逐次 ${sequential.ja}; 並行 ${concurrent.ja} / this run: sequential ${sequential.en}; concurrent ${concurrent.en}. ` +
     `起動したばかりの JVM は 1 分以上 DynamoDB Local のコードをコンパイルし、始めは CPU 1 個のほとんどを使う (並行の負荷に変わるとまたコンパイルする)。2 CPU のマシンではそれが Node のスレッドや DynamoDB Local の要求処理と CPU を取り合い、待ちの合間に自分の CPU 仕事が多い経路 (ハンドラー) ほど遅れる。AWS の DynamoDB は別のマシンで動く温まったサービスなので、落ち着くまで待ってから計測する (cli/bench/jvm.ts) / ` +
     `a JVM that has just started compiles DynamoDB Local's code for a minute or more, at first with most of a CPU (and again when the load turns concurrent); on 2 CPUs that competes with the Node thread and DynamoDB Local's request threads, and delays most the side with the most CPU work of its own between the waits (the handler). DynamoDB on AWS is a warm service on machines of its own, so the timing waits for the compiler to settle (cli/bench/jvm.ts).`
+  );
+}
+
+/** The compile's warm-up: every table's DynamoDB Local, until their compilers settled. */
+export function compileWarmupText(c: CompileFigures): string {
+  const rule = settledRule(c.maxWarmupSeconds, {
+    ja: 'すべての表の DynamoDB Local の JIT コンパイラー (C1/C2 のスレッド) の合計',
+    en: "the JIT compilers of all the tables' DynamoDB Locals together (their C1/C2 threads)",
+  });
+  const phase = warmPhaseText(c.warmup, { ja: '巡', en: 'rounds' });
+  return (
+    `慣らし運転 / warm-up: 各表で ${c.warmupRounds} 回以上、${rule.ja}。この実行: ${phase.ja} / ` +
+    `at least ${c.warmupRounds} untimed compiles of each table, and ${rule.en}; this run: ${phase.en}.`
   );
 }

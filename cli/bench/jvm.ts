@@ -1,12 +1,14 @@
 /**
- * How busy DynamoDB Local's JIT compiler is, so the submission bench measures a warmed database.
+ * How busy DynamoDB Local's JIT compiler is, so the bench times the submission path and the compile
+ * against a warmed database.
  *
  * A fresh JVM compiles DynamoDB Local's hot code for a minute or more: its C1 and C2 compiler threads
  * take most of a CPU at first and fall to nothing as the code settles. On a 2-CPU machine that
  * compiling competes with the Node thread and DynamoDB Local's request threads, and it hurts the side
  * with more CPU work of its own between the network waits (the handler) more than the bare client,
- * while on AWS the database is a warm service on machines of its own. The warm-up therefore goes on
- * until the compiler has been quiet for a while, and the report says how busy it was while measuring.
+ * while on AWS the database is a warm service on machines of its own. The warm-ups therefore go on
+ * until the compiler has been quiet for a while (`warmUntilSettled`), and the report says how busy it
+ * was while timing.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -86,5 +88,97 @@ export function quietWatch(options: QuietOptions): { observe(atMs: number, cpuSe
       }
       return { settled: quietInARow >= options.windows, ...(lastShare === undefined ? {} : { lastShare }) };
     },
+  };
+}
+
+/** When a warm-up counts the compiler as settled: under 2% of one CPU in 2 windows of 5 s in a row. */
+export const settledCompiler = { share: 0.02, windowSeconds: 5, windows: 2 } as const;
+
+/** One warm-up, and how busy the compiler was in the timed rounds after it. */
+export interface WarmPhase {
+  /** Untimed units of work (requests of each side, compiles of each table). */
+  done: number;
+  seconds: number;
+  /** Whether the compiler settled before the time limit; undefined where it cannot be watched (not Linux). */
+  settled?: boolean;
+  /** The compiler's share of one CPU (0–1) in the last window of the warm-up. */
+  lastShare?: number;
+  /** The compiler's share of one CPU during the timed rounds (filled in by the caller). */
+  measuredShare?: number;
+}
+
+export interface WarmUpOptions {
+  /** The CPU seconds of the compilers to wait for (`jitCompilerSeconds`, added up over JVMs), or undefined. */
+  compilerSeconds: () => number | undefined;
+  /** Untimed units of work to do at least. */
+  minimum: number;
+  /** The units of work one round does. */
+  perRound: number;
+  /** The most the warm-up goes on waiting for the compiler, s. */
+  maxSeconds: number;
+  /** One round of untimed work. */
+  round: (round: number) => Promise<void>;
+  /** Told every 15 s or so: the work done, the seconds passed and the compiler's last share of a CPU. */
+  progress?: (done: number, seconds: number, share: number) => void;
+  /**
+   * The clock, ms.
+   * @default performance.now
+   */
+  now?: () => number;
+}
+
+/**
+ * Runs rounds of untimed work: at least `minimum` units, then until the compiler has settled
+ * (`settledCompiler`) or `maxSeconds` have passed. Where the compiler cannot be watched, the minimum.
+ */
+export async function warmUntilSettled(options: WarmUpOptions): Promise<WarmPhase> {
+  const quiet = quietWatch({ windowMs: settledCompiler.windowSeconds * 1000, threshold: settledCompiler.share, windows: settledCompiler.windows });
+  const clock = options.now ?? (() => performance.now());
+  const start = clock();
+  let told = start;
+  let done = 0;
+  let compiler: QuietState | undefined;
+  const atStart = options.compilerSeconds();
+  if (atStart !== undefined) compiler = quiet.observe(start, atStart);
+  for (let round = 0; ; round += 1) {
+    await options.round(round);
+    done += options.perRound;
+    const now = clock();
+    const seconds = options.compilerSeconds();
+    if (seconds !== undefined) compiler = quiet.observe(now, seconds);
+    if (compiler?.lastShare !== undefined && now - told >= 15_000) {
+      told = now;
+      options.progress?.(done, (now - start) / 1000, compiler.lastShare);
+    }
+    if (done < options.minimum) continue;
+    if (seconds === undefined || compiler?.settled || now - start >= options.maxSeconds * 1000) break;
+  }
+  return {
+    done,
+    seconds: (clock() - start) / 1000,
+    ...(compiler === undefined ? {} : { settled: compiler.settled }),
+    ...(compiler?.lastShare === undefined ? {} : { lastShare: compiler.lastShare }),
+  };
+}
+
+/** The compiler's share of one CPU while `run` ran, or undefined where it cannot be watched. */
+export async function compilerShareDuring(compilerSeconds: () => number | undefined, run: () => Promise<void>): Promise<number | undefined> {
+  const [from, start] = [compilerSeconds(), performance.now()];
+  await run();
+  const to = compilerSeconds();
+  return from === undefined || to === undefined ? undefined : (to - from) / ((performance.now() - start) / 1000);
+}
+
+/** `jitCompilerSeconds` added up over several JVMs (which share the machine), or undefined if any cannot be read. */
+export function compilersOf(pids: readonly number[], procRoot = '/proc'): () => number | undefined {
+  return () => {
+    if (pids.length === 0) return undefined;
+    let total = 0;
+    for (const pid of pids) {
+      const seconds = jitCompilerSeconds(pid, procRoot);
+      if (seconds === undefined) return undefined;
+      total += seconds;
+    }
+    return total;
   };
 }

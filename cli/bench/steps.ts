@@ -31,7 +31,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '#local/dynamodb-local';
 import { ensureTable, provision } from '#local/provision';
 import { clearSentMails, fetchSentMails } from '#local/ses-local';
 import { scavengesWithin, watchScavenges } from './gc.ts';
-import { jitCompilerSeconds, quietWatch, type QuietState } from './jvm.ts';
+import { compilerShareDuring, compilersOf, settledCompiler, warmUntilSettled, type WarmPhase } from './jvm.ts';
 import { startDynamoMeter, type DynamoMeter, type MeteredRequest } from './meter.ts';
 import { generateTenant, mulberry32, seedTable, writeTenant } from './seed.ts';
 import { median, pairedRoundsInterval, percentile, sum, trimmedMean, type Interval } from './stats.ts';
@@ -155,30 +155,14 @@ export interface SubmissionFigures {
 
 /**
  * The warm-up of the submission path, sequential and then concurrent: at least `minimum` requests of
- * each side, and then until DynamoDB Local's JIT compiler has used under `quietShare` of one CPU in
- * `quietWindows` windows of `windowSeconds` in a row (cli/bench/jvm.ts), or `maxSeconds` have passed.
+ * each side, and then until DynamoDB Local's JIT compiler has settled (`settledCompiler`,
+ * cli/bench/jvm.ts) or `maxSeconds` have passed.
  */
 export interface WarmupFigures {
   minimum: number;
   maxSeconds: number;
-  quietShare: number;
-  windowSeconds: number;
-  quietWindows: number;
   sequential: WarmPhase;
   concurrent: WarmPhase;
-}
-
-/** One warm-up, and how busy the compiler was in the timed rounds of the same kind after it. */
-export interface WarmPhase {
-  /** Untimed requests of each side. */
-  requests: number;
-  seconds: number;
-  /** Whether the compiler settled before `maxSeconds`; undefined where it cannot be watched (not Linux). */
-  settled?: boolean;
-  /** The compiler's share of one CPU (0–1) in the last window of the warm-up. */
-  lastShare?: number;
-  /** The compiler's share of one CPU during the timed rounds. */
-  measuredShare?: number;
 }
 
 const benchQuarter = 'FY2013-Q2';
@@ -472,59 +456,32 @@ async function measureSubmissionAtLevel(
 
   // Warm-up, untimed: the code paths reach their steady state, and DynamoDB Local's JVM too. Its JIT
   // compiler is busy for a minute or more after it starts, and again when the load changes from
-  // sequential to concurrent (cli/bench/jvm.ts): each warm-up goes on until the compiler has been
-  // quiet for a while, or at most `maxWarmupSeconds`.
+  // sequential to concurrent (cli/bench/jvm.ts): each warm-up goes on until the compiler has settled,
+  // or at most `maxWarmupSeconds`.
   const block = 10;
   const perRound = Math.max(options.concurrency * 5, 50);
-  const compilerSeconds = parts.dynamoPid === undefined ? () => undefined : () => jitCompilerSeconds(parts.dynamoPid!);
-  const quietShare = 0.02;
-  const windowSeconds = 5;
-  const quietWindows = 2;
-  const warmUp = async (label: { ja: string; en: string }, perSideInRound: number, round: (round: number) => Promise<void>): Promise<WarmPhase> => {
-    const quiet = quietWatch({ windowMs: windowSeconds * 1000, threshold: quietShare, windows: quietWindows });
-    const start = performance.now();
-    let told = start;
-    let requests = 0;
-    let compiler: QuietState | undefined;
-    for (let r = 0; ; r += 1) {
-      await round(r);
-      requests += perSideInRound;
-      const now = performance.now();
-      const seconds = compilerSeconds();
-      if (seconds !== undefined) compiler = quiet.observe(now, seconds);
-      if (compiler?.lastShare !== undefined && now - told >= 15_000) {
-        told = now;
-        const share = `${(compiler.lastShare * 100).toFixed(0)}%`;
-        const elapsed = ((now - start) / 1000).toFixed(0);
-        say(`      ${label.ja} ${requests} 件ずつ、${elapsed} 秒: JIT コンパイラー CPU ${share}`, `      ${label.en} ${requests} of each, ${elapsed} s: JIT compiler ${share} of a CPU`);
-      }
-      if (requests < options.warmup) continue;
-      if (seconds === undefined || compiler?.settled || now - start >= options.maxWarmupSeconds * 1000) break;
-    }
-    return {
-      requests,
-      seconds: (performance.now() - start) / 1000,
-      ...(compiler === undefined ? {} : { settled: compiler.settled }),
-      ...(compiler?.lastShare === undefined ? {} : { lastShare: compiler.lastShare }),
-    };
-  };
+  const compilerSeconds = compilersOf(parts.dynamoPid === undefined ? [] : [parts.dynamoPid]);
+  const { share, windowSeconds, windows } = settledCompiler;
   say(
-    `  1b 慣らし運転 (逐次と並行で各 ${options.warmup} 件以上、DynamoDB Local の JIT コンパイラーが ${windowSeconds} 秒ごとに ${quietWindows} 回続けて CPU の ${quietShare * 100}% 未満になるまで、それぞれ最長 ${options.maxWarmupSeconds} 秒)`,
-    `  1b warm-up (sequential and concurrent, at least ${options.warmup} of each, until DynamoDB Local's JIT compiler uses under ${quietShare * 100}% of a CPU in ${quietWindows} windows of ${windowSeconds} s in a row; at most ${options.maxWarmupSeconds} s each)`,
+    `  1b 慣らし運転 (逐次と並行で各 ${options.warmup} 件以上、DynamoDB Local の JIT コンパイラーが ${windowSeconds} 秒ごとに ${windows} 回続けて CPU の ${share * 100}% 未満になるまで、それぞれ最長 ${options.maxWarmupSeconds} 秒)`,
+    `  1b warm-up (sequential and concurrent, at least ${options.warmup} of each, until DynamoDB Local's JIT compiler uses under ${share * 100}% of a CPU in ${windows} windows of ${windowSeconds} s in a row; at most ${options.maxWarmupSeconds} s each)`,
   );
-  const sequentialWarmup = await warmUp({ ja: '逐次', en: 'sequential' }, block, async (round) => {
+  const warmUp = (ja: string, en: string, perSideInRound: number, round: (round: number) => Promise<void>) =>
+    warmUntilSettled({
+      compilerSeconds,
+      minimum: options.warmup,
+      perRound: perSideInRound,
+      maxSeconds: options.maxWarmupSeconds,
+      round,
+      progress: (done, seconds, last) =>
+        say(`      ${ja} ${done} 件ずつ、${seconds.toFixed(0)} 秒: JIT コンパイラー CPU ${(last * 100).toFixed(0)}%`, `      ${en} ${done} of each, ${seconds.toFixed(0)} s: JIT compiler ${(last * 100).toFixed(0)}% of a CPU`),
+    });
+  const sequentialWarmup = await warmUp('逐次', 'sequential', block, async (round) => {
     for (const side of rotated(sides, round)) for (let i = 0; i < block; i += 1) await side.run()();
   });
-  const concurrentWarmup = await warmUp({ ja: '並行', en: 'concurrent' }, perRound, async (round) => {
+  const concurrentWarmup = await warmUp('並行', 'concurrent', perRound, async (round) => {
     for (const side of rotated(sides, round)) await concurrentRun(side.run, perRound);
   });
-  /** The compiler's share of a CPU while `run` ran. */
-  const compilerShareDuring = async (run: () => Promise<void>) => {
-    const [from, start] = [compilerSeconds(), performance.now()];
-    await run();
-    const to = compilerSeconds();
-    return from === undefined || to === undefined ? undefined : (to - from) / ((performance.now() - start) / 1000);
-  };
 
   // Sequential: short blocks of each side in rounds whose order rotates, so the drift of a noisy
   // machine (and of DynamoDB Local as its table grows) reaches every side alike.
@@ -535,7 +492,7 @@ async function measureSubmissionAtLevel(
   const scavengeWatch = watchScavenges();
   const deadline = Date.now() + options.maxSeconds * 1000;
   let sequentialRounds = 0;
-  const sequentialShare = await compilerShareDuring(async () => {
+  const sequentialShare = await compilerShareDuring(compilerSeconds, async () => {
     while (sequential.sdk.length < options.sequential && Date.now() < deadline) {
       for (const side of rotated(sides, sequentialRounds)) {
         const from = performance.now();
@@ -555,7 +512,7 @@ async function measureSubmissionAtLevel(
   const concurrentRounds = Math.max(3, Math.ceil(options.concurrent / perRound));
   say(`  1d 並行 ${options.concurrency} で ${perRound} 件 × ${concurrentRounds} 回ずつ`, `  1d ${concurrentRounds} rounds of ${perRound} each at concurrency ${options.concurrency}`);
   const concurrent = perSide(() => ({ roundSeconds: [] as number[], cpuSeconds: 0, times: [] as number[] }));
-  const concurrentShare = await compilerShareDuring(async () => {
+  const concurrentShare = await compilerShareDuring(compilerSeconds, async () => {
     for (let round = 0; round < concurrentRounds; round += 1) {
       for (const side of rotated(sides, round)) {
         const r = await concurrentRun(side.run, perRound);
@@ -608,9 +565,6 @@ async function measureSubmissionAtLevel(
     warmup: {
       minimum: options.warmup,
       maxSeconds: options.maxWarmupSeconds,
-      quietShare,
-      windowSeconds,
-      quietWindows,
       sequential: { ...sequentialWarmup, ...(sequentialShare === undefined ? {} : { measuredShare: sequentialShare }) },
       concurrent: { ...concurrentWarmup, ...(concurrentShare === undefined ? {} : { measuredShare: concurrentShare }) },
     },
@@ -693,8 +647,11 @@ export interface CompileFigures {
   /** Interleaved rounds run (each compiles one tenant of every table) and their wall time. */
   rounds: number;
   compileSeconds: number;
-  /** Untimed rounds before them. */
+  /** Untimed rounds before them, at least. */
   warmupRounds: number;
+  /** The untimed rounds run (`done`), until the JIT compilers of the tables' DynamoDB Locals settled. */
+  warmup: WarmPhase;
+  maxWarmupSeconds: number;
   scales: ScalePoint[];
   notReached: { scale: number; reason: string }[];
   seed: number;
@@ -763,7 +720,7 @@ async function clearCompiled(store: Store, quarter: string): Promise<void> {
  * of 1,016 事業 in one instance compiled 2× apart, three 1×, 1.9× and 2.8× in creation order, so in a
  * shared instance the ratio would measure the emulator's stream bookkeeping, not the compile.
  */
-export async function measureCompile(parts: Parts, options: { scales: number[]; seed: number; budgetSeconds: number; compileCapSeconds: number; rounds: number; warmupRounds: number; writers: number }): Promise<CompileFigures> {
+export async function measureCompile(parts: Parts, options: { scales: number[]; seed: number; budgetSeconds: number; compileCapSeconds: number; rounds: number; warmupRounds: number; maxWarmupSeconds: number; writers: number }): Promise<CompileFigures> {
   const { say } = parts;
   const tableName = 'bench-scale';
   const mainDoc = createDocumentClient(localClientConfig(parts.dynamoEndpoint));
@@ -789,7 +746,8 @@ export async function measureCompile(parts: Parts, options: { scales: number[]; 
   type Instance = { scale: number; dynamo: DynamoDbLocal; doc: DocumentDb; seeded: Awaited<ReturnType<typeof seedTable>> };
   const instances: Instance[] = [];
   let seedRate = 0; // 事業 per second, seeding
-  const reserve = options.compileCapSeconds;
+  // What the compile step takes after the seeding, at most.
+  const reserve = options.maxWarmupSeconds + options.compileCapSeconds;
   try {
     for (const wanted of [...options.scales].sort((a, b) => a - b)) {
       let scale = wanted;
@@ -836,7 +794,7 @@ export async function measureCompile(parts: Parts, options: { scales: number[]; 
 
 async function compileRounds(
   parts: Parts,
-  options: { seed: number; compileCapSeconds: number; rounds: number; warmupRounds: number },
+  options: { seed: number; compileCapSeconds: number; rounds: number; warmupRounds: number; maxWarmupSeconds: number },
   instances: { scale: number; dynamo: DynamoDbLocal; doc: DocumentDb; seeded: Awaited<ReturnType<typeof seedTable>> }[],
   context: { tableName: string; clock: Date; notReached: CompileFigures['notReached']; metered: { tenants: number; measures: number; reads: number; writes: number; readUnits: number; writeUnits: number; queryUnits: number; bytes: number; reportsRead: number } },
 ): Promise<CompileFigures> {
@@ -890,25 +848,41 @@ async function compileRounds(
     samples?.push({ tenant: g.tenant, ms, measures: g.measures, requests });
     await clearCompiled(createStore(t.doc, tableName, g.tenant), benchQuarter);
   };
-  // Each DynamoDB Local has served different amounts of work while seeding; the same untimed
-  // rounds for every one bring the compile's requests to the JIT's steady state everywhere.
-  say(`[2] 集計の慣らし運転 (各表 ${options.warmupRounds} 回)`, `[2] warming up each table's DynamoDB Local (${options.warmupRounds} untimed compiles each)`);
-  for (let round = 0; round < options.warmupRounds; round += 1) {
-    for (const t of rotated(sampling, round)) await compileOne(t, t.tenants.length - 1 - (round % t.tenants.length));
-  }
+  // Each DynamoDB Local has served different amounts of work while seeding, and its JIT compiler may
+  // still be busy (cli/bench/jvm.ts): untimed rounds for every one, at least `warmupRounds` and then
+  // until the compilers of all of them (which share the machine) have settled.
+  const compilerSeconds = compilersOf(instances.map((t) => t.dynamo.pid));
+  const { share, windowSeconds, windows } = settledCompiler;
+  say(
+    `[2] 集計の慣らし運転 (各表 ${options.warmupRounds} 回以上、DynamoDB Local の JIT コンパイラーが ${windowSeconds} 秒ごとに ${windows} 回続けて CPU の ${share * 100}% 未満になるまで、最長 ${options.maxWarmupSeconds} 秒)`,
+    `[2] warming up each table's DynamoDB Local (at least ${options.warmupRounds} untimed compiles each, until their JIT compilers use under ${share * 100}% of a CPU in ${windows} windows of ${windowSeconds} s in a row; at most ${options.maxWarmupSeconds} s)`,
+  );
+  const warmup = await warmUntilSettled({
+    compilerSeconds,
+    minimum: options.warmupRounds,
+    perRound: 1,
+    maxSeconds: options.maxWarmupSeconds,
+    round: async (round) => {
+      for (const t of rotated(sampling, round)) await compileOne(t, t.tenants.length - 1 - (round % t.tenants.length));
+    },
+    progress: (done, seconds, last) =>
+      say(`    ${done} 巡、${seconds.toFixed(0)} 秒: JIT コンパイラー CPU ${(last * 100).toFixed(0)}%`, `    ${done} rounds, ${seconds.toFixed(0)} s: JIT compilers ${(last * 100).toFixed(0)}% of a CPU`),
+  });
   say(`[2] 集計を交互に計測しています (${sampling.map((t) => t.scale.toLocaleString()).join(' / ')} 事業の表を 1 団体ずつ順に、最大 ${options.rounds} 巡・${options.compileCapSeconds} 秒)`, `[2] timing the compile in interleaved rounds (one tenant of each table, ${sampling.map((t) => t.scale.toLocaleString()).join(' / ')} 事業, up to ${options.rounds} rounds or ${options.compileCapSeconds} s)`);
   const roundsStart = Date.now();
   const capAt = roundsStart + options.compileCapSeconds * 1000;
   let rounds = 0;
   let lastSay = Date.now();
-  while (rounds < options.rounds && Date.now() < capAt && sampling.length > 0) {
-    for (const t of rotated(sampling, rounds)) await compileOne(t, rounds, t.samples);
-    rounds += 1;
-    if (Date.now() - lastSay > 10_000) {
-      lastSay = Date.now();
-      say(`    ${rounds} 巡: ${sampling.map((t) => `${t.scale.toLocaleString()} → ${median(t.samples.map((x) => x.ms / x.measures)).toFixed(3)}`).join(', ')} ms/事業`, `    ${rounds} rounds: ${sampling.map((t) => `${t.scale.toLocaleString()} → ${median(t.samples.map((x) => x.ms / x.measures)).toFixed(3)}`).join(', ')} ms per 事業`);
+  const measuredShare = await compilerShareDuring(compilerSeconds, async () => {
+    while (rounds < options.rounds && Date.now() < capAt && sampling.length > 0) {
+      for (const t of rotated(sampling, rounds)) await compileOne(t, rounds, t.samples);
+      rounds += 1;
+      if (Date.now() - lastSay > 10_000) {
+        lastSay = Date.now();
+        say(`    ${rounds} 巡: ${sampling.map((t) => `${t.scale.toLocaleString()} → ${median(t.samples.map((x) => x.ms / x.measures)).toFixed(3)}`).join(', ')} ms/事業`, `    ${rounds} rounds: ${sampling.map((t) => `${t.scale.toLocaleString()} → ${median(t.samples.map((x) => x.ms / x.measures)).toFixed(3)}`).join(', ')} ms per 事業`);
+      }
     }
-  }
+  });
   const compileSeconds = (Date.now() - roundsStart) / 1000;
 
   const scales: ScalePoint[] = sampling.map((t) => {
@@ -957,6 +931,8 @@ async function compileRounds(
     measuresPerTenant: metered.measures / Math.max(1, metered.tenants),
     rounds,
     warmupRounds: options.warmupRounds,
+    warmup: { ...warmup, ...(measuredShare === undefined ? {} : { measuredShare }) },
+    maxWarmupSeconds: options.maxWarmupSeconds,
     compileSeconds,
     scales,
     notReached,

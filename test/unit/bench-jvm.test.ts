@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { jitCompilerSeconds, quietWatch } from '#cli/bench/jvm';
+import { compilersOf, jitCompilerSeconds, quietWatch, warmUntilSettled } from '#cli/bench/jvm';
 
 /** A /proc/<pid>/task with one stat line per thread: name, utime and stime in clock ticks. */
 function fakeProc(pid: number, threads: [name: string, utime: number, stime: number][]): string {
@@ -104,5 +104,88 @@ describe('quietWatch', () => {
     const state = watch.observe(12_000, 0.3);
     expect(state.lastShare).toBeCloseTo(0.025, 6);
     expect(state.settled).toBe(false);
+  });
+});
+
+describe('compilersOf', () => {
+  it('adds up the compilers of several JVMs, and is undefined when one cannot be read or none is given', () => {
+    // Prepare: two JVMs in one fake /proc.
+    const root = fakeProc(100, [['C2 CompilerThre', 100, 0]]);
+    mkdirSync(join(root, '200', 'task', '200'), { recursive: true });
+    writeFileSync(join(root, '200', 'task', '200', 'stat'), '200 (C1 CompilerThre) S 1 200 200 0 -1 0 0 0 0 0 50 25 0 0 20 0 1 0 9\n');
+
+    // Act / Assess
+    try {
+      expect(compilersOf([100, 200], root)()).toBeCloseTo(1.75, 6);
+      expect(compilersOf([100, 300], root)()).toBeUndefined();
+      expect(compilersOf([], root)()).toBeUndefined();
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('warmUntilSettled', () => {
+  /** A clock that moves `stepMs` every round, and a compiler that uses `busy(ms)` of a CPU at that time. */
+  function machine(stepMs: number, busy: (ms: number) => number) {
+    let ms = 0;
+    let cpu = 0;
+    return {
+      now: () => ms,
+      compilerSeconds: () => cpu,
+      round: async () => {
+        cpu += (busy(ms) * stepMs) / 1000;
+        ms += stepMs;
+      },
+    };
+  }
+
+  it('does the minimum and stops where the compiler cannot be watched', async () => {
+    // Prepare
+    let rounds = 0;
+
+    // Act
+    const phase = await warmUntilSettled({
+      compilerSeconds: () => undefined,
+      minimum: 25,
+      perRound: 10,
+      maxSeconds: 60,
+      round: async () => {
+        rounds += 1;
+      },
+    });
+
+    // Assess: rounds of 10 until 25 are done.
+    expect(rounds).toBe(3);
+    expect(phase.done).toBe(30);
+    expect(phase.settled).toBeUndefined();
+  });
+
+  it('goes on past the minimum until the compiler has been quiet for two windows', async () => {
+    // Prepare: the compiler takes half a CPU for the first 20 s, then nothing.
+    const m = machine(1000, (ms) => (ms < 20_000 ? 0.5 : 0));
+
+    // Act
+    const phase = await warmUntilSettled({ ...m, minimum: 1, perRound: 1, maxSeconds: 120 });
+
+    // Assess: windows close every 5 s; [20, 25) and [25, 30) are the first two quiet ones.
+    expect(phase.settled).toBe(true);
+    expect(phase.seconds).toBe(30);
+    expect(phase.lastShare).toBe(0);
+  });
+
+  it('stops at the time limit when the compiler stays busy, and says so', async () => {
+    // Prepare
+    const m = machine(1000, () => 0.3);
+    const told: number[] = [];
+
+    // Act
+    const phase = await warmUntilSettled({ ...m, minimum: 1, perRound: 1, maxSeconds: 40, progress: (done) => told.push(done) });
+
+    // Assess
+    expect(phase.settled).toBe(false);
+    expect(phase.seconds).toBe(40);
+    expect(phase.lastShare).toBeCloseTo(0.3, 6);
+    expect(told).toEqual([15, 30]);
   });
 });
