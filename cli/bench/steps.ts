@@ -205,7 +205,7 @@ export interface SubmissionOptions {
   maxSeconds: number;
   /** Untimed requests of each side at least, sequential and concurrent. */
   warmup: number;
-  /** The most the sequential warm-up goes on waiting for DynamoDB Local's JIT compiler, s. */
+  /** The most each warm-up (sequential, concurrent) goes on waiting for DynamoDB Local's JIT compiler, s. */
   maxWarmupSeconds: number;
 }
 
