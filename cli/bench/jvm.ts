@@ -20,10 +20,10 @@ const ticksPerSecond = 100;
 const compilerThread = /^C[12] CompilerThre/;
 
 /**
- * CPU seconds (user + system) the JIT compiler threads of the JVM `pid` have used so far, or
- * `undefined` where /proc cannot tell (not Linux, the process gone).
+ * Clock ticks (user + system) each JIT compiler thread of the JVM `pid` has used so far, by thread
+ * id, or `undefined` where /proc cannot tell (not Linux, the process gone).
  */
-export function jitCompilerSeconds(pid: number, procRoot = '/proc'): number | undefined {
+function compilerThreadTicks(pid: number, procRoot: string): Map<string, number> | undefined {
   const tasks = join(procRoot, String(pid), 'task');
   let ids: string[];
   try {
@@ -31,8 +31,7 @@ export function jitCompilerSeconds(pid: number, procRoot = '/proc'): number | un
   } catch {
     return undefined;
   }
-  let ticks = 0;
-  let found = false;
+  const ticks = new Map<string, number>();
   for (const id of ids) {
     let stat: string;
     try {
@@ -45,10 +44,37 @@ export function jitCompilerSeconds(pid: number, procRoot = '/proc'): number | un
     if (!compilerThread.test(name)) continue;
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // Fields 14 and 15 of proc(5) (utime, stime) are the 12th and 13th after the name.
-    ticks += Number(fields[11]) + Number(fields[12]);
-    found = true;
+    ticks.set(id, Number(fields[11]) + Number(fields[12]));
   }
-  return found ? ticks / ticksPerSecond : undefined;
+  return ticks.size > 0 ? ticks : undefined;
+}
+
+/**
+ * CPU seconds (user + system) the JIT compiler threads of the JVM `pid` have used so far, or
+ * `undefined` where /proc cannot tell (not Linux, the process gone).
+ */
+export function jitCompilerSeconds(pid: number, procRoot = '/proc'): number | undefined {
+  const ticks = compilerThreadTicks(pid, procRoot);
+  return ticks === undefined ? undefined : [...ticks.values()].reduce((a, b) => a + b, 0) / ticksPerSecond;
+}
+
+/**
+ * A counter of the CPU seconds the JIT compilers of several JVMs (which share the machine) have used,
+ * or undefined if one of them cannot be read. HotSpot starts and stops compiler threads as the work
+ * comes and goes (`UseDynamicNumberOfCompilerThreads`), and an ended thread leaves /proc: the counter
+ * keeps the last time it saw of every thread, so it never goes back.
+ */
+export function compilersOf(pids: readonly number[], procRoot = '/proc'): () => number | undefined {
+  const seen = new Map<string, number>();
+  return () => {
+    if (pids.length === 0) return undefined;
+    for (const pid of pids) {
+      const ticks = compilerThreadTicks(pid, procRoot);
+      if (ticks === undefined) return undefined;
+      for (const [tid, t] of ticks) seen.set(`${pid}/${tid}`, Math.max(t, seen.get(`${pid}/${tid}`) ?? 0));
+    }
+    return [...seen.values()].reduce((a, b) => a + b, 0) / ticksPerSecond;
+  };
 }
 
 export interface QuietOptions {
@@ -167,18 +193,4 @@ export async function compilerShareDuring(compilerSeconds: () => number | undefi
   await run();
   const to = compilerSeconds();
   return from === undefined || to === undefined ? undefined : (to - from) / ((performance.now() - start) / 1000);
-}
-
-/** `jitCompilerSeconds` added up over several JVMs (which share the machine), or undefined if any cannot be read. */
-export function compilersOf(pids: readonly number[], procRoot = '/proc'): () => number | undefined {
-  return () => {
-    if (pids.length === 0) return undefined;
-    let total = 0;
-    for (const pid of pids) {
-      const seconds = jitCompilerSeconds(pid, procRoot);
-      if (seconds === undefined) return undefined;
-      total += seconds;
-    }
-    return total;
-  };
 }

@@ -123,6 +123,28 @@ describe('compilersOf', () => {
       rmSync(root, { recursive: true, force: true });
     }
   });
+  it('never goes back when a compiler thread ends and leaves /proc', () => {
+    // Prepare: one JVM with two compiler threads.
+    const root = fakeProc(500, [
+      ['C2 CompilerThre', 300, 0],
+      ['C2 CompilerThre', 100, 0],
+    ]);
+    const counter = compilersOf([500], root);
+
+    try {
+      // Act: read, then the second thread (tid 501) ends while the first goes on compiling.
+      const before = counter();
+      rmSync(join(root, '500', 'task', '501'), { recursive: true });
+      writeFileSync(join(root, '500', 'task', '500', 'stat'), '500 (C2 CompilerThre) S 1 500 500 0 -1 0 0 0 0 0 320 0 0 0 20 0 1 0 9\n');
+      const after = counter();
+
+      // Assess: 4.0 s, then 4.2 s (3.2 s of the living thread and the 1.0 s the ended one had used).
+      expect(before).toBeCloseTo(4, 6);
+      expect(after).toBeCloseTo(4.2, 6);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
 });
 
 describe('warmUntilSettled', () => {
