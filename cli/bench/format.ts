@@ -2,6 +2,9 @@
 
 export const fmt = (n: number, digits = 2) => (Number.isFinite(n) ? n.toFixed(digits) : '—');
 
+/** A share (0–1) as a percentage; undefined as a dash. */
+export const percent = (share: number | undefined, digits = 1) => (share === undefined ? '—' : `${fmt(share * 100, digits)}%`);
+
 export const kb = (bytes: number) => `${(bytes / 1024).toFixed(0)} KB`;
 
 /** "met", or "missed" with how much. */

@@ -12,6 +12,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { percent } from './format.ts';
 
 /** Clock ticks per second of the times in /proc/<pid>/task/<tid>/stat (USER_HZ, 100 on Linux). */
 const ticksPerSecond = 100;
@@ -47,15 +48,6 @@ function compilerThreadTicks(pid: number, procRoot: string): Map<string, number>
     ticks.set(id, Number(fields[11]) + Number(fields[12]));
   }
   return ticks.size > 0 ? ticks : undefined;
-}
-
-/**
- * CPU seconds (user + system) the JIT compiler threads of the JVM `pid` have used so far, or
- * `undefined` where /proc cannot tell (not Linux, the process gone).
- */
-export function jitCompilerSeconds(pid: number, procRoot = '/proc'): number | undefined {
-  const ticks = compilerThreadTicks(pid, procRoot);
-  return ticks === undefined ? undefined : [...ticks.values()].reduce((a, b) => a + b, 0) / ticksPerSecond;
 }
 
 /**
@@ -120,6 +112,18 @@ export function quietWatch(options: QuietOptions): { observe(atMs: number, cpuSe
 /** When a warm-up counts the compiler as settled: under 2% of one CPU in 2 windows of 5 s in a row. */
 export const settledCompiler = { share: 0.02, windowSeconds: 5, windows: 2 } as const;
 
+/** How `settledCompiler` reads, for the bench's progress and its report. */
+export function settledRuleText(
+  maxSeconds: number,
+  compiler = { ja: 'DynamoDB Local の JIT コンパイラー (C1/C2 のスレッド)', en: "DynamoDB Local's JIT compiler (its C1/C2 threads)" },
+): { ja: string; en: string } {
+  const { share, windowSeconds, windows } = settledCompiler;
+  return {
+    ja: `${compiler.ja} が ${windowSeconds} 秒ごとに見て ${windows} 回続けて CPU 1 個の ${percent(share)} 未満になるまで (最長 ${maxSeconds} 秒)`,
+    en: `until ${compiler.en} used under ${percent(share)} of one CPU in ${windows} windows of ${windowSeconds} s in a row (at most ${maxSeconds} s)`,
+  };
+}
+
 /** One warm-up, and how busy the compiler was in the timed rounds after it. */
 export interface WarmPhase {
   /** Untimed units of work (requests of each side, compiles of each table). */
@@ -134,7 +138,7 @@ export interface WarmPhase {
 }
 
 export interface WarmUpOptions {
-  /** The CPU seconds of the compilers to wait for (`jitCompilerSeconds`, added up over JVMs), or undefined. */
+  /** The CPU seconds of the compilers to wait for (`compilersOf`), or undefined where they cannot be watched. */
   compilerSeconds: () => number | undefined;
   /** Untimed units of work to do at least. */
   minimum: number;
@@ -144,8 +148,10 @@ export interface WarmUpOptions {
   maxSeconds: number;
   /** One round of untimed work. */
   round: (round: number) => Promise<void>;
-  /** Told every 15 s or so: the work done, the seconds passed and the compiler's last share of a CPU. */
-  progress?: (done: number, seconds: number, share: number) => void;
+  /** Told every 15 s or so how far the warm-up has come (`say` of the bench). */
+  say?: (ja: string, en: string) => void;
+  /** What the warm-up counts, for `say`: e.g. 件ずつ / of each. */
+  unit?: { ja: string; en: string };
   /**
    * The clock, ms.
    * @default performance.now
@@ -174,7 +180,9 @@ export async function warmUntilSettled(options: WarmUpOptions): Promise<WarmPhas
     if (seconds !== undefined) compiler = quiet.observe(now, seconds);
     if (compiler?.lastShare !== undefined && now - told >= 15_000) {
       told = now;
-      options.progress?.(done, (now - start) / 1000, compiler.lastShare);
+      const [elapsed, share] = [((now - start) / 1000).toFixed(0), percent(compiler.lastShare, 0)];
+      const unit = options.unit ?? { ja: '', en: '' };
+      options.say?.(`      ${done} ${unit.ja}、${elapsed} 秒: JIT コンパイラー CPU ${share}`, `      ${done} ${unit.en}, ${elapsed} s: JIT compiler ${share} of a CPU`);
     }
     if (done < options.minimum) continue;
     if (seconds === undefined || compiler?.settled || now - start >= options.maxSeconds * 1000) break;

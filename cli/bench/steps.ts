@@ -31,7 +31,7 @@ import { startDynamoDbLocal, type DynamoDbLocal } from '#local/dynamodb-local';
 import { ensureTable, provision } from '#local/provision';
 import { clearSentMails, fetchSentMails } from '#local/ses-local';
 import { scavengesWithin, watchScavenges } from './gc.ts';
-import { compilerShareDuring, compilersOf, settledCompiler, warmUntilSettled, type WarmPhase } from './jvm.ts';
+import { compilerShareDuring, compilersOf, settledRuleText, warmUntilSettled, type WarmPhase } from './jvm.ts';
 import { startDynamoMeter, type DynamoMeter, type MeteredRequest } from './meter.ts';
 import { generateTenant, mulberry32, seedTable, writeTenant } from './seed.ts';
 import { median, pairedRoundsInterval, percentile, sum, trimmedMean, type Interval } from './stats.ts';
@@ -461,21 +461,13 @@ async function measureSubmissionAtLevel(
   const block = 10;
   const perRound = Math.max(options.concurrency * 5, 50);
   const compilerSeconds = compilersOf(parts.dynamoPid === undefined ? [] : [parts.dynamoPid]);
-  const { share, windowSeconds, windows } = settledCompiler;
+  const rule = settledRuleText(options.maxWarmupSeconds);
   say(
-    `  1b 慣らし運転 (逐次と並行で各 ${options.warmup} 件以上、DynamoDB Local の JIT コンパイラーが ${windowSeconds} 秒ごとに ${windows} 回続けて CPU の ${share * 100}% 未満になるまで、それぞれ最長 ${options.maxWarmupSeconds} 秒)`,
-    `  1b warm-up (sequential and concurrent, at least ${options.warmup} of each, until DynamoDB Local's JIT compiler uses under ${share * 100}% of a CPU in ${windows} windows of ${windowSeconds} s in a row; at most ${options.maxWarmupSeconds} s each)`,
+    `  1b 慣らし運転 (逐次と並行のそれぞれで各 ${options.warmup} 件以上、${rule.ja})`,
+    `  1b warm-up (sequential and then concurrent, each at least ${options.warmup} of each side and ${rule.en})`,
   );
   const warmUp = (ja: string, en: string, perSideInRound: number, round: (round: number) => Promise<void>) =>
-    warmUntilSettled({
-      compilerSeconds,
-      minimum: options.warmup,
-      perRound: perSideInRound,
-      maxSeconds: options.maxWarmupSeconds,
-      round,
-      progress: (done, seconds, last) =>
-        say(`      ${ja} ${done} 件ずつ、${seconds.toFixed(0)} 秒: JIT コンパイラー CPU ${(last * 100).toFixed(0)}%`, `      ${en} ${done} of each, ${seconds.toFixed(0)} s: JIT compiler ${(last * 100).toFixed(0)}% of a CPU`),
-    });
+    warmUntilSettled({ compilerSeconds, minimum: options.warmup, perRound: perSideInRound, maxSeconds: options.maxWarmupSeconds, round, say, unit: { ja: `件ずつ (${ja})`, en: `of each (${en})` } });
   const sequentialWarmup = await warmUp('逐次', 'sequential', block, async (round) => {
     for (const side of rotated(sides, round)) for (let i = 0; i < block; i += 1) await side.run()();
   });
@@ -852,11 +844,11 @@ async function compileRounds(
   // still be busy (cli/bench/jvm.ts): untimed rounds for every one, at least `warmupRounds` and then
   // until the compilers of all of them (which share the machine) have settled.
   const compilerSeconds = compilersOf(instances.map((t) => t.dynamo.pid));
-  const { share, windowSeconds, windows } = settledCompiler;
-  say(
-    `[2] 集計の慣らし運転 (各表 ${options.warmupRounds} 回以上、DynamoDB Local の JIT コンパイラーが ${windowSeconds} 秒ごとに ${windows} 回続けて CPU の ${share * 100}% 未満になるまで、最長 ${options.maxWarmupSeconds} 秒)`,
-    `[2] warming up each table's DynamoDB Local (at least ${options.warmupRounds} untimed compiles each, until their JIT compilers use under ${share * 100}% of a CPU in ${windows} windows of ${windowSeconds} s in a row; at most ${options.maxWarmupSeconds} s)`,
-  );
+  const rule = settledRuleText(options.maxWarmupSeconds, {
+    ja: 'すべての表の DynamoDB Local の JIT コンパイラー (C1/C2 のスレッド) の合計',
+    en: "the JIT compilers of all the tables' DynamoDB Locals together (their C1/C2 threads)",
+  });
+  say(`[2] 集計の慣らし運転 (各表 ${options.warmupRounds} 回以上、${rule.ja})`, `[2] warming up each table's DynamoDB Local (at least ${options.warmupRounds} untimed compiles each, ${rule.en})`);
   const warmup = await warmUntilSettled({
     compilerSeconds,
     minimum: options.warmupRounds,
@@ -865,8 +857,8 @@ async function compileRounds(
     round: async (round) => {
       for (const t of rotated(sampling, round)) await compileOne(t, t.tenants.length - 1 - (round % t.tenants.length));
     },
-    progress: (done, seconds, last) =>
-      say(`    ${done} 巡、${seconds.toFixed(0)} 秒: JIT コンパイラー CPU ${(last * 100).toFixed(0)}%`, `    ${done} rounds, ${seconds.toFixed(0)} s: JIT compilers ${(last * 100).toFixed(0)}% of a CPU`),
+    say,
+    unit: { ja: '巡', en: 'rounds' },
   });
   say(`[2] 集計を交互に計測しています (${sampling.map((t) => t.scale.toLocaleString()).join(' / ')} 事業の表を 1 団体ずつ順に、最大 ${options.rounds} 巡・${options.compileCapSeconds} 秒)`, `[2] timing the compile in interleaved rounds (one tenant of each table, ${sampling.map((t) => t.scale.toLocaleString()).join(' / ')} 事業, up to ${options.rounds} rounds or ${options.compileCapSeconds} s)`);
   const roundsStart = Date.now();

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { compilersOf, jitCompilerSeconds, quietWatch, warmUntilSettled } from '#cli/bench/jvm';
+import { compilersOf, quietWatch, warmUntilSettled } from '#cli/bench/jvm';
 
 /** A /proc/<pid>/task with one stat line per thread: name, utime and stime in clock ticks. */
 function fakeProc(pid: number, threads: [name: string, utime: number, stime: number][]): string {
@@ -20,7 +20,7 @@ function fakeProc(pid: number, threads: [name: string, utime: number, stime: num
   return root;
 }
 
-describe('jitCompilerSeconds', () => {
+describe('compilersOf: the compiler threads of one JVM', () => {
   const roots: string[] = [];
   afterEach(() => {
     for (const root of roots.splice(0)) rmSync(root, { recursive: true, force: true });
@@ -38,7 +38,7 @@ describe('jitCompilerSeconds', () => {
     roots.push(root);
 
     // Act
-    const seconds = jitCompilerSeconds(4242, root);
+    const seconds = compilersOf([4242], root)();
 
     // Assess: (250 + 30 + 40 + 5) ticks at 100 per second.
     expect(seconds).toBeCloseTo(3.25, 6);
@@ -47,13 +47,13 @@ describe('jitCompilerSeconds', () => {
   it('is undefined when the process has no compiler threads or is not there', () => {
     const root = fakeProc(77, [['node', 500, 20]]);
     roots.push(root);
-    expect(jitCompilerSeconds(77, root)).toBeUndefined();
-    expect(jitCompilerSeconds(78, root)).toBeUndefined();
+    expect(compilersOf([77], root)()).toBeUndefined();
+    expect(compilersOf([78], root)()).toBeUndefined();
   });
 
   it.runIf(process.platform === 'linux')('reads the compiler time of the running DynamoDB Local', () => {
     // DynamoDB Local answered the global setup's readiness checks, so its JIT has compiled something.
-    const seconds = jitCompilerSeconds(inject('dynamoPid'));
+    const seconds = compilersOf([inject('dynamoPid')])();
     expect(seconds).toBeGreaterThan(0);
   });
 });
@@ -107,7 +107,7 @@ describe('quietWatch', () => {
   });
 });
 
-describe('compilersOf', () => {
+describe('compilersOf: several JVMs, and threads that end', () => {
   it('adds up the compilers of several JVMs, and is undefined when one cannot be read or none is given', () => {
     // Prepare: two JVMs in one fake /proc.
     const root = fakeProc(100, [['C2 CompilerThre', 100, 0]]);
@@ -199,15 +199,15 @@ describe('warmUntilSettled', () => {
   it('stops at the time limit when the compiler stays busy, and says so', async () => {
     // Prepare
     const m = machine(1000, () => 0.3);
-    const told: number[] = [];
+    const told: string[] = [];
 
     // Act
-    const phase = await warmUntilSettled({ ...m, minimum: 1, perRound: 1, maxSeconds: 40, progress: (done) => told.push(done) });
+    const phase = await warmUntilSettled({ ...m, minimum: 1, perRound: 1, maxSeconds: 40, say: (_ja, en) => told.push(en), unit: { ja: '巡', en: 'rounds' } });
 
     // Assess
     expect(phase.settled).toBe(false);
     expect(phase.seconds).toBe(40);
     expect(phase.lastShare).toBeCloseTo(0.3, 6);
-    expect(told).toEqual([15, 30]);
+    expect(told.map((line) => line.trim())).toEqual(['15 rounds, 15 s: JIT compiler 30% of a CPU', '30 rounds, 30 s: JIT compiler 30% of a CPU']);
   });
 });
