@@ -19,11 +19,12 @@ import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { bundleEntryFile, bundleModule, esbuildTarget, handlerEntry, loadedAtStart, projectRoot } from '#infra/bundle';
+import { bundleEntryFile, bundleModule, handlerEntry, loadedAtStart, projectRoot } from '#infra/bundle';
 import { nodeRuntime } from '#infra/function';
 import { fmt, kb, over, verdict } from './format.ts';
 import { functionLoadEnvironment, loadEnvironment } from './function-env.ts';
 import { median } from './stats.ts';
+import { lambdaNode, thisNode } from './lambda-node.ts';
 import { rotated, type Say } from './steps.ts';
 
 export interface BundleFigures {
@@ -135,47 +136,14 @@ function wallMs(execPath: string, args: string[], env: NodeJS.ProcessEnv): numbe
   return ms;
 }
 
-/**
- * The Node.js release the import times are also taken with: the major of the Lambda runtime the stack
- * deploys (infra/function.ts), as published in the npm registry's `node` package.
- */
-export const lambdaNodeVersion = '24.21.0';
-
-/**
- * A Node.js of the Lambda runtime's major: this one if it is, else `node@lambdaNodeVersion` from the
- * npm registry (fetched into npm's own cache the first time, about 30 MB), or undefined when npm cannot
- * get it (the report then has this machine's Node only, and says so).
- */
-async function lambdaNode(say: Say): Promise<{ execPath: string; version: string } | undefined> {
-  const major = esbuildTarget(nodeRuntime.name).replace(/^node/, '');
-  if (lambdaNodeVersion.split('.')[0] !== major) {
-    throw new Error(`lambdaNodeVersion ${lambdaNodeVersion} は Lambda のランタイム ${nodeRuntime.name} と合いません / lambdaNodeVersion ${lambdaNodeVersion} does not match the Lambda runtime ${nodeRuntime.name}`);
-  }
-  if (process.versions.node.split('.')[0] === major) return { execPath: process.execPath, version: process.version };
-  say(`[4] Lambda と同じ Node ${lambdaNodeVersion} を npm から用意しています (初回は約 30 MB)`, `[4] getting Node ${lambdaNodeVersion}, the Lambda runtime's major, from npm (about 30 MB the first time)`);
-  const found = spawnSync('npm', ['exec', '--yes', `--package=node@${lambdaNodeVersion}`, '--', 'node', '-p', 'process.execPath + "\\n" + process.version'], {
-    encoding: 'utf8',
-    env: { ...process.env, npm_config_update_notifier: 'false' },
-  });
-  const [execPath, version] = (found.stdout ?? '').trim().split('\n');
-  if (found.status !== 0 || !execPath || version !== `v${lambdaNodeVersion}`) {
-    say(`[4] Node ${lambdaNodeVersion} を用意できませんでした。この Node だけで計測します`, `[4] could not get Node ${lambdaNodeVersion}; measuring with this Node only: ${(found.stderr ?? '').trim().split('\n').at(-1) ?? ''}`);
-    return undefined;
-  }
-  return { execPath, version };
-}
-
 export async function measureColdStart(say: Say, runs: number): Promise<ColdStartFigures> {
   const names = (await readdir(join(projectRoot, 'functions'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
   const entries: { name: string; entry: string; floor: boolean; env?: NodeJS.ProcessEnv }[] = [
     ...names.map((name) => ({ name, entry: handlerEntry(name), floor: false })),
     ...floorEntries.map((f) => ({ ...f, floor: true })),
   ];
-  const lambda = await lambdaNode(say);
-  const runtimes = [
-    ...(lambda ? [{ ...lambda, label: `Node ${lambda.version.slice(1).split('.')[0]} (Lambda ${nodeRuntime.name})` }] : []),
-    ...(lambda?.execPath === process.execPath ? [] : [{ execPath: process.execPath, version: process.version, label: `Node ${process.versions.node.split('.')[0]} (このマシン / this machine)` }]),
-  ];
+  const lambda = await lambdaNode(say, '[4]');
+  const runtimes = [...(lambda ? [lambda] : []), ...(lambda?.execPath === process.execPath ? [] : [thisNode()])];
   const out = await mkdtemp(join(tmpdir(), 'shinchoku-bench-'));
   try {
     const bundles: (Omit<BundleFigures, 'imports' | 'gc'> & { file: string; floor: boolean; env?: NodeJS.ProcessEnv })[] = [];

@@ -12,7 +12,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { percent } from './format.ts';
+import { fmt, percent } from './format.ts';
 
 /** Clock ticks per second of the times in /proc/<pid>/task/<tid>/stat (USER_HZ, 100 on Linux). */
 const ticksPerSecond = 100;
@@ -201,4 +201,17 @@ export async function compilerShareDuring(compilerSeconds: () => number | undefi
   await run();
   const to = compilerSeconds();
   return from === undefined || to === undefined ? undefined : (to - from) / ((performance.now() - start) / 1000);
+}
+
+/** What one warm-up did and how busy the compiler was then and while timing. */
+export function warmPhaseText(p: WarmPhase, unit: { ja: string; en: string }): { ja: string; en: string } {
+  const { windowSeconds } = settledCompiler;
+  const done = { ja: `${p.done} ${unit.ja} ${fmt(p.seconds, 0)} 秒`, en: `${p.done} ${unit.en} in ${fmt(p.seconds, 0)} s` };
+  if (p.settled === undefined) {
+    return { ja: `${done.ja} (JIT コンパイラーを見られない (/proc がない) ため最低回数だけ)`, en: `${done.en} (the minimum only: the compiler cannot be watched here, no /proc)` };
+  }
+  return {
+    ja: `${done.ja}${p.settled ? '' : ' (上限で打ち切り)'}、最後の ${windowSeconds} 秒のコンパイラー ${percent(p.lastShare)}、計測中 ${percent(p.measuredShare)}`,
+    en: `${done.en}${p.settled ? '' : ' (stopped at the limit)'}, the compiler at ${percent(p.lastShare)} of a CPU in its last ${windowSeconds} s and ${percent(p.measuredShare)} while timing`,
+  };
 }

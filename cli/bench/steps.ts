@@ -209,7 +209,10 @@ export interface SubmissionOptions {
   maxWarmupSeconds: number;
 }
 
-export async function measureSubmission(parts: Parts, options: SubmissionOptions): Promise<SubmissionFigures> {
+/** What the submission bench needs of the local parts (no mail). */
+export type SubmissionParts = Omit<Parts, 'sesEndpoint'>;
+
+export async function measureSubmission(parts: SubmissionParts, options: SubmissionOptions): Promise<SubmissionFigures> {
   const { plan, directory } = parts;
   const tableName = 'bench-submit';
   const tenant = plan.plan.tenant;
@@ -248,7 +251,7 @@ function dropLogLines(): () => void {
 }
 
 async function measureSubmissionAtLevel(
-  parts: Parts,
+  parts: SubmissionParts,
   options: SubmissionOptions,
   tableName: string,
   tenant: string,

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { over } from '#cli/bench/format';
 import { parseTraceGc, renderColdStart, type BundleFigures, type ColdStartFigures } from '#cli/bench/cold-start';
 import { billedUnits, itemBytes } from '#cli/bench/meter';
+import type { SubmissionFigures } from '#cli/bench/steps';
+import { submissionSection, submissionSummary, submissionWhy } from '#cli/bench/submission-report';
 
 describe('the bench meter: units as DynamoDB bills them', () => {
   it('charges a GetItem, Query or Scan that finds nothing its minimum, which DynamoDB Local reports as 0', () => {
@@ -168,5 +170,72 @@ describe('the bench cold start: why functions miss the import-time target', () =
     const cold = run({ 'empty-module': 1.02, 'node-https': 1.3, 'dynamodb-client': 1.29, 'handler-base': 1.43 }, [bundle('get-plan', 1.4)]);
     // Act / Assess
     expect(importWhy(cold)).toBe('');
+  });
+});
+
+describe('the bench submission path: judged on every Node it was measured on', () => {
+  const path = (p50: number, p99: number, perSecond: number) => ({ n: 3000, p50, p99, perSecond, cpuMs: 1, cpuBusy: 0.4 });
+  /** A run whose handler is `ratio` × the bare client on p50, p99 and throughput alike. */
+  const figures = (ratio: number): SubmissionFigures => {
+    const sdk = path(2, 4, 600);
+    const handler = path(2 * ratio, 4 * ratio, 600 / ratio);
+    const sides = { http: path(3, 6, 500), inProcess: handler, quiet: handler, sdk, checks: sdk, awsSdk: path(4, 8, 400) };
+    const interval = { level: 0.95, low: ratio - 0.02, high: ratio + 0.02 };
+    const phase = { done: 300, seconds: 30, settled: true, lastShare: 0.01, measuredShare: 0.01 };
+    const gc = { per1000: 7, meanPauseMs: 1.7 };
+    return {
+      accepted: 20, readsPerReport: 1, writesPerReport: 1, writeUnitsPerReport: 12, readUnitsPerReport: 1, reportedReadUnitsPerReport: 0,
+      operations: 'Query × 1, TransactWriteItems × 1', client: 'node:http',
+      warmup: { minimum: 300, maxSeconds: 120, sequential: phase, concurrent: phase },
+      sequential: { rounds: 300, block: 10, ...sides },
+      sequentialGc: { http: gc, inProcess: gc, quiet: gc, sdk: gc, checks: gc, awsSdk: gc },
+      sequentialIntervals: { inProcessP50: interval, inProcessP99: interval, httpP50: interval, httpP99: interval },
+      concurrent: { rounds: 24, perRound: 50, concurrency: 8, ...sides },
+      concurrentIntervals: { inProcessThroughput: interval, httpThroughput: interval },
+      inProcess: { handlerP50: 2 * ratio },
+      checksAlone: { backToBackUs: 40, afterWaitUs: 80, afterWaitRuns: 300 },
+    };
+  };
+  const lambda = { execPath: '/opt/node24/bin/node', version: 'v24.21.0', label: 'Node 24 (Lambda nodejs24.x)' };
+  const here = { execPath: '/usr/bin/node', version: 'v20.20.2', label: 'Node 20 (このマシン / this machine)' };
+  const judged = (rows: string[]) => rows.filter((row) => row.includes('≤ 1.15×'));
+
+  it('judges p50, p99 and throughput of the handler on each Node, and shows the HTTP path and the AWS SDK for the first only', () => {
+    // Prepare
+    const runs = [{ runtime: lambda, figures: figures(1.08) }, { runtime: here, figures: figures(1.2) }];
+    // Act
+    const rows = submissionSummary(runs);
+    // Assess
+    expect(judged(rows).filter((row) => row.includes(lambda.label))).toHaveLength(3);
+    expect(judged(rows).filter((row) => row.includes(lambda.label)).every((row) => row.endsWith('| 達成 / met |'))).toBe(true);
+    expect(judged(rows).filter((row) => row.includes(here.label))).toHaveLength(3);
+    expect(judged(rows).filter((row) => row.includes(here.label)).every((row) => row.includes('未達 / missed'))).toBe(true);
+    expect(rows.filter((row) => row.includes('**HTTP path**')).every((row) => row.includes(lambda.label))).toBe(true);
+    expect(rows.filter((row) => row.includes('**AWS SDK v3**'))).toHaveLength(1);
+  });
+
+  it('gives the reasons for the Node that misses, with what the same code does on the other', () => {
+    // Prepare
+    const runs = [{ runtime: lambda, figures: figures(1.08) }, { runtime: here, figures: figures(1.2) }];
+    // Act
+    const why = submissionWhy(runs);
+    // Assess
+    expect(why).toHaveLength(1);
+    expect(why[0]).toContain(`(${here.label})`);
+    expect(why[0]).toContain('on Node 24 (Lambda nodejs24.x) the same code gives p50 1.08×, p99 1.08×, throughput 1.08× (within the target)');
+  });
+
+  it('has no reasons when the handler is within the target, and one part per Node in its section', () => {
+    // Prepare
+    const runs = [{ runtime: lambda, figures: figures(1.1) }, { runtime: here, figures: figures(1.12) }];
+    // Act
+    const why = submissionWhy(runs);
+    const section = submissionSection(runs);
+    const single = submissionSection(runs.slice(0, 1));
+    // Assess
+    expect(why).toEqual([]);
+    expect(section.filter((line) => line.startsWith('### '))).toEqual([`### ${lambda.label}`, `### ${here.label}`]);
+    expect(section.some((line) => line.includes('child process of the Lambda runtime\'s Node (v24.21.0)'))).toBe(true);
+    expect(single.some((line) => line.includes('child process'))).toBe(false);
   });
 });
