@@ -222,7 +222,8 @@ describe('the bench submission path: judged on every Node it was measured on', (
     // Assess
     expect(why).toHaveLength(1);
     expect(why[0]).toContain(`(${here.label})`);
-    expect(why[0]).toContain('on Node 24 (Lambda nodejs24.x) the same code gives p50 1.08×, p99 1.08×, throughput 1.08× (within the target)');
+    expect(why[0]).toContain('Node 24 (Lambda nodejs24.x) では同じコードで p50 1.08×、p99 1.08×、スループット 1.08× (目標内)。逐次 p50 で');
+    expect(why[0]).toContain(' / On Node 24 (Lambda nodejs24.x) the same code gives p50 1.08×, p99 1.08×, throughput 1.08× (within the target). At the sequential p50');
   });
 
   it('has no reasons when the handler is within the target, and one part per Node in its section', () => {
