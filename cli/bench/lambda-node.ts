@@ -23,11 +23,16 @@ export interface NodeRuntime {
   label: string;
 }
 
+/** The major of the Lambda runtime the stack deploys: `nodejs24.x` → `24`. */
+const lambdaMajor = (): string => esbuildTarget(nodeRuntime.name).replace(/^node/, '');
+
+/** How the report names a Node.js of `major`. */
+const labelOf = (major: string): string =>
+  major === lambdaMajor() ? `Node ${major} (Lambda ${nodeRuntime.name})` : `Node ${major} (このマシン / this machine)`;
+
 /** This process's Node, named as the report names it. */
 export function thisNode(): NodeRuntime {
-  const major = process.versions.node.split('.')[0]!;
-  const isLambda = esbuildTarget(nodeRuntime.name) === `node${major}`;
-  return { execPath: process.execPath, version: process.version, label: isLambda ? `Node ${major} (Lambda ${nodeRuntime.name})` : `Node ${major} (このマシン / this machine)` };
+  return { execPath: process.execPath, version: process.version, label: labelOf(process.versions.node.split('.')[0]!) };
 }
 
 let found: Promise<NodeRuntime | undefined> | undefined;
@@ -43,11 +48,10 @@ export function lambdaNode(say: Say, step: string): Promise<NodeRuntime | undefi
 }
 
 function findLambdaNode(say: Say, step: string): NodeRuntime | undefined {
-  const major = esbuildTarget(nodeRuntime.name).replace(/^node/, '');
+  const major = lambdaMajor();
   if (lambdaNodeVersion.split('.')[0] !== major) {
     throw new Error(`lambdaNodeVersion ${lambdaNodeVersion} は Lambda のランタイム ${nodeRuntime.name} と合いません / lambdaNodeVersion ${lambdaNodeVersion} does not match the Lambda runtime ${nodeRuntime.name}`);
   }
-  const label = `Node ${major} (Lambda ${nodeRuntime.name})`;
   if (process.versions.node.split('.')[0] === major) return thisNode();
   say(`${step} Lambda と同じ Node ${lambdaNodeVersion} を npm から用意しています (初回は約 30 MB)`, `${step} getting Node ${lambdaNodeVersion}, the Lambda runtime's major, from npm (about 30 MB the first time)`);
   const run = spawnSync('npm', ['exec', '--yes', `--package=node@${lambdaNodeVersion}`, '--', 'node', '-p', 'process.execPath + "\\n" + process.version'], {
@@ -59,5 +63,5 @@ function findLambdaNode(say: Say, step: string): NodeRuntime | undefined {
     say(`${step} Node ${lambdaNodeVersion} を用意できませんでした。この Node だけで計測します`, `${step} could not get Node ${lambdaNodeVersion}; measuring with this Node only: ${(run.stderr ?? '').trim().split('\n').at(-1) ?? ''}`);
     return undefined;
   }
-  return { execPath, version, label };
+  return { execPath, version, label: labelOf(major) };
 }

@@ -100,7 +100,7 @@ function runWhy({ runtime, figures: s }: SubmissionRun, runs: readonly Submissio
   const p99Missed = !(ratios.inProcessP99 <= apiTarget);
   // At concurrency the CPU this process spends per request is what the throughput ratio loses.
   const cpuRatio = { inProcess: conc.inProcess.cpuMs / conc.sdk.cpuMs, http: conc.http.cpuMs / conc.sdk.cpuMs };
-  // The same handler on the other Node(s) of this run, when they differ in verdict: the code is the same.
+  // What the same code measured on the other Node(s) of this run, met or not.
   const others = runs
     .filter((other) => other.runtime.execPath !== runtime.execPath)
     .map(({ runtime: r, figures }) => ({ label: r.label, ratios: submissionRatios(figures), met: !submissionMissed(figures) }));
@@ -145,10 +145,11 @@ function runSection({ runtime, figures: s }: SubmissionRun): string[] {
   const conc = s.concurrent;
   const alone = s.checksAlone;
   const gc = s.sequentialGc;
+  const warmup = warmupRunText(s.warmup);
   return [
     `### ${runtime.label}`,
     '',
-    `逐次 ${seq.rounds} 巡、並行 ${conc.rounds} 巡。慣らし運転: ${warmupRunText(s.warmup).ja} / sequential ${seq.rounds} rounds, concurrent ${conc.rounds} rounds; warm-up: ${warmupRunText(s.warmup).en}.`,
+    `逐次 ${seq.rounds} 巡、並行 ${conc.rounds} 巡。慣らし運転: ${warmup.ja} / sequential ${seq.rounds} rounds, concurrent ${conc.rounds} rounds; warm-up: ${warmup.en}.`,
     '',
     '| 経路 / path | 逐次 / sequential p50 | p99 | /s | p50 比 / ratio | 並行 / concurrent p50 | p99 | /s | スループット比 / throughput ratio | Node CPU / 件 / per request | CPU 比 / ratio |',
     '|---|---|---|---|---|---|---|---|---|---|---|',
