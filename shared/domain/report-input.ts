@@ -72,8 +72,10 @@ function bilingual(message: string): { ja: string; en: string } {
 // the same result, with a schema half the size to build at a cold start and to run per request.
 const text = (max: number) =>
   z.string({ error: '文字列で入力してください / must be text' }).check(
-    z.maxLength(max, { error: `${max} 文字以内で入力してください / at most ${max} characters` }),
+    // Normalised first, then measured: a form posts each line break as CRLF while the browser's
+    // maxlength counts it as one character, and surrounding spaces are not the person's text.
     z.overwrite((s) => s.normalize('NFC').replace(/\r\n?/g, '\n').trim()),
+    z.maxLength(max, { error: `${max} 文字以内で入力してください / at most ${max} characters` }),
   );
 
 // The description goes into zod's global registry (read by the JSON Schema of the OpenAPI document)

@@ -113,6 +113,20 @@ describe('report input', () => {
       'milestones.0.date',
     ]);
   });
+
+  it('measures a text after normalising it: a CRLF the form posts is one character, as the browser counted it', () => {
+    // Prepare: 4000 characters as typed (20 lines), posted with CRLF line breaks, and a name with a trailing space
+    const typed = Array.from({ length: 20 }, () => 'あ'.repeat(199)).join('\n');
+    const posted = typed.replace(/\n/g, '\r\n');
+
+    // Act
+    const input = parseReportInput({ ...valid, narrative: posted, person: `${'山'.repeat(100)} ` });
+
+    // Assess
+    expect(typed).toHaveLength(3999);
+    expect(input.narrative).toBe(typed);
+    expect(fieldsOf(() => parseReportInput({ ...valid, narrative: `${typed}\r\nあい` }))).toEqual(['narrative']);
+  });
 });
 
 describe('report input: wrong type versus missing', () => {
