@@ -17,9 +17,12 @@
  * `【事業】2-2-3`, several 事業 in one mail, a free-text value running over several lines until the
  * next key. What is not the person's own writing is left out: quoted lines (`>` / `＞`), everything
  * after a reply header (`-----Original Message-----`, `On … wrote:`, `… さんは書きました:`,
- * `--- 元のメッセージ ---`, a forwarded-message line), after a signature delimiter (`-- `) and after
- * a closing `以上`. Every problem carries the line number in the body as the person sees it.
- * Pure: no I/O, no AWS.
+ * `--- 元のメッセージ ---`, a forwarded-message line, Outlook's `差出人:` / `From:` block), after a
+ * signature delimiter (`-- `) and after a closing `以上` — unless the next line starts another
+ * `事業:` (the form copied once per 事業). A reply header followed by `>` lines only introduces a
+ * quote, so a form written below it (bottom-posting) is still read. Lines that belong to no key
+ * between two keys of a 事業 are refused rather than dropped. Every problem carries the line number
+ * in the body as the person sees it. Pure: no I/O, no AWS.
  */
 import { tryParseWarekiDate } from './fiscal.ts';
 import type { MilestoneProgress } from './report.ts';
@@ -121,12 +124,12 @@ const keyAlternatives = keyDefinitions
   .map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
   .join('|');
 const milestoneKey = '[mMｍＭ][0-9０-９]{1,2}';
-/** `・事業：2-2-3`, `1. 状況: 完了`, `執行額（千円）: 882`. */
+/** `・事業：2-2-3`, `1. 状況: 完了`, `執行額（千円）: 882` (the note in brackets is kept: it may name a unit). */
 const colonKeyLine = new RegExp(
-  `^${space}*(?:[・*＊■□●○◆◇▼▽※-]|[0-9０-９]{1,2}[.)．）])?${space}*(${keyAlternatives}|${milestoneKey})${space}*(?:[(（][^)）]{0,12}[)）])?${space}*[:：]${space}*(.*)$`,
+  `^${space}*(?:[・*＊■□●○◆◇▼▽※-]|[0-9０-９]{1,2}[.)．）])?${space}*(${keyAlternatives}|${milestoneKey})${space}*(?:[(（]([^)）]{0,12})[)）])?${space}*[:：]${space}*(.*)$`,
 );
 /** `【事業】2-2-3`, `[状況] 完了`. */
-const bracketKeyLine = new RegExp(`^${space}*[【\\[［]${space}*(${keyAlternatives}|${milestoneKey})${space}*[】\\]］]${space}*[:：]?${space}*(.*)$`);
+const bracketKeyLine = new RegExp(`^${space}*[【\\[［]${space}*(${keyAlternatives}|${milestoneKey})${space}*[】\\]］]${space}*[:：]?${space}*()(.*)$`);
 
 /** A reply header: everything from here on is the earlier mail. */
 const replyHeaderPatterns: readonly RegExp[] = [
@@ -141,6 +144,15 @@ const replyHeaderPatterns: readonly RegExp[] = [
 ];
 /** A line that only continues a reply header ("On Mon, … <" / "x@y> wrote:" wrapped by the client). */
 const wrappedWroteLine = /^[^>＞].*\swrote:\s*$/i;
+/**
+ * Outlook's reply header, a block of the earlier mail's headers with no marker line above it:
+ * `差出人: …` / `From: …` followed within a few lines by `送信日時: …` / `Sent: …` (or a date).
+ */
+const headerBlockFrom = /^\s*(?:差出人|送信者|From)\s*[:：]/i;
+const headerBlockDate = /^\s*(?:送信日時|送信日|日時|日付|Sent|Date)\s*[:：]/i;
+/** Spaces people do not see: a no-break space (common in the text part of an HTML mail), zero-width ones. */
+const invisibleSpace = /\u00a0|\u2007|\u202f/g;
+const zeroWidth = /[\u200b\u200c\u200d\u2060\ufeff]/g;
 
 const quoted = /^[ \t\u3000]*[>＞]/;
 const signatureDelimiter = /^--[ \t]?$/;
@@ -152,19 +164,44 @@ type BodyLine = { number: number; text: string; kind: 'own' | 'quoted' | 'rule' 
 
 /**
  * The person's own lines of the body, numbered as in the body: quoted lines are marked, and the
- * earlier mail below a reply header, the signature and anything after `以上` are cut off.
+ * earlier mail below a reply header, the signature and anything after `以上` are cut off (see the
+ * module documentation for the exceptions).
  */
 export function ownLines(body: string): BodyLine[] {
-  const lines = body.replace(/\r\n?/g, '\n').split('\n');
+  const lines = body
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.replace(invisibleSpace, ' ').replace(zeroWidth, ''));
+  /** The next line after `i` with any text on it. */
+  const nextWritten = (i: number): string | undefined => lines.slice(i + 1).find((l) => l.trim() !== '');
   const out: BodyLine[] = [];
   for (let i = 0; i < lines.length; i += 1) {
     const text = lines[i] ?? '';
     const number = i + 1;
-    if (signatureDelimiter.test(text) || closing.test(text)) break;
-    if (replyHeaderPatterns.some((p) => p.test(text))) break;
+    if (signatureDelimiter.test(text)) break;
+    if (closing.test(text)) {
+      const next = nextWritten(i);
+      // The form copied once per 事業, each copy ending in 以上: read on. Anything else ends the form.
+      if (next !== undefined && !quoted.test(next) && isMeasureKey(next)) {
+        out.push({ number, text, kind: 'rule' });
+        continue;
+      }
+      break;
+    }
+    const header =
+      replyHeaderPatterns.some((p) => p.test(text)) ||
+      (headerBlockFrom.test(text) && lines.slice(i + 1, i + 5).some((l) => headerBlockDate.test(l)));
     // A wrapped "On …, Name <address>\n wrote:" header: the previous line started it.
-    if (wrappedWroteLine.test(text) && /^\s*On\s/i.test(lines[i - 1] ?? '')) {
-      out.pop();
+    const wrapped = !header && wrappedWroteLine.test(text) && /^\s*On\s/i.test(lines[i - 1] ?? '');
+    if (header || wrapped) {
+      const next = nextWritten(i);
+      if (next !== undefined && quoted.test(next)) {
+        // It only introduces a quote: what is written below the quote is the person's own.
+        if (wrapped) out[out.length - 1]!.kind = 'quoted';
+        out.push({ number, text, kind: 'quoted' });
+        continue;
+      }
+      if (wrapped) out.pop();
       break;
     }
     if (quoted.test(text)) {
@@ -176,10 +213,15 @@ export function ownLines(body: string): BodyLine[] {
   return out;
 }
 
-function keyOf(text: string): { name: string; value: string } | undefined {
+function isMeasureKey(text: string): boolean {
+  const name = keyOf(text)?.name;
+  return name !== undefined && definitionOf(name)?.field === 'measureId';
+}
+
+function keyOf(text: string): { name: string; note: string; value: string } | undefined {
   const match = colonKeyLine.exec(text) ?? bracketKeyLine.exec(text);
   if (!match) return undefined;
-  return { name: match[1] ?? '', value: (match[2] ?? '').trim() };
+  return { name: match[1] ?? '', note: (match[2] ?? '').trim(), value: (match[3] ?? '').trim() };
 }
 
 function definitionOf(name: string): KeyDefinition | undefined {
@@ -192,11 +234,15 @@ function label(field: string): { ja: string; en: string } {
 
 const dashes = /[－ー−‐‑‒–—―﹣]/g;
 
-/** `２－２－３ かんたん申請` → `2-2-3`; anything else is left for the schema to refuse with its message. */
+/**
+ * `２－２－３ かんたん申請` → `2-2-3`. Anything else — no id, a longer one (`2-2-3-4`), or a second id
+ * (`2-2-3、2-2-5`) — is left as written, for the schema to refuse with its message.
+ */
 export function readMeasureId(value: string): string {
   const normalised = value.normalize('NFKC').replace(dashes, '-').trim();
-  const id = /^(\d+)\s*-\s*(\d+)\s*-\s*(\d+)(?!\d)/.exec(normalised);
-  return id ? `${id[1]}-${id[2]}-${id[3]}` : value.trim();
+  const id = /^(\d+)\s*-\s*(\d+)\s*-\s*(\d+)(?!\d|\s*-\s*\d)/.exec(normalised);
+  if (!id || /\d\s*-\s*\d/.test(normalised.slice(id[0].length))) return value.trim();
+  return `${id[1]}-${id[2]}-${id[3]}`;
 }
 
 const statusSynonyms: Record<string, (typeof reportStatuses)[number]> = {
@@ -206,13 +252,24 @@ const statusSynonyms: Record<string, (typeof reportStatuses)[number]> = {
   おくれぎみ: '遅れ気味',
 };
 
-/** `「予定どおり」`, `予定通り`, `完了（7月）` → the status word; anything else is left as written. */
+/** Every way of writing a status, longest first so that a longer word is never read as a shorter one. */
+const statusWords = [...reportStatuses.map((s) => [s, s] as const), ...Object.entries(statusSynonyms)].sort(
+  (a, b) => b[0].length - a[0].length,
+);
+/**
+ * What may follow a status word (after NFKC): a polite ending, a note in brackets, punctuation. Nothing
+ * else: `完了予定`, `予定どおりではない`, `遅延なし` say something else than their first word.
+ */
+const statusTail = /^(?:です|でした|しました|しています|しております)?[。.!]?\s*(?:[(\[【][^)\]】]*[)\]】])?\s*[。.]?$/;
+
+/**
+ * `「予定どおり」`, `予定通り`, `完了（7月）`, `完了しました` → the status word; anything else is left as
+ * written, for the schema to refuse with the list of statuses.
+ */
 export function readStatus(value: string): string {
   const text = value.normalize('NFKC').trim().replace(/^[「『"']|[」』"']$/g, '').trim();
-  for (const [word, status] of Object.entries(statusSynonyms)) if (text.startsWith(word)) return status;
-  // Longest first: 遅延 must not win over a status that merely contains it.
-  const known = [...reportStatuses].sort((a, b) => b.length - a.length).find((s) => text.startsWith(s));
-  return known ?? text;
+  const found = statusWords.find(([word]) => text.startsWith(word) && statusTail.test(text.slice(word.length)));
+  return found ? found[1] : text;
 }
 
 const milestoneWords: Record<(typeof milestoneProgressValues)[number], readonly string[]> = {
@@ -285,6 +342,8 @@ export function parseMailForm(body: string, defaults: MailFormDefaults = {}): Ma
   let current: BlockDraft | undefined;
   let open: OpenValue | undefined;
   let pendingDefault: 'quarter' | 'person' | undefined;
+  /** Lines of the current 事業 that no key took; refused if another key of the 事業 follows them. */
+  let stray: { number: number; text: string }[] = [];
 
   for (const { number, text, kind } of lines) {
     if (kind !== 'own') {
@@ -303,11 +362,17 @@ export function parseMailForm(body: string, defaults: MailFormDefaults = {}): Ma
       } else if (pendingDefault && text.trim() !== '') {
         mailDefaults[pendingDefault] = { value: text.trim(), line: number };
         pendingDefault = undefined;
-      }
+      } else if (current && text.trim() !== '') stray.push({ number, text: text.trim() });
       continue;
     }
     open = undefined;
     pendingDefault = undefined;
+    const startsBlock = definitionOf(key.name)?.field === 'measureId';
+    if (current && !startsBlock) {
+      // Text between two keys of one 事業 was meant for one of them: say so rather than drop it.
+      for (const line of stray) current.block.problems.push(strayLine(line));
+    }
+    stray = [];
 
     if (/^[mMｍＭ]/.test(key.name)) {
       const id = `m${key.name.slice(1).normalize('NFKC')}`;
@@ -368,6 +433,14 @@ export function parseMailForm(body: string, defaults: MailFormDefaults = {}): Ma
       continue;
     }
     current.block.lines[definition.field] = number;
+    if (definition.field === 'budgetExecutedThousandYen' && /円/.test(key.note) && !/千円/.test(key.note)) {
+      current.block.problems.push({
+        line: number,
+        field: definition.field,
+        ja: `執行額は千円単位で書いてください (「${key.note}」と書かれています。例: 882,000 円なら 882)`,
+        en: `write the budget executed in thousand yen (the label says "${key.note}"; e.g. 882 for 882,000 yen)`,
+      });
+    }
     const values = [key.value];
     current.values[definition.field] = values;
     open = { field: definition.field, kind: definition.kind, lines: values };
@@ -377,6 +450,15 @@ export function parseMailForm(body: string, defaults: MailFormDefaults = {}): Ma
   markRepeatedMeasures(blocks);
   const empty = lines.every((l) => l.kind !== 'own' || l.text.trim() === '');
   return { blocks, problems, empty };
+}
+
+function strayLine({ number, text }: { number: number; text: string }): MailFormProblem {
+  const shown = text.length > 20 ? `${text.slice(0, 20)}…` : text;
+  return {
+    line: number,
+    ja: `「${shown}」はどの項目にも入りません。進捗なら「進捗:」の行に続けるなど、項目名の後に書いてください`,
+    en: `"${shown}" belongs to no field; write it after its key (e.g. below "進捗:" if it is progress)`,
+  };
 }
 
 function beforeFirstBlock(line: number, ja: string, en: string = ja): MailFormProblem {
@@ -407,6 +489,14 @@ function finishBlock(
   const person = joinValue(values.person) ?? mailDefaults.person?.value ?? defaults.person ?? '';
   if (block.lines.quarter === undefined && mailDefaults.quarter) block.lines.quarter = mailDefaults.quarter.line;
   if (block.lines.person === undefined && mailDefaults.person) block.lines.person = mailDefaults.person.line;
+  if (/\d\s*[-－ー−‐]\s*\d+\s*[-－ー−‐]\s*\d[\s\S]*\d\s*[-－ー−‐]\s*\d+\s*[-－ー−‐]\s*\d/.test(measure.normalize('NFKC'))) {
+    block.problems.push({
+      line: block.line,
+      field: 'measureId',
+      ja: `「事業:」の行には事業番号を1つだけ書いてください (「${measure}」)。事業ごとに「事業:」の行から書きます`,
+      en: `write one measure id per "事業:" line ("${measure}"); start each measure with its own "事業:" line`,
+    });
+  }
   const input: MailReportInput = {
     measureId: readMeasureId(measure),
     quarter,
@@ -476,6 +566,8 @@ export function checkMailForm(form: MailForm, context: ReportContext): CheckedBl
     } catch (error) {
       if (!(error instanceof ReportInputError)) throw error;
       for (const f of error.fields) {
+        // A field the reading already found wrong (a unit, a second 事業 id) is said once, by the reading.
+        if (block.problems.some((p) => p.field === f.field)) continue;
         problems.push({ line: lineOf(f.field), field: f.field, ja: f.ja, en: f.en });
       }
     }
@@ -486,33 +578,48 @@ export function checkMailForm(form: MailForm, context: ReportContext): CheckedBl
 
 const entities: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
 
-/**
- * Plain text of an HTML body, for a mail whose parser gave no text part: block elements become
- * line breaks, a `<blockquote>` becomes `>`-quoted lines (so the quoted history is left out like in
- * a plain-text reply), and entities are decoded.
- */
-export function htmlToText(html: string): string {
-  const withoutInvisible = html
-    .replace(/<!--[\s\S]*?-->/g, '')
-    .replace(/<(script|style|head|title)\b[\s\S]*?<\/\1\s*>/gi, '');
-  const quotedMarked = withoutInvisible.replace(/<blockquote\b[^>]*>([\s\S]*?)<\/blockquote\s*>/gi, (_, inner: string) =>
-    `\n${htmlToText(inner)
-      .split('\n')
-      .map((l) => `> ${l}`)
-      .join('\n')}\n`,
-  );
-  return quotedMarked
+/** A numeric character reference as text; one that names no character (too large, a surrogate, NUL) is U+FFFD. */
+function characterOf(code: number): string {
+  return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : '\ufffd';
+}
+
+/** Text of HTML with no `<blockquote>` in it: block elements become line breaks, entities are decoded. */
+function flatText(html: string): string {
+  return html
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|div|li|tr|h[1-6]|table|ul|ol|pre)\s*>/gi, '\n')
     .replace(/<(p|div|li|tr|h[1-6]|table|ul|ol|pre)\b[^>]*>/gi, '\n')
     .replace(/<[^>]+>/g, '')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-      if (name.startsWith('#x') || name.startsWith('#X')) return String.fromCodePoint(Number.parseInt(name.slice(2), 16));
-      if (name.startsWith('#')) return String.fromCodePoint(Number.parseInt(name.slice(1), 10));
+      if (name.startsWith('#x') || name.startsWith('#X')) return characterOf(Number.parseInt(name.slice(2), 16));
+      if (name.startsWith('#')) return characterOf(Number.parseInt(name.slice(1), 10));
       return entities[name.toLowerCase()] ?? whole;
-    })
-    .replace(/\n{3,}/g, '\n\n')
-    .trim();
+    });
+}
+
+/**
+ * Plain text of an HTML body, for a mail whose parser gave no text part: block elements become
+ * line breaks, what is inside a `<blockquote>` (nested ones too) becomes `>`-quoted lines, one `>`
+ * per level (so the quoted history is left out like in a plain-text reply), and entities are decoded.
+ */
+export function htmlToText(html: string): string {
+  const visible = html.replace(/<!--[\s\S]*?-->/g, '').replace(/<(script|style|head|title)\b[\s\S]*?<\/\1\s*>/gi, '');
+  const parts: string[] = [];
+  let depth = 0;
+  // Split at every <blockquote> and </blockquote>; the text between two of them is at one depth.
+  for (const piece of visible.split(/(<\/?blockquote\b[^>]*>)/i)) {
+    if (/^<blockquote\b/i.test(piece)) {
+      depth += 1;
+      parts.push('\n');
+    } else if (/^<\/blockquote\b/i.test(piece)) {
+      depth = Math.max(0, depth - 1);
+      parts.push('\n');
+    } else {
+      const text = flatText(piece);
+      parts.push(depth === 0 ? text : text.split('\n').map((l) => (l.trim() === '' ? l : `${'> '.repeat(depth)}${l}`)).join('\n'));
+    }
+  }
+  return parts.join('').replace(/\n{3,}/g, '\n\n').trim();
 }
 
 /** The form as the reply mails show it, to copy and fill in: values only, so a copy reads cleanly. */

@@ -232,7 +232,7 @@ function kaBlockJa(ka: Ka, measures: ReminderNotice['ka'][number]['measures'], l
     for (const d of m.due) if (d.type === 'milestone') lines.push(`      ${milestoneLineJa(d)}`);
   }
   lines.push(`  報告フォーム: ${links.formUrl}`);
-  lines.push(`  メールで報告: ${links.replyAddress} 宛に、次の形式で送ってください (1通に1事業)`);
+  lines.push(`  メールで報告: ${links.replyAddress} 宛に、次の形式で送ってください (1通に複数の事業も書けます。「事業:」の行ごとに1件)`);
   for (const line of replyTemplateLines(measures[0]?.measureId ?? '1-1-1')) lines.push(`      ${line}`);
   return lines;
 }
@@ -241,7 +241,7 @@ function kaBlockEn(ka: Ka, measures: ReminderNotice['ka'][number]['measures'], l
   const lines = [`[${ka.name}] ${measures.map((m) => m.measureId).join(', ')}`];
   for (const m of measures) for (const d of m.due) if (d.type === 'milestone') lines.push(`  ${m.measureId} ${milestoneLineEn(d)}`);
   lines.push(`  Form: ${links.formUrl}`);
-  lines.push(`  By mail: write to ${links.replyAddress} using the lines shown above (one measure per mail)`);
+  lines.push(`  By mail: write to ${links.replyAddress} using the lines shown above (several measures per mail, one per "事業:" line)`);
   return lines;
 }
 

@@ -54,13 +54,81 @@ describe('parseMailForm', () => {
     ['a "--- 元のメッセージ ---" header', '事業: 2-2-3\n状況: 完了\n--- 元のメッセージ ---\n事業: 1-1-1'],
     ['a Japanese Gmail header', '事業: 2-2-3\n状況: 完了\n2013年7月1日(月) 9:00 事務局 <shinchoku@shimotsuke.example>:\n事業: 1-1-1'],
     ['a signature delimiter', '事業: 2-2-3\n状況: 完了\n-- \n総合政策課\n事業: 1-1-1'],
-    ['a closing 以上', '事業: 2-2-3\n状況: 完了\n以上\n事業: 1-1-1'],
+    ['a closing 以上', '事業: 2-2-3\n状況: 完了\n以上\n\n総合政策課 山田\n事業: 1-1-1'],
+    [
+      "Outlook's 差出人 / 送信日時 block",
+      '事業: 2-2-3\n状況: 完了\n\n差出人: 進捗報告 <shinchoku@shimotsuke.example>\n送信日時: 2013年7月1日 9:00\n件名: 進捗報告のお願い\n\n事業: 1-1-1\n状況: 予定どおり',
+    ],
+    ["Outlook's From / Sent block", '事業: 2-2-3\n状況: 完了\nFrom: Shinchoku <shinchoku@shimotsuke.example>\nSent: Monday, July 1, 2013 9:00 AM\nTo: 総合政策課\n事業: 1-1-1'],
   ])('leaves out %s', (_, body) => {
     // Act
     const { blocks } = parseMailForm(body, defaults);
     // Assess
     expect(blocks.map((b) => b.input.measureId)).toEqual(['2-2-3']);
     expect(blocks[0]!.input.narrative).toBe('');
+  });
+
+  it('reads the form copied once per 事業, each copy ending in 以上', () => {
+    // Act
+    const { blocks, problems } = parseMailForm(`${mailFormTemplate({ measureId: '2-2-3' })}\n\n${mailFormTemplate({ measureId: '2-2-5' })}\n総合政策課 山田`, defaults);
+
+    // Assess
+    expect(problems).toEqual([]);
+    expect(blocks.map((b) => [b.input.measureId, b.problems])).toEqual([
+      ['2-2-3', []],
+      ['2-2-5', []],
+    ]);
+  });
+
+  it('reads a form written below the quoted mail (bottom-posting), and keeps the quote out', () => {
+    // Prepare
+    const body = 'On Mon, Jul 1, 2013 at 9:00 AM 事務局 <shinchoku@shimotsuke.example> wrote:\n> 事業: 1-1-1\n> 状況: 遅延\n\n事業: 2-2-3\n状況: 完了';
+
+    // Act
+    const form = parseMailForm(body, defaults);
+
+    // Assess
+    expect(form.empty).toBe(false);
+    expect(form.blocks.map((b) => [b.line, b.input.measureId, b.input.status])).toEqual([[5, '2-2-3', '完了']]);
+  });
+
+  it('reads keys behind a no-break space or a zero-width space, as the text part of an HTML mail has them', () => {
+    // Act
+    const { blocks } = parseMailForm('\u00a0事業:\u00a02-2-3\n\u200b状況: 完了', defaults);
+
+    // Assess
+    expect(blocks.map((b) => [b.input.measureId, b.input.status])).toEqual([['2-2-3', '完了']]);
+  });
+
+  it('refuses text between two keys of a 事業 that no key takes, rather than dropping it; a signature after the last key is left out', () => {
+    // Prepare
+    const body = '事業: 2-2-3\n今期は申請フォームを3件追加しました。\n状況: 予定どおり\n\n総合政策課 山田\n内線 1234';
+
+    // Act
+    const [block] = parseMailForm(body, defaults).blocks;
+
+    // Assess
+    expect(block!.problems.map((p) => [p.line, p.ja])).toEqual([[2, expect.stringContaining('どの項目にも入りません')]]);
+    expect(block!.input.narrative).toBe('');
+  });
+
+  it('refuses an executed amount whose label names another unit than 千円, and keeps one that says 千円', () => {
+    // Act
+    const refused = checkMailForm(parseMailForm('事業: 2-2-3\n状況: 予定どおり\n執行額（円）：882,000', defaults), context);
+    const kept = checkMailForm(parseMailForm('事業: 2-2-3\n状況: 予定どおり\n執行額（単位：千円）：882', defaults), context);
+
+    // Assess
+    expect(refused[0]!.problems.map((p) => [p.line, p.field, p.ja])).toEqual([[3, 'budgetExecutedThousandYen', expect.stringContaining('千円単位')]]);
+    expect(kept[0]!.submission?.budgetExecutedThousandYen).toBe(882);
+  });
+
+  it('refuses two 事業 ids on one line, once, instead of reading the first', () => {
+    // Act
+    const [checked] = checkMailForm(parseMailForm('事業: 2-2-3、2-2-5\n状況: 完了', defaults), context);
+
+    // Assess
+    expect(checked!.submission).toBeUndefined();
+    expect(checked!.problems.map((p) => [p.line, p.field, p.ja])).toEqual([[1, 'measureId', expect.stringContaining('1つだけ')]]);
   });
 
   it('ends a running value at a quote or a ruled line, so they never join the narrative', () => {
@@ -132,6 +200,9 @@ describe('readMeasureId / readStatus', () => {
     ['2ー2ー3 かんたん申請', '2-2-3'],
     ['2 - 2 - 3', '2-2-3'],
     ['第2の事業', '第2の事業'],
+    ['2-2-3-4', '2-2-3-4'],
+    ['2-2-3、2-2-5', '2-2-3、2-2-5'],
+    ['2-2-34', '2-2-34'],
   ])('%s → %s', (written, id) => expect(readMeasureId(written)).toBe(id));
 
   it.each([
@@ -139,7 +210,14 @@ describe('readMeasureId / readStatus', () => {
     ['「完了」', '完了'],
     ['遅れぎみ', '遅れ気味'],
     ['完了（7月）', '完了'],
+    ['完了しました。', '完了'],
+    ['遅延しています（予算）', '遅延'],
     ['順調', '順調'],
+    // A status word followed by more words may mean the opposite: left for the schema to refuse.
+    ['完了予定', '完了予定'],
+    ['予定どおりではない', '予定どおりではない'],
+    ['予定通りではない', '予定通りではない'],
+    ['遅延なし', '遅延なし'],
   ])('%s → %s', (written, status) => expect(readStatus(written)).toBe(status));
 });
 
@@ -183,6 +261,22 @@ describe('htmlToText', () => {
     // Assess
     expect(text.split('\n')).toEqual(['事業：2-2-3', '', '進捗: a & b', 'cあ', '', '> 事業: 1-1-1']);
     expect(parseMailForm(text, defaults).blocks.map((b) => b.input.measureId)).toEqual(['2-2-3']);
+  });
+});
+
+describe('htmlToText: nested quotes and references to no character', () => {
+  it('quotes a nested <blockquote> one level deeper and keeps what follows it inside the outer quote', () => {
+    // Act
+    const text = htmlToText('<div>事業: 2-2-3<br>状況: 予定どおり</div><blockquote>a<blockquote>b</blockquote>事業: 1-1-1<br>状況: 完了</blockquote>後');
+
+    // Assess
+    expect(text.split('\n').filter((l) => l !== '')).toEqual(['事業: 2-2-3', '状況: 予定どおり', '> a', '> > b', '> 事業: 1-1-1', '> 状況: 完了', '後']);
+    expect(parseMailForm(text, defaults).blocks.map((b) => b.input.measureId)).toEqual(['2-2-3']);
+  });
+
+  it('writes U+FFFD for a reference to no character instead of throwing or passing a lone surrogate', () => {
+    // Act / Assess
+    expect(htmlToText('<p>a&#99999999;b&#xD800;c&#0;d&#x41;</p>')).toBe('a\ufffdb\ufffdc\ufffddA');
   });
 });
 
