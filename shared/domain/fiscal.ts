@@ -478,7 +478,9 @@ function normalize(text: string): string {
     .normalize('NFKC')
     .replace(/[‐‑‒–—―−ー]/g, '-')
     .toUpperCase()
-    .replace(/(?<!\d)\s+|\s+(?!\d)/g, '');
+    // One callback per run of whitespace: a regex that looks around each space would drop the spaces of
+    // a longer run one by one ("H2  4" → "H24") before seeing that digits stand on both sides.
+    .replace(/\s+/g, (run: string, at: number, whole: string) => (/\d/.test(whole[at - 1] ?? '') && /\d/.test(whole[at + run.length] ?? '') ? ' ' : ''));
 }
 
 /** Arabic digits, 元, positional kanji (二〇一二) or kanji with 十 up to 99 (十, 二十四). */
@@ -701,7 +703,14 @@ export const FiscalQuarterSchema = z.object({
 /** The canonical string form only (`"FY2013-Q2"`), for keys and stored data. */
 export const CanonicalQuarterSchema = z
   .string()
-  .check(z.regex(/^FY\d{4}-Q[1-4]$/, '四半期は FY2013-Q2 の形式です / quarters are stored as FY2013-Q2'));
+  .check(
+    z.regex(/^FY\d{4}-Q[1-4]$/, '四半期は FY2013-Q2 の形式です / quarters are stored as FY2013-Q2'),
+    // The years parseQuarter reads, FY0001 to FY9998; a refinement keeps the published pattern plain.
+    z.refine((q) => {
+      const fiscalYear = Number(q.slice(2, 6));
+      return fiscalYear >= MIN_FISCAL_YEAR && fiscalYear <= MAX_FISCAL_YEAR;
+    }, `年度は ${MIN_FISCAL_YEAR}〜${MAX_FISCAL_YEAR} です / fiscal years run from ${MIN_FISCAL_YEAR} to ${MAX_FISCAL_YEAR}`),
+  );
 
 /** Any text {@link parseQuarter} reads, turned into a {@link FiscalQuarter}; for user input. */
 export const QuarterTextSchema = z.pipe(

@@ -561,7 +561,27 @@ describe('parseQuarter', () => {
 
   it('keeps the canonical schema strict', () => {
     expect(CanonicalQuarterSchema.safeParse('FY2013Q2').success).toBe(false);
+    // Only the years parseQuarter reads: FY0001 to FY9998
+    expect(['FY0000-Q1', 'FY0001-Q1', 'FY9998-Q4', 'FY9999-Q1'].map((q) => CanonicalQuarterSchema.safeParse(q).success)).toEqual([false, true, true, false]);
+    expect(['FY0001-Q1', 'FY9998-Q4'].map((q) => formatQuarter(parseQuarter(q)))).toEqual(['FY0001-Q1', 'FY9998-Q4']);
     expect(FiscalQuarterSchema.safeParse({ fiscalYear: 2013, quarter: 5 }).success).toBe(false);
+  });
+});
+
+describe('whitespace between digits, however much of it', () => {
+  it.each([
+    ['H2 4年度', () => parseWarekiFiscalYear('H2 4年度')],
+    ['H2  4年度', () => parseWarekiFiscalYear('H2  4年度')],
+    ['H2\t 4年度', () => parseWarekiFiscalYear('H2\t 4年度')],
+    ['FY20  13-Q2', () => parseQuarter('FY20  13-Q2')],
+    ['2019年4月3  0日', () => parseWarekiDate('2019年4月3  0日')],
+  ])('refuses %j rather than merging the numbers', (_, read) => {
+    expect(read).toThrow(FiscalParseError);
+  });
+
+  it('drops whitespace that does not stand between two digits', () => {
+    expect(parseWarekiFiscalYear('平成  24 年度')).toBe(2012);
+    expect(formatQuarter(parseQuarter(' FY2013 -  Q2 '))).toBe('FY2013-Q2');
   });
 });
 
