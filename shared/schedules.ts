@@ -145,13 +145,27 @@ export function toCronerPattern(expression: string): string {
   const dayOfWeek = f.dayOfWeek === '?' ? '*' : toCronerWeekdays(f.dayOfWeek, expression);
   const parts = ['0', f.minutes, f.hours, wild(f.dayOfMonth), f.month, dayOfWeek];
   if (f.year !== '*') parts.push(f.year);
-  return parts.join(' ');
+  const pattern = parts.join(' ');
+  try {
+    // croner checks every field (ranges, steps, names); its complaint is passed on as ours.
+    new Cron(pattern, { ...cronSyntax, paused: true });
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ScheduleExpressionError(expression, `読み取れない項目があります (${reason})`, `a field cannot be read (${reason})`);
+  }
+  return pattern;
 }
+
+/**
+ * EventBridge's step syntax: a step may start at a number (`0/15` = 0, 15, 30, 45), which croner
+ * reads only with `sloppyRanges`.
+ */
+const cronSyntax: CronOptions = { sloppyRanges: true };
 
 /** The croner options every schedule runs with. */
 export function cronerOptions(schedule: Pick<ScheduleDefinition, 'timezone'>): CronOptions {
   // OR-ing day-of-month with day-of-week only matters when both are set; EventBridge never allows that.
-  return { timezone: schedule.timezone, domAndDow: false };
+  return { ...cronSyntax, timezone: schedule.timezone, domAndDow: false };
 }
 
 /**

@@ -82,6 +82,8 @@ describe('toCronerPattern', () => {
     ['cron(0 9 ? * ? *)', /exactly one of day-of-month and day-of-week/],
     ['cron(0 9 ? * 8 *)', /1 \(SUN\) to 7 \(SAT\)/],
     ['cron(? 9 * * ? *)', /only in the day fields/],
+    ['cron(61 9 * * ? *)', /a field cannot be read/],
+    ['cron(0 9 * 13 ? *)', /a field cannot be read/],
   ])('refuses %s', (expression, message) => {
     // Prepare / Act / Assess
     expect(() => toCronerPattern(expression)).toThrow(ScheduleExpressionError);
@@ -94,6 +96,23 @@ describe('toCronerPattern', () => {
     const fires = occurrences(withExpression('cron(0 9 ? * 2 *)'), '2013-03-30', '2013-04-15');
     // Assess
     expect(fires.map(jstClock)).toEqual(['2013-04-01 09:00', '2013-04-08 09:00', '2013-04-15 09:00']);
+  });
+});
+
+describe('steps that start at a number, as EventBridge writes them', () => {
+  it('fires cron(0/15 9 * * ? *) at 09:00, 09:15, 09:30 and 09:45', () => {
+    // Act
+    const fires = occurrences(withExpression('cron(0/15 9 * * ? *)'), '2013-04-01', '2013-04-01');
+    // Assess
+    expect(fires.map(jstClock)).toEqual(['2013-04-01 09:00', '2013-04-01 09:15', '2013-04-01 09:30', '2013-04-01 09:45']);
+  });
+
+  it('fires cron(0 9 ? * 2/2 *) on Monday, Wednesday and Friday (EventBridge numbers Sunday 1)', () => {
+    // Prepare: 2013-04-01 was a Monday
+    // Act
+    const fires = occurrences(withExpression('cron(0 9 ? * 2/2 *)'), '2013-04-01', '2013-04-07');
+    // Assess
+    expect(fires.map(jstDate)).toEqual(['2013-04-01', '2013-04-03', '2013-04-05']);
   });
 });
 
