@@ -596,9 +596,11 @@ export function parseQuarter(text: string): FiscalQuarter {
   const s = normalize(input);
   const m = /^(.+?)(?:[-_/]?Q([1-4])|第([1-4一二三四])四半期)$/.exec(s);
   if (!m) {
-    const why = /Q\d|第.四半期/.test(s)
-      ? { ja: '四半期は1〜4です', en: 'quarters are 1 to 4' }
-      : { ja: '例: FY2013-Q2, 平成25年度第2四半期', en: 'e.g. FY2013-Q2, 平成25年度第2四半期' };
+    const why = /^(?:[-_/]?Q[1-4]|第[1-4一二三四]四半期)$/.test(s)
+      ? { ja: '年度がありません (例: FY2013-Q2)', en: 'the fiscal year is missing (e.g. FY2013-Q2)' }
+      : /(?:Q\d+|第.四半期)$/.test(s)
+        ? { ja: '四半期は1〜4です', en: 'quarters are 1 to 4' }
+        : { ja: '例: FY2013-Q2, 平成25年度第2四半期', en: 'e.g. FY2013-Q2, 平成25年度第2四半期' };
     throw fail(input, QUARTER_WORDS, why);
   }
   const fiscalYear = readFiscalYear(m[1]!, false);

@@ -568,6 +568,18 @@ describe('parseQuarter', () => {
   });
 });
 
+describe('what a refused quarter is told', () => {
+  it.each([
+    ['Q2', 'the fiscal year is missing'],
+    ['第2四半期', 'the fiscal year is missing'],
+    ['FY2013-Q5', 'quarters are 1 to 4'],
+    ['平成25年度第5四半期', 'quarters are 1 to 4'],
+    ['FY2013-Q2x', 'e.g. FY2013-Q2'],
+  ])('%s: %s', (text, hint) => {
+    expect(() => parseQuarter(text)).toThrow(hint);
+  });
+});
+
 describe('whitespace between digits, however much of it', () => {
   it.each([
     ['H2 4年度', () => parseWarekiFiscalYear('H2 4年度')],
