@@ -40,7 +40,8 @@ export class TokenError extends Error {
 const minimumSecretBytes = 32;
 const signatureChars = 16; // 80 bits of HMAC-SHA256, in base32
 const base32 = 'abcdefghijklmnopqrstuvwxyz234567';
-const tokenPattern = /^([a-z0-9][a-z0-9-]{1,40})\.(\d{4})q([1-4])\.([0-9a-z]{1,8})\.([a-z2-7]{16})$/;
+// One spelling per token: the expiry has no leading zero (parseInt would read "0mqp1kg" as "mqp1kg").
+const tokenPattern = /^([a-z0-9][a-z0-9-]{1,40})\.(\d{4})q([1-4])\.([1-9a-z][0-9a-z]{0,7})\.([a-z2-7]{16})$/;
 
 function checkSecret(secret: string): void {
   if (Buffer.byteLength(secret) < minimumSecretBytes) {
@@ -89,7 +90,9 @@ export function verifyToken(
   expected: { tenant: string; purpose: TokenPurpose; now?: Date },
 ): LinkClaims {
   checkSecret(secret);
-  const match = tokenPattern.exec(token.trim().toLowerCase());
+  // Only ASCII letters are folded (a mail system may change their case): toLowerCase would also turn
+  // look-alikes such as the Kelvin sign (U+212A) into "k", giving one token many spellings.
+  const match = tokenPattern.exec(token.trim().replace(/[A-Z]/g, (c) => c.toLowerCase()));
   if (!match) throw new TokenError('malformed', 'リンクの形式が正しくありません', 'the link is malformed');
   const [, kaId, year, q, expiry, given] = match as unknown as [string, string, string, string, string, string];
   const claims: LinkClaims = {

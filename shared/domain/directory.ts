@@ -9,7 +9,26 @@ import * as z from '../zod.ts';
 
 const Slug = z
   .string()
-  .check(z.regex(/^[a-z0-9][a-z0-9-]{1,62}$/, 'lower-case letters, digits and hyphens (used in links and mail addresses)'));
+  .check(
+    z.regex(
+      /^[a-z0-9][a-z0-9-]{1,62}$/,
+      '半角の英小文字・数字・ハイフンで 2〜63 文字です (リンクとメールアドレスに使います) / 2 to 63 lower-case letters, digits and hyphens (used in links and mail addresses)',
+    ),
+  );
+
+/**
+ * What a reply token adds to its 課 id: `.2013q2.<expiry>.<signature>`, the expiry in up to 7 base-36
+ * digits (epoch seconds; 6 until 2038) and a 16-character signature (shared/auth/link-token.ts).
+ */
+export const tokenCharsBeyondKaId = 1 + 6 + 1 + 7 + 1 + 16;
+
+/**
+ * The longest 課 id a directory may use: each 課's reply address is `<replyLocalPart>+<token>@…`, and
+ * the part before the @ may have at most 64 characters (RFC 5321).
+ */
+export function maxKaIdLength(replyLocalPart: string): number {
+  return 64 - replyLocalPart.length - 1 - tokenCharsBeyondKaId;
+}
 const Email = z.email();
 const Text = z.string().check(z.trim(), z.minLength(1));
 
@@ -61,6 +80,14 @@ export const DirectorySchema = z
             code: 'custom',
             path: ['ka', i, 'bukai'],
             message: `部会 "${ka.bukai}" は bukai にありません / unknown 部会 "${ka.bukai}"`,
+          });
+        }
+        const longest = maxKaIdLength(dir.replyLocalPart);
+        if (ka.id.length > longest) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ka', i, 'id'],
+            message: `課 id "${ka.id}" は ${longest} 文字以内にしてください (返信用アドレス ${dir.replyLocalPart}+<トークン>@… の @ より前は 64 文字まで) / 課 id "${ka.id}" must have at most ${longest} characters, so that its reply address (${dir.replyLocalPart}+<token>@…) stays within 64 characters before the @`,
           });
         }
         if (ids.has(ka.id)) {

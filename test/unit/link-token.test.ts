@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { issueToken, TokenError, verifyToken, type LinkClaims } from '#shared/auth/link-token';
+import { tokenCharsBeyondKaId } from '#shared/domain/directory';
 
 const secret = 'test-secret-test-secret-test-secret-0123';
 const now = new Date('2013-07-10T00:00:00Z');
@@ -28,6 +29,32 @@ describe('signed links', () => {
     expect(verifyToken(token, secret, { tenant: 'shimotsuke', purpose: 'form', now })).toEqual(claims);
     expect(`progress+${token}`.length).toBeLessThanOrEqual(64);
     expect(token).toMatch(/^[a-z0-9.-]+$/);
+  });
+
+  it('has one spelling only: a leading zero in the expiry or a non-ASCII look-alike is malformed', () => {
+    // Prepare
+    const token = issueToken({ ...claims, kaId: 'kikaku-ka' }, secret);
+
+    // Act
+    const zeroPadded = token.replace(/\.([0-9a-z]+)\.([a-z2-7]+)$/, '.0$1.$2');
+    const kelvin = token.replace('k', '\u212a');
+
+    // Assess
+    expect(problemOf(() => verifyToken(zeroPadded, secret, { tenant: 'shimotsuke', purpose: 'form', now }))).toBe('malformed');
+    expect(problemOf(() => verifyToken(kelvin, secret, { tenant: 'shimotsuke', purpose: 'form', now }))).toBe('malformed');
+  });
+
+  it('is as long as a 課 id plus tokenCharsBeyondKaId, an expiry in seven base-36 digits included', () => {
+    // Prepare: an expiry after 2038 takes seven digits
+    const late = { ...claims, expiresAt: Date.UTC(2100, 0, 1) / 1000 };
+
+    // Act
+    const token = issueToken(late, secret);
+
+    // Assess
+    expect(late.expiresAt.toString(36)).toHaveLength(7);
+    expect(token).toHaveLength(claims.kaId.length + tokenCharsBeyondKaId);
+    expect(`progress+${token}`.length).toBeLessThanOrEqual(64);
   });
 
   it('survives a mail system changing its case', () => {

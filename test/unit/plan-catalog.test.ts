@@ -1,6 +1,7 @@
 import { parse } from 'csv-parse/sync';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { csvColumns, planToCsv } from '#cli/plan-commands';
+import { DirectorySchema, maxKaIdLength } from '#shared/domain/directory';
 import { unroutableOwners } from '#shared/domain/ownership';
 import type { PlanFile } from '#shared/domain/plan';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
@@ -78,5 +79,23 @@ describe('the embedded plan catalog (下野市第二次地域情報化計画)', 
     const directory = await readDirectoryFile();
     expect(unroutableOwners(directory, plan)).toEqual([]);
     expect(directory.bukai.length).toBe(6);
+  });
+});
+
+describe('a directory whose 課 ids would not fit a reply address', () => {
+  it('refuses a 課 id longer than a 64-character local part allows, and says how long it may be', async () => {
+    // Prepare
+    const directory = await readDirectoryFile();
+    const longest = maxKaIdLength(directory.replyLocalPart);
+    const withId = (id: string) => ({ ...directory, ka: directory.ka.map((k, i) => (i === 0 ? { ...k, id } : k)), secretariat: { ...directory.secretariat, kaId: id } });
+
+    // Act
+    const fits = DirectorySchema.safeParse(withId('k'.repeat(longest)));
+    const tooLong = DirectorySchema.safeParse(withId('k'.repeat(longest + 1)));
+
+    // Assess
+    expect(longest).toBe(23);
+    expect(fits.success).toBe(true);
+    expect(tooLong.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['ka.0.id', expect.stringMatching(/^課 id .* 23 文字以内/)]]);
   });
 });
