@@ -13,6 +13,7 @@ import { envNames, requireEnv } from '#shared/config/env';
 import { linkSecret } from '#shared/config/secrets';
 import { parseQuarter } from '#shared/domain/fiscal';
 import { roleOf } from '#shared/domain/report-input';
+import { headerOf } from '#shared/http/headers';
 import { errorPage, formLinkRefusedPage, htmlErrors, htmlPage, type HtmlResult } from '#shared/http/html-pages';
 import { correlationIds, createLogger } from '#shared/logger';
 import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
@@ -110,7 +111,7 @@ const reloadHint: Bilingual = {
 };
 
 async function submit(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller, catalog: Catalog): Promise<HtmlResult> {
-  const contentType = (event.headers?.['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
+  const contentType = (headerOf(event, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase();
   if (contentType !== 'application/x-www-form-urlencoded') {
     return errorPage(
       lang,

@@ -17,6 +17,7 @@ import { linkSecret } from '#shared/config/secrets';
 import { formatQuarter, tryParseQuarter } from '#shared/domain/fiscal';
 import { reminderConfigFromEnv } from '#shared/domain/reminders';
 import { errorPage, formLinkRefusedPage, htmlErrors, type HtmlResult } from '#shared/http/html-pages';
+import { contentDisposition } from '#shared/http/response';
 import { correlationIds, createLogger } from '#shared/logger';
 import { xlsxContentType } from '#shared/sheet/export';
 import type { SheetScope } from '#shared/sheet/reference';
@@ -31,11 +32,6 @@ const store = createStore(createDocumentClient(), requireEnv(envNames.tableName)
 const loadCatalog = catalogLoader(store);
 const reminderConfig = reminderConfigFromEnv(process.env);
 
-/** `attachment; filename=…` with an ASCII fallback and the Japanese name per RFC 6266 / 5987. */
-export function contentDisposition(fileName: string): string {
-  const ascii = fileName.replace(/[^\x20-\x7e]/g, '_').replace(/["\\]/g, '_');
-  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
-}
 
 async function download(catalog: Catalog, secret: string, scope: SheetScope, quarter: string): Promise<HtmlResult> {
   const sheet = await exportSheet(store, catalog, { scope, quarter, secret, reminderConfig });

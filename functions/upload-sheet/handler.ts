@@ -16,6 +16,7 @@ import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import { envNames, requireEnv } from '#shared/config/env';
 import { linkSecret } from '#shared/config/secrets';
+import { headerOf } from '#shared/http/headers';
 import { errorPage, formLinkRefusedPage, htmlErrors, htmlPage, type HtmlResult } from '#shared/http/html-pages';
 import { correlationIds, createLogger } from '#shared/logger';
 import { renderImportPage } from '#shared/sheet/answer';
@@ -40,7 +41,7 @@ const nothingRecorded: Bilingual = { ja: '何も記録されていません。',
 
 /** The uploaded file from a multipart body, or an error page. */
 async function uploadedFile(event: APIGatewayProxyEventV2, lang: Lang): Promise<{ name: string; bytes: Buffer } | HtmlResult> {
-  const contentType = event.headers?.['content-type'] ?? '';
+  const contentType = headerOf(event, 'content-type') ?? '';
   if (!/^multipart\/form-data;/i.test(contentType.trim())) {
     return errorPage(
       lang,

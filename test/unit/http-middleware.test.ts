@@ -11,7 +11,7 @@ import { bearerAuth } from '#shared/http/bearer-auth';
 import { requireIdempotencyKey } from '#shared/http/idempotency-key';
 import { isJsonContentType, requireJsonBody } from '#shared/http/json-body';
 import { httpErrors } from '#shared/http/middleware';
-import { json } from '#shared/http/response';
+import { contentDisposition, json } from '#shared/http/response';
 import { tokenFor } from '#shared/links';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 
@@ -165,5 +165,19 @@ describe('bearerAuth', () => {
     expect(answer.headers['www-authenticate']).toBe(challenge);
     expect(answer.body.error.fields).toEqual([expect.objectContaining({ field: 'Authorization' })]);
     expect(answer.body.error.message).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+  });
+});
+
+describe('contentDisposition', () => {
+  it('gives an ASCII fallback and the UTF-8 name with only RFC 5987 attr-chars, brackets and quotes encoded', () => {
+    // Act
+    const header = contentDisposition("進捗管理シート_企画課(IT)'s*_FY2013-Q2.xlsx");
+
+    // Assess
+    const [, ascii, encoded] = /^attachment; filename="([^"]*)"; filename\*=UTF-8''(.*)$/.exec(header) ?? [];
+    expect(ascii).toBe("___________(IT)'s*_FY2013-Q2.xlsx");
+    expect(encoded).toMatch(/^[A-Za-z0-9!#$&+\-.^_`|~%]+$/);
+    expect(encoded).toContain('%28IT%29%27s%2A_FY2013-Q2.xlsx');
+    expect(decodeURIComponent(encoded!)).toBe("進捗管理シート_企画課(IT)'s*_FY2013-Q2.xlsx");
   });
 });
