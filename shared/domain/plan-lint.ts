@@ -60,6 +60,14 @@ function formatPath(path: PropertyKey[]): string {
 const yen = (n: number) => `${n.toLocaleString('ja-JP')} 千円`;
 const yenEn = (n: number) => `${n.toLocaleString('en-US')} thousand yen`;
 
+/**
+ * Amounts in 千円 may have decimals (1.1 + 2.2), which binary floating point does not add exactly:
+ * two amounts are the same when they differ by less than half a yen.
+ */
+function sameAmount(a: number, b: number): boolean {
+  return Math.abs(a - b) < 0.0005;
+}
+
 function budgetDefects(measure: Measure, at: string, plan: PlanFile): Defect[] {
   const defects: Defect[] = [];
   const add = (kind: DefectKind, path: string, ja: string, en: string) =>
@@ -69,7 +77,7 @@ function budgetDefects(measure: Measure, at: string, plan: PlanFile): Defect[] {
   lines.forEach((line, i) => {
     if (line.items.length > 0) {
       const sum = line.items.reduce((s, item) => s + item.thousandYen, 0);
-      if (sum !== line.annualThousandYen) {
+      if (!sameAmount(sum, line.annualThousandYen)) {
         add(
           'breakdown',
           `.lines[${i}]`,
@@ -110,7 +118,7 @@ function budgetDefects(measure: Measure, at: string, plan: PlanFile): Defect[] {
 
   if (statedAnnualThousandYen !== undefined) {
     const sum = lines.reduce((s, line) => s + line.annualThousandYen, 0);
-    if (sum !== statedAnnualThousandYen) {
+    if (!sameAmount(sum, statedAnnualThousandYen)) {
       add(
         'breakdown',
         '.statedAnnualThousandYen',
@@ -122,7 +130,7 @@ function budgetDefects(measure: Measure, at: string, plan: PlanFile): Defect[] {
 
   if (plannedTotalThousandYen !== null && lines.length > 0) {
     const computed = lines.reduce((s, line) => s + line.annualThousandYen * line.years, 0);
-    if (computed !== plannedTotalThousandYen) {
+    if (!sameAmount(computed, plannedTotalThousandYen)) {
       const terms = lines.map((l) => `${l.key} ${l.annualThousandYen.toLocaleString('ja-JP')}×${l.years}`).join(' + ');
       add(
         'total',
@@ -175,7 +183,8 @@ export function parseFormula(formula: string): { key: string; multiplier: number
     .replace(/[xX*＊✕]/g, '×')
     .replace(/\s/g, '');
   const out: { key: string; multiplier: number }[] = [];
-  const term = /(?:\(([^()]+)\)|([\u2460-\u2473]))(?:×(\d+))?(?:\+|$)/uy;
+  // A `+` joins two terms: one at the end ("①×4+") leaves the formula unfinished.
+  const term = /(?:\(([^()]+)\)|([\u2460-\u2473]))(?:×(\d+))?(?:\+(?=.)|$)/uy;
   let position = 0;
   while (position < text.length) {
     term.lastIndex = position;

@@ -144,9 +144,39 @@ export const PlanFileSchema = z
     measures: z.array(MeasureSchema).check(z.minLength(1)),
   })
   .check(z.superRefine((file, ctx) => {
-    const areas = new Map(file.goals.flatMap((g) => g.areas.map((a) => [a.id, g.id] as const)));
+    const goals = new Set<string>();
+    const areas = new Map<string, string>();
+    file.goals.forEach((g, gi) => {
+      if (goals.has(g.id)) {
+        ctx.addIssue({ code: 'custom', path: ['goals', gi, 'id'], message: `基本目標 id ${g.id} が重複しています / duplicate goal id ${g.id}` });
+      }
+      goals.add(g.id);
+      g.areas.forEach((a, ai) => {
+        if (areas.has(a.id)) {
+          ctx.addIssue({ code: 'custom', path: ['goals', gi, 'areas', ai, 'id'], message: `施策分野 id ${a.id} が重複しています / duplicate area id ${a.id}` });
+        } else areas.set(a.id, g.id);
+        if (!a.id.startsWith(`${g.id}-`)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['goals', gi, 'areas', ai, 'id'],
+            message: `施策分野 id ${a.id} が基本目標 ${g.id} と合いません (${g.id}-n の形です) / area id ${a.id} does not match goal ${g.id} (ids look like ${g.id}-n)`,
+          });
+        }
+      });
+    });
     const seen = new Set<string>();
     file.measures.forEach((m, i) => {
+      const milestoneIds = new Set<string>();
+      m.milestones.forEach((ms, mi) => {
+        if (milestoneIds.has(ms.id)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['measures', i, 'milestones', mi, 'id'],
+            message: `${m.id} のスケジュール項目 id ${ms.id} が重複しています / duplicate milestone id ${ms.id} in ${m.id}`,
+          });
+        }
+        milestoneIds.add(ms.id);
+      });
       if (seen.has(m.id)) {
         ctx.addIssue({ code: 'custom', path: ['measures', i, 'id'], message: `事業 id ${m.id} が重複しています / duplicate 事業 id` });
       }

@@ -72,6 +72,45 @@ describe('plan lint', () => {
     ]);
   });
 
+  it('refuses duplicate goal, area and milestone ids, and an area whose id names another goal', async () => {
+    // Prepare
+    const file = await seedPlan();
+    file.goals.push({ ...file.goals[0], areas: [{ id: '1-1', title: '重複' }] });
+    file.goals[1].areas.push({ id: '3-9', title: '別の基本目標の番号' });
+    file.measures[0].milestones.push({ ...file.measures[0].milestones[0] });
+
+    // Act
+    const { plan, defects } = lintPlan(file);
+
+    // Assess
+    expect(plan).toBeUndefined();
+    expect(defects.map((d) => [d.measureId, d.path])).toEqual([
+      [undefined, 'goals[1].areas[2].id'],
+      [undefined, 'goals[5].id'],
+      [undefined, 'goals[5].areas[0].id'],
+      ['1-1-1', `measures[0].milestones[${file.measures[0].milestones.length - 1}].id`],
+    ]);
+    expect(defects.at(-1)?.ja).toContain('1-1-1 のスケジュール項目 id m1 が重複しています / duplicate milestone id m1 in 1-1-1');
+  });
+
+  it('compares amounts with decimals as amounts, not as binary fractions', async () => {
+    // Prepare: 1.1 + 2.2 is 3.3000000000000003 in binary floating point
+    const file = await seedPlan();
+    const line = file.measures[0].budget.lines[0];
+    line.items = [
+      { label: 'a', thousandYen: 1.1 },
+      { label: 'b', thousandYen: 2.2 },
+    ];
+    line.annualThousandYen = 3.3;
+    file.measures[0].budget.plannedTotalThousandYen = file.measures[0].budget.lines.reduce((s: number, l: { annualThousandYen: number; years: number }) => s + l.annualThousandYen * l.years, 0);
+
+    // Act
+    const { defects } = lintPlan(file);
+
+    // Assess
+    expect(defects.filter((d) => d.measureId === '1-1-1')).toEqual([]);
+  });
+
   it('refuses an inferred milestone without a reason', async () => {
     const file = await seedPlan();
     file.measures[0].milestones[0].inferenceReason = undefined;
@@ -89,7 +128,7 @@ describe('plan lint', () => {
     expect(parseFormula(formula)).toEqual(expected);
   });
 
-  it.each(['', '4×①', '①×', 'A×4', '(①+2)×4'])('refuses the formula "%s"', (formula) => {
+  it.each(['', '4×①', '①×', 'A×4', '(①+2)×4', '①×4+', '①×4++②'])('refuses the formula "%s"', (formula) => {
     expect(parseFormula(formula)).toBeUndefined();
   });
 });
