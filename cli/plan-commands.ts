@@ -50,7 +50,8 @@ export function planToCsv(plan: PlanFile, { bom = false } = {}): string {
       .join('; '),
     page: m.page ?? '',
   }));
-  const csv = stringify(rows, { header: true, columns: [...csvColumns], record_delimiter: '\r\n' });
+  // Quoted wherever a line break is (a name or label may have one): Excel ends a row at a bare LF too.
+  const csv = stringify(rows, { header: true, columns: [...csvColumns], record_delimiter: '\r\n', quoted_match: /[\r\n]/ });
   return bom ? `\uFEFF${csv}` : csv;
 }
 

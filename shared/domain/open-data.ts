@@ -104,7 +104,7 @@ export function openDataRecords(quarter: PublicQuarter): OpenDataRecord[] {
 
 /**
  * CSV for people and spreadsheets: UTF-8 with BOM (so Excel detects the encoding), CRLF, a header of
- * Japanese column names. Cells that a spreadsheet would run as a formula (=, +, -, @ first) are
+ * Japanese column names, every cell with a line break quoted. Cells that a spreadsheet would run as a formula (=, +, -, @ first) are
  * prefixed with an apostrophe, as OWASP advises for CSV that people open in Excel.
  */
 export function toOpenDataCsv(quarter: PublicQuarter): string {
@@ -112,6 +112,9 @@ export function toOpenDataCsv(quarter: PublicQuarter): string {
     bom: true,
     header: true,
     record_delimiter: 'windows',
+    // A line break inside a cell (a narrative of several lines is stored with LF) must be quoted:
+    // csv-stringify quotes only the record delimiter itself, and Excel ends a row at a bare LF too.
+    quoted_match: /[\r\n]/,
     escape_formulas: true,
     columns: openDataColumns.map((c) => ({ key: c.key, header: c.name })),
     cast: { number: (n) => String(n) },

@@ -36,6 +36,19 @@ describe('toOpenDataCsv', () => {
     expect(csv.replace(/"[^"]*"/g, '').match(/(?<!\r)\n/g)).toBeNull();
   });
 
+  it('quotes a cell whose only special character is a line break, so that no reader ends the row there', () => {
+    // Prepare: a narrative of two plain lines, stored with LF as every report text is
+    const plain = { ...published, measures: published.measures.map((m, i) => (i === 0 ? { ...m, narrative: '一行目\n二行目' } : m)) };
+
+    // Act
+    const text = toOpenDataCsv(plain);
+    const rows = parse(text, { bom: true, record_delimiter: ['\r\n', '\n', '\r'] }) as string[][];
+
+    // Assess
+    expect(text).toContain('"一行目\n二行目"');
+    expect(rows.length - 1).toBe(published.measures.length);
+  });
+
   it('round-trips through csv-parse: the header is the column names, one record per 事業', () => {
     // Act
     const rows = parse(Buffer.from(csv, 'utf8'), { bom: true, record_delimiter: '\r\n' }) as string[][];

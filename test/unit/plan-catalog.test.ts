@@ -75,6 +75,19 @@ describe('the embedded plan catalog (下野市第二次地域情報化計画)', 
     expect(rows.find((r) => r.id === '1-1-1')?.plannedTotalThousandYen).toBe('78292');
   });
 
+  it('quotes a name with a line break in the CSV, so that no reader ends the row there', () => {
+    // Prepare
+    const withBreak = { ...plan, measures: plan.measures.map((m, i) => (i === 0 ? { ...m, name: '一行目\n二行目' } : m)) };
+
+    // Act
+    const csv = planToCsv(withBreak, { bom: false });
+    const rows = parse(csv, { columns: true, record_delimiter: ['\r\n', '\n', '\r'] }) as Record<string, string>[];
+
+    // Assess
+    expect(rows.length).toBe(51);
+    expect(rows[0]?.name).toBe('一行目\n二行目');
+  });
+
   it('has a directory that can route mail to every owner', async () => {
     const directory = await readDirectoryFile();
     expect(unroutableOwners(directory, plan)).toEqual([]);
