@@ -24,9 +24,9 @@ export const usage = `使い方 / usage: shinchoku <command>
                        事務局・幹部向けダッシュボードの署名付きリンク / the signed dashboard link (secretariat, leadership)
   compile --quarter FY2013-Q2 [--endpoint URL] [--table NAME] [--plan FILE] [--json]
                        四半期を今すぐ集計 (ローカル環境) / compile a quarter now against the local stack
-  import-sheet FILE... --ka KA_ID --quarter FY2013-Q2 [--endpoint URL | --deployed] [--table NAME] [--json] [--progress]
+  import-sheet FILE... --ka KA_ID --quarter FY2013-Q2 [--endpoint URL | --deployed] [--table NAME] [--plan FILE | --tenant ID] [--json] [--progress]
                        記入済みの進捗管理シート (.xlsx) を課の報告として取り込む / import returned progress sheets as a 課's reports
-  export-sheet --bukai ID | --ka KA_ID --quarter FY2013-Q2 [--out DIR] [--endpoint URL | --deployed] [--table NAME]
+  export-sheet --bukai ID | --ka KA_ID --quarter FY2013-Q2 [--out DIR] [--endpoint URL | --deployed] [--table NAME] [--plan FILE | --tenant ID]
                        記入済みの進捗管理シートを書き出す / write the pre-filled progress sheet of a 部会 (or 課)
   replay --from 2012-04-01 --to 2016-03-31 [--script FILE] [--json] [--keep-data]
                        計画期間を模擬時計で再生 (リマインダー・集計・ダイジェスト) / replay the plan period on a simulated clock
@@ -168,6 +168,8 @@ const commands: Record<string, Command> = {
         quarter: { type: 'string' },
         endpoint: { type: 'string' },
         table: { type: 'string' },
+        plan: { type: 'string' },
+        tenant: { type: 'string' },
         deployed: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         progress: { type: 'boolean' },
@@ -186,6 +188,8 @@ const commands: Record<string, Command> = {
         out: { type: 'string' },
         endpoint: { type: 'string' },
         table: { type: 'string' },
+        plan: { type: 'string' },
+        tenant: { type: 'string' },
         deployed: { type: 'boolean', default: false },
       },
     });

@@ -26,6 +26,7 @@ import { importSheet, type SheetImportResult } from '#shared/sheet/import';
 import type { SheetScope } from '#shared/sheet/reference';
 import { exportSheet } from '#shared/sheet/service';
 import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
+import { defaultPlanPath, readPlanFile } from '#shared/plan-file';
 import { createStore, type Store } from '#shared/store/store';
 import { defaultTableName } from '#shared/store/table';
 import type { Caller } from '#shared/submit-report';
@@ -40,7 +41,9 @@ export interface SheetTargetOptions {
   table?: string;
   /** Use the AWS SDK's credentials and region (a deployment) instead of the local stack. */
   deployed?: boolean;
-  /** @default TENANT, else the tenant of the directory in the table is not known: "shimotsuke" */
+  /** Plan file whose tenant the sheets belong to. @default the embedded plan */
+  plan?: string;
+  /** The tenant itself. @default the tenant of --plan when given, else TENANT, else the embedded plan's */
   tenant?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -60,7 +63,7 @@ function quarterOption(text: string | undefined): string {
 
 async function openTarget(options: SheetTargetOptions): Promise<Target> {
   const env = options.env ?? process.env;
-  const tenant = options.tenant ?? env[envNames.tenant] ?? 'shimotsuke';
+  const tenant = options.tenant ?? (options.plan ? undefined : env[envNames.tenant]) ?? (await readPlanFile(options.plan ?? defaultPlanPath)).plan.plan.tenant;
   let store: Store;
   let secret: string;
   if (options.deployed) {
@@ -79,8 +82,8 @@ async function openTarget(options: SheetTargetOptions): Promise<Target> {
     catalog = await catalogLoader(store)();
   } catch (error) {
     throw new Error(
-      `計画と名簿を読めません。ローカル環境 (npm start) は起動していますか: ${(error as Error).message} / ` +
-        `cannot load the plan and directory; is the local stack (npm start) running?`,
+      `団体 ${tenant} の計画と名簿を読めません。ローカル環境 (npm start) は起動していますか。別の団体なら --plan か --tenant で指定してください: ${(error as Error).message} / ` +
+        `cannot load the plan and directory of tenant ${tenant}; is the local stack (npm start) running? For another city, give --plan or --tenant`,
     );
   }
   return { store, catalog, secret };

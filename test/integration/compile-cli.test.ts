@@ -4,6 +4,9 @@
  * unreachable DynamoDB gets a bilingual hint. The CLI sets process.env, so this runs alone in its file.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { main } from '#cli/main';
 import type { Output } from '#cli/output';
@@ -93,3 +96,62 @@ describe('shinchoku compile', () => {
     expect(digests[0]!.subject).toContain('平成26年度 第2四半期');
   });
 });
+
+describe('shinchoku export-sheet for a city other than the embedded one', () => {
+  let dir: string;
+  let planPath: string;
+
+  beforeAll(async () => {
+    // Prepare: the embedded plan and directory saved again as another city's, under its own tenant
+    const { plan } = await readPlanFile();
+    const directory = await readDirectoryFile();
+    const other = { ...plan, plan: { ...plan.plan, id: 'othercity-plan', tenant: 'othercity', municipality: '別市' } };
+    const store = table.store('othercity');
+    await savePlan(store, other);
+    await saveDirectory(store, { ...directory, tenant: 'othercity' });
+    dir = await mkdtemp(join(tmpdir(), 'shinchoku-export-sheet-'));
+    planPath = join(dir, 'plan.json');
+    await writeFile(planPath, JSON.stringify(other));
+    process.env.SHINCHOKU_LINK_SECRET = 'x'.repeat(64);
+  });
+
+  afterAll(async () => {
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it.each([
+    ['--plan', () => ['--plan', planPath]],
+    ['--tenant', () => ['--tenant', 'othercity']],
+  ])('finds the city named by %s', async (_, option) => {
+    // Prepare
+    const output = collect();
+    const out = await mkdtemp(join(dir, 'out-'));
+    const base = ['export-sheet', '--bukai', directory0Bukai, '--quarter', 'FY2013-Q2', '--endpoint', inject('dynamoEndpoint'), '--table', table.tableName, '--out', out];
+
+    // Act
+    const code = await main([...base, ...option()], output);
+
+    // Assess
+    expect(code, output.err.join('\n')).toBe(0);
+    expect(await readdir(out)).toHaveLength(1);
+  });
+
+  it('without either, says which city it looked for and how to name another', async () => {
+    // Prepare: a table holding only the other city
+    const lone = await createTestTable();
+    const { plan } = await readPlanFile();
+    await savePlan(lone.store('othercity'), { ...plan, plan: { ...plan.plan, tenant: 'othercity' } });
+    const output = collect();
+
+    // Act
+    const code = await main(['export-sheet', '--bukai', directory0Bukai, '--quarter', 'FY2013-Q2', '--endpoint', inject('dynamoEndpoint'), '--table', lone.tableName, '--out', dir], output);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(output.err.join('\n')).toMatch(/団体 shimotsuke の計画と名簿を読めません[\s\S]*--plan か --tenant[\s\S]*give --plan or --tenant/);
+    await lone.drop();
+  });
+});
+
+/** A 部会 id of the embedded directory. */
+const directory0Bukai = 'kikaku';
