@@ -4,13 +4,14 @@
  * for it (`attachSheet: true` in the directory).
  */
 import type { Bukai } from '../domain/directory.ts';
+import { parseQuarter } from '../domain/fiscal.ts';
 import { defaultReminderConfig, reportDueDate, type ReminderConfig } from '../domain/reminders.ts';
 import type { StoredReport } from '../domain/report.ts';
 import type { Catalog } from '../store/catalog-cache.ts';
 import { reportHistory } from '../store/report-items.ts';
 import type { Store } from '../store/store.ts';
 import { lastReportFor } from '../web/report-form.ts';
-import { buildProgressSheet, resolveScope, sheetRows, xlsxContentType, type ProgressSheet } from './export.ts';
+import { buildProgressSheet, resolveScope, SheetScopeError, sheetRows, xlsxContentType, type ProgressSheet } from './export.ts';
 import type { SheetScope } from './reference.ts';
 
 /** The report each 事業 is pre-filled from: of the quarter, else of the latest earlier quarter. */
@@ -33,6 +34,15 @@ export interface ExportSheetOptions {
 
 /** The pre-filled sheet of a 部会 (every 事業 its 課 own) or of one 課, for a quarter. */
 export async function exportSheet(store: Store, catalog: Catalog, options: ExportSheetOptions): Promise<ProgressSheet> {
+  const { period } = catalog.plan.plan;
+  const { fiscalYear } = parseQuarter(options.quarter);
+  if (fiscalYear < period.from || fiscalYear > period.to) {
+    // Every row filled in on such a sheet would be refused on import.
+    throw new SheetScopeError(
+      `${options.quarter} は計画期間 (FY${period.from}–FY${period.to}) の四半期ではありません`,
+      `${options.quarter} is not a quarter of the plan period FY${period.from}–FY${period.to}`,
+    );
+  }
   const resolved = resolveScope(catalog.directory, options.scope);
   const rows = sheetRows(catalog.plan, resolved);
   const lastReports = await lastReportsOf(store, rows.map((r) => r.measure.id), options.quarter);

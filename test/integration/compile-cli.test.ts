@@ -136,6 +136,18 @@ describe('shinchoku export-sheet for a city other than the embedded one', () => 
     expect(await readdir(out)).toHaveLength(1);
   });
 
+  it('refuses a quarter outside the plan period, whose rows every import would refuse', async () => {
+    // Prepare
+    const output = collect();
+
+    // Act
+    const code = await main(['export-sheet', '--bukai', directory0Bukai, '--quarter', 'FY2016-Q1', '--tenant', 'othercity', '--endpoint', inject('dynamoEndpoint'), '--table', table.tableName, '--out', dir], output);
+
+    // Assess
+    expect(code).not.toBe(0);
+    expect(output.err.join('\n')).toContain('FY2016-Q1 は計画期間 (FY2012–FY2015) の四半期ではありません');
+  });
+
   it('without either, says which city it looked for and how to name another', async () => {
     // Prepare: a table holding only the other city
     const lone = await createTestTable();
