@@ -584,7 +584,7 @@ function renderHtml(f: DigestFacts, plan: PlanFile): string {
   parts.push(h2(`予算の執行状況 (${fiscalYearBoth(f.budget.fiscalYear)})`, `Budget execution, ${fiscalYearBoth(f.budget.fiscalYear)}`));
   parts.push(
     table(
-      `<th style="${headCell}">${bilingual('基本目標', 'basic goal')}</th><th style="${headCell};width:25%">${bilingual('執行率', 'executed')}</th>` +
+      `<th style="${headCell}">${bilingual('基本目標', 'basic goal')}</th><th style="${headCell};width:25%">${bilingual('執行率', 'execution rate')}</th>` +
         `<th style="${headCell};text-align:right">${bilingual('執行額', 'executed')}</th><th style="${headCell};text-align:right">${bilingual('計画額', 'planned')}</th>` +
         `<th style="${headCell};text-align:right">${bilingual('報告', 'reported')}</th>`,
       [...f.budget.rows, f.budget.total].map((row) => {
