@@ -60,7 +60,7 @@ export const openDataColumns: readonly OpenDataColumn[] = [
     key: 'milestones_done',
     name: '完了工程数',
     ja: 'この四半期の報告が完了とした工程の数 (報告が触れない工程は数えない)',
-    en: 'milestones this quarter's report marks done (steps it does not mention are not counted)',
+    en: "milestones this quarter's report marks done (steps it does not mention are not counted)",
     value: (m) => m.milestones.filter((x) => x.progress === 'done').length,
   },
   {
