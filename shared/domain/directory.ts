@@ -73,6 +73,19 @@ export const DirectorySchema = z
   .check(
     z.superRefine((dir, ctx) => {
       const bukaiNames = new Set(dir.bukai.map((b) => b.name));
+      const bukaiIds = new Set<string>();
+      const namesSeen = new Set<string>();
+      dir.bukai.forEach((b, i) => {
+        if (bukaiIds.has(b.id)) {
+          ctx.addIssue({ code: 'custom', path: ['bukai', i, 'id'], message: `部会 id "${b.id}" が重複しています / duplicate 部会 id "${b.id}"` });
+        }
+        if (namesSeen.has(b.name)) {
+          ctx.addIssue({ code: 'custom', path: ['bukai', i, 'name'], message: `部会 "${b.name}" が2回あります / 部会 "${b.name}" is listed twice` });
+        }
+        bukaiIds.add(b.id);
+        namesSeen.add(b.name);
+      });
+      const kaInBukai = new Set<string>();
       const ids = new Set<string>();
       dir.ka.forEach((ka, i) => {
         if (!bukaiNames.has(ka.bukai)) {
@@ -90,6 +103,15 @@ export const DirectorySchema = z
             message: `課 id "${ka.id}" は ${longest} 文字以内にしてください (返信用アドレス ${dir.replyLocalPart}+<トークン>@… の @ より前は 64 文字まで) / 課 id "${ka.id}" must have at most ${longest} characters, so that its reply address (${dir.replyLocalPart}+<token>@…) stays within 64 characters before the @`,
           });
         }
+        const pair = `${ka.bukai}\u0000${ka.name}`;
+        if (kaInBukai.has(pair)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ka', i, 'name'],
+            message: `${ka.bukai} の ${ka.name} が2回あります / ${ka.name} of ${ka.bukai} is listed twice`,
+          });
+        }
+        kaInBukai.add(pair);
         if (ids.has(ka.id)) {
           ctx.addIssue({ code: 'custom', path: ['ka', i, 'id'], message: `課 id "${ka.id}" が重複しています / duplicate id` });
         }

@@ -95,6 +95,26 @@ describe('the embedded plan catalog (下野市第二次地域情報化計画)', 
   });
 });
 
+describe('a directory listing a 部会 or a 課 twice', () => {
+  it('refuses a repeated 部会 id or name, and the same 課 twice in one 部会', async () => {
+    // Prepare
+    const directory = await readDirectoryFile();
+    const [first] = directory.bukai;
+    const [ka] = directory.ka;
+    const repeated = {
+      ...directory,
+      bukai: [...directory.bukai, { ...first!, name: '別の部会' }, { ...first!, id: 'other-bukai' }],
+      ka: [...directory.ka, { ...ka!, id: 'same-ka-again' }],
+    };
+
+    // Act
+    const result = DirectorySchema.safeParse(repeated);
+
+    // Assess
+    expect(result.error?.issues.map((i) => i.path.join('.'))).toEqual([`bukai.${directory.bukai.length}.id`, `bukai.${directory.bukai.length + 1}.name`, `ka.${directory.ka.length}.name`]);
+  });
+});
+
 describe('a directory whose 課 ids would not fit a reply address', () => {
   it('refuses a 課 id longer than a 64-character local part allows, and says how long it may be', async () => {
     // Prepare
