@@ -16,15 +16,16 @@ import type { LinkSecret } from './secrets.ts';
 
 /**
  * Table access per function folder. Every function behind a route must be listed: a new function
- * fails the synth until someone decides whether it may write.
+ * fails the synth until someone decides whether it may write (or, `none`, whether it needs the table).
  */
-export const defaultTableAccess: Readonly<Record<string, TableAccess>> = {
+export const defaultTableAccess: Readonly<Record<string, TableAccess | 'none'>> = {
   'get-plan': 'read',
   'report-form': 'readWrite',
   'submit-report': 'readWrite',
   'read-reports': 'read',
   'read-status': 'read',
-  openapi: 'read',
+  // It serves a document shipped in its bundle and reads nothing from the table.
+  openapi: 'none',
   dashboard: 'read',
   'report-sheet': 'read',
   'upload-sheet': 'readWrite',
@@ -76,7 +77,7 @@ export interface ApiProps {
    *
    * @default defaultTableAccess (get-plan: read)
    */
-  readonly tableAccess?: Readonly<Record<string, TableAccess>>;
+  readonly tableAccess?: Readonly<Record<string, TableAccess | 'none'>>;
 
   /**
    * Route keys served without an authorizer, each with the reason why that is acceptable.
@@ -177,11 +178,12 @@ export class Api extends Construct {
       const access = tableAccess[fn];
       if (access === undefined) {
         throw new Error(
-          `関数 ${fn} のテーブル権限（read / readWrite）が決まっていません。api.ts の defaultTableAccess に追加してください / ` +
-            `no table access (read / readWrite) declared for function ${fn}; add it to defaultTableAccess in infra/api.ts`,
+          `関数 ${fn} のテーブル権限（read / readWrite / none）が決まっていません。api.ts の defaultTableAccess に追加してください / ` +
+            `no table access (read / readWrite / none) declared for function ${fn}; add it to defaultTableAccess in infra/api.ts`,
         );
       }
-      const handler = new ShinchokuFunction(this, pascalCase(fn), { name: fn, tenant: props.tenant }).bindTable(props.data, access);
+      const handler = new ShinchokuFunction(this, pascalCase(fn), { name: fn, tenant: props.tenant });
+      if (access !== 'none') handler.bindTable(props.data, access);
       if (routeDefinitions.some((r) => r.fn === fn && usesLinkToken(r))) {
         if (!props.linkSecret) {
           throw new Error(

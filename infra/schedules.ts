@@ -16,7 +16,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { envNames } from '#shared/config/env';
-import { parseReminderConfig, ReminderConfigError, reminderConfigVariable } from '#shared/domain/reminders';
+import { parseReminderConfig, ReminderConfigError, reminderConfigVariable, type ReminderConfig } from '#shared/domain/reminders';
 import { scheduleFunctions, schedules as allSchedules, type ScheduleDefinition } from '#shared/schedules';
 import type { Data, TableAccess } from './data.ts';
 import { ShinchokuFunction } from './function.ts';
@@ -108,6 +108,8 @@ export class Schedules extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   /** The role Scheduler assumes: invoke the scheduled functions, send to the DLQ, nothing else. */
   readonly role: iam.Role;
+  /** The validated reminder rules the reminders run with; whatever else shows a due date must use them too. */
+  readonly reminderRules: ReminderConfig;
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
@@ -116,6 +118,7 @@ export class Schedules extends Construct {
     const maximumEventAge = props.maximumEventAge ?? Duration.hours(6);
     const stack = Stack.of(this);
     const reminderConfig = this.reminderConfig(props.reminders ?? this.node.tryGetContext(remindersContextKey));
+    this.reminderRules = reminderConfig;
 
     this.deadLetterQueue = new sqs.Queue(this, 'FailedRuns', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

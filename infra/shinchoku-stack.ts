@@ -4,6 +4,7 @@
 import { CfnOutput, Stack, Tags, type StackProps } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import { envNames } from '#shared/config/env';
+import { reminderConfigVariable } from '#shared/domain/reminders';
 import { Api } from './api.ts';
 import type { ShinchokuConfig } from './config.ts';
 import { Data } from './data.ts';
@@ -76,6 +77,10 @@ export class ShinchokuStack extends Stack {
       publicBaseUrl: this.api.url,
       events: this.events,
     });
+    // send-digest mails the leadership digest through the same identity.
+    this.outboundMail.grantSend(this.events.functions.get('send-digest')!);
+    // The sheets show the report's due date, which the reminder rules set.
+    this.api.functions.get('report-sheet')?.addEnvironment(reminderConfigVariable, JSON.stringify(this.schedules.reminderRules));
     this.outboundMail.dkimRecords.forEach((record, i) => {
       new CfnOutput(this, `DkimRecord${i + 1}`, { value: `${record.name} CNAME ${record.value}`, description: `DNS record ${i + 1} of 3 that verifies the mail domain in SES (Easy DKIM)` });
     });

@@ -248,8 +248,10 @@ describe('ShinchokuStack', () => {
         expect(fn.Properties.Architectures).toEqual(['arm64']);
         expect(fn.Properties.TracingConfig).toEqual({ Mode: 'Active' });
         expect(fn.Properties.LoggingConfig).toMatchObject({ LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } });
-        // The outbox publisher reads the stream, never the table: it is not told the table's name.
-        const expected = id === publisherId() ? [envNames.tenant, envNames.eventBusName] : [envNames.tableName, envNames.tenant];
+        // The outbox publisher reads the stream and openapi serves its bundled document: neither reads the
+        // table, and neither is told its name.
+        const expected =
+          id === publisherId() ? [envNames.tenant, envNames.eventBusName] : id === logicalIdOfFunction('openapi') ? [envNames.tenant] : [envNames.tableName, envNames.tenant];
         expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining(expected));
       }
     });
@@ -314,7 +316,9 @@ describe('ShinchokuStack', () => {
           .flatMap((s) => asArray(s.Action))
           .filter((a) => a.startsWith('dynamodb:'));
         // Assess
-        expect(new Set(dynamoActions)).toEqual(new Set([...tableActions[access], ...indexActions]));
+        expect(new Set(dynamoActions)).toEqual(access === 'none' ? new Set() : new Set([...tableActions[access], ...indexActions]));
+        const variables = (resources[logicalIdOfFunction(fn)]!.Properties.Environment?.Variables ?? {}) as Json;
+        expect(envNames.tableName in variables, fn).toBe(access !== 'none');
       }
     });
   });
@@ -656,7 +660,7 @@ describe('ShinchokuStack', () => {
           'GET /openapi.json',
         ]),
       );
-      expect(defaultTableAccess).toMatchObject({ 'submit-report': 'readWrite', 'read-reports': 'read', 'read-status': 'read', openapi: 'read' });
+      expect(defaultTableAccess).toMatchObject({ 'submit-report': 'readWrite', 'read-reports': 'read', 'read-status': 'read', openapi: 'none' });
     });
 
     it('generates a 64-character link secret in Secrets Manager and keeps it when the stack goes', () => {
@@ -997,6 +1001,37 @@ describe('ShinchokuStack', () => {
       // Assess
       expect(sesStatements.length).toBeGreaterThan(0);
       for (const st of sesStatements) expect(unordered(st.Resource)).toEqual(unordered([identityArn(), configurationSetArn()]));
+    });
+
+    /** Each function of the stack by its folder under functions/, with the text of its handler. */
+    const functionsByName = () =>
+      ofType('AWS::Lambda::Function').flatMap(([id, fn]) => {
+        const service = (fn.Properties.Environment?.Variables as Json | undefined)?.POWERTOOLS_SERVICE_NAME;
+        if (typeof service !== 'string') return [];
+        const name = service.replace(/^shinchoku-/, '');
+        const source = readFileSync(join(projectRoot, 'functions', name, 'handler.ts'), 'utf8');
+        return [{ id, name, fn, source }];
+      });
+
+    it('lets exactly the functions whose handler creates a mailer send mail', () => {
+      // Prepare
+      const all = functionsByName();
+      // Act
+      const sending = all.filter(({ fn }) => statementsOfRole(fn.Properties.Role['Fn::GetAtt'][0] as string).some((st) => asArray(st.Action).includes('ses:SendEmail')));
+      // Assess
+      expect(all.length).toBeGreaterThan(10);
+      expect(sending.map((f) => f.name).sort()).toEqual(all.filter((f) => f.source.includes('createMailer(')).map((f) => f.name).sort());
+      expect(sending.map((f) => f.name)).toContain('send-digest');
+    });
+
+    it('gives the reminder rules to every function whose handler reads them', () => {
+      // Prepare
+      const readers = functionsByName().filter((f) => f.source.includes('reminderConfigFromEnv('));
+      // Assess
+      expect(readers.map((f) => f.name).sort()).toEqual(['report-sheet', 'send-reminders']);
+      for (const { name, fn } of readers) {
+        expect(JSON.parse(String((fn.Properties.Environment.Variables as Json)[envNames.reminderConfig])), name).toEqual(defaultReminderConfig);
+      }
     });
 
     it('bundles send-reminders into a module that loads with only its environment (and its reminder rules)', () => {
