@@ -200,6 +200,7 @@ async function ingestOne(mail: SesMail, receipt: SesReceipt, deps: IngestDeps): 
     throw new Error(`同じメールを処理中です / the same message is being handled: ${key}`);
   }
 
+  let answered: { outcome: IngestOutcome; messageId: string };
   try {
     const envelope: ReplyEnvelope = {
       from: `進捗報告 受付 <${catalog.directory.sender}>`,
@@ -209,16 +210,19 @@ async function ingestOne(mail: SesMail, receipt: SesReceipt, deps: IngestDeps): 
       references: referencesOf(parsed),
     };
     const { reply, outcome } = await answerOf(decision, { parsed, mail, receipt, catalog, envelope, messageId, sesMessageId, deps, now });
-    const sent = await deps.mailer.send(reply);
-    await markNotificationSent(deps.store, key, sent.messageId, now);
-    logger.info('mail answered', { sesMessageId, outcome: outcome.outcome, ...('rejection' in outcome ? { rejection: outcome.rejection } : {}) });
-    return outcome;
+    answered = { outcome, messageId: (await deps.mailer.send(reply)).messageId };
   } catch (error) {
     await releaseNotification(deps.store, key).catch((releaseError: unknown) =>
       logger.error('could not release the reply claim', { claimKey: key, error: releaseError as Error }),
     );
     throw error;
   }
+  // Outside the try: once the answer has gone, the claim must not be given back, or a retry after a
+  // failed mark would answer a second time. A claim left held makes the retry fail instead.
+  await markNotificationSent(deps.store, key, answered.messageId, now);
+  const { outcome } = answered;
+  logger.info('mail answered', { sesMessageId, outcome: outcome.outcome, ...('rejection' in outcome ? { rejection: outcome.rejection } : {}) });
+  return outcome;
 }
 
 interface AnswerInput {

@@ -30,7 +30,7 @@ const loadCatalog = catalogLoader(store);
 const mailer = createMailer();
 const envelopeSchema = eventEnvelopeSchema('QuarterCompiled');
 
-export type SendDigestOutcome = 'sent' | 'already-sent' | 'in-progress' | 'other-tenant';
+export type SendDigestOutcome = 'sent' | 'already-sent' | 'other-tenant';
 
 export const handler = lambdaHandler<unknown, { outcome: SendDigestOutcome; messageId?: string }>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -63,9 +63,15 @@ export const handler = lambdaHandler<unknown, { outcome: SendDigestOutcome; mess
       subject: digest.subject,
       day: jstDate(compiledAt),
     });
-    if (claim !== 'claimed') {
+    if (claim === 'already-sent') {
       logger.info('digest not sent by this invocation', { key, claim });
       return { outcome: claim };
+    }
+    if (claim === 'in-progress') {
+      // Another attempt is sending it right now, or one died half-way (a timeout during the send). Fail,
+      // so the event is retried and, if the claim is still held then, lands in the on-failure queue to
+      // be replayed, rather than the digest being silently dropped.
+      throw new Error(`ダイジェストは別の実行が送信中です / the digest is being sent by another attempt: ${key}`);
     }
     let messageId: string;
     try {
@@ -77,7 +83,8 @@ export const handler = lambdaHandler<unknown, { outcome: SendDigestOutcome; mess
         html: digest.html,
       }));
     } catch (error) {
-      // The send error is the one to report; a failed release only delays the retry until the claim is stale.
+      // The send error is the one to report; if the release fails too, the retry finds the claim held and
+      // fails in turn, and the event ends in the on-failure queue (a replay after the claim is stale sends it).
       await releaseNotification(store, key).catch((releaseError: unknown) =>
         logger.error('claim not released after a failed send', { key, error: releaseError as Error }),
       );

@@ -15,12 +15,19 @@ import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mailBucketPrefixes } from '#events/ses-receipt';
+import { mailBucketPrefixes, SesReceiptEventSchema } from '#events/ses-receipt';
+import { ingestMail, type IngestDeps } from '#functions/ingest-mail/ingest';
 import { localClientConfig } from '#local/aws-local';
 import { fetchSentMails, type SentMail } from '#local/ses-local';
 import { commonHeadersOf, rawHeaders, sesReceiptEvent } from '#local/smtp-intake';
 import type { LocalStack } from '#local/stack';
+import { AwsError } from '#shared/aws/client';
+import { createDocumentClient, type DocumentDb } from '#shared/aws/dynamodb';
+import { createMailer } from '#shared/aws/mailer';
+import { createObjectStore } from '#shared/aws/s3';
 import { envNames } from '#shared/config/env';
+import { catalogLoader } from '#shared/store/catalog-cache';
+import { createStore } from '#shared/store/store';
 import { replyAddress, tokenFor } from '#shared/links';
 import { reportHistory, reportsOfQuarter } from '#shared/store/report-items';
 import type { Store } from '#shared/store/store';
@@ -376,6 +383,57 @@ describe('good mails: recorded and confirmed with the 受付番号', () => {
     // Assess
     expect(await reportHistory(store, '4-5-1', quarter)).toHaveLength(1);
     expect(await answersTo(subject)).toHaveLength(1);
+  });
+});
+
+describe('an answer that went out is not sent again', () => {
+  it('when marking it sent fails, the claim is kept: the retry fails instead of answering a second time', async () => {
+    // Prepare: the mail handler's own code and parts, with a table whose next update (the mark) is throttled
+    const doc = createDocumentClient(localClientConfig(stack.dynamoEndpoint));
+    let throttleNextUpdate = true;
+    const flaky: DocumentDb = {
+      ...doc,
+      update: async (input) => {
+        if (!throttleNextUpdate) return doc.update(input);
+        throttleNextUpdate = false;
+        throw new AwsError('ThrottlingException', 'Rate exceeded', 400, undefined);
+      },
+    };
+    const flakyStore = createStore(flaky, stack.tableName, stack.tenant);
+    const deps: IngestDeps = {
+      store: flakyStore,
+      loadCatalog: catalogLoader(flakyStore),
+      s3: createObjectStore(localClientConfig(stack.s3Endpoint)),
+      mailer: createMailer(),
+      secret: async () => secret,
+      bucket: stack.mailBucket,
+      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+    };
+    const subject = subjectFor('記録に失敗');
+    const to = reportAddress(sogo.kaId);
+    const raw = await compose({ from: sogo.address, to, subject, messageId: `<${randomUUID()}@mail.${domain}>`, text: '事業: 4-1-1\n状況: 予定どおり\n報告者: 山田' });
+    const sesId = `fault-${randomUUID()}`;
+    await createObjectStore(localClientConfig(stack.s3Endpoint)).put({ bucket: stack.mailBucket, key: `${mailBucketPrefixes.inbound}${sesId}`, body: raw, contentType: 'message/rfc822' });
+    const event = SesReceiptEventSchema.parse(
+      sesReceiptEvent({ messageId: sesId, envelopeFrom: sogo.address, recipients: [to], headers: rawHeaders(raw), commonHeaders: await commonHeadersOf(raw, sogo.address), receivedAt: new Date() }),
+    );
+
+    const before = (await reportHistory(store, '4-1-1', quarter)).length;
+
+    // Act: the first attempt answers, then cannot mark the answer sent
+    const first = ingestMail(event, deps);
+
+    // Assess
+    await expect(first).rejects.toThrow(/Rate exceeded/);
+    expect(await answersTo(subject)).toHaveLength(1);
+
+    // Act: Lambda's retry of the same event
+    const retry = ingestMail(event, deps);
+
+    // Assess: it fails without a second answer, so the event ends in the on-failure queue
+    await expect(retry).rejects.toThrow(/the same message is being handled/);
+    expect(await answersTo(subject)).toHaveLength(1);
+    expect(await reportHistory(store, '4-1-1', quarter)).toHaveLength(before + 1);
   });
 });
 

@@ -13,7 +13,7 @@ import { compileQuarter } from '#shared/domain/compile';
 import { digestNotificationKey } from '#shared/domain/digest';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { saveDirectory } from '#shared/store/directory-items';
-import { getNotification } from '#shared/store/notification-items';
+import { claimNotification, getNotification } from '#shared/store/notification-items';
 import { savePlan } from '#shared/store/plan-items';
 import { saveCompiledQuarter } from '#shared/store/status-items';
 import type { Store } from '#shared/store/store';
@@ -102,5 +102,35 @@ describe('send-digest when the send fails', () => {
     expect(retried).toEqual({ outcome: 'sent', messageId: 'stand-in-2' });
     expect(await getNotification(store, key)).toMatchObject({ state: 'sent', messageId: 'stand-in-2', kind: 'digest' });
     expect(sendCalls).toBe(2);
+  });
+});
+
+describe('send-digest when an earlier attempt died holding the claim', () => {
+  it('fails rather than reporting success, so the event is retried or kept in the on-failure queue', async () => {
+    // Prepare: the claim as an attempt leaves it that timed out during the send
+    const held = 'FY2014-Q2';
+    await saveCompiledQuarter(store, compileQuarter({ plan: (await readPlanFile()).plan, quarter: held, reports: [] }), new Date('2014-10-05T06:00:00+09:00'));
+    const key = digestNotificationKey(held);
+    expect(await claimNotification(store, { key, kind: 'digest', recipients: ['x@example.jp'], subject: 's', day: '2014-10-05' })).toBe('claimed');
+    const calls = sendCalls;
+    const event = {
+      version: '0',
+      id: randomUUID(),
+      'detail-type': 'QuarterCompiled',
+      source: 'shinchoku',
+      account: '000000000000',
+      time: '2014-10-04T21:00:00Z',
+      region: localRegion,
+      resources: [],
+      detail: { tenant: 'shimotsuke', quarter: held, compiledAt: '2014-10-04T21:00:00.000Z', counts: { green: 0, amber: 0, red: 0, unreported: 51 } },
+    };
+
+    // Act
+    const run = sendDigest(event, localLambdaContext('send-digest', randomUUID()));
+
+    // Assess
+    await expect(run).rejects.toThrow(/送信中です \/ the digest is being sent by another attempt/);
+    expect(sendCalls).toBe(calls);
+    expect(await getNotification(store, key)).toMatchObject({ state: 'claimed' });
   });
 });
