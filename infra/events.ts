@@ -168,6 +168,10 @@ export class Events extends Construct {
       failedEvents.set(fn, queue);
     }
 
+    // apply-report publishes QuarterCompiled again when a late report changes a compiled quarter.
+    const applyReport = functions.get('apply-report');
+    if (applyReport) this.grantPublish(applyReport);
+
     const rules = new Map<string, events.Rule>();
     for (const rule of ruleTable) {
       const eventRule = new events.Rule(this, `${pascalCase(rule.name)}Rule`, {

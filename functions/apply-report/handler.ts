@@ -1,14 +1,17 @@
 /**
  * A late report updates a compiled quarter: the target of ProgressReported. When the report's quarter
- * has been compiled already, it is compiled again (the 事業's status and every roll-up follow); when
- * it has not, nothing happens — the scheduled compile will read the report. Comments do not set a
- * status and are skipped. Idempotent: the same event again finds the result unchanged and writes
- * nothing.
+ * has been compiled already, it is compiled again (the 事業's status and every roll-up follow) and
+ * QuarterCompiled is published again, so the public page and the open data follow too (the digest,
+ * sent once per quarter, is not sent again); when it has not, nothing happens — the scheduled compile
+ * will read the report. Comments do not set a status and are skipped. Idempotent: the same event
+ * again finds the result unchanged and writes nothing; it publishes again, as the scheduled compile
+ * does, so a retry after a failed publish still updates the public page.
  */
 import { lambdaHandler } from '#shared/lambda-handler';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import { eventEnvelopeSchema } from '#events/catalog';
 import { createDocumentClient } from '#shared/aws/dynamodb';
+import { createEventBridgeClient, publishEvents } from '#shared/aws/events';
 import { envNames, requireEnv } from '#shared/config/env';
 import { correlationIds, createLogger } from '#shared/logger';
 import { compileAndSave } from '#shared/quarter-compile';
@@ -18,6 +21,8 @@ import { createStore } from '#shared/store/store';
 const logger = createLogger('apply-report');
 const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
 const loadCatalog = catalogLoader(store);
+const eventBridge = createEventBridgeClient();
+const busName = requireEnv(envNames.eventBusName);
 const envelopeSchema = eventEnvelopeSchema('ProgressReported');
 
 export type ApplyReportOutcome = 'updated' | 'unchanged' | 'not-compiled' | 'comment' | 'other-tenant';
@@ -41,6 +46,7 @@ export const handler = lambdaHandler<unknown, { outcome: ApplyReportOutcome }>()
       onlyIfCompiled: true,
     });
     if (!outcome) return { outcome: 'not-compiled' };
+    await publishEvents(eventBridge, busName, [{ name: 'QuarterCompiled', detail: outcome.event, time: outcome.compiledAt }]);
     logger.info(outcome.changed ? 'compiled quarter updated' : 'compiled quarter already up to date', {
       ...about,
       counts: outcome.event.counts,

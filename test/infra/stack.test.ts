@@ -1024,6 +1024,17 @@ describe('ShinchokuStack', () => {
       expect(sending.map((f) => f.name)).toContain('send-digest');
     });
 
+    it('lets exactly the functions whose handler publishes events put them on the bus, and tells them its name', () => {
+      // Prepare
+      const all = functionsByName();
+      // Act
+      const putting = all.filter(({ fn }) => statementsOfRole(fn.Properties.Role['Fn::GetAtt'][0] as string).some((st) => asArray(st.Action).includes('events:PutEvents')));
+      // Assess
+      expect(putting.map((f) => f.name).sort()).toEqual(all.filter((f) => f.source.includes('publishEvents(')).map((f) => f.name).sort());
+      expect(putting.map((f) => f.name)).toEqual(expect.arrayContaining(['apply-report', 'compile-quarter']));
+      for (const { name, fn } of putting) expect(Object.keys(fn.Properties.Environment.Variables), name).toContain(envNames.eventBusName);
+    });
+
     it('gives the reminder rules to every function whose handler reads them', () => {
       // Prepare
       const readers = functionsByName().filter((f) => f.source.includes('reminderConfigFromEnv('));

@@ -276,12 +276,17 @@ describe('late reports', () => {
     // Prepare
     const late = await report('4-4-3', quarter, '遅延', {}, '2013-10-20T10:00:00+09:00');
     const event = await progressReportedEvent(late);
+    const published = compiledEvents(quarter).length;
     // Act
     const first = await applyReport(event, context('apply-report'));
     const again = await applyReport(event, context('apply-report'));
     // Assess
     expect(first).toEqual({ outcome: 'updated' });
     expect(again).toEqual({ outcome: 'unchanged' });
+    // QuarterCompiled again, so the public page follows (the digest is sent once per quarter regardless)
+    const republished = compiledEvents(quarter).slice(published);
+    expect(republished).toHaveLength(2);
+    expect((republished[0]!.detail as { counts: unknown }).counts).toEqual({ green: 3, amber: 1, red: 2, unreported: plan.measures.length - 6 });
     const { compiled, of } = await rollups(quarter);
     expect(of('plan', 'all')).toEqual({ green: 3, amber: 1, red: 2, unreported: plan.measures.length - 6 });
     expect(of('bukai', '企画専門部会')).toEqual(expectedBukai('企画専門部会', { green: 2, amber: 1, red: 2 }));
@@ -296,6 +301,7 @@ describe('late reports', () => {
     // Assess
     expect(outcome).toEqual({ outcome: 'not-compiled' });
     expect(await loadCompiledQuarter(store, 'FY2013-Q3')).toBeUndefined();
+    expect(compiledEvents('FY2013-Q3')).toEqual([]);
   });
 });
 
