@@ -23,10 +23,13 @@ export const scheduledTimePlaceholder = '<aws.scheduler.scheduled-time>';
 
 /**
  * Which day of the month after a quarter closes (1 April, 1 July, 1 October, 1 January = day 1)
- * the quarterly compile runs. Day 5 leaves a few days for reports sent on the last days of the
- * quarter; change it here and both AWS and the local stack follow.
+ * the quarterly compile runs: day 11, the day after the reports are due (10 days after the quarter
+ * ends by default, `report.dueDaysAfterQuarterEnd` of the reminder rules). A report sent on its due
+ * date is in the first compile, and the digest's list of reports not received names only those that
+ * are late; a report after the compile updates the quarter (apply-report). Change it here and both
+ * AWS and the local stack follow.
  */
-export const compileDayAfterQuarterClose = 5;
+export const compileDayAfterQuarterClose = 11;
 
 /** One scheduled job. */
 export interface ScheduleDefinition {

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { createScheduleInvoker, describeFiring, startLocalScheduler, type ScheduledHandler } from '#local/scheduler';
 import { jstDate } from '#shared/domain/fiscal';
-import { schedules, type ScheduleDefinition } from '#shared/schedules';
+import { compileDayAfterQuarterClose, schedules, type ScheduleDefinition } from '#shared/schedules';
 
 const reminders = schedules.find((s) => s.name === 'send-reminders')!;
 const compile = schedules.find((s) => s.name === 'compile-quarter')!;
@@ -78,7 +78,7 @@ describe('startLocalScheduler', () => {
     const compileAt = next[1]!.next!;
     expect([reminderAt.getUTCHours(), reminderAt.getUTCMinutes()]).toEqual([0, 0]);
     expect(compileAt.getUTCHours()).toBe(21);
-    expect(Number(jstDate(compileAt).slice(8))).toBe(5);
+    expect(Number(jstDate(compileAt).slice(8))).toBe(compileDayAfterQuarterClose);
     expect(reminderAt.getTime()).toBeGreaterThan(Date.now());
     expect(scheduler.nextRuns().every((n) => n.next === null)).toBe(true);
   });

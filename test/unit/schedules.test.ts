@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CompileQuarterInputSchema } from '#events/schedule-inputs';
 import { jstDate, quarterOf } from '#shared/domain/fiscal';
+import { defaultReminderConfig, reportDueDate } from '#shared/domain/reminders';
 import { SendRemindersInputSchema } from '#shared/reminder-job';
 import {
   compileDayAfterQuarterClose,
@@ -41,6 +42,17 @@ describe('the schedules', () => {
     expect(compile.expression).toBe(`cron(0 6 ${compileDayAfterQuarterClose} 1,4,7,10 ? *)`);
     expect(schedules.every((s) => s.timezone === 'Asia/Tokyo')).toBe(true);
     expect(new Set(schedules.map((s) => s.name)).size).toBe(schedules.length);
+  });
+
+  it('compile a quarter after its reports are due under the default reminder rules, so the digest names only late ones', () => {
+    // Prepare: FY2013-Q2 closes on 30 September
+    const due = reportDueDate('FY2013-Q2', defaultReminderConfig);
+    // Act
+    const [compiled] = occurrences(byName('compile-quarter'), '2013-10-01', '2013-10-31');
+    // Assess
+    expect(due).toBe('2013-10-10');
+    expect(jstDate(compiled!) > due).toBe(true);
+    expect(jstDate(compiled!)).toBe('2013-10-11');
   });
 
   it.each(schedules.map((s) => [s.name, s] as const))('%s invokes a function that exists', (_, schedule) => {
