@@ -354,6 +354,7 @@ async function measureSubmissionAtLevel(
     };
     const item = reportToItem(tenant, report);
     await doc.transactWrite({
+      ClientRequestToken: randomUUID(),
       TransactItems: [
         { Put: { TableName: tableName, Item: { pk: reportKeys.idempotency(tenant, randomUUID()), sk: 'IDEMPOTENCY', type: 'Idempotency', reportPk: item.pk, reportSk: item.sk, fingerprint: 'x'.repeat(43), expiresAt: Math.floor(Date.now() / 1000) + 86_400 } , ConditionExpression: 'attribute_not_exists(pk)' } },
         { Put: { TableName: tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },

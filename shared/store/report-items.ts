@@ -3,6 +3,7 @@
  * conditional put makes two writers racing for the same version impossible, and the idempotency
  * record is written in the same transaction, so a retried submission records one report, not two.
  */
+import { randomUUID } from 'node:crypto';
 import { reportReference, type ReportSubmission, type StoredReport } from '../domain/report.ts';
 import { queryAll } from './query.ts';
 import { maxReportVersions, reportFromItem, reportKeys, reportToItem } from './report-keys.ts';
@@ -79,6 +80,10 @@ export async function appendReport(
     const item = reportToItem(store.tenant, report);
     try {
       await store.doc.transactWrite({
+        // The same token on every attempt of this write: when an answer is lost (a broken connection, a
+        // 500 after the commit) and the client sends it again, DynamoDB answers success again instead of
+        // cancelling it against itself, so the report is "recorded", not a "duplicate" of itself.
+        ClientRequestToken: randomUUID(),
         TransactItems: [
           {
             Put: {

@@ -1,7 +1,12 @@
 /**
  * The data layer against a real DynamoDB (DynamoDB Local, started by the test setup).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createServer, request as httpRequest } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { localClientConfig } from '#local/aws-local';
+import { createDocumentClient } from '#shared/aws/dynamodb';
+import { createStore } from '#shared/store/store';
 import type { PlanFile } from '#shared/domain/plan';
 import { reportReference, StoredReportSchema, type ReportSubmission } from '#shared/domain/report';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
@@ -151,6 +156,45 @@ describe('report items (append-only)', () => {
     expect(replay).toEqual({ outcome: 'duplicate', report: first.report });
     expect(reused).toEqual({ outcome: 'conflict', report: first.report });
     expect(await reportHistory(store, '2-2-3')).toHaveLength(1);
+  });
+
+  it('answers "recorded" when the answer to the committed write was lost and the client sent it again', async () => {
+    // Prepare: between the client and DynamoDB Local, a proxy that passes the first TransactWriteItems
+    // on and then answers 500 instead of DynamoDB's answer, as a connection lost after the commit would
+    let lost = 0;
+    const target = new URL(inject('dynamoEndpoint'));
+    const proxy = createServer((req, res) => {
+      const body: Buffer[] = [];
+      req.on('data', (c: Buffer) => body.push(c));
+      req.on('end', () => {
+        const forward = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+          const chunks: Buffer[] = [];
+          answer.on('data', (c: Buffer) => chunks.push(c));
+          answer.on('end', () => {
+            if (String(req.headers['x-amz-target']).endsWith('.TransactWriteItems') && lost === 0) {
+              lost += 1;
+              res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+              res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'lost' }));
+              return;
+            }
+            res.writeHead(answer.statusCode ?? 500, answer.headers);
+            res.end(Buffer.concat(chunks));
+          });
+        });
+        forward.end(Buffer.concat(body));
+      });
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const viaProxy = createStore(createDocumentClient(localClientConfig(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`)), table.tableName, 'reports-lost');
+
+    // Act
+    const result = await appendReport(viaProxy, submission(), { channel: 'web', idempotencyKey: 'lost-answer', fingerprint: 'f' });
+    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+
+    // Assess
+    expect(lost).toBe(1);
+    expect(result).toMatchObject({ outcome: 'recorded', report: { version: 1 } });
+    expect(await reportHistory(table.store('reports-lost'), '2-2-3')).toHaveLength(1);
   });
 
   it('gives concurrent writers distinct versions and loses none', async () => {
