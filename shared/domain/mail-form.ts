@@ -245,6 +245,11 @@ export function readMeasureId(value: string): string {
   return `${id[1]}-${id[2]}-${id[3]}`;
 }
 
+/** How many 事業 ids (`2-2-3`, `２－２－５`) a value names. */
+function measureIdsIn(value: string): number {
+  return value.normalize('NFKC').replace(dashes, '-').match(/\d+\s*-\s*\d+\s*-\s*\d+/g)?.length ?? 0;
+}
+
 const statusSynonyms: Record<string, (typeof reportStatuses)[number]> = {
   予定通り: '予定どおり',
   予定どうり: '予定どおり',
@@ -489,7 +494,7 @@ function finishBlock(
   const person = joinValue(values.person) ?? mailDefaults.person?.value ?? defaults.person ?? '';
   if (block.lines.quarter === undefined && mailDefaults.quarter) block.lines.quarter = mailDefaults.quarter.line;
   if (block.lines.person === undefined && mailDefaults.person) block.lines.person = mailDefaults.person.line;
-  if (/\d\s*[-－ー−‐]\s*\d+\s*[-－ー−‐]\s*\d[\s\S]*\d\s*[-－ー−‐]\s*\d+\s*[-－ー−‐]\s*\d/.test(measure.normalize('NFKC'))) {
+  if (measureIdsIn(measure) > 1) {
     block.problems.push({
       line: block.line,
       field: 'measureId',
