@@ -3,7 +3,7 @@
  * this file only reads the arguments and dispatches.
  */
 import { parseArgs } from 'node:util';
-import { consoleOutput, UsageError, type Output } from './output.ts';
+import { consoleOutput, describeError, UsageError, type Output } from './output.ts';
 
 export const usage = `使い方 / usage: shinchoku <command>
 
@@ -223,7 +223,8 @@ export async function main(argv: string[], out: Output = consoleOutput): Promise
       out.data(usage);
       return 2;
     }
-    out.error((error as Error).message, (error as Error).name);
+    const { ja, en } = describeError(error);
+    out.error(ja, en);
     return 1;
   }
 }

@@ -99,6 +99,12 @@ export async function directoryLint(file: string | undefined, planFile: string |
   for (const { measureId, owner } of missing) {
     out.data(`事業 ${measureId}  担当 ${owner.bukai}/${owner.ka} が名簿にありません / owner not in the directory`);
   }
-  if (missing.length === 0) out.info(`${path}: 問題なし`, `${path}: no defects`);
-  return missing.length === 0 ? 0 : 1;
+  // The two are stored under the plan's tenant: a directory of another one is refused when loaded.
+  const otherTenant = parsed.data.tenant !== plan.plan.tenant;
+  if (otherTenant) {
+    out.data(`名簿のテナント "${parsed.data.tenant}" が計画のテナント "${plan.plan.tenant}" と異なります / the directory's tenant "${parsed.data.tenant}" is not the plan's "${plan.plan.tenant}"`);
+  }
+  const defects = missing.length + (otherTenant ? 1 : 0);
+  if (defects === 0) out.info(`${path}: 問題なし`, `${path}: no defects`);
+  return defects === 0 ? 0 : 1;
 }

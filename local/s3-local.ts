@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import S3rver from 's3rver';
 import { localCredentials } from './aws-local.ts';
+import { isPortOpen } from './free-port.ts';
 
 export interface StartS3Options {
   /** Port on 127.0.0.1; 0 = a free one. @default 0 */
@@ -43,6 +44,10 @@ function acceptLocalCredentials(): void {
 }
 
 export async function startS3(options: StartS3Options): Promise<LocalS3> {
+  if (options.port && (await isPortOpen(options.port))) {
+    // s3rver would report it as an unhandled 'error' event of its server, ending the process.
+    throw new Error(`ポート ${options.port} は使用中のためローカル S3 を起動できません / the local S3 could not start: port ${options.port} is already in use`);
+  }
   acceptLocalCredentials();
   const temporary = options.directory === undefined;
   const directory = options.directory ?? (await mkdtemp(join(tmpdir(), 'shinchoku-s3-')));

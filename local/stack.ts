@@ -88,13 +88,28 @@ function portFrom(value: number | undefined, variable: string, fallback: number,
   if (value !== undefined) return value;
   if (ephemeral) return 0;
   const fromEnv = process.env[variable];
-  return fromEnv ? Number(fromEnv) : fallback;
+  if (!fromEnv) return fallback;
+  const port = Number(fromEnv);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    // Said before anything starts, rather than by the server that cannot listen on it.
+    throw new Error(`${variable} のポート番号が不正です: ${fromEnv} (0〜65535、0 は空いているポート) / ${variable} is not a port number: ${fromEnv} (0 to 65535, 0 = any free port)`);
+  }
+  return port;
 }
 
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const say = options.onProgress ?? (() => undefined);
   const port = (value: number | undefined, variable: string, fallback: number) =>
     portFrom(value, variable, fallback, options.inMemory === true);
+  // Every port first, so that a bad SHINCHOKU_*_PORT stops the start before anything runs.
+  const ports = {
+    dynamo: port(options.dynamoPort, 'SHINCHOKU_DYNAMODB_PORT', 8000),
+    ses: port(options.sesPort, 'SHINCHOKU_SES_PORT', 8005),
+    s3: port(options.s3Port, 'SHINCHOKU_S3_PORT', 0),
+    events: port(options.eventsPort, 'SHINCHOKU_EVENTS_PORT', 0),
+    http: port(options.httpPort, 'SHINCHOKU_HTTP_PORT', 3000),
+    smtp: port(options.smtpPort, 'SHINCHOKU_SMTP_PORT', 2525),
+  };
   const dataDir = options.dataDir ?? join(process.cwd(), '.shinchoku');
   const dbPath = join(dataDir, 'dynamodb');
   const stops: (() => Promise<void>)[] = [];
@@ -113,17 +128,17 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     say('[3/5] DynamoDB Local と SES エミュレーターを起動しています / starting DynamoDB Local and the SES emulator');
     const [dynamo, ses] = await Promise.all([
       startDynamoDbLocal({
-        port: port(options.dynamoPort, 'SHINCHOKU_DYNAMODB_PORT', 8000),
+        port: ports.dynamo,
         ...(options.inMemory ? { inMemory: true } : { dbPath }),
       }),
-      startSesEmulator({ port: port(options.sesPort, 'SHINCHOKU_SES_PORT', 8005) }),
+      startSesEmulator({ port: ports.ses }),
     ]);
     stops.push(dynamo.stop, ses.stop);
     say('      ローカル S3 を起動しています / starting the local S3');
     const s3Dir = join(dataDir, 's3');
     if (options.fresh && !options.inMemory) await rm(s3Dir, { recursive: true, force: true });
     const s3 = await startS3({
-      port: port(options.s3Port, 'SHINCHOKU_S3_PORT', 0),
+      port: ports.s3,
       buckets: [localMailBucket, localPublicBucket],
       ...(options.inMemory ? {} : { directory: s3Dir }),
     });
@@ -168,7 +183,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       dynamoEndpoint: dynamo.endpoint,
       tableName,
       streamCheckpointFile: options.inMemory ? undefined : streamCheckpoint,
-      port: port(options.eventsPort, 'SHINCHOKU_EVENTS_PORT', 0),
+      port: ports.events,
     });
     stops.push(events.stop);
     Object.assign(environment, events.environment);
@@ -184,7 +199,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       onError: (error) => say(`      公開ページを読めません / public site read failed: ${String(error)}`),
     });
     const http = await startHttpServer({
-      port: port(options.httpPort, 'SHINCHOKU_HTTP_PORT', 3000),
+      port: ports.http,
       extra: (req, res) =>
         publicSite(req, res) || indexPage(req, res, { ses: ses.viewerUrl, dynamo: dynamo.endpoint }),
     });
@@ -196,7 +211,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     say('      SMTP 受付を起動しています / starting the SMTP intake');
     const smtp = await startSmtpIntake({
-      port: port(options.smtpPort, 'SHINCHOKU_SMTP_PORT', 2525),
+      port: ports.smtp,
       s3: objects,
       bucket: localMailBucket,
       recipient: { localPart: directory.replyLocalPart, domain: directory.mailDomain },

@@ -1,0 +1,75 @@
+/** What the command line says when a command fails: both languages, never a bare "Error". */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { main } from '#cli/main';
+import { describeError, type Output } from '#cli/output';
+import { defaultDirectoryPath, defaultPlanPath } from '#shared/plan-file';
+
+function collect(): Output & { err: string[] } {
+  const err: string[] = [];
+  return { err, data: () => undefined, info: () => undefined, error: (ja, en) => err.push(`エラー: ${ja}\nerror: ${en}`) };
+}
+
+describe('describeError', () => {
+  it('says in both languages that a port is in use, as listen reports it', async () => {
+    // Prepare: two servers on one port
+    const first = createServer();
+    await new Promise<void>((resolve) => first.listen(0, '127.0.0.1', resolve));
+    const port = (first.address() as { port: number }).port;
+    const second = createServer();
+    const failure = await new Promise<Error>((resolve) => {
+      second.once('error', resolve);
+      second.listen(port, '127.0.0.1');
+    });
+    first.close();
+
+    // Act
+    const { ja, en } = describeError(failure);
+
+    // Assess
+    expect(ja).toContain(`ポート ${port} は使用中です`);
+    expect(en).toContain(`port ${port} is already in use`);
+  });
+
+  it('splits a message written "ja / en", and keeps any other as it is', () => {
+    expect(describeError(new Error('計画がありません / no plan'))).toEqual({ ja: '計画がありません', en: 'no plan' });
+    expect(describeError(new Error('plain'))).toEqual({ ja: 'plain', en: 'plain' });
+  });
+});
+
+describe('a command that cannot read its file', () => {
+  it('names the file in both languages and exits 1', async () => {
+    // Prepare
+    const output = collect();
+
+    // Act
+    const code = await main(['plan', 'lint', '/nonexistent/plan.json'], output);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(output.err.join('\n')).toBe('エラー: ファイルがありません: /nonexistent/plan.json\nerror: no such file: /nonexistent/plan.json');
+  });
+});
+
+describe('directory lint with another city\'s plan', () => {
+  it('finds a directory whose tenant is not the plan\'s, which loading would refuse', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'shinchoku-directory-lint-'));
+    const plan = JSON.parse(await readFile(defaultPlanPath, 'utf8'));
+    plan.plan.tenant = 'testcity';
+    await writeFile(join(dir, 'plan.json'), JSON.stringify(plan));
+    const lines: string[] = [];
+    const output = { ...collect(), data: (text: string) => lines.push(text) };
+
+    // Act
+    const code = await main(['directory', 'lint', defaultDirectoryPath, '--plan', join(dir, 'plan.json')], output);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(lines.join('\n')).toContain('名簿のテナント "shimotsuke" が計画のテナント "testcity" と異なります');
+    await rm(dir, { recursive: true, force: true });
+  });
+});
