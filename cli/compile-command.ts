@@ -4,8 +4,9 @@
  * (`functions/compile-quarter/handler.ts`) and the environment the local stack gives it.
  *
  * QuarterCompiled goes to a local EventBridge: the stack's own when SHINCHOKU_EVENTS_PORT says where
- * it is, else one started here for the run, which delivers it by the rules of events/rules.ts to
- * send-digest in this process — so the digest lands in the stack's SES emulator (once per quarter).
+ * it is or the stack running on .shinchoku recorded it, else one started here for the run, which
+ * delivers it by the rules of events/rules.ts to send-digest in this process — so the digest lands in
+ * the stack's SES emulator (once per quarter).
  */
 import { randomUUID } from 'node:crypto';
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
@@ -51,7 +52,11 @@ export async function compileCommand(options: CompileCommandOptions, out: Output
     return 1;
   }
 
-  const stackEvents = env.SHINCHOKU_EVENTS_PORT ? `http://127.0.0.1:${env.SHINCHOKU_EVENTS_PORT}` : undefined;
+  // The running stack's bus, so its targets (publish-public, send-digest) do their work with the
+  // stack's own parts: as SHINCHOKU_EVENTS_PORT says, else as the stack recorded it in .shinchoku.
+  const eventsPort = Number(env.SHINCHOKU_EVENTS_PORT || 0);
+  const { runningStack } = await import('#local/stack');
+  const stackEvents = eventsPort > 0 ? `http://127.0.0.1:${eventsPort}` : (await runningStack())?.eventsEndpoint;
   const { startLocalEventBridge, localBusName } = await import('#local/eventbridge-local');
   const { localLambdaContext } = await import('#local/lambda-context');
   const bus = stackEvents ? undefined : await startLocalEventBridge();

@@ -79,6 +79,39 @@ export interface LocalStack {
 /** The inbound-mail bucket of the local stack. */
 export const localMailBucket = 'shinchoku-mail';
 
+/** What a persistent stack (`npm start`) records in its data folder while it runs. */
+export interface RunningStack {
+  pid: number;
+  dynamoEndpoint: string;
+  sesEndpoint: string;
+  eventsEndpoint: string;
+  httpUrl: string;
+}
+
+const runningFile = (dataDir: string) => join(dataDir, 'running.json');
+
+const isAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+};
+
+/**
+ * The stack running on `dataDir` (another process's `npm start`), if one is: the CLI sends to its
+ * event bus, and nothing else may start on (or wipe) the same data while it runs.
+ */
+export async function runningStack(dataDir: string = join(process.cwd(), '.shinchoku')): Promise<RunningStack | undefined> {
+  try {
+    const running = JSON.parse(await readFile(runningFile(dataDir), 'utf8')) as RunningStack;
+    return running.pid !== process.pid && isAlive(running.pid) ? running : undefined;
+  } catch {
+    return undefined; // none recorded, or left by a stack that was killed: not running
+  }
+}
+
 /**
  * A port: the option when given; else, for a persistent stack (`npm start`), the SHINCHOKU_*_PORT
  * variable or the well-known default. An in-memory stack (tests, replay) takes free ports, so it
@@ -116,6 +149,16 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const stopAll = async () => {
     for (const stop of stops.reverse()) await stop().catch(() => undefined);
   };
+
+  if (!options.inMemory) {
+    const other = await runningStack(dataDir);
+    if (other) {
+      throw new Error(
+        `このフォルダーのローカル環境 (${dataDir}) はすでに起動しています (プロセス ${other.pid}、${other.httpUrl})。先に止めてください / ` +
+          `a local stack is already running on ${dataDir} (process ${other.pid}, ${other.httpUrl}); stop it first`,
+      );
+    }
+  }
 
   try {
     say('[1/5] Java を確認しています / checking Java');
@@ -223,6 +266,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const scheduler = options.scheduler === false ? undefined : startLocalScheduler({ onFiring: (firing) => say(describeFiring(firing)) });
     if (scheduler) stops.push(scheduler.stop);
 
+    if (!options.inMemory) {
+      const running: RunningStack = { pid: process.pid, dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, eventsEndpoint: events.endpoint, httpUrl: http.url };
+      await writeFile(runningFile(dataDir), `${JSON.stringify(running, null, 2)}\n`);
+      stops.push(() => rm(runningFile(dataDir), { force: true }));
+    }
     return {
       tenant: plan.plan.tenant,
       tableName,

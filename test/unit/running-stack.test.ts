@@ -1,0 +1,59 @@
+/**
+ * A persistent local stack (`npm start`) records itself in its data folder while it runs: the CLI finds
+ * its event bus there, and no other stack may start on (or wipe) the same data meanwhile.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runningStack, startLocalStack } from '#local/stack';
+
+let dir: string;
+/** Another live process standing in for the `npm start` that wrote the file. */
+let other: ReturnType<typeof spawn>;
+
+const record = (pid: number) => ({ pid, dynamoEndpoint: 'http://127.0.0.1:8000', sesEndpoint: 'http://127.0.0.1:8005', eventsEndpoint: 'http://127.0.0.1:40000', httpUrl: 'http://127.0.0.1:3000' });
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'shinchoku-running-'));
+  other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60000)'], { stdio: 'ignore' });
+});
+
+afterAll(async () => {
+  other.kill();
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('runningStack', () => {
+  it('is the stack another live process recorded, and nothing when none is or its process is gone', async () => {
+    // Act / Assess: nothing recorded
+    expect(await runningStack(dir)).toBeUndefined();
+
+    // Prepare / Act / Assess: a live process
+    await writeFile(join(dir, 'running.json'), JSON.stringify(record(other.pid!)));
+    expect(await runningStack(dir)).toEqual(record(other.pid!));
+
+    // Prepare / Act / Assess: this very process, and a process that ended
+    await writeFile(join(dir, 'running.json'), JSON.stringify(record(process.pid)));
+    expect(await runningStack(dir)).toBeUndefined();
+    const ended = spawn(process.execPath, ['-e', '0'], { stdio: 'ignore' });
+    await new Promise((resolve) => ended.once('exit', resolve));
+    await writeFile(join(dir, 'running.json'), JSON.stringify(record(ended.pid!)));
+    expect(await runningStack(dir)).toBeUndefined();
+  });
+});
+
+describe('startLocalStack on the data of a running stack', () => {
+  it('refuses before it starts (or wipes) anything, naming the running one', async () => {
+    // Prepare
+    await writeFile(join(dir, 'running.json'), JSON.stringify(record(other.pid!)));
+
+    // Act
+    const start = startLocalStack({ dataDir: dir, fresh: true, httpPort: 0, dynamoPort: 0, sesPort: 0, smtpPort: 0 });
+
+    // Assess
+    await expect(start).rejects.toThrow(new RegExp(`すでに起動しています \\(プロセス ${other.pid}[\\s\\S]*already running on`));
+    expect(await runningStack(dir)).toEqual(record(other.pid!));
+  });
+});
