@@ -242,13 +242,19 @@ export async function startSmtpIntake(options: SmtpIntakeOptions): Promise<SmtpI
       );
     },
   });
-  server.on('error', (error) => process.stderr.write(`ローカル SMTP エラー / local SMTP error: ${String(error)}\n`));
+  // smtp-server passes its socket's errors on as its own: while listening they are logged; an error
+  // of the start itself (a port in use) is the start's failure, said once by whoever started it.
+  let listening = false;
+  server.on('error', (error) => {
+    if (listening) process.stderr.write(`ローカル SMTP エラー / local SMTP error: ${String(error)}\n`);
+  });
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: Error) => reject(error);
     server.server.once('error', onError);
     server.listen(options.port ?? 2525, host, () => {
       server.server.off('error', onError);
+      listening = true;
       resolve();
     });
   });
