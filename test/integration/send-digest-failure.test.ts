@@ -75,20 +75,25 @@ afterAll(async () => {
   Object.assign(process.env, savedEnv);
 });
 
+/** QuarterCompiled as EventBridge delivers it, for a compile at `time` (ISO, whole seconds) with nothing reported. */
+function quarterCompiledEvent(compiled: string, time: string) {
+  return {
+    version: '0',
+    id: randomUUID(),
+    'detail-type': 'QuarterCompiled',
+    source: 'shinchoku',
+    account: '000000000000',
+    time,
+    region: localRegion,
+    resources: [],
+    detail: { tenant: 'shimotsuke', quarter: compiled, compiledAt: time.replace('Z', '.000Z'), counts: { green: 0, amber: 0, red: 0, unreported: 51 } },
+  };
+}
+
 describe('send-digest when the send fails', () => {
   it('gives the claim back and fails, so the retry sends the digest', async () => {
     // Prepare
-    const event = {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'QuarterCompiled',
-      source: 'shinchoku',
-      account: '000000000000',
-      time: '2014-07-04T21:00:00Z',
-      region: localRegion,
-      resources: [],
-      detail: { tenant: 'shimotsuke', quarter, compiledAt: '2014-07-04T21:00:00.000Z', counts: { green: 0, amber: 0, red: 0, unreported: 51 } },
-    };
+    const event = quarterCompiledEvent(quarter, '2014-07-04T21:00:00Z');
     const key = digestNotificationKey(quarter);
     // Act
     const failed = sendDigest(event, localLambdaContext('send-digest', randomUUID()));
@@ -113,17 +118,7 @@ describe('send-digest when an earlier attempt died holding the claim', () => {
     const key = digestNotificationKey(held);
     expect(await claimNotification(store, { key, kind: 'digest', recipients: ['x@example.jp'], subject: 's', day: '2014-10-05' })).toBe('claimed');
     const calls = sendCalls;
-    const event = {
-      version: '0',
-      id: randomUUID(),
-      'detail-type': 'QuarterCompiled',
-      source: 'shinchoku',
-      account: '000000000000',
-      time: '2014-10-04T21:00:00Z',
-      region: localRegion,
-      resources: [],
-      detail: { tenant: 'shimotsuke', quarter: held, compiledAt: '2014-10-04T21:00:00.000Z', counts: { green: 0, amber: 0, red: 0, unreported: 51 } },
-    };
+    const event = quarterCompiledEvent(held, '2014-10-04T21:00:00Z');
 
     // Act
     const run = sendDigest(event, localLambdaContext('send-digest', randomUUID()));
