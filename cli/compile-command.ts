@@ -18,6 +18,7 @@ import { loadCompiledQuarter } from '#shared/store/status-items';
 import { createStore } from '#shared/store/store';
 import { defaultTableName } from '#shared/store/table';
 import { createDynamoDbClient, localClientConfig, localCredentials, localRegion } from '#local/aws-local';
+import { runningStack } from '#local/running-stack';
 import type { CompileQuarterResult } from '#functions/compile-quarter/handler';
 import { UsageError, type Output } from './output.ts';
 
@@ -55,7 +56,6 @@ export async function compileCommand(options: CompileCommandOptions, out: Output
   // The running stack's bus, so its targets (publish-public, send-digest) do their work with the
   // stack's own parts: as SHINCHOKU_EVENTS_PORT says, else as the stack recorded it in .shinchoku.
   const eventsPort = Number(env.SHINCHOKU_EVENTS_PORT || 0);
-  const { runningStack } = await import('#local/stack');
   const stackEvents = eventsPort > 0 ? `http://127.0.0.1:${eventsPort}` : (await runningStack())?.eventsEndpoint;
   const { startLocalEventBridge, localBusName } = await import('#local/eventbridge-local');
   const { localLambdaContext } = await import('#local/lambda-context');

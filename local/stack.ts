@@ -20,6 +20,7 @@ import { provision } from './provision.ts';
 import { describeFiring, startLocalScheduler, type LocalScheduler } from './scheduler.ts';
 import { startSesEmulator } from './ses-local.ts';
 import { localPublicBucket, publicPathPrefix, publicSiteRoute } from './public-site.ts';
+import { runningFile, runningStack, type RunningStack } from './running-stack.ts';
 import { startS3 } from './s3-local.ts';
 import { startSmtpIntake } from './smtp-intake.ts';
 
@@ -78,39 +79,6 @@ export interface LocalStack {
 
 /** The inbound-mail bucket of the local stack. */
 export const localMailBucket = 'shinchoku-mail';
-
-/** What a persistent stack (`npm start`) records in its data folder while it runs. */
-export interface RunningStack {
-  pid: number;
-  dynamoEndpoint: string;
-  sesEndpoint: string;
-  eventsEndpoint: string;
-  httpUrl: string;
-}
-
-const runningFile = (dataDir: string) => join(dataDir, 'running.json');
-
-const isAlive = (pid: number): boolean => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-};
-
-/**
- * The stack running on `dataDir` (another process's `npm start`), if one is: the CLI sends to its
- * event bus, and nothing else may start on (or wipe) the same data while it runs.
- */
-export async function runningStack(dataDir: string = join(process.cwd(), '.shinchoku')): Promise<RunningStack | undefined> {
-  try {
-    const running = JSON.parse(await readFile(runningFile(dataDir), 'utf8')) as RunningStack;
-    return running.pid !== process.pid && isAlive(running.pid) ? running : undefined;
-  } catch {
-    return undefined; // none recorded, or left by a stack that was killed: not running
-  }
-}
 
 /**
  * A port: the option when given; else, for a persistent stack (`npm start`), the SHINCHOKU_*_PORT

@@ -7,7 +7,8 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runningStack, startLocalStack } from '#local/stack';
+import { runningStack } from '#local/running-stack';
+import { startLocalStack } from '#local/stack';
 
 let dir: string;
 /** Another live process standing in for the `npm start` that wrote the file. */
