@@ -7,7 +7,9 @@
  *
  * The lease is a conditional put with an expiry, so a holder that dies (a Lambda timeout) delays the
  * next compile by at most `leaseSeconds` and blocks nothing for good. It lives in a partition of its
- * own, apart from the status partition the compile reads and rewrites whole.
+ * own, apart from the status partition the compile reads and rewrites whole. The put also succeeds over
+ * the caller's own lease: when the client sends it again after losing the answer to the one that was
+ * written (a 5xx or a dropped connection), the compile holds the lease instead of waiting for itself.
  */
 import { randomUUID } from 'node:crypto';
 import { isConditionFailure, type Store } from './store.ts';
@@ -60,9 +62,9 @@ export async function acquireCompileLease(store: Store, quarter: string, options
           // Epoch seconds: the condition below decides; TTL only clears old leases away.
           [timeToLiveAttribute]: Math.floor(at.getTime() / 1000) + leaseSeconds,
         },
-        ConditionExpression: 'attribute_not_exists(pk) OR #expires < :now',
+        ConditionExpression: 'attribute_not_exists(pk) OR #expires < :now OR holder = :holder',
         ExpressionAttributeNames: { '#expires': timeToLiveAttribute },
-        ExpressionAttributeValues: { ':now': Math.floor(at.getTime() / 1000) },
+        ExpressionAttributeValues: { ':now': Math.floor(at.getTime() / 1000), ':holder': holder },
       });
       return holder;
     } catch (error) {

@@ -5,7 +5,11 @@
  *
  * A claim whose send never completed (the process died in between) becomes claimable again after
  * `staleClaimSeconds`, so a crash delays a reminder instead of losing it.
+ *
+ * Each claim carries an id of its own, so a claim the client sent again after losing the answer to
+ * the one that was written (a 5xx or a dropped connection) finds its own claim and still wins.
  */
+import { randomUUID } from 'node:crypto';
 import * as z from '../zod.ts';
 import { LocalDateSchema } from '../domain/fiscal.ts';
 import { isConditionFailure, type Store } from './store.ts';
@@ -21,6 +25,7 @@ export const NotificationSchema = z.object({
   day: LocalDateSchema.check(z.describe('the JST day the job decided to send it')),
   state: z.enum(['claimed', 'sent']),
   claimedAt: z.string(),
+  claimId: z.optional(z.string().check(z.describe('the claim that wrote the item; absent on items written before it was recorded'))),
   sentAt: z.optional(z.string()),
   messageId: z.optional(z.string()),
 });
@@ -39,10 +44,11 @@ export type ClaimResult = 'claimed' | 'already-sent' | 'in-progress';
 /** Claim a notification for sending; only the caller that gets 'claimed' may send it. */
 export async function claimNotification(
   store: Store,
-  notification: Omit<Notification, 'state' | 'claimedAt' | 'sentAt' | 'messageId'>,
+  notification: Omit<Notification, 'state' | 'claimedAt' | 'claimId' | 'sentAt' | 'messageId'>,
   now: Date = new Date(),
 ): Promise<ClaimResult> {
   const claimedAt = now.toISOString();
+  const claimId = randomUUID();
   try {
     await store.doc.put({
       TableName: store.tableName,
@@ -55,12 +61,16 @@ export async function claimNotification(
         ...notification,
         state: 'claimed',
         claimedAt,
+        claimId,
       },
-      ConditionExpression: 'attribute_not_exists(pk) OR (#state = :claimed AND claimedAt < :stale)',
+      // Free, or claimed by a send that went stale, or claimed by this very call (its first put was
+      // written and the answer lost, and the client sent it again).
+      ConditionExpression: 'attribute_not_exists(pk) OR (#state = :claimed AND (claimedAt < :stale OR claimId = :mine))',
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: {
         ':claimed': 'claimed',
         ':stale': new Date(now.getTime() - staleClaimSeconds * 1000).toISOString(),
+        ':mine': claimId,
       },
     });
     return 'claimed';

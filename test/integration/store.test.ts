@@ -10,7 +10,7 @@ import { createStore } from '#shared/store/store';
 import type { PlanFile } from '#shared/domain/plan';
 import { reportReference, StoredReportSchema, type ReportSubmission } from '#shared/domain/report';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
-import { acquireCompileLease, CompileBusyError, leaseSeconds, releaseCompileLease } from '#shared/store/compile-lease';
+import { acquireCompileLease, CompileBusyError, compileLeaseKeys, leaseSeconds, releaseCompileLease } from '#shared/store/compile-lease';
 import { loadDirectory, saveDirectory } from '#shared/store/directory-items';
 import {
   claimNotification,
@@ -56,6 +56,44 @@ function submission(overrides: Partial<ReportSubmission> = {}): ReportSubmission
     nextSteps: '',
     reporter: { kaId: 'shoko-kanko', ka: '商工観光課', bukai: '産業振興専門部会', person: '山田' },
     ...overrides,
+  };
+}
+
+/**
+ * Between the client and DynamoDB Local, a proxy that passes the first call of `operation` on and then
+ * answers 500 instead of DynamoDB's answer, as a connection lost after the commit would: the client
+ * sends the same call again.
+ */
+async function losingFirstAnswer(operation: string) {
+  let lost = 0;
+  const target = new URL(inject('dynamoEndpoint'));
+  const proxy = createServer((req, res) => {
+    const body: Buffer[] = [];
+    req.on('data', (c: Buffer) => body.push(c));
+    req.on('end', () => {
+      const forward = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
+        const chunks: Buffer[] = [];
+        answer.on('data', (c: Buffer) => chunks.push(c));
+        answer.on('end', () => {
+          if (String(req.headers['x-amz-target']).endsWith(`.${operation}`) && lost === 0) {
+            lost += 1;
+            res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
+            res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'lost' }));
+            return;
+          }
+          res.writeHead(answer.statusCode ?? 500, answer.headers);
+          res.end(Buffer.concat(chunks));
+        });
+      });
+      forward.end(Buffer.concat(body));
+    });
+  });
+  await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+  const doc = createDocumentClient(localClientConfig(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`));
+  return {
+    store: (tenant: string) => createStore(doc, table.tableName, tenant),
+    lost: () => lost,
+    close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
   };
 }
 
@@ -159,40 +197,16 @@ describe('report items (append-only)', () => {
   });
 
   it('answers "recorded" when the answer to the committed write was lost and the client sent it again', async () => {
-    // Prepare: between the client and DynamoDB Local, a proxy that passes the first TransactWriteItems
-    // on and then answers 500 instead of DynamoDB's answer, as a connection lost after the commit would
-    let lost = 0;
-    const target = new URL(inject('dynamoEndpoint'));
-    const proxy = createServer((req, res) => {
-      const body: Buffer[] = [];
-      req.on('data', (c: Buffer) => body.push(c));
-      req.on('end', () => {
-        const forward = httpRequest({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers: req.headers }, (answer) => {
-          const chunks: Buffer[] = [];
-          answer.on('data', (c: Buffer) => chunks.push(c));
-          answer.on('end', () => {
-            if (String(req.headers['x-amz-target']).endsWith('.TransactWriteItems') && lost === 0) {
-              lost += 1;
-              res.writeHead(500, { 'content-type': 'application/x-amz-json-1.0' });
-              res.end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#InternalServerError', message: 'lost' }));
-              return;
-            }
-            res.writeHead(answer.statusCode ?? 500, answer.headers);
-            res.end(Buffer.concat(chunks));
-          });
-        });
-        forward.end(Buffer.concat(body));
-      });
-    });
-    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    const viaProxy = createStore(createDocumentClient(localClientConfig(`http://127.0.0.1:${(proxy.address() as AddressInfo).port}`)), table.tableName, 'reports-lost');
+    // Prepare: the first TransactWriteItems is committed, its answer lost
+    const proxy = await losingFirstAnswer('TransactWriteItems');
+    const viaProxy = proxy.store('reports-lost');
 
     // Act
     const result = await appendReport(viaProxy, submission(), { channel: 'web', idempotencyKey: 'lost-answer', fingerprint: 'f' });
-    await new Promise<void>((resolve) => proxy.close(() => resolve()));
+    await proxy.close();
 
     // Assess
-    expect(lost).toBe(1);
+    expect(proxy.lost()).toBe(1);
     expect(result).toMatchObject({ outcome: 'recorded', report: { version: 1 } });
     expect(await reportHistory(table.store('reports-lost'), '2-2-3')).toHaveLength(1);
   });
@@ -308,6 +322,19 @@ describe('compile lease', () => {
     expect(afterStaleRelease).toBeInstanceOf(CompileBusyError);
     expect(new Set([first, otherQuarter, takeover, afterRelease]).size).toBe(4);
   });
+
+  it('is acquired when the answer to the committed put was lost and the client sent it again', async () => {
+    // Prepare: the first PutItem (the lease) is committed, its answer lost
+    const proxy = await losingFirstAnswer('PutItem');
+    // Act
+    const holder = await acquireCompileLease(proxy.store('lease-lost'), 'FY2015-Q2', { waitMs: 0 }).catch((error: unknown) => error);
+    await proxy.close();
+    // Assess
+    expect(proxy.lost()).toBe(1);
+    expect(typeof holder).toBe('string');
+    const stored = await table.store('lease-lost').doc.get({ TableName: table.tableName, Key: { pk: compileLeaseKeys.partition('lease-lost', 'FY2015-Q2'), sk: compileLeaseKeys.item() } });
+    expect(stored.Item?.holder).toBe(holder);
+  });
 });
 
 describe('notification items', () => {
@@ -345,5 +372,20 @@ describe('notification items', () => {
     expect(await claimNotification(store, notification, now)).toBe('claimed');
     expect(await claimNotification(store, notification, new Date(now.getTime() + 60_000))).toBe('in-progress');
     expect(await claimNotification(store, notification, new Date(now.getTime() + 16 * 60_000))).toBe('claimed');
+  });
+
+  it('is claimed when the answer to the committed claim was lost and the client sent it again, and only once', async () => {
+    // Prepare: the first PutItem (the claim) is committed, its answer lost
+    const proxy = await losingFirstAnswer('PutItem');
+    const store = table.store('notify-lost');
+    // Act
+    const claim = await claimNotification(proxy.store('notify-lost'), notification);
+    await proxy.close();
+    const another = await claimNotification(store, notification);
+    // Assess
+    expect(proxy.lost()).toBe(1);
+    expect(claim).toBe('claimed');
+    expect(another).toBe('in-progress');
+    expect(await getNotification(store, notification.key)).toMatchObject({ state: 'claimed' });
   });
 });
