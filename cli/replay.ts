@@ -90,7 +90,7 @@ export interface ReplaySummary {
   reminders: {
     total: number;
     byKind: Counts;
-    /** Per 部会 id: its name and mails per kind. */
+    /** Per 部会 id: its name and mails per kind (to the 部会 and to each of its 課). */
     byBukai: Record<string, { name: string } & Counts>;
   };
   compiles: { quarters: string[]; failed: number };
@@ -405,7 +405,7 @@ export function formatReplaySummary(s: ReplaySummary): string {
     '',
     `再生結果 / replay summary: ${s.from} 〜 ${s.to} (${s.days} 日 days)`,
     '',
-    'リマインダー (メール数) / reminder mails:',
+    'リマインダー (メール数、部会と各課宛て) / reminder mails (to each 部会 and its 課):',
     table(rows),
     '',
     'スケジュール実行 / schedule firings:',

@@ -11,7 +11,7 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from './zod.ts';
 import { jstDate, type LocalDate } from './domain/fiscal.ts';
-import { reminderMail, signedLinks, type ReminderMail } from './domain/reminder-mail.ts';
+import { reminderMails, signedLinks, type ReminderMail } from './domain/reminder-mail.ts';
 import {
   dueItems,
   milestonesDoneOf,
@@ -60,9 +60,12 @@ export interface ReminderJobDeps {
 
 /** One mail sent by the run. */
 export interface SentReminder {
+  /** The notice's key for the 部会's or the escalation's mail, `<notice key>#<課 id>` for a 課's own. */
   key: string;
   kind: ReminderKind;
   bukaiId: string;
+  /** The 課 of a 課's own mail. */
+  kaId?: string;
   to: string[];
   cc: string[];
   subject: string;
@@ -75,7 +78,9 @@ export interface ReminderJobResult {
   day: LocalDate;
   /** The quarters whose reports were read (one query each). */
   quartersRead: string[];
-  /** Mails the day calls for. */
+  /** Notices (per 部会 and kind) the day calls for. */
+  notices: number;
+  /** Mails the day calls for (a notice is a mail to each 課 and one to the 部会, or one escalation). */
   planned: number;
   sent: SentReminder[];
   /** Keys of mails an earlier run already sent. */
@@ -124,43 +129,48 @@ export async function runReminderJob(deps: ReminderJobDeps, event: unknown): Pro
     milestoneDone: milestonesDoneOf(reports),
     config: deps.config,
   });
-  const result: ReminderJobResult = { day: today, quartersRead, planned: notices.length, sent: [], alreadySent: [], inProgress: [], failed: [] };
+  const result: ReminderJobResult = { day: today, quartersRead, notices: notices.length, planned: 0, sent: [], alreadySent: [], inProgress: [], failed: [] };
   if (notices.length === 0) return result;
 
   // Links are issued as of the scheduled time, so a retry writes the same mail.
   const linksFor = signedLinks({ tenant: plan.plan.tenant, directory, publicBaseUrl: deps.publicBaseUrl, secret: await deps.secret(), now: scheduledAt });
   for (const notice of notices) {
-    const mail = reminderMail({ notice, directory, plan, linksFor });
-    const claim = await claimNotification(
-      deps.store,
-      { key: notice.key, kind: notice.kind, recipients: [...mail.to, ...mail.cc], subject: mail.subject, day: today },
-      clock(),
-    );
-    if (claim === 'already-sent') {
-      result.alreadySent.push(notice.key);
-      continue;
-    }
-    if (claim === 'in-progress') {
-      result.inProgress.push(notice.key);
-      continue;
-    }
-    let messageId: string;
-    try {
-      const sheet = notice.kind === 'report-due' ? await deps.sheetAttachment?.(notice.bukai, notice.quarter) : undefined;
-      ({ messageId } = await deps.mailer.send(sheet ? { ...mail, attachments: [sheet] } : mail));
-    } catch (error) {
-      // Give the claim back so the retry sends it; if even that fails, the claim turns stale and is retried later.
-      await releaseNotification(deps.store, notice.key).catch((releaseError: unknown) =>
-        deps.logger?.error('could not release the claim', { key: notice.key, error: String(releaseError) }),
+    const mails = reminderMails({ notice, directory, plan, linksFor });
+    result.planned += mails.length;
+    // The 部会's sheet, when it asked for one, goes with every report-due mail of the notice.
+    let sheet: Promise<SheetAttachment | undefined> | undefined;
+    for (const { key, kaId, items, mail } of mails) {
+      const claim = await claimNotification(
+        deps.store,
+        { key, kind: notice.kind, recipients: [...mail.to, ...mail.cc], subject: mail.subject, day: today },
+        clock(),
       );
-      result.failed.push({ key: notice.key, error: error instanceof Error ? error.message : String(error) });
-      deps.logger?.error('reminder not sent', { key: notice.key, error: String(error) });
-      continue;
+      if (claim === 'already-sent') {
+        result.alreadySent.push(key);
+        continue;
+      }
+      if (claim === 'in-progress') {
+        result.inProgress.push(key);
+        continue;
+      }
+      let messageId: string;
+      try {
+        if (notice.kind === 'report-due' && deps.sheetAttachment) sheet ??= deps.sheetAttachment(notice.bukai, notice.quarter);
+        const attachment = await sheet;
+        ({ messageId } = await deps.mailer.send(attachment ? { ...mail, attachments: [attachment] } : mail));
+      } catch (error) {
+        // Give the claim back so the retry sends it; if even that fails, the claim turns stale and is retried later.
+        await releaseNotification(deps.store, key).catch((releaseError: unknown) =>
+          deps.logger?.error('could not release the claim', { key, error: String(releaseError) }),
+        );
+        result.failed.push({ key, error: error instanceof Error ? error.message : String(error) });
+        deps.logger?.error('reminder not sent', { key, error: String(error) });
+        continue;
+      }
+      await markNotificationSent(deps.store, key, messageId, clock());
+      result.sent.push({ key, kind: notice.kind, bukaiId: notice.bukai.id, ...(kaId ? { kaId } : {}), to: mail.to, cc: mail.cc, subject: mail.subject, messageId, items });
+      deps.logger?.info('reminder sent', { key, kind: notice.kind, bukai: notice.bukai.id, ...(kaId ? { ka: kaId } : {}), recipients: mail.to.length + mail.cc.length, messageId });
     }
-    await markNotificationSent(deps.store, notice.key, messageId, clock());
-    const items = [...new Set(notice.ka.flatMap((k) => k.measures.flatMap((m) => m.due.map((d) => d.key))))];
-    result.sent.push({ key: notice.key, kind: notice.kind, bukaiId: notice.bukai.id, to: mail.to, cc: mail.cc, subject: mail.subject, messageId, items });
-    deps.logger?.info('reminder sent', { key: notice.key, kind: notice.kind, bukai: notice.bukai.id, recipients: mail.to.length + mail.cc.length, messageId });
   }
   if (result.failed.length > 0 || result.inProgress.length > 0) throw new ReminderDeliveryError(result);
   return result;

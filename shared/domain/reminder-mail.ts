@@ -1,9 +1,10 @@
 /**
- * The text of a reminder mail: one mail per 専門部会, kind and day (see reminders.ts), to the 部会's
- * mailbox with its 課 in copy (escalations: to the 部会長, then also the secretariat). Japanese
- * first, English below; dates in 和暦 and Western form; every 事業 with its id and name, milestones
- * in the plan's own words; per 課 its signed form link, its reply address and the short reply
- * template the mail intake reads.
+ * The mails of a reminder notice (one notice per 専門部会, kind and day, see reminders.ts): each 課
+ * gets its own mail with its signed form link, its reply address and the short reply template the
+ * mail intake reads; the 部会's mailbox gets what each 課 was asked for, without links; an escalation
+ * goes to the 部会長, then also the secretariat, without links. A link lets whoever holds it report
+ * as its 課, so no mail carries the links of a 課 to anyone else. Japanese first, English below;
+ * dates in 和暦 and Western form; every 事業 with its id and name, milestones in the plan's own words.
  *
  * Pure: no I/O, no clock, no AWS. The links are computed from the secret and the instant passed in.
  */
@@ -80,6 +81,11 @@ function bothDates(date: LocalDate): string {
   return `${formatWarekiDate(date)} (${date})`;
 }
 
+/** `1 day`, `3 days`. */
+function daysEn(n: number): string {
+  return `${n} ${n === 1 ? 'day' : 'days'}`;
+}
+
 /** 2012-07-10 (平成24年7月10日) */
 function bothDatesEn(date: LocalDate): string {
   return `${date} (${formatWarekiDate(date)})`;
@@ -130,33 +136,28 @@ function first<T extends DueWhat['type']>(notice: ReminderNotice, type: T): Extr
 interface Texts {
   subjectJa: string;
   subjectEn: string;
-  greetingJa: string;
+  /** The escalation's greeting (the other mails greet their own addressee). */
+  greetingJa?: string;
   introJa: string[];
   introEn: string[];
 }
 
 function reportTexts(notice: ReminderNotice, due: ReportDue): Texts {
   const q = parseQuarter(due.quarter);
-  const greetingJa = `${notice.bukai.name} 各課 ご担当者様`;
   const quarterJa = formatQuarterJa(q);
   const quarterEn = formatQuarterEn(q);
   if (due.step === 'before') {
     return {
       subjectJa: `【進捗報告のお願い】${quarterShortJa(due.quarter)} 期限 ${formatWarekiDate(due.dueDate)} (あと${due.days}日)`,
       subjectEn: `Progress report ${quarterShortEn(due.quarter)} due ${due.dueDate}`,
-      greetingJa,
-      introJa: [
-        `${quarterJa} の進捗報告の期限は ${bothDates(due.dueDate)} です (あと${due.days}日)。`,
-        '下記の事業について、担当課ごとに報告をお願いします。',
-      ],
-      introEn: [`The progress report for ${quarterEn} is due on ${bothDatesEn(due.dueDate)}, in ${due.days} days.`],
+      introJa: [`${quarterJa} の進捗報告の期限は ${bothDates(due.dueDate)} です (あと${due.days}日)。`],
+      introEn: [`The progress report for ${quarterEn} is due on ${bothDatesEn(due.dueDate)}, in ${daysEn(due.days)}.`],
     };
   }
   if (due.step === 'on-day') {
     return {
       subjectJa: `【本日が報告期限です】${quarterShortJa(due.quarter)} 期限 ${formatWarekiDate(due.dueDate)}`,
       subjectEn: `Progress report ${quarterShortEn(due.quarter)} due today`,
-      greetingJa,
       introJa: [`本日 ${bothDates(due.dueDate)} が ${quarterJa} の進捗報告の期限です。`, '下記の事業の報告がまだ届いていません。'],
       introEn: [`Today, ${bothDatesEn(due.dueDate)}, the progress report for ${quarterEn} is due.`],
     };
@@ -164,12 +165,11 @@ function reportTexts(notice: ReminderNotice, due: ReportDue): Texts {
   return {
     subjectJa: `【報告期限を過ぎています】${quarterShortJa(due.quarter)} 期限 ${formatWarekiDate(due.dueDate)}`,
     subjectEn: `Progress report ${quarterShortEn(due.quarter)} overdue`,
-    greetingJa,
     introJa: [
       `${quarterJa} の進捗報告の期限 ${bothDates(due.dueDate)} を${due.days}日過ぎました。`,
       '下記の事業の報告がまだ届いていません。至急お願いします。',
     ],
-    introEn: [`The progress report for ${quarterEn} was due on ${bothDatesEn(due.dueDate)}, ${due.days} day(s) ago.`],
+    introEn: [`The progress report for ${quarterEn} was due on ${bothDatesEn(due.dueDate)}, ${daysEn(due.days)} ago.`],
   };
 }
 
@@ -178,7 +178,7 @@ function escalationTexts(notice: ReminderNotice, due: EscalationDue, directory: 
   const toSecretariat = due.level === 'secretariat';
   return {
     subjectJa: `【未提出のお知らせ】${quarterShortJa(due.quarter)} ${notice.bukai.name} (期限から${due.daysOverdue}日経過)`,
-    subjectEn: `Missing progress reports ${quarterShortEn(due.quarter)}, ${due.daysOverdue} days overdue`,
+    subjectEn: `Missing progress reports ${quarterShortEn(due.quarter)}, ${daysEn(due.daysOverdue)} overdue`,
     greetingJa: toSecretariat ? `${notice.bukai.chair.name} 様、${directory.secretariat.name} 様` : `${notice.bukai.chair.name} 様`,
     introJa: [
       `${formatQuarterJa(q)} の進捗報告が、期限 ${bothDates(due.dueDate)} から${due.daysOverdue}日を過ぎても届いていません。`,
@@ -187,7 +187,7 @@ function escalationTexts(notice: ReminderNotice, due: EscalationDue, directory: 
         : '部会内の担当課へのお声かけをお願いします。',
     ],
     introEn: [
-      `Progress reports for ${formatQuarterEn(q)} are still missing ${due.daysOverdue} days after the due date, ${bothDatesEn(due.dueDate)}.`,
+      `Progress reports for ${formatQuarterEn(q)} are still missing ${daysEn(due.daysOverdue)} after the due date, ${bothDatesEn(due.dueDate)}.`,
       toSecretariat
         ? 'The 部会長 (committee chair) was told earlier; the secretariat is now informed as well. Please follow up with the departments.'
         : 'Please follow up with the departments of your committee (専門部会).',
@@ -199,7 +199,6 @@ function milestoneTexts(notice: ReminderNotice): Texts {
   return {
     subjectJa: `【スケジュールの確認】${notice.bukai.name} 開始・終了が近い項目`,
     subjectEn: 'Plan milestones starting or ending soon',
-    greetingJa: `${notice.bukai.name} 各課 ご担当者様`,
     introJa: [
       '計画のスケジュールで、開始または終了が近い項目があります。',
       '進み具合を確認し、次の進捗報告に反映してください (完了した項目は報告で「完了」にしてください)。',
@@ -213,36 +212,69 @@ function milestoneTexts(notice: ReminderNotice): Texts {
 
 function milestoneLineJa(d: MilestoneDue): string {
   const when = d.edge === 'start' ? `${bothDates(d.date)} に開始 (あと${d.daysBefore}日)` : `${bothDates(d.date)} に終了 (あと${d.daysBefore}日)`;
-  return `スケジュール「${d.label}」(${fySpanJa(d.fiscalYears)}) — ${when}${d.inferred ? ' ※期間は計画書から推定' : ''}`;
+  return `[${d.milestoneId}] スケジュール「${d.label}」(${fySpanJa(d.fiscalYears)}) — ${when}${d.inferred ? ' ※期間は計画書から推定' : ''}`;
 }
 
 function milestoneLineEn(d: MilestoneDue): string {
-  return `${d.milestoneId} (${fySpanEn(d.fiscalYears)}) ${d.edge === 'start' ? 'starts' : 'ends'} on ${d.date}, in ${d.daysBefore} days${d.inferred ? ' (span inferred)' : ''}`;
+  return `${d.milestoneId} (${fySpanEn(d.fiscalYears)}) ${d.edge === 'start' ? 'starts' : 'ends'} on ${d.date}, in ${daysEn(d.daysBefore)}${d.inferred ? ' (span inferred)' : ''}`;
 }
 
-/** The reply template the mail intake reads; the values are an example to overwrite. */
-export function replyTemplateLines(measureId: string): string[] {
-  return [`事業: ${measureId}`, `状況: ${reportStatuses[0]}`, '執行額: 882', '進捗: …'];
+/**
+ * The reply template the mail intake reads; the values are an example to overwrite. With a
+ * milestone, one more line shows how to report it (`m3: 完了 2013-03-15`).
+ */
+export function replyTemplateLines(measureId: string, milestone?: { milestoneId: string; date: LocalDate }): string[] {
+  return [
+    `事業: ${measureId}`,
+    `状況: ${reportStatuses[0]}`,
+    '執行額: 882',
+    ...(milestone ? [`${milestone.milestoneId}: 完了 ${milestone.date}`] : []),
+    '進捗: …',
+  ];
 }
 
-function kaBlockJa(ka: Ka, measures: ReminderNotice['ka'][number]['measures'], links: KaLinks): string[] {
-  const lines = [`■ ${ka.name}`];
+type NoticeKa = ReminderNotice['ka'][number];
+
+/** The 事業 of a 課 and what is due on each, without links (the 部会's and the escalation's mail). */
+function measureLinesJa(measures: NoticeKa['measures']): string[] {
+  const lines: string[] = [];
   for (const m of measures) {
     lines.push(`  ・${m.measureId} ${m.name}`);
     for (const d of m.due) if (d.type === 'milestone') lines.push(`      ${milestoneLineJa(d)}`);
   }
-  lines.push(`  報告フォーム: ${links.formUrl}`);
-  lines.push(`  メールで報告: ${links.replyAddress} 宛に、次の形式で送ってください (1通に複数の事業も書けます。「事業:」の行ごとに1件)`);
-  for (const line of replyTemplateLines(measures[0]?.measureId ?? '1-1-1')) lines.push(`      ${line}`);
   return lines;
 }
 
-function kaBlockEn(ka: Ka, measures: ReminderNotice['ka'][number]['measures'], links: KaLinks): string[] {
+function measureLinesEn(ka: Ka, measures: NoticeKa['measures']): string[] {
   const lines = [`[${ka.name}] ${measures.map((m) => m.measureId).join(', ')}`];
   for (const m of measures) for (const d of m.due) if (d.type === 'milestone') lines.push(`  ${m.measureId} ${milestoneLineEn(d)}`);
-  lines.push(`  Form: ${links.formUrl}`);
-  lines.push(`  By mail: write to ${links.replyAddress} using the lines shown above (several measures per mail, one per "事業:" line)`);
   return lines;
+}
+
+/** A 課's own block: its 事業, its signed form link, its reply address and the reply template. */
+function kaBlockJa(ka: Ka, measures: NoticeKa['measures'], links: KaLinks): string[] {
+  const firstMilestone = measures.flatMap((m) => m.due.filter((d): d is MilestoneDue => d.type === 'milestone').map((d) => ({ m, d })))[0];
+  const example = firstMilestone
+    ? replyTemplateLines(firstMilestone.m.measureId, { milestoneId: firstMilestone.d.milestoneId, date: firstMilestone.d.date })
+    : replyTemplateLines(measures[0]?.measureId ?? '1-1-1');
+  return [
+    `■ ${ka.name}`,
+    ...measureLinesJa(measures),
+    `  報告フォーム: ${links.formUrl}`,
+    `  メールで報告: このメールに返信するか ${links.replyAddress} 宛に、次の形式で送ってください (1通に複数の事業も書けます。「事業:」の行ごとに1件)`,
+    ...example.map((line) => `      ${line}`),
+    ...(firstMilestone ? ['  スケジュールの項目は [m1] などの記号で、未着手・実施中・完了 (完了なら日付も) と書きます。'] : []),
+  ];
+}
+
+function kaBlockEn(ka: Ka, measures: NoticeKa['measures'], links: KaLinks): string[] {
+  const hasMilestone = measures.some((m) => m.due.some((d) => d.type === 'milestone'));
+  return [
+    ...measureLinesEn(ka, measures),
+    `  Form: ${links.formUrl}`,
+    `  By mail: reply to this mail, or write to ${links.replyAddress}, using the lines shown above (several measures per mail, one per "事業:" line)`,
+    ...(hasMilestone ? ['  A milestone is reported by its id (m1, …): 未着手 (not started), 実施中 (in progress) or 完了 (done) with the date.'] : []),
+  ];
 }
 
 export interface ReminderMailInput {
@@ -252,8 +284,27 @@ export interface ReminderMailInput {
   linksFor: LinksFor;
 }
 
-/** The mail for one notice. */
-export function reminderMail({ notice, directory, plan, linksFor }: ReminderMailInput): ReminderMail {
+/** One mail of a notice, with the name its claim is recorded under. */
+export interface NoticeMail {
+  /** The notice's key for the 部会's (or the escalation's) mail; `<notice key>#<課 id>` for a 課's own. */
+  key: string;
+  /** The 課 the mail is addressed to, for a 課's own mail. */
+  kaId?: string;
+  /** The keys of the items the mail lists. */
+  items: string[];
+  mail: ReminderMail;
+}
+
+/**
+ * The mails of one notice. A signed link lets whoever holds it report as its 課, so each 課's links
+ * go only to that 課's own addresses:
+ * - report-due and milestone: one mail to each 課 (its 事業, its form link, its reply address as
+ *   Reply-To, so answering the mail is a report), and one to the 部会's mailbox listing what each 課
+ *   was asked for, without links;
+ * - escalation: one mail to the 部会長 (then also the secretariat) with the 部会 and the 課 in copy,
+ *   without links: the 課 report through the links of their own mails.
+ */
+export function reminderMails({ notice, directory, plan, linksFor }: ReminderMailInput): NoticeMail[] {
   const report = first(notice, 'report');
   const escalation = first(notice, 'escalation');
   const texts =
@@ -262,58 +313,123 @@ export function reminderMail({ notice, directory, plan, linksFor }: ReminderMail
       : notice.kind === 'escalation' && escalation
         ? escalationTexts(notice, escalation, directory)
         : milestoneTexts(notice);
-
-  const kaEmails = notice.ka.flatMap((k) => k.ka.emails);
-  const to =
-    notice.kind === 'escalation'
-      ? unique([notice.bukai.chair.email, ...(notice.escalation === 'secretariat' ? [directory.secretariat.email] : [])])
-      : unique(notice.bukai.emails);
-  const cc = unique(notice.kind === 'escalation' ? [...notice.bukai.emails, ...kaEmails] : kaEmails, to);
-  const links = new Map(notice.ka.map((k) => [k.ka.id, linksFor(k.ka.id, notice.quarter)] as const));
-  const single = notice.ka.length === 1 ? notice.ka[0] : undefined;
-  const reference = mailReference(notice.quarter, single ? single.ka.id : notice.bukai.id);
-  // A reply to a reminder sent to one 課 is that 課's report; an escalation is answered by people, not the intake.
-  const replyTo = single && notice.kind !== 'escalation' ? [links.get(single.ka.id)!.replyAddress] : undefined;
   const planTitle = plan.plan.title.startsWith(plan.plan.municipality) ? plan.plan.title : `${plan.plan.municipality} ${plan.plan.title}`;
   const statuses = reportStatuses.join('・');
-
-  const ja = [
-    texts.greetingJa,
-    `(cc: ${notice.ka.map((k) => k.ka.name).join('、')})`,
-    '',
-    `${planTitle} の進捗管理 (shinchoku) からのお知らせです。`,
-    ...texts.introJa,
-    '',
-    ...notice.ka.flatMap((k) => [...kaBlockJa(k.ka, k.measures, links.get(k.ka.id)!), '']),
-    `状況は ${statuses} のいずれか、執行額は今年度の執行額 (千円) です。上の値は例です。`,
+  const fiscalYear = parseQuarter(notice.quarter).fiscalYear;
+  const closingJa = [
+    `状況は ${statuses} のいずれか、執行額は${formatWarekiFiscalYear(fiscalYear)}の執行額 (年度の累計、千円) です。上の値は例です。`,
     '報告済みの事業はこの一覧に含まれません。行き違いの場合はご容赦ください。',
   ];
-  const en = [
-    `To the departments of ${notice.bukai.name}${notice.kind === 'escalation' ? ` (committee chair: ${notice.bukai.chair.name})` : ''}:`,
-    '',
-    ...texts.introEn,
-    'The measures (事業) and, for each department, its report form and reply address:',
-    '',
-    ...notice.ka.flatMap((k) => [...kaBlockEn(k.ka, k.measures, links.get(k.ka.id)!), '']),
-    `Status is one of ${statuses}; 執行額 is this fiscal year's spending in thousand yen. Measures already reported are not listed.`,
-  ];
-  const text = [
-    ...ja,
-    '',
-    '---------------- English ----------------',
-    ...en,
-    '',
-    `このメールは自動送信です / This mail was sent automatically. ${reference}`,
-    '',
-  ].join('\n');
+  const closingEn = `Status is one of ${statuses}; 執行額 is the spending of FY${fiscalYear} so far, in thousand yen. Measures already reported are not listed.`;
+  const itemsOf = (kas: readonly NoticeKa[]) => [...new Set(kas.flatMap((k) => k.measures.flatMap((m) => m.due.map((d) => d.key))))];
 
-  return {
-    from: `${plan.plan.municipality} 地域情報化計画 進捗管理 <${directory.sender}>`,
-    to,
-    cc,
-    ...(replyTo ? { replyTo } : {}),
-    subject: `${texts.subjectJa} / ${texts.subjectEn} ${reference}`,
-    text,
-    headers: { [notificationHeader]: notice.key },
+  const compose = (parts: {
+    key: string;
+    kaId?: string;
+    kas: readonly NoticeKa[];
+    to: string[];
+    cc: string[];
+    replyTo?: string[];
+    scopeId: string;
+    greetingJa: string;
+    ja: string[];
+    greetingEn: string;
+    en: string[];
+  }): NoticeMail => {
+    const reference = mailReference(notice.quarter, parts.scopeId);
+    const text = [
+      parts.greetingJa,
+      '',
+      `${planTitle} の進捗管理 (shinchoku) からのお知らせです。`,
+      ...texts.introJa,
+      '',
+      ...parts.ja,
+      '---------------- English ----------------',
+      parts.greetingEn,
+      '',
+      ...texts.introEn,
+      ...parts.en,
+      '',
+      `このメールは自動送信です / This mail was sent automatically. ${reference}`,
+      '',
+    ].join('\n');
+    return {
+      key: parts.key,
+      ...(parts.kaId ? { kaId: parts.kaId } : {}),
+      items: itemsOf(parts.kas),
+      mail: {
+        from: `${plan.plan.municipality} 進捗管理 <${directory.sender}>`,
+        to: parts.to,
+        cc: parts.cc,
+        ...(parts.replyTo ? { replyTo: parts.replyTo } : {}),
+        subject: `${texts.subjectJa} / ${texts.subjectEn} ${reference}`,
+        text,
+        headers: { [notificationHeader]: parts.key },
+      },
+    };
   };
+
+  const overviewJa = notice.ka.flatMap((k) => [`■ ${k.ka.name}`, ...measureLinesJa(k.measures), '']);
+  const overviewEn = notice.ka.flatMap((k) => [...measureLinesEn(k.ka, k.measures), '']);
+
+  if (notice.kind === 'escalation') {
+    const to = unique([notice.bukai.chair.email, ...(notice.escalation === 'secretariat' ? [directory.secretariat.email] : [])]);
+    return [
+      compose({
+        key: notice.key,
+        kas: notice.ka,
+        to,
+        cc: unique([...notice.bukai.emails, ...notice.ka.flatMap((k) => k.ka.emails)], to),
+        scopeId: notice.bukai.id,
+        greetingJa: `${texts.greetingJa ?? ''}\n(cc: ${notice.bukai.name}、${notice.ka.map((k) => k.ka.name).join('、')})`,
+        ja: [
+          ...overviewJa,
+          '各課は、各課宛てのリマインダーにある報告フォームまたは返信先から報告できます。',
+          ...closingJa,
+        ],
+        greetingEn: `To the chair of ${notice.bukai.name} (${notice.bukai.chair.name})${notice.escalation === 'secretariat' ? ' and the secretariat' : ''}:`,
+        en: ['', 'The measures (事業) still missing, per department:', '', ...overviewEn, 'Each department reports through the form link and reply address of its own reminder.', closingEn],
+      }),
+    ];
+  }
+
+  const perKa = notice.ka.map((k) => {
+    const links = linksFor(k.ka.id, notice.quarter);
+    return compose({
+      key: `${notice.key}#${k.ka.id}`,
+      kaId: k.ka.id,
+      kas: [k],
+      to: unique(k.ka.emails),
+      cc: [],
+      // Answering the mail is this 課's report: the reply goes to its signed reply address.
+      replyTo: [links.replyAddress],
+      scopeId: k.ka.id,
+      greetingJa: `${k.ka.name} ご担当者様 (${notice.bukai.name})`,
+      ja: ['下記の事業について、報告をお願いします。', '', ...kaBlockJa(k.ka, k.measures, links), '', ...closingJa],
+      greetingEn: `To ${k.ka.name} (${notice.bukai.name}):`,
+      en: ['The measures (事業), the report form and the reply address:', '', ...kaBlockEn(k.ka, k.measures, links), '', closingEn],
+    });
+  });
+  const overview = compose({
+    key: notice.key,
+    kas: notice.ka,
+    to: unique(notice.bukai.emails),
+    cc: [],
+    scopeId: notice.bukai.id,
+    greetingJa: `${notice.bukai.name} ご担当者様`,
+    ja: [
+      '各課に、下記の事業について報告をお願いしました (報告フォームと返信先は、各課宛てのメールにのみ記載しています)。',
+      '',
+      ...overviewJa,
+      ...closingJa,
+    ],
+    greetingEn: `To ${notice.bukai.name}:`,
+    en: [
+      'Each department was asked for the measures (事業) below; its form link and reply address went to its own addresses only.',
+      '',
+      ...overviewEn,
+      closingEn,
+    ],
+  });
+  return [overview, ...perKa];
 }

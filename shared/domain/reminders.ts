@@ -308,6 +308,18 @@ function stepKey(step: ReportDue['step'], days: number): string {
   return step === 'on-day' ? 'on-day' : `${step}-${days}`;
 }
 
+/**
+ * The quarter the links of a milestone notice are for: the quarter of `today`, kept inside the plan
+ * period. A start notice 30 days before the plan's first April links to its first quarter: a link
+ * for a quarter before the plan would be refused by the form and the mail intake.
+ */
+export function milestoneNoticeQuarter(today: LocalDate, period: FiscalYearSpan): string {
+  const quarter = quarterOf(today);
+  if (quarter.fiscalYear < period.from) return formatQuarter({ fiscalYear: period.from, quarter: 1 });
+  if (quarter.fiscalYear > period.to) return formatQuarter({ fiscalYear: period.to, quarter: 4 });
+  return formatQuarter(quarter);
+}
+
 const kindOrder: Record<ReminderKind, number> = { 'report-due': 0, milestone: 1, escalation: 2 };
 
 /**
@@ -415,7 +427,7 @@ export function dueItems(input: DueInput): ReminderNotice[] {
         kind: group.kind,
         day: today,
         bukai: group.bukai,
-        quarter: reportQuarter ?? formatQuarter(quarterOf(today)),
+        quarter: reportQuarter ?? milestoneNoticeQuarter(today, plan.plan.period),
         ...(escalation ? { escalation } : {}),
         ka,
       };

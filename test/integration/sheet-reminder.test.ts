@@ -41,7 +41,7 @@ beforeAll(async () => {
 });
 afterAll(async () => table?.drop());
 
-it('attaches the sheet to the report-due mail of the 部会 that asked for it, and to no other', async () => {
+it('attaches the sheet to the report-due mails of the 部会 that asked for it (its own and its 課\'), and to no other', async () => {
   // Prepare
   const sesEndpoint = inject('sesEndpoint');
   const loadCatalog = catalogLoader(store);
@@ -57,10 +57,14 @@ it('attaches the sheet to the report-due mail of the 部会 that asked for it, a
   // Act: 14 days before the FY2013-Q2 report is due (2013-10-10 with the standard rules).
   const result = await runReminderJob(deps, { scheduledTime: '2013-09-26T00:00:00Z' });
   // Assess
-  expect(result.sent.filter((s) => s.kind === 'report-due')).toHaveLength(directory.bukai.length);
+  expect(result.sent.filter((s) => s.kind === 'report-due' && s.kaId === undefined)).toHaveLength(directory.bukai.length);
   const mails = (await fetchSentMails(sesEndpoint)).filter((m) => m.from.includes(directory.sender));
   const withSheet = mails.filter((m) => m.attachments.length > 0);
-  expect(withSheet.map((m) => m.destination.to)).toEqual([directory.bukai.find((b) => b.id === 'kenko-fukushi')!.emails]);
+  // The 部会's mail and the mail of each of its 課.
+  const kenkoMails = result.sent.filter((s) => s.bukaiId === 'kenko-fukushi');
+  expect(kenkoMails.length).toBeGreaterThan(1);
+  expect(withSheet.map((m) => m.messageId).sort()).toEqual(kenkoMails.map((s) => s.messageId).sort());
+  expect(withSheet.map((m) => m.destination.to)).toContainEqual(directory.bukai.find((b) => b.id === 'kenko-fukushi')!.emails);
   const [attachment] = withSheet[0]!.attachments;
   expect(attachment!.filename).toBe('進捗管理シート_健康福祉専門部会_FY2013-Q2.xlsx');
   expect(attachment!.contentType).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
