@@ -259,15 +259,16 @@ export function hasMilestoneOccasion(today: LocalDate, plan: PlanFile, config: R
 
 /**
  * Every quarter whose reports the job should read on `today`: the report quarters in play, and
- * when a milestone reminder is due, the current and previous quarter (where "done" would be
- * reported). Sorted, without duplicates.
+ * when a milestone reminder is due, every quarter of the plan up to today's (a milestone marked done
+ * once stays done: a later report, by mail say, need not repeat it). Sorted, without duplicates.
  */
 export function reportQuartersNeeded(today: LocalDate, plan: PlanFile, config: ReminderConfig): string[] {
   const quarters = new Set(reportQuartersInPlay(today, plan, config));
   if (hasMilestoneOccasion(today, plan, config)) {
-    const current = quarterOf(today);
-    quarters.add(formatQuarter(current));
-    quarters.add(formatQuarter(previousQuarter(current)));
+    const current = formatQuarter(quarterOf(today));
+    for (const quarter of quartersBetween(plan.plan.period.from, plan.plan.period.to).map(formatQuarter)) {
+      if (quarter <= current) quarters.add(quarter);
+    }
   }
   return [...quarters].sort();
 }
@@ -449,8 +450,10 @@ export function reportsReceivedOf(reports: readonly StoredReport[], quarters: re
 }
 
 /**
- * Whether a milestone is done: the latest report of some quarter among `reports` marks it done.
- * Within a quarter the latest version counts, so a correction that takes "done" back is honoured.
+ * Whether a milestone is done: of the reports that state its progress, the latest says done. Within a
+ * quarter the latest version counts, so a correction that takes "done" back is honoured; across
+ * quarters the latest quarter that states it, so a report that leaves the milestone out (a mail
+ * without its `m1:` line) changes nothing, and a later "in progress" takes "done" back.
  */
 export function milestonesDoneOf(reports: readonly StoredReport[]): (measureId: string, milestoneId: string) => boolean {
   const latest = new Map<string, StoredReport>();
@@ -460,9 +463,14 @@ export function milestonesDoneOf(reports: readonly StoredReport[]): (measureId: 
     const current = latest.get(key);
     if (!current || report.version > current.version) latest.set(key, report);
   }
-  const done = new Set<string>();
+  // Canonical quarters (FY2012-Q1) sort as text.
+  const stated = new Map<string, { quarter: string; done: boolean }>();
   for (const report of latest.values()) {
-    for (const m of report.milestones) if (m.progress === 'done') done.add(`${report.measureId}|${m.milestoneId}`);
+    for (const m of report.milestones) {
+      const key = `${report.measureId}|${m.milestoneId}`;
+      const earlier = stated.get(key);
+      if (!earlier || report.quarter > earlier.quarter) stated.set(key, { quarter: report.quarter, done: m.progress === 'done' });
+    }
   }
-  return (measureId, milestoneId) => done.has(`${measureId}|${milestoneId}`);
+  return (measureId, milestoneId) => stated.get(`${measureId}|${milestoneId}`)?.done ?? false;
 }

@@ -237,11 +237,13 @@ describe('milestone reminders', () => {
 });
 
 describe('the reports that matter', () => {
-  it('are the quarter in play on report days, the current and previous quarter on milestone days, none otherwise', () => {
+  it('are the quarter in play on report days, every quarter of the plan so far on milestone days, none otherwise', () => {
     // Prepare / Act / Assess
     expect(reportQuartersNeeded('2012-06-26', fixturePlan, defaultReminderConfig)).toEqual(['FY2012-Q1']);
     expect(reportQuartersNeeded('2012-06-27', fixturePlan, defaultReminderConfig)).toEqual([]);
-    expect(reportQuartersNeeded('2013-03-01', fixturePlan, defaultReminderConfig)).toEqual(['FY2012-Q3', 'FY2012-Q4']);
+    expect(reportQuartersNeeded('2013-03-01', fixturePlan, defaultReminderConfig)).toEqual(['FY2012-Q1', 'FY2012-Q2', 'FY2012-Q3', 'FY2012-Q4']);
+    // 30 days before the plan starts: no quarter of the plan has reports yet
+    expect(reportQuartersNeeded('2012-03-02', fixturePlan, defaultReminderConfig)).toEqual([]);
   });
 
   it('count reports, not comments, per quarter', () => {
@@ -270,6 +272,38 @@ describe('the reports that matter', () => {
     expect(done('1-1-1', 'm1')).toBe(false);
     expect(done('1-1-3', 'm1')).toBe(true);
     expect(done('1-1-2', 'm1')).toBe(false);
+  });
+
+  it('keep a milestone done when later reports leave it out, and take it back when a later one says otherwise', () => {
+    // Prepare: 1-1-1 m1 done in Q2, the Q3 report (by mail) names no milestone; 1-1-3 m1 done in Q2, in progress in Q4
+    const reports = [
+      storedReport({ measureId: '1-1-1', quarter: 'FY2012-Q2', milestones: [{ milestoneId: 'm1', progress: 'done', date: '2012-09-01' }] }),
+      storedReport({ measureId: '1-1-1', quarter: 'FY2012-Q3', milestones: [] }),
+      storedReport({ measureId: '1-1-3', quarter: 'FY2012-Q4', milestones: [{ milestoneId: 'm1', progress: 'in_progress' }] }),
+      storedReport({ measureId: '1-1-3', quarter: 'FY2012-Q2', milestones: [{ milestoneId: 'm1', progress: 'done', date: '2012-09-01' }] }),
+    ];
+    // Act
+    const done = milestonesDoneOf(reports);
+    // Assess
+    expect(done('1-1-1', 'm1')).toBe(true);
+    expect(done('1-1-3', 'm1')).toBe(false);
+  });
+
+  it('silence the milestone reminder of a milestone marked done quarters before', () => {
+    // Prepare: 1-1-1 m1 (FY2012) ends 2013-03-31; it was reported done in FY2012-Q1, and the Q3 report left it out
+    const today = '2013-03-01';
+    const quarters = reportQuartersNeeded(today, fixturePlan, defaultReminderConfig);
+    const reports = [
+      storedReport({ measureId: '1-1-1', quarter: 'FY2012-Q1', milestones: [{ milestoneId: 'm1', progress: 'done', date: '2012-06-01' }] }),
+      storedReport({ measureId: '1-1-1', quarter: 'FY2012-Q3', milestones: [] }),
+    ].filter((r) => quarters.includes(r.quarter));
+    const itemsOf = (notices: ReminderNotice[]) => notices.flatMap((n) => n.ka.flatMap((k) => k.measures.flatMap((m) => m.due.map((d) => d.key))));
+    // Act
+    const silenced = itemsOf(due(today, { milestoneDone: milestonesDoneOf(reports) }));
+    const unreported = itemsOf(due(today, { milestoneDone: milestonesDoneOf([]) }));
+    // Assess
+    expect(unreported.some((key) => key.startsWith('milestone-end#1-1-1#m1#'))).toBe(true);
+    expect(silenced.some((key) => key.startsWith('milestone-end#1-1-1#m1#'))).toBe(false);
   });
 });
 
