@@ -60,8 +60,14 @@ export async function saveMeasureStatus(store: Store, status: CompiledMeasureSta
   await store.doc.put({ TableName: store.tableName, Item: measureStatusToItem(store.tenant, status, compiledAt.toISOString()) });
 }
 
+/**
+ * The compiled status of a quarter, or undefined before its first compile. Read strongly consistent:
+ * the digest, the public page and the open data are built right after `QuarterCompiled`, and an
+ * eventually consistent read could still miss the items the compile has just written.
+ */
 export async function loadCompiledQuarter(store: Store, quarter: string): Promise<CompiledQuarter | undefined> {
   const items = await queryAll(store, {
+    ConsistentRead: true,
     KeyConditionExpression: 'pk = :pk',
     ExpressionAttributeValues: { ':pk': statusKeys.partition(store.tenant, quarter) },
   });
