@@ -54,9 +54,9 @@ export const defaultPublicRoutes: Readonly<Record<string, string>> = {
  */
 export const linkTokenRouteReason =
   'Authorised inside the function rather than by an API Gateway authorizer: every request must carry a signed, expiring ' +
-  'per-課 link token (HMAC-SHA256 with the Secrets Manager link secret, tenant and purpose bound), verified by the ' +
-  'function (the bearerAuth middleware for the JSON API) before any read or write; a missing, expired or altered token ' +
-  'gets 401 and nothing else.';
+  'per-課 or dashboard link token (HMAC-SHA256 with the Secrets Manager link secret, tenant and purpose bound), verified by the ' +
+  'function (the bearerAuth and readerAuth middlewares for the JSON API) before any read or write; a missing, expired or ' +
+  'altered token gets 401 and nothing else, and a read outside the token holder\'s scope gets 403.';
 
 export interface ApiProps {
   /** The table the functions read and write. */

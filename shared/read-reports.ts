@@ -1,8 +1,11 @@
 /**
  * Reading reports back: one by its 受付番号, or the whole history of a 事業. Like `submitReport`,
- * each returns what was found or a refusal (400 with the field, 404) that the channel answers in
- * its own way.
+ * each returns what was found or a refusal (400 with the field, 403 outside the reader's scope, 404)
+ * that the channel answers in its own way. A 課 reads the 事業 it owns or is related to; the
+ * secretariat and the leadership read every 事業 (shared/auth/read-access.ts). The scope is checked
+ * before anything is read, so a refusal says nothing of what is stored.
  */
+import { mayReadMeasure, measureForbidden, type Reader } from './auth/read-access.ts';
 import { parseReportReference, resolveQuarter, type ReportHistory } from './domain/report-query.ts';
 import type { StoredReport } from './domain/report.ts';
 import type { Catalog } from './store/catalog-cache.ts';
@@ -31,8 +34,20 @@ export function measureOfPath(catalog: Catalog, measureId: string | undefined): 
   return { outcome: 'found', value: measure };
 }
 
-/** One report by its 受付番号 (e.g. `FY2013-Q2-2-2-3-v1`). */
-export async function readReportByReference(store: Store, reference: string | undefined): Promise<ReadOutcome<StoredReport>> {
+/** The 事業 a path names, if the reader may read it: 400, 404, else 403 outside its scope. */
+export function readableMeasure(catalog: Catalog, reader: Reader, measureId: string | undefined): ReadOutcome<Catalog['plan']['measures'][number]> {
+  const measure = measureOfPath(catalog, measureId);
+  if (measure.outcome !== 'found') return measure;
+  return mayReadMeasure(reader, measure.value) ? measure : measureForbidden(measure.value.id);
+}
+
+/** One report by its 受付番号 (e.g. `FY2013-Q2-2-2-3-v1`), if the reader may read its 事業. */
+export async function readReportByReference(
+  store: Store,
+  catalog: Catalog,
+  reader: Reader,
+  reference: string | undefined,
+): Promise<ReadOutcome<StoredReport>> {
   const key = parseReportReference(reference ?? '');
   if (!key) {
     return {
@@ -48,20 +63,23 @@ export async function readReportByReference(store: Store, reference: string | un
       ],
     };
   }
+  const notFound = { outcome: 'not-found', ja: `受付番号 ${reference} の報告はありません`, en: `no report with reference ${reference}` } as const;
+  // A 事業 no longer in the plan has no owner: only a dashboard holder may look for its reports.
+  const measure = catalog.plan.measures.find((m) => m.id === key.measureId);
+  if (measure ? !mayReadMeasure(reader, measure) : reader.kind !== 'dashboard') return measure ? measureForbidden(measure.id) : notFound;
   const report = await getReport(store, key.measureId, key.quarter, key.version);
-  if (!report) {
-    return { outcome: 'not-found', ja: `受付番号 ${reference} の報告はありません`, en: `no report with reference ${reference}` };
-  }
+  if (!report) return notFound;
   return { outcome: 'found', value: report };
 }
 
-/** Every report of a 事業, oldest first, optionally of one quarter (`?quarter=`). */
+/** Every report of a 事業, oldest first, optionally of one quarter (`?quarter=`), if the reader may read it. */
 export async function readReportHistory(
   store: Store,
   catalog: Catalog,
+  reader: Reader,
   request: { measureId: string | undefined; quarter: string | undefined; now?: Date },
 ): Promise<ReadOutcome<ReportHistory>> {
-  const measure = measureOfPath(catalog, request.measureId);
+  const measure = readableMeasure(catalog, reader, request.measureId);
   if (measure.outcome !== 'found') return measure;
   let quarter: string | undefined;
   if (request.quarter !== undefined && request.quarter.trim() !== '') {

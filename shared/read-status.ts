@@ -1,8 +1,12 @@
 /**
  * Reading the status of a quarter: the latest report per 事業 beside the compiled status (written
  * by the compile job), for one 事業, one 専門部会 or the whole plan. Returns what was found or a
- * refusal (400 with the field, 404), as the other read functions do.
+ * refusal (400 with the field, 403 outside the reader's scope, 404), as the other read functions do.
+ * Scope (shared/auth/read-access.ts): a 課 reads the 事業 it owns or is related to, and its own
+ * 部会, whose other 事業 it sees as compiled status and report summary; the whole plan and
+ * everything else need the secretariat's or leadership's dashboard link.
  */
+import { bukaiForbidden, mayReadBukai, mayReadMeasure, mayReadPlan, planForbidden, type Reader } from './auth/read-access.ts';
 import { resolveQuarter } from './domain/report-query.ts';
 import {
   bukaiRollup,
@@ -13,7 +17,7 @@ import {
   type MeasureStatusView,
   type PlanStatusView,
 } from './domain/status-view.ts';
-import { measureOfPath, type ReadOutcome } from './read-reports.ts';
+import { readableMeasure, type ReadOutcome } from './read-reports.ts';
 import type { Catalog } from './store/catalog-cache.ts';
 import { latestPerMeasure, reportHistory, reportsOfQuarter } from './store/report-items.ts';
 import { loadCompiledQuarter } from './store/status-items.ts';
@@ -31,13 +35,14 @@ function quarterOf(catalog: Catalog, request: StatusRequest): ReadOutcome<string
   return { outcome: 'found', value: resolved.quarter };
 }
 
-/** One 事業: its latest report of the quarter and its compiled status. */
+/** One 事業: its latest report of the quarter and its compiled status, if the reader may read the 事業. */
 export async function readMeasureStatus(
   store: Store,
   catalog: Catalog,
+  reader: Reader,
   request: StatusRequest & { measureId: string | undefined },
 ): Promise<ReadOutcome<MeasureStatusView>> {
-  const measure = measureOfPath(catalog, request.measureId);
+  const measure = readableMeasure(catalog, reader, request.measureId);
   if (measure.outcome !== 'found') return measure;
   const quarter = quarterOf(catalog, request);
   if (quarter.outcome !== 'found') return quarter;
@@ -50,10 +55,15 @@ export async function readMeasureStatus(
   return { outcome: 'found', value: { quarter: quarter.value, ...entry! } };
 }
 
-/** The 事業 of one 専門部会 (by its directory id, e.g. `kikaku`) and the 部会 roll-up. */
+/**
+ * The 事業 of one 専門部会 (by its directory id, e.g. `kikaku`) and the 部会 roll-up, for the 部会's
+ * own 課 and dashboard holders. A 課 sees the 事業 it owns or is related to in full, the others as
+ * their compiled status and a summary of the report (no names, 課題, 今後の予定 or attachments).
+ */
 export async function readBukaiStatus(
   store: Store,
   catalog: Catalog,
+  reader: Reader,
   request: StatusRequest & { bukaiId: string | undefined },
 ): Promise<ReadOutcome<BukaiStatusView>> {
   const bukai = catalog.directory.bukai.find((b) => b.id === request.bukaiId);
@@ -64,6 +74,7 @@ export async function readBukaiStatus(
       en: `no 専門部会 with id ${request.bukaiId ?? ''} in the directory`,
     };
   }
+  if (!mayReadBukai(reader, bukai)) return bukaiForbidden(bukai);
   const quarter = quarterOf(catalog, request);
   if (quarter.outcome !== 'found') return quarter;
   const [reports, compiled] = await Promise.all([reportsOfQuarter(store, quarter.value), loadCompiledQuarter(store, quarter.value)]);
@@ -74,13 +85,14 @@ export async function readBukaiStatus(
       quarter: quarter.value,
       bukai: { id: bukai.id, name: bukai.name },
       rollup: bukaiRollup(compiled?.rollups, bukai),
-      measures: measureStatusEntries(measures, latestPerMeasure(statusReports(reports)), compiled?.measures),
+      measures: measureStatusEntries(measures, latestPerMeasure(statusReports(reports)), compiled?.measures, (m) => mayReadMeasure(reader, m)),
     },
   };
 }
 
-/** Every 事業 of the plan, with the compiled roll-ups. */
-export async function readPlanStatus(store: Store, catalog: Catalog, request: StatusRequest): Promise<ReadOutcome<PlanStatusView>> {
+/** Every 事業 of the plan, with the compiled roll-ups: for dashboard holders (secretariat, leadership) only. */
+export async function readPlanStatus(store: Store, catalog: Catalog, reader: Reader, request: StatusRequest): Promise<ReadOutcome<PlanStatusView>> {
+  if (!mayReadPlan(reader)) return planForbidden;
   const quarter = quarterOf(catalog, request);
   if (quarter.outcome !== 'found') return quarter;
   const [reports, compiled] = await Promise.all([reportsOfQuarter(store, quarter.value), loadCompiledQuarter(store, quarter.value)]);

@@ -1,21 +1,24 @@
 /**
  * GET /api/reports/{reference} and GET /api/measures/{measureId}/reports[?quarter=]: reports read
- * back as stored, for anyone holding a valid link token of the tenant (the city's staff).
+ * back as stored. A 課 (its form link token) reads the 事業 it owns or is related to; the secretariat
+ * and the leadership (their dashboard link token) read every 事業; any other 事業 is answered 403
+ * (shared/auth/read-access.ts).
  */
 import { apiErrorOf } from '#shared/http/api-error';
 import { json } from '#shared/http/response';
-import { tokenApi } from '#shared/http/token-api';
+import { readApi } from '#shared/http/token-api';
 import { readReportByReference, readReportHistory } from '#shared/read-reports';
 
-const { store, loadCatalog, api } = tokenApi('read-reports');
+const { store, loadCatalog, api } = readApi('read-reports');
 
 export const handler = api
   .handler(async (event) => {
     const reference = event.pathParameters?.reference;
+    const catalog = await loadCatalog();
     const found =
       reference !== undefined
-        ? await readReportByReference(store, reference)
-        : await readReportHistory(store, await loadCatalog(), {
+        ? await readReportByReference(store, catalog, event.reader, reference)
+        : await readReportHistory(store, catalog, event.reader, {
             measureId: event.pathParameters?.measureId,
             quarter: event.queryStringParameters?.quarter,
           });

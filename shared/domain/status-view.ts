@@ -1,20 +1,66 @@
 /**
  * What the status API answers for a quarter: per 事業 its current report (the latest an owning 課
  * sent) beside its compiled status, for one 事業, for the 事業 of one 専門部会, or for the whole
- * plan with the compiled roll-ups. Pure: no I/O, no AWS; the compile job writes the compiled part.
+ * plan with the compiled roll-ups. A reader who may not see a 事業's reports in full (a 課 looking at
+ * its 部会's other 事業, shared/auth/read-access.ts) gets a summary of the report instead.
+ * Pure: no I/O, no AWS; the compile job writes the compiled part.
  */
 import * as z from '../zod.ts';
 import type { Bukai, Directory } from './directory.ts';
 import { measuresOwnedBy } from './ownership.ts';
 import type { Measure, PlanFile } from './plan.ts';
-import { QuarterKeySchema, StoredReportSchema, type StoredReport } from './report.ts';
+import { MilestoneProgressSchema, QuarterKeySchema, ReportStatusSchema, StoredReportSchema, type StoredReport } from './report.ts';
 import { CompiledMeasureStatusSchema, RollupSchema, type CompiledMeasureStatus, type Rollup } from './status.ts';
+
+/**
+ * What a reader sees of a report on a 事業 outside its scope (another 課's 事業 in the 課's 部会): the
+ * stated status, milestone progress, the executed budget and the 取組状況 text (what the public page
+ * publishes), the reporting 課 and when. Never who reported, 課題, 今後の予定, attachments or the
+ * 受付番号. Strict, and built field by field (`reportSummary`), so a field added to a report stays
+ * out until it is added here on purpose.
+ */
+export const ReportSummarySchema = z
+  .strictObject({
+    measureId: z.string(),
+    quarter: QuarterKeySchema,
+    kind: z.literal('report'),
+    status: z.optional(ReportStatusSchema),
+    milestones: z.array(MilestoneProgressSchema),
+    budgetExecutedThousandYen: z.optional(z.number()),
+    narrative: z.string().check(z.describe('取組状況')),
+    reporter: z.strictObject({ kaId: z.string(), ka: z.string(), bukai: z.string() }).check(z.describe('the reporting 課 (no person)')),
+    submittedAt: z.iso.datetime({ offset: true }),
+  })
+  .check(z.describe('summary of a report on another 課\'s 事業: no names, 課題, 今後の予定 or attachments'));
+export type ReportSummary = z.infer<typeof ReportSummarySchema>;
+
+/** The summary of a report (see `ReportSummarySchema`). */
+export function reportSummary(report: StoredReport): ReportSummary {
+  return {
+    measureId: report.measureId,
+    quarter: report.quarter,
+    kind: 'report',
+    ...(report.status !== undefined ? { status: report.status } : {}),
+    milestones: report.milestones.map((m) => ({ milestoneId: m.milestoneId, progress: m.progress, ...(m.date !== undefined ? { date: m.date } : {}) })),
+    ...(report.budgetExecutedThousandYen !== undefined ? { budgetExecutedThousandYen: report.budgetExecutedThousandYen } : {}),
+    narrative: report.narrative,
+    reporter: { kaId: report.reporter.kaId, ka: report.reporter.ka, bukai: report.reporter.bukai },
+    submittedAt: report.submittedAt,
+  };
+}
+
+export const statusAccess = ['full', 'summary'] as const;
 
 /** One 事業 in a status answer. */
 export const MeasureStatusEntrySchema = z.object({
   measureId: z.string(),
   name: z.string().check(z.describe('事業名')),
-  current: z.nullable(StoredReportSchema).check(z.describe('the latest report of an owning 課 this quarter; null = 未報告')),
+  access: z
+    .enum(statusAccess)
+    .check(z.describe('full: `current` is the stored report; summary: the reader sees only `ReportSummary` of another 課\'s 事業')),
+  current: z
+    .nullable(z.union([StoredReportSchema, ReportSummarySchema]))
+    .check(z.describe('the latest report of an owning 課 this quarter (in full, or its summary, by `access`); null = 未報告')),
   compiled: z.nullable(CompiledMeasureStatusSchema).check(z.describe('the compiled status; null until the quarter is compiled')),
 });
 export type MeasureStatusEntry = z.infer<typeof MeasureStatusEntrySchema>;
@@ -48,19 +94,28 @@ export function statusReports(reports: readonly StoredReport[]): StoredReport[] 
   return reports.filter((report) => report.kind === 'report');
 }
 
-/** One entry per 事業, in the order given. */
+/**
+ * One entry per 事業, in the order given; `full` says which 事業 the reader sees in full (by default
+ * every one), the others get the summary of their report.
+ */
 export function measureStatusEntries(
   measures: readonly Measure[],
   current: ReadonlyMap<string, StoredReport>,
   compiled: readonly CompiledMeasureStatus[] | undefined,
+  full: (measure: Measure) => boolean = () => true,
 ): MeasureStatusEntry[] {
   const compiledById = new Map((compiled ?? []).map((status) => [status.measureId, status]));
-  return measures.map((measure) => ({
-    measureId: measure.id,
-    name: measure.name,
-    current: current.get(measure.id) ?? null,
-    compiled: compiledById.get(measure.id) ?? null,
-  }));
+  return measures.map((measure) => {
+    const report = current.get(measure.id);
+    const inFull = full(measure);
+    return {
+      measureId: measure.id,
+      name: measure.name,
+      access: inFull ? 'full' : 'summary',
+      current: report === undefined ? null : inFull ? report : reportSummary(report),
+      compiled: compiledById.get(measure.id) ?? null,
+    };
+  });
 }
 
 /** The 事業 that any 課 of a 部会 owns (担当部署), in plan order, each once. */

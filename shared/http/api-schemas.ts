@@ -8,7 +8,7 @@ import { MeasureSchema, PlanFileSchema } from '../domain/plan.ts';
 import { ReportHistorySchema, ReportReceiptSchema } from '../domain/report-query.ts';
 import { ReportInputSchema, type ReportInput } from '../domain/report-input.ts';
 import { StoredReportSchema } from '../domain/report.ts';
-import { BukaiStatusViewSchema, MeasureStatusViewSchema, PlanStatusViewSchema } from '../domain/status-view.ts';
+import { BukaiStatusViewSchema, MeasureStatusViewSchema, PlanStatusViewSchema, ReportSummarySchema } from '../domain/status-view.ts';
 import { IdempotencyKeySchema, idempotencyKeyHeader } from './idempotency-key.ts';
 
 /** One field (or header) at fault, and why, in both languages (`FieldError` of report-input.ts). */
@@ -62,6 +62,7 @@ export const apiSchemas = {
   ReportInput: { schema: ReportInputSchema, io: 'input', example: reportInputExample },
   ReportReceipt: { schema: ReportReceiptSchema, io: 'output' },
   Report: { schema: StoredReportSchema, io: 'output' },
+  ReportSummary: { schema: ReportSummarySchema, io: 'output' },
   ReportHistory: { schema: ReportHistorySchema, io: 'output' },
   MeasureStatus: { schema: MeasureStatusViewSchema, io: 'output' },
   BukaiStatus: { schema: BukaiStatusViewSchema, io: 'output' },

@@ -12,16 +12,22 @@ import {
   type ApiSchemaEntry,
   type ApiSchemaName,
 } from './api-schemas.ts';
-import { routes as allRoutes, type RouteDefinition, type RouteResponseDoc } from './routes.ts';
+import { bearerTokensOf, routes as allRoutes, type BearerToken, type RouteDefinition, type RouteResponseDoc } from './routes.ts';
 
 /** The version of the API contract (not of the package): bump on an incompatible change. */
-export const apiVersion = '1.0.0';
+export const apiVersion = '2.0.0';
 
 /** Where component schemas live in the document; `$ref`s between them use it. */
 const componentUri = (id: string) => `#/components/schemas/${id}`;
 
-/** The name of the security scheme of `bearer-link` routes. */
+/** The name of the security scheme of a 課's form link token (`bearer-link` routes). */
 export const linkTokenScheme = 'linkToken';
+
+/** The name of the security scheme of the dashboard link token of the secretariat or the leadership. */
+export const dashboardTokenScheme = 'dashboardToken';
+
+/** The security scheme of each kind of link token a route may take. */
+export const tokenSchemes: Readonly<Record<BearerToken, string>> = { form: linkTokenScheme, dashboard: dashboardTokenScheme };
 
 type Json = Record<string, unknown>;
 
@@ -31,7 +37,7 @@ const statusDescriptions: Readonly<Record<number, string>> = {
   201: '作成しました / created',
   400: '入力の誤り (項目ごとの理由つき) / invalid input, with the reason per field',
   401: '署名付きリンクのトークンがない・期限切れ・改ざん / missing, expired or altered link token',
-  403: 'この課には許可されていません / not allowed for this 課',
+  403: 'このトークンでは許可されていません (課の範囲外) / not allowed with this token (outside the 課\'s scope)',
   404: '見つかりません / not found',
   409: 'Idempotency-Key が別の内容で使われています / the idempotency key was used for other content',
   413: '本文が大きすぎます / body too large',
@@ -153,7 +159,8 @@ function operationOf(route: RouteDefinition): Json {
     responses: docs
       ? Object.fromEntries(Object.entries(docs.responses).map(([status, doc]) => [status, responseOf(Number(status), doc)]))
       : { default: { description: route.description } },
-    security: route.auth === 'bearer-link' ? [{ [linkTokenScheme]: [] }] : [],
+    // Alternatives: any one of the schemes listed will do.
+    security: bearerTokensOf(route).map((token) => ({ [tokenSchemes[token]]: [] })),
   };
 }
 
@@ -163,7 +170,8 @@ export function buildOpenApiDocument(routeTable: readonly RouteDefinition[] = al
   for (const route of routeTable) {
     paths[route.path] = { ...paths[route.path], [route.method.toLowerCase()]: operationOf(route) };
   }
-  const used = new Set<ApiSchemaName>(['ApiError']);
+  // ApiError: every route's errors; ReportSummary: inside the status answers, one $ref rather than a copy in each.
+  const used = new Set<ApiSchemaName>(['ApiError', 'ReportSummary']);
   for (const route of routeTable) {
     if (route.docs?.requestBody) used.add(route.docs.requestBody);
     for (const doc of Object.values(route.docs?.responses ?? {})) {
@@ -177,10 +185,14 @@ export function buildOpenApiDocument(routeTable: readonly RouteDefinition[] = al
       title: 'shinchoku (進捗) API',
       version: apiVersion,
       description:
-        '地域情報化計画の四半期進捗報告 API。書き込みと閲覧には課ごと・四半期ごとの署名付きリンクのトークンが必要です。' +
+        '地域情報化計画の四半期進捗報告 API。報告の送信には課ごと・四半期ごとの署名付きリンクのトークンが必要です。' +
+        '閲覧では、課のトークンはその課が担当・関連する事業と自分の専門部会だけを読め、計画全体やほかの課の事業は' +
+        '事務局・幹部のダッシュボードのリンクのトークンが必要です (範囲外は 403)。' +
         'エラーは日本語 (message) と英語 (messageEn) で、項目ごとの理由 (fields) を返します。\n\n' +
-        'Quarterly progress reporting for the municipal ICT plan. Writing and reading need the signed link token ' +
-        'of a 課 and quarter. Errors come in Japanese (message) and English (messageEn), with a reason per field (fields).',
+        'Quarterly progress reporting for the municipal ICT plan. Submitting needs the signed link token of a 課 and ' +
+        'quarter. For reading, a 課\'s token reads the 事業 the 課 owns or is related to and its own 専門部会; the whole ' +
+        'plan and other departments\' 事業 need the dashboard link token of the secretariat or the leadership (403 ' +
+        'outside the scope). Errors come in Japanese (message) and English (messageEn), with a reason per field (fields).',
     },
     paths,
     components: {
@@ -190,6 +202,13 @@ export function buildOpenApiDocument(routeTable: readonly RouteDefinition[] = al
           type: 'http',
           scheme: 'bearer',
           description: 'リマインダーのメールにある課・四半期ごとの署名付きリンクのトークン / the signed link token of a 課 and quarter, as in the reminder mails',
+        },
+        [dashboardTokenScheme]: {
+          type: 'http',
+          scheme: 'bearer',
+          description:
+            '事務局・幹部のダッシュボードのリンク (/dashboard/<トークン>) のトークン (shinchoku dashboard-link) / ' +
+            'the token of the secretariat\'s or leadership\'s dashboard link (/dashboard/<token>, from shinchoku dashboard-link)',
         },
       },
     },

@@ -23,12 +23,31 @@ export interface RouteDefinition {
    * the synth (APIG4).
    */
   auth?: RouteAuth;
+  /**
+   * Which link tokens a `bearer-link` route takes: a 課's `form` link, and for the read routes also the
+   * `dashboard` link of the secretariat or the leadership. Absent = `['form']`.
+   */
+  bearer?: readonly BearerToken[];
   /** What the OpenAPI document says of the route beyond method, path and description (shared/http/openapi.ts). */
   docs?: RouteDocs;
 }
 
 /** Who may call a route (see `RouteDefinition.auth`). */
 export type RouteAuth = 'public' | 'bearer-link' | 'path-link';
+
+/** A kind of link token a `bearer-link` route takes (see `RouteDefinition.bearer`). */
+export type BearerToken = 'form' | 'dashboard';
+
+/** The link tokens a `bearer-link` route takes; none for other routes. */
+export function bearerTokensOf(route: Pick<RouteDefinition, 'auth' | 'bearer'>): readonly BearerToken[] {
+  return route.auth === 'bearer-link' ? (route.bearer ?? ['form']) : [];
+}
+
+/** Who may read what, said once for the read routes' descriptions (shared/auth/read-access.ts). */
+const readScope = {
+  ja: '課の報告フォームのトークンでは、その課が担当・関連する事業だけ。事務局・幹部のダッシュボードのトークンではすべて。範囲外は 403',
+  en: "with a 課's form token, only the 事業 the 課 owns or is related to; with the secretariat's or leadership's dashboard token, every 事業; outside the scope 403",
+};
 
 /** True when the function behind the route verifies link tokens, so it needs the link secret. */
 export function usesLinkToken(route: Pick<RouteDefinition, 'auth'>): boolean {
@@ -111,64 +130,76 @@ export const routes: readonly RouteDefinition[] = [
     method: 'GET',
     path: '/api/reports/{reference}',
     fn: 'read-reports',
-    description: '報告ひとつ (受付番号) / one report by its reference',
+    description: `報告ひとつ (受付番号)。${readScope.ja} / one report by its reference; ${readScope.en}`,
     auth: 'bearer-link',
+    bearer: ['form', 'dashboard'],
     docs: {
       summary: '報告 / one report',
       operationId: 'getReport',
-      responses: { 200: 'Report', 400: 'ApiError', 401: { schema: 'ApiError', headers: ['WWW-Authenticate'] }, 404: 'ApiError' },
+      responses: { 200: 'Report', 400: 'ApiError', 401: { schema: 'ApiError', headers: ['WWW-Authenticate'] }, 403: 'ApiError', 404: 'ApiError' },
     },
   },
   {
     method: 'GET',
     path: '/api/measures/{measureId}/reports',
     fn: 'read-reports',
-    description: '事業の報告の履歴 (古い順) / the report history of a 事業, oldest first',
+    description: `事業の報告の履歴 (古い順)。${readScope.ja} / the report history of a 事業, oldest first; ${readScope.en}`,
     auth: 'bearer-link',
+    bearer: ['form', 'dashboard'],
     docs: {
       summary: '報告の履歴 / report history',
       operationId: 'listMeasureReports',
       parameters: ['reportQuarter'],
-      responses: { 200: 'ReportHistory', 400: 'ApiError', 401: { schema: 'ApiError', headers: ['WWW-Authenticate'] }, 404: 'ApiError' },
+      responses: { 200: 'ReportHistory', 400: 'ApiError', 401: { schema: 'ApiError', headers: ['WWW-Authenticate'] }, 403: 'ApiError', 404: 'ApiError' },
     },
   },
   {
     method: 'GET',
     path: '/api/measures/{measureId}/status',
     fn: 'read-status',
-    description: '事業の現在と集計済みの状況 / current and compiled status of a 事業',
+    description: `事業の現在と集計済みの状況。${readScope.ja} / current and compiled status of a 事業; ${readScope.en}`,
     auth: 'bearer-link',
+    bearer: ['form', 'dashboard'],
     docs: {
       summary: '事業の状況 / status of a measure',
       operationId: 'getMeasureStatus',
       parameters: ['quarter'],
-      responses: { 200: 'MeasureStatus', 400: 'ApiError', 401: { schema: 'ApiError', headers: ['WWW-Authenticate'] }, 404: 'ApiError' },
+      responses: { 200: 'MeasureStatus', 400: 'ApiError', 401: { schema: 'ApiError', headers: ['WWW-Authenticate'] }, 403: 'ApiError', 404: 'ApiError' },
     },
   },
   {
     method: 'GET',
     path: '/api/bukai/{bukaiId}/status',
     fn: 'read-status',
-    description: '専門部会の事業の状況と集計 / status of a 部会\'s 事業 and its roll-up',
+    description:
+      '専門部会の事業の状況と集計。課の報告フォームのトークンでは自分の部会だけで、自課が担当・関連しない事業は集計済みの状況と報告の要約' +
+      ' (氏名・課題・今後の予定・添付なし、access: summary) だけ。事務局・幹部のダッシュボードのトークンではすべての部会を全文で。範囲外は 403' +
+      ' / status of a 部会\'s 事業 and its roll-up. With a 課\'s form token only the 課\'s own 部会, where the 事業 the 課 neither owns nor is' +
+      ' related to show only their compiled status and a summary of the report (no names, issues, next steps or attachments; access: summary);' +
+      ' with the secretariat\'s or leadership\'s dashboard token any 部会, in full; outside the scope 403',
     auth: 'bearer-link',
+    bearer: ['form', 'dashboard'],
     docs: {
       summary: '部会の状況 / status of a 部会',
       operationId: 'getBukaiStatus',
       parameters: ['quarter'],
-      responses: { 200: 'BukaiStatus', 400: 'ApiError', 401: { schema: 'ApiError', headers: ['WWW-Authenticate'] }, 404: 'ApiError' },
+      responses: { 200: 'BukaiStatus', 400: 'ApiError', 401: { schema: 'ApiError', headers: ['WWW-Authenticate'] }, 403: 'ApiError', 404: 'ApiError' },
     },
   },
   {
     method: 'GET',
     path: '/api/status',
     fn: 'read-status',
-    description: '計画全体の状況と集計 / status of the whole plan with its roll-ups',
+    description:
+      '計画全体の状況と集計。事務局・幹部のダッシュボードのトークンのみ (課のトークンは 403) / status of the whole plan with its roll-ups;' +
+      ' the secretariat\'s or leadership\'s dashboard token only (a 課\'s token gets 403)',
     auth: 'bearer-link',
+    bearer: ['dashboard'],
     docs: {
       summary: '計画全体の状況 / status of the plan',
       operationId: 'getPlanStatus',
       parameters: ['quarter'],
-      responses: { 200: 'PlanStatus', 400: 'ApiError', 401: { schema: 'ApiError', headers: ['WWW-Authenticate'] } },
+      responses: { 200: 'PlanStatus', 400: 'ApiError', 401: { schema: 'ApiError', headers: ['WWW-Authenticate'] }, 403: 'ApiError' },
     },
   },
   {

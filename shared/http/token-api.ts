@@ -1,8 +1,10 @@
 /**
  * The start every link-token API handler shares (POST /api/reports and the read routes): its logger,
  * the store of the tenant, the cached catalog, and a middy chain that logs with the Lambda context,
- * answers errors as JSON and lets only holders of a valid link token through. The handler module adds
- * its own middlewares and handler, so it stays thin and `event.caller` stays typed.
+ * answers errors as JSON and lets only holders of a valid link token through: a 課's form link
+ * (`tokenApi`, `event.caller`), or for the read routes also a dashboard link of the secretariat or the
+ * leadership (`readApi`, `event.reader`). The handler module adds its own middlewares and handler, so
+ * it stays thin and the event stays typed.
  */
 import { lambdaHandler } from '../lambda-handler.ts';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -13,7 +15,7 @@ import { linkSecret } from '../config/secrets.ts';
 import { correlationIds, createLogger } from '../logger.ts';
 import { catalogLoader } from '../store/catalog-cache.ts';
 import { createStore } from '../store/store.ts';
-import { bearerAuth } from './bearer-auth.ts';
+import { bearerAuth, readerAuth } from './bearer-auth.ts';
 import { httpErrors } from './middleware.ts';
 
 /**
@@ -21,14 +23,29 @@ import { httpErrors } from './middleware.ts';
  * link-token API function needs. `fn` is the function's name, as in shared/http/routes.ts.
  */
 export function tokenApi(fn: string) {
+  const { logger, store, loadCatalog, chain } = apiBase(fn);
+  const api = chain.use(bearerAuth({ purpose: 'form', secret: () => linkSecret(), catalog: loadCatalog, logger }));
+  return { logger, store, loadCatalog, api };
+}
+
+/**
+ * As `tokenApi`, for the read routes: a 課's form link or a dashboard link (secretariat, leadership)
+ * gets through, as `event.reader`; the read functions check its scope (shared/auth/read-access.ts).
+ */
+export function readApi(fn: string) {
+  const { logger, store, loadCatalog, chain } = apiBase(fn);
+  const api = chain.use(readerAuth({ secret: () => linkSecret(), catalog: loadCatalog, logger }));
+  return { logger, store, loadCatalog, api };
+}
+
+function apiBase(fn: string) {
   const logger = createLogger(fn);
   const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
   const loadCatalog = catalogLoader(store);
-  const api = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
-    // resetKeys: the 課 bearerAuth appends to the log keys must not leak into the next request.
+  const chain = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+    // resetKeys: the caller the auth middleware appends to the log keys must not leak into the next request.
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(correlationIds(logger))
-    .use(httpErrors(logger))
-    .use(bearerAuth({ purpose: 'form', secret: () => linkSecret(), catalog: loadCatalog, logger }));
-  return { logger, store, loadCatalog, api };
+    .use(httpErrors(logger));
+  return { logger, store, loadCatalog, chain };
 }

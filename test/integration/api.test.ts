@@ -7,6 +7,8 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { issueDashboardToken, leadershipHolder } from '#shared/auth/dashboard-access';
+import { issueToken } from '#shared/auth/link-token';
 import type { Directory } from '#shared/domain/directory';
 import { findKa } from '#shared/domain/ownership';
 import type { PlanFile } from '#shared/domain/plan';
@@ -78,6 +80,14 @@ function formToken(kaId: string, options: { quarter?: string; issuedAt?: Date; v
       now: options.issuedAt ?? new Date(),
       validDays: options.validDays,
     },
+    secret,
+  );
+}
+
+/** A dashboard link token of the secretariat (its 課 id) or the leadership. */
+function dashboardToken(holder: string, options: { issuedAt?: Date; validDays?: number } = {}): string {
+  return issueDashboardToken(
+    { tenant, directory, holder, quarter, now: options.issuedAt ?? new Date(), validDays: options.validDays },
     secret,
   );
 }
@@ -302,6 +312,7 @@ describe('who may submit', () => {
     ['a tampered link (another 課 in the same signature)', () => formToken('sogo-seisaku').replace(/^sogo-seisaku/, 'shoko-kanko')],
     ['a tampered link (later expiry)', () => formToken('sogo-seisaku').replace(/\.([0-9a-z]+)\.([a-z2-7]{16})$/, '.zzzzzz.$2')],
     ['a mail reply token used as a form link', () => formToken('sogo-seisaku', { purpose: 'mail' })],
+    ['the secretariat\'s dashboard link (reads only)', () => dashboardToken('sogo-seisaku')],
     ['nonsense', () => 'not-a-token'],
   ])('refuses %s with 401 and writes nothing', async (_, token) => {
     // Prepare
@@ -418,8 +429,11 @@ describe('reading reports', () => {
     expect(badQuarter.body.error.fields).toEqual([expect.objectContaining({ field: 'quarter' })]);
   });
 
-  it('lets any 課 of the city read (staff), but nobody without a valid link', async () => {
-    expect((await get('/api/measures/{measureId}/reports', { params: { measureId: '2-2-3' }, token: formToken('shoko-kanko', { quarter: 'FY2014-Q1' }) })).status).toBe(200);
+  it('lets the owning 課 read, refuses another 課 (403), and nobody without a valid link', async () => {
+    expect((await get('/api/measures/{measureId}/reports', { params: { measureId: '2-2-3' }, token: formToken('sogo-seisaku', { quarter: 'FY2014-Q1' }) })).status).toBe(200);
+    const other = await get('/api/measures/{measureId}/reports', { params: { measureId: '2-2-3' }, token: formToken('shoko-kanko', { quarter: 'FY2014-Q1' }) });
+    expect(other.status).toBe(403);
+    expectBilingualError(other.body, 403);
     expect((await get('/api/measures/{measureId}/reports', { params: { measureId: '2-2-3' }, token: null })).status).toBe(401);
     expect((await get('/api/reports/{reference}', { params: { reference: `${quarter}-2-2-3-v1` }, token: 'x.2013q2.zz.aaaaaaaaaaaaaaaa' })).status).toBe(401);
   });
@@ -482,9 +496,9 @@ describe('status', () => {
     expect((await get('/api/bukai/{bukaiId}/status', { params: { bukaiId: 'no-such-bukai' } })).status).toBe(404);
   });
 
-  it('shows the whole plan with the compiled roll-ups', async () => {
+  it('shows the whole plan with the compiled roll-ups (dashboard link)', async () => {
     // Act
-    const answer = await get('/api/status', { query: `quarter=${quarter}` });
+    const answer = await get('/api/status', { query: `quarter=${quarter}`, token: dashboardToken(directory.secretariat.kaId) });
     // Assess
     expect(answer.status).toBe(200);
     expect(answer.body.measures).toHaveLength(plan.measures.length);
@@ -495,8 +509,8 @@ describe('status', () => {
 
   it('defaults to the current quarter within the plan period, and refuses a bad one', async () => {
     // Act
-    const current = await get('/api/status');
-    const bad = await get('/api/status', { query: 'quarter=someday' });
+    const current = await get('/api/status', { token: dashboardToken(leadershipHolder) });
+    const bad = await get('/api/status', { query: 'quarter=someday', token: dashboardToken(leadershipHolder) });
     const outside = await get('/api/measures/{measureId}/status', { params: { measureId: '2-2-3' }, query: 'quarter=FY2030-Q1' });
     // Assess
     expect(current.status).toBe(200);
@@ -505,6 +519,128 @@ describe('status', () => {
       expect(answer.status).toBe(400);
       expect(answer.body.error.fields).toEqual([expect.objectContaining({ field: 'quarter' })]);
     }
+  });
+});
+
+describe('who may read', () => {
+  // 生活安全課 owns 3-1-4; 環境課 sits in the same 部会 (市民生活専門部会) and neither owns nor is related to it.
+  const measureId = '3-1-4';
+  const internal = { person: '生活 安子', issues: '委託業者との協議が難航している', nextSteps: '来年度予算で再調整する' };
+  const owner = () => formToken('seikatsu-anzen');
+  const sameBukai = () => formToken('kankyo');
+  let reference: string;
+
+  beforeAll(async () => {
+    // Prepare: a report with a person's name and internal fields, as its owner sends it
+    const answer = await submit(validReport({ measureId, milestones: [], ...internal }), { token: owner() });
+    expect(answer.status).toBe(201);
+    reference = answer.body.reference as string;
+  });
+
+  const measureRoutes = () =>
+    [
+      ['/api/measures/{measureId}/reports', { measureId }],
+      ['/api/measures/{measureId}/status', { measureId }],
+      ['/api/reports/{reference}', { reference }],
+    ] as const;
+
+  it('lets the owning 課 read its 事業: history, the report and its status, in full', async () => {
+    for (const [route, params] of measureRoutes()) {
+      // Act
+      const answer = await get(route, { params, query: route.includes('{reference}') ? undefined : `quarter=${quarter}`, token: owner() });
+      // Assess
+      expect(answer.status, route).toBe(200);
+      expect(JSON.stringify(answer.body), route).toContain(internal.person);
+    }
+  });
+
+  it('refuses a 課 of the same 部会 that neither owns nor is related to the 事業 (403, bilingual), reading nothing', async () => {
+    for (const [route, params] of measureRoutes()) {
+      // Act
+      const answer = await get(route, { params, token: sameBukai() });
+      // Assess
+      expect(answer.status, route).toBe(403);
+      expectBilingualError(answer.body, 403);
+      expect(JSON.stringify(answer.body), route).not.toContain(internal.person);
+    }
+    // A reference that does not exist is refused the same way: a 403 says nothing of what is stored.
+    const absent = await get('/api/reports/{reference}', { params: { reference: `${quarter}-${measureId}-v99` }, token: sameBukai() });
+    expect(absent.status).toBe(403);
+  });
+
+  it('lets a related department (関連部署) read the 事業 it may comment on', async () => {
+    // 児童福祉課 is related to 2-1-2 (owned by 総合政策課).
+    expect((await get('/api/measures/{measureId}/reports', { params: { measureId: '2-1-2' }, token: formToken('jido-fukushi') })).status).toBe(200);
+    expect((await get('/api/measures/{measureId}/status', { params: { measureId: '2-1-2' }, token: formToken('jido-fukushi') })).status).toBe(200);
+  });
+
+  it('keeps an unknown 事業 404 and a bad id 400 whatever the token', async () => {
+    expect((await get('/api/measures/{measureId}/status', { params: { measureId: '9-9-9' }, token: sameBukai() })).status).toBe(404);
+    expect((await get('/api/measures/{measureId}/reports', { params: { measureId: 'abc' }, token: sameBukai() })).status).toBe(400);
+    expect((await get('/api/bukai/{bukaiId}/status', { params: { bukaiId: 'no-such-bukai' }, token: sameBukai() })).status).toBe(404);
+  });
+
+  it('shows a 課 its own 部会: its 事業 in full, the other 課\'s as a summary without names or internal fields', async () => {
+    // Act
+    const answer = await get('/api/bukai/{bukaiId}/status', { params: { bukaiId: 'shimin-seikatsu' }, query: `quarter=${quarter}`, token: sameBukai() });
+    // Assess
+    expect(answer.status).toBe(200);
+    const entries = answer.body.measures as Json[];
+    const other = entries.find((m) => m.measureId === measureId)!;
+    expect(other).toMatchObject({ access: 'summary', current: { measureId, kind: 'report', status: '予定どおり', reporter: { kaId: 'seikatsu-anzen', ka: '生活安全課' } } });
+    for (const hidden of ['person', 'issues', 'nextSteps', 'attachments', 'reference']) {
+      expect(JSON.stringify(other.current), hidden).not.toContain(`"${hidden}"`);
+    }
+    expect(JSON.stringify(answer.body)).not.toContain(internal.person);
+    expect(JSON.stringify(answer.body)).not.toContain(internal.issues);
+    expect(entries.find((m) => m.measureId === '3-4-1')).toMatchObject({ access: 'full' });
+  });
+
+  it('refuses a 課 another 部会\'s status and the whole plan\'s (403), the secretariat\'s own 課 link included', async () => {
+    // Act
+    const otherBukai = await get('/api/bukai/{bukaiId}/status', { params: { bukaiId: 'kikaku' }, token: sameBukai() });
+    const plans = await Promise.all([sameBukai(), formToken(directory.secretariat.kaId)].map((token) => get('/api/status', { query: `quarter=${quarter}`, token })));
+    // Assess
+    for (const answer of [otherBukai, ...plans]) {
+      expect(answer.status).toBe(403);
+      expectBilingualError(answer.body, 403);
+      expect(JSON.stringify(answer.body)).not.toContain(internal.person);
+    }
+  });
+
+  it.each([
+    ['the secretariat', () => directory.secretariat.kaId],
+    ['the leadership', () => leadershipHolder],
+  ])('lets %s read everything in full with the dashboard link as a Bearer token', async (_, holder) => {
+    // Prepare
+    const token = dashboardToken(holder());
+    // Act
+    const reads = await Promise.all([
+      ...measureRoutes().map(([route, params]) => get(route, { params, query: route.includes('{reference}') ? undefined : `quarter=${quarter}`, token })),
+      get('/api/bukai/{bukaiId}/status', { params: { bukaiId: 'shimin-seikatsu' }, query: `quarter=${quarter}`, token }),
+      get('/api/status', { query: `quarter=${quarter}`, token }),
+    ]);
+    // Assess
+    for (const answer of reads) {
+      expect(answer.status).toBe(200);
+      expect(JSON.stringify(answer.body)).toContain(internal.person);
+    }
+    const plan = reads.at(-1)!.body.measures as Json[];
+    expect(plan.every((m) => m.access === 'full')).toBe(true);
+  });
+
+  it.each([
+    ['a dashboard-purpose link issued to a 課 that is not the secretariat', () =>
+      issueToken({ tenant, kaId: 'kankyo', quarter, purpose: 'dashboard', expiresAt: Math.floor(Date.now() / 1000) + 3600 }, secret), /may not view/],
+    ['an expired dashboard link', () => dashboardToken(leadershipHolder, { issuedAt: new Date(Date.now() - 200 * 86_400_000) }), /expired/],
+  ])('refuses %s with 401, saying what is wrong with it', async (_, token, reason) => {
+    // Act
+    const answer = await get('/api/status', { token: token() });
+    // Assess
+    expect(answer.status).toBe(401);
+    expect(answer.headers.get('www-authenticate')).toMatch(/^Bearer realm="shinchoku"/);
+    expectBilingualError(answer.body, 401);
+    expect(answer.body.error.messageEn).toMatch(reason);
   });
 });
 

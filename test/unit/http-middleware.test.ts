@@ -7,7 +7,8 @@ import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Catalog } from '#shared/store/catalog-cache';
-import { bearerAuth } from '#shared/http/bearer-auth';
+import { issueDashboardToken, leadershipHolder } from '#shared/auth/dashboard-access';
+import { bearerAuth, readerAuth } from '#shared/http/bearer-auth';
 import { requireIdempotencyKey } from '#shared/http/idempotency-key';
 import { isJsonContentType, requireJsonBody } from '#shared/http/json-body';
 import { httpErrors } from '#shared/http/middleware';
@@ -165,6 +166,46 @@ describe('bearerAuth', () => {
     expect(answer.headers['www-authenticate']).toBe(challenge);
     expect(answer.body.error.fields).toEqual([expect.objectContaining({ field: 'Authorization' })]);
     expect(answer.body.error.message).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+  });
+});
+
+describe('readerAuth', () => {
+  const secret = 'unit-test-secret-unit-test-secret-0123456789';
+  const now = new Date('2013-07-10T00:00:00Z');
+  let catalog: Catalog;
+  let handler: HttpHandler;
+
+  beforeAll(async () => {
+    catalog = { plan: (await readPlanFile()).plan, directory: await readDirectoryFile() };
+    handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
+      .use(httpErrors(logger))
+      .use(readerAuth({ secret: async () => secret, catalog: async () => catalog, now: () => now }))
+      .handler(async (event) => json(200, event.reader.kind === 'ka' ? { ka: event.reader.ka.id } : { holder: event.reader.holder }));
+  });
+
+  const bearer = (token: string) => ({ headers: { authorization: `Bearer ${token}` } });
+  const dashboard = (holder: string, issuedAt = now) =>
+    issueDashboardToken({ tenant: 'shimotsuke', directory: catalog.directory, holder, quarter: 'FY2013-Q2', now: issuedAt }, secret);
+
+  it('puts the 課 of a form link, or the holder of a dashboard link, on the event', async () => {
+    // Prepare
+    const form = tokenFor({ tenant: 'shimotsuke', kaId: 'kankyo', quarter: 'FY2013-Q2', purpose: 'form', now }, secret);
+    // Act
+    const answers = await Promise.all([form, dashboard('sogo-seisaku'), dashboard(leadershipHolder)].map((t) => call(handler, eventOf(bearer(t)))));
+    // Assess
+    expect(answers.map((a) => a.body)).toEqual([{ ka: 'kankyo' }, { holder: 'sogo-seisaku' }, { holder: leadershipHolder }]);
+  });
+
+  it.each([
+    ['a mail token', () => tokenFor({ tenant: 'shimotsuke', kaId: 'kankyo', quarter: 'FY2013-Q2', purpose: 'mail', now }, secret), /signature/],
+    ['an expired dashboard link', () => dashboard(leadershipHolder, new Date('2012-01-01T00:00:00Z')), /expired/],
+  ])('answers %s with 401, saying why', async (_, token, reason) => {
+    // Act
+    const answer = await call(handler, eventOf(bearer(token())));
+    // Assess
+    expect(answer.status).toBe(401);
+    expect(answer.headers['www-authenticate']).toBe('Bearer realm="shinchoku", error="invalid_token"');
+    expect(answer.body.error.messageEn).toMatch(reason);
   });
 });
 

@@ -9,7 +9,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import * as z from '#shared/zod';
 import { ReportInputSchema, parseReportInput } from '#shared/domain/report-input';
 import { apiSchemas, reportInputExample } from '#shared/http/api-schemas';
-import { buildOpenApiDocument, linkTokenScheme } from '#shared/http/openapi';
+import { buildOpenApiDocument, dashboardTokenScheme, linkTokenScheme } from '#shared/http/openapi';
 import { routes, type RouteDefinition } from '#shared/http/routes';
 import { openApiFile, openApiText } from '#cli/openapi-command';
 
@@ -75,8 +75,23 @@ describe('the OpenAPI document', () => {
   it('asks for the link token exactly on the routes that take it in the Authorization header', () => {
     for (const route of routes) {
       const operation = (document.paths as Json)[route.path][route.method.toLowerCase()] as Json;
-      expect(operation.security, `${route.method} ${route.path}`).toEqual(route.auth === 'bearer-link' ? [{ [linkTokenScheme]: [] }] : []);
+      const schemes = (operation.security as Json[]).map((requirement) => Object.keys(requirement)).flat();
+      if (route.auth !== 'bearer-link') expect(schemes, `${route.method} ${route.path}`).toEqual([]);
+      else expect(schemes, `${route.method} ${route.path}`).toContain(route.path === '/api/status' ? dashboardTokenScheme : linkTokenScheme);
     }
+  });
+
+  it('takes only a 課\'s form link for submitting, also the dashboard link for reading, and only the dashboard link for the whole plan', () => {
+    // Act
+    const security = (path: string, method: string) => (document.paths as Json)[path][method].security as Json[];
+    // Assess
+    expect(security('/api/reports', 'post')).toEqual([{ [linkTokenScheme]: [] }]);
+    for (const path of ['/api/reports/{reference}', '/api/measures/{measureId}/reports', '/api/measures/{measureId}/status', '/api/bukai/{bukaiId}/status']) {
+      expect(security(path, 'get'), path).toEqual([{ [linkTokenScheme]: [] }, { [dashboardTokenScheme]: [] }]);
+      expect(Object.keys((document.paths as Json)[path].get.responses), path).toContain('403');
+    }
+    expect(security('/api/status', 'get')).toEqual([{ [dashboardTokenScheme]: [] }]);
+    expect(Object.keys(document.components.securitySchemes)).toEqual([linkTokenScheme, dashboardTokenScheme]);
   });
 
   it('resolves every $ref to a component it contains', () => {

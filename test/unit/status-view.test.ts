@@ -6,7 +6,7 @@ import type { Directory } from '#shared/domain/directory';
 import type { PlanFile } from '#shared/domain/plan';
 import type { StoredReport } from '#shared/domain/report';
 import type { CompiledMeasureStatus, Rollup } from '#shared/domain/status';
-import { bukaiRollup, measureStatusEntries, measuresOfBukai, statusReports } from '#shared/domain/status-view';
+import { bukaiRollup, measureStatusEntries, measuresOfBukai, ReportSummarySchema, statusReports } from '#shared/domain/status-view';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 
 let plan: PlanFile;
@@ -66,9 +66,40 @@ describe('status entries', () => {
     const entries = measureStatusEntries(measures, current, compiled);
     // Assess
     expect(entries).toEqual([
-      { measureId: '2-2-3', name: measures[0]!.name, current: current.get('2-2-3'), compiled: null },
-      { measureId: '2-2-5', name: measures[1]!.name, current: null, compiled: compiled[0] },
+      { measureId: '2-2-3', name: measures[0]!.name, access: 'full', current: current.get('2-2-3'), compiled: null },
+      { measureId: '2-2-5', name: measures[1]!.name, access: 'full', current: null, compiled: compiled[0] },
     ]);
+  });
+
+  it('give a summary without the person, 課題, 今後の予定, attachments or 受付番号 where the reader may not see the report in full', () => {
+    // Prepare
+    const measures = plan.measures.filter((m) => ['2-2-3', '2-2-5'].includes(m.id));
+    const full: StoredReport = {
+      ...report('2-2-3', 2),
+      budgetExecutedThousandYen: 441,
+      milestones: [{ milestoneId: 'm1', progress: 'in_progress', date: '2013-07-01' }],
+      issues: '業者との協議',
+      nextSteps: '予算要求',
+      attachments: [{ name: 'a.xlsx', contentType: 'application/octet-stream', key: 'mail/abc', bytes: 10 }],
+    };
+    const current = new Map([['2-2-3', full], ['2-2-5', report('2-2-5', 1)]]);
+    // Act
+    const entries = measureStatusEntries(measures, current, undefined, (m) => m.id === '2-2-5');
+    // Assess
+    expect(entries.map((e) => e.access)).toEqual(['summary', 'full']);
+    expect(ReportSummarySchema.safeParse(entries[0]!.current).success).toBe(true);
+    expect(entries[0]!.current).toEqual({
+      measureId: '2-2-3',
+      quarter: 'FY2013-Q2',
+      kind: 'report',
+      status: '予定どおり',
+      milestones: [{ milestoneId: 'm1', progress: 'in_progress', date: '2013-07-01' }],
+      budgetExecutedThousandYen: 441,
+      narrative: 'v2',
+      reporter: { kaId: full.reporter.kaId, ka: full.reporter.ka, bukai: full.reporter.bukai },
+      submittedAt: full.submittedAt,
+    });
+    expect(entries[1]!.current).toBe(current.get('2-2-5'));
   });
 
   it('count only reports that state a status, not a related department\'s comment', () => {
