@@ -14,6 +14,9 @@
  * the SES emulator, the local S3 and the loopback EventBridge, so the same code runs on AWS and on a
  * laptop. Region and credentials come from the environment as on Lambda (AWS_REGION,
  * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) unless given.
+ *
+ * A call that must not be made twice (sending a mail) is marked `idempotent: false` and is sent again
+ * only where the service surely did nothing: a throttling refusal, a connection that never opened.
  */
 import aws4 from 'aws4';
 import type * as http from 'node:http';
@@ -62,6 +65,13 @@ export interface AwsRequest {
   body?: string | Buffer;
   /** The AWS host of this call when it is not the service's regional one (an S3 bucket's virtual host). Unused where an endpoint was given. */
   host?: string;
+  /**
+   * False for a call that must not be made twice (SES SendEmail: a mail SES took would go out again).
+   * Such a call is sent again only when it certainly did nothing: a 4xx throttling refusal, or a
+   * connection that never opened; after a 5xx answer or a connection lost on the way, it fails, and
+   * the caller decides. @default true
+   */
+  idempotent?: boolean;
 }
 
 export interface AwsResponse {
@@ -100,14 +110,20 @@ export interface ClientSettings {
 export interface AwsClient {
   /** The region and endpoint; resolved by the first call to this or `send`. */
   settings(): ClientSettings;
-  /** Sends one request, retrying throttling, 5xx answers and broken connections; a refusal throws an `AwsError`. */
+  /**
+   * Sends one request, retrying throttling, 5xx answers and broken connections (a call not idempotent:
+   * throttling refusals and connections never opened only); a refusal throws an `AwsError`.
+   */
   send(request: AwsRequest): Promise<AwsResponse>;
   /** One call of an AWS JSON API (`X-Amz-Target`, e.g. `DynamoDB_20120810.Query`), its answer parsed. */
   json<T>(target: string, payload: object, version?: '1.0' | '1.1'): Promise<T>;
 }
 
-/** Codes the SDK retries besides 5xx and 429 answers (smithy's service-error-classification). */
-const retryableCodes = new Set([
+/**
+ * Throttling codes, as the SDK classifies them (smithy's service-error-classification): the service
+ * refused the call for its rate and did nothing.
+ */
+const throttlingCodes = new Set([
   'BandwidthLimitExceeded',
   'EC2ThrottledException',
   'LimitExceededException',
@@ -122,12 +138,13 @@ const retryableCodes = new Set([
   'ThrottlingException',
   'TooManyRequestsException',
   'TransactionInProgressException',
-  'TimeoutError',
-  'RequestTimeout',
-  'RequestTimeoutException',
 ]);
+/** Codes the SDK retries besides 5xx and 429 answers: throttling and the transient ones. */
+const retryableCodes = new Set([...throttlingCodes, 'TimeoutError', 'RequestTimeout', 'RequestTimeoutException']);
 /** Connection failures worth another attempt (a kept-alive socket closed while the sandbox was frozen, say). */
 const retryableNetworkCodes = new Set(['ECONNRESET', 'ECONNREFUSED', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN']);
+/** Of those, the failures before any connection opened: the request went nowhere. */
+const unsentNetworkCodes = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
 
 /** The SDK's backoff: full jitter over 100 ms × 2^attempt, at most 20 s. */
 const backoffMs = (attempt: number) => Math.min(Math.random() * 100 * 2 ** attempt, 20_000);
@@ -205,7 +222,7 @@ export function awsClient(service: EndpointService, connection: AwsConnection = 
       } catch (error) {
         failure = error;
       }
-      if (attempt >= attempts || !isRetryable(failure)) throw failure;
+      if (attempt >= attempts || !isRetryable(failure, request.idempotent ?? true)) throw failure;
       await new Promise((resolve) => setTimeout(resolve, backoffMs(attempt - 1)));
     }
   };
@@ -234,10 +251,19 @@ function environmentCredentials(): Credentials {
   };
 }
 
-function isRetryable(failure: unknown): boolean {
-  if (failure instanceof AwsError) return failure.statusCode >= 500 || failure.statusCode === 429 || retryableCodes.has(failure.code);
+/**
+ * Whether another attempt may follow `failure`. A call that is not idempotent gets one only when the
+ * first certainly did nothing: a refusal for the rate answered with a 4xx (a 5xx may come after the
+ * work was done), or a connection that never opened (a reset or a timeout may come after the request
+ * arrived).
+ */
+function isRetryable(failure: unknown, idempotent: boolean): boolean {
+  if (failure instanceof AwsError) {
+    if (!idempotent) return failure.statusCode < 500 && (failure.statusCode === 429 || throttlingCodes.has(failure.code));
+    return failure.statusCode >= 500 || failure.statusCode === 429 || retryableCodes.has(failure.code);
+  }
   const code = (failure as { code?: unknown } | undefined)?.code;
-  return typeof code === 'string' && retryableNetworkCodes.has(code);
+  return typeof code === 'string' && (idempotent ? retryableNetworkCodes : unsentNetworkCodes).has(code);
 }
 
 /**

@@ -8,7 +8,10 @@
  * loaded by the first mail sent, a dynamic `import()` that is a chunk of its own in the bundle
  * (infra/bundle.ts): the reminder job sends nothing on most days, the digest only once a quarter, and
  * the mail intake answers no mail it drops. The SES call is SES v2 SendEmail with raw content, sent
- * with the function's AWS client (`./client.ts`), configured by that first send.
+ * with the function's AWS client (`./client.ts`), configured by that first send. The call is not
+ * repeated once SES may have taken it (after a 5xx answer or a lost connection), or the mail could go
+ * out twice: it fails, and the sending job gives its claim back and fails, to send it again as a whole.
+ * SES's refusals for the rate (throttling: nothing was sent) are retried.
  */
 import { awsClient, type AwsConnection } from './client.ts';
 
@@ -84,6 +87,7 @@ export function createMailer(options: MailerOptions = {}): Mailer {
         path: '/v2/email/outbound-emails',
         headers: { 'Content-Type': 'application/json' },
         body: JSON.stringify({ Content: { Raw: { Data: raw.toString('base64') } } }),
+        idempotent: false,
       });
       const payload = JSON.parse(body.toString('utf8')) as { MessageId?: string };
       return { messageId: payload.MessageId ?? '' };

@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsError, awsClient, endpointFor } from '#shared/aws/client';
+import { createMailer } from '#shared/aws/mailer';
 import { createObjectStore, objectAddress } from '#shared/aws/s3';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'session' };
@@ -215,6 +216,38 @@ describe('the functions’ AWS client', () => {
     expect(missing).toBeUndefined();
     expect(denied).toMatchObject({ name: 'AccessDenied', statusCode: 403, message: 'Access Denied' });
     expect(rejected).toMatchObject({ name: 'MessageRejected', statusCode: 400, message: 'Email address is not verified.' });
+  });
+
+  it('sends a mail once when the answer may mean SES took it: no retry of a 5xx answer or a dropped connection', async () => {
+    // Prepare
+    const mailer = createMailer({ connection: { endpoint, region: 'ap-northeast-1', credentials, maxAttempts: 3 }, maxPerSecond: 0 });
+    const mail = { from: 'shinchoku@shimotsuke.example', to: ['bukai-kikaku@shimotsuke.example'], subject: '進捗報告のお願い', text: '本文' };
+    answers = [{ status: 500, headers: { 'x-amzn-errortype': 'InternalFailure' }, body: '{"message":"internal"}' }, 'hang-up'];
+    // Act
+    const afterError = await mailer.send(mail).catch((e: unknown) => e);
+    const sentAfterError = seen.length;
+    const afterHangUp = await mailer.send(mail).catch((e: unknown) => e);
+    // Assess
+    expect(sentAfterError).toBe(1);
+    expect(seen).toHaveLength(2);
+    expect(afterError).toMatchObject({ name: 'InternalFailure', statusCode: 500 });
+    expect(afterHangUp).toMatchObject({ code: 'ECONNRESET' });
+  });
+
+  it('sends a mail again when SES refused it for its rate (throttling: nothing was sent)', async () => {
+    // Prepare
+    const mailer = createMailer({ connection: { endpoint, region: 'ap-northeast-1', credentials, maxAttempts: 3 }, maxPerSecond: 0 });
+    answers = [
+      { status: 429, headers: { 'x-amzn-errortype': 'TooManyRequestsException' }, body: '{"message":"Too many requests"}' },
+      { status: 400, headers: { 'x-amzn-errortype': 'Throttling' }, body: '{"message":"Maximum sending rate exceeded."}' },
+      { status: 200, headers: { 'content-type': 'application/json' }, body: '{"MessageId":"sent-1"}' },
+    ];
+    // Act
+    const sent = await mailer.send({ from: 'shinchoku@shimotsuke.example', to: ['bukai-kikaku@shimotsuke.example'], subject: '件名', text: '本文' });
+    // Assess
+    expect(sent).toEqual({ messageId: 'sent-1' });
+    expect(seen).toHaveLength(3);
+    expect(seen.every((s) => s.path === '/v2/email/outbound-emails')).toBe(true);
   });
 
   it('addresses an S3 object at the bucket’s virtual host on AWS, path-style at an endpoint', () => {
