@@ -116,7 +116,11 @@ export interface ApiProps {
   readonly accessLogRetention?: logs.RetentionDays;
 }
 
-/** One JSON line per request, HTTP API context variables only. */
+/**
+ * One JSON line per request, HTTP API context variables only. The route key (`GET /form/{token}`),
+ * never the path: the path of a form or dashboard link holds its signed token, a live credential,
+ * and the log group keeps a year.
+ */
 const accessLogFormat = AccessLogFormat.custom(
   JSON.stringify({
     requestId: '$context.requestId',
@@ -125,7 +129,6 @@ const accessLogFormat = AccessLogFormat.custom(
     userAgent: '$context.identity.userAgent',
     httpMethod: '$context.httpMethod',
     routeKey: '$context.routeKey',
-    path: '$context.path',
     protocol: '$context.protocol',
     status: '$context.status',
     responseLength: '$context.responseLength',

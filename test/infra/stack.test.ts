@@ -235,6 +235,15 @@ describe('ShinchokuStack', () => {
         DefaultRouteSettings: { ThrottlingRateLimit: Match.anyValue(), ThrottlingBurstLimit: Match.anyValue() },
       });
     });
+
+    it('logs the route key, never the path, which holds the token of a form or dashboard link', () => {
+      // Prepare / Act
+      const [[, stage]] = ofType('AWS::ApiGatewayV2::Stage');
+      const format = stage!.Properties.AccessLogSettings.Format as string;
+      // Assess
+      expect(format).not.toMatch(/\$context\.(http\.)?path\b/);
+      expect(JSON.parse(format)).toMatchObject({ routeKey: '$context.routeKey' });
+    });
   });
 
   describe('functions', () => {
