@@ -1,4 +1,8 @@
-/** GET /api/plan and GET /api/plan/measures/{measureId}: the plan catalog as stored. */
+/**
+ * GET /api/plan and GET /api/plan/measures/{measureId}: the plan catalog as stored. The plan is
+ * public and changes only when it is loaded again, so its answers may be cached for a while, as the
+ * OpenAPI document's are; errors are not (the default of `json`).
+ */
 import { lambdaHandler } from '#shared/lambda-handler';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
@@ -12,6 +16,7 @@ import { createStore } from '#shared/store/store';
 
 const logger = createLogger('get-plan');
 const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
+const publicCache = { 'cache-control': 'public, max-age=300' };
 
 export const handler = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -22,9 +27,9 @@ export const handler = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResu
     if (measureId !== undefined) {
       const measure = await getMeasure(store, measureId);
       if (!measure) throw new HttpError(404, `事業 ${measureId} はありません`, `no 事業 ${measureId}`);
-      return json(200, measure);
+      return json(200, measure, publicCache);
     }
     const plan = await loadPlan(store);
     if (!plan) throw new HttpError(404, '計画が読み込まれていません', 'no plan has been loaded');
-    return json(200, plan);
+    return json(200, plan, publicCache);
   });

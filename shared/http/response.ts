@@ -1,10 +1,23 @@
 /** HTTP responses in the API Gateway (payload 2.0) shape, and errors that become them. */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 
+/**
+ * What every JSON answer carries unless the handler says otherwise: answers hold reports, names and
+ * errors about a caller's request, so no browser or proxy keeps them (`no-store`), and a browser takes
+ * them as JSON only, never sniffing another type (`nosniff`). A public answer that may be cached (the
+ * OpenAPI document, the plan) passes its own `cache-control`.
+ */
+export const jsonDefaultHeaders: Readonly<Record<string, string>> = {
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
+};
+
+/** A JSON answer; `headers` (any case) are added to, or replace, the defaults. */
 export function json(statusCode: number, body: unknown, headers: Record<string, string> = {}): APIGatewayProxyStructuredResultV2 {
+  const given = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name.toLowerCase(), value]));
   return {
     statusCode,
-    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    headers: { 'content-type': 'application/json; charset=utf-8', ...jsonDefaultHeaders, ...given },
     body: JSON.stringify(body),
   };
 }

@@ -709,3 +709,33 @@ describe('GET /openapi.json', () => {
     }
   });
 });
+
+describe('caching and content sniffing', () => {
+  it('answers every JSON request, errors included, with cache-control: no-store and nosniff', () => {
+    // Prepare: every answer of the reads and writes above (200, 201, 400, 401, 403, 404, 409, 413, 415)
+    const privateAnswers = answers.filter((a) => a.path !== '/openapi.json');
+    expect(new Set(privateAnswers.map((a) => a.status)).size).toBeGreaterThanOrEqual(9);
+    for (const answer of privateAnswers) {
+      // Assess
+      const where = `${answer.method} ${answer.path} ${answer.status}`;
+      expect(answer.headers.get('cache-control'), where).toBe('no-store');
+      expect(answer.headers.get('x-content-type-options'), where).toBe('nosniff');
+    }
+  });
+
+  it('lets the public plan and the OpenAPI document be cached for five minutes, but not a 404 of the plan', async () => {
+    // Act
+    const plan = await get('/api/plan', { token: null });
+    const measure = await get('/api/plan/measures/{measureId}', { params: { measureId: '2-2-3' }, token: null });
+    const missing = await get('/api/plan/measures/{measureId}', { params: { measureId: '9-9-9' }, token: null });
+    const document = await get('/openapi.json', { token: null });
+    // Assess
+    for (const answer of [plan, measure, document]) {
+      expect(answer.status).toBe(200);
+      expect(answer.headers.get('cache-control')).toBe('public, max-age=300');
+      expect(answer.headers.get('x-content-type-options')).toBe('nosniff');
+    }
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('cache-control')).toBe('no-store');
+  });
+});

@@ -12,7 +12,8 @@ import { bearerAuth, readerAuth } from '#shared/http/bearer-auth';
 import { requireIdempotencyKey } from '#shared/http/idempotency-key';
 import { isJsonContentType, requireJsonBody } from '#shared/http/json-body';
 import { httpErrors } from '#shared/http/middleware';
-import { contentDisposition, json } from '#shared/http/response';
+import { unauthenticated } from '#shared/http/api-error';
+import { contentDisposition, HttpError, json } from '#shared/http/response';
 import { tokenFor } from '#shared/links';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 
@@ -206,6 +207,29 @@ describe('readerAuth', () => {
     expect(answer.status).toBe(401);
     expect(answer.headers['www-authenticate']).toBe('Bearer realm="shinchoku", error="invalid_token"');
     expect(answer.body.error.messageEn).toMatch(reason);
+  });
+});
+
+describe('json answers', () => {
+  it('are not cached and not sniffed by default, errors included', () => {
+    // Act
+    const answers = [json(200, { ok: true }), new HttpError(404, '見つかりません', 'not found').toResponse(), unauthenticated('要', 'needed', false).toResponse()];
+    // Assess
+    for (const answer of answers) {
+      expect(answer.headers).toMatchObject({ 'cache-control': 'no-store', 'x-content-type-options': 'nosniff', 'content-type': 'application/json; charset=utf-8' });
+    }
+    expect(answers[2]!.headers).toMatchObject({ 'www-authenticate': 'Bearer realm="shinchoku"' });
+  });
+
+  it('take a handler\'s own cache-control, whatever case it writes the name in', () => {
+    // Act
+    const answer = json(200, {}, { 'Cache-Control': 'public, max-age=300' });
+    // Assess
+    expect(answer.headers).toEqual({
+      'content-type': 'application/json; charset=utf-8',
+      'cache-control': 'public, max-age=300',
+      'x-content-type-options': 'nosniff',
+    });
   });
 });
 
