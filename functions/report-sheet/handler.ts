@@ -19,7 +19,7 @@ import { reminderConfigFromEnv } from '#shared/domain/reminders';
 import { errorPage, formLinkRefusedPage, htmlErrors, type HtmlResult } from '#shared/http/html-pages';
 import { contentDisposition } from '#shared/http/response';
 import { correlationIds, createLogger } from '#shared/logger';
-import { xlsxContentType } from '#shared/sheet/export';
+import { SheetScopeError, xlsxContentType } from '#shared/sheet/export';
 import type { SheetScope } from '#shared/sheet/reference';
 import { exportSheet } from '#shared/sheet/service';
 import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
@@ -33,8 +33,19 @@ const loadCatalog = catalogLoader(store);
 const reminderConfig = reminderConfigFromEnv(process.env);
 
 
-async function download(catalog: Catalog, secret: string, scope: SheetScope, quarter: string): Promise<HtmlResult> {
-  const sheet = await exportSheet(store, catalog, { scope, quarter, secret, reminderConfig });
+const noSuchSheet = { ja: 'シートがありません', en: 'No such sheet' };
+
+async function download(lang: Lang, catalog: Catalog, secret: string, scope: SheetScope, quarter: string): Promise<HtmlResult> {
+  let sheet: Awaited<ReturnType<typeof exportSheet>>;
+  try {
+    sheet = await exportSheet(store, catalog, { scope, quarter, secret, reminderConfig });
+  } catch (error) {
+    // A quarter outside the plan period (a form link issued for one), or a 課 / 部会 the directory
+    // no longer has: no such sheet, as the dashboard download says, rather than a server error.
+    if (!(error instanceof SheetScopeError)) throw error;
+    logger.info('sheet refused', { scope, quarter, reason: error.en });
+    return errorPage(lang, 404, noSuchSheet, { ja: error.ja, en: error.en });
+  }
   logger.info('sheet downloaded', { scope, quarter, rows: sheet.rows.length });
   return {
     statusCode: 200,
@@ -65,16 +76,16 @@ async function dashboardDownload(event: APIGatewayProxyEventV2, lang: Lang, cata
   const { period } = catalog.plan.plan;
   const bukaiId = event.pathParameters?.bukaiId ?? '';
   if (!quarter || parsed!.fiscalYear < period.from || parsed!.fiscalYear > period.to) {
-    return errorPage(lang, 404, { ja: 'シートがありません', en: 'No such sheet' }, {
+    return errorPage(lang, 404, noSuchSheet, {
       ja: `四半期「${event.pathParameters?.quarter ?? ''}」は計画期間 (FY${period.from}–FY${period.to}) の四半期ではありません`,
       en: `"${event.pathParameters?.quarter ?? ''}" is not a quarter of the plan period FY${period.from}–FY${period.to}`,
     });
   }
   if (!catalog.directory.bukai.some((b) => b.id === bukaiId)) {
-    return errorPage(lang, 404, { ja: 'シートがありません', en: 'No such sheet' }, { ja: `部会「${bukaiId}」は名簿にありません`, en: `no 部会 "${bukaiId}" in the directory` });
+    return errorPage(lang, 404, noSuchSheet, { ja: `部会「${bukaiId}」は名簿にありません`, en: `no 部会 "${bukaiId}" in the directory` });
   }
   logger.appendKeys({ dashboardHolder: viewer.holder });
-  return download(catalog, secret, { kind: 'bukai', id: bukaiId }, quarter);
+  return download(lang, catalog, secret, { kind: 'bukai', id: bukaiId }, quarter);
 }
 
 export const handler = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
@@ -95,5 +106,5 @@ export const handler = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResu
       logger.info('sheet link refused', { reason: caller.en });
       return formLinkRefusedPage(lang, caller);
     }
-    return download(catalog, secret, { kind: 'ka', id: caller.ka.id }, caller.claims.quarter);
+    return download(lang, catalog, secret, { kind: 'ka', id: caller.ka.id }, caller.claims.quarter);
   });

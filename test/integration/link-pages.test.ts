@@ -1,0 +1,74 @@
+/**
+ * The HTML routes a person opens from a signed link (the form, the sheet download and upload, the
+ * dashboard), through the local HTTP server in front of their REAL handlers, on DynamoDB Local: what
+ * a refused or unusable link is answered with.
+ */
+import { randomBytes } from 'node:crypto';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { envNames } from '#shared/config/env';
+import { tokenFor } from '#shared/links';
+import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { saveDirectory } from '#shared/store/directory-items';
+import { savePlan } from '#shared/store/plan-items';
+import { localCredentials, localRegion } from '#local/aws-local';
+import { startHttpServer, type LocalHttpServer } from '#local/http-server';
+import { createTestTable, type TestTable } from '#test/support/dynamo';
+
+const tenant = 'shimotsuke';
+const secret = randomBytes(32).toString('hex');
+const japanese = /[\u3040-\u30ff\u4e00-\u9fff]/;
+
+let table: TestTable;
+let server: LocalHttpServer;
+
+beforeAll(async () => {
+  table = await createTestTable();
+  // The handlers read these when the server first loads them (at their first request), as on Lambda.
+  Object.assign(process.env, {
+    [envNames.tableName]: table.tableName,
+    [envNames.tenant]: tenant,
+    [envNames.linkSecret]: secret,
+    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
+    AWS_REGION: localRegion,
+    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
+    POWERTOOLS_LOG_LEVEL: 'ERROR',
+  });
+  const store = table.store(tenant);
+  await savePlan(store, (await readPlanFile()).plan);
+  await saveDirectory(store, await readDirectoryFile());
+  server = await startHttpServer();
+});
+
+afterAll(async () => {
+  await server?.stop();
+  await table?.drop();
+});
+
+function formToken(kaId: string, quarter: string): string {
+  return tokenFor({ tenant, kaId, quarter, purpose: 'form', now: new Date() }, secret);
+}
+
+describe('the sheet download of a form link', () => {
+  it('answers a link whose quarter lies outside the plan period with a bilingual 404 page, not a server error', async () => {
+    // Prepare: the plan runs FY2012–FY2015
+    const token = formToken('seikatsu-anzen', 'FY2020-Q1');
+    // Act
+    const response = await fetch(`${server.url}/form/${token}/sheet.xlsx`);
+    const page = await response.text();
+    // Assess
+    expect(response.status).toBe(404);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(page).toMatch(japanese);
+    expect(page).toContain('FY2020-Q1');
+    expect(page).toContain('is not a quarter of the plan period FY2012–FY2015');
+  });
+
+  it('still downloads the sheet of a quarter inside the plan period', async () => {
+    // Act
+    const response = await fetch(`${server.url}/form/${formToken('seikatsu-anzen', 'FY2013-Q2')}/sheet.xlsx`);
+    // Assess
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  });
+});
