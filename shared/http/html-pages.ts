@@ -17,9 +17,16 @@ export function htmlPage(statusCode: number, body: string): HtmlResult {
   return { statusCode, headers: { ...pageHeaders }, body };
 }
 
-/** An error page: what went wrong, and what the person can do about it. */
+/**
+ * The challenge of a 401 page (RFC 9110 §15.5.2: a 401 answer must carry `WWW-Authenticate`): the
+ * signed link is the credential, as the JSON API's bearer token is (shared/http/api-error.ts).
+ */
+export const linkChallenge = 'Bearer realm="shinchoku"';
+
+/** An error page: what went wrong, and what the person can do about it; a 401 carries its challenge. */
 export function errorPage(lang: Lang, statusCode: number, title: Bilingual, message: Bilingual, hint?: Bilingual): HtmlResult {
-  return htmlPage(statusCode, renderErrorPage({ lang, status: statusCode, title, message, hint }));
+  const page = htmlPage(statusCode, renderErrorPage({ lang, status: statusCode, title, message, hint }));
+  return statusCode === 401 ? { ...page, headers: { ...page.headers, 'www-authenticate': linkChallenge } } : page;
 }
 
 /** The 401 page of a form link that is expired, altered or not the tenant's: nothing was recorded. */

@@ -72,3 +72,38 @@ describe('the sheet download of a form link', () => {
     expect(response.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
   });
 });
+
+describe('a refused link', () => {
+  const bad = 'sogo-seisaku.2013q2.zzzzzz.aaaaaaaaaaaaaaaa';
+  const form = () => {
+    const body = new FormData();
+    body.set('sheet', new Blob([Buffer.from('PK')]), 'sheet.xlsx');
+    return body;
+  };
+
+  it.each([
+    ['the form', 'GET', `/form/${bad}`],
+    ['the form post', 'POST', `/form/${bad}`],
+    ['the sheet download', 'GET', `/form/${bad}/sheet.xlsx`],
+    ['the sheet upload', 'POST', `/form/${bad}/sheet`],
+    ['the dashboard', 'GET', `/dashboard/${bad}`],
+    ['a 事業 on the dashboard', 'GET', `/dashboard/${bad}/measures/2-2-3`],
+    ['the open data on the dashboard', 'GET', `/dashboard/${bad}/open-data/shinchoku-FY2013-Q2.csv`],
+    ['a 部会 sheet on the dashboard', 'GET', `/dashboard/${bad}/sheets/FY2013-Q2/kikaku`],
+  ])('is answered on %s with a 401 page that carries a WWW-Authenticate challenge (RFC 9110)', async (_, method, path) => {
+    // Act
+    const response = await fetch(`${server.url}${path}`, {
+      method,
+      ...(method === 'POST'
+        ? path.endsWith('/sheet')
+          ? { body: form() }
+          : { headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'measureId=2-2-3' }
+        : {}),
+    });
+    // Assess
+    expect(response.status).toBe(401);
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="shinchoku"');
+    expect(await response.text()).toMatch(japanese);
+  });
+});
