@@ -3,9 +3,10 @@
  * the table's stream. So a report is never stored without its event, and no request has to write
  * and publish in one go.
  *
- * This module is the rule (which stream records become which events, and which record a failed batch
- * must resume from); `functions/publish-events/handler.ts` is the Lambda around it, and the local
- * stream poller (`local/stream-poller.ts`) feeds the same handler from DynamoDB Local.
+ * This module is the rule (which stream records become which events, which record is set aside as
+ * unreadable, and which record a failed batch must resume from); `functions/publish-events/handler.ts`
+ * is the Lambda around it, and the local stream poller (`local/stream-poller.ts`) feeds the same
+ * handler from DynamoDB Local.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
@@ -47,8 +48,13 @@ export function eventForStreamRecord(record: DynamoDBRecord): EventEntry | undef
   const image = record.dynamodb?.NewImage;
   if (record.eventName !== 'INSERT' || image?.type?.S !== reportItemType) return undefined;
   const sequence = record.dynamodb?.SequenceNumber;
-  // Lambda's stream images and the SDK's AttributeValue differ only in how binary is typed.
-  const item = unmarshall(image as Record<string, SdkAttributeValue>);
+  let item;
+  try {
+    // Lambda's stream images and the SDK's AttributeValue differ only in how binary is typed.
+    item = unmarshall(image as Record<string, SdkAttributeValue>);
+  } catch (error) {
+    throw new OutboxRecordError(sequence, '報告の項目を読めません', 'the report item cannot be read', { cause: error });
+  }
   const tenant = /^T#([^#]+)#MEASURE#/.exec(String(item.pk ?? ''))?.[1];
   if (!tenant) {
     throw new OutboxRecordError(sequence, `報告のキー ${String(item.pk)} からテナントが読めません`, `no tenant in report key ${String(item.pk)}`);
@@ -84,40 +90,117 @@ export function eventForStreamRecord(record: DynamoDBRecord): EventEntry | undef
 export type OutboxLog = Pick<Logger, 'info' | 'error'>;
 
 /**
+ * Marks the messages the publisher itself sends to the stream-failure queue, which also receives the
+ * on-failure records Lambda sends there after its retries (those carry `DDBStreamBatchInfo`).
+ */
+export const unreadableRecordKind = 'shinchoku.UnreadableStreamRecord';
+
+/**
+ * What the stream-failure queue is told of a record set aside: where it is (stream, sequence number,
+ * item keys; the item itself stays in the table) and why it cannot be published. No image: a report
+ * carries names and free text, which have no business in a queue.
+ */
+export interface UnreadableRecordMessage {
+  kind: typeof unreadableRecordKind;
+  eventSourceARN: string | undefined;
+  eventID: string | undefined;
+  eventName: string | undefined;
+  sequenceNumber: string | undefined;
+  /** The item's keys, as the stream gives them (DynamoDB JSON, ready for a GetItem). */
+  keys: NonNullable<DynamoDBRecord['dynamodb']>['Keys'];
+  /** When the item was written (epoch seconds, from the stream). */
+  approximateCreationDateTime: number | undefined;
+  error: { name: string; message: string; cause?: string };
+  setAsideAt: string;
+}
+
+/** A cause's text is kept to this many characters (a zod error lists every issue). */
+const maxCauseLength = 4000;
+
+/** The message that sets `record` aside for `error`. */
+export function unreadableRecordMessage(record: DynamoDBRecord, error: OutboxRecordError, now: Date = new Date()): UnreadableRecordMessage {
+  const cause = error.cause === undefined ? undefined : error.cause instanceof Error ? error.cause.message : String(error.cause);
+  return {
+    kind: unreadableRecordKind,
+    eventSourceARN: record.eventSourceARN,
+    eventID: record.eventID,
+    eventName: record.eventName,
+    sequenceNumber: record.dynamodb?.SequenceNumber,
+    keys: record.dynamodb?.Keys,
+    approximateCreationDateTime: record.dynamodb?.ApproximateCreationDateTime,
+    error: { name: error.name, message: error.message, ...(cause === undefined ? {} : { cause: cause.slice(0, maxCauseLength) }) },
+    setAsideAt: now.toISOString(),
+  };
+}
+
+/** Where the events of a batch go, and where a record that can never become one goes. */
+export interface OutboxSinks {
+  /** Sends the entries and returns their event ids (throws `PublishEventsError` when some were refused). */
+  publish: (entries: EventEntry[]) => Promise<readonly (string | undefined)[]>;
+  /** Puts the message where someone will look at it (the stream-failure queue); throws when it could not. */
+  setAside: (message: UnreadableRecordMessage) => Promise<void>;
+}
+
+/**
  * Publish the events of a batch of stream records, in order, and say where the batch must resume.
  *
- * Lambda resumes a stream batch at the lowest sequence number reported failed and delivers every
- * record from there again. So this stops at the first record it cannot turn into an event (records
- * after it are not published now, and will not be published twice), and on a publish failure reports
- * the earliest record whose event was not accepted. Records before that point are done for good.
- * (When EventBridge refuses an entry but accepts a later one even after retries, that later event is
- * published again on the retry: delivery is at least once, and consumers key their work on the
- * report's reference, as they must for EventBridge anyway.)
+ * A record that can never become an event (a report item that does not hold a valid report:
+ * `OutboxRecordError`) is set aside alone: its keys, sequence number and error go to the stream-failure
+ * queue (`sinks.setAside`), it is logged, and the records after it are published as if it were not
+ * there. Lambda cannot do that for us: with partial batch failures it resumes at the record reported
+ * failed, which fails again on every retry, and when the retries are spent it hands the whole rest of
+ * the batch to the on-failure destination, so the valid reports after that record would never be
+ * published.
  *
- * @param publish sends the entries and returns their event ids (throws `PublishEventsError` when some
- *   were refused).
+ * What may succeed later is left to Lambda's retries. Lambda resumes a stream batch at the lowest
+ * sequence number reported failed and delivers every record from there again, so when a record cannot
+ * be set aside (SQS unavailable) this stops at it (records after it are not published now, and will not
+ * be published twice), and on a publish failure it reports the earliest record whose event was not
+ * accepted. Records before that point are done for good. (When EventBridge refuses an entry but accepts
+ * a later one even after retries, that later event is published again on the retry: delivery is at
+ * least once, and consumers key their work on the report's reference, as they must for EventBridge
+ * anyway. Likewise a record set aside in a batch whose publish then fails at an earlier record is set
+ * aside again on the retry: the queue may hold it twice, under the same sequence number.)
  */
 export async function publishStreamRecords(
   records: readonly DynamoDBRecord[],
-  publish: (entries: EventEntry[]) => Promise<readonly (string | undefined)[]>,
+  sinks: OutboxSinks,
   log: OutboxLog,
 ): Promise<DynamoDBBatchResponse> {
   const outgoing: { recordIndex: number; entry: EventEntry }[] = [];
   let resumeAt: number | undefined;
   for (const [recordIndex, record] of records.entries()) {
+    const sequenceNumber = record.dynamodb?.SequenceNumber;
+    let entry: EventEntry | undefined;
     try {
-      const entry = eventForStreamRecord(record);
-      if (entry) outgoing.push({ recordIndex, entry });
+      entry = eventForStreamRecord(record);
     } catch (error) {
-      log.error('stream record cannot be published', { error: error as Error, sequenceNumber: record.dynamodb?.SequenceNumber });
-      resumeAt = recordIndex;
-      break;
+      if (!(error instanceof OutboxRecordError)) {
+        // Not the record's fault but this code's: kept and retried until a fixed version reads it.
+        log.error('stream record cannot be published', { error: error as Error, sequenceNumber });
+        resumeAt = recordIndex;
+        break;
+      }
+      try {
+        await sinks.setAside(unreadableRecordMessage(record, error));
+      } catch (sendError) {
+        log.error('読めないストリームの記録を別にできません / unreadable stream record could not be set aside', {
+          error: sendError as Error,
+          unreadable: error,
+          sequenceNumber,
+        });
+        resumeAt = recordIndex;
+        break;
+      }
+      log.error('読めないストリームの記録を別にしました / unreadable stream record set aside', { error, sequenceNumber, keys: record.dynamodb?.Keys });
+      continue;
     }
+    if (entry) outgoing.push({ recordIndex, entry });
   }
 
   if (outgoing.length > 0) {
     try {
-      const eventIds = await publish(outgoing.map((o) => o.entry));
+      const eventIds = await sinks.publish(outgoing.map((o) => o.entry));
       log.info('events published', { count: eventIds.length, eventIds });
     } catch (error) {
       const firstUnpublished =

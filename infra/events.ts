@@ -6,7 +6,9 @@
  * No silent failure: an event EventBridge cannot deliver (target DLQ) and an event the target
  * function fails on after Lambda's retries (asynchronous on-failure destination) both end in that
  * function's queue of failed events; stream records the publisher fails on end in the stream's
- * on-failure queue. Every queue and every function is alarmed through `Monitoring`.
+ * on-failure queue, where the publisher also sends, itself, a record it can never read (so the
+ * records after it are still published). Every queue and every function is alarmed through
+ * `Monitoring`.
  */
 import { Duration, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -120,7 +122,7 @@ export class Events extends Construct {
   readonly bus: events.EventBus;
   /** The outbox publisher, fed by the table's stream. */
   readonly publisher: ShinchokuFunction;
-  /** Stream records the publisher gave up on. */
+  /** Stream records the publisher gave up on: Lambda's on-failure records, and the unreadable records it set aside. */
   readonly streamFailures: sqs.Queue;
   /** The rule targets by function folder. */
   readonly functions: ReadonlyMap<string, ShinchokuFunction>;
@@ -212,6 +214,9 @@ export class Events extends Construct {
       }),
     );
     this.grantPublish(this.publisher);
+    // A record that can never become an event is set aside there by the publisher (events/outbox.ts).
+    this.publisher.addEnvironment(envNames.streamFailureQueueUrl, this.streamFailures.queueUrl);
+    this.streamFailures.grantSendMessages(this.publisher);
     monitoring.watchFunction(this.publisher);
     monitoring.watchQueue(this.streamFailures);
     this.alarmOnIteratorAge(props.maxIteratorAge ?? Duration.minutes(15), monitoring);

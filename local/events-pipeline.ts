@@ -1,7 +1,8 @@
 /**
  * The local stack's event pipeline in one piece: the table's stream → `functions/publish-events` →
- * the local EventBridge → the rules of `events/rules.ts` → their handlers, all in this process. The
- * stack starts it after the table exists and gives the functions its `environment`.
+ * the local EventBridge → the rules of `events/rules.ts` → their handlers, all in this process, with
+ * the stream-failure queue the publisher sets an unreadable record aside in (a local SQS). The stack
+ * starts it after the table exists and gives the functions its `environment`.
  */
 import { envNames } from '#shared/config/env';
 import type { EventRule } from '#events/rules';
@@ -13,6 +14,7 @@ import {
   type EventEnvelope,
   type EventHandlerLoader,
 } from './eventbridge-local.ts';
+import { localStreamFailureQueue, startLocalSqs } from './sqs-local.ts';
 import { startStreamPoller, type StreamDeadLetter } from './stream-poller.ts';
 
 export interface LocalEvents {
@@ -20,7 +22,7 @@ export interface LocalEvents {
   endpoint: string;
   /** The bus name the functions publish to (EVENT_BUS_NAME). */
   busName: string;
-  /** The variables publishers need, to merge into the functions' environment. */
+  /** The variables publishers need (the bus, the stream-failure queue), to merge into the functions' environment. */
   environment: Record<string, string>;
   /** Every event accepted by the bus, in order. */
   readonly published: readonly EventEnvelope[];
@@ -28,7 +30,10 @@ export interface LocalEvents {
   readonly delivered: readonly Delivery[];
   /** Events a target failed on every attempt (or whose target does not exist yet). */
   readonly deadLetters: readonly DeadLetter[];
-  /** Stream records publish-events failed on every attempt (the on-failure destination on AWS). */
+  /**
+   * Stream records publish-events failed on every attempt, or set aside itself as unreadable: what
+   * the stream-failure queue holds on AWS.
+   */
   readonly streamDeadLetters: readonly StreamDeadLetter[];
   /**
    * Resolves once everything written to the table and published before the call has gone through
@@ -63,15 +68,19 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     loadHandler: options.loadHandler,
     onLog: options.onLog,
   });
+  let sqs;
   let poller;
   try {
+    sqs = await startLocalSqs({ queues: [localStreamFailureQueue], onLog: options.onLog });
     poller = await startStreamPoller({
       endpoint: options.dynamoEndpoint,
       tableName: options.tableName,
       onLog: options.onLog,
       checkpointFile: options.streamCheckpointFile,
+      failureQueue: sqs.queue(localStreamFailureQueue),
     });
   } catch (error) {
+    await sqs?.stop();
     await bridge.stop();
     throw error;
   }
@@ -79,7 +88,12 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
   return {
     endpoint: bridge.endpoint,
     busName: bridge.busName,
-    environment: { AWS_ENDPOINT_URL_EVENTBRIDGE: bridge.endpoint, [envNames.eventBusName]: bridge.busName },
+    environment: {
+      AWS_ENDPOINT_URL_EVENTBRIDGE: bridge.endpoint,
+      [envNames.eventBusName]: bridge.busName,
+      AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+      [envNames.streamFailureQueueUrl]: sqs.queue(localStreamFailureQueue).url,
+    },
     published: bridge.published,
     delivered: bridge.delivered,
     deadLetters: bridge.deadLetters,
@@ -87,6 +101,7 @@ export async function startLocalEvents(options: LocalEventsOptions): Promise<Loc
     idle: () => whenAllIdle(parts),
     stop: async () => {
       await poller.stop();
+      await sqs.stop();
       await bridge.stop();
     },
   };

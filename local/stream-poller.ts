@@ -2,8 +2,12 @@
  * The local stand-in for Lambda's DynamoDB stream event source: reads the table's stream from
  * DynamoDB Local and calls `functions/publish-events/handler.ts` in this process with the same
  * DynamoDBStreamEvent Lambda would send, honouring the same filter (events/outbox.ts), batch size and
- * partial batch failures: a batch resumes at the lowest record the handler reports failed; a record
- * that keeps failing is kept in `deadLetters` (the on-failure destination on AWS) and the shard moves on.
+ * partial batch failures, and giving up as Lambda gives up: a batch resumes at the lowest record the
+ * handler reports failed, and when that keeps failing, that record and every one after it in the batch
+ * go to `deadLetters` (the on-failure destination on AWS) and the shard moves on; a batch whose
+ * invocation keeps throwing is split in halves until the record it fails on is dead-lettered alone
+ * (bisectBatchOnError). What the handler sends to the stream-failure queue itself (`failureQueue`, a
+ * record it can never read) is kept in `deadLetters` too, as the one queue on AWS holds both.
  * With `checkpointFile`, each shard's position is kept on disk as the event source mapping keeps it
  * on AWS, so a record accepted but not yet handled when the stack stopped is delivered after the
  * next start, and nothing handled before is delivered again.
@@ -20,11 +24,12 @@ import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { reportInsertFilter } from '#events/outbox';
+import { reportInsertFilter, unreadableRecordKind, type UnreadableRecordMessage } from '#events/outbox';
 import { matchesPattern, type EventPattern } from '#events/rules';
 import { createDynamoDbClient, localClientConfig, localCredentials, localRegion } from './aws-local.ts';
 import { MissingTargetError } from './eventbridge-local.ts';
 import { localLambdaContext } from './lambda-context.ts';
+import type { LocalQueue, LocalQueueMessage } from './sqs-local.ts';
 
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
 export type StreamHandlerLoader = (fn: string) => Promise<StreamHandler>;
@@ -44,10 +49,19 @@ export interface StreamDeadLetter {
   sequenceNumber: string;
   eventName: string | undefined;
   keys: unknown;
+  /** Invocations that failed on it; 1 for a record the handler set aside itself. */
   attempts: number;
   error: string;
   at: string;
-  record: DynamoDBRecord;
+  /**
+   * Who put it there: the poller when the retries were spent (Lambda's on-failure destination), or the
+   * handler, which sent it to the stream-failure queue itself (`failureQueue`).
+   */
+  from: 'retries' | 'handler';
+  /** The record as delivered; absent for one the handler set aside (its message names the keys, as on AWS). */
+  record?: DynamoDBRecord;
+  /** What the handler sent to the queue, for one it set aside. */
+  message?: UnreadableRecordMessage;
 }
 
 export interface StreamPollerOptions {
@@ -64,6 +78,12 @@ export interface StreamPollerOptions {
   batchSize?: number;
   /** Invocations before a failing record is dead-lettered (retryAttempts + 1 on AWS). @default 3 */
   maxAttempts?: number;
+  /**
+   * The local stream-failure queue (`local/sqs-local.ts`) the handler is told of in
+   * STREAM_FAILURE_QUEUE_URL: what it sends there while this poller runs is kept in `deadLetters`.
+   * @default none
+   */
+  failureQueue?: LocalQueue;
   /** Pause between polls. @default 100 */
   pollIntervalMs?: number;
   /** Wait before retrying a failed batch; doubles per retry. @default 50 */
@@ -86,7 +106,7 @@ export interface StreamPollerOptions {
 
 export interface StreamPoller {
   streamArn: string;
-  /** Records that failed every attempt. */
+  /** Records that failed every attempt, and those the handler set aside in `failureQueue`. */
   readonly deadLetters: readonly StreamDeadLetter[];
   /** Grows with every record read and every invocation. */
   activity(): number;
@@ -254,6 +274,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       attempts: state.attempts,
       error,
       at: new Date().toISOString(),
+      from: 'retries',
       record,
     });
     log(
@@ -261,6 +282,29 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
         `${record.eventName ?? '?'} ${sequenceNumber} ${JSON.stringify(record.dynamodb?.Keys ?? {})}, ${state.attempts} 回 / attempt(s): ${error}`,
     );
   };
+
+  /** A message the handler sent to the stream-failure queue: the record it set aside. */
+  const setAside = ({ body, at }: LocalQueueMessage) => {
+    const message = safeJson(body) as Partial<UnreadableRecordMessage> | undefined;
+    const known = message?.kind === unreadableRecordKind ? (message as UnreadableRecordMessage) : undefined;
+    const sequenceNumber = known?.sequenceNumber ?? '?';
+    const error = known?.error.message ?? body;
+    deadLetters.push({
+      sequenceNumber,
+      eventName: known?.eventName,
+      keys: known?.keys,
+      attempts: 1,
+      error,
+      at,
+      from: 'handler',
+      ...(known ? { message: known } : {}),
+    });
+    log(
+      `ストリームの記録を ${fn} が読めず、失敗キューに入れました / stream record set aside by ${fn} in the failure queue: ` +
+        `${known?.eventName ?? '?'} ${sequenceNumber} ${JSON.stringify(known?.keys ?? {})}: ${error}`,
+    );
+  };
+  const stopListening = options.failureQueue?.onMessage(setAside);
 
   /** One invocation on the oldest pending records of a shard, and what follows from its answer. */
   const invoke = async (state: ShardState): Promise<void> => {
@@ -301,9 +345,11 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       // bisectBatchOnError: split the batch and give each half its own attempts.
       state.batchLimit = Math.ceil(remaining / 2);
     } else {
-      const record = state.pending.shift()!;
-      deadLetter(state, record, error);
-      handled(state, record);
+      // A reported record is where Lambda splits the batch, and it is the first one left: Lambda hands
+      // it to the on-failure destination with everything after it in the batch, handled or not.
+      const given = state.pending.splice(0, thrown ? 1 : remaining);
+      for (const record of given) deadLetter(state, record, error);
+      handled(state, given.at(-1));
       state.batchLimit = batchSize;
     }
     state.attempts = 0;
@@ -413,6 +459,7 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       stopped = true;
       if (timer) clearTimeout(timer);
       await running;
+      stopListening?.();
       await checkpoint?.write(positions());
       for (const w of waiters) w.resolve();
       waiters = [];

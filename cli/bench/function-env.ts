@@ -18,6 +18,7 @@ export const loadEnvironment: NodeJS.ProcessEnv = {
   PUBLIC_BASE_URL: 'https://progress.example.jp',
   PUBLIC_SITE_URL: 'https://public.example.jp',
   EVENT_BUS_NAME: 'shinchoku',
+  STREAM_FAILURE_QUEUE_URL: 'https://sqs.ap-northeast-1.amazonaws.com/123456789012/stream-failures',
   MAIL_BUCKET: 'mail',
   PUBLIC_BUCKET: 'public',
   POWERTOOLS_LOG_LEVEL: 'ERROR',

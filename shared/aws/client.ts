@@ -1,17 +1,17 @@
 /**
  * The AWS client every function uses: one HTTPS request per API call, signed with Signature V4 by
  * aws4 (the signer aws-lite and many other small clients use), sent with Node's own http/https over a
- * keep-alive connection, and retried as the SDK's standard mode retries. The functions call five
+ * keep-alive connection, and retried as the SDK's standard mode retries. The functions call six
  * services with a handful of operations (DynamoDB, S3 get/put, SES v2 SendEmail, EventBridge PutEvents,
- * Secrets Manager GetSecretValue), so this is all a function loads to reach AWS: about 20 KB at a cold
- * start instead of the 115 KB of aws-lite with its DynamoDB plugin or the SDK's 220 KB and more per
- * service (docs/BENCHMARKS.md, cold start).
+ * SQS SendMessage, Secrets Manager GetSecretValue), so this is all a function loads to reach AWS: about
+ * 20 KB at a cold start instead of the 115 KB of aws-lite with its DynamoDB plugin or the SDK's 220 KB
+ * and more per service (docs/BENCHMARKS.md, cold start).
  *
  * Each service gets one client per module, configured by its first call (region, endpoint, credentials
  * and attempts are read then, so a test or the local stack may set the environment after importing a
  * handler). Endpoints follow the SDK's own variables,
  * `AWS_ENDPOINT_URL_<SERVICE>` then `AWS_ENDPOINT_URL`, which the local stack points at DynamoDB Local,
- * the SES emulator, the local S3 and the loopback EventBridge, so the same code runs on AWS and on a
+ * the SES emulator, the local S3, the loopback EventBridge and SQS, so the same code runs on AWS and on a
  * laptop. Region and credentials come from the environment as on Lambda (AWS_REGION,
  * AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN) unless given.
  *
@@ -47,6 +47,7 @@ const services = {
   S3: { signingName: 's3', host: (region: string) => `s3.${region}.amazonaws.com` },
   SESV2: { signingName: 'ses', host: (region: string) => `email.${region}.amazonaws.com` },
   EVENTBRIDGE: { signingName: 'events', host: (region: string) => `events.${region}.amazonaws.com` },
+  SQS: { signingName: 'sqs', host: (region: string) => `sqs.${region}.amazonaws.com` },
   SECRETS_MANAGER: { signingName: 'secretsmanager', host: (region: string) => `secretsmanager.${region}.amazonaws.com` },
 } as const;
 

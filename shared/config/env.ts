@@ -34,6 +34,11 @@ export const envNames = {
   publicBaseUrl: 'PUBLIC_BASE_URL',
   /** Name of the EventBridge bus the functions publish to. */
   eventBusName: 'EVENT_BUS_NAME',
+  /**
+   * URL of the queue of stream records the outbox publisher gave up on (the event source mapping's
+   * on-failure destination): it also sends there, itself, a record it can never read (events/outbox.ts).
+   */
+  streamFailureQueueUrl: 'STREAM_FAILURE_QUEUE_URL',
   /** The reminder rules as JSON (the `reminders` section; see shared/domain/reminders.ts). Unset = defaults. */
   reminderConfig: 'REMINDER_CONFIG',
   /** The bucket of the public progress site (static pages and open data). */

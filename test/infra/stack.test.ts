@@ -260,7 +260,11 @@ describe('ShinchokuStack', () => {
         // The outbox publisher reads the stream and openapi serves its bundled document: neither reads the
         // table, and neither is told its name.
         const expected =
-          id === publisherId() ? [envNames.tenant, envNames.eventBusName] : id === logicalIdOfFunction('openapi') ? [envNames.tenant] : [envNames.tableName, envNames.tenant];
+          id === publisherId()
+            ? [envNames.tenant, envNames.eventBusName, envNames.streamFailureQueueUrl]
+            : id === logicalIdOfFunction('openapi')
+              ? [envNames.tenant]
+              : [envNames.tableName, envNames.tenant];
         expect(Object.keys(fn.Properties.Environment.Variables)).toEqual(expect.arrayContaining(expected));
       }
     });
@@ -503,6 +507,20 @@ describe('ShinchokuStack', () => {
       });
     });
 
+    it('tells the publisher the stream-failure queue, to set an unreadable record aside in, and lets it send there only', () => {
+      // Prepare
+      const queueId = queueIdOf(stack.events.streamFailures);
+      // Act
+      const sqsStatements = policiesOfRole(publisherId()).filter((st) => asArray(st.Action).some((a) => a.startsWith('sqs:')));
+      // Assess
+      expect(resources[publisherId()]!.Properties.Environment.Variables[envNames.streamFailureQueueUrl]).toEqual({ Ref: queueId });
+      expect(sqsStatements.flatMap((st) => asArray(st.Action))).toContain('sqs:SendMessage');
+      for (const statement of sqsStatements) {
+        expect(statement.Effect).toBe('Allow');
+        expect(statement.Resource).toEqual({ 'Fn::GetAtt': [queueId, 'Arn'] });
+      }
+    });
+
     it('allows events:PutEvents on exactly the bus, and the publisher has it', () => {
       // Prepare
       const statements = ofType('AWS::IAM::Policy').flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
@@ -561,7 +579,17 @@ describe('ShinchokuStack', () => {
       const loaded = execFileSync(
         process.execPath,
         ['--input-type=module', '-e', `const m = await import(${JSON.stringify(pathToFileURL(bundle).href)}); process.stdout.write(typeof m.handler);`],
-        { env: { PATH: process.env.PATH, [envNames.tenant]: 'shimotsuke', [envNames.eventBusName]: 'bus', AWS_REGION: 'ap-northeast-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' }, encoding: 'utf8' },
+        {
+          env: {
+            PATH: process.env.PATH,
+            [envNames.tenant]: 'shimotsuke',
+            [envNames.eventBusName]: 'bus',
+            [envNames.streamFailureQueueUrl]: 'https://sqs.ap-northeast-1.amazonaws.com/123456789012/failures',
+            AWS_REGION: 'ap-northeast-1',
+            AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+          },
+          encoding: 'utf8',
+        },
       );
       // Assess
       expect(loaded).toBe('function');

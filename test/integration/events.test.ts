@@ -3,13 +3,20 @@
  * table's stream → the stream poller → functions/publish-events/handler.ts → publishEvents → the
  * local EventBridge (over HTTP, as the SDK talks to AWS) → a rule's target handler.
  *
+ * A report item the publisher can never read goes through the functions' SQS client to the local
+ * stream-failure queue (local/sqs-local.ts), as it goes to the stream's failure queue on AWS.
+ *
  * The rule table and the target handlers are the test's own, so this file does not depend on the
  * production consumers. It sets process.env for the in-process publish-events handler, so it runs in
  * its own file.
  */
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { eventEnvelopeSchema, eventSource, type QuarterCompiled } from '#events/catalog';
+import { unreadableRecordKind, type UnreadableRecordMessage } from '#events/outbox';
 import type { EventRule } from '#events/rules';
 import { createEventBridgeClient, InvalidEventError, publishEvents, type EventEntry } from '#shared/aws/events';
 import { envNames } from '#shared/config/env';
@@ -27,6 +34,7 @@ import {
   type LocalEventBridge,
   type RequestEntry,
 } from '#local/eventbridge-local';
+import { localStreamFailureQueue, startLocalSqs, type LocalQueue, type LocalSqs } from '#local/sqs-local';
 import { startStreamPoller, type StreamPoller } from '#local/stream-poller';
 import { createTestTable, type TestTable } from '#test/support/dynamo';
 
@@ -45,8 +53,24 @@ const logLines: string[] = [];
 let table: TestTable;
 let store: Store;
 let bridge: LocalEventBridge;
+let sqs: LocalSqs;
+let failureQueue: LocalQueue;
 let poller: StreamPoller;
+let folder: string;
 const settle = () => whenAllIdle([poller, bridge]);
+
+/** A poller that keeps its position in the test's folder: the next one started resumes where it stopped. */
+const startPoller = () =>
+  startStreamPoller({
+    endpoint: inject('dynamoEndpoint'),
+    tableName: table.tableName,
+    pollIntervalMs: 20,
+    retryDelayMs: 1,
+    maxAttempts,
+    checkpointFile: join(folder, 'stream-position.json'),
+    failureQueue,
+    onLog: (line) => logLines.push(line),
+  });
 
 function submission(overrides: Partial<ReportSubmission> = {}): ReportSubmission {
   return {
@@ -90,29 +114,29 @@ beforeAll(async () => {
       return loadEventHandler(fn);
     },
   });
-  // What the local stack gives the functions: the handler builds its EventBridge client from these.
+  sqs = await startLocalSqs({ queues: [localStreamFailureQueue] });
+  failureQueue = sqs.queue(localStreamFailureQueue);
+  // What the local stack gives the functions: the handler builds its EventBridge and SQS clients from these.
   Object.assign(process.env, {
     AWS_REGION: localRegion,
     AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
     AWS_ENDPOINT_URL_EVENTBRIDGE: bridge.endpoint,
     [envNames.eventBusName]: bridge.busName,
+    AWS_ENDPOINT_URL_SQS: sqs.endpoint,
+    [envNames.streamFailureQueueUrl]: failureQueue.url,
     POWERTOOLS_LOG_LEVEL: 'SILENT', // the broken record below is logged as an error on purpose
   });
-  poller = await startStreamPoller({
-    endpoint: inject('dynamoEndpoint'),
-    tableName: table.tableName,
-    pollIntervalMs: 20,
-    retryDelayMs: 1,
-    maxAttempts,
-    onLog: (line) => logLines.push(line),
-  });
+  folder = await mkdtemp(join(tmpdir(), 'shinchoku-events-'));
+  poller = await startPoller();
 });
 
 afterAll(async () => {
   await poller?.stop();
+  await sqs?.stop();
   await bridge?.stop();
   await table?.drop();
+  if (folder) await rm(folder, { recursive: true, force: true });
 });
 
 describe('report → stream → publish-events → EventBridge → rule target', () => {
@@ -156,23 +180,36 @@ describe('report → stream → publish-events → EventBridge → rule target',
     expect(received.filter((e) => (e.detail as { measureId: string }).measureId === '1-1-1')).toEqual([]);
   });
 
-  it('dead-letters a report item it cannot publish after retries, and later reports still flow', async () => {
-    // Prepare: a report item without a quarter, as a bug elsewhere might write it
+  it('sets a report item it can never publish aside alone, and publishes the report after it in the same batch', async () => {
+    // Prepare: with the poller stopped, a report item without a quarter (as a bug elsewhere might write
+    // it) and a valid report, so that both reach publish-events in one batch when it starts again
+    await settle();
+    await poller.stop();
     const brokenKey = { pk: reportKeys.partition(store.tenant, '3-1-2'), sk: 'REPORT#broken#0001' };
-    // Act
     await store.doc.put({ TableName: store.tableName, Item: { ...brokenKey, type: 'Report', measureId: '3-1-2', version: 1 } });
     const after = await appendReport(store, submission({ measureId: '3-1-2', quarter: 'FY2013-Q3' }), {
       channel: 'api',
       idempotencyKey: 'after-broken',
       fingerprint: 'f',
     });
+    // Act
+    poller = await startPoller();
     await settle();
-    // Assess
-    const dead = poller.deadLetters.filter((d) => JSON.stringify(d.keys).includes('REPORT#broken#0001'));
-    expect(dead).toHaveLength(1);
-    expect(dead[0]!.attempts).toBe(maxAttempts);
+    // Assess: the broken item is in the failure queue, sent by the handler; nothing waited for retries
     expect(receivedFor(after.report.reference)).toHaveLength(1);
-    expect(logLines.some((l) => l.includes('stream record dead-lettered'))).toBe(true);
+    expect(poller.deadLetters).toEqual([
+      expect.objectContaining({ from: 'handler', attempts: 1, keys: { pk: { S: brokenKey.pk }, sk: { S: brokenKey.sk } } }),
+    ]);
+    const messages = failureQueue.messages.map((m) => JSON.parse(m.body) as UnreadableRecordMessage);
+    expect(messages).toEqual([
+      expect.objectContaining({
+        kind: unreadableRecordKind,
+        keys: { pk: { S: brokenKey.pk }, sk: { S: brokenKey.sk } },
+        error: expect.objectContaining({ name: 'OutboxRecordError' }),
+      }),
+    ]);
+    expect(messages[0]!.sequenceNumber).toBe(poller.deadLetters[0]!.sequenceNumber);
+    expect(logLines.some((l) => l.includes('stream record set aside by publish-events'))).toBe(true);
   });
 });
 

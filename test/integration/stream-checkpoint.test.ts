@@ -183,3 +183,42 @@ describe('stream positions kept between runs', () => {
     expect(rewritten.streamArn).toBe(p.streamArn);
   });
 });
+
+describe('giving up on a batch, as the event source mapping gives up', () => {
+  it('hands a record reported failed on every attempt to the dead letters together with the rest of its batch', async () => {
+    // Prepare: a run takes its position and stops; three reports are written meanwhile, to reach the
+    // handler in one batch, which reports the middle one failed every time
+    const file = join(folder, 'partial-failure.json');
+    const a = await poller(file, () => undefined);
+    await a.idle();
+    await a.stop();
+    const first = await report('5-1-1');
+    const failing = await report('5-1-2');
+    const last = await report('5-1-3');
+    const batches: string[][] = [];
+    const handler: StreamHandler = async (event) => {
+      batches.push(event.Records.map(referenceOf));
+      const failed = event.Records.find((record) => referenceOf(record) === failing);
+      return { batchItemFailures: failed ? [{ itemIdentifier: failed.dynamodb!.SequenceNumber! }] : [] };
+    };
+    // Act
+    const b = await startStreamPoller({
+      endpoint: inject('dynamoEndpoint'),
+      tableName: table.tableName,
+      loadHandler: async () => handler,
+      pollIntervalMs: 20,
+      retryDelayMs: 1,
+      maxAttempts: 3,
+      checkpointFile: file,
+      onLog: () => undefined,
+    });
+    await b.idle();
+    await b.stop();
+    // Assess: Lambda resumes at the reported record each time, then hands on all it was resuming with
+    expect(batches).toEqual([[first, failing, last], [failing, last], [failing, last]]);
+    expect(b.deadLetters.map((d) => [referenceOf(d.record!), d.from, d.attempts])).toEqual([
+      [failing, 'retries', 3],
+      [last, 'retries', 3],
+    ]);
+  });
+});

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { AwsError, awsClient, endpointFor } from '#shared/aws/client';
 import { createMailer } from '#shared/aws/mailer';
 import { createObjectStore, objectAddress } from '#shared/aws/s3';
+import { createQueueClient } from '#shared/aws/sqs';
 
 const credentials = { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY', sessionToken: 'session' };
 
@@ -102,6 +103,7 @@ describe('the functions’ AWS client', () => {
     expect(endpointFor('S3', both)).toBe('http://127.0.0.1:9999');
     expect(endpointFor('SESV2', { AWS_ENDPOINT_URL_SESV2: '' })).toBeUndefined();
     expect(endpointFor('EVENTBRIDGE', {})).toBeUndefined();
+    expect(endpointFor('SQS', { AWS_ENDPOINT_URL_SQS: 'http://127.0.0.1:9324' })).toBe('http://127.0.0.1:9324');
   });
 
   it('settles its region and endpoint at the first call, from what it was given or the environment', () => {
@@ -147,6 +149,28 @@ describe('the functions’ AWS client', () => {
     expect(request!.body.toString('utf8')).toBe('本文');
     expect(request!.headers['x-amz-content-sha256']).toBe(createHash('sha256').update('本文').digest('hex'));
     expect(request!.headers.authorization).toBe(await sdkAuthorization(request!, 's3', 'ap-northeast-1'));
+  });
+
+  it('sends an SQS message in SQS’s JSON protocol, signed for sqs as the SDK signs it, and names a missing queue', async () => {
+    // Prepare
+    const sqs = createQueueClient({ endpoint, region: 'ap-northeast-1', credentials });
+    const queueUrl = 'https://sqs.ap-northeast-1.amazonaws.com/123456789012/stream-failures';
+    answers = [
+      { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{"MessageId":"m-1","MD5OfMessageBody":"x"}' },
+      { status: 400, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"The specified queue does not exist."}' },
+    ];
+    // Act
+    const sent = await sqs.sendMessage({ QueueUrl: queueUrl, MessageBody: '{"kind":"記録"}' });
+    const missing = await sqs.sendMessage({ QueueUrl: `${queueUrl}-gone`, MessageBody: 'x' }).catch((e: unknown) => e);
+    // Assess
+    const [request] = seen;
+    expect(sent.MessageId).toBe('m-1');
+    expect(request!.path).toBe('/');
+    expect(request!.headers['x-amz-target']).toBe('AmazonSQS.SendMessage');
+    expect(request!.headers['content-type']).toBe('application/x-amz-json-1.0');
+    expect(JSON.parse(request!.body.toString('utf8'))).toEqual({ QueueUrl: queueUrl, MessageBody: '{"kind":"記録"}' });
+    expect(request!.headers.authorization).toBe(await sdkAuthorization(request!, 'sqs', 'ap-northeast-1'));
+    expect(missing).toMatchObject({ name: 'QueueDoesNotExist', statusCode: 400 });
   });
 
   it('retries a 5xx answer, throttling and a dropped connection, sending the same call, and answers once', async () => {

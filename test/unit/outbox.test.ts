@@ -7,7 +7,16 @@ import { readFileSync } from 'node:fs';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import { describe, expect, it, vi } from 'vitest';
 import { ProgressReportedSchema } from '#events/catalog';
-import { eventForStreamRecord, OutboxRecordError, publishStreamRecords, reportInsertFilter } from '#events/outbox';
+import {
+  eventForStreamRecord,
+  OutboxRecordError,
+  publishStreamRecords,
+  reportInsertFilter,
+  unreadableRecordKind,
+  unreadableRecordMessage,
+  type OutboxSinks,
+  type UnreadableRecordMessage,
+} from '#events/outbox';
 import { matchesPattern } from '#events/rules';
 import { PublishEventsError, type EventEntry } from '#shared/aws/events';
 
@@ -30,6 +39,15 @@ const idempotencyInsert = variant(1, (r) => {
 const brokenReport = variant(3, (r) => delete r.dynamodb!.NewImage!.quarter);
 
 const silentLog = () => ({ info: vi.fn(), error: vi.fn() });
+
+/** Sinks that accept everything (event ids `id-0`…), or do what `overrides` say. */
+function sinks(overrides: Partial<OutboxSinks> = {}) {
+  const publish = vi.fn(overrides.publish ?? (async (entries: EventEntry[]) => entries.map((_, i) => `id-${i}`)));
+  const setAside = vi.fn(overrides.setAside ?? (async (_message: UnreadableRecordMessage) => undefined));
+  return { publish, setAside };
+}
+
+const measuresOf = (entries: EventEntry[]) => entries.map((e) => (e.detail as { measureId: string }).measureId);
 
 describe('eventForStreamRecord', () => {
   it('turns the insert of a report item into the ProgressReported event of the sample', () => {
@@ -89,61 +107,157 @@ describe('reportInsertFilter (the event source mapping filter)', () => {
   });
 });
 
+describe('unreadableRecordMessage', () => {
+  it('names the record set aside by its stream, sequence number and keys, and says why, without its image', () => {
+    // Prepare
+    const record = brokenReport;
+    const error = (() => {
+      try {
+        eventForStreamRecord(record);
+      } catch (caught) {
+        return caught as OutboxRecordError;
+      }
+      throw new Error('the broken report was read');
+    })();
+    // Act
+    const message = unreadableRecordMessage(record, error, new Date('2013-10-15T02:00:00Z'));
+    // Assess
+    expect(message).toEqual({
+      kind: unreadableRecordKind,
+      eventSourceARN: record.eventSourceARN,
+      eventID: record.eventID,
+      eventName: 'INSERT',
+      sequenceNumber: record.dynamodb!.SequenceNumber,
+      keys: { pk: { S: 'T#shimotsuke#MEASURE#2-2-3' }, sk: { S: 'REPORT#FY2013-Q2#0001' } },
+      approximateCreationDateTime: record.dynamodb!.ApproximateCreationDateTime,
+      error: { name: 'OutboxRecordError', message: error.message, cause: expect.stringContaining('quarter') },
+      setAsideAt: '2013-10-15T02:00:00.000Z',
+    });
+    expect(JSON.stringify(message)).not.toContain('山田太郎');
+    expect(JSON.stringify(message)).not.toContain('観光案内サイト');
+  });
+});
+
 describe('publishStreamRecords', () => {
   const good1 = variant(10);
   const good2 = variant(12, (r) => (r.dynamodb!.NewImage!.measureId = { S: '2-2-3' }));
   const bad = variant(11, (r) => delete r.dynamodb!.NewImage!.quarter);
+  const otherMeasure = (sequence: number, measureId: string) =>
+    variant(sequence, (r) => {
+      r.dynamodb!.NewImage!.pk = { S: `T#shimotsuke#MEASURE#${measureId}` };
+      r.dynamodb!.NewImage!.measureId = { S: measureId };
+    });
 
   it('publishes every report of the batch in order and reports no failure', async () => {
     // Prepare
-    const publish = vi.fn(async (entries: EventEntry[]) => entries.map((_, i) => `id-${i}`));
+    const out = sinks();
     // Act
-    const answer = await publishStreamRecords([good1, idempotencyInsert, good2], publish, silentLog());
+    const answer = await publishStreamRecords([good1, idempotencyInsert, good2], out, silentLog());
     // Assess
     expect(answer).toEqual({ batchItemFailures: [] });
-    expect(publish).toHaveBeenCalledTimes(1);
-    expect(publish.mock.calls[0]![0]).toHaveLength(2);
+    expect(out.publish).toHaveBeenCalledTimes(1);
+    expect(out.publish.mock.calls[0]![0]).toHaveLength(2);
+    expect(out.setAside).not.toHaveBeenCalled();
   });
 
-  it('stops at a record it cannot map: publishes what came before, resumes at the bad record', async () => {
+  it('sets an unreadable record aside alone, logs it, and publishes the reports before and after it', async () => {
     // Prepare
-    const publish = vi.fn(async (entries: EventEntry[]) => entries.map((_, i) => `id-${i}`));
+    const before = otherMeasure(20, '1-1-1');
+    const after = otherMeasure(22, '3-1-2');
+    const out = sinks();
+    const log = silentLog();
     // Act
-    const answer = await publishStreamRecords([good1, bad, good2], publish, silentLog());
+    const answer = await publishStreamRecords([before, bad, after], out, log);
+    // Assess: nothing for Lambda to retry or to hand to its on-failure destination
+    expect(answer).toEqual({ batchItemFailures: [] });
+    expect(out.publish).toHaveBeenCalledTimes(1);
+    expect(measuresOf(out.publish.mock.calls[0]![0])).toEqual(['1-1-1', '3-1-2']);
+    expect(out.setAside).toHaveBeenCalledTimes(1);
+    expect(out.setAside.mock.calls[0]![0]).toMatchObject({
+      kind: unreadableRecordKind,
+      sequenceNumber: bad.dynamodb!.SequenceNumber,
+      keys: bad.dynamodb!.Keys,
+      error: { name: 'OutboxRecordError' },
+    });
+    expect(log.error).toHaveBeenCalledWith(
+      expect.stringContaining('unreadable stream record set aside'),
+      expect.objectContaining({ sequenceNumber: bad.dynamodb!.SequenceNumber }),
+    );
+  });
+
+  it('sets aside each unreadable record of a batch, however many follow one another', async () => {
+    // Prepare
+    const bad2 = variant(13, (r) => (r.dynamodb!.NewImage!.status = { S: 'たぶん大丈夫' }));
+    const out = sinks();
+    // Act
+    const answer = await publishStreamRecords([bad, bad2, good2], out, silentLog());
     // Assess
-    expect(publish.mock.calls[0]![0]).toHaveLength(1);
+    expect(answer).toEqual({ batchItemFailures: [] });
+    expect(out.setAside.mock.calls.map(([m]) => m.sequenceNumber)).toEqual([bad.dynamodb!.SequenceNumber, bad2.dynamodb!.SequenceNumber]);
+    expect(out.publish.mock.calls[0]![0]).toHaveLength(1);
+  });
+
+  it('stops at an unreadable record it could not set aside: publishes what came before, resumes at it', async () => {
+    // Prepare: the queue is unreachable
+    const out = sinks({
+      setAside: async () => {
+        throw new Error('queue unreachable');
+      },
+    });
+    // Act
+    const answer = await publishStreamRecords([good1, bad, good2], out, silentLog());
+    // Assess
+    expect(out.publish.mock.calls[0]![0]).toHaveLength(1);
     expect(answer.batchItemFailures).toEqual([{ itemIdentifier: bad.dynamodb!.SequenceNumber }]);
   });
 
   it('resumes at the earliest record whose event EventBridge refused', async () => {
     // Prepare
-    const publish = vi.fn(async () => {
-      throw new PublishEventsError([{ index: 1, name: 'ProgressReported', errorCode: 'InternalFailure', errorMessage: 'x' }], ['id-0', undefined]);
+    const out = sinks({
+      publish: async () => {
+        throw new PublishEventsError([{ index: 1, name: 'ProgressReported', errorCode: 'InternalFailure', errorMessage: 'x' }], ['id-0', undefined]);
+      },
     });
     // Act
-    const answer = await publishStreamRecords([good1, idempotencyInsert, good2], publish, silentLog());
+    const answer = await publishStreamRecords([good1, idempotencyInsert, good2], out, silentLog());
     // Assess
     expect(answer.batchItemFailures).toEqual([{ itemIdentifier: good2.dynamodb!.SequenceNumber }]);
   });
 
-  it('resumes at the first report when the publish call failed as a whole', async () => {
-    // Prepare
-    const publish = vi.fn(async () => {
-      throw new Error('network down');
+  it('resumes at a refused report before a record it set aside, so the retry begins there', async () => {
+    // Prepare: EventBridge refuses the first report
+    const out = sinks({
+      publish: async () => {
+        throw new PublishEventsError([{ index: 0, name: 'ProgressReported', errorCode: 'InternalFailure', errorMessage: 'x' }], [undefined, 'id-1']);
+      },
     });
     // Act
-    const answer = await publishStreamRecords([idempotencyInsert, good1, good2], publish, silentLog());
+    const answer = await publishStreamRecords([good1, bad, good2], out, silentLog());
+    // Assess
+    expect(out.setAside).toHaveBeenCalledTimes(1);
+    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: good1.dynamodb!.SequenceNumber }]);
+  });
+
+  it('resumes at the first report when the publish call failed as a whole', async () => {
+    // Prepare
+    const out = sinks({
+      publish: async () => {
+        throw new Error('network down');
+      },
+    });
+    // Act
+    const answer = await publishStreamRecords([idempotencyInsert, good1, good2], out, silentLog());
     // Assess
     expect(answer.batchItemFailures).toEqual([{ itemIdentifier: good1.dynamodb!.SequenceNumber }]);
   });
 
   it('does not call EventBridge for a batch without reports', async () => {
     // Prepare
-    const publish = vi.fn(async () => []);
+    const out = sinks();
     // Act
-    const answer = await publishStreamRecords([idempotencyInsert], publish, silentLog());
+    const answer = await publishStreamRecords([idempotencyInsert], out, silentLog());
     // Assess
-    expect(publish).not.toHaveBeenCalled();
+    expect(out.publish).not.toHaveBeenCalled();
     expect(answer).toEqual({ batchItemFailures: [] });
   });
 });
