@@ -29,7 +29,15 @@ export type ProgressReported = z.infer<typeof ProgressReportedSchema>;
 export const QuarterCompiledSchema = z.object({
   tenant: z.string(),
   quarter: CanonicalQuarterSchema,
+  /** When the stored result was written (an unchanged recompile keeps the earlier time). */
   compiledAt: z.iso.datetime({ offset: true }),
+  /**
+   * The clock of the compile that published this event (the schedule's time, the late report's time,
+   * or now on demand): later than `compiledAt` when it found the result unchanged. The digest goes out
+   * only for a compile run after the reports were due. Absent in events published before it was added:
+   * read `compiledAt` then.
+   */
+  ranAt: z.optional(z.iso.datetime({ offset: true })),
   counts: ColourCountsSchema,
 });
 export type QuarterCompiled = z.infer<typeof QuarterCompiledSchema>;

@@ -81,6 +81,8 @@ export class ShinchokuStack extends Stack {
     this.outboundMail.grantSend(this.events.functions.get('send-digest')!);
     // The sheets show the report's due date, which the reminder rules set.
     this.api.functions.get('report-sheet')?.addEnvironment(reminderConfigVariable, JSON.stringify(this.schedules.reminderRules));
+    // The digest waits for a compile after that due date.
+    this.events.functions.get('send-digest')!.addEnvironment(reminderConfigVariable, JSON.stringify(this.schedules.reminderRules));
     this.outboundMail.dkimRecords.forEach((record, i) => {
       new CfnOutput(this, `DkimRecord${i + 1}`, { value: `${record.name} CNAME ${record.value}`, description: `DNS record ${i + 1} of 3 that verifies the mail domain in SES (Easy DKIM)` });
     });

@@ -6,9 +6,11 @@
  *
  * Recompiling is idempotent in the strict sense: when the new result equals what is stored, nothing
  * is written at all (the stored `compiledAt` stays, so the QuarterCompiled event of a retried run is
- * the same event). When it differs, every item of the quarter's status partition is rewritten and
- * items the new result no longer has (a 事業 or 部会 dropped from the plan) are deleted; nothing
- * outside that partition is touched.
+ * the same event). The event's `ranAt` is the compile's own clock, so a compile after the reports
+ * were due that found nothing new still counts, for the digest, as a compile after the due date.
+ * When the result differs, every item of the quarter's status partition is rewritten and items the
+ * new result no longer has (a 事業 or 部会 dropped from the plan) are deleted; nothing outside that
+ * partition is touched.
  *
  * A compile never goes back: one compile of a quarter runs at a time (`store/compile-lease.ts`), and
  * a report the stored status was compiled from is read by its key when the quarter index does not
@@ -75,7 +77,7 @@ export interface CompileOutcome {
   compiledAt: Date;
   /** Reports read from the quarter index. */
   reportsRead: number;
-  /** The QuarterCompiled detail for this result. */
+  /** The QuarterCompiled detail for this result; its `ranAt` is this compile's clock, even when nothing changed. */
   event: QuarterCompiled;
 }
 
@@ -128,7 +130,7 @@ async function compileHoldingLease(
     changed,
     compiledAt,
     reportsRead,
-    event: { tenant: store.tenant, quarter: canonical, compiledAt: compiledAt.toISOString(), counts: planCounts(compiled.rollups) },
+    event: { tenant: store.tenant, quarter: canonical, compiledAt: compiledAt.toISOString(), ranAt: clock.toISOString(), counts: planCounts(compiled.rollups) },
   };
 }
 

@@ -3,6 +3,12 @@
  * (shared/domain/digest.ts), claims the notification `digest#<quarter>`, sends it to the directory's
  * leadership list and marks it sent — so it goes out once per quarter, however often QuarterCompiled
  * fires. A failed send gives the claim back and fails the invocation, so the retry sends it.
+ *
+ * Only a compile run on or after the day after the quarter's reports are due (`quarterCompileDay`,
+ * with the reminder rules of REMINDER_CONFIG, as the reminders count the due date) sends it: an
+ * earlier compile (`shinchoku compile` before the due date, or a report sent before the due date
+ * recompiling such a quarter) would name as not received reports that are not due yet. For such a
+ * compile nothing is claimed, and the scheduled compile of the day after the due date sends it.
  */
 import { lambdaHandler } from '#shared/lambda-handler';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -10,8 +16,9 @@ import { eventEnvelopeSchema } from '#events/catalog';
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import { createMailer } from '#shared/aws/mailer';
 import { envNames, requireEnv } from '#shared/config/env';
-import { buildDigest, digestNotificationKey } from '#shared/domain/digest';
+import { buildDigest, digestNotificationKey, quarterCompileDay } from '#shared/domain/digest';
 import { formatQuarter, jstDate, parseQuarter, previousQuarter } from '#shared/domain/fiscal';
+import { reminderConfigFromEnv, reportDueDate } from '#shared/domain/reminders';
 import { correlationIds, createLogger } from '#shared/logger';
 import { CompiledQuarterMissingError } from '#shared/quarter-compile';
 import { catalogLoader } from '#shared/store/catalog-cache';
@@ -29,8 +36,11 @@ const store = createStore(createDocumentClient(), requireEnv(envNames.tableName)
 const loadCatalog = catalogLoader(store);
 const mailer = createMailer();
 const envelopeSchema = eventEnvelopeSchema('QuarterCompiled');
+// The same rules the reminders and the schedules use; a wrong REMINDER_CONFIG fails the cold start.
+const reminderConfig = reminderConfigFromEnv(process.env);
 
-export type SendDigestOutcome = 'sent' | 'already-sent' | 'other-tenant';
+/** `before-reports-due`: the compile ran before the day after the due date; nothing was claimed or sent. */
+export type SendDigestOutcome = 'sent' | 'already-sent' | 'other-tenant' | 'before-reports-due';
 
 export const handler = lambdaHandler<unknown, { outcome: SendDigestOutcome; messageId?: string }>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -40,6 +50,18 @@ export const handler = lambdaHandler<unknown, { outcome: SendDigestOutcome; mess
     if (detail.tenant !== store.tenant) {
       logger.warn('event of another tenant ignored', { quarter: detail.quarter, tenant: detail.tenant });
       return { outcome: 'other-tenant' };
+    }
+    // Events published before `ranAt` existed carry only `compiledAt`.
+    const ranAt = new Date(detail.ranAt ?? detail.compiledAt);
+    const compileDay = quarterCompileDay(detail.quarter, reminderConfig);
+    if (jstDate(ranAt) < compileDay) {
+      logger.info('ダイジェストは報告期限後の集計を待ちます / the digest waits for a compile after the report due date', {
+        quarter: detail.quarter,
+        ranAt: ranAt.toISOString(),
+        dueDate: reportDueDate(detail.quarter, reminderConfig),
+        firstCompileDay: compileDay,
+      });
+      return { outcome: 'before-reports-due' };
     }
     const key = digestNotificationKey(detail.quarter);
     // Cheap early exit for the common repeat; the conditional claim below is what guarantees once.
@@ -61,7 +83,8 @@ export const handler = lambdaHandler<unknown, { outcome: SendDigestOutcome; mess
       kind: 'digest',
       recipients,
       subject: digest.subject,
-      day: jstDate(compiledAt),
+      // The day of the compile that sends it (a compile that found nothing new keeps the earlier compiledAt).
+      day: jstDate(ranAt),
     });
     if (claim === 'already-sent') {
       logger.info('digest not sent by this invocation', { key, claim });

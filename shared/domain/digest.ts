@@ -17,6 +17,7 @@ import type { Directory } from './directory.ts';
 import type { CompiledQuarterStatus } from './compile.ts';
 import { planCounts } from './compile.ts';
 import {
+  addDays,
   formatQuarter,
   formatQuarterEn,
   formatQuarterJa,
@@ -26,8 +27,10 @@ import {
   parseQuarter,
   previousQuarter,
   type FiscalQuarter,
+  type LocalDate,
 } from './fiscal.ts';
 import type { Measure, PlanFile } from './plan.ts';
+import { reportDueDate, type ReminderConfig } from './reminders.ts';
 import { statusLabelsEn, type ReportStatus } from './report.ts';
 import { compiledColours, emptyCounts, type ColourCounts, type CompiledColour, type CompiledMeasureStatus } from './status.ts';
 
@@ -650,4 +653,15 @@ function budgetBar(percent: number): string {
 /** The notification key of a quarter's digest: one digest per quarter, however often it is triggered. */
 export function digestNotificationKey(quarter: string): string {
   return `digest#${formatQuarter(parseQuarter(quarter))}`;
+}
+
+/**
+ * The day the quarterly compile of `quarter` runs: the day after its reports are due (the reminders'
+ * own {@link reportDueDate}, so `report.dueDaysAfterQuarterEnd` moves both). Only a compile made on or
+ * after this day is the quarter's compile the digest reports: one made earlier (an on-demand compile,
+ * or a report sent before the due date recompiling it) would list as not received reports that are
+ * not due yet. The schedules (shared/schedules.ts) are derived from it.
+ */
+export function quarterCompileDay(quarter: string, config: ReminderConfig): LocalDate {
+  return addDays(reportDueDate(formatQuarter(parseQuarter(quarter)), config), 1);
 }

@@ -1,5 +1,5 @@
 /**
- * The reminder rules reach the deployed function from the CDK context (`reminders`), validated at
+ * The reminder rules reach the deployed functions from the CDK context (`reminders`), validated at
  * synth time: a mistake stops the synth with its bilingual message. Bundling is skipped and nothing is
  * synthesised here; the full synth is in stack.test.ts.
  */
@@ -18,10 +18,11 @@ function contextWith(extra: Record<string, unknown>): Record<string, unknown> {
   return { ...cdkJson.context, [cxapi.BUNDLING_STACKS]: [], ...extra };
 }
 
-function reminderConfigOfDeployedFunction(reminders: unknown): unknown {
+function reminderConfigOfDeployedFunction(reminders: unknown, fn: 'send-reminders' | 'send-digest' = 'send-reminders'): unknown {
   const { stack } = createApp({ context: contextWith({ reminders }) });
   // Resolved from the construct, without a synth: the value is plain text, not a token.
-  const cfn = stack.schedules.functions.get('send-reminders')!.node.defaultChild as CfnFunction;
+  const functions = fn === 'send-digest' ? stack.events.functions : stack.schedules.functions;
+  const cfn = functions.get(fn)!.node.defaultChild as CfnFunction;
   const { variables } = stack.resolve(cfn.environment) as { variables: Record<string, string> };
   return JSON.parse(variables[envNames.reminderConfig]!);
 }
@@ -45,5 +46,17 @@ describe('reminder rules from the CDK context', () => {
     // Act / Assess
     expect(() => createApp({ context: contextWith({ reminders: wrong }) })).toThrow(/CDK context "reminders".*リマインダー設定が不正です[\s\S]*secretariatAfterDays must be later/);
     expect(() => createApp({ context: contextWith({ reminders: '{not json' }) })).toThrow(/CDK context "reminders"/);
+  });
+});
+
+describe('the digest', () => {
+  it('gets the same reminder rules, so it waits for a compile after the due date the reminders count', () => {
+    // Prepare
+    const section = { report: { dueDaysAfterQuarterEnd: 20 } };
+    // Act
+    const deployed = reminderConfigOfDeployedFunction(section, 'send-digest');
+    // Assess
+    expect(deployed).toEqual(parseReminderConfig(section));
+    expect(deployed).toEqual(reminderConfigOfDeployedFunction(section, 'send-reminders'));
   });
 });

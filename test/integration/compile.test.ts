@@ -198,7 +198,7 @@ describe('quarterly compile', () => {
     expect(of('area', '2-2')).toMatchObject({ amber: 1, red: 1 });
     const events = compiledEvents(quarter);
     expect(events).toHaveLength(1);
-    expect(events[0]!.detail).toEqual({ tenant: 'shimotsuke', quarter, compiledAt: '2013-10-07T00:00:00.000Z', counts: plannedCounts });
+    expect(events[0]!.detail).toEqual({ tenant: 'shimotsuke', quarter, compiledAt: '2013-10-07T00:00:00.000Z', ranAt: '2013-10-07T00:00:00.000Z', counts: plannedCounts });
   });
 
   it('compiling the same quarter again gives the identical stored result and writes nothing else', async () => {
@@ -211,10 +211,13 @@ describe('quarterly compile', () => {
     expect(result.changed).toBe(false);
     expect(after.partition).toEqual(before.partition);
     expect(after.itemCount).toBe(before.itemCount);
-    // Published again (a retry after a failed publish must still reach the digest), as the same event.
+    // Published again (a retry after a failed publish must still reach the digest), the same result as of
+    // the stored compile's time; only `ranAt` says this run looked later.
     const events = compiledEvents(quarter);
     expect(events).toHaveLength(2);
-    expect(events[1]!.detail).toEqual(events[0]!.detail);
+    const [first, second] = events.map((e) => e.detail as { compiledAt: string; ranAt: string });
+    expect(second).toEqual({ ...first, ranAt: expect.any(String) });
+    expect(second!.ranAt > first!.compiledAt).toBe(true);
   });
 
   it('reads the quarter\'s reports with one query of the quarter index, not one per 事業', async () => {
@@ -417,5 +420,64 @@ describe('leadership digest', () => {
     expect(mail.body.html).toContain('2-2-3');
     expect(mail.body.html).not.toMatch(/<script/i);
     expect((await getNotification(store, digestNotificationKey(quarter)))?.state).toBe('sent');
+  });
+});
+
+describe('leadership digest after a compile before the reports were due', () => {
+  // FY2014-Q2 closes on 30 September 2014; its reports are due on 10 October, the compile runs on the 11th.
+  const q = 'FY2014-Q2';
+  const latestEvent = () => compiledEvents(q).at(-1)!;
+  const outcomeOf = async (event: unknown) => ((await sendDigest(event, context('send-digest'))) as { outcome: string }).outcome;
+  const since = Math.floor(Date.now() / 1000) - 1;
+  /** The FY2014-Q2 digests this run sent, since the start of these tests. */
+  const digestMails = async () =>
+    (await fetchSentMails(inject('sesEndpoint'), { since })).filter(
+      (m) => m.destination.to.some((to) => to.includes(`+${runId}@`)) && m.subject.includes('平成26年度 第2四半期'),
+    );
+
+  it('waits, claiming nothing, then goes out once for the compile after the due date, also when that compile found nothing new', async () => {
+    // Prepare
+    await report('1-1-1', q, '予定どおり', {}, '2014-10-02T10:00:00+09:00');
+
+    // Act: an on-demand compile on 5 October, before the reports are due
+    await compileHandler({ quarter: q, scheduledTime: '2014-10-04T21:00:00Z' }, context('compile-quarter'));
+    const early = await outcomeOf(latestEvent());
+    // Assess
+    expect(early).toBe('before-reports-due');
+    expect(await getNotification(store, digestNotificationKey(q))).toBeUndefined();
+
+    // Act: a report on 8 October recompiles the quarter compiled early
+    const onTime = await report('2-2-3', q, '遅延', {}, '2014-10-08T10:00:00+09:00');
+    expect(await applyReport(await progressReportedEvent(onTime), context('apply-report'))).toEqual({ outcome: 'updated' });
+    const recompiled = await outcomeOf(latestEvent());
+    // Assess
+    expect(recompiled).toBe('before-reports-due');
+    expect(await getNotification(store, digestNotificationKey(q))).toBeUndefined();
+
+    // Act: the scheduled compile at 06:00 on 11 October finds nothing new since 8 October
+    const scheduled = (await compileHandler({ quarter: 'previous', scheduledTime: '2014-10-10T21:00:00Z' }, context('compile-quarter'))) as { quarter: string; changed: boolean };
+    const sent = await outcomeOf(latestEvent());
+    // Assess
+    expect(scheduled).toMatchObject({ quarter: q, changed: false });
+    expect(latestEvent().detail).toMatchObject({ compiledAt: '2014-10-08T01:00:00.000Z', ranAt: '2014-10-10T21:00:00.000Z' });
+    expect(sent).toBe('sent');
+    const mails = await digestMails();
+    expect(mails).toHaveLength(1);
+    const redSection = (mails[0]!.body.text ?? '').slice((mails[0]!.body.text ?? '').indexOf('赤 (遅延) になった事業'));
+    expect(redSection).toContain('事業 2-2-3');
+  });
+
+  it('is not sent again by a late report recompiling the quarter', async () => {
+    // Prepare
+    const before = (await digestMails()).map((m) => m.messageId);
+    const late = await report('4-4-3', q, '遅延', {}, '2014-10-20T10:00:00+09:00');
+    // Act
+    const applied = await applyReport(await progressReportedEvent(late), context('apply-report'));
+    const outcome = await outcomeOf(latestEvent());
+    // Assess
+    expect(applied).toEqual({ outcome: 'updated' });
+    expect(outcome).toBe('already-sent');
+    expect((await digestMails()).map((m) => m.messageId)).toEqual(before);
+    expect(before).toHaveLength(1);
   });
 });

@@ -1,7 +1,9 @@
 /**
  * send-digest when SES refuses the mail: the claim is given back and the error is rethrown, so the
  * retry sends the digest. SES is a tiny stand-in here that refuses the first SendEmail and accepts the
- * next (the emulator cannot be told to fail). It sets process.env, so it runs alone in its file.
+ * next (the emulator cannot be told to fail), and counts every send. The reminder rules put the due
+ * date 20 days after the quarter ends (REMINDER_CONFIG), so the digest goes out only for a compile
+ * from the 21st day on. It sets process.env, so it runs alone in its file.
  */
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
@@ -64,6 +66,8 @@ beforeAll(async () => {
     POWERTOOLS_LOG_LEVEL: 'CRITICAL',
     [envNames.tableName]: table.tableName,
     [envNames.tenant]: store.tenant,
+    // Reports due 20 days after the quarter ends: FY2014-Q1 on 20 July 2014, compiled from the 21st.
+    [envNames.reminderConfig]: JSON.stringify({ report: { dueDaysAfterQuarterEnd: 20 } }),
   });
   sendDigest = (await import('#functions/send-digest/handler')).handler as Handler;
 }, 120_000);
@@ -75,8 +79,11 @@ afterAll(async () => {
   Object.assign(process.env, savedEnv);
 });
 
-/** QuarterCompiled as EventBridge delivers it, for a compile at `time` (ISO, whole seconds) with nothing reported. */
-function quarterCompiledEvent(compiled: string, time: string) {
+/**
+ * QuarterCompiled as EventBridge delivers it, for a compile at `time` (ISO, whole seconds) with nothing
+ * reported; `ranAt` when the compile ran later than the stored result (it found nothing new).
+ */
+function quarterCompiledEvent(compiled: string, time: string, ranAt?: string) {
   return {
     version: '0',
     id: randomUUID(),
@@ -86,14 +93,20 @@ function quarterCompiledEvent(compiled: string, time: string) {
     time,
     region: localRegion,
     resources: [],
-    detail: { tenant: 'shimotsuke', quarter: compiled, compiledAt: time.replace('Z', '.000Z'), counts: { green: 0, amber: 0, red: 0, unreported: 51 } },
+    detail: {
+      tenant: 'shimotsuke',
+      quarter: compiled,
+      compiledAt: time.replace('Z', '.000Z'),
+      ...(ranAt ? { ranAt } : {}),
+      counts: { green: 0, amber: 0, red: 0, unreported: 51 },
+    },
   };
 }
 
 describe('send-digest when the send fails', () => {
   it('gives the claim back and fails, so the retry sends the digest', async () => {
     // Prepare
-    const event = quarterCompiledEvent(quarter, '2014-07-04T21:00:00Z');
+    const event = quarterCompiledEvent(quarter, '2014-07-20T21:00:00Z');
     const key = digestNotificationKey(quarter);
     // Act
     const failed = sendDigest(event, localLambdaContext('send-digest', randomUUID()));
@@ -114,11 +127,11 @@ describe('send-digest when an earlier attempt died holding the claim', () => {
   it('fails rather than reporting success, so the event is retried or kept in the on-failure queue', async () => {
     // Prepare: the claim as an attempt leaves it that timed out during the send
     const held = 'FY2014-Q2';
-    await saveCompiledQuarter(store, compileQuarter({ plan: (await readPlanFile()).plan, quarter: held, reports: [] }), new Date('2014-10-05T06:00:00+09:00'));
+    await saveCompiledQuarter(store, compileQuarter({ plan: (await readPlanFile()).plan, quarter: held, reports: [] }), new Date('2014-10-21T06:00:00+09:00'));
     const key = digestNotificationKey(held);
-    expect(await claimNotification(store, { key, kind: 'digest', recipients: ['x@example.jp'], subject: 's', day: '2014-10-05' })).toBe('claimed');
+    expect(await claimNotification(store, { key, kind: 'digest', recipients: ['x@example.jp'], subject: 's', day: '2014-10-21' })).toBe('claimed');
     const calls = sendCalls;
-    const event = quarterCompiledEvent(held, '2014-10-04T21:00:00Z');
+    const event = quarterCompiledEvent(held, '2014-10-20T21:00:00Z');
 
     // Act
     const run = sendDigest(event, localLambdaContext('send-digest', randomUUID()));
@@ -127,5 +140,46 @@ describe('send-digest when an earlier attempt died holding the claim', () => {
     await expect(run).rejects.toThrow(/送信中です \/ the digest is being sent by another attempt/);
     expect(sendCalls).toBe(calls);
     expect(await getNotification(store, key)).toMatchObject({ state: 'claimed' });
+  });
+});
+
+describe('send-digest for a compile before the day after the reports are due (REMINDER_CONFIG: 20 days)', () => {
+  // FY2014-Q3 closes on 31 December 2014; with 20 days its reports are due on 20 January 2015.
+  const early = 'FY2014-Q3';
+  const key = digestNotificationKey(early);
+
+  beforeAll(async () => {
+    await saveCompiledQuarter(store, compileQuarter({ plan: (await readPlanFile()).plan, quarter: early, reports: [] }), new Date('2015-01-11T06:00:00+09:00'));
+  });
+
+  it('waits, claiming nothing and sending nothing, for a compile on 11 January or on the due date itself', async () => {
+    // Prepare: 06:00 on 11 January (the default rules' compile day) and on 20 January
+    const calls = sendCalls;
+    const onDay11 = quarterCompiledEvent(early, '2015-01-10T21:00:00Z');
+    const onDueDate = quarterCompiledEvent(early, '2015-01-10T21:00:00Z', '2015-01-19T21:00:00.000Z');
+    // Act
+    const outcomes = [
+      await sendDigest(onDay11, localLambdaContext('send-digest', randomUUID())),
+      await sendDigest(onDueDate, localLambdaContext('send-digest', randomUUID())),
+    ];
+    // Assess
+    expect(outcomes).toEqual([{ outcome: 'before-reports-due' }, { outcome: 'before-reports-due' }]);
+    expect(await getNotification(store, key)).toBeUndefined();
+    expect(sendCalls).toBe(calls);
+  });
+
+  it('sends for the compile on the day after the due date, although it found the early result unchanged, and once only', async () => {
+    // Prepare: the scheduled compile of 21 January kept the stored compiledAt of 11 January
+    const calls = sendCalls;
+    const scheduled = quarterCompiledEvent(early, '2015-01-10T21:00:00Z', '2015-01-20T21:00:00.000Z');
+    const lateReport = quarterCompiledEvent(early, '2015-02-03T01:00:00Z');
+    // Act
+    const sent = await sendDigest(scheduled, localLambdaContext('send-digest', randomUUID()));
+    const again = await sendDigest(lateReport, localLambdaContext('send-digest', randomUUID()));
+    // Assess
+    expect(sent).toMatchObject({ outcome: 'sent' });
+    expect(again).toEqual({ outcome: 'already-sent' });
+    expect(sendCalls).toBe(calls + 1);
+    expect(await getNotification(store, key)).toMatchObject({ state: 'sent', kind: 'digest' });
   });
 });

@@ -6,9 +6,10 @@
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileQuarter, type CompiledQuarterStatus } from '#shared/domain/compile';
-import { buildDigest, digestNotificationKey, type DigestInput } from '#shared/domain/digest';
+import { buildDigest, digestNotificationKey, quarterCompileDay, type DigestInput } from '#shared/domain/digest';
 import type { Directory } from '#shared/domain/directory';
 import type { PlanFile } from '#shared/domain/plan';
+import { defaultReminderConfig, parseReminderConfig } from '#shared/domain/reminders';
 import { reportReference, type ReportStatus, type StoredReport } from '#shared/domain/report';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 
@@ -197,6 +198,16 @@ describe('leadership digest', () => {
   it('keys the notification by quarter, whatever way the quarter is written', () => {
     expect(digestNotificationKey('H25 Q2')).toBe('digest#FY2013-Q2');
     expect(digestNotificationKey('FY2013-Q2')).toBe('digest#FY2013-Q2');
+  });
+
+  it('counts the quarter\'s compile from the day after its reports are due, by the reminder rules', () => {
+    // Prepare
+    const dueAfter = (days: number) => parseReminderConfig({ report: { dueDaysAfterQuarterEnd: days } });
+    // Act / Assess: FY2013-Q2 closes on 30 September 2013, FY2013-Q4 on 31 March 2014
+    expect(quarterCompileDay('FY2013-Q2', defaultReminderConfig)).toBe('2013-10-11');
+    expect(quarterCompileDay('H25 Q2', dueAfter(20))).toBe('2013-10-21');
+    expect(quarterCompileDay('FY2013-Q2', dueAfter(0))).toBe('2013-10-01');
+    expect(quarterCompileDay('FY2013-Q4', dueAfter(30))).toBe('2014-05-01');
   });
 
   it('renders in a browser engine: the Japanese text shows and the bars have width', async () => {
