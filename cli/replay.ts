@@ -26,7 +26,7 @@ import { dueItems, reminderConfigFromEnv, reminderKinds, reportQuartersInPlay, t
 import { fieldErrorsOf, ReportInputSchema, type ReportInput } from '#shared/domain/report-input';
 import { tokenFor } from '#shared/links';
 import { ReminderDeliveryError, type ReminderJobResult, type SentReminder } from '#shared/reminder-job';
-import { occurrences, schedules, type ScheduleDefinition } from '#shared/schedules';
+import { occurrences, schedulesFor, type ScheduleDefinition } from '#shared/schedules';
 import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
 import { createStore, type Store } from '#shared/store/store';
 import { authenticate, submitReport } from '#shared/submit-report';
@@ -201,6 +201,8 @@ async function walkDays(context: ReplayOptions & { store: Store; catalog: Catalo
   const { from, to, store, catalog, secret, stack } = context;
   const script = context.script ?? [];
   const invoke = createScheduleInvoker();
+  // The rules the functions read (REMINDER_CONFIG): the compile runs the day after their due date.
+  const schedules = schedulesFor(reminderConfigFromEnv(process.env));
   const settle = async () => {
     await stack.events?.idle();
   };

@@ -1,6 +1,7 @@
 /**
- * The scheduled jobs on AWS: one EventBridge Scheduler schedule per entry of shared/schedules.ts (the
- * same expressions the local stack fires, read in Asia/Tokyo, no flexible window), one
+ * The scheduled jobs on AWS: one EventBridge Scheduler schedule per entry of shared/schedules.ts under
+ * the reminder rules of the CDK context `reminders` (the compile runs the day after the reports are
+ * due; the same expressions the local stack fires, read in Asia/Tokyo, no flexible window), one
  * `ShinchokuFunction` per distinct function, and one role that may invoke exactly those functions.
  *
  * No silent failure: Scheduler retries a delivery it could not make (retry policy) and then puts the
@@ -17,7 +18,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { envNames } from '#shared/config/env';
 import { parseReminderConfig, ReminderConfigError, reminderConfigVariable, type ReminderConfig } from '#shared/domain/reminders';
-import { scheduleFunctions, schedules as allSchedules, type ScheduleDefinition } from '#shared/schedules';
+import { scheduleFunctions, schedulesFor, type ScheduleDefinition } from '#shared/schedules';
 import type { Data, TableAccess } from './data.ts';
 import { ShinchokuFunction } from './function.ts';
 import type { Monitoring } from './monitoring.ts';
@@ -61,7 +62,7 @@ export interface SchedulesProps {
   /**
    * The schedules.
    *
-   * @default schedules (shared/schedules.ts)
+   * @default schedulesFor(the reminder rules) (shared/schedules.ts)
    */
   readonly schedules?: readonly ScheduleDefinition[];
 
@@ -113,12 +114,13 @@ export class Schedules extends Construct {
 
   constructor(scope: Construct, id: string, props: SchedulesProps) {
     super(scope, id);
-    const list = props.schedules ?? allSchedules;
+    const reminderConfig = this.reminderConfig(props.reminders ?? this.node.tryGetContext(remindersContextKey));
+    this.reminderRules = reminderConfig;
+    // The compile's days follow the rules' due date: the same list the local stack and replay derive.
+    const list = props.schedules ?? schedulesFor(reminderConfig);
     const tableAccess = props.tableAccess ?? scheduleTableAccess;
     const maximumEventAge = props.maximumEventAge ?? Duration.hours(6);
     const stack = Stack.of(this);
-    const reminderConfig = this.reminderConfig(props.reminders ?? this.node.tryGetContext(remindersContextKey));
-    this.reminderRules = reminderConfig;
 
     this.deadLetterQueue = new sqs.Queue(this, 'FailedRuns', {
       encryption: sqs.QueueEncryption.SQS_MANAGED,

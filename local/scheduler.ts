@@ -1,6 +1,7 @@
 /**
- * The local stand-in for EventBridge Scheduler: fires every schedule of shared/schedules.ts on its
- * own expression (croner, Asia/Tokyo) and invokes the schedule's function in this process with the
+ * The local stand-in for EventBridge Scheduler: fires every schedule of shared/schedules.ts (under the
+ * reminder rules of REMINDER_CONFIG, which the functions read too) on its own expression (croner,
+ * Asia/Tokyo) and invokes the schedule's function in this process with the
  * same input Scheduler would send — the `<aws.scheduler.scheduled-time>` placeholder filled with the
  * fire time. `shinchoku replay` uses {@link createScheduleInvoker} to fire the same way on a
  * simulated clock.
@@ -8,7 +9,8 @@
 import { randomUUID } from 'node:crypto';
 import type { Context } from 'aws-lambda';
 import type { Cron } from 'croner';
-import { cronFor, inputAt, schedules as allSchedules, type ScheduleDefinition } from '#shared/schedules';
+import { reminderConfigFromEnv } from '#shared/domain/reminders';
+import { cronFor, inputAt, schedulesFor, type ScheduleDefinition } from '#shared/schedules';
 import { localLambdaContext } from './lambda-context.ts';
 
 /** A scheduled function's handler, as Lambda calls it. */
@@ -78,7 +80,10 @@ export function createScheduleInvoker(load: ScheduledHandlerLoader = loadSchedul
 }
 
 export interface LocalSchedulerOptions {
-  /** @default every schedule of shared/schedules.ts */
+  /**
+   * @default every schedule of shared/schedules.ts under the reminder rules of REMINDER_CONFIG (a wrong
+   * value stops the start with its bilingual message)
+   */
   schedules?: readonly ScheduleDefinition[];
   /** @default an invoker that imports functions/<fn>/handler.ts */
   invoke?: ScheduleInvoker;
@@ -97,7 +102,7 @@ export interface LocalScheduler {
 export function startLocalScheduler(options: LocalSchedulerOptions = {}): LocalScheduler {
   const invoke = options.invoke ?? createScheduleInvoker();
   const running = new Set<Promise<unknown>>();
-  const jobs: { schedule: ScheduleDefinition; cron: Cron }[] = (options.schedules ?? allSchedules).map((schedule) => ({
+  const jobs: { schedule: ScheduleDefinition; cron: Cron }[] = (options.schedules ?? schedulesFor(reminderConfigFromEnv(process.env))).map((schedule) => ({
     schedule,
     cron: cronFor(
       schedule,

@@ -2,7 +2,9 @@
  * Every scheduled job, defined once. The CDK stack turns each entry into an EventBridge Scheduler
  * schedule (infra/schedules.ts); the local stack fires the same entries with croner
  * (local/scheduler.ts); `shinchoku replay` walks their occurrences on a simulated clock. So the three
- * cannot disagree about when a job runs.
+ * cannot disagree about when a job runs. The quarterly compile follows the reminder rules (the day
+ * after the reports are due), so all three take the schedules from {@link schedulesFor} with the rules
+ * the functions get (the CDK context `reminders`, REMINDER_CONFIG locally).
  *
  * Expressions use EventBridge Scheduler syntax — `cron(minutes hours day-of-month month day-of-week
  * year)`, day-of-week 1–7 = SUN–SAT, `?` in one of the two day fields — and are read in Asia/Tokyo.
@@ -10,7 +12,9 @@
  */
 import { Cron, type CronOptions } from 'croner';
 import { scheduledCompileInput } from '#events/schedule-inputs';
-import { startOfJstDay, type LocalDate } from './domain/fiscal.ts';
+import { quarterCompileDay } from './domain/digest.ts';
+import { formatQuarter, startOfJstDay, type LocalDate, type Quarter } from './domain/fiscal.ts';
+import type { ReminderConfig } from './domain/reminders.ts';
 
 /** The one time zone every schedule is read in. */
 export const scheduleTimezone = 'Asia/Tokyo';
@@ -20,16 +24,6 @@ export const scheduleTimezone = 'Asia/Tokyo';
  * due (ISO 8601, UTC), and so does the local scheduler: a retried or replayed run sees the same time.
  */
 export const scheduledTimePlaceholder = '<aws.scheduler.scheduled-time>';
-
-/**
- * Which day of the month after a quarter closes (1 April, 1 July, 1 October, 1 January = day 1)
- * the quarterly compile runs: day 11, the day after the reports are due (10 days after the quarter
- * ends by default, `report.dueDaysAfterQuarterEnd` of the reminder rules). A report sent on its due
- * date is in the first compile, and the digest's list of reports not received names only those that
- * are late; a report after the compile updates the quarter (apply-report). Change it here and both
- * AWS and the local stack follow.
- */
-export const compileDayAfterQuarterClose = 11;
 
 /** One scheduled job. */
 export interface ScheduleDefinition {
@@ -47,31 +41,86 @@ export interface ScheduleDefinition {
   readonly description: string;
 }
 
-/** The schedules of the system. */
-export const schedules: readonly ScheduleDefinition[] = [
-  {
-    name: 'send-reminders',
-    expression: 'cron(0 9 * * ? *)',
-    timezone: scheduleTimezone,
-    fn: 'send-reminders',
-    input: { scheduledTime: scheduledTimePlaceholder },
-    description: '毎日 9:00 (日本時間) に期限の近い報告・スケジュールを各専門部会へ通知 / daily 09:00 JST: reminders to each 専門部会',
-  },
-  {
-    name: 'compile-quarter',
-    expression: `cron(0 6 ${compileDayAfterQuarterClose} 1,4,7,10 ? *)`,
-    timezone: scheduleTimezone,
-    fn: 'compile-quarter',
-    // { quarter: 'previous', scheduledTime: <placeholder> }, as the compile's input schema defines it.
-    input: scheduledCompileInput,
-    description:
-      `四半期終了後の${compileDayAfterQuarterClose}日目 6:00 (日本時間) に前四半期を集計 / ` +
-      `06:00 JST on day ${compileDayAfterQuarterClose} after each quarter closes: compile the previous quarter`,
-  },
-];
+/** The calendar day (in the months after it closes) the compile of a quarter runs on. */
+export interface CompileDay {
+  /** The quarter compiled: 1 = April–June (compiled in July or August) … 4 = January–March. */
+  readonly quarter: Quarter;
+  readonly month: number;
+  readonly day: number;
+}
 
-/** The distinct functions the schedules invoke, in schedule order. */
-export function scheduleFunctions(list: readonly ScheduleDefinition[] = schedules): string[] {
+/**
+ * Fiscal years whose Q4 spans a leap year (FY2015: 2016) and common years: the compile day of a
+ * quarter is computed in each, and the later one kept (see {@link compileDays}).
+ */
+const referenceFiscalYears = [2012, 2013, 2014, 2015] as const;
+
+/**
+ * Per quarter, the month and day its compile runs: the day after its reports are due,
+ * {@link quarterCompileDay} (quarter end + `report.dueDaysAfterQuarterEnd` + 1), which can fall in the
+ * month after the one following the close (30 days after 31 March is 1 May). A cron expression has no
+ * year arithmetic, so where leap years differ — Q3 (closing 31 December) with 59 or 60 days — the
+ * common year's day is kept: in a leap year that compile runs one day later than the day after the
+ * due date (1 or 2 March), never before it.
+ */
+export function compileDays(config: ReminderConfig): CompileDay[] {
+  return ([1, 2, 3, 4] as const).map((quarter) => {
+    const latest = referenceFiscalYears
+      .map((fiscalYear) => quarterCompileDay(formatQuarter({ fiscalYear, quarter }), config))
+      // The candidate days of one quarter lie in the same calendar year, so MM-DD compares them.
+      .reduce((a, b) => (b.slice(5) > a.slice(5) ? b : a));
+    return { quarter, month: Number(latest.slice(5, 7)), day: Number(latest.slice(8, 10)) };
+  });
+}
+
+const monthNamesEn = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
+
+/**
+ * The quarterly compile at 06:00 JST on {@link compileDays}: one schedule when the day of the month is
+ * the same for every quarter (`compile-quarter`, e.g. `cron(0 6 11 1,4,7,10 ? *)` with the default 10
+ * days), else one per day of the month, named by the quarters it compiles (`compile-quarter-q1-q2-q3`,
+ * `compile-quarter-q4`). Each fires once a year per quarter it names, so each quarter is compiled once.
+ */
+export function compileSchedules(config: ReminderConfig): ScheduleDefinition[] {
+  const dueDays = config.report.dueDaysAfterQuarterEnd;
+  const byDay = new Map<number, CompileDay[]>();
+  for (const c of compileDays(config)) byDay.set(c.day, [...(byDay.get(c.day) ?? []), c]);
+  const groups = [...byDay.values()];
+  return groups.map((days) => {
+    const months = days.map((d) => d.month).sort((a, b) => a - b);
+    const day = days[0]!.day;
+    return {
+      name: groups.length === 1 ? 'compile-quarter' : `compile-quarter-${days.map((d) => `q${d.quarter}`).join('-')}`,
+      expression: `cron(0 6 ${day} ${months.join(',')} ? *)`,
+      timezone: scheduleTimezone,
+      fn: 'compile-quarter',
+      // { quarter: 'previous', scheduledTime: <placeholder> }, as the compile's input schema defines it.
+      input: scheduledCompileInput,
+      description:
+        `報告期限 (四半期終了の${dueDays}日後) の翌日 6:00 (日本時間) に前四半期を集計 (${months.map((m) => `${m}月${day}日`).join('・')}) / ` +
+        `06:00 JST on the day after the reports are due (${dueDays} days after the quarter ends): compile the previous quarter ` +
+        `(${months.map((m) => `${day} ${monthNamesEn[m - 1]}`).join(', ')})`,
+    };
+  });
+}
+
+/** The schedules of the system under the reminder rules `config` (the compile follows their due date). */
+export function schedulesFor(config: ReminderConfig): ScheduleDefinition[] {
+  return [
+    {
+      name: 'send-reminders',
+      expression: 'cron(0 9 * * ? *)',
+      timezone: scheduleTimezone,
+      fn: 'send-reminders',
+      input: { scheduledTime: scheduledTimePlaceholder },
+      description: '毎日 9:00 (日本時間) に期限の近い報告・スケジュールを各専門部会へ通知 / daily 09:00 JST: reminders to each 専門部会',
+    },
+    ...compileSchedules(config),
+  ];
+}
+
+/** The distinct functions the schedules invoke, in schedule order (the same whatever the reminder rules). */
+export function scheduleFunctions(list: readonly ScheduleDefinition[]): string[] {
   return [...new Set(list.map((s) => s.fn))];
 }
 

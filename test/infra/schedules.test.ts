@@ -1,7 +1,8 @@
 /**
  * The reminder rules reach the deployed functions from the CDK context (`reminders`), validated at
- * synth time: a mistake stops the synth with its bilingual message. Bundling is skipped and nothing is
- * synthesised here; the full synth is in stack.test.ts.
+ * synth time: a mistake stops the synth with its bilingual message. The compile's schedules follow
+ * their due date. Bundling is skipped and nothing is synthesised here; the full synth is in
+ * stack.test.ts.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -27,6 +28,16 @@ function reminderConfigOfDeployedFunction(reminders: unknown, fn: 'send-reminder
   return JSON.parse(variables[envNames.reminderConfig]!);
 }
 
+/** The Scheduler schedules of the compile: name → expression, as the stack would deploy them. */
+function compileSchedulesDeployed(reminders: unknown): Record<string, string> {
+  const { stack } = createApp({ context: contextWith({ reminders }) });
+  const found: Record<string, string> = {};
+  for (const [name, schedule] of stack.schedules.schedules) {
+    if (name.startsWith('compile-quarter')) found[name] = schedule.scheduleExpression;
+  }
+  return found;
+}
+
 describe('reminder rules from the CDK context', () => {
   it('are passed to send-reminders, validated and completed with the defaults (object or -c text)', () => {
     // Prepare
@@ -46,6 +57,24 @@ describe('reminder rules from the CDK context', () => {
     // Act / Assess
     expect(() => createApp({ context: contextWith({ reminders: wrong }) })).toThrow(/CDK context "reminders".*リマインダー設定が不正です[\s\S]*secretariatAfterDays must be later/);
     expect(() => createApp({ context: contextWith({ reminders: '{not json' }) })).toThrow(/CDK context "reminders"/);
+  });
+});
+
+describe('the compile schedules from the CDK context', () => {
+  it('run on the day after the reports are due: day 11 by default, day 21 with reports due 20 days after the quarter ends', () => {
+    // Prepare / Act
+    const byDefault = compileSchedulesDeployed(undefined);
+    const twenty = compileSchedulesDeployed({ report: { dueDaysAfterQuarterEnd: 20 } });
+    // Assess
+    expect(byDefault).toEqual({ 'compile-quarter': 'cron(0 6 11 1,4,7,10 ? *)' });
+    expect(twenty).toEqual({ 'compile-quarter': 'cron(0 6 21 1,4,7,10 ? *)' });
+  });
+
+  it('are one per day of the month when a due date crosses a month end (30 days: 1 May after Q4)', () => {
+    // Prepare / Act
+    const thirty = compileSchedulesDeployed(JSON.stringify({ report: { dueDaysAfterQuarterEnd: 30 } }));
+    // Assess
+    expect(thirty).toEqual({ 'compile-quarter-q1-q2-q3': 'cron(0 6 31 1,7,10 ? *)', 'compile-quarter-q4': 'cron(0 6 1 5 ? *)' });
   });
 });
 

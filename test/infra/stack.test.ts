@@ -30,9 +30,12 @@ import { scheduleTableAccess, scheduleTimeouts } from '#infra/schedules';
 import { leaseSeconds } from '#shared/store/compile-lease';
 import { linkSecretReadActions } from '#infra/secrets';
 import { defaultReminderConfig } from '#shared/domain/reminders';
-import { scheduleFunctions, schedules, scheduledTimePlaceholder } from '#shared/schedules';
+import { scheduleFunctions, schedulesFor, scheduledTimePlaceholder } from '#shared/schedules';
 import type { ShinchokuStack } from '#infra/shinchoku-stack';
 import { publicContentSecurityPolicy } from '#shared/web/public/page';
+
+/** The schedules the stack is synthesised with: cdk.json sets no reminder rules, so the defaults. */
+const schedules = schedulesFor(defaultReminderConfig);
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 type Statement = { Effect: string; Action?: string | string[]; Resource?: unknown; Principal?: unknown; Condition?: Json };
@@ -220,7 +223,7 @@ describe('ShinchokuStack', () => {
       // …plus the event targets of events/rules.ts and the outbox publisher (infra/events.ts), ingest-mail and
       // the provider of the rule-set activation (infra/inbound-mail.ts).
       // …and the scheduled functions of shared/schedules.ts (infra/schedules.ts).
-      expect(ofType('AWS::Lambda::Function')).toHaveLength(routeFunctions().length + ruleFunctions().length + 1 + 2 + scheduleFunctions().length);
+      expect(ofType('AWS::Lambda::Function')).toHaveLength(routeFunctions().length + ruleFunctions().length + 1 + 2 + scheduleFunctions(schedules).length);
     });
 
     it('logs access and throttles the default stage', () => {
@@ -959,7 +962,7 @@ describe('ShinchokuStack', () => {
     });
 
     it('sends a scheduled run that failed after two Lambda retries to the same queue, and alarms on the functions', () => {
-      for (const fn of scheduleFunctions()) {
+      for (const fn of scheduleFunctions(schedules)) {
         // Prepare / Act / Assess
         template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
           FunctionName: { Ref: fnId(fn) },
@@ -983,13 +986,13 @@ describe('ShinchokuStack', () => {
         { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } },
       ]);
       expect(statements.map((st) => [st.Effect, st.Action, unordered(st.Resource)])).toEqual([
-        ['Allow', 'lambda:InvokeFunction', unordered(scheduleFunctions().map((fn) => ({ 'Fn::GetAtt': [fnId(fn), 'Arn'] })))],
+        ['Allow', 'lambda:InvokeFunction', unordered(scheduleFunctions(schedules).map((fn) => ({ 'Fn::GetAtt': [fnId(fn), 'Arn'] })))],
         ['Allow', 'sqs:SendMessage', unordered({ 'Fn::GetAtt': [dlqId(), 'Arn'] })],
       ]);
     });
 
     it('gives the scheduled functions the table access of scheduleTableAccess', () => {
-      for (const fn of scheduleFunctions()) {
+      for (const fn of scheduleFunctions(schedules)) {
         // Prepare / Act
         const dynamoActions = statementsOfScheduled(fn).flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('dynamodb:'));
         // Assess

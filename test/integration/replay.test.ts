@@ -1,8 +1,8 @@
 /**
  * `shinchoku replay` end to end on a short window (its own in-memory local stack, so this file runs
  * alone in its worker): 2012-06-24 … 2012-07-12 covers the FY2012-Q1 reminders before, on and after
- * the due date and the compile of FY2012-Q1 on 11 July (the day after the reports are due) with its digest; one scripted report is
- * accepted, one (a 課 reporting a 事業 it does not own) refused.
+ * the due date and the compile of FY2012-Q1 on 11 July (the day after the reports are due) with its
+ * digest; one scripted report is accepted, one (a 課 reporting a 事業 it does not own) refused.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { formatReplaySummary, runReplay, type ReplayEntry, type ReplaySummary } from '#cli/replay';

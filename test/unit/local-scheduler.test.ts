@@ -6,8 +6,10 @@
 import { describe, expect, it } from 'vitest';
 import { createScheduleInvoker, describeFiring, startLocalScheduler, type ScheduledHandler } from '#local/scheduler';
 import { jstDate } from '#shared/domain/fiscal';
-import { compileDayAfterQuarterClose, schedules, type ScheduleDefinition } from '#shared/schedules';
+import { defaultReminderConfig, reminderConfigVariable } from '#shared/domain/reminders';
+import { schedulesFor, type ScheduleDefinition } from '#shared/schedules';
 
+const schedules = schedulesFor(defaultReminderConfig);
 const reminders = schedules.find((s) => s.name === 'send-reminders')!;
 const compile = schedules.find((s) => s.name === 'compile-quarter')!;
 
@@ -78,8 +80,41 @@ describe('startLocalScheduler', () => {
     const compileAt = next[1]!.next!;
     expect([reminderAt.getUTCHours(), reminderAt.getUTCMinutes()]).toEqual([0, 0]);
     expect(compileAt.getUTCHours()).toBe(21);
-    expect(Number(jstDate(compileAt).slice(8))).toBe(compileDayAfterQuarterClose);
+    expect(Number(jstDate(compileAt).slice(8))).toBe(11);
     expect(reminderAt.getTime()).toBeGreaterThan(Date.now());
     expect(scheduler.nextRuns().every((n) => n.next === null)).toBe(true);
+  });
+
+  it('compiles on the day after the reports are due under the rules of REMINDER_CONFIG, as the functions read them', async () => {
+    // Prepare: reports due 20 days after the quarter ends
+    const saved = process.env[reminderConfigVariable];
+    process.env[reminderConfigVariable] = JSON.stringify({ report: { dueDaysAfterQuarterEnd: 20 } });
+    try {
+      // Act
+      const scheduler = startLocalScheduler({ invoke: async () => { throw new Error('must not fire'); } });
+      const next = scheduler.nextRuns();
+      await scheduler.stop();
+      // Assess
+      expect(next.map((n) => n.name)).toEqual(['send-reminders', 'compile-quarter']);
+      expect(Number(jstDate(next[1]!.next!).slice(8))).toBe(21);
+    } finally {
+      if (saved === undefined) delete process.env[reminderConfigVariable];
+      else process.env[reminderConfigVariable] = saved;
+    }
+  });
+
+  it('refuses to start with rules it cannot read, saying why in both languages', () => {
+    // Prepare
+    const saved = process.env[reminderConfigVariable];
+    process.env[reminderConfigVariable] = JSON.stringify({ report: { dueDaysAfterQuarterEnd: 61 } });
+    try {
+      // Act / Assess
+      expect(() => startLocalScheduler({ invoke: async () => { throw new Error('must not fire'); } })).toThrow(
+        /リマインダー設定が不正です \/ invalid reminder configuration:[\s\S]*report\.dueDaysAfterQuarterEnd/,
+      );
+    } finally {
+      if (saved === undefined) delete process.env[reminderConfigVariable];
+      else process.env[reminderConfigVariable] = saved;
+    }
   });
 });

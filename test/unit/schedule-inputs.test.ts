@@ -8,7 +8,8 @@ import { CompileQuarterInputSchema, scheduledCompileInput } from '#events/schedu
 import { isWithinPlanPeriod, resolveQuarter } from '#shared/domain/compile';
 import { formatQuarter, quartersBetween } from '#shared/domain/fiscal';
 import { readPlanFile } from '#shared/plan-file';
-import { inputAt, occurrences, schedules } from '#shared/schedules';
+import { defaultReminderConfig } from '#shared/domain/reminders';
+import { inputAt, occurrences, schedulesFor } from '#shared/schedules';
 
 async function sample(name: string): Promise<unknown> {
   return JSON.parse(await readFile(new URL(`../../events/samples/${name}`, import.meta.url), 'utf8'));
@@ -35,7 +36,7 @@ describe('compile-quarter input', () => {
   it('is what the quarterly schedule sends, for every fire time of the plan period', async () => {
     // Prepare
     const { plan } = await readPlanFile();
-    const schedule = schedules.find((s) => s.fn === 'compile-quarter');
+    const schedule = schedulesFor(defaultReminderConfig).find((s) => s.fn === 'compile-quarter');
     // Act
     const fires = schedule ? occurrences(schedule, '2012-04-01', '2016-06-30') : [];
     const quarters = fires.map((at) => {

@@ -6,19 +6,28 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CompileQuarterInputSchema } from '#events/schedule-inputs';
-import { jstDate, quarterOf } from '#shared/domain/fiscal';
-import { defaultReminderConfig, reportDueDate } from '#shared/domain/reminders';
+import { resolveQuarter } from '#shared/domain/compile';
+import { quarterCompileDay } from '#shared/domain/digest';
+import { addDays, formatQuarter, jstDate, jstTime, quarterOf, type Quarter } from '#shared/domain/fiscal';
+import { defaultReminderConfig, parseReminderConfig, reportDueDate } from '#shared/domain/reminders';
 import { SendRemindersInputSchema } from '#shared/reminder-job';
 import {
-  compileDayAfterQuarterClose,
+  compileDays,
+  compileSchedules,
   inputAt,
   occurrences,
   ScheduleExpressionError,
   scheduledTimePlaceholder,
-  schedules,
+  schedulesFor,
   toCronerPattern,
   type ScheduleDefinition,
 } from '#shared/schedules';
+
+/** The schedules under the default reminder rules (reports due 10 days after the quarter ends). */
+const schedules = schedulesFor(defaultReminderConfig);
+
+/** The reminder rules with reports due `days` after the quarter ends. */
+const dueAfter = (days: number) => parseReminderConfig({ report: { dueDaysAfterQuarterEnd: days } });
 
 const byName = (name: string): ScheduleDefinition => {
   const schedule = schedules.find((s) => s.name === name);
@@ -33,13 +42,14 @@ const withExpression = (expression: string): ScheduleDefinition => ({ ...byName(
 const jstClock = (instant: Date): string => new Date(instant.getTime() + 9 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ');
 
 describe('the schedules', () => {
-  it('send reminders daily at 09:00 and compile on the configured day after each quarter closes, in Asia/Tokyo', () => {
+  it('send reminders daily at 09:00 and compile on day 11 after each quarter closes (the default rules), in Asia/Tokyo', () => {
     // Prepare / Act
     const reminders = byName('send-reminders');
     const compile = byName('compile-quarter');
     // Assess
     expect(reminders.expression).toBe('cron(0 9 * * ? *)');
-    expect(compile.expression).toBe(`cron(0 6 ${compileDayAfterQuarterClose} 1,4,7,10 ? *)`);
+    expect(compile.expression).toBe('cron(0 6 11 1,4,7,10 ? *)');
+    expect(schedules).toHaveLength(2);
     expect(schedules.every((s) => s.timezone === 'Asia/Tokyo')).toBe(true);
     expect(new Set(schedules.map((s) => s.name)).size).toBe(schedules.length);
   });
@@ -71,6 +81,88 @@ describe('the schedules', () => {
     expect(SendRemindersInputSchema.parse(reminderInput)).toEqual({ scheduledTime: '2012-07-05T21:00:00Z' });
     expect(JSON.stringify(byName('compile-quarter').input)).toContain(scheduledTimePlaceholder);
   });
+});
+
+describe('the compile follows the reminder rules\' due date', () => {
+  it('runs on day 21 when the reports are due 20 days after the quarter ends, not 9 days before they are due', () => {
+    // Prepare
+    const config = dueAfter(20);
+    // Act
+    const compile = compileSchedules(config);
+    const [fired] = occurrences(compile[0]!, '2013-10-01', '2013-12-31');
+    // Assess
+    expect(compile.map((s) => [s.name, s.expression])).toEqual([['compile-quarter', 'cron(0 6 21 1,4,7,10 ? *)']]);
+    expect(reportDueDate('FY2013-Q2', config)).toBe('2013-10-20');
+    expect(jstClock(fired!)).toBe('2013-10-21 06:00');
+    expect(schedulesFor(config).map((s) => s.name)).toEqual(['send-reminders', 'compile-quarter']);
+  });
+
+  it('says in both languages when it runs', () => {
+    // Prepare / Act
+    const [compile] = compileSchedules(dueAfter(20));
+    // Assess
+    expect(compile!.description).toBe(
+      '報告期限 (四半期終了の20日後) の翌日 6:00 (日本時間) に前四半期を集計 (1月21日・4月21日・7月21日・10月21日) / ' +
+        '06:00 JST on the day after the reports are due (20 days after the quarter ends): compile the previous quarter (21 Jan, 21 Apr, 21 Jul, 21 Oct)',
+    );
+  });
+
+  it('splits into one schedule per day of the month when a due date crosses a month end (30 days: 1 May after Q4)', () => {
+    // Prepare
+    const config = dueAfter(30);
+    // Act
+    const compile = compileSchedules(config);
+    // Assess
+    expect(compileDays(config)).toEqual([
+      { quarter: 1, month: 7, day: 31 },
+      { quarter: 2, month: 10, day: 31 },
+      { quarter: 3, month: 1, day: 31 },
+      { quarter: 4, month: 5, day: 1 },
+    ]);
+    expect(compile.map((s) => [s.name, s.expression])).toEqual([
+      ['compile-quarter-q1-q2-q3', 'cron(0 6 31 1,7,10 ? *)'],
+      ['compile-quarter-q4', 'cron(0 6 1 5 ? *)'],
+    ]);
+  });
+
+  it('compiles with 60 days in the second month after the close, Q3 on 2 March (a common year\'s day)', () => {
+    // Prepare / Act
+    const days = compileDays(dueAfter(60));
+    // Assess: 30 June + 61 = 30 August, 30 September + 61 = 30 November, 31 December + 61 = 2 March, 31 March + 61 = 31 May
+    expect(days.map((d) => `${d.month}/${d.day}`)).toEqual(['8/30', '11/30', '3/2', '5/31']);
+  });
+
+  it.each(Array.from({ length: 61 }, (_, days) => days))(
+    'with reports due %i days after the quarter ends, compiles every quarter of FY2012–FY2031 once, at 06:00 JST on the day after the due date (a leap year\'s Q3 at most a day later), as the quarter "previous" names',
+    (days) => {
+      // Prepare
+      const config = dueAfter(days);
+      const list = compileSchedules(config);
+      // Act
+      const fires = list.flatMap((s) => occurrences(s, '2012-07-01', '2032-06-30'));
+      // Assess
+      const quarters: { q: string; expected: string }[] = [];
+      for (let fiscalYear = 2012; fiscalYear <= 2031; fiscalYear += 1) {
+        for (const quarter of [1, 2, 3, 4] as Quarter[]) {
+          const q = formatQuarter({ fiscalYear, quarter });
+          quarters.push({ q, expected: quarterCompileDay(q, config) });
+        }
+      }
+      expect(fires).toHaveLength(quarters.length);
+      for (const { q, expected } of quarters) {
+        const due = reportDueDate(q, config);
+        const fired = fires.filter((f) => resolveQuarter('previous', f) === q);
+        expect(fired, q).toHaveLength(1);
+        const day = jstDate(fired[0]!);
+        expect(jstTime(fired[0]!), q).toBe('06:00');
+        expect(day > due, `${q}: compiled ${day}, due ${due}`).toBe(true);
+        // Only where February's length matters (Q3, 59 or 60 days, a leap year) is it a day later.
+        const februaryAfter = `${Number(q.slice(2, 6)) + 1}-02-28`;
+        const leapQ3 = q.endsWith('-Q3') && days >= 59 && addDays(februaryAfter, 1).endsWith('-02-29');
+        expect(day, q).toBe(leapQ3 ? addDays(expected, 1) : expected);
+      }
+    },
+  );
 });
 
 describe('toCronerPattern', () => {
@@ -158,7 +250,7 @@ describe('occurrences', () => {
     // Assess: 06:00 JST is 21:00 UTC the day before
     expect(fires.map(jstClock)).toEqual(
       ['2012-04', '2012-07', '2012-10', '2013-01', '2013-04', '2013-07', '2013-10', '2014-01', '2014-04', '2014-07', '2014-10', '2015-01', '2015-04', '2015-07', '2015-10', '2016-01', '2016-04'].map(
-        (month) => `${month}-${String(compileDayAfterQuarterClose).padStart(2, '0')} 06:00`,
+        (month) => `${month}-11 06:00`,
       ),
     );
     expect(fires.every((f) => f.getUTCHours() === 21)).toBe(true);
