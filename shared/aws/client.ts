@@ -70,7 +70,9 @@ export interface AwsRequest {
    * False for a call that must not be made twice (SES SendEmail: a mail SES took would go out again).
    * Such a call is sent again only when it certainly did nothing: a 4xx throttling refusal, or a
    * connection that never opened; after a 5xx answer or a connection lost on the way, it fails, and
-   * the caller decides. @default true
+   * the caller decides. It goes out on a connection of its own: a kept-alive one may have been closed
+   * by the other end while the sandbox was frozen, and its reset could not be told from one after the
+   * request arrived. @default true
    */
   idempotent?: boolean;
 }
@@ -199,7 +201,16 @@ export function awsClient(service: EndpointService, connection: AwsConnection = 
     );
     return new Promise((resolve, reject) => {
       const outgoing = transport.request(
-        { protocol, hostname, port, method: request.method, path: signed.path, headers: signed.headers as http.OutgoingHttpHeaders, agent: transport.agent },
+        {
+          protocol,
+          hostname,
+          port,
+          method: request.method,
+          path: signed.path,
+          headers: signed.headers as http.OutgoingHttpHeaders,
+          // `false`: a new connection, closed after the answer (see AwsRequest.idempotent).
+          agent: request.idempotent === false ? false : transport.agent,
+        },
         (incoming) => {
           const chunks: Buffer[] = [];
           incoming.on('data', (chunk: Buffer) => chunks.push(chunk));

@@ -258,6 +258,35 @@ describe('the functions’ AWS client', () => {
     expect(afterHangUp).toMatchObject({ code: 'ECONNRESET' });
   });
 
+  it('sends each mail on a connection of its own, so no reset of a kept-alive connection closed meanwhile can make a mail fail', async () => {
+    // Prepare: the port each request came from
+    const ports: number[] = [];
+    const note = (req: IncomingMessage) => ports.push(req.socket.remotePort!);
+    server.on('request', note);
+    const dynamo = awsClient('DYNAMODB', { endpoint, region: 'ap-northeast-1', credentials });
+    const mailer = createMailer({ connection: { endpoint, region: 'ap-northeast-1', credentials, maxAttempts: 3 }, maxPerSecond: 0 });
+    answers = [
+      { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{}' },
+      { status: 200, headers: { 'content-type': 'application/json' }, body: '{"MessageId":"a"}' },
+      { status: 200, headers: { 'content-type': 'application/json' }, body: '{"MessageId":"b"}' },
+      { status: 200, headers: { 'content-type': 'application/x-amz-json-1.0' }, body: '{}' },
+    ];
+    try {
+      // Act
+      await dynamo.json('DynamoDB_20120810.ListTables', {}, '1.0');
+      await mailer.send({ from: 'shinchoku@shimotsuke.example', to: ['a@shimotsuke.example'], subject: 'a', text: 'a' });
+      await mailer.send({ from: 'shinchoku@shimotsuke.example', to: ['b@shimotsuke.example'], subject: 'b', text: 'b' });
+      await dynamo.json('DynamoDB_20120810.ListTables', {}, '1.0');
+    } finally {
+      server.off('request', note);
+    }
+    // Assess: the two DynamoDB calls share their kept-alive connection; each mail had one of its own
+    const [firstCall, mailA, mailB, lastCall] = ports;
+    expect(ports).toHaveLength(4);
+    expect(lastCall).toBe(firstCall);
+    expect(new Set([firstCall, mailA, mailB]).size).toBe(3);
+  });
+
   it('sends a mail again when SES refused it for its rate (throttling: nothing was sent)', async () => {
     // Prepare
     const mailer = createMailer({ connection: { endpoint, region: 'ap-northeast-1', credentials, maxAttempts: 3 }, maxPerSecond: 0 });
