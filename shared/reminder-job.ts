@@ -44,10 +44,11 @@ export interface ReminderJobDeps {
   loadCatalog: () => Promise<Catalog>;
   mailer: { send(mail: ReminderMail & { attachments?: SheetAttachment[] }): Promise<{ messageId: string }> };
   /**
-   * The 部会's pre-filled 進捗管理シート for a quarter, when the 部会 asked for it (`attachSheet` in
-   * the directory; shared/sheet/service.ts `sheetAttachment`): attached to its report-due mails.
+   * The pre-filled 進捗管理シート for a quarter, when the 部会 asked for it (`attachSheet` in the
+   * directory; shared/sheet/service.ts `sheetAttachment`): the 部会's for its report-due mail, the
+   * 課's own (`ka`) for a 課's.
    */
-  sheetAttachment?: (bukai: ReminderNotice['bukai'], quarter: string) => Promise<SheetAttachment | undefined>;
+  sheetAttachment?: (bukai: ReminderNotice['bukai'], quarter: string, ka?: { id: string }) => Promise<SheetAttachment | undefined>;
   /** The link-signing secret; read only on days something is sent. */
   secret: () => Promise<string>;
   /** Base URL of the report forms in the mails. */
@@ -137,8 +138,6 @@ export async function runReminderJob(deps: ReminderJobDeps, event: unknown): Pro
   for (const notice of notices) {
     const mails = reminderMails({ notice, directory, plan, linksFor });
     result.planned += mails.length;
-    // The 部会's sheet, when it asked for one, goes with every report-due mail of the notice.
-    let sheet: Promise<SheetAttachment | undefined> | undefined;
     for (const { key, kaId, items, mail } of mails) {
       const claim = await claimNotification(
         deps.store,
@@ -155,8 +154,9 @@ export async function runReminderJob(deps: ReminderJobDeps, event: unknown): Pro
       }
       let messageId: string;
       try {
-        if (notice.kind === 'report-due' && deps.sheetAttachment) sheet ??= deps.sheetAttachment(notice.bukai, notice.quarter);
-        const attachment = await sheet;
+        // The sheet, when the 部会 asked for one: the 部会's with its mail, the 課's own with the 課's.
+        const attachment =
+          notice.kind === 'report-due' ? await deps.sheetAttachment?.(notice.bukai, notice.quarter, kaId ? { id: kaId } : undefined) : undefined;
         ({ messageId } = await deps.mailer.send(attachment ? { ...mail, attachments: [attachment] } : mail));
       } catch (error) {
         // Give the claim back so the retry sends it; if even that fails, the claim turns stale and is retried later.

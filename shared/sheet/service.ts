@@ -66,10 +66,11 @@ export interface SheetAttachment {
 }
 
 /**
- * The 部会's sheet as an attachment of its quarterly reminder, when the 部会 asked for it
- * (`attachSheet: true` in the directory); `undefined` otherwise. Attaching is "on request" because
- * many city mail gateways strip or neutralise attachments (無害化): the form link and the upload
- * on the form page always work without it.
+ * The sheet a quarterly reminder carries, when its 部会 asked for it (`attachSheet: true` in the
+ * directory); `undefined` otherwise. The 部会's mail gets the 部会's sheet; a 課's own mail (`ka`)
+ * gets that 課's sheet only, as the sheet holds each 事業's last report (names and 課題 included),
+ * which no 課 reads of another. Attaching is "on request" because many city mail gateways strip or
+ * neutralise attachments (無害化): the form link and the upload on the form page always work without it.
  */
 export async function sheetAttachment(
   store: Store,
@@ -77,8 +78,10 @@ export async function sheetAttachment(
   bukai: Pick<Bukai, 'id'> & { attachSheet?: boolean },
   quarter: string,
   deps: { secret: string; now?: Date; reminderConfig?: ReminderConfig },
+  ka?: { id: string },
 ): Promise<SheetAttachment | undefined> {
   if (bukai.attachSheet !== true) return undefined;
-  const sheet = await exportSheet(store, catalog, { scope: { kind: 'bukai', id: bukai.id }, quarter, ...deps });
+  const scope = ka ? ({ kind: 'ka', id: ka.id } as const) : ({ kind: 'bukai', id: bukai.id } as const);
+  const sheet = await exportSheet(store, catalog, { scope, quarter, ...deps });
   return { filename: sheet.fileName, content: sheet.buffer, contentType: xlsxContentType };
 }

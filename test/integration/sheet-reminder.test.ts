@@ -41,7 +41,18 @@ beforeAll(async () => {
 });
 afterAll(async () => table?.drop());
 
-it('attaches the sheet to the report-due mails of the 部会 that asked for it (its own and its 課\'), and to no other', async () => {
+/** The 事業 ids of a sheet attachment, and the scope its signed reference names. */
+async function readSheet(content: string) {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(Buffer.from(content, 'base64') as unknown as ArrayBuffer);
+  const ws = workbook.getWorksheet(sheetName)!;
+  const ids: string[] = [];
+  for (let row = 9; readCellValue(ws.getCell(`A${row}`).value).text !== ''; row += 1) ids.push(readCellValue(ws.getCell(`A${row}`).value).text);
+  const reference = verifyReference(readCellValue(workbook.getWorksheet('_shinchoku')!.getCell('A1').value).text, testSecret);
+  return { ids, scope: isReferenceProblem(reference) ? reference : reference.scope };
+}
+
+it("attaches the 部会's sheet to the report-due mail of the 部会 that asked for it and each 課's own sheet to the 課's, to no other", async () => {
   // Prepare
   const sesEndpoint = inject('sesEndpoint');
   const loadCatalog = catalogLoader(store);
@@ -52,29 +63,35 @@ it('attaches the sheet to the report-due mails of the 部会 that asked for it (
     secret: async () => testSecret,
     publicBaseUrl: 'http://127.0.0.1:3999',
     config: defaultReminderConfig,
-    sheetAttachment: async (bukai, quarter) => sheetAttachment(store, await loadCatalog(), bukai, quarter, { secret: testSecret }),
+    sheetAttachment: async (bukai, quarter, ka) => sheetAttachment(store, await loadCatalog(), bukai, quarter, { secret: testSecret }, ka),
   };
   // Act: 14 days before the FY2013-Q2 report is due (2013-10-10 with the standard rules).
   const result = await runReminderJob(deps, { scheduledTime: '2013-09-26T00:00:00Z' });
   // Assess
   expect(result.sent.filter((s) => s.kind === 'report-due' && s.kaId === undefined)).toHaveLength(directory.bukai.length);
   const mails = (await fetchSentMails(sesEndpoint)).filter((m) => m.from.includes(directory.sender));
+  const kenko = result.sent.filter((s) => s.bukaiId === 'kenko-fukushi');
+  expect(kenko.length).toBeGreaterThan(2);
   const withSheet = mails.filter((m) => m.attachments.length > 0);
-  // The 部会's mail and the mail of each of its 課.
-  const kenkoMails = result.sent.filter((s) => s.bukaiId === 'kenko-fukushi');
-  expect(kenkoMails.length).toBeGreaterThan(1);
-  expect(withSheet.map((m) => m.messageId).sort()).toEqual(kenkoMails.map((s) => s.messageId).sort());
-  expect(withSheet.map((m) => m.destination.to)).toContainEqual(directory.bukai.find((b) => b.id === 'kenko-fukushi')!.emails);
-  const [attachment] = withSheet[0]!.attachments;
+  expect(withSheet.map((m) => m.messageId).sort()).toEqual(kenko.map((s) => s.messageId).sort());
+  // The 部会's own mail: the 部会's sheet, every 事業 of its 課
+  const bukaiMail = withSheet.find((m) => m.messageId === kenko.find((s) => s.kaId === undefined)!.messageId)!;
+  const [attachment] = bukaiMail.attachments;
   expect(attachment!.filename).toBe('進捗管理シート_健康福祉専門部会_FY2013-Q2.xlsx');
   expect(attachment!.contentType).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
-  const workbook = new ExcelJS.Workbook();
-  await workbook.xlsx.load(Buffer.from(attachment!.content, 'base64') as unknown as ArrayBuffer);
-  const ws = workbook.getWorksheet(sheetName)!;
-  const ids = Array.from({ length: 9 }, (_, i) => readCellValue(ws.getCell(`A${9 + i}`).value).text);
-  expect(ids).toEqual(['1-2-3', '3-2-1', '3-2-2', '3-2-3', '3-2-4', '3-2-5', '3-3-1', '3-3-2', '']);
-  const reference = verifyReference(readCellValue(workbook.getWorksheet('_shinchoku')!.getCell('A1').value).text, testSecret);
-  expect(isReferenceProblem(reference) ? reference : reference.scope).toEqual({ kind: 'bukai', id: 'kenko-fukushi' });
+  expect(await readSheet(attachment!.content)).toEqual({
+    ids: ['1-2-3', '3-2-1', '3-2-2', '3-2-3', '3-2-4', '3-2-5', '3-3-1', '3-3-2'],
+    scope: { kind: 'bukai', id: 'kenko-fukushi' },
+  });
+  // Each 課's mail: that 課's sheet, only the 事業 listed in its mail
+  for (const sent of kenko.filter((s) => s.kaId !== undefined)) {
+    const mail = withSheet.find((m) => m.messageId === sent.messageId)!;
+    const sheet = await readSheet(mail.attachments[0]!.content);
+    expect(sheet.scope).toEqual({ kind: 'ka', id: sent.kaId });
+    const listed = [...(mail.body.text ?? '').split('---------------- English')[0]!.matchAll(/・(\d+-\d+-\d+) /g)].map((m) => m[1]!);
+    expect(listed.length).toBeGreaterThan(0);
+    expect(sheet.ids).toEqual(listed);
+  }
 });
 
 it('gives nothing to a 部会 that did not ask', async () => {
