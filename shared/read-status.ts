@@ -78,7 +78,7 @@ export async function readBukaiStatus(
   const quarter = quarterOf(catalog, request);
   if (quarter.outcome !== 'found') return quarter;
   const [reports, compiled] = await Promise.all([reportsOfQuarter(store, quarter.value), loadCompiledQuarter(store, quarter.value)]);
-  const measures = measuresOfBukai(catalog.plan, catalog.directory, bukai);
+  const measures = measuresOfBukai(catalog.plan, bukai);
   return {
     outcome: 'found',
     value: {

@@ -6,8 +6,7 @@
  * Pure: no I/O, no AWS; the compile job writes the compiled part.
  */
 import * as z from '../zod.ts';
-import type { Bukai, Directory } from './directory.ts';
-import { measuresOwnedBy } from './ownership.ts';
+import type { Bukai } from './directory.ts';
 import type { Measure, PlanFile } from './plan.ts';
 import { MilestoneProgressSchema, QuarterKeySchema, ReportStatusSchema, StoredReportSchema, type StoredReport } from './report.ts';
 import { CompiledMeasureStatusSchema, RollupSchema, type CompiledMeasureStatus, type Rollup } from './status.ts';
@@ -118,12 +117,13 @@ export function measureStatusEntries(
   });
 }
 
-/** The 事業 that any 課 of a 部会 owns (担当部署), in plan order, each once. */
-export function measuresOfBukai(plan: PlanFile, directory: Directory, bukai: Bukai): Measure[] {
-  const owned = new Set(
-    directory.ka.filter((ka) => ka.bukai === bukai.name).flatMap((ka) => measuresOwnedBy(plan, ka).map((m) => m.id)),
-  );
-  return plan.measures.filter((measure) => owned.has(measure.id));
+/**
+ * The 事業 an owner (担当部署) of the 部会 holds in the plan, in plan order, each once: the 事業 its
+ * roll-up counts (shared/domain/compile.ts), also one whose 課 the directory does not list yet
+ * (which `shinchoku directory lint` reports).
+ */
+export function measuresOfBukai(plan: PlanFile, bukai: Pick<Bukai, 'name'>): Measure[] {
+  return plan.measures.filter((measure) => measure.owners.some((owner) => owner.bukai === bukai.name));
 }
 
 /** The 部会's roll-up among the compiled ones (keyed by the 部会's name; its id is accepted too). */

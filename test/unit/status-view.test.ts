@@ -2,6 +2,7 @@
  * What the status API answers: which 事業 a 部会 has, which report is current, which roll-up is the 部会's.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
+import { compileQuarter } from '#shared/domain/compile';
 import type { Directory } from '#shared/domain/directory';
 import type { PlanFile } from '#shared/domain/plan';
 import type { StoredReport } from '#shared/domain/report';
@@ -40,7 +41,7 @@ function report(measureId: string, version: number, kind: StoredReport['kind'] =
 describe('the 事業 of a 部会', () => {
   it('are those any of its 課 owns, in plan order, each once', () => {
     // Act
-    const kikaku = measuresOfBukai(plan, directory, bukaiById('kikaku')).map((m) => m.id);
+    const kikaku = measuresOfBukai(plan, bukaiById('kikaku')).map((m) => m.id);
     // Assess: 3-1-2 is owned by 総合政策課 and 総務課; 3-1-3 only lists 総合政策課 as related.
     const expected = plan.measures.filter((m) => m.owners.some((o) => o.bukai === '企画専門部会')).map((m) => m.id);
     expect(kikaku).toEqual(expected);
@@ -49,10 +50,21 @@ describe('the 事業 of a 部会', () => {
     expect(new Set(kikaku).size).toBe(kikaku.length);
   });
 
+  it("are the 事業 the 部会's roll-up counts, read from the plan's owners, not from the directory's 課", () => {
+    // Prepare
+    const rollup = compileQuarter({ plan, quarter: 'FY2013-Q2', reports: [], now: new Date('2013-10-11T00:00:00Z') }).rollups.find(
+      (r) => r.scope === 'bukai' && r.scopeId === '企画専門部会',
+    )!;
+    // Act
+    const kikaku = measuresOfBukai(plan, bukaiById('kikaku'));
+    // Assess
+    expect(kikaku).toHaveLength(Object.values(rollup.counts).reduce((a, b) => a + b, 0));
+  });
+
   it('include a 事業 shared with another 部会 in both', () => {
     // 2-2-1 is owned by 市民課 (市民生活) and 総合政策課 (企画).
-    expect(measuresOfBukai(plan, directory, bukaiById('shimin-seikatsu')).map((m) => m.id)).toContain('2-2-1');
-    expect(measuresOfBukai(plan, directory, bukaiById('kikaku')).map((m) => m.id)).toContain('2-2-1');
+    expect(measuresOfBukai(plan, bukaiById('shimin-seikatsu')).map((m) => m.id)).toContain('2-2-1');
+    expect(measuresOfBukai(plan, bukaiById('kikaku')).map((m) => m.id)).toContain('2-2-1');
   });
 });
 
