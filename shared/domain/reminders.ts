@@ -450,27 +450,19 @@ export function reportsReceivedOf(reports: readonly StoredReport[], quarters: re
 }
 
 /**
- * Whether a milestone is done: of the reports that state its progress, the latest says done. Within a
- * quarter the latest version counts, so a correction that takes "done" back is honoured; across
- * quarters the latest quarter that states it, so a report that leaves the milestone out (a mail
- * without its `m1:` line) changes nothing, and a later "in progress" takes "done" back.
+ * Whether a milestone is done: the last report that states its progress (by quarter, then version)
+ * says done. A report that leaves the milestone out (a mail without its `m1:` line, a correction of
+ * the amount only) changes nothing; a later "in progress", also a correction in the same quarter,
+ * takes "done" back.
  */
 export function milestonesDoneOf(reports: readonly StoredReport[]): (measureId: string, milestoneId: string) => boolean {
-  const latest = new Map<string, StoredReport>();
-  for (const report of reports) {
-    if (report.kind !== 'report') continue;
-    const key = `${report.measureId}|${report.quarter}`;
-    const current = latest.get(key);
-    if (!current || report.version > current.version) latest.set(key, report);
-  }
   // Canonical quarters (FY2012-Q1) sort as text.
-  const stated = new Map<string, { quarter: string; done: boolean }>();
-  for (const report of latest.values()) {
-    for (const m of report.milestones) {
-      const key = `${report.measureId}|${m.milestoneId}`;
-      const earlier = stated.get(key);
-      if (!earlier || report.quarter > earlier.quarter) stated.set(key, { quarter: report.quarter, done: m.progress === 'done' });
-    }
+  const ordered = reports
+    .filter((report) => report.kind === 'report')
+    .toSorted((a, b) => (a.quarter < b.quarter ? -1 : a.quarter > b.quarter ? 1 : a.version - b.version));
+  const done = new Map<string, boolean>();
+  for (const report of ordered) {
+    for (const m of report.milestones) done.set(`${report.measureId}|${m.milestoneId}`, m.progress === 'done');
   }
-  return (measureId, milestoneId) => stated.get(`${measureId}|${milestoneId}`)?.done ?? false;
+  return (measureId, milestoneId) => done.get(`${measureId}|${milestoneId}`) ?? false;
 }

@@ -289,6 +289,18 @@ describe('the reports that matter', () => {
     expect(done('1-1-3', 'm1')).toBe(false);
   });
 
+  it('keep a milestone done when a correction in the same quarter leaves it out', () => {
+    // Prepare: v1 by the form marks m1 done; v2 by mail corrects only the amount
+    const reports = [
+      storedReport({ measureId: '1-1-1', quarter: 'FY2012-Q3', version: 2, milestones: [], budgetExecutedThousandYen: 120 }),
+      storedReport({ measureId: '1-1-1', quarter: 'FY2012-Q3', version: 1, milestones: [{ milestoneId: 'm1', progress: 'done', date: '2012-12-01' }] }),
+    ];
+    // Act
+    const done = milestonesDoneOf(reports);
+    // Assess
+    expect(done('1-1-1', 'm1')).toBe(true);
+  });
+
   it('silence the milestone reminder of a milestone marked done quarters before', () => {
     // Prepare: 1-1-1 m1 (FY2012) ends 2013-03-31; it was reported done in FY2012-Q1, and the Q3 report left it out
     const today = '2013-03-01';
