@@ -17,6 +17,7 @@ import { createDocumentClient } from '#shared/aws/dynamodb';
 import { envNames, requireEnv } from '#shared/config/env';
 import { linkSecret } from '#shared/config/secrets';
 import { headerOf } from '#shared/http/headers';
+import { json } from '#shared/http/response';
 import { errorPage, formLinkRefusedPage, htmlErrors, htmlPage, type HtmlResult } from '#shared/http/html-pages';
 import { correlationIds, createLogger } from '#shared/logger';
 import { renderImportPage } from '#shared/sheet/answer';
@@ -96,7 +97,7 @@ async function upload(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller,
   });
   const statusCode = result.outcome === 'refused' ? 422 : result.failed.length > 0 ? 500 : 200;
   if (wantsJson(event)) {
-    return { statusCode, headers: { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' }, body: JSON.stringify(result) };
+    return json(statusCode, result);
   }
   const token = event.pathParameters?.token ?? '';
   return htmlPage(statusCode, renderImportPage(result, { lang, backHref: `../${encodeURIComponent(token)}?lang=${lang}` }));

@@ -97,6 +97,10 @@ export function statusReports(reports: readonly StoredReport[]): StoredReport[] 
  * One entry per 事業, in the order given; `full` says which 事業 the reader sees in full (by default
  * every one), the others get the summary of their report.
  */
+function withoutReportReference({ reportReference: _reference, reportVersion: _version, ...status }: CompiledMeasureStatus): CompiledMeasureStatus {
+  return status;
+}
+
 export function measureStatusEntries(
   measures: readonly Measure[],
   current: ReadonlyMap<string, StoredReport>,
@@ -107,12 +111,14 @@ export function measureStatusEntries(
   return measures.map((measure) => {
     const report = current.get(measure.id);
     const inFull = full(measure);
+    const status = compiledById.get(measure.id) ?? null;
     return {
       measureId: measure.id,
       name: measure.name,
       access: inFull ? 'full' : 'summary',
       current: report === undefined ? null : inFull ? report : reportSummary(report),
-      compiled: compiledById.get(measure.id) ?? null,
+      // A summary names no report: the compiled status without the 受付番号 and version it was made from.
+      compiled: status === null || inFull ? status : withoutReportReference(status),
     };
   });
 }

@@ -205,6 +205,13 @@ describe('a refused upload', () => {
     expect(page).toContain(`進捗管理シート!F${r5}`);
     expect(page).toContain(`進捗管理シート!H${r5}`);
     expect(page).toContain('nothing from this sheet was recorded');
+    // The same upload asking for JSON: the answer as data, with the headers of every JSON answer
+    const asJson = await fetch(`${formUrl}/sheet?lang=en`, { method: 'POST', body: form, headers: { accept: 'application/json' } });
+    expect(asJson.status).toBe(422);
+    expect(asJson.headers.get('content-type')).toContain('application/json');
+    expect(asJson.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(asJson.headers.get('cache-control')).toBe('no-store');
+    expect(await asJson.json()).toMatchObject({ outcome: 'refused' });
     expect(await reportHistory(store, '3-1-5', quarter)).toEqual([]);
     expect(await reportHistory(store, '3-1-1', quarter)).toHaveLength(1);
   });

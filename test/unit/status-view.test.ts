@@ -114,6 +114,29 @@ describe('status entries', () => {
     expect(entries[1]!.current).toBe(current.get('2-2-5'));
   });
 
+  it('leave the 受付番号 and version out of the compiled status of a summary, and in where the report is read in full', () => {
+    // Prepare
+    const measures = plan.measures.filter((m) => ['2-2-3', '2-2-5'].includes(m.id));
+    const compiledOf = (measureId: string, version: number): CompiledMeasureStatus => ({
+      measureId,
+      quarter: 'FY2013-Q2',
+      colour: 'green',
+      overdueMilestones: [],
+      budget: { plannedThousandYen: null, executedThousandYen: null, fiscalYear: 2013, plannedLines: [] },
+      reportStatus: '予定どおり',
+      reportReference: `FY2013-Q2-${measureId}-v${version}`,
+      reportVersion: version,
+    });
+    const current = new Map([['2-2-3', report('2-2-3', 2)], ['2-2-5', report('2-2-5', 1)]]);
+    // Act
+    const entries = measureStatusEntries(measures, current, [compiledOf('2-2-3', 2), compiledOf('2-2-5', 1)], (m) => m.id === '2-2-5');
+    // Assess
+    expect(entries[0]!.compiled).not.toHaveProperty('reportReference');
+    expect(entries[0]!.compiled).not.toHaveProperty('reportVersion');
+    expect(entries[0]!.compiled).toMatchObject({ measureId: '2-2-3', colour: 'green', reportStatus: '予定どおり' });
+    expect(entries[1]!.compiled).toEqual(compiledOf('2-2-5', 1));
+  });
+
   it('count only reports that state a status, not a related department\'s comment', () => {
     expect(statusReports([report('2-1-2', 1), report('2-1-2', 2, 'comment')]).map((r) => r.version)).toEqual([1]);
   });
