@@ -44,11 +44,10 @@ export interface ReminderJobDeps {
   loadCatalog: () => Promise<Catalog>;
   mailer: { send(mail: ReminderMail & { attachments?: SheetAttachment[] }): Promise<{ messageId: string }> };
   /**
-   * The pre-filled 進捗管理シート for a quarter, when the 部会 asked for it (`attachSheet` in the
-   * directory; shared/sheet/service.ts `sheetAttachment`): the 部会's for its report-due mail, the
-   * 課's own (`ka`) for a 課's.
+   * A 課's own pre-filled 進捗管理シート for a quarter, when its 部会 asked for it (`attachSheet` in
+   * the directory; shared/sheet/service.ts `sheetAttachment`): attached to the 課's report-due mail.
    */
-  sheetAttachment?: (bukai: ReminderNotice['bukai'], quarter: string, ka?: { id: string }) => Promise<SheetAttachment | undefined>;
+  sheetAttachment?: (bukai: ReminderNotice['bukai'], ka: { id: string }, quarter: string) => Promise<SheetAttachment | undefined>;
   /** The link-signing secret; read only on days something is sent. */
   secret: () => Promise<string>;
   /** Base URL of the report forms in the mails. */
@@ -154,9 +153,9 @@ export async function runReminderJob(deps: ReminderJobDeps, event: unknown): Pro
       }
       let messageId: string;
       try {
-        // The sheet, when the 部会 asked for one: the 部会's with its mail, the 課's own with the 課's.
+        // The 課's own sheet, when its 部会 asked for one (the 部会's mail lists, and carries no report).
         const attachment =
-          notice.kind === 'report-due' ? await deps.sheetAttachment?.(notice.bukai, notice.quarter, kaId ? { id: kaId } : undefined) : undefined;
+          notice.kind === 'report-due' && kaId ? await deps.sheetAttachment?.(notice.bukai, { id: kaId }, notice.quarter) : undefined;
         ({ messageId } = await deps.mailer.send(attachment ? { ...mail, attachments: [attachment] } : mail));
       } catch (error) {
         // Give the claim back so the retry sends it; if even that fails, the claim turns stale and is retried later.

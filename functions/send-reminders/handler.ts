@@ -29,12 +29,11 @@ export const handler = lambdaHandler<unknown, ReminderJobResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlationIds(logger))
   .handler(async (event) => {
-    // A 部会 with `attachSheet: true` gets its pre-filled 進捗管理シート with the report-due mails
-    // (the 部会's sheet to the 部会, each 課's own to the 課). The sheet code (with the spreadsheet
-    // writer) is loaded only when a report-due mail goes out.
-    const attachSheet = async (bukai: Bukai, quarter: string, ka?: { id: string }) => {
+    // The 課 of a 部会 with `attachSheet: true` get their own pre-filled 進捗管理シート with their
+    // report-due mails. The sheet code (with the spreadsheet writer) is loaded only when one goes out.
+    const attachSheet = async (bukai: Bukai, ka: { id: string }, quarter: string) => {
       const { sheetAttachment } = await import('#shared/sheet/service');
-      return sheetAttachment(store, await loadCatalog(), bukai, quarter, { secret: await linkSecret(), reminderConfig: config }, ka);
+      return sheetAttachment(store, await loadCatalog(), bukai, ka, quarter, { secret: await linkSecret(), reminderConfig: config });
     };
     const result = await runReminderJob(
       { store, loadCatalog, mailer, secret: () => linkSecret(), publicBaseUrl, config, logger, sheetAttachment: attachSheet },

@@ -66,22 +66,21 @@ export interface SheetAttachment {
 }
 
 /**
- * The sheet a quarterly reminder carries, when its 部会 asked for it (`attachSheet: true` in the
- * directory); `undefined` otherwise. The 部会's mail gets the 部会's sheet; a 課's own mail (`ka`)
- * gets that 課's sheet only, as the sheet holds each 事業's last report (names and 課題 included),
- * which no 課 reads of another. Attaching is "on request" because many city mail gateways strip or
+ * The sheet a 課's quarterly reminder carries, when its 部会 asked for it (`attachSheet: true` in the
+ * directory); `undefined` otherwise. It is that 課's own sheet: a sheet holds each 事業's last report
+ * (names and 課題 included), which no 課 reads of another, and the 部会's sheet of every 課 is for
+ * the dashboard's holders. Attaching is "on request" because many city mail gateways strip or
  * neutralise attachments (無害化): the form link and the upload on the form page always work without it.
  */
 export async function sheetAttachment(
   store: Store,
   catalog: Catalog,
   bukai: Pick<Bukai, 'id'> & { attachSheet?: boolean },
+  ka: { id: string },
   quarter: string,
   deps: { secret: string; now?: Date; reminderConfig?: ReminderConfig },
-  ka?: { id: string },
 ): Promise<SheetAttachment | undefined> {
   if (bukai.attachSheet !== true) return undefined;
-  const scope = ka ? ({ kind: 'ka', id: ka.id } as const) : ({ kind: 'bukai', id: bukai.id } as const);
-  const sheet = await exportSheet(store, catalog, { scope, quarter, ...deps });
+  const sheet = await exportSheet(store, catalog, { scope: { kind: 'ka', id: ka.id }, quarter, ...deps });
   return { filename: sheet.fileName, content: sheet.buffer, contentType: xlsxContentType };
 }
