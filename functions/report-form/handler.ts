@@ -12,7 +12,7 @@ import { createDocumentClient } from '#shared/aws/dynamodb';
 import { envNames, requireEnv } from '#shared/config/env';
 import { linkSecret } from '#shared/config/secrets';
 import { parseQuarter } from '#shared/domain/fiscal';
-import { roleOf } from '#shared/domain/report-input';
+import { normaliseMeasureId, roleOf } from '#shared/domain/report-input';
 import { headerOf } from '#shared/http/headers';
 import { errorPage, formLinkRefusedPage, htmlErrors, htmlPage, type HtmlResult } from '#shared/http/html-pages';
 import { correlationIds, createLogger } from '#shared/logger';
@@ -150,7 +150,9 @@ async function submit(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller,
     if (error instanceof FormBodyError) return errorPage(lang, 400, badRequestTitle, { ja: error.ja, en: error.en }, reloadHint);
     throw error;
   }
-  const measure = catalog.plan.measures.find((m) => m.id === fields.get('measureId')?.trim());
+  // Read as the submission reads it (２－２－３ is 2-2-3), so the receipt names the 事業 recorded.
+  const measureId = normaliseMeasureId(fields.get('measureId') ?? '');
+  const measure = catalog.plan.measures.find((m) => m.id === measureId);
   const form = submittedForm(fields, measure);
   const page = async (statusCode: number, options: Parameters<typeof formPage>[3]) =>
     htmlPage(statusCode, renderFormPage(await formPage(catalog, caller, lang, options)));

@@ -3,13 +3,14 @@
  * dashboard), through the local HTTP server in front of their REAL handlers, on DynamoDB Local: what
  * a refused or unusable link is answered with.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { envNames } from '#shared/config/env';
 import { tokenFor } from '#shared/links';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { saveDirectory } from '#shared/store/directory-items';
 import { savePlan } from '#shared/store/plan-items';
+import { reportHistory } from '#shared/store/report-items';
 import { localCredentials, localRegion } from '#local/aws-local';
 import { startHttpServer, type LocalHttpServer } from '#local/http-server';
 import { createTestTable, type TestTable } from '#test/support/dynamo';
@@ -70,6 +71,21 @@ describe('the sheet download of a form link', () => {
     // Assess
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
+  });
+});
+
+describe('the web form', () => {
+  it('records a 事業 typed in full-width digits once, and answers with its receipt', async () => {
+    // Prepare: 3-2-2 is 高齢福祉課's
+    const token = formToken('korei-fukushi', 'FY2013-Q2');
+    const body = new URLSearchParams({ measureId: '３－２－２', idempotencyKey: randomUUID(), status: '予定どおり', narrative: '進捗', issues: '', nextSteps: '', person: '高齢 太郎' });
+    // Act
+    const response = await fetch(`${server.url}/form/${token}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const page = await response.text();
+    // Assess
+    expect(response.status).toBe(200);
+    expect(page).toContain('FY2013-Q2-3-2-2-v1');
+    expect((await reportHistory(table.store(tenant), '3-2-2', 'FY2013-Q2')).map((r) => r.reference)).toEqual(['FY2013-Q2-3-2-2-v1']);
   });
 });
 
