@@ -81,7 +81,7 @@ async function formPage(
     return {
       measure,
       role: 'owner',
-      values: valuesFromReport(last, fiscalYear),
+      values: valuesFromReport(last, fiscalYear, caller.ka.id),
       idempotencyKey: randomUUID(),
       ...(last ? { prefilledFrom: last } : {}),
     };

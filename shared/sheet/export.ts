@@ -166,8 +166,12 @@ export function scheduleRuns(measure: Measure, fiscalYear: number): TextRun[] {
   });
 }
 
-/** The row a 事業 gets: plan data, and the editable cells pre-filled from its last report. */
-export function rowValues(row: SheetRow, plan: PlanFile, quarter: string, last: StoredReport | undefined): RowValues {
+/**
+ * The row a 事業 gets: plan data, and the editable cells pre-filled from its last report. On a 課's
+ * own sheet (`ka`) the person is carried over only from that 課's report: the last report of a 事業
+ * two 課 own may be the other's, and its person would sign this 課's report.
+ */
+export function rowValues(row: SheetRow, plan: PlanFile, quarter: string, last: StoredReport | undefined, ka?: { id: string }): RowValues {
   const fiscalYear = parseQuarter(quarter).fiscalYear;
   const { measure } = row;
   const sameYear = last !== undefined && Number(last.quarter.slice(2, 6)) === fiscalYear;
@@ -188,7 +192,7 @@ export function rowValues(row: SheetRow, plan: PlanFile, quarter: string, last: 
     narrative: last?.narrative ?? '',
     issues: last?.issues ?? '',
     nextSteps: last?.nextSteps ?? '',
-    person: last?.reporter.person ?? '',
+    person: last && (!ka || last.reporter.kaId === ka.id) ? last.reporter.person : '',
   };
 }
 
@@ -314,7 +318,7 @@ export async function buildProgressSheet(input: ProgressSheetInput): Promise<Pro
   const placed: { row: number; measureId: string }[] = [];
   rows.forEach((sheetRow, i) => {
     const r = firstDataRow + i;
-    const values = rowValues(sheetRow, input.plan, input.quarter, input.lastReports.get(sheetRow.measure.id));
+    const values = rowValues(sheetRow, input.plan, input.quarter, input.lastReports.get(sheetRow.measure.id), resolved.ka);
     for (const c of columns) {
       const raw = values[c.key as ColumnKey];
       const editable = 'field' in c;

@@ -85,8 +85,10 @@ export function emptyValues(): MeasureFormValues {
 /**
  * The controls pre-filled from a previous report. The executed budget is carried over only within
  * its fiscal year: it is the amount executed "this fiscal year", so last year's figure would be wrong.
+ * The person is carried over only from a report of the same 課 (`kaId`): the last report of a
+ * 事業 two 課 own may be the other's, and its person would sign this 課's report.
  */
-export function valuesFromReport(report: StoredReport | undefined, fiscalYear: number): MeasureFormValues {
+export function valuesFromReport(report: StoredReport | undefined, fiscalYear: number, kaId?: string): MeasureFormValues {
   if (!report) return emptyValues();
   const sameYear = Number(report.quarter.slice(2, 6)) === fiscalYear;
   return {
@@ -96,7 +98,7 @@ export function valuesFromReport(report: StoredReport | undefined, fiscalYear: n
     narrative: report.narrative,
     issues: report.issues,
     nextSteps: report.nextSteps,
-    person: report.reporter.person,
+    person: report.reporter.kaId === kaId ? report.reporter.person : '',
   };
 }
 

@@ -99,13 +99,25 @@ describe('which 事業 a 課 sees, and what is pre-filled', () => {
       milestones: [{ milestoneId: 'm2', progress: 'in_progress', date: '2013-05-01' }],
     });
     // Act
-    const sameYear = valuesFromReport(report, 2013);
-    const nextYear = valuesFromReport(report, 2014);
+    const sameYear = valuesFromReport(report, 2013, 'seikatsu-anzen');
+    const nextYear = valuesFromReport(report, 2014, 'seikatsu-anzen');
     // Assess
     expect(sameYear).toMatchObject({ status: '予定どおり', budgetExecutedThousandYen: '500', person: '下野 花子' });
     expect(sameYear.milestones.m2).toEqual({ progress: 'in_progress', date: '2013-05-01' });
     expect(nextYear.budgetExecutedThousandYen).toBe('');
     expect(valuesFromReport(undefined, 2013)).toEqual(emptyValues());
+  });
+
+  it("carries the person over from the same 課's report only, not from a co-owner's", () => {
+    // Prepare: 生活安全課's report of a 事業 it owns with another 課
+    const report = stored({ quarter: 'FY2013-Q1', version: 1 });
+    // Act
+    const own = valuesFromReport(report, 2013, 'seikatsu-anzen');
+    const coOwner = valuesFromReport(report, 2013, 'somu');
+    // Assess
+    expect(own.person).toBe('下野 花子');
+    expect(coOwner.person).toBe('');
+    expect(coOwner.status).toBe('予定どおり');
   });
 
   it('shows the budget lines of the year only', () => {
