@@ -268,6 +268,24 @@ export function toSubmission(
   if (role === 'related' && input.narrative === '') {
     errors.push({ field: 'narrative', ja: '意見 (進捗状況) が入力されていません', en: 'a comment (narrative) is required' });
   }
+  if (role === 'related') {
+    // A comment is its text: the 事業's milestones, spending, 課題 and 今後の予定 are the owner's to report.
+    const ownersOnly: [field: string, set: boolean, ja: string, en: string][] = [
+      ['milestones', input.milestones.length > 0, 'スケジュールの進捗', 'milestone progress'],
+      ['budgetExecutedThousandYen', input.budgetExecutedThousandYen !== undefined, '執行額', 'the budget executed'],
+      ['issues', input.issues !== '', '課題', 'issues'],
+      ['nextSteps', input.nextSteps !== '', '今後の予定', 'next steps'],
+    ];
+    for (const [field, set, ja, en] of ownersOnly) {
+      if (set) {
+        errors.push({
+          field,
+          ja: `関連部署 (${context.reporter.ka}) の意見に${ja}は書けません (担当部署が報告します)`,
+          en: `a related department's comment carries no ${en} (the owning department reports it)`,
+        });
+      }
+    }
+  }
   const known = new Set(measure.milestones.map((m) => m.id));
   const seen = new Set<string>();
   input.milestones.forEach((m, i) => {

@@ -78,9 +78,25 @@ describe('report input', () => {
     expect(roleOf(plan.measures.find((m) => m.id === '2-1-2')!, jido)).toBe('related');
     const setStatus = toSubmission(parseReportInput({ ...valid, measureId: '2-1-2', milestones: [] }), { plan, reporter: jido, quarter: 'FY2013-Q2' });
     expect(setStatus).toMatchObject({ kind: 'forbidden' });
-    const { status: _, ...comment } = valid;
+    const { status: _, budgetExecutedThousandYen: _budget, ...comment } = valid;
     const commented = toSubmission(parseReportInput({ ...comment, measureId: '2-1-2', milestones: [] }), { plan, reporter: jido, quarter: 'FY2013-Q2' });
     expect(commented).toMatchObject({ role: 'related', submission: { kind: 'comment' } });
+  });
+
+  it("refuses a related 課's comment that carries what only the owner reports: milestones, spending, 課題, 今後の予定", () => {
+    // Prepare: 2-1-2 is owned by 総合政策課 with 児童福祉課 related.
+    const jido = { kaId: 'jido-fukushi', ka: '児童福祉課', bukai: '健康福祉専門部会' };
+    const { status: _, ...comment } = valid;
+    // Act
+    const refused = fieldsOf(() =>
+      toSubmission(parseReportInput({ ...comment, measureId: '2-1-2', issues: '協議中', nextSteps: '調整', milestones: [{ milestoneId: 'm1', progress: 'done', date: '2013-08-01' }] }), {
+        plan,
+        reporter: jido,
+        quarter: 'FY2013-Q2',
+      }),
+    );
+    // Assess
+    expect(refused.sort()).toEqual(['budgetExecutedThousandYen', 'issues', 'milestones', 'nextSteps']);
   });
 
   it('refuses a quarter other than the link\'s, and one outside the plan period', () => {
