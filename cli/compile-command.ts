@@ -105,7 +105,8 @@ export async function compileCommand(options: CompileCommandOptions, out: Output
       if (digest === 'failed') {
         out.error('幹部向けダイジェストを送れませんでした (SES エミュレーターは起動していますか)', 'the leadership digest could not be sent (is the SES emulator running?)');
       } else if (digest) {
-        out.info(`幹部向けダイジェスト: ${digest}`, `leadership digest: ${digest}`);
+        const said = digestWords[digest];
+        out.info(`幹部向けダイジェスト: ${said.ja}`, `leadership digest: ${said.en}`);
       }
     }
     return 0;
@@ -114,11 +115,29 @@ export async function compileCommand(options: CompileCommandOptions, out: Output
   }
 }
 
-/** 'delivered' / 'failed' for the digest when this run's own bus delivered QuarterCompiled. */
-function digestOutcome(bus: { delivered: readonly { fn: string }[]; deadLetters: readonly { fn: string }[] } | undefined) {
+export type DigestOutcome = 'sent' | 'already-sent' | 'before-reports-due' | 'delivered';
+
+export const digestWords: Record<DigestOutcome, { ja: string; en: string }> = {
+  sent: { ja: '送信しました', en: 'sent' },
+  'already-sent': { ja: 'この四半期の分は送信済みです', en: 'already sent for this quarter' },
+  'before-reports-due': {
+    ja: '報告期限の翌日以降の集計で送ります (今回は送っていません)',
+    en: 'it goes out with a compile on or after the day after the reports are due (not sent now)',
+  },
+  delivered: { ja: '送信処理に渡しました', en: 'handed to send-digest' },
+};
+
+/**
+ * What send-digest did with the QuarterCompiled this run's own bus delivered (its answer's
+ * `outcome`), or 'failed' when the delivery failed; undefined without a bus of its own.
+ */
+export function digestOutcome(bus: { delivered: readonly { fn: string; result?: unknown }[]; deadLetters: readonly { fn: string }[] } | undefined): DigestOutcome | 'failed' | undefined {
   if (!bus) return undefined;
   if (bus.deadLetters.some((d) => d.fn === 'send-digest')) return 'failed';
-  return bus.delivered.some((d) => d.fn === 'send-digest') ? 'delivered' : undefined;
+  const delivery = bus.delivered.find((d) => d.fn === 'send-digest');
+  if (!delivery) return undefined;
+  const outcome = (delivery.result as { outcome?: unknown } | undefined)?.outcome;
+  return outcome === 'sent' || outcome === 'already-sent' || outcome === 'before-reports-due' ? outcome : 'delivered';
 }
 
 /** A bilingual hint when the table cannot be reached; undefined when it is there. */

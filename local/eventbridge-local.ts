@@ -65,6 +65,8 @@ export interface Delivery {
   event: EventEnvelope;
   /** Invocations it took, the successful one included. */
   attempts: number;
+  /** What the target answered (a Lambda's return value). */
+  result?: unknown;
 }
 
 export interface DeadLetter extends Delivery {
@@ -182,8 +184,8 @@ export async function startLocalEventBridge(options: LocalEventBridgeOptions = {
       activity += 1;
       try {
         const handler = await handlerFor(rule.fn);
-        await handler(structuredClone(event), localLambdaContext(rule.fn, randomUUID()));
-        delivered.push({ rule: rule.name, fn: rule.fn, event, attempts: attempt });
+        const result = await handler(structuredClone(event), localLambdaContext(rule.fn, randomUUID()));
+        delivered.push({ rule: rule.name, fn: rule.fn, event, attempts: attempt, result });
         return;
       } catch (error) {
         if (error instanceof MissingTargetError) {

@@ -88,7 +88,7 @@ describe('shinchoku compile', () => {
     // Assess
     expect(code).toBe(0);
     const result = JSON.parse(output.out.join('\n'));
-    expect(result).toMatchObject({ quarter: 'FY2014-Q2', changed: true, digest: 'delivered' });
+    expect(result).toMatchObject({ quarter: 'FY2014-Q2', changed: true, digest: 'sent' });
     expect(result.counts).toMatchObject({ red: 1, green: 0, amber: 0 });
     expect(result.rollups.find((r: { scope: string; scopeId: string }) => r.scope === 'bukai' && r.scopeId === '企画専門部会').counts.red).toBe(1);
     const digests = (await fetchSentMails(inject('sesEndpoint'), { since })).filter((m) => m.destination.to.join(',').includes(`+${runId}@`));
