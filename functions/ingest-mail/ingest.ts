@@ -33,14 +33,18 @@ import {
   type ReplyMail,
 } from '#shared/domain/mail-reply';
 import { classifyInboundMail, parseContentType, senderBelongsTo, type InboundMailFacts, type MailDecision } from '#shared/domain/mail-rules';
+import { withCarriedMilestones } from '#shared/domain/milestone-progress';
 import { parseMailReference } from '#shared/domain/reminder-mail';
 import type { StoredReport } from '#shared/domain/report';
+import { roleOf, type ReportInput } from '#shared/domain/report-input';
 import { replyAddress, tokenFromAddress } from '#shared/links';
 import type { Catalog } from '#shared/store/catalog-cache';
+import { reportHistory } from '#shared/store/report-items';
 import { claimNotification, markNotificationSent, releaseNotification } from '#shared/store/notification-items';
 import type { Store } from '#shared/store/store';
 import { sheetAttachmentsOf } from '#shared/sheet/attachments';
 import { authenticate, submitReport, type Caller } from '#shared/submit-report';
+import { lastReportFor } from '#shared/web/report-form';
 
 const { inbound: inboundPrefix, attachments: attachmentsPrefix } = mailBucketPrefixes;
 
@@ -372,6 +376,22 @@ async function storeAttachments(input: AnswerInput, attachments: readonly MailAt
   return stored;
 }
 
+/**
+ * An owner's report by mail keeps the milestone progress of the 事業's last report for every
+ * milestone its `m1:` lines leave out, as a report from the sheet does and the web form pre-fills
+ * (shared/domain/milestone-progress.ts): a short mail must not undo what was recorded. A related
+ * department's comment carries no milestones.
+ */
+async function withMilestonesCarried<T extends Pick<ReportInput, 'measureId' | 'quarter' | 'milestones'>>(input: AnswerInput, caller: Caller, report: T): Promise<T> {
+  const measure = input.catalog.plan.measures.find((m) => m.id === report.measureId);
+  if (!measure || roleOf(measure, caller.reporter) !== 'owner') return report;
+  const quarter = report.quarter ?? caller.claims.quarter;
+  const last = lastReportFor(await reportHistory(input.deps.store, measure.id), quarter);
+  const known = new Set(measure.milestones.map((m) => m.id));
+  const carried = withCarriedMilestones(report.milestones ?? [], last).filter((m) => known.has(m.milestoneId));
+  return carried.length === (report.milestones ?? []).length ? report : { ...report, milestones: carried };
+}
+
 async function submitAll(
   input: AnswerInput,
   caller: Caller,
@@ -381,7 +401,7 @@ async function submitAll(
   const reports: { report: StoredReport; duplicate: boolean }[] = [];
   const problems: ProblemLine[] = [];
   for (const block of blocks) {
-    const outcome = await submitReport(input.deps.store, input.catalog, caller, block.input, {
+    const outcome = await submitReport(input.deps.store, input.catalog, caller, await withMilestonesCarried(input, caller, block.input), {
       channel: 'mail',
       idempotencyKey: `${input.messageId}#${block.index}`,
       attachments,

@@ -37,6 +37,20 @@ export function reportBehindStatus(
   return candidates.sort(compareReports).at(-1);
 }
 
+/**
+ * The milestone progress a new report states: what it says itself, and for every milestone it leaves
+ * out, what the 事業's last report said. A report is judged by what it states (see above), and the
+ * sheet has no milestone columns and a mail need not repeat every `m1:` line, so their reports keep
+ * the progress recorded before, as the web form does by pre-filling it.
+ */
+export function withCarriedMilestones(stated: readonly MilestoneProgress[], last: Pick<StoredReport, 'milestones'> | undefined): MilestoneProgress[] {
+  const said = new Set(stated.map((m) => m.milestoneId));
+  const carried = (last?.milestones ?? [])
+    .filter((m) => !said.has(m.milestoneId))
+    .map((m) => ({ milestoneId: m.milestoneId, progress: m.progress, ...(m.date ? { date: m.date } : {}) }));
+  return [...stated, ...carried];
+}
+
 /** The progress a report states, by milestone id (empty without a report). */
 export function progressOf(report: Pick<StoredReport, 'milestones'> | undefined): Map<string, MilestoneProgress> {
   return new Map((report?.milestones ?? []).map((m) => [m.milestoneId, m]));

@@ -22,6 +22,7 @@ import { createHash } from 'node:crypto';
 import { parseRange } from 'hucre';
 import { colToLetter, parseCellRef, readXlsx, type Sheet } from 'hucre/xlsx';
 import { parseReportInput, ReportInputError, roleOf, toSubmission, type FieldError, type ReportInput } from '../domain/report-input.ts';
+import { withCarriedMilestones } from '../domain/milestone-progress.ts';
 import { reportStatuses, type ReportSubmission, type StoredReport } from '../domain/report.ts';
 import type { Catalog } from '../store/catalog-cache.ts';
 import { reportHistory } from '../store/report-items.ts';
@@ -487,7 +488,8 @@ export async function importSheet(
       continue;
     }
     const last = lastReportFor(await reportHistory(store, measure.id), reading.reference.quarter);
-    const input: ReportInput = { ...row.input!, milestones: carriedMilestones(last) };
+    // The sheet has no milestone columns: the report keeps what the 事業's last report said.
+    const input: ReportInput = { ...row.input!, milestones: withCarriedMilestones([], last) };
     let submission: ReportSubmission;
     try {
       const result = toSubmission(parseReportInput(input), { plan, reporter: caller.reporter, quarter: caller.claims.quarter });
@@ -538,14 +540,6 @@ export async function importSheet(
   recorded.sort((a, b) => a.row - b.row);
   const state = (s: RowState) => reading.rows.filter((r) => r.state === s && !otherKaRows.some((o) => o.row === r.row)).map((r) => ({ row: r.row, measureId: r.measureId }));
   return { ...withSheet, outcome: 'recorded', recorded, unchanged: state('unchanged'), blank: state('blank'), otherKaRows, failed };
-}
-
-/**
- * The sheet has no milestone columns, so a report from it keeps the milestone progress of the 事業's
- * last report (of this quarter or before): sending the sheet must not undo what the form recorded.
- */
-function carriedMilestones(last: StoredReport | undefined): NonNullable<ReportInput['milestones']> {
-  return (last?.milestones ?? []).map((m) => ({ milestoneId: m.milestoneId, progress: m.progress, ...(m.date ? { date: m.date } : {}) }));
 }
 
 /** True when a submission says what a stored report says (who, status, amount, texts, milestones). */

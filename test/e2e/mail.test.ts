@@ -233,6 +233,19 @@ describe('good mails: recorded and confirmed with the 受付番号', () => {
     expect((await onlyAnswerTo(subject)).body.text).toContain(`受付番号 ${report!.reference}`);
   });
 
+  it('a later mail that leaves the milestone line out keeps its progress, carried from the last report', async () => {
+    // Prepare: 4-1-1 was reported above with m1 done
+    const subject = subjectFor('訂正 4-1-1 執行額');
+    const to = reportAddress(sogo.kaId);
+    const raw = await compose({ from: sogo.address, to, subject, text: ['事業: 4-1-1', '状況: 予定どおり', '執行額: 13,000', '報告者: 山田'].join('\n') });
+    // Act
+    await send(raw, { from: sogo.address, to: [to] });
+    // Assess
+    const history = await reportHistory(store, '4-1-1', quarter);
+    expect(history.at(-1)).toMatchObject({ version: 2, budgetExecutedThousandYen: 13000, milestones: [{ milestoneId: 'm1', progress: 'done', date: '2013-07-15' }] });
+    expect((await onlyAnswerTo(subject)).body.text).toContain('受付番号 FY2013-Q2-4-1-1-v2');
+  });
+
   it('HTML only, the quoted reminder in a <blockquote> ignored', async () => {
     // Prepare
     const subject = subjectFor('Re: 進捗報告のお願い');
