@@ -338,7 +338,8 @@ async function measureSubmissionAtLevel(
       ScanIndexForward: false,
       Limit: 1,
       ConsistentRead: true,
-      ProjectionExpression: 'version',
+      ProjectionExpression: 'version, #kind',
+      ExpressionAttributeNames: { '#kind': 'kind' },
     });
   // `read`: the query, when it was started before (as the handler starts it while checking the body).
   const bareCalls = (doc: DocumentDb) => async (measure: Measure, read = bareRead(doc, measure)) => {

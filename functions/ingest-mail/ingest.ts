@@ -337,6 +337,7 @@ async function answerOf(
     ...(report.status ? { status: report.status } : {}),
     ...(report.budgetExecutedThousandYen !== undefined ? { budgetExecutedThousandYen: report.budgetExecutedThousandYen } : {}),
     version: report.version,
+    ...(report.supersedes !== undefined ? { supersedes: report.supersedes } : {}),
     alreadyRecorded: duplicate,
     attachments: report.attachments.map((a) => a.name),
   }));

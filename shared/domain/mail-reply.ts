@@ -46,6 +46,8 @@ export interface RecordedLine {
   status?: ReportStatus;
   budgetExecutedThousandYen?: number;
   version: number;
+  /** The version this report corrects, when it corrects one. */
+  supersedes?: number;
   /** True when this mail had already been recorded earlier (a redelivery). */
   alreadyRecorded: boolean;
   attachments: readonly string[];
@@ -149,7 +151,7 @@ export function confirmationReply(envelope: ReplyEnvelope, context: ReplyContext
     if (r.kind === 'comment') ja.push('  種別: 関連部署の意見');
     else ja.push(`  状況: ${r.status ?? '(なし)'}`);
     ja.push(`  今年度の執行額: ${amount.ja}`);
-    if (r.version > 1) ja.push(`  第${r.version}版 (以前の報告を訂正)`);
+    if (r.supersedes !== undefined) ja.push(`  第${r.version}版 (第${r.supersedes}版を訂正)`);
     if (r.attachments.length > 0) ja.push(`  添付: ${r.attachments.join('、')}`);
     ja.push('');
     en.push(`* Reference ${r.reference}${r.alreadyRecorded ? ' (already recorded)' : ''}`);
@@ -157,7 +159,7 @@ export function confirmationReply(envelope: ReplyEnvelope, context: ReplyContext
     if (r.kind === 'comment') en.push('  Kind: comment of a related department');
     else en.push(`  Status: ${r.status ? `${statusLabelsEn[r.status]} (${r.status})` : '(none)'}`);
     en.push(`  Budget executed this fiscal year: ${amount.en}`);
-    if (r.version > 1) en.push(`  Version ${r.version} (corrects an earlier report)`);
+    if (r.supersedes !== undefined) en.push(`  Version ${r.version} (corrects version ${r.supersedes})`);
     if (r.attachments.length > 0) en.push(`  Attachments: ${r.attachments.join(', ')}`);
     en.push('');
   }

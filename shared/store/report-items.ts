@@ -28,7 +28,7 @@ export interface AppendOptions {
    *
    * @default read by the first attempt
    */
-  latest?: Promise<number>;
+  latest?: Promise<LatestVersion>;
 }
 
 export type AppendResult =
@@ -59,19 +59,21 @@ export async function appendReport(
   const now = options.now ?? new Date();
   for (let race = 0; race < maxVersionRaces; race += 1) {
     const latest = await (race === 0 && options.latest ? options.latest : latestVersion(store, submission.measureId, submission.quarter));
-    if (latest >= maxReportVersions) {
+    if (latest.version >= maxReportVersions) {
       // A retry of a submission that was recorded is still answered as a duplicate.
       const existing = await reportByIdempotencyKey(store, options.idempotencyKey);
       if (existing) return answerToReusedKey(existing, options.fingerprint);
       throw new ReportVersionLimitError(submission.measureId, submission.quarter);
     }
-    const version = latest + 1;
+    const version = latest.version + 1;
     // The submission was validated where it came in (parseReportInput, toSubmission); what is added
     // here is typed, so the stored report needs no second pass through the schema.
     const report: StoredReport = {
       ...submission,
       version,
-      ...(latest > 0 ? { supersedes: latest } : {}),
+      // A report corrects the report just before it. A comment corrects nothing, and a report right
+      // after a comment names none (the versions of a quarter count reports and comments alike).
+      ...(submission.kind === 'report' && latest.kind === 'report' ? { supersedes: latest.version } : {}),
       reference: reportReference(submission.measureId, submission.quarter, version),
       channel: options.channel,
       submittedAt: now.toISOString(),
@@ -130,8 +132,14 @@ function cancellationReasons(error: unknown): string[] | undefined {
   return reasons.map((r) => r.Code ?? 'None');
 }
 
-/** The newest version of a 事業's report in a quarter, 0 when there is none (one strongly consistent read). */
-export async function latestVersion(store: Store, measureId: string, quarter: string): Promise<number> {
+/** The newest version of a 事業's reports in a quarter and its kind; version 0 when there is none. */
+export interface LatestVersion {
+  version: number;
+  kind?: StoredReport['kind'];
+}
+
+/** The newest version of a 事業's reports in a quarter (one strongly consistent read). */
+export async function latestVersion(store: Store, measureId: string, quarter: string): Promise<LatestVersion> {
   // One page of one item: the newest version sorts last, so read backwards and stop at the first.
   const { Items } = await store.doc.query({
     TableName: store.tableName,
@@ -143,10 +151,11 @@ export async function latestVersion(store: Store, measureId: string, quarter: st
     ScanIndexForward: false,
     Limit: 1,
     ConsistentRead: true,
-    ProjectionExpression: 'version',
+    ProjectionExpression: 'version, #kind',
+    ExpressionAttributeNames: { '#kind': 'kind' },
   });
   const latest = Items?.[0];
-  return latest ? Number(latest.version) : 0;
+  return latest ? { version: Number(latest.version), kind: latest.kind === 'comment' ? 'comment' : 'report' } : { version: 0 };
 }
 
 async function reportByIdempotencyKey(

@@ -223,12 +223,31 @@ describe('report items (append-only)', () => {
     expect(await reportHistory(store, '2-2-3')).toHaveLength(4);
   });
 
+  it("names no correction where a related department's comment is involved: a comment corrects nothing, nor is it corrected", async () => {
+    // Prepare: the owner's report, a related department's comment, the owner's report again
+    const store = table.store('reports-comment');
+    const comment = submission({ kind: 'comment', status: undefined, narrative: '関連部署の意見' });
+    // Act
+    const v1 = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'c-1', fingerprint: 'f' });
+    const v2 = await appendReport(store, comment, { channel: 'web', idempotencyKey: 'c-2', fingerprint: 'g' });
+    const v3 = await appendReport(store, submission({ status: '遅れ気味' }), { channel: 'web', idempotencyKey: 'c-3', fingerprint: 'h' });
+    const v4 = await appendReport(store, submission({ status: '遅延', issues: '課題' }), { channel: 'web', idempotencyKey: 'c-4', fingerprint: 'i' });
+    // Assess
+    expect([v1, v2, v3, v4].map((r) => [r.report.version, r.report.kind, r.report.supersedes ?? null])).toEqual([
+      [1, 'report', null],
+      [2, 'comment', null],
+      [3, 'report', null],
+      [4, 'report', 3],
+    ]);
+    expect(await latestVersion(store, '2-2-3', 'FY2013-Q2')).toEqual({ version: 4, kind: 'report' });
+  });
+
   it('takes the next version when the latest it was given was read before another writer appended', async () => {
     // Prepare: the latest version read early (as while a body is checked), then someone else appends
     const store = table.store('reports-early');
     await appendReport(store, submission(), { channel: 'api', idempotencyKey: 'early-1', fingerprint: 'f' });
     const readEarly = latestVersion(store, '2-2-3', 'FY2013-Q2');
-    expect(await readEarly).toBe(1);
+    expect(await readEarly).toEqual({ version: 1, kind: 'report' });
     await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'early-2', fingerprint: 'f' });
 
     // Act

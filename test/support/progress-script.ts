@@ -108,15 +108,17 @@ export function scriptedSubmissions(plan: PlanFile, directory: Directory, quarte
 
 /** The submissions as the store would hold them (versions numbered per 事業 and quarter), for pure tests. */
 export function asStoredReports(script: readonly ScriptedSubmission[]): StoredReport[] {
-  const versions = new Map<string, number>();
+  const latest = new Map<string, { version: number; kind: StoredReport['kind'] }>();
   return script.map(({ submission, at }) => {
     const key = `${submission.measureId}#${submission.quarter}`;
-    const version = (versions.get(key) ?? 0) + 1;
-    versions.set(key, version);
+    const before = latest.get(key);
+    const version = (before?.version ?? 0) + 1;
+    latest.set(key, { version, kind: submission.kind });
     return {
       ...submission,
       version,
-      ...(version > 1 ? { supersedes: version - 1 } : {}),
+      // As the store numbers them: a report corrects the report just before it, a comment nothing.
+      ...(submission.kind === 'report' && before?.kind === 'report' ? { supersedes: before.version } : {}),
       reference: reportReference(submission.measureId, submission.quarter, version),
       channel: 'web',
       submittedAt: at.toISOString(),

@@ -162,6 +162,9 @@ describe('renderMeasureHistory', () => {
     const references = [...page.matchAll(/<article class="report" id="([^"]+)"/g)].map((m) => m[1]);
     expect(references).toEqual([...history].reverse().map((r) => r.reference));
     expect(page).toContain('第2版 (第1版の訂正)');
+    // The related department's comment is a version of its own, correcting nothing
+    const comment = history.find((r) => r.kind === 'comment');
+    if (comment) expect(page).not.toContain(`第${comment.version}版 (第${comment.version - 1}版の訂正)`);
     expect(page).toContain(canaries.person);
     expect(page).toContain(canaries.issues);
   });

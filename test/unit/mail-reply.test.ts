@@ -36,7 +36,8 @@ describe('confirmationReply', () => {
     // Act
     const mail = confirmationReply(envelope, context, [
       { reference: 'FY2013-Q2-2-2-3-v1', measureId: '2-2-3', measureName: 'かんたん申請・申込の拡充', kind: 'report', status: '予定どおり', budgetExecutedThousandYen: 1234, version: 1, alreadyRecorded: false, attachments: ['資料.pdf'] },
-      { reference: 'FY2013-Q2-2-2-5-v2', measureId: '2-2-5', kind: 'report', status: '遅延', version: 2, alreadyRecorded: true, attachments: [] },
+      { reference: 'FY2013-Q2-2-2-5-v2', measureId: '2-2-5', kind: 'report', status: '遅延', version: 2, supersedes: 1, alreadyRecorded: true, attachments: [] },
+      { reference: 'FY2013-Q2-2-2-6-v2', measureId: '2-2-6', kind: 'report', status: '予定どおり', version: 2, alreadyRecorded: false, attachments: [] },
     ]);
     // Assess
     expect(mail).toMatchObject({ to: [envelope.to], replyTo: [envelope.replyTo], subject: 'Re: 【進捗報告のお願い】第2四半期' });
@@ -48,7 +49,10 @@ describe('confirmationReply', () => {
     expect(mail.text).toContain('今年度の執行額: 1,234 千円');
     expect(mail.text).toContain('Budget executed this fiscal year: 1,234 thousand yen');
     expect(mail.text).toContain('受付番号 FY2013-Q2-2-2-5-v2 (受付済み)');
-    expect(mail.text).toContain('第2版');
+    expect(mail.text).toContain('第2版 (第1版を訂正)');
+    expect(mail.text).toContain('Version 2 (corrects version 1)');
+    // 2-2-6's version 2 follows a related department's comment: it corrects nothing
+    expect(mail.text.match(/第2版/g)).toHaveLength(1);
     expect(mail.text).toContain('Status: delayed (遅延)');
     expect(mail.text).toContain('添付: 資料.pdf');
     expect(mail.text).toContain('平成25年度 第2四半期');

@@ -7,6 +7,7 @@
 import type { Bukai } from '../../domain/directory.ts';
 import { openDataFiles } from '../../domain/open-data.ts';
 import type { Measure } from '../../domain/plan.ts';
+import { reportBehindStatus } from '../../domain/milestone-progress.ts';
 import { statusLabelsEn } from '../../domain/report.ts';
 import type { ColourCounts, CompiledMeasureStatus } from '../../domain/status.ts';
 import { groupedBarChart, stackedBarChart, timelineChart } from '../charts.ts';
@@ -142,7 +143,8 @@ function notReportedPanel(data: DashboardData, options: ViewOptions, links: Dash
 function statusRow(measure: Measure, status: CompiledMeasureStatus | undefined, data: DashboardData, options: ViewOptions, links: DashboardLinks): SafeHtml {
   const w = words[options.lang];
   const lang = options.lang;
-  const corrected = (status?.reportVersion ?? 1) > 1;
+  // Corrected: the report the status was built from corrects an earlier report (not a comment's version).
+  const corrected = status !== undefined && reportBehindStatus(status, data.reports)?.supersedes !== undefined;
   return html`<tr>
 <td><a href="${measureLink(links, measure.id, options, data.quarter)}"><span class="id">${measure.id}</span>${jaText(lang, measure.name)}</a></td>
 <td class="small">${measure.owners.map((o) => html`<div>${jaText(lang, o.ka)} <span class="muted">(${jaText(lang, o.bukai)})</span></div>`)}</td>
