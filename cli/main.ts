@@ -28,7 +28,7 @@ export const usage = `使い方 / usage: shinchoku <command>
                        記入済みの進捗管理シート (.xlsx) を課の報告として取り込む / import returned progress sheets as a 課's reports
   export-sheet --bukai ID | --ka KA_ID --quarter FY2013-Q2 [--out DIR] [--endpoint URL | --deployed] [--table NAME] [--plan FILE | --tenant ID]
                        記入済みの進捗管理シートを書き出す / write the pre-filled progress sheet of a 部会 (or 課)
-  replay --from 2012-04-01 --to 2016-03-31 [--script FILE] [--json] [--keep-data]
+  replay --from 2012-04-01 --to 2016-03-31 [--script FILE] [--plan FILE] [--directory FILE] [--json] [--keep-data]
                        計画期間を模擬時計で再生 (リマインダー・集計・ダイジェスト) / replay the plan period on a simulated clock
   bench [--quick] [--scales 1000,10000,100000] [--seed N] [--budget SECONDS] [--out FILE]
                        性能と費用を計測し docs/BENCHMARKS.md に書く / measure cost and performance, write docs/BENCHMARKS.md

@@ -1,6 +1,7 @@
 /**
- * `shinchoku replay --from 2012-04-01 --to 2016-03-31 [--script reports.json] [--json]`: the plan
- * period on a simulated clock. Starts its own local stack (in memory, free ports), then walks day by
+ * `shinchoku replay --from 2012-04-01 --to 2016-03-31 [--script reports.json] [--plan FILE]
+ * [--directory FILE] [--json]`: the plan period on a simulated clock. Starts its own local stack (in
+ * memory, free ports) with the given plan and directory (default: the embedded 下野市 ones), then walks day by
  * day: every schedule occurrence of the day (shared/schedules.ts) is fired through the local
  * scheduler's invoker with the simulated scheduled time, scripted reports are submitted on their
  * dates (at 12:00 JST, through `submitReport`, channel "api"), and after each compile and report
@@ -21,10 +22,35 @@ import { fetchSentMails } from '#local/ses-local';
 import type { LocalStack } from '#local/stack';
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import { envNames } from '#shared/config/env';
-import { addDays, daysBetween, formatQuarter, jstDate, LocalDateSchema, parseQuarter, quarterOf, quarterRange, startOfJstDay, tryParseQuarter, type LocalDate } from '#shared/domain/fiscal';
-import { dueItems, reminderConfigFromEnv, reminderKinds, reportQuartersInPlay, type ReminderKind } from '#shared/domain/reminders';
+import {
+  addDays,
+  daysBetween,
+  fiscalYearRange,
+  formatQuarter,
+  formatWarekiFiscalYear,
+  jstDate,
+  LocalDateSchema,
+  parseQuarter,
+  quarterOf,
+  quarterRange,
+  startOfJstDay,
+  tryParseQuarter,
+  type LocalDate,
+} from '#shared/domain/fiscal';
+import type { PlanFile } from '#shared/domain/plan';
+import {
+  dueItems,
+  quarterCompileDay,
+  reminderConfigFromEnv,
+  reminderKinds,
+  reportDueDate,
+  reportQuartersInPlay,
+  type ReminderConfig,
+  type ReminderKind,
+} from '#shared/domain/reminders';
 import { fieldErrorsOf, ReportInputSchema, type ReportInput } from '#shared/domain/report-input';
 import { tokenFor } from '#shared/links';
+import { defaultPlanPath, readPlanFile } from '#shared/plan-file';
 import { ReminderDeliveryError, type ReminderJobResult, type SentReminder } from '#shared/reminder-job';
 import { occurrences, schedulesFor, type ScheduleDefinition } from '#shared/schedules';
 import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
@@ -106,6 +132,8 @@ export interface ReplaySummary {
   };
   /** Schedule failures and refused reports, one line each. */
   problems: string[];
+  /** Things to know that are not failures (a window reaching past the days the plan schedules anything), "ja / en". */
+  warnings: string[];
 }
 
 export interface ReplayOptions {
@@ -123,6 +151,49 @@ export interface ReplayOptions {
    * shows the replayed period: dashboard, public pages, open data and sheets. @default false
    */
   keepData?: boolean;
+  /** The plan file the stack loads. @default the embedded 下野市 plan */
+  planFile?: string;
+  /** The directory file the stack loads. @default the embedded 下野市 directory */
+  directoryFile?: string;
+}
+
+/**
+ * The days on which the plan's schedules can do anything: from the first milestone or report
+ * reminder before its first fiscal year to the last escalation (or compile) after its last quarter.
+ */
+export function planReplaySpan(plan: PlanFile, config: ReminderConfig): { from: LocalDate; to: LocalDate } {
+  const { period } = plan.plan;
+  const first = `FY${period.from}-Q1`;
+  const last = `FY${period.to}-Q4`;
+  const leadDays = Math.max(0, ...config.milestone.daysBeforeStart, ...config.milestone.daysBeforeEnd);
+  const starts = [addDays(fiscalYearRange(period.from).firstDay, -leadDays), addDays(reportDueDate(first, config), -Math.max(0, ...config.report.daysBefore))];
+  const tailDays = Math.max(0, ...config.report.overdueDaysAfter, config.escalation.chairAfterDays, config.escalation.secretariatAfterDays);
+  const ends = [addDays(reportDueDate(last, config), tailDays), quarterCompileDay(last, config)];
+  return { from: starts.sort()[0]!, to: ends.sort().at(-1)! };
+}
+
+/**
+ * Check the window against the plan: wholly outside the days its schedules act on is refused (nothing
+ * would happen), partly outside gives a warning. Returns the warnings, "ja / en".
+ */
+export function checkReplayWindow(plan: PlanFile, from: LocalDate, to: LocalDate, config: ReminderConfig): string[] {
+  const span = planReplaySpan(plan, config);
+  const { period } = plan.plan;
+  const periodJa = `${plan.plan.municipality}の計画期間 ${formatWarekiFiscalYear(period.from)}〜${formatWarekiFiscalYear(period.to)}`;
+  const periodEn = `the plan period of ${plan.plan.tenant}, FY${period.from}–FY${period.to}`;
+  if (to < span.from || from > span.to) {
+    throw new UsageError(
+      `再生期間 ${from}〜${to} は${periodJa}の外です (リマインダー・集計があるのは ${span.from}〜${span.to})。--plan で別の市の計画を指定するか、期間を見直してください`,
+      `the window ${from} … ${to} lies outside ${periodEn} (reminders and compiles fall on ${span.from} … ${span.to}); give the city's plan with --plan, or another window`,
+    );
+  }
+  if (from < span.from || to > span.to) {
+    return [
+      `再生期間 ${from}〜${to} の一部は${periodJa}の外です (リマインダー・集計があるのは ${span.from}〜${span.to}) / ` +
+        `part of the window ${from} … ${to} lies outside ${periodEn} (reminders and compiles fall on ${span.from} … ${span.to})`,
+    ];
+  }
+  return [];
 }
 
 type Step =
@@ -143,6 +214,10 @@ function emptyCounts(): Counts {
 export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
   const { from, to } = options;
   if (daysBetween(from, to) < 0) throw new UsageError('--from が --to より後です', '--from is after --to');
+  // Said before a stack starts: a window the plan has nothing in is a mistake (another city's dates?).
+  const { plan } = await readPlanFile(options.planFile ?? defaultPlanPath);
+  const warnings = checkReplayWindow(plan, from, to, reminderConfigFromEnv(process.env));
+  for (const warning of warnings) options.onProgress?.(`注意: ${warning}`);
   const started = performance.now();
   // Before the stack starts and before any handler module loads: they read these once.
   process.env.MAIL_MAX_PER_SECOND = '0';
@@ -154,11 +229,12 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     (async () => {
       const { startLocalStack } = await import('#local/stack');
       const ports = { httpPort: 0, dynamoPort: 0, sesPort: 0, eventsPort: 0, s3Port: 0, smtpPort: 0 };
+      const files = { planFile: options.planFile, directoryFile: options.directoryFile };
       if (options.keepData) {
-        return startLocalStack({ ...ports, fresh: true, scheduler: false, onProgress: options.onProgress });
+        return startLocalStack({ ...ports, ...files, fresh: true, scheduler: false, onProgress: options.onProgress });
       }
       dataDir = await mkdtemp(join(tmpdir(), 'shinchoku-replay-'));
-      return startLocalStack({ ...ports, inMemory: true, dataDir, scheduler: false, onProgress: options.onProgress });
+      return startLocalStack({ ...ports, ...files, inMemory: true, dataDir, scheduler: false, onProgress: options.onProgress });
     });
   const stack = await startStack().catch(async (error: unknown) => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });
@@ -188,6 +264,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
       events: { published: stack.events?.published.length ?? 0, deadLetters: stack.events?.deadLetters.length ?? 0 },
       coverage: coverage(catalog, from, to, walk.sent),
       problems: walk.problems,
+      warnings,
     };
   } finally {
     await stack.stop();
@@ -425,11 +502,12 @@ export function formatReplaySummary(s: ReplaySummary): string {
     '',
     `所要時間 / elapsed: ${s.seconds.total} 秒 s (起動 stack start ${s.seconds.stackStart} 秒 s, 再生 walk ${s.seconds.walk} 秒 s)`,
   ];
+  if (s.warnings.length > 0) lines.push('', '注意 / warnings:', ...s.warnings.map((w) => `  - ${w}`));
   if (s.problems.length > 0) lines.push('', '問題 / problems:', ...s.problems.map((p) => `  - ${p}`));
   return lines.join('\n');
 }
 
-export const replayUsage = 'replay --from YYYY-MM-DD --to YYYY-MM-DD [--script FILE] [--json] [--keep-data]';
+export const replayUsage = 'replay --from YYYY-MM-DD --to YYYY-MM-DD [--script FILE] [--plan FILE] [--directory FILE] [--json] [--keep-data]';
 
 /** `shinchoku replay …` */
 export async function replayCommand(args: string[], out: Output): Promise<number> {
@@ -441,6 +519,8 @@ export async function replayCommand(args: string[], out: Output): Promise<number
       script: { type: 'string' },
       json: { type: 'boolean', default: false },
       'keep-data': { type: 'boolean', default: false },
+      plan: { type: 'string' },
+      directory: { type: 'string' },
     },
   });
   const day = (flag: 'from' | 'to'): LocalDate => {
@@ -469,6 +549,8 @@ export async function replayCommand(args: string[], out: Output): Promise<number
     to,
     script,
     keepData: values['keep-data'],
+    planFile: values.plan,
+    directoryFile: values.directory,
     onProgress: (line) => process.stderr.write(`${line}\n`),
     onDay: (date, done, total, totals) => {
       if (interactive) {

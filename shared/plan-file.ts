@@ -1,6 +1,6 @@
 /**
  * Reading plan and directory files. The seed's plan (下野市) is the embedded default; a city loads its
- * own with `--plan` / `--directory` or the SHINCHOKU_PLAN / SHINCHOKU_DIRECTORY variables.
+ * own with the commands' `--plan` / `--directory` options (start, load, replay, plan export, …).
  */
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
