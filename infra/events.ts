@@ -10,7 +10,7 @@
  * records after it are still published). Every queue and every function is alarmed through
  * `Monitoring`.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as cloudwatchActions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as events from 'aws-cdk-lib/aws-events';
@@ -238,6 +238,8 @@ export class Events extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // Failed events waiting to be replayed outlive the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(queue).acknowledge({ id: 'AwsSolutions-SQS3', reason: sqs3Reason });
     return queue;

@@ -185,6 +185,8 @@ export class InboundMail extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // Failed mails waiting to be replayed outlive the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.failedMails).acknowledge({
       id: 'AwsSolutions-SQS3',

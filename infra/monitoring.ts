@@ -36,6 +36,23 @@ export interface FunctionAlarms {
   readonly throttles: cloudwatch.Alarm;
 }
 
+/** The alarms created for one dead-letter queue. */
+export interface QueueAlarms {
+  /** Any message waiting in the queue. */
+  readonly depth: cloudwatch.Alarm;
+  /** Any message arriving in the queue within one period. */
+  readonly arrivals: cloudwatch.Alarm;
+}
+
+/** The alarms on outbound mail. */
+export interface OutboundMailAlarms {
+  readonly bounceRate: cloudwatch.Alarm;
+  readonly complaintRate: cloudwatch.Alarm;
+  readonly bounces: cloudwatch.Alarm;
+  readonly complaints: cloudwatch.Alarm;
+  readonly rejects: cloudwatch.Alarm;
+}
+
 /**
  * The alarm topic and the alarm helpers.
  *
@@ -125,14 +142,63 @@ export class Monitoring extends Construct {
     });
   }
 
-  /** Alarm as soon as a dead-letter queue holds a message. */
-  watchQueue(queue: sqs.IQueue): cloudwatch.Alarm {
+  /**
+   * Alarms on a dead-letter queue: `depth` while any message waits in it (stays in ALARM until the queue
+   * is emptied), and `arrivals` on every new dead letter (Sum of NumberOfMessagesSent per period), so a
+   * second failure notifies even while an older one still sits in the queue.
+   */
+  watchQueue(queue: sqs.IQueue): QueueAlarms {
     const id = queue.node.id;
-    return this.alarm(
+    const depth = this.alarm(
       `${id}Depth`,
       queue.metricApproximateNumberOfMessagesVisible({ period: this.period, statistic: cloudwatch.Stats.MAXIMUM }),
       { description: `${id}: デッドレターキューにメッセージがあります / messages are waiting in the dead-letter queue`, threshold: 0, strictlyGreater: true },
     );
+    const arrivals = this.alarm(
+      `${id}Arrivals`,
+      queue.metricNumberOfMessagesSent({ period: this.period, statistic: cloudwatch.Stats.SUM }),
+      { description: `${id}: デッドレターキューに新しいメッセージが届きました / a new message arrived in the dead-letter queue`, threshold: 0, strictlyGreater: true },
+    );
+    return { depth, arrivals };
+  }
+
+  /**
+   * Alarms on outbound mail: the account's SES reputation (bounce rate above 5 %, complaint rate above
+   * 0.1 %, well before SES reviews or pauses sending at 10 % / 0.5 %), and every bounce, complaint or
+   * reject of a send through `configurationSetName` (published to CloudWatch under `dimensionName` by
+   * its event destination) — a bounced address is suppressed afterwards, so later mails to it vanish.
+   */
+  watchOutboundMail(configurationSetName: string, dimensionName: string): OutboundMailAlarms {
+    const reputation = (metricName: string) =>
+      new cloudwatch.Metric({ namespace: 'AWS/SES', metricName, period: Duration.hours(1), statistic: cloudwatch.Stats.MAXIMUM });
+    const bounceRate = this.alarm('SesBounceRate', reputation('Reputation.BounceRate'), {
+      description: 'SES: アカウントのバウンス率が 5% を超えました / the account bounce rate is above 5%',
+      threshold: 0.05,
+      strictlyGreater: true,
+    });
+    const complaintRate = this.alarm('SesComplaintRate', reputation('Reputation.ComplaintRate'), {
+      description: 'SES: アカウントの苦情率が 0.1% を超えました / the account complaint rate is above 0.1%',
+      threshold: 0.001,
+      strictlyGreater: true,
+    });
+    const event = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/SES',
+        metricName,
+        dimensionsMap: { [dimensionName]: configurationSetName },
+        period: this.period,
+        statistic: cloudwatch.Stats.SUM,
+      });
+    const bounces = this.alarm('SesBounces', event('Bounce'), {
+      description: 'SES: 送信したメールがバウンスしました（宛先は抑制リストに入ります）/ a mail we sent bounced (the address is now suppressed)',
+    });
+    const complaints = this.alarm('SesComplaints', event('Complaint'), {
+      description: 'SES: 送信したメールが迷惑メールとして報告されました / a mail we sent was reported as spam',
+    });
+    const rejects = this.alarm('SesRejects', event('Reject'), {
+      description: 'SES: 送信したメールが拒否されました / SES rejected a mail we sent',
+    });
+    return { bounceRate, complaintRate, bounces, complaints, rejects };
   }
 
   private alarm(

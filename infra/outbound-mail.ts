@@ -15,6 +15,18 @@ import { Construct } from 'constructs';
 /** The only actions `grantSend` gives: sending (SES v2 `SendEmail`, and v1 `SendRawEmail` for raw MIME). */
 export const sendActions: readonly string[] = ['ses:SendEmail', 'ses:SendRawEmail'];
 
+/** The CloudWatch dimension the configuration set publishes its sending events under (value: the configuration set's name). */
+export const sendingEventDimension = 'ConfigurationSet';
+
+/** The sending events published to CloudWatch: every way a send of ours fails or is held up. */
+export const publishedSendingEvents: readonly ses.EmailSendingEvent[] = [
+  ses.EmailSendingEvent.BOUNCE,
+  ses.EmailSendingEvent.COMPLAINT,
+  ses.EmailSendingEvent.REJECT,
+  ses.EmailSendingEvent.RENDERING_FAILURE,
+  ses.EmailSendingEvent.DELIVERY_DELAY,
+];
+
 export interface OutboundMailProps {
   /** The domain the product sends from (and receives replies at), e.g. `shimotsuke.example`. */
   readonly mailDomain: string;
@@ -48,6 +60,19 @@ export class OutboundMail extends Construct {
       suppressionReasons: ses.SuppressionReasons.BOUNCES_AND_COMPLAINTS,
       reputationMetrics: true,
       sendingEnabled: true,
+    });
+    // Bounces, complaints, rejects, rendering failures and delays of our own sends become `AWS/SES`
+    // metrics under `ConfigurationSet=<name>` (no send sets that message tag, so every event carries
+    // the default value: the configuration set's name); Monitoring.watchOutboundMail alarms on them.
+    this.configurationSet.addEventDestination('CloudWatch', {
+      destination: ses.EventDestination.cloudWatchDimensions([
+        {
+          name: sendingEventDimension,
+          source: ses.CloudWatchDimensionSource.MESSAGE_TAG,
+          defaultValue: this.configurationSet.configurationSetName,
+        },
+      ]),
+      events: [...publishedSendingEvents],
     });
     this.identity = new ses.EmailIdentity(this, 'Identity', {
       identity: ses.Identity.domain(props.mailDomain),

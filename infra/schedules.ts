@@ -9,7 +9,7 @@
  * reminder that could not be sent) is retried by Lambda and then sent to the same queue (on-failure
  * destination). The queue and the functions are alarmed through `Monitoring`.
  */
-import { Duration, Stack, Validations } from 'aws-cdk-lib';
+import { ArnFormat, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
@@ -25,6 +25,9 @@ import type { Monitoring } from './monitoring.ts';
 import { pascalCase } from './names.ts';
 import type { OutboundMail } from './outbound-mail.ts';
 import type { LinkSecret } from './secrets.ts';
+
+/** The schedule group the schedules are created in (no `groupName` on them: Scheduler's default group). */
+export const scheduleGroupName = 'default';
 
 /**
  * Table access per scheduled function. Every function a schedule invokes must be listed: a new job
@@ -126,6 +129,8 @@ export class Schedules extends Construct {
       encryption: sqs.QueueEncryption.SQS_MANAGED,
       enforceSSL: true,
       retentionPeriod: Duration.days(14),
+      // Failed runs waiting to be replayed outlive the stack.
+      removalPolicy: RemovalPolicy.RETAIN,
     });
     Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: sqs3Reason });
     props.monitoring.watchQueue(this.deadLetterQueue);
@@ -166,8 +171,19 @@ export class Schedules extends Construct {
     }
 
     this.role = new iam.Role(this, 'SchedulerRole', {
-      // Confused-deputy guard: only schedules of this account may assume the role.
-      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': stack.account } }),
+      // Confused-deputy guard: only schedules of this account, in the default group (the one the
+      // schedules below are created in), may assume the role.
+      assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({
+        StringEquals: { 'aws:SourceAccount': stack.account },
+        ArnLike: {
+          'aws:SourceArn': stack.formatArn({
+            service: 'scheduler',
+            resource: 'schedule',
+            resourceName: `${scheduleGroupName}/*`,
+            arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
+          }),
+        },
+      }),
       description: 'shinchoku: EventBridge Scheduler invokes the scheduled functions',
     });
     this.role.addToPrincipalPolicy(

@@ -11,7 +11,7 @@ import { Data } from './data.ts';
 import { Events } from './events.ts';
 import { InboundMail } from './inbound-mail.ts';
 import { Monitoring } from './monitoring.ts';
-import { OutboundMail } from './outbound-mail.ts';
+import { OutboundMail, sendingEventDimension } from './outbound-mail.ts';
 import { PublicSite } from './public-site.ts';
 import { Schedules } from './schedules.ts';
 import { LinkSecret } from './secrets.ts';
@@ -66,6 +66,7 @@ export class ShinchokuStack extends Stack {
     });
 
     this.outboundMail = new OutboundMail(this, 'OutboundMail', { mailDomain: config.mailDomain });
+    this.monitoring.watchOutboundMail(this.outboundMail.configurationSet.configurationSetName, sendingEventDimension);
     // ingest-mail answers every report mail (confirmation or rejection) through SES.
     this.outboundMail.grantSend(this.inboundMail.ingest);
     this.schedules = new Schedules(this, 'Schedules', {

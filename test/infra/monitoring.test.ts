@@ -26,6 +26,62 @@ describe('Monitoring', () => {
     });
   });
 
+  it('alarms on every new dead letter, even while older ones still wait in the queue', () => {
+    // Prepare
+    const stack = new Stack(new App(), 'MonitoringTest');
+    const monitoring = new Monitoring(stack, 'Monitoring');
+    const dlq = new sqs.Queue(stack, 'MailDlq', { enforceSSL: true });
+    // Act
+    monitoring.watchQueue(dlq);
+    // Assess
+    Template.fromStack(stack).hasResourceProperties('AWS::CloudWatch::Alarm', {
+      Namespace: 'AWS/SQS',
+      MetricName: 'NumberOfMessagesSent',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [stack.getLogicalId(dlq.node.defaultChild as sqs.CfnQueue), 'QueueName'] } }],
+      Statistic: 'Sum',
+      Period: 300,
+      Threshold: 0,
+      ComparisonOperator: 'GreaterThanThreshold',
+      TreatMissingData: 'notBreaching',
+      AlarmActions: [{ Ref: stack.getLogicalId(monitoring.topic.node.defaultChild as sns.CfnTopic) }],
+    });
+  });
+
+  it('alarms on the SES reputation rates and on bounces, complaints and rejects of one configuration set', () => {
+    // Prepare
+    const stack = new Stack(new App(), 'MonitoringTest');
+    const monitoring = new Monitoring(stack, 'Monitoring');
+    const topic = { Ref: stack.getLogicalId(monitoring.topic.node.defaultChild as sns.CfnTopic) };
+    // Act
+    monitoring.watchOutboundMail('shinchoku-mail', 'ConfigurationSet');
+    // Assess
+    const template = Template.fromStack(stack);
+    for (const [metric, threshold] of [
+      ['Reputation.BounceRate', 0.05],
+      ['Reputation.ComplaintRate', 0.001],
+    ] as const) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SES',
+        MetricName: metric,
+        Threshold: threshold,
+        ComparisonOperator: 'GreaterThanThreshold',
+        AlarmActions: [topic],
+      });
+    }
+    for (const metric of ['Bounce', 'Complaint', 'Reject']) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        Namespace: 'AWS/SES',
+        MetricName: metric,
+        Dimensions: [{ Name: 'ConfigurationSet', Value: 'shinchoku-mail' }],
+        Statistic: 'Sum',
+        Threshold: 1,
+        ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+        TreatMissingData: 'notBreaching',
+        AlarmActions: [topic],
+      });
+    }
+  });
+
   it('alarms on any 5xx answer of an HTTP API', () => {
     // Prepare
     const stack = new Stack(new App(), 'MonitoringTest');

@@ -25,8 +25,8 @@ import { createApp } from '#infra/app';
 import { indexActions, tableActions, tablePropsFromDefinition } from '#infra/data';
 import { eventTargetTableAccess, eventTargetTimeouts, publisherFunction } from '#infra/events';
 import { projectRoot } from '#infra/function';
-import { sendActions } from '#infra/outbound-mail';
-import { scheduleTableAccess, scheduleTimeouts } from '#infra/schedules';
+import { sendActions, sendingEventDimension } from '#infra/outbound-mail';
+import { scheduleGroupName, scheduleTableAccess, scheduleTimeouts } from '#infra/schedules';
 import { leaseSeconds } from '#shared/store/compile-lease';
 import { linkSecretReadActions } from '#infra/secrets';
 import { defaultReminderConfig } from '#shared/domain/reminders';
@@ -610,6 +610,24 @@ describe('ShinchokuStack', () => {
   });
 
   describe('monitoring', () => {
+    it('keeps every dead-letter queue when the stack goes, and alarms on each new message in it as well as on its depth', () => {
+      // Prepare
+      const queues = ofType('AWS::SQS::Queue');
+      const alarmsOn = (queueId: string) =>
+        ofType('AWS::CloudWatch::Alarm')
+          .map(([, r]) => r.Properties)
+          .filter((p) => p.Namespace === 'AWS/SQS' && JSON.stringify(p.Dimensions) === JSON.stringify([{ Name: 'QueueName', Value: { 'Fn::GetAtt': [queueId, 'QueueName'] } }]));
+      // Act / Assess
+      expect(queues.length).toBeGreaterThanOrEqual(4);
+      for (const [id, queue] of queues) {
+        expect(queue.DeletionPolicy, id).toBe('Retain');
+        expect(queue.UpdateReplacePolicy, id).toBe('Retain');
+        const alarms = alarmsOn(id);
+        expect(alarms.map((a) => a.MetricName).sort(), id).toEqual(['ApproximateNumberOfMessagesVisible', 'NumberOfMessagesSent']);
+        expect(alarms.find((a) => a.MetricName === 'NumberOfMessagesSent'), id).toMatchObject({ Statistic: 'Sum', Period: 300, Threshold: 0, ComparisonOperator: 'GreaterThanThreshold', TreatMissingData: 'notBreaching' });
+      }
+    });
+
     it('has an encrypted, TLS-only alarm topic', () => {
       // Prepare / Act
       const topics = ofType('AWS::SNS::Topic');
@@ -984,8 +1002,22 @@ describe('ShinchokuStack', () => {
       const statements = statementsOfRole(roleId);
       // Assess
       expect(role.Properties.AssumeRolePolicyDocument.Statement).toEqual([
-        { Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'scheduler.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } },
+        {
+          Action: 'sts:AssumeRole',
+          Effect: 'Allow',
+          Principal: { Service: 'scheduler.amazonaws.com' },
+          Condition: {
+            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
+            ArnLike: {
+              'aws:SourceArn': {
+                'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:schedule/${scheduleGroupName}/*`]],
+              },
+            },
+          },
+        },
       ]);
+      // The schedules are in that group: Scheduler's default one.
+      expect(ofType('AWS::Scheduler::Schedule').every(([, r]) => (r.Properties.GroupName ?? 'default') === scheduleGroupName)).toBe(true);
       expect(statements.map((st) => [st.Effect, st.Action, unordered(st.Resource)])).toEqual([
         ['Allow', 'lambda:InvokeFunction', unordered(scheduleFunctions(schedules).map((fn) => ({ 'Fn::GetAtt': [fnId(fn), 'Arn'] })))],
         ['Allow', 'sqs:SendMessage', unordered({ 'Fn::GetAtt': [dlqId(), 'Arn'] })],
@@ -1015,6 +1047,37 @@ describe('ShinchokuStack', () => {
         DeliveryOptions: { TlsPolicy: 'REQUIRE' },
         SuppressionOptions: { SuppressedReasons: Match.arrayWith(['BOUNCE', 'COMPLAINT']) },
       });
+    });
+
+    it('publishes bounces, complaints, rejects, rendering failures and delays of its sends to CloudWatch, and alarms on them and on the reputation', () => {
+      // Prepare
+      const configurationSet = { Ref: idOf(stack.outboundMail.configurationSet) };
+      // Act
+      const destinations = ofType('AWS::SES::ConfigurationSetEventDestination').map(([, r]) => r.Properties);
+      // Assess
+      expect(destinations).toHaveLength(1);
+      expect(destinations[0]).toMatchObject({
+        ConfigurationSetName: configurationSet,
+        EventDestination: {
+          Enabled: true,
+          CloudWatchDestination: {
+            DimensionConfigurations: [{ DimensionName: sendingEventDimension, DimensionValueSource: 'messageTag', DefaultDimensionValue: configurationSet }],
+          },
+        },
+      });
+      expect(new Set(destinations[0]!.EventDestination.MatchingEventTypes)).toEqual(new Set(['bounce', 'complaint', 'reject', 'renderingFailure', 'deliveryDelay']));
+      const topic = { Ref: stack.getLogicalId(stack.monitoring.topic.node.defaultChild as CfnFunction) };
+      for (const metric of ['Bounce', 'Complaint', 'Reject']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/SES',
+          MetricName: metric,
+          Dimensions: [{ Name: sendingEventDimension, Value: configurationSet }],
+          AlarmActions: [topic],
+        });
+      }
+      for (const metric of ['Reputation.BounceRate', 'Reputation.ComplaintRate']) {
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/SES', MetricName: metric, ComparisonOperator: 'GreaterThanThreshold', AlarmActions: [topic] });
+      }
     });
 
     it('lets send-reminders send only as that identity (and its configuration set), with its secret, base URL and reminder rules', () => {
@@ -1164,7 +1227,7 @@ describe('ShinchokuStack', () => {
       const headers = resources[idOf(stack.publicSite.responseHeaders)]!.Properties.ResponseHeadersPolicyConfig;
       // Assess
       expect(config.DefaultRootObject).toBe('index.html');
-      expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('https-only');
+      expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
       expect(config.DefaultCacheBehavior.AllowedMethods).toEqual(['GET', 'HEAD']);
       expect(config.Origins[0].OriginAccessControlId).toBeDefined();
       expect(config.Logging.Bucket).toBeDefined();
