@@ -98,6 +98,7 @@ async function formPage(
     lang,
     ka: { name: caller.ka.name, bukai: caller.ka.bukai },
     quarter,
+    plan: catalog.plan.plan,
     owned: ownedForms.map(apply),
     related: relatedForms.map(apply),
     ...(options.notice ? { notice: options.notice } : {}),
@@ -174,7 +175,14 @@ async function submit(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller,
     logger.info('report received by web form', { ...context, reference: outcome.report.reference });
     return htmlPage(
       200,
-      renderReceiptPage({ lang, ka: caller.ka, measure: measure!, report: outcome.report, duplicate: outcome.outcome === 'duplicate' }),
+      renderReceiptPage({
+        lang,
+        ka: caller.ka,
+        measure: measure!,
+        report: outcome.report,
+        duplicate: outcome.outcome === 'duplicate',
+        plan: catalog.plan.plan,
+      }),
     );
   }
   logger.info('web form submission refused', context);

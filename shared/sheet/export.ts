@@ -200,7 +200,7 @@ function titleLines(input: ProgressSheetInput, resolved: ResolvedScope): Record<
   const q = parseQuarter(input.quarter);
   const { plan } = input.plan;
   return {
-    title: [`${sheetName} (地域情報化計画 進捗状況調査)`, ''],
+    title: [`${sheetName} (${plan.title} 進捗状況調査)`, ''],
     plan: ['計画名', `${plan.municipality} ${plan.title} [版 ${plan.version}]`],
     bukai: ['部会・課', resolved.ka ? `${resolved.bukai.name} ／ ${resolved.ka.name}` : `${resolved.bukai.name} (全課)`],
     quarter: ['四半期', `${formatQuarterJa(q)} ／ ${formatQuarterEn(q)}`],

@@ -6,8 +6,18 @@
  * the plan's own words (事業名, milestones) stay Japanese and are marked `lang="ja"`.
  * Pure: no I/O, no AWS; every interpolation is escaped by {@link html}.
  */
-import { formatQuarterEn, formatQuarterJa, formatWarekiDate, formatWarekiFiscalYearShort, jstDate, jstTime, parseQuarter } from '../domain/fiscal.ts';
-import type { FiscalYearSpan, Measure } from '../domain/plan.ts';
+import {
+  formatQuarterEn,
+  formatQuarterJa,
+  formatWarekiDate,
+  formatWarekiFiscalYearShort,
+  jstDate,
+  jstTime,
+  parseQuarter,
+  quarterRange,
+  type LocalDate,
+} from '../domain/fiscal.ts';
+import type { FiscalYearSpan, Measure, PlanInfo } from '../domain/plan.ts';
 import type { FieldError } from '../domain/report-input.ts';
 import { milestoneProgressValues, reportStatuses, statusLabelsEn, type StoredReport } from '../domain/report.ts';
 import { html, joinHtml, type SafeHtml } from './html.ts';
@@ -45,7 +55,7 @@ const words = {
     progress: '進捗',
     notReported: '今回は報告しない',
     date: '日付 (開始日・完了日)',
-    dateHint: '例: 2013-07-01 または 平成25年7月1日',
+    dateHint: (date: LocalDate) => `例: ${date} または ${formatWarekiDate(date)}`,
     span: '期間',
     thisYear: '今年度',
     inferred: '期間は推定',
@@ -104,7 +114,7 @@ const words = {
     progress: 'Progress',
     notReported: 'Not reported this time',
     date: 'Date (started / done)',
-    dateHint: 'e.g. 2013-07-01 or 平成25年7月1日',
+    dateHint: (date: LocalDate) => `e.g. ${date} or ${formatWarekiDate(date)}`,
     span: 'Span',
     thisYear: 'this year',
     inferred: 'span inferred',
@@ -211,11 +221,30 @@ hr{border:0;border-top:1px solid #d1d5db;margin:1rem 0}
  */
 export const pageHeaders: Readonly<Record<string, string>> = privatePageHeaders(pageStyles);
 
+/** The plan a page belongs to, as its footer names it. */
+export type FormPagePlan = Pick<PlanInfo, 'municipality' | 'title'>;
+
+/** The product's own name, for a page shown before (or without) a plan, e.g. an error page. */
+export const neutralFooter = '進捗管理 (shinchoku) / progress reporting (shinchoku)';
+
+/** The footer of the form pages: the plan's city and title, or the product's name when no plan is at hand. */
+export function formFooter(plan: FormPagePlan | undefined): string {
+  return plan ? `${plan.municipality} ${plan.title} 進捗管理 / progress of ${plan.municipality} ${plan.title}` : neutralFooter;
+}
+
 /**
- * A page in the frame of the form, receipt, error and sheet-answer pages: their styles and footer,
- * the product name of `lang` unless `product` says otherwise, and the language switch if given.
+ * A page in the frame of the form, receipt, error and sheet-answer pages: their styles and footer
+ * (naming `plan` when given), the product name of `lang` unless `product` says otherwise, and the
+ * language switch if given.
  */
-export function renderFormFrame(input: { lang: Lang; title: string; body: SafeHtml; langSwitch?: SafeHtml; product?: string }): string {
+export function renderFormFrame(input: {
+  lang: Lang;
+  title: string;
+  body: SafeHtml;
+  langSwitch?: SafeHtml;
+  product?: string;
+  plan?: FormPagePlan;
+}): string {
   return renderPrivatePage({
     lang: input.lang,
     title: input.title,
@@ -223,7 +252,7 @@ export function renderFormFrame(input: { lang: Lang; title: string; body: SafeHt
     product: input.product ?? words[input.lang].product,
     bar: input.langSwitch,
     body: input.body,
-    footer: '下野市第二次地域情報化計画 進捗管理 / Shimotsuke City ICT plan progress',
+    footer: formFooter(input.plan),
   });
 }
 
@@ -296,6 +325,8 @@ export interface FormPageModel {
   notice?: { kind: 'error' | 'info'; message: Bilingual };
   /** The Excel 進捗管理シート download and upload (shared/sheet/form-section.ts); omitted = not shown. */
   sheet?: SheetFormLinks;
+  /** The plan, named in the footer; omitted = the product's name. */
+  plan?: FormPagePlan;
 }
 
 /** The id of a 事業's section, also the anchor the form's action returns to. */
@@ -313,6 +344,8 @@ export function renderFormPage(model: FormPageModel): string {
   const w = words[model.lang];
   const q = quarterLabel(model.quarter);
   const fiscalYear = parseQuarter(model.quarter).fiscalYear;
+  // The date examples are the first day of the link's quarter, a date the person might really enter.
+  const exampleDate = quarterRange(parseQuarter(model.quarter)).firstDay;
   const hasErrors = model.notice?.kind === 'error' || [...model.owned, ...model.related].some((f) => f.errors);
   const title = `${hasErrors ? w.errorPrefix : ''}${w.product} — ${model.ka.name} — ${model.lang === 'ja' ? q.ja : q.en}`;
   const toc = (forms: MeasureForm[]) =>
@@ -334,14 +367,14 @@ ${model.related.length > 0 ? html`<h3>${w.relatedHeading}</h3><ul class="toc">${
 </nav>
 ${model.sheet && model.owned.length > 0 ? sheetUploadSection(model.sheet, model.lang) : ''}
 ${model.owned.length > 0 ? html`<h2>${w.ownedHeading}</h2>` : ''}
-${model.owned.map((f) => measureForm(f, model.lang, fiscalYear))}
+${model.owned.map((f) => measureForm(f, model.lang, fiscalYear, exampleDate))}
 ${model.related.length > 0 ? html`<h2>${w.relatedHeading}</h2><p>${w.relatedIntro}</p>` : ''}
-${model.related.map((f) => measureForm(f, model.lang, fiscalYear))}
+${model.related.map((f) => measureForm(f, model.lang, fiscalYear, exampleDate))}
 `;
-  return renderFormFrame({ lang: model.lang, title, body, langSwitch: langSwitch(model.lang) });
+  return renderFormFrame({ lang: model.lang, title, body, langSwitch: langSwitch(model.lang), ...(model.plan ? { plan: model.plan } : {}) });
 }
 
-function measureForm(form: MeasureForm, lang: Lang, fiscalYear: number): SafeHtml {
+function measureForm(form: MeasureForm, lang: Lang, fiscalYear: number, exampleDate: LocalDate): SafeHtml {
   const w = words[lang];
   const { measure } = form;
   const anchor = measureAnchor(measure.id);
@@ -399,7 +432,7 @@ ${reportStatuses.map(
 <fieldset>
 <legend>${w.milestones}</legend>
 <p class="hint">${w.milestonesHint}</p>
-<p class="hint" id="${anchor}-date-hint">${w.dateHint}</p>
+<p class="hint" id="${anchor}-date-hint">${w.dateHint(exampleDate)}</p>
 ${measure.milestones.map((m) => {
   const values = form.values.milestones[m.id] ?? { progress: '', date: '' };
   const progressName = fieldNames.milestoneProgress(m.id);
@@ -426,7 +459,7 @@ ${milestoneProgressValues.map(
 <div>
 <label for="${id(dateName)}">${w.date}</label>
 ${errorOf(dateName)}
-<input type="date" id="${id(dateName)}" name="${dateName}" value="${values.date}" placeholder="2013-07-01"${described(dateName, `${anchor}-date-hint`)}>
+<input type="date" id="${id(dateName)}" name="${dateName}" value="${values.date}" placeholder="${exampleDate}"${described(dateName, `${anchor}-date-hint`)}>
 </div>
 </div>
 </fieldset>`;
@@ -494,6 +527,8 @@ export interface ReceiptModel {
   report: StoredReport;
   /** True when this submission had been recorded before (double click, reload). */
   duplicate: boolean;
+  /** The plan, named in the footer; omitted = the product's name. */
+  plan?: FormPagePlan;
 }
 
 /** What a person sees after submitting: the 受付番号 and what was recorded. */
@@ -540,7 +575,7 @@ ${report.kind === 'report'
 <p><a href="?lang=${lang}#${measureAnchor(measure.id)}">${w.backToForm}</a></p>
 `;
   // No language switch here: it would leave the receipt for the form; the form's switch is one link away.
-  return renderFormFrame({ lang, title: `${w.receiptTitle} ${report.reference} — ${w.product}`, body });
+  return renderFormFrame({ lang, title: `${w.receiptTitle} ${report.reference} — ${w.product}`, body, ...(model.plan ? { plan: model.plan } : {}) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -554,6 +589,8 @@ export interface ErrorPageModel {
   message: Bilingual;
   /** What the person can do about it. */
   hint?: Bilingual;
+  /** The plan, when it is known; omitted (e.g. before the catalog loads) = the product's name. */
+  plan?: FormPagePlan;
 }
 
 /** An error page in both languages (the link itself may be what failed, so both are always shown). */
@@ -567,5 +604,5 @@ ${model.hint ? html`<p>${model.hint[lang]}</p>` : ''}
 </div>`;
   const body = html`<h1><span lang="ja">${model.title.ja}</span> <span lang="en">/ ${model.title.en}</span></h1>
 <div class="error-summary" role="alert">${block(first)}<hr>${block(second)}<p class="hint">HTTP ${model.status}</p></div>`;
-  return renderFormFrame({ lang: model.lang, title: `${model.title.ja} / ${model.title.en}`, body });
+  return renderFormFrame({ lang: model.lang, title: `${model.title.ja} / ${model.title.en}`, body, ...(model.plan ? { plan: model.plan } : {}) });
 }

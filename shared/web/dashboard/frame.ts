@@ -5,12 +5,16 @@
  * below 48rem). No script; the only style is allowed by its hash.
  * Pure: no I/O, no AWS.
  */
-import { formatQuarterEn, formatQuarterJa, formatWarekiFiscalYearShort, parseQuarter } from '../../domain/fiscal.ts';
+import { formatQuarterEn, formatQuarterJa, formatWarekiFiscalYear, formatWarekiFiscalYearShort, parseQuarter } from '../../domain/fiscal.ts';
+import type { FiscalYearSpan, PlanInfo } from '../../domain/plan.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { privatePageHeaders, renderPrivatePage } from '../private-page.ts';
 import type { Lang } from '../report-form.ts';
 
 export type { Lang };
+
+/** What the footer names: the plan's city and title, as the plan file states them. */
+export type PlanTitle = Pick<PlanInfo, 'municipality' | 'title'>;
 
 /** How the status table is grouped. */
 export const dashboardGroupings = ['goal', 'bukai'] as const;
@@ -67,7 +71,7 @@ export const words = {
     budgetUnit: '千円',
     budgetNotYet: '未到来',
     budgetNote: '計画額は計画の予算行から、執行額は各年度の最新の報告から集計しています (選択した四半期まで)。',
-    timeline: '工程 (平成24〜27年度)',
+    timeline: (period: FiscalYearSpan) => `工程 (${formatWarekiFiscalYear(period.from)}〜${formatWarekiFiscalYear(period.to)})`,
     timelineOf: (goal: string) => `工程: ${goal}`,
     marker: (q: string) => `${q} 末`,
     notReported: '未報告の課',
@@ -115,7 +119,7 @@ export const words = {
     related: '関連部署',
     overdue: '期限超過',
     planned: '計画',
-    footer: '下野市第二次地域情報化計画 進捗管理 — 事務局・幹部向け (内部資料)',
+    footer: (plan: PlanTitle) => `${plan.municipality} ${plan.title} 進捗管理 — 事務局・幹部向け (内部資料)`,
     channels: { web: 'Webフォーム', api: 'API', mail: 'メール', sheet: 'シート' } as Record<string, string>,
   },
   en: {
@@ -140,7 +144,7 @@ export const words = {
     budgetUnit: 'thousand yen',
     budgetNotYet: 'not yet',
     budgetNote: 'Planned: the plan\'s budget lines. Executed: the latest report of each fiscal year (up to the chosen quarter).',
-    timeline: 'Milestones (FY2012–FY2015)',
+    timeline: (period: FiscalYearSpan) => `Milestones (FY${period.from}–FY${period.to})`,
     timelineOf: (goal: string) => `Milestones: ${goal}`,
     marker: (q: string) => `end of ${q}`,
     notReported: 'Departments yet to report',
@@ -188,7 +192,7 @@ export const words = {
     related: 'Related',
     overdue: 'overdue',
     planned: 'planned',
-    footer: 'Shimotsuke City ICT plan progress — for the secretariat and leadership (internal)',
+    footer: (plan: PlanTitle) => `Progress of ${plan.municipality} ${plan.title} — for the secretariat and leadership (internal)`,
     channels: { web: 'web form', api: 'API', mail: 'mail', sheet: 'sheet' } as Record<string, string>,
   },
 } as const;
@@ -285,7 +289,14 @@ export function jaText(lang: Lang, text: string): SafeHtml {
 }
 
 /** A whole dashboard page. */
-export function renderFrame(input: { options: ViewOptions; title: string; body: SafeHtml; switches: { lang: string; size: string } }): string {
+export function renderFrame(input: {
+  options: ViewOptions;
+  /** The plan shown, named in the footer. */
+  plan: PlanTitle;
+  title: string;
+  body: SafeHtml;
+  switches: { lang: string; size: string };
+}): string {
   const w = words[input.options.lang];
   const other = input.options.lang === 'ja' ? 'en' : 'ja';
   return renderPrivatePage({
@@ -297,6 +308,6 @@ export function renderFrame(input: { options: ViewOptions; title: string; body: 
     bar: html`
 <nav><a href="${input.switches.lang}" lang="${other}" hreflang="${other}">${w.switchTo}</a><a href="${input.switches.size}">${input.options.large ? w.largeOff : w.largeOn}</a></nav>`,
     body: input.body,
-    footer: w.footer,
+    footer: w.footer(input.plan),
   });
 }

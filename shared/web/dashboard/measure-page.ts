@@ -139,6 +139,7 @@ ${reports.length === 0 ? html`<p>${w.noReports}</p>` : reports.map((r) => report
 </section>`;
   return renderFrame({
     options,
+    plan: plan.plan,
     title: `${measure.id} ${measure.name} — ${w.measureHistory}`,
     body,
     switches: {

@@ -211,7 +211,7 @@ function timelinePanel(data: DashboardData, statuses: ReadonlyMap<string, Compil
     return html`<h3>${goal.id}. ${jaText(lang, goal.title)}${overdue > 0 ? html` <span class="overdue">(${overdueWord.glyph} ${overdueWord[lang]} ${overdue})</span>` : ''}</h3>
 <div class="chart-box wide">${unsafeRaw(svg)}</div>`;
   });
-  return html`<section class="panel" id="timeline" aria-labelledby="timeline-h"><h2 id="timeline-h">${w.timeline}</h2>${charts}</section>`;
+  return html`<section class="panel" id="timeline" aria-labelledby="timeline-h"><h2 id="timeline-h">${w.timeline(data.plan.plan.period)}</h2>${charts}</section>`;
 }
 
 function downloads(data: DashboardData, options: ViewOptions, links: DashboardLinks): SafeHtml {
@@ -249,7 +249,7 @@ ${quarterSelector(data, options, links)}
 ${status.provisional ? html`<p class="notice" role="status">${w.provisional}</p>` : ''}
 <section class="panel" aria-labelledby="summary-h"><h2 id="summary-h">${w.summary}</h2>
 ${countsList(counts, lang)}
-<p>${w.reportedShare(total - counts.unreported, total)} · <a href="#not-reported">${w.notReported}</a> · <a href="#status">${w.statusTable}</a> · <a href="#timeline">${w.timeline}</a></p></section>
+<p>${w.reportedShare(total - counts.unreported, total)} · <a href="#not-reported">${w.notReported}</a> · <a href="#status">${w.statusTable}</a> · <a href="#timeline">${w.timeline(data.plan.plan.period)}</a></p></section>
 <div class="grid">
 <section class="panel" aria-labelledby="bukai-h"><h2 id="bukai-h">${w.byBukai}</h2><div class="chart-box">${unsafeRaw(mixChart('mix-bukai', w.byBukai, bukaiRows, lang))}</div></section>
 <section class="panel" aria-labelledby="goal-h"><h2 id="goal-h">${w.byGoal}</h2><div class="chart-box">${unsafeRaw(mixChart('mix-goal', w.byGoal, goalRows, lang))}</div></section>
@@ -263,6 +263,7 @@ ${statusTable(data, statuses, options, links)}
 ${timelinePanel(data, statuses, lang)}`;
   return renderFrame({
     options,
+    plan: data.plan.plan,
     title: `${w.product} ${quarterText(data.quarter, lang)}`,
     body,
     switches: {
