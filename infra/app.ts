@@ -12,11 +12,14 @@ import { ShinchokuStack } from './shinchoku-stack.ts';
 
 export const stackName = 'ShinchokuStack';
 
-/** Build the app as `cdk synth` sees it; tests call this with the context from cdk.json. */
-export function createApp(props: AppProps = {}): { app: App; stack: ShinchokuStack } {
+/**
+ * Build the app as `cdk synth` sees it; tests call this with the context from cdk.json (and may point
+ * `plansDirectory` at directories of their own).
+ */
+export function createApp(props: AppProps = {}, options: { plansDirectory?: string } = {}): { app: App; stack: ShinchokuStack } {
   const app = new App(props);
   const config = readConfig(app);
-  const stack = new ShinchokuStack(app, stackName, { config });
+  const stack = new ShinchokuStack(app, stackName, { config, plansDirectory: options.plansDirectory });
   Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack };
 }

@@ -3,9 +3,14 @@
  * through one typed function. Anything invalid stops the synth at once with a message in Japanese and
  * English that names the key and how to fix it.
  */
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { Construct } from 'constructs';
 import * as z from 'zod';
+import { DirectorySchema } from '#shared/domain/directory';
 import { tenantPrefix } from '#shared/store/table';
+import * as zm from '#shared/zod';
 
 /** The context keys this app reads. */
 export const contextKeys = {
@@ -105,4 +110,66 @@ export function readConfig(scope: Construct): ShinchokuConfig {
     if (value !== undefined) raw[key] = value;
   }
   return parseConfig(raw);
+}
+
+/** Where the tenants' plan and directory files live: `plans/<tenant>/directory.json`. */
+export const defaultPlansDirectory = fileURLToPath(new URL('../plans', import.meta.url));
+
+/** The mail addresses the stack sets up, as the tenant's directory must agree with them. */
+export interface MailSettings {
+  /** The domain of the SES identity and of the receipt rule's recipient. */
+  readonly mailDomain: string;
+  /** Local part of the receipt rule's recipient (`<replyLocalPart>@<mailDomain>` and its `+token` forms). */
+  readonly replyLocalPart: string;
+  /** The directory file the settings were checked against; undefined when the tenant has none. */
+  readonly directoryFile?: string;
+}
+
+/**
+ * The mail settings of the stack, checked against the tenant's directory (`plans/<tenant>/directory.json`)
+ * when there is one: at run time the functions send from the directory's `sender` and give
+ * `<replyLocalPart>+<token>@<mailDomain>` as reply address, so the SES identity (the context's
+ * `mailDomain`) and the receipt rule must be for the same domain and local part, or mail fails to
+ * send or replies are never received. A disagreement stops the synth with a ConfigError. Without a
+ * directory file for the tenant: the context's `mailDomain` and the local part `progress`.
+ */
+export function mailSettingsFor(config: ShinchokuConfig, plansDirectory: string = defaultPlansDirectory): MailSettings {
+  const directoryFile = join(plansDirectory, config.tenant, 'directory.json');
+  if (!existsSync(directoryFile)) return { mailDomain: config.mailDomain, replyLocalPart: 'progress' };
+  let raw: unknown;
+  try {
+    raw = JSON.parse(readFileSync(directoryFile, 'utf8').replace(/^\uFEFF/, ''));
+  } catch (error) {
+    throw new ConfigError([`${directoryFile}: JSON として読めません / not valid JSON: ${(error as Error).message}`]);
+  }
+  const parsed = DirectorySchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new ConfigError([`${directoryFile}: 名簿ファイルが不正です / invalid directory file:\n${zm.prettifyError(parsed.error)}`]);
+  }
+  const directory = parsed.data;
+  const sameDomain = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();
+  const senderDomain = directory.sender.slice(directory.sender.lastIndexOf('@') + 1);
+  const problems: string[] = [];
+  if (directory.tenant !== config.tenant) {
+    problems.push(
+      `tenant: 名簿 ${directoryFile} の tenant "${directory.tenant}" がスタックの tenant "${config.tenant}" と異なります / ` +
+        `the directory's tenant "${directory.tenant}" is not the stack's tenant "${config.tenant}"`,
+    );
+  }
+  if (!sameDomain(directory.mailDomain, config.mailDomain)) {
+    problems.push(
+      `mailDomain: 名簿 ${directoryFile} の mailDomain "${directory.mailDomain}" が CDK の mailDomain "${config.mailDomain}" と異なります。` +
+        `返信は ${directory.replyLocalPart}+<トークン>@${directory.mailDomain} 宛てに届きますが、SES は ${config.mailDomain} でしか受信・送信しません。どちらかを合わせてください / ` +
+        `the directory's mailDomain "${directory.mailDomain}" is not the CDK context's mailDomain "${config.mailDomain}": replies are addressed to ` +
+        `${directory.replyLocalPart}+<token>@${directory.mailDomain}, but SES receives and sends for ${config.mailDomain} only; make them the same`,
+    );
+  }
+  if (!sameDomain(senderDomain, config.mailDomain)) {
+    problems.push(
+      `sender: 名簿 ${directoryFile} の sender "${directory.sender}" が SES で検証するドメイン "${config.mailDomain}" のアドレスではありません。送信が拒否されます / ` +
+        `the directory's sender "${directory.sender}" is not an address at the domain SES verifies ("${config.mailDomain}"): SES would refuse every send`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError(problems);
+  return { mailDomain: config.mailDomain, replyLocalPart: directory.replyLocalPart, directoryFile };
 }

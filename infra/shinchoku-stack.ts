@@ -6,7 +6,7 @@ import type { Construct } from 'constructs';
 import { envNames } from '#shared/config/env';
 import { reminderConfigVariable } from '#shared/domain/reminders';
 import { Api } from './api.ts';
-import type { ShinchokuConfig } from './config.ts';
+import { mailSettingsFor, type MailSettings, type ShinchokuConfig } from './config.ts';
 import { Data } from './data.ts';
 import { Events } from './events.ts';
 import { InboundMail } from './inbound-mail.ts';
@@ -19,6 +19,14 @@ import { LinkSecret } from './secrets.ts';
 export interface ShinchokuStackProps extends StackProps {
   /** The validated configuration (see `readConfig` in infra/config.ts). */
   readonly config: ShinchokuConfig;
+
+  /**
+   * Where the tenants' directories are (`<plansDirectory>/<tenant>/directory.json`); the mail settings
+   * are checked against the tenant's (see `mailSettingsFor` in infra/config.ts).
+   *
+   * @default the repository's plans/
+   */
+  readonly plansDirectory?: string;
 }
 
 export class ShinchokuStack extends Stack {
@@ -37,6 +45,8 @@ export class ShinchokuStack extends Stack {
   readonly outboundMail: OutboundMail;
   /** EventBridge Scheduler: the reminders and the quarterly compile of shared/schedules.ts. */
   readonly schedules: Schedules;
+  /** The mail domain and reply local part, as the tenant's directory has them. */
+  readonly mailSettings: MailSettings;
 
   constructor(scope: Construct, id: string, props: ShinchokuStackProps) {
     super(scope, id, {
@@ -44,6 +54,8 @@ export class ShinchokuStack extends Stack {
       ...props,
     });
     const { config } = props;
+    // Fails the synth when the tenant's directory names another mail domain, sender domain or tenant.
+    this.mailSettings = mailSettingsFor(config, props.plansDirectory);
     Tags.of(this).add('project', 'shinchoku');
     Tags.of(this).add('tenant', config.tenant);
 
@@ -59,13 +71,14 @@ export class ShinchokuStack extends Stack {
     this.inboundMail = new InboundMail(this, 'InboundMail', {
       data: this.data,
       tenant: config.tenant,
-      mailDomain: config.mailDomain,
+      mailDomain: this.mailSettings.mailDomain,
+      replyLocalPart: this.mailSettings.replyLocalPart,
       linkSecret: this.linkSecret,
       monitoring: this.monitoring,
       existingRuleSetName: config.receiptRuleSet,
     });
 
-    this.outboundMail = new OutboundMail(this, 'OutboundMail', { mailDomain: config.mailDomain });
+    this.outboundMail = new OutboundMail(this, 'OutboundMail', { mailDomain: this.mailSettings.mailDomain });
     this.monitoring.watchOutboundMail(this.outboundMail.configurationSet.configurationSetName, sendingEventDimension);
     // ingest-mail answers every report mail (confirmation or rejection) through SES.
     this.outboundMail.grantSend(this.inboundMail.ingest);

@@ -786,7 +786,11 @@ describe('ShinchokuStack', () => {
       // Assess
       expect(rules).toHaveLength(1);
       expect(rule.RuleSetName).toEqual({ Ref: idOf(stack.inboundMail.ruleSet) });
-      expect(rule.Rule).toMatchObject({ Enabled: true, ScanEnabled: true, TlsPolicy: 'Require', Recipients: [`progress@${stack.node.tryGetContext('mailDomain') ?? 'shimotsuke.example'}`] });
+      expect(rule.Rule).toMatchObject({ Enabled: true, ScanEnabled: true, TlsPolicy: 'Require', Recipients: [`${stack.mailSettings.replyLocalPart}@${stack.node.tryGetContext('mailDomain') ?? 'shimotsuke.example'}`] });
+      // The local part is the one the directory gives the reply addresses.
+      expect(stack.mailSettings.replyLocalPart).toBe(
+        (JSON.parse(readFileSync(join(projectRoot, 'plans', String(stack.node.tryGetContext('tenant')), 'directory.json'), 'utf8')) as { replyLocalPart?: string }).replyLocalPart ?? 'progress',
+      );
       expect(rule.Rule.Actions).toEqual([
         { S3Action: { BucketName: { Ref: bucketId() }, ObjectKeyPrefix: 'inbound/' } },
         { LambdaAction: { FunctionArn: { 'Fn::GetAtt': [ingestId(), 'Arn'] }, InvocationType: 'Event' } },
