@@ -3,6 +3,10 @@
  * (or the DynamoDB at `--endpoint`), with the same handler code Lambda runs
  * (`functions/compile-quarter/handler.ts`) and the environment the local stack gives it.
  *
+ * DynamoDB and the SES emulator are as --endpoint and SHINCHOKU_DYNAMODB_PORT / SHINCHOKU_SES_PORT say,
+ * else where the stack running on .shinchoku recorded them (an `npm start` on other ports), else on
+ * the well-known ports 8000 and 8005.
+ *
  * QuarterCompiled goes to a local EventBridge: the stack's own when SHINCHOKU_EVENTS_PORT says where
  * it is or the stack running on .shinchoku recorded it, else one started here for the run, which
  * delivers it by the rules of events/rules.ts to send-digest in this process — so the digest lands in
@@ -18,13 +22,13 @@ import { loadCompiledQuarter } from '#shared/store/status-items';
 import { createStore } from '#shared/store/store';
 import { defaultTableName } from '#shared/store/table';
 import { createDynamoDbClient, localClientConfig, localCredentials, localRegion } from '#local/aws-local';
-import { runningStack } from '#local/running-stack';
+import { localDynamoEndpoint, runningStack } from '#local/running-stack';
 import type { CompileQuarterResult } from '#functions/compile-quarter/handler';
 import { UsageError, type Output } from './output.ts';
 
 export interface CompileCommandOptions {
   quarter?: string;
-  /** DynamoDB endpoint. @default http://127.0.0.1:8000 (SHINCHOKU_DYNAMODB_PORT) */
+  /** DynamoDB endpoint. @default SHINCHOKU_DYNAMODB_PORT, else the running `npm start`'s, else http://127.0.0.1:8000 */
   endpoint?: string;
   /** @default "shinchoku" */
   table?: string;
@@ -42,7 +46,8 @@ export async function compileCommand(options: CompileCommandOptions, out: Output
     throw new UsageError(`四半期を読み取れません: ${options.quarter} (例: FY2013-Q2)`, `cannot read quarter: ${options.quarter} (e.g. FY2013-Q2)`);
   }
   const quarter = formatQuarter(parsed);
-  const endpoint = options.endpoint ?? `http://127.0.0.1:${env.SHINCHOKU_DYNAMODB_PORT || 8000}`;
+  const running = await runningStack();
+  const endpoint = await localDynamoEndpoint(options.endpoint, env, running);
   const tableName = options.table ?? defaultTableName;
   const { plan } = await readPlanFile(options.plan ?? defaultPlanPath);
   const tenant = plan.plan.tenant;
@@ -56,12 +61,12 @@ export async function compileCommand(options: CompileCommandOptions, out: Output
   // The running stack's bus, so its targets (publish-public, send-digest) do their work with the
   // stack's own parts: as SHINCHOKU_EVENTS_PORT says, else as the stack recorded it in .shinchoku.
   const eventsPort = Number(env.SHINCHOKU_EVENTS_PORT || 0);
-  const stackEvents = eventsPort > 0 ? `http://127.0.0.1:${eventsPort}` : (await runningStack())?.eventsEndpoint;
+  const stackEvents = eventsPort > 0 ? `http://127.0.0.1:${eventsPort}` : running?.eventsEndpoint;
   const { startLocalEventBridge, localBusName } = await import('#local/eventbridge-local');
   const { localLambdaContext } = await import('#local/lambda-context');
   const bus = stackEvents ? undefined : await startLocalEventBridge();
   try {
-    const sesEndpoint = `http://127.0.0.1:${env.SHINCHOKU_SES_PORT || 8005}`;
+    const sesEndpoint = env.SHINCHOKU_SES_PORT ? `http://127.0.0.1:${env.SHINCHOKU_SES_PORT}` : (running?.sesEndpoint ?? 'http://127.0.0.1:8005');
     // The handlers read their configuration from the environment at load, as on Lambda.
     Object.assign(process.env, {
       AWS_REGION: localRegion,

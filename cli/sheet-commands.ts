@@ -7,8 +7,9 @@
  * - `shinchoku export-sheet --bukai <id> | --ka <id> --quarter Q [--out DIR]` writes the pre-filled
  *   sheet of a 部会 (or of one 課).
  *
- * Both work against the running local stack (DynamoDB at --endpoint, default 127.0.0.1:8000, link
- * secret from SHINCHOKU_LINK_SECRET or .shinchoku/link-secret) or, with `--deployed`, against a
+ * Both work against the running local stack (DynamoDB at --endpoint, else SHINCHOKU_DYNAMODB_PORT,
+ * else where the `npm start` running on .shinchoku recorded it, else 127.0.0.1:8000; link secret from
+ * SHINCHOKU_LINK_SECRET or .shinchoku/link-secret) or, with `--deployed`, against a
  * deployment: the AWS SDK's own credentials and region, the table in --table or TABLE_NAME, and the
  * link secret in LINK_SECRET or LINK_SECRET_ARN (Secrets Manager).
  */
@@ -31,11 +32,12 @@ import { createStore, type Store } from '#shared/store/store';
 import { defaultTableName } from '#shared/store/table';
 import type { Caller } from '#shared/submit-report';
 import { localClientConfig, sdkDocumentDb, sdkSecretReader } from '#local/aws-local';
+import { isUnreachable, localDynamoEndpoint } from '#local/running-stack';
 import { localSigningSecret } from './link-options.ts';
 import { UsageError, type Output } from './output.ts';
 
 export interface SheetTargetOptions {
-  /** DynamoDB endpoint of the local stack. @default http://127.0.0.1:8000 (SHINCHOKU_DYNAMODB_PORT) */
+  /** DynamoDB endpoint of the local stack. @default SHINCHOKU_DYNAMODB_PORT, else the running `npm start`'s, else http://127.0.0.1:8000 */
   endpoint?: string;
   /** @default TABLE_NAME with --deployed, else "shinchoku" */
   table?: string;
@@ -66,6 +68,7 @@ async function openTarget(options: SheetTargetOptions): Promise<Target> {
   const tenant = options.tenant ?? (options.plan ? undefined : env[envNames.tenant]) ?? (await readPlanFile(options.plan ?? defaultPlanPath)).plan.plan.tenant;
   let store: Store;
   let secret: string;
+  let endpoint: string | undefined;
   if (options.deployed) {
     const table = options.table ?? env[envNames.tableName];
     if (!table) throw new UsageError('--deployed には --table または TABLE_NAME が必要です', '--deployed needs --table or TABLE_NAME');
@@ -73,7 +76,7 @@ async function openTarget(options: SheetTargetOptions): Promise<Target> {
     store = createStore(sdkDocumentDb(), table, tenant);
     secret = await linkSecret(env, { read: sdkSecretReader() });
   } else {
-    const endpoint = options.endpoint ?? `http://127.0.0.1:${env.SHINCHOKU_DYNAMODB_PORT || 8000}`;
+    endpoint = await localDynamoEndpoint(options.endpoint, env);
     store = createStore(createDocumentClient(localClientConfig(endpoint)), options.table ?? defaultTableName, tenant);
     secret = await localSigningSecret(env);
   }
@@ -81,9 +84,23 @@ async function openTarget(options: SheetTargetOptions): Promise<Target> {
   try {
     catalog = await catalogLoader(store)();
   } catch (error) {
+    const detail = (error as Error).message;
+    if (isUnreachable(error)) {
+      throw new Error(
+        endpoint
+          ? `DynamoDB (${endpoint}) に接続できません。ローカル環境 (npm start) は起動していますか。別のポートなら --endpoint か SHINCHOKU_DYNAMODB_PORT で指定してください (${detail}) / ` +
+              `cannot reach DynamoDB at ${endpoint}: is the local stack (npm start) running? On other ports, give --endpoint or SHINCHOKU_DYNAMODB_PORT (${detail})`
+          : `AWS の DynamoDB に接続できません。ネットワークとリージョンを確認してください (${detail}) / cannot reach DynamoDB on AWS; check the network and the region (${detail})`,
+      );
+    }
+    // Reached, but the city is not there: with neither --plan nor --tenant it may be another city.
+    const named = options.plan !== undefined || options.tenant !== undefined;
     throw new Error(
-      `団体 ${tenant} の計画と名簿を読めません。ローカル環境 (npm start) は起動していますか。別の団体なら --plan か --tenant で指定してください: ${(error as Error).message} / ` +
-        `cannot load the plan and directory of tenant ${tenant}; is the local stack (npm start) running? For another city, give --plan or --tenant`,
+      named
+        ? `団体 ${tenant} の計画と名簿をテーブル ${store.tableName} から読めません。計画と名簿は読み込まれていますか (npm start または shinchoku load): ${detail} / ` +
+            `cannot load the plan and directory of tenant ${tenant} from table ${store.tableName}; are they loaded (npm start, or shinchoku load)? ${detail}`
+        : `団体 ${tenant} の計画と名簿を読めません。ローカル環境 (npm start) は起動していますか。別の団体なら --plan か --tenant で指定してください: ${detail} / ` +
+            `cannot load the plan and directory of tenant ${tenant}; is the local stack (npm start) running? For another city, give --plan or --tenant: ${detail}`,
     );
   }
   return { store, catalog, secret };

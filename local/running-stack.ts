@@ -1,6 +1,7 @@
 /**
  * The record a persistent local stack (`npm start`) keeps in its data folder while it runs, read by
- * the stack (no second one on the same data) and by the CLI (`shinchoku compile` sends to its bus).
+ * the stack (no second one on the same data) and by the CLI (`compile`, `export-sheet` and
+ * `import-sheet` use its DynamoDB, `compile` sends to its bus).
  * Apart from local/stack.ts so that reading it loads nothing of the stack.
  */
 import { readFile } from 'node:fs/promises';
@@ -38,4 +39,25 @@ export async function runningStack(dataDir: string = join(process.cwd(), '.shinc
   } catch {
     return undefined; // none recorded, or left by a stack that was killed: not running
   }
+}
+
+/**
+ * The DynamoDB endpoint a CLI command uses against the local stack: `--endpoint` when given, else the
+ * port in SHINCHOKU_DYNAMODB_PORT, else the address the stack running on `.shinchoku` recorded (an
+ * `npm start` on other ports), else the well-known http://127.0.0.1:8000.
+ */
+export async function localDynamoEndpoint(explicit: string | undefined, env: NodeJS.ProcessEnv = process.env, running?: RunningStack): Promise<string> {
+  if (explicit) return explicit;
+  if (env.SHINCHOKU_DYNAMODB_PORT) return `http://127.0.0.1:${env.SHINCHOKU_DYNAMODB_PORT}`;
+  return (running ?? (await runningStack()))?.dynamoEndpoint ?? 'http://127.0.0.1:8000';
+}
+
+/** True when `error` says a server could not be reached at all (refused, unknown host, timed out). */
+export function isUnreachable(error: unknown): boolean {
+  const e = error as { code?: unknown; name?: unknown; errors?: unknown; cause?: unknown } | undefined;
+  if (!e || typeof e !== 'object') return false;
+  if (typeof e.code === 'string' && ['ECONNREFUSED', 'ECONNRESET', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN'].includes(e.code)) return true;
+  if (e.name === 'TimeoutError') return true;
+  if (Array.isArray(e.errors) && e.errors.some(isUnreachable)) return true;
+  return e.cause !== undefined && e.cause !== error && isUnreachable(e.cause);
 }

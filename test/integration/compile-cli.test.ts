@@ -3,17 +3,19 @@
  * local environment, QuarterCompiled reaches send-digest through a local EventBridge, and an
  * unreachable DynamoDB gets a bilingual hint. The CLI sets process.env, so this runs alone in its file.
  */
+import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
 import { main } from '#cli/main';
 import type { Output } from '#cli/output';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { saveDirectory } from '#shared/store/directory-items';
 import { savePlan } from '#shared/store/plan-items';
 import { appendReport } from '#shared/store/report-items';
+import { startLocalEventBridge, type LocalEventBridge } from '#local/eventbridge-local';
 import { getFreePort } from '#local/free-port';
 import { fetchSentMails } from '#local/ses-local';
 import { createTestTable, type TestTable } from '#test/support/dynamo';
@@ -162,6 +164,81 @@ describe('shinchoku export-sheet for a city other than the embedded one', () => 
     expect(code).toBe(1);
     expect(output.err.join('\n')).toMatch(/団体 shimotsuke の計画と名簿を読めません[\s\S]*--plan か --tenant[\s\S]*give --plan or --tenant/);
     await lone.drop();
+  });
+});
+
+describe('the running stack’s DynamoDB (npm start on other ports)', () => {
+  let cwd: string;
+  let dir: string;
+  /** Another live process standing in for the `npm start` that wrote .shinchoku/running.json. */
+  let other: ReturnType<typeof spawn>;
+  let closedPort: number;
+  /** The running stack's bus (no rules: what reaches it is enough). */
+  let bus: LocalEventBridge;
+
+  beforeAll(async () => {
+    // Prepare: a city folder whose running stack recorded the test DynamoDB, nothing on port 8000's stand-in
+    cwd = process.cwd();
+    dir = await mkdtemp(join(tmpdir(), 'shinchoku-running-city-'));
+    other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 120000)'], { stdio: 'ignore' });
+    await mkdir(join(dir, '.shinchoku'), { recursive: true });
+    closedPort = await getFreePort();
+    bus = await startLocalEventBridge({ rules: [], onLog: () => undefined });
+    process.env.SHINCHOKU_LINK_SECRET = 'x'.repeat(64);
+    delete process.env.SHINCHOKU_DYNAMODB_PORT;
+    process.chdir(dir);
+  });
+
+  afterAll(async () => {
+    process.chdir(cwd);
+    other.kill();
+    await bus.stop();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  const record = async (dynamoEndpoint: string) =>
+    writeFile(
+      join(dir, '.shinchoku', 'running.json'),
+      JSON.stringify({ pid: other.pid, dynamoEndpoint, sesEndpoint: inject('sesEndpoint'), eventsEndpoint: bus.endpoint, httpUrl: 'http://127.0.0.1:3000' }),
+    );
+
+  it('export-sheet without --endpoint reads the DynamoDB the running stack recorded', async () => {
+    // Prepare
+    await record(inject('dynamoEndpoint'));
+    const output = collect();
+    const out = join(dir, 'out');
+    // Act
+    const code = await main(['export-sheet', '--bukai', directory0Bukai, '--quarter', 'FY2013-Q2', '--table', table.tableName, '--out', out], output);
+    // Assess
+    expect(code, output.err.join('\n')).toBe(0);
+    expect(await readdir(out)).toHaveLength(1);
+  });
+
+  it('compile without --endpoint compiles in the running stack’s DynamoDB', async () => {
+    // Prepare: the handler reads its environment at load, as on Lambda; the run above loaded it with its own bus
+    await record(inject('dynamoEndpoint'));
+    vi.resetModules();
+    const output = collect();
+    // Act
+    const code = await main(['compile', '--quarter', 'FY2014-Q2', '--table', table.tableName, '--json'], output);
+    // Assess
+    expect(output.err.join('\n')).not.toContain('に接続できません');
+    expect(code, output.err.join('\n')).toBe(0);
+    expect(JSON.parse(output.out.join('\n'))).toMatchObject({ quarter: 'FY2014-Q2' });
+    expect(bus.published.map((e) => e['detail-type'])).toContain('QuarterCompiled');
+  });
+
+  it('when DynamoDB cannot be reached, export-sheet says so in both languages, not that the city is another', async () => {
+    // Prepare
+    await record(`http://127.0.0.1:${closedPort}`);
+    const output = collect();
+    // Act
+    const code = await main(['export-sheet', '--bukai', directory0Bukai, '--quarter', 'FY2013-Q2', '--plan', join(cwd, 'plans/shimotsuke/plan.json'), '--out', dir], output);
+    // Assess
+    expect(code).toBe(1);
+    const said = output.err.join('\n');
+    expect(said).toMatch(new RegExp(`エラー: DynamoDB \\(http://127\\.0\\.0\\.1:${closedPort}\\) に接続できません[\\s\\S]*error: cannot reach DynamoDB at http://127\\.0\\.0\\.1:${closedPort}`));
+    expect(said).not.toContain('--plan or --tenant');
   });
 });
 

@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runningStack } from '#local/running-stack';
+import { isUnreachable, localDynamoEndpoint, runningStack } from '#local/running-stack';
 import { startLocalStack } from '#local/stack';
 
 let dir: string;
@@ -56,5 +56,23 @@ describe('startLocalStack on the data of a running stack', () => {
     // Assess
     await expect(start).rejects.toThrow(new RegExp(`すでに起動しています \\(プロセス ${other.pid}[\\s\\S]*already running on`));
     expect(await runningStack(dir)).toEqual(record(other.pid!));
+  });
+});
+
+describe('localDynamoEndpoint', () => {
+  it('is --endpoint, else SHINCHOKU_DYNAMODB_PORT, else the running stack’s, else port 8000', async () => {
+    // Prepare
+    const running = { ...record(1), dynamoEndpoint: 'http://127.0.0.1:18000' };
+    // Act / Assess
+    expect(await localDynamoEndpoint('http://db:1', { SHINCHOKU_DYNAMODB_PORT: '9000' }, running)).toBe('http://db:1');
+    expect(await localDynamoEndpoint(undefined, { SHINCHOKU_DYNAMODB_PORT: '9000' }, running)).toBe('http://127.0.0.1:9000');
+    expect(await localDynamoEndpoint(undefined, {}, running)).toBe('http://127.0.0.1:18000');
+  });
+
+  it('tells an unreachable server from other failures', () => {
+    // Prepare / Act / Assess
+    expect(isUnreachable(Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:8000'), { code: 'ECONNREFUSED' }))).toBe(true);
+    expect(isUnreachable(new AggregateError([Object.assign(new Error('x'), { code: 'ECONNREFUSED' })]))).toBe(true);
+    expect(isUnreachable(new Error('計画がありません / no plan'))).toBe(false);
   });
 });
