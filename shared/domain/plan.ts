@@ -106,7 +106,7 @@ export const MeasureSchema = z.object({
   actions: described(z._default(z.array(Text), []), '具体的な取り組み内容, one entry per ○ (empty when the plan states none)'),
   owners: described(z.array(OwnerSchema).check(z.minLength(1)), '担当部署'),
   related: described(z._default(z.array(RelatedDepartmentSchema), []), '関連部署'),
-  milestones: z.array(MilestoneSchema).check(z.minLength(1)),
+  milestones: described(z._default(z.array(MilestoneSchema), []), 'スケジュール (empty when the plan gives the 事業 none)'),
   budget: BudgetSchema,
   page: described(z.optional(z.int().check(z.positive())), 'page number in the published plan'),
 });

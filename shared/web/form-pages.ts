@@ -53,6 +53,7 @@ const words = {
     milestones: 'スケジュールの進捗',
     milestonesHint: '計画のスケジュール項目ごとに進捗を選び、開始日または完了日を入力します (完了には日付が必要です)。',
     progress: '進捗',
+    noMilestones: 'この事業には計画にスケジュール項目はありません。全体の状況と進捗状況を報告してください。',
     notReported: '今回は報告しない',
     date: '日付 (開始日・完了日)',
     dateHint: (date: LocalDate) => `例: ${date} または ${formatWarekiDate(date)}`,
@@ -112,6 +113,7 @@ const words = {
     milestones: 'Milestones',
     milestonesHint: 'For each milestone of the plan choose its progress and give the start or completion date (done needs a date).',
     progress: 'Progress',
+    noMilestones: 'The plan gives this measure no milestones; report its overall status and progress.',
     notReported: 'Not reported this time',
     date: 'Date (started / done)',
     dateHint: (date: LocalDate) => `e.g. ${date} or ${formatWarekiDate(date)}`,
@@ -429,7 +431,7 @@ ${reportStatuses.map(
   (s) => html`<option value="${s}"${form.values.status === s ? html` selected` : ''}>${lang === 'ja' ? s : `${statusLabelsEn[s]} (${s})`}</option>`,
 )}
 </select>
-<fieldset>
+${measure.milestones.length === 0 ? html`<p class="hint">${w.noMilestones}</p>` : html`<fieldset>
 <legend>${w.milestones}</legend>
 <p class="hint">${w.milestonesHint}</p>
 <p class="hint" id="${anchor}-date-hint">${w.dateHint(exampleDate)}</p>
@@ -464,7 +466,7 @@ ${errorOf(dateName)}
 </div>
 </fieldset>`;
 })}
-</fieldset>
+</fieldset>`}
 <fieldset>
 <legend>${w.budget}</legend>
 ${budgetTable(measure, fiscalYear, lang)}

@@ -1,14 +1,14 @@
 /**
  * Another city's plan (桜台市, a 令和 plan for FY2019–FY2023; test/support/other-city): the dashboard,
  * the form pages and the 進捗管理シート name that city, its plan and its period, never the embedded
- * plan's (下野市, 平成24〜27年度).
+ * plan's (下野市, 平成24〜27年度); and a 事業 without スケジュール is accepted and shown.
  */
 import ExcelJS from 'exceljs';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileQuarter } from '#shared/domain/compile';
 import type { Directory } from '#shared/domain/directory';
-import type { PlanFile } from '#shared/domain/plan';
+import { PlanFileSchema, type PlanFile } from '#shared/domain/plan';
 import type { StoredReport } from '#shared/domain/report';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { planQuarters } from '#shared/progress-snapshot';
@@ -127,5 +127,62 @@ describe('another city\'s plan', () => {
     // Assess
     expect(title).toBe('進捗管理シート (桜台市DX推進計画 進捗状況調査)');
     expect(title).not.toMatch(/下野|地域情報化計画/);
+  });
+});
+
+describe('a 事業 without スケジュール', () => {
+  let bare: PlanFile;
+
+  beforeAll(() => {
+    const raw = JSON.parse(JSON.stringify(plan)) as { measures: { id: string; milestones?: unknown }[] };
+    raw.measures.find((m) => m.id === '1-2-1')!.milestones = [];
+    delete raw.measures.find((m) => m.id === '2-1-1')!.milestones;
+    bare = PlanFileSchema.parse(raw);
+  });
+
+  it('is accepted, an omitted list read as empty', () => {
+    // Assess
+    expect(bare.measures.find((m) => m.id === '1-2-1')!.milestones).toEqual([]);
+    expect(bare.measures.find((m) => m.id === '2-1-1')!.milestones).toEqual([]);
+  });
+
+  it('compiles, and shows on the dashboard, its history page, the form and the receipt', () => {
+    // Prepare
+    const reports = [report('1-2-1', 'FY2020-Q2')];
+    const measure = bare.measures.find((m) => m.id === '1-2-1')!;
+    // Act
+    const compiled = compileQuarter({ plan: bare, quarter: 'FY2020-Q2', reports });
+    const dashboard = renderDashboard(dashboardData(bare, 'FY2020-Q2', reports), viewOptionsOf({}), { base: '/dashboard/t' });
+    const history = renderMeasureHistory(
+      { plan: bare, measure, quarter: 'FY2020-Q2', planQuarters: planQuarters(bare), statusByQuarter: new Map(), reports },
+      viewOptionsOf({}),
+      { base: '/dashboard/t' },
+    );
+    const form = renderFormPage(formModel(bare, 'FY2020-Q2', ['1-2-1']));
+    const receipt = renderReceiptPage({ lang: 'ja', ka: { name: '市民課' }, measure, report: reports[0]!, duplicate: false, plan: bare.plan });
+    // Assess
+    const status = compiled.measures.find((m) => m.measureId === '1-2-1')!;
+    expect(status).toMatchObject({ reportStatus: '予定どおり', colour: 'green', overdueMilestones: [] });
+    expect(dashboard).toContain('1-2-1');
+    expect(history).toContain(measure.name);
+    expect(form).toContain('name="measureId" value="1-2-1"');
+    expect(form).toContain('計画にスケジュール項目はありません');
+    expect(form).not.toContain('id="m-1-2-1-date-hint"');
+    expect(receipt).toContain('1-2-1');
+  });
+
+  it('gets its row in the 進捗管理シート', async () => {
+    // Act
+    const sheet = await buildProgressSheet({
+      plan: bare,
+      directory,
+      scope: { kind: 'bukai', id: 'shimin' },
+      quarter: 'FY2020-Q2',
+      lastReports: new Map(),
+      secret: 'test-link-secret-0123456789abcdef0123456789',
+      now: new Date('2020-07-01T00:00:00Z'),
+    });
+    // Assess
+    expect(sheet.rows.map((r) => r.measureId)).toEqual(['1-2-1', '2-1-1']);
   });
 });
