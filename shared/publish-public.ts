@@ -5,11 +5,15 @@
  * `functions/publish-public`). Writing the same quarter again overwrites the same objects, so a
  * retried or replayed event does no harm.
  */
+import { jstDate } from './domain/fiscal.ts';
 import { toOpenDataCsv, toOpenDataJson } from './domain/open-data.ts';
 import type { PlanFile } from './domain/plan.ts';
 import { buildPublicQuarter } from './domain/public-status.ts';
-import type { ColourCounts } from './domain/status.ts';
+import { quarterCompileDay, type ReminderConfig } from './domain/reminders.ts';
+import type { StoredReport } from './domain/report.ts';
+import type { ColourCounts, CompiledMeasureStatus } from './domain/status.ts';
 import { loadProgressSnapshot, planQuarters } from './progress-snapshot.ts';
+import { getReport } from './store/report-items.ts';
 import type { Store } from './store/store.ts';
 import { publicSiteKeys, renderPublicIndex, renderPublicQuarterPage } from './web/public/page.ts';
 
@@ -29,23 +33,40 @@ export const publicCacheControl = 'public, max-age=300';
 
 export type PublishOutcome =
   | { outcome: 'published'; quarter: string; keys: string[] }
-  | { outcome: 'not-compiled'; quarter: string };
+  | { outcome: 'not-compiled'; quarter: string }
+  | { outcome: 'before-reports-due'; quarter: string; publishFrom: string };
 
 /**
- * Publish a compiled quarter, refresh the other compiled quarters (a late report may have changed
- * them, and the index must never link to a page that is not there) and then the index. A quarter
- * that has not been compiled is not published (the outcome says so): the public page shows only
- * what the compile settled.
+ * Publish a compiled quarter, refresh the other published quarters (a late report may have changed
+ * them, and the index must never link to a page that is not there) and then the index. Only what
+ * the compile settled goes out: a quarter not compiled is not published, and neither is a compile
+ * run before the quarter's compile day (`quarterCompileDay`, the day after its reports are due, as
+ * for the digest): a compile made early (`shinchoku compile` of the open quarter) would show citizens
+ * as 未報告 reports that are not due. The compile on its day publishes it; the index lists only
+ * quarters whose compile day has come.
  */
 export async function publishPublicPage(
   quarter: string,
-  deps: { store: Store; plan: PlanFile; site: PublicSiteWriter; now?: Date },
+  deps: {
+    store: Store;
+    plan: PlanFile;
+    site: PublicSiteWriter;
+    reminderConfig: ReminderConfig;
+    /** When the compile that asks for the page ran (QuarterCompiled's `ranAt`). @default now */
+    compileRanAt?: Date;
+    now?: Date;
+  },
 ): Promise<PublishOutcome> {
+  const generatedAt = deps.now ?? new Date();
+  const compileDay = (q: string) => quarterCompileDay(q, deps.reminderConfig);
+  if (jstDate(deps.compileRanAt ?? generatedAt) < compileDay(quarter)) return { outcome: 'before-reports-due', quarter, publishFrom: compileDay(quarter) };
+  const today = jstDate(generatedAt);
+  const due = (q: string) => compileDay(q) <= today;
   const quarters = planQuarters(deps.plan);
   const snapshot = await loadProgressSnapshot(deps.store, deps.plan, quarters.at(-1)!);
   if (!snapshot.compiled.has(quarter)) return { outcome: 'not-compiled', quarter };
-  const generatedAt = deps.now ?? new Date();
-  const published = quarters.filter((q) => snapshot.compiled.has(q));
+  const published = quarters.filter((q) => snapshot.compiled.has(q) && due(q));
+  const reports = await withReportsBehind(deps.store, snapshot.reports, published.flatMap((q) => snapshot.compiled.get(q)!.measures));
   const keys: string[] = [];
   const counts = new Map<string, ColourCounts>();
   // The quarter asked for first: if a later write fails, what the event was about is already out.
@@ -54,7 +75,7 @@ export async function publishPublicPage(
       plan: deps.plan,
       quarter: q,
       statuses: snapshot.compiled.get(q)!.measures,
-      reports: snapshot.reports,
+      reports,
       generatedAt,
     });
     counts.set(q, data.counts);
@@ -76,4 +97,17 @@ export async function publishPublicPage(
   await deps.site.put({ key: publicSiteKeys.index, body: index, contentType: publicContentTypes.html, cacheControl: publicCacheControl });
   keys.push(publicSiteKeys.index);
   return { outcome: 'published', quarter, keys };
+}
+
+/**
+ * The reports, with every report a compiled status was built from: the quarter index the reports
+ * come from is eventually consistent, and a page built right after a late report's recompile could
+ * otherwise put the new status beside the old report's text. A version the index does not show yet
+ * is read by its key (strongly consistent), as the compile itself does.
+ */
+export async function withReportsBehind(store: Store, reports: readonly StoredReport[], statuses: readonly CompiledMeasureStatus[]): Promise<StoredReport[]> {
+  const seen = new Set(reports.map((r) => `${r.measureId}|${r.quarter}|${r.version}`));
+  const missing = statuses.filter((s) => s.reportVersion !== undefined && !seen.has(`${s.measureId}|${s.quarter}|${s.reportVersion}`));
+  const read = await Promise.all(missing.map((s) => getReport(store, s.measureId, s.quarter, s.reportVersion!)));
+  return [...reports, ...read.filter((r): r is StoredReport => r !== undefined)];
 }

@@ -12,9 +12,8 @@
  */
 import { Cron, type CronOptions } from 'croner';
 import { scheduledCompileInput } from '#events/schedule-inputs';
-import { quarterCompileDay } from './domain/digest.ts';
 import { formatQuarter, startOfJstDay, type LocalDate, type Quarter } from './domain/fiscal.ts';
-import type { ReminderConfig } from './domain/reminders.ts';
+import { quarterCompileDay, type ReminderConfig } from './domain/reminders.ts';
 
 /** The one time zone every schedule is read in. */
 export const scheduleTimezone = 'Asia/Tokyo';

@@ -1,7 +1,8 @@
 /**
  * The public progress page: the target of QuarterCompiled. Publishes the compiled quarter's static
  * page and open data (CSV, JSON) to the public site's bucket and refreshes the index
- * (shared/publish-public.ts). Idempotent: the same event again writes the same objects.
+ * (shared/publish-public.ts), once the quarter's reports are due (REMINDER_CONFIG's due dates; a
+ * compile before then publishes nothing). Idempotent: the same event again writes the same objects.
  */
 import { lambdaHandler } from '#shared/lambda-handler';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
@@ -10,6 +11,7 @@ import { createDocumentClient } from '#shared/aws/dynamodb';
 import { s3PublicSiteWriter } from '#shared/aws/public-site-bucket';
 import { createObjectStore } from '#shared/aws/s3';
 import { envNames, requireEnv } from '#shared/config/env';
+import { reminderConfigFromEnv } from '#shared/domain/reminders';
 import { correlationIds, createLogger } from '#shared/logger';
 import { publishPublicPage, type PublishOutcome } from '#shared/publish-public';
 import { CompiledQuarterMissingError } from '#shared/quarter-compile';
@@ -21,6 +23,8 @@ const store = createStore(createDocumentClient(), requireEnv(envNames.tableName)
 const loadCatalog = catalogLoader(store);
 const site = s3PublicSiteWriter(createObjectStore(), requireEnv(envNames.publicBucket));
 const envelopeSchema = eventEnvelopeSchema('QuarterCompiled');
+// The reminder rules' due dates decide from when a quarter may be published (as for the digest).
+const reminderConfig = reminderConfigFromEnv(process.env);
 
 export const handler = lambdaHandler<unknown, { outcome: PublishOutcome['outcome'] | 'other-tenant'; objects?: number }>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
@@ -32,8 +36,14 @@ export const handler = lambdaHandler<unknown, { outcome: PublishOutcome['outcome
       return { outcome: 'other-tenant' };
     }
     const { plan } = await loadCatalog();
-    const result = await publishPublicPage(detail.quarter, { store, plan, site });
+    // Events published before `ranAt` existed carry only `compiledAt`.
+    const compileRanAt = new Date(detail.ranAt ?? detail.compiledAt);
+    const result = await publishPublicPage(detail.quarter, { store, plan, site, reminderConfig, compileRanAt });
     if (result.outcome === 'not-compiled') throw new CompiledQuarterMissingError(detail.quarter);
+    if (result.outcome === 'before-reports-due') {
+      logger.info('public page waits for the compile after the reports are due', { quarter: detail.quarter, publishFrom: result.publishFrom });
+      return { outcome: result.outcome };
+    }
     logger.info('public page published', { quarter: detail.quarter, objects: result.keys.length });
     return { outcome: result.outcome, objects: result.keys.length };
   });

@@ -17,7 +17,6 @@ import type { Directory } from './directory.ts';
 import type { CompiledQuarterStatus } from './compile.ts';
 import { planCounts } from './compile.ts';
 import {
-  addDays,
   formatQuarter,
   formatQuarterEn,
   formatQuarterJa,
@@ -27,10 +26,8 @@ import {
   parseQuarter,
   previousQuarter,
   type FiscalQuarter,
-  type LocalDate,
 } from './fiscal.ts';
 import type { Measure, PlanFile } from './plan.ts';
-import { reportDueDate, type ReminderConfig } from './reminders.ts';
 import { statusLabelsEn, type ReportStatus } from './report.ts';
 import { compiledColours, emptyCounts, type ColourCounts, type CompiledColour, type CompiledMeasureStatus } from './status.ts';
 
@@ -655,13 +652,3 @@ export function digestNotificationKey(quarter: string): string {
   return `digest#${formatQuarter(parseQuarter(quarter))}`;
 }
 
-/**
- * The day the quarterly compile of `quarter` runs: the day after its reports are due (the reminders'
- * own {@link reportDueDate}, so `report.dueDaysAfterQuarterEnd` moves both). Only a compile made on or
- * after this day is the quarter's compile the digest reports: one made earlier (an on-demand compile,
- * or a report sent before the due date recompiling it) would list as not received reports that are
- * not due yet. The schedules (shared/schedules.ts) are derived from it.
- */
-export function quarterCompileDay(quarter: string, config: ReminderConfig): LocalDate {
-  return addDays(reportDueDate(formatQuarter(parseQuarter(quarter)), config), 1);
-}

@@ -245,6 +245,17 @@ export function reportDueDate(quarter: string, config: ReminderConfig): LocalDat
 }
 
 /**
+ * The day the quarterly compile of `quarter` runs: the day after its reports are due (the reminders'
+ * own {@link reportDueDate}, so `report.dueDaysAfterQuarterEnd` moves both). Only a compile made on or
+ * after this day is the quarter's compile the digest reports: one made earlier (an on-demand compile,
+ * or a report sent before the due date recompiling it) would list as not received reports that are
+ * not due yet. The schedules (shared/schedules.ts) are derived from it.
+ */
+export function quarterCompileDay(quarter: string, config: ReminderConfig): LocalDate {
+  return addDays(reportDueDate(formatQuarter(parseQuarter(quarter)), config), 1);
+}
+
+/**
  * The quarters whose reports matter on `today`: those with a report reminder or escalation today
  * (at most one with a valid configuration). The job loads exactly these.
  */

@@ -172,11 +172,15 @@ async function reportByIdempotencyKey(
   return Item ? { report: reportFromItem(Item), fingerprint: String(marker.fingerprint) } : undefined;
 }
 
-/** One report by its key parts, or undefined. */
+/**
+ * One report by its key parts, or undefined. Read strongly consistent: a report just written (its
+ * receipt's 受付番号, the version a compile has just used) is found.
+ */
 export async function getReport(store: Store, measureId: string, quarter: string, version: number): Promise<StoredReport | undefined> {
   const { Item } = await store.doc.get({
     TableName: store.tableName,
     Key: { pk: reportKeys.partition(store.tenant, measureId), sk: reportKeys.sort(quarter, version) },
+    ConsistentRead: true,
   });
   return Item ? reportFromItem(Item) : undefined;
 }

@@ -15,7 +15,7 @@ import { main } from '#cli/main';
 import type { Output } from '#cli/output';
 import { localLambdaContext } from '#local/lambda-context';
 import type { LocalStack } from '#local/stack';
-import { quarterRange, parseQuarter } from '#shared/domain/fiscal';
+import { defaultReminderConfig, quarterCompileDay } from '#shared/domain/reminders';
 import { openDataColumns } from '#shared/domain/open-data';
 import type { PlanFile } from '#shared/domain/plan';
 import type { Directory } from '#shared/domain/directory';
@@ -91,11 +91,11 @@ beforeAll(async () => {
   );
   await stack.events.idle();
 
-  // Compile each quarter as the schedule would, a few days after it closed; QuarterCompiled follows.
+  // Compile each quarter as the schedule would, at 06:00 on the day after its reports are due; QuarterCompiled follows.
   const { handler: compile } = await import('#functions/compile-quarter/handler');
   for (const quarter of quarters) {
-    const closed = quarterRange(parseQuarter(quarter)).endExclusive;
-    await compile({ quarter, scheduledTime: new Date(closed.getTime() + 5 * 86_400_000).toISOString() }, localLambdaContext('compile-quarter', randomUUID()));
+    const scheduledTime = new Date(`${quarterCompileDay(quarter, defaultReminderConfig)}T06:00:00+09:00`).toISOString();
+    await compile({ quarter, scheduledTime }, localLambdaContext('compile-quarter', randomUUID()));
     await stack.events.idle();
   }
 

@@ -6,10 +6,10 @@
 import { chromium } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileQuarter, type CompiledQuarterStatus } from '#shared/domain/compile';
-import { buildDigest, digestNotificationKey, quarterCompileDay, type DigestInput } from '#shared/domain/digest';
+import { buildDigest, digestNotificationKey, type DigestInput } from '#shared/domain/digest';
 import type { Directory } from '#shared/domain/directory';
 import type { PlanFile } from '#shared/domain/plan';
-import { defaultReminderConfig, parseReminderConfig } from '#shared/domain/reminders';
+import { defaultReminderConfig, parseReminderConfig, quarterCompileDay } from '#shared/domain/reminders';
 import { reportReference, type ReportStatus, type StoredReport } from '#shared/domain/report';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 

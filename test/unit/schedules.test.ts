@@ -7,9 +7,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CompileQuarterInputSchema } from '#events/schedule-inputs';
 import { resolveQuarter } from '#shared/domain/compile';
-import { quarterCompileDay } from '#shared/domain/digest';
 import { addDays, formatQuarter, jstDate, jstTime, quarterOf, type Quarter } from '#shared/domain/fiscal';
-import { defaultReminderConfig, parseReminderConfig, reportDueDate } from '#shared/domain/reminders';
+import { defaultReminderConfig, parseReminderConfig, quarterCompileDay, reportDueDate } from '#shared/domain/reminders';
 import { SendRemindersInputSchema } from '#shared/reminder-job';
 import {
   compileDays,
