@@ -162,6 +162,8 @@ export interface BarSeries {
   values: readonly (number | null)[];
   /** Draw this series hollow (outline), e.g. the plan next to what was done. */
   outline?: boolean;
+  /** What a null value of this series says, per category; falls back to the chart's `missingLabel`. */
+  missingLabels?: readonly (string | undefined)[];
 }
 
 export interface GroupedBarChartInput {
@@ -226,8 +228,9 @@ export function groupedBarChart(input: GroupedBarChartInput): string {
       const x = groupLeft + s * barWidth;
       const name = `${category.replace(/\n/g, ' ')} ${series.label}`;
       if (value === null) {
-        body += `<g class="bar missing"><title>${esc(`${name}: ${input.missingLabel ?? '—'}`)}</title>`;
-        body += `<text x="${num(x + barWidth / 2)}" y="${num(yOf(0) - 6)}" font-size="13" text-anchor="middle" fill="${muted}">${esc(input.missingLabel ?? '—')}</text></g>`;
+        const missing = series.missingLabels?.[c] ?? input.missingLabel ?? '—';
+        body += `<g class="bar missing"><title>${esc(`${name}: ${missing}`)}</title>`;
+        body += `<text x="${num(x + barWidth / 2)}" y="${num(yOf(0) - 6)}" font-size="13" text-anchor="middle" fill="${muted}">${esc(missing)}</text></g>`;
         return;
       }
       const y = yOf(value);

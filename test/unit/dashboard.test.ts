@@ -114,6 +114,19 @@ describe('dashboard model', () => {
 });
 
 describe('renderDashboard', () => {
+  it('labels a missing executed amount 報告なし for a year that has begun and 未到来 only for later years', () => {
+    // Act: FY2013-Q2 is shown; FY2012 has no executed amount reported, FY2014 and FY2015 are to come
+    const ja = renderDashboard(data, viewOptionsOf({}), { base: '/dashboard/t0k' });
+    const en = renderDashboard(data, viewOptionsOf({ lang: 'en' }), { base: '/dashboard/t0k' });
+    // Assess
+    expect(ja).toContain('<title>H24年度 FY2012 執行額 (報告時点): 報告なし</title>');
+    expect(ja).toContain('<title>H26年度 FY2014 執行額 (報告時点): 未到来</title>');
+    expect(ja).toContain('<title>H27年度 FY2015 執行額 (報告時点): 未到来</title>');
+    expect(ja).not.toContain('FY2012 執行額 (報告時点): 未到来');
+    expect(en).toMatch(/FY2012 [^<]*: not reported<\/title>/);
+    expect(en).toMatch(/FY2014 [^<]*: not yet<\/title>/);
+  });
+
   it('shows every 事業 with a link to its history, the provisional notice and the selector of all quarters', () => {
     // Act
     const page = renderDashboard(data, viewOptionsOf({}), { base: '/dashboard/t0k' });

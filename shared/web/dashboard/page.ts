@@ -13,6 +13,7 @@ import type { ColourCounts, CompiledMeasureStatus } from '../../domain/status.ts
 import { groupedBarChart, stackedBarChart, timelineChart } from '../charts.ts';
 import { html, unsafeRaw, type SafeHtml } from '../html.ts';
 import { colourOrder, colourWords, milestoneWords, overdueWord, swatchOf } from '../status-words.ts';
+import { parseQuarter } from '../../domain/fiscal.ts';
 import { fiscalYearHead, jaText, queryOf, quarterText, renderFrame, thousandYen, words, type Lang, type ViewOptions } from './frame.ts';
 import {
   budgetByFiscalYear,
@@ -100,19 +101,23 @@ ${next ? html`<a href="${links.base}${queryOf(options, { quarter: next })}" rel=
 function budgetPanel(data: DashboardData, lang: Lang): SafeHtml {
   const w = words[lang];
   const budget = budgetByFiscalYear(data);
+  // A year without an executed amount: 報告なし once it has begun (up to the shown quarter), 未到来 after.
+  const shownYear = parseQuarter(data.quarter).fiscalYear;
+  const executedMissing = budget.map((b) => (b.fiscalYear <= shownYear ? w.budgetNotReported : w.budgetNotYet));
+  const plannedMissing = budget.map(() => w.budgetNotPlanned);
+  const amount = (n: number | null, missing: string) => (n === null ? missing : `${thousandYen(n)} ${w.budgetUnit}`);
   const chart = groupedBarChart({
     id: 'budget-by-year',
     title: w.budget,
     description: budget
-      .map((b) => `FY${b.fiscalYear}: ${w.budgetPlanned} ${thousandYen(b.plannedThousandYen)}, ${w.budgetExecuted} ${thousandYen(b.executedThousandYen)} ${w.budgetUnit}`)
+      .map((b, i) => `FY${b.fiscalYear}: ${w.budgetPlanned} ${amount(b.plannedThousandYen, plannedMissing[i]!)}, ${w.budgetExecuted} ${amount(b.executedThousandYen, executedMissing[i]!)}`)
       .join('; '),
     categories: budget.map((b) => fiscalYearHead(b.fiscalYear)),
     series: [
-      { label: w.budgetPlanned, swatch: { fill: '#0b57d0', text: '#ffffff' }, values: budget.map((b) => b.plannedThousandYen), outline: true },
-      { label: w.budgetExecuted, swatch: { fill: '#0b57d0', text: '#ffffff' }, values: budget.map((b) => b.executedThousandYen) },
+      { label: w.budgetPlanned, swatch: { fill: '#0b57d0', text: '#ffffff' }, values: budget.map((b) => b.plannedThousandYen), outline: true, missingLabels: plannedMissing },
+      { label: w.budgetExecuted, swatch: { fill: '#0b57d0', text: '#ffffff' }, values: budget.map((b) => b.executedThousandYen), missingLabels: executedMissing },
     ],
     unit: w.budgetUnit,
-    missingLabel: w.budgetNotYet,
     width: 600,
   });
   return html`<section class="panel" aria-labelledby="budget-h"><h2 id="budget-h">${w.budget}</h2>
