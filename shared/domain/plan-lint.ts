@@ -40,14 +40,105 @@ function schemaDefects(input: unknown, error: z.core.$ZodError): Defect[] {
       first === 'measures' && typeof index === 'number' && typeof measures?.[index]?.id === 'string'
         ? (measures[index].id as string)
         : undefined;
-    return {
-      kind: 'schema' as const,
-      measureId,
-      path: formatPath(issue.path),
-      ja: `形式の誤り: ${issue.message}`,
-      en: `schema: ${issue.message}`,
-    };
+    const { ja, en } = issueText(issue, valueAt(input, issue.path));
+    return { kind: 'schema' as const, measureId, path: formatPath(issue.path), ja: `形式の誤り: ${ja}`, en: `schema: ${en}` };
   });
+}
+
+/** The value at `path` in the file as given (what zod found there). */
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
+
+const typeJa: Record<string, string> = {
+  string: '文字列',
+  number: '数値',
+  int: '整数',
+  boolean: '真偽値 (true か false)',
+  array: '配列',
+  object: 'オブジェクト',
+  null: 'null',
+};
+
+/** What JSON holds at a place, in both languages. */
+function describeValue(value: unknown): { ja: string; en: string } {
+  if (value === undefined) return { ja: 'ありません', en: 'missing' };
+  if (value === null) return { ja: 'null です', en: 'null' };
+  const type = Array.isArray(value) ? 'array' : typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') {
+    const text = JSON.stringify(value).slice(0, 40);
+    return { ja: `${typeJa[type] ?? type} ${text} です`, en: `${type} ${text}` };
+  }
+  return { ja: `${typeJa[type] ?? type}です`, en: type };
+}
+
+/** Ids and keys of the plan file, by the pattern their schema checks: what a person should write. */
+const patternJa: Record<string, string> = {
+  '^m\\d+$': 'スケジュール項目の id は m1, m2, … の形です',
+  '^\\d+-\\d+-\\d+$': '事業の id は 1-1-1 の形です',
+  '^\\d+-\\d+$': '施策分野の id は 1-1 の形です',
+  '^\\d+$': '基本目標の id は数字です (1, 2, …)',
+  '^[a-z0-9][a-z0-9-]{2,62}$': '英小文字・数字・ハイフン (3〜63 文字、先頭は英数字) で書いてください',
+};
+
+const sizeUnit = (origin: string): { ja: string; en: string } =>
+  origin === 'string' ? { ja: ' 文字', en: ' characters' } : origin === 'array' || origin === 'set' ? { ja: ' 件', en: ' items' } : { ja: '', en: '' };
+
+/**
+ * A zod issue as one Japanese and one English text: a message we wrote "ja / en" split in two, the
+ * codes zod words itself (in English only) given a Japanese text of their own.
+ */
+export function issueText(issue: z.core.$ZodIssue, value?: unknown): { ja: string; en: string } {
+  const at = issue.message.indexOf(' / ');
+  if (at > 0 && /[\u3040-\u30ff\u3400-\u9fff]/u.test(issue.message.slice(0, at))) {
+    return { ja: issue.message.slice(0, at), en: issue.message.slice(at + 3) };
+  }
+  switch (issue.code) {
+    case 'too_small': {
+      const unit = sizeUnit(issue.origin);
+      const n = String(issue.minimum);
+      if (unit.ja === '') {
+        return { ja: `${n} ${issue.inclusive === false ? 'より大きい' : '以上の'}数にしてください`, en: issue.message };
+      }
+      if (issue.exact) return { ja: `${n}${unit.ja}にしてください`, en: issue.message };
+      return { ja: issue.origin === 'string' && n === '1' ? '空にはできません' : `${n}${unit.ja}以上にしてください`, en: issue.message };
+    }
+    case 'too_big': {
+      const unit = sizeUnit(issue.origin);
+      const n = String(issue.maximum);
+      if (unit.ja === '') return { ja: `${n} ${issue.inclusive === false ? '未満の' : '以下の'}数にしてください`, en: issue.message };
+      return { ja: issue.exact ? `${n}${unit.ja}にしてください` : `${n}${unit.ja}以下にしてください`, en: issue.message };
+    }
+    case 'invalid_type': {
+      const found = describeValue(value);
+      const expected = typeJa[issue.expected] ?? issue.expected;
+      if (value === undefined) return { ja: `必須の項目がありません (${expected})`, en: `required, missing (expected ${issue.expected})` };
+      return { ja: `${expected}にしてください (${found.ja})`, en: `expected ${issue.expected}, got ${found.en}` };
+    }
+    case 'invalid_format': {
+      const pattern = issue.pattern?.replace(/^\/|\/[a-z]*$/g, '');
+      const known = pattern === undefined ? undefined : patternJa[pattern];
+      return { ja: known ?? `書式が違います (${issue.pattern ?? issue.format})`, en: issue.message };
+    }
+    case 'invalid_value': {
+      const allowed = issue.values.map((v) => JSON.stringify(v)).join(', ');
+      return { ja: `次のどれかにしてください: ${allowed}`, en: issue.message };
+    }
+    case 'unrecognized_keys':
+      return { ja: `不明な項目があります: ${issue.keys.join(', ')}`, en: issue.message };
+    case 'not_multiple_of':
+      return { ja: `${issue.divisor} の倍数にしてください`, en: issue.message };
+    case 'invalid_union':
+      return { ja: 'どの形にも当てはまりません', en: issue.message };
+    default:
+      // A custom check worded in one language only, or a code not met in plan files.
+      return { ja: `不正な値です (${issue.message})`, en: issue.message };
+  }
 }
 
 function formatPath(path: PropertyKey[]): string {

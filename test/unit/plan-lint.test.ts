@@ -90,7 +90,41 @@ describe('plan lint', () => {
       [undefined, 'goals[5].areas[0].id'],
       ['1-1-1', `measures[0].milestones[${file.measures[0].milestones.length - 1}].id`],
     ]);
-    expect(defects.at(-1)?.ja).toContain('1-1-1 のスケジュール項目 id m1 が重複しています / duplicate milestone id m1 in 1-1-1');
+    expect(defects.at(-1)).toMatchObject({ ja: '形式の誤り: 1-1-1 のスケジュール項目 id m1 が重複しています', en: 'schema: duplicate milestone id m1 in 1-1-1' });
+  });
+
+  it('words every schema defect in Japanese on the Japanese line and in English on the English one', async () => {
+    // Prepare: one defect of each kind zod reports
+    const file = await seedPlan();
+    file.measures[0].budget.lines[0].annualThousandYen = -1; // too_small (number)
+    file.goals[0].title = ''; // too_small (string)
+    file.plan.period.to = 2500; // too_big
+    file.plan.period.from = 'a'; // invalid_type
+    delete file.measures[6].owners; // invalid_type (missing)
+    file.measures[2].id = 'x y'; // invalid_format (regex)
+    file.plan.tenant = 'A'; // invalid_format (regex, English-only message)
+    file.measures[7].milestones[0].fiscalYears = { from: 2016, to: 2014 }; // custom, "ja / en"
+
+    // Act
+    const { defects } = lintPlan(file);
+    const at = (path: string) => defects.find((d) => d.path === path);
+
+    // Assess
+    expect(defects.length).toBeGreaterThanOrEqual(8);
+    for (const d of defects) {
+      expect(d.ja, d.ja).toMatch(/^形式の誤り: .*[\u3040-\u30ff\u4e00-\u9fff]/u);
+      expect(d.ja, d.ja).not.toMatch(/Too small|Too big|Invalid|expected| \/ /);
+      expect(d.en, d.en).toMatch(/^schema: /);
+      expect(d.en, d.en).not.toMatch(/[\u3040-\u30ff]/u); // no kana: the English line is English
+    }
+    expect(at('measures[0].budget.lines[0].annualThousandYen')).toMatchObject({ ja: '形式の誤り: 0 以上の数にしてください', en: 'schema: Too small: expected number to be >=0' });
+    expect(at('goals[0].title')?.ja).toBe('形式の誤り: 空にはできません');
+    expect(at('plan.period.to')?.ja).toBe('形式の誤り: 2200 以下の数にしてください');
+    expect(at('plan.period.from')).toMatchObject({ ja: '形式の誤り: 数値にしてください (文字列 "a" です)', en: 'schema: expected number, got string "a"' });
+    expect(at('measures[6].owners')?.ja).toBe('形式の誤り: 必須の項目がありません (配列)');
+    expect(at('measures[2].id')).toMatchObject({ ja: '形式の誤り: 事業の id は 1-1-1 の形です', en: 'schema: 事業 ids look like "1-1-1"' });
+    expect(at('plan.tenant')?.en).toBe('schema: lower-case letters, digits and hyphens');
+    expect(at('measures[7].milestones[0].fiscalYears')).toMatchObject({ ja: '形式の誤り: 開始年度が終了年度より後です', en: 'schema: "from" is after "to"' });
   });
 
   it('compares amounts with decimals as amounts, not as binary fractions', async () => {
