@@ -19,7 +19,7 @@ export interface OpenDataColumn {
   value: (m: PublicMeasureStatus) => string | number | null;
 }
 
-/** Separates several values inside one cell (owners, milestone labels). */
+/** Separates several values inside one cell (owners, milestone labels): a vertical bar with a space either side. */
 export const cellListSeparator = ' | ';
 
 const notReportedJa = '未報告';
@@ -36,8 +36,8 @@ export const openDataColumns: readonly OpenDataColumn[] = [
   {
     key: 'owners',
     name: '担当部署',
-    ja: `計画に記載の担当部署 (専門部会 課)。複数は「${cellListSeparator.trim()}」区切り`,
-    en: `owning departments as printed in the plan (部会 課), several separated by "${cellListSeparator.trim()}"`,
+    ja: `計画に記載の担当部署 (専門部会 課)。複数は「${cellListSeparator}」(縦棒の前後に半角空白) 区切り`,
+    en: `owning departments as printed in the plan (部会 課), several separated by "${cellListSeparator}" (a vertical bar with a space either side)`,
     value: (m) => m.owners.map((o) => `${o.bukai} ${o.ka}`).join(cellListSeparator),
   },
   {
@@ -73,8 +73,8 @@ export const openDataColumns: readonly OpenDataColumn[] = [
   {
     key: 'overdue_milestones',
     name: '期限超過工程',
-    ja: `期限を過ぎた工程の名称。複数は「${cellListSeparator.trim()}」区切り`,
-    en: `labels of the overdue milestones, separated by "${cellListSeparator.trim()}"`,
+    ja: `期限を過ぎた工程の名称。複数は「${cellListSeparator}」(縦棒の前後に半角空白) 区切り。空欄 = なし`,
+    en: `labels of the overdue milestones, separated by "${cellListSeparator}" (a vertical bar with a space either side); empty = none`,
     value: (m) => m.milestones.filter((x) => x.overdue).map((x) => x.label).join(cellListSeparator),
   },
   {
@@ -92,14 +92,30 @@ export const openDataColumns: readonly OpenDataColumn[] = [
     value: (m) => m.budget.executedThousandYen,
   },
   { key: 'reported_on', name: '報告日', ja: '報告を受け付けた日 (日本時間, YYYY-MM-DD)。空欄 = 未報告', en: 'day the report was received (JST, YYYY-MM-DD); empty = not reported', value: (m) => m.reportedOn },
-  { key: 'narrative', name: '取組状況', ja: '担当課による取組状況の説明 (改行を含むことがあります)', en: "the department's account of progress (may contain line breaks)", value: (m) => m.narrative },
+  {
+    key: 'narrative',
+    name: '取組状況',
+    ja: '担当課による取組状況の説明 (改行を含むことがあります)。空欄 = 未報告',
+    en: "the department's account of progress (may contain line breaks); empty = not reported",
+    value: (m) => m.narrative,
+  },
 ];
 
 export type OpenDataRecord = Record<string, string | number | null>;
 
-/** One record per 事業, keyed by column key. */
+/**
+ * One record per 事業, keyed by column key; an empty text is null (no value), which the JSON keeps
+ * and the CSV writes as an empty cell.
+ */
 export function openDataRecords(quarter: PublicQuarter): OpenDataRecord[] {
-  return quarter.measures.map((m) => Object.fromEntries(openDataColumns.map((c) => [c.key, c.value(m)])));
+  return quarter.measures.map((m) =>
+    Object.fromEntries(
+      openDataColumns.map((c) => {
+        const value = c.value(m);
+        return [c.key, value === '' ? null : value];
+      }),
+    ),
+  );
 }
 
 /**

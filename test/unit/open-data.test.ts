@@ -109,9 +109,39 @@ describe('toOpenDataJson', () => {
     expect(json.records.some((r) => r.reported_on === null)).toBe(true);
     expect(json.records.some((r) => typeof r.narrative === 'string' && r.narrative.startsWith('='))).toBe(true);
   });
+
+  it('gives null, never "", for an empty text: the narrative of a 未報告 事業 and no overdue milestones', () => {
+    // Act
+    const json = JSON.parse(toOpenDataJson(published)) as { records: Record<string, unknown>[] };
+    // Assess
+    for (const record of json.records) for (const value of Object.values(record)) expect(value).not.toBe('');
+    const unreported = json.records.find((r) => r.colour === 'unreported')!;
+    expect(unreported.narrative).toBeNull();
+    expect(json.records.some((r) => r.milestones_overdue === 0 && r.overdue_milestones === null)).toBe(true);
+  });
+
+  it('separates several values with " | " exactly as the column descriptions say', () => {
+    // Prepare
+    const records = openDataRecords(published);
+    const owners = openDataColumns.find((c) => c.key === 'owners')!;
+    // Act
+    const several = records.map((r) => r.owners).find((o) => typeof o === 'string' && o.includes('|')) as string;
+    // Assess
+    expect(several).toMatch(/\S \| \S/);
+    expect(owners.ja).toContain('「 | 」');
+    expect(owners.en).toContain('" | "');
+  });
 });
 
 describe('docs/OPEN-DATA.md', () => {
+  it('states the separator exactly as the data writes it', async () => {
+    // Prepare
+    const doc = await readFile(new URL('../../docs/OPEN-DATA.md', import.meta.url), 'utf8');
+    // Assess: the table escapes the bar as \|, with the spaces of " | " around it
+    expect(doc).toContain('「 \\| 」');
+    expect(doc).not.toContain('「\\|」');
+  });
+
   it('documents exactly the columns the code writes, in order', async () => {
     // Prepare
     const doc = await readFile(new URL('../../docs/OPEN-DATA.md', import.meta.url), 'utf8');
