@@ -18,9 +18,9 @@ export const usage = `使い方 / usage: shinchoku <command>
   openapi [--write]    API の OpenAPI 文書 (--write で shared/http/openapi.json を更新) / the API's OpenAPI document (--write updates shared/http/openapi.json)
   directory lint [FILE] [--plan FILE]
                        名簿ファイルを検査 / check a directory file against its schema and the plan
-  link --ka KA_ID --quarter FY2013-Q2 [--base-url URL] [--days N]
+  link --ka KA_ID --quarter FY2013-Q2 [--base-url URL] [--days N] [--plan FILE] [--directory FILE]
                        課の報告フォームの署名付きリンクと返信先アドレス / a 課's signed form link and reply-to address
-  dashboard-link [--holder sogo-seisaku|leadership] [--quarter FY2013-Q2] [--base-url URL] [--days N]
+  dashboard-link [--holder sogo-seisaku|leadership] [--quarter FY2013-Q2] [--base-url URL] [--days N] [--plan FILE] [--directory FILE]
                        事務局・幹部向けダッシュボードの署名付きリンク / the signed dashboard link (secretariat, leadership)
   compile --quarter FY2013-Q2 [--endpoint URL] [--table NAME] [--plan FILE] [--json]
                        四半期を今すぐ集計 (ローカル環境) / compile a quarter now against the local stack
