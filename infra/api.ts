@@ -20,15 +20,16 @@ import type { LinkSecret } from './secrets.ts';
  */
 export const defaultTableAccess: Readonly<Record<string, TableAccess | 'none'>> = {
   'get-plan': 'read',
-  'report-form': 'readWrite',
-  'submit-report': 'readWrite',
+  // The internet-facing writers append reports (TransactWriteItems of two conditional Puts) and change nothing.
+  'report-form': 'append',
+  'submit-report': 'append',
   'read-reports': 'read',
   'read-status': 'read',
   // It serves a document shipped in its bundle and reads nothing from the table.
   openapi: 'none',
   dashboard: 'read',
   'report-sheet': 'read',
-  'upload-sheet': 'readWrite',
+  'upload-sheet': 'append',
 };
 
 /**
@@ -181,8 +182,8 @@ export class Api extends Construct {
       const access = tableAccess[fn];
       if (access === undefined) {
         throw new Error(
-          `関数 ${fn} のテーブル権限（read / readWrite / none）が決まっていません。api.ts の defaultTableAccess に追加してください / ` +
-            `no table access (read / readWrite / none) declared for function ${fn}; add it to defaultTableAccess in infra/api.ts`,
+          `関数 ${fn} のテーブル権限（read / append / readWrite / none）が決まっていません。api.ts の defaultTableAccess に追加してください / ` +
+            `no table access (read / append / readWrite / none) declared for function ${fn}; add it to defaultTableAccess in infra/api.ts`,
         );
       }
       const handler = new ShinchokuFunction(this, pascalCase(fn), { name: fn, tenant: props.tenant });

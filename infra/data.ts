@@ -7,14 +7,21 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { CreateTableCommandInput, GlobalSecondaryIndex, KeySchemaElement } from '@aws-sdk/client-dynamodb';
-import { createTableInput, defaultTableName, timeToLiveAttribute } from '#shared/store/table';
+import { byQuarterIndex, createTableInput, defaultTableName, timeToLiveAttribute } from '#shared/store/table';
 
-/** How much of the table a function may touch. */
-export type TableAccess = 'read' | 'readWrite';
+/**
+ * How much of the table a function may touch: `read`; `append`, reading and adding new items (a report
+ * is appended as one TransactWriteItems of two conditional Puts) but never changing or deleting one;
+ * `readWrite`, everything item-level.
+ */
+export type TableAccess = 'read' | 'append' | 'readWrite';
 
 /** Item-level actions per access level: nothing table-wide (no Scan, no DescribeTable, no streams). */
 export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = {
   read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  // For the internet-facing writers (report-form, submit-report, upload-sheet): no UpdateItem,
+  // DeleteItem or BatchWriteItem, so a flaw in one of them cannot alter or erase what is recorded.
+  append: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
   readWrite: [
     'dynamodb:GetItem',
     'dynamodb:BatchGetItem',
@@ -29,6 +36,19 @@ export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = {
 
 /** Indexes can only be queried, whatever the access level. */
 export const indexActions: readonly string[] = ['dynamodb:Query'];
+
+/**
+ * The indexes each function queries, by function folder; a function not listed queries none and gets
+ * no grant on any index. The quarter index serves `reportsOfQuarter` (shared/store/report-items.ts).
+ */
+export const indexQueries: Readonly<Record<string, readonly string[]>> = {
+  'read-status': [byQuarterIndex.indexName],
+  dashboard: [byQuarterIndex.indexName],
+  'apply-report': [byQuarterIndex.indexName],
+  'publish-public': [byQuarterIndex.indexName],
+  'send-reminders': [byQuarterIndex.indexName],
+  'compile-quarter': [byQuarterIndex.indexName],
+};
 
 export interface DataProps {
   /**
@@ -92,20 +112,24 @@ export class Data extends Construct {
   }
 
   /**
-   * Grant item-level access to the table and query access to each of its indexes, by exact ARN (no
-   * `index/*` wildcard).
+   * Grant item-level access to the table and query access to the named indexes (`indexes`), by exact
+   * ARN (no `index/*` wildcard).
    */
-  grantData(grantee: iam.IGrantable, access: TableAccess): iam.Grant {
+  grantData(grantee: iam.IGrantable, access: TableAccess, indexes: readonly string[] = []): iam.Grant {
     const tableGrant = iam.Grant.addToPrincipal({
       grantee,
       actions: [...tableActions[access]],
       resourceArns: [this.table.tableArn],
     });
-    if (this.indexNames.length === 0) return tableGrant;
+    const unknown = indexes.filter((name) => !this.indexNames.includes(name));
+    if (unknown.length > 0) {
+      throw new Error(`テーブルにないインデックスです / the table has no index ${unknown.join(', ')}`);
+    }
+    if (indexes.length === 0) return tableGrant;
     const indexGrant = iam.Grant.addToPrincipal({
       grantee,
       actions: [...indexActions],
-      resourceArns: this.indexNames.map((name) => `${this.table.tableArn}/index/${name}`),
+      resourceArns: indexes.map((name) => `${this.table.tableArn}/index/${name}`),
     });
     return tableGrant.combine(indexGrant);
   }

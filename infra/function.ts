@@ -12,7 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { envNames } from '#shared/config/env';
 import { bundleEntryFile, bundleFunctionSync, handlerEntry, projectRoot } from './bundle.ts';
-import type { Data, TableAccess } from './data.ts';
+import { indexQueries, type Data, type TableAccess } from './data.ts';
 
 export { handlerEntry, projectRoot };
 
@@ -181,7 +181,8 @@ export class ShinchokuFunction extends NodejsFunction {
 
   /** Grant `access` to the table (and its indexes) and tell the function its name via TABLE_NAME. */
   bindTable(data: Data, access: TableAccess): this {
-    data.grantData(this, access);
+    // Query on an index only for the functions that query it (indexQueries in infra/data.ts).
+    data.grantData(this, access, indexQueries[this.folder] ?? []);
     this.addEnvironment(envNames.tableName, data.table.tableName);
     return this;
   }

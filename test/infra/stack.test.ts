@@ -22,7 +22,7 @@ import { routeFunctions, routeKey, routes, usesLinkToken } from '#shared/http/ro
 import { createTableInput, defaultTableName, timeToLiveAttribute } from '#shared/store/table';
 import { defaultPublicRoutes, defaultTableAccess } from '#infra/api';
 import { createApp } from '#infra/app';
-import { indexActions, tableActions, tablePropsFromDefinition } from '#infra/data';
+import { indexActions, indexQueries, tableActions, tablePropsFromDefinition } from '#infra/data';
 import { eventTargetTableAccess, eventTargetTimeouts, publisherFunction } from '#infra/events';
 import { projectRoot } from '#infra/function';
 import { sendActions, sendingEventDimension } from '#infra/outbound-mail';
@@ -98,6 +98,8 @@ describe('ShinchokuStack', () => {
     return assembly;
   };
   const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+  /** The index actions a function is granted: Query, for the functions that query an index (indexQueries). */
+  const indexActionsOf = (fn: string): readonly string[] => ((indexQueries[fn] ?? []).length > 0 ? indexActions : []);
   const publisherId = (): string => stack.getLogicalId(stack.events.publisher.node.defaultChild as CfnFunction);
   const logicalIdOfFunction = (fn: string): string => {
     const handler = stack.api.functions.get(fn);
@@ -123,6 +125,72 @@ describe('ShinchokuStack', () => {
     const specifiers = [...code.matchAll(/(?:\bfrom|\bimport|\brequire)\s*\(?\s*["']([\w@:./-]+)["']/g)].map((m) => m[1]!);
     return [...new Set(specifiers)].filter((s) => !isBuiltin(s) && !s.startsWith('./') && !s.startsWith('../'));
   };
+
+  describe('table access by what each function bundles', () => {
+    /** The DynamoDB actions each document-client call needs (a TransactWriteItems needs those of its items). */
+    const actionsOfCall: Readonly<Record<string, readonly string[]>> = {
+      get: ['dynamodb:GetItem'],
+      query: ['dynamodb:Query'],
+      scan: ['dynamodb:Scan'],
+      put: ['dynamodb:PutItem'],
+      update: ['dynamodb:UpdateItem'],
+      delete: ['dynamodb:DeleteItem'],
+      batchWrite: ['dynamodb:BatchWriteItem'],
+    };
+    /** Every function of the stack by folder, with the text of all the JavaScript its asset holds. */
+    const bundled = () =>
+      ofType('AWS::Lambda::Function').flatMap(([id, fn]) => {
+        const service = (fn.Properties.Environment?.Variables as Json | undefined)?.POWERTOOLS_SERVICE_NAME;
+        if (typeof service !== 'string') return [];
+        const dir = join(synthesized().directory, `asset.${String(fn.Properties.Code.S3Key).replace(/\.zip$/, '')}`);
+        const chunks = join(dir, 'chunks');
+        const files = [join(dir, 'index.mjs'), ...(existsSync(chunks) ? readdirSync(chunks).filter((f) => f.endsWith('.mjs')).map((f) => join(chunks, f)) : [])];
+        return [{ id, name: service.replace(/^shinchoku-/, ''), code: files.map((f) => readFileSync(f, 'utf8')).join('\n') }];
+      });
+    const tableStatements = (functionId: string) => {
+      const roleId = resources[functionId]!.Properties.Role['Fn::GetAtt'][0] as string;
+      return ofType('AWS::IAM::Policy')
+        .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
+        .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[])
+        .filter((st) => asArray(st.Action).some((a) => a.startsWith('dynamodb:') && a !== 'dynamodb:GetRecords'));
+    };
+    const onIndex = (st: Statement) => JSON.stringify(st.Resource).includes('/index/');
+
+    it('grants Query on the quarter index exactly to the functions whose bundle queries an index', () => {
+      // Prepare
+      const all = bundled();
+      // Act
+      const querying = all.filter((f) => f.code.includes('IndexName')).map((f) => f.name).sort();
+      const granted = all.filter((f) => tableStatements(f.id).some(onIndex)).map((f) => f.name).sort();
+      // Assess
+      expect(querying).toEqual(expect.arrayContaining(['read-status', 'dashboard', 'compile-quarter']));
+      expect(granted).toEqual(querying);
+      expect(Object.keys(indexQueries).sort()).toEqual(querying);
+    });
+
+    it('grants every table action each function calls, and the internet-facing writers no update, delete or batch write', () => {
+      for (const { id, name, code } of bundled()) {
+        // Prepare
+        const calls = [...new Set([...code.matchAll(/\.doc\.(\w+)\(/g)].map((m) => m[1]!))];
+        const granted = tableStatements(id).filter((st) => !onIndex(st)).flatMap((st) => asArray(st.Action));
+        // Act
+        const needed = calls.flatMap((call) => {
+          if (call !== 'transactWrite') return actionsOfCall[call] ?? [`unknown call ${call}`];
+          // A transaction of Put items needs PutItem; any other kind of item is named here.
+          return ['dynamodb:PutItem', ...(['Update:', 'Delete:', 'ConditionCheck:'].filter((k) => code.includes(k)).map((k) => `transaction item ${k}`))];
+        });
+        // Assess
+        expect(granted, name).toEqual(expect.arrayContaining(needed));
+      }
+      for (const fn of ['report-form', 'submit-report', 'upload-sheet']) {
+        const { id } = bundled().find((f) => f.name === fn)!;
+        const granted = tableStatements(id).flatMap((st) => asArray(st.Action));
+        expect(defaultTableAccess[fn], fn).toBe('append');
+        expect(granted.filter((a) => ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'].includes(a)), fn).toEqual([]);
+        expect(granted, fn).toContain('dynamodb:PutItem');
+      }
+    });
+  });
 
   describe('cdk-nag (AwsSolutions via Validations)', () => {
     it('synthesises without unacknowledged findings, warnings or annotations', () => {
@@ -333,7 +401,7 @@ describe('ShinchokuStack', () => {
           .flatMap((s) => asArray(s.Action))
           .filter((a) => a.startsWith('dynamodb:'));
         // Assess
-        expect(new Set(dynamoActions)).toEqual(access === 'none' ? new Set() : new Set([...tableActions[access], ...indexActions]));
+        expect(new Set(dynamoActions)).toEqual(access === 'none' ? new Set() : new Set([...tableActions[access], ...indexActionsOf(fn)]));
         const variables = (resources[logicalIdOfFunction(fn)]!.Properties.Environment?.Variables ?? {}) as Json;
         expect(envNames.tableName in variables, fn).toBe(access !== 'none');
       }
@@ -546,7 +614,7 @@ describe('ShinchokuStack', () => {
           .flatMap((s) => asArray(s.Action))
           .filter((a) => a.startsWith('dynamodb:'));
         // Assess
-        expect(new Set(dynamoActions), fn).toEqual(new Set([...tableActions[eventTargetTableAccess[fn]!], ...indexActions]));
+        expect(new Set(dynamoActions), fn).toEqual(new Set([...tableActions[eventTargetTableAccess[fn]!], ...indexActionsOf(fn)]));
       }
       const publisherDynamo = policiesOfRole(publisherId()).filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
       const [[tableId]] = ofType('AWS::DynamoDB::GlobalTable') as [[string, Json]];
@@ -684,8 +752,8 @@ describe('ShinchokuStack', () => {
         .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[])
         .flatMap((s) => asArray(s.Action));
       // Assess
-      expect(defaultTableAccess['report-form']).toBe('readWrite');
-      expect(actions).toEqual(expect.arrayContaining([...tableActions.readWrite]));
+      expect(defaultTableAccess['report-form']).toBe('append');
+      expect(actions).toEqual(expect.arrayContaining([...tableActions.append]));
       expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual(['secretsmanager:GetSecretValue']);
       expect(Object.keys(fn.Properties.Environment.Variables)).toContain(envNames.linkSecretArn);
     });
@@ -719,7 +787,7 @@ describe('ShinchokuStack', () => {
           'GET /openapi.json',
         ]),
       );
-      expect(defaultTableAccess).toMatchObject({ 'submit-report': 'readWrite', 'read-reports': 'read', 'read-status': 'read', openapi: 'none' });
+      expect(defaultTableAccess).toMatchObject({ 'submit-report': 'append', 'read-reports': 'read', 'read-status': 'read', openapi: 'none' });
     });
 
     it('generates a 64-character link secret in Secrets Manager and keeps it when the stack goes', () => {
@@ -866,7 +934,7 @@ describe('ShinchokuStack', () => {
         [['s3:GetObject'], [`{"Fn::GetAtt":["${bucketId()}","Arn"]}/inbound/*`]],
         [['s3:PutObject'], [`{"Fn::GetAtt":["${bucketId()}","Arn"]}/attachments/*`]],
       ]);
-      expect(new Set(dynamoActions)).toEqual(new Set([...tableActions.readWrite, ...indexActions]));
+      expect(new Set(dynamoActions)).toEqual(new Set([...tableActions.readWrite, ...indexActionsOf('ingest-mail')]));
       // ses: sending the answer (OutboundMail.grantSend: SendEmail / SendRawEmail on the identity only).
       expect(services).toEqual(new Set(['dynamodb', 's3', 'secretsmanager', 'logs', 'xray', 'sqs', 'ses']));
       expect(new Set(statements.flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('ses:')))).toEqual(new Set(sendActions));
@@ -1033,7 +1101,7 @@ describe('ShinchokuStack', () => {
         // Prepare / Act
         const dynamoActions = statementsOfScheduled(fn).flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('dynamodb:'));
         // Assess
-        expect(new Set(dynamoActions), fn).toEqual(new Set([...tableActions[scheduleTableAccess[fn]!], ...indexActions]));
+        expect(new Set(dynamoActions), fn).toEqual(new Set([...tableActions[scheduleTableAccess[fn]!], ...indexActionsOf(fn)]));
       }
     });
 
@@ -1272,7 +1340,7 @@ describe('ShinchokuStack', () => {
       expect(dashboardRoutes.sort()).toEqual(
         routes.filter((r) => r.fn === 'dashboard').map((r) => routeKey(r)).sort(),
       );
-      expect([...new Set(actions.filter((a) => a.startsWith('dynamodb:')))].sort()).toEqual([...new Set([...tableActions.read, ...indexActions])].sort());
+      expect([...new Set(actions.filter((a) => a.startsWith('dynamodb:')))].sort()).toEqual([...new Set([...tableActions.read, ...indexActionsOf('dashboard')])].sort());
       expect(actions.some((a) => a.startsWith('s3:'))).toBe(false);
       expect(Object.keys(resources[dashboardId]!.Properties.Environment.Variables)).toEqual(
         expect.arrayContaining([envNames.publicSiteUrl, envNames.linkSecretArn]),
@@ -1311,14 +1379,14 @@ describe('ShinchokuStack', () => {
 
     it('lets the upload write the table (imports append reports) and the downloads only read it; both read the link secret, and nothing of S3 or SES', () => {
       for (const [fn, access] of [
-        ['upload-sheet', 'readWrite'],
+        ['upload-sheet', 'append'],
         ['report-sheet', 'read'],
       ] as const) {
         // Act
         const actions = actionsOf(fn);
         // Assess
         expect(defaultTableAccess[fn]).toBe(access);
-        expect(new Set(actions.filter((a) => a.startsWith('dynamodb:')))).toEqual(new Set([...tableActions[access], ...indexActions]));
+        expect(new Set(actions.filter((a) => a.startsWith('dynamodb:')))).toEqual(new Set([...tableActions[access], ...indexActionsOf(fn)]));
         expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual(['secretsmanager:GetSecretValue']);
         expect(actions.filter((a) => a.startsWith('s3:') || a.startsWith('ses:'))).toEqual([]);
         expect(Object.keys(resources[logicalIdOfFunction(fn)]!.Properties.Environment.Variables)).toContain(envNames.linkSecretArn);
