@@ -19,10 +19,10 @@ function contextWith(extra: Record<string, unknown>): Record<string, unknown> {
   return { ...cdkJson.context, [cxapi.BUNDLING_STACKS]: [], ...extra };
 }
 
-function reminderConfigOfDeployedFunction(reminders: unknown, fn: 'send-reminders' | 'send-digest' = 'send-reminders'): unknown {
+function reminderConfigOfDeployedFunction(reminders: unknown, fn: 'send-reminders' | 'send-digest' | 'publish-public' = 'send-reminders'): unknown {
   const { stack } = createApp({ context: contextWith({ reminders }) });
   // Resolved from the construct, without a synth: the value is plain text, not a token.
-  const functions = fn === 'send-digest' ? stack.events.functions : stack.schedules.functions;
+  const functions = fn === 'send-reminders' ? stack.schedules.functions : stack.events.functions;
   const cfn = functions.get(fn)!.node.defaultChild as CfnFunction;
   const { variables } = stack.resolve(cfn.environment) as { variables: Record<string, string> };
   return JSON.parse(variables[envNames.reminderConfig]!);
@@ -87,5 +87,16 @@ describe('the digest', () => {
     // Assess
     expect(deployed).toEqual(parseReminderConfig(section));
     expect(deployed).toEqual(reminderConfigOfDeployedFunction(section, 'send-reminders'));
+  });
+});
+
+describe('the public site', () => {
+  it('gets the same reminder rules, so it publishes a quarter from the compile day the reminders set', () => {
+    // Prepare
+    const section = { report: { dueDaysAfterQuarterEnd: 20 } };
+    // Act
+    const deployed = reminderConfigOfDeployedFunction(section, 'publish-public');
+    // Assess
+    expect(deployed).toEqual(parseReminderConfig(section));
   });
 });
