@@ -9,12 +9,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Context } from 'aws-lambda';
 import { eventRules, rulesMatching, type EventRule } from '#events/rules';
 import { localAccount, localRegion } from './aws-local.ts';
+import { JsonProtocolError, startJsonProtocolServer } from './json-protocol-server.ts';
 import { localLambdaContext } from './lambda-context.ts';
 
 export { localAccount } from './aws-local.ts';
@@ -231,48 +230,26 @@ export async function startLocalEventBridge(options: LocalEventBridgeOptions = {
     return { EventId: envelope.id };
   };
 
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log(`ローカル EventBridge のエラー / local EventBridge error: ${String((error as Error)?.stack ?? error)}`);
-      if (!res.headersSent) writeError(res, 500, 'InternalException', 'internal error');
-      else res.end();
-    });
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const body = await readBody(req);
-    if (req.method !== 'POST' || target !== 'AWSEvents.PutEvents') {
-      writeError(res, 400, 'UnknownOperationException', `only AWSEvents.PutEvents is served locally, not "${target}"`);
-      return;
-    }
-    if (stopped) {
-      writeError(res, 503, 'ServiceUnavailableException', 'the local event bus is stopping');
-      return;
-    }
-    let request: { Entries?: RequestEntry[] };
-    try {
-      request = JSON.parse(body) as { Entries?: RequestEntry[] };
-    } catch {
-      writeError(res, 400, 'SerializationException', 'request body is not JSON');
-      return;
-    }
-    const entries = request.Entries;
+  const answer = (body: unknown) => {
+    const entries = (body as { Entries?: RequestEntry[] }).Entries;
     if (!Array.isArray(entries) || entries.length < 1 || entries.length > 10) {
-      writeError(res, 400, 'ValidationException', 'Entries must hold 1 to 10 entries');
-      return;
+      throw new JsonProtocolError(400, 'ValidationException', 'Entries must hold 1 to 10 entries');
     }
     const results = entries.map(accept);
-    const answer = { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
-    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() });
-    res.end(JSON.stringify(answer));
-  }
+    return { FailedEntryCount: results.filter((r) => 'ErrorCode' in r).length, Entries: results };
+  };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  const server = await startJsonProtocolServer({
+    target: 'AWSEvents.PutEvents',
+    version: '1.1',
+    name: { ja: 'ローカル EventBridge', en: 'local EventBridge' },
+    stopping: { type: 'ServiceUnavailableException', message: 'the local event bus is stopping' },
+    internalErrorType: 'InternalException',
+    answer,
+    port: options.port,
+    onLog: log,
   });
-  const { port } = server.address() as AddressInfo;
+  const { port } = server;
 
   const idle = (): Promise<void> => (inFlight === 0 ? Promise.resolve() : new Promise((resolve) => waiters.push(resolve)));
 
@@ -287,11 +264,8 @@ export async function startLocalEventBridge(options: LocalEventBridgeOptions = {
     idle,
     stop: async () => {
       stopped = true;
-      await Promise.race([idle(), sleep(5000)]);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
+      // New events are refused from now on; running deliveries get a few seconds to finish.
+      await server.stop(() => Promise.race([idle(), sleep(5000)]));
     },
   };
 }
@@ -324,17 +298,6 @@ function eventTime(time: number | string | undefined): string {
   // The JSON protocol sends timestamps as epoch seconds.
   const date = time === undefined ? new Date() : new Date(typeof time === 'number' ? time * 1000 : time);
   return (Number.isNaN(date.getTime()) ? new Date() : date).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-function writeError(res: ServerResponse, status: number, type: string, message: string): void {
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': type, 'x-amzn-requestid': randomUUID() });
-  res.end(JSON.stringify({ __type: type, message }));
 }
 
 function sleep(ms: number): Promise<void> {

@@ -7,9 +7,8 @@
  * aside with its own dead letters, as the one queue on AWS holds both (infra/events.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { localAccount } from './aws-local.ts';
+import { JsonProtocolError, startJsonProtocolServer } from './json-protocol-server.ts';
 
 /** The queue the local stack gives the outbox publisher in STREAM_FAILURE_QUEUE_URL. */
 export const localStreamFailureQueue = 'shinchoku-stream-failures';
@@ -57,59 +56,35 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
   const queues = new Map<string, { messages: LocalQueueMessage[]; listeners: Set<(message: LocalQueueMessage) => void> }>(
     options.queues.map((name) => [name, { messages: [], listeners: new Set() }]),
   );
-  let stopped = false;
-
-  const server: Server = createServer((req, res) => {
-    handle(req, res).catch((error: unknown) => {
-      log(`ローカル SQS のエラー / local SQS error: ${String((error as Error)?.stack ?? error)}`);
-      if (!res.headersSent) writeError(res, 500, 'InternalError', 'internal error');
-      else res.end();
-    });
-  });
-
-  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const target = String(req.headers['x-amz-target'] ?? '');
-    const body = await readBody(req);
-    if (req.method !== 'POST' || target !== 'AmazonSQS.SendMessage') {
-      writeError(res, 400, 'UnknownOperationException', `only AmazonSQS.SendMessage is served locally, not "${target}"`);
-      return;
-    }
-    if (stopped) {
-      writeError(res, 503, 'ServiceUnavailable', 'the local queues are stopping');
-      return;
-    }
-    let request: { QueueUrl?: unknown; MessageBody?: unknown };
-    try {
-      request = JSON.parse(body) as typeof request;
-    } catch {
-      writeError(res, 400, 'SerializationException', 'request body is not JSON');
-      return;
-    }
+  const answer = (body: unknown) => {
+    const request = body as { QueueUrl?: unknown; MessageBody?: unknown };
     const queue = typeof request.QueueUrl === 'string' ? queues.get(queueNameOf(request.QueueUrl) ?? '') : undefined;
-    if (!queue) {
-      writeError(res, 400, 'QueueDoesNotExist', 'The specified queue does not exist.');
-      return;
-    }
+    if (!queue) throw new JsonProtocolError(400, 'QueueDoesNotExist', 'The specified queue does not exist.');
     if (typeof request.MessageBody !== 'string' || request.MessageBody === '') {
-      writeError(res, 400, 'MissingParameter', 'The request must contain the parameter MessageBody.');
-      return;
+      throw new JsonProtocolError(400, 'MissingParameter', 'The request must contain the parameter MessageBody.');
     }
     if (Buffer.byteLength(request.MessageBody, 'utf8') > maxMessageBytes) {
-      writeError(res, 400, 'InvalidParameterValue', `One or more parameters are invalid. Reason: Message must be shorter than ${maxMessageBytes} bytes.`);
-      return;
+      throw new JsonProtocolError(400, 'InvalidParameterValue', `One or more parameters are invalid. Reason: Message must be shorter than ${maxMessageBytes} bytes.`);
     }
     const message: LocalQueueMessage = { messageId: randomUUID(), body: request.MessageBody, at: new Date().toISOString() };
     queue.messages.push(message);
     for (const listener of queue.listeners) listener(message);
-    res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() });
-    res.end(JSON.stringify({ MessageId: message.messageId, MD5OfMessageBody: createHash('md5').update(message.body, 'utf8').digest('hex') }));
-  }
+    return { MessageId: message.messageId, MD5OfMessageBody: createHash('md5').update(message.body, 'utf8').digest('hex') };
+  };
 
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  // SQS's JSON protocol names an error's code in `__type`, namespaced as AWS does.
+  const server = await startJsonProtocolServer({
+    target: 'AmazonSQS.SendMessage',
+    version: '1.0',
+    errorNamespace: 'com.amazonaws.sqs',
+    name: { ja: 'ローカル SQS', en: 'local SQS' },
+    stopping: { type: 'ServiceUnavailable', message: 'the local queues are stopping' },
+    internalErrorType: 'InternalError',
+    answer,
+    port: options.port,
+    onLog: log,
   });
-  const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const { endpoint } = server;
 
   return {
     endpoint,
@@ -126,13 +101,7 @@ export async function startLocalSqs(options: LocalSqsOptions): Promise<LocalSqs>
         },
       };
     },
-    stop: async () => {
-      stopped = true;
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      });
-    },
+    stop: () => server.stop(),
   };
 }
 
@@ -146,16 +115,4 @@ function queueNameOf(url: string): string | undefined {
   }
   const [account, name, ...rest] = path.split('/').filter(Boolean);
   return account === localAccount && name && rest.length === 0 ? name : undefined;
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-/** An error as SQS's JSON protocol answers it: the code in `__type`, namespaced as AWS does. */
-function writeError(res: ServerResponse, status: number, type: string, message: string): void {
-  res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'x-amzn-requestid': randomUUID() });
-  res.end(JSON.stringify({ __type: `com.amazonaws.sqs#${type}`, message }));
 }
