@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { issueDashboardToken, leadershipHolder } from '#shared/auth/dashboard-access';
 import { issueToken } from '#shared/auth/link-token';
 import type { Directory } from '#shared/domain/directory';
@@ -23,9 +23,8 @@ import { savePlan } from '#shared/store/plan-items';
 import { maxReportVersions, reportToItem } from '#shared/store/report-items';
 import { saveCompiledQuarter } from '#shared/store/status-items';
 import type { Store } from '#shared/store/store';
-import { localCredentials, localRegion } from '#local/aws-local';
 import { startHttpServer, type LocalHttpServer } from '#local/http-server';
-import { createTestTable, type TestTable } from '#test/support/dynamo';
+import { createTestTable, handlerEnvironment, type TestTable } from '#test/support/dynamo';
 
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -46,16 +45,7 @@ const answers: { method: string; path: string; status: number; headers: Headers;
 beforeAll(async () => {
   table = await createTestTable();
   // The handlers read these when the server first loads them (at their first request), as on Lambda.
-  Object.assign(process.env, {
-    [envNames.tableName]: table.tableName,
-    [envNames.tenant]: tenant,
-    [envNames.linkSecret]: secret,
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
-    AWS_REGION: localRegion,
-    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
+  Object.assign(process.env, { ...handlerEnvironment(table, tenant), [envNames.linkSecret]: secret, POWERTOOLS_LOG_LEVEL: 'ERROR' });
   store = table.store(tenant);
   ({ plan } = await readPlanFile());
   directory = await readDirectoryFile();

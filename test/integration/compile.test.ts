@@ -24,11 +24,11 @@ import { savePlan } from '#shared/store/plan-items';
 import { appendReport, reportToItem } from '#shared/store/report-items';
 import { loadCompiledQuarter, statusKeys } from '#shared/store/status-items';
 import { createStore, type Store } from '#shared/store/store';
-import { localClientConfig, localCredentials, localRegion } from '#local/aws-local';
+import { localClientConfig } from '#local/aws-local';
 import { startLocalEventBridge, type LocalEventBridge } from '#local/eventbridge-local';
 import { localLambdaContext } from '#local/lambda-context';
 import { fetchSentMails } from '#local/ses-local';
-import { createTestTable, type TestTable } from '#test/support/dynamo';
+import { createTestTable, handlerEnvironment, type TestTable } from '#test/support/dynamo';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -136,16 +136,11 @@ beforeAll(async () => {
   bus = await startLocalEventBridge({ rules: [] });
 
   Object.assign(process.env, {
-    AWS_REGION: localRegion,
-    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
+    ...handlerEnvironment(table, store.tenant),
     AWS_ENDPOINT_URL_SESV2: inject('sesEndpoint'),
     AWS_ENDPOINT_URL_EVENTBRIDGE: bus.endpoint,
     MAIL_MAX_PER_SECOND: '0',
     POWERTOOLS_LOG_LEVEL: 'WARN',
-    [envNames.tableName]: table.tableName,
-    [envNames.tenant]: store.tenant,
     [envNames.eventBusName]: bus.busName,
   });
   compileHandler = (await import('#functions/compile-quarter/handler')).handler as Handler;

@@ -4,16 +4,15 @@
  * a refused or unusable link is answered with.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envNames } from '#shared/config/env';
 import { tokenFor } from '#shared/links';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { saveDirectory } from '#shared/store/directory-items';
 import { savePlan } from '#shared/store/plan-items';
 import { reportHistory } from '#shared/store/report-items';
-import { localCredentials, localRegion } from '#local/aws-local';
 import { startHttpServer, type LocalHttpServer } from '#local/http-server';
-import { createTestTable, type TestTable } from '#test/support/dynamo';
+import { createTestTable, handlerEnvironment, type TestTable } from '#test/support/dynamo';
 
 const tenant = 'shimotsuke';
 const secret = randomBytes(32).toString('hex');
@@ -25,16 +24,7 @@ let server: LocalHttpServer;
 beforeAll(async () => {
   table = await createTestTable();
   // The handlers read these when the server first loads them (at their first request), as on Lambda.
-  Object.assign(process.env, {
-    [envNames.tableName]: table.tableName,
-    [envNames.tenant]: tenant,
-    [envNames.linkSecret]: secret,
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
-    AWS_REGION: localRegion,
-    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-    POWERTOOLS_LOG_LEVEL: 'ERROR',
-  });
+  Object.assign(process.env, { ...handlerEnvironment(table, tenant), [envNames.linkSecret]: secret, POWERTOOLS_LOG_LEVEL: 'ERROR' });
   const store = table.store(tenant);
   await savePlan(store, (await readPlanFile()).plan);
   await saveDirectory(store, await readDirectoryFile());

@@ -25,7 +25,7 @@ import { getNotification } from '#shared/store/notification-items';
 import { savePlan } from '#shared/store/plan-items';
 import type { Store } from '#shared/store/store';
 import { authenticate, submitReport, type Caller } from '#shared/submit-report';
-import { createTestTable, type TestTable } from '#test/support/dynamo';
+import { createTestTable, handlerEnvironment, type TestTable } from '#test/support/dynamo';
 
 const secret = 'integration-test-secret-0123456789abcdef';
 const publicBaseUrl = 'http://127.0.0.1:3999';
@@ -217,12 +217,7 @@ describe('the Lambda handler', () => {
   it('runs the job with the environment the stacks give it', async () => {
     // Prepare
     Object.assign(process.env, {
-      TABLE_NAME: table.tableName,
-      TENANT: 'shimotsuke',
-      AWS_REGION: 'ap-northeast-1',
-      AWS_ACCESS_KEY_ID: 'local',
-      AWS_SECRET_ACCESS_KEY: 'local',
-      AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
+      ...handlerEnvironment(table, 'shimotsuke'),
       AWS_ENDPOINT_URL_SESV2: sesEndpoint,
       LINK_SECRET: secret,
       PUBLIC_BASE_URL: publicBaseUrl,

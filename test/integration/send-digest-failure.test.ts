@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Context } from 'aws-lambda';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { envNames } from '#shared/config/env';
 import { compileQuarter } from '#shared/domain/compile';
 import { digestNotificationKey } from '#shared/domain/digest';
@@ -19,9 +19,9 @@ import { claimNotification, getNotification } from '#shared/store/notification-i
 import { savePlan } from '#shared/store/plan-items';
 import { saveCompiledQuarter } from '#shared/store/status-items';
 import type { Store } from '#shared/store/store';
-import { localCredentials, localRegion } from '#local/aws-local';
+import { localRegion } from '#local/aws-local';
 import { localLambdaContext } from '#local/lambda-context';
-import { createTestTable, type TestTable } from '#test/support/dynamo';
+import { createTestTable, handlerEnvironment, type TestTable } from '#test/support/dynamo';
 
 type Handler = (event: unknown, context: Context) => Promise<unknown>;
 
@@ -57,15 +57,10 @@ beforeAll(async () => {
   await new Promise<void>((resolve) => ses.listen(0, '127.0.0.1', resolve));
 
   Object.assign(process.env, {
-    AWS_REGION: localRegion,
-    AWS_ACCESS_KEY_ID: localCredentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: localCredentials.secretAccessKey,
-    AWS_ENDPOINT_URL_DYNAMODB: inject('dynamoEndpoint'),
+    ...handlerEnvironment(table, store.tenant),
     AWS_ENDPOINT_URL_SESV2: `http://127.0.0.1:${(ses.address() as AddressInfo).port}`,
     MAIL_MAX_PER_SECOND: '0',
     POWERTOOLS_LOG_LEVEL: 'CRITICAL',
-    [envNames.tableName]: table.tableName,
-    [envNames.tenant]: store.tenant,
     // Reports due 20 days after the quarter ends: FY2014-Q1 on 20 July 2014, compiled from the 21st.
     [envNames.reminderConfig]: JSON.stringify({ report: { dueDaysAfterQuarterEnd: 20 } }),
   });
