@@ -123,14 +123,18 @@ describe('requireIdempotencyKey', () => {
   });
 });
 
+/** The link secret, clock and catalog the two authentication middlewares are tried with. */
+const secret = 'unit-test-secret-unit-test-secret-0123456789';
+const now = new Date('2013-07-10T00:00:00Z');
+let catalog: Catalog;
+beforeAll(async () => {
+  catalog = { plan: (await readPlanFile()).plan, directory: await readDirectoryFile() };
+});
+
 describe('bearerAuth', () => {
-  const secret = 'unit-test-secret-unit-test-secret-0123456789';
-  const now = new Date('2013-07-10T00:00:00Z');
-  let catalog: Catalog;
   let handler: HttpHandler;
 
   beforeAll(async () => {
-    catalog = { plan: (await readPlanFile()).plan, directory: await readDirectoryFile() };
     handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
       .use(httpErrors(logger))
       .use(bearerAuth({ purpose: 'form', secret: async () => secret, catalog: async () => catalog, now: () => now }))
@@ -171,13 +175,9 @@ describe('bearerAuth', () => {
 });
 
 describe('readerAuth', () => {
-  const secret = 'unit-test-secret-unit-test-secret-0123456789';
-  const now = new Date('2013-07-10T00:00:00Z');
-  let catalog: Catalog;
   let handler: HttpHandler;
 
   beforeAll(async () => {
-    catalog = { plan: (await readPlanFile()).plan, directory: await readDirectoryFile() };
     handler = middy<APIGatewayProxyEventV2, APIGatewayProxyResultV2>()
       .use(httpErrors(logger))
       .use(readerAuth({ secret: async () => secret, catalog: async () => catalog, now: () => now }))
