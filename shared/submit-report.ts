@@ -4,7 +4,8 @@
  * channel turns into its own answer (an HTTP status, a reply mail, a line on the CLI).
  */
 import { hash } from 'node:crypto';
-import { TokenError, verifyToken, type LinkClaims, type TokenPurpose } from './auth/link-token.ts';
+import { verifyKaLink } from './auth/ka-link.ts';
+import type { LinkClaims, TokenPurpose } from './auth/link-token.ts';
 import type { Ka } from './domain/directory.ts';
 import { parseReportInput, ReportInputError, reportKeyOf, toSubmission, type FieldError } from './domain/report-input.ts';
 import type { Reporter, StoredReport } from './domain/report.ts';
@@ -33,20 +34,9 @@ export function authenticate(
   purpose: TokenPurpose,
   deps: { secret: string; catalog: Catalog; now?: Date },
 ): Caller | Refusal {
-  if (!token) {
-    return { outcome: 'unauthenticated', ja: '署名付きリンクが必要です', en: 'a signed link is required' };
-  }
-  let claims: LinkClaims;
-  try {
-    claims = verifyToken(token, deps.secret, { tenant: deps.catalog.plan.plan.tenant, purpose, now: deps.now });
-  } catch (error) {
-    if (error instanceof TokenError) return { outcome: 'unauthenticated', ja: error.ja, en: error.en };
-    throw error;
-  }
-  const ka = deps.catalog.directory.ka.find((k) => k.id === claims.kaId);
-  if (!ka) {
-    return { outcome: 'unauthenticated', ja: 'このリンクの課は名簿にありません', en: 'the link\'s department is not in the directory' };
-  }
+  const link = verifyKaLink(token, purpose, { secret: deps.secret, tenant: deps.catalog.plan.plan.tenant, directory: deps.catalog.directory, now: deps.now });
+  if ('outcome' in link) return { outcome: link.outcome, ja: link.ja, en: link.en };
+  const { claims, ka } = link;
   return { claims, ka, reporter: { kaId: ka.id, ka: ka.name, bukai: ka.bukai } };
 }
 

@@ -17,7 +17,8 @@ import type { Measure } from '../domain/plan.ts';
 import { roleOf } from '../domain/report-input.ts';
 import type { Refusal } from '../submit-report.ts';
 import { authenticateDashboard } from './dashboard-access.ts';
-import { TokenError, verifyToken, type LinkClaims } from './link-token.ts';
+import { verifyKaLink } from './ka-link.ts';
+import type { LinkClaims } from './link-token.ts';
 
 /** The caller of a read route: a 課 (form link) or a dashboard holder (secretariat, leadership). */
 export type Reader =
@@ -37,20 +38,12 @@ export function authenticateReader(
   token: string | undefined,
   deps: { secret: string; tenant: string; directory: Pick<Directory, 'ka' | 'secretariat'>; now?: Date },
 ): Reader | Unauthenticated {
-  if (!token) return { outcome: 'unauthenticated', ja: '署名付きリンクが必要です', en: 'a signed link is required' };
-  let claims: LinkClaims;
-  try {
-    claims = verifyToken(token, deps.secret, { tenant: deps.tenant, purpose: 'form', now: deps.now });
-  } catch (error) {
-    if (!(error instanceof TokenError)) throw error;
-    if (error.problem !== 'bad-signature') return { outcome: 'unauthenticated', ja: error.ja, en: error.en };
-    const viewer = authenticateDashboard(token, deps);
-    if ('outcome' in viewer) return viewer;
-    return { kind: 'dashboard', claims: viewer.claims, holder: viewer.holder, name: viewer.name };
-  }
-  const ka = deps.directory.ka.find((k) => k.id === claims.kaId);
-  if (!ka) return { outcome: 'unauthenticated', ja: 'このリンクの課は名簿にありません', en: "the link's department is not in the directory" };
-  return { kind: 'ka', claims, ka };
+  const link = verifyKaLink(token, 'form', deps);
+  if (!('outcome' in link)) return { kind: 'ka', ...link };
+  if (link.problem !== 'bad-signature') return { outcome: link.outcome, ja: link.ja, en: link.en };
+  const viewer = authenticateDashboard(token, deps);
+  if ('outcome' in viewer) return viewer;
+  return { kind: 'dashboard', claims: viewer.claims, holder: viewer.holder, name: viewer.name };
 }
 
 /** Whether the reader sees a 事業's reports in full: its own or related 事業 for a 課, any for a dashboard holder. */
