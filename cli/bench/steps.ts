@@ -338,7 +338,7 @@ async function measureSubmissionAtLevel(
       ScanIndexForward: false,
       Limit: 1,
       ConsistentRead: true,
-      ProjectionExpression: 'version, #kind',
+      ProjectionExpression: 'version, #kind, followsReport',
       ExpressionAttributeNames: { '#kind': 'kind' },
     });
   // `read`: the query, when it was started before (as the handler starts it while checking the body).

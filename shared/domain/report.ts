@@ -74,10 +74,21 @@ export type ReportSubmission = z.infer<typeof ReportSubmissionSchema>;
 
 export const reportChannels = ['web', 'api', 'mail', 'sheet'] as const;
 
-/** A report as stored: never changed after it is written; a correction is a new version. */
+/**
+ * A report as stored: never changed after it is written; a correction is a new version.
+ *
+ * The versions of a 事業 and quarter number the owner's reports and the related departments' comments
+ * alike, so the report a correction corrects is not always the version before it. `supersedes` (on a
+ * report) and `followsReport` (on a comment) name it: the owner's latest report when the item was
+ * written. A report is itself the latest report, so with these two the single latest item of a quarter
+ * tells the next writer which report it follows, without reading further back. A comment stored
+ * before `followsReport` was recorded tells it nothing: the report after such a comment names no
+ * `supersedes` (as reports after comments did then), and a comment after it no `followsReport`.
+ */
 export const StoredReportSchema = z.extend(ReportSubmissionSchema, {
   version: z.int().check(z.gte(1)),
-  supersedes: z.optional(z.int().check(z.gte(1))).check(z.describe('the version this one corrects')),
+  supersedes: z.optional(z.int().check(z.gte(1))).check(z.describe("a report: the owner's report it corrects (the latest report before it; comments in between are skipped)")),
+  followsReport: z.optional(z.int().check(z.gte(1))).check(z.describe("a comment: the owner's latest report when it was written (absent when there was none)")),
   reference: z.string().check(z.describe('受付番号 shown on the receipt')),
   channel: z.enum(reportChannels),
   submittedAt: z.iso.datetime({ offset: true }),

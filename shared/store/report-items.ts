@@ -71,9 +71,9 @@ export async function appendReport(
     const report: StoredReport = {
       ...submission,
       version,
-      // A report corrects the report just before it. A comment corrects nothing, and a report right
-      // after a comment names none (the versions of a quarter count reports and comments alike).
-      ...(submission.kind === 'report' && latest.kind === 'report' ? { supersedes: latest.version } : {}),
+      // A report corrects the owner's latest report, comments in between or not; a comment corrects
+      // nothing and records which report it followed, so the next report still knows (see LatestVersion).
+      ...(latest.latestReport === undefined ? {} : submission.kind === 'report' ? { supersedes: latest.latestReport } : { followsReport: latest.latestReport }),
       reference: reportReference(submission.measureId, submission.quarter, version),
       channel: options.channel,
       submittedAt: now.toISOString(),
@@ -136,9 +136,19 @@ function cancellationReasons(error: unknown): string[] | undefined {
 export interface LatestVersion {
   version: number;
   kind?: StoredReport['kind'];
+  /**
+   * The version of the owner's latest report (kind `report`) up to and including `version`: the
+   * newest item itself when it is a report, else the report that comment followed (`followsReport`).
+   * Undefined when there is no report yet, and after a comment stored before `followsReport` was
+   * recorded: what came before it is not read again, so the next report then names no `supersedes`.
+   */
+  latestReport?: number;
 }
 
-/** The newest version of a 事業's reports in a quarter (one strongly consistent read). */
+/**
+ * The newest version of a 事業's reports in a quarter (one strongly consistent read), and from that
+ * one item also the owner's latest report, which the next version follows.
+ */
 export async function latestVersion(store: Store, measureId: string, quarter: string): Promise<LatestVersion> {
   // One page of one item: the newest version sorts last, so read backwards and stop at the first.
   const { Items } = await store.doc.query({
@@ -151,11 +161,14 @@ export async function latestVersion(store: Store, measureId: string, quarter: st
     ScanIndexForward: false,
     Limit: 1,
     ConsistentRead: true,
-    ProjectionExpression: 'version, #kind',
+    ProjectionExpression: 'version, #kind, followsReport',
     ExpressionAttributeNames: { '#kind': 'kind' },
   });
   const latest = Items?.[0];
-  return latest ? { version: Number(latest.version), kind: latest.kind === 'comment' ? 'comment' : 'report' } : { version: 0 };
+  if (!latest) return { version: 0 };
+  const version = Number(latest.version);
+  if (latest.kind !== 'comment') return { version, kind: 'report', latestReport: version };
+  return { version, kind: 'comment', ...(latest.followsReport === undefined ? {} : { latestReport: Number(latest.followsReport) }) };
 }
 
 async function reportByIdempotencyKey(

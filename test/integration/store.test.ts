@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localClientConfig } from '#local/aws-local';
 import { createDocumentClient } from '#shared/aws/dynamodb';
-import { createStore } from '#shared/store/store';
+import { createStore, type Store } from '#shared/store/store';
 import type { PlanFile } from '#shared/domain/plan';
 import { reportReference, StoredReportSchema, type ReportSubmission } from '#shared/domain/report';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
@@ -95,6 +95,21 @@ async function losingFirstAnswer(operation: string) {
     lost: () => lost,
     close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
   };
+}
+
+/** The store with each document client call it makes recorded by name. */
+function counting(store: Store, calls: string[]): Store {
+  const doc = new Proxy(store.doc, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver);
+      if (typeof value !== 'function') return value;
+      return (...args: unknown[]) => {
+        calls.push(String(name));
+        return value.apply(target, args);
+      };
+    },
+  });
+  return createStore(doc, store.tableName, store.tenant);
 }
 
 describe('batch writes', () => {
@@ -223,23 +238,95 @@ describe('report items (append-only)', () => {
     expect(await reportHistory(store, '2-2-3')).toHaveLength(4);
   });
 
-  it("names no correction where a related department's comment is involved: a comment corrects nothing, nor is it corrected", async () => {
-    // Prepare: the owner's report, a related department's comment, the owner's report again
+  it("a report after a related department's comment corrects the owner's report before the comment", async () => {
+    // Prepare
     const store = table.store('reports-comment');
     const comment = submission({ kind: 'comment', status: undefined, narrative: '関連部署の意見' });
-    // Act
+    // Act: the owner's report, a related department's comment, the owner's report again, and again
     const v1 = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'c-1', fingerprint: 'f' });
     const v2 = await appendReport(store, comment, { channel: 'web', idempotencyKey: 'c-2', fingerprint: 'g' });
-    const v3 = await appendReport(store, submission({ status: '遅れ気味' }), { channel: 'web', idempotencyKey: 'c-3', fingerprint: 'h' });
+    const calls: string[] = [];
+    const v3 = await appendReport(counting(store, calls), submission({ status: '遅れ気味' }), { channel: 'web', idempotencyKey: 'c-3', fingerprint: 'h' });
     const v4 = await appendReport(store, submission({ status: '遅延', issues: '課題' }), { channel: 'web', idempotencyKey: 'c-4', fingerprint: 'i' });
-    // Assess
-    expect([v1, v2, v3, v4].map((r) => [r.report.version, r.report.kind, r.report.supersedes ?? null])).toEqual([
-      [1, 'report', null],
-      [2, 'comment', null],
-      [3, 'report', null],
-      [4, 'report', 3],
+    // Assess: v3 corrects v1; the comment corrects nothing and records the report it followed
+    expect(calls, 'what v3 corrects is known from the one latest item read').toEqual(['query', 'transactWrite']);
+    expect([v1, v2, v3, v4].map((r) => [r.report.version, r.report.kind, r.report.supersedes ?? null, r.report.followsReport ?? null])).toEqual([
+      [1, 'report', null, null],
+      [2, 'comment', null, 1],
+      [3, 'report', 1, null],
+      [4, 'report', 3, null],
     ]);
-    expect(await latestVersion(store, '2-2-3', 'FY2013-Q2')).toEqual({ version: 4, kind: 'report' });
+    // What is stored is what was answered.
+    expect(await reportHistory(store, '2-2-3')).toEqual([v1, v2, v3, v4].map((r) => r.report));
+    expect(await latestVersion(store, '2-2-3', 'FY2013-Q2')).toEqual({ version: 4, kind: 'report', latestReport: 4 });
+  });
+
+  it('a report after comments corrects the latest report, however many comments came between', async () => {
+    // Prepare
+    const store = table.store('reports-comments');
+    const comment = (narrative: string) => submission({ kind: 'comment', status: undefined, narrative });
+    // Act: two reports, two comments, a report
+    const v1 = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'cs-1', fingerprint: 'f' });
+    const v2 = await appendReport(store, submission({ status: '遅れ気味' }), { channel: 'web', idempotencyKey: 'cs-2', fingerprint: 'g' });
+    const v3 = await appendReport(store, comment('意見'), { channel: 'mail', idempotencyKey: 'cs-3', fingerprint: 'h' });
+    expect(await latestVersion(store, '2-2-3', 'FY2013-Q2')).toEqual({ version: 3, kind: 'comment', latestReport: 2 });
+    const v4 = await appendReport(store, submission({ status: '遅延' }), { channel: 'api', idempotencyKey: 'cs-4', fingerprint: 'i' });
+    const v5 = await appendReport(store, comment('意見 2'), { channel: 'web', idempotencyKey: 'cs-5', fingerprint: 'j' });
+    const v6 = await appendReport(store, comment('意見 3'), { channel: 'web', idempotencyKey: 'cs-6', fingerprint: 'k' });
+    const v7 = await appendReport(store, submission({ status: '完了' }), { channel: 'web', idempotencyKey: 'cs-7', fingerprint: 'l' });
+    // Assess
+    expect([v1, v2, v3, v4, v5, v6, v7].map((r) => [r.report.version, r.report.kind, r.report.supersedes ?? null, r.report.followsReport ?? null])).toEqual([
+      [1, 'report', null, null],
+      [2, 'report', 1, null],
+      [3, 'comment', null, 2],
+      [4, 'report', 2, null],
+      [5, 'comment', null, 4],
+      [6, 'comment', null, 4],
+      [7, 'report', 4, null],
+    ]);
+  });
+
+  it('a comment before any report follows none, and the first report after it corrects none', async () => {
+    // Prepare
+    const store = table.store('reports-comment-first');
+    const comment = submission({ kind: 'comment', status: undefined, narrative: '先に意見' });
+    // Act
+    const v1 = await appendReport(store, comment, { channel: 'web', idempotencyKey: 'cf-1', fingerprint: 'f' });
+    const v2 = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'cf-2', fingerprint: 'g' });
+    // Assess
+    expect(v1.report).not.toHaveProperty('followsReport');
+    expect(v1.report).not.toHaveProperty('supersedes');
+    expect(v2.report).not.toHaveProperty('supersedes');
+    expect(v2.report.version).toBe(2);
+  });
+
+  it('after a comment stored before comments recorded the report they followed, the next report names none', async () => {
+    // Prepare: v1 a report, v2 a comment as stored before `followsReport` existed (no such attribute)
+    const store = table.store('reports-legacy-comment');
+    const v1 = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'lc-1', fingerprint: 'f' });
+    const legacy = {
+      ...submission({ kind: 'comment', status: undefined, narrative: '以前の意見' }),
+      version: 2,
+      reference: reportReference('2-2-3', 'FY2013-Q2', 2),
+      channel: 'web' as const,
+      submittedAt: '2013-07-10T00:00:00.000Z',
+      attachments: [],
+    };
+    await store.doc.put({ TableName: store.tableName, Item: reportToItem(store.tenant, legacy) });
+    // Act
+    const latest = await latestVersion(store, '2-2-3', 'FY2013-Q2');
+    const v3 = await appendReport(store, submission({ kind: 'comment', status: undefined, narrative: '新しい意見' }), { channel: 'web', idempotencyKey: 'lc-3', fingerprint: 'g' });
+    const v4 = await appendReport(store, submission({ status: '遅れ気味' }), { channel: 'web', idempotencyKey: 'lc-4', fingerprint: 'h' });
+    const v5 = await appendReport(store, submission({ status: '遅延' }), { channel: 'web', idempotencyKey: 'lc-5', fingerprint: 'i' });
+    // Assess: the old comment tells nothing of v1, so v3 follows none and v4 corrects none (as before);
+    // from v4 on the chain is whole again
+    expect(v1.report.version).toBe(1);
+    expect(latest).toEqual({ version: 2, kind: 'comment' });
+    expect([v3, v4, v5].map((r) => [r.report.version, r.report.supersedes ?? null, r.report.followsReport ?? null])).toEqual([
+      [3, null, null],
+      [4, null, null],
+      [5, 4, null],
+    ]);
   });
 
   it('takes the next version when the latest it was given was read before another writer appended', async () => {
@@ -247,7 +334,7 @@ describe('report items (append-only)', () => {
     const store = table.store('reports-early');
     await appendReport(store, submission(), { channel: 'api', idempotencyKey: 'early-1', fingerprint: 'f' });
     const readEarly = latestVersion(store, '2-2-3', 'FY2013-Q2');
-    expect(await readEarly).toEqual({ version: 1, kind: 'report' });
+    expect(await readEarly).toEqual({ version: 1, kind: 'report', latestReport: 1 });
     await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'early-2', fingerprint: 'f' });
 
     // Act

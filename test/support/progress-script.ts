@@ -108,17 +108,19 @@ export function scriptedSubmissions(plan: PlanFile, directory: Directory, quarte
 
 /** The submissions as the store would hold them (versions numbered per 事業 and quarter), for pure tests. */
 export function asStoredReports(script: readonly ScriptedSubmission[]): StoredReport[] {
-  const latest = new Map<string, { version: number; kind: StoredReport['kind'] }>();
+  const latest = new Map<string, { version: number; latestReport?: number }>();
   return script.map(({ submission, at }) => {
     const key = `${submission.measureId}#${submission.quarter}`;
     const before = latest.get(key);
     const version = (before?.version ?? 0) + 1;
-    latest.set(key, { version, kind: submission.kind });
+    const latestReport = before?.latestReport;
+    latest.set(key, { version, latestReport: submission.kind === 'report' ? version : latestReport });
     return {
       ...submission,
       version,
-      // As the store numbers them: a report corrects the report just before it, a comment nothing.
-      ...(submission.kind === 'report' && before?.kind === 'report' ? { supersedes: before.version } : {}),
+      // As the store numbers them: a report corrects the owner's latest report, comments in between or
+      // not; a comment corrects nothing and names the report it followed.
+      ...(latestReport === undefined ? {} : submission.kind === 'report' ? { supersedes: latestReport } : { followsReport: latestReport }),
       reference: reportReference(submission.measureId, submission.quarter, version),
       channel: 'web',
       submittedAt: at.toISOString(),
