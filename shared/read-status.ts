@@ -10,6 +10,7 @@ import { bukaiForbidden, mayReadBukai, mayReadMeasure, mayReadPlan, planForbidde
 import { resolveQuarter } from './domain/report-query.ts';
 import {
   bukaiRollup,
+  inScopeOf,
   measureStatusEntries,
   measuresOfBukai,
   statusReports,
@@ -51,7 +52,12 @@ export async function readMeasureStatus(
     reportHistory(store, measure.value.id, quarter.value),
     loadCompiledQuarter(store, quarter.value),
   ]);
-  const [entry] = measureStatusEntries([measure.value], latestPerMeasure(statusReports(reports)), compiled?.measures);
+  const [entry] = measureStatusEntries(
+    [measure.value],
+    latestPerMeasure(statusReports(reports)),
+    compiled?.measures,
+    inScopeOf(catalog.plan, quarter.value),
+  );
   return { outcome: 'found', value: { quarter: quarter.value, ...entry! } };
 }
 
@@ -85,7 +91,13 @@ export async function readBukaiStatus(
       quarter: quarter.value,
       bukai: { id: bukai.id, name: bukai.name },
       rollup: bukaiRollup(compiled?.rollups, bukai),
-      measures: measureStatusEntries(measures, latestPerMeasure(statusReports(reports)), compiled?.measures, (m) => mayReadMeasure(reader, m)),
+      measures: measureStatusEntries(
+        measures,
+        latestPerMeasure(statusReports(reports)),
+        compiled?.measures,
+        inScopeOf(catalog.plan, quarter.value),
+        (m) => mayReadMeasure(reader, m),
+      ),
     },
   };
 }
@@ -101,7 +113,12 @@ export async function readPlanStatus(store: Store, catalog: Catalog, reader: Rea
     value: {
       quarter: quarter.value,
       rollups: compiled?.rollups ?? [],
-      measures: measureStatusEntries(catalog.plan.measures, latestPerMeasure(statusReports(reports)), compiled?.measures),
+      measures: measureStatusEntries(
+        catalog.plan.measures,
+        latestPerMeasure(statusReports(reports)),
+        compiled?.measures,
+        inScopeOf(catalog.plan, quarter.value),
+      ),
     },
   };
 }

@@ -37,6 +37,11 @@
  * (a 事業 owned by two 部会 counts in both; two 課 of one 部会 count once). Every goal and area of
  * the plan has a roll-up, even with zero 事業.
  *
+ * **In scope.** A 事業 is compiled in the fiscal years its スケジュール runs, from the first year of
+ * its steps to the last (`isInScope` in plan.ts; a 事業 without スケジュール runs the whole plan).
+ * In other years it is left out of the quarter and of every roll-up: it is not 未報告, since nobody
+ * is asked to report on it then.
+ *
  * **Scope and order.** Only reports of the given quarter and of 事業 in the plan are used (anything
  * else is ignored). 事業 are sorted by id (1-1-2 before 1-1-10); roll-ups by scope (plan, goal, area,
  * bukai) then id; nothing in the output depends on the order of the input or on the time of the run.
@@ -51,7 +56,7 @@ import {
   quarterRange,
   type FiscalQuarter,
 } from './fiscal.ts';
-import type { Measure, Milestone, PlanFile } from './plan.ts';
+import { isInScope, type Measure, type Milestone, type PlanFile } from './plan.ts';
 import { statusColour, type StoredReport } from './report.ts';
 import {
   emptyCounts,
@@ -106,7 +111,8 @@ export function compileQuarter(input: CompileQuarterInput): CompiledQuarterStatu
   const fq = parseQuarter(input.quarter);
   const quarter = formatQuarter(fq);
   const latest = latestReports(input.reports, quarter);
-  const measures = [...input.plan.measures]
+  const measures = input.plan.measures
+    .filter((measure) => isInScope(measure, input.plan.plan.period, fq.fiscalYear))
     .sort((a, b) => compareMeasureIds(a.id, b.id))
     .map((measure) => compileMeasure(measure, input.plan, fq, latest.get(measure.id), input.now));
   return { measures, rollups: rollUp(input.plan, quarter, measures) };

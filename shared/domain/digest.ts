@@ -185,8 +185,9 @@ function ownerNames(measure: Measure): string[] {
 }
 
 function nonResponseOf(bukai: string, input: DigestInput): NonResponse {
-  const owned = input.plan.measures.filter((m) => m.owners.some((o) => o.bukai === bukai));
+  // The compiled 事業 only: one outside its スケジュール's years is not asked for a report.
   const colours = new Map(input.compiled.measures.map((s) => [s.measureId, s.colour]));
+  const owned = input.plan.measures.filter((m) => colours.has(m.id) && m.owners.some((o) => o.bukai === bukai));
   const unreported = owned.filter((m) => colours.get(m.id) === 'unreported');
   const missingByKa = new Map<string, string[]>();
   for (const m of unreported) {

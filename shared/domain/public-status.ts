@@ -16,9 +16,9 @@
  * Pure: no I/O, no AWS.
  */
 import * as z from '../zod.ts';
-import { jstDate, LocalDateSchema } from './fiscal.ts';
+import { jstDate, LocalDateSchema, parseQuarter } from './fiscal.ts';
 import { progressOf, reportBehindStatus } from './milestone-progress.ts';
-import type { Goal, Measure, PlanFile } from './plan.ts';
+import { isInScope, type Goal, type Measure, type PlanFile } from './plan.ts';
 import {
   milestoneProgressValues,
   QuarterKeySchema,
@@ -146,8 +146,8 @@ export function toPublicQuarter(input: {
 }
 
 /**
- * The public view of a compiled quarter: each 事業 of the plan with its compiled status, and the
- * narrative and milestone progress of the report the status came from.
+ * The public view of a compiled quarter: each 事業 of the plan in scope that quarter (its スケジュール
+ * runs in the fiscal year; see `isInScope`) with its compiled status, and the narrative and milestone progress of the report the status came from.
  * @param reports the quarter's reports (others are ignored).
  */
 export function buildPublicQuarter(input: {
@@ -159,7 +159,9 @@ export function buildPublicQuarter(input: {
 }): PublicQuarter {
   const byMeasure = new Map(input.statuses.map((s) => [s.measureId, s]));
   const goals = new Map(input.plan.goals.map((g) => [g.id, g]));
-  const measures = input.plan.measures.map((measure) => {
+  const { fiscalYear } = parseQuarter(input.quarter);
+  // A 事業 outside its スケジュール's years is not compiled for the quarter, so not published for it.
+  const measures = input.plan.measures.filter((measure) => isInScope(measure, input.plan.plan.period, fiscalYear)).map((measure) => {
     const status = byMeasure.get(measure.id);
     const goal = goals.get(measure.goalId);
     if (!goal) throw new Error(`事業 ${measure.id} の基本目標 ${measure.goalId} が計画にありません / goal not in the plan`);

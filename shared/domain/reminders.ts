@@ -11,6 +11,8 @@
  *   `milestone.daysBeforeEnd` days before its last day (31 March after its last year), unless a
  *   report already marked it done.
  * - A report received for a 事業 and quarter silences that 事業's reminders and escalations.
+ * - A 事業 is chased for a quarter only when its スケジュール runs in that fiscal year (`isInScope`
+ *   in plan.ts), as the compile counts it.
  * - Everything due is grouped into one notice per 専門部会 and kind (report-due, milestone,
  *   escalation): each notice becomes one mail. A 事業 owned by 課 of two 部会 is in both notices.
  *
@@ -31,7 +33,7 @@ import {
   quartersBetween,
   type LocalDate,
 } from './fiscal.ts';
-import type { FiscalYearSpan, PlanFile } from './plan.ts';
+import { isInScope, type FiscalYearSpan, type PlanFile } from './plan.ts';
 import type { StoredReport } from './report.ts';
 
 // ---------------------------------------------------------------------------------------------
@@ -370,8 +372,9 @@ export function dueItems(input: DueInput): ReminderNotice[] {
         `${occasion.quarter} の受領済み報告が渡されていません / reportsReceived lacks quarter ${occasion.quarter} (see reportQuartersInPlay)`,
       );
     }
+    const { fiscalYear } = parseQuarter(occasion.quarter);
     for (const measure of plan.measures) {
-      if (received.has(measure.id)) continue;
+      if (received.has(measure.id) || !isInScope(measure, plan.plan.period, fiscalYear)) continue;
       for (const ka of owningKa(measure)) {
         if (occasion.type === 'report') {
           add('report-due', ka, measure, (bukai) => ({

@@ -7,7 +7,8 @@
  */
 import * as z from '../zod.ts';
 import type { Bukai } from './directory.ts';
-import type { Measure, PlanFile } from './plan.ts';
+import { parseQuarter } from './fiscal.ts';
+import { isInScope, type Measure, type PlanFile } from './plan.ts';
 import { MilestoneProgressSchema, QuarterKeySchema, ReportStatusSchema, StoredReportSchema, type StoredReport } from './report.ts';
 import { CompiledMeasureStatusSchema, RollupSchema, type CompiledMeasureStatus, type Rollup } from './status.ts';
 
@@ -60,7 +61,14 @@ export const MeasureStatusEntrySchema = z.object({
   current: z
     .nullable(z.union([StoredReportSchema, ReportSummarySchema]))
     .check(z.describe('the latest report of an owning 課 this quarter (in full, or its summary, by `access`); null = 未報告')),
-  compiled: z.nullable(CompiledMeasureStatusSchema).check(z.describe('the compiled status; null until the quarter is compiled')),
+  inScope: z
+    .boolean()
+    .check(
+      z.describe(
+        "false when the 事業's スケジュール does not run in the quarter's fiscal year: nobody is asked to report on it, the compile leaves it out (`compiled` stays null) and no roll-up counts it",
+      ),
+    ),
+  compiled: z.nullable(CompiledMeasureStatusSchema).check(z.describe('the compiled status; null until the quarter is compiled, and for a 事業 not in scope')),
 });
 export type MeasureStatusEntry = z.infer<typeof MeasureStatusEntrySchema>;
 
@@ -105,6 +113,7 @@ export function measureStatusEntries(
   measures: readonly Measure[],
   current: ReadonlyMap<string, StoredReport>,
   compiled: readonly CompiledMeasureStatus[] | undefined,
+  inScope: (measure: Measure) => boolean,
   full: (measure: Measure) => boolean = () => true,
 ): MeasureStatusEntry[] {
   const compiledById = new Map((compiled ?? []).map((status) => [status.measureId, status]));
@@ -117,16 +126,23 @@ export function measureStatusEntries(
       name: measure.name,
       access: inFull ? 'full' : 'summary',
       current: report === undefined ? null : inFull ? report : reportSummary(report),
+      inScope: inScope(measure),
       // A summary names no report: the compiled status without the 受付番号 and version it was made from.
       compiled: status === null || inFull ? status : withoutReportReference(status),
     };
   });
 }
 
+/** Whether a 事業 is in scope in `quarter`: whether its スケジュール runs in that fiscal year. */
+export function inScopeOf(plan: PlanFile, quarter: string): (measure: Measure) => boolean {
+  const { fiscalYear } = parseQuarter(quarter);
+  return (measure) => isInScope(measure, plan.plan.period, fiscalYear);
+}
+
 /**
- * The 事業 an owner (担当部署) of the 部会 holds in the plan, in plan order, each once: the 事業 its
- * roll-up counts (shared/domain/compile.ts), also one whose 課 the directory does not list yet
- * (which `shinchoku directory lint` reports).
+ * The 事業 an owner (担当部署) of the 部会 holds in the plan, in plan order, each once: those in
+ * scope are the 事業 its roll-up counts (shared/domain/compile.ts); also one whose 課 the directory
+ * does not list yet (which `shinchoku directory lint` reports).
  */
 export function measuresOfBukai(plan: PlanFile, bukai: Pick<Bukai, 'name'>): Measure[] {
   return plan.measures.filter((measure) => measure.owners.some((owner) => owner.bukai === bukai.name));

@@ -22,6 +22,12 @@ export const colourWords: Record<CompiledColour, StatusWord> = {
   unreported: { ja: '未報告', en: 'not reported', glyph: '－' },
 };
 
+/**
+ * A 事業 in a quarter outside its スケジュール's years: not compiled, not counted, not chased
+ * (`isInScope`, shared/domain/plan.ts). Not a colour: no roll-up counts it.
+ */
+export const outOfScopeWord: StatusWord = { ja: '期間外', en: 'not scheduled this year', glyph: '／' };
+
 /** Colours in the order charts stack them: good news first. */
 export const colourOrder: readonly CompiledColour[] = ['green', 'amber', 'red', 'unreported'];
 

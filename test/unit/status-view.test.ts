@@ -7,7 +7,7 @@ import type { Directory } from '#shared/domain/directory';
 import type { PlanFile } from '#shared/domain/plan';
 import type { StoredReport } from '#shared/domain/report';
 import type { CompiledMeasureStatus, Rollup } from '#shared/domain/status';
-import { bukaiRollup, measureStatusEntries, measuresOfBukai, ReportSummarySchema, statusReports } from '#shared/domain/status-view';
+import { bukaiRollup, inScopeOf, measureStatusEntries, measuresOfBukai, ReportSummarySchema, statusReports } from '#shared/domain/status-view';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 
 let plan: PlanFile;
@@ -75,11 +75,11 @@ describe('status entries', () => {
     const compiled = [{ measureId: '2-2-5', quarter: 'FY2013-Q2', colour: 'red', overdueMilestones: [], budget: { plannedThousandYen: null, executedThousandYen: null } }] as CompiledMeasureStatus[];
     const current = new Map([['2-2-3', report('2-2-3', 2)]]);
     // Act
-    const entries = measureStatusEntries(measures, current, compiled);
+    const entries = measureStatusEntries(measures, current, compiled, inScopeOf(plan, 'FY2013-Q2'));
     // Assess
     expect(entries).toEqual([
-      { measureId: '2-2-3', name: measures[0]!.name, access: 'full', current: current.get('2-2-3'), compiled: null },
-      { measureId: '2-2-5', name: measures[1]!.name, access: 'full', current: null, compiled: compiled[0] },
+      { measureId: '2-2-3', name: measures[0]!.name, access: 'full', current: current.get('2-2-3'), inScope: true, compiled: null },
+      { measureId: '2-2-5', name: measures[1]!.name, access: 'full', current: null, inScope: true, compiled: compiled[0] },
     ]);
   });
 
@@ -96,7 +96,7 @@ describe('status entries', () => {
     };
     const current = new Map([['2-2-3', full], ['2-2-5', report('2-2-5', 1)]]);
     // Act
-    const entries = measureStatusEntries(measures, current, undefined, (m) => m.id === '2-2-5');
+    const entries = measureStatusEntries(measures, current, undefined, () => true, (m) => m.id === '2-2-5');
     // Assess
     expect(entries.map((e) => e.access)).toEqual(['summary', 'full']);
     expect(ReportSummarySchema.safeParse(entries[0]!.current).success).toBe(true);
@@ -129,7 +129,7 @@ describe('status entries', () => {
     });
     const current = new Map([['2-2-3', report('2-2-3', 2)], ['2-2-5', report('2-2-5', 1)]]);
     // Act
-    const entries = measureStatusEntries(measures, current, [compiledOf('2-2-3', 2), compiledOf('2-2-5', 1)], (m) => m.id === '2-2-5');
+    const entries = measureStatusEntries(measures, current, [compiledOf('2-2-3', 2), compiledOf('2-2-5', 1)], () => true, (m) => m.id === '2-2-5');
     // Assess
     expect(entries[0]!.compiled).not.toHaveProperty('reportReference');
     expect(entries[0]!.compiled).not.toHaveProperty('reportVersion');

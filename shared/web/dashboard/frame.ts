@@ -231,6 +231,7 @@ button{background:#0b57d0;border-color:#0b57d0;color:#fff;font-weight:700;paddin
 .counts .n{display:block;font-size:2.4em;line-height:1.1}
 .c-green{background:#1b7f3b;color:#fff}.c-amber{background:#f2a900;color:#1b1b1b}.c-red{background:#c4262e;color:#fff}.c-unreported{background:#6b7280;color:#fff}
 .chip{display:inline-block;border-radius:999px;padding:0 .55rem;font-weight:700;white-space:nowrap}
+.out-of-scope{background:#fff;color:#374151;border:1px dashed #6b7280}
 .chart-box{overflow-x:auto}
 svg.chart{display:block;width:100%;height:auto}
 .chart-box.wide svg.chart{min-width:44rem}

@@ -7,12 +7,13 @@
  */
 import { latestReports, plannedBudget } from '../../domain/compile.ts';
 import { compareReports, progressOf, reportBehindStatus } from '../../domain/milestone-progress.ts';
-import type { Goal, Measure, PlanFile } from '../../domain/plan.ts';
+import { parseQuarter } from '../../domain/fiscal.ts';
+import { isInScope, type Goal, type Measure, type PlanFile } from '../../domain/plan.ts';
 import { statusLabelsEn, type StoredReport } from '../../domain/report.ts';
 import type { CompiledMeasureStatus } from '../../domain/status.ts';
 import { statusStrip, timelineChart } from '../charts.ts';
 import { html, unsafeRaw, type SafeHtml } from '../html.ts';
-import { colourWords, milestoneWords, overdueWord, swatchOf } from '../status-words.ts';
+import { colourWords, milestoneWords, outOfScopeWord, overdueWord, swatchOf } from '../status-words.ts';
 import { formatReceivedAt } from '../form-pages.ts';
 import { fiscalYearHead, jaText, queryOf, quarterText, renderFrame, thousandYen, words, type Lang, type ViewOptions } from './frame.ts';
 import { milestoneBars, quarterEndAsFiscalYear } from './model.ts';
@@ -73,17 +74,27 @@ export function renderMeasureHistory(data: MeasureHistoryData, options: ViewOpti
   // As the compile saw it; a quarter not compiled yet: its newest report so far.
   const progress = progressOf(status ? reportBehindStatus(status, reports) : latestReports(reports, data.quarter).get(measure.id));
 
+  const inScopeIn = (quarter: string) => isInScope(measure, data.plan.plan.period, parseQuarter(quarter).fiscalYear);
   const strip = statusStrip({
     id: 'status-over-time',
     title: `${w.statusOverTime}: ${measure.id}`,
     description: data.planQuarters
       .map((q) => {
         const s = data.statusByQuarter.get(q);
+        if (!inScopeIn(q)) return `${q}: ${outOfScopeWord[lang]}`;
         return `${q}: ${s ? (s.reportStatus ?? colourWords[s.colour][lang]) : w.notCompiled}`;
       })
       .join('; '),
     cells: data.planQuarters.map((q) => {
       const s = data.statusByQuarter.get(q);
+      if (!inScopeIn(q)) {
+        return {
+          label: shortQuarter(q),
+          text: outOfScopeWord.glyph,
+          swatch: { fill: '#ffffff', text: '#374151' },
+          title: `${quarterText(q, lang)}: ${outOfScopeWord[lang]}`,
+        };
+      }
       const colour = s?.colour ?? 'unreported';
       const word = colourWords[colour];
       return {
@@ -124,7 +135,7 @@ export function renderMeasureHistory(data: MeasureHistoryData, options: ViewOpti
 <p class="muted">${goal ? html`${goal.id}. ${jaText(lang, goal.title)}` : ''}${area ? html` › ${area.id} ${jaText(lang, area.title)}` : ''}</p>
 <p>${w.colOwner}: ${measure.owners.map((o) => html`${jaText(lang, `${o.ka} (${o.bukai})`)} `)}
 ${measure.related.length > 0 ? html`<br>${w.related}: ${jaText(lang, measure.related.map((r) => r.ka).join('、'))}` : ''}</p>
-<section class="panel" aria-labelledby="now-h"><h2 id="now-h">${quarterText(data.quarter, lang)}</h2><p>${statusChip(status, lang)}</p></section>
+<section class="panel" aria-labelledby="now-h"><h2 id="now-h">${quarterText(data.quarter, lang)}</h2><p>${statusChip(status, lang, inScopeIn(data.quarter))}</p></section>
 <section class="panel" aria-labelledby="strip-h"><h2 id="strip-h">${w.statusOverTime}</h2><div class="chart-box wide">${unsafeRaw(strip)}</div></section>
 <section class="panel" aria-labelledby="ms-h"><h2 id="ms-h">${w.milestones}</h2><div class="chart-box wide">${unsafeRaw(timeline)}</div></section>
 <section class="panel" aria-labelledby="budget-h"><h2 id="budget-h">${w.budget}</h2>

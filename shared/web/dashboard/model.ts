@@ -10,7 +10,7 @@ import type { Bukai, Directory, Ka } from '../../domain/directory.ts';
 import { measuresOwnedBy } from '../../domain/ownership.ts';
 import { compareQuarters, parseQuarter } from '../../domain/fiscal.ts';
 import { compareReports, progressOf, reportBehindStatus } from '../../domain/milestone-progress.ts';
-import type { Measure, PlanFile } from '../../domain/plan.ts';
+import { isInScope, type Measure, type PlanFile } from '../../domain/plan.ts';
 import type { MilestoneProgress, StoredReport } from '../../domain/report.ts';
 import { emptyCounts, type ColourCounts, type CompiledMeasureStatus, type Rollup } from '../../domain/status.ts';
 import type { TimelineBar, TimelineState } from '../charts.ts';
@@ -109,21 +109,25 @@ export interface UnreportedBukai {
 }
 
 /**
- * Who has not reported: per 部会 and 課, the owned 事業 without an owner's report for the quarter.
+ * Who has not reported: per 部会 and 課, the owned 事業 in scope (their スケジュール runs in the
+ * quarter's fiscal year) without an owner's report for the quarter.
  * A 事業 owned by two 課 counts as reported when either has reported. Reads the reports as received
  * (a report after the compile counts), because this list is for chasing, not for the record.
  */
 export function notReported(data: Pick<DashboardData, 'plan' | 'directory' | 'quarter' | 'reports'>): UnreportedBukai[] {
   const reported = new Set(data.reports.filter((r) => r.quarter === data.quarter && r.kind === 'report').map((r) => r.measureId));
+  const { fiscalYear } = parseQuarter(data.quarter);
+  // Only 事業 whose スケジュール runs this fiscal year are asked for a report.
+  const ownedBy = (ka: Ka) => measuresOwnedBy(data.plan, ka).filter((m) => isInScope(m, data.plan.plan.period, fiscalYear));
   return data.directory.bukai
     .map((bukai) => {
       const kas = data.directory.ka.filter((k) => k.bukai === bukai.name);
-      const ownedIds = new Set(kas.flatMap((k) => measuresOwnedBy(data.plan, k).map((m) => m.id)));
+      const ownedIds = new Set(kas.flatMap((k) => ownedBy(k).map((m) => m.id)));
       return {
         bukai,
         owned: ownedIds.size,
         ka: kas
-          .map((ka) => ({ ka, measures: measuresOwnedBy(data.plan, ka).filter((m) => !reported.has(m.id)) }))
+          .map((ka) => ({ ka, measures: ownedBy(ka).filter((m) => !reported.has(m.id)) }))
           .filter((entry) => entry.measures.length > 0),
       };
     })

@@ -6,13 +6,13 @@
  */
 import type { Bukai } from '../../domain/directory.ts';
 import { openDataFiles } from '../../domain/open-data.ts';
-import type { Measure } from '../../domain/plan.ts';
+import { isInScope, type Measure } from '../../domain/plan.ts';
 import { reportBehindStatus } from '../../domain/milestone-progress.ts';
 import { statusLabelsEn } from '../../domain/report.ts';
 import type { ColourCounts, CompiledMeasureStatus } from '../../domain/status.ts';
 import { groupedBarChart, stackedBarChart, timelineChart } from '../charts.ts';
 import { html, unsafeRaw, type SafeHtml } from '../html.ts';
-import { colourOrder, colourWords, milestoneWords, overdueWord, swatchOf } from '../status-words.ts';
+import { colourOrder, colourWords, milestoneWords, outOfScopeWord, overdueWord, swatchOf } from '../status-words.ts';
 import { parseQuarter } from '../../domain/fiscal.ts';
 import { fiscalYearHead, jaText, queryOf, quarterText, renderFrame, thousandYen, words, type Lang, type ViewOptions } from './frame.ts';
 import {
@@ -54,8 +54,9 @@ function countsList(counts: ColourCounts, lang: Lang): SafeHtml {
   )}</ul>`;
 }
 
-/** The status chip of a 事業: glyph, stated status (or 未報告) and colour. */
-export function statusChip(status: Pick<CompiledMeasureStatus, 'colour' | 'reportStatus'> | undefined, lang: Lang): SafeHtml {
+/** The status chip of a 事業: glyph, stated status (or 未報告) and colour; 期間外 when `inScope` is false. */
+export function statusChip(status: Pick<CompiledMeasureStatus, 'colour' | 'reportStatus'> | undefined, lang: Lang, inScope = true): SafeHtml {
+  if (!inScope) return html`<span class="chip out-of-scope" title="${outOfScopeWord[lang]}">${outOfScopeWord.glyph} ${outOfScopeWord[lang]}</span>`;
   const colour = status?.colour ?? 'unreported';
   const word = colourWords[colour];
   const stated = status?.reportStatus;
@@ -153,7 +154,7 @@ function statusRow(measure: Measure, status: CompiledMeasureStatus | undefined, 
   return html`<tr>
 <td><a href="${measureLink(links, measure.id, options, data.quarter)}"><span class="id">${measure.id}</span>${jaText(lang, measure.name)}</a></td>
 <td class="small">${measure.owners.map((o) => html`<div>${jaText(lang, o.ka)} <span class="muted">(${jaText(lang, o.bukai)})</span></div>`)}</td>
-<td>${statusChip(status, lang)}</td>
+<td>${statusChip(status, lang, isInScope(measure, data.plan.plan.period, parseQuarter(data.quarter).fiscalYear))}</td>
 <td class="small">${(status?.overdueMilestones ?? []).length === 0
     ? html`<span class="muted">—</span>`
     : html`<ul class="plain">${status!.overdueMilestones.map((m) => html`<li class="overdue">${overdueWord.glyph} ${jaText(lang, m.label)} (FY${m.dueFiscalYear})</li>`)}</ul>`}</td>

@@ -1,0 +1,159 @@
+/**
+ * A 事業 is in scope in the fiscal years its スケジュール runs (shared/domain/plan.ts `isInScope`).
+ * Outside them the compile leaves it out of the quarter and its roll-ups, the reminders do not chase
+ * it, the digest does not count it as 未報告, the public page does not list it and the dashboard and
+ * the read API say 期間外. 下野市's 事業 all run the whole plan; another city's need not.
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { compileQuarter, planCounts } from '#shared/domain/compile';
+import { buildDigest } from '#shared/domain/digest';
+import type { Directory } from '#shared/domain/directory';
+import { isInScope, measureSpan, PlanFileSchema, type PlanFile } from '#shared/domain/plan';
+import { buildPublicQuarter } from '#shared/domain/public-status';
+import { defaultReminderConfig, dueItems, reportQuartersInPlay } from '#shared/domain/reminders';
+import { inScopeOf, measureStatusEntries } from '#shared/domain/status-view';
+import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { planQuarters } from '#shared/progress-snapshot';
+import { viewOptionsOf } from '#shared/web/dashboard/frame';
+import { renderMeasureHistory } from '#shared/web/dashboard/measure-page';
+import { notReported } from '#shared/web/dashboard/model';
+import { renderDashboard } from '#shared/web/dashboard/page';
+
+let plan: PlanFile;
+let directory: Directory;
+const late = '1-1-1';
+
+beforeAll(async () => {
+  const seed = (await readPlanFile()).plan;
+  // 1-1-1 starts in H26 (FY2014): its two steps run FY2014 and FY2015 instead of the whole plan.
+  plan = PlanFileSchema.parse({
+    ...seed,
+    measures: seed.measures.map((m) =>
+      m.id === late
+        ? {
+            ...m,
+            milestones: [
+              { id: 'm1', label: '検討', fiscalYears: { from: 2014, to: 2014 } },
+              { id: 'm2', label: '運用', fiscalYears: { from: 2015, to: 2015 } },
+            ],
+          }
+        : m,
+    ),
+  });
+  directory = await readDirectoryFile();
+});
+
+const measure = (id: string) => plan.measures.find((m) => m.id === id)!;
+
+describe('a 事業\'s span', () => {
+  it('runs from the first year of its steps to the last, and over the whole plan without steps', () => {
+    // Prepare
+    const period = { from: 2012, to: 2015 };
+    const gap = { milestones: [{ fiscalYears: { from: 2012, to: 2012 } }, { fiscalYears: { from: 2015, to: 2015 } }] } as PlanFile['measures'][number];
+    // Act / Assess
+    expect(measureSpan(measure(late), period)).toEqual({ from: 2014, to: 2015 });
+    expect(measureSpan({ milestones: [] }, period)).toEqual(period);
+    expect(measureSpan(gap, period)).toEqual(period);
+  });
+
+  it('is in scope at both ends and not a year outside them', () => {
+    // Prepare
+    const period = plan.plan.period;
+    // Act / Assess
+    expect([2012, 2013, 2014, 2015, 2016].map((fy) => isInScope(measure(late), period, fy))).toEqual([false, false, true, true, false]);
+    expect([2011, 2012, 2015, 2016].map((fy) => isInScope({ milestones: [] }, period, fy))).toEqual([false, true, true, false]);
+  });
+});
+
+describe('out of scope', () => {
+  it('the compile leaves the 事業 out of the quarter and its roll-ups until its first year', () => {
+    // Act
+    const before = compileQuarter({ plan, quarter: 'FY2013-Q4', reports: [] });
+    const first = compileQuarter({ plan, quarter: 'FY2014-Q1', reports: [] });
+    // Assess
+    expect(before.measures.map((m) => m.measureId)).not.toContain(late);
+    expect(planCounts(before.rollups).unreported).toBe(plan.measures.length - 1);
+    expect(before.rollups.find((r) => r.scope === 'area' && r.scopeId === '1-1')!.counts.unreported).toBe(
+      plan.measures.filter((m) => m.areaId === '1-1').length - 1,
+    );
+    expect(first.measures.map((m) => m.measureId)).toContain(late);
+    expect(planCounts(first.rollups).unreported).toBe(plan.measures.length);
+  });
+
+  it('the reminders do not chase it for a report before its first year, and do from then on', () => {
+    // Prepare
+    const notices = (today: string) => {
+      const quarters = reportQuartersInPlay(today, plan, defaultReminderConfig);
+      return dueItems({
+        plan,
+        directory,
+        today,
+        reportsReceived: new Map(quarters.map((q) => [q, new Set<string>()])),
+        milestoneDone: () => false,
+        config: defaultReminderConfig,
+      });
+    };
+    const chased = (today: string, kind: 'report-due' | 'escalation') =>
+      notices(today)
+        .filter((n) => n.kind === kind)
+        .flatMap((n) => n.ka.flatMap((k) => k.measures.map((m) => m.measureId)));
+    // Act / Assess: FY2013-Q4 is due on 10 April 2014, FY2014-Q1 on 10 July 2014.
+    expect(chased('2014-04-10', 'report-due')).not.toContain(late);
+    expect(chased('2014-04-10', 'report-due')).toContain('1-1-2');
+    expect(chased('2014-04-24', 'escalation')).not.toContain(late);
+    expect(chased('2014-07-10', 'report-due')).toContain(late);
+  });
+
+  it('the digest does not count it as 未報告 for its 部会', () => {
+    // Prepare
+    const compiled = compileQuarter({ plan, quarter: 'FY2013-Q2', reports: [] });
+    // Act
+    const { facts } = buildDigest({ quarter: 'FY2013-Q2', compiled, plan, directory, compiledAt: new Date('2013-10-11T06:00:00+09:00') });
+    // Assess
+    const kikaku = facts.nonResponse.find((n) => n.bukai === '企画専門部会')!;
+    expect(kikaku.missing.flatMap((k) => k.measureIds)).not.toContain(late);
+    expect(kikaku.owned).toBe(plan.measures.filter((m) => m.id !== late && m.owners.some((o) => o.bukai === '企画専門部会')).length);
+    expect(facts.nonResponseTotal.owned).toBe(plan.measures.length - 1);
+  });
+
+  it('the public page does not list it', () => {
+    // Prepare
+    const compiled = compileQuarter({ plan, quarter: 'FY2013-Q2', reports: [] });
+    // Act
+    const published = buildPublicQuarter({ plan, quarter: 'FY2013-Q2', statuses: compiled.measures, reports: [], generatedAt: new Date() });
+    // Assess
+    expect(published.measures.map((m) => m.measureId)).not.toContain(late);
+    expect(published.measures).toHaveLength(plan.measures.length - 1);
+  });
+
+  it('the read API marks it out of scope', () => {
+    // Act
+    const [before] = measureStatusEntries([measure(late)], new Map(), [], inScopeOf(plan, 'FY2013-Q4'));
+    const [first] = measureStatusEntries([measure(late)], new Map(), [], inScopeOf(plan, 'FY2014-Q1'));
+    // Assess
+    expect(before).toMatchObject({ inScope: false, compiled: null });
+    expect(first).toMatchObject({ inScope: true });
+  });
+
+  it('the dashboard says 期間外, not 未報告, and does not list it as not reported', () => {
+    // Prepare
+    const data = { plan, directory, quarter: 'FY2013-Q2', planQuarters: planQuarters(plan), compiled: new Map(), reports: [], now: new Date('2013-10-11T00:00:00Z') };
+    // Act
+    const page = renderDashboard(data, viewOptionsOf({}), { base: '/dashboard/t0k' });
+    const missing = notReported(data).flatMap((b) => b.ka.flatMap((k) => k.measures.map((m) => m.id)));
+    const history = renderMeasureHistory(
+      { plan, measure: measure(late), quarter: 'FY2013-Q2', planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports: [] },
+      viewOptionsOf({}),
+      { base: '/dashboard/t0k' },
+    );
+    // Assess
+    const row = page.slice(page.indexOf(`<span class="id">${late}</span>`), page.indexOf('</tr>', page.indexOf(`<span class="id">${late}</span>`)));
+    expect(row).toContain('期間外');
+    expect(row).not.toContain('未報告');
+    expect(missing).not.toContain(late);
+    expect(missing).toContain('1-1-2');
+    expect(history).toContain('FY2013-Q2: 期間外');
+    expect(history).toContain('FY2014-Q1: ');
+    expect(history).not.toContain('FY2014-Q1: 期間外');
+  });
+});
