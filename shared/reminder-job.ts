@@ -143,14 +143,15 @@ export async function runReminderJob(deps: ReminderJobDeps, event: unknown): Pro
         { key, kind: notice.kind, recipients: [...mail.to, ...mail.cc], subject: mail.subject, day: today },
         clock(),
       );
-      if (claim === 'already-sent') {
+      if (claim.outcome === 'already-sent') {
         result.alreadySent.push(key);
         continue;
       }
-      if (claim === 'in-progress') {
+      if (claim.outcome === 'in-progress') {
         result.inProgress.push(key);
         continue;
       }
+      const { claimId } = claim;
       let messageId: string;
       try {
         // The 課's own sheet, when its 部会 asked for one (the 部会's mail lists, and carries no report).
@@ -159,14 +160,22 @@ export async function runReminderJob(deps: ReminderJobDeps, event: unknown): Pro
         ({ messageId } = await deps.mailer.send(attachment ? { ...mail, attachments: [attachment] } : mail));
       } catch (error) {
         // Give the claim back so the retry sends it; if even that fails, the claim turns stale and is retried later.
-        await releaseNotification(deps.store, key).catch((releaseError: unknown) =>
-          deps.logger?.error('could not release the claim', { key, error: String(releaseError) }),
+        // A claim taken over by another run (ours went stale during the send) is left to that run.
+        await releaseNotification(deps.store, key, claimId).then(
+          (released) => {
+            if (released === 'lost') deps.logger?.error('claim not released: another run took it over', { key });
+          },
+          (releaseError: unknown) => deps.logger?.error('could not release the claim', { key, error: String(releaseError) }),
         );
         result.failed.push({ key, error: error instanceof Error ? error.message : String(error) });
         deps.logger?.error('reminder not sent', { key, error: String(error) });
         continue;
       }
-      await markNotificationSent(deps.store, key, messageId, clock());
+      // The mail went out either way; a claim another run took over meanwhile is left to it (it sends
+      // its own copy), and the loss is reported rather than failing the job into a third send.
+      if ((await markNotificationSent(deps.store, key, claimId, messageId, clock())) === 'lost') {
+        deps.logger?.error('reminder sent, but its claim was taken over by another run, which may send it again', { key, messageId });
+      }
       result.sent.push({ key, kind: notice.kind, bukaiId: notice.bukai.id, ...(kaId ? { kaId } : {}), to: mail.to, cc: mail.cc, subject: mail.subject, messageId, items });
       deps.logger?.info('reminder sent', { key, kind: notice.kind, bukai: notice.bukai.id, ...(kaId ? { ka: kaId } : {}), recipients: mail.to.length + mail.cc.length, messageId });
     }

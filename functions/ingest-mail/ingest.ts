@@ -194,11 +194,11 @@ async function ingestOne(mail: SesMail, receipt: SesReceipt, deps: IngestDeps): 
     { key, kind: 'reply', recipients: [answerTo], subject: replySubject(parsed.subject), day: jstDate(now) },
     now,
   );
-  if (claim === 'already-sent') {
+  if (claim.outcome === 'already-sent') {
     logger.info('mail already handled (same Message-ID)', { sesMessageId, claimKey: key });
     return { outcome: 'already-handled', sesMessageId };
   }
-  if (claim === 'in-progress') {
+  if (claim.outcome === 'in-progress') {
     // Another delivery of the same message is being handled right now, or one died half-way: fail,
     // so this delivery is retried later and ends in the on-failure queue rather than vanishing.
     throw new Error(`同じメールを処理中です / the same message is being handled: ${key}`);
@@ -216,14 +216,25 @@ async function ingestOne(mail: SesMail, receipt: SesReceipt, deps: IngestDeps): 
     const { reply, outcome } = await answerOf(decision, { parsed, mail, receipt, catalog, envelope, messageId, sesMessageId, deps, now });
     answered = { outcome, messageId: (await deps.mailer.send(reply)).messageId };
   } catch (error) {
-    await releaseNotification(deps.store, key).catch((releaseError: unknown) =>
-      logger.error('could not release the reply claim', { claimKey: key, error: releaseError as Error }),
+    // A claim another delivery took over (ours went stale) is left to it; only our own is given back.
+    await releaseNotification(deps.store, key, claim.claimId).then(
+      (released) => {
+        if (released === 'lost') logger.warn('reply claim not released: another delivery took it over', { claimKey: key });
+      },
+      (releaseError: unknown) => logger.error('could not release the reply claim', { claimKey: key, error: releaseError as Error }),
     );
     throw error;
   }
   // Outside the try: once the answer has gone, the claim must not be given back, or a retry after a
   // failed mark would answer a second time. A claim left held makes the retry fail instead.
-  await markNotificationSent(deps.store, key, answered.messageId, now);
+  // A claim another delivery took over meanwhile is not overwritten (it answers too, and records its
+  // own answer); the answer went out, so this delivery still succeeds.
+  if ((await markNotificationSent(deps.store, key, claim.claimId, answered.messageId, now)) === 'lost') {
+    logger.warn('mail answered, but the reply claim was taken over by another delivery, which may answer again', {
+      claimKey: key,
+      replyMessageId: answered.messageId,
+    });
+  }
   const { outcome } = answered;
   logger.info('mail answered', { sesMessageId, outcome: outcome.outcome, ...('rejection' in outcome ? { rejection: outcome.rejection } : {}) });
   return outcome;

@@ -86,11 +86,11 @@ export const handler = lambdaHandler<unknown, { outcome: SendDigestOutcome; mess
       // The day of the compile that sends it (a compile that found nothing new keeps the earlier compiledAt).
       day: jstDate(ranAt),
     });
-    if (claim === 'already-sent') {
-      logger.info('digest not sent by this invocation', { key, claim });
-      return { outcome: claim };
+    if (claim.outcome === 'already-sent') {
+      logger.info('digest not sent by this invocation', { key, claim: claim.outcome });
+      return { outcome: claim.outcome };
     }
-    if (claim === 'in-progress') {
+    if (claim.outcome === 'in-progress') {
       // Another attempt is sending it right now, or one died half-way (a timeout during the send). Fail,
       // so the event is retried and, if the claim is still held then, lands in the on-failure queue to
       // be replayed, rather than the digest being silently dropped.
@@ -108,12 +108,20 @@ export const handler = lambdaHandler<unknown, { outcome: SendDigestOutcome; mess
     } catch (error) {
       // The send error is the one to report; if the release fails too, the retry finds the claim held and
       // fails in turn, and the event ends in the on-failure queue (a replay after the claim is stale sends it).
-      await releaseNotification(store, key).catch((releaseError: unknown) =>
-        logger.error('claim not released after a failed send', { key, error: releaseError as Error }),
+      // A claim another attempt took over (ours went stale during the send) is left to that attempt.
+      await releaseNotification(store, key, claim.claimId).then(
+        (released) => {
+          if (released === 'lost') logger.warn('claim not released after a failed send: another attempt took it over', { key });
+        },
+        (releaseError: unknown) => logger.error('claim not released after a failed send', { key, error: releaseError as Error }),
       );
       throw error;
     }
-    await markNotificationSent(store, key, messageId);
+    // The digest went out; a claim another attempt took over meanwhile is left to it (it sends its own
+    // copy and records it), and this attempt still reports the send rather than failing into a retry.
+    if ((await markNotificationSent(store, key, claim.claimId, messageId)) === 'lost') {
+      logger.warn('digest sent, but its claim was taken over by another attempt, which may send it again', { key, messageId });
+    }
     logger.info('digest sent', { key, messageId, recipients: recipients.length, turnedRed: digest.facts.turnedRed.length });
     return { outcome: 'sent', messageId };
   });

@@ -7,7 +7,10 @@
  * `staleClaimSeconds`, so a crash delays a reminder instead of losing it.
  *
  * Each claim carries an id of its own, so a claim the client sent again after losing the answer to
- * the one that was written (a 5xx or a dropped connection) finds its own claim and still wins.
+ * the one that was written (a 5xx or a dropped connection) finds its own claim and still wins. The
+ * same id is what {@link markNotificationSent} and {@link releaseNotification} are conditioned on: a
+ * sender whose claim went stale and was taken over by another sender can no longer mark or release
+ * the newer claim.
  */
 import { randomUUID } from 'node:crypto';
 import * as z from '../zod.ts';
@@ -39,14 +42,19 @@ export const notificationKeys = {
 
 const staleClaimSeconds = 15 * 60;
 
-export type ClaimResult = 'claimed' | 'already-sent' | 'in-progress';
+/**
+ * 取得の結果。`claimed` のときだけ送信してよく、その `claimId` で送信済みの記録か返却をする。
+ * The outcome of a claim. Only `claimed` may send, and it carries the `claimId` that
+ * {@link markNotificationSent} or {@link releaseNotification} must be given afterwards.
+ */
+export type Claim = { outcome: 'claimed'; claimId: string } | { outcome: 'already-sent' } | { outcome: 'in-progress' };
 
-/** Claim a notification for sending; only the caller that gets 'claimed' may send it. */
+/** Claim a notification for sending; only the caller that gets `claimed` may send it, and it keeps the claim id. */
 export async function claimNotification(
   store: Store,
   notification: Omit<Notification, 'state' | 'claimedAt' | 'claimId' | 'sentAt' | 'messageId'>,
   now: Date = new Date(),
-): Promise<ClaimResult> {
+): Promise<Claim> {
   const claimedAt = now.toISOString();
   const claimId = randomUUID();
   try {
@@ -73,35 +81,77 @@ export async function claimNotification(
         ':mine': claimId,
       },
     });
-    return 'claimed';
+    return { outcome: 'claimed', claimId };
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
     const existing = await getNotification(store, notification.key);
-    return existing?.state === 'sent' ? 'already-sent' : 'in-progress';
+    return existing?.state === 'sent' ? { outcome: 'already-sent' } : { outcome: 'in-progress' };
   }
 }
 
-/** Record that a claimed notification went out. */
-export async function markNotificationSent(store: Store, key: string, messageId: string, now: Date = new Date()): Promise<void> {
-  await store.doc.update({
-    TableName: store.tableName,
-    Key: { pk: notificationKeys.partition(store.tenant, key), sk: notificationKeys.item() },
-    UpdateExpression: 'SET #state = :sent, sentAt = :at, messageId = :id',
-    ConditionExpression: 'attribute_exists(pk)',
-    ExpressionAttributeNames: { '#state': 'state' },
-    ExpressionAttributeValues: { ':sent': 'sent', ':at': now.toISOString(), ':id': messageId },
-  });
+/**
+ * Record that a claimed notification went out, on the caller's own claim only.
+ *
+ * Returns `recorded` when the claim was still ours (or already recorded as sent by us with the same
+ * message id, when the client sent the update again after losing its answer), and `lost` when it was
+ * not: our claim went stale while the mail was being sent and another sender took it over (or has
+ * since released it or recorded its own send).
+ *
+ * A lost claim is deliberately left as it is rather than overwritten. Our mail did go out, but the
+ * notification now belongs to the other sender, which sends its own copy (the one duplicate the stale
+ * window cannot prevent) and records its own message id; overwriting its claim would either hide that
+ * second send or make the other sender's record fail in turn. The caller should not throw either: the
+ * send succeeded, and failing the job would only make a retry send a third copy. It reports the lost
+ * claim (a log line) and counts the notification as sent.
+ */
+export async function markNotificationSent(
+  store: Store,
+  key: string,
+  claimId: string,
+  messageId: string,
+  now: Date = new Date(),
+): Promise<'recorded' | 'lost'> {
+  try {
+    await store.doc.update({
+      TableName: store.tableName,
+      Key: { pk: notificationKeys.partition(store.tenant, key), sk: notificationKeys.item() },
+      UpdateExpression: 'SET #state = :sent, sentAt = :at, messageId = :id',
+      // Ours and still claimed, or ours and already marked with this very message id (the update was
+      // written and its answer lost, and the client sent it again).
+      ConditionExpression: 'claimId = :mine AND (#state = :claimed OR (#state = :sent AND messageId = :id))',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':sent': 'sent', ':claimed': 'claimed', ':at': now.toISOString(), ':id': messageId, ':mine': claimId },
+    });
+    return 'recorded';
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return 'lost';
+  }
 }
 
-/** Give a claim back after a failed send, so the next run sends it. */
-export async function releaseNotification(store: Store, key: string): Promise<void> {
-  await store.doc.delete({
-    TableName: store.tableName,
-    Key: { pk: notificationKeys.partition(store.tenant, key), sk: notificationKeys.item() },
-    ConditionExpression: '#state = :claimed',
-    ExpressionAttributeNames: { '#state': 'state' },
-    ExpressionAttributeValues: { ':claimed': 'claimed' },
-  });
+/**
+ * Give a claim back after a failed send, so the next run sends it, on the caller's own claim only.
+ *
+ * Returns `released`, or `lost` when the claim is no longer ours (it went stale and another sender
+ * took it over, or it is gone): then nothing is written, since deleting the other sender's claim would
+ * let a third sender send the notification again. A lost claim is not an error, since the caller is
+ * already handling a failed send and the notification is in another sender's hands; the caller
+ * reports it (a log line).
+ */
+export async function releaseNotification(store: Store, key: string, claimId: string): Promise<'released' | 'lost'> {
+  try {
+    await store.doc.delete({
+      TableName: store.tableName,
+      Key: { pk: notificationKeys.partition(store.tenant, key), sk: notificationKeys.item() },
+      ConditionExpression: '#state = :claimed AND claimId = :mine',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':claimed': 'claimed', ':mine': claimId },
+    });
+    return 'released';
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return 'lost';
+  }
 }
 
 export async function getNotification(store: Store, key: string): Promise<Notification | undefined> {

@@ -124,7 +124,7 @@ describe('send-digest when an earlier attempt died holding the claim', () => {
     const held = 'FY2014-Q2';
     await saveCompiledQuarter(store, compileQuarter({ plan: (await readPlanFile()).plan, quarter: held, reports: [] }), new Date('2014-10-21T06:00:00+09:00'));
     const key = digestNotificationKey(held);
-    expect(await claimNotification(store, { key, kind: 'digest', recipients: ['x@example.jp'], subject: 's', day: '2014-10-21' })).toBe('claimed');
+    expect(await claimNotification(store, { key, kind: 'digest', recipients: ['x@example.jp'], subject: 's', day: '2014-10-21' })).toMatchObject({ outcome: 'claimed' });
     const calls = sendCalls;
     const event = quarterCompiledEvent(held, '2014-10-20T21:00:00Z');
 

@@ -15,6 +15,7 @@ import { loadDirectory, saveDirectory } from '#shared/store/directory-items';
 import {
   claimNotification,
   getNotification,
+  type Claim,
   markNotificationSent,
   releaseNotification,
 } from '#shared/store/notification-items';
@@ -443,6 +444,13 @@ describe('compile lease', () => {
   });
 });
 
+/** The claim id of a claim that must have been won. */
+async function claimedId(claim: Promise<Claim>): Promise<string> {
+  const result = await claim;
+  expect(result.outcome).toBe('claimed');
+  return result.outcome === 'claimed' ? result.claimId : '';
+}
+
 describe('notification items', () => {
   const notification = {
     key: 'report-due#FY2012-Q1#kikaku#before-14',
@@ -458,26 +466,26 @@ describe('notification items', () => {
     // Act
     const results = await Promise.all(Array.from({ length: 5 }, () => claimNotification(store, notification)));
     // Assess
-    expect(results.filter((r) => r === 'claimed')).toHaveLength(1);
-    expect(results.filter((r) => r === 'in-progress')).toHaveLength(4);
+    expect(results.filter((r) => r.outcome === 'claimed')).toHaveLength(1);
+    expect(results.filter((r) => r.outcome === 'in-progress')).toHaveLength(4);
   });
 
   it('never claims a sent notification again', async () => {
     const store = table.store('notify-b');
-    expect(await claimNotification(store, notification)).toBe('claimed');
-    await markNotificationSent(store, notification.key, 'message-1');
-    expect(await claimNotification(store, notification, new Date(Date.now() + 86_400_000))).toBe('already-sent');
+    const claim = await claimedId(claimNotification(store, notification));
+    expect(await markNotificationSent(store, notification.key, claim, 'message-1')).toBe('recorded');
+    expect(await claimNotification(store, notification, new Date(Date.now() + 86_400_000))).toEqual({ outcome: 'already-sent' });
     expect(await getNotification(store, notification.key)).toMatchObject({ state: 'sent', messageId: 'message-1' });
   });
 
   it('frees a claim after a failed send, and takes over a stale claim', async () => {
     const store = table.store('notify-c');
     const now = new Date('2012-06-26T00:00:00Z');
-    expect(await claimNotification(store, notification, now)).toBe('claimed');
-    await releaseNotification(store, notification.key);
-    expect(await claimNotification(store, notification, now)).toBe('claimed');
-    expect(await claimNotification(store, notification, new Date(now.getTime() + 60_000))).toBe('in-progress');
-    expect(await claimNotification(store, notification, new Date(now.getTime() + 16 * 60_000))).toBe('claimed');
+    const first = await claimedId(claimNotification(store, notification, now));
+    expect(await releaseNotification(store, notification.key, first)).toBe('released');
+    await claimedId(claimNotification(store, notification, now));
+    expect(await claimNotification(store, notification, new Date(now.getTime() + 60_000))).toEqual({ outcome: 'in-progress' });
+    await claimedId(claimNotification(store, notification, new Date(now.getTime() + 16 * 60_000)));
   });
 
   it('is claimed when the answer to the committed claim was lost and the client sent it again, and only once', async () => {
@@ -490,8 +498,69 @@ describe('notification items', () => {
     const another = await claimNotification(store, notification);
     // Assess
     expect(proxy.lost()).toBe(1);
-    expect(claim).toBe('claimed');
-    expect(another).toBe('in-progress');
+    expect(claim.outcome).toBe('claimed');
+    expect(another).toEqual({ outcome: 'in-progress' });
     expect(await getNotification(store, notification.key)).toMatchObject({ state: 'claimed' });
+  });
+
+  describe('a stale claim taken over by a second sender', () => {
+    const now = new Date('2012-06-26T00:00:00Z');
+    const later = new Date(now.getTime() + 16 * 60_000);
+
+    async function takenOver(tenant: string) {
+      const store = table.store(tenant);
+      const stale = await claimedId(claimNotification(store, notification, now));
+      const current = await claimedId(claimNotification(store, notification, later));
+      return { store, stale, current };
+    }
+
+    it('cannot be released by the first sender', async () => {
+      // Prepare
+      const { store, stale, current } = await takenOver('notify-stale-release');
+      // Act: the first sender's send failed and it gives back the claim it no longer holds
+      const released = await releaseNotification(store, notification.key, stale);
+      // Assess: nothing is deleted; the second sender's claim stays, and is still its own to release
+      expect(released).toBe('lost');
+      expect(await getNotification(store, notification.key)).toMatchObject({ state: 'claimed', claimId: current, claimedAt: later.toISOString() });
+      expect(await claimNotification(store, notification, later)).toEqual({ outcome: 'in-progress' });
+      expect(await releaseNotification(store, notification.key, current)).toBe('released');
+      expect(await getNotification(store, notification.key)).toBeUndefined();
+    });
+
+    it('cannot be marked sent by the first sender', async () => {
+      // Prepare
+      const { store, stale, current } = await takenOver('notify-stale-mark');
+      // Act: the first sender's mail went out late, after the claim was taken over
+      const marked = await markNotificationSent(store, notification.key, stale, 'message-stale', later);
+      // Assess: the second sender's claim is not overwritten, and it records its own send
+      expect(marked).toBe('lost');
+      expect(await getNotification(store, notification.key)).toMatchObject({ state: 'claimed', claimId: current });
+      expect(await markNotificationSent(store, notification.key, current, 'message-current', later)).toBe('recorded');
+      expect(await getNotification(store, notification.key)).toMatchObject({ state: 'sent', claimId: current, messageId: 'message-current' });
+    });
+
+    it('cannot be marked sent by the first sender after the second one recorded its send', async () => {
+      // Prepare
+      const { store, stale, current } = await takenOver('notify-stale-mark-after');
+      expect(await markNotificationSent(store, notification.key, current, 'message-current', later)).toBe('recorded');
+      // Act
+      const marked = await markNotificationSent(store, notification.key, stale, 'message-stale', later);
+      // Assess
+      expect(marked).toBe('lost');
+      expect(await getNotification(store, notification.key)).toMatchObject({ state: 'sent', messageId: 'message-current' });
+    });
+  });
+
+  it('records a send again when the update is sent again with the same message id', async () => {
+    // Prepare
+    const store = table.store('notify-mark-twice');
+    const claim = await claimedId(claimNotification(store, notification));
+    // Act
+    const first = await markNotificationSent(store, notification.key, claim, 'message-1');
+    const again = await markNotificationSent(store, notification.key, claim, 'message-1');
+    // Assess
+    expect([first, again]).toEqual(['recorded', 'recorded']);
+    expect(await markNotificationSent(store, notification.key, claim, 'message-2')).toBe('lost');
+    expect(await getNotification(store, notification.key)).toMatchObject({ state: 'sent', messageId: 'message-1' });
   });
 });
