@@ -5,7 +5,7 @@
  * the received mail (`In-Reply-To` / `References`, `Re:` subject).
  * Pure: no I/O, no AWS.
  */
-import { formatQuarterEn, formatQuarterJa, tryParseQuarter } from './fiscal.ts';
+import { formatQuarterEn, formatQuarterJa, formatWarekiFiscalYear, tryParseQuarter } from './fiscal.ts';
 import { mailFormGuide, mailFormTemplate } from './mail-form.ts';
 import { checkName, type VerdictCheck } from './mail-rules.ts';
 import { fieldLabels } from './report-input.ts';
@@ -114,6 +114,17 @@ export function quarterLabels(quarter: string | undefined): { ja: string; en: st
   return q ? { ja: formatQuarterJa(q), en: formatQuarterEn(q) } : undefined;
 }
 
+/**
+ * The label of the executed amount, naming the fiscal year of the quarter reported (as the reminder
+ * mails do): a report for FY2013-Q4 sent in April 2014 is about 平成25年度, not "this" year. Without a
+ * readable quarter the year is left out rather than guessed.
+ */
+export function executedLabels(quarter: string | undefined): { ja: string; en: string } {
+  const q = quarter ? tryParseQuarter(quarter) : undefined;
+  if (!q) return { ja: '執行額', en: 'Budget executed' };
+  return { ja: `${formatWarekiFiscalYear(q.fiscalYear)}の執行額`, en: `Budget executed in FY${q.fiscalYear}` };
+}
+
 /** The answer to `envelope`'s mail, in its thread, with `text` as the body (runs of blank lines folded to one). */
 export function replyMail(envelope: ReplyEnvelope, text: string[]): ReplyMail {
   return {
@@ -137,6 +148,7 @@ function thousandYen(value: number | undefined): { ja: string; en: string } {
 /** The confirmation: every recorded 事業 with its 受付番号, status and amount. */
 export function confirmationReply(envelope: ReplyEnvelope, context: ReplyContext, recorded: readonly RecordedLine[]): ReplyMail {
   const q = quarterLabels(context.quarter);
+  const executed = executedLabels(context.quarter);
   const ja: string[] = [
     `${context.kaName} ご担当者様`,
     '',
@@ -150,7 +162,7 @@ export function confirmationReply(envelope: ReplyEnvelope, context: ReplyContext
     ja.push(`  事業 ${r.measureId}${r.measureName ? ` ${r.measureName}` : ''}`);
     if (r.kind === 'comment') ja.push('  種別: 関連部署の意見');
     else ja.push(`  状況: ${r.status ?? '(なし)'}`);
-    ja.push(`  今年度の執行額: ${amount.ja}`);
+    ja.push(`  ${executed.ja}: ${amount.ja}`);
     if (r.supersedes !== undefined) ja.push(`  第${r.version}版 (第${r.supersedes}版を訂正)`);
     if (r.attachments.length > 0) ja.push(`  添付: ${r.attachments.join('、')}`);
     ja.push('');
@@ -158,7 +170,7 @@ export function confirmationReply(envelope: ReplyEnvelope, context: ReplyContext
     en.push(`  Measure ${r.measureId}`);
     if (r.kind === 'comment') en.push('  Kind: comment of a related department');
     else en.push(`  Status: ${r.status ? `${statusLabelsEn[r.status]} (${r.status})` : '(none)'}`);
-    en.push(`  Budget executed this fiscal year: ${amount.en}`);
+    en.push(`  ${executed.en}: ${amount.en}`);
     if (r.supersedes !== undefined) en.push(`  Version ${r.version} (corrects version ${r.supersedes})`);
     if (r.attachments.length > 0) en.push(`  Attachments: ${r.attachments.join(', ')}`);
     en.push('');

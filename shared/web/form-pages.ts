@@ -10,6 +10,7 @@ import {
   formatQuarterEn,
   formatQuarterJa,
   formatWarekiDate,
+  formatWarekiFiscalYear,
   formatWarekiFiscalYearShort,
   jstDate,
   jstTime,
@@ -58,7 +59,7 @@ const words = {
     date: '日付 (開始日・完了日)',
     dateHint: (date: LocalDate) => `例: ${date} または ${formatWarekiDate(date)}`,
     span: '期間',
-    thisYear: '今年度',
+    inReportedYear: (fy: number) => `${formatWarekiFiscalYear(fy)}に実施`,
     inferred: '期間は推定',
     inferredWhy: '推定の理由',
     budget: '予算',
@@ -66,8 +67,8 @@ const words = {
     budgetKey: '区分',
     budgetItems: '内訳',
     budgetAmount: '千円/年',
-    noBudget: 'この年度に計上された予算はありません。',
-    executed: '今年度の執行額 (千円)',
+    noBudget: (fy: number) => `${formatWarekiFiscalYear(fy)}に計上された予算はありません。`,
+    executed: (fy: number) => `${formatWarekiFiscalYear(fy)}の執行額 (千円)`,
     executedHint: '千円単位の数字。全角・カンマ付き (例: １２，３４５) でも入力できます。',
     narrative: '進捗状況',
     comment: '意見',
@@ -118,7 +119,7 @@ const words = {
     date: 'Date (started / done)',
     dateHint: (date: LocalDate) => `e.g. ${date} or ${formatWarekiDate(date)}`,
     span: 'Span',
-    thisYear: 'this year',
+    inReportedYear: (fy: number) => `runs in FY${fy}`,
     inferred: 'span inferred',
     inferredWhy: 'Why inferred',
     budget: 'Budget',
@@ -126,8 +127,8 @@ const words = {
     budgetKey: 'Line',
     budgetItems: 'Breakdown',
     budgetAmount: 'thousand yen / year',
-    noBudget: 'No budget is planned for this fiscal year.',
-    executed: 'Budget executed this fiscal year (thousand yen)',
+    noBudget: (fy: number) => `No budget is planned for FY${fy}.`,
+    executed: (fy: number) => `Budget executed in FY${fy} (thousand yen)`,
     executedHint: 'In thousand yen. Full-width digits and commas (e.g. １２，３４５) are fine.',
     narrative: 'Progress',
     comment: 'Comment',
@@ -443,7 +444,7 @@ ${measure.milestones.map((m) => {
   const spanId = `${id(m.id)}-span`;
   return html`<fieldset id="${id(m.id)}">
 <legend><span lang="ja">${m.label}</span></legend>
-<p class="hint" id="${spanId}">${w.span}: ${spanLabel(m.fiscalYears)}${current ? html`<span class="badge now">${w.thisYear}</span>` : ''}${
+<p class="hint" id="${spanId}">${w.span}: ${spanLabel(m.fiscalYears)}${current ? html`<span class="badge now">${w.inReportedYear(fiscalYear)}</span>` : ''}${
     m.inferred ? html`<span class="badge inferred">${w.inferred}</span>` : ''
   }</p>
 ${m.inferred && m.inferenceReason ? html`<p class="hint">${w.inferredWhy}: ${ja(lang, m.inferenceReason)}</p>` : ''}
@@ -470,7 +471,7 @@ ${errorOf(dateName)}
 <fieldset>
 <legend>${w.budget}</legend>
 ${budgetTable(measure, fiscalYear, lang)}
-<label for="${id(fieldNames.budgetExecutedThousandYen)}">${w.executed}</label>
+<label for="${id(fieldNames.budgetExecutedThousandYen)}">${w.executed(fiscalYear)}</label>
 <p class="hint" id="${id(fieldNames.budgetExecutedThousandYen)}-hint">${w.executedHint}</p>
 ${errorOf(fieldNames.budgetExecutedThousandYen)}
 <input type="text" inputmode="decimal" autocomplete="off" id="${id(fieldNames.budgetExecutedThousandYen)}" name="${fieldNames.budgetExecutedThousandYen}" value="${form.values.budgetExecutedThousandYen}"${described(fieldNames.budgetExecutedThousandYen, `${id(fieldNames.budgetExecutedThousandYen)}-hint`)}>
@@ -499,7 +500,7 @@ ${errorOf(fieldNames.person)}
 function budgetTable(measure: Measure, fiscalYear: number, lang: Lang): SafeHtml {
   const w = words[lang];
   const lines = budgetLinesForYear(measure, fiscalYear);
-  if (lines.length === 0) return html`<p class="hint">${w.noBudget}</p>`;
+  if (lines.length === 0) return html`<p class="hint">${w.noBudget(fiscalYear)}</p>`;
   return html`<table>
 <caption>${w.budgetCaption(lang === 'ja' ? formatWarekiFiscalYearShort(fiscalYear) : `FY${fiscalYear}`)}</caption>
 <thead><tr><th scope="col">${w.budgetKey}</th><th scope="col">${w.budgetItems}</th><th scope="col" class="num">${w.budgetAmount}</th></tr></thead>
@@ -565,7 +566,7 @@ ${report.kind === 'report'
             (m) => html`<li>${ja(lang, labels.get(m.milestoneId) ?? m.milestoneId)}: ${w.progressLabels[m.progress]}${m.date ? ` (${m.date})` : ''}</li>`,
           )}</ul>`
     }</dd>
-<dt>${w.executed}</dt><dd>${report.budgetExecutedThousandYen === undefined ? w.none : yen(report.budgetExecutedThousandYen)}</dd>
+<dt>${w.executed(parseQuarter(report.quarter).fiscalYear)}</dt><dd>${report.budgetExecutedThousandYen === undefined ? w.none : yen(report.budgetExecutedThousandYen)}</dd>
 <dt>${w.narrative}</dt><dd>${text(report.narrative)}</dd>
 <dt>${w.issues}</dt><dd>${text(report.issues)}</dd>
 <dt>${w.nextSteps}</dt><dd>${text(report.nextSteps)}</dd>`

@@ -118,14 +118,14 @@ describe('web form in headless Chromium', () => {
       const m1 = section.locator('fieldset fieldset', { hasText: '市民利用状況の確認' });
       await m1.getByLabel('進捗').selectOption('done');
       await m1.getByLabel('日付 (開始日・完了日)').fill('2013-03-29');
-      await section.getByLabel('今年度の執行額 (千円)').fill('１２，３４５');
+      await section.getByLabel('平成25年度の執行額 (千円)').fill('１２，３４５');
       await section.getByLabel('進捗状況').fill('防災メールの登録者数を確認し、<b>提供範囲</b>の案を作成中。');
       await section.getByLabel('課題').fill('関係機関との調整に時間を要している。');
       await section.getByLabel('今後の予定').fill('10月に庁内検討会を開催する。');
       await section.getByLabel('報告者の氏名').fill('下野 花子');
       await m2.scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(screenshotDir, 'form-phone-milestones.png') });
-      await section.getByLabel('今年度の執行額 (千円)').scrollIntoViewIfNeeded();
+      await section.getByLabel('平成25年度の執行額 (千円)').scrollIntoViewIfNeeded();
       await page.screenshot({ path: join(screenshotDir, 'form-phone-budget.png') });
       const [response] = await Promise.all([
         page.waitForResponse((r) => r.request().method() === 'POST'),
@@ -173,7 +173,7 @@ describe('web form in headless Chromium', () => {
       await page.goto(formUrl);
       const again = page.locator('#m-3-1-3');
       expect(await again.getByLabel('全体の状況').inputValue()).toBe('遅れ気味');
-      expect(await again.getByLabel('今年度の執行額 (千円)').inputValue()).toBe('12345');
+      expect(await again.getByLabel('平成25年度の執行額 (千円)').inputValue()).toBe('12345');
       expect(await again.getByLabel('報告者の氏名').inputValue()).toBe('下野 花子');
       expect(await again.innerText()).toContain('FY2013-Q2-3-1-3-v1');
     } finally {
@@ -189,7 +189,7 @@ describe('web form in headless Chromium', () => {
       const section = page.locator('#m-3-1-4');
       await section.getByLabel('全体の状況').selectOption('遅延');
       // Yen instead of thousand yen, typed with full-width digits: read as a number, refused as too large.
-      await section.getByLabel('今年度の執行額 (千円)').fill('１２３，４５６，７８９，０００');
+      await section.getByLabel('平成25年度の執行額 (千円)').fill('１２３，４５６，７８９，０００');
       await section.getByLabel('進捗状況').fill('入力内容は残るはずです');
       await section.getByLabel('報告者の氏名').fill('小山 太郎');
       // Act

@@ -46,8 +46,8 @@ describe('confirmationReply', () => {
     const en = mail.text.indexOf('Reference FY2013-Q2-2-2-3-v1');
     expect(ja).toBeGreaterThan(0);
     expect(en).toBeGreaterThan(ja);
-    expect(mail.text).toContain('今年度の執行額: 1,234 千円');
-    expect(mail.text).toContain('Budget executed this fiscal year: 1,234 thousand yen');
+    expect(mail.text).toContain('平成25年度の執行額: 1,234 千円');
+    expect(mail.text).toContain('Budget executed in FY2013: 1,234 thousand yen');
     expect(mail.text).toContain('受付番号 FY2013-Q2-2-2-5-v2 (受付済み)');
     expect(mail.text).toContain('第2版 (第1版を訂正)');
     expect(mail.text).toContain('Version 2 (corrects version 1)');
@@ -56,6 +56,28 @@ describe('confirmationReply', () => {
     expect(mail.text).toContain('Status: delayed (遅延)');
     expect(mail.text).toContain('添付: 資料.pdf');
     expect(mail.text).toContain('平成25年度 第2四半期');
+  });
+
+  it('names the fiscal year the amount is for, the quarter\'s, not "this" year: FY2013-Q4 is reported in April 2014', () => {
+    // Act
+    const mail = confirmationReply(envelope, { ...context, quarter: 'FY2013-Q4' }, [
+      { reference: 'FY2013-Q4-2-2-3-v1', measureId: '2-2-3', kind: 'report', status: '予定どおり', budgetExecutedThousandYen: 5000, version: 1, alreadyRecorded: false, attachments: [] },
+    ]);
+    // Assess
+    expect(mail.text).toContain('  平成25年度の執行額: 5,000 千円');
+    expect(mail.text).toContain('  Budget executed in FY2013: 5,000 thousand yen');
+    expect(mail.text).not.toContain('今年度');
+    expect(mail.text).not.toContain('this fiscal year');
+  });
+
+  it('leaves the year out rather than guessing it when the quarter is not known', () => {
+    // Act
+    const mail = confirmationReply(envelope, { kaName: '総合政策課' }, [
+      { reference: 'FY2013-Q4-2-2-3-v1', measureId: '2-2-3', kind: 'report', status: '予定どおり', budgetExecutedThousandYen: 5000, version: 1, alreadyRecorded: false, attachments: [] },
+    ]);
+    // Assess
+    expect(mail.text).toContain('  執行額: 5,000 千円');
+    expect(mail.text).toContain('  Budget executed: 5,000 thousand yen');
   });
 });
 

@@ -275,7 +275,7 @@ describe('the form page', () => {
     expect(page).toContain('name="idempotencyKey" value="key-1-0000"');
     expect(page).toContain('移動系無線システムの配備'); // 3-1-1's milestone, span inferred
     expect(page).toContain('期間は推定');
-    expect(page).toContain('今年度');
+    expect(page).toContain('<span class="badge now">平成25年度に実施</span>');
     expect(page).toContain('防災情報伝達システム保守業務委託 6,090');
     expect(page).not.toContain('移動系デジタル無線機整備 10,000'); // an FY2012-only budget line
     expect(page).toContain('<option value="遅延">遅延</option>');
@@ -335,6 +335,19 @@ describe('the form page', () => {
     expect(page).toContain('action="?lang=en#m-3-1-3"');
   });
 
+  it('names the fiscal year of the quarter reported in the 執行額 label, not "this" year: FY2013-Q4 is reported in April 2014', () => {
+    // Act
+    const ja = renderFormPage({ ...forms(), quarter: 'FY2013-Q4' });
+    const en = renderFormPage({ ...forms(), quarter: 'FY2013-Q4', lang: 'en' });
+    // Assess
+    const budgetId = controlId('3-1-3', 'budgetExecutedThousandYen');
+    expect(ja).toContain(`<label for="${budgetId}">平成25年度の執行額 (千円)</label>`);
+    expect(en).toContain(`<label for="${budgetId}">Budget executed in FY2013 (thousand yen)</label>`);
+    expect(ja).not.toContain('今年度');
+    expect(en).not.toContain('this fiscal year');
+    expect(en).not.toContain('this year');
+  });
+
   it('allows exactly its own inline styles in the Content-Security-Policy, and no script', () => {
     // Act
     const page = renderFormPage(forms());
@@ -366,7 +379,7 @@ describe('the receipt and the error page', () => {
     // Assess
     expect(page).toContain('data-reference="FY2013-Q2-3-1-3-v2"');
     expect(page).toContain('第2版 (第1版を修正)');
-    expect(page).toContain('12,345');
+    expect(page).toContain('<dt>平成25年度の執行額 (千円)</dt><dd>12,345');
     expect(page).toContain('情報提供範囲の検討: 進行中 (2013-07-01)');
     expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(page).not.toContain('<img');
