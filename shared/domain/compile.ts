@@ -264,6 +264,44 @@ function compareText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
+/** Budget execution over compiled 事業 (see {@link budgetTotals}). */
+export interface BudgetTotals {
+  /** Sum of the year's planned lines of the 事業 that have lines. */
+  plannedThousandYen: number;
+  /** Sum of the executed amounts their statuses state. */
+  executedThousandYen: number;
+  /** 事業 with planned lines, and how many of them state an executed amount. */
+  measures: number;
+  reported: number;
+  /** 事業 without budget lines in the plan: left out of both sums. */
+  withoutLines: number;
+}
+
+/**
+ * The one rule for budget execution, used by the digest and the dashboard alike: over the compiled
+ * statuses of a quarter, the 事業 that have budget lines, planned = their lines for the quarter's
+ * fiscal year, executed = the amount their status states (the latest report of the quarter: the
+ * amount executed in that fiscal year so far). A 事業 without lines has nothing to execute against
+ * and is left out of both sums (`withoutLines` counts it); one whose report states no amount counts
+ * in planned but not in `reported`.
+ */
+export function budgetTotals(statuses: readonly CompiledMeasureStatus[]): BudgetTotals {
+  const totals: BudgetTotals = { plannedThousandYen: 0, executedThousandYen: 0, measures: 0, reported: 0, withoutLines: 0 };
+  for (const s of statuses) {
+    if (s.budget.plannedThousandYen === null) {
+      totals.withoutLines += 1;
+      continue;
+    }
+    totals.plannedThousandYen += s.budget.plannedThousandYen;
+    totals.measures += 1;
+    if (s.budget.executedThousandYen !== null) {
+      totals.executedThousandYen += s.budget.executedThousandYen;
+      totals.reported += 1;
+    }
+  }
+  return totals;
+}
+
 /** The counts of the whole-plan roll-up (zero counts when there is none). */
 export function planCounts(rollups: readonly Rollup[]): ColourCounts {
   return rollups.find((r) => r.scope === 'plan' && r.scopeId === wholePlanScopeId)?.counts ?? emptyCounts();

@@ -15,7 +15,7 @@
  */
 import type { Directory } from './directory.ts';
 import type { CompiledQuarterStatus } from './compile.ts';
-import { planCounts } from './compile.ts';
+import { budgetTotals, planCounts } from './compile.ts';
 import {
   formatQuarter,
   formatQuarterEn,
@@ -209,35 +209,16 @@ function percentOf(part: number, whole: number): number {
 }
 
 function budgetFacts(input: DigestInput, fiscalYear: number): DigestFacts['budget'] {
-  const measures = new Map(input.plan.measures.map((m) => [m.id, m]));
-  const empty = (goalId: string, title: string): BudgetRow => ({
-    goalId,
-    title,
-    plannedThousandYen: 0,
-    executedThousandYen: 0,
-    measures: 0,
-    reported: 0,
-  });
-  const rows = new Map(input.plan.goals.map((g) => [g.id, empty(g.id, g.title)]));
-  const total = empty('all', '計画全体');
-  let withoutLines = 0;
-  for (const s of input.compiled.measures) {
-    if (s.budget.plannedThousandYen === null) {
-      withoutLines += 1;
-      continue;
-    }
-    const goalId = measures.get(s.measureId)?.goalId;
-    for (const row of [goalId === undefined ? undefined : rows.get(goalId), total]) {
-      if (!row) continue;
-      row.plannedThousandYen += s.budget.plannedThousandYen;
-      row.measures += 1;
-      if (s.budget.executedThousandYen !== null) {
-        row.executedThousandYen += s.budget.executedThousandYen;
-        row.reported += 1;
-      }
-    }
-  }
-  return { fiscalYear, rows: [...rows.values()], total, withoutLines };
+  const goalOf = new Map(input.plan.measures.map((m) => [m.id, m.goalId]));
+  const row = (goalId: string, title: string, statuses: readonly CompiledMeasureStatus[]): BudgetRow => {
+    const { withoutLines: _withoutLines, ...totals } = budgetTotals(statuses);
+    return { goalId, title, ...totals };
+  };
+  const rows = input.plan.goals.map((g) =>
+    row(g.id, g.title, input.compiled.measures.filter((s) => goalOf.get(s.measureId) === g.id)),
+  );
+  const total = budgetTotals(input.compiled.measures);
+  return { fiscalYear, rows, total: row('all', '計画全体', input.compiled.measures), withoutLines: total.withoutLines };
 }
 
 function digestSubject(f: DigestFacts): string {

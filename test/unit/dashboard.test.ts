@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { authenticateDashboard, issueDashboardToken, leadershipHolder } from '#shared/auth/dashboard-access';
 import { compileQuarter, plannedBudget } from '#shared/domain/compile';
+import { buildDigest } from '#shared/domain/digest';
 import type { Directory } from '#shared/domain/directory';
 import type { PlanFile } from '#shared/domain/plan';
 import type { StoredReport } from '#shared/domain/report';
@@ -105,11 +106,49 @@ describe('dashboard model', () => {
     expect(budget.map((b) => b.fiscalYear)).toEqual([2012, 2013, 2014, 2015]);
     const planned2013 = plan.measures.reduce((sum, m) => sum + (plannedBudget(m, plan.plan.period, 2013).plannedThousandYen ?? 0), 0);
     expect(budget[1]!.plannedThousandYen).toBe(planned2013);
+    const withLines = new Set(plan.measures.filter((m) => m.budget.lines.length > 0).map((m) => m.id));
     const latest = new Map<string, number>();
-    for (const r of reports) if (r.kind === 'report' && r.budgetExecutedThousandYen !== undefined) latest.set(r.measureId, r.budgetExecutedThousandYen);
+    for (const r of reports) {
+      if (r.quarter === 'FY2013-Q2' && r.kind === 'report' && r.budgetExecutedThousandYen !== undefined && withLines.has(r.measureId)) {
+        latest.set(r.measureId, r.budgetExecutedThousandYen);
+      }
+    }
+    expect(latest.size).toBeGreaterThan(0);
     expect(budget[1]!.executedThousandYen).toBe([...latest.values()].reduce((a, b) => a + b, 0));
     expect(budget[2]!.executedThousandYen).toBeNull();
     expect(budget[0]!.executedThousandYen).toBeNull(); // no report of FY2012 in this script
+  });
+
+  it('gives the same execution figure as the digest for the chosen quarter', () => {
+    // Prepare
+    const compiled = compileQuarter({ plan, quarter: 'FY2013-Q2', reports: reports.filter((r) => r.quarter === 'FY2013-Q2') });
+    const digest = buildDigest({ quarter: 'FY2013-Q2', compiled, plan, directory, compiledAt: now });
+    // Act
+    const budget = budgetByFiscalYear({ ...data, compiled: new Map([...data.compiled, ['FY2013-Q2', compiled]]) });
+    // Assess
+    expect(budget[1]).toEqual({
+      fiscalYear: 2013,
+      plannedThousandYen: digest.facts.budget.total.plannedThousandYen,
+      executedThousandYen: digest.facts.budget.total.executedThousandYen,
+    });
+  });
+
+  it('reads an earlier fiscal year at its Q4, not at an earlier quarter\'s report', () => {
+    // Prepare: one 事業 with lines states 500 in FY2012-Q3, then 800 in FY2012-Q4.
+    const measure = plan.measures.find((m) => m.budget.lines.length > 0)!;
+    const stated = (quarter: string, amount: number): StoredReport => ({
+      ...reports.find((r) => r.kind === 'report')!,
+      measureId: measure.id,
+      quarter,
+      version: 1,
+      supersedes: undefined,
+      budgetExecutedThousandYen: amount,
+    });
+    const earlier = [stated('FY2012-Q3', 500), stated('FY2012-Q4', 800)];
+    // Act
+    const budget = budgetByFiscalYear({ ...data, reports: [...earlier, ...reports] });
+    // Assess
+    expect(budget[0]!.executedThousandYen).toBe(800);
   });
 });
 

@@ -5,11 +5,11 @@
  * and the milestone timeline.
  * Pure: no I/O, no AWS.
  */
-import { compileQuarter, plannedBudget, wholePlanScopeId } from '../../domain/compile.ts';
+import { budgetTotals, compileQuarter, wholePlanScopeId } from '../../domain/compile.ts';
 import type { Bukai, Directory, Ka } from '../../domain/directory.ts';
 import { measuresOwnedBy } from '../../domain/ownership.ts';
-import { compareQuarters, parseQuarter } from '../../domain/fiscal.ts';
-import { compareReports, progressOf, reportBehindStatus } from '../../domain/milestone-progress.ts';
+import { formatQuarter, parseQuarter } from '../../domain/fiscal.ts';
+import { progressOf, reportBehindStatus } from '../../domain/milestone-progress.ts';
 import { isInScope, type Measure, type PlanFile } from '../../domain/plan.ts';
 import type { MilestoneProgress, StoredReport } from '../../domain/report.ts';
 import { emptyCounts, type ColourCounts, type CompiledMeasureStatus, type Rollup } from '../../domain/status.ts';
@@ -74,29 +74,27 @@ export interface FiscalYearBudget {
 }
 
 /**
- * Planned (the plan's budget lines, by the compile's rule) and executed (the newest report of each
- * 事業 in that fiscal year that states an amount, up to the chosen quarter) per fiscal year.
+ * Planned and executed per fiscal year, by the one rule the digest uses too (`budgetTotals`,
+ * shared/domain/compile.ts: the 事業 with budget lines, executed as their status states it). A year
+ * before the chosen quarter's is read at its Q4, the chosen quarter's year at that quarter (each
+ * compiled, or compiled here from the reports so far); a later year has only its planned lines.
+ * Null where no 事業 has lines, or none states an executed amount.
  */
-export function budgetByFiscalYear(data: Pick<DashboardData, 'plan' | 'quarter' | 'reports'>): FiscalYearBudget[] {
+export function budgetByFiscalYear(data: Pick<DashboardData, 'plan' | 'quarter' | 'compiled' | 'reports' | 'now'>): FiscalYearBudget[] {
   const limit = parseQuarter(data.quarter);
   const years: FiscalYearBudget[] = [];
   for (let fy = data.plan.plan.period.from; fy <= data.plan.plan.period.to; fy += 1) {
-    const planned = data.plan.measures
-      .map((m) => plannedBudget(m, data.plan.plan.period, fy).plannedThousandYen)
-      .filter((n): n is number => n !== null);
-    let executed: number | null = null;
-    if (fy <= limit.fiscalYear) {
-      const latest = new Map<string, StoredReport>();
-      for (const report of data.reports) {
-        const q = parseQuarter(report.quarter);
-        if (report.kind !== 'report' || report.budgetExecutedThousandYen === undefined) continue;
-        if (q.fiscalYear !== fy || compareQuarters(q, limit) > 0) continue;
-        const current = latest.get(report.measureId);
-        if (!current || compareReports(report, current) > 0) latest.set(report.measureId, report);
-      }
-      if (latest.size > 0) executed = [...latest.values()].reduce((sum, r) => sum + (r.budgetExecutedThousandYen ?? 0), 0);
-    }
-    years.push({ fiscalYear: fy, plannedThousandYen: planned.length > 0 ? planned.reduce((a, b) => a + b, 0) : null, executedThousandYen: executed });
+    const quarter = fy === limit.fiscalYear ? data.quarter : formatQuarter({ fiscalYear: fy, quarter: 4 });
+    const statuses =
+      fy <= limit.fiscalYear
+        ? quarterStatus({ ...data, quarter }).measures
+        : compileQuarter({ plan: data.plan, quarter, reports: [] }).measures;
+    const totals = budgetTotals(statuses);
+    years.push({
+      fiscalYear: fy,
+      plannedThousandYen: totals.measures > 0 ? totals.plannedThousandYen : null,
+      executedThousandYen: fy <= limit.fiscalYear && totals.reported > 0 ? totals.executedThousandYen : null,
+    });
   }
   return years;
 }
