@@ -38,7 +38,7 @@
  * the plan has a roll-up, even with zero 事業.
  *
  * **In scope.** A 事業 is compiled in the fiscal years its スケジュール runs, from the first year of
- * its steps to the last (`isInScope` in plan.ts; a 事業 without スケジュール runs the whole plan).
+ * its steps to the last (`isInScope` in measure-span.ts; a 事業 without スケジュール runs the whole plan).
  * In other years it is left out of the quarter and of every roll-up: it is not 未報告, since nobody
  * is asked to report on it then.
  *
@@ -56,7 +56,8 @@ import {
   quarterRange,
   type FiscalQuarter,
 } from './fiscal.ts';
-import { isInScope, type Measure, type Milestone, type PlanFile } from './plan.ts';
+import { isInScope } from './measure-span.ts';
+import type { Measure, Milestone, PlanFile } from './plan.ts';
 import { statusColour, type StoredReport } from './report.ts';
 import {
   emptyCounts,

@@ -18,7 +18,8 @@
 import * as z from '../zod.ts';
 import { jstDate, LocalDateSchema, parseQuarter } from './fiscal.ts';
 import { progressOf, reportBehindStatus } from './milestone-progress.ts';
-import { isInScope, type Goal, type Measure, type PlanFile } from './plan.ts';
+import { isInScope } from './measure-span.ts';
+import type { Goal, Measure, PlanFile } from './plan.ts';
 import {
   milestoneProgressValues,
   QuarterKeySchema,

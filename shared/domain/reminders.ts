@@ -12,7 +12,7 @@
  *   report already marked it done.
  * - A report received for a 事業 and quarter silences that 事業's reminders and escalations.
  * - A 事業 is chased for a quarter only when its スケジュール runs in that fiscal year (`isInScope`
- *   in plan.ts), as the compile counts it.
+ *   in measure-span.ts), as the compile counts it.
  * - Everything due is grouped into one notice per 専門部会 and kind (report-due, milestone,
  *   escalation): each notice becomes one mail. A 事業 owned by 課 of two 部会 is in both notices.
  *
@@ -33,7 +33,8 @@ import {
   quartersBetween,
   type LocalDate,
 } from './fiscal.ts';
-import { isInScope, type FiscalYearSpan, type PlanFile } from './plan.ts';
+import { isInScope } from './measure-span.ts';
+import type { FiscalYearSpan, PlanFile } from './plan.ts';
 import type { StoredReport } from './report.ts';
 
 // ---------------------------------------------------------------------------------------------

@@ -8,7 +8,8 @@
 import * as z from '../zod.ts';
 import type { Bukai } from './directory.ts';
 import { parseQuarter } from './fiscal.ts';
-import { isInScope, type Measure, type PlanFile } from './plan.ts';
+import { isInScope } from './measure-span.ts';
+import type { Measure, PlanFile } from './plan.ts';
 import { MilestoneProgressSchema, QuarterKeySchema, ReportStatusSchema, StoredReportSchema, type StoredReport } from './report.ts';
 import { CompiledMeasureStatusSchema, RollupSchema, type CompiledMeasureStatus, type Rollup } from './status.ts';
 

@@ -24,7 +24,7 @@ export const colourWords: Record<CompiledColour, StatusWord> = {
 
 /**
  * A 事業 in a quarter outside its スケジュール's years: not compiled, not counted, not chased
- * (`isInScope`, shared/domain/plan.ts). Not a colour: no roll-up counts it.
+ * (`isInScope`, shared/domain/measure-span.ts). Not a colour: no roll-up counts it.
  */
 export const outOfScopeWord: StatusWord = { ja: '期間外', en: 'not scheduled this year', glyph: '／' };
 

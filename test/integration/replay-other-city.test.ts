@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runReplay, type ReplaySummary } from '#cli/replay';
 import type { Directory } from '#shared/domain/directory';
+import { isInScope } from '#shared/domain/measure-span';
 import { measuresOwnedBy } from '#shared/domain/ownership';
 import type { PlanFile } from '#shared/domain/plan';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
@@ -24,8 +25,13 @@ beforeAll(async () => {
   summary = await runReplay({ from: '2019-06-24', to: '2019-07-12', planFile, directoryFile });
 }, 180_000);
 
-/** Mails of one reminder day to a 部会: its own and one to each of its 課 that owns 事業. */
-const mailsPerDay = (bukaiName: string) => 1 + directory.ka.filter((ka) => ka.bukai === bukaiName && measuresOwnedBy(plan, ka).length > 0).length;
+/**
+ * Mails of one FY2019 reminder day to a 部会: its own and one to each of its 課 that owns 事業 running
+ * in FY2019 (高齢福祉課's 2-1-1 starts in FY2021, so it is not chased yet).
+ */
+const mailsPerDay = (bukaiName: string) =>
+  1 +
+  directory.ka.filter((ka) => ka.bukai === bukaiName && measuresOwnedBy(plan, ka).some((m) => isInScope(m, plan.plan.period, 2019))).length;
 
 describe('replay of another city’s plan, 2019-06-24 … 2019-07-12', () => {
   it('sends 桜台市’s three 部会 their four FY2019-Q1 report reminders', () => {
@@ -34,6 +40,7 @@ describe('replay of another city’s plan, 2019-06-24 … 2019-07-12', () => {
     // Assess
     expect(Object.keys(byBukai).sort()).toEqual(['gyosei', 'kyoiku', 'shimin']);
     for (const bukai of Object.values(byBukai)) expect(bukai).toMatchObject({ 'report-due': 4 * mailsPerDay(bukai.name), escalation: 0 });
+    expect(byBukai.shimin).toMatchObject({ 'report-due': 4 * 2 });
     expect(summary.coverage.quarters).toEqual({ expected: 1, reminded: 1, missing: [] });
     expect(summary.reminders.byKind['report-due']).toBeGreaterThan(0);
   });

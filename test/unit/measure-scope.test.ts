@@ -1,5 +1,5 @@
 /**
- * A 事業 is in scope in the fiscal years its スケジュール runs (shared/domain/plan.ts `isInScope`).
+ * A 事業 is in scope in the fiscal years its スケジュール runs (shared/domain/measure-span.ts `isInScope`).
  * Outside them the compile leaves it out of the quarter and its roll-ups, the reminders do not chase
  * it, the digest does not count it as 未報告, the public page does not list it and the dashboard and
  * the read API say 期間外. 下野市's 事業 all run the whole plan; another city's need not.
@@ -8,7 +8,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileQuarter, planCounts } from '#shared/domain/compile';
 import { buildDigest } from '#shared/domain/digest';
 import type { Directory } from '#shared/domain/directory';
-import { isInScope, measureSpan, PlanFileSchema, type PlanFile } from '#shared/domain/plan';
+import { isInScope, measureSpan } from '#shared/domain/measure-span';
+import { PlanFileSchema, type PlanFile } from '#shared/domain/plan';
 import { buildPublicQuarter } from '#shared/domain/public-status';
 import { defaultReminderConfig, dueItems, reportQuartersInPlay } from '#shared/domain/reminders';
 import { inScopeOf, measureStatusEntries } from '#shared/domain/status-view';

@@ -8,7 +8,8 @@
 import { latestReports, plannedBudget } from '../../domain/compile.ts';
 import { compareReports, progressOf, reportBehindStatus } from '../../domain/milestone-progress.ts';
 import { parseQuarter } from '../../domain/fiscal.ts';
-import { isInScope, type Goal, type Measure, type PlanFile } from '../../domain/plan.ts';
+import { isInScope } from '../../domain/measure-span.ts';
+import type { Goal, Measure, PlanFile } from '../../domain/plan.ts';
 import { statusLabelsEn, type StoredReport } from '../../domain/report.ts';
 import type { CompiledMeasureStatus } from '../../domain/status.ts';
 import { statusStrip, timelineChart } from '../charts.ts';

@@ -6,7 +6,8 @@
  */
 import type { Bukai } from '../../domain/directory.ts';
 import { openDataFiles } from '../../domain/open-data.ts';
-import { isInScope, type Measure } from '../../domain/plan.ts';
+import { isInScope } from '../../domain/measure-span.ts';
+import type { Measure } from '../../domain/plan.ts';
 import { reportBehindStatus } from '../../domain/milestone-progress.ts';
 import { statusLabelsEn } from '../../domain/report.ts';
 import type { ColourCounts, CompiledMeasureStatus } from '../../domain/status.ts';
