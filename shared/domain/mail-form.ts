@@ -636,7 +636,7 @@ export function mailFormTemplate(example: { measureId?: string } = {}): string {
 export const mailFormGuide: readonly string[] = [
   '事業: 事業番号 (例 2-2-3) / measure id',
   `状況: ${reportStatuses.join(' / ')} のいずれか / one of these statuses`,
-  '執行額: 今年度の執行額 (千円) / budget executed this fiscal year, thousand yen',
+  '執行額: 報告する四半期の年度の執行額 (千円) / budget executed in the fiscal year of the quarter reported, thousand yen',
   '進捗: 取組の状況。次の項目までの行はすべて進捗になります / what was done; it runs until the next key',
   '課題: 遅れ気味・遅延のときは必須 / required when at risk or delayed',
   '今後の予定: / next steps',

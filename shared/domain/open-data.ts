@@ -87,8 +87,8 @@ export const openDataColumns: readonly OpenDataColumn[] = [
   {
     key: 'budget_executed_thousand_yen',
     name: '執行額(千円)',
-    ja: 'この年度にこれまで執行した額 (千円、報告時点)。空欄 = 報告なし',
-    en: 'executed so far this fiscal year in thousand yen, as last reported; empty = not reported',
+    ja: 'この四半期の年度にこれまで執行した額 (千円、その四半期の最新の報告による)。空欄 = 報告なし',
+    en: "executed so far in the quarter's fiscal year in thousand yen, as its latest report of the quarter states; empty = not reported",
     value: (m) => m.budget.executedThousandYen,
   },
   { key: 'reported_on', name: '報告日', ja: '報告を受け付けた日 (日本時間, YYYY-MM-DD)。空欄 = 未報告', en: 'day the report was received (JST, YYYY-MM-DD); empty = not reported', value: (m) => m.reportedOn },

@@ -33,7 +33,7 @@ export const CompiledMeasureStatusSchema = z.object({
   ),
   budget: z.object({
     plannedThousandYen: z.nullable(z.number()).check(z.describe("the year's planned lines")),
-    executedThousandYen: z.nullable(z.number()).check(z.describe('executed this fiscal year, as last reported')),
+    executedThousandYen: z.nullable(z.number()).check(z.describe("executed so far in the quarter's fiscal year, as its latest report of the quarter states")),
     fiscalYear: z.optional(z.int()).check(z.describe('the fiscal year both amounts are for')),
     plannedLines: z.optional(z.array(z.string())).check(z.describe("keys (①, ②, …) of the plan's lines that apply to that year")),
   }),

@@ -62,7 +62,7 @@ export const columns = [
   {
     key: 'planned',
     letter: 'G',
-    header: { ja: '今年度計画額 (千円)', en: 'Planned (k¥)' },
+    header: { ja: '当該年度の計画額 (千円)', en: 'Planned for the FY (k¥)' },
     width: 14,
     numFmt: '#,##0',
     wrap: true,

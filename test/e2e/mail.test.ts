@@ -597,7 +597,7 @@ describe('bad mails: nothing recorded, and the right answer or none', () => {
     const subject = subjectFor('bad amount');
     const to = reportAddress(sogo.kaId);
     const raw = await compose({ from: sogo.address, to, subject, text: '事業: 4-4-4\n状況: 予定どおり\n執行額: 約八百\n報告者: 山田' });
-    await expectRefused(subject, () => send(raw, { from: sogo.address, to: [to] }), { answer: 'to', address: sogo.address, says: ['[3行目・事業 4-4-4・今年度の執行額 (千円)]', '数値で入力してください', '「約八百」'] });
+    await expectRefused(subject, () => send(raw, { from: sogo.address, to: [to] }), { answer: 'to', address: sogo.address, says: ['[3行目・事業 4-4-4・執行額 (報告する四半期の年度, 千円)]', '数値で入力してください', '「約八百」'] });
   });
 
   it('遅延 without 課題', async () => {

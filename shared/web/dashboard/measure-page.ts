@@ -54,7 +54,7 @@ ${report.milestones.length > 0
         return html`<li>${word.glyph} ${jaText(lang, labels.get(m.milestoneId) ?? m.milestoneId)}: ${word[lang]}${m.date ? ` (${m.date})` : ''}</li>`;
       })}</ul></dd>`
     : ''}
-${report.budgetExecutedThousandYen !== undefined ? html`<dt>${w.executed}</dt><dd>${thousandYen(report.budgetExecutedThousandYen)} ${lang === 'ja' ? '千円' : 'thousand yen'}</dd>` : ''}
+${report.budgetExecutedThousandYen !== undefined ? html`<dt>${w.executed(parseQuarter(report.quarter).fiscalYear)}</dt><dd>${thousandYen(report.budgetExecutedThousandYen)} ${lang === 'ja' ? '千円' : 'thousand yen'}</dd>` : ''}
 <dt>${w.narrative}</dt><dd>${report.narrative ? jaText(lang, report.narrative) : w.none}</dd>
 <dt>${w.issues}</dt><dd>${report.issues ? jaText(lang, report.issues) : w.none}</dd>
 <dt>${w.nextSteps}</dt><dd>${report.nextSteps ? jaText(lang, report.nextSteps) : w.none}</dd>

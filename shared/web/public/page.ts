@@ -137,7 +137,7 @@ function measureCard(m: PublicMeasureStatus): SafeHtml {
     const word = milestoneWords[x.progress];
     return html`<li${x.overdue ? html` class="overdue"` : ''}>${word.glyph} ${x.label} (${fySpan(x.fromFiscalYear, x.toFiscalYear)}) — ${word.ja} <span lang="en">${word.en}</span>${x.overdue ? html` ${overdueWord.glyph} ${overdueWord.ja} <span lang="en">${overdueWord.en}</span>` : ''}</li>`;
   })}</ul>
-<p class="meta">${both('予算 (この年度)', 'budget this FY')}: ${both('計画', 'planned')} ${yen(m.budget.plannedThousandYen)} / ${both('執行', 'executed')} ${yen(m.budget.executedThousandYen)}</p>
+<p class="meta">${both('予算 (この四半期の年度)', "budget, the quarter's FY")}: ${both('計画', 'planned')} ${yen(m.budget.plannedThousandYen)} / ${both('執行', 'executed')} ${yen(m.budget.executedThousandYen)}</p>
 ${m.narrative ? html`<p class="narrative">${m.narrative}</p>` : html`<p class="meta">${both('取組状況の記載はありません', 'no account of progress given')}</p>`}
 ${m.reportedOn ? html`<p class="meta">${both('報告日', 'reported')}: ${m.reportedOn}</p>` : ''}
 </article>`;
