@@ -90,7 +90,7 @@ const words = {
     kindReport: '報告',
     kindComment: '意見',
     version: '版',
-    versionText: (v: number, s?: number) => (s ? `第${v}版 (第${s}版を修正)` : `第${v}版`),
+    versionText: (v: number, s?: number) => (s ? `第${v}版 (第${s}版を訂正)` : `第${v}版`),
     submittedAt: '受付日時',
     reporter: '報告者',
     backToForm: '報告フォームに戻る',
