@@ -21,6 +21,7 @@ import {
   parseQuarter,
   type LocalDate,
 } from '../domain/fiscal.ts';
+import { isInScope } from '../domain/measure-span.ts';
 import type { Measure, PlanFile } from '../domain/plan.ts';
 import { reportStatuses, statusLabelsEn, type StoredReport } from '../domain/report.ts';
 import { canonicalText, readCell } from './cells.ts';
@@ -80,11 +81,15 @@ export function resolveScope(directory: Directory, scope: SheetScope): ResolvedS
 
 /**
  * The 事業 rows of a sheet, in plan order: for a 部会, every 事業 one of its 課 owns (担当部署); for a
- * 課, the 事業 it owns. 関連部署 comment through the form, so their 事業 are not rows here.
+ * 課, the 事業 it owns; in both, only those in scope in the quarter (their スケジュール runs in its
+ * fiscal year: `isInScope`), as the reminders ask for them. 関連部署 comment through the form, so
+ * their 事業 are not rows here.
  */
-export function sheetRows(plan: PlanFile, resolved: ResolvedScope): SheetRow[] {
+export function sheetRows(plan: PlanFile, resolved: ResolvedScope, quarter: string): SheetRow[] {
   const { bukai, ka } = resolved;
+  const { fiscalYear } = parseQuarter(quarter);
   return plan.measures.flatMap((measure) => {
+    if (!isInScope(measure, plan.plan.period, fiscalYear)) return [];
     const owners = measure.owners.filter((o) => o.bukai === bukai.name && (ka === undefined || o.ka === ka.name));
     return owners.length > 0 ? [{ measure, ownerNames: [...new Set(measure.owners.filter((o) => o.bukai === bukai.name).map((o) => o.ka))] }] : [];
   });
@@ -279,7 +284,7 @@ function inputValidations(dataRows: string): DataValidation[] {
 /** Build the sheet. The same input always gives the same cells (the file's timestamps aside). */
 export async function buildProgressSheet(input: ProgressSheetInput): Promise<ProgressSheet> {
   const resolved = resolveScope(input.directory, input.scope);
-  const rows = sheetRows(input.plan, resolved);
+  const rows = sheetRows(input.plan, resolved, input.quarter);
   const cells = new Map<string, Partial<Cell>>();
   /** What the export wrote, cell by cell, as the import will read it back. */
   const written = new Map<string, string>();

@@ -44,7 +44,7 @@ export async function exportSheet(store: Store, catalog: Catalog, options: Expor
     );
   }
   const resolved = resolveScope(catalog.directory, options.scope);
-  const rows = sheetRows(catalog.plan, resolved);
+  const rows = sheetRows(catalog.plan, resolved, options.quarter);
   const lastReports = await lastReportsOf(store, rows.map((r) => r.measure.id), options.quarter);
   return buildProgressSheet({
     plan: catalog.plan,

@@ -1,8 +1,8 @@
 /**
  * A 事業 is in scope in the fiscal years its スケジュール runs (shared/domain/measure-span.ts `isInScope`).
  * Outside them the compile leaves it out of the quarter and its roll-ups, the reminders do not chase
- * it, the digest does not count it as 未報告, the public page does not list it and the dashboard and
- * the read API say 期間外. 下野市's 事業 all run the whole plan; another city's need not.
+ * it, the digest does not count it as 未報告, the public page and the 進捗管理シート do not list it and
+ * the dashboard and the read API say 期間外. 下野市's 事業 all run the whole plan; another city's need not.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileQuarter, planCounts } from '#shared/domain/compile';
@@ -19,6 +19,7 @@ import { viewOptionsOf } from '#shared/web/dashboard/frame';
 import { renderMeasureHistory } from '#shared/web/dashboard/measure-page';
 import { notReported } from '#shared/web/dashboard/model';
 import { renderDashboard } from '#shared/web/dashboard/page';
+import { resolveScope, sheetRows } from '#shared/sheet/export';
 
 let plan: PlanFile;
 let directory: Directory;
@@ -125,6 +126,18 @@ describe('out of scope', () => {
     // Assess
     expect(published.measures.map((m) => m.measureId)).not.toContain(late);
     expect(published.measures).toHaveLength(plan.measures.length - 1);
+  });
+
+  it('the 進捗管理シート has no row for it before its first year', () => {
+    // Prepare
+    const kikaku = resolveScope(directory, { kind: 'bukai', id: 'kikaku' });
+    // Act
+    const before = sheetRows(plan, kikaku, 'FY2013-Q4').map((r) => r.measure.id);
+    const first = sheetRows(plan, kikaku, 'FY2014-Q1').map((r) => r.measure.id);
+    // Assess
+    expect(before).not.toContain(late);
+    expect(first).toContain(late);
+    expect(first.filter((id) => id !== late)).toEqual(before);
   });
 
   it('the read API marks it out of scope', () => {

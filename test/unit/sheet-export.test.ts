@@ -64,7 +64,7 @@ describe('rows', () => {
 
   it('gives a 課 sheet only the 事業 that 課 owns', () => {
     // Act
-    const rows = sheetRows(catalog.plan, resolveScope(catalog.directory, { kind: 'ka', id: 'jido-fukushi' }));
+    const rows = sheetRows(catalog.plan, resolveScope(catalog.directory, { kind: 'ka', id: 'jido-fukushi' }), 'FY2013-Q2');
     // Assess
     expect(rows.map((r) => r.measure.id)).toEqual(['3-2-1', '3-3-1', '3-3-2']);
   });
