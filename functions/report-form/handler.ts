@@ -12,6 +12,7 @@ import { createDocumentClient } from '#shared/aws/dynamodb';
 import { envNames, requireEnv } from '#shared/config/env';
 import { linkSecret } from '#shared/config/secrets';
 import { parseQuarter } from '#shared/domain/fiscal';
+import { isInScope } from '#shared/domain/measure-span';
 import { normaliseMeasureId, roleOf } from '#shared/domain/report-input';
 import { headerOf } from '#shared/http/headers';
 import { errorPage, formLinkRefusedPage, htmlErrors, htmlPage, type HtmlResult } from '#shared/http/html-pages';
@@ -84,6 +85,7 @@ async function formPage(
       values: valuesFromReport(last, fiscalYear, caller.ka.id),
       idempotencyKey: randomUUID(),
       ...(last ? { prefilledFrom: last } : {}),
+      inScope: isInScope(measure, catalog.plan.plan.period, fiscalYear),
     };
   });
   const relatedForms: MeasureForm[] = related.map((measure) => ({

@@ -48,6 +48,7 @@ const words = {
     noOwned: 'この課が担当する事業はありません。',
     prefilled: (ref: string, when: string) => `前回の報告 (受付番号 ${ref}、${when}) の内容を表示しています。変更して送信してください。`,
     notPrefilled: 'この事業の報告はまだありません。',
+    outOfScope: (fy: number) => `この事業のスケジュールは${formatWarekiFiscalYear(fy)}にはありません。報告は任意で、集計には含まれません。`,
     status: '全体の状況',
     statusHint: '遅延・遅れ気味のときは「課題」も記入してください。',
     choose: '選択してください',
@@ -108,6 +109,7 @@ const words = {
     noOwned: 'This department owns no measures.',
     prefilled: (ref: string, when: string) => `Pre-filled from the last report (reference ${ref}, ${when}). Change what is different and submit.`,
     notPrefilled: 'No report for this measure yet.',
+    outOfScope: (fy: number) => `This measure is not scheduled in FY${fy}: a report is optional, and the compile does not count it.`,
     status: 'Overall status',
     statusHint: 'When delayed or at risk, please also fill in “Issues”.',
     choose: 'Please choose',
@@ -315,6 +317,12 @@ export interface MeasureForm {
   prefilledFrom?: Pick<StoredReport, 'reference' | 'quarter' | 'submittedAt'>;
   /** Set when this form was submitted and refused. */
   errors?: { message: Bilingual; fields: FieldError[]; milestoneOrder: string[] };
+  /**
+   * False when the 事業's スケジュール does not run in the link's fiscal year (`isInScope`): nobody
+   * asks for its report then and the compile does not count it; a report is still accepted.
+   * @default true
+   */
+  inScope?: boolean;
 }
 
 export interface FormPageModel {
@@ -483,6 +491,7 @@ ${textarea(fieldNames.nextSteps, w.nextSteps, form.values.nextSteps)}`
 
   return html`<section class="card" id="${anchor}" aria-labelledby="${anchor}-title">
 <h2 id="${anchor}-title"><span class="id">${measure.id}</span>${ja(lang, measure.name)}</h2>
+${form.inScope === false ? html`<p class="note">${w.outOfScope(fiscalYear)}</p>` : ''}
 ${prefilled}
 ${summary}
 <form method="post" action="?lang=${lang}#${anchor}" accept-charset="UTF-8">

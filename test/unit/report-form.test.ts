@@ -251,6 +251,17 @@ describe('the form page', () => {
     };
   };
 
+  it('says on a 事業 not scheduled in the link\'s fiscal year that its report is optional, and on no other', () => {
+    // Act
+    const page = renderFormPage(forms({ inScope: false }));
+    const plain = renderFormPage(forms());
+    // Assess
+    const section = page.slice(page.indexOf('id="m-3-1-3"'), page.indexOf('</section>', page.indexOf('id="m-3-1-3"')));
+    expect(section).toContain('この事業のスケジュールは平成25年度にはありません。報告は任意で、集計には含まれません。');
+    expect(page.split('スケジュールは平成25年度にはありません')).toHaveLength(2);
+    expect(plain).not.toContain('スケジュールは平成25年度にはありません');
+  });
+
   it('labels every control, points every aria-describedby at an element, and uses unique ids', () => {
     // Act
     const page = renderFormPage(forms());
