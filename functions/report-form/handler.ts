@@ -100,6 +100,7 @@ async function formPage(
     lang,
     ka: { name: caller.ka.name, bukai: caller.ka.bukai },
     quarter,
+    period: catalog.plan.plan.period,
     plan: catalog.plan.plan,
     owned: ownedForms.map(apply),
     related: relatedForms.map(apply),

@@ -23,8 +23,8 @@
  * When `now` is given and the quarter a milestone falls due in has not ended at `now` (an on-demand
  * compile of an open quarter), that milestone is not overdue yet.
  *
- * **Budget.** Planned = the sum of the 事業's budget lines that apply to the quarter's fiscal year.
- * A line applies to a FY when the FY is within the line's `fiscalYears` (the plan's "H24年度のみ",
+ * **Budget.** Planned = the sum of the 事業's budget lines that apply to the quarter's fiscal year
+ * (`budgetLineApplies` in measure-span.ts, which the form's budget table uses too). A line applies to a FY when the FY is within the line's `fiscalYears` (the plan's "H24年度のみ",
  * "H25年度以降", "H25年度から"); when the plan gives only a year count (`years`, e.g. "3年間"), the
  * line is assumed to apply to the first `years` fiscal years of the plan period (FY2012–FY2014 for
  * 3 years of a FY2012–FY2015 plan). A 事業 without budget lines has no planned amount (`null`: the
@@ -38,9 +38,9 @@
  * the plan has a roll-up, even with zero 事業.
  *
  * **In scope.** A 事業 is compiled in the fiscal years its スケジュール runs, from the first year of
- * its steps to the last (`isInScope` in measure-span.ts; a 事業 without スケジュール runs the whole plan).
- * In other years it is left out of the quarter and of every roll-up: it is not 未報告, since nobody
- * is asked to report on it then.
+ * its steps to the last, and in those its budget lines plan money for (`isInScope` in
+ * measure-span.ts; a 事業 without スケジュール runs the whole plan). In other years it is left out of
+ * the quarter and of every roll-up: it is not 未報告, since nobody is asked to report on it then.
  *
  * **Scope and order.** Only reports of the given quarter and of 事業 in the plan are used (anything
  * else is ignored). 事業 are sorted by id (1-1-2 before 1-1-10); roll-ups by scope (plan, goal, area,
@@ -56,7 +56,7 @@ import {
   quarterRange,
   type FiscalQuarter,
 } from './fiscal.ts';
-import { isInScope } from './measure-span.ts';
+import { budgetLineApplies, isInScope } from './measure-span.ts';
 import type { Measure, Milestone, PlanFile } from './plan.ts';
 import { statusColour, type StoredReport } from './report.ts';
 import {
@@ -78,7 +78,7 @@ export interface CompileQuarterInput {
   now?: Date;
 }
 
-/** A compiled quarter: one status per 事業 of the plan and the roll-ups. */
+/** A compiled quarter: one status per 事業 of the plan in scope that quarter, and the roll-ups. */
 export interface CompiledQuarterStatus {
   measures: CompiledMeasureStatus[];
   rollups: Rollup[];
@@ -152,11 +152,7 @@ export function plannedBudget(
   fiscalYear: number,
 ): { plannedThousandYen: number | null; lines: string[] } {
   if (measure.budget.lines.length === 0) return { plannedThousandYen: null, lines: [] };
-  const applying = measure.budget.lines.filter((line) =>
-    line.fiscalYears
-      ? fiscalYear >= line.fiscalYears.from && fiscalYear <= line.fiscalYears.to
-      : fiscalYear >= planPeriod.from && fiscalYear < planPeriod.from + line.years,
-  );
+  const applying = measure.budget.lines.filter((line) => budgetLineApplies(line, planPeriod, fiscalYear));
   return {
     plannedThousandYen: applying.reduce((sum, line) => sum + line.annualThousandYen, 0),
     lines: applying.map((line) => line.key),

@@ -50,8 +50,10 @@ export interface TurnedRed {
   name: string;
   owners: string[];
   reportStatus?: ReportStatus;
-  /** The previous quarter's colour; undefined when that quarter was not compiled. */
+  /** The previous quarter's colour; undefined when that quarter was not compiled, or compiled without this 事業. */
   previousColour?: CompiledColour;
+  /** True when the previous quarter was compiled without this 事業: it was not in scope then (期間外). */
+  previousOutOfScope: boolean;
   overdueLabels: string[];
 }
 
@@ -138,6 +140,7 @@ export function digestFacts(input: DigestInput): DigestFacts {
         owners: measure ? ownerNames(measure) : [],
         reportStatus: s.reportStatus,
         previousColour: previousColours.get(s.measureId),
+        previousOutOfScope: input.previous !== undefined && !previousColours.has(s.measureId),
         overdueLabels: s.overdueMilestones.map((m) => m.label),
       };
     });
@@ -267,7 +270,8 @@ function previousMissing(f: DigestFacts): { ja: string; en: string } {
     : { ja: '前四半期は集計されていません。赤の事業をすべて示します。', en: 'The previous quarter was not compiled, so every red measure is listed.' };
 }
 
-function previousBoth(colour: CompiledColour | undefined): string {
+function previousBoth(colour: CompiledColour | undefined, outOfScope: boolean): string {
+  if (outOfScope) return '期間外 (out of scope)';
   return colour ? `${colourLabel[colour].ja} (${colourLabel[colour].en})` : '集計なし (not compiled)';
 }
 
@@ -348,7 +352,7 @@ function renderText(f: DigestFacts, plan: PlanFile): string {
   for (const r of f.turnedRed) {
     lines.push(
       `事業 ${r.measureId} ${r.name}`,
-      `   状況 / status: ${statusBoth(r.reportStatus)}　前四半期 / previous: ${previousBoth(r.previousColour)}`,
+      `   状況 / status: ${statusBoth(r.reportStatus)}　前四半期 / previous: ${previousBoth(r.previousColour, r.previousOutOfScope)}`,
       `   担当 / owners: ${r.owners.join('、')}`,
     );
     if (r.overdueLabels.length > 0) lines.push(`   期限を過ぎた工程 / overdue steps: ${r.overdueLabels.join('、')}`);
@@ -515,7 +519,7 @@ function renderHtml(f: DigestFacts, plan: PlanFile): string {
                 ? `<br><span style="${enStyle}">${e(`期限を過ぎた工程 / overdue: ${r.overdueLabels.join('、')}`)}</span>`
                 : '') +
               `</td><td style="${cell};color:${colourLabel.red.hex};font-weight:bold">${e(statusBoth(r.reportStatus))}</td>` +
-              `<td style="${cell}">${e(previousBoth(r.previousColour))}</td><td style="${cell}">${r.owners.map(e).join('<br>')}</td></tr>`,
+              `<td style="${cell}">${e(previousBoth(r.previousColour, r.previousOutOfScope))}</td><td style="${cell}">${r.owners.map(e).join('<br>')}</td></tr>`,
           ),
         ),
   );

@@ -161,7 +161,7 @@ export function buildPublicQuarter(input: {
   const byMeasure = new Map(input.statuses.map((s) => [s.measureId, s]));
   const goals = new Map(input.plan.goals.map((g) => [g.id, g]));
   const { fiscalYear } = parseQuarter(input.quarter);
-  // A 事業 outside its スケジュール's years is not compiled for the quarter, so not published for it.
+  // A 事業 not in scope (neither スケジュール nor budget that year) is not compiled for the quarter, so not published for it.
   const measures = input.plan.measures.filter((measure) => isInScope(measure, input.plan.plan.period, fiscalYear)).map((measure) => {
     const status = byMeasure.get(measure.id);
     const goal = goals.get(measure.goalId);

@@ -11,7 +11,7 @@
  *   `milestone.daysBeforeEnd` days before its last day (31 March after its last year), unless a
  *   report already marked it done.
  * - A report received for a 事業 and quarter silences that 事業's reminders and escalations.
- * - A 事業 is chased for a quarter only when its スケジュール runs in that fiscal year (`isInScope`
+ * - A 事業 is chased for a quarter only when its スケジュール or budget runs in that fiscal year (`isInScope`
  *   in measure-span.ts), as the compile counts it.
  * - Everything due is grouped into one notice per 専門部会 and kind (report-due, milestone,
  *   escalation): each notice becomes one mail. A 事業 owned by 課 of two 部会 is in both notices.

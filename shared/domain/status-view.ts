@@ -66,7 +66,7 @@ export const MeasureStatusEntrySchema = z.object({
     .boolean()
     .check(
       z.describe(
-        "false when the 事業's スケジュール does not run in the quarter's fiscal year: nobody is asked to report on it, the compile leaves it out (`compiled` stays null) and no roll-up counts it",
+        "false when the 事業 has neither スケジュール nor budget in the quarter's fiscal year (a 事業 without スケジュール is always in scope): nobody is asked to report on it, the compile leaves it out (`compiled` stays null) and no roll-up counts it",
       ),
     ),
   compiled: z.nullable(CompiledMeasureStatusSchema).check(z.describe('the compiled status; null until the quarter is compiled, and for a 事業 not in scope')),
@@ -134,7 +134,7 @@ export function measureStatusEntries(
   });
 }
 
-/** Whether a 事業 is in scope in `quarter`: whether its スケジュール runs in that fiscal year. */
+/** Whether a 事業 is in scope in `quarter`: whether its スケジュール or budget runs in that fiscal year (`isInScope`). */
 export function inScopeOf(plan: PlanFile, quarter: string): (measure: Measure) => boolean {
   const { fiscalYear } = parseQuarter(quarter);
   return (measure) => isInScope(measure, plan.plan.period, fiscalYear);

@@ -81,8 +81,8 @@ export function resolveScope(directory: Directory, scope: SheetScope): ResolvedS
 
 /**
  * The 事業 rows of a sheet, in plan order: for a 部会, every 事業 one of its 課 owns (担当部署); for a
- * 課, the 事業 it owns; in both, only those in scope in the quarter (their スケジュール runs in its
- * fiscal year: `isInScope`), as the reminders ask for them. 関連部署 comment through the form, so
+ * 課, the 事業 it owns; in both, only those in scope in the quarter (their スケジュール or budget
+ * runs in its fiscal year: `isInScope`), as the reminders ask for them. 関連部署 comment through the form, so
  * their 事業 are not rows here.
  */
 export function sheetRows(plan: PlanFile, resolved: ResolvedScope, quarter: string): SheetRow[] {

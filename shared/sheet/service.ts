@@ -32,7 +32,7 @@ export interface ExportSheetOptions {
   reminderConfig?: ReminderConfig;
 }
 
-/** The pre-filled sheet of a 部会 (every 事業 its 課 own) or of one 課, for a quarter. */
+/** The pre-filled sheet of a 部会 (every 事業 its 課 own) or of one 課, for a quarter: the 事業 in scope then (`sheetRows`). */
 export async function exportSheet(store: Store, catalog: Catalog, options: ExportSheetOptions): Promise<ProgressSheet> {
   const { period } = catalog.plan.plan;
   const { fiscalYear } = parseQuarter(options.quarter);

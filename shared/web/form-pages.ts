@@ -48,7 +48,7 @@ const words = {
     noOwned: 'この課が担当する事業はありません。',
     prefilled: (ref: string, when: string) => `前回の報告 (受付番号 ${ref}、${when}) の内容を表示しています。変更して送信してください。`,
     notPrefilled: 'この事業の報告はまだありません。',
-    outOfScope: (fy: number) => `この事業のスケジュールは${formatWarekiFiscalYear(fy)}にはありません。報告は任意で、集計には含まれません。`,
+    outOfScope: (fy: number) => `この事業には${formatWarekiFiscalYear(fy)}のスケジュールも予算もありません。報告は任意で、集計には含まれません。`,
     status: '全体の状況',
     statusHint: '遅延・遅れ気味のときは「課題」も記入してください。',
     choose: '選択してください',
@@ -109,7 +109,7 @@ const words = {
     noOwned: 'This department owns no measures.',
     prefilled: (ref: string, when: string) => `Pre-filled from the last report (reference ${ref}, ${when}). Change what is different and submit.`,
     notPrefilled: 'No report for this measure yet.',
-    outOfScope: (fy: number) => `This measure is not scheduled in FY${fy}: a report is optional, and the compile does not count it.`,
+    outOfScope: (fy: number) => `This measure has neither schedule nor budget in FY${fy}: a report is optional, and the compile does not count it.`,
     status: 'Overall status',
     statusHint: 'When delayed or at risk, please also fill in “Issues”.',
     choose: 'Please choose',
@@ -318,8 +318,9 @@ export interface MeasureForm {
   /** Set when this form was submitted and refused. */
   errors?: { message: Bilingual; fields: FieldError[]; milestoneOrder: string[] };
   /**
-   * False when the 事業's スケジュール does not run in the link's fiscal year (`isInScope`): nobody
-   * asks for its report then and the compile does not count it; a report is still accepted.
+   * False when the 事業 is not in scope in the link's fiscal year (`isInScope`: neither スケジュール
+   * nor budget then): nobody asks for its report then and the compile does not count it; a report is
+   * still accepted.
    * @default true
    */
   inScope?: boolean;
@@ -330,6 +331,8 @@ export interface FormPageModel {
   ka: { name: string; bukai: string };
   /** The link's quarter, canonical (FY2013-Q2). */
   quarter: string;
+  /** The plan period: a budget line given as a year count applies to its first years. */
+  period: FiscalYearSpan;
   owned: MeasureForm[];
   related: MeasureForm[];
   /** A message for the whole page, e.g. a refusal that concerns no single field. */
@@ -378,14 +381,14 @@ ${model.related.length > 0 ? html`<h3>${w.relatedHeading}</h3><ul class="toc">${
 </nav>
 ${model.sheet && model.owned.length > 0 ? sheetUploadSection(model.sheet, model.lang) : ''}
 ${model.owned.length > 0 ? html`<h2>${w.ownedHeading}</h2>` : ''}
-${model.owned.map((f) => measureForm(f, model.lang, fiscalYear, exampleDate))}
+${model.owned.map((f) => measureForm(f, model.lang, model.period, fiscalYear, exampleDate))}
 ${model.related.length > 0 ? html`<h2>${w.relatedHeading}</h2><p>${w.relatedIntro}</p>` : ''}
-${model.related.map((f) => measureForm(f, model.lang, fiscalYear, exampleDate))}
+${model.related.map((f) => measureForm(f, model.lang, model.period, fiscalYear, exampleDate))}
 `;
   return renderFormFrame({ lang: model.lang, title, body, langSwitch: langSwitch(model.lang), ...(model.plan ? { plan: model.plan } : {}) });
 }
 
-function measureForm(form: MeasureForm, lang: Lang, fiscalYear: number, exampleDate: LocalDate): SafeHtml {
+function measureForm(form: MeasureForm, lang: Lang, period: FiscalYearSpan, fiscalYear: number, exampleDate: LocalDate): SafeHtml {
   const w = words[lang];
   const { measure } = form;
   const anchor = measureAnchor(measure.id);
@@ -478,7 +481,7 @@ ${errorOf(dateName)}
 </fieldset>`}
 <fieldset>
 <legend>${w.budget}</legend>
-${budgetTable(measure, fiscalYear, lang)}
+${budgetTable(measure, period, fiscalYear, lang)}
 <label for="${id(fieldNames.budgetExecutedThousandYen)}">${w.executed(fiscalYear)}</label>
 <p class="hint" id="${id(fieldNames.budgetExecutedThousandYen)}-hint">${w.executedHint}</p>
 ${errorOf(fieldNames.budgetExecutedThousandYen)}
@@ -506,9 +509,9 @@ ${errorOf(fieldNames.person)}
 </section>`;
 }
 
-function budgetTable(measure: Measure, fiscalYear: number, lang: Lang): SafeHtml {
+function budgetTable(measure: Measure, period: FiscalYearSpan, fiscalYear: number, lang: Lang): SafeHtml {
   const w = words[lang];
-  const lines = budgetLinesForYear(measure, fiscalYear);
+  const lines = budgetLinesForYear(measure, period, fiscalYear);
   if (lines.length === 0) return html`<p class="hint">${w.noBudget(fiscalYear)}</p>`;
   return html`<table>
 <caption>${w.budgetCaption(lang === 'ja' ? formatWarekiFiscalYearShort(fiscalYear) : `FY${fiscalYear}`)}</caption>

@@ -6,7 +6,8 @@
  */
 import { tryParseWarekiDate } from '../domain/fiscal.ts';
 import type { Ka } from '../domain/directory.ts';
-import type { BudgetLine, Measure, PlanFile } from '../domain/plan.ts';
+import { budgetLineApplies } from '../domain/measure-span.ts';
+import type { BudgetLine, FiscalYearSpan, Measure, PlanFile } from '../domain/plan.ts';
 import { roleOf, type FieldError, type ReportInput } from '../domain/report-input.ts';
 import type { StoredReport } from '../domain/report.ts';
 
@@ -102,9 +103,9 @@ export function valuesFromReport(report: StoredReport | undefined, fiscalYear: n
   };
 }
 
-/** The budget lines that apply to a fiscal year: those without a stated span apply to every year. */
-export function budgetLinesForYear(measure: Measure, fiscalYear: number): BudgetLine[] {
-  return measure.budget.lines.filter((line) => !line.fiscalYears || (line.fiscalYears.from <= fiscalYear && fiscalYear <= line.fiscalYears.to));
+/** The budget lines that apply to a fiscal year of the plan period, by the compile's rule (`budgetLineApplies`). */
+export function budgetLinesForYear(measure: Measure, period: FiscalYearSpan, fiscalYear: number): BudgetLine[] {
+  return measure.budget.lines.filter((line) => budgetLineApplies(line, period, fiscalYear));
 }
 
 /** Why a form body could not be read at all (before any field is looked at). */

@@ -23,10 +23,11 @@ export const colourWords: Record<CompiledColour, StatusWord> = {
 };
 
 /**
- * A 事業 in a quarter outside its スケジュール's years: not compiled, not counted, not chased
- * (`isInScope`, shared/domain/measure-span.ts). Not a colour: no roll-up counts it.
+ * A 事業 in a quarter it is not in scope (neither スケジュール nor budget that year): not compiled,
+ * not counted, not chased (`isInScope`, shared/domain/measure-span.ts). Not a colour: no roll-up
+ * counts it.
  */
-export const outOfScopeWord: StatusWord = { ja: '期間外', en: 'not scheduled this year', glyph: '／' };
+export const outOfScopeWord: StatusWord = { ja: '期間外', en: 'out of scope', glyph: '／' };
 
 /** Colours in the order charts stack them: good news first. */
 export const colourOrder: readonly CompiledColour[] = ['green', 'amber', 'red', 'unreported'];

@@ -8,9 +8,10 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { compileQuarter, planCounts } from '#shared/domain/compile';
 import { buildDigest } from '#shared/domain/digest';
 import type { Directory } from '#shared/domain/directory';
-import { isInScope, measureSpan } from '#shared/domain/measure-span';
+import { budgetLineApplies, isInScope, scheduleSpan } from '#shared/domain/measure-span';
 import { PlanFileSchema, type PlanFile } from '#shared/domain/plan';
 import { buildPublicQuarter } from '#shared/domain/public-status';
+import { reportReference, type StoredReport } from '#shared/domain/report';
 import { defaultReminderConfig, dueItems, reportQuartersInPlay } from '#shared/domain/reminders';
 import { inScopeOf, measureStatusEntries } from '#shared/domain/status-view';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
@@ -27,7 +28,8 @@ const late = '1-1-1';
 
 beforeAll(async () => {
   const seed = (await readPlanFile()).plan;
-  // 1-1-1 starts in H26 (FY2014): its two steps run FY2014 and FY2015 instead of the whole plan.
+  // 1-1-1 starts in H26 (FY2014): its two steps and its budget line run FY2014 and FY2015 instead of
+  // the whole plan.
   plan = PlanFileSchema.parse({
     ...seed,
     measures: seed.measures.map((m) =>
@@ -38,6 +40,7 @@ beforeAll(async () => {
               { id: 'm1', label: '検討', fiscalYears: { from: 2014, to: 2014 } },
               { id: 'm2', label: '運用', fiscalYears: { from: 2015, to: 2015 } },
             ],
+            budget: { ...m.budget, lines: m.budget.lines.map((line) => ({ ...line, years: 2, fiscalYears: { from: 2014, to: 2015 } })) },
           }
         : m,
     ),
@@ -47,23 +50,61 @@ beforeAll(async () => {
 
 const measure = (id: string) => plan.measures.find((m) => m.id === id)!;
 
+function stored(measureId: string, quarter: string): StoredReport {
+  return {
+    measureId,
+    quarter,
+    version: 1,
+    kind: 'report',
+    status: '予定どおり',
+    milestones: [],
+    narrative: '',
+    issues: '',
+    nextSteps: '',
+    reporter: { kaId: 'sogo-seisaku', ka: '総合政策課', bukai: '企画専門部会', person: '山田' },
+    reference: reportReference(measureId, quarter, 1),
+    channel: 'web',
+    submittedAt: '2014-07-05T00:00:00.000Z',
+    attachments: [],
+  };
+}
+
 describe('a 事業\'s span', () => {
-  it('runs from the first year of its steps to the last, and over the whole plan without steps', () => {
-    // Prepare
-    const period = { from: 2012, to: 2015 };
-    const gap = { milestones: [{ fiscalYears: { from: 2012, to: 2012 } }, { fiscalYears: { from: 2015, to: 2015 } }] } as PlanFile['measures'][number];
+  const period = { from: 2012, to: 2015 };
+  const step = (from: number, to: number) => ({ id: 'm1', label: '工程', fiscalYears: { from, to }, inferred: false });
+  const line = (years: number, fiscalYears?: { from: number; to: number }) => ({ key: '①', annualThousandYen: 100, years, items: [], ...(fiscalYears ? { fiscalYears } : {}) });
+  const budget = (...lines: ReturnType<typeof line>[]) => ({ lines, plannedTotalThousandYen: null, reference: [], notes: [] });
+
+  it('runs from the first year of its steps to the last, gaps included', () => {
     // Act / Assess
-    expect(measureSpan(measure(late), period)).toEqual({ from: 2014, to: 2015 });
-    expect(measureSpan({ milestones: [] }, period)).toEqual(period);
-    expect(measureSpan(gap, period)).toEqual(period);
+    expect(scheduleSpan(measure(late))).toEqual({ from: 2014, to: 2015 });
+    expect(scheduleSpan({ milestones: [step(2012, 2012), step(2015, 2015)] })).toEqual(period);
+    expect(scheduleSpan({ milestones: [] })).toBeUndefined();
   });
 
-  it('is in scope at both ends and not a year outside them', () => {
-    // Prepare
-    const period = plan.plan.period;
+  it('is in scope at both ends of its スケジュール and not a year outside them', () => {
     // Act / Assess
     expect([2012, 2013, 2014, 2015, 2016].map((fy) => isInScope(measure(late), period, fy))).toEqual([false, false, true, true, false]);
-    expect([2011, 2012, 2015, 2016].map((fy) => isInScope({ milestones: [] }, period, fy))).toEqual([false, true, true, false]);
+  });
+
+  it('is in scope over the whole plan without スケジュール, and never outside the plan', () => {
+    // Act / Assess
+    expect([2011, 2012, 2015, 2016].map((fy) => isInScope({ milestones: [], budget: budget() }, period, fy))).toEqual([false, true, true, false]);
+  });
+
+  it('is also in scope in the years its budget lines plan money for', () => {
+    // Prepare: steps FY2014–2015, a line for FY2013 only; another 事業 with a 3-year line from the plan's start.
+    const early = { milestones: [step(2014, 2015)], budget: budget(line(1, { from: 2013, to: 2013 })) };
+    const threeYears = { milestones: [step(2015, 2015)], budget: budget(line(3)) };
+    // Act / Assess
+    expect([2012, 2013, 2014, 2015].map((fy) => isInScope(early, period, fy))).toEqual([false, true, true, true]);
+    expect([2012, 2013, 2014, 2015].map((fy) => isInScope(threeYears, period, fy))).toEqual([true, true, true, true]);
+  });
+
+  it('applies a line of "3年間" to the plan\'s first three years, and a line with years to those years', () => {
+    // Act / Assess
+    expect([2012, 2013, 2014, 2015].map((fy) => budgetLineApplies(line(3), period, fy))).toEqual([true, true, true, false]);
+    expect([2012, 2013, 2014, 2015].map((fy) => budgetLineApplies(line(1, { from: 2013, to: 2013 }), period, fy))).toEqual([false, true, false, false]);
   });
 });
 
@@ -116,6 +157,19 @@ describe('out of scope', () => {
     expect(kikaku.missing.flatMap((k) => k.measureIds)).not.toContain(late);
     expect(kikaku.owned).toBe(plan.measures.filter((m) => m.id !== late && m.owners.some((o) => o.bukai === '企画専門部会')).length);
     expect(facts.nonResponseTotal.owned).toBe(plan.measures.length - 1);
+  });
+
+  it('the digest says its previous quarter was 期間外, not that it was not compiled', () => {
+    // Prepare: 1-1-1 reports 遅延 in its first quarter; the quarter before was compiled without it.
+    const previous = compileQuarter({ plan, quarter: 'FY2013-Q4', reports: [] });
+    const report = { ...stored(late, 'FY2014-Q1'), status: '遅延' as const, issues: '人員不足' };
+    const compiled = compileQuarter({ plan, quarter: 'FY2014-Q1', reports: [report] });
+    // Act
+    const digest = buildDigest({ quarter: 'FY2014-Q1', compiled, previous, plan, directory, compiledAt: new Date('2014-07-11T06:00:00+09:00') });
+    // Assess
+    expect(digest.facts.turnedRed.find((r) => r.measureId === late)).toMatchObject({ previousOutOfScope: true });
+    expect(digest.text).toContain('前四半期 / previous: 期間外 (out of scope)');
+    expect(digest.text).not.toContain('集計なし (not compiled)');
   });
 
   it('the public page does not list it', () => {

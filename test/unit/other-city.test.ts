@@ -44,6 +44,7 @@ function formModel(p: PlanFile, quarter: string, measureIds: string[]): FormPage
     lang: 'ja',
     ka: { name: '学校教育課', bukai: '教育部会' },
     quarter,
+    period: p.plan.period,
     plan: p.plan,
     owned: p.measures
       .filter((m) => measureIds.includes(m.id))

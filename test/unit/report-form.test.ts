@@ -3,6 +3,7 @@
  * submitted body becomes the API's ReportInput, and what the HTML says (labels, errors, escaping).
  */
 import { createHash } from 'node:crypto';
+import { plannedBudget } from '#shared/domain/compile';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Directory, Ka } from '#shared/domain/directory';
 import type { Measure, PlanFile } from '#shared/domain/plan';
@@ -122,11 +123,19 @@ describe('which 事業 a 課 sees, and what is pre-filled', () => {
 
   it('shows the budget lines of the year only', () => {
     // Act
-    const fy2012 = budgetLinesForYear(measure('3-1-1'), 2012).map((l) => l.key);
-    const fy2013 = budgetLinesForYear(measure('3-1-1'), 2013).map((l) => l.key);
+    const fy2012 = budgetLinesForYear(measure('3-1-1'), plan.plan.period, 2012).map((l) => l.key);
+    const fy2013 = budgetLinesForYear(measure('3-1-1'), plan.plan.period, 2013).map((l) => l.key);
     // Assess
     expect(fy2012).toEqual(['①', '②']);
     expect(fy2013).toEqual(['①']);
+  });
+
+  it('shows a line of "3年間" in the plan\'s first three years only, as the compile plans it', () => {
+    // Prepare: 1-2-1's ② (e-ラーニング導入費・機器更新費用) is planned for 3 of the 4 years.
+    const keys = (fy: number) => budgetLinesForYear(measure('1-2-1'), plan.plan.period, fy).map((l) => l.key);
+    // Act / Assess
+    expect([2012, 2013, 2014, 2015].map(keys)).toEqual([['①', '②'], ['①', '②'], ['①', '②'], ['①']]);
+    expect(plannedBudget(measure('1-2-1'), plan.plan.period, 2015).lines).toEqual(['①']);
   });
 
   it('reads the language from ?lang, Japanese unless English is asked for', () => {
@@ -246,6 +255,7 @@ describe('the form page', () => {
       lang: 'ja',
       ka: { name: ka.name, bukai: ka.bukai },
       quarter: 'FY2013-Q2',
+      period: plan.plan.period,
       owned: owned.map((m, i) => ({ measure: m, role: 'owner', values: emptyValues(), idempotencyKey: `key-${i}-0000`, ...(m.id === '3-1-3' ? overrides : {}) })),
       related: related.map((m) => ({ measure: m, role: 'related', values: emptyValues(), idempotencyKey: 'key-r-0000' })),
     };
@@ -257,9 +267,9 @@ describe('the form page', () => {
     const plain = renderFormPage(forms());
     // Assess
     const section = page.slice(page.indexOf('id="m-3-1-3"'), page.indexOf('</section>', page.indexOf('id="m-3-1-3"')));
-    expect(section).toContain('この事業のスケジュールは平成25年度にはありません。報告は任意で、集計には含まれません。');
-    expect(page.split('スケジュールは平成25年度にはありません')).toHaveLength(2);
-    expect(plain).not.toContain('スケジュールは平成25年度にはありません');
+    expect(section).toContain('この事業には平成25年度のスケジュールも予算もありません。報告は任意で、集計には含まれません。');
+    expect(page.split('平成25年度のスケジュールも予算もありません')).toHaveLength(2);
+    expect(plain).not.toContain('平成25年度のスケジュールも予算もありません');
   });
 
   it('labels every control, points every aria-describedby at an element, and uses unique ids', () => {

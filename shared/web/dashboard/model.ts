@@ -108,15 +108,15 @@ export interface UnreportedBukai {
 }
 
 /**
- * Who has not reported: per 部会 and 課, the owned 事業 in scope (their スケジュール runs in the
- * quarter's fiscal year) without an owner's report for the quarter.
+ * Who has not reported: per 部会 and 課, the owned 事業 in scope (their スケジュール or budget runs
+ * in the quarter's fiscal year: `isInScope`) without an owner's report for the quarter.
  * A 事業 owned by two 課 counts as reported when either has reported. Reads the reports as received
  * (a report after the compile counts), because this list is for chasing, not for the record.
  */
 export function notReported(data: Pick<DashboardData, 'plan' | 'directory' | 'quarter' | 'reports'>): UnreportedBukai[] {
   const reported = new Set(data.reports.filter((r) => r.quarter === data.quarter && r.kind === 'report').map((r) => r.measureId));
   const { fiscalYear } = parseQuarter(data.quarter);
-  // Only 事業 whose スケジュール runs this fiscal year are asked for a report.
+  // Only 事業 in scope in the quarter's fiscal year are asked for a report.
   const ownedBy = (ka: Ka) => measuresOwnedBy(data.plan, ka).filter((m) => isInScope(m, data.plan.plan.period, fiscalYear));
   return data.directory.bukai
     .map((bukai) => {
