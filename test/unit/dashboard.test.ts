@@ -220,4 +220,26 @@ describe('renderMeasureHistory', () => {
     expect(page).toContain(canaries.person);
     expect(page).toContain(canaries.issues);
   });
+
+  it('reads the executed amount per fiscal year by the dashboard\'s rule: a past year at its Q4, none after the shown year', () => {
+    // Prepare: FY2012-Q3 states 500, FY2012-Q4 none, the shown FY2013-Q2 300, FY2014-Q1 (after it) 900.
+    const measure = plan.measures.find((m) => m.budget.lines.length > 0)!;
+    const base = reports.find((r) => r.kind === 'report')!;
+    const at = (quarter: string, amount?: number): StoredReport => {
+      const { budgetExecutedThousandYen: _amount, supersedes: _supersedes, ...rest } = base;
+      return { ...rest, measureId: measure.id, quarter, version: 1, ...(amount === undefined ? {} : { budgetExecutedThousandYen: amount }) };
+    };
+    const history = [at('FY2012-Q3', 500), at('FY2012-Q4'), at('FY2013-Q2', 300), at('FY2014-Q1', 900)];
+    // Act
+    const page = renderMeasureHistory(
+      { plan, measure, quarter: 'FY2013-Q2', planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports: history },
+      viewOptionsOf({}),
+      { base: '/dashboard/t0k' },
+    );
+    // Assess
+    const row = /<th scope="row">執行額 \(報告時点\)<\/th>(.*?)<\/tr>/.exec(page)![1]!;
+    expect([...row.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1])).toEqual(['—', '300', '—', '—']);
+    const budget = budgetByFiscalYear({ ...data, reports: history });
+    expect(budget.map((b) => b.executedThousandYen)).toEqual([null, 300, null, null]);
+  });
 });

@@ -7,7 +7,7 @@
  */
 import { latestReports, plannedBudget } from '../../domain/compile.ts';
 import { compareReports, progressOf, reportBehindStatus } from '../../domain/milestone-progress.ts';
-import { parseQuarter } from '../../domain/fiscal.ts';
+import { formatQuarter, parseQuarter } from '../../domain/fiscal.ts';
 import { isInScope } from '../../domain/measure-span.ts';
 import type { Goal, Measure, PlanFile } from '../../domain/plan.ts';
 import { statusLabelsEn, type StoredReport } from '../../domain/report.ts';
@@ -128,8 +128,16 @@ export function renderMeasureHistory(data: MeasureHistoryData, options: ViewOpti
 
   const years: number[] = [];
   for (let fy = plan.plan.period.from; fy <= plan.plan.period.to; fy += 1) years.push(fy);
-  const executedIn = (fy: number) =>
-    reports.filter((r) => r.kind === 'report' && r.budgetExecutedThousandYen !== undefined && r.quarter.startsWith(`FY${fy}-`)).at(-1)?.budgetExecutedThousandYen;
+  // The dashboard's rule (budgetByFiscalYear): a year before the shown quarter's is read at its Q4, the
+  // shown quarter's year at that quarter, each as compiled, else from that quarter's latest report.
+  const shownYear = parseQuarter(data.quarter).fiscalYear;
+  const executedIn = (fy: number): number | null | undefined => {
+    if (fy > shownYear) return undefined;
+    const quarter = fy === shownYear ? data.quarter : formatQuarter({ fiscalYear: fy, quarter: 4 });
+    const compiled = data.statusByQuarter.get(quarter);
+    if (compiled) return compiled.budget.executedThousandYen;
+    return latestReports(reports, quarter).get(measure.id)?.budgetExecutedThousandYen;
+  };
 
   const body = html`<p><a href="${links.base}${queryOf(options, { quarter: data.quarter })}">← ${w.backToDashboard}</a></p>
 <h1><span class="id">${measure.id}</span>${jaText(lang, measure.name)}</h1>

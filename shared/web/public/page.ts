@@ -173,7 +173,7 @@ export function renderPublicQuarterPage(data: PublicQuarter): string {
 ${areas.map(([areaId, areaTitle]) => html`<h3>${areaId} ${areaTitle}</h3>${ms.filter((m) => m.areaId === areaId).map(measureCard)}`)}
 </section>`;
   });
-  const body = html`<p>${both(`全 ${data.measures.length} 事業の進捗`, `progress of all ${data.measures.length} measures`)}</p>
+  const body = html`<p>${both(`${data.measures.length} 事業の進捗 (この四半期の年度にスケジュールか予算のある事業)`, `progress of ${data.measures.length} measures (those scheduled or budgeted in the quarter's fiscal year)`)}</p>
 ${countsList(data.counts)}
 <div class="chart-box">${unsafeRaw(chart)}</div>
 <section class="downloads" aria-labelledby="downloads"><h2 id="downloads">${both('オープンデータ', 'open data')}</h2>
@@ -217,7 +217,7 @@ export function renderPublicIndex(input: { municipality: string; planTitle: stri
   return frame({
     title: `${input.planTitle} 進捗状況`,
     heading: html`<h1>進捗状況 <span class="en" lang="en">Progress of the plan</span></h1>`,
-    body: joinHtml([html`<p>${both('四半期ごとに、計画の全事業の進捗を公開しています。', 'The progress of every measure of the plan, quarter by quarter.')}</p>`, body]),
+    body: joinHtml([html`<p>${both('四半期ごとに、計画の事業の進捗を公開しています。', 'The progress of the plan\'s measures, quarter by quarter.')}</p>`, body]),
     plan: input,
   });
 }
