@@ -4,8 +4,9 @@
  * it, the digest does not count it as 未報告, the public page and the 進捗管理シート do not list it and
  * the dashboard and the read API say 期間外. 下野市's 事業 all run the whole plan; another city's need not.
  */
+import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileQuarter, planCounts } from '#shared/domain/compile';
+import { compileQuarter, planCounts, plannedBudget } from '#shared/domain/compile';
 import { buildDigest } from '#shared/domain/digest';
 import type { Directory } from '#shared/domain/directory';
 import { budgetLineApplies, isInScope, scheduleSpan } from '#shared/domain/measure-span';
@@ -18,7 +19,7 @@ import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { planQuarters } from '#shared/progress-snapshot';
 import { viewOptionsOf } from '#shared/web/dashboard/frame';
 import { renderMeasureHistory } from '#shared/web/dashboard/measure-page';
-import { notReported } from '#shared/web/dashboard/model';
+import { budgetByFiscalYear, notReported } from '#shared/web/dashboard/model';
 import { renderDashboard } from '#shared/web/dashboard/page';
 import { resolveScope, sheetRows } from '#shared/sheet/export';
 
@@ -170,6 +171,18 @@ describe('out of scope', () => {
     expect(digest.facts.turnedRed.find((r) => r.measureId === late)).toMatchObject({ previousOutOfScope: true });
     expect(digest.text).toContain('前四半期 / previous: 期間外 (out of scope)');
     expect(digest.text).not.toContain('集計なし (not compiled)');
+  });
+
+  it('keeps every planned budget line in the totals: a 事業 is in scope wherever its lines plan money', async () => {
+    // Prepare: 桜台市's 2-1-1 has its スケジュール from FY2021 but budget lines from FY2019.
+    const { plan: sakuradai } = await readPlanFile(fileURLToPath(new URL('../fixtures/sakuradai/plan.json', import.meta.url)));
+    const data = { plan: sakuradai, quarter: 'FY2023-Q4', compiled: new Map(), reports: [], now: new Date('2024-04-11T00:00:00Z') };
+    const planned = (fy: number) => sakuradai.measures.reduce((sum, m) => sum + (plannedBudget(m, sakuradai.plan.period, fy).plannedThousandYen ?? 0), 0);
+    // Act
+    const budget = budgetByFiscalYear(data);
+    // Assess
+    expect(budget.map((b) => b.plannedThousandYen)).toEqual(budget.map((b) => planned(b.fiscalYear)));
+    expect(isInScope(sakuradai.measures.find((m) => m.id === '2-1-1')!, sakuradai.plan.period, 2019)).toBe(true);
   });
 
   it('the public page does not list it', () => {
