@@ -10,7 +10,7 @@ import type { Ka } from './domain/directory.ts';
 import { parseReportInput, ReportInputError, reportKeyOf, toSubmission, type FieldError } from './domain/report-input.ts';
 import type { Reporter, StoredReport } from './domain/report.ts';
 import type { Catalog } from './store/catalog-cache.ts';
-import { appendReport, latestVersion, maxReportVersions, ReportVersionLimitError, type AppendOptions, type AppendResult } from './store/report-items.ts';
+import { appendReport, latestVersion, maxCommentVersion, maxReportVersions, ReportVersionLimitError, type AppendOptions, type AppendResult } from './store/report-items.ts';
 import type { Store } from './store/store.ts';
 
 export type Refusal =
@@ -124,8 +124,14 @@ export async function submitReport(
     });
   } catch (error) {
     if (!(error instanceof ReportVersionLimitError)) throw error;
-    const ja = `この事業・四半期の報告は ${maxReportVersions} 版までです。これ以上は記録できません`;
-    const en = `a 事業 can have at most ${maxReportVersions} versions of its report per quarter; no more can be recorded`;
+    const ja =
+      error.kind === 'comment'
+        ? `この事業・四半期には意見をこれ以上記録できません (第 ${maxCommentVersion} 版まで。残りは担当課の報告のためにあります)`
+        : `この事業・四半期の報告は ${maxReportVersions} 版までです。これ以上は記録できません`;
+    const en =
+      error.kind === 'comment'
+        ? `no more comments can be recorded for this 事業 and quarter (up to version ${maxCommentVersion}; the rest are kept for the owning 課's reports)`
+        : `a 事業 can have at most ${maxReportVersions} versions of its report per quarter; no more can be recorded`;
     return { outcome: 'invalid', ja, en, fields: [{ field: 'quarter', ja, en }] };
   }
   if (result.outcome === 'conflict') {

@@ -6,11 +6,11 @@
 import { randomUUID } from 'node:crypto';
 import { reportReference, type ReportSubmission, type StoredReport } from '../domain/report.ts';
 import { queryAll } from './query.ts';
-import { maxReportVersions, reportFromItem, reportKeys, reportToItem } from './report-keys.ts';
+import { maxCommentVersion, maxReportVersions, reportFromItem, reportKeys, reportToItem } from './report-keys.ts';
 import type { Store } from './store.ts';
 import { byQuarterIndex } from './table.ts';
 
-export { maxReportVersions, reportFromItem, reportKeys, reportToItem };
+export { maxCommentVersion, maxReportVersions, reportFromItem, reportKeys, reportToItem };
 
 const idempotencyDays = 400;
 
@@ -36,10 +36,17 @@ export type AppendResult =
   | { outcome: 'duplicate'; report: StoredReport }
   | { outcome: 'conflict'; report: StoredReport };
 
-/** A 事業 and quarter already holds `maxReportVersions` versions: nothing more can be appended. */
+/**
+ * A 事業 and quarter already holds `maxReportVersions` versions, or (for a comment) reached
+ * `maxCommentVersion`: nothing more of that kind can be appended.
+ */
 export class ReportVersionLimitError extends Error {
-  constructor(readonly measureId: string, readonly quarter: string) {
-    super(`${measureId} ${quarter}: 報告は ${maxReportVersions} 版までです / at most ${maxReportVersions} versions of a report`);
+  constructor(readonly measureId: string, readonly quarter: string, readonly kind: StoredReport['kind'] = 'report') {
+    super(
+      kind === 'comment'
+        ? `${measureId} ${quarter}: 意見は第 ${maxCommentVersion} 版までです / comments only up to version ${maxCommentVersion}`
+        : `${measureId} ${quarter}: 報告は ${maxReportVersions} 版までです / at most ${maxReportVersions} versions of a report`,
+    );
     this.name = 'ReportVersionLimitError';
   }
 }
@@ -59,11 +66,12 @@ export async function appendReport(
   const now = options.now ?? new Date();
   for (let race = 0; race < maxVersionRaces; race += 1) {
     const latest = await (race === 0 && options.latest ? options.latest : latestVersion(store, submission.measureId, submission.quarter));
-    if (latest.version >= maxReportVersions) {
+    // The last versions are kept for the owner's reports (see maxCommentVersion).
+    if (latest.version >= (submission.kind === 'comment' ? maxCommentVersion : maxReportVersions)) {
       // A retry of a submission that was recorded is still answered as a duplicate.
       const existing = await reportByIdempotencyKey(store, options.idempotencyKey);
       if (existing) return answerToReusedKey(existing, options.fingerprint);
-      throw new ReportVersionLimitError(submission.measureId, submission.quarter);
+      throw new ReportVersionLimitError(submission.measureId, submission.quarter, submission.kind);
     }
     const version = latest.version + 1;
     // The submission was validated where it came in (parseReportInput, toSubmission); what is added

@@ -14,6 +14,13 @@ const versionWidth = 4;
  */
 export const maxReportVersions = 10 ** versionWidth - 1;
 
+/**
+ * The last version a related department's comment can take. The versions of a quarter number reports
+ * and comments alike, so the last ones are kept for the owner: however many comments come, the
+ * owning 課 can still report and correct its report (999 more versions).
+ */
+export const maxCommentVersion = maxReportVersions - 999;
+
 export const reportKeys = {
   partition: (tenant: string, measureId: string) => `${tenantPrefix(tenant)}MEASURE#${measureId}`,
   sort: (quarter: string, version: number) => `REPORT#${quarter}#${String(version).padStart(versionWidth, '0')}`,

@@ -20,7 +20,7 @@ import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { reportReference } from '#shared/domain/report';
 import { saveDirectory } from '#shared/store/directory-items';
 import { savePlan } from '#shared/store/plan-items';
-import { maxReportVersions, reportToItem } from '#shared/store/report-items';
+import { maxCommentVersion, maxReportVersions, reportToItem } from '#shared/store/report-items';
 import { saveCompiledQuarter } from '#shared/store/status-items';
 import type { Store } from '#shared/store/store';
 import { startHttpServer, type LocalHttpServer } from '#local/http-server';
@@ -264,6 +264,33 @@ describe('POST /api/reports', () => {
     expect(answer.status).toBe(400);
     expectBilingualError(answer.body, 400);
     expect(answer.body.error.fields).toEqual([expect.objectContaining({ field: 'quarter', ja: expect.stringContaining(String(maxReportVersions)) })]);
+    expect(await itemCount()).toBe(before);
+  });
+
+  it('refuses a comment past the versions kept for comments (400), saying the rest are the owner\'s', async () => {
+    // Prepare: 2-1-2 already holds the last version a comment can take for FY2014-Q2
+    const full = 'FY2014-Q2';
+    const version = maxCommentVersion;
+    await store.doc.put({
+      TableName: table.tableName,
+      Item: reportToItem(tenant, {
+        measureId: '2-1-2', quarter: full, kind: 'comment', milestones: [], narrative: '意見', issues: '', nextSteps: '',
+        reporter: { kaId: 'jido-fukushi', ka: '児童福祉課', bukai: '健康福祉専門部会', person: '児童 花子' },
+        version, reference: reportReference('2-1-2', full, version), channel: 'api', submittedAt: new Date().toISOString(), attachments: [],
+      }),
+    });
+    const before = await itemCount();
+    // Act
+    const answer = await submit(
+      { measureId: '2-1-2', quarter: full, narrative: 'もう一つの意見', person: '児童 花子' },
+      { token: formToken('jido-fukushi', { quarter: full }) },
+    );
+    // Assess
+    expect(answer.status).toBe(400);
+    expectBilingualError(answer.body, 400);
+    expect(answer.body.error.fields).toEqual([
+      expect.objectContaining({ field: 'quarter', ja: expect.stringContaining('意見をこれ以上記録できません'), en: expect.stringContaining("kept for the owning 課's reports") }),
+    ]);
     expect(await itemCount()).toBe(before);
   });
 });

@@ -26,6 +26,7 @@ import {
   appendReport,
   latestPerMeasure,
   latestVersion,
+  maxCommentVersion,
   maxReportVersions,
   reportHistory,
   reportsOfQuarter,
@@ -378,6 +379,21 @@ describe('report items (append-only)', () => {
     expect(reused).toEqual({ outcome: 'conflict', report: last.report });
     await expect(past).rejects.toBeInstanceOf(ReportVersionLimitError);
     expect((await reportHistory(store, '2-2-3')).map((r) => r.version)).toEqual([maxReportVersions - 1, maxReportVersions]);
+  });
+
+  it('keeps the last versions for the owner: comments stop at their limit, reports go on', async () => {
+    // Prepare: comments have reached the last version a comment can take
+    const store = table.store('reports-comment-limit');
+    const comment = submission({ kind: 'comment', status: undefined, narrative: '関連部署の意見' });
+    const full = { ...comment, version: maxCommentVersion, followsReport: 1, reference: reportReference('2-2-3', 'FY2013-Q2', maxCommentVersion), channel: 'web' as const, submittedAt: '2013-07-01T00:00:00.000Z', attachments: [] };
+    await store.doc.put({ TableName: store.tableName, Item: reportToItem(store.tenant, full) });
+    // Act
+    const refused = appendReport(store, comment, { channel: 'web', idempotencyKey: 'c-over', fingerprint: 'c' });
+    const report = await appendReport(store, submission(), { channel: 'api', idempotencyKey: 'r-after', fingerprint: 'r' });
+    // Assess
+    await expect(refused).rejects.toMatchObject({ name: 'ReportVersionLimitError', kind: 'comment' });
+    expect(report).toMatchObject({ outcome: 'recorded', report: { version: maxCommentVersion + 1, supersedes: 1 } });
+    expect(maxReportVersions - maxCommentVersion).toBe(999);
   });
 });
 
