@@ -221,6 +221,24 @@ describe('renderMeasureHistory', () => {
     expect(page).toContain(canaries.issues);
   });
 
+  it('names the report a comment followed', () => {
+    // Prepare: v1 report, v2 a related department's comment on it
+    const report = reports.find((r) => r.kind === 'report')!;
+    const measure = plan.measures.find((m) => m.id === report.measureId)!;
+    const { supersedes: _supersedes, status: _status, ...rest } = report;
+    const first: StoredReport = { ...report, version: 1, supersedes: undefined };
+    const comment: StoredReport = { ...rest, kind: 'comment', version: 2, followsReport: 1, reference: `${report.reference}-c` };
+    // Act
+    const page = renderMeasureHistory(
+      { plan, measure, quarter: report.quarter, planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports: [first, comment] },
+      viewOptionsOf({}),
+      { base: '/dashboard/t0k' },
+    );
+    // Assess
+    expect(page).toContain('第2版 (第1版への意見)');
+    expect(page).not.toContain('第2版 (第1版の訂正)');
+  });
+
   it('reads the executed amount per fiscal year by the dashboard\'s rule: a past year at its Q4, none after the shown year', () => {
     // Prepare: FY2012-Q3 states 500, FY2012-Q4 none, the shown FY2013-Q2 300, FY2014-Q1 (after it) 900.
     const measure = plan.measures.find((m) => m.budget.lines.length > 0)!;

@@ -42,7 +42,7 @@ function reportArticle(report: StoredReport, measure: Measure, lang: Lang): Safe
   const labels = new Map(measure.milestones.map((m) => [m.id, m.label]));
   const status = report.status;
   return html`<article class="report" id="${report.reference}">
-<h3>${quarterText(report.quarter, lang)} — ${w.version(report.version, report.supersedes)}${report.supersedes ? html`<span class="badge corrected">${w.corrected}</span>` : ''}</h3>
+<h3>${quarterText(report.quarter, lang)} — ${report.kind === 'comment' ? w.commentOn(report.version, report.followsReport) : w.version(report.version, report.supersedes)}${report.supersedes ? html`<span class="badge corrected">${w.corrected}</span>` : ''}</h3>
 <dl class="fields">
 <dt>${w.reference}</dt><dd>${report.reference}</dd>
 <dt>${w.submittedAt}</dt><dd>${formatReceivedAt(report.submittedAt, lang)} (${w.channels[report.channel] ?? report.channel})</dd>
