@@ -12,7 +12,6 @@ import type { Directory } from '#shared/domain/directory';
 import { budgetLineApplies, isInScope, scheduleSpan } from '#shared/domain/measure-span';
 import { PlanFileSchema, type PlanFile } from '#shared/domain/plan';
 import { buildPublicQuarter } from '#shared/domain/public-status';
-import { reportReference, type StoredReport } from '#shared/domain/report';
 import { defaultReminderConfig, dueItems, reportQuartersInPlay } from '#shared/domain/reminders';
 import { inScopeOf, measureStatusEntries } from '#shared/domain/status-view';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
@@ -21,6 +20,7 @@ import { viewOptionsOf } from '#shared/web/dashboard/frame';
 import { renderMeasureHistory } from '#shared/web/dashboard/measure-page';
 import { budgetByFiscalYear, notReported } from '#shared/web/dashboard/model';
 import { renderDashboard } from '#shared/web/dashboard/page';
+import { storedReport } from '#test/support/reminder-fixture';
 import { resolveScope, sheetRows } from '#shared/sheet/export';
 
 let plan: PlanFile;
@@ -50,25 +50,6 @@ beforeAll(async () => {
 });
 
 const measure = (id: string) => plan.measures.find((m) => m.id === id)!;
-
-function stored(measureId: string, quarter: string): StoredReport {
-  return {
-    measureId,
-    quarter,
-    version: 1,
-    kind: 'report',
-    status: '予定どおり',
-    milestones: [],
-    narrative: '',
-    issues: '',
-    nextSteps: '',
-    reporter: { kaId: 'sogo-seisaku', ka: '総合政策課', bukai: '企画専門部会', person: '山田' },
-    reference: reportReference(measureId, quarter, 1),
-    channel: 'web',
-    submittedAt: '2014-07-05T00:00:00.000Z',
-    attachments: [],
-  };
-}
 
 describe('a 事業\'s span', () => {
   const period = { from: 2012, to: 2015 };
@@ -163,7 +144,7 @@ describe('out of scope', () => {
   it('the digest says its previous quarter was 期間外, not that it was not compiled', () => {
     // Prepare: 1-1-1 reports 遅延 in its first quarter; the quarter before was compiled without it.
     const previous = compileQuarter({ plan, quarter: 'FY2013-Q4', reports: [] });
-    const report = { ...stored(late, 'FY2014-Q1'), status: '遅延' as const, issues: '人員不足' };
+    const report = storedReport({ measureId: late, quarter: 'FY2014-Q1', status: '遅延', issues: '人員不足' });
     const compiled = compileQuarter({ plan, quarter: 'FY2014-Q1', reports: [report] });
     // Act
     const digest = buildDigest({ quarter: 'FY2014-Q1', compiled, previous, plan, directory, compiledAt: new Date('2014-07-11T06:00:00+09:00') });
