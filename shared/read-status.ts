@@ -7,10 +7,10 @@
  * everything else need the secretariat's or leadership's dashboard link.
  */
 import { bukaiForbidden, mayReadBukai, mayReadMeasure, mayReadPlan, planForbidden, type Reader } from './auth/read-access.ts';
+import { inScopeOf } from './domain/measure-span.ts';
 import { resolveQuarter } from './domain/report-query.ts';
 import {
   bukaiRollup,
-  inScopeOf,
   measureStatusEntries,
   measuresOfBukai,
   statusReports,

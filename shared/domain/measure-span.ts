@@ -4,7 +4,8 @@
  * dashboard, the form, the sheet and the read API all ask this one module.
  * Pure: no I/O, no AWS, and no schemas (a function that only needs the rule does not bundle the plan's).
  */
-import type { BudgetLine, FiscalYearSpan, Measure } from './plan.ts';
+import { parseQuarter } from './fiscal.ts';
+import type { BudgetLine, FiscalYearSpan, Measure, PlanFile } from './plan.ts';
 
 /**
  * True when a budget line applies to `fiscalYear`: within its `fiscalYears` when the plan states them
@@ -41,4 +42,10 @@ export function isInScope(measure: Pick<Measure, 'milestones' | 'budget'>, perio
   const schedule = scheduleSpan(measure);
   if (!schedule || (fiscalYear >= schedule.from && fiscalYear <= schedule.to)) return true;
   return measure.budget.lines.some((line) => budgetLineApplies(line, period, fiscalYear));
+}
+
+/** Whether a 事業 of `plan` is in scope in `quarter` (`isInScope` for the quarter's fiscal year). */
+export function inScopeOf(plan: Pick<PlanFile, 'plan'>, quarter: string): (measure: Pick<Measure, 'milestones' | 'budget'>) => boolean {
+  const { fiscalYear } = parseQuarter(quarter);
+  return (measure) => isInScope(measure, plan.plan.period, fiscalYear);
 }

@@ -16,9 +16,9 @@
  * Pure: no I/O, no AWS.
  */
 import * as z from '../zod.ts';
-import { jstDate, LocalDateSchema, parseQuarter } from './fiscal.ts';
+import { jstDate, LocalDateSchema } from './fiscal.ts';
 import { progressOf, reportBehindStatus } from './milestone-progress.ts';
-import { isInScope } from './measure-span.ts';
+import { inScopeOf } from './measure-span.ts';
 import type { Goal, Measure, PlanFile } from './plan.ts';
 import {
   milestoneProgressValues,
@@ -160,9 +160,8 @@ export function buildPublicQuarter(input: {
 }): PublicQuarter {
   const byMeasure = new Map(input.statuses.map((s) => [s.measureId, s]));
   const goals = new Map(input.plan.goals.map((g) => [g.id, g]));
-  const { fiscalYear } = parseQuarter(input.quarter);
   // A 事業 not in scope (neither スケジュール nor budget that year) is not compiled for the quarter, so not published for it.
-  const measures = input.plan.measures.filter((measure) => isInScope(measure, input.plan.plan.period, fiscalYear)).map((measure) => {
+  const measures = input.plan.measures.filter(inScopeOf(input.plan, input.quarter)).map((measure) => {
     const status = byMeasure.get(measure.id);
     const goal = goals.get(measure.goalId);
     if (!goal) throw new Error(`事業 ${measure.id} の基本目標 ${measure.goalId} が計画にありません / goal not in the plan`);

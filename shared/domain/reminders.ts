@@ -33,7 +33,7 @@ import {
   quartersBetween,
   type LocalDate,
 } from './fiscal.ts';
-import { isInScope } from './measure-span.ts';
+import { inScopeOf } from './measure-span.ts';
 import type { FiscalYearSpan, PlanFile } from './plan.ts';
 import type { StoredReport } from './report.ts';
 
@@ -373,9 +373,9 @@ export function dueItems(input: DueInput): ReminderNotice[] {
         `${occasion.quarter} の受領済み報告が渡されていません / reportsReceived lacks quarter ${occasion.quarter} (see reportQuartersInPlay)`,
       );
     }
-    const { fiscalYear } = parseQuarter(occasion.quarter);
+    const inScope = inScopeOf(plan, occasion.quarter);
     for (const measure of plan.measures) {
-      if (received.has(measure.id) || !isInScope(measure, plan.plan.period, fiscalYear)) continue;
+      if (received.has(measure.id) || !inScope(measure)) continue;
       for (const ka of owningKa(measure)) {
         if (occasion.type === 'report') {
           add('report-due', ka, measure, (bukai) => ({

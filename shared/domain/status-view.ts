@@ -7,8 +7,6 @@
  */
 import * as z from '../zod.ts';
 import type { Bukai } from './directory.ts';
-import { parseQuarter } from './fiscal.ts';
-import { isInScope } from './measure-span.ts';
 import type { Measure, PlanFile } from './plan.ts';
 import { MilestoneProgressSchema, QuarterKeySchema, ReportStatusSchema, StoredReportSchema, type StoredReport } from './report.ts';
 import { CompiledMeasureStatusSchema, RollupSchema, type CompiledMeasureStatus, type Rollup } from './status.ts';
@@ -132,12 +130,6 @@ export function measureStatusEntries(
       compiled: status === null || inFull ? status : withoutReportReference(status),
     };
   });
-}
-
-/** Whether a 事業 is in scope in `quarter`: whether its スケジュール or budget runs in that fiscal year (`isInScope`). */
-export function inScopeOf(plan: PlanFile, quarter: string): (measure: Measure) => boolean {
-  const { fiscalYear } = parseQuarter(quarter);
-  return (measure) => isInScope(measure, plan.plan.period, fiscalYear);
 }
 
 /**

@@ -21,7 +21,7 @@ import {
   parseQuarter,
   type LocalDate,
 } from '../domain/fiscal.ts';
-import { isInScope } from '../domain/measure-span.ts';
+import { inScopeOf } from '../domain/measure-span.ts';
 import type { Measure, PlanFile } from '../domain/plan.ts';
 import { reportStatuses, statusLabelsEn, type StoredReport } from '../domain/report.ts';
 import { canonicalText, readCell } from './cells.ts';
@@ -87,9 +87,9 @@ export function resolveScope(directory: Directory, scope: SheetScope): ResolvedS
  */
 export function sheetRows(plan: PlanFile, resolved: ResolvedScope, quarter: string): SheetRow[] {
   const { bukai, ka } = resolved;
-  const { fiscalYear } = parseQuarter(quarter);
+  const inScope = inScopeOf(plan, quarter);
   return plan.measures.flatMap((measure) => {
-    if (!isInScope(measure, plan.plan.period, fiscalYear)) return [];
+    if (!inScope(measure)) return [];
     const owners = measure.owners.filter((o) => o.bukai === bukai.name && (ka === undefined || o.ka === ka.name));
     return owners.length > 0 ? [{ measure, ownerNames: [...new Set(measure.owners.filter((o) => o.bukai === bukai.name).map((o) => o.ka))] }] : [];
   });

@@ -7,7 +7,8 @@ import type { Directory } from '#shared/domain/directory';
 import type { PlanFile } from '#shared/domain/plan';
 import type { StoredReport } from '#shared/domain/report';
 import type { CompiledMeasureStatus, Rollup } from '#shared/domain/status';
-import { bukaiRollup, inScopeOf, measureStatusEntries, measuresOfBukai, ReportSummarySchema, statusReports } from '#shared/domain/status-view';
+import { inScopeOf } from '#shared/domain/measure-span';
+import { bukaiRollup, measureStatusEntries, measuresOfBukai, ReportSummarySchema, statusReports } from '#shared/domain/status-view';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 
 let plan: PlanFile;

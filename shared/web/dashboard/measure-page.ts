@@ -8,7 +8,7 @@
 import { latestReports, plannedBudget } from '../../domain/compile.ts';
 import { compareReports, progressOf, reportBehindStatus } from '../../domain/milestone-progress.ts';
 import { formatQuarter, parseQuarter } from '../../domain/fiscal.ts';
-import { isInScope } from '../../domain/measure-span.ts';
+import { inScopeOf } from '../../domain/measure-span.ts';
 import type { Goal, Measure, PlanFile } from '../../domain/plan.ts';
 import { statusLabelsEn, type StoredReport } from '../../domain/report.ts';
 import type { CompiledMeasureStatus } from '../../domain/status.ts';
@@ -75,7 +75,7 @@ export function renderMeasureHistory(data: MeasureHistoryData, options: ViewOpti
   // As the compile saw it; a quarter not compiled yet: its newest report so far.
   const progress = progressOf(status ? reportBehindStatus(status, reports) : latestReports(reports, data.quarter).get(measure.id));
 
-  const inScopeIn = (quarter: string) => isInScope(measure, data.plan.plan.period, parseQuarter(quarter).fiscalYear);
+  const inScopeIn = (quarter: string) => inScopeOf(plan, quarter)(measure);
   const strip = statusStrip({
     id: 'status-over-time',
     title: `${w.statusOverTime}: ${measure.id}`,

@@ -10,7 +10,7 @@ import type { Bukai, Directory, Ka } from '../../domain/directory.ts';
 import { measuresOwnedBy } from '../../domain/ownership.ts';
 import { formatQuarter, parseQuarter } from '../../domain/fiscal.ts';
 import { progressOf, reportBehindStatus } from '../../domain/milestone-progress.ts';
-import { isInScope } from '../../domain/measure-span.ts';
+import { inScopeOf } from '../../domain/measure-span.ts';
 import type { Measure, PlanFile } from '../../domain/plan.ts';
 import type { MilestoneProgress, StoredReport } from '../../domain/report.ts';
 import { emptyCounts, type ColourCounts, type CompiledMeasureStatus, type Rollup } from '../../domain/status.ts';
@@ -115,9 +115,8 @@ export interface UnreportedBukai {
  */
 export function notReported(data: Pick<DashboardData, 'plan' | 'directory' | 'quarter' | 'reports'>): UnreportedBukai[] {
   const reported = new Set(data.reports.filter((r) => r.quarter === data.quarter && r.kind === 'report').map((r) => r.measureId));
-  const { fiscalYear } = parseQuarter(data.quarter);
   // Only 事業 in scope in the quarter's fiscal year are asked for a report.
-  const ownedBy = (ka: Ka) => measuresOwnedBy(data.plan, ka).filter((m) => isInScope(m, data.plan.plan.period, fiscalYear));
+  const ownedBy = (ka: Ka) => measuresOwnedBy(data.plan, ka).filter(inScopeOf(data.plan, data.quarter));
   return data.directory.bukai
     .map((bukai) => {
       const kas = data.directory.ka.filter((k) => k.bukai === bukai.name);

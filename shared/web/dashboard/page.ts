@@ -6,7 +6,7 @@
  */
 import type { Bukai } from '../../domain/directory.ts';
 import { openDataFiles } from '../../domain/open-data.ts';
-import { isInScope } from '../../domain/measure-span.ts';
+import { inScopeOf } from '../../domain/measure-span.ts';
 import type { Measure } from '../../domain/plan.ts';
 import { reportBehindStatus } from '../../domain/milestone-progress.ts';
 import { statusLabelsEn } from '../../domain/report.ts';
@@ -147,7 +147,14 @@ function notReportedPanel(data: DashboardData, options: ViewOptions, links: Dash
   return html`<section class="panel" id="not-reported" aria-labelledby="not-reported-h"><h2 id="not-reported-h">${w.notReported}</h2>${body}</section>`;
 }
 
-function statusRow(measure: Measure, status: CompiledMeasureStatus | undefined, data: DashboardData, options: ViewOptions, links: DashboardLinks): SafeHtml {
+function statusRow(
+  measure: Measure,
+  status: CompiledMeasureStatus | undefined,
+  inScope: boolean,
+  data: DashboardData,
+  options: ViewOptions,
+  links: DashboardLinks,
+): SafeHtml {
   const w = words[options.lang];
   const lang = options.lang;
   // Corrected: the report the status was built from corrects an earlier report (not a comment's version).
@@ -155,7 +162,7 @@ function statusRow(measure: Measure, status: CompiledMeasureStatus | undefined, 
   return html`<tr>
 <td><a href="${measureLink(links, measure.id, options, data.quarter)}"><span class="id">${measure.id}</span>${jaText(lang, measure.name)}</a></td>
 <td class="small">${measure.owners.map((o) => html`<div>${jaText(lang, o.ka)} <span class="muted">(${jaText(lang, o.bukai)})</span></div>`)}</td>
-<td>${statusChip(status, lang, isInScope(measure, data.plan.plan.period, parseQuarter(data.quarter).fiscalYear))}</td>
+<td>${statusChip(status, lang, inScope)}</td>
 <td class="small">${(status?.overdueMilestones ?? []).length === 0
     ? html`<span class="muted">—</span>`
     : html`<ul class="plain">${status!.overdueMilestones.map((m) => html`<li class="overdue">${overdueWord.glyph} ${jaText(lang, m.label)} (FY${m.dueFiscalYear})</li>`)}</ul>`}</td>
@@ -168,7 +175,8 @@ function statusTable(data: DashboardData, statuses: ReadonlyMap<string, Compiled
   const w = words[options.lang];
   const lang = options.lang;
   const head = html`<thead><tr><th scope="col">${w.colMeasure}</th><th scope="col">${w.colOwner}</th><th scope="col">${w.colStatus}</th><th scope="col">${w.colOverdue}</th><th scope="col">${w.colBudget}</th><th scope="col">${w.colReport}</th></tr></thead>`;
-  const row = (m: Measure) => statusRow(m, statuses.get(m.id), data, options, links);
+  const inScope = inScopeOf(data.plan, data.quarter);
+  const row = (m: Measure) => statusRow(m, statuses.get(m.id), inScope(m), data, options, links);
   const groups =
     options.group === 'bukai'
       ? data.directory.bukai.map((b) => ({
