@@ -7,7 +7,7 @@
  */
 import { latestReports, plannedBudget } from '../../domain/compile.ts';
 import { compareReports, progressOf, reportBehindStatus } from '../../domain/milestone-progress.ts';
-import { formatQuarter, parseQuarter } from '../../domain/fiscal.ts';
+import { parseQuarter } from '../../domain/fiscal.ts';
 import { inScopeOf } from '../../domain/measure-span.ts';
 import type { Goal, Measure, PlanFile } from '../../domain/plan.ts';
 import { statusLabelsEn, type StoredReport } from '../../domain/report.ts';
@@ -17,7 +17,7 @@ import { html, unsafeRaw, type SafeHtml } from '../html.ts';
 import { colourWords, milestoneWords, outOfScopeWord, overdueWord, swatchOf } from '../status-words.ts';
 import { formatReceivedAt } from '../form-pages.ts';
 import { fiscalYearHead, jaText, queryOf, quarterText, renderFrame, thousandYen, words, type Lang, type ViewOptions } from './frame.ts';
-import { milestoneBars, quarterEndAsFiscalYear } from './model.ts';
+import { budgetQuarterOf, milestoneBars, quarterEndAsFiscalYear } from './model.ts';
 import { statusChip } from './page.ts';
 
 export interface MeasureHistoryData {
@@ -133,7 +133,7 @@ export function renderMeasureHistory(data: MeasureHistoryData, options: ViewOpti
   const shownYear = parseQuarter(data.quarter).fiscalYear;
   const executedIn = (fy: number): number | null | undefined => {
     if (fy > shownYear) return undefined;
-    const quarter = fy === shownYear ? data.quarter : formatQuarter({ fiscalYear: fy, quarter: 4 });
+    const quarter = budgetQuarterOf(fy, data.quarter);
     const compiled = data.statusByQuarter.get(quarter);
     if (compiled) return compiled.budget.executedThousandYen;
     return latestReports(reports, quarter).get(measure.id)?.budgetExecutedThousandYen;

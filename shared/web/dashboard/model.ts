@@ -75,6 +75,14 @@ export interface FiscalYearBudget {
 }
 
 /**
+ * The quarter a fiscal year's budget is read at when `shown` is the quarter on screen: that quarter in
+ * its own year, else the year's Q4.
+ */
+export function budgetQuarterOf(fiscalYear: number, shown: string): string {
+  return fiscalYear === parseQuarter(shown).fiscalYear ? shown : formatQuarter({ fiscalYear, quarter: 4 });
+}
+
+/**
  * Planned and executed per fiscal year, by the one rule the digest uses too (`budgetTotals`,
  * shared/domain/compile.ts: the 事業 with budget lines, executed as their status states it). A year
  * before the chosen quarter's is read at its Q4, the chosen quarter's year at that quarter (each
@@ -85,7 +93,7 @@ export function budgetByFiscalYear(data: Pick<DashboardData, 'plan' | 'quarter' 
   const limit = parseQuarter(data.quarter);
   const years: FiscalYearBudget[] = [];
   for (let fy = data.plan.plan.period.from; fy <= data.plan.plan.period.to; fy += 1) {
-    const quarter = fy === limit.fiscalYear ? data.quarter : formatQuarter({ fiscalYear: fy, quarter: 4 });
+    const quarter = budgetQuarterOf(fy, data.quarter);
     const statuses =
       fy <= limit.fiscalYear
         ? quarterStatus({ ...data, quarter }).measures
