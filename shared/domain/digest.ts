@@ -14,7 +14,7 @@
  * milestone labels are the plan's Japanese words. Dates are given in 和暦 and Western form.
  */
 import type { Directory } from './directory.ts';
-import type { CompiledQuarterStatus } from './compile.ts';
+import type { BudgetTotals, CompiledQuarterStatus } from './compile.ts';
 import { budgetTotals, planCounts } from './compile.ts';
 import {
   formatQuarter,
@@ -69,16 +69,10 @@ export interface NonResponse {
   missing: { ka: string; measureIds: string[] }[];
 }
 
-export interface BudgetRow {
+/** The budget execution of one 基本目標 (or of the whole plan, `all`), by `budgetTotals`. */
+export interface BudgetRow extends Omit<BudgetTotals, 'withoutLines'> {
   goalId: string;
   title: string;
-  /** Sum of the year's planned lines of the 事業 that have lines. */
-  plannedThousandYen: number;
-  /** Sum of the executed amounts reported by those 事業. */
-  executedThousandYen: number;
-  /** 事業 with planned lines, and how many of them reported an executed amount. */
-  measures: number;
-  reported: number;
 }
 
 /** Everything the digest states, before rendering; tests and other views can use it directly. */
@@ -213,15 +207,12 @@ function percentOf(part: number, whole: number): number {
 
 function budgetFacts(input: DigestInput, fiscalYear: number): DigestFacts['budget'] {
   const goalOf = new Map(input.plan.measures.map((m) => [m.id, m.goalId]));
-  const row = (goalId: string, title: string, statuses: readonly CompiledMeasureStatus[]): BudgetRow => {
-    const { withoutLines: _withoutLines, ...totals } = budgetTotals(statuses);
-    return { goalId, title, ...totals };
-  };
+  const row = (goalId: string, title: string, { withoutLines: _withoutLines, ...totals }: BudgetTotals): BudgetRow => ({ goalId, title, ...totals });
   const rows = input.plan.goals.map((g) =>
-    row(g.id, g.title, input.compiled.measures.filter((s) => goalOf.get(s.measureId) === g.id)),
+    row(g.id, g.title, budgetTotals(input.compiled.measures.filter((s) => goalOf.get(s.measureId) === g.id))),
   );
   const total = budgetTotals(input.compiled.measures);
-  return { fiscalYear, rows, total: row('all', '計画全体', input.compiled.measures), withoutLines: total.withoutLines };
+  return { fiscalYear, rows, total: row('all', '計画全体', total), withoutLines: total.withoutLines };
 }
 
 function digestSubject(f: DigestFacts): string {
