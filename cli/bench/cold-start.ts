@@ -105,8 +105,9 @@ export interface ColdStartFigures {
   functions: BundleFigures[];
   /**
    * `empty-module`, `node-https`, `dynamodb-client`, `handler-base`, `report-schemas` and
-   * `handler-base-fs-module` (see cli/bench/floors), and `handler-base-source-maps`: the base run with
-   * NODE_OPTIONS=--enable-source-maps.
+   * `handler-base-fs-module` (see cli/bench/floors), `handler-base-source-maps`: the base run with
+   * NODE_OPTIONS=--enable-source-maps, and `report-schemas-compile-cache`: `report-schemas` with V8's
+   * code cache written before (NODE_COMPILE_CACHE).
    */
   floors: BundleFigures[];
 }
@@ -118,10 +119,13 @@ export interface ColdStartFigures {
 const primary = 0;
 
 const floorFile = (name: string) => fileURLToPath(new URL(`./floors/${name}.ts`, import.meta.url));
-const floorEntries: { name: string; entry: string; env?: NodeJS.ProcessEnv }[] = [
+const floorEntries: { name: string; entry: string; env?: NodeJS.ProcessEnv; compileCache?: true }[] = [
   ...['empty-module', 'node-https', 'dynamodb-client', 'handler-base', 'report-schemas', 'handler-base-fs-module'].map((name) => ({ name, entry: floorFile(name) })),
   // What Node's own source-map support would cost: functions are deployed without it (shared/stack-traces.ts).
   { name: 'handler-base-source-maps', entry: floorFile('handler-base'), env: { NODE_OPTIONS: '--enable-source-maps' } },
+  // How much of a load is V8 compiling code for the first time: the same floor with V8's code cache
+  // written by one import before the timed ones (NODE_COMPILE_CACHE, Node 22.1 and later).
+  { name: 'report-schemas-compile-cache', entry: floorFile('report-schemas'), compileCache: true },
 ];
 
 /** What makes up the AWS client in a bundle (ours, its signer, the SDK's marshaller; the SDK itself if it ever came back). */
@@ -136,15 +140,22 @@ function wallMs(execPath: string, args: string[], env: NodeJS.ProcessEnv): numbe
   return ms;
 }
 
+/** Wall time of a fresh Node importing the bundle `b` with the environment its function has on Lambda. */
+function importOnce(execPath: string, b: { name: string; file: string; env?: NodeJS.ProcessEnv }): number {
+  return wallMs(execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(b.file).href)})`], { ...functionLoadEnvironment(b.name), ...b.env });
+}
+
 export async function measureColdStart(say: Say, runs: number): Promise<ColdStartFigures> {
   const names = (await readdir(join(projectRoot, 'functions'), { withFileTypes: true })).filter((d) => d.isDirectory()).map((d) => d.name).sort();
+  const out = await mkdtemp(join(tmpdir(), 'shinchoku-bench-'));
+  // Node files the cache under its own version and architecture, so one folder serves every runtime.
+  const compileCache = join(out, 'compile-cache');
   const entries: { name: string; entry: string; floor: boolean; env?: NodeJS.ProcessEnv }[] = [
     ...names.map((name) => ({ name, entry: handlerEntry(name), floor: false })),
-    ...floorEntries.map((f) => ({ ...f, floor: true })),
+    ...floorEntries.map(({ compileCache: cached, ...f }) => ({ ...f, floor: true, ...(cached ? { env: { ...f.env, NODE_COMPILE_CACHE: compileCache } } : {}) })),
   ];
   const lambda = await lambdaNode(say, '[4]');
   const runtimes = [...(lambda ? [lambda] : []), ...(lambda?.execPath === process.execPath ? [] : [thisNode()])];
-  const out = await mkdtemp(join(tmpdir(), 'shinchoku-bench-'));
   try {
     const bundles: (Omit<BundleFigures, 'imports' | 'gc'> & { file: string; floor: boolean; env?: NodeJS.ProcessEnv })[] = [];
     for (const { name, entry, floor, env } of entries) {
@@ -163,12 +174,13 @@ export async function measureColdStart(say: Say, runs: number): Promise<ColdStar
       const ratios = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
       const added = new Map<string, number[]>(bundles.map((b) => [b.name, []]));
       wallMs(runtime.execPath, ['-e', '0'], loadEnvironment); // warm the file cache
+      for (const b of bundles.filter((b) => b.env?.NODE_COMPILE_CACHE)) importOnce(runtime.execPath, b); // write V8's code cache
       for (let run = 0; run < runs; run += 1) {
         // The order rotates every run, so a slow spell of the shared machine does not fall on the same
         // bundles each time; each import is paired with the `node -e 0` just before it.
         for (const b of rotated(bundles, Math.floor((run * bundles.length) / runs))) {
           const base = wallMs(runtime.execPath, ['-e', '0'], loadEnvironment);
-          const ms = wallMs(runtime.execPath, ['--input-type=module', '-e', `await import(${JSON.stringify(pathToFileURL(b.file).href)})`], { ...functionLoadEnvironment(b.name), ...b.env });
+          const ms = importOnce(runtime.execPath, b);
           baseline.push(base);
           times.get(b.name)!.push(ms);
           ratios.get(b.name)!.push(ms / base);
@@ -210,6 +222,7 @@ const floorLabels: Record<string, string> = {
   'handler-base': '全ハンドラー共通の土台 / the base of every handler (DynamoDB client, Powertools logger, middy, zod/mini)',
   'report-schemas': '土台 + 報告の zod スキーマ / the base plus a report\'s zod schemas',
   'handler-base-fs-module': '土台 + ES モジュールとしての `node:fs` (関数は `process.getBuiltinModule` で読む) / the base plus `node:fs` imported as an ES module (functions read it through `process.getBuiltinModule`)',
+  'report-schemas-compile-cache': '土台 + 報告の zod スキーマを、先に書いた V8 のコードキャッシュ (`NODE_COMPILE_CACHE`, Node 22.1 以降) で (関数は持ち込めない、上記) / the base plus a report\'s zod schemas, with V8\'s code cache written beforehand (`NODE_COMPILE_CACHE`, Node 22.1 and later; functions cannot bring one, see above)',
   'handler-base-source-maps': '土台を `NODE_OPTIONS=--enable-source-maps` で (関数はこれを付けず、スタックは shared/stack-traces.ts が書くときに対応付ける) / the base with `NODE_OPTIONS=--enable-source-maps` (functions run without it; shared/stack-traces.ts maps a stack when one is written)',
 };
 
@@ -223,7 +236,7 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
   const largest = fns.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   const withinBytes = fns.filter((f) => f.bytes <= byteTarget);
   const floor = (name: string) => cold.floors.find((f) => f.name === name);
-  const [empty, https, client, base, schemas, sourceMaps, fsModule] = ['empty-module', 'node-https', 'dynamodb-client', 'handler-base', 'report-schemas', 'handler-base-source-maps', 'handler-base-fs-module'].map(floor);
+  const [empty, https, client, base, schemas, sourceMaps, fsModule, compileCache] = ['empty-module', 'node-https', 'dynamodb-client', 'handler-base', 'report-schemas', 'handler-base-source-maps', 'handler-base-fs-module', 'report-schemas-compile-cache'].map(floor);
   const ratioOf = (f: BundleFigures | undefined, runtime: number) => f?.imports[runtime]?.ratio ?? NaN;
   const summary = [
     `| 4 | 最大の読み込みバンドル / largest bundle loaded at a cold start (minified) | ${kb(largest.bytes)} (${largest.name}); ${withinBytes.length}/${fns.length} 関数が目標内 / functions within | ≤ 300 KB | ${verdict(largest.bytes <= byteTarget, over(largest.bytes, byteTarget))} |`,
@@ -250,7 +263,7 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
   }
   const slowest = fns.reduce((a, b) => (ratioOf(b, primary) > ratioOf(a, primary) ? b : a));
   if (ratioOf(slowest, primary) > ratioTarget && empty && https && client && base) {
-    why.push(importTimeWhy(cold, { empty, https, client, base, schemas, sourceMaps, fsModule }));
+    why.push(importTimeWhy(cold, { empty, https, client, base, schemas, sourceMaps, fsModule, compileCache }));
   }
 
   const runtimeHeads = cold.runtimes.flatMap((runtime) => [`読み込み時間 / import, ${runtime.label}`, '比 / ratio', '≤ 1.5×']);
@@ -292,6 +305,7 @@ interface ImportFloors {
   schemas?: BundleFigures;
   sourceMaps?: BundleFigures;
   fsModule?: BundleFigures;
+  compileCache?: BundleFigures;
 }
 
 /**
@@ -300,7 +314,7 @@ interface ImportFloors {
  * so where the target stops being reachable.
  */
 function importTimeWhy(cold: ColdStartFigures, floors: ImportFloors): string {
-  const { empty, https, client, base, schemas, sourceMaps, fsModule } = floors;
+  const { empty, https, client, base, schemas, sourceMaps, fsModule, compileCache } = floors;
   const target = coldStartTargets.ratio;
   const label = cold.runtimes[primary]!.label;
   const baselineMs = fmt(cold.runtimes[primary]!.baselineMs, 1);
@@ -339,6 +353,18 @@ function importTimeWhy(cold: ColdStartFigures, floors: ImportFloors): string {
     'The ratio divides by Node\'s own start (`node -e 0`), so the same import gives a larger ratio on a machine where Node starts faster; the figures in brackets are what the import adds, in ms. ' +
       'Deferring Node\'s https and tls to the first request would lower this figure but only move the same time into the first invocation, so functions do not. What each function adds ("vs floor" below) is its own schemas, pages and domain code.',
   );
+  if (schemas && compileCache && readsCompileCache(cold.runtimes[primary]!.version)) {
+    const difference = (compileCache.imports[primary]?.addedMs ?? NaN) - (schemas.imports[primary]?.addedMs ?? NaN);
+    const signed = `${difference < 0 ? '−' : '+'}${fmt(Math.abs(difference), 1)} ms`;
+    ja.push(
+      `同じ土台 + スキーマを、先に書いた V8 のコードキャッシュで読むと ${ratio(compileCache)}× (${added(compileCache)}; キャッシュなしとの差 ${signed})。コードキャッシュが省くのは V8 がコードを初めてコンパイルする時間だけで、初めて実行する時間 (zod がスキーマを組み立てる処理を含む) は残る。` +
+        'しかも関数はこのキャッシュを持ち込めない: Node はキャッシュを自分の版と CPU アーキテクチャごとに分けて置く。Lambda はランタイムの Node の修正版を関数の下で入れ替え (固定すれば安全のための更新も止まる)、資産はそれを動かすのとは別のマシン (arm64 の関数を x64 でも) で作る。資産に入れたキャッシュは版が変わった日から読まれなくなる。',
+    );
+    en.push(
+      `The same base and schemas loaded with V8's code cache written beforehand take ${ratio(compileCache)}× (${added(compileCache)}; ${signed} against no cache): a code cache saves only V8's first compiling of the code, not its first running it (zod building the schemas among that). ` +
+        "Nor can functions bring such a cache: Node files it under its own version and CPU architecture, Lambda replaces the runtime's Node patch release under a function (pinning it would stop the security updates too), and the asset is built on another machine than the one that runs it (an arm64 function possibly on x64); a cache shipped in the asset would go unread from the day the version changes.",
+    );
+  }
   // A variant the functions avoid; when this run's noise hides its cost, the figures say so rather than
   // read as a cost.
   const hidden = (variant: BundleFigures) => (variant.imports[primary]?.ratio ?? Infinity) <= (base.imports[primary]?.ratio ?? -Infinity);
@@ -355,6 +381,12 @@ function importTimeWhy(cold: ColdStartFigures, floors: ImportFloors): string {
   const others = cold.runtimes.slice(1).map((runtime, i) => `${runtime.label}: ${[empty, https, client, base, ...(schemas ? [schemas] : [])].map((f) => `${ratio(f, i + 1)}×`).join(', ')}`);
   const othersText = others.length > 0 ? ` 同じ下限 (空, https, クライアント, 土台${schemas ? ', スキーマ' : ''}) / the same floors on ${others.join('; ')}.` : '';
   return `- **読み込み時間 / import time** (${label}): ${ja.join('')} / ${en.join(' ')}${othersText}${gcSentence(cold, base, schemas)}`;
+}
+
+/** Whether a Node (`v24.21.0`) reads NODE_COMPILE_CACHE: 22.1 and later. */
+export function readsCompileCache(version: string): boolean {
+  const [major = 0, minor = 0] = version.replace(/^v/, '').split('.').map(Number);
+  return major > 22 || (major === 22 && minor >= 1);
 }
 
 function gcHead(cold: ColdStartFigures): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { over } from '#cli/bench/format';
-import { parseTraceGc, renderColdStart, type BundleFigures, type ColdStartFigures } from '#cli/bench/cold-start';
+import { parseTraceGc, readsCompileCache, renderColdStart, type BundleFigures, type ColdStartFigures } from '#cli/bench/cold-start';
 import { billedUnits, itemBytes } from '#cli/bench/meter';
 import type { SubmissionFigures } from '#cli/bench/steps';
 import { submissionSection, submissionSummary, submissionWhy } from '#cli/bench/submission-report';
@@ -163,6 +163,23 @@ describe('the bench cold start: why functions miss the import-time target', () =
     expect(whyHidden).toContain("this run's noise hid the difference in time, the base taking 1.84×");
     expect(whyShown).toContain('takes 1.95×');
     expect(whyShown).not.toContain('noise hid');
+  });
+
+  it('tells what V8 compiling code the first time costs, from the floor with a code cache, on a Node that reads one', () => {
+    // Prepare
+    const floors = { 'empty-module': 1.02, 'node-https': 1.3, 'dynamodb-client': 1.29, 'handler-base': 1.43, 'report-schemas': 1.6, 'report-schemas-compile-cache': 1.45 };
+    const cold = run(floors, [bundle('submit-report', 1.62)]);
+    const onNode20 = { ...cold, runtimes: [{ label: 'Node 20', version: 'v20.20.2', baselineMs: 30 }] };
+    // Act
+    const [why, whyOnNode20] = [importWhy(cold), importWhy(onNode20)];
+    // Assess
+    expect(why).toContain('take 1.45× (+13.5 ms; −4.5 ms against no cache)');
+    expect(why).toContain('Nor can functions bring such a cache');
+    expect(whyOnNode20).not.toContain('code cache');
+  });
+
+  it('knows which Node reads NODE_COMPILE_CACHE', () => {
+    expect(['v20.20.2', 'v22.0.0', 'v22.1.0', 'v24.21.0'].map(readsCompileCache)).toEqual([false, false, true, true]);
   });
 
   it('gives no reason when every function is within the target', () => {
