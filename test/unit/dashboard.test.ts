@@ -119,6 +119,20 @@ describe('dashboard model', () => {
     expect(budget[0]!.executedThousandYen).toBeNull(); // no report of FY2012 in this script
   });
 
+  it('reads the chosen quarter\'s budget from the status the page already has, and the same as computing it', () => {
+    // Prepare
+    const shown = quarterStatus(data);
+    const withLines = shown.measures.filter((m) => m.budget.plannedLines !== undefined && m.budget.plannedLines.length > 0);
+    const doubled = { ...shown, measures: shown.measures.map((m) => ({ ...m, budget: { ...m.budget, executedThousandYen: m.budget.executedThousandYen === null ? null : m.budget.executedThousandYen * 2 } })) };
+    // Act
+    const [computed, given, givenDoubled] = [budgetByFiscalYear(data), budgetByFiscalYear(data, shown), budgetByFiscalYear(data, doubled)];
+    // Assess
+    expect(withLines.length).toBeGreaterThan(0);
+    expect(given).toEqual(computed);
+    expect(givenDoubled[1]!.executedThousandYen).toBe(computed[1]!.executedThousandYen! * 2);
+    expect(givenDoubled[0]).toEqual(computed[0]); // FY2012 is read at its own Q4, not from the shown status
+  });
+
   it('gives the same execution figure as the digest for the chosen quarter', () => {
     // Prepare
     const compiled = compileQuarter({ plan, quarter: 'FY2013-Q2', reports: reports.filter((r) => r.quarter === 'FY2013-Q2') });

@@ -88,16 +88,25 @@ export function budgetQuarterOf(fiscalYear: number, shown: string): string {
  * before the chosen quarter's is read at its Q4, the chosen quarter's year at that quarter (each
  * compiled, or compiled here from the reports so far); a later year has only its planned lines.
  * Null where no 事業 has lines, or none states an executed amount.
+ *
+ * @param shown the status of the chosen quarter when the caller has it already (the page shows it),
+ *   so a quarter not compiled yet is not compiled here a second time
+ * @default shown `quarterStatus(data)`
  */
-export function budgetByFiscalYear(data: Pick<DashboardData, 'plan' | 'quarter' | 'compiled' | 'reports' | 'now'>): FiscalYearBudget[] {
+export function budgetByFiscalYear(
+  data: Pick<DashboardData, 'plan' | 'quarter' | 'compiled' | 'reports' | 'now'>,
+  shown: QuarterStatus = quarterStatus(data),
+): FiscalYearBudget[] {
   const limit = parseQuarter(data.quarter);
   const years: FiscalYearBudget[] = [];
   for (let fy = data.plan.plan.period.from; fy <= data.plan.plan.period.to; fy += 1) {
     const quarter = budgetQuarterOf(fy, data.quarter);
     const statuses =
-      fy <= limit.fiscalYear
-        ? quarterStatus({ ...data, quarter }).measures
-        : compileQuarter({ plan: data.plan, quarter, reports: [] }).measures;
+      quarter === data.quarter
+        ? shown.measures
+        : fy <= limit.fiscalYear
+          ? quarterStatus({ ...data, quarter }).measures
+          : compileQuarter({ plan: data.plan, quarter, reports: [] }).measures;
     const totals = budgetTotals(statuses);
     years.push({
       fiscalYear: fy,

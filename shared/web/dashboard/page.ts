@@ -27,6 +27,7 @@ import {
   rollupCounts,
   wholePlanCounts,
   type DashboardData,
+  type QuarterStatus,
 } from './model.ts';
 
 /** Where the dashboard's links go; built by the handler from the request. */
@@ -100,9 +101,9 @@ ${next ? html`<a href="${links.base}${queryOf(options, { quarter: next })}" rel=
 </form>`;
 }
 
-function budgetPanel(data: DashboardData, lang: Lang): SafeHtml {
+function budgetPanel(data: DashboardData, status: QuarterStatus, lang: Lang): SafeHtml {
   const w = words[lang];
-  const budget = budgetByFiscalYear(data);
+  const budget = budgetByFiscalYear(data, status);
   // A year without an executed amount: 報告なし once it has begun (up to the shown quarter), 未到来 after.
   const shownYear = parseQuarter(data.quarter).fiscalYear;
   const executedMissing = budget.map((b) => (b.fiscalYear <= shownYear ? w.budgetNotReported : w.budgetNotYet));
@@ -270,7 +271,7 @@ ${countsList(counts, lang)}
 <section class="panel" aria-labelledby="goal-h"><h2 id="goal-h">${w.byGoal}</h2><div class="chart-box">${unsafeRaw(mixChart('mix-goal', w.byGoal, goalRows, lang))}</div></section>
 </div>
 <div class="grid">
-${budgetPanel(data, lang)}
+${budgetPanel(data, status, lang)}
 ${downloads(data, options, links)}
 </div>
 ${notReportedPanel(data, options, links)}
