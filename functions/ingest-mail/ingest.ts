@@ -13,7 +13,7 @@
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import PostalMime, { type Address, type Email } from 'postal-mime';
+import PostalMime, { addressParser, type Address, type Email } from 'postal-mime';
 import { mailBucketPrefixes, type SesMail, type SesReceipt, type SesReceiptEvent } from '#events/ses-receipt';
 import type { OutgoingMail } from '#shared/aws/mailer';
 import type { ObjectStore } from '#shared/aws/s3';
@@ -144,13 +144,29 @@ function headerMap(parsed: ReceivedMail): Map<string, string[]> {
   return map;
 }
 
+/**
+ * Every address of every From header. postal-mime's `from` is the first address of the first From
+ * header only, so `From: a@x, b@y` (or a second From header) would pass for a@x alone; the rules
+ * refuse a mail with more than one sender, so they must see all of them.
+ */
+function fromAddressesOf(parsed: ReceivedMail, headers: ReadonlyMap<string, readonly string[]>): { address: string; name?: string }[] {
+  // A From header that lists no address at all still counts as one sender.
+  const listed = (headers.get('from') ?? []).flatMap((value) => {
+    const found = addressParser(value, { flatten: true });
+    return found.length > 0 ? found : [{ address: '', name: '' }];
+  });
+  if (listed.length <= 1) return addressesOf(parsed.from);
+  return listed.map((a) => ({ address: a.address ?? '', ...(a.name ? { name: a.name } : {}) }));
+}
+
 /** The facts the rules decide on. */
 export function factsOf(parsed: ReceivedMail, mail: SesMail, receipt: SesReceipt): InboundMailFacts {
   const header = parsed.headers.find((h) => h.key === 'content-type')?.value;
   const contentType = header === undefined ? undefined : parseContentType(header);
+  const headers = headerMap(parsed);
   return {
-    headers: headerMap(parsed),
-    from: addressesOf(parsed.from),
+    headers,
+    from: fromAddressesOf(parsed, headers),
     envelopeFrom: mail.source,
     ...(contentType?.value ? { contentType } : {}),
     verdicts: {

@@ -38,7 +38,7 @@ export type VerdictCheck = keyof SesVerdicts;
 export interface InboundMailFacts {
   /** Header values by lower-case name, in message order. */
   headers: ReadonlyMap<string, readonly string[]>;
-  /** Every address in From:. */
+  /** Every address of every From header, as written (a second address or header: several senders). */
   from: readonly { address: string; name?: string }[];
   /** The envelope sender (SES `mail.source`); '' for a null sender. */
   envelopeFrom: string;
@@ -224,10 +224,11 @@ export function checkName(check: VerdictCheck): { ja: string; en: string } {
 export function classifyInboundMail(facts: InboundMailFacts, directory: Directory): MailDecision {
   const loop = loopReason(facts, directory);
   if (loop) return loop;
+  // Several senders first: a second From header, even an empty one, makes a mail of several senders.
+  if (facts.from.length > 1) return drop('several-senders', '差出人 (From) が複数あります', 'several From addresses');
   if (facts.from.length === 0 || bareAddress(facts.from[0]!.address) === '') {
     return drop('no-sender', '差出人 (From) がありません', 'no From address');
   }
-  if (facts.from.length > 1) return drop('several-senders', '差出人 (From) が複数あります', 'several From addresses');
   const from = facts.from[0]!;
   const sender = bareAddress(from.address);
   const ka = kaByEmail(directory, sender);

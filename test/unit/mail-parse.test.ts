@@ -5,8 +5,11 @@
 import Encoding from 'encoding-japanese';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { describe, expect, it } from 'vitest';
+import { readFileSync } from 'node:fs';
 import { factsOf, parseMail } from '#functions/ingest-mail/ingest';
 import type { SesMail, SesReceipt } from '#events/ses-receipt';
+import { DirectorySchema } from '#shared/domain/directory';
+import { classifyInboundMail } from '#shared/domain/mail-rules';
 
 const jis = (text: string) => Buffer.from(Encoding.convert(Encoding.stringToCode(text), { to: 'JIS', from: 'UNICODE' }));
 
@@ -93,5 +96,39 @@ describe('parseMail', () => {
     expect(workbook.content.equals(sheet)).toBe(true);
     expect(workbook.contentType).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(mail.html).toContain('添付します');
+  });
+});
+
+describe('the senders of a mail (From)', () => {
+  const directory = DirectorySchema.parse(JSON.parse(readFileSync(new URL('../../plans/shimotsuke/directory.json', import.meta.url), 'utf8')));
+  const sogo = 'sogo-seisaku@shimotsuke.example';
+  const rawMail = (fromLines: string[]) =>
+    Buffer.from([...fromLines, 'To: progress@shimotsuke.example', 'Subject: 進捗報告', 'Message-ID: <f1@shimotsuke.example>', '', '事業: 2-2-3', ''].join('\r\n'));
+
+  it.each([
+    ['two addresses in one From header', [`From: ${sogo}, attacker@evil.example`]],
+    ['a registered address and a group', [`From: ${sogo}, Team: attacker@evil.example;`]],
+    ['two From headers', [`From: ${sogo}`, 'From: attacker@evil.example']],
+    ['a second, empty From header', [`From: ${sogo}`, 'From: ']],
+    ['an empty From header before the registered one', ['From: ', `From: ${sogo}`]],
+  ])('%s: several senders, dropped', async (_label, fromLines) => {
+    // Prepare
+    const mail = await parseMail(rawMail(fromLines));
+    // Act
+    const facts = factsOf(mail, { source: sogo } as unknown as SesMail, receipt);
+    const decision = classifyInboundMail(facts, directory);
+    // Assess
+    expect(facts.from.length).toBeGreaterThan(1);
+    expect(decision).toMatchObject({ action: 'drop', reason: 'several-senders' });
+  });
+
+  it('one address with a comma in its quoted name is one sender', async () => {
+    // Prepare
+    const mail = await parseMail(rawMail([`From: "総合政策課, 山田" <${sogo}>`]));
+    // Act
+    const facts = factsOf(mail, { source: sogo } as unknown as SesMail, receipt);
+    // Assess
+    expect(facts.from).toEqual([{ address: sogo, name: '総合政策課, 山田' }]);
+    expect(classifyInboundMail(facts, directory)).toMatchObject({ action: 'accept', sender: sogo });
   });
 });
