@@ -21,6 +21,7 @@
 import { createHash } from 'node:crypto';
 import { parseRange } from 'hucre';
 import { colToLetter, parseCellRef, readXlsx, type Sheet } from 'hucre/xlsx';
+import type { SheetFilterInfo } from 'hucre';
 import { parseReportInput, ReportInputError, roleOf, toSubmission, type FieldError, type ReportInput } from '../domain/report-input.ts';
 import { withCarriedMilestones } from '../domain/milestone-progress.ts';
 import { reportStatuses, type ReportSubmission, type StoredReport } from '../domain/report.ts';
@@ -114,11 +115,37 @@ interface ReadSheet {
   addresses(): Iterable<string>;
 }
 
+/**
+ * How many cells merges may cover within the read area. The sheet as sent merges the title rows (a
+ * few dozen cells); a merge spanning the whole grid (A1:XFD1048576 is 17 billion cells) would
+ * otherwise be walked cell by cell.
+ */
+const maxMergedCells = 20_000;
+
+class TooManyMergedCells extends Error {}
+const tooManyMerged: SheetProblem = {
+  ja: `結合されたセルが多すぎるため読み取れません (${maxMergedCells.toLocaleString('en')} セルまで)。送られたシートの書式のまま記入してください`,
+  en: `too many merged cells to read (at most ${maxMergedCells.toLocaleString('en')}); fill in the sheet as it was sent`,
+};
+
 function readSheet(sheet: Sheet): ReadSheet {
+  const area = parseRange(readArea);
+  // The reader keeps merges as written, beyond the area it reads too: only their part inside counts.
+  const merges = (sheet.merges ?? []).flatMap((m) => {
+    const clipped = {
+      startRow: Math.max(m.startRow, area.startRow),
+      startCol: Math.max(m.startCol, area.startCol),
+      endRow: Math.min(m.endRow, area.endRow),
+      endCol: Math.min(m.endCol, area.endCol),
+    };
+    return clipped.startRow <= clipped.endRow && clipped.startCol <= clipped.endCol ? [{ ...clipped, first: m.startRow === clipped.startRow && m.startCol === clipped.startCol }] : [];
+  });
+  const mergedCells = merges.reduce((sum, m) => sum + (m.endRow - m.startRow + 1) * (m.endCol - m.startCol + 1), 0);
+  if (mergedCells > maxMergedCells) throw new TooManyMergedCells();
   const covered = new Set<string>();
-  for (const m of sheet.merges ?? []) {
+  for (const m of merges) {
     for (let r = m.startRow; r <= m.endRow; r += 1) {
-      for (let c = m.startCol; c <= m.endCol; c += 1) if (r !== m.startRow || c !== m.startCol) covered.add(`${r},${c}`);
+      for (let c = m.startCol; c <= m.endCol; c += 1) if (!m.first || r !== m.startRow || c !== m.startCol) covered.add(`${r},${c}`);
     }
   }
   const at = (r: number, c: number): SheetCell => sheet.cells?.get(`${r},${c}`) ?? { value: sheet.rows[r]?.[c] ?? null };
@@ -166,11 +193,16 @@ function describeFormula(reading: CellReading): string {
  * it knows nothing about who sends the file; `importSheet` checks that.
  */
 export async function readProgressSheet(file: Buffer, secret: string): Promise<ReadOutcome> {
+  // Only the two sheets the import reads are parsed: every sheet is held as a dense rectangle of up
+  // to the read area, so a small file with many sheets would otherwise take memory for all of them.
+  const listed: SheetFilterInfo[] = [];
+  const read = async (wanted: (info: SheetFilterInfo) => boolean): Promise<ReadSheet[]> =>
+    (await readXlsx(file, { range: readArea, sheets: (info) => (listed.push(info), wanted(info)) })).sheets.map(readSheet);
   let sheets: ReadSheet[];
   try {
-    sheets = (await readXlsx(file, { range: readArea })).sheets.map(readSheet);
-  } catch {
-    return { ok: false, problems: [damaged] };
+    sheets = await read((info) => info.name === sheetName || info.name === referenceSheetName);
+  } catch (error) {
+    return { ok: false, problems: [error instanceof TooManyMergedCells ? tooManyMerged : damaged] };
   }
   const reference = verifyReference(referenceText(sheets), secret);
   if (isReferenceProblem(reference)) return { ok: false, problems: [fileProblem(reference)] };
@@ -178,18 +210,23 @@ export async function readProgressSheet(file: Buffer, secret: string): Promise<R
   const problems: SheetProblem[] = [];
   const ignored: SheetProblem[] = [];
   const notes: SheetProblem[] = [];
-  const visible = sheets.filter((w) => w.visible);
+  const visible = listed.filter((info) => info.hidden !== true && info.veryHidden !== true);
   let ws = sheets.find((w) => w.name === sheetName);
   if (!ws && visible.length === 1) {
-    ws = visible[0]!;
-    notes.push({ sheet: ws.name, ja: `シート名が「${sheetName}」から「${ws.name}」に変わっていますが、このシートを読み取りました`, en: `the sheet was renamed to "${ws.name}"; it was read anyway` });
+    const renamed = visible[0]!.name;
+    try {
+      ws = (await read((info) => info.name === renamed))[0];
+    } catch (error) {
+      return { ok: false, problems: [error instanceof TooManyMergedCells ? tooManyMerged : damaged] };
+    }
+    if (ws) notes.push({ sheet: ws.name, ja: `シート名が「${sheetName}」から「${ws.name}」に変わっていますが、このシートを読み取りました`, en: `the sheet was renamed to "${ws.name}"; it was read anyway` });
   }
   if (!ws) {
     return { ok: false, problems: [{ ja: `シート「${sheetName}」が見つかりません`, en: `the worksheet "${sheetName}" is missing` }] };
   }
   const sheet = ws.name;
   for (const other of visible) {
-    if (other !== ws) ignored.push({ sheet: other.name, ja: `シート「${other.name}」は読み取りませんでした`, en: `the worksheet "${other.name}" was not read` });
+    if (other.name !== sheet) ignored.push({ sheet: other.name, ja: `シート「${other.name}」は読み取りませんでした`, en: `the worksheet "${other.name}" was not read` });
   }
   let beyond: ReturnType<typeof cellsBeyond>;
   try {
@@ -229,6 +266,17 @@ export async function readProgressSheet(file: Buffer, secret: string): Promise<R
       continue;
     }
     if (!changed) continue;
+    if (row === headerRow) {
+      // An inserted, deleted or moved column shifts the header with it: the cells below would be read
+      // as the wrong fields (a note read as 課題, 課題 as 今後の予定, …).
+      problems.push({
+        sheet,
+        cell: address,
+        ja: `見出し (${headerRow} 行目) が発行時から変わっています。列の挿入・削除・並べ替えや見出しの書き換えはできません。送られたシートの列のまま記入してください`,
+        en: `the header (row ${headerRow}) differs from the sheet as sent; columns must not be inserted, deleted, moved or renamed — fill in the columns as sent`,
+      });
+      continue;
+    }
     if (row > lastRow) {
       if (reading.text !== '') extraRows.set(row, [...(extraRows.get(row) ?? []), address]);
       continue;

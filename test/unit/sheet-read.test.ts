@@ -9,7 +9,7 @@ import type { PlanFile } from '#shared/domain/plan';
 import type { StoredReport } from '#shared/domain/report';
 import type { ProgressSheet } from '#shared/sheet/export';
 import { readProgressSheet, type SheetReading } from '#shared/sheet/import';
-import { editWorkbook, exportFor, rowOf, testCatalog, testSecret } from '#test/support/sheet-files';
+import { editWorkbook, editZip, exportFor, rowOf, testCatalog, testSecret } from '#test/support/sheet-files';
 
 let catalog: { plan: PlanFile; directory: Directory };
 let sheet: ProgressSheet;
@@ -129,6 +129,59 @@ describe('readProgressSheet', () => {
     // Assess: what is about the sheet as a whole comes before the cells
     expect(beyond.map((p) => p.cell)).toEqual([undefined, ...Array.from({ length: 20 }, (_, i) => `CA${i + 1}`)]);
     expect(beyond[0]).toMatchObject({ sheet: '児童福祉課 <R&D>', ja: expect.stringContaining('ほかに 5 個'), en: '5 more cells beyond A1:AZ10000 hold something and were not read' });
+  });
+
+  it('refuses a sheet with a column inserted, rather than read each cell after it as the next field', async () => {
+    // Prepare: a 備考 column after 進捗状況 moves 課題 into 今後の予定 and 今後の予定 into 報告者
+    const r = rowOf(sheet, '3-3-1');
+    const file = await editWorkbook(sheet.buffer, (ws) => {
+      ws.spliceColumns(10, 0, []);
+      ws.getCell('J8').value = '備考';
+      ws.getCell(`J${r}`).value = '備考: 来月確認';
+      ws.getCell(`F${r}`).value = '遅れ気味';
+    });
+    // Act
+    const outcome = await readProgressSheet(file, testSecret);
+    // Assess
+    expect(outcome.ok).toBe(true);
+    const problems = outcome.ok ? outcome.reading.problems : [];
+    expect(problems.map((p) => p.cell)).toEqual(['J8', 'K8', 'L8', 'M8']);
+    expect(problems[0]).toMatchObject({ ja: expect.stringContaining('列の挿入・削除・並べ替え'), en: expect.stringContaining('columns must not be inserted') });
+  });
+
+  it('refuses a merge spanning the whole grid without walking its cells', async () => {
+    // Prepare: A1:XFD1048576 is 17 billion cells; clipped to the area read, still far more than a sheet merges
+    const file = await editWorkbook(sheet.buffer, (_ws, workbook) => {
+      workbook.addWorksheet('作業用');
+    });
+    const merged = await editZip(file, async (zip) => {
+      const names = Object.keys(zip.files).filter((n) => /^xl\/worksheets\/sheet\d+\.xml$/.test(n));
+      for (const name of names) {
+        const xml = await zip.file(name)!.async('string');
+        const withMerge = xml.includes('<mergeCells')
+          ? xml.replace(/<mergeCells count="\d+">/, (open) => `${open}<mergeCell ref="A20:XFD1048576"/>`)
+          : xml.replace('</sheetData>', '</sheetData><mergeCells count="1"><mergeCell ref="A20:XFD1048576"/></mergeCells>');
+        zip.file(name, withMerge);
+      }
+    });
+    // Act
+    const outcome = await readProgressSheet(merged, testSecret);
+    // Assess
+    expect(outcome).toEqual({ ok: false, problems: [expect.objectContaining({ ja: expect.stringContaining('結合されたセルが多すぎる'), en: expect.stringContaining('too many merged cells') })] });
+  });
+
+  it('parses only the sheet it reads and the reference: another sheet, however large, is listed and not parsed', async () => {
+    // Prepare: 30 sheets each reaching the corner of the area would be 15 million cells held at once
+    const file = await editWorkbook(sheet.buffer, (_ws, workbook) => {
+      for (let i = 1; i <= 30; i += 1) workbook.addWorksheet(`作業${i}`).getCell('AZ10000').value = i;
+    });
+    // Act
+    const before = process.memoryUsage().heapUsed;
+    const reading = await read(file);
+    const grown = process.memoryUsage().heapUsed - before;
+    // Assess
+    expect(reading.ignored.filter((p) => p.cell === undefined).map((p) => p.sheet)).toEqual(Array.from({ length: 30 }, (_, i) => `作業${i + 1}`));
+    expect(grown).toBeLessThan(50 * 1024 * 1024); // parsed, these sheets would take about 200 MB
   });
 
   it('reads a renamed sheet, and says so', async () => {
