@@ -1,15 +1,16 @@
 /**
  * A received report mail, end to end: read the raw message SES stored in S3, parse it with
  * postal-mime, decide whether it may be answered (shared/domain/mail-rules.ts), claim it once per
- * Message-ID, check the reply address's token and the sender, read and check the short form
- * (shared/domain/mail-form.ts), store attachments, record every 事業 through `submitReport` — all or
- * nothing — and answer (shared/domain/mail-reply.ts) through SES.
+ * mail (sender, Message-ID and body), check the reply address's token and the sender, read and
+ * check the short form (shared/domain/mail-form.ts), store attachments, record every 事業 through
+ * `submitReport` — all or nothing — and answer (shared/domain/mail-reply.ts) through SES.
  *
- * Once per Message-ID: the answer is claimed with a conditional write (`mail#<hash of Message-ID>`)
- * before anything is recorded, so the same message delivered twice records once and is answered
- * once. A run that fails after the claim gives it back and fails, so Lambda retries it (and in the
- * end hands it to the on-failure queue); the reports of a retried run are the ones already recorded,
- * found again by their idempotency keys `<Message-ID>#<block>`.
+ * Once per mail: the answer is claimed with a conditional write (`mail#<hash of sender, Message-ID
+ * and body>`, see `mailIdentity`) before anything is recorded, so the same message delivered twice
+ * records once and is answered once, while another mail that reuses a Message-ID is still handled.
+ * A run that fails after the claim gives it back and fails, so Lambda retries it (and in the end
+ * hands it to the on-failure queue); the reports of a retried run are the ones already recorded,
+ * found again by their idempotency keys `mail-<same hash>#<block>`.
  */
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -179,9 +180,27 @@ export function factsOf(parsed: ReceivedMail, mail: SesMail, receipt: SesReceipt
   };
 }
 
-/** The key the answer to a message is claimed under: one per Message-ID, whoever delivers it how often. */
-export function replyClaimKey(messageId: string): string {
-  return `mail#${createHash('sha256').update(messageId.trim()).digest('base64url')}`;
+/**
+ * What a message is known by, however often it is delivered: its sender, its Message-ID and its body.
+ * A Message-ID alone is not unique across the city (another 課's client, or a broken one, may reuse
+ * one), so a different mail under a known Message-ID is still a new mail. The body, not the whole raw
+ * message: every delivery adds its own trace headers (Received, Return-Path, the verdicts), while the
+ * body travels unchanged (DKIM relies on it); line endings and trailing spaces are evened out as DKIM's
+ * relaxed body canonicalisation does.
+ */
+export function mailIdentity(sender: string, messageId: string, raw: Buffer): string {
+  const crlf = raw.indexOf('\r\n\r\n');
+  const lf = raw.indexOf('\n\n');
+  const ends = [crlf < 0 ? -1 : crlf + 4, lf < 0 ? -1 : lf + 2].filter((at) => at >= 0);
+  const body = ends.length === 0 ? '' : raw.subarray(Math.min(...ends)).toString('latin1');
+  const canonicalBody = body.replace(/\r\n?/g, '\n').replace(/[ \t]+\n/g, '\n').replace(/\n+$/, '');
+  const bodyHash = createHash('sha256').update(canonicalBody, 'latin1').digest('base64url');
+  return createHash('sha256').update(`${sender.trim().toLowerCase()}\n${messageId.trim()}\n${bodyHash}`).digest('base64url');
+}
+
+/** The key the answer to a message is claimed under: one per {@link mailIdentity}, whoever delivers it how often. */
+export function replyClaimKey(identity: string): string {
+  return `mail#${identity}`;
 }
 
 function referencesOf(parsed: ReceivedMail): string[] {
@@ -204,14 +223,15 @@ async function ingestOne(mail: SesMail, receipt: SesReceipt, deps: IngestDeps): 
 
   const messageId = parsed.messageId ?? mail.commonHeaders.messageId ?? `<${sesMessageId}@ses>`;
   const answerTo = decision.action === 'accept' ? decision.sender : decision.answerTo;
-  const key = replyClaimKey(messageId);
+  const identity = mailIdentity(answerTo, messageId, raw);
+  const key = replyClaimKey(identity);
   const claim = await claimNotification(
     deps.store,
     { key, kind: 'reply', recipients: [answerTo], subject: replySubject(parsed.subject), day: jstDate(now) },
     now,
   );
   if (claim.outcome === 'already-sent') {
-    logger.info('mail already handled (same Message-ID)', { sesMessageId, claimKey: key });
+    logger.info('mail already handled (same sender, Message-ID and body)', { sesMessageId, claimKey: key });
     return { outcome: 'already-handled', sesMessageId };
   }
   if (claim.outcome === 'in-progress') {
@@ -229,7 +249,7 @@ async function ingestOne(mail: SesMail, receipt: SesReceipt, deps: IngestDeps): 
       messageId,
       references: referencesOf(parsed),
     };
-    const { reply, outcome } = await answerOf(decision, { parsed, mail, receipt, catalog, envelope, messageId, sesMessageId, deps, now });
+    const { reply, outcome } = await answerOf(decision, { parsed, mail, receipt, catalog, envelope, identity, sesMessageId, deps, now });
     answered = { outcome, messageId: (await deps.mailer.send(reply)).messageId };
   } catch (error) {
     // A claim another delivery took over (ours went stale) is left to it; only our own is given back.
@@ -262,7 +282,8 @@ interface AnswerInput {
   receipt: SesReceipt;
   catalog: Catalog;
   envelope: ReplyEnvelope;
-  messageId: string;
+  /** The mail's {@link mailIdentity}: the same for every delivery of it. */
+  identity: string;
   sesMessageId: string;
   deps: IngestDeps;
   now: Date;
@@ -431,7 +452,7 @@ async function submitAll(
   for (const block of blocks) {
     const outcome = await submitReport(input.deps.store, input.catalog, caller, await withMilestonesCarried(input, caller, block.input), {
       channel: 'mail',
-      idempotencyKey: `${input.messageId}#${block.index}`,
+      idempotencyKey: `mail-${input.identity}#${block.index}`,
       attachments,
       now: input.now,
     });

@@ -397,6 +397,47 @@ describe('good mails: recorded and confirmed with the 受付番号', () => {
     expect(await reportHistory(store, '4-5-1', quarter)).toHaveLength(1);
     expect(await answersTo(subject)).toHaveLength(1);
   });
+
+  it("another 課's mail under a Message-ID already handled is its own mail: recorded and answered", async () => {
+    // Prepare: 総合政策課's mail handled first; 税務課's client reuses its Message-ID
+    const messageId = `<${randomUUID()}@mail.${domain}>`;
+    const first = subjectFor('Message-ID 共用 (総合政策課)');
+    const second = subjectFor('Message-ID 共用 (税務課)');
+    const sogoTo = reportAddress(sogo.kaId);
+    const zeimuTo = reportAddress(zeimu.kaId);
+    await send(await compose({ from: sogo.address, to: sogoTo, subject: first, messageId, text: '事業: 1-1-3\n状況: 予定どおり\n報告者: 山田' }), {
+      from: sogo.address,
+      to: [sogoTo],
+    });
+    const before = (await reportHistory(store, '2-2-6', quarter)).length;
+    const raw = await compose({ from: zeimu.address, to: zeimuTo, subject: second, messageId, text: '事業: 2-2-6\n状況: 予定どおり\n報告者: 鈴木' });
+    // Act
+    await send(raw, { from: zeimu.address, to: [zeimuTo] });
+    // Assess
+    expect(await reportHistory(store, '1-1-3', quarter)).toHaveLength(1);
+    expect(await reportHistory(store, '2-2-6', quarter)).toHaveLength(before + 1);
+    const answer = await onlyAnswerTo(second);
+    expect(answer.destination.to[0]).toContain(zeimu.address);
+    expect(answer.body.text).toContain(`受付番号 FY2013-Q2-2-2-6-v${before + 1}`);
+  });
+
+  it('a different mail of the same 課 under a reused Message-ID (a broken client) is recorded too, and each is answered', async () => {
+    // Prepare
+    const messageId = `<${randomUUID()}@mail.${domain}>`;
+    const first = subjectFor('Message-ID 再利用 1');
+    const second = subjectFor('Message-ID 再利用 2');
+    const to = reportAddress(sogo.kaId);
+    await send(await compose({ from: sogo.address, to, subject: first, messageId, text: '事業: 2-1-1\n状況: 予定どおり\n報告者: 山田' }), { from: sogo.address, to: [to] });
+    const raw = await compose({ from: sogo.address, to, subject: second, messageId, text: '事業: 2-1-2\n状況: 予定どおり\n報告者: 山田' });
+    // Act
+    await send(raw, { from: sogo.address, to: [to] });
+    await send(raw, { from: sogo.address, to: [to] });
+    // Assess: both recorded; the second, delivered twice, once
+    expect(await reportHistory(store, '2-1-1', quarter)).toHaveLength(1);
+    expect(await reportHistory(store, '2-1-2', quarter)).toHaveLength(1);
+    expect(await answersTo(first)).toHaveLength(1);
+    expect((await onlyAnswerTo(second)).body.text).toContain('受付番号 FY2013-Q2-2-1-2-v1');
+  });
 });
 
 describe('an answer that went out is not sent again', () => {
