@@ -18,9 +18,12 @@
  * next key. What is not the person's own writing is left out: quoted lines (`>` / `＞`), everything
  * after a reply header (`-----Original Message-----`, `On … wrote:`, `… さんは書きました:`,
  * `--- 元のメッセージ ---`, a forwarded-message line, Outlook's `差出人:` / `From:` block), after a
- * signature delimiter (`-- `) and after a closing `以上` — unless the next line starts another
- * `事業:` (the form copied once per 事業). A reply header followed by `>` lines only introduces a
- * quote, so a form written below it (bottom-posting) is still read. Lines that belong to no key
+ * signature delimiter (`-- `) and after a closing `以上` — unless another unquoted `事業:` line
+ * follows before a reply header (the form copied once per 事業, with a heading such as `【2件目】`
+ * between the copies). Such a `事業:` line after a signature delimiter or a ruled line of
+ * underscores is not read and not dropped either: it is a problem of the mail, which is refused with
+ * both line numbers. A reply header followed by `>` lines only introduces a quote, so a form written
+ * below it (bottom-posting) is still read. Lines that belong to no key
  * between two keys of a 事業 are refused rather than dropped. Every problem carries the line number
  * in the body as the person sees it. Pure: no I/O, no AWS.
  */
@@ -162,46 +165,111 @@ const rule = /^[ \t\u3000]*[-=_*~━─═＝＊＿～・]{8,}[ \t\u3000]*$/;
 
 type BodyLine = { number: number; text: string; kind: 'own' | 'quoted' | 'rule' };
 
+/** A lone ruled line of underscores: Outlook's line above the earlier mail's headers, or a person's own separator. */
+const underscoreLine = /^\s*_{10,}\s*$/;
+
+/** The person's own lines, and a `事業:` line found after the line that ended them, if any. */
+interface OwnText {
+  lines: BodyLine[];
+  /**
+   * A `事業:` line (unquoted, before any reply header) after a signature delimiter (`--`) or a ruled
+   * line of underscores that ended the person's text: it cannot be told from a signature or a
+   * forwarded text, so the mail is refused rather than read on or cut short without a word.
+   */
+  cutOff?: { line: number; marker: number; text: string };
+}
+
+function bodyLines(body: string): string[] {
+  return body
+    .replace(/\r\n?/g, '\n')
+    .split('\n')
+    .map((l) => l.replace(invisibleSpace, ' ').replace(zeroWidth, ''));
+}
+
+/** The line at `i` starts the earlier mail: a reply header, or the second line of a wrapped "On … wrote:". */
+function replyHeaderAt(lines: readonly string[], i: number): 'header' | 'wrapped' | undefined {
+  const text = lines[i] ?? '';
+  if (replyHeaderPatterns.some((p) => p.test(text)) || (headerBlockFrom.test(text) && lines.slice(i + 1, i + 5).some((l) => headerBlockDate.test(l)))) {
+    return 'header';
+  }
+  // A wrapped "On …, Name <address>\n wrote:" header: the previous line started it.
+  return wrappedWroteLine.test(text) && /^\s*On\s/i.test(lines[i - 1] ?? '') ? 'wrapped' : undefined;
+}
+
+/** The next line after `i` with any text on it. */
+function nextWritten(lines: readonly string[], i: number): string | undefined {
+  for (let j = i + 1; j < lines.length; j += 1) if (lines[j]!.trim() !== '') return lines[j];
+  return undefined;
+}
+
+/**
+ * The first unquoted `事業:` line after line `i` that is still the person's writing — before a reply
+ * header that starts the earlier mail (one that only introduces a quote is read past), whatever
+ * `以上`, `--` or ruled lines come between — and the index where looking stopped.
+ */
+function measureLineAfter(lines: readonly string[], i: number): { at?: number; until: number } {
+  for (let j = i + 1; j < lines.length; j += 1) {
+    const text = lines[j]!;
+    if (quoted.test(text)) continue;
+    if (isMeasureKey(text)) return { at: j, until: j };
+    const header = replyHeaderAt(lines, j);
+    if (header && !underscoreLine.test(text)) {
+      const next = nextWritten(lines, j);
+      if (next === undefined || !quoted.test(next)) return { until: j };
+    }
+  }
+  return { until: lines.length };
+}
+
 /**
  * The person's own lines of the body, numbered as in the body: quoted lines are marked, and the
  * earlier mail below a reply header, the signature and anything after `以上` are cut off (see the
  * module documentation for the exceptions).
  */
 export function ownLines(body: string): BodyLine[] {
-  const lines = body
-    .replace(/\r\n?/g, '\n')
-    .split('\n')
-    .map((l) => l.replace(invisibleSpace, ' ').replace(zeroWidth, ''));
-  /** The next line after `i` with any text on it. */
-  const nextWritten = (i: number): string | undefined => lines.slice(i + 1).find((l) => l.trim() !== '');
+  return ownText(body).lines;
+}
+
+function ownText(body: string): OwnText {
+  const lines = bodyLines(body);
   const out: BodyLine[] = [];
+  /** The last look past an end: lines before `until` need not be looked at again. */
+  let looked: { until: number; at?: number } | undefined;
+  const laterMeasure = (i: number): number | undefined => {
+    if (!looked || i >= looked.until) looked = measureLineAfter(lines, i);
+    return looked.at;
+  };
   for (let i = 0; i < lines.length; i += 1) {
     const text = lines[i] ?? '';
     const number = i + 1;
-    if (signatureDelimiter.test(text)) break;
+    if (signatureDelimiter.test(text)) {
+      const later = laterMeasure(i);
+      if (later !== undefined) return { lines: out, cutOff: { line: later + 1, marker: number, text: text.trim() } };
+      break;
+    }
     if (closing.test(text)) {
-      const next = nextWritten(i);
-      // The form copied once per 事業, each copy ending in 以上: read on. Anything else ends the form.
-      if (next !== undefined && !quoted.test(next) && isMeasureKey(next)) {
+      // The form copied once per 事業, each copy ending in 以上 (a heading such as 【2件目】 or a blank
+      // line between copies): read on while another 事業 follows. Anything else ends the form.
+      if (laterMeasure(i) !== undefined) {
         out.push({ number, text, kind: 'rule' });
         continue;
       }
       break;
     }
-    const header =
-      replyHeaderPatterns.some((p) => p.test(text)) ||
-      (headerBlockFrom.test(text) && lines.slice(i + 1, i + 5).some((l) => headerBlockDate.test(l)));
-    // A wrapped "On …, Name <address>\n wrote:" header: the previous line started it.
-    const wrapped = !header && wrappedWroteLine.test(text) && /^\s*On\s/i.test(lines[i - 1] ?? '');
-    if (header || wrapped) {
-      const next = nextWritten(i);
+    const header = replyHeaderAt(lines, i);
+    if (header) {
+      const next = nextWritten(lines, i);
       if (next !== undefined && quoted.test(next)) {
         // It only introduces a quote: what is written below the quote is the person's own.
-        if (wrapped) out[out.length - 1]!.kind = 'quoted';
+        if (header === 'wrapped') out[out.length - 1]!.kind = 'quoted';
         out.push({ number, text, kind: 'quoted' });
         continue;
       }
-      if (wrapped) out.pop();
+      if (header === 'wrapped') out.pop();
+      if (underscoreLine.test(text)) {
+        const later = laterMeasure(i);
+        if (later !== undefined) return { lines: out, cutOff: { line: later + 1, marker: number, text: text.trim() } };
+      }
       break;
     }
     if (quoted.test(text)) {
@@ -210,7 +278,7 @@ export function ownLines(body: string): BodyLine[] {
     }
     out.push({ number, text, kind: rule.test(text) ? 'rule' : 'own' });
   }
-  return out;
+  return { lines: out };
 }
 
 function isMeasureKey(text: string): boolean {
@@ -340,8 +408,8 @@ interface BlockDraft {
  * Never throws: what cannot be read becomes a problem with its line number.
  */
 export function parseMailForm(body: string, defaults: MailFormDefaults = {}): MailForm {
-  const lines = ownLines(body);
-  const problems: MailFormProblem[] = [];
+  const { lines, cutOff } = ownText(body);
+  const problems: MailFormProblem[] = cutOff ? [cutOffProblem(cutOff)] : [];
   const drafts: BlockDraft[] = [];
   const mailDefaults: { quarter?: { value: string; line: number }; person?: { value: string; line: number } } = {};
   let current: BlockDraft | undefined;
@@ -455,6 +523,16 @@ export function parseMailForm(body: string, defaults: MailFormDefaults = {}): Ma
   markRepeatedMeasures(blocks);
   const empty = lines.every((l) => l.kind !== 'own' || l.text.trim() === '');
   return { blocks, problems, empty };
+}
+
+function cutOffProblem({ line, marker, text }: NonNullable<OwnText['cutOff']>): MailFormProblem {
+  const shown = text.length > 12 ? `${text.slice(0, 12)}…` : text;
+  return {
+    line,
+    field: 'measureId',
+    ja: `この「事業:」の行は、${marker}行目の「${shown}」(署名や以前のメールの始まりとして、これより後は読み飛ばす行) より後にあるため、読み取れません。${marker}行目を削除して、もう一度送ってください`,
+    en: `this "事業:" line comes after line ${marker} ("${shown}"), which marks the start of a signature or of an earlier mail, after which nothing is read; remove line ${marker} and send the mail again`,
+  };
 }
 
 function strayLine({ number, text }: { number: number; text: string }): MailFormProblem {

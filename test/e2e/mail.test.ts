@@ -286,7 +286,7 @@ describe('good mails: recorded and confirmed with the 受付番号', () => {
         '',
         '-- ',
         '総合政策課 山田',
-        '事業: 4-3-2',
+        '内線 1234',
         '',
         '> 事業: 4-3-3',
         '> 状況: 遅延',
@@ -338,6 +338,27 @@ describe('good mails: recorded and confirmed with the 受付番号', () => {
     ]);
     const answer = await onlyAnswerTo(subject);
     for (const r of reports) expect(answer.body.text).toContain(`受付番号 ${r!.reference}`);
+  });
+
+  it('the form copied once per 事業 with a heading between the copies: every 事業 after 以上 is recorded', async () => {
+    // Prepare
+    const subject = subjectFor('進捗報告 (2件、以上で区切り)');
+    const to = reportAddress(sogo.kaId);
+    const raw = await compose({
+      from: sogo.address,
+      to,
+      subject,
+      text: ['【1件目】', '事業: 2-2-1', '状況: 予定どおり', '報告者: 山田', '以上', '', '【2件目】', '事業: 3-1-2', '状況: 遅延', '課題: 予算の確保', '報告者: 山田', '以上'].join('\n'),
+    });
+    // Act
+    await send(raw, { from: sogo.address, to: [to] });
+    // Assess
+    const [first] = await reportHistory(store, '2-2-1', quarter);
+    const [second] = await reportHistory(store, '3-1-2', quarter);
+    expect([first?.status, second?.status]).toEqual(['予定どおり', '遅延']);
+    const answer = await onlyAnswerTo(subject);
+    expect(answer.body.text).toContain(`受付番号 ${first!.reference}`);
+    expect(answer.body.text).toContain(`受付番号 ${second!.reference}`);
   });
 
   it('attached files (a PDF and a Word document) are stored in the mail bucket and referenced from the report', async () => {
@@ -654,6 +675,20 @@ describe('bad mails: nothing recorded, and the right answer or none', () => {
     const raw = await compose({ from: sogo.address, to, subject, text: `${good('4-4-4')}\n\n事業: 1-1-1\n状況: だいたい\n報告者: 山田` });
     await expectRefused(subject, () => send(raw, { from: sogo.address, to: [to] }), { answer: 'to', address: sogo.address, says: ['1件も記録していません', '[6行目・事業 1-1-1・状況]'] });
     expect((await answersTo(subject))[0]!.body.text).not.toMatch(/事業 4-4-4・/);
+  });
+
+  it.each([
+    ['a "--" line', '--'],
+    ['a ruled line of underscores', '__________'],
+  ])('a second 事業 after %s: refused, naming both lines, instead of recording only the first', async (_label, marker) => {
+    const subject = subjectFor(`区切り ${marker}`);
+    const to = reportAddress(sogo.kaId);
+    const raw = await compose({ from: sogo.address, to, subject, text: `${good('4-4-4')}\n${marker}\n事業: 1-1-2\n状況: 予定どおり\n報告者: 山田` });
+    await expectRefused(subject, () => send(raw, { from: sogo.address, to: [to] }), {
+      answer: 'to',
+      address: sogo.address,
+      says: ['1件も記録していません', /\[5行目・事業 ?.*\] この「事業:」の行は、4行目の/, /\[line 5.*\] this "事業:" line comes after line 4/],
+    });
   });
 
   it('the same 事業 twice in one mail', async () => {

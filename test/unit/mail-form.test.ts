@@ -53,8 +53,14 @@ describe('parseMailForm', () => {
     ['a Japanese "さんは書きました:" header', '事業: 2-2-3\n状況: 完了\n2013/07/01 9:00、事務局 さんは書きました:\n事業: 1-1-1'],
     ['a "--- 元のメッセージ ---" header', '事業: 2-2-3\n状況: 完了\n--- 元のメッセージ ---\n事業: 1-1-1'],
     ['a Japanese Gmail header', '事業: 2-2-3\n状況: 完了\n2013年7月1日(月) 9:00 事務局 <shinchoku@shimotsuke.example>:\n事業: 1-1-1'],
-    ['a signature delimiter', '事業: 2-2-3\n状況: 完了\n-- \n総合政策課\n事業: 1-1-1'],
-    ['a closing 以上', '事業: 2-2-3\n状況: 完了\n以上\n\n総合政策課 山田\n事業: 1-1-1'],
+    ['a signature delimiter', '事業: 2-2-3\n状況: 完了\n-- \n総合政策課\n状況: 内線 1234'],
+    ['a closing 以上', '事業: 2-2-3\n状況: 完了\n以上\n\n総合政策課 山田\n状況: 内線 1234'],
+    ['a signature delimiter, then the quoted mail', '事業: 2-2-3\n状況: 完了\n--\n総合政策課\n> 事業: 1-1-1'],
+    ['a closing 以上, then a reply header and the earlier mail unquoted', '事業: 2-2-3\n状況: 完了\n以上\n-----Original Message-----\n事業: 1-1-1'],
+    [
+      "Outlook's ruled line and From / Sent block, the earlier mail unquoted below",
+      '事業: 2-2-3\n状況: 完了\n\n________________________________\nFrom: Shinchoku <shinchoku@shimotsuke.example>\nSent: Monday, July 1, 2013 9:00 AM\n\n事業: 1-1-1\n状況: 予定どおり',
+    ],
     [
       "Outlook's 差出人 / 送信日時 block",
       '事業: 2-2-3\n状況: 完了\n\n差出人: 進捗報告 <shinchoku@shimotsuke.example>\n送信日時: 2013年7月1日 9:00\n件名: 進捗報告のお願い\n\n事業: 1-1-1\n状況: 予定どおり',
@@ -62,8 +68,9 @@ describe('parseMailForm', () => {
     ["Outlook's From / Sent block", '事業: 2-2-3\n状況: 完了\nFrom: Shinchoku <shinchoku@shimotsuke.example>\nSent: Monday, July 1, 2013 9:00 AM\nTo: 総合政策課\n事業: 1-1-1'],
   ])('leaves out %s', (_, body) => {
     // Act
-    const { blocks } = parseMailForm(body, defaults);
+    const { blocks, problems } = parseMailForm(body, defaults);
     // Assess
+    expect(problems).toEqual([]);
     expect(blocks.map((b) => b.input.measureId)).toEqual(['2-2-3']);
     expect(blocks[0]!.input.narrative).toBe('');
   });
@@ -78,6 +85,62 @@ describe('parseMailForm', () => {
       ['2-2-3', []],
       ['2-2-5', []],
     ]);
+  });
+
+  it('reads on after 以上 when another 事業 follows before the earlier mail, whatever stands between the copies', () => {
+    // Prepare
+    const body = [
+      '事業: 2-2-3',
+      '状況: 完了',
+      '以上',
+      '',
+      '【2件目】',
+      '事業：２－２－５',
+      '状況: 遅延',
+      '課題: 予算',
+      '以上',
+      '',
+      '総合政策課 山田',
+      '-----Original Message-----',
+      '事業: 1-1-1',
+    ].join('\n');
+    // Act
+    const form = parseMailForm(body, defaults);
+    // Assess
+    expect(form.problems).toEqual([]);
+    expect(form.blocks.map((b) => [b.line, b.input.measureId, b.input.status, b.problems])).toEqual([
+      [1, '2-2-3', '完了', []],
+      [6, '2-2-5', '遅延', []],
+    ]);
+  });
+
+  it.each([
+    ['a signature delimiter', '--'],
+    ['a signature delimiter with its space', '-- '],
+    ['a ruled line of underscores', '__________'],
+  ])('refuses a 事業 written after %s, naming both lines, rather than dropping it', (_, marker) => {
+    // Prepare
+    const body = `事業: 2-2-3\n状況: 完了\n${marker}\n\n事業: 2-2-5\n状況: 遅延\n課題: 予算`;
+    // Act
+    const form = parseMailForm(body, defaults);
+    // Assess
+    expect(form.blocks.map((b) => b.input.measureId)).toEqual(['2-2-3']);
+    expect(form.problems).toEqual([
+      {
+        line: 5,
+        field: 'measureId',
+        ja: expect.stringContaining(`3行目の「${marker.trim()}」`),
+        en: expect.stringContaining(`line 3 ("${marker.trim()}")`),
+      },
+    ]);
+  });
+
+  it('refuses a 事業 after a signature even when a 以上 came before it', () => {
+    // Act
+    const form = parseMailForm('事業: 2-2-3\n状況: 完了\n以上\n--\n総合政策課\n事業: 2-2-5\n状況: 完了', defaults);
+    // Assess
+    expect(form.blocks.map((b) => b.input.measureId)).toEqual(['2-2-3']);
+    expect(form.problems.map((p) => p.line)).toEqual([6]);
   });
 
   it('reads a form written below the quoted mail (bottom-posting), and keeps the quote out', () => {
