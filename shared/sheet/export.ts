@@ -25,6 +25,7 @@ import { inScopeOf } from '../domain/measure-span.ts';
 import type { Measure, PlanFile } from '../domain/plan.ts';
 import { reportStatuses, statusLabelsEn, type StoredReport } from '../domain/report.ts';
 import { canonicalText, readCell } from './cells.ts';
+import { prefilledInputs } from './prefill.ts';
 import {
   columns,
   editableColumns,
@@ -172,14 +173,12 @@ export function scheduleRuns(measure: Measure, fiscalYear: number): TextRun[] {
 }
 
 /**
- * The row a 事業 gets: plan data, and the editable cells pre-filled from its last report. On a 課's
- * own sheet (`ka`) the person is carried over only from that 課's report: the last report of a 事業
- * two 課 own may be the other's, and its person would sign this 課's report.
+ * The row a 事業 gets: plan data, and the editable cells pre-filled from its last report
+ * (`prefilledInputs`: on a 課's own sheet, `ka`, the person only from that 課's report).
  */
 export function rowValues(row: SheetRow, plan: PlanFile, quarter: string, last: StoredReport | undefined, ka?: { id: string }): RowValues {
   const fiscalYear = parseQuarter(quarter).fiscalYear;
   const { measure } = row;
-  const sameYear = last !== undefined && Number(last.quarter.slice(2, 6)) === fiscalYear;
   const lastQuarter = last ? parseQuarter(last.quarter) : undefined;
   return {
     measureId: measure.id,
@@ -190,14 +189,8 @@ export function rowValues(row: SheetRow, plan: PlanFile, quarter: string, last: 
       last?.status && lastQuarter
         ? `${last.status}\n(${formatWarekiFiscalYearShort(lastQuarter.fiscalYear)} 第${lastQuarter.quarter}四半期)`
         : '報告なし',
-    status: last?.status ?? '',
     planned: plannedBudget(measure, plan.plan.period, fiscalYear).plannedThousandYen,
-    // The executed amount is "this fiscal year": last year's figure would be wrong here.
-    executed: sameYear ? (last.budgetExecutedThousandYen ?? null) : null,
-    narrative: last?.narrative ?? '',
-    issues: last?.issues ?? '',
-    nextSteps: last?.nextSteps ?? '',
-    person: last && (!ka || last.reporter.kaId === ka.id) ? last.reporter.person : '',
+    ...prefilledInputs(measure, quarter, last, ka),
   };
 }
 

@@ -24,6 +24,7 @@ import { colToLetter, parseCellRef, readXlsx, type Sheet } from 'hucre/xlsx';
 import type { SheetFilterInfo } from 'hucre';
 import { parseReportInput, ReportInputError, roleOf, toSubmission, type FieldError, type ReportInput } from '../domain/report-input.ts';
 import { withCarriedMilestones } from '../domain/milestone-progress.ts';
+import type { Measure } from '../domain/plan.ts';
 import { reportStatuses, type ReportSubmission, type StoredReport } from '../domain/report.ts';
 import type { Catalog } from '../store/catalog-cache.ts';
 import { reportHistory } from '../store/report-items.ts';
@@ -42,6 +43,7 @@ import {
   sheetName,
   type EditableField,
 } from './layout.ts';
+import { prefilledInputs, prefilledText } from './prefill.ts';
 import { cellHash, isReferenceProblem, verifyReference, type SheetReference } from './reference.ts';
 
 /** One thing a person should know about the file: which sheet and cell, and what, in both languages. */
@@ -535,7 +537,13 @@ export async function importSheet(
       });
       continue;
     }
-    const last = lastReportFor(await reportHistory(store, measure.id), reading.reference.quarter);
+    const history = await reportHistory(store, measure.id);
+    const last = lastReportFor(history, reading.reference.quarter);
+    const conflict = laterReportProblem(reading, row, measure, last, caller);
+    if (conflict) {
+      problems.push(conflict);
+      continue;
+    }
     // The sheet has no milestone columns: the report keeps what the 事業's last report said.
     const input: ReportInput = { ...row.input!, milestones: withCarriedMilestones([], last) };
     let submission: ReportSubmission;
@@ -551,10 +559,12 @@ export async function importSheet(
       problems.push(...error.fields.map((f) => cellProblem(reading.sheet, row.row, f)));
       continue;
     }
-    // A copy of a sheet already sent (edited again, so another file) repeats rows recorded from it:
-    // a row that says exactly what this quarter's latest report says is that report, not a new one.
-    if (last && last.quarter === submission.quarter && sameReport(submission, last)) {
-      alreadyRecorded.push({ row: row.row, measureId: measure.id, measureName: measure.name, reference: last.reference, version: last.version, duplicate: true });
+    // A copy of a sheet already sent (edited again, so another file) repeats rows recorded from it: a
+    // row that says exactly what one of this quarter's reports says is that report, not a new one —
+    // also when a correction (on the form, by mail) came after it, which recording it again would undo.
+    const same = history.findLast((r) => r.quarter === submission.quarter && r.kind === 'report' && sameRow(submission, r));
+    if (same) {
+      alreadyRecorded.push({ row: row.row, measureId: measure.id, measureName: measure.name, reference: same.reference, version: same.version, duplicate: true });
       continue;
     }
     checked.push({ reading: row, input, name: measure.name });
@@ -590,8 +600,53 @@ export async function importSheet(
   return { ...withSheet, outcome: 'recorded', recorded, unchanged: state('unchanged'), blank: state('blank'), otherKaRows, failed };
 }
 
-/** True when a submission says what a stored report says (who, status, amount, texts, milestones). */
-function sameReport(submission: ReportSubmission, stored: StoredReport): boolean {
+/**
+ * Why a changed row cannot be recorded as it stands, when a report recorded since the sheet was made
+ * says something else in the cells the person left alone, or when the person left in place is another
+ * 課's. A changed row is recorded whole, its untouched cells included: from a sheet made before a
+ * correction (on the form, by mail, from another copy), those cells would put the older values back.
+ */
+function laterReportProblem(reading: SheetReading, row: SheetRowReading, measure: Measure, last: StoredReport | undefined, caller: Caller): SheetProblem | undefined {
+  const { reference, sheet } = reading;
+  const ka = reference.scope.kind === 'ka' ? { id: reference.scope.id } : undefined;
+  const now = prefilledInputs(measure, reference.quarter, last, ka);
+  const untouched = editableColumns.map((c) => `${c.letter}${row.row}`).filter((address) => !row.changedCells.includes(address));
+  const moved = editableColumns.filter((c) => {
+    const address = `${c.letter}${row.row}`;
+    return untouched.includes(address) && cellHash(prefilledText(now[c.key])) !== (reference.cells[address] ?? cellHash(''));
+  });
+  // Only a report recorded since the sheet was made can have moved a cell (not a change of how cells are
+  // pre-filled); one of the same millisecond is either in the pre-fill, and so moved nothing, or after it.
+  if (last && Date.parse(last.submittedAt) >= Date.parse(reference.issuedAt) && moved.length > 0) {
+    const cells = moved.map((c) => `${c.letter}${row.row}`);
+    return {
+      sheet,
+      cell: cells[0],
+      ja:
+        `行 ${row.row} の事業 ${measure.id}「${measure.name}」は、このシートの作成後に報告 (受付番号 ${last.reference}) が記録され、変更していない欄 (${cells.join(', ')}) の内容がその報告と違います。` +
+        'このまま記録すると、新しい報告の内容を古い内容に戻してしまいます。シートを取得し直して記入するか、これらの欄も記入してください',
+      en:
+        `row ${row.row}: measure ${measure.id} has a report recorded after this sheet was made (${last.reference}), and the cells you did not change (${cells.join(', ')}) differ from it; ` +
+        'recording the row would put the older values back — get a new sheet, or fill in those cells too',
+    };
+  }
+  const person = `${columnOfField('person')!.letter}${row.row}`;
+  if (last && untouched.includes(person) && row.input?.person === last.reporter.person && last.reporter.kaId !== caller.reporter.kaId) {
+    return {
+      sheet,
+      cell: person,
+      ja: `報告者「${last.reporter.person}」は前回報告した${last.reporter.ka}の方です。${caller.ka.name}の報告者を記入してください`,
+      en: `the reporting person "${last.reporter.person}" reported last for ${last.reporter.kaId}; enter the person reporting for ${caller.ka.id}`,
+    };
+  }
+  return undefined;
+}
+
+/**
+ * True when a sheet row's submission says what a stored report says in everything a row holds (who,
+ * status, amount, texts). Milestones are not compared: a row has none, and carries the latest report's.
+ */
+function sameRow(submission: ReportSubmission, stored: StoredReport): boolean {
   const pick = (r: ReportSubmission) => ({
     kind: r.kind,
     status: r.status,
@@ -601,7 +656,6 @@ function sameReport(submission: ReportSubmission, stored: StoredReport): boolean
     nextSteps: r.nextSteps,
     kaId: r.reporter.kaId,
     person: r.reporter.person,
-    milestones: r.milestones.map((m) => [m.milestoneId, m.progress, m.date ?? '']),
   });
   return JSON.stringify(pick(submission)) === JSON.stringify(pick(stored));
 }

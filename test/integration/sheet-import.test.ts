@@ -14,7 +14,7 @@ import { reportHistory, reportsOfQuarter } from '#shared/store/report-items';
 import type { Store } from '#shared/store/store';
 import { submitReport, type Caller } from '#shared/submit-report';
 import { createTestTable, type TestTable } from '#test/support/dynamo';
-import { dropDownChoices, editWorkbook, editZip, exportFor, rowOf, testCatalog, testSecret } from '#test/support/sheet-files';
+import { dropDownChoices, editWorkbook, editZip, exportFor, rowOf, testCatalog, testSecret, withPrefilled } from '#test/support/sheet-files';
 
 const quarter = 'FY2013-Q2';
 let table: TestTable;
@@ -195,6 +195,80 @@ const fill = (ws: ExcelJS.Worksheet, r: number, values: Record<string, ExcelJS.C
   for (const [column, value] of Object.entries(values)) ws.getCell(`${column}${r}`).value = value;
 };
 const good = { F: '予定どおり', I: '順調です', L: '山田' };
+
+describe('a sheet made before a later report of its rows', () => {
+  // A quarter of its own, so the reports of the other tests do not meet these.
+  const q = 'FY2013-Q3';
+  const byForm = (measureId: string, narrative: string, key: string, kaId = 'jido-fukushi', person = '佐藤') =>
+    submitReport(store, catalog, callerFor(kaId, q), { measureId, quarter: q, status: '予定どおり', narrative, person }, { channel: 'web', idempotencyKey: key });
+  const importInQ3 = (kaId: string, file: Buffer) => importSheet(store, catalog, callerFor(kaId, q), file, { fileName: '進捗管理シート.xlsx', secret: testSecret });
+
+  it('refuses a changed row whose untouched cells a later report has changed, rather than put the older values back', async () => {
+    // Prepare: the sheet is made, then 3-3-1 is reported on the form, then the sheet's row gets an amount only
+    const sheet = await bukaiSheet(q);
+    expect((await byForm('3-3-1', '説明会の準備中 (フォームから)', 'q3-form-3-3-1')).outcome).toBe('recorded');
+    const r = sheet.row('3-3-1');
+    const file = await editWorkbook(sheet.buffer, (ws) => {
+      ws.getCell(`H${r}`).value = 500;
+    });
+    // Act
+    const result = await importInQ3('jido-fukushi', file);
+    // Assess
+    expect(result.outcome).toBe('refused');
+    const problems = result.outcome === 'refused' ? result.problems : [];
+    expect(problems).toEqual([expect.objectContaining({ ja: expect.stringContaining('新しい報告の内容を古い内容に戻して'), en: expect.stringContaining('would put the older values back') })]);
+    // The cells the form's report says otherwise (status and narrative at least), never the one changed
+    const listed = /cells you did not change \(([^)]*)\)/.exec(problems[0]!.en)![1]!.split(', ');
+    expect(listed).toEqual(expect.arrayContaining([`F${r}`, `I${r}`]));
+    expect(listed).not.toContain(`H${r}`);
+    expect((await reportHistory(store, '3-3-1', q)).map((x) => x.narrative)).toEqual(['説明会の準備中 (フォームから)']);
+  });
+
+  it('does not record again a row an earlier copy recorded when a correction came after it', async () => {
+    // Prepare: the sheet records 3-3-2; the form corrects it; the same sheet comes back with another row changed
+    const sheet = await bukaiSheet(q);
+    const filled = await editWorkbook(sheet.buffer, (ws) => {
+      ws.getCell(`I${sheet.row('3-3-2')}`).value = '第3四半期も運用しています。';
+    });
+    const first = await importInQ3('jido-fukushi', filled);
+    if (first.outcome !== 'recorded') throw new Error(importAnswerText(first));
+    const recorded = (await reportHistory(store, '3-3-2', q)).at(-1)!;
+    expect((await submitReport(store, catalog, callerFor('jido-fukushi', q), { measureId: '3-3-2', quarter: q, status: recorded.status, narrative: '第3四半期も運用しています。利用者が増えました。', person: recorded.reporter.person }, { channel: 'web', idempotencyKey: 'q3-form-3-3-2' })).outcome).toBe('recorded');
+    const again = await editWorkbook(filled, (ws) => {
+      ws.getCell(`K${sheet.row('3-2-1')}`).value = '次回会議は1月';
+      ws.getCell(`L${sheet.row('3-2-1')}`).value = '田中';
+      ws.getCell(`F${sheet.row('3-2-1')}`).value = '予定どおり';
+    });
+    // Act
+    const result = await importInQ3('jido-fukushi', again);
+    // Assess
+    if (result.outcome !== 'recorded') throw new Error(importAnswerText(result));
+    expect(result.recorded.map((x) => [x.measureId, x.duplicate, x.version])).toEqual([
+      ['3-2-1', false, 1],
+      ['3-3-2', true, recorded.version],
+    ]);
+    expect((await reportHistory(store, '3-3-2', q)).at(-1)!.narrative).toBe('第3四半期も運用しています。利用者が増えました。');
+  });
+
+  it("refuses a row left signed with the person of another 課's report", async () => {
+    // Prepare: 社会福祉課 reports 3-2-1, which it owns with 児童福祉課; a sheet that pre-filled its person
+    // (as 部会 sheets did before they left a co-owned 事業's person empty) comes back from 児童福祉課
+    expect((await byForm('3-2-1', '社会福祉課の報告', 'q3-form-3-2-1-shakai', 'shakai-fukushi', '鈴木')).outcome).toBe('recorded');
+    const sheet = await bukaiSheet(q);
+    const r = sheet.row('3-2-1');
+    const signedWithSuzuki = await withPrefilled(sheet.buffer, `L${r}`, '鈴木');
+    const file = await editWorkbook(signedWithSuzuki, (ws) => {
+      ws.getCell(`I${r}`).value = '児童福祉課の報告';
+    });
+    // Act
+    const result = await importInQ3('jido-fukushi', file);
+    // Assess
+    expect(result.outcome).toBe('refused');
+    expect(result.outcome === 'refused' ? result.problems : []).toEqual([
+      expect.objectContaining({ cell: `L${r}`, ja: '報告者「鈴木」は前回報告した社会福祉課の方です。児童福祉課の報告者を記入してください' }),
+    ]);
+  });
+});
 
 describe('bad sheets record nothing and say where', () => {
   let sheet: { buffer: Buffer; row: (id: string) => number };

@@ -11,8 +11,8 @@ import type { StoredReport } from '#shared/domain/report';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { canonicalText, dateText, type CellReading } from '#shared/sheet/cells';
 import { buildProgressSheet, type ProgressSheet } from '#shared/sheet/export';
-import { sheetName } from '#shared/sheet/layout';
-import type { SheetScope } from '#shared/sheet/reference';
+import { referenceSheetName, sheetName } from '#shared/sheet/layout';
+import { cellHash, chunkReference, isReferenceProblem, signReference, verifyReference, type SheetScope } from '#shared/sheet/reference';
 
 /** A link secret for tests (≥ 32 bytes). */
 export const testSecret = 'test-link-secret-0123456789abcdef0123456789';
@@ -47,6 +47,27 @@ export async function editWorkbook(
   const workbook = new ExcelJS.Workbook();
   await workbook.xlsx.load(file as unknown as ArrayBuffer);
   await edit(workbook.getWorksheet(sheetName)!, workbook);
+  return Buffer.from(await workbook.xlsx.writeBuffer());
+}
+
+/**
+ * A sheet as an export with other pre-filling rules would have made it: `address` pre-filled with
+ * `text`, and the signed reference (re-signed with the test secret) saying that is what was written.
+ */
+export async function withPrefilled(file: Buffer, address: string, text: string): Promise<Buffer> {
+  const workbook = new ExcelJS.Workbook();
+  await workbook.xlsx.load(file as unknown as ArrayBuffer);
+  workbook.getWorksheet(sheetName)!.getCell(address).value = text;
+  const hidden = workbook.getWorksheet(referenceSheetName)!;
+  let signed = '';
+  for (let row = 1; hidden.getCell(`A${row}`).value; row += 1) signed += String(hidden.getCell(`A${row}`).value);
+  const reference = verifyReference(signed, testSecret);
+  if (isReferenceProblem(reference)) throw new Error(reference.en);
+  const chunks = chunkReference(signReference({ ...reference, cells: { ...reference.cells, [address]: cellHash(text) } }, testSecret));
+  for (let row = 1; row <= Math.max(chunks.length, signed.length); row += 1) {
+    if (row > chunks.length && !hidden.getCell(`A${row}`).value) break;
+    hidden.getCell(`A${row}`).value = chunks[row - 1] ?? null;
+  }
   return Buffer.from(await workbook.xlsx.writeBuffer());
 }
 

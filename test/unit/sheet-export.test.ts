@@ -193,7 +193,7 @@ describe('pre-filling', () => {
     expect(readCellValue(ws.getCell(`E${rowOf(sheet, '3-2-1')}`).value).text).toBe('報告なし');
   });
 
-  it("on a 課's own sheet, carries the person over from that 課's report only, not from a co-owner's", async () => {
+  it("carries the person over only where nobody else signs with it: on a 課's own sheet from that 課's report, on a 部会 sheet for a 事業 one 課 owns", async () => {
     // Prepare: 3-2-1 is owned by 児童福祉課 and other 課 of the 部会; its last report is 社会福祉課's
     const coOwners = report({ measureId: '3-2-1', reference: 'FY2013-Q1-3-2-1-v1', reporter: { kaId: 'shakai-fukushi', ka: '社会福祉課', bukai: '健康福祉専門部会', person: '鈴木' } });
     const lastReports = new Map([['3-2-1', coOwners], ['3-3-1', report({})]]);
@@ -204,7 +204,8 @@ describe('pre-filling', () => {
     const person = async (sheet: typeof own, measureId: string) => readCellValue((await open(sheet.buffer)).ws.getCell(`L${rowOf(sheet, measureId)}`).value).text;
     expect(await person(own, '3-2-1')).toBe('');
     expect(await person(own, '3-3-1')).toBe('佐藤');
-    expect(await person(bukai, '3-2-1')).toBe('鈴木');
+    expect(await person(bukai, '3-2-1')).toBe('');
+    expect(await person(bukai, '3-3-1')).toBe('佐藤');
   });
 });
 
