@@ -70,7 +70,7 @@ export function importAnswerText(result: SheetImportResult): string {
     if (result.otherKaRows.length > 0) {
       lines.push(`■ ほかの課が担当する行 (読み取りなし) / Rows of other departments (not read): ${result.otherKaRows.map((r) => `${r.row} (${r.measureId})`).join(', ')}`);
     }
-    lines.push(...problemLines({ ja: '記録できなかった行 (同じファイルを再送すると残りを記録します)', en: 'Rows not recorded (send the same file again to record them)' }, result.failed, result.fileName));
+    lines.push(...problemLines({ ja: '記録できなかった行 (理由は各行のとおり)', en: 'Rows not recorded (each with its reason)' }, result.failed, result.fileName));
   }
   lines.push(...problemLines({ ja: '記入欄以外の変更 (無視しました)', en: 'Edits outside the input cells (ignored)' }, result.ignored, result.fileName));
   lines.push(...problemLines({ ja: '読み取りについて', en: 'How cells were read' }, result.notes, result.fileName));
@@ -99,7 +99,7 @@ const pageWords = {
     blank: '空欄の行 (報告なし)',
     otherKa: 'ほかの課が担当する行 (読み取りなし)',
     problems: '直してほしい箇所',
-    failed: '記録できなかった行 (同じファイルをもう一度送ると残りを記録します)',
+    failed: '記録できなかった行 (理由は各行のとおり)',
     ignored: '記入欄以外の変更 (無視しました)',
     notes: '読み取りについて',
     back: '報告フォームに戻る',
@@ -116,7 +116,7 @@ const pageWords = {
     blank: 'Blank rows (not reported)',
     otherKa: 'Rows of other departments (not read)',
     problems: 'Please fix',
-    failed: 'Rows not recorded (send the same file again to record them)',
+    failed: 'Rows not recorded (each with its reason)',
     ignored: 'Edits outside the input cells (ignored)',
     notes: 'How cells were read',
     back: 'Back to the report form',

@@ -421,7 +421,11 @@ export type SheetImportResult =
       blank: { row: number; measureId: string }[];
       /** Rows of 事業 other 課 of the 部会 own, left as they were. */
       otherKaRows: { row: number; measureId: string }[];
-      /** Rows that failed while writing after the check passed (a database error); sending the file again records them. */
+      /**
+       * Rows refused when written, after every check passed (a 事業 whose quarter has reached its
+       * last version), each with its reason. A database error ends the import instead: the rows
+       * written before it stay recorded, and sending the same file again records the rest once.
+       */
       failed: SheetProblem[];
     })
   | (SheetImportBase & { outcome: 'refused'; problems: SheetProblem[] });

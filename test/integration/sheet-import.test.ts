@@ -6,11 +6,12 @@ import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { Directory } from '#shared/domain/directory';
 import type { PlanFile } from '#shared/domain/plan';
+import { reportReference } from '#shared/domain/report';
 import { importAnswerText } from '#shared/sheet/answer';
 import { importSheet, type SheetImportResult } from '#shared/sheet/import';
 import { referenceSheetName } from '#shared/sheet/layout';
 import { exportSheet } from '#shared/sheet/service';
-import { reportHistory, reportsOfQuarter } from '#shared/store/report-items';
+import { maxReportVersions, reportHistory, reportsOfQuarter, reportToItem } from '#shared/store/report-items';
 import type { Store } from '#shared/store/store';
 import { submitReport, type Caller } from '#shared/submit-report';
 import { createTestTable, type TestTable } from '#test/support/dynamo';
@@ -248,6 +249,35 @@ describe('a sheet made before a later report of its rows', () => {
       ['3-3-2', true, recorded.version],
     ]);
     expect((await reportHistory(store, '3-3-2', q)).at(-1)!.narrative).toBe('第3四半期も運用しています。利用者が増えました。');
+  });
+
+  it('records the other rows and names the row a full quarter refuses, with its reason rather than a resend', async () => {
+    // Prepare: 3-3-2 holds its last possible version for FY2013-Q4; the sheet changes it and 3-3-1
+    const full = 'FY2013-Q4';
+    await store.doc.put({
+      TableName: table.tableName,
+      Item: reportToItem('shimotsuke', {
+        measureId: '3-3-2', quarter: full, kind: 'report', status: '予定どおり', milestones: [], narrative: '運用中', issues: '', nextSteps: '',
+        reporter: { kaId: 'jido-fukushi', ka: '児童福祉課', bukai: '健康福祉専門部会', person: '佐藤' },
+        version: maxReportVersions, reference: reportReference('3-3-2', full, maxReportVersions), channel: 'web', submittedAt: '2014-01-10T00:00:00.000Z', attachments: [],
+      }),
+    });
+    const sheet = await bukaiSheet(full);
+    const file = await editWorkbook(sheet.buffer, (ws) => {
+      ws.getCell(`I${sheet.row('3-3-2')}`).value = '運用を続けています。';
+      ws.getCell(`I${sheet.row('3-3-1')}`).value = '説明会を開催しました。';
+      ws.getCell(`F${sheet.row('3-3-1')}`).value = '予定どおり';
+      ws.getCell(`L${sheet.row('3-3-1')}`).value = '佐藤';
+    });
+    // Act
+    const result = await importSheet(store, catalog, callerFor('jido-fukushi', full), file, { fileName: '進捗管理シート.xlsx', secret: testSecret });
+    // Assess
+    if (result.outcome !== 'recorded') throw new Error(importAnswerText(result));
+    expect(result.recorded.map((x) => x.measureId)).toEqual(['3-3-1']);
+    expect(result.failed).toEqual([expect.objectContaining({ cell: `I${sheet.row('3-3-2')}`, ja: expect.stringContaining(`${maxReportVersions} 版まで`) })]);
+    const answer = importAnswerText(result);
+    expect(answer).toContain('記録できなかった行 (理由は各行のとおり)');
+    expect(answer).not.toContain('再送');
   });
 
   it("refuses a row left signed with the person of another 課's report", async () => {
