@@ -43,9 +43,10 @@ import type { Catalog } from '#shared/store/catalog-cache';
 import { reportHistory } from '#shared/store/report-items';
 import { claimNotification, markNotificationSent, releaseNotification } from '#shared/store/notification-items';
 import type { Store } from '#shared/store/store';
-import { sheetAttachmentsOf } from '#shared/sheet/attachments';
+import { workbookAttachmentsOf } from '#shared/sheet/attachments';
 import { authenticate, submitReport, type Caller } from '#shared/submit-report';
 import { lastReportFor } from '#shared/web/report-form';
+import { bodyFormNotRead, withNotes, workbooksKept, workbooksNotRead } from './notes.ts';
 
 const { inbound: inboundPrefix, attachments: attachmentsPrefix } = mailBucketPrefixes;
 
@@ -339,44 +340,53 @@ async function answerOf(
 
   const quarter = caller.claims.quarter;
   const correctionAddress = replyAddress(directory, token);
-  // An attached 進捗管理シート (shared/sheet/mail.ts) is imported instead of the body's short form.
-  // The sheet import (with the xlsx reader) is loaded only for a mail that carries one.
-  const sheets = sheetAttachmentsOf(parsed.attachments);
+  const body = parsed.text ?? (parsed.html === undefined ? '' : htmlToText(parsed.html));
+  const form = parseMailForm(body, { quarter, person: decision.senderName ?? decision.sender });
+  // A 進捗管理シート this system issued (its workbook lists the worksheet of the signed reference) is
+  // imported (shared/sheet/mail.ts); any other spreadsheet is an attachment like a PDF, and the body's
+  // short form is read. The sheet import (with the xlsx reader) is loaded only for a mail with a sheet.
+  const workbooks = workbookAttachmentsOf(parsed.attachments);
+  const sheets = workbooks.filter((w) => w.issued).map(({ fileName, content }) => ({ fileName, content }));
+  const otherWorkbooks = workbooks.filter((w) => !w.issued).map((w) => w.fileName);
   if (sheets.length > 0) {
+    // A sheet and a body form in one mail: the sheet is read, as it is signed, checked cell by cell
+    // and all or nothing per file; reading the body as well could record one 事業 twice at once, with
+    // different values. The answer says the body was not read.
     const { importMailSheets, sheetReplyMail } = await import('#shared/sheet/mail');
     const answer = await importMailSheets(input.deps.store, catalog, caller, sheets, {
       secret: await input.deps.secret(),
       now: input.now,
       attachments: () => storeAttachments(input, parsed.attachments),
     });
+    const kept = answer.references.length > 0;
+    const notes = [
+      ...(form.blocks.length > 0 ? [bodyFormNotRead(form.blocks[0]!.line)] : []),
+      ...(otherWorkbooks.length > 0 ? [kept ? workbooksKept(otherWorkbooks) : workbooksNotRead(otherWorkbooks)] : []),
+    ];
     return {
-      reply: sheetReplyMail({ ...envelope, replyTo: correctionAddress }, { kaName: caller.ka.name, quarter }, answer.results),
+      reply: withNotes(sheetReplyMail({ ...envelope, replyTo: correctionAddress }, { kaName: caller.ka.name, quarter }, answer.results), notes),
       outcome: answer.accepted
         ? { outcome: 'recorded', references: answer.references, sesMessageId, answeredTo: envelope.to }
         : { outcome: 'rejected', rejection: 'problems', sesMessageId, answeredTo: envelope.to },
     };
   }
-  const body = parsed.text ?? (parsed.html === undefined ? '' : htmlToText(parsed.html));
-  const form = parseMailForm(body, { quarter, person: decision.senderName ?? decision.sender });
+  const refuse = (rejection: Rejection) => {
+    const answer = reject(caller.ka, rejection, { quarter, replyTo: correctionAddress });
+    return otherWorkbooks.length > 0 ? { ...answer, reply: withNotes(answer.reply, [workbooksNotRead(otherWorkbooks)]) } : answer;
+  };
   if (form.blocks.length === 0) {
-    return reject(
-      caller.ka,
-      { kind: 'no-form', empty: form.empty, ...(form.problems.length > 0 ? { problems: form.problems } : {}) },
-      { quarter, replyTo: correctionAddress },
-    );
+    return refuse({ kind: 'no-form', empty: form.empty, ...(form.problems.length > 0 ? { problems: form.problems } : {}) });
   }
   const checked = checkMailForm(form, { plan: catalog.plan, reporter: caller.reporter, quarter });
   const problems: ProblemLine[] = [
     ...form.problems,
     ...checked.flatMap((c) => c.problems.map((p) => ({ ...p, measureId: c.block.input.measureId || undefined }))),
   ].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
-  if (problems.length > 0) return reject(caller.ka, { kind: 'problems', problems }, { quarter, replyTo: correctionAddress });
+  if (problems.length > 0) return refuse({ kind: 'problems', problems });
 
   const attachments = await storeAttachments(input, parsed.attachments);
   const recorded = await submitAll(input, caller, checked.map((c) => c.block), attachments);
-  if ('problems' in recorded) {
-    return reject(caller.ka, { kind: 'problems', problems: recorded.problems, partial: recorded.partial }, { quarter, replyTo: correctionAddress });
-  }
+  if ('problems' in recorded) return refuse({ kind: 'problems', problems: recorded.problems, partial: recorded.partial });
   const lines: RecordedLine[] = recorded.reports.map(({ report, duplicate }) => ({
     reference: report.reference,
     measureId: report.measureId,
@@ -390,7 +400,10 @@ async function answerOf(
     attachments: report.attachments.map((a) => a.name),
   }));
   return {
-    reply: confirmationReply({ ...envelope, replyTo: correctionAddress }, contextOf(catalog, caller.ka, quarter), lines),
+    reply: withNotes(
+      confirmationReply({ ...envelope, replyTo: correctionAddress }, contextOf(catalog, caller.ka, quarter), lines),
+      otherWorkbooks.length > 0 ? [workbooksKept(otherWorkbooks)] : [],
+    ),
     outcome: { outcome: 'recorded', references: lines.map((l) => l.reference), sesMessageId, answeredTo: envelope.to },
   };
 }

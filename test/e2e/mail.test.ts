@@ -10,6 +10,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import Encoding from 'encoding-japanese';
+import ExcelJS from 'exceljs';
 import iconv from 'iconv-lite';
 import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
@@ -27,6 +28,7 @@ import { createMailer } from '#shared/aws/mailer';
 import { createObjectStore } from '#shared/aws/s3';
 import { envNames } from '#shared/config/env';
 import { catalogLoader } from '#shared/store/catalog-cache';
+import { exportSheet } from '#shared/sheet/service';
 import { createStore } from '#shared/store/store';
 import { replyAddress, tokenFor } from '#shared/links';
 import { reportHistory, reportsOfQuarter } from '#shared/store/report-items';
@@ -362,7 +364,7 @@ describe('good mails: recorded and confirmed with the 受付番号', () => {
   });
 
   it('attached files (a PDF and a Word document) are stored in the mail bucket and referenced from the report', async () => {
-    // Prepare: an attached .xlsx is a 進捗管理シート and goes to the sheet import (shared/sheet/mail.ts) instead
+    // Prepare (a 進捗管理シート this system issued goes to the sheet import instead, shared/sheet/mail.ts)
     const subject = subjectFor('進捗報告 (資料添付)');
     const to = reportAddress(sogo.kaId);
     const document = randomBytes(2048);
@@ -388,6 +390,65 @@ describe('good mails: recorded and confirmed with the 受付番号', () => {
     expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(document)).toBe(true);
     expect(report!.attachments[1]!.key).toMatch(new RegExp(`^${mailBucketPrefixes.attachments}[a-z0-9]{40}/会議録\\.docx$`));
     expect((await onlyAnswerTo(subject)).body.text).toContain('添付: 資料.pdf、会議録.docx');
+  });
+
+  it('a spreadsheet that is no 進捗管理シート (参考資料.xlsx) is an attachment like any other: the body is read and recorded', async () => {
+    // Prepare
+    const subject = subjectFor('進捗報告 (参考資料.xlsx)');
+    const to = reportAddress(sogo.kaId);
+    const workbook = new ExcelJS.Workbook();
+    workbook.addWorksheet('集計').getCell('A1').value = '利用件数';
+    const reference = Buffer.from(await workbook.xlsx.writeBuffer());
+    const raw = await compose({
+      from: sogo.address,
+      to,
+      subject,
+      text: ['事業: 2-2-5', '状況: 予定どおり', '進捗: 集計は添付の参考資料のとおり', '報告者: 山田'].join('\n'),
+      attachments: [{ filename: '参考資料.xlsx', content: reference }],
+    });
+    // Act
+    await send(raw, { from: sogo.address, to: [to] });
+    // Assess
+    const [report] = await reportHistory(store, '2-2-5', quarter);
+    expect(report?.status).toBe('予定どおり');
+    expect(report?.attachments.map((a) => [a.name, a.bytes])).toEqual([['参考資料.xlsx', reference.length]]);
+    const text = (await onlyAnswerTo(subject)).body.text ?? '';
+    expect(text).toContain(`受付番号 ${report!.reference}`);
+    expect(text).toContain('添付の 参考資料.xlsx は、このシステムが作成した進捗管理シートではないため');
+    expect(text).toContain('The attached 参考資料.xlsx is not a progress sheet issued by this system');
+    expect(text.indexOf('参考資料.xlsx は')).toBeLessThan(text.indexOf('The attached 参考資料.xlsx'));
+  });
+
+  it('a returned 進捗管理シート and a body form in one mail: the sheet is recorded, and the answer says the body was not read', async () => {
+    // Prepare: 総合政策課's own sheet with one row filled in, and a form in the body for another 事業
+    const subject = subjectFor('進捗報告 (シートと本文)');
+    const to = reportAddress(sogo.kaId);
+    const sheet = await exportSheet(store, await catalogLoader(store)(), { scope: { kind: 'ka', id: sogo.kaId }, quarter, secret });
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(sheet.buffer as unknown as ArrayBuffer);
+    const row = sheet.rows.find((r) => r.measureId === '1-1-1')!.row;
+    const ws = workbook.worksheets.find((w) => w.state === 'visible')!;
+    ws.getCell(`F${row}`).value = '予定どおり';
+    ws.getCell(`L${row}`).value = '山田';
+    const filled = Buffer.from(await workbook.xlsx.writeBuffer());
+    const raw = await compose({
+      from: sogo.address,
+      to,
+      subject,
+      text: ['シートを添付します。', '', '事業: 1-1-2', '状況: 予定どおり', '報告者: 山田'].join('\n'),
+      attachments: [{ filename: sheet.fileName, content: filled }],
+    });
+    // Act
+    await send(raw, { from: sogo.address, to: [to] });
+    // Assess
+    const [report] = await reportHistory(store, '1-1-1', quarter);
+    expect(report?.status).toBe('予定どおり');
+    expect(await reportHistory(store, '1-1-2', quarter)).toEqual([]);
+    const text = (await onlyAnswerTo(subject)).body.text ?? '';
+    expect(text).toContain('添付の進捗管理シートを受け付けました');
+    expect(text).toContain(report!.reference);
+    expect(text).toContain('本文の報告様式 (3行目の「事業:」から) は読み取っていません');
+    expect(text).toContain('The report form in the body (from the "事業:" line at line 3) was not read');
   });
 
   it('a correction is a new version: v2 supersedes v1', async () => {
@@ -688,6 +749,18 @@ describe('bad mails: nothing recorded, and the right answer or none', () => {
       answer: 'to',
       address: sogo.address,
       says: ['1件も記録していません', /\[5行目・事業 ?.*\] この「事業:」の行は、4行目の/, /\[line 5.*\] this "事業:" line comes after line 4/],
+    });
+  });
+
+  it('a spreadsheet that is no 進捗管理シート and no form in the body: refused, saying the file was not read as a sheet', async () => {
+    const subject = subjectFor('古い形式のシート');
+    const to = reportAddress(sogo.kaId);
+    const legacy = Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1, ...randomBytes(1024)]);
+    const raw = await compose({ from: sogo.address, to, subject, text: '添付のとおり報告します。', attachments: [{ filename: '進捗管理シート.xls', content: legacy }] });
+    await expectRefused(subject, () => send(raw, { from: sogo.address, to: [to] }), {
+      answer: 'to',
+      address: sogo.address,
+      says: ['報告の様式', '添付の 進捗管理シート.xls は、このシステムが作成した進捗管理シートではないため、シートとしては読み取っていません', 'The attached 進捗管理シート.xls is not a progress sheet issued by this system'],
     });
   });
 

@@ -1,0 +1,56 @@
+/**
+ * Notes the intake adds to an answer about what it did with the parts of a mail it did not read as
+ * the report: a body form beside an attached 進捗管理シート, a spreadsheet that is no sheet of ours.
+ * Japanese first, then English, each in its own language's part of the answer.
+ * Pure: no I/O, no AWS.
+ */
+import { mailRule, type ReplyMail } from '#shared/domain/mail-reply';
+
+export interface ReplyNote {
+  ja: string;
+  en: string;
+}
+
+/**
+ * The answer with the notes added: the Japanese ones after the greeting, the English ones at the head
+ * of the English part (or right after the Japanese ones when the answer interleaves the languages).
+ */
+export function withNotes(reply: ReplyMail, notes: readonly ReplyNote[]): ReplyMail {
+  if (notes.length === 0) return reply;
+  const lines = reply.text.replace(/\n$/, '').split('\n');
+  const ja = notes.map((n) => `※ ${n.ja}`);
+  const en = notes.map((n) => `* ${n.en}`);
+  const english = lines.findIndex((line, i) => line === 'English' && lines[i - 1] === mailRule);
+  if (english >= 0) lines.splice(english + 2, 0, ...en, '');
+  const greeting = Math.max(lines.indexOf(''), 0);
+  lines.splice(greeting + 1, 0, ...ja, ...(english >= 0 ? [] : en), '');
+  return { ...reply, text: `${lines.join('\n')}\n` };
+}
+
+const names = (fileNames: readonly string[]) => ({ ja: fileNames.join('、'), en: fileNames.join(', ') });
+
+/** A body form beside a sheet: the sheet is read, the body is not. */
+export function bodyFormNotRead(formLine: number): ReplyNote {
+  return {
+    ja: `本文の報告様式 (${formLine}行目の「事業:」から) は読み取っていません。進捗管理シートが添付されたメールでは、シートだけを読み取ります。本文の内容も報告するときは、シートに書き加えて送るか、シートを添付せずに本文だけを送ってください。`,
+    en: `The report form in the body (from the "事業:" line at line ${formLine}) was not read: when a progress sheet is attached, only the sheet is read. To report what the body says as well, add it to the sheet, or send the body alone without the sheet.`,
+  };
+}
+
+/** Spreadsheets that are no sheet of ours, in a mail whose body (or sheet) was read. */
+export function workbooksKept(fileNames: readonly string[]): ReplyNote {
+  const n = names(fileNames);
+  return {
+    ja: `添付の ${n.ja} は、このシステムが作成した進捗管理シートではないため、シートとしては読み取らず、ほかの添付ファイルと同じく報告に添付しています。`,
+    en: `The attached ${n.en} is not a progress sheet issued by this system, so it was not read as one; like any other attachment, it is kept with the report.`,
+  };
+}
+
+/** Spreadsheets that are no sheet of ours, in a mail that was refused. */
+export function workbooksNotRead(fileNames: readonly string[]): ReplyNote {
+  const n = names(fileNames);
+  return {
+    ja: `添付の ${n.ja} は、このシステムが作成した進捗管理シートではないため、シートとしては読み取っていません。シートで報告するときは、依頼メールに添付された進捗管理シートに記入し、パスワードを付けずに .xlsx のまま送ってください。`,
+    en: `The attached ${n.en} is not a progress sheet issued by this system, so it was not read as one. To report with the sheet, fill in the progress sheet attached to the reminder and send it as .xlsx, without a password.`,
+  };
+}
