@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import PostalMime, { addressParser, type Address, type Email } from 'postal-mime';
-import { mailBucketPrefixes, type SesMail, type SesReceipt, type SesReceiptEvent } from '#events/ses-receipt';
+import { mailBucketPrefixes, mailIngestTimeoutSeconds, type SesMail, type SesReceipt, type SesReceiptEvent } from '#events/ses-receipt';
 import type { OutgoingMail } from '#shared/aws/mailer';
 import type { ObjectStore } from '#shared/aws/s3';
 import type { Ka } from '#shared/domain/directory';
@@ -41,7 +41,7 @@ import { roleOf, type ReportInput } from '#shared/domain/report-input';
 import { replyAddress, tokenFromAddress } from '#shared/links';
 import type { Catalog } from '#shared/store/catalog-cache';
 import { reportHistory } from '#shared/store/report-items';
-import { claimNotification, markNotificationSent, releaseNotification } from '#shared/store/notification-items';
+import { claimNotification, markNotificationSending, markNotificationSent, releaseNotification } from '#shared/store/notification-items';
 import type { Store } from '#shared/store/store';
 import { workbookAttachmentsOf } from '#shared/sheet/attachments';
 import { authenticate, submitReport, type Caller } from '#shared/submit-report';
@@ -49,6 +49,15 @@ import { lastReportFor } from '#shared/web/report-form';
 import { bodyFormNotRead, withNotes, workbooksKept, workbooksNotRead } from './notes.ts';
 
 const { inbound: inboundPrefix, attachments: attachmentsPrefix } = mailBucketPrefixes;
+
+/**
+ * When a claim on a mail's answer is stale: once the run that made it has surely ended (the function's
+ * timeout and a margin). A run that died past its claim (a timeout, memory) leaves it behind; Lambda
+ * retries the event after about one and then two more minutes, and the retry takes the mail over —
+ * unless the run had begun to send the answer (`markNotificationSending`): then the claim holds 15
+ * minutes, and the retries end in the on-failure queue rather than answer twice.
+ */
+export const answerClaimStaleSeconds = mailIngestTimeoutSeconds + 30;
 
 export type IngestLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
@@ -230,14 +239,17 @@ async function ingestOne(mail: SesMail, receipt: SesReceipt, deps: IngestDeps): 
     deps.store,
     { key, kind: 'reply', recipients: [answerTo], subject: replySubject(parsed.subject), day: jstDate(now) },
     now,
+    { staleAfterSeconds: answerClaimStaleSeconds },
   );
   if (claim.outcome === 'already-sent') {
     logger.info('mail already handled (same sender, Message-ID and body)', { sesMessageId, claimKey: key });
     return { outcome: 'already-handled', sesMessageId };
   }
   if (claim.outcome === 'in-progress') {
-    // Another delivery of the same message is being handled right now, or one died half-way: fail,
-    // so this delivery is retried later and ends in the on-failure queue rather than vanishing.
+    // Another delivery of the same message is being handled right now, or one died half-way less than
+    // `answerClaimStaleSeconds` ago: fail, so this delivery is retried later (by then the other has
+    // answered, or its claim is stale and the retry takes the mail over) and ends in the on-failure
+    // queue rather than vanishing if it never can.
     throw new Error(`同じメールを処理中です / the same message is being handled: ${key}`);
   }
 
@@ -251,6 +263,10 @@ async function ingestOne(mail: SesMail, receipt: SesReceipt, deps: IngestDeps): 
       references: referencesOf(parsed),
     };
     const { reply, outcome } = await answerOf(decision, { parsed, mail, receipt, catalog, envelope, identity, sesMessageId, deps, now });
+    // From here the answer may go out: a delivery that finds this claim left behind no longer takes it over.
+    if ((await markNotificationSending(deps.store, key, claim.claimId, now)) === 'lost') {
+      throw new Error(`返信の取得が別の配信に引き継がれました / the reply claim was taken over by another delivery: ${key}`);
+    }
     answered = { outcome, messageId: (await deps.mailer.send(reply)).messageId };
   } catch (error) {
     // A claim another delivery took over (ours went stale) is left to it; only our own is given back.

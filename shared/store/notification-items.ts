@@ -3,8 +3,9 @@
  * derived from what it is about (kind, quarter or milestone, recipient group, offset), so however
  * often a job runs or is retried, each notification goes out once.
  *
- * A claim whose send never completed (the process died in between) becomes claimable again after
- * `staleClaimSeconds`, so a crash delays a reminder instead of losing it.
+ * A claim whose send never completed (the process died in between) becomes claimable again once it
+ * is older than the longest its sender can run (`staleAfterSeconds`, 15 minutes unless the sender
+ * says), so a crash delays a mail instead of losing it.
  *
  * Each claim carries an id of its own, so a claim the client sent again after losing the answer to
  * the one that was written (a 5xx or a dropped connection) finds its own claim and still wins. The
@@ -29,6 +30,7 @@ export const NotificationSchema = z.object({
   state: z.enum(['claimed', 'sent']),
   claimedAt: z.string(),
   claimId: z.optional(z.string().check(z.describe('the claim that wrote the item; absent on items written before it was recorded'))),
+  sendingAt: z.optional(z.string().check(z.describe('when its sender began to send the mail (markNotificationSending): from then on it may have gone out'))),
   sentAt: z.optional(z.string()),
   messageId: z.optional(z.string()),
 });
@@ -40,7 +42,8 @@ export const notificationKeys = {
   byDay: (tenant: string, day: string) => `${tenantPrefix(tenant)}SENT#${day}`,
 };
 
-const staleClaimSeconds = 15 * 60;
+/** How long a claim holds when its sender does not say: longer than any job that sends runs. */
+export const defaultStaleClaimSeconds = 15 * 60;
 
 /**
  * 取得の結果。`claimed` のときだけ送信してよく、その `claimId` で送信済みの記録か返却をする。
@@ -49,12 +52,27 @@ const staleClaimSeconds = 15 * 60;
  */
 export type Claim = { outcome: 'claimed'; claimId: string } | { outcome: 'already-sent' } | { outcome: 'in-progress' };
 
+export interface ClaimOptions {
+  /**
+   * After how many seconds a claim may be taken over while its sender has not begun to send
+   * ({@link markNotificationSending}): more than the longest the sender can run (its Lambda timeout),
+   * so a live sender is never overtaken, and short enough that the retry of a sender that died
+   * before sending finds the claim free. A claim marked sending holds for
+   * `defaultStaleClaimSeconds` whatever this says: its mail may have gone out.
+   * @default defaultStaleClaimSeconds (15 minutes)
+   */
+  staleAfterSeconds?: number;
+}
+
 /** Claim a notification for sending; only the caller that gets `claimed` may send it, and it keeps the claim id. */
 export async function claimNotification(
   store: Store,
-  notification: Omit<Notification, 'state' | 'claimedAt' | 'claimId' | 'sentAt' | 'messageId'>,
+  notification: Omit<Notification, 'state' | 'claimedAt' | 'claimId' | 'sendingAt' | 'sentAt' | 'messageId'>,
   now: Date = new Date(),
+  options: ClaimOptions = {},
 ): Promise<Claim> {
+  const staleAfterSeconds = Math.min(options.staleAfterSeconds ?? defaultStaleClaimSeconds, defaultStaleClaimSeconds);
+  const before = (seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString();
   const claimedAt = now.toISOString();
   const claimId = randomUUID();
   try {
@@ -71,13 +89,15 @@ export async function claimNotification(
         claimedAt,
         claimId,
       },
-      // Free, or claimed by a send that went stale, or claimed by this very call (its first put was
-      // written and the answer lost, and the client sent it again).
-      ConditionExpression: 'attribute_not_exists(pk) OR (#state = :claimed AND (claimedAt < :stale OR claimId = :mine))',
+      // Free, or claimed by a send that went stale (sooner when it never began to send), or claimed
+      // by this very call (its first put was written and the answer lost, and the client sent it again).
+      ConditionExpression:
+        'attribute_not_exists(pk) OR (#state = :claimed AND (claimId = :mine OR claimedAt < :stale OR (attribute_not_exists(sendingAt) AND claimedAt < :staleUnsent)))',
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: {
         ':claimed': 'claimed',
-        ':stale': new Date(now.getTime() - staleClaimSeconds * 1000).toISOString(),
+        ':stale': before(defaultStaleClaimSeconds),
+        ':staleUnsent': before(staleAfterSeconds),
         ':mine': claimId,
       },
     });
@@ -86,6 +106,29 @@ export async function claimNotification(
     if (!isConditionFailure(error)) throw error;
     const existing = await getNotification(store, notification.key);
     return existing?.state === 'sent' ? { outcome: 'already-sent' } : { outcome: 'in-progress' };
+  }
+}
+
+/**
+ * Record, right before sending, that the caller begins to send its claimed notification: from then on
+ * the mail may have gone out, so the claim holds for `defaultStaleClaimSeconds` even where
+ * {@link ClaimOptions.staleAfterSeconds} frees an unsent one sooner. On the caller's own claim only:
+ * `lost` when it went stale and another sender took it over (then the caller must not send).
+ */
+export async function markNotificationSending(store: Store, key: string, claimId: string, now: Date = new Date()): Promise<'marked' | 'lost'> {
+  try {
+    await store.doc.update({
+      TableName: store.tableName,
+      Key: { pk: notificationKeys.partition(store.tenant, key), sk: notificationKeys.item() },
+      UpdateExpression: 'SET sendingAt = :at',
+      ConditionExpression: 'claimId = :mine AND #state = :claimed',
+      ExpressionAttributeNames: { '#state': 'state' },
+      ExpressionAttributeValues: { ':claimed': 'claimed', ':at': now.toISOString(), ':mine': claimId },
+    });
+    return 'marked';
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    return 'lost';
   }
 }
 

@@ -17,7 +17,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailBucketPrefixes, SesReceiptEventSchema } from '#events/ses-receipt';
-import { ingestMail, type IngestDeps } from '#functions/ingest-mail/ingest';
+import { ingestMail, mailIdentity, replyClaimKey, type IngestDeps } from '#functions/ingest-mail/ingest';
 import { localClientConfig } from '#local/aws-local';
 import { fetchSentMails, type SentMail } from '#local/ses-local';
 import { commonHeadersOf, rawHeaders, sesReceiptEvent } from '#local/smtp-intake';
@@ -28,6 +28,7 @@ import { createMailer } from '#shared/aws/mailer';
 import { createObjectStore } from '#shared/aws/s3';
 import { envNames } from '#shared/config/env';
 import { catalogLoader } from '#shared/store/catalog-cache';
+import { claimNotification, markNotificationSending } from '#shared/store/notification-items';
 import { exportSheet } from '#shared/sheet/service';
 import { createStore } from '#shared/store/store';
 import { replyAddress, tokenFor } from '#shared/links';
@@ -524,13 +525,13 @@ describe('good mails: recorded and confirmed with the 受付番号', () => {
 
 describe('an answer that went out is not sent again', () => {
   it('when marking it sent fails, the claim is kept: the retry fails instead of answering a second time', async () => {
-    // Prepare: the mail handler's own code and parts, with a table whose next update (the mark) is throttled
+    // Prepare: the mail handler's own code and parts, with a table whose next mark of a sent answer is throttled
     const doc = createDocumentClient(localClientConfig(stack.dynamoEndpoint));
     let throttleNextUpdate = true;
     const flaky: DocumentDb = {
       ...doc,
       update: async (input) => {
-        if (!throttleNextUpdate) return doc.update(input);
+        if (!throttleNextUpdate || !input.UpdateExpression?.includes('sentAt')) return doc.update(input);
         throttleNextUpdate = false;
         throw new AwsError('ThrottlingException', 'Rate exceeded', 400, undefined);
       },
@@ -570,6 +571,59 @@ describe('an answer that went out is not sent again', () => {
     await expect(retry).rejects.toThrow(/the same message is being handled/);
     expect(await answersTo(subject)).toHaveLength(1);
     expect(await reportHistory(store, '4-1-1', quarter)).toHaveLength(before + 1);
+  });
+});
+
+describe('a run that died with the claim held (a timeout, memory)', () => {
+  // The mail handler's own code and parts, called as Lambda calls it.
+  const deps = (): IngestDeps => ({
+    store,
+    loadCatalog: catalogLoader(store),
+    s3: createObjectStore(localClientConfig(stack.s3Endpoint)),
+    mailer: createMailer(),
+    secret: async () => secret,
+    bucket: stack.mailBucket,
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  });
+
+  /** A mail in the bucket, its receipt event, and the claim a run that died left on its answer two minutes ago. */
+  async function leftBehind(subject: string, measureId: string, sending: boolean) {
+    const to = reportAddress(sogo.kaId);
+    const messageId = `<${randomUUID()}@mail.${domain}>`;
+    const raw = await compose({ from: sogo.address, to, subject, messageId, text: `事業: ${measureId}\n状況: 予定どおり\n報告者: 山田` });
+    const sesId = `died-${randomUUID()}`;
+    await createObjectStore(localClientConfig(stack.s3Endpoint)).put({ bucket: stack.mailBucket, key: `${mailBucketPrefixes.inbound}${sesId}`, body: raw, contentType: 'message/rfc822' });
+    const event = SesReceiptEventSchema.parse(
+      sesReceiptEvent({ messageId: sesId, envelopeFrom: sogo.address, recipients: [to], headers: rawHeaders(raw), commonHeaders: await commonHeadersOf(raw, sogo.address), receivedAt: new Date() }),
+    );
+    const key = replyClaimKey(mailIdentity(sogo.address, messageId, raw));
+    const diedAt = new Date(Date.now() - 120_000);
+    const claim = await claimNotification(store, { key, kind: 'reply', recipients: [sogo.address], subject, day: '2013-08-01' }, diedAt);
+    if (claim.outcome !== 'claimed') throw new Error(`not claimed: ${claim.outcome}`);
+    if (sending) expect(await markNotificationSending(store, key, claim.claimId, diedAt)).toBe('marked');
+    return event;
+  }
+
+  it("before it began to answer: Lambda's retry minutes later takes the mail over, records it and answers once", async () => {
+    // Prepare
+    const subject = subjectFor('途中で停止 (返信前)');
+    const event = await leftBehind(subject, '4-1-1', false);
+    const before = (await reportHistory(store, '4-1-1', quarter)).length;
+    // Act
+    const outcome = await ingestMail(event, deps());
+    // Assess
+    expect(outcome).toEqual([expect.objectContaining({ outcome: 'recorded' })]);
+    expect(await reportHistory(store, '4-1-1', quarter)).toHaveLength(before + 1);
+    expect(await answersTo(subject)).toHaveLength(1);
+  });
+
+  it('after it began to answer: the retry fails into the on-failure queue rather than answer a second time', async () => {
+    // Prepare
+    const subject = subjectFor('途中で停止 (返信中)');
+    const event = await leftBehind(subject, '4-1-1', true);
+    // Act / Assess
+    await expect(ingestMail(event, deps())).rejects.toThrow(/the same message is being handled/);
+    expect(await answersTo(subject)).toEqual([]);
   });
 });
 

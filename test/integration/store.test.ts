@@ -16,6 +16,7 @@ import {
   claimNotification,
   getNotification,
   type Claim,
+  markNotificationSending,
   markNotificationSent,
   releaseNotification,
 } from '#shared/store/notification-items';
@@ -506,6 +507,33 @@ describe('notification items', () => {
     await claimedId(claimNotification(store, notification, now));
     expect(await claimNotification(store, notification, new Date(now.getTime() + 60_000))).toEqual({ outcome: 'in-progress' });
     await claimedId(claimNotification(store, notification, new Date(now.getTime() + 16 * 60_000)));
+  });
+
+  it('frees sooner a claim whose sender said how long it runs, until that sender begins to send', async () => {
+    // Prepare: two senders that run at most 60 s; one died before sending, one after it began to
+    const [unsent, sending] = [table.store('notify-short-unsent'), table.store('notify-short-sending')];
+    const now = new Date('2012-06-26T00:00:00Z');
+    const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
+    const short = { staleAfterSeconds: 90 };
+    await claimedId(claimNotification(unsent, notification, now, short));
+    const begun = await claimedId(claimNotification(sending, notification, now, short));
+    expect(await markNotificationSending(sending, notification.key, begun, at(30))).toBe('marked');
+    // Act / Assess: the unsent claim is held while its sender may live, then taken over
+    expect(await claimNotification(unsent, notification, at(80), short)).toEqual({ outcome: 'in-progress' });
+    const retry = await claimedId(claimNotification(unsent, notification, at(120), short));
+    expect(await getNotification(unsent, notification.key)).toMatchObject({ state: 'claimed', claimId: retry });
+    // … while a claim whose mail may have gone out holds for the long window, whatever the sender says
+    expect(await claimNotification(sending, notification, at(120), short)).toEqual({ outcome: 'in-progress' });
+    await claimedId(claimNotification(sending, notification, at(16 * 60), short));
+  });
+
+  it('marks sending on its own claim only', async () => {
+    const store = table.store('notify-sending-lost');
+    const now = new Date('2012-06-26T00:00:00Z');
+    const stale = await claimedId(claimNotification(store, notification, now, { staleAfterSeconds: 90 }));
+    await claimedId(claimNotification(store, notification, new Date(now.getTime() + 120_000), { staleAfterSeconds: 90 }));
+    expect(await markNotificationSending(store, notification.key, stale)).toBe('lost');
+    expect(await getNotification(store, notification.key)).not.toHaveProperty('sendingAt');
   });
 
   it('is claimed when the answer to the committed claim was lost and the client sent it again, and only once', async () => {
