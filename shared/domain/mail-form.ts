@@ -559,6 +559,9 @@ function joinValue(lines: string[] | undefined): string | undefined {
   return text.trim() === '' ? undefined : text;
 }
 
+/** What the reply template of the reminder (shared/domain/reminder-mail.ts) puts after 進捗: for a person to overwrite. */
+const examplePlaceholder = /^(?:…+|\.{3,}|・{3,})$/;
+
 function finishBlock(
   draft: BlockDraft,
   defaults: MailFormDefaults,
@@ -580,12 +583,22 @@ function finishBlock(
       en: `write one measure id per "事業:" line ("${measure}"); start each measure with its own "事業:" line`,
     });
   }
+  const narrative = joinValue(values.narrative) ?? '';
+  if (examplePlaceholder.test(narrative.trim())) {
+    // The reminder's reply template as it was sent: an example, not this 課's report.
+    block.problems.push({
+      line: block.lines.narrative ?? block.line,
+      field: 'narrative',
+      ja: `「進捗:」の行が記入例の「${narrative.trim()}」のままです。今期の進捗を書いてください (状況・執行額も記入例のままでないか確かめてください)`,
+      en: `the 進捗 line still holds the example "${narrative.trim()}"; write this quarter's progress (and check the status and amount are not the example's either)`,
+    });
+  }
   const input: MailReportInput = {
     measureId: readMeasureId(measure),
     quarter,
     ...(status !== undefined ? { status: readStatus(status) } : {}),
     ...(amount !== undefined ? { budgetExecutedThousandYen: amount } : {}),
-    narrative: joinValue(values.narrative) ?? '',
+    narrative,
     issues: joinValue(values.issues) ?? '',
     nextSteps: joinValue(values.nextSteps) ?? '',
     person,

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { DirectorySchema } from '#shared/domain/directory';
 import { checkMailForm, htmlToText, mailFormTemplate, ownLines, parseMailForm, readMeasureId, readStatus } from '#shared/domain/mail-form';
 import { PlanFileSchema } from '#shared/domain/plan';
+import { replyTemplateLines } from '#shared/domain/reminder-mail';
 
 const plan = PlanFileSchema.parse(JSON.parse(readFileSync(new URL('../../plans/shimotsuke/plan.json', import.meta.url), 'utf8')));
 const directory = DirectorySchema.parse(JSON.parse(readFileSync(new URL('../../plans/shimotsuke/directory.json', import.meta.url), 'utf8')));
@@ -314,6 +315,18 @@ describe('checkMailForm', () => {
       [[12, 'status']],
     ]);
     expect(checked[2]!.problems[0]!.ja).toContain('担当部署ではありません');
+  });
+
+  it("refuses the reminder's reply template as it was sent (its 進捗 the example), and takes it once 進捗 is written", () => {
+    // Prepare: the lines the reminder shows, quoted nowhere (pasted into a new mail)
+    const template = replyTemplateLines('2-2-3');
+    const written = template.map((line) => (line.startsWith('進捗:') ? '進捗: 庁内説明会を開催しました。' : line));
+    // Act
+    const [asSent] = checkMailForm(parseMailForm(template.join('\n'), defaults), context);
+    const [filledIn] = checkMailForm(parseMailForm(written.join('\n'), defaults), context);
+    // Assess
+    expect(asSent!.problems).toEqual([expect.objectContaining({ line: template.findIndex((l) => l.startsWith('進捗:')) + 1, field: 'narrative', ja: expect.stringContaining('記入例') })]);
+    expect(filledIn!.problems).toEqual([]);
   });
 });
 
