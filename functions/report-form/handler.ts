@@ -13,6 +13,7 @@ import { envNames, requireEnv } from '#shared/config/env';
 import { linkSecret } from '#shared/config/secrets';
 import { parseQuarter } from '#shared/domain/fiscal';
 import { isInScope } from '#shared/domain/measure-span';
+import { largestReportBody } from '#shared/domain/report';
 import { normaliseMeasureId, roleOf } from '#shared/domain/report-input';
 import { headerOf } from '#shared/http/headers';
 import { errorPage, formLinkRefusedPage, htmlErrors, htmlPage, type HtmlResult } from '#shared/http/html-pages';
@@ -42,8 +43,8 @@ import {
   type Lang,
 } from '#shared/web/report-form';
 
-/** The largest form body accepted: far more than a filled-in form, far less than anything abusive. */
-export const maxFormBytes = 64 * 1024;
+/** The largest form body accepted: the largest report the form allows, each character sent as three `%XX`. */
+export const maxFormBytes = largestReportBody(9);
 
 const logger = createLogger('report-form');
 const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));

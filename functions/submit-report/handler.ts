@@ -3,6 +3,7 @@
  * answer what is wrong with the request itself (401, 400 for the idempotency key, 415, 413, 400 for
  * UTF-8 and JSON); `submitReport` decides the rest, as for every other channel.
  */
+import { largestReportBody } from '#shared/domain/report';
 import { receiptOf } from '#shared/domain/report-query';
 import { apiErrorOf } from '#shared/http/api-error';
 import { requireIdempotencyKey } from '#shared/http/idempotency-key';
@@ -11,8 +12,8 @@ import { json } from '#shared/http/response';
 import { tokenApi } from '#shared/http/token-api';
 import { submitReport } from '#shared/submit-report';
 
-/** A report is a few kilobytes of text; anything near this is a mistake or an attack. */
-export const maxReportBytes = 64 * 1024;
+/** The largest report the schema allows, each character escaped as `\uXXXX`; anything beyond is a mistake or an attack. */
+export const maxReportBytes = largestReportBody(6);
 
 const { logger, store, loadCatalog, api } = tokenApi('submit-report');
 

@@ -8,7 +8,7 @@ import * as z from '../zod.ts';
 import { formatQuarter, isLocalDate, tryParseQuarter } from './fiscal.ts';
 import { isOwner } from './ownership.ts';
 import type { Measure, PlanFile } from './plan.ts';
-import { milestoneProgressValues, reportStatuses, type ReportStatus, type ReportSubmission, type Reporter } from './report.ts';
+import { milestoneProgressValues, reportStatuses, reportTextLimits, type ReportStatus, type ReportSubmission, type Reporter } from './report.ts';
 
 /** Japanese labels of the fields, for messages a person reads. */
 export const fieldLabels: Record<string, { ja: string; en: string }> = {
@@ -159,11 +159,11 @@ export const ReportInputSchema = z.strictObject(
       ),
       'budget executed so far in the fiscal year of the quarter reported, thousand yen; "１２，３４５" is read as 12345',
     ),
-    narrative: described(z._default(text(4000), ''), '進捗状況'),
-    issues: described(z._default(text(4000), ''), '課題'),
-    nextSteps: described(z._default(text(4000), ''), '今後の予定'),
+    narrative: described(z._default(text(reportTextLimits.narrative), ''), '進捗状況'),
+    issues: described(z._default(text(reportTextLimits.issues), ''), '課題'),
+    nextSteps: described(z._default(text(reportTextLimits.nextSteps), ''), '今後の予定'),
     person: described(
-      text(100).check(z.minLength(1, { error: '報告者の氏名が必要です / the reporting person is required' })),
+      text(reportTextLimits.person).check(z.minLength(1, { error: '報告者の氏名が必要です / the reporting person is required' })),
       'reporting person',
     ),
   },

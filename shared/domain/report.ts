@@ -36,6 +36,20 @@ export const statusLabelsEn: Record<ReportStatus, string> = {
   未着手: 'not started',
 };
 
+/** The longest texts a report holds, in characters (UTF-16 code units, as the schemas count them). */
+export const reportTextLimits = { narrative: 4000, issues: 4000, nextSteps: 4000, person: 100 } as const;
+
+/**
+ * The largest request body a valid report can take, when each character of its texts travels as
+ * `bytesPerCharacter` bytes — 9 in a form post (a kanji is three `%XX`), 6 in JSON that escapes it as
+ * `\uXXXX` (as Python's json does by default) — with room for the rest of the report. A body limit
+ * below this refuses reports the fields' own limits allow.
+ */
+export function largestReportBody(bytesPerCharacter: number): number {
+  const characters = Object.values(reportTextLimits).reduce((sum, n) => sum + n, 0);
+  return characters * bytesPerCharacter + 16 * 1024;
+}
+
 export const milestoneProgressValues = ['not_started', 'in_progress', 'done'] as const;
 export const MilestoneProgressSchema = z.object({
   milestoneId: z.string().check(z.regex(/^m\d+$/)),
@@ -48,7 +62,7 @@ export const ReporterSchema = z.object({
   kaId: z.string().check(z.minLength(1)),
   ka: z.string().check(z.minLength(1)),
   bukai: z.string().check(z.minLength(1)),
-  person: z.string().check(z.trim(), z.minLength(1), z.maxLength(100)),
+  person: z.string().check(z.trim(), z.minLength(1), z.maxLength(reportTextLimits.person)),
 });
 export type Reporter = z.infer<typeof ReporterSchema>;
 
@@ -65,9 +79,9 @@ export const ReportSubmissionSchema = z.object({
   status: z.optional(ReportStatusSchema),
   milestones: z._default(z.array(MilestoneProgressSchema), []),
   budgetExecutedThousandYen: z.optional(z.number().check(z.nonnegative(), z.lte(1e9))),
-  narrative: z._default(z.string().check(z.maxLength(4000)), ''),
-  issues: z._default(z.string().check(z.maxLength(4000)), ''),
-  nextSteps: z._default(z.string().check(z.maxLength(4000)), ''),
+  narrative: z._default(z.string().check(z.maxLength(reportTextLimits.narrative)), ''),
+  issues: z._default(z.string().check(z.maxLength(reportTextLimits.issues)), ''),
+  nextSteps: z._default(z.string().check(z.maxLength(reportTextLimits.nextSteps)), ''),
   reporter: ReporterSchema,
 });
 export type ReportSubmission = z.infer<typeof ReportSubmissionSchema>;

@@ -4,7 +4,7 @@
  * column holds and whether a 課 may edit it. Changing a column here changes both sides at once.
  * Pure: no I/O, no AWS.
  */
-import { reportStatuses } from '../domain/report.ts';
+import { reportStatuses, reportTextLimits } from '../domain/report.ts';
 
 /** The one visible worksheet. */
 export const sheetName = '進捗管理シート';
@@ -106,7 +106,7 @@ export const statusChoices: readonly string[] = reportStatuses;
  * Maximum lengths the sheet's own validation enforces (the same limits as the report schema, so Excel
  * stops a person before the import would).
  */
-export const textLimits = { narrative: 4000, issues: 4000, nextSteps: 4000, person: 100 } as const;
+export const textLimits = reportTextLimits;
 
 /** The largest executed amount the schema accepts, in 千円. */
 export const maxExecutedThousandYen = 100_000_000;

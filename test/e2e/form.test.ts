@@ -388,6 +388,24 @@ describe('web form in headless Chromium', () => {
     }
   });
 
+  it('takes the largest report the form allows, every character of its texts sent as three %XX', async () => {
+    // Prepare
+    const { context, page } = await phonePage();
+    try {
+      await page.goto(formUrl);
+      const idempotencyKey = await page.locator('#m-3-1-6 input[name="idempotencyKey"]').inputValue();
+      const data = new URLSearchParams({ idempotencyKey, measureId: '3-1-6', status: '予定どおり', narrative: 'あ'.repeat(4000), issues: 'い'.repeat(4000), nextSteps: 'う'.repeat(4000), person: '名'.repeat(100) }).toString();
+      // Act
+      const answer = await context.request.post(formUrl, { headers: { 'content-type': 'application/x-www-form-urlencoded' }, data });
+      // Assess
+      expect(data.length).toBeGreaterThan(108_000);
+      expect(answer.status()).toBe(200);
+      expect((await reportHistory(store, '3-1-6')).at(-1)?.narrative).toHaveLength(4000);
+    } finally {
+      await context.close();
+    }
+  });
+
   it('refuses a 事業 the 課 does not own (403), the wrong content type (415) and an oversize body (413), writing nothing', async () => {
     // Prepare
     const { context, page } = await phonePage();
@@ -400,7 +418,7 @@ describe('web form in headless Chromium', () => {
       // Act
       const notOwned = await post(form({ measureId: '1-1-1' }));
       const json = await post(JSON.stringify({ measureId: '3-1-1' }), 'application/json');
-      const oversize = await post(form({ measureId: '3-1-1', narrative: 'あ'.repeat(8_000) }));
+      const oversize = await post(form({ measureId: '3-1-1', narrative: 'あ'.repeat(15_000) }));
       // Assess
       expect(notOwned.status()).toBe(403);
       expect(await notOwned.text()).toContain('担当部署ではありません');

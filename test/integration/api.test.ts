@@ -245,6 +245,17 @@ describe('POST /api/reports', () => {
     expect(answer.status).toBe(201);
     expect(stored.body).toMatchObject({ measureId: '2-2-3', budgetExecutedThousandYen: 12345 });
   });
+  it('takes the largest report the fields allow, sent by a client that escapes every kanji as \\uXXXX', async () => {
+    // Prepare: three texts at their limit, 6 bytes per character on the wire (as Python's json.dumps sends them)
+    const full = validReport({ narrative: 'あ'.repeat(4000), issues: 'い'.repeat(4000), nextSteps: 'う'.repeat(4000), person: '名'.repeat(100) });
+    const raw = JSON.stringify(full).replace(/[^\x00-\x7f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    // Act
+    const answer = await submit(full, { raw, key: 'largest-escaped' });
+    // Assess
+    expect(raw.length).toBeGreaterThan(72_000);
+    expect(answer.status).toBe(201);
+  });
+
   it('refuses a report past the last version a 事業 and quarter can hold (400) and writes nothing', async () => {
     // Prepare: 2-2-3 already has its last possible version for FY2014-Q1
     const full = 'FY2014-Q1';
@@ -390,7 +401,7 @@ describe('malformed requests', () => {
       ['invalid JSON', { raw: '{"measureId": "2-2-3", ' }, 400, '(本文 / body)'],
       ['invalid UTF-8 (Shift_JIS bytes)', { raw: shiftJis }, 400, '(本文 / body)'],
       ['an empty body', { raw: '' }, 400, '(本文 / body)'],
-      ['an oversize body (70 KB)', { raw: JSON.stringify(validReport({ narrative: 'x'.repeat(70 * 1024) })) }, 413, '(本文 / body)'],
+      ['an oversize body (100 KB)', { raw: JSON.stringify(validReport({ narrative: 'x'.repeat(100 * 1024) })) }, 413, '(本文 / body)'],
       ['a text/plain body', { body: validReport(), contentType: 'text/plain' }, 415, 'Content-Type'],
       ['no content type', { raw: Buffer.from(JSON.stringify(validReport())), contentType: null }, 415, 'Content-Type'],
       ['JSON in another charset', { body: validReport(), contentType: 'application/json; charset=shift_jis' }, 415, 'Content-Type'],
