@@ -9,7 +9,12 @@
  * header claims. The spreadsheet parser (hucre) reads the same central directory.
  * Pure: no I/O, no AWS.
  */
-import { inflateRawSync } from 'node:zlib';
+
+/**
+ * Node's zlib, loaded when a part is first inflated rather than at a cold start: the mail intake reads
+ * the directory of every spreadsheet attached to a mail, most of which are never inflated.
+ */
+const inflateRawSync: typeof import('node:zlib').inflateRawSync = (data, options) => process.getBuiltinModule('node:zlib').inflateRawSync(data, options);
 
 export class ZipFormatError extends Error {
   constructor(message: string) {

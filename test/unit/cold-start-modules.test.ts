@@ -16,11 +16,12 @@ import { bundleEntryFile, bundleModule, handlerEntry, projectRoot } from '#infra
 import { nodeRuntime } from '#infra/function';
 import { functionLoadEnvironment, loadEnvironment } from '#cli/bench/function-env';
 
-/** Node modules a function's own work needs beyond the shared parts (by function). */
-const ownNodeModules: Record<string, string[]> = {
-  // hucre reads the uploaded workbook's deflated parts with Node's zlib.
-  'upload-sheet': ['Internal Binding zlib', 'NativeModule zlib'],
-};
+/**
+ * Node modules a function's own work needs beyond the shared parts (by function). None today: the
+ * guards of a spreadsheet (shared/sheet/zip-directory.ts) load zlib when they first inflate a part, so
+ * the mail intake, which looks at the directory of every spreadsheet attached, loads it only for one.
+ */
+const ownNodeModules: Record<string, string[]> = {};
 
 const functionNames = (await readdir(join(projectRoot, 'functions'), { withFileTypes: true }))
   .filter((d) => d.isDirectory())
