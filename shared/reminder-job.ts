@@ -23,7 +23,7 @@ import {
 } from './domain/reminders.ts';
 import type { SheetAttachment } from './sheet/service.ts';
 import type { Catalog } from './store/catalog-cache.ts';
-import { claimNotification, markNotificationSent, releaseNotification } from './store/notification-items.ts';
+import { claimNotification, markNotificationSending, markNotificationSent, releaseNotification } from './store/notification-items.ts';
 import { reportsOfQuarter } from './store/report-items.ts';
 import type { Store } from './store/store.ts';
 
@@ -56,6 +56,12 @@ export interface ReminderJobDeps {
   logger?: Pick<Logger, 'info' | 'error'>;
   /** The clock for claim timestamps. @default () => new Date() */
   clock?: () => Date;
+  /**
+   * The latest this run can still be running (its Lambda deadline and a margin): a mail it claimed and
+   * had not begun to send is free for a retry after it, should the run die (a timeout) in between.
+   * @default none: such a claim is free 15 minutes after it was made
+   */
+  runsUntil?: () => Date;
 }
 
 /** One mail sent by the run. */
@@ -85,9 +91,11 @@ export interface ReminderJobResult {
   sent: SentReminder[];
   /** Keys of mails an earlier run already sent. */
   alreadySent: string[];
-  /** Keys claimed by another run that has not finished (or died within the last 15 minutes). */
+  /** Keys claimed by another run that has not finished (or died before its deadline passed, or while sending within the last 15 minutes). */
   inProgress: string[];
   failed: { key: string; error: string }[];
+  /** Keys of 課 mails sent without the 進捗管理シート their 部会 asked for, because it could not be made. */
+  sentWithoutSheet: string[];
 }
 
 /** Some mails could not be sent: the run fails so it is retried; the sent ones are not sent again. */
@@ -129,7 +137,7 @@ export async function runReminderJob(deps: ReminderJobDeps, event: unknown): Pro
     milestoneDone: milestonesDoneOf(reports),
     config: deps.config,
   });
-  const result: ReminderJobResult = { day: today, quartersRead, notices: notices.length, planned: 0, sent: [], alreadySent: [], inProgress: [], failed: [] };
+  const result: ReminderJobResult = { day: today, quartersRead, notices: notices.length, planned: 0, sent: [], alreadySent: [], inProgress: [], failed: [], sentWithoutSheet: [] };
   if (notices.length === 0) return result;
 
   // Links are issued as of the scheduled time, so a retry writes the same mail.
@@ -142,6 +150,7 @@ export async function runReminderJob(deps: ReminderJobDeps, event: unknown): Pro
         deps.store,
         { key, kind: notice.kind, recipients: [...mail.to, ...mail.cc], subject: mail.subject, day: today },
         clock(),
+        deps.runsUntil ? { heldUntil: deps.runsUntil() } : {},
       );
       if (claim.outcome === 'already-sent') {
         result.alreadySent.push(key);
@@ -155,11 +164,23 @@ export async function runReminderJob(deps: ReminderJobDeps, event: unknown): Pro
       let messageId: string;
       try {
         // The 課's own sheet, when its 部会 asked for one (the 部会's mail lists, and carries no report).
-        const attachment =
-          notice.kind === 'report-due' && kaId ? await deps.sheetAttachment?.(notice.bukai, { id: kaId }, notice.quarter) : undefined;
+        // The reminder matters more than its attachment: a sheet that cannot be made is left out.
+        let attachment: SheetAttachment | undefined;
+        try {
+          attachment = notice.kind === 'report-due' && kaId ? await deps.sheetAttachment?.(notice.bukai, { id: kaId }, notice.quarter) : undefined;
+        } catch (error) {
+          result.sentWithoutSheet.push(key);
+          deps.logger?.error('reminder sent without its sheet: the sheet could not be made', { key, error: String(error) });
+        }
+        // From here the mail may go out: a run that finds this claim left behind no longer takes it over.
+        if ((await markNotificationSending(deps.store, key, claimId, clock())) === 'lost') {
+          result.inProgress.push(key);
+          deps.logger?.error('reminder not sent: its claim was taken over by another run', { key });
+          continue;
+        }
         ({ messageId } = await deps.mailer.send(attachment ? { ...mail, attachments: [attachment] } : mail));
       } catch (error) {
-        // Give the claim back so the retry sends it; if even that fails, the claim turns stale and is retried later.
+        // Give the claim back so the retry sends it; if even that fails, the claim turns stale after 15 minutes.
         // A claim taken over by another run (ours went stale during the send) is left to that run.
         await releaseNotification(deps.store, key, claimId).then(
           (released) => {

@@ -239,7 +239,7 @@ async function ingestOne(mail: SesMail, receipt: SesReceipt, deps: IngestDeps): 
     deps.store,
     { key, kind: 'reply', recipients: [answerTo], subject: replySubject(parsed.subject), day: jstDate(now) },
     now,
-    { staleAfterSeconds: answerClaimStaleSeconds },
+    { heldUntil: new Date(now.getTime() + answerClaimStaleSeconds * 1000) },
   );
   if (claim.outcome === 'already-sent') {
     logger.info('mail already handled (same sender, Message-ID and body)', { sesMessageId, claimKey: key });

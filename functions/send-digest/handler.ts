@@ -25,6 +25,8 @@ import { catalogLoader } from '#shared/store/catalog-cache';
 import {
   claimNotification,
   getNotification,
+  invocationDeadline,
+  markNotificationSending,
   markNotificationSent,
   releaseNotification,
 } from '#shared/store/notification-items';
@@ -45,7 +47,7 @@ export type SendDigestOutcome = 'sent' | 'already-sent' | 'other-tenant' | 'befo
 export const handler = lambdaHandler<unknown, { outcome: SendDigestOutcome; messageId?: string }>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlationIds(logger))
-  .handler(async (event) => {
+  .handler(async (event, context) => {
     const { detail } = envelopeSchema.parse(event);
     if (detail.tenant !== store.tenant) {
       logger.warn('event of another tenant ignored', { quarter: detail.quarter, tenant: detail.tenant });
@@ -78,26 +80,36 @@ export const handler = lambdaHandler<unknown, { outcome: SendDigestOutcome; mess
     const digest = buildDigest({ quarter: detail.quarter, compiled, previous, plan, directory, compiledAt });
     const recipients = [...new Set(directory.leadership.map((c) => c.email))];
 
-    const claim = await claimNotification(store, {
-      key,
-      kind: 'digest',
-      recipients,
-      subject: digest.subject,
-      // The day of the compile that sends it (a compile that found nothing new keeps the earlier compiledAt).
-      day: jstDate(ranAt),
-    });
+    const claim = await claimNotification(
+      store,
+      {
+        key,
+        kind: 'digest',
+        recipients,
+        subject: digest.subject,
+        // The day of the compile that sends it (a compile that found nothing new keeps the earlier compiledAt).
+        day: jstDate(ranAt),
+      },
+      new Date(),
+      // This attempt cannot outlive the invocation: should it die before sending, the retry takes over.
+      { heldUntil: invocationDeadline(context) },
+    );
     if (claim.outcome === 'already-sent') {
       logger.info('digest not sent by this invocation', { key, claim: claim.outcome });
       return { outcome: claim.outcome };
     }
     if (claim.outcome === 'in-progress') {
-      // Another attempt is sending it right now, or one died half-way (a timeout during the send). Fail,
-      // so the event is retried and, if the claim is still held then, lands in the on-failure queue to
-      // be replayed, rather than the digest being silently dropped.
+      // Another attempt is sending it right now, or one died while sending (a timeout during the send).
+      // Fail, so the event is retried and, if the claim is still held then, lands in the on-failure
+      // queue to be replayed, rather than the digest being silently dropped.
       throw new Error(`ダイジェストは別の実行が送信中です / the digest is being sent by another attempt: ${key}`);
     }
     let messageId: string;
     try {
+      // From here the digest may go out: an attempt that finds this claim left behind no longer takes it over.
+      if ((await markNotificationSending(store, key, claim.claimId)) === 'lost') {
+        throw new Error(`ダイジェストの送信は別の実行に引き継がれました / the digest was taken over by another attempt: ${key}`);
+      }
       ({ messageId } = await mailer.send({
         from: directory.sender,
         to: recipients,

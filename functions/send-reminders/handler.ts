@@ -15,6 +15,7 @@ import { reminderConfigFromEnv } from '#shared/domain/reminders';
 import { correlationIds, createLogger } from '#shared/logger';
 import { runReminderJob, type ReminderJobResult } from '#shared/reminder-job';
 import { catalogLoader } from '#shared/store/catalog-cache';
+import { invocationDeadline } from '#shared/store/notification-items';
 import { createStore } from '#shared/store/store';
 
 const logger = createLogger('send-reminders');
@@ -28,15 +29,18 @@ const publicBaseUrl = requireEnv(envNames.publicBaseUrl);
 export const handler = lambdaHandler<unknown, ReminderJobResult>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlationIds(logger))
-  .handler(async (event) => {
+  .handler(async (event, context) => {
     // The 課 of a 部会 with `attachSheet: true` get their own pre-filled 進捗管理シート with their
     // report-due mails. The sheet code (with the spreadsheet writer) is loaded only when one goes out.
     const attachSheet = async (bukai: Bukai, ka: { id: string }, quarter: string) => {
       const { sheetAttachment } = await import('#shared/sheet/service');
       return sheetAttachment(store, await loadCatalog(), bukai, ka, quarter, { secret: await linkSecret(), reminderConfig: config });
     };
+    // The run cannot outlive the invocation: a mail it claimed and had not begun to send is free for
+    // Lambda's retry once the deadline has passed.
+    const deadline = invocationDeadline(context);
     const result = await runReminderJob(
-      { store, loadCatalog, mailer, secret: () => linkSecret(), publicBaseUrl, config, logger, sheetAttachment: attachSheet },
+      { store, loadCatalog, mailer, secret: () => linkSecret(), publicBaseUrl, config, logger, sheetAttachment: attachSheet, runsUntil: () => deadline },
       event,
     );
     logger.info('reminders done', {

@@ -3,9 +3,10 @@
  * derived from what it is about (kind, quarter or milestone, recipient group, offset), so however
  * often a job runs or is retried, each notification goes out once.
  *
- * A claim whose send never completed (the process died in between) becomes claimable again once it
- * is older than the longest its sender can run (`staleAfterSeconds`, 15 minutes unless the sender
- * says), so a crash delays a mail instead of losing it.
+ * A claim whose send never completed (the process died in between) becomes claimable again: as soon
+ * as the run that made it has surely ended (`heldUntil`, its Lambda deadline) while that run had not
+ * begun to send, else after 15 minutes. So a crash delays a mail instead of losing it, and the
+ * retries of a run that died find its claims free.
  *
  * Each claim carries an id of its own, so a claim the client sent again after losing the answer to
  * the one that was written (a 5xx or a dropped connection) finds its own claim and still wins. The
@@ -30,6 +31,7 @@ export const NotificationSchema = z.object({
   state: z.enum(['claimed', 'sent']),
   claimedAt: z.string(),
   claimId: z.optional(z.string().check(z.describe('the claim that wrote the item; absent on items written before it was recorded'))),
+  heldUntil: z.optional(z.string().check(z.describe('the latest the claiming run can still be running (its deadline); absent when it did not say'))),
   sendingAt: z.optional(z.string().check(z.describe('when its sender began to send the mail (markNotificationSending): from then on it may have gone out'))),
   sentAt: z.optional(z.string()),
   messageId: z.optional(z.string()),
@@ -54,25 +56,32 @@ export type Claim = { outcome: 'claimed'; claimId: string } | { outcome: 'alread
 
 export interface ClaimOptions {
   /**
-   * After how many seconds a claim may be taken over while its sender has not begun to send
-   * ({@link markNotificationSending}): more than the longest the sender can run (its Lambda timeout),
-   * so a live sender is never overtaken, and short enough that the retry of a sender that died
-   * before sending finds the claim free. A claim marked sending holds for
-   * `defaultStaleClaimSeconds` whatever this says: its mail may have gone out.
-   * @default defaultStaleClaimSeconds (15 minutes)
+   * The latest the claiming run can still be running: its Lambda deadline (with a margin). Until it
+   * begins to send ({@link markNotificationSending}) its claim may be taken over from then on, so a
+   * live sender is never overtaken and the retry of a run that died finds the claim free. A claim
+   * marked sending holds for `defaultStaleClaimSeconds` whatever this says: its mail may have gone out.
+   * @default claimed time + defaultStaleClaimSeconds (15 minutes)
    */
-  staleAfterSeconds?: number;
+  heldUntil?: Date;
+}
+
+/**
+ * The {@link ClaimOptions.heldUntil} of a claim made during a Lambda invocation: the invocation's
+ * deadline, and half a minute for the clocks of the machines that compare it.
+ */
+export function invocationDeadline(context: { getRemainingTimeInMillis(): number }, now: number = Date.now()): Date {
+  return new Date(now + context.getRemainingTimeInMillis() + 30_000);
 }
 
 /** Claim a notification for sending; only the caller that gets `claimed` may send it, and it keeps the claim id. */
 export async function claimNotification(
   store: Store,
-  notification: Omit<Notification, 'state' | 'claimedAt' | 'claimId' | 'sendingAt' | 'sentAt' | 'messageId'>,
+  notification: Omit<Notification, 'state' | 'claimedAt' | 'claimId' | 'heldUntil' | 'sendingAt' | 'sentAt' | 'messageId'>,
   now: Date = new Date(),
   options: ClaimOptions = {},
 ): Promise<Claim> {
-  const staleAfterSeconds = Math.min(options.staleAfterSeconds ?? defaultStaleClaimSeconds, defaultStaleClaimSeconds);
-  const before = (seconds: number) => new Date(now.getTime() - seconds * 1000).toISOString();
+  const longest = new Date(now.getTime() + defaultStaleClaimSeconds * 1000);
+  const heldUntil = options.heldUntil && options.heldUntil < longest ? options.heldUntil : longest;
   const claimedAt = now.toISOString();
   const claimId = randomUUID();
   try {
@@ -88,16 +97,17 @@ export async function claimNotification(
         state: 'claimed',
         claimedAt,
         claimId,
+        heldUntil: heldUntil.toISOString(),
       },
       // Free, or claimed by a send that went stale (sooner when it never began to send), or claimed
       // by this very call (its first put was written and the answer lost, and the client sent it again).
       ConditionExpression:
-        'attribute_not_exists(pk) OR (#state = :claimed AND (claimId = :mine OR claimedAt < :stale OR (attribute_not_exists(sendingAt) AND claimedAt < :staleUnsent)))',
+        'attribute_not_exists(pk) OR (#state = :claimed AND (claimId = :mine OR claimedAt < :stale OR (attribute_not_exists(sendingAt) AND heldUntil < :now)))',
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: {
         ':claimed': 'claimed',
-        ':stale': before(defaultStaleClaimSeconds),
-        ':staleUnsent': before(staleAfterSeconds),
+        ':stale': new Date(now.getTime() - defaultStaleClaimSeconds * 1000).toISOString(),
+        ':now': claimedAt,
         ':mine': claimId,
       },
     });
@@ -111,8 +121,8 @@ export async function claimNotification(
 
 /**
  * Record, right before sending, that the caller begins to send its claimed notification: from then on
- * the mail may have gone out, so the claim holds for `defaultStaleClaimSeconds` even where
- * {@link ClaimOptions.staleAfterSeconds} frees an unsent one sooner. On the caller's own claim only:
+ * the mail may have gone out, so the claim holds for `defaultStaleClaimSeconds` even past
+ * {@link ClaimOptions.heldUntil}, which frees an unsent one sooner. On the caller's own claim only:
  * `lost` when it went stale and another sender took it over (then the caller must not send).
  */
 export async function markNotificationSending(store: Store, key: string, claimId: string, now: Date = new Date()): Promise<'marked' | 'lost'> {

@@ -17,7 +17,7 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailBucketPrefixes, SesReceiptEventSchema } from '#events/ses-receipt';
-import { ingestMail, mailIdentity, replyClaimKey, type IngestDeps } from '#functions/ingest-mail/ingest';
+import { answerClaimStaleSeconds, ingestMail, mailIdentity, replyClaimKey, type IngestDeps } from '#functions/ingest-mail/ingest';
 import { localClientConfig } from '#local/aws-local';
 import { fetchSentMails, type SentMail } from '#local/ses-local';
 import { commonHeadersOf, rawHeaders, sesReceiptEvent } from '#local/smtp-intake';
@@ -598,7 +598,9 @@ describe('a run that died with the claim held (a timeout, memory)', () => {
     );
     const key = replyClaimKey(mailIdentity(sogo.address, messageId, raw));
     const diedAt = new Date(Date.now() - 120_000);
-    const claim = await claimNotification(store, { key, kind: 'reply', recipients: [sogo.address], subject, day: '2013-08-01' }, diedAt);
+    const claim = await claimNotification(store, { key, kind: 'reply', recipients: [sogo.address], subject, day: '2013-08-01' }, diedAt, {
+      heldUntil: new Date(diedAt.getTime() + answerClaimStaleSeconds * 1000),
+    });
     if (claim.outcome !== 'claimed') throw new Error(`not claimed: ${claim.outcome}`);
     if (sending) expect(await markNotificationSending(store, key, claim.claimId, diedAt)).toBe('marked');
     return event;

@@ -23,7 +23,7 @@ import { catalogLoader } from '#shared/store/catalog-cache';
 import { saveDirectory } from '#shared/store/directory-items';
 import { getNotification } from '#shared/store/notification-items';
 import { savePlan } from '#shared/store/plan-items';
-import type { Store } from '#shared/store/store';
+import { createStore, type Store } from '#shared/store/store';
 import { authenticate, submitReport, type Caller } from '#shared/submit-report';
 import { createTestTable, handlerEnvironment, type TestTable } from '#test/support/dynamo';
 
@@ -161,6 +161,68 @@ describe('FY2012 Q1 report reminders', () => {
     expect(first).toHaveLength(5);
     expect(retry.map((m) => recipients(m))).toEqual([['somu-chair@shimotsuke.example']]);
     expect(again).toHaveLength(0);
+  });
+});
+
+describe('a run that died (a timeout) with mails claimed', () => {
+  it("leaves a mail it had not begun to send to the retry, and one it had begun to send to no one for 15 minutes", async () => {
+    // Prepare: on 2012-09-26 (every 部会 asked for its FY2012-Q2 report) a run whose deadline has passed
+    // dies at two mails, leaving their claims behind: 企画's before it began to send, 総務's while sending
+    const killed = new Error('the run was stopped');
+    const dies = (input: { Key?: Record<string, unknown> }, bukaiId: string) => String(input.Key?.pk).includes(`#${bukaiId}#before-14`);
+    const doc = store.doc;
+    const dying = createStore(
+      {
+        ...doc,
+        update: async (input) => {
+          if (dies(input, 'kikaku') && input.UpdateExpression?.includes('sendingAt')) throw killed;
+          return doc.update(input);
+        },
+        delete: async (input) => {
+          if (dies(input, 'kikaku') || dies(input, 'somu')) throw killed;
+          return doc.delete(input);
+        },
+      },
+      store.tableName,
+      store.tenant,
+    );
+    const real = deps().mailer;
+    const first = deps({
+      store: dying,
+      runsUntil: () => new Date(Date.now() - 1000),
+      mailer: { send: async (mail) => (mail.subject.endsWith('[shinchoku FY2012-Q2 somu]') ? Promise.reject(killed) : real.send(mail)) },
+    });
+    await expect(runReminderJob(first, at9('2012-09-26'))).rejects.toBeInstanceOf(ReminderDeliveryError);
+    const [kikaku, somu] = ['report-due#FY2012-Q2#kikaku#before-14', 'report-due#FY2012-Q2#somu#before-14'];
+    expect(await getNotification(store, kikaku)).toMatchObject({ state: 'claimed' });
+    expect(await getNotification(store, kikaku)).not.toHaveProperty('sendingAt');
+    expect(await getNotification(store, somu)).toMatchObject({ state: 'claimed', sendingAt: expect.any(String) });
+    // Act: the retry
+    let failure: unknown;
+    const mails = await sentDuring(async () => {
+      failure = await runReminderJob(deps(), at9('2012-09-26')).catch((error: unknown) => error);
+    });
+    // Assess: 企画's mail goes out now; 総務's may have gone out, so it is not sent again
+    expect(failure).toBeInstanceOf(ReminderDeliveryError);
+    expect((failure as ReminderDeliveryError).result.inProgress).toEqual([somu]);
+    expect(mails.map((m) => m.subject).filter((subject) => /FY2012-Q2 (kikaku|somu)\]$/.test(subject))).toEqual([expect.stringContaining('FY2012-Q2 kikaku]')]);
+    expect((await getNotification(store, kikaku))?.state).toBe('sent');
+  });
+
+  it('sends a 課 its reminder without the sheet when the sheet cannot be made', async () => {
+    // Prepare: every 課 would get its sheet, and making one fails
+    const job = deps({ sheetAttachment: async () => { throw new Error('sheet store unavailable'); } });
+    // Act
+    let result: Awaited<ReturnType<typeof runReminderJob>> | undefined;
+    const mails = await sentDuring(async () => {
+      result = await runReminderJob(job, at9('2013-01-07'));
+    });
+    // Assess: the 部会's mails and every 課's mail went out, the 課's without an attachment
+    expect(result?.failed).toEqual([]);
+    expect(mails).toHaveLength(result!.planned);
+    expect(result?.sentWithoutSheet.length).toBeGreaterThan(0);
+    expect(result?.sentWithoutSheet.every((key) => key.startsWith('report-due#FY2012-Q3#'))).toBe(true);
+    expect(mails.every((m) => (m.attachments ?? []).length === 0)).toBe(true);
   });
 });
 

@@ -15,7 +15,7 @@ import { compileQuarter } from '#shared/domain/compile';
 import { digestNotificationKey } from '#shared/domain/digest';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { saveDirectory } from '#shared/store/directory-items';
-import { claimNotification, getNotification } from '#shared/store/notification-items';
+import { claimNotification, getNotification, invocationDeadline, markNotificationSending } from '#shared/store/notification-items';
 import { savePlan } from '#shared/store/plan-items';
 import { saveCompiledQuarter } from '#shared/store/status-items';
 import type { Store } from '#shared/store/store';
@@ -119,12 +119,33 @@ describe('send-digest when the send fails', () => {
 });
 
 describe('send-digest when an earlier attempt died holding the claim', () => {
+  it('takes over the claim of an attempt that died before sending, once that attempt\'s deadline has passed', async () => {
+    // Prepare: the claim as an attempt leaves it that timed out while building the digest
+    const held = 'FY2013-Q4';
+    await saveCompiledQuarter(store, compileQuarter({ plan: (await readPlanFile()).plan, quarter: held, reports: [] }), new Date('2014-04-21T06:00:00+09:00'));
+    const key = digestNotificationKey(held);
+    const diedAt = new Date(Date.now() - 5 * 60_000);
+    const died = await claimNotification(store, { key, kind: 'digest', recipients: ['x@example.jp'], subject: 's', day: '2014-04-21' }, diedAt, {
+      heldUntil: invocationDeadline({ getRemainingTimeInMillis: () => 60_000 }, diedAt.getTime()),
+    });
+    expect(died).toMatchObject({ outcome: 'claimed' });
+    const calls = sendCalls;
+    // Act
+    const sent = await sendDigest(quarterCompiledEvent(held, '2014-04-20T21:00:00Z'), localLambdaContext('send-digest', randomUUID()));
+    // Assess
+    expect(sent).toMatchObject({ outcome: 'sent' });
+    expect(sendCalls).toBe(calls + 1);
+    expect(await getNotification(store, key)).toMatchObject({ state: 'sent', sendingAt: expect.any(String) });
+  });
+
   it('fails rather than reporting success, so the event is retried or kept in the on-failure queue', async () => {
     // Prepare: the claim as an attempt leaves it that timed out during the send
     const held = 'FY2014-Q2';
     await saveCompiledQuarter(store, compileQuarter({ plan: (await readPlanFile()).plan, quarter: held, reports: [] }), new Date('2014-10-21T06:00:00+09:00'));
     const key = digestNotificationKey(held);
-    expect(await claimNotification(store, { key, kind: 'digest', recipients: ['x@example.jp'], subject: 's', day: '2014-10-21' })).toMatchObject({ outcome: 'claimed' });
+    const claim = await claimNotification(store, { key, kind: 'digest', recipients: ['x@example.jp'], subject: 's', day: '2014-10-21' });
+    expect(claim).toMatchObject({ outcome: 'claimed' });
+    if (claim.outcome === 'claimed') expect(await markNotificationSending(store, key, claim.claimId)).toBe('marked');
     const calls = sendCalls;
     const event = quarterCompiledEvent(held, '2014-10-20T21:00:00Z');
 

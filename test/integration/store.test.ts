@@ -509,29 +509,30 @@ describe('notification items', () => {
     await claimedId(claimNotification(store, notification, new Date(now.getTime() + 16 * 60_000)));
   });
 
-  it('frees sooner a claim whose sender said how long it runs, until that sender begins to send', async () => {
-    // Prepare: two senders that run at most 60 s; one died before sending, one after it began to
+  it('frees a claim once the run that made it has surely ended, unless that run began to send', async () => {
+    // Prepare: two runs that can live until 90 s after their claims; one died before sending, one after it began to
     const [unsent, sending] = [table.store('notify-short-unsent'), table.store('notify-short-sending')];
     const now = new Date('2012-06-26T00:00:00Z');
     const at = (seconds: number) => new Date(now.getTime() + seconds * 1000);
-    const short = { staleAfterSeconds: 90 };
-    await claimedId(claimNotification(unsent, notification, now, short));
-    const begun = await claimedId(claimNotification(sending, notification, now, short));
+    const runUntil = (from: Date) => ({ heldUntil: new Date(from.getTime() + 90_000) });
+    await claimedId(claimNotification(unsent, notification, now, runUntil(now)));
+    const begun = await claimedId(claimNotification(sending, notification, now, runUntil(now)));
     expect(await markNotificationSending(sending, notification.key, begun, at(30))).toBe('marked');
-    // Act / Assess: the unsent claim is held while its sender may live, then taken over
-    expect(await claimNotification(unsent, notification, at(80), short)).toEqual({ outcome: 'in-progress' });
-    const retry = await claimedId(claimNotification(unsent, notification, at(120), short));
-    expect(await getNotification(unsent, notification.key)).toMatchObject({ state: 'claimed', claimId: retry });
-    // … while a claim whose mail may have gone out holds for the long window, whatever the sender says
-    expect(await claimNotification(sending, notification, at(120), short)).toEqual({ outcome: 'in-progress' });
-    await claimedId(claimNotification(sending, notification, at(16 * 60), short));
+    // Act / Assess: the unsent claim is held while its run may live, then taken over
+    expect(await claimNotification(unsent, notification, at(80), runUntil(at(80)))).toEqual({ outcome: 'in-progress' });
+    const retry = await claimedId(claimNotification(unsent, notification, at(120), runUntil(at(120))));
+    expect(await getNotification(unsent, notification.key)).toMatchObject({ state: 'claimed', claimId: retry, heldUntil: at(210).toISOString() });
+    // … while a claim whose mail may have gone out holds for the long window, whatever its run said
+    expect(await claimNotification(sending, notification, at(120), runUntil(at(120)))).toEqual({ outcome: 'in-progress' });
+    await claimedId(claimNotification(sending, notification, at(16 * 60), runUntil(at(16 * 60))));
   });
 
   it('marks sending on its own claim only', async () => {
     const store = table.store('notify-sending-lost');
     const now = new Date('2012-06-26T00:00:00Z');
-    const stale = await claimedId(claimNotification(store, notification, now, { staleAfterSeconds: 90 }));
-    await claimedId(claimNotification(store, notification, new Date(now.getTime() + 120_000), { staleAfterSeconds: 90 }));
+    const later = new Date(now.getTime() + 120_000);
+    const stale = await claimedId(claimNotification(store, notification, now, { heldUntil: new Date(now.getTime() + 90_000) }));
+    await claimedId(claimNotification(store, notification, later, { heldUntil: new Date(later.getTime() + 90_000) }));
     expect(await markNotificationSending(store, notification.key, stale)).toBe('lost');
     expect(await getNotification(store, notification.key)).not.toHaveProperty('sendingAt');
   });
