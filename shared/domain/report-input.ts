@@ -127,7 +127,8 @@ export const ReportInputSchema = z.strictObject(
     milestones: z._default(
       z
         .array(
-          z.object({
+          // Strict like the report itself: a mistyped key ("startedOn") is refused, not dropped.
+          z.strictObject({
             milestoneId: z.string().check(z.regex(/^m\d+$/, { error: 'スケジュール項目は m1, m2 … です / milestone ids are m1, m2, …' })),
             progress: z.enum(milestoneProgressValues, {
               error: `進捗は ${milestoneProgressValues.join(', ')} のいずれかです / progress must be one of ${milestoneProgressValues.join(', ')}`,
@@ -177,7 +178,9 @@ export function fieldErrorsOf(error: z.core.$ZodError): FieldError[] {
   return error.issues.map((issue) => {
     const field = issue.path.join('.') || '(本文 / body)';
     if (issue.code === 'unrecognized_keys') {
-      return { field: issue.keys.join(', '), ja: `不明な項目です: ${issue.keys.join(', ')}`, en: `unknown field(s): ${issue.keys.join(', ')}` };
+      // Named with the path of the object they are in: `kaId`, `milestones.0.startedOn`.
+      const keys = issue.keys.map((key) => [...issue.path, key].join('.')).join(', ');
+      return { field: keys, ja: `不明な項目です: ${keys}`, en: `unknown field(s): ${keys}` };
     }
     if (issue.code === 'invalid_type' && issue.input === undefined) {
       const label = fieldLabels[String(issue.path.at(-1))];

@@ -395,6 +395,7 @@ describe('malformed requests', () => {
       ['person only spaces', { body: validReport({ person: '　 ' }) }, 400, 'person'],
       ['person too long', { body: validReport({ person: '名'.repeat(101) }) }, 400, 'person'],
       ['an unknown field', { body: validReport({ kaId: 'shoko-kanko' }) }, 400, 'kaId'],
+      ['an unknown field of a milestone', { body: validReport({ milestones: [{ milestoneId: 'm1', progress: 'in_progress', startedOn: '2013-07-01' }] }) }, 400, 'milestones.0.startedOn'],
       ['a list instead of a report', { body: [validReport()] }, 400, '(本文 / body)'],
       ['null instead of a report', { body: null }, 400, '(本文 / body)'],
       ['a string instead of a report', { body: '2-2-3 予定どおり' }, 400, '(本文 / body)'],
