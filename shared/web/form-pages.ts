@@ -43,6 +43,7 @@ const words = {
     switchLang: 'en',
     contents: 'この課の事業',
     ownedHeading: '担当する事業 (状況を報告)',
+    oneAtATime: '送信は事業ごとです。「送信」を押すとその事業の報告だけが送られ、ほかの事業に入力した内容は送られずに消えます。1件ずつ入力して送信してください。',
     relatedHeading: '関連する事業 (意見のみ)',
     relatedIntro: '関連部署として意見を記入できます。状況は担当部署が報告します。',
     noOwned: 'この課が担当する事業はありません。',
@@ -104,6 +105,7 @@ const words = {
     switchLang: 'ja',
     contents: 'Measures of this department',
     ownedHeading: 'Measures you own (report the status)',
+    oneAtATime: "Each measure is sent on its own: its button sends that measure's report only, and what was typed into the others is not sent and is lost. Fill in and send one measure at a time.",
     relatedHeading: 'Related measures (comments only)',
     relatedIntro: 'As a related department you may leave a comment; the owning department reports the status.',
     noOwned: 'This department owns no measures.',
@@ -380,7 +382,7 @@ ${model.owned.length > 0 ? html`<ul class="toc">${toc(model.owned)}</ul>` : html
 ${model.related.length > 0 ? html`<h3>${w.relatedHeading}</h3><ul class="toc">${toc(model.related)}</ul>` : ''}
 </nav>
 ${model.sheet && model.owned.length > 0 ? sheetUploadSection(model.sheet, model.lang) : ''}
-${model.owned.length > 0 ? html`<h2>${w.ownedHeading}</h2>` : ''}
+${model.owned.length > 0 ? html`<h2>${w.ownedHeading}</h2>${model.owned.length > 1 ? html`<p class="note">${w.oneAtATime}</p>` : ''}` : ''}
 ${model.owned.map((f) => measureForm(f, model.lang, model.period, fiscalYear, exampleDate))}
 ${model.related.length > 0 ? html`<h2>${w.relatedHeading}</h2><p>${w.relatedIntro}</p>` : ''}
 ${model.related.map((f) => measureForm(f, model.lang, model.period, fiscalYear, exampleDate))}

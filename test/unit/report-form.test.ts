@@ -272,6 +272,19 @@ describe('the form page', () => {
     expect(plain).not.toContain('平成25年度のスケジュールも予算もありません');
   });
 
+  it('says, above several 事業, that each is sent on its own and what is typed into the others is lost', () => {
+    // Prepare
+    const several = forms();
+    const one = { ...several, owned: several.owned.slice(0, 1) };
+    // Act
+    const [page, single] = [renderFormPage(several), renderFormPage(one)];
+    // Assess
+    expect(several.owned.length).toBeGreaterThan(1);
+    expect(page).toContain('送信は事業ごとです。');
+    expect(page.indexOf('送信は事業ごとです。')).toBeLessThan(page.indexOf('id="m-3-1-1"'));
+    expect(single).not.toContain('送信は事業ごとです。');
+  });
+
   it('labels every control, points every aria-describedby at an element, and uses unique ids', () => {
     // Act
     const page = renderFormPage(forms());
