@@ -32,6 +32,7 @@ import {
   type ReplyContext,
   type ReplyEnvelope,
   type ReplyMail,
+  type ReplyNote,
 } from '#shared/domain/mail-reply';
 import { classifyInboundMail, parseContentType, senderBelongsTo, type InboundMailFacts, type MailDecision } from '#shared/domain/mail-rules';
 import { withCarriedMilestones } from '#shared/domain/milestone-progress';
@@ -46,7 +47,7 @@ import type { Store } from '#shared/store/store';
 import { workbookAttachmentsOf } from '#shared/sheet/attachments';
 import { authenticate, submitReport, type Caller } from '#shared/submit-report';
 import { lastReportFor } from '#shared/web/report-form';
-import { bodyFormNotRead, withNotes, workbooksKept, workbooksNotRead } from './notes.ts';
+import { bodyFormNotRead, workbooksKept, workbooksNotRead } from './notes.ts';
 
 const { inbound: inboundPrefix, attachments: attachmentsPrefix } = mailBucketPrefixes;
 
@@ -319,8 +320,12 @@ async function answerOf(
   input: AnswerInput,
 ): Promise<{ reply: ReplyMail; outcome: IngestOutcome }> {
   const { catalog, envelope, sesMessageId } = input;
-  const reject = (ka: Ka, rejection: Rejection, extra: { quarter?: string; replyTo?: string } = {}) => ({
-    reply: rejectionReply({ ...envelope, ...(extra.replyTo ? { replyTo: extra.replyTo } : {}) }, contextOf(catalog, ka, extra.quarter), rejection),
+  const reject = (ka: Ka, rejection: Rejection, extra: { quarter?: string; replyTo?: string; notes?: ReplyNote[] } = {}) => ({
+    reply: rejectionReply(
+      { ...envelope, ...(extra.replyTo ? { replyTo: extra.replyTo } : {}), ...(extra.notes ? { notes: extra.notes } : {}) },
+      contextOf(catalog, ka, extra.quarter),
+      rejection,
+    ),
     outcome: { outcome: 'rejected' as const, rejection: rejection.kind, sesMessageId, answeredTo: envelope.to },
   });
 
@@ -380,16 +385,14 @@ async function answerOf(
       ...(otherWorkbooks.length > 0 ? [kept ? workbooksKept(otherWorkbooks) : workbooksNotRead(otherWorkbooks)] : []),
     ];
     return {
-      reply: withNotes(sheetReplyMail({ ...envelope, replyTo: correctionAddress }, { kaName: caller.ka.name, quarter }, answer.results), notes),
+      reply: sheetReplyMail({ ...envelope, replyTo: correctionAddress, notes }, { kaName: caller.ka.name, quarter }, answer.results),
       outcome: answer.accepted
         ? { outcome: 'recorded', references: answer.references, sesMessageId, answeredTo: envelope.to }
         : { outcome: 'rejected', rejection: 'problems', sesMessageId, answeredTo: envelope.to },
     };
   }
-  const refuse = (rejection: Rejection) => {
-    const answer = reject(caller.ka, rejection, { quarter, replyTo: correctionAddress });
-    return otherWorkbooks.length > 0 ? { ...answer, reply: withNotes(answer.reply, [workbooksNotRead(otherWorkbooks)]) } : answer;
-  };
+  const refuse = (rejection: Rejection) =>
+    reject(caller.ka, rejection, { quarter, replyTo: correctionAddress, notes: otherWorkbooks.length > 0 ? [workbooksNotRead(otherWorkbooks)] : [] });
   if (form.blocks.length === 0) {
     return refuse({ kind: 'no-form', empty: form.empty, ...(form.problems.length > 0 ? { problems: form.problems } : {}) });
   }
@@ -416,9 +419,10 @@ async function answerOf(
     attachments: report.attachments.map((a) => a.name),
   }));
   return {
-    reply: withNotes(
-      confirmationReply({ ...envelope, replyTo: correctionAddress }, contextOf(catalog, caller.ka, quarter), lines),
-      otherWorkbooks.length > 0 ? [workbooksKept(otherWorkbooks)] : [],
+    reply: confirmationReply(
+      { ...envelope, replyTo: correctionAddress, notes: otherWorkbooks.length > 0 ? [workbooksKept(otherWorkbooks)] : [] },
+      contextOf(catalog, caller.ka, quarter),
+      lines,
     ),
     outcome: { outcome: 'recorded', references: lines.map((l) => l.reference), sesMessageId, answeredTo: envelope.to },
   };

@@ -1,31 +1,10 @@
 /**
- * Notes the intake adds to an answer about what it did with the parts of a mail it did not read as
- * the report: a body form beside an attached 進捗管理シート, a spreadsheet that is no sheet of ours.
- * Japanese first, then English, each in its own language's part of the answer.
+ * Notes the intake adds to an answer (`ReplyEnvelope.notes`) about what it did with the parts of a
+ * mail it did not read as the report: a body form beside an attached 進捗管理シート, a spreadsheet
+ * that is no sheet of ours. Japanese first, then English, each in its own language's part of the answer.
  * Pure: no I/O, no AWS.
  */
-import { mailRule, type ReplyMail } from '#shared/domain/mail-reply';
-
-export interface ReplyNote {
-  ja: string;
-  en: string;
-}
-
-/**
- * The answer with the notes added: the Japanese ones after the greeting, the English ones at the head
- * of the English part (or right after the Japanese ones when the answer interleaves the languages).
- */
-export function withNotes(reply: ReplyMail, notes: readonly ReplyNote[]): ReplyMail {
-  if (notes.length === 0) return reply;
-  const lines = reply.text.replace(/\n$/, '').split('\n');
-  const ja = notes.map((n) => `※ ${n.ja}`);
-  const en = notes.map((n) => `* ${n.en}`);
-  const english = lines.findIndex((line, i) => line === 'English' && lines[i - 1] === mailRule);
-  if (english >= 0) lines.splice(english + 2, 0, ...en, '');
-  const greeting = Math.max(lines.indexOf(''), 0);
-  lines.splice(greeting + 1, 0, ...ja, ...(english >= 0 ? [] : en), '');
-  return { ...reply, text: `${lines.join('\n')}\n` };
-}
+import type { ReplyNote } from '#shared/domain/mail-reply';
 
 const names = (fileNames: readonly string[]) => ({ ja: fileNames.join('、'), en: fileNames.join(', ') });
 

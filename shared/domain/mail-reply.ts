@@ -35,6 +35,24 @@ export interface ReplyEnvelope {
   messageId?: string;
   /** The received mail's References. */
   references?: readonly string[];
+  /**
+   * What the answer tells about parts of the mail it did not read as the report (a body form beside
+   * an attached sheet, a spreadsheet that is no sheet of ours): after the greeting in Japanese, at the
+   * head of the English part in English.
+   */
+  notes?: readonly ReplyNote[];
+}
+
+/** Something an answer tells beside its main message, in both languages. */
+export interface ReplyNote {
+  ja: string;
+  en: string;
+}
+
+/** The notes of an answer in one language, each marked, then a blank line; nothing when there are none. */
+export function noteLines(envelope: Pick<ReplyEnvelope, 'notes'>, lang: 'ja' | 'en'): string[] {
+  const notes = envelope.notes ?? [];
+  return notes.length === 0 ? [] : [...notes.map((n) => (lang === 'ja' ? `※ ${n.ja}` : `* ${n.en}`)), ''];
 }
 
 /** One recorded report, as the confirmation lists it. */
@@ -152,10 +170,11 @@ export function confirmationReply(envelope: ReplyEnvelope, context: ReplyContext
   const ja: string[] = [
     `${context.kaName} ご担当者様`,
     '',
+    ...noteLines(envelope, 'ja'),
     `進捗報告を受け付けました${q ? ` (${q.ja})` : ''}。受付番号は次のとおりです。`,
     '',
   ];
-  const en: string[] = [`Your progress report${q ? ` for ${q.en}` : ''} has been recorded. Reference numbers:`, ''];
+  const en: string[] = [...noteLines(envelope, 'en'), `Your progress report${q ? ` for ${q.en}` : ''} has been recorded. Reference numbers:`, ''];
   for (const r of recorded) {
     const amount = thousandYen(r.budgetExecutedThousandYen);
     ja.push(`■ 受付番号 ${r.reference}${r.alreadyRecorded ? ' (受付済み)' : ''}`);
@@ -331,6 +350,7 @@ export function rejectionReply(envelope: ReplyEnvelope, context: ReplyContext, r
   return replyMail(envelope, [
     `${context.kaName} ご担当者様`,
     '',
+    ...noteLines(envelope, 'ja'),
     `進捗報告のメールを受け付けられませんでした${q ? ` (${q.ja})` : ''}。`,
     '',
     ...ja,
@@ -338,6 +358,7 @@ export function rejectionReply(envelope: ReplyEnvelope, context: ReplyContext, r
     mailRule,
     'English',
     '',
+    ...noteLines(envelope, 'en'),
     `We could not accept your progress report mail${q ? ` for ${q.en}` : ''}.`,
     '',
     ...en,

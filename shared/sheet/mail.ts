@@ -17,7 +17,7 @@
  * The upload on the form page does not depend on mail: city gateways often strip attachments (無害化).
  */
 import type { StoredReport } from '../domain/report.ts';
-import { mailRule, quarterLabels, replyMail, type ReplyEnvelope, type ReplyMail } from '../domain/mail-reply.ts';
+import { mailRule, noteLines, quarterLabels, replyMail, type ReplyEnvelope, type ReplyMail } from '../domain/mail-reply.ts';
 import type { Catalog } from '../store/catalog-cache.ts';
 import type { Store } from '../store/store.ts';
 import type { Caller } from '../submit-report.ts';
@@ -58,6 +58,8 @@ export function sheetReplyMail(envelope: ReplyEnvelope, context: { kaName: strin
   const text = [
     `${context.kaName} ご担当者様 / To ${context.kaName}`,
     '',
+    ...noteLines(envelope, 'ja'),
+    ...noteLines(envelope, 'en'),
     allAccepted
       ? `添付の進捗管理シートを受け付けました${q ? ` (${q.ja})` : ''}。`
       : `添付の進捗管理シートに受け付けられないものがありました${q ? ` (${q.ja})` : ''}。受け付けられなかったシートからは何も記録していません。直してもう一度このアドレスに送ってください。`,

@@ -81,6 +81,27 @@ describe('confirmationReply', () => {
   });
 });
 
+describe('notes beside the answer', () => {
+  const note = { ja: '添付の 参考.xlsx はシートとしては読み取っていません。', en: 'The attached 参考.xlsx was not read as a sheet.' };
+  const line = { reference: 'FY2013-Q2-2-2-3-v1', measureId: '2-2-3', kind: 'report' as const, status: '予定どおり' as const, version: 1, alreadyRecorded: false, attachments: [] };
+
+  it('come after the greeting in Japanese and at the head of the English part, in a confirmation and in a refusal', () => {
+    // Act
+    const confirmed = confirmationReply({ ...envelope, notes: [note] }, context, [line]).text;
+    const refused = rejectionReply({ ...envelope, notes: [note] }, context, { kind: 'no-form', empty: true }).text;
+    // Assess
+    for (const text of [confirmed, refused]) {
+      const lines = text.split('\n');
+      expect(lines.slice(0, 3)).toEqual([expect.stringContaining('ご担当者様'), '', `※ ${note.ja}`]);
+      expect(lines[lines.indexOf('English') + 2]).toBe(`* ${note.en}`);
+    }
+  });
+
+  it('leave an answer without notes as it was', () => {
+    expect(confirmationReply({ ...envelope, notes: [] }, context, [line]).text).toBe(confirmationReply(envelope, context, [line]).text);
+  });
+});
+
 describe('rejectionReply', () => {
   it('says exactly what was wrong, per line, 事業 and field, and gives the form with the 課\'s 事業', () => {
     // Act
