@@ -268,7 +268,7 @@ export async function readProgressSheet(file: Buffer, secret: string): Promise<R
       continue;
     }
     if (!changed) continue;
-    if (row === headerRow) {
+    if (row === headerRow && column !== undefined) {
       // An inserted, deleted or moved column shifts the header with it: the cells below would be read
       // as the wrong fields (a note read as 課題, 課題 as 今後の予定, …).
       problems.push({
@@ -543,11 +543,6 @@ export async function importSheet(
     }
     const history = await reportHistory(store, measure.id);
     const last = lastReportFor(history, reading.reference.quarter);
-    const conflict = laterReportProblem(reading, row, measure, last, caller);
-    if (conflict) {
-      problems.push(conflict);
-      continue;
-    }
     // The sheet has no milestone columns: the report keeps what the 事業's last report said.
     const input: ReportInput = { ...row.input!, milestones: withCarriedMilestones([], last) };
     let submission: ReportSubmission;
@@ -564,11 +559,20 @@ export async function importSheet(
       continue;
     }
     // A copy of a sheet already sent (edited again, so another file) repeats rows recorded from it: a
-    // row that says exactly what one of this quarter's reports says is that report, not a new one —
-    // also when a correction (on the form, by mail) came after it, which recording it again would undo.
-    const same = history.findLast((r) => r.quarter === submission.quarter && r.kind === 'report' && sameRow(submission, r));
+    // row that says exactly what the quarter's latest report says, or a report recorded since the sheet
+    // was made (from it or a copy, a correction having come after it), is that report, not a new one.
+    // An earlier report that was already there when the sheet was made is not: typing its words back
+    // into a fresh sheet returns to them, as a new version.
+    const issuedAt = Date.parse(reading.reference.issuedAt);
+    const ofQuarter = history.filter((r) => r.quarter === submission.quarter && r.kind === 'report');
+    const same = ofQuarter.findLast((r) => (r === ofQuarter.at(-1) || Date.parse(r.submittedAt) >= issuedAt) && sameRow(submission, r));
     if (same) {
       alreadyRecorded.push({ row: row.row, measureId: measure.id, measureName: measure.name, reference: same.reference, version: same.version, duplicate: true });
+      continue;
+    }
+    const conflict = laterReportProblem(reading, row, measure, last, caller);
+    if (conflict) {
+      problems.push(conflict);
       continue;
     }
     checked.push({ reading: row, input, name: measure.name });

@@ -24,13 +24,14 @@ export interface PrefilledInputs extends Record<(typeof editableColumns)[number]
  * The input cells of a row, pre-filled from `last` (the 事業's report of the quarter, else of the
  * latest earlier quarter). The executed amount is "this fiscal year": an earlier year's figure would
  * be wrong here. The person is carried over only where nobody else can sign with it: on a 課's own
- * sheet (`ka`) from that 課's report, on a 部会 sheet only for a 事業 one 課 owns (the last report of
- * a 事業 two 課 own may be the other's).
+ * sheet (`ka`) from that 課's report, on a 部会 sheet only for a 事業 one 課 owns and from that 課's
+ * report (the last report of a 事業 two 課 own may be the other's; one from before a change of owner
+ * is the former owner's).
  */
 export function prefilledInputs(measure: Measure, quarter: string, last: StoredReport | undefined, ka?: { id: string }): PrefilledInputs {
   const fiscalYear = parseQuarter(quarter).fiscalYear;
   const sameYear = last !== undefined && parseQuarter(last.quarter).fiscalYear === fiscalYear;
-  const personCarried = last !== undefined && (ka ? last.reporter.kaId === ka.id : measure.owners.length === 1);
+  const personCarried = last !== undefined && (ka ? last.reporter.kaId === ka.id : measure.owners.length === 1 && last.reporter.ka === measure.owners[0]!.ka);
   return {
     status: last?.status ?? '',
     executed: sameYear ? (last.budgetExecutedThousandYen ?? null) : null,

@@ -45,6 +45,9 @@ export async function exportSheet(store: Store, catalog: Catalog, options: Expor
   }
   const resolved = resolveScope(catalog.directory, options.scope);
   const rows = sheetRows(catalog.plan, resolved, options.quarter);
+  // Issued before the reports are read: a report recorded during the read counts as after the sheet
+  // (the import's check of later reports, import.ts), never as pre-filled when it was not.
+  const issuedAt = options.now ?? new Date();
   const lastReports = await lastReportsOf(store, rows.map((r) => r.measure.id), options.quarter);
   return buildProgressSheet({
     plan: catalog.plan,
@@ -54,7 +57,7 @@ export async function exportSheet(store: Store, catalog: Catalog, options: Expor
     lastReports,
     dueDate: reportDueDate(options.quarter, options.reminderConfig ?? defaultReminderConfig),
     secret: options.secret,
-    now: options.now ?? new Date(),
+    now: issuedAt,
   });
 }
 

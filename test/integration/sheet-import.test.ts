@@ -280,6 +280,60 @@ describe('a sheet made before a later report of its rows', () => {
     expect(answer).not.toContain('再送');
   });
 
+  it('takes the same file again after a correction of a cell its row left alone: that row is the report it recorded, the other row is new', async () => {
+    // Prepare: the sheet records 3-3-2; the form corrects its 今後の予定 (a cell the row left alone);
+    // the file comes back with another row changed as well
+    const q4 = 'FY2014-Q1';
+    const sheet = await bukaiSheet(q4);
+    const filled = await editWorkbook(sheet.buffer, (ws) => {
+      ws.getCell(`I${sheet.row('3-3-2')}`).value = '平成26年度も運用しています。';
+    });
+    const first = await importSheet(store, catalog, callerFor('jido-fukushi', q4), filled, { fileName: '進捗管理シート.xlsx', secret: testSecret });
+    if (first.outcome !== 'recorded') throw new Error(importAnswerText(first));
+    const recorded = (await reportHistory(store, '3-3-2', q4)).at(-1)!;
+    const correction = await submitReport(
+      store,
+      catalog,
+      callerFor('jido-fukushi', q4),
+      { measureId: '3-3-2', quarter: q4, status: recorded.status, narrative: recorded.narrative, nextSteps: '利用者アンケートを実施', person: recorded.reporter.person },
+      { channel: 'web', idempotencyKey: 'q4-form-3-3-2' },
+    );
+    expect(correction.outcome).toBe('recorded');
+    const again = await editWorkbook(filled, (ws) => {
+      ws.getCell(`F${sheet.row('3-3-1')}`).value = '予定どおり';
+      ws.getCell(`I${sheet.row('3-3-1')}`).value = '平成26年度の説明会を開催しました。';
+      ws.getCell(`L${sheet.row('3-3-1')}`).value = '佐藤';
+    });
+    // Act
+    const result = await importSheet(store, catalog, callerFor('jido-fukushi', q4), again, { fileName: '進捗管理シート.xlsx', secret: testSecret });
+    // Assess
+    if (result.outcome !== 'recorded') throw new Error(importAnswerText(result));
+    expect(result.recorded.map((x) => [x.measureId, x.duplicate, x.version])).toEqual([
+      ['3-3-1', false, 1],
+      ['3-3-2', true, recorded.version],
+    ]);
+    expect((await reportHistory(store, '3-3-2', q4)).at(-1)!.nextSteps).toBe('利用者アンケートを実施');
+  });
+
+  it("records, from a fresh sheet, a row typed back to an earlier report's words as a new version", async () => {
+    // Prepare: 3-3-1 says X, then Y; a sheet made now is pre-filled with Y, and the person types X back
+    const q = 'FY2014-Q2';
+    const report = (narrative: string, key: string) =>
+      submitReport(store, catalog, callerFor('jido-fukushi', q), { measureId: '3-3-1', quarter: q, status: '予定どおり', narrative, person: '佐藤' }, { channel: 'web', idempotencyKey: key });
+    expect((await report('説明会の準備を始めました。', 'q2-x')).outcome).toBe('recorded');
+    expect((await report('説明会の日程を決めました。', 'q2-y')).outcome).toBe('recorded');
+    const sheet = await bukaiSheet(q);
+    const file = await editWorkbook(sheet.buffer, (ws) => {
+      ws.getCell(`I${sheet.row('3-3-1')}`).value = '説明会の準備を始めました。';
+    });
+    // Act
+    const result = await importSheet(store, catalog, callerFor('jido-fukushi', q), file, { fileName: '進捗管理シート.xlsx', secret: testSecret });
+    // Assess
+    if (result.outcome !== 'recorded') throw new Error(importAnswerText(result));
+    expect(result.recorded.map((x) => [x.measureId, x.duplicate, x.version])).toEqual([['3-3-1', false, 3]]);
+    expect((await reportHistory(store, '3-3-1', q)).at(-1)!.narrative).toBe('説明会の準備を始めました。');
+  });
+
   it("refuses a row left signed with the person of another 課's report", async () => {
     // Prepare: 社会福祉課 reports 3-2-1, which it owns with 児童福祉課; a sheet that pre-filled its person
     // (as 部会 sheets did before they left a co-owned 事業's person empty) comes back from 児童福祉課

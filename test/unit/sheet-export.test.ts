@@ -207,6 +207,17 @@ describe('pre-filling', () => {
     expect(await person(bukai, '3-2-1')).toBe('');
     expect(await person(bukai, '3-3-1')).toBe('佐藤');
   });
+
+  it("leaves the person empty on a 部会 sheet when the one owner's 事業 was last reported by another 課 (a former owner)", async () => {
+    // Prepare: 3-3-1 is 児童福祉課's alone; its last report was signed by 社会福祉課, its owner before a plan revision
+    const formerOwner = report({ reporter: { kaId: 'shakai-fukushi', ka: '社会福祉課', bukai: '健康福祉専門部会', person: '鈴木' } });
+    // Act
+    const bukai = await exportFor(catalog, { kind: 'bukai', id: 'kenko-fukushi' }, 'FY2013-Q2', { lastReports: new Map([['3-3-1', formerOwner]]) });
+    // Assess
+    const { ws } = await open(bukai.buffer);
+    expect(readCellValue(ws.getCell(`L${rowOf(bukai, '3-3-1')}`).value).text).toBe('');
+    expect(readCellValue(ws.getCell(`I${rowOf(bukai, '3-3-1')}`).value).text).toBe(formerOwner.narrative);
+  });
 });
 
 describe('signed reference', () => {

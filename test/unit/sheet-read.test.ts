@@ -145,8 +145,24 @@ describe('readProgressSheet', () => {
     // Assess
     expect(outcome.ok).toBe(true);
     const problems = outcome.ok ? outcome.reading.problems : [];
-    expect(problems.map((p) => p.cell)).toEqual(['J8', 'K8', 'L8', 'M8']);
+    expect(problems.map((p) => p.cell)).toEqual(['J8', 'K8', 'L8']);
     expect(problems[0]).toMatchObject({ ja: expect.stringContaining('列の挿入・削除・並べ替え'), en: expect.stringContaining('columns must not be inserted') });
+  });
+
+  it('lists a heading written beside the table as ignored: a column after the last one shifts nothing', async () => {
+    // Prepare
+    const r = rowOf(sheet, '3-3-1');
+    const file = await editWorkbook(sheet.buffer, (ws) => {
+      ws.getCell('N8').value = '備考';
+      ws.getCell(`N${r}`).value = '来月確認';
+      ws.getCell(`F${r}`).value = '遅れ気味';
+    });
+    // Act
+    const reading = await read(file);
+    // Assess
+    expect(reading.problems).toEqual([]);
+    expect(reading.ignored.map((p) => p.cell)).toEqual(['N8', `N${r}`]);
+    expect(reading.rows.find((row) => row.measureId === '3-3-1')).toMatchObject({ state: 'changed', changedCells: [`F${r}`] });
   });
 
   it('refuses a merge spanning the whole grid without walking its cells', async () => {
