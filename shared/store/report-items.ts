@@ -209,6 +209,9 @@ export async function getReport(store: Store, measureId: string, quarter: string
 /** Every report of a 事業, oldest first: its whole history, corrections included. */
 export async function reportHistory(store: Store, measureId: string, quarter?: string): Promise<StoredReport[]> {
   const items = await queryAll(store, {
+    // Strongly consistent: a form pre-filled, a sheet made or a returned sheet checked right after a
+    // report must see it (a 事業's history is a few items: the read costs next to nothing either way).
+    ConsistentRead: true,
     KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
     ExpressionAttributeValues: {
       ':pk': reportKeys.partition(store.tenant, measureId),
