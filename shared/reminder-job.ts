@@ -162,6 +162,7 @@ export async function runReminderJob(deps: ReminderJobDeps, event: unknown): Pro
       }
       const { claimId } = claim;
       let messageId: string;
+      let withoutSheet = false;
       try {
         // The 課's own sheet, when its 部会 asked for one (the 部会's mail lists, and carries no report).
         // The reminder matters more than its attachment: a sheet that cannot be made is left out.
@@ -169,8 +170,8 @@ export async function runReminderJob(deps: ReminderJobDeps, event: unknown): Pro
         try {
           attachment = notice.kind === 'report-due' && kaId ? await deps.sheetAttachment?.(notice.bukai, { id: kaId }, notice.quarter) : undefined;
         } catch (error) {
-          result.sentWithoutSheet.push(key);
-          deps.logger?.error('reminder sent without its sheet: the sheet could not be made', { key, error: String(error) });
+          withoutSheet = true;
+          deps.logger?.error('the sheet could not be made: the reminder goes without it', { key, error: String(error) });
         }
         // From here the mail may go out: a run that finds this claim left behind no longer takes it over.
         if ((await markNotificationSending(deps.store, key, claimId, clock())) === 'lost') {
@@ -198,6 +199,7 @@ export async function runReminderJob(deps: ReminderJobDeps, event: unknown): Pro
         deps.logger?.error('reminder sent, but its claim was taken over by another run, which may send it again', { key, messageId });
       }
       result.sent.push({ key, kind: notice.kind, bukaiId: notice.bukai.id, ...(kaId ? { kaId } : {}), to: mail.to, cc: mail.cc, subject: mail.subject, messageId, items });
+      if (withoutSheet) result.sentWithoutSheet.push(key);
       deps.logger?.info('reminder sent', { key, kind: notice.kind, bukai: notice.bukai.id, ...(kaId ? { ka: kaId } : {}), recipients: mail.to.length + mail.cc.length, messageId });
     }
   }

@@ -136,8 +136,8 @@ async function submit(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller,
       413,
       { ja: '送信内容が大きすぎます', en: 'The form is too large' },
       {
-        ja: `送信できるのは ${maxFormBytes / 1024} KB までです (受信: ${Math.ceil(bytes.length / 1024)} KB)`,
-        en: `at most ${maxFormBytes / 1024} KB can be sent (received: ${Math.ceil(bytes.length / 1024)} KB)`,
+        ja: `送信できるのは ${Math.floor(maxFormBytes / 1024)} KB までです (受信: ${Math.ceil(bytes.length / 1024)} KB)`,
+        en: `at most ${Math.floor(maxFormBytes / 1024)} KB can be sent (received: ${Math.ceil(bytes.length / 1024)} KB)`,
       },
       { ja: '記述を短くして、もう一度送信してください。', en: 'Please shorten the text and submit again.' },
     );
