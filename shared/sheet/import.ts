@@ -125,9 +125,12 @@ interface ReadSheet {
 const maxMergedCells = 20_000;
 
 class TooManyMergedCells extends Error {}
+
+// Grouped by hand: Intl's number formatting would load ICU's locale data at every cold start.
+const groupedMaxMergedCells = String(maxMergedCells).replace(/\B(?=(\d{3})+$)/g, ',');
 const tooManyMerged: SheetProblem = {
-  ja: `結合されたセルが多すぎるため読み取れません (${maxMergedCells.toLocaleString('en')} セルまで)。送られたシートの書式のまま記入してください`,
-  en: `too many merged cells to read (at most ${maxMergedCells.toLocaleString('en')}); fill in the sheet as it was sent`,
+  ja: `結合されたセルが多すぎるため読み取れません (${groupedMaxMergedCells} セルまで)。送られたシートの書式のまま記入してください`,
+  en: `too many merged cells to read (at most ${groupedMaxMergedCells}); fill in the sheet as it was sent`,
 };
 
 function readSheet(sheet: Sheet): ReadSheet {
