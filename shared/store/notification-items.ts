@@ -126,20 +126,17 @@ export async function claimNotification(
  * `lost` when it went stale and another sender took it over (then the caller must not send).
  */
 export async function markNotificationSending(store: Store, key: string, claimId: string, now: Date = new Date()): Promise<'marked' | 'lost'> {
-  try {
-    await store.doc.update({
+  const ours = await onOwnClaim(() =>
+    store.doc.update({
       TableName: store.tableName,
       Key: { pk: notificationKeys.partition(store.tenant, key), sk: notificationKeys.item() },
       UpdateExpression: 'SET sendingAt = :at',
       ConditionExpression: 'claimId = :mine AND #state = :claimed',
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: { ':claimed': 'claimed', ':at': now.toISOString(), ':mine': claimId },
-    });
-    return 'marked';
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    return 'lost';
-  }
+    }),
+  );
+  return ours ? 'marked' : 'lost';
 }
 
 /**
@@ -164,8 +161,8 @@ export async function markNotificationSent(
   messageId: string,
   now: Date = new Date(),
 ): Promise<'recorded' | 'lost'> {
-  try {
-    await store.doc.update({
+  const ours = await onOwnClaim(() =>
+    store.doc.update({
       TableName: store.tableName,
       Key: { pk: notificationKeys.partition(store.tenant, key), sk: notificationKeys.item() },
       UpdateExpression: 'SET #state = :sent, sentAt = :at, messageId = :id',
@@ -174,12 +171,9 @@ export async function markNotificationSent(
       ConditionExpression: 'claimId = :mine AND (#state = :claimed OR (#state = :sent AND messageId = :id))',
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: { ':sent': 'sent', ':claimed': 'claimed', ':at': now.toISOString(), ':id': messageId, ':mine': claimId },
-    });
-    return 'recorded';
-  } catch (error) {
-    if (!isConditionFailure(error)) throw error;
-    return 'lost';
-  }
+    }),
+  );
+  return ours ? 'recorded' : 'lost';
 }
 
 /**
@@ -192,18 +186,29 @@ export async function markNotificationSent(
  * reports it (a log line).
  */
 export async function releaseNotification(store: Store, key: string, claimId: string): Promise<'released' | 'lost'> {
-  try {
-    await store.doc.delete({
+  const ours = await onOwnClaim(() =>
+    store.doc.delete({
       TableName: store.tableName,
       Key: { pk: notificationKeys.partition(store.tenant, key), sk: notificationKeys.item() },
       ConditionExpression: '#state = :claimed AND claimId = :mine',
       ExpressionAttributeNames: { '#state': 'state' },
       ExpressionAttributeValues: { ':claimed': 'claimed', ':mine': claimId },
-    });
-    return 'released';
+    }),
+  );
+  return ours ? 'released' : 'lost';
+}
+
+/**
+ * A write conditioned on the caller's own claim: true when it was written, false when its condition
+ * failed (the claim is not the caller's any more). Any other error is thrown.
+ */
+async function onOwnClaim(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    return 'lost';
+    return false;
   }
 }
 
