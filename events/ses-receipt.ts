@@ -14,14 +14,6 @@ import * as z from '#shared/zod';
  */
 export const mailBucketPrefixes = { inbound: 'inbound/', attachments: 'attachments/' } as const;
 
-/**
- * How long ingest-mail may run on one receipt event: its Lambda timeout (infra/inbound-mail.ts).
- * The claim on a mail's answer (functions/ingest-mail) is stale soon after, so when a run dies past
- * its claim (a timeout, memory), Lambda's retry of the event a minute or two later takes the mail
- * over instead of failing into the on-failure queue unanswered.
- */
-export const mailIngestTimeoutSeconds = 60;
-
 const VerdictSchema = z.object({
   status: z.enum(['PASS', 'FAIL', 'GRAY', 'PROCESSING_FAILED', 'DISABLED']),
 });

@@ -25,7 +25,7 @@ import * as sesActions from 'aws-cdk-lib/aws-ses-actions';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
-import { mailBucketPrefixes, mailIngestTimeoutSeconds } from '#events/ses-receipt';
+import { mailBucketPrefixes } from '#events/ses-receipt';
 import { envNames } from '#shared/config/env';
 import type { Data } from './data.ts';
 import { ShinchokuFunction } from './function.ts';
@@ -201,7 +201,7 @@ export class InboundMail extends Construct {
       description: 'shinchoku ingest-mail (SES receipt rule: report mails)',
       // A mail of up to 40 MB is parsed in memory with its attachments.
       memorySize: 1024,
-      timeout: Duration.seconds(mailIngestTimeoutSeconds),
+      timeout: Duration.seconds(60),
       environment: { [envNames.mailBucket]: this.bucket.bucketName },
     }).bindTable(props.data, 'readWrite');
     props.linkSecret.grantRead(this.ingest);

@@ -14,6 +14,7 @@ import { envNames, requireEnv } from '#shared/config/env';
 import { linkSecret } from '#shared/config/secrets';
 import { correlationIds, createLogger } from '#shared/logger';
 import { catalogLoader } from '#shared/store/catalog-cache';
+import { invocationDeadline } from '#shared/store/notification-items';
 import { createStore } from '#shared/store/store';
 import { ingestMail, type IngestOutcome } from './ingest.ts';
 
@@ -27,7 +28,7 @@ const bucket = requireEnv(envNames.mailBucket);
 export const handler = lambdaHandler<unknown, IngestOutcome[]>()
   .use(injectLambdaContext(logger, { resetKeys: true }))
   .use(correlationIds(logger))
-  .handler(async (event) => {
+  .handler(async (event, context) => {
     const parsed = SesReceiptEventSchema.safeParse(event);
     if (!parsed.success) {
       // Not an SES receipt event: retrying cannot help, and there is no one to answer.
@@ -35,5 +36,6 @@ export const handler = lambdaHandler<unknown, IngestOutcome[]>()
       return [];
     }
     logger.appendKeys({ sesMessageId: parsed.data.Records[0]?.ses.mail.messageId });
-    return ingestMail(parsed.data, { store, loadCatalog, s3, mailer, secret: () => linkSecret(), bucket, logger });
+    const deadline = invocationDeadline(context);
+    return ingestMail(parsed.data, { store, loadCatalog, s3, mailer, secret: () => linkSecret(), bucket, logger, runsUntil: () => deadline });
   });

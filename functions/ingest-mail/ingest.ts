@@ -15,7 +15,7 @@
 import { createHash } from 'node:crypto';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import PostalMime, { addressParser, type Address, type Email } from 'postal-mime';
-import { mailBucketPrefixes, mailIngestTimeoutSeconds, type SesMail, type SesReceipt, type SesReceiptEvent } from '#events/ses-receipt';
+import { mailBucketPrefixes, type SesMail, type SesReceipt, type SesReceiptEvent } from '#events/ses-receipt';
 import type { OutgoingMail } from '#shared/aws/mailer';
 import type { ObjectStore } from '#shared/aws/s3';
 import type { Ka } from '#shared/domain/directory';
@@ -51,15 +51,6 @@ import { bodyFormNotRead, workbooksKept, workbooksNotRead } from './notes.ts';
 
 const { inbound: inboundPrefix, attachments: attachmentsPrefix } = mailBucketPrefixes;
 
-/**
- * When a claim on a mail's answer is stale: once the run that made it has surely ended (the function's
- * timeout and a margin). A run that died past its claim (a timeout, memory) leaves it behind; Lambda
- * retries the event after about one and then two more minutes, and the retry takes the mail over —
- * unless the run had begun to send the answer (`markNotificationSending`): then the claim holds 15
- * minutes, and the retries end in the on-failure queue rather than answer twice.
- */
-export const answerClaimStaleSeconds = mailIngestTimeoutSeconds + 30;
-
 export type IngestLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
 
 export interface IngestDeps {
@@ -74,6 +65,14 @@ export interface IngestDeps {
   logger: IngestLogger;
   /** @default () => new Date() */
   clock?: () => Date;
+  /**
+   * The latest this invocation can still be running (`invocationDeadline` of its Lambda context): the
+   * claim on a mail's answer is free for Lambda's retry after it, should the run die (a timeout,
+   * memory) before it began to send the answer; once it has begun, the claim holds 15 minutes and
+   * the retries end in the on-failure queue rather than answer twice.
+   * @default none: such a claim is free 15 minutes after it was made
+   */
+  runsUntil?: () => Date;
 }
 
 /** What became of one received mail. */
@@ -240,17 +239,17 @@ async function ingestOne(mail: SesMail, receipt: SesReceipt, deps: IngestDeps): 
     deps.store,
     { key, kind: 'reply', recipients: [answerTo], subject: replySubject(parsed.subject), day: jstDate(now) },
     now,
-    { heldUntil: new Date(now.getTime() + answerClaimStaleSeconds * 1000) },
+    deps.runsUntil ? { heldUntil: deps.runsUntil() } : {},
   );
   if (claim.outcome === 'already-sent') {
     logger.info('mail already handled (same sender, Message-ID and body)', { sesMessageId, claimKey: key });
     return { outcome: 'already-handled', sesMessageId };
   }
   if (claim.outcome === 'in-progress') {
-    // Another delivery of the same message is being handled right now, or one died half-way less than
-    // `answerClaimStaleSeconds` ago: fail, so this delivery is retried later (by then the other has
-    // answered, or its claim is stale and the retry takes the mail over) and ends in the on-failure
-    // queue rather than vanishing if it never can.
+    // Another delivery of the same message is being handled right now, or one died half-way before its
+    // deadline passed: fail, so this delivery is retried later (by then the other has answered, or
+    // its claim is stale and the retry takes the mail over) and ends in the on-failure queue rather
+    // than vanishing if it never can.
     throw new Error(`同じメールを処理中です / the same message is being handled: ${key}`);
   }
 

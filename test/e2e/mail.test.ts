@@ -17,8 +17,9 @@ import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mailBucketPrefixes, SesReceiptEventSchema } from '#events/ses-receipt';
-import { answerClaimStaleSeconds, ingestMail, mailIdentity, replyClaimKey, type IngestDeps } from '#functions/ingest-mail/ingest';
+import { ingestMail, mailIdentity, replyClaimKey, type IngestDeps } from '#functions/ingest-mail/ingest';
 import { localClientConfig } from '#local/aws-local';
+import { localLambdaContext } from '#local/lambda-context';
 import { fetchSentMails, type SentMail } from '#local/ses-local';
 import { commonHeadersOf, rawHeaders, sesReceiptEvent } from '#local/smtp-intake';
 import type { LocalStack } from '#local/stack';
@@ -28,7 +29,7 @@ import { createMailer } from '#shared/aws/mailer';
 import { createObjectStore } from '#shared/aws/s3';
 import { envNames } from '#shared/config/env';
 import { catalogLoader } from '#shared/store/catalog-cache';
-import { claimNotification, markNotificationSending } from '#shared/store/notification-items';
+import { claimNotification, invocationDeadline, markNotificationSending } from '#shared/store/notification-items';
 import { exportSheet } from '#shared/sheet/service';
 import { createStore } from '#shared/store/store';
 import { replyAddress, tokenFor } from '#shared/links';
@@ -599,7 +600,7 @@ describe('a run that died with the claim held (a timeout, memory)', () => {
     const key = replyClaimKey(mailIdentity(sogo.address, messageId, raw));
     const diedAt = new Date(Date.now() - 120_000);
     const claim = await claimNotification(store, { key, kind: 'reply', recipients: [sogo.address], subject, day: '2013-08-01' }, diedAt, {
-      heldUntil: new Date(diedAt.getTime() + answerClaimStaleSeconds * 1000),
+      heldUntil: invocationDeadline({ getRemainingTimeInMillis: () => 60_000 }, diedAt.getTime()),
     });
     if (claim.outcome !== 'claimed') throw new Error(`not claimed: ${claim.outcome}`);
     if (sending) expect(await markNotificationSending(store, key, claim.claimId, diedAt)).toBe('marked');
@@ -931,7 +932,7 @@ describe('SES verdicts (the handler with the event SES would send; the local int
     const receipt = event.Records[0]!.ses.receipt;
     for (const [check, status] of Object.entries(verdicts)) receipt[`${check as 'spam'}Verdict`] = { status };
     const { handler } = await import('#functions/ingest-mail/handler');
-    await handler(event, {} as never);
+    await handler(event, localLambdaContext('ingest-mail', randomUUID(), 60_000));
   }
 
   it.each([
