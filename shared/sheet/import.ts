@@ -110,7 +110,6 @@ const damaged: SheetProblem = { ja: 'Excel ブックとして読み取れませ�
 /** A worksheet as read: its cells by A1 address, merged cells other than a merge's first left out. */
 interface ReadSheet {
   name: string;
-  visible: boolean;
   /** The cell at an address (an empty one when nothing is there). */
   cell(address: string): SheetCell;
   /** Every address that holds something, merged cells aside. */
@@ -156,7 +155,6 @@ function readSheet(sheet: Sheet): ReadSheet {
   const at = (r: number, c: number): SheetCell => sheet.cells?.get(`${r},${c}`) ?? { value: sheet.rows[r]?.[c] ?? null };
   return {
     name: sheet.name,
-    visible: sheet.hidden !== true && sheet.veryHidden !== true,
     cell(address) {
       const { row, col } = parseCellRef(address);
       return covered.has(`${row},${col}`) ? { value: null } : at(row, col);
@@ -201,14 +199,16 @@ export async function readProgressSheet(file: Buffer, secret: string): Promise<R
   // Only the two sheets the import reads are parsed: every sheet is held as a dense rectangle of up
   // to the read area, so a small file with many sheets would otherwise take memory for all of them.
   const listed: SheetFilterInfo[] = [];
-  const read = async (wanted: (info: SheetFilterInfo) => boolean): Promise<ReadSheet[]> =>
-    (await readXlsx(file, { range: readArea, sheets: (info) => (listed.push(info), wanted(info)) })).sheets.map(readSheet);
-  let sheets: ReadSheet[];
-  try {
-    sheets = await read((info) => info.name === sheetName || info.name === referenceSheetName);
-  } catch (error) {
-    return { ok: false, problems: [error instanceof TooManyMergedCells ? tooManyMerged : damaged] };
-  }
+  /** The sheets `wanted` picks, or why the workbook cannot be read. */
+  const read = async (wanted: (info: SheetFilterInfo) => boolean): Promise<ReadSheet[] | SheetProblem> => {
+    try {
+      return (await readXlsx(file, { range: readArea, sheets: (info) => (listed.push(info), wanted(info)) })).sheets.map(readSheet);
+    } catch (error) {
+      return error instanceof TooManyMergedCells ? tooManyMerged : damaged;
+    }
+  };
+  const sheets = await read((info) => info.name === sheetName || info.name === referenceSheetName);
+  if (!Array.isArray(sheets)) return { ok: false, problems: [sheets] };
   const reference = verifyReference(referenceText(sheets), secret);
   if (isReferenceProblem(reference)) return { ok: false, problems: [fileProblem(reference)] };
 
@@ -219,11 +219,9 @@ export async function readProgressSheet(file: Buffer, secret: string): Promise<R
   let ws = sheets.find((w) => w.name === sheetName);
   if (!ws && visible.length === 1) {
     const renamed = visible[0]!.name;
-    try {
-      ws = (await read((info) => info.name === renamed))[0];
-    } catch (error) {
-      return { ok: false, problems: [error instanceof TooManyMergedCells ? tooManyMerged : damaged] };
-    }
+    const renamedSheets = await read((info) => info.name === renamed);
+    if (!Array.isArray(renamedSheets)) return { ok: false, problems: [renamedSheets] };
+    ws = renamedSheets[0];
     if (ws) notes.push({ sheet: ws.name, ja: `シート名が「${sheetName}」から「${ws.name}」に変わっていますが、このシートを読み取りました`, en: `the sheet was renamed to "${ws.name}"; it was read anyway` });
   }
   if (!ws) {
@@ -621,15 +619,13 @@ function laterReportProblem(reading: SheetReading, row: SheetRowReading, measure
   const { reference, sheet } = reading;
   const ka = reference.scope.kind === 'ka' ? { id: reference.scope.id } : undefined;
   const now = prefilledInputs(measure, reference.quarter, last, ka);
-  const untouched = editableColumns.map((c) => `${c.letter}${row.row}`).filter((address) => !row.changedCells.includes(address));
-  const moved = editableColumns.filter((c) => {
-    const address = `${c.letter}${row.row}`;
-    return untouched.includes(address) && cellHash(prefilledText(now[c.key])) !== (reference.cells[address] ?? cellHash(''));
-  });
+  const addressOf = (column: (typeof editableColumns)[number]) => `${column.letter}${row.row}`;
+  const untouched = editableColumns.filter((c) => !row.changedCells.includes(addressOf(c)));
+  const moved = untouched.filter((c) => cellHash(prefilledText(now[c.key])) !== (reference.cells[addressOf(c)] ?? cellHash('')));
   // Only a report recorded since the sheet was made can have moved a cell (not a change of how cells are
   // pre-filled); one of the same millisecond is either in the pre-fill, and so moved nothing, or after it.
   if (last && Date.parse(last.submittedAt) >= Date.parse(reference.issuedAt) && moved.length > 0) {
-    const cells = moved.map((c) => `${c.letter}${row.row}`);
+    const cells = moved.map(addressOf);
     return {
       sheet,
       cell: cells[0],
@@ -641,11 +637,11 @@ function laterReportProblem(reading: SheetReading, row: SheetRowReading, measure
         'recording the row would put the older values back — get a new sheet, or fill in those cells too',
     };
   }
-  const person = `${columnOfField('person')!.letter}${row.row}`;
-  if (last && untouched.includes(person) && row.input?.person === last.reporter.person && last.reporter.kaId !== caller.reporter.kaId) {
+  const person = untouched.find((c) => c.field === 'person');
+  if (last && person && row.input?.person === last.reporter.person && last.reporter.kaId !== caller.reporter.kaId) {
     return {
       sheet,
-      cell: person,
+      cell: addressOf(person),
       ja: `報告者「${last.reporter.person}」は前回報告した${last.reporter.ka}の方です。${caller.ka.name}の報告者を記入してください`,
       en: `the reporting person "${last.reporter.person}" reported last for ${last.reporter.kaId}; enter the person reporting for ${caller.ka.id}`,
     };
