@@ -16,7 +16,7 @@ import nodemailer from 'nodemailer';
 import MailComposer from 'nodemailer/lib/mail-composer';
 import type Mail from 'nodemailer/lib/mailer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mailBucketPrefixes, SesReceiptEventSchema } from '#events/ses-receipt';
+import { mailBucketPrefixes, SesReceiptEventSchema, type SesReceiptEvent } from '#events/ses-receipt';
 import { ingestMail, mailIdentity, replyClaimKey, type IngestDeps } from '#functions/ingest-mail/ingest';
 import { localClientConfig } from '#local/aws-local';
 import { localLambdaContext } from '#local/lambda-context';
@@ -524,6 +524,32 @@ describe('good mails: recorded and confirmed with the 受付番号', () => {
   });
 });
 
+/** The mail handler's own code and parts, called directly as Lambda calls it, on `withStore`. */
+function directDeps(withStore: Store = store): IngestDeps {
+  return {
+    store: withStore,
+    loadCatalog: catalogLoader(withStore),
+    s3: createObjectStore(localClientConfig(stack.s3Endpoint)),
+    mailer: createMailer(),
+    secret: async () => secret,
+    bucket: stack.mailBucket,
+    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
+  };
+}
+
+/** A mail of 総合政策課 reporting `measureId`, stored in the bucket as SES's S3 action stores it, and the receipt event for it. */
+async function storedMail(subject: string, measureId: string, sesIdPrefix: string): Promise<{ raw: Buffer; messageId: string; event: SesReceiptEvent }> {
+  const to = reportAddress(sogo.kaId);
+  const messageId = `<${randomUUID()}@mail.${domain}>`;
+  const raw = await compose({ from: sogo.address, to, subject, messageId, text: `事業: ${measureId}\n状況: 予定どおり\n報告者: 山田` });
+  const sesId = `${sesIdPrefix}-${randomUUID()}`;
+  await createObjectStore(localClientConfig(stack.s3Endpoint)).put({ bucket: stack.mailBucket, key: `${mailBucketPrefixes.inbound}${sesId}`, body: raw, contentType: 'message/rfc822' });
+  const event = SesReceiptEventSchema.parse(
+    sesReceiptEvent({ messageId: sesId, envelopeFrom: sogo.address, recipients: [to], headers: rawHeaders(raw), commonHeaders: await commonHeadersOf(raw, sogo.address), receivedAt: new Date() }),
+  );
+  return { raw, messageId, event };
+}
+
 describe('an answer that went out is not sent again', () => {
   it('when marking it sent fails, the claim is kept: the retry fails instead of answering a second time', async () => {
     // Prepare: the mail handler's own code and parts, with a table whose next mark of a sent answer is throttled
@@ -537,24 +563,9 @@ describe('an answer that went out is not sent again', () => {
         throw new AwsError('ThrottlingException', 'Rate exceeded', 400, undefined);
       },
     };
-    const flakyStore = createStore(flaky, stack.tableName, stack.tenant);
-    const deps: IngestDeps = {
-      store: flakyStore,
-      loadCatalog: catalogLoader(flakyStore),
-      s3: createObjectStore(localClientConfig(stack.s3Endpoint)),
-      mailer: createMailer(),
-      secret: async () => secret,
-      bucket: stack.mailBucket,
-      logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-    };
+    const deps = directDeps(createStore(flaky, stack.tableName, stack.tenant));
     const subject = subjectFor('記録に失敗');
-    const to = reportAddress(sogo.kaId);
-    const raw = await compose({ from: sogo.address, to, subject, messageId: `<${randomUUID()}@mail.${domain}>`, text: '事業: 4-1-1\n状況: 予定どおり\n報告者: 山田' });
-    const sesId = `fault-${randomUUID()}`;
-    await createObjectStore(localClientConfig(stack.s3Endpoint)).put({ bucket: stack.mailBucket, key: `${mailBucketPrefixes.inbound}${sesId}`, body: raw, contentType: 'message/rfc822' });
-    const event = SesReceiptEventSchema.parse(
-      sesReceiptEvent({ messageId: sesId, envelopeFrom: sogo.address, recipients: [to], headers: rawHeaders(raw), commonHeaders: await commonHeadersOf(raw, sogo.address), receivedAt: new Date() }),
-    );
+    const { event } = await storedMail(subject, '4-1-1', 'fault');
 
     const before = (await reportHistory(store, '4-1-1', quarter)).length;
 
@@ -576,27 +587,9 @@ describe('an answer that went out is not sent again', () => {
 });
 
 describe('a run that died with the claim held (a timeout, memory)', () => {
-  // The mail handler's own code and parts, called as Lambda calls it.
-  const deps = (): IngestDeps => ({
-    store,
-    loadCatalog: catalogLoader(store),
-    s3: createObjectStore(localClientConfig(stack.s3Endpoint)),
-    mailer: createMailer(),
-    secret: async () => secret,
-    bucket: stack.mailBucket,
-    logger: { info: () => undefined, warn: () => undefined, error: () => undefined },
-  });
-
   /** A mail in the bucket, its receipt event, and the claim a run that died left on its answer two minutes ago. */
   async function leftBehind(subject: string, measureId: string, sending: boolean) {
-    const to = reportAddress(sogo.kaId);
-    const messageId = `<${randomUUID()}@mail.${domain}>`;
-    const raw = await compose({ from: sogo.address, to, subject, messageId, text: `事業: ${measureId}\n状況: 予定どおり\n報告者: 山田` });
-    const sesId = `died-${randomUUID()}`;
-    await createObjectStore(localClientConfig(stack.s3Endpoint)).put({ bucket: stack.mailBucket, key: `${mailBucketPrefixes.inbound}${sesId}`, body: raw, contentType: 'message/rfc822' });
-    const event = SesReceiptEventSchema.parse(
-      sesReceiptEvent({ messageId: sesId, envelopeFrom: sogo.address, recipients: [to], headers: rawHeaders(raw), commonHeaders: await commonHeadersOf(raw, sogo.address), receivedAt: new Date() }),
-    );
+    const { raw, messageId, event } = await storedMail(subject, measureId, 'died');
     const key = replyClaimKey(mailIdentity(sogo.address, messageId, raw));
     const diedAt = new Date(Date.now() - 120_000);
     const claim = await claimNotification(store, { key, kind: 'reply', recipients: [sogo.address], subject, day: '2013-08-01' }, diedAt, {
@@ -613,7 +606,7 @@ describe('a run that died with the claim held (a timeout, memory)', () => {
     const event = await leftBehind(subject, '4-1-1', false);
     const before = (await reportHistory(store, '4-1-1', quarter)).length;
     // Act
-    const outcome = await ingestMail(event, deps());
+    const outcome = await ingestMail(event, directDeps());
     // Assess
     expect(outcome).toEqual([expect.objectContaining({ outcome: 'recorded' })]);
     expect(await reportHistory(store, '4-1-1', quarter)).toHaveLength(before + 1);
@@ -625,7 +618,7 @@ describe('a run that died with the claim held (a timeout, memory)', () => {
     const subject = subjectFor('途中で停止 (返信中)');
     const event = await leftBehind(subject, '4-1-1', true);
     // Act / Assess
-    await expect(ingestMail(event, deps())).rejects.toThrow(/the same message is being handled/);
+    await expect(ingestMail(event, directDeps())).rejects.toThrow(/the same message is being handled/);
     expect(await answersTo(subject)).toEqual([]);
   });
 });
