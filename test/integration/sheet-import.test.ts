@@ -40,8 +40,8 @@ async function reportCount(): Promise<number> {
   return (await reportsOfQuarter(store, quarter)).length;
 }
 
-const importAs = (kaId: string, file: Buffer, fileName = '進捗管理シート.xlsx') =>
-  importSheet(store, catalog, callerFor(kaId), file, { fileName, secret: testSecret });
+const importAs = (kaId: string, file: Buffer, options: { fileName?: string; quarter?: string } = {}) =>
+  importSheet(store, catalog, callerFor(kaId, options.quarter), file, { fileName: options.fileName ?? '進捗管理シート.xlsx', secret: testSecret });
 
 beforeAll(async () => {
   table = await createTestTable();
@@ -202,7 +202,6 @@ describe('a sheet made before a later report of its rows', () => {
   const q = 'FY2013-Q3';
   const byForm = (measureId: string, narrative: string, key: string, kaId = 'jido-fukushi', person = '佐藤') =>
     submitReport(store, catalog, callerFor(kaId, q), { measureId, quarter: q, status: '予定どおり', narrative, person }, { channel: 'web', idempotencyKey: key });
-  const importInQ3 = (kaId: string, file: Buffer) => importSheet(store, catalog, callerFor(kaId, q), file, { fileName: '進捗管理シート.xlsx', secret: testSecret });
 
   it('refuses a changed row whose untouched cells a later report has changed, rather than put the older values back', async () => {
     // Prepare: the sheet is made, then 3-3-1 is reported on the form, then the sheet's row gets an amount only
@@ -213,7 +212,7 @@ describe('a sheet made before a later report of its rows', () => {
       ws.getCell(`H${r}`).value = 500;
     });
     // Act
-    const result = await importInQ3('jido-fukushi', file);
+    const result = await importAs('jido-fukushi', file, { quarter: q });
     // Assess
     expect(result.outcome).toBe('refused');
     const problems = result.outcome === 'refused' ? result.problems : [];
@@ -231,7 +230,7 @@ describe('a sheet made before a later report of its rows', () => {
     const filled = await editWorkbook(sheet.buffer, (ws) => {
       ws.getCell(`I${sheet.row('3-3-2')}`).value = '第3四半期も運用しています。';
     });
-    const first = await importInQ3('jido-fukushi', filled);
+    const first = await importAs('jido-fukushi', filled, { quarter: q });
     if (first.outcome !== 'recorded') throw new Error(importAnswerText(first));
     const recorded = (await reportHistory(store, '3-3-2', q)).at(-1)!;
     expect((await submitReport(store, catalog, callerFor('jido-fukushi', q), { measureId: '3-3-2', quarter: q, status: recorded.status, narrative: '第3四半期も運用しています。利用者が増えました。', person: recorded.reporter.person }, { channel: 'web', idempotencyKey: 'q3-form-3-3-2' })).outcome).toBe('recorded');
@@ -241,7 +240,7 @@ describe('a sheet made before a later report of its rows', () => {
       ws.getCell(`F${sheet.row('3-2-1')}`).value = '予定どおり';
     });
     // Act
-    const result = await importInQ3('jido-fukushi', again);
+    const result = await importAs('jido-fukushi', again, { quarter: q });
     // Assess
     if (result.outcome !== 'recorded') throw new Error(importAnswerText(result));
     expect(result.recorded.map((x) => [x.measureId, x.duplicate, x.version])).toEqual([
@@ -270,7 +269,7 @@ describe('a sheet made before a later report of its rows', () => {
       ws.getCell(`L${sheet.row('3-3-1')}`).value = '佐藤';
     });
     // Act
-    const result = await importSheet(store, catalog, callerFor('jido-fukushi', full), file, { fileName: '進捗管理シート.xlsx', secret: testSecret });
+    const result = await importAs('jido-fukushi', file, { quarter: full });
     // Assess
     if (result.outcome !== 'recorded') throw new Error(importAnswerText(result));
     expect(result.recorded.map((x) => x.measureId)).toEqual(['3-3-1']);
@@ -288,7 +287,7 @@ describe('a sheet made before a later report of its rows', () => {
     const filled = await editWorkbook(sheet.buffer, (ws) => {
       ws.getCell(`I${sheet.row('3-3-2')}`).value = '平成26年度も運用しています。';
     });
-    const first = await importSheet(store, catalog, callerFor('jido-fukushi', q4), filled, { fileName: '進捗管理シート.xlsx', secret: testSecret });
+    const first = await importAs('jido-fukushi', filled, { quarter: q4 });
     if (first.outcome !== 'recorded') throw new Error(importAnswerText(first));
     const recorded = (await reportHistory(store, '3-3-2', q4)).at(-1)!;
     const correction = await submitReport(
@@ -305,7 +304,7 @@ describe('a sheet made before a later report of its rows', () => {
       ws.getCell(`L${sheet.row('3-3-1')}`).value = '佐藤';
     });
     // Act
-    const result = await importSheet(store, catalog, callerFor('jido-fukushi', q4), again, { fileName: '進捗管理シート.xlsx', secret: testSecret });
+    const result = await importAs('jido-fukushi', again, { quarter: q4 });
     // Assess
     if (result.outcome !== 'recorded') throw new Error(importAnswerText(result));
     expect(result.recorded.map((x) => [x.measureId, x.duplicate, x.version])).toEqual([
@@ -327,7 +326,7 @@ describe('a sheet made before a later report of its rows', () => {
       ws.getCell(`I${sheet.row('3-3-1')}`).value = '説明会の準備を始めました。';
     });
     // Act
-    const result = await importSheet(store, catalog, callerFor('jido-fukushi', q), file, { fileName: '進捗管理シート.xlsx', secret: testSecret });
+    const result = await importAs('jido-fukushi', file, { quarter: q });
     // Assess
     if (result.outcome !== 'recorded') throw new Error(importAnswerText(result));
     expect(result.recorded.map((x) => [x.measureId, x.duplicate, x.version])).toEqual([['3-3-1', false, 3]]);
@@ -345,7 +344,7 @@ describe('a sheet made before a later report of its rows', () => {
       ws.getCell(`I${r}`).value = '児童福祉課の報告';
     });
     // Act
-    const result = await importInQ3('jido-fukushi', file);
+    const result = await importAs('jido-fukushi', file, { quarter: q });
     // Assess
     expect(result.outcome).toBe('refused');
     expect(result.outcome === 'refused' ? result.problems : []).toEqual([
@@ -520,7 +519,7 @@ describe('bad sheets record nothing and say where', () => {
       // Prepare
       const file = await bad.make();
       // Act
-      const result: SheetImportResult = await importAs(bad.kaId ?? 'jido-fukushi', file, bad.fileName);
+      const result: SheetImportResult = await importAs(bad.kaId ?? 'jido-fukushi', file, { fileName: bad.fileName });
       // Assess
       expect(result.outcome, importAnswerText(result)).toBe('refused');
       if (result.outcome !== 'refused') return;
