@@ -97,8 +97,10 @@ export class ShinchokuStack extends Stack {
     this.api.functions.get('report-sheet')?.addEnvironment(reminderConfigVariable, JSON.stringify(this.schedules.reminderRules));
     // The digest waits for a compile after that due date.
     this.events.functions.get('send-digest')!.addEnvironment(reminderConfigVariable, JSON.stringify(this.schedules.reminderRules));
-    // The public page publishes a quarter only from its compile day, which the same due date sets.
+    // The public page publishes a quarter only from its compile day, which the same due date sets; the
+    // dashboard links to a quarter's public page from that day.
     this.events.functions.get('publish-public')!.addEnvironment(reminderConfigVariable, JSON.stringify(this.schedules.reminderRules));
+    this.api.functions.get('dashboard')?.addEnvironment(reminderConfigVariable, JSON.stringify(this.schedules.reminderRules));
     this.outboundMail.dkimRecords.forEach((record, i) => {
       new CfnOutput(this, `DkimRecord${i + 1}`, { value: `${record.name} CNAME ${record.value}`, description: `DNS record ${i + 1} of 3 that verifies the mail domain in SES (Easy DKIM)` });
     });

@@ -7,7 +7,8 @@
 import { compareQuarters, formatQuarter, parseQuarter, quartersBetween } from './domain/fiscal.ts';
 import type { PlanFile } from './domain/plan.ts';
 import type { StoredReport } from './domain/report.ts';
-import { reportsOfQuarter } from './store/report-items.ts';
+import type { CompiledMeasureStatus } from './domain/status.ts';
+import { getReport, reportsOfQuarter } from './store/report-items.ts';
 import { loadCompiledQuarter, type CompiledQuarter } from './store/status-items.ts';
 import type { Store } from './store/store.ts';
 
@@ -39,4 +40,17 @@ export async function loadProgressSnapshot(store: Store, plan: Pick<PlanFile, 'p
     compiled: new Map(compiled.filter((entry): entry is readonly [string, CompiledQuarter] => entry[1] !== undefined)),
     reports: reports.flat(),
   };
+}
+
+/**
+ * The reports, with every report a compiled status was built from: the quarter index the reports
+ * come from is eventually consistent, and a page built right after a late report's recompile could
+ * otherwise put the new status beside the old report's text. A version the index does not show yet
+ * is read by its key (strongly consistent), as the compile itself does.
+ */
+export async function withReportsBehind(store: Store, reports: readonly StoredReport[], statuses: readonly CompiledMeasureStatus[]): Promise<StoredReport[]> {
+  const seen = new Set(reports.map((r) => `${r.measureId}|${r.quarter}|${r.version}`));
+  const missing = statuses.filter((s) => s.reportVersion !== undefined && !seen.has(`${s.measureId}|${s.quarter}|${s.reportVersion}`));
+  const read = await Promise.all(missing.map((s) => getReport(store, s.measureId, s.quarter, s.reportVersion!)));
+  return [...reports, ...read.filter((r): r is StoredReport => r !== undefined)];
 }

@@ -10,12 +10,19 @@ import { toOpenDataCsv, toOpenDataJson } from './domain/open-data.ts';
 import type { PlanFile } from './domain/plan.ts';
 import { buildPublicQuarter } from './domain/public-status.ts';
 import { quarterCompileDay, type ReminderConfig } from './domain/reminders.ts';
-import type { StoredReport } from './domain/report.ts';
-import type { ColourCounts, CompiledMeasureStatus } from './domain/status.ts';
-import { loadProgressSnapshot, planQuarters } from './progress-snapshot.ts';
-import { getReport } from './store/report-items.ts';
+import type { ColourCounts } from './domain/status.ts';
+import { loadProgressSnapshot, planQuarters, withReportsBehind } from './progress-snapshot.ts';
 import type { Store } from './store/store.ts';
 import { publicSiteKeys, renderPublicIndex, renderPublicQuarterPage } from './web/public/page.ts';
+
+/**
+ * Whether a compiled quarter is on the public site at `now`: from its compile day (the day after its
+ * reports are due) on. Before that a compile shows reports that are not due yet, so nothing of the
+ * quarter is published, and nothing links to its page.
+ */
+export function isPublicFrom(quarter: string, now: Date, config: ReminderConfig): boolean {
+  return quarterCompileDay(quarter, config) <= jstDate(now);
+}
 
 /** Where the public files go: one call per object. */
 export interface PublicSiteWriter {
@@ -60,8 +67,7 @@ export async function publishPublicPage(
   const generatedAt = deps.now ?? new Date();
   const compileDay = (q: string) => quarterCompileDay(q, deps.reminderConfig);
   if (jstDate(deps.compileRanAt ?? generatedAt) < compileDay(quarter)) return { outcome: 'before-reports-due', quarter, publishFrom: compileDay(quarter) };
-  const today = jstDate(generatedAt);
-  const due = (q: string) => compileDay(q) <= today;
+  const due = (q: string) => isPublicFrom(q, generatedAt, deps.reminderConfig);
   const quarters = planQuarters(deps.plan);
   const snapshot = await loadProgressSnapshot(deps.store, deps.plan, quarters.at(-1)!);
   if (!snapshot.compiled.has(quarter)) return { outcome: 'not-compiled', quarter };
@@ -97,17 +103,4 @@ export async function publishPublicPage(
   await deps.site.put({ key: publicSiteKeys.index, body: index, contentType: publicContentTypes.html, cacheControl: publicCacheControl });
   keys.push(publicSiteKeys.index);
   return { outcome: 'published', quarter, keys };
-}
-
-/**
- * The reports, with every report a compiled status was built from: the quarter index the reports
- * come from is eventually consistent, and a page built right after a late report's recompile could
- * otherwise put the new status beside the old report's text. A version the index does not show yet
- * is read by its key (strongly consistent), as the compile itself does.
- */
-export async function withReportsBehind(store: Store, reports: readonly StoredReport[], statuses: readonly CompiledMeasureStatus[]): Promise<StoredReport[]> {
-  const seen = new Set(reports.map((r) => `${r.measureId}|${r.quarter}|${r.version}`));
-  const missing = statuses.filter((s) => s.reportVersion !== undefined && !seen.has(`${s.measureId}|${s.quarter}|${s.reportVersion}`));
-  const read = await Promise.all(missing.map((s) => getReport(store, s.measureId, s.quarter, s.reportVersion!)));
-  return [...reports, ...read.filter((r): r is StoredReport => r !== undefined)];
 }

@@ -17,10 +17,12 @@ import { linkSecret } from '#shared/config/secrets';
 import { formatQuarter, tryParseQuarter } from '#shared/domain/fiscal';
 import { openDataFiles, toOpenDataCsv, toOpenDataJson } from '#shared/domain/open-data';
 import { buildPublicQuarter } from '#shared/domain/public-status';
+import { reminderConfigFromEnv } from '#shared/domain/reminders';
 import { errorPage, htmlErrors, type HtmlResult } from '#shared/http/html-pages';
 import { routes } from '#shared/http/routes';
 import { correlationIds, createLogger } from '#shared/logger';
-import { loadProgressSnapshot, planQuarters } from '#shared/progress-snapshot';
+import { loadProgressSnapshot, planQuarters, withReportsBehind } from '#shared/progress-snapshot';
+import { isPublicFrom } from '#shared/publish-public';
 import { catalogLoader } from '#shared/store/catalog-cache';
 import { reportHistory } from '#shared/store/report-items';
 import { createStore } from '#shared/store/store';
@@ -33,6 +35,8 @@ const logger = createLogger('dashboard');
 const store = createStore(createDocumentClient(), requireEnv(envNames.tableName), requireEnv(envNames.tenant));
 const loadCatalog = catalogLoader(store);
 const publicSiteUrl = optionalEnv(envNames.publicSiteUrl, '').replace(/\/+$/, '');
+// The rules that say from which day a quarter is on the public site (as publish-public reads them).
+const reminderConfig = reminderConfigFromEnv(process.env);
 
 const openDataPattern = /^shinchoku-(FY\d{4}-Q[1-4])\.(csv|json)$/;
 
@@ -92,7 +96,7 @@ export const handler = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResu
           en: `there is no ${file} (files are shinchoku-FY2013-Q2.csv / .json, for compiled quarters)`,
         });
       }
-      const data = buildPublicQuarter({ plan: catalog.plan, quarter: match[1]!, statuses: compiled.measures, reports: snapshot.reports, generatedAt: new Date() });
+      const data = buildPublicQuarter({ plan: catalog.plan, quarter: match[1]!, statuses: compiled.measures, reports: await withReportsBehind(store, snapshot.reports, compiled.measures), generatedAt: new Date() });
       const csv = match[2] === 'csv';
       return {
         statusCode: 200,
@@ -139,13 +143,14 @@ export const handler = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResu
     let snapshot = await loadProgressSnapshot(store, catalog.plan, probe);
     const shown = quarter ?? latestCompiled(quarters, snapshot.compiled) ?? defaultQuarter(quarters, viewer.claims.quarter);
     if (shown !== probe) snapshot = { ...snapshot, reports: snapshot.reports.filter((r) => r.quarter <= shown) };
+    const now = new Date();
     const body = renderDashboard(
-      { plan: catalog.plan, directory: catalog.directory, quarter: shown, planQuarters: quarters, compiled: snapshot.compiled, reports: snapshot.reports, now: new Date() },
+      { plan: catalog.plan, directory: catalog.directory, quarter: shown, planQuarters: quarters, compiled: snapshot.compiled, reports: snapshot.reports, now },
       options,
       {
         base,
         sheet: sheetLinkFromRoutes(routes, token!),
-        publicPage: publicSiteUrl ? (q) => `${publicSiteUrl}/${publicSiteKeys.quarterPage(q)}` : undefined,
+        publicPage: publicSiteUrl ? (q) => (isPublicFrom(q, now, reminderConfig) ? `${publicSiteUrl}/${publicSiteKeys.quarterPage(q)}` : undefined) : undefined,
       },
     );
     return { statusCode: 200, headers: { ...dashboardHeaders }, body };

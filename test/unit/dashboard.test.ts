@@ -7,12 +7,14 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { authenticateDashboard, issueDashboardToken, leadershipHolder } from '#shared/auth/dashboard-access';
 import { compileQuarter, plannedBudget } from '#shared/domain/compile';
 import { buildDigest } from '#shared/domain/digest';
+import { defaultReminderConfig } from '#shared/domain/reminders';
 import type { Directory } from '#shared/domain/directory';
 import type { PlanFile } from '#shared/domain/plan';
 import type { StoredReport } from '#shared/domain/report';
 import { tokenFor } from '#shared/links';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { planQuarters } from '#shared/progress-snapshot';
+import { isPublicFrom } from '#shared/publish-public';
 import { viewOptionsOf } from '#shared/web/dashboard/frame';
 import { renderMeasureHistory } from '#shared/web/dashboard/measure-page';
 import { budgetByFiscalYear, notReported, quarterStatus, type CompiledStatus, type DashboardData } from '#shared/web/dashboard/model';
@@ -209,6 +211,20 @@ describe('renderDashboard', () => {
     // Assess
     for (const b of directory.bukai) expect(page).toContain(`href="/dashboard/t0k/sheets/${b.id}?quarter=FY2013-Q2"`);
     expect(sheetLinkFromRoutes([{ method: 'GET', path: '/api/plan', fn: 'get-plan' }], 't0k')).toBeUndefined();
+  });
+
+  it('links a compiled quarter\'s public page only from its compile day (JST), when the publisher puts it out', () => {
+    // Prepare: FY2013-Q1 is compiled and its reports are due 2013-07-10, so it is public from 2013-07-11 (JST); FY2013-Q2 is not compiled
+    const publicPageAt = (at: Date) => (q: string) => (isPublicFrom(q, at, defaultReminderConfig) ? `https://public.example.jp/${q}/` : undefined);
+    const q1 = { ...data, quarter: 'FY2013-Q1' };
+    // Act
+    const before = renderDashboard(q1, viewOptionsOf({}), { base: '/dashboard/t0k', publicPage: publicPageAt(new Date('2013-07-10T23:59:59+09:00')) });
+    const onTheDay = renderDashboard(q1, viewOptionsOf({}), { base: '/dashboard/t0k', publicPage: publicPageAt(new Date('2013-07-10T15:00:00Z')) });
+    const notCompiled = renderDashboard(data, viewOptionsOf({}), { base: '/dashboard/t0k', publicPage: publicPageAt(new Date('2014-01-01T00:00:00+09:00')) });
+    // Assess
+    expect(before).not.toContain('https://public.example.jp/');
+    expect(onTheDay).toContain('href="https://public.example.jp/FY2013-Q1/"');
+    expect(notCompiled).not.toContain('https://public.example.jp/');
   });
 });
 

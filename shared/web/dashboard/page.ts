@@ -36,8 +36,11 @@ export interface DashboardLinks {
   base: string;
   /** A 部会's 進捗管理シート (.xlsx) for a quarter, when that export is deployed. */
   sheet?: (bukai: Bukai, quarter: string) => string;
-  /** The public page of a quarter, when the public site's address is known. */
-  publicPage?: (quarter: string) => string;
+  /**
+   * The public page of a compiled quarter, when the public site's address is known; `undefined` for a
+   * quarter that is not on the public site yet (before its compile day).
+   */
+  publicPage?: (quarter: string) => string | undefined;
 }
 
 /** `/dashboard/<token>/measures/<id>` with the view options. */
@@ -233,12 +236,13 @@ function timelinePanel(data: DashboardData, statuses: ReadonlyMap<string, Compil
 function downloads(data: DashboardData, options: ViewOptions, links: DashboardLinks): SafeHtml {
   const w = words[options.lang];
   const compiled = data.compiled.has(data.quarter);
+  const publicPage = compiled ? links.publicPage?.(data.quarter) : undefined;
   return html`<section class="panel" id="downloads" aria-labelledby="downloads-h"><h2 id="downloads-h">${w.downloads}</h2>
 <ul>
 ${compiled
     ? html`<li><a href="${openDataLink(links, data.quarter, 'csv')}" download>${w.openDataCsv}</a></li><li><a href="${openDataLink(links, data.quarter, 'json')}">${w.openDataJson}</a></li>`
     : html`<li class="muted">${w.openDataNotYet}</li>`}
-${links.publicPage && compiled ? html`<li><a href="${links.publicPage(data.quarter)}">${w.publicPage}</a></li>` : ''}
+${publicPage ? html`<li><a href="${publicPage}">${w.publicPage}</a></li>` : ''}
 </ul>
 ${links.sheet
     ? html`<h3>${w.sheets}</h3><ul>${data.directory.bukai.map((b) => html`<li><a href="${links.sheet!(b, data.quarter)}">${jaText(options.lang, b.name)} (.xlsx)</a></li>`)}</ul>`
