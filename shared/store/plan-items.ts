@@ -9,8 +9,10 @@
  * load the plan again (`shinchoku load`, or a local restart).
  */
 import type { Goal, Measure, PlanFile, PlanInfo } from '../domain/plan.ts';
+import { measureChanges, type MeasureChange } from '../domain/plan-change.ts';
 import { batchWrite, deleteRequest, putRequest } from './batch.ts';
 import { queryAll } from './query.ts';
+import { reportCount } from './report-items.ts';
 import type { Store } from './store.ts';
 import { tenantPrefix } from './table.ts';
 
@@ -80,6 +82,17 @@ export async function savePlan(store: Store, plan: PlanFile): Promise<void> {
     ...items.map(putRequest),
     ...stale.map((i) => deleteRequest({ pk: i.pk, sk: i.sk })),
   ]);
+}
+
+/**
+ * The 事業 that saving `plan` would drop, rename or give other owners and that already have reports
+ * (see shared/domain/plan-change.ts), with their report counts; empty when no plan is stored yet.
+ */
+export async function changesOverReports(store: Store, plan: PlanFile): Promise<{ change: MeasureChange; reports: number }[]> {
+  const stored = await loadPlan(store);
+  if (!stored) return [];
+  const counted = await Promise.all(measureChanges(stored, plan).map(async (change) => ({ change, reports: await reportCount(store, change.measureId) })));
+  return counted.filter((c) => c.reports > 0);
 }
 
 /** The stored plan of the store's tenant; undefined when none was loaded. */

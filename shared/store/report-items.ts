@@ -206,6 +206,24 @@ export async function getReport(store: Store, measureId: string, quarter: string
   return Item ? reportFromItem(Item) : undefined;
 }
 
+/** How many reports (all versions, comments included) a 事業 has, over all quarters; counted, not read. */
+export async function reportCount(store: Store, measureId: string): Promise<number> {
+  let count = 0;
+  let startKey: Record<string, unknown> | undefined;
+  do {
+    const page = await store.doc.query({
+      TableName: store.tableName,
+      Select: 'COUNT',
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :prefix)',
+      ExpressionAttributeValues: { ':pk': reportKeys.partition(store.tenant, measureId), ':prefix': 'REPORT#' },
+      ExclusiveStartKey: startKey,
+    });
+    count += page.Count ?? 0;
+    startKey = page.LastEvaluatedKey;
+  } while (startKey);
+  return count;
+}
+
 /** Every report of a 事業, oldest first: its whole history, corrections included. */
 export async function reportHistory(store: Store, measureId: string, quarter?: string): Promise<StoredReport[]> {
   const items = await queryAll(store, {

@@ -21,7 +21,7 @@ import {
   releaseNotification,
 } from '#shared/store/notification-items';
 import { batchWrite, deleteRequest, putRequest } from '#shared/store/batch';
-import { getMeasure, loadPlan, savePlan } from '#shared/store/plan-items';
+import { changesOverReports, getMeasure, loadPlan, savePlan } from '#shared/store/plan-items';
 import { queryAll } from '#shared/store/query';
 import {
   appendReport,
@@ -160,6 +160,34 @@ describe('plan items', () => {
 
   it('keeps tenants apart', async () => {
     expect(await loadPlan(table.store('another-city'))).toBeUndefined();
+  });
+
+  it('names the 事業 with reports that a new plan would drop, rename or give other owners, and counts their reports', async () => {
+    // Prepare: 1-1-1 has two reports, 5-4-1 one, 2-2-3 none
+    const store = table.store('change-test');
+    const mine = { ...plan, plan: { ...plan.plan, tenant: 'change-test' } };
+    await savePlan(store, mine);
+    const reporter = { kaId: 'sogo-seisaku', ka: '総合政策課', bukai: '企画専門部会', person: '山田' };
+    const submission = (measureId: string): ReportSubmission => ({
+      measureId, quarter: 'FY2013-Q2', kind: 'report', status: '予定どおり', milestones: [], narrative: '', issues: '', nextSteps: '', reporter,
+    });
+    for (const [measureId, key] of [['1-1-1', 'a'], ['1-1-1', 'b'], ['5-4-1', 'c']] as const) {
+      await appendReport(store, submission(measureId), { channel: 'web', idempotencyKey: key, fingerprint: key });
+    }
+    const next = {
+      ...mine,
+      measures: mine.measures
+        .filter((m) => m.id !== '5-4-1')
+        .map((m) => (m.id === '1-1-1' ? { ...m, name: '別の事業' } : m.id === '2-2-3' ? { ...m, name: '改名した事業' } : m)),
+    };
+    // Act
+    const changes = await changesOverReports(store, next);
+    const unchanged = await changesOverReports(store, mine);
+    const firstLoad = await changesOverReports(table.store('never-loaded'), { ...next, plan: { ...next.plan, tenant: 'never-loaded' } });
+    // Assess
+    expect(changes.map((c) => [c.change.measureId, c.change.kind, c.reports])).toEqual([['1-1-1', 'changed', 2], ['5-4-1', 'removed', 1]]);
+    expect(unchanged).toEqual([]);
+    expect(firstLoad).toEqual([]);
   });
 
   it('refuses to store a plan under another tenant', async () => {

@@ -1,0 +1,54 @@
+/**
+ * What loading a new plan file over a stored plan does to the 事業 that already have reports. Reports
+ * are kept by 事業 id: a 事業 the new file drops keeps its reports where nothing shows them any more,
+ * and an id the new file gives another name or other owners shows the old reports as the status of
+ * what it now names, reported by a 課 that may no longer own it. Both can be meant (a 事業 ended, a 課
+ * renamed in a reorganisation), so `shinchoku load` lists them and asks for a confirmation.
+ *
+ * Pure: no I/O, no AWS.
+ */
+import type { Measure, Owner, PlanFile } from './plan.ts';
+
+export type MeasureChange =
+  | { measureId: string; kind: 'removed'; before: Measure }
+  | { measureId: string; kind: 'changed'; before: Measure; after: Measure; name: boolean; owners: boolean };
+
+const ownerKey = (o: Owner) => `${o.bukai}/${o.ka}`;
+const ownersOf = (m: Measure) => m.owners.map(ownerKey).sort();
+
+/** The 事業 of `before` that `after` drops, renames or gives other owners (a change of order is none). */
+export function measureChanges(before: Pick<PlanFile, 'measures'>, after: Pick<PlanFile, 'measures'>): MeasureChange[] {
+  const next = new Map(after.measures.map((m) => [m.id, m]));
+  return before.measures.flatMap((old): MeasureChange[] => {
+    const now = next.get(old.id);
+    if (!now) return [{ measureId: old.id, kind: 'removed', before: old }];
+    const name = now.name !== old.name;
+    const owners = ownersOf(now).join('、') !== ownersOf(old).join('、');
+    return name || owners ? [{ measureId: old.id, kind: 'changed', before: old, after: now, name, owners }] : [];
+  });
+}
+
+/** One line per change, with the number of reports it concerns: Japanese, then English. */
+export function describeMeasureChange(change: MeasureChange, reports: number): { ja: string; en: string } {
+  const id = change.measureId;
+  if (change.kind === 'removed') {
+    return {
+      ja: `${id} 「${change.before.name}」: 新しい計画にありません (報告 ${reports} 件はどこにも表示されなくなります)`,
+      en: `${id} "${change.before.name}": not in the new plan (its ${reports} report(s) would no longer be shown anywhere)`,
+    };
+  }
+  const ja: string[] = [];
+  const en: string[] = [];
+  if (change.name) {
+    ja.push(`事業名 「${change.before.name}」→「${change.after.name}」`);
+    en.push(`name "${change.before.name}" → "${change.after.name}"`);
+  }
+  if (change.owners) {
+    ja.push(`担当部署 ${ownersOf(change.before).join('、')} → ${ownersOf(change.after).join('、')}`);
+    en.push(`owners ${ownersOf(change.before).join(', ')} → ${ownersOf(change.after).join(', ')}`);
+  }
+  return {
+    ja: `${id}: ${ja.join('、')} (報告 ${reports} 件は新しい計画のこの事業の報告として読まれます)`,
+    en: `${id}: ${en.join(', ')} (its ${reports} report(s) would be read as reports of the 事業 the new plan names)`,
+  };
+}
