@@ -91,7 +91,8 @@ export class Monitoring extends Construct {
       new iam.PolicyStatement({
         sid: 'AllowCloudWatchAlarmsToUseTheKey',
         principals: [new iam.ServicePrincipal('cloudwatch.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey'],
+        // As AWS documents for CloudWatch alarms publishing to an encrypted topic.
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
         // In a key policy "*" means "this key".
         resources: ['*'],
         conditions: fromOwnAlarms,

@@ -50,9 +50,10 @@ export class LinkSecret extends Construct {
     Validations.of(this.secret).acknowledge({
       id: 'AwsSolutions-SMG4',
       reason:
-        'No automatic rotation: this HMAC key verifies links that stay valid for 60 days after a reminder is sent ' +
-        '(shared/links.ts linkValidityDays); a scheduled rotation would turn every link in mails already sent into a 401. ' +
-        'The key is rotated by hand at a quarter boundary, once the quarter\'s reports are in, and is read by the link-verifying functions only.',
+        'No automatic rotation: this HMAC key signs the links in reminder mails (send-reminders, valid 60 days: ' +
+        'shared/links.ts linkValidityDays) and the dashboard links (valid 180 days: dashboardLinkValidityDays), and the API ' +
+        'functions and ingest-mail verify them; there is no moment when none is valid, and a rotation turns every one into a 401. ' +
+        'The key is rotated by hand (README, Deploying to AWS), when a leak is suspected, after which dashboard links are issued again.',
     });
   }
 
