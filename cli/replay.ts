@@ -50,7 +50,6 @@ import {
 } from '#shared/domain/reminders';
 import { fieldErrorsOf, ReportInputSchema, type ReportInput } from '#shared/domain/report-input';
 import { tokenFor } from '#shared/links';
-import { defaultPlanPath, readPlanFile } from '#shared/plan-file';
 import { ReminderDeliveryError, type ReminderJobResult, type SentReminder } from '#shared/reminder-job';
 import { occurrences, schedulesFor, type ScheduleDefinition } from '#shared/schedules';
 import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
@@ -214,9 +213,11 @@ function emptyCounts(): Counts {
 export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
   const { from, to } = options;
   if (daysBetween(from, to) < 0) throw new UsageError('--from が --to より後です', '--from is after --to');
-  // Said before a stack starts: a window the plan has nothing in is a mistake (another city's dates?).
-  const { plan } = await readPlanFile(options.planFile ?? defaultPlanPath);
-  const warnings = checkReplayWindow(plan, from, to, reminderConfigFromEnv(process.env));
+  // Said before a stack starts (and before --keep-data wipes the local data): a bad plan or directory,
+  // or a window the plan has nothing in (another city's dates?), is a mistake.
+  const { readStackFiles, startLocalStack } = await import('#local/stack');
+  const files = await readStackFiles(options.planFile, options.directoryFile);
+  const warnings = checkReplayWindow(files.plan, from, to, reminderConfigFromEnv(process.env));
   for (const warning of warnings) options.onProgress?.(`注意: ${warning}`);
   const started = performance.now();
   // Before the stack starts and before any handler module loads: they read these once.
@@ -227,14 +228,12 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
   const startStack =
     options.startStack ??
     (async () => {
-      const { startLocalStack } = await import('#local/stack');
       const ports = { httpPort: 0, dynamoPort: 0, sesPort: 0, eventsPort: 0, s3Port: 0, smtpPort: 0 };
-      const files = { planFile: options.planFile, directoryFile: options.directoryFile };
       if (options.keepData) {
-        return startLocalStack({ ...ports, ...files, fresh: true, scheduler: false, onProgress: options.onProgress });
+        return startLocalStack({ ...ports, files, fresh: true, scheduler: false, onProgress: options.onProgress });
       }
       dataDir = await mkdtemp(join(tmpdir(), 'shinchoku-replay-'));
-      return startLocalStack({ ...ports, ...files, inMemory: true, dataDir, scheduler: false, onProgress: options.onProgress });
+      return startLocalStack({ ...ports, files, inMemory: true, dataDir, scheduler: false, onProgress: options.onProgress });
     });
   const stack = await startStack().catch(async (error: unknown) => {
     if (dataDir) await rm(dataDir, { recursive: true, force: true });

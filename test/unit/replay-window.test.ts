@@ -12,6 +12,7 @@ import { defaultReminderConfig } from '#shared/domain/reminders';
 import { readPlanFile } from '#shared/plan-file';
 
 const sakuradaiPlan = fileURLToPath(new URL('../fixtures/sakuradai/plan.json', import.meta.url));
+const sakuradaiDirectory = fileURLToPath(new URL('../fixtures/sakuradai/directory.json', import.meta.url));
 
 describe('the replay window and the plan period', () => {
   it('spans the plan from the first reminder before its first April to the last escalation after its last quarter', async () => {
@@ -60,6 +61,7 @@ describe('the replay window and the plan period', () => {
       from: '2030-04-01',
       to: '2030-06-30',
       planFile: sakuradaiPlan,
+      directoryFile: sakuradaiDirectory,
       startStack: () => {
         started = true;
         throw new Error('no stack expected');
@@ -77,7 +79,7 @@ describe('shinchoku replay --plan', () => {
     const err: string[] = [];
     const out: Output = { data: () => undefined, info: () => undefined, error: (ja, en) => err.push(`${ja}\n${en}`) };
     // Act
-    const code = await main(['replay', '--from', '2012-06-24', '--to', '2012-07-12', '--plan', sakuradaiPlan], out);
+    const code = await main(['replay', '--from', '2012-06-24', '--to', '2012-07-12', '--plan', sakuradaiPlan, '--directory', sakuradaiDirectory], out);
     // Assess
     expect(code).toBe(2);
     expect(err.join('\n')).toMatch(/桜台市の計画期間 令和元年度〜令和5年度の外です[\s\S]*outside the plan period of sakuradai, FY2019–FY2023/);
