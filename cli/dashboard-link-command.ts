@@ -5,7 +5,7 @@
  */
 import { dashboardHolders, dashboardLink, dashboardLinkValidityDays, issueDashboardToken } from '#shared/auth/dashboard-access';
 import { addDays, compareQuarters, formatQuarter, formatWarekiDate, jstDate, quarterOf, tryParseQuarter } from '#shared/domain/fiscal';
-import { defaultDirectoryPath, defaultPlanPath, readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { readPlanAndDirectory } from '#shared/plan-file';
 import { linkBaseUrl, linkValidity, localSigningSecret } from './link-options.ts';
 import { UsageError, type Output } from './output.ts';
 
@@ -26,8 +26,7 @@ export interface DashboardLinkOptions {
 
 export async function dashboardLinkCommand(options: DashboardLinkOptions, out: Output): Promise<number> {
   const env = options.env ?? process.env;
-  const { plan } = await readPlanFile(options.plan ?? defaultPlanPath);
-  const directory = await readDirectoryFile(options.directory ?? defaultDirectoryPath);
+  const { plan, directory } = await readPlanAndDirectory(options.plan, options.directory);
   const holders = dashboardHolders(directory);
   const holder = options.holder ?? directory.secretariat.kaId;
   if (!holders.some((h) => h.id === holder)) {

@@ -5,7 +5,7 @@
  */
 import { addDays, formatQuarter, formatQuarterEn, formatQuarterJa, formatWarekiDate, jstDate, tryParseQuarter } from '#shared/domain/fiscal';
 import { formLink, linkValidityDays, replyAddress, tokenFor } from '#shared/links';
-import { defaultDirectoryPath, defaultPlanPath, readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { readPlanAndDirectory } from '#shared/plan-file';
 import { linkBaseUrl, linkValidity, localSigningSecret } from './link-options.ts';
 import { UsageError, type Output } from './output.ts';
 
@@ -28,8 +28,7 @@ export async function linkCommand(options: LinkOptions, out: Output): Promise<nu
   if (!options.ka || !options.quarter) {
     throw new UsageError('--ka と --quarter が必要です', '--ka and --quarter are required');
   }
-  const { plan } = await readPlanFile(options.plan ?? defaultPlanPath);
-  const directory = await readDirectoryFile(options.directory ?? defaultDirectoryPath);
+  const { plan, directory } = await readPlanAndDirectory(options.plan, options.directory);
   const ka = directory.ka.find((k) => k.id === options.ka);
   if (!ka) {
     throw new UsageError(

@@ -5,7 +5,7 @@
  */
 import { sdkDocumentDb } from '#local/aws-local';
 import { unroutableOwners } from '#shared/domain/ownership';
-import { defaultDirectoryPath, defaultPlanPath, readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { readPlanAndDirectory } from '#shared/plan-file';
 import { saveDirectory } from '#shared/store/directory-items';
 import { savePlan } from '#shared/store/plan-items';
 import { createStore } from '#shared/store/store';
@@ -20,8 +20,8 @@ export interface LoadOptions {
 export async function loadCommand(options: LoadOptions, out: Output): Promise<number> {
   const table = options.table ?? process.env.TABLE_NAME;
   if (!table) throw new UsageError('--table (スタック出力 TableName) が必要です', '--table (the stack output TableName) is required');
-  const { plan, defects } = await readPlanFile(options.plan ?? defaultPlanPath);
-  const directory = await readDirectoryFile(options.directory ?? defaultDirectoryPath);
+  // Both files read and checked against each other before anything is written.
+  const { plan, defects, directory } = await readPlanAndDirectory(options.plan, options.directory);
   const missing = unroutableOwners(directory, plan);
   if (missing.length > 0) {
     out.error(

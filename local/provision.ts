@@ -13,6 +13,7 @@ import {
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import type { Directory } from '#shared/domain/directory';
 import type { PlanFile } from '#shared/domain/plan';
+import { assertSameTenant, type PlanAndDirectoryFiles } from '#shared/plan-file';
 import { saveDirectory } from '#shared/store/directory-items';
 import { savePlan } from '#shared/store/plan-items';
 import { createStore } from '#shared/store/store';
@@ -43,9 +44,13 @@ export interface ProvisionInput {
   tableName: string;
   plan: PlanFile;
   directory: Directory;
+  /** The files the two came from, for the message when they belong to different tenants. */
+  files?: PlanAndDirectoryFiles;
 }
 
 export async function provision(input: ProvisionInput): Promise<{ table: 'created' | 'existing'; measures: number; ka: number }> {
+  // Refused before the table is touched: the plan would be saved and the directory then refused.
+  assertSameTenant(input.plan, input.directory, input.files);
   const config = localClientConfig(input.endpoint);
   const client = createDynamoDbClient(config);
   try {

@@ -6,29 +6,62 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as z from './zod.ts';
 import { DirectorySchema, type Directory } from './domain/directory.ts';
-import { lintPlan, type Defect } from './domain/plan-lint.ts';
+import { issueText, lintPlan, type Defect } from './domain/plan-lint.ts';
 import type { PlanFile } from './domain/plan.ts';
 
 export const defaultPlanPath = fileURLToPath(new URL('../plans/shimotsuke/plan.json', import.meta.url));
 export const defaultDirectoryPath = fileURLToPath(new URL('../plans/shimotsuke/directory.json', import.meta.url));
 
+/**
+ * An error's two halves, each whole: describeError (cli/output.ts) splits a message at its first
+ * " / ", so the Japanese half must not hold one of its own (a value quoted from the file might).
+ */
+const japaneseHalf = (text: string) => text.replaceAll(' / ', '/');
+
 export class PlanFileError extends Error {
   constructor(
     readonly file: string,
     readonly defects: Defect[],
-    detail: string,
+    ja: string,
+    en: string,
   ) {
-    super(`計画ファイル ${file} を読み込めません / cannot load plan file ${file}: ${detail}`);
+    super(`計画ファイル ${file} を読み込めません: ${japaneseHalf(ja)} / cannot load plan file ${file}: ${en}`);
     this.name = 'PlanFileError';
   }
 }
 
+/** Where a JSON.parse failure is, and why, in Japanese ("3 行 7 列目: 予期しない文字 "}" があります"). */
+function jsonProblemJa(text: string, message: string): string {
+  const lineColumn = /\(line (\d+) column (\d+)\)/.exec(message);
+  const position = /at position (\d+)/.exec(message);
+  let where = '';
+  if (lineColumn) where = `${lineColumn[1]} 行 ${lineColumn[2]} 列目`;
+  else if (position) {
+    const before = text.slice(0, Number(position[1]));
+    const lines = before.split('\n');
+    where = `${lines.length} 行 ${(lines.at(-1) ?? '').length + 1} 列目`;
+  }
+  const token = /^Unexpected token '(.+?)'/.exec(message);
+  const atEnd = /Unexpected end of JSON input/.test(message) || (position !== null && Number(position[1]) >= text.trimEnd().length);
+  const why = atEnd
+    ? 'ファイルが途中で終わっています (閉じ括弧の不足など)'
+    : token
+      ? `予期しない文字 "${token[1]}" があります`
+      : /property name/.test(message)
+        ? 'ここには "…" で囲んだ項目名が必要です (末尾の余分なカンマなど)'
+        : /after (property value|array element)/.test(message)
+          ? 'カンマか閉じ括弧が必要です'
+          : 'JSON の書式に誤りがあります';
+  return where ? `${where}: ${why}` : why;
+}
+
 export async function readJsonFile(file: string): Promise<unknown> {
-  const text = await readFile(file, 'utf8');
+  const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
   try {
-    return JSON.parse(text.replace(/^\uFEFF/, ''));
+    return JSON.parse(text);
   } catch (error) {
-    throw new Error(`JSON として読めません / not valid JSON: ${file}: ${(error as Error).message}`);
+    const message = (error as Error).message;
+    throw new Error(`${file} を JSON として読めません: ${japaneseHalf(jsonProblemJa(text, message))} / not valid JSON: ${file}: ${message}`);
   }
 }
 
@@ -37,16 +70,84 @@ export async function readPlanFile(file: string = defaultPlanPath): Promise<{ pl
   const { plan, defects } = lintPlan(await readJsonFile(file));
   if (!plan) {
     const first = defects[0];
-    throw new PlanFileError(file, defects, first ? `${first.path}: ${first.en}` : 'invalid');
+    const more = defects.length > 1 ? `ほか ${defects.length - 1} 件、` : '';
+    const moreEn = defects.length > 1 ? ` and ${defects.length - 1} more` : '';
+    throw new PlanFileError(
+      file,
+      defects,
+      `${first ? `${first.path}: ${first.ja}` : '形式が不正です'} (${more}問題の一覧は shinchoku plan lint ${file})`,
+      `${first ? `${first.path}: ${first.en}` : 'invalid'}${moreEn} (shinchoku plan lint ${file} lists them all)`,
+    );
   }
   return { plan, defects };
 }
 
+function formatPath(path: readonly PropertyKey[]): string {
+  return path.reduce<string>(
+    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
+    '',
+  );
+}
+
+function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+  let value = input;
+  for (const part of path) {
+    if (value === null || typeof value !== 'object') return undefined;
+    value = (value as Record<PropertyKey, unknown>)[part];
+  }
+  return value;
+}
+
 /** Read and validate a directory file. */
 export async function readDirectoryFile(file: string = defaultDirectoryPath): Promise<Directory> {
-  const parsed = DirectorySchema.safeParse(await readJsonFile(file));
+  const input = await readJsonFile(file);
+  const parsed = DirectorySchema.safeParse(input);
   if (!parsed.success) {
-    throw new Error(`名簿ファイル ${file} が不正です / invalid directory file ${file}:\n${z.prettifyError(parsed.error)}`);
+    const { issues } = parsed.error;
+    const first = issues[0];
+    const where = first && first.path.length > 0 ? `${formatPath(first.path)}: ` : '';
+    const reason = first ? issueText(first, valueAt(input, first.path)).ja : '形式が不正です';
+    const more = issues.length > 1 ? `ほか ${issues.length - 1} 件、` : '';
+    throw new Error(
+      `名簿ファイル ${file} が不正です: ${japaneseHalf(`${where}${reason}`)} (${more}問題の一覧は shinchoku directory lint ${file}) / ` +
+        `invalid directory file ${file} (shinchoku directory lint ${file} lists the problems):\n${z.prettifyError(parsed.error)}`,
+    );
   }
   return parsed.data;
+}
+
+/** The plan and directory files a check names, when it has them. */
+export interface PlanAndDirectoryFiles {
+  plan?: string;
+  directory?: string;
+}
+
+/**
+ * The plan and the directory are stored, and links signed, under the plan's tenant: a directory of
+ * another city is refused before anything is written or signed.
+ */
+export function assertSameTenant(plan: PlanFile, directory: Directory, files: PlanAndDirectoryFiles = {}): void {
+  if (directory.tenant === plan.plan.tenant) return;
+  const planName = files.plan ? ` ${files.plan}` : '';
+  const directoryName = files.directory ? ` ${files.directory}` : '';
+  const ja = (name: string) => (name ? `${name} ` : '');
+  throw new Error(
+    japaneseHalf(
+      `計画${ja(planName)}のテナント "${plan.plan.tenant}" と名簿${ja(directoryName)}のテナント "${directory.tenant}" が異なります。` +
+        '同じ団体の計画と名簿を指定してください (--plan と --directory)',
+    ) +
+      ` / the plan${planName} is for tenant "${plan.plan.tenant}" but the directory${directoryName} is for tenant "${directory.tenant}"; ` +
+      'give the plan and the directory of one city (--plan and --directory)',
+  );
+}
+
+/** Read a plan and a directory file (the embedded ones by default) that belong to one tenant. */
+export async function readPlanAndDirectory(
+  planPath: string = defaultPlanPath,
+  directoryPath: string = defaultDirectoryPath,
+): Promise<{ plan: PlanFile; defects: Defect[]; directory: Directory }> {
+  const { plan, defects } = await readPlanFile(planPath);
+  const directory = await readDirectoryFile(directoryPath);
+  assertSameTenant(plan, directory, { plan: planPath, directory: directoryPath });
+  return { plan, defects, directory };
 }

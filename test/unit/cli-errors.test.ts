@@ -73,3 +73,42 @@ describe('directory lint with another city\'s plan', () => {
     await rm(dir, { recursive: true, force: true });
   });
 });
+
+describe('link and dashboard-link with another city\'s directory and no --plan', () => {
+  const otherCityDirectory = new URL('../support/other-city/directory.json', import.meta.url).pathname;
+
+  for (const args of [
+    ['link', '--ka', 'joho-seisaku', '--quarter', 'FY2013-Q2', '--directory', otherCityDirectory],
+    ['dashboard-link', '--directory', otherCityDirectory],
+  ]) {
+    it(`${args[0]} signs nothing: the embedded plan's tenant is not the directory's`, async () => {
+      // Prepare
+      const lines: string[] = [];
+      const output = { ...collect(), data: (text: string) => lines.push(text) };
+      const env = { SHINCHOKU_LINK_SECRET: 'test-link-secret-0123456789abcdef0123456789' };
+
+      // Act
+      const code = await withEnv(env, () => main(args, output));
+
+      // Assess
+      expect(code).toBe(1);
+      expect(lines).toEqual([]);
+      const text = output.err.join('\n');
+      expect(text).toContain(`エラー: 計画 ${defaultPlanPath} のテナント "shimotsuke" と名簿 ${otherCityDirectory} のテナント "sakuradai" が異なります`);
+      expect(text).toContain(`error: the plan ${defaultPlanPath} is for tenant "shimotsuke" but the directory ${otherCityDirectory} is for tenant "sakuradai"`);
+    });
+  }
+});
+
+async function withEnv<T>(env: Record<string, string>, run: () => Promise<T>): Promise<T> {
+  const before = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, env);
+  try {
+    return await run();
+  } finally {
+    for (const [k, v] of Object.entries(before)) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  }
+}

@@ -1,0 +1,133 @@
+/**
+ * Reading plan and directory files: a file that cannot be loaded is refused with its first problem in
+ * both languages, and a plan and a directory of different cities are refused together.
+ */
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeError } from '#cli/output';
+import { assertSameTenant, defaultDirectoryPath, defaultPlanPath, readDirectoryFile, readPlanAndDirectory, readPlanFile } from '#shared/plan-file';
+
+const otherCityDirectory = new URL('../support/other-city/directory.json', import.meta.url).pathname;
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'shinchoku-plan-file-'));
+});
+afterAll(async () => rm(dir, { recursive: true, force: true }));
+
+/** What a person reads: the error split the way the command line splits it. */
+async function failure(run: Promise<unknown>): Promise<{ ja: string; en: string }> {
+  const error = await run.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(Error);
+  return describeError(error);
+}
+
+describe('a plan file the schema refuses', () => {
+  it('names the first problem, its place and a Japanese reason in the Japanese half, and points to plan lint', async () => {
+    // Prepare
+    const plan = JSON.parse(await readFile(defaultPlanPath, 'utf8'));
+    delete plan.plan.tenant;
+    plan.measures[1].name = 42;
+    const file = join(dir, 'bad-plan.json');
+    await writeFile(file, JSON.stringify(plan));
+
+    // Act
+    const { ja, en } = await failure(readPlanFile(file));
+
+    // Assess
+    expect(ja).toContain(`計画ファイル ${file} を読み込めません`);
+    expect(ja).toContain('plan.tenant: 形式の誤り: 必須の項目がありません');
+    expect(ja).toContain(`ほか 1 件、問題の一覧は shinchoku plan lint ${file}`);
+    expect(ja).not.toMatch(/required|expected/);
+    expect(en).toContain(`cannot load plan file ${file}`);
+    expect(en).toContain('plan.tenant: schema: required');
+    expect(en).toContain(`shinchoku plan lint ${file}`);
+  });
+});
+
+describe('a file that is not JSON', () => {
+  it('names the file and the line and column in Japanese too', async () => {
+    // Prepare
+    const file = join(dir, 'broken.json');
+    await writeFile(file, '{\n  "plan": {\n    "tenant" "x"\n  }\n}\n');
+
+    // Act
+    const { ja, en } = await failure(readPlanFile(file));
+
+    // Assess
+    expect(ja).toContain(`${file} を JSON として読めません`);
+    expect(ja).toContain('3 行 14 列目');
+    expect(en).toContain(`not valid JSON: ${file}`);
+  });
+
+  it('says in Japanese that a file ends too early', async () => {
+    // Prepare
+    const file = join(dir, 'short.json');
+    await writeFile(file, '{"plan": {');
+
+    // Act
+    const { ja } = await failure(readDirectoryFile(file));
+
+    // Assess
+    expect(ja).toContain(`${file} を JSON として読めません`);
+    expect(ja).toContain('途中で終わっています');
+  });
+});
+
+describe('a directory file the schema refuses', () => {
+  it('gives the first problem in the Japanese half too, and points to directory lint', async () => {
+    // Prepare
+    const directory = JSON.parse(await readFile(defaultDirectoryPath, 'utf8'));
+    delete directory.sender;
+    const file = join(dir, 'bad-directory.json');
+    await writeFile(file, JSON.stringify(directory));
+
+    // Act
+    const { ja, en } = await failure(readDirectoryFile(file));
+
+    // Assess
+    expect(ja).toContain(`名簿ファイル ${file} が不正です`);
+    expect(ja).toContain('sender: 必須の項目がありません');
+    expect(ja).toContain(`shinchoku directory lint ${file}`);
+    expect(en).toContain(`invalid directory file ${file}`);
+    expect(en).toContain('sender');
+  });
+});
+
+describe('a plan and a directory of different cities', () => {
+  it('are refused together, naming both files and both tenants in both languages', async () => {
+    // Act
+    const { ja, en } = await failure(readPlanAndDirectory(undefined, otherCityDirectory));
+
+    // Assess
+    expect(ja).toContain(`計画 ${defaultPlanPath} のテナント "shimotsuke"`);
+    expect(ja).toContain(`名簿 ${otherCityDirectory} のテナント "sakuradai"`);
+    expect(en).toContain(`the plan ${defaultPlanPath} is for tenant "shimotsuke"`);
+    expect(en).toContain(`the directory ${otherCityDirectory} is for tenant "sakuradai"`);
+  });
+
+  it('of one city are read together', async () => {
+    // Act
+    const { plan, directory } = await readPlanAndDirectory();
+
+    // Assess
+    expect(directory.tenant).toBe(plan.plan.tenant);
+  });
+
+  it('are refused by the check on its own, without file names when it has none', async () => {
+    // Prepare
+    const { plan } = await readPlanFile();
+    const directory = await readDirectoryFile(otherCityDirectory);
+
+    // Act
+    const check = () => assertSameTenant(plan, directory);
+
+    // Assess
+    expect(check).toThrow(/計画のテナント "shimotsuke" と名簿のテナント "sakuradai" が異なります/);
+  });
+});
