@@ -13,11 +13,11 @@ export const usage = `使い方 / usage: shinchoku <command>
                        計画と名簿を AWS 上のテーブルに読み込む / load the plan and directory into a deployed table
   plan export [--format json|csv] [--bom] [--plan FILE]
                        計画を出力 / print the plan catalog
-  plan lint [FILE]     計画ファイルを検査 / check a plan file (schema and budget arithmetic)
+  plan lint [FILE...]  計画ファイルを検査 / check plan files (schema and budget arithmetic)
   plan schema          計画ファイルの JSON Schema / the plan file's JSON Schema
   openapi [--write]    API の OpenAPI 文書 (--write で shared/http/openapi.json を更新) / the API's OpenAPI document (--write updates shared/http/openapi.json)
-  directory lint [FILE] [--plan FILE]
-                       名簿ファイルを検査 / check a directory file against its schema and the plan
+  directory lint [FILE...] [--plan FILE]
+                       名簿ファイルを検査 / check directory files against their schema and the plan
   link --ka KA_ID --quarter FY2013-Q2 [--base-url URL] [--days N] [--plan FILE] [--directory FILE]
                        課の報告フォームの署名付きリンクと返信先アドレス / a 課's signed form link and reply-to address
   dashboard-link [--holder sogo-seisaku|leadership] [--quarter FY2013-Q2] [--base-url URL] [--days N] [--plan FILE] [--directory FILE]
@@ -93,7 +93,7 @@ const commands: Record<string, Command> = {
     }
     if (sub === 'lint') {
       const { positionals } = parseArgs({ args: rest, allowPositionals: true });
-      return planLint(positionals[0], out);
+      return lintEach(positionals, (file) => planLint(file, out), out);
     }
     if (sub === 'schema') {
       out.data(planJsonSchema());
@@ -113,7 +113,7 @@ const commands: Record<string, Command> = {
     }
     const { values, positionals } = parseArgs({ args: rest, allowPositionals: true, options: { plan: { type: 'string' } } });
     const { directoryLint } = await import('./plan-commands.ts');
-    return directoryLint(positionals[0], values.plan, out);
+    return lintEach(positionals, (file) => directoryLint(file, values.plan, out), out);
   },
   async link(args, out) {
     const { values } = parseArgs({
@@ -197,6 +197,25 @@ const commands: Record<string, Command> = {
     return exportSheetCommand(values, out);
   },
 };
+
+/**
+ * Lint every file named (the default file when none is): each prints its own result, one that cannot
+ * be read is reported and the others still checked. Exit 1 when any file has defects or cannot be read.
+ */
+async function lintEach(files: string[], lint: (file: string | undefined) => Promise<number>, out: Output): Promise<number> {
+  let status = 0;
+  for (const file of files.length > 0 ? files : [undefined]) {
+    try {
+      status = Math.max(status, await lint(file));
+    } catch (error) {
+      if (files.length <= 1) throw error;
+      const { ja, en } = describeError(error);
+      out.error(ja, en);
+      status = 1;
+    }
+  }
+  return status;
+}
 
 function parsePort(text: string): number {
   const port = Number(text);

@@ -112,3 +112,52 @@ async function withEnv<T>(env: Record<string, string>, run: () => Promise<T>): P
     }
   }
 }
+
+describe('lint of several files', () => {
+  it('plan lint checks every file, prints each one\'s result, and exits 1 when any has defects', async () => {
+    // Prepare: a clean plan after the seed plan (which has two arithmetic defects)
+    const dir = await mkdtemp(join(tmpdir(), 'shinchoku-plan-lint-'));
+    const clean = join(dir, 'clean.json');
+    await writeFile(clean, await readFile(new URL('../fixtures/sakuradai/plan.json', import.meta.url), 'utf8'));
+    const infos: string[] = [];
+    const output = { ...collect(), info: (ja: string) => infos.push(ja) };
+
+    // Act
+    const code = await main(['plan', 'lint', clean, defaultPlanPath], output);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(infos).toEqual([expect.stringMatching(new RegExp(`^${clean}: 問題なし`)), `${defaultPlanPath}: 2 件の問題 (51 事業)`]);
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('plan lint still checks the other files when one cannot be read', async () => {
+    // Prepare
+    const infos: string[] = [];
+    const output = { ...collect(), info: (ja: string) => infos.push(ja) };
+
+    // Act
+    const code = await main(['plan', 'lint', '/nonexistent/plan.json', defaultPlanPath], output);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(output.err).toEqual(['エラー: ファイルがありません: /nonexistent/plan.json\nerror: no such file: /nonexistent/plan.json']);
+    expect(infos).toEqual([`${defaultPlanPath}: 2 件の問題 (51 事業)`]);
+  });
+
+  it('directory lint checks every file against the plan and exits 1 when any has defects', async () => {
+    // Prepare: the embedded directory is the embedded plan's; another city's is not
+    const otherCityDirectory = new URL('../support/other-city/directory.json', import.meta.url).pathname;
+    const lines: string[] = [];
+    const infos: string[] = [];
+    const output = { ...collect(), data: (text: string) => lines.push(text), info: (ja: string) => infos.push(ja) };
+
+    // Act
+    const code = await main(['directory', 'lint', defaultDirectoryPath, otherCityDirectory], output);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(infos).toEqual([`${defaultDirectoryPath}: 問題なし`]);
+    expect(lines.join('\n')).toContain('名簿のテナント "sakuradai" が計画のテナント "shimotsuke" と異なります');
+  });
+});
