@@ -120,6 +120,8 @@ export async function importSheetCommand(options: ImportSheetCommandOptions, out
   if (options.files.length === 0) throw new UsageError('取り込むファイルを指定してください', 'name at least one file to import');
   if (!options.ka) throw new UsageError('--ka が必要です (報告する課の id)', '--ka is required (the reporting 課 id)');
   const quarter = quarterOption(options.quarter);
+  // Every file read before anything is imported: one that cannot be read refuses the whole run.
+  const contents = await readSheetFiles(options.files);
   const { store, catalog, secret } = await openTarget(options);
   const ka = catalog.directory.ka.find((k) => k.id === options.ka);
   if (!ka) throw new UsageError(`課 id "${options.ka}" は名簿にありません`, `no 課 with id "${options.ka}" in the directory`);
@@ -142,14 +144,9 @@ export async function importSheetCommand(options: ImportSheetCommandOptions, out
   const results: SheetImportResult[] = [];
   const answers: string[] = [];
   try {
-    for (const file of options.files) {
+    for (const [index, file] of options.files.entries()) {
       bar?.update({ file: basename(file) });
-      let content: Buffer;
-      try {
-        content = await readFile(file);
-      } catch (error) {
-        throw new UsageError(`ファイルを読めません: ${file}`, `cannot read file ${file}: ${(error as Error).message}`);
-      }
+      const content = contents[index]!;
       const result = await importSheet(store, catalog, caller, content, { fileName: basename(file), secret });
       results.push(result);
       const text = importAnswerText({ ...result, fileName: file });
@@ -159,8 +156,9 @@ export async function importSheetCommand(options: ImportSheetCommandOptions, out
     }
   } finally {
     bar?.stop();
+    // The answers held back for the bar, also those before a failure: their files were imported.
+    if (!options.json) for (const text of answers) out.data(text);
   }
-  if (!options.json) for (const text of answers) out.data(text);
   const refused = results.filter((r) => r.outcome === 'refused').length;
   if (options.json) out.data(JSON.stringify(results, null, 2));
   const recorded = results.reduce((n, r) => n + (r.outcome === 'recorded' ? r.recorded.filter((x) => !x.duplicate).length : 0), 0);
@@ -169,6 +167,21 @@ export async function importSheetCommand(options: ImportSheetCommandOptions, out
     `${results.length} file(s): ${results.length - refused} accepted, ${refused} refused; ${recorded} report(s) recorded`,
   );
   return refused > 0 ? 1 : 0;
+}
+
+/** The files' contents, in order; refused, naming every file that cannot be read, when any cannot. */
+async function readSheetFiles(files: string[]): Promise<Buffer[]> {
+  const read = await Promise.allSettled(files.map((file) => readFile(file)));
+  const unreadable = read.flatMap((r, i) => (r.status === 'rejected' ? [{ file: files[i]!, error: r.reason as NodeJS.ErrnoException }] : []));
+  if (unreadable.length > 0) {
+    const reasonJa = (e: NodeJS.ErrnoException) =>
+      e.code === 'ENOENT' ? 'ありません' : e.code === 'EACCES' || e.code === 'EPERM' ? '権限がありません' : e.code === 'EISDIR' ? 'フォルダーです' : '読めません';
+    throw new Error(
+      `読めないファイルがあるため、どのファイルも取り込んでいません: ${unreadable.map((u) => `${u.file} (${reasonJa(u.error)})`).join('、')} / ` +
+        `nothing was imported, some files cannot be read: ${unreadable.map((u) => `${u.file} (${u.error.code ?? u.error.message})`).join(', ')}`,
+    );
+  }
+  return read.map((r) => (r as PromiseFulfilledResult<Buffer>).value);
 }
 
 export interface ExportSheetCommandOptions extends SheetTargetOptions {
