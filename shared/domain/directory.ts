@@ -2,7 +2,8 @@
  * The department directory a city edits: its 専門部会 and 課, the addresses reminders go to and
  * replies come from, the escalation chain and the leadership recipients of the digest: the file
  * format, its schema and types. Who owns what (lookups over a directory) is in ownership.ts, so code
- * that only looks things up does not build these schemas.
+ * that only looks things up does not build these schemas. Every object is strict: a key the schema does
+ * not know (a misspelt "attachSheets") is refused with its name, never dropped.
  * Pure: no I/O, no AWS.
  */
 import * as z from '../zod.ts';
@@ -32,13 +33,13 @@ export function maxKaIdLength(replyLocalPart: string): number {
 const Email = z.email();
 const Text = z.string().check(z.trim(), z.minLength(1));
 
-export const ContactSchema = z.object({
+export const ContactSchema = z.strictObject({
   name: Text.check(z.describe('person or role, e.g. 企画専門部会長')),
   email: Email,
 });
 export type Contact = z.infer<typeof ContactSchema>;
 
-export const KaSchema = z.object({
+export const KaSchema = z.strictObject({
   id: Slug.check(z.describe('stable id used in signed links and reply addresses')),
   name: Text.check(z.describe('課 as the plan names it, e.g. 総合政策課')),
   bukai: Text.check(z.describe('the 専門部会 this 課 sits in')),
@@ -46,7 +47,7 @@ export const KaSchema = z.object({
 });
 export type Ka = z.infer<typeof KaSchema>;
 
-export const BukaiSchema = z.object({
+export const BukaiSchema = z.strictObject({
   id: Slug,
   name: Text.check(z.describe('専門部会, e.g. 企画専門部会')),
   chair: ContactSchema.check(z.describe('部会長: the second step of escalation')),
@@ -58,13 +59,13 @@ export const BukaiSchema = z.object({
 export type Bukai = z.infer<typeof BukaiSchema>;
 
 export const DirectorySchema = z
-  .object({
+  .strictObject({
     tenant: Slug,
     mailDomain: Text.check(z.describe("domain of the product's own addresses, e.g. shimotsuke.example")),
     sender: Email.check(z.describe('From: of every mail the product sends')),
     replyLocalPart: z._default(Slug, 'progress').check(z.describe('reply-to is <replyLocalPart>+<token>@<mailDomain>')),
     secretariat: z
-      .object({ kaId: Slug, name: Text, email: Email })
+      .strictObject({ kaId: Slug, name: Text, email: Email })
       .check(z.describe("the plan's secretariat (事務局): the last step of escalation")),
     bukai: z.array(BukaiSchema).check(z.minLength(1)),
     ka: z.array(KaSchema).check(z.minLength(1)),

@@ -34,15 +34,73 @@ export function lintPlan(input: unknown): LintResult {
 
 function schemaDefects(input: unknown, error: z.core.$ZodError): Defect[] {
   const measures = (input as { measures?: { id?: unknown }[] } | null)?.measures;
-  return error.issues.map((issue) => {
+  return error.issues.flatMap((issue) => {
     const [first, index] = issue.path;
     const measureId =
       first === 'measures' && typeof index === 'number' && typeof measures?.[index]?.id === 'string'
         ? (measures[index].id as string)
         : undefined;
-    const { ja, en } = issueText(issue, valueAt(input, issue.path));
-    return { kind: 'schema' as const, measureId, path: formatPath(issue.path), ja: `形式の誤り: ${ja}`, en: `schema: ${en}` };
+    const defect = (path: PropertyKey[], { ja, en }: { ja: string; en: string }): Defect => ({
+      kind: 'schema',
+      measureId,
+      path: formatPath(path),
+      ja: `形式の誤り: ${ja}`,
+      en: `schema: ${en}`,
+    });
+    if (issue.code === 'unrecognized_keys') {
+      // One defect per key, at the key itself: a misspelt key is refused, never silently dropped.
+      const known = keysAt(issue.path);
+      return issue.keys.map((key) => defect([...issue.path, key], unknownKeyText(key, known)));
+    }
+    return [defect(issue.path, issueText(issue, valueAt(input, issue.path)))];
   });
+}
+
+/** The keys the plan file schema knows for the object at `path` (empty when the path leads nowhere known). */
+function keysAt(path: readonly PropertyKey[]): string[] {
+  let schema: z.core.$ZodType | undefined = PlanFileSchema;
+  const step = (s: z.core.$ZodType): z.core.$ZodType => {
+    const def = s._zod.def as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
+    const inner = def.innerType ?? (def.type === 'pipe' ? def.in : undefined);
+    return inner ? step(inner) : s;
+  };
+  for (const part of path) {
+    if (!schema) return [];
+    const def = step(schema)._zod.def as { type: string; shape?: Record<string, z.core.$ZodType>; element?: z.core.$ZodType };
+    schema = def.type === 'array' && typeof part === 'number' ? def.element : def.type === 'object' ? def.shape?.[String(part)] : undefined;
+  }
+  const def = schema ? (step(schema)._zod.def as { type: string; shape?: Record<string, unknown> }) : undefined;
+  return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+}
+
+/** Edits (insert, delete, replace, swap two neighbours) between two keys. */
+function editDistance(a: string, b: string): number {
+  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+/** A key the schema does not know, with the known key it is most likely a misspelling of. */
+function unknownKeyText(key: string, known: readonly string[]): { ja: string; en: string } {
+  const reach = key.length < 5 ? 1 : 2;
+  const guess = known
+    .map((k) => ({ k, distance: editDistance(key.toLowerCase(), k.toLowerCase()) }))
+    .filter((c) => c.distance <= reach)
+    .sort((x, y) => x.distance - y.distance)[0]?.k;
+  const name = JSON.stringify(key);
+  if (guess === undefined) {
+    return { ja: `不明な項目 ${name} です (綴りを確認してください)`, en: `unknown key ${name} (check the spelling)` };
+  }
+  return {
+    ja: `不明な項目 ${name} です (${JSON.stringify(guess)} の書き誤りではありませんか)`,
+    en: `unknown key ${name} (did you mean ${JSON.stringify(guess)}?)`,
+  };
 }
 
 /** The value at `path` in the file as given (what zod found there). */
@@ -130,7 +188,10 @@ export function issueText(issue: z.core.$ZodIssue, value?: unknown): { ja: strin
       return { ja: `次のどれかにしてください: ${allowed}`, en: issue.message };
     }
     case 'unrecognized_keys':
-      return { ja: `不明な項目があります: ${issue.keys.join(', ')}`, en: issue.message };
+      return {
+        ja: `不明な項目があります (綴りを確認してください): ${issue.keys.map((k) => JSON.stringify(k)).join(', ')}`,
+        en: issue.message,
+      };
     case 'not_multiple_of':
       return { ja: `${issue.divisor} の倍数にしてください`, en: issue.message };
     case 'invalid_union':

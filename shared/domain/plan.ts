@@ -2,7 +2,10 @@
  * The plan catalog: 基本目標 → 施策分野 → 事業, with owners, milestones and budget.
  *
  * One zod schema is the single source for the plan file format (documented in the README),
- * the TypeScript types and the JSON Schema that `shinchoku plan schema` prints.
+ * the TypeScript types and the JSON Schema that `shinchoku plan schema` prints. Every object of the
+ * file is strict: a key the schema does not know (a misspelt "milestone") is refused with its name,
+ * never dropped. A 事業 may leave out its budget (a city that budgets elsewhere): it parses as no lines
+ * and no total.
  * Pure: no I/O, no AWS.
  */
 import * as z from '../zod.ts';
@@ -12,7 +15,7 @@ export const FiscalYearSchema = z.int().check(z.gte(1989), z.lte(2200));
 
 /** An inclusive span of fiscal years. */
 export const FiscalYearSpanSchema = z
-  .object({
+  .strictObject({
     from: FiscalYearSchema.check(z.describe('first fiscal year (FY2012 = 平成24年度)')),
     to: FiscalYearSchema.check(z.describe('last fiscal year, inclusive')),
   })
@@ -26,15 +29,23 @@ export type FiscalYearSpan = z.infer<typeof FiscalYearSpanSchema>;
 const Text = z.string().check(z.trim(), z.minLength(1));
 const described = <T extends z.ZodMiniType>(schema: T, description: string): T => schema.check(z.describe(description));
 
+/**
+ * A list a plan file may leave out: empty then, and a new array on every parse. The description goes
+ * on the array, not on the default: zod/mini's `.check()` copies a default's definition and with it one
+ * evaluated default value, which every parse would then share.
+ */
+const listOf = <T extends z.ZodMiniType>(item: T, description?: string) =>
+  z._default(description === undefined ? z.array(item) : described(z.array(item), description), () => []);
+
 /** A department that owns a 事業: the 課 inside its 専門部会. */
-export const OwnerSchema = z.object({
+export const OwnerSchema = z.strictObject({
   bukai: described(Text, '専門部会, e.g. 企画専門部会'),
   ka: described(Text, '課, e.g. 総合政策課'),
 });
 export type Owner = z.infer<typeof OwnerSchema>;
 
 /** A related department (関連部署); the plan does not always name its 部会. */
-export const RelatedDepartmentSchema = z.object({
+export const RelatedDepartmentSchema = z.strictObject({
   bukai: described(z.optional(Text), '専門部会, when the plan names it'),
   ka: described(Text, '課 or group of 課 as the plan words it, e.g. 公共施設所管課'),
 });
@@ -42,7 +53,7 @@ export type RelatedDepartment = z.infer<typeof RelatedDepartmentSchema>;
 
 /** One step of the スケジュール row, with the fiscal years it spans. */
 export const MilestoneSchema = z
-  .object({
+  .strictObject({
     id: z.string().check(z.regex(/^m\d+$/, 'milestone ids are m1, m2, …')),
     label: described(Text, "the plan's own words for the step"),
     fiscalYears: FiscalYearSpanSchema,
@@ -60,7 +71,7 @@ export type Milestone = z.infer<typeof MilestoneSchema>;
 const ThousandYen = z.number().check(z.nonnegative());
 
 /** One item of a budget line's 内訳 (breakdown). */
-export const BudgetItemSchema = z.object({
+export const BudgetItemSchema = z.strictObject({
   label: Text,
   thousandYen: ThousandYen,
   note: described(z.optional(Text), 'a restriction the plan attaches to the item, e.g. "H25年度以降", "3年間"'),
@@ -68,56 +79,62 @@ export const BudgetItemSchema = z.object({
 export type BudgetItem = z.infer<typeof BudgetItemSchema>;
 
 /** A yearly budget line: ① 19,573 千円/年 with its breakdown and the years it applies to. */
-export const BudgetLineSchema = z.object({
+export const BudgetLineSchema = z.strictObject({
   key: described(Text, 'the marker the plan uses, e.g. ①'),
   annualThousandYen: described(ThousandYen, '予算額 千円/年'),
   years: described(z.int().check(z.gte(1)), 'how many fiscal years the line applies to'),
   fiscalYears: described(z.optional(FiscalYearSpanSchema), 'which fiscal years, when the plan says'),
   restriction: described(z.optional(Text), 'the plan\'s words, e.g. "H24年度のみ", "H25年度以降"'),
-  items: z._default(z.array(BudgetItemSchema), []),
+  items: listOf(BudgetItemSchema),
 });
 export type BudgetLine = z.infer<typeof BudgetLineSchema>;
 
 /** A ＜参考＞ line: context the plan gives, not the 事業's own budget. */
-export const ReferenceBudgetSchema = z.object({
+export const ReferenceBudgetSchema = z.strictObject({
   label: Text,
   thousandYen: z.optional(ThousandYen),
   text: described(z.optional(Text), 'the plan\'s wording'),
 });
 
-export const BudgetSchema = z.object({
-  lines: z._default(z.array(BudgetLineSchema), []),
-  plannedTotalThousandYen: described(z.nullable(ThousandYen), '計画期間予算額 as the plan states it (null when it states none)'),
+export const BudgetSchema = z.strictObject({
+  lines: listOf(BudgetLineSchema),
+  plannedTotalThousandYen: described(
+    z._default(z.nullable(ThousandYen), null),
+    '計画期間予算額 as the plan states it (null when it states none; a plan file may leave it out)',
+  ),
   statedFormula: described(z.optional(Text), 'the plan\'s formula for the total, e.g. "①×4+②×3"'),
   statedAnnualThousandYen: described(z.optional(ThousandYen), 'one 予算額 N 千円/年 the plan prints over several lines, when it does'),
-  reference: z._default(z.array(ReferenceBudgetSchema), []),
-  notes: described(z._default(z.array(Text), []), 'explanations the plan gives, e.g. where a cost is budgeted instead'),
+  reference: listOf(ReferenceBudgetSchema),
+  notes: listOf(Text, 'explanations the plan gives, e.g. where a cost is budgeted instead'),
 });
 export type Budget = z.infer<typeof BudgetSchema>;
 
 const MeasureIdSchema = z.string().check(z.regex(/^\d+-\d+-\d+$/, '事業 ids look like "1-1-1"'));
 
-export const MeasureSchema = z.object({
+export const MeasureSchema = z.strictObject({
   id: MeasureIdSchema,
   goalId: z.string().check(z.regex(/^\d+$/)),
   areaId: z.string().check(z.regex(/^\d+-\d+$/)),
   name: described(Text, '事業名 without its ① marker'),
   summary: described(Text, '事業概要; paragraphs separated by blank lines'),
-  actions: described(z._default(z.array(Text), []), '具体的な取り組み内容, one entry per ○ (empty when the plan states none)'),
+  actions: listOf(Text, '具体的な取り組み内容, one entry per ○ (empty when the plan states none)'),
   owners: described(z.array(OwnerSchema).check(z.minLength(1)), '担当部署'),
-  related: described(z._default(z.array(RelatedDepartmentSchema), []), '関連部署'),
-  milestones: described(z._default(z.array(MilestoneSchema), []), 'スケジュール (empty when the plan gives the 事業 none)'),
-  budget: BudgetSchema,
+  related: listOf(RelatedDepartmentSchema, '関連部署'),
+  milestones: listOf(MilestoneSchema, 'スケジュール (empty when the plan gives the 事業 none)'),
+  budget: described(
+    z.prefault(BudgetSchema, {}),
+    "the 事業's budget as the plan states it; a plan file may leave it out when the plan gives none (no lines, total null)",
+  ),
   page: described(z.optional(z.int().check(z.positive())), 'page number in the published plan'),
 });
 export type Measure = z.infer<typeof MeasureSchema>;
 
-export const AreaSchema = z.object({
+export const AreaSchema = z.strictObject({
   id: z.string().check(z.regex(/^\d+-\d+$/)),
   title: described(Text, '施策分野'),
 });
 
-export const GoalSchema = z.object({
+export const GoalSchema = z.strictObject({
   id: z.string().check(z.regex(/^\d+$/)),
   title: described(Text, '基本目標'),
   areas: z.array(AreaSchema).check(z.minLength(1)),
@@ -126,7 +143,7 @@ export type Goal = z.infer<typeof GoalSchema>;
 
 const TenantKey = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'lower-case letters, digits and hyphens'));
 
-export const PlanInfoSchema = z.object({
+export const PlanInfoSchema = z.strictObject({
   id: TenantKey,
   tenant: described(TenantKey, 'the municipality key every stored record is partitioned by'),
   municipality: Text,
@@ -138,7 +155,7 @@ export type PlanInfo = z.infer<typeof PlanInfoSchema>;
 
 /** The plan file: `{ plan, goals, measures }`, also the shape `shinchoku plan export` prints. */
 export const PlanFileSchema = z
-  .object({
+  .strictObject({
     plan: PlanInfoSchema,
     goals: z.array(GoalSchema).check(z.minLength(1)),
     measures: z.array(MeasureSchema).check(z.minLength(1)),

@@ -4,7 +4,7 @@
  * determinism.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { compileQuarter, plannedBudget, wholePlanScopeId } from '#shared/domain/compile';
+import { budgetTotals, compileQuarter, plannedBudget, wholePlanScopeId } from '#shared/domain/compile';
 import { PlanFileSchema, type PlanFile } from '#shared/domain/plan';
 import { reportReference, reportStatuses, statusColour, type ReportStatus, type StoredReport } from '#shared/domain/report';
 import type { CompiledMeasureStatus, Rollup } from '#shared/domain/status';
@@ -296,6 +296,23 @@ describe('budget', () => {
     });
     expect(statusOf(measures, '2-1-1').budget).toMatchObject({ plannedThousandYen: null, executedThousandYen: 5 });
     expect(statusOf(measures, '1-1-1').budget.executedThousandYen).toBeNull();
+  });
+
+  it('a 事業 whose plan file leaves out its budget compiles as one without budget lines, outside the budget sums', () => {
+    // Prepare: a city that budgets elsewhere writes no budget for 1-1-1 and no total for 1-1-2
+    const base = boundaryPlan();
+    const { budget: _left, ...withoutBudget } = base.measures[0]!;
+    const withLine = { ...base.measures[1]!, budget: { lines: [{ key: '①', annualThousandYen: 300, years: 4 }] } };
+    const cityPlan = PlanFileSchema.parse({ ...base, measures: [withoutBudget, withLine] });
+    const reports = [stored({ measureId: '1-1-1', budgetExecutedThousandYen: 7 }), stored({ measureId: '1-1-2', budgetExecutedThousandYen: 100 })];
+
+    // Act
+    const { measures } = compileQuarter({ plan: cityPlan, quarter: 'FY2013-Q2', reports });
+
+    // Assess
+    expect(statusOf(measures, '1-1-1').budget).toEqual({ plannedThousandYen: null, executedThousandYen: 7, fiscalYear: 2013, plannedLines: [] });
+    expect(statusOf(measures, '1-1-2').budget).toMatchObject({ plannedThousandYen: 300, executedThousandYen: 100 });
+    expect(budgetTotals(measures)).toEqual({ plannedThousandYen: 300, executedThousandYen: 100, measures: 1, reported: 1, withoutLines: 1 });
   });
 });
 

@@ -132,3 +132,45 @@ describe('a directory whose 課 ids would not fit a reply address', () => {
     expect(tooLong.error?.issues.map((i) => [i.path.join('.'), i.message])).toEqual([['ka.0.id', expect.stringMatching(/^課 id .* 23 文字以内/)]]);
   });
 });
+
+describe('a directory with a key its format does not know', () => {
+  it('refuses a misspelt key at any level, naming the key and where it is, instead of dropping it', async () => {
+    // Prepare: "attachSheets" would otherwise be dropped and the 部会 get no sheet, silently
+    const directory = await readDirectoryFile();
+    const misspelt = {
+      ...directory,
+      replyLocalPat: 'progress',
+      secretariat: { ...directory.secretariat, mail: directory.secretariat.email },
+      bukai: directory.bukai.map((b, i) => (i === 1 ? { ...b, attachSheets: true, chair: { ...b.chair, emial: b.chair.email } } : b)),
+      ka: directory.ka.map((k, i) => (i === 0 ? { ...k, email: k.emails[0] } : k)),
+      leadership: directory.leadership.map((c, i) => (i === 0 ? { ...c, title: '市長' } : c)),
+    };
+
+    // Act
+    const result = DirectorySchema.safeParse(misspelt);
+
+    // Assess
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => [i.code, i.path.join('.'), i.code === 'unrecognized_keys' ? i.keys : []])).toEqual([
+      ['unrecognized_keys', 'secretariat', ['mail']],
+      ['unrecognized_keys', 'bukai.1.chair', ['emial']],
+      ['unrecognized_keys', 'bukai.1', ['attachSheets']],
+      ['unrecognized_keys', 'ka.0', ['email']],
+      ['unrecognized_keys', 'leadership.0', ['title']],
+      ['unrecognized_keys', '', ['replyLocalPat']],
+    ]);
+  });
+
+  it('still reads a directory written with every key it knows, with replyLocalPart and attachSheet left out', async () => {
+    // Prepare
+    const { replyLocalPart: _default, ...directory } = await readDirectoryFile();
+    const plain = { ...directory, bukai: directory.bukai.map(({ attachSheet: _absent, ...b }) => b) };
+
+    // Act
+    const result = DirectorySchema.safeParse(plain);
+
+    // Assess
+    expect(result.error?.issues ?? []).toEqual([]);
+    expect(result.data?.replyLocalPart).toBe('progress');
+  });
+});

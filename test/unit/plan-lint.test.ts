@@ -1,7 +1,10 @@
 import { readFile } from 'node:fs/promises';
+import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
+import { planJsonSchema } from '#cli/plan-commands';
+import { DirectorySchema } from '#shared/domain/directory';
 import { lintPlan, parseFormula } from '#shared/domain/plan-lint';
-import { defaultPlanPath } from '#shared/plan-file';
+import { defaultDirectoryPath, defaultPlanPath } from '#shared/plan-file';
 
 async function seedPlan(): Promise<any> {
   return JSON.parse(await readFile(defaultPlanPath, 'utf8'));
@@ -164,5 +167,126 @@ describe('plan lint', () => {
 
   it.each(['', '4×①', '①×', 'A×4', '(①+2)×4', '①×4+', '①×4++②'])('refuses the formula "%s"', (formula) => {
     expect(parseFormula(formula)).toBeUndefined();
+  });
+});
+
+/** Every plan file and directory the repository holds: the seed and the other cities of the tests. */
+const repoFiles = (name: 'plan.json' | 'directory.json') => [
+  name === 'plan.json' ? defaultPlanPath : defaultDirectoryPath,
+  new URL(`../fixtures/sakuradai/${name}`, import.meta.url),
+  new URL(`../support/other-city/${name}`, import.meta.url),
+];
+
+describe('a 事業 without a budget', () => {
+  it('loads with no budget lines and no total, as one whose budget says so, and lint finds nothing in it', async () => {
+    // Prepare: 1-1-1 leaves its budget out; 1-1-2 gives a budget without a total
+    const file = await seedPlan();
+    delete file.measures[0].budget;
+    file.measures[1].budget = { notes: ['別の事業で予算化'] };
+
+    // Act
+    const { plan, defects } = lintPlan(file);
+
+    // Assess
+    expect(defects.filter((d) => d.measureId === '1-1-1' || d.measureId === '1-1-2')).toEqual([]);
+    expect(plan?.measures[0]?.budget).toEqual({ lines: [], plannedTotalThousandYen: null, reference: [], notes: [] });
+    expect(plan?.measures[1]?.budget).toEqual({ lines: [], plannedTotalThousandYen: null, reference: [], notes: ['別の事業で予算化'] });
+  });
+
+  it('gives every 事業 left without a budget a budget of its own, not one shared with the others', async () => {
+    // Prepare
+    const file = await seedPlan();
+    delete file.measures[0].budget;
+    delete file.measures[1].budget;
+
+    // Act
+    const { plan } = lintPlan(file);
+    plan!.measures[0]!.budget.notes.push('後から追記');
+
+    // Assess
+    expect(plan?.measures[1]?.budget.notes).toEqual([]);
+    expect(plan?.measures[0]?.budget.lines).not.toBe(plan?.measures[1]?.budget.lines);
+  });
+});
+
+describe('a key the plan file format does not know', () => {
+  it('is refused at the key, in both languages, with the key it is likely a misspelling of', async () => {
+    // Prepare: misspellings at each level of the file
+    const file = await seedPlan();
+    const measure = file.measures[3];
+    measure.milestone = measure.milestones;
+    delete measure.milestones;
+    measure.relatd = [{ ka: '総務課' }];
+    file.measures[0].budget.statedFomula = file.measures[0].budget.statedFormula;
+    file.measures[0].budget.lines[0].items[0].notes = 'H25年度以降';
+    file.measures[7].milestones[0].infered = true;
+    file.goals[0].areas[0].titel = '重複した題';
+    file.plan.municipalty = '下野市';
+    file.extra = 1;
+
+    // Act
+    const { plan, defects } = lintPlan(file);
+
+    // Assess
+    expect(plan).toBeUndefined();
+    expect(defects.map((d) => [d.kind, d.measureId, d.path])).toEqual([
+      ['schema', undefined, 'plan.municipalty'],
+      ['schema', undefined, 'goals[0].areas[0].titel'],
+      ['schema', '1-1-1', 'measures[0].budget.lines[0].items[0].notes'],
+      ['schema', '1-1-1', 'measures[0].budget.statedFomula'],
+      ['schema', '1-1-4', 'measures[3].milestone'],
+      ['schema', '1-1-4', 'measures[3].relatd'],
+      ['schema', '2-1-1', 'measures[7].milestones[0].infered'],
+      ['schema', undefined, 'extra'],
+    ]);
+    const at = (path: string) => defects.find((d) => d.path === path);
+    expect(at('measures[3].milestone')).toMatchObject({
+      ja: '形式の誤り: 不明な項目 "milestone" です ("milestones" の書き誤りではありませんか)',
+      en: 'schema: unknown key "milestone" (did you mean "milestones"?)',
+    });
+    expect(at('measures[3].relatd')?.en).toBe('schema: unknown key "relatd" (did you mean "related"?)');
+    expect(at('measures[0].budget.statedFomula')?.en).toBe('schema: unknown key "statedFomula" (did you mean "statedFormula"?)');
+    expect(at('measures[0].budget.lines[0].items[0].notes')?.en).toBe('schema: unknown key "notes" (did you mean "note"?)');
+    expect(at('extra')).toMatchObject({ ja: '形式の誤り: 不明な項目 "extra" です (綴りを確認してください)', en: 'schema: unknown key "extra" (check the spelling)' });
+    for (const d of defects) {
+      expect(d.en, d.en).not.toMatch(/[\u3040-\u30ff]/u);
+      expect(d.ja, d.ja).not.toMatch(/Unrecognized| \/ /);
+    }
+  });
+
+  it('is refused by the JSON Schema that plan schema prints, which still takes the plan files of the repository and a 事業 without a budget', async () => {
+    // Prepare
+    const ajv = new Ajv2020({ strict: false });
+    const validate = ajv.compile(JSON.parse(planJsonSchema()));
+    const misspelt = await seedPlan();
+    misspelt.measures[3].milestone = [];
+    const withoutBudget = await seedPlan();
+    delete withoutBudget.measures[0].budget;
+    delete withoutBudget.measures[1].budget.plannedTotalThousandYen;
+
+    // Act
+    const files = await Promise.all(repoFiles('plan.json').map(async (f) => JSON.parse(await readFile(f, 'utf8'))));
+
+    // Assess
+    for (const file of [...files, withoutBudget]) expect(validate(file), JSON.stringify(validate.errors)).toBe(true);
+    expect(validate(misspelt)).toBe(false);
+    expect(validate.errors).toContainEqual(expect.objectContaining({ instancePath: '/measures/3', keyword: 'additionalProperties', params: { additionalProperty: 'milestone' } }));
+  });
+});
+
+describe('the plan and directory files of the repository', () => {
+  it.each(repoFiles('plan.json').map((f) => [String(f).replace(/.*\/(test|plans)\//, '$1/'), f] as const))('%s has no key the plan file format does not know', async (_name, f) => {
+    // Act
+    const { plan, defects } = lintPlan(JSON.parse(await readFile(f, 'utf8')));
+    // Assess
+    expect(plan).toBeDefined();
+    expect(defects.filter((d) => d.kind === 'schema')).toEqual([]);
+  });
+
+  it.each(repoFiles('directory.json').map((f) => [String(f).replace(/.*\/(test|plans)\//, '$1/'), f] as const))('%s has no key the directory format does not know', async (_name, f) => {
+    // Act
+    const parsed = DirectorySchema.safeParse(JSON.parse(await readFile(f, 'utf8')));
+    // Assess
+    expect(parsed.error?.issues ?? []).toEqual([]);
   });
 });
