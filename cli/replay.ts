@@ -50,6 +50,7 @@ import {
 } from '#shared/domain/reminders';
 import { fieldErrorsOf, ReportInputSchema, type ReportInput } from '#shared/domain/report-input';
 import { tokenFor } from '#shared/links';
+import { readPlanAndDirectory } from '#shared/plan-file';
 import { ReminderDeliveryError, type ReminderJobResult, type SentReminder } from '#shared/reminder-job';
 import { occurrences, schedulesFor, type ScheduleDefinition } from '#shared/schedules';
 import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
@@ -215,8 +216,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
   if (daysBetween(from, to) < 0) throw new UsageError('--from が --to より後です', '--from is after --to');
   // Said before a stack starts (and before --keep-data wipes the local data): a bad plan or directory,
   // or a window the plan has nothing in (another city's dates?), is a mistake.
-  const { readStackFiles, startLocalStack } = await import('#local/stack');
-  const files = await readStackFiles(options.planFile, options.directoryFile);
+  const { startLocalStack } = await import('#local/stack');
+  const files = await readPlanAndDirectory(options.planFile, options.directoryFile);
   const warnings = checkReplayWindow(files.plan, from, to, reminderConfigFromEnv(process.env));
   for (const warning of warnings) options.onProgress?.(`注意: ${warning}`);
   const started = performance.now();

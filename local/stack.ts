@@ -9,11 +9,8 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import { createObjectStore } from '#shared/aws/s3';
 import { envNames } from '#shared/config/env';
-import type { Directory } from '#shared/domain/directory';
-import type { PlanFile } from '#shared/domain/plan';
-import type { Defect } from '#shared/domain/plan-lint';
 import { routes } from '#shared/http/routes';
-import { defaultDirectoryPath, defaultPlanPath, readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { readPlanAndDirectory } from '#shared/plan-file';
 import { defaultTableName } from '#shared/store/table';
 import { localClientConfig, localCredentials, localRegion } from './aws-local.ts';
 import { checkJava, ensureDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
@@ -51,7 +48,7 @@ export interface LocalStackOptions {
   planFile?: string;
   /** @default the embedded 下野市 directory */
   directoryFile?: string;
-  /** The plan and directory already read and checked (`readStackFiles`); `planFile` and `directoryFile` are then not read. */
+  /** The plan and directory already read and checked (`readPlanAndDirectory`, before anything is started or wiped); `planFile` and `directoryFile` are then not read. */
   files?: StackFiles;
   /** @default "shinchoku" */
   tableName?: string;
@@ -82,30 +79,8 @@ export interface LocalStack {
   stop(): Promise<void>;
 }
 
-/** The plan and directory a local stack loads. */
-export interface StackFiles {
-  plan: PlanFile;
-  /** The plan's arithmetic defects (schema defects refuse the file). */
-  defects: Defect[];
-  directory: Directory;
-}
-
-/**
- * Read and check the plan and the directory a local stack is to load: each must be valid, and both
- * must be of the same tenant. Done before anything is started or wiped, so a bad file stops
- * `start --fresh` and `replay --keep-data` with the local data untouched.
- */
-export async function readStackFiles(planFile: string = defaultPlanPath, directoryFile: string = defaultDirectoryPath): Promise<StackFiles> {
-  const { plan, defects } = await readPlanFile(planFile);
-  const directory = await readDirectoryFile(directoryFile);
-  if (directory.tenant !== plan.plan.tenant) {
-    throw new Error(
-      `名簿 ${directoryFile} (テナント "${directory.tenant}") は計画 ${planFile} (テナント "${plan.plan.tenant}") のものではありません。同じ市の計画と名簿を指定してください / ` +
-        `the directory ${directoryFile} (tenant "${directory.tenant}") is not for the plan ${planFile} (tenant "${plan.plan.tenant}"); give the plan and directory of one city`,
-    );
-  }
-  return { plan, defects, directory };
-}
+/** The plan and directory a local stack loads, read and checked (`readPlanAndDirectory`: valid, one tenant). */
+export type StackFiles = Awaited<ReturnType<typeof readPlanAndDirectory>>;
 
 /** The inbound-mail bucket of the local stack. */
 export const localMailBucket = 'shinchoku-mail';
@@ -142,7 +117,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     smtp: port(options.smtpPort, 'SHINCHOKU_SMTP_PORT', 2525),
   };
   // The files next: a bad plan or directory stops the start before anything runs or is wiped.
-  const { plan, defects, directory } = options.files ?? (await readStackFiles(options.planFile, options.directoryFile));
+  const { plan, defects, directory } = options.files ?? (await readPlanAndDirectory(options.planFile, options.directoryFile));
   const dataDir = options.dataDir ?? join(process.cwd(), '.shinchoku');
   const dbPath = join(dataDir, 'dynamodb');
   const stops: (() => Promise<void>)[] = [];

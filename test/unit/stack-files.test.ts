@@ -1,6 +1,6 @@
 /**
  * `shinchoku start --fresh` and `shinchoku replay --keep-data` replace the local data (`.shinchoku/`).
- * They read and check the plan and the directory first (local/stack.ts `readStackFiles`): an unreadable
+ * They read and check the plan and the directory first (`readPlanAndDirectory` of shared/plan-file.ts): an unreadable
  * file, or a directory of another city than the plan, stops them with the local data untouched.
  */
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -10,8 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '#cli/main';
 import type { Output } from '#cli/output';
-import { readStackFiles, startLocalStack } from '#local/stack';
-import { defaultDirectoryPath, defaultPlanPath } from '#shared/plan-file';
+import { startLocalStack } from '#local/stack';
+import { defaultDirectoryPath, defaultPlanPath, readPlanAndDirectory } from '#shared/plan-file';
 
 const sakuradaiPlan = fileURLToPath(new URL('../fixtures/sakuradai/plan.json', import.meta.url));
 const sakuradaiDirectory = fileURLToPath(new URL('../fixtures/sakuradai/directory.json', import.meta.url));
@@ -57,10 +57,10 @@ afterEach(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-describe('readStackFiles', () => {
+describe('readPlanAndDirectory', () => {
   it('reads a plan and directory of one city', async () => {
     // Act
-    const files = await readStackFiles(sakuradaiPlan, sakuradaiDirectory);
+    const files = await readPlanAndDirectory(sakuradaiPlan, sakuradaiDirectory);
     // Assess
     expect(files.plan.plan.tenant).toBe('sakuradai');
     expect(files.directory.tenant).toBe('sakuradai');
@@ -68,9 +68,9 @@ describe('readStackFiles', () => {
 
   it('refuses a directory of another city than the plan, in both languages', async () => {
     // Act
-    const read = readStackFiles(sakuradaiPlan, defaultDirectoryPath);
+    const read = readPlanAndDirectory(sakuradaiPlan, defaultDirectoryPath);
     // Assess
-    await expect(read).rejects.toThrow(/テナント "shimotsuke"\) は計画 .*テナント "sakuradai"\) のものではありません.* \/ the directory .* \(tenant "shimotsuke"\) is not for the plan .* \(tenant "sakuradai"\)/);
+    await expect(read).rejects.toThrow(/計画 .*のテナント "sakuradai" と名簿 .*のテナント "shimotsuke" が異なります.* \/ the plan .* is for tenant "sakuradai" but the directory .* is for tenant "shimotsuke"/);
   });
 });
 
@@ -101,7 +101,7 @@ describe('startLocalStack --fresh with a bad plan or directory', () => {
     // Act
     const error = await startError(startLocalStack({ dataDir, fresh: true, planFile: sakuradaiPlan, directoryFile: defaultDirectoryPath, httpPort: 0, dynamoPort: 0, sesPort: 0, smtpPort: 0, scheduler: false }));
     // Assess
-    expect(error?.message).toMatch(/のものではありません[\s\S]* \/ the directory .* is not for the plan/);
+    expect(error?.message).toMatch(/が異なります[\s\S]* \/ the plan .* is for tenant .* but the directory .* is for tenant/);
     expect(await snapshot()).toEqual(before);
   });
 });
@@ -139,7 +139,7 @@ describe('shinchoku replay --keep-data with a bad plan or directory', () => {
     const code = await main(['replay', '--keep-data', '--from', '2012-06-24', '--to', '2012-07-12', '--plan', defaultPlanPath, '--directory', sakuradaiDirectory], out);
     // Assess
     expect(code).toBe(1);
-    expect(err.join('\n')).toMatch(/名簿 .* \(テナント "sakuradai"\) は計画 .* \(テナント "shimotsuke"\) のものではありません[\s\S]*the directory .* \(tenant "sakuradai"\) is not for the plan .* \(tenant "shimotsuke"\)/);
+    expect(err.join('\n')).toMatch(/計画 .*のテナント "shimotsuke" と名簿 .*のテナント "sakuradai" が異なります[\s\S]*the plan .* is for tenant "shimotsuke" but the directory .* is for tenant "sakuradai"/);
     expect(await snapshot()).toEqual(before);
   });
 });
