@@ -1,13 +1,16 @@
 /**
- * `shinchoku load --table NAME [--plan FILE] [--directory FILE]`: put a city's plan and directory
- * into a deployed table, with the AWS SDK's own credentials and region (profile, SSO, environment).
- * The same store code the local stack uses on every start; safe to run again after editing a file.
+ * `shinchoku load --table NAME [--plan FILE] [--directory FILE] [--accept-changes]`: put a city's plan
+ * and directory into a deployed table, with the AWS SDK's own credentials and region (profile, SSO,
+ * environment). The same store code the local stack uses on every start; safe to run again after
+ * editing a file. A new plan that drops, renames or re-assigns 事業 that have reports is refused
+ * unless `--accept-changes` says it is meant (shared/domain/plan-change.ts).
  */
 import { sdkDocumentDb } from '#local/aws-local';
+import { describeMeasureChange } from '#shared/domain/plan-change';
 import { unroutableOwners } from '#shared/domain/ownership';
 import { readPlanAndDirectory } from '#shared/plan-file';
 import { saveDirectory } from '#shared/store/directory-items';
-import { savePlan } from '#shared/store/plan-items';
+import { changesOverReports, savePlan } from '#shared/store/plan-items';
 import { createStore } from '#shared/store/store';
 import { UsageError, type Output } from './output.ts';
 
@@ -15,6 +18,11 @@ export interface LoadOptions {
   table?: string;
   plan?: string;
   directory?: string;
+  /**
+   * Load even when the new plan drops, renames or gives other owners to 事業 that have reports.
+   * @default false: such a load is refused, with the list
+   */
+  acceptChanges?: boolean;
 }
 
 export async function loadCommand(options: LoadOptions, out: Output): Promise<number> {
@@ -31,6 +39,18 @@ export async function loadCommand(options: LoadOptions, out: Output): Promise<nu
     return 1;
   }
   const store = createStore(sdkDocumentDb(), table, plan.plan.tenant);
+  const changes = await changesOverReports(store, plan);
+  const lines = changes.map(({ change, reports }) => describeMeasureChange(change, reports));
+  if (changes.length > 0 && !options.acceptChanges) {
+    out.error(
+      `新しい計画は、報告のある ${changes.length} 事業を削除または変更します。何も書き込んでいません:\n${lines.map((l) => `  ${l.ja}`).join('\n')}\n` +
+        '意図した変更 (事業の終了、課の改称など) なら --accept-changes を付けて、もう一度実行してください',
+      `the new plan drops or changes ${changes.length} 事業 that have reports; nothing was written:\n${lines.map((l) => `  ${l.en}`).join('\n')}\n` +
+        'if that is meant (a 事業 ended, a 課 renamed), run again with --accept-changes',
+    );
+    return 1;
+  }
+  for (const line of lines) out.info(`変更を受け入れます: ${line.ja}`, `change accepted: ${line.en}`);
   await savePlan(store, plan);
   await saveDirectory(store, directory);
   out.info(

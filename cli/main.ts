@@ -9,7 +9,7 @@ export const usage = `使い方 / usage: shinchoku <command>
 
   start [--fresh] [--port N] [--plan FILE] [--directory FILE]
                        ローカル環境を起動 / run the local stack (DynamoDB Local, SES emulator, HTTP)
-  load --table NAME [--plan FILE] [--directory FILE]
+  load --table NAME [--plan FILE] [--directory FILE] [--accept-changes]
                        計画と名簿を AWS 上のテーブルに読み込む / load the plan and directory into a deployed table
   plan export [--format json|csv] [--bom] [--plan FILE]
                        計画を出力 / print the plan catalog
@@ -76,10 +76,10 @@ const commands: Record<string, Command> = {
   async load(args, out) {
     const { values } = parseArgs({
       args,
-      options: { table: { type: 'string' }, plan: { type: 'string' }, directory: { type: 'string' } },
+      options: { table: { type: 'string' }, plan: { type: 'string' }, directory: { type: 'string' }, 'accept-changes': { type: 'boolean', default: false } },
     });
     const { loadCommand } = await import('./load-command.ts');
-    return loadCommand(values, out);
+    return loadCommand({ table: values.table, plan: values.plan, directory: values.directory, acceptChanges: values['accept-changes'] }, out);
   },
   async plan(args, out) {
     const [sub, ...rest] = args;

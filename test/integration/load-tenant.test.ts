@@ -3,6 +3,9 @@
  * plan's before anything is written: neither the plan nor the directory, and no table is created.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { main } from '#cli/main';
@@ -10,6 +13,9 @@ import type { Output } from '#cli/output';
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import { defaultPlanPath, readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { createDynamoDbClient, localClientConfig } from '#local/aws-local';
+import { planQuarters } from '#shared/progress-snapshot';
+import { loadPlan } from '#shared/store/plan-items';
+import { appendReport } from '#shared/store/report-items';
 import { provision } from '#local/provision';
 import { createTestTable, handlerEnvironment, type TestTable } from '#test/support/dynamo';
 
@@ -35,12 +41,12 @@ async function itemCount(tableName: string): Promise<number> {
 }
 
 /** `shinchoku load` as on a deployment: the AWS SDK's environment pointed at DynamoDB Local. */
-async function load(args: string[], output: Output): Promise<number> {
-  const env = handlerEnvironment(table, 'unused');
+async function load(args: string[], output: Output, into: TestTable = table): Promise<number> {
+  const env = handlerEnvironment(into, 'unused');
   const before = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   try {
-    return await main(['load', '--table', table.tableName, ...args], output);
+    return await main(['load', '--table', into.tableName, ...args], output);
   } finally {
     for (const [k, v] of Object.entries(before)) {
       if (v === undefined) delete process.env[k];
@@ -94,5 +100,53 @@ describe('provisioning the local stack', () => {
     await expect(run).rejects.toThrow(/計画のテナント "shimotsuke" と名簿のテナント "sakuradai" が異なります/);
     await expect(client.send(new DescribeTableCommand({ TableName: tableName }))).rejects.toBeInstanceOf(ResourceNotFoundException);
     client.destroy();
+  });
+});
+
+describe('shinchoku load of a changed plan over reports', () => {
+  it('refuses a plan that drops or renames 事業 with reports, listing them, writes nothing, and loads it with --accept-changes', async () => {
+    // Prepare: the other city's plan and directory loaded, one report on its first 事業
+    const own = await createTestTable();
+    try {
+      expect(await load(['--plan', otherCityPlan, '--directory', otherCityDirectory], collect(), own)).toBe(0);
+      const { plan } = await readPlanFile(otherCityPlan);
+      const directory = await readDirectoryFile(otherCityDirectory);
+      const store = own.store(plan.plan.tenant);
+      const [first, second] = plan.measures;
+      const owner = directory.ka.find((k) => k.name === first!.owners[0]!.ka && k.bukai === first!.owners[0]!.bukai)!;
+      const reporter = { kaId: owner.id, ka: owner.name, bukai: owner.bukai, person: '山田' };
+      for (const measureId of [first!.id, second!.id]) {
+        await appendReport(
+          store,
+          { measureId, quarter: planQuarters(plan)[0]!, kind: 'report', status: '予定どおり', milestones: [], narrative: '', issues: '', nextSteps: '', reporter },
+          { channel: 'web', idempotencyKey: measureId, fingerprint: measureId },
+        );
+      }
+      const changed = { ...plan, measures: plan.measures.filter((m) => m.id !== second!.id).map((m) => (m.id === first!.id ? { ...m, name: '全く別の事業' } : m)) };
+      const dir = await mkdtemp(join(tmpdir(), 'shinchoku-load-'));
+      const changedPlan = join(dir, 'plan.json');
+      await writeFile(changedPlan, JSON.stringify(changed));
+      const refused = collect();
+      // Act
+      const code = await load(['--plan', changedPlan, '--directory', otherCityDirectory], refused, own);
+      const storedAfterRefusal = await loadPlan(store);
+      const accepted = collect();
+      const acceptedCode = await load(['--plan', changedPlan, '--directory', otherCityDirectory, '--accept-changes'], accepted, own);
+      // Assess
+      expect(code).toBe(1);
+      const text = refused.err.join('\n');
+      expect(text).toContain('報告のある 2 事業を削除または変更します。何も書き込んでいません');
+      expect(text).toContain(`${first!.id}: 事業名 「${first!.name}」→「全く別の事業」 (報告 1 件`);
+      expect(text).toContain(`${second!.id} 「${second!.name}」: 新しい計画にありません (報告 1 件`);
+      expect(text).toContain('--accept-changes');
+      expect(text).toMatch(/error: the new plan drops or changes 2 事業 that have reports; nothing was written/);
+      expect(storedAfterRefusal).toEqual(plan);
+      expect(acceptedCode).toBe(0);
+      expect(accepted.infos.filter((l) => l.startsWith('変更を受け入れます'))).toHaveLength(2);
+      expect((await loadPlan(store))?.measures.map((m) => m.id)).toEqual(changed.measures.map((m) => m.id));
+      await rm(dir, { recursive: true, force: true });
+    } finally {
+      await own.drop();
+    }
   });
 });
