@@ -20,7 +20,6 @@ import { createStore } from '#shared/store/store';
 import { createTableInput, timeToLiveAttribute } from '#shared/store/table';
 import { createDynamoDbClient, localClientConfig } from './aws-local.ts';
 
-
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<'created' | 'existing'> {
   try {
     await client.send(new DescribeTableCommand({ TableName: tableName }));
