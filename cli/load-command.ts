@@ -6,7 +6,7 @@
  * unless `--accept-changes` says it is meant (shared/domain/plan-change.ts).
  */
 import { sdkDocumentDb } from '#local/aws-local';
-import { describeMeasureChange } from '#shared/domain/plan-change';
+import { changesRefusal, describeMeasureChange } from '#shared/domain/plan-change';
 import { unroutableOwners } from '#shared/domain/ownership';
 import { readPlanAndDirectory } from '#shared/plan-file';
 import { saveDirectory } from '#shared/store/directory-items';
@@ -40,16 +40,12 @@ export async function loadCommand(options: LoadOptions, out: Output): Promise<nu
   }
   const store = createStore(sdkDocumentDb(), table, plan.plan.tenant);
   const changes = await changesOverReports(store, plan);
-  const lines = changes.map(({ change, reports }) => describeMeasureChange(change, reports));
   if (changes.length > 0 && !options.acceptChanges) {
-    out.error(
-      `新しい計画は、報告のある ${changes.length} 事業を削除または変更します。何も書き込んでいません:\n${lines.map((l) => `  ${l.ja}`).join('\n')}\n` +
-        '意図した変更 (事業の終了、課の改称など) なら --accept-changes を付けて、もう一度実行してください',
-      `the new plan drops or changes ${changes.length} 事業 that have reports; nothing was written:\n${lines.map((l) => `  ${l.en}`).join('\n')}\n` +
-        'if that is meant (a 事業 ended, a 課 renamed), run again with --accept-changes',
-    );
+    const refusal = changesRefusal(changes, { ja: '、--accept-changes を付けて、もう一度実行してください', en: 'run again with --accept-changes' });
+    out.error(refusal.ja, refusal.en);
     return 1;
   }
+  const lines = changes.map(({ change, reports }) => describeMeasureChange(change, reports));
   for (const line of lines) out.info(`変更を受け入れます: ${line.ja}`, `change accepted: ${line.en}`);
   await savePlan(store, plan);
   await saveDirectory(store, directory);

@@ -7,7 +7,7 @@ import { consoleOutput, describeError, UsageError, type Output } from './output.
 
 export const usage = `使い方 / usage: shinchoku <command>
 
-  start [--fresh] [--port N] [--plan FILE] [--directory FILE]
+  start [--fresh] [--port N] [--plan FILE] [--directory FILE] [--accept-changes]
                        ローカル環境を起動 / run the local stack (DynamoDB Local, SES emulator, HTTP)
   load --table NAME [--plan FILE] [--directory FILE] [--accept-changes]
                        計画と名簿を AWS 上のテーブルに読み込む / load the plan and directory into a deployed table
@@ -63,11 +63,13 @@ const commands: Record<string, Command> = {
         port: { type: 'string' },
         plan: { type: 'string' },
         directory: { type: 'string' },
+        'accept-changes': { type: 'boolean', default: false },
       },
     });
     const { runLocalStack } = await import('#local/stack');
     return runLocalStack({
       fresh: values.fresh,
+      acceptPlanChanges: values['accept-changes'],
       httpPort: values.port === undefined ? undefined : parsePort(values.port),
       planFile: values.plan,
       directoryFile: values.directory,

@@ -1,6 +1,7 @@
 /**
  * Makes a DynamoDB (Local) ready for the functions: the table from its one definition, TTL on, the
- * plan and the directory loaded. Safe to run on every start: an existing table is kept.
+ * plan and the directory loaded. Safe to run on every start: an existing table is kept, and a plan
+ * that would drop, rename or re-assign 事業 with reports in it is refused unless accepted.
  */
 import {
   CreateTableCommand,
@@ -13,9 +14,10 @@ import {
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import type { Directory } from '#shared/domain/directory';
 import type { PlanFile } from '#shared/domain/plan';
+import { changesRefusal } from '#shared/domain/plan-change';
 import { assertSameTenant, type PlanAndDirectoryFiles } from '#shared/plan-file';
 import { saveDirectory } from '#shared/store/directory-items';
-import { savePlan } from '#shared/store/plan-items';
+import { changesOverReports, savePlan } from '#shared/store/plan-items';
 import { createStore } from '#shared/store/store';
 import { createTableInput, timeToLiveAttribute } from '#shared/store/table';
 import { createDynamoDbClient, localClientConfig } from './aws-local.ts';
@@ -45,6 +47,12 @@ export interface ProvisionInput {
   directory: Directory;
   /** The files the two came from, for the message when they belong to different tenants. */
   files?: PlanAndDirectoryFiles;
+  /**
+   * Load the plan even when it drops, renames or gives other owners to 事業 that have reports in the
+   * kept data (as `shinchoku load --accept-changes`).
+   * @default false: such a start is refused, with the list
+   */
+  acceptPlanChanges?: boolean;
 }
 
 export async function provision(input: ProvisionInput): Promise<{ table: 'created' | 'existing'; measures: number; ka: number }> {
@@ -55,6 +63,14 @@ export async function provision(input: ProvisionInput): Promise<{ table: 'create
   try {
     const table = await ensureTable(client, input.tableName);
     const store = createStore(createDocumentClient(config), input.tableName, input.plan.plan.tenant);
+    const changes = table === 'existing' && !input.acceptPlanChanges ? await changesOverReports(store, input.plan) : [];
+    if (changes.length > 0) {
+      const refusal = changesRefusal(changes, {
+        ja: '、--accept-changes を付けて起動してください (--fresh はデータを消して空から始めます)',
+        en: 'start with --accept-changes (--fresh starts empty, deleting the data)',
+      });
+      throw new Error(`${refusal.ja} / ${refusal.en}`);
+    }
     await savePlan(store, input.plan);
     await saveDirectory(store, input.directory);
     return { table, measures: input.plan.measures.length, ka: input.directory.ka.length };

@@ -24,7 +24,6 @@ import { runningFile, runningStack, type RunningStack } from './running-stack.ts
 import { startS3 } from './s3-local.ts';
 import { startSmtpIntake } from './smtp-intake.ts';
 
-
 export interface LocalStackOptions {
   /** Wipe the stored data before starting. @default false */
   fresh?: boolean;
@@ -46,6 +45,8 @@ export interface LocalStackOptions {
   smtpPort?: number;
   /** @default the embedded 下野市 plan */
   planFile?: string;
+  /** Load the plan even when it drops, renames or re-assigns 事業 with reports in the kept data (`--accept-changes`). @default false */
+  acceptPlanChanges?: boolean;
   /** @default the embedded 下野市 directory */
   directoryFile?: string;
   /** The plan and directory already read and checked (`readPlanAndDirectory`, before anything is started or wiped); `planFile` and `directoryFile` are then not read. */
@@ -184,7 +185,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     Object.assign(process.env, environment);
 
     say('[4/5] テーブルを作成し、計画と名簿を読み込んでいます / creating the table, loading the plan and directory');
-    const loaded = await provision({ endpoint: dynamo.endpoint, tableName, plan, directory });
+    const loaded = await provision({ endpoint: dynamo.endpoint, tableName, plan, directory, acceptPlanChanges: options.acceptPlanChanges });
     say(
       `      ${plan.plan.municipality} ${plan.plan.title}: ${loaded.measures} 事業, ${loaded.ka} 課` +
         (defects.length > 0 ? ` (plan lint: ${defects.length} 件の指摘 / defects — shinchoku plan lint)` : ''),

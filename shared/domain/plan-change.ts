@@ -52,3 +52,17 @@ export function describeMeasureChange(change: MeasureChange, reports: number): {
     en: `${id}: ${en.join(', ')} (its ${reports} report(s) would be read as reports of the 事業 the new plan names)`,
   };
 }
+
+/**
+ * Why a load is refused: the changes with their report counts, and how to load anyway (`retry`, e.g.
+ * "run again with --accept-changes"). Japanese, then English.
+ */
+export function changesRefusal(changes: readonly { change: MeasureChange; reports: number }[], retry: { ja: string; en: string }): { ja: string; en: string } {
+  const lines = changes.map(({ change, reports }) => describeMeasureChange(change, reports));
+  return {
+    ja:
+      `新しい計画は、報告のある ${changes.length} 事業を削除または変更します。何も書き込んでいません:\n${lines.map((l) => `  ${l.ja}`).join('\n')}\n` +
+      `意図した変更 (事業の終了、課の改称など) なら${retry.ja}`,
+    en: `the new plan drops or changes ${changes.length} 事業 that have reports; nothing was written:\n${lines.map((l) => `  ${l.en}`).join('\n')}\nif that is meant (a 事業 ended, a 課 renamed), ${retry.en}`,
+  };
+}

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
+import { DeleteTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { main } from '#cli/main';
 import type { Output } from '#cli/output';
@@ -15,6 +15,7 @@ import { defaultPlanPath, readDirectoryFile, readPlanFile } from '#shared/plan-f
 import { createDynamoDbClient, localClientConfig } from '#local/aws-local';
 import { planQuarters } from '#shared/progress-snapshot';
 import { loadPlan } from '#shared/store/plan-items';
+import { createStore } from '#shared/store/store';
 import { appendReport } from '#shared/store/report-items';
 import { provision } from '#local/provision';
 import { createTestTable, handlerEnvironment, type TestTable } from '#test/support/dynamo';
@@ -100,6 +101,37 @@ describe('provisioning the local stack', () => {
     await expect(run).rejects.toThrow(/計画のテナント "shimotsuke" と名簿のテナント "sakuradai" が異なります/);
     await expect(client.send(new DescribeTableCommand({ TableName: tableName }))).rejects.toBeInstanceOf(ResourceNotFoundException);
     client.destroy();
+  });
+
+  it('refuses, on a kept table, a plan that drops a 事業 with reports, and loads it when the change is accepted', async () => {
+    // Prepare: a kept table with the plan and one report on 5-4-1
+    const tableName = `test-${randomUUID()}`;
+    const endpoint = inject('dynamoEndpoint');
+    const { plan } = await readPlanFile();
+    const directory = await readDirectoryFile();
+    await provision({ endpoint, tableName, plan, directory });
+    const store = createStore(createDocumentClient(localClientConfig(endpoint)), tableName, plan.plan.tenant);
+    const reporter = { kaId: 'shogai-gakushu', ka: '生涯学習課', bukai: '教育専門部会', person: '山田' };
+    await appendReport(
+      store,
+      { measureId: '5-4-1', quarter: 'FY2013-Q2', kind: 'report', status: '予定どおり', milestones: [], narrative: '', issues: '', nextSteps: '', reporter },
+      { channel: 'web', idempotencyKey: 'k', fingerprint: 'f' },
+    );
+    const smaller = { ...plan, measures: plan.measures.filter((m) => m.id !== '5-4-1') };
+    const client = createDynamoDbClient(localClientConfig(endpoint));
+    try {
+      // Act
+      const refused = provision({ endpoint, tableName, plan: smaller, directory });
+      await expect(refused).rejects.toThrow(/報告のある 1 事業を削除または変更します。何も書き込んでいません:\n {2}5-4-1 「.+」: 新しい計画にありません \(報告 1 件[\s\S]*--accept-changes を付けて起動してください[\s\S]* \/ the new plan drops or changes 1 事業/);
+      const keptAfterRefusal = await loadPlan(store);
+      await provision({ endpoint, tableName, plan: smaller, directory, acceptPlanChanges: true });
+      // Assess
+      expect(keptAfterRefusal).toEqual(plan);
+      expect((await loadPlan(store))?.measures.map((m) => m.id)).not.toContain('5-4-1');
+    } finally {
+      await client.send(new DeleteTableCommand({ TableName: tableName }));
+      client.destroy();
+    }
   });
 });
 
