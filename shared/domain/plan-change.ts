@@ -3,7 +3,8 @@
  * are kept by 事業 id: a 事業 the new file drops keeps its reports where nothing shows them any more,
  * and an id the new file gives another name or other owners shows the old reports as the status of
  * what it now names, reported by a 課 that may no longer own it. Both can be meant (a 事業 ended, a 課
- * renamed in a reorganisation), so `shinchoku load` lists them and asks for a confirmation.
+ * renamed in a reorganisation), so `shinchoku load` lists them and asks for a confirmation. So is an
+ * id a new plan brings back for another 事業 while the reports of the one dropped before are still there.
  *
  * Pure: no I/O, no AWS.
  */
@@ -11,15 +12,21 @@ import type { Measure, Owner, PlanFile } from './plan.ts';
 
 export type MeasureChange =
   | { measureId: string; kind: 'removed'; before: Measure }
-  | { measureId: string; kind: 'changed'; before: Measure; after: Measure; name: boolean; owners: boolean };
+  | { measureId: string; kind: 'changed'; before: Measure; after: Measure; name: boolean; owners: boolean }
+  /** A 事業 the stored plan does not have, under an id that has reports (of a 事業 dropped before). */
+  | { measureId: string; kind: 'reused'; after: Measure };
 
 const ownerKey = (o: Owner) => `${o.bukai}/${o.ka}`;
 const ownersOf = (m: Measure) => m.owners.map(ownerKey).sort();
 
-/** The 事業 of `before` that `after` drops, renames or gives other owners (a change of order is none). */
-export function measureChanges(before: Pick<PlanFile, 'measures'>, after: Pick<PlanFile, 'measures'>): MeasureChange[] {
+/**
+ * The 事業 of `before` that `after` drops, renames or gives other owners (a change of order is none).
+ * The 事業 `after` adds are in {@link addedMeasures}: whether one is a change depends on the reports
+ * its id already has.
+ */
+export function measureChanges(before: Pick<PlanFile, 'measures'>, after: Pick<PlanFile, 'measures'>): Exclude<MeasureChange, { kind: 'reused' }>[] {
   const next = new Map(after.measures.map((m) => [m.id, m]));
-  return before.measures.flatMap((old): MeasureChange[] => {
+  return before.measures.flatMap((old): Exclude<MeasureChange, { kind: 'reused' }>[] => {
     const now = next.get(old.id);
     if (!now) return [{ measureId: old.id, kind: 'removed', before: old }];
     const name = now.name !== old.name;
@@ -28,9 +35,21 @@ export function measureChanges(before: Pick<PlanFile, 'measures'>, after: Pick<P
   });
 }
 
+/** The 事業 of `after` that `before` does not have (every one when nothing is stored yet). */
+export function addedMeasures(before: Pick<PlanFile, 'measures'> | undefined, after: Pick<PlanFile, 'measures'>): Measure[] {
+  const known = new Set(before?.measures.map((m) => m.id));
+  return after.measures.filter((m) => !known.has(m.id));
+}
+
 /** One line per change, with the number of reports it concerns: Japanese, then English. */
 export function describeMeasureChange(change: MeasureChange, reports: number): { ja: string; en: string } {
   const id = change.measureId;
+  if (change.kind === 'reused') {
+    return {
+      ja: `${id} 「${change.after.name}」: 計画にない事業の報告 ${reports} 件が、この番号に残っています (この事業の報告として読まれます)`,
+      en: `${id} "${change.after.name}": ${reports} report(s) of a 事業 no longer in the plan are kept under this id (they would be read as this 事業's)`,
+    };
+  }
   if (change.kind === 'removed') {
     return {
       ja: `${id} 「${change.before.name}」: 新しい計画にありません (報告 ${reports} 件はどこにも表示されなくなります)`,

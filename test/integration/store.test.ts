@@ -34,7 +34,7 @@ import {
   reportToItem,
   ReportVersionLimitError,
 } from '#shared/store/report-items';
-import { loadCompiledQuarter, saveCompiledQuarter } from '#shared/store/status-items';
+import { loadCompiledQuarter, saveCompiledQuarter, saveMeasureStatus } from '#shared/store/status-items';
 import { createTestTable, type TestTable } from '#test/support/dynamo';
 
 let table: TestTable;
@@ -188,6 +188,25 @@ describe('plan items', () => {
     expect(changes.map((c) => [c.change.measureId, c.change.kind, c.reports])).toEqual([['1-1-1', 'changed', 2], ['5-4-1', 'removed', 1]]);
     expect(unchanged).toEqual([]);
     expect(firstLoad).toEqual([]);
+  });
+
+  it('names an id that comes back for another 事業 while the reports of the one dropped before are still there', async () => {
+    // Prepare: 5-4-1 has a report; a plan without it is saved (the change accepted)
+    const store = table.store('reuse-test');
+    const mine = { ...plan, plan: { ...plan.plan, tenant: 'reuse-test' } };
+    await savePlan(store, mine);
+    const reporter = { kaId: 'shogai-gakushu', ka: '生涯学習課', bukai: '教育専門部会', person: '山田' };
+    await appendReport(
+      store,
+      { measureId: '5-4-1', quarter: 'FY2013-Q2', kind: 'report', status: '予定どおり', milestones: [], narrative: '', issues: '', nextSteps: '', reporter },
+      { channel: 'web', idempotencyKey: 'r', fingerprint: 'r' },
+    );
+    await savePlan(store, { ...mine, measures: mine.measures.filter((m) => m.id !== '5-4-1') });
+    const back = { ...mine, measures: mine.measures.map((m) => (m.id === '5-4-1' ? { ...m, name: '別の事業', owners: [{ bukai: '総務専門部会', ka: '総務課' }] } : m)) };
+    // Act
+    const changes = await changesOverReports(store, back);
+    // Assess
+    expect(changes.map((c) => [c.change.measureId, c.change.kind, c.reports])).toEqual([['5-4-1', 'reused', 1]]);
   });
 
   it('refuses to store a plan under another tenant', async () => {
@@ -452,8 +471,11 @@ describe('compiled status items', () => {
     await saveCompiledQuarter(store, compiled, new Date('2012-07-05T00:00:00Z'));
     await saveCompiledQuarter(store, compiled, new Date('2012-07-06T00:00:00Z'));
     // Assess
-    expect(await loadCompiledQuarter(store, 'FY2012-Q1')).toEqual(compiled);
+    expect(await loadCompiledQuarter(store, 'FY2012-Q1')).toEqual({ ...compiled, compiledAt: '2012-07-06T00:00:00.000Z' });
     expect((await loadCompiledQuarter(store, 'FY2012-Q2'))?.measures).toHaveLength(1);
+    // A late report's recompile of one 事業 is the quarter's newest compile
+    await saveMeasureStatus(store, compiled.measures[0]!, new Date('2012-07-20T00:00:00Z'));
+    expect((await loadCompiledQuarter(store, 'FY2012-Q1'))?.compiledAt).toBe('2012-07-20T00:00:00.000Z');
   });
 });
 

@@ -2,7 +2,7 @@
  * What a new plan file changes for the 事業 of the stored plan (shared/domain/plan-change.ts).
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { describeMeasureChange, measureChanges } from '#shared/domain/plan-change';
+import { addedMeasures, describeMeasureChange, measureChanges } from '#shared/domain/plan-change';
 import type { PlanFile } from '#shared/domain/plan';
 import { readPlanFile } from '#shared/plan-file';
 
@@ -51,6 +51,16 @@ describe('measureChanges', () => {
   });
 });
 
+describe('addedMeasures', () => {
+  it('lists the 事業 a new plan adds, and every 事業 when no plan is stored yet', () => {
+    // Prepare
+    const next = { ...plan, measures: [...plan.measures, { ...plan.measures[0]!, id: '9-9-9' }] };
+    // Assess
+    expect(addedMeasures(plan, next).map((m) => m.id)).toEqual(['9-9-9']);
+    expect(addedMeasures(undefined, plan)).toHaveLength(plan.measures.length);
+  });
+});
+
 describe('describeMeasureChange', () => {
   it('says in Japanese, then English, what each change does to the reports', () => {
     // Prepare
@@ -64,5 +74,8 @@ describe('describeMeasureChange', () => {
     expect(a.en).toMatch(/^2-2-3: name ".+" → "新しい名前", owners 企画専門部会\/総合政策課 → 総務専門部会\/総務課 \(its 2 report/);
     expect(b.ja).toMatch(/^5-4-1 「.+」: 新しい計画にありません \(報告 1 件/);
     expect(b.en).toMatch(/^5-4-1 ".+": not in the new plan/);
+    const reused = describeMeasureChange({ measureId: '5-4-1', kind: 'reused', after: { ...plan.measures[0]!, id: '5-4-1', name: '新しい事業' } }, 3);
+    expect(reused.ja).toBe('5-4-1 「新しい事業」: 計画にない事業の報告 3 件が、この番号に残っています (この事業の報告として読まれます)');
+    expect(reused.en).toMatch(/^5-4-1 "新しい事業": 3 report\(s\) of a 事業 no longer in the plan are kept under this id/);
   });
 });
