@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { DirectorySchema } from '#shared/domain/directory';
 import { unroutableOwners } from '#shared/domain/ownership';
 import type { Defect } from '#shared/domain/plan-lint';
-import { lintPlan } from '#shared/domain/plan-lint';
+import { describeSchemaIssues, formatPath, lintPlan } from '#shared/domain/plan-lint';
 import { PlanFileSchema, type PlanFile } from '#shared/domain/plan';
 import { defaultDirectoryPath, defaultPlanPath, readJsonFile, readPlanFile } from '#shared/plan-file';
 import { UsageError, type Output } from './output.ts';
@@ -88,9 +88,12 @@ export function planJsonSchema(): string {
 
 export async function directoryLint(file: string | undefined, planFile: string | undefined, out: Output): Promise<number> {
   const path = file ?? defaultDirectoryPath;
-  const parsed = DirectorySchema.safeParse(await readJsonFile(path));
+  const input = await readJsonFile(path);
+  const parsed = DirectorySchema.safeParse(input);
   if (!parsed.success) {
-    out.data(z.prettifyError(parsed.error));
+    for (const { path: at, ja, en } of describeSchemaIssues(DirectorySchema, input, parsed.error)) {
+      out.data(`${formatPath(at) || '(名簿全体 / directory)'}  [schema] 形式の誤り: ${ja}\n    schema: ${en}`);
+    }
     out.info(`${path}: 名簿の形式に誤りがあります`, `${path}: the directory does not match its schema`);
     return 1;
   }
@@ -106,5 +109,6 @@ export async function directoryLint(file: string | undefined, planFile: string |
   }
   const defects = missing.length + (otherTenant ? 1 : 0);
   if (defects === 0) out.info(`${path}: 問題なし`, `${path}: no defects`);
+  else out.info(`${path}: ${defects} 件の問題`, `${path}: ${defects} defect(s)`);
   return defects === 0 ? 0 : 1;
 }

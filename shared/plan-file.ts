@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as z from './zod.ts';
 import { DirectorySchema, type Directory } from './domain/directory.ts';
-import { issueText, lintPlan, type Defect } from './domain/plan-lint.ts';
+import { describeSchemaIssues, formatPath, lintPlan, type Defect } from './domain/plan-lint.ts';
 import type { PlanFile } from './domain/plan.ts';
 
 export const defaultPlanPath = fileURLToPath(new URL('../plans/shimotsuke/plan.json', import.meta.url));
@@ -82,31 +82,15 @@ export async function readPlanFile(file: string = defaultPlanPath): Promise<{ pl
   return { plan, defects };
 }
 
-function formatPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>(
-    (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
-    '',
-  );
-}
-
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
-  let value = input;
-  for (const part of path) {
-    if (value === null || typeof value !== 'object') return undefined;
-    value = (value as Record<PropertyKey, unknown>)[part];
-  }
-  return value;
-}
-
 /** Read and validate a directory file. */
 export async function readDirectoryFile(file: string = defaultDirectoryPath): Promise<Directory> {
   const input = await readJsonFile(file);
   const parsed = DirectorySchema.safeParse(input);
   if (!parsed.success) {
-    const { issues } = parsed.error;
+    const issues = describeSchemaIssues(DirectorySchema, input, parsed.error);
     const first = issues[0];
     const where = first && first.path.length > 0 ? `${formatPath(first.path)}: ` : '';
-    const reason = first ? issueText(first, valueAt(input, first.path)).ja : '形式が不正です';
+    const reason = first ? first.ja : '形式が不正です';
     const more = issues.length > 1 ? `ほか ${issues.length - 1} 件、` : '';
     throw new Error(
       `名簿ファイル ${file} が不正です: ${japaneseHalf(`${where}${reason}`)} (${more}問題の一覧は shinchoku directory lint ${file}) / ` +

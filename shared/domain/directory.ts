@@ -60,6 +60,7 @@ export type Bukai = z.infer<typeof BukaiSchema>;
 
 export const DirectorySchema = z
   .strictObject({
+    $schema: z.optional(Text).check(z.describe('the JSON Schema an editor checks the file with; not used otherwise')),
     tenant: Slug,
     mailDomain: Text.check(z.describe("domain of the product's own addresses, e.g. shimotsuke.example")),
     sender: Email.check(z.describe('From: of every mail the product sends')),

@@ -34,31 +34,34 @@ export function lintPlan(input: unknown): LintResult {
 
 function schemaDefects(input: unknown, error: z.core.$ZodError): Defect[] {
   const measures = (input as { measures?: { id?: unknown }[] } | null)?.measures;
-  return error.issues.flatMap((issue) => {
-    const [first, index] = issue.path;
+  return describeSchemaIssues(PlanFileSchema, input, error).map(({ path, ja, en }) => {
+    const [first, index] = path;
     const measureId =
       first === 'measures' && typeof index === 'number' && typeof measures?.[index]?.id === 'string'
         ? (measures[index].id as string)
         : undefined;
-    const defect = (path: PropertyKey[], { ja, en }: { ja: string; en: string }): Defect => ({
-      kind: 'schema',
-      measureId,
-      path: formatPath(path),
-      ja: `形式の誤り: ${ja}`,
-      en: `schema: ${en}`,
-    });
-    if (issue.code === 'unrecognized_keys') {
-      // One defect per key, at the key itself: a misspelt key is refused, never silently dropped.
-      const known = keysAt(issue.path);
-      return issue.keys.map((key) => defect([...issue.path, key], unknownKeyText(key, known)));
-    }
-    return [defect(issue.path, issueText(issue, valueAt(input, issue.path)))];
+    return { kind: 'schema', measureId, path: formatPath(path), ja: `形式の誤り: ${ja}`, en: `schema: ${en}` };
   });
 }
 
-/** The keys the plan file schema knows for the object at `path` (empty when the path leads nowhere known). */
-function keysAt(path: readonly PropertyKey[]): string[] {
-  let schema: z.core.$ZodType | undefined = PlanFileSchema;
+/**
+ * Every issue of a file's schema error, bilingual, at its path: an unknown key is one issue per key,
+ * at the key itself, with the key of `root` it most likely misspells (a misspelt key is refused,
+ * never silently dropped).
+ */
+export function describeSchemaIssues(root: z.core.$ZodType, input: unknown, error: z.core.$ZodError): { path: PropertyKey[]; ja: string; en: string }[] {
+  return error.issues.flatMap((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const known = keysAt(root, issue.path);
+      return issue.keys.map((key) => ({ path: [...issue.path, key], ...unknownKeyText(key, known) }));
+    }
+    return [{ path: issue.path, ...issueText(issue, valueAt(input, issue.path)) }];
+  });
+}
+
+/** The keys `root` knows for the object at `path` (empty when the path leads nowhere known). */
+function keysAt(root: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
+  let schema: z.core.$ZodType | undefined = root;
   const step = (s: z.core.$ZodType): z.core.$ZodType => {
     const def = s._zod.def as { type: string; innerType?: z.core.$ZodType; in?: z.core.$ZodType };
     const inner = def.innerType ?? (def.type === 'pipe' ? def.in : undefined);
@@ -104,7 +107,8 @@ function unknownKeyText(key: string, known: readonly string[]): { ja: string; en
 }
 
 /** The value at `path` in the file as given (what zod found there). */
-function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
+/** The value of `input` at a schema issue's path (undefined where the path leads nowhere). */
+export function valueAt(input: unknown, path: readonly PropertyKey[]): unknown {
   let value = input;
   for (const part of path) {
     if (value === null || typeof value !== 'object') return undefined;
@@ -202,7 +206,8 @@ export function issueText(issue: z.core.$ZodIssue, value?: unknown): { ja: strin
   }
 }
 
-function formatPath(path: PropertyKey[]): string {
+/** A schema path as people read it: `measures[3].budget.lines[0]`. */
+export function formatPath(path: readonly PropertyKey[]): string {
   return path.reduce<string>(
     (out, part) => (typeof part === 'number' ? `${out}[${part}]` : out ? `${out}.${String(part)}` : String(part)),
     '',

@@ -156,6 +156,7 @@ export type PlanInfo = z.infer<typeof PlanInfoSchema>;
 /** The plan file: `{ plan, goals, measures }`, also the shape `shinchoku plan export` prints. */
 export const PlanFileSchema = z
   .strictObject({
+    $schema: described(z.optional(Text), 'the JSON Schema an editor checks the file with (`shinchoku plan schema` > plan.schema.json); not used otherwise'),
     plan: PlanInfoSchema,
     goals: z.array(GoalSchema).check(z.minLength(1)),
     measures: z.array(MeasureSchema).check(z.minLength(1)),

@@ -157,7 +157,27 @@ describe('lint of several files', () => {
 
     // Assess
     expect(code).toBe(1);
-    expect(infos).toEqual([`${defaultDirectoryPath}: 問題なし`]);
+    expect(infos).toEqual([`${defaultDirectoryPath}: 問題なし`, expect.stringMatching(new RegExp(`^${otherCityDirectory}: \\d+ 件の問題$`))]);
     expect(lines.join('\n')).toContain('名簿のテナント "sakuradai" が計画のテナント "shimotsuke" と異なります');
+  });
+
+  it('names each unknown key of a directory at its place, in Japanese and English, with the key it likely misspells', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'shinchoku-dirlint-'));
+    const file = join(dir, 'directory.json');
+    const directory = JSON.parse(await readFile(defaultDirectoryPath, 'utf8')) as { ka: Record<string, unknown>[] };
+    directory.ka[2] = { ...directory.ka[2], emials: directory.ka[2]!.emails };
+    await writeFile(file, JSON.stringify({ $schema: './directory.schema.json', ...directory }));
+    const lines: string[] = [];
+    const infos: string[] = [];
+    const output = { ...collect(), data: (text: string) => lines.push(text), info: (ja: string) => infos.push(ja) };
+    // Act
+    const code = await main(['directory', 'lint', file], output);
+    // Assess
+    expect(code).toBe(1);
+    expect(lines.join('\n')).toContain('ka[2].emials  [schema] 形式の誤り: 不明な項目 "emials" です ("emails" の書き誤りではありませんか)\n    schema: unknown key "emials" (did you mean "emails"?)');
+    expect(lines.join('\n')).not.toContain('$schema');
+    expect(infos).toEqual([`${file}: 名簿の形式に誤りがあります`]);
+    await rm(dir, { recursive: true, force: true });
   });
 });

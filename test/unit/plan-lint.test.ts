@@ -274,6 +274,20 @@ describe('a key the plan file format does not know', () => {
   });
 });
 
+describe('a "$schema" key', () => {
+  it('is taken in a plan file and in a directory file, as an editor writes it to check the file', async () => {
+    // Prepare
+    const plan = { $schema: './plan.schema.json', ...(await seedPlan()) };
+    const directory = { $schema: './directory.schema.json', ...JSON.parse(await readFile(defaultDirectoryPath, 'utf8')) };
+    // Act
+    const { defects } = lintPlan(plan);
+    const parsed = DirectorySchema.safeParse(directory);
+    // Assess
+    expect(defects.filter((d) => d.kind === 'schema')).toEqual([]);
+    expect(parsed.success).toBe(true);
+  });
+});
+
 describe('the plan and directory files of the repository', () => {
   it.each(repoFiles('plan.json').map((f) => [String(f).replace(/.*\/(test|plans)\//, '$1/'), f] as const))('%s has no key the plan file format does not know', async (_name, f) => {
     // Act
