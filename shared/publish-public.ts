@@ -17,11 +17,14 @@ import { publicSiteKeys, renderPublicIndex, renderPublicQuarterPage } from './we
 
 /**
  * Whether a compiled quarter is on the public site at `now`: from its compile day (the day after its
- * reports are due) on. Before that a compile shows reports that are not due yet, so nothing of the
- * quarter is published, and nothing links to its page.
+ * reports are due) on, once a compile has run on or after that day (`compiledAt`, the newest of the
+ * quarter's compile; the scheduled one runs that morning and asks for the page). Before, a compile
+ * shows reports that are not due yet, so nothing of the quarter is published, and nothing links to
+ * its page.
  */
-export function isPublicFrom(quarter: string, now: Date, config: ReminderConfig): boolean {
-  return quarterCompileDay(quarter, config) <= jstDate(now);
+export function isPublicFrom(quarter: string, compiledAt: string | undefined, now: Date, config: ReminderConfig): boolean {
+  const day = quarterCompileDay(quarter, config);
+  return compiledAt !== undefined && day <= jstDate(new Date(compiledAt)) && day <= jstDate(now);
 }
 
 /** Where the public files go: one call per object. */
@@ -67,11 +70,10 @@ export async function publishPublicPage(
   const generatedAt = deps.now ?? new Date();
   const compileDay = (q: string) => quarterCompileDay(q, deps.reminderConfig);
   if (jstDate(deps.compileRanAt ?? generatedAt) < compileDay(quarter)) return { outcome: 'before-reports-due', quarter, publishFrom: compileDay(quarter) };
-  const due = (q: string) => isPublicFrom(q, generatedAt, deps.reminderConfig);
   const quarters = planQuarters(deps.plan);
   const snapshot = await loadProgressSnapshot(deps.store, deps.plan, quarters.at(-1)!);
   if (!snapshot.compiled.has(quarter)) return { outcome: 'not-compiled', quarter };
-  const published = quarters.filter((q) => snapshot.compiled.has(q) && due(q));
+  const published = quarters.filter((q) => snapshot.compiled.has(q) && isPublicFrom(q, snapshot.compiled.get(q)!.compiledAt, generatedAt, deps.reminderConfig));
   const reports = await withReportsBehind(deps.store, snapshot.reports, published.flatMap((q) => snapshot.compiled.get(q)!.measures));
   const keys: string[] = [];
   const counts = new Map<string, ColourCounts>();

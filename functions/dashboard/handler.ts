@@ -150,7 +150,7 @@ export const handler = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResu
       {
         base,
         sheet: sheetLinkFromRoutes(routes, token!),
-        publicPage: publicSiteUrl ? (q) => (isPublicFrom(q, now, reminderConfig) ? `${publicSiteUrl}/${publicSiteKeys.quarterPage(q)}` : undefined) : undefined,
+        publicPage: publicSiteUrl ? (q) => (isPublicFrom(q, snapshot.compiled.get(q)?.compiledAt, now, reminderConfig) ? `${publicSiteUrl}/${publicSiteKeys.quarterPage(q)}` : undefined) : undefined,
       },
     );
     return { statusCode: 200, headers: { ...dashboardHeaders }, body };

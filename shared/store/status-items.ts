@@ -44,6 +44,8 @@ export function rollupToItem(tenant: string, rollup: Rollup, compiledAt: string)
 export interface CompiledQuarter {
   measures: CompiledMeasureStatus[];
   rollups: Rollup[];
+  /** When the quarter was last compiled (the newest `compiledAt` of its items, ISO); set when read back. */
+  compiledAt?: string;
 }
 
 /** Write a quarter's compiled status (all of it, idempotently). */
@@ -78,5 +80,6 @@ export async function loadCompiledQuarter(store: Store, quarter: string): Promis
       .map((i) => CompiledMeasureStatusSchema.parse(i))
       .sort((a, b) => compareIds(a.measureId, b.measureId)),
     rollups: items.filter((i) => i.type === 'Rollup').map((i) => RollupSchema.parse(i)),
+    compiledAt: items.map((i) => String(i.compiledAt ?? '')).reduce((a, b) => (b > a ? b : a), '') || undefined,
   };
 }

@@ -213,17 +213,21 @@ describe('renderDashboard', () => {
     expect(sheetLinkFromRoutes([{ method: 'GET', path: '/api/plan', fn: 'get-plan' }], 't0k')).toBeUndefined();
   });
 
-  it('links a compiled quarter\'s public page only from its compile day (JST), when the publisher puts it out', () => {
-    // Prepare: FY2013-Q1 is compiled and its reports are due 2013-07-10, so it is public from 2013-07-11 (JST); FY2013-Q2 is not compiled
-    const publicPageAt = (at: Date) => (q: string) => (isPublicFrom(q, at, defaultReminderConfig) ? `https://public.example.jp/${q}/` : undefined);
+  it('links a compiled quarter\'s public page only once a compile on or after its compile day (JST) has published it', () => {
+    // Prepare: FY2013-Q1 is compiled and its reports are due 2013-07-10, so it is public from a compile on 2013-07-11 (JST); FY2013-Q2 is not compiled
+    const publicPage = (compiledAt: string | undefined, now: string) => (q: string) =>
+      isPublicFrom(q, compiledAt, new Date(now), defaultReminderConfig) ? `https://public.example.jp/${q}/` : undefined;
     const q1 = { ...data, quarter: 'FY2013-Q1' };
+    const render = (links: { publicPage: (q: string) => string | undefined }, shown = q1) => renderDashboard(shown, viewOptionsOf({}), { base: '/dashboard/t0k', ...links });
     // Act
-    const before = renderDashboard(q1, viewOptionsOf({}), { base: '/dashboard/t0k', publicPage: publicPageAt(new Date('2013-07-10T23:59:59+09:00')) });
-    const onTheDay = renderDashboard(q1, viewOptionsOf({}), { base: '/dashboard/t0k', publicPage: publicPageAt(new Date('2013-07-10T15:00:00Z')) });
-    const notCompiled = renderDashboard(data, viewOptionsOf({}), { base: '/dashboard/t0k', publicPage: publicPageAt(new Date('2014-01-01T00:00:00+09:00')) });
+    const dayBefore = render({ publicPage: publicPage('2013-07-10T10:00:00+09:00', '2013-07-10T23:59:59+09:00') });
+    const onTheDayBeforeItsCompile = render({ publicPage: publicPage('2013-07-10T10:00:00+09:00', '2013-07-11T05:00:00+09:00') });
+    const compiledOnTheDay = render({ publicPage: publicPage('2013-07-10T21:00:00Z', '2013-07-11T06:10:00+09:00') });
+    const notCompiled = render({ publicPage: publicPage('2014-01-01T00:00:00+09:00', '2014-01-01T00:00:00+09:00') }, data);
     // Assess
-    expect(before).not.toContain('https://public.example.jp/');
-    expect(onTheDay).toContain('href="https://public.example.jp/FY2013-Q1/"');
+    expect(dayBefore).not.toContain('https://public.example.jp/');
+    expect(onTheDayBeforeItsCompile).not.toContain('https://public.example.jp/');
+    expect(compiledOnTheDay).toContain('href="https://public.example.jp/FY2013-Q1/"');
     expect(notCompiled).not.toContain('https://public.example.jp/');
   });
 });
