@@ -54,7 +54,7 @@ export async function dashboardLinkCommand(options: DashboardLinkOptions, out: O
     quarter = formatQuarter(compareQuarters(current, first) < 0 ? first : compareQuarters(current, last) > 0 ? last : current);
   }
   const days = linkValidity(options.days, dashboardLinkValidityDays);
-  const baseUrl = linkBaseUrl(options.baseUrl, env);
+  const baseUrl = await linkBaseUrl(options.baseUrl, env);
   // The same secret as the local stack (and `shinchoku link`).
   const secret = await localSigningSecret(env);
   const token = issueDashboardToken({ tenant: plan.plan.tenant, directory, holder, quarter, now, validDays: days }, secret);

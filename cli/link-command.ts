@@ -48,7 +48,7 @@ export async function linkCommand(options: LinkOptions, out: Output): Promise<nu
     );
   }
   const days = linkValidity(options.days, linkValidityDays);
-  const baseUrl = linkBaseUrl(options.baseUrl, env);
+  const baseUrl = await linkBaseUrl(options.baseUrl, env);
 
   const now = options.now ?? new Date();
   const quarter = formatQuarter(parsed);

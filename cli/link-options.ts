@@ -3,6 +3,7 @@
  * local stack, the base URL the links point to, and how many days a link stays valid.
  */
 import { join } from 'node:path';
+import { runningStack } from '#local/running-stack';
 import { UsageError } from './output.ts';
 
 /** The longest validity, in days, a link command issues. */
@@ -19,9 +20,14 @@ export async function localSigningSecret(env: NodeJS.ProcessEnv): Promise<string
   return localLinkSecret(join(process.cwd(), '.shinchoku'), false);
 }
 
-/** `--base-url`, else PUBLIC_BASE_URL, else the local stack (http://127.0.0.1:3000 or SHINCHOKU_HTTP_PORT); must be http(s). */
-export function linkBaseUrl(option: string | undefined, env: NodeJS.ProcessEnv): string {
-  const baseUrl = option ?? (env.PUBLIC_BASE_URL || `http://127.0.0.1:${env.SHINCHOKU_HTTP_PORT || 3000}`);
+/**
+ * `--base-url`, else PUBLIC_BASE_URL, else the local stack: http://127.0.0.1:SHINCHOKU_HTTP_PORT, else the
+ * address the stack running on `.shinchoku` recorded (an `npm start -- --port N`), else
+ * http://127.0.0.1:3000. Must be http(s).
+ */
+export async function linkBaseUrl(option: string | undefined, env: NodeJS.ProcessEnv): Promise<string> {
+  const local = async () => (env.SHINCHOKU_HTTP_PORT ? undefined : (await runningStack())?.httpUrl) ?? `http://127.0.0.1:${env.SHINCHOKU_HTTP_PORT || 3000}`;
+  const baseUrl = option ?? (env.PUBLIC_BASE_URL || (await local()));
   if (!/^https?:\/\/[^\s/]+/.test(baseUrl)) {
     throw new UsageError(`--base-url は http(s):// で始まる URL です: ${baseUrl}`, `--base-url must be an http(s) URL: ${baseUrl}`);
   }
