@@ -95,8 +95,12 @@ async function formPage(
     values: { ...valuesFromReport(undefined, fiscalYear) },
     idempotencyKey: randomUUID(),
   }));
-  const apply = (form: MeasureForm): MeasureForm =>
-    options.override?.measureId === form.measure.id ? { ...form, ...options.override.form } : form;
+  // A re-rendered 事業 shows what the person typed, not the last report: no note that it does.
+  const apply = (form: MeasureForm): MeasureForm => {
+    if (options.override?.measureId !== form.measure.id) return form;
+    const { prefilledFrom: _shownNoMore, ...typed } = form;
+    return { ...typed, ...options.override.form };
+  };
   return {
     lang,
     ka: { name: caller.ka.name, bukai: caller.ka.bukai },

@@ -309,6 +309,8 @@ describe('web form in headless Chromium', () => {
       // Assess
       expect(conflict.status()).toBe(409);
       expect(conflictText).toContain('FY2013-Q2-3-1-6-v1');
+      // The section shows the input kept, so it does not say it shows the last report
+      expect(conflictText).not.toContain('前回の報告');
       expect(keptStatus).toBe('完了');
       expect(newKey).not.toBe(usedKey);
       expect(afterConflict).toHaveLength(1);
