@@ -102,7 +102,7 @@ export interface LeadershipDigest {
 
 const colourLabel: Record<CompiledColour, { ja: string; en: string; hex: string }> = {
   green: { ja: '順調', en: 'on track', hex: '#2e7d32' },
-  amber: { ja: '注意', en: 'at risk', hex: '#f9a825' },
+  amber: { ja: '注意', en: 'attention', hex: '#f9a825' },
   red: { ja: '遅延', en: 'delayed', hex: '#c62828' },
   unreported: { ja: '未報告', en: 'not reported', hex: '#9e9e9e' },
 };

@@ -22,6 +22,7 @@ import type { FiscalYearSpan, Measure, PlanInfo } from '../domain/plan.ts';
 import type { FieldError } from '../domain/report-input.ts';
 import { milestoneProgressValues, reportStatuses, statusLabelsEn, type StoredReport } from '../domain/report.ts';
 import { html, joinHtml, type SafeHtml } from './html.ts';
+import { milestoneWords } from './status-words.ts';
 import { privatePageHeaders, renderPrivatePage } from './private-page.ts';
 import { sheetUploadSection, type SheetFormLinks } from '../sheet/form-section.ts';
 import { budgetLinesForYear, errorsByControl, fieldNames, type Lang, type MeasureFormValues } from './report-form.ts';
@@ -97,7 +98,7 @@ const words = {
     reporter: '報告者',
     backToForm: '報告フォームに戻る',
     none: '(なし)',
-    progressLabels: { not_started: '未着手', in_progress: '進行中', done: '完了' } as Record<string, string>,
+    progressLabels: { not_started: milestoneWords.not_started.ja, in_progress: milestoneWords.in_progress.ja, done: milestoneWords.done.ja } as Record<string, string>,
   },
   en: {
     product: 'Progress report',
@@ -159,7 +160,7 @@ const words = {
     reporter: 'Reported by',
     backToForm: 'Back to the report form',
     none: '(none)',
-    progressLabels: { not_started: 'not started', in_progress: 'in progress', done: 'done' } as Record<string, string>,
+    progressLabels: { not_started: milestoneWords.not_started.en, in_progress: milestoneWords.in_progress.en, done: milestoneWords.done.en } as Record<string, string>,
   },
 } as const;
 

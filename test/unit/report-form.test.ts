@@ -414,7 +414,7 @@ describe('the receipt and the error page', () => {
     expect(page).toContain('data-reference="FY2013-Q2-3-1-3-v2"');
     expect(page).toContain('第2版 (第1版を訂正)');
     expect(page).toContain('<dt>平成25年度の執行額 (千円)</dt><dd>12,345');
-    expect(page).toContain('情報提供範囲の検討: 進行中 (2013-07-01)');
+    expect(page).toContain('情報提供範囲の検討: 実施中 (2013-07-01)');
     expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(page).not.toContain('<img');
     expect(page).toContain('既に受け付けています');
