@@ -227,6 +227,21 @@ function parsePort(text: string): number {
   return port;
 }
 
+/** What node:util's parseArgs refused, in Japanese too: it names the option or argument only in English. */
+function parseArgsError(error: Error & { code: string }): { ja: string; en: string } {
+  const token = /'([^']+)'/.exec(error.message)?.[1];
+  const what = token ? `: ${token}` : '';
+  const ja =
+    error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
+      ? `不明なオプションです${what}`
+      : error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
+        ? `オプションの値が不正です${what} (値が要るオプションに値がないか、値を取らないオプションに値があります)`
+        : error.code === 'ERR_PARSE_ARGS_UNEXPECTED_POSITIONAL'
+          ? `余分な引数です${what}`
+          : `引数が不正です${what}`;
+  return { ja, en: error.message };
+}
+
 export async function main(argv: string[], out: Output = consoleOutput): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === 'help' || name === '--help' || name === '-h') {
@@ -236,10 +251,14 @@ export async function main(argv: string[], out: Output = consoleOutput): Promise
   const command = commands[name];
   try {
     if (!command) throw new UsageError(`不明なコマンドです: ${name}`, `unknown command: ${name}`);
+    if (args.includes('--help') || args.includes('-h')) {
+      out.data(usage);
+      return 0;
+    }
     return await command(args, out);
   } catch (error) {
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      const { ja, en } = error instanceof UsageError ? error : { ja: '引数が不正です', en: (error as Error).message };
+      const { ja, en } = error instanceof UsageError ? error : parseArgsError(error as Error & { code: string });
       out.error(ja, en);
       out.data(usage);
       return 2;

@@ -181,3 +181,34 @@ describe('lint of several files', () => {
     await rm(dir, { recursive: true, force: true });
   });
 });
+
+describe('arguments a command does not take', () => {
+  it.each([
+    [['link', '--ka', 'sogo-seisaku', '--quarter', 'FY2013-Q2', '--bogus'], '不明なオプションです: --bogus', "Unknown option '--bogus'"],
+    [['link', '--ka'], 'オプションの値が不正です: --ka <value>', "Option '--ka <value>' argument missing"],
+    [['plan', 'export', 'extra'], '余分な引数です: extra', "Unexpected argument 'extra'"],
+  ])('%j is refused naming the argument in Japanese as in English, with the usage, exit 2', async (argv, ja, en) => {
+    // Prepare
+    const output = collect();
+    const data: string[] = [];
+    // Act
+    const code = await main(argv, { ...output, data: (text) => data.push(text) });
+    // Assess
+    expect(code).toBe(2);
+    expect(output.err.join('\n')).toContain(`エラー: ${ja}`);
+    expect(output.err.join('\n')).toContain(`error: ${en}`);
+    expect(data.join('\n')).toContain('使い方 / usage');
+  });
+
+  it('prints the usage for --help after a command, exit 0', async () => {
+    // Prepare
+    const output = collect();
+    const data: string[] = [];
+    // Act
+    const code = await main(['link', '--help'], { ...output, data: (text) => data.push(text) });
+    // Assess
+    expect(code).toBe(0);
+    expect(output.err).toEqual([]);
+    expect(data.join('\n')).toContain('使い方 / usage');
+  });
+});
