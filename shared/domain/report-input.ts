@@ -135,7 +135,8 @@ export const ReportInputSchema = z.strictObject(
             }),
             date: z.optional(
               z.string().check(
-                z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: '日付は YYYY-MM-DD です / dates are YYYY-MM-DD' }),
+                // Not also "not a real date" for a date written otherwise (平成25年7月1日): one message.
+                z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: '日付は YYYY-MM-DD です / dates are YYYY-MM-DD', abort: true }),
                 z.refine(isLocalDate, { error: '存在しない日付です / not a real date' }),
               ),
             ),

@@ -56,6 +56,22 @@ describe('report input', () => {
     });
   });
 
+  it('says of a milestone date only what is wrong with it: the format for 平成25年7月1日, the calendar for 2013-02-30', () => {
+    // Act
+    const messagesFor = (date: string) => {
+      try {
+        parseReportInput({ ...valid, milestones: [{ milestoneId: 'm1', progress: 'done', date }] });
+        return [];
+      } catch (error) {
+        return (error as ReportInputError).fields.filter((f) => f.field === 'milestones.0.date').map((f) => f.ja);
+      }
+    };
+    // Assess
+    expect(messagesFor('平成25年7月1日')).toEqual(['日付は YYYY-MM-DD です']);
+    expect(messagesFor('2013-02-30')).toEqual(['存在しない日付です']);
+    expect(messagesFor('2013-07-01')).toEqual([]);
+  });
+
   it('names each bad field, in Japanese and English', () => {
     try {
       parseReportInput({ ...valid, status: 'ok', budgetExecutedThousandYen: 'たくさん', quarter: 'Q9', extra: 1 });
