@@ -7,7 +7,7 @@ import { hash } from 'node:crypto';
 import { verifyKaLink } from './auth/ka-link.ts';
 import type { LinkClaims, TokenPurpose } from './auth/link-token.ts';
 import type { Ka } from './domain/directory.ts';
-import { parseReportInput, ReportInputError, reportKeyOf, toSubmission, type FieldError } from './domain/report-input.ts';
+import { checkReport, ReportInputError, reportKeyOf, type FieldError } from './domain/report-input.ts';
 import type { Reporter, StoredReport } from './domain/report.ts';
 import type { Catalog } from './store/catalog-cache.ts';
 import { appendReport, latestVersion, maxCommentVersion, maxReportVersions, ReportVersionLimitError, type AppendOptions, type AppendResult } from './store/report-items.ts';
@@ -98,9 +98,9 @@ export async function submitReport(
     // own): let it leave before the checks take the thread, or it would wait for them.
     await new Promise((resolve) => setImmediate(resolve));
   }
-  let checked: ReturnType<typeof toSubmission>;
+  let checked: ReturnType<typeof checkReport>;
   try {
-    checked = toSubmission(parseReportInput(body), { plan: catalog.plan, reporter: caller.reporter, quarter: caller.claims.quarter });
+    checked = checkReport(body, { plan: catalog.plan, reporter: caller.reporter, quarter: caller.claims.quarter });
   } catch (error) {
     if (error instanceof ReportInputError) {
       return { outcome: 'invalid', ja: '入力内容に誤りがあります', en: 'the report has errors', fields: error.fields };

@@ -13,7 +13,7 @@ import type { Directory } from '#shared/domain/directory';
 import { measuresOwnedBy } from '#shared/domain/ownership';
 import type { Measure, PlanFile } from '#shared/domain/plan';
 import { reportReference, type StoredReport } from '#shared/domain/report';
-import { parseReportInput, reportKeyOf, toSubmission } from '#shared/domain/report-input';
+import { checkReport, reportKeyOf } from '#shared/domain/report-input';
 import { defaultReminderConfig } from '#shared/domain/reminders';
 import { tokenFor } from '#shared/links';
 import { compileAndSave } from '#shared/quarter-compile';
@@ -385,8 +385,8 @@ async function measureSubmissionAtLevel(
     return { caller, input: JSON.parse(text) as unknown };
   };
   const validated = ({ caller, input }: ReturnType<typeof authenticated>) => {
-    const checked = toSubmission(parseReportInput(input), { plan, reporter: caller.reporter, quarter: caller.claims.quarter });
-    if (!('submission' in checked)) throw new Error(`toSubmission → ${checked.kind}`);
+    const checked = checkReport(input, { plan, reporter: caller.reporter, quarter: caller.claims.quarter });
+    if (!('submission' in checked)) throw new Error(`checkReport → ${checked.kind}`);
     fingerprintOf(checked.submission);
   };
   const runChecks = (text: string) => validated(authenticated(text));

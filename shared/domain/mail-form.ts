@@ -31,11 +31,10 @@ import { tryParseWarekiDate } from './fiscal.ts';
 import type { MilestoneProgress } from './report.ts';
 import { milestoneProgressValues, reportStatuses } from './report.ts';
 import {
+  checkReport,
   fieldLabels,
   normaliseNumber,
-  parseReportInput,
   ReportInputError,
-  toSubmission,
   type ReportContext,
   type ReportInput,
 } from './report-input.ts';
@@ -656,7 +655,7 @@ export function checkMailForm(form: MailForm, context: ReportContext): CheckedBl
       input = rest;
     }
     try {
-      const checked = toSubmission(parseReportInput(input), context);
+      const checked = checkReport(input, context);
       if ('submission' in checked) submission = checked.submission;
       else problems.push({ line: block.line, field: 'measureId', ja: checked.ja, en: checked.en });
     } catch (error) {

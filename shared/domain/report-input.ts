@@ -86,6 +86,21 @@ const described = <T extends z.ZodMiniType>(schema: T, description: string): T =
   return schema;
 };
 
+/** One milestone's progress in a report: strict like the report itself, a mistyped key ("startedOn") is refused, not dropped. */
+const MilestoneInputSchema = z.strictObject({
+  milestoneId: z.string().check(z.regex(/^m\d+$/, { error: 'スケジュール項目は m1, m2 … です / milestone ids are m1, m2, …' })),
+  progress: z.enum(milestoneProgressValues, {
+    error: `進捗は ${milestoneProgressValues.join(', ')} のいずれかです / progress must be one of ${milestoneProgressValues.join(', ')}`,
+  }),
+  date: z.optional(
+    z.string().check(
+      // Not also "not a real date" for a date written otherwise (平成25年7月1日): one message.
+      z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: '日付は YYYY-MM-DD です / dates are YYYY-MM-DD', abort: true }),
+      z.refine(isLocalDate, { error: '存在しない日付です / not a real date' }),
+    ),
+  ),
+});
+
 /** The report a client sends (JSON API). The 課 comes from the signed link, never from the body. */
 export const ReportInputSchema = z.strictObject(
   {
@@ -126,23 +141,7 @@ export const ReportInputSchema = z.strictObject(
     ),
     milestones: z._default(
       z
-        .array(
-          // Strict like the report itself: a mistyped key ("startedOn") is refused, not dropped.
-          z.strictObject({
-            milestoneId: z.string().check(z.regex(/^m\d+$/, { error: 'スケジュール項目は m1, m2 … です / milestone ids are m1, m2, …' })),
-            progress: z.enum(milestoneProgressValues, {
-              error: `進捗は ${milestoneProgressValues.join(', ')} のいずれかです / progress must be one of ${milestoneProgressValues.join(', ')}`,
-            }),
-            date: z.optional(
-              z.string().check(
-                // Not also "not a real date" for a date written otherwise (平成25年7月1日): one message.
-                z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: '日付は YYYY-MM-DD です / dates are YYYY-MM-DD', abort: true }),
-                z.refine(isLocalDate, { error: '存在しない日付です / not a real date' }),
-              ),
-            ),
-          }),
-          { error: 'スケジュールの進捗は一覧で指定してください / milestones must be a list' },
-        )
+        .array(MilestoneInputSchema, { error: 'スケジュールの進捗は一覧で指定してください / milestones must be a list' })
         .check(z.maxLength(50)),
       [],
     ),
@@ -221,18 +220,14 @@ export type AccessProblem =
   | { kind: 'unknown-measure'; ja: string; en: string }
   | { kind: 'forbidden'; ja: string; en: string };
 
-/**
- * Checks a parsed input against the plan and the link: the 事業 exists, the quarter is the link's
- * and inside the plan period, the milestones are the 事業's, and the 課 may report (or comment).
- * Returns the submission, or throws `ReportInputError` (400) / returns an access problem (403/404).
- */
-export function toSubmission(
-  input: ParsedReportInput,
-  context: ReportContext,
-): { submission: ReportSubmission; role: Exclude<Role, 'none'> } | AccessProblem {
-  const measure = context.plan.measures.find((m) => m.id === input.measureId);
+/** What the report checks read of an input: each field as its schema reads it, undefined where it does not parse. */
+type CheckedFields = Partial<Omit<ParsedReportInput, 'milestones'>> & { milestones?: readonly (ParsedReportInput['milestones'][number] | undefined)[] };
+
+/** Whether the link's 課 may send `measureId` for `quarter`, and as what; else why not (403/404). */
+function accessOf(measureId: string, quarter: string, context: ReportContext): { measure: Measure; role: Exclude<Role, 'none'> } | AccessProblem {
+  const measure = context.plan.measures.find((m) => m.id === measureId);
   if (!measure) {
-    return { kind: 'unknown-measure', ja: `事業 ${input.measureId} は計画にありません`, en: `measure ${input.measureId} is not in the plan` };
+    return { kind: 'unknown-measure', ja: `事業 ${measureId} は計画にありません`, en: `measure ${measureId} is not in the plan` };
   }
   const role = roleOf(measure, context.reporter);
   if (role === 'none') {
@@ -242,22 +237,33 @@ export function toSubmission(
       en: `${context.reporter.ka} does not own measure ${measure.id}`,
     };
   }
-  if (input.quarter !== context.quarter) {
+  if (quarter !== context.quarter) {
     return {
       kind: 'forbidden',
-      ja: `このリンクは ${context.quarter} の報告用です (本文は ${input.quarter})`,
-      en: `this link is for ${context.quarter}, the report is for ${input.quarter}`,
+      ja: `このリンクは ${context.quarter} の報告用です (本文は ${quarter})`,
+      en: `this link is for ${context.quarter}, the report is for ${quarter}`,
     };
   }
+  return { measure, role };
+}
+
+/**
+ * The field checks against the plan and the role: the quarter inside the plan period, the status an
+ * owner must give, what a related department may write, the milestones the 事業's (each once), a done
+ * milestone's date and 課題 for 遅延 or 遅れ気味. Fields that did not parse (undefined) are skipped.
+ */
+function fieldChecks(input: CheckedFields, measure: Measure, role: Exclude<Role, 'none'>, context: ReportContext): FieldError[] | AccessProblem {
   const errors: FieldError[] = [];
   const { period } = context.plan.plan;
-  const fy = Number(input.quarter.slice(2, 6));
-  if (fy < period.from || fy > period.to) {
-    errors.push({
-      field: 'quarter',
-      ja: `四半期 ${input.quarter} は計画期間 (FY${period.from}–FY${period.to}) の外です`,
-      en: `quarter ${input.quarter} is outside the plan period FY${period.from}–FY${period.to}`,
-    });
+  if (input.quarter !== undefined) {
+    const fy = Number(input.quarter.slice(2, 6));
+    if (fy < period.from || fy > period.to) {
+      errors.push({
+        field: 'quarter',
+        ja: `四半期 ${input.quarter} は計画期間 (FY${period.from}–FY${period.to}) の外です`,
+        en: `quarter ${input.quarter} is outside the plan period FY${period.from}–FY${period.to}`,
+      });
+    }
   }
   if (role === 'related' && input.status !== undefined) {
     return {
@@ -275,10 +281,10 @@ export function toSubmission(
   if (role === 'related') {
     // A comment is its text: the 事業's milestones, spending, 課題 and 今後の予定 are the owner's to report.
     const ownersOnly: [field: string, set: boolean, ja: string, en: string][] = [
-      ['milestones', input.milestones.length > 0, 'スケジュールの進捗', 'milestone progress'],
+      ['milestones', (input.milestones ?? []).length > 0, 'スケジュールの進捗', 'milestone progress'],
       ['budgetExecutedThousandYen', input.budgetExecutedThousandYen !== undefined, '執行額', 'the budget executed'],
-      ['issues', input.issues !== '', '課題', 'issues'],
-      ['nextSteps', input.nextSteps !== '', '今後の予定', 'next steps'],
+      ['issues', (input.issues ?? '') !== '', '課題', 'issues'],
+      ['nextSteps', (input.nextSteps ?? '') !== '', '今後の予定', 'next steps'],
     ];
     for (const [field, set, ja, en] of ownersOnly) {
       if (set) {
@@ -292,7 +298,8 @@ export function toSubmission(
   }
   const known = new Set(measure.milestones.map((m) => m.id));
   const seen = new Set<string>();
-  input.milestones.forEach((m, i) => {
+  input.milestones?.forEach((m, i) => {
+    if (m === undefined) return;
     if (!known.has(m.milestoneId)) {
       errors.push({
         field: `milestones.${i}.milestoneId`,
@@ -311,6 +318,23 @@ export function toSubmission(
   if ((input.status === '遅延' || input.status === '遅れ気味') && input.issues === '') {
     errors.push({ field: 'issues', ja: `状況が「${input.status}」のときは課題を記入してください`, en: 'issues are required when the status is delayed or at risk' });
   }
+  return errors;
+}
+
+/**
+ * Checks a parsed input against the plan and the link: the 事業 exists, the quarter is the link's
+ * and inside the plan period, the milestones are the 事業's, and the 課 may report (or comment).
+ * Returns the submission, or throws `ReportInputError` (400) / returns an access problem (403/404).
+ */
+export function toSubmission(
+  input: ParsedReportInput,
+  context: ReportContext,
+): { submission: ReportSubmission; role: Exclude<Role, 'none'> } | AccessProblem {
+  const access = accessOf(input.measureId, input.quarter, context);
+  if ('kind' in access) return access;
+  const { measure, role } = access;
+  const errors = fieldChecks(input, measure, role, context);
+  if (!Array.isArray(errors)) return errors;
   if (errors.length > 0) throw new ReportInputError(errors);
   const submission: ReportSubmission = {
     measureId: measure.id,
@@ -348,4 +372,34 @@ export function parseReportInput(body: unknown): ParsedReportInput {
   const parsed = ReportInputSchema.safeParse(body, { reportInput: true });
   if (!parsed.success) throw new ReportInputError(fieldErrorsOf(parsed.error));
   return parsed.data;
+}
+
+/**
+ * Reads a report's body and checks it against the plan and the link in one pass: what
+ * `toSubmission(parseReportInput(body), context)` does, except that a body with fields the schema
+ * refuses is also checked, field by field, against the plan and the role (a done milestone without
+ * its date, a missing status, an unknown milestone…), so one answer names every problem rather than
+ * the rest after the first ones are fixed.
+ */
+export function checkReport(body: unknown, context: ReportContext): ReturnType<typeof toSubmission> {
+  const parsed = ReportInputSchema.safeParse(body, { reportInput: true });
+  if (parsed.success) return toSubmission(parsed.data, context);
+  const errors = fieldErrorsOf(parsed.error);
+  const fields = fieldsThatParse(body);
+  const access = fields.measureId !== undefined && fields.quarter !== undefined ? accessOf(fields.measureId, fields.quarter, context) : undefined;
+  const more = access && !('kind' in access) ? fieldChecks(fields, access.measure, access.role, context) : [];
+  // A field the schema refused is named once, by the schema.
+  const refused = new Set(errors.map((e) => e.field));
+  throw new ReportInputError([...errors, ...(Array.isArray(more) ? more.filter((e) => !refused.has(e.field)) : [])]);
+}
+
+/** Each field of a body as its schema reads it, or undefined where it does not parse (each milestone on its own). */
+function fieldsThatParse(body: unknown): CheckedFields {
+  const raw = (body !== null && typeof body === 'object' ? body : {}) as Record<string, unknown>;
+  const value = <T>(result: { success: true; data: T } | { success: false }): T | undefined => (result.success ? result.data : undefined);
+  const { milestones: _each, ...shape } = ReportInputSchema.shape;
+  const fields = Object.fromEntries(
+    Object.entries(shape).map(([key, schema]) => [key, value((schema as z.ZodMiniType).safeParse(raw[key]) as { success: true; data: unknown } | { success: false })]),
+  ) as CheckedFields;
+  return { ...fields, milestones: Array.isArray(raw.milestones) ? raw.milestones.map((m) => value(MilestoneInputSchema.safeParse(m))) : undefined };
 }

@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { parseRange } from 'hucre';
 import { colToLetter, parseCellRef, readXlsx, type Sheet } from 'hucre/xlsx';
 import type { SheetFilterInfo } from 'hucre';
-import { parseReportInput, ReportInputError, roleOf, toSubmission, type FieldError, type ReportInput } from '../domain/report-input.ts';
+import { checkReport, ReportInputError, roleOf, type FieldError, type ReportInput } from '../domain/report-input.ts';
 import { withCarriedMilestones } from '../domain/milestone-progress.ts';
 import type { Measure } from '../domain/plan.ts';
 import { reportStatuses, type ReportSubmission, type StoredReport } from '../domain/report.ts';
@@ -548,7 +548,7 @@ export async function importSheet(
     const input: ReportInput = { ...row.input!, milestones: withCarriedMilestones([], last) };
     let submission: ReportSubmission;
     try {
-      const result = toSubmission(parseReportInput(input), { plan, reporter: caller.reporter, quarter: caller.claims.quarter });
+      const result = checkReport(input, { plan, reporter: caller.reporter, quarter: caller.claims.quarter });
       if (!('submission' in result)) {
         problems.push({ sheet: reading.sheet, cell: firstCell, ja: result.ja, en: result.en });
         continue;

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { PlanFile } from '#shared/domain/plan';
-import { normaliseNumber, parseReportInput, ReportInputError, reportKeyOf, roleOf, toSubmission } from '#shared/domain/report-input';
+import { checkReport, normaliseNumber, parseReportInput, ReportInputError, reportKeyOf, roleOf, toSubmission } from '#shared/domain/report-input';
 import { readPlanFile } from '#shared/plan-file';
 
 let plan: PlanFile;
@@ -138,6 +138,34 @@ describe('report input', () => {
       'milestones.2.milestoneId',
       'issues',
     ]);
+  });
+
+  it('names in one answer what the schema refuses and what the plan and the role refuse', () => {
+    // Prepare: a bad amount and a bad date the schema refuses; a done milestone without its date, an unknown milestone and 遅延 without 課題 the checks refuse
+    const body = {
+      ...valid,
+      status: '遅延',
+      budgetExecutedThousandYen: 'たくさん',
+      milestones: [
+        { milestoneId: 'm1', progress: 'done' },
+        { milestoneId: 'm99', progress: 'in_progress' },
+        { milestoneId: 'm2', progress: 'done', date: '2013-13-45' },
+      ],
+    };
+    // Act
+    const fields = fieldsOf(() => checkReport(body, { plan, reporter: shokoKanko, quarter: 'FY2013-Q2' }));
+    // Assess
+    expect(fields.sort()).toEqual(['budgetExecutedThousandYen', 'issues', 'milestones.0.date', 'milestones.1.milestoneId', 'milestones.2.date'].sort());
+  });
+
+  it('names a missing status of the owning 課 beside a field the schema refuses, each field once', () => {
+    // Prepare
+    const { status: _none, ...withoutStatus } = valid;
+    const body = { ...withoutStatus, budgetExecutedThousandYen: 'たくさん', milestones: [{ milestoneId: 'm1', progress: 'done', date: '平成25年7月1日' }] };
+    // Act
+    const fields = fieldsOf(() => checkReport(body, { plan, reporter: shokoKanko, quarter: 'FY2013-Q2' }));
+    // Assess: the date is refused by the schema (its format), not also as missing
+    expect(fields.sort()).toEqual(['budgetExecutedThousandYen', 'milestones.0.date', 'status']);
   });
 
   it('refuses an impossible date', () => {
