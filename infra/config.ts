@@ -9,8 +9,8 @@ import { fileURLToPath } from 'node:url';
 import type { Construct } from 'constructs';
 import * as z from 'zod';
 import { DirectorySchema } from '#shared/domain/directory';
+import { describeSchemaIssues, formatPath } from '#shared/domain/plan-lint';
 import { tenantPrefix } from '#shared/store/table';
-import * as zm from '#shared/zod';
 
 /** The context keys this app reads. */
 export const contextKeys = {
@@ -144,7 +144,11 @@ export function mailSettingsFor(config: ShinchokuConfig, plansDirectory: string 
   }
   const parsed = DirectorySchema.safeParse(raw);
   if (!parsed.success) {
-    throw new ConfigError([`${directoryFile}: 名簿ファイルが不正です / invalid directory file:\n${zm.prettifyError(parsed.error)}`]);
+    throw new ConfigError(
+      describeSchemaIssues(DirectorySchema, raw, parsed.error).map(
+        ({ path, ja, en }) => `${directoryFile}: 名簿ファイルの ${formatPath(path) || '全体'}: ${ja} / invalid directory file at ${formatPath(path) || 'its top'}: ${en}`,
+      ),
+    );
   }
   const directory = parsed.data;
   const sameDomain = (a: string, b: string) => a.toLowerCase() === b.toLowerCase();

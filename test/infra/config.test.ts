@@ -134,6 +134,24 @@ describe('infra config', () => {
       expect(problems[0]).toContain('city.oyama.example');
     });
 
+    it('stops the synth on a directory file its format refuses, naming each problem where it is, Japanese first', () => {
+      // Prepare: a misspelt key and a sender that is no address
+      const plans = plansWith('oyama', { mailDomain: 'city.oyama.example', sender: 'not an address', replyLocalpart: 'houkoku' });
+      // Act
+      let error: unknown;
+      try {
+        mailSettingsFor(parseConfig({ tenant: 'oyama', mailDomain: 'city.oyama.example' }), plans);
+      } catch (e) {
+        error = e;
+      }
+      // Assess
+      expect(error).toBeInstanceOf(ConfigError);
+      const problems = (error as ConfigError).problems;
+      expect(problems).toContainEqual(expect.stringMatching(/名簿ファイルの replyLocalpart: 不明な項目 "replyLocalpart" です \("replyLocalPart" の書き誤りではありませんか\) \/ invalid directory file at replyLocalpart: unknown key "replyLocalpart" \(did you mean "replyLocalPart"\?\)$/));
+      expect(problems).toContainEqual(expect.stringMatching(/名簿ファイルの sender: .+ \/ invalid directory file at sender: /));
+      for (const problem of problems) expect(problem.search(/[ぁ-んァ-ン一-龥]/)).toBeLessThan(problem.indexOf(' / '));
+    });
+
     it('refuses a sender at another domain even when the mail domains agree', () => {
       // Prepare
       const plans = plansWith('oyama', { mailDomain: 'city.oyama.example', sender: 'shinchoku@gmail.example' });
