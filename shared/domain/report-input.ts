@@ -142,7 +142,7 @@ export const ReportInputSchema = z.strictObject(
     milestones: z._default(
       z
         .array(MilestoneInputSchema, { error: 'スケジュールの進捗は一覧で指定してください / milestones must be a list' })
-        .check(z.maxLength(50)),
+        .check(z.maxLength(50, { error: 'スケジュールの進捗は 50 項目までです / at most 50 milestones' })),
       [],
     ),
     // Optional around the whole pipe: an absent field stays absent; "" and "千円" alone normalise to absent.
@@ -223,6 +223,11 @@ export type AccessProblem =
 /** What the report checks read of an input: each field as its schema reads it, undefined where it does not parse. */
 type CheckedFields = Partial<Omit<ParsedReportInput, 'milestones'>> & { milestones?: readonly (ParsedReportInput['milestones'][number] | undefined)[] };
 
+const relatedStatusRefusal = (context: ReportContext) => ({
+  ja: `関連部署 (${context.reporter.ka}) は意見を記入できますが、状況は設定できません`,
+  en: 'a related department may comment but not set the status',
+});
+
 /** Whether the link's 課 may send `measureId` for `quarter`, and as what; else why not (403/404). */
 function accessOf(measureId: string, quarter: string, context: ReportContext): { measure: Measure; role: Exclude<Role, 'none'> } | AccessProblem {
   const measure = context.plan.measures.find((m) => m.id === measureId);
@@ -265,13 +270,7 @@ function fieldChecks(input: CheckedFields, measure: Measure, role: Exclude<Role,
       });
     }
   }
-  if (role === 'related' && input.status !== undefined) {
-    return {
-      kind: 'forbidden',
-      ja: `関連部署 (${context.reporter.ka}) は意見を記入できますが、状況は設定できません`,
-      en: `a related department may comment but not set the status`,
-    };
-  }
+  if (role === 'related' && input.status !== undefined) return { kind: 'forbidden', ...relatedStatusRefusal(context) };
   if (role === 'owner' && input.status === undefined) {
     errors.push({ field: 'status', ja: '状況が入力されていません', en: 'status is required' });
   }
@@ -387,10 +386,28 @@ export function checkReport(body: unknown, context: ReportContext): ReturnType<t
   const errors = fieldErrorsOf(parsed.error);
   const fields = fieldsThatParse(body);
   const access = fields.measureId !== undefined && fields.quarter !== undefined ? accessOf(fields.measureId, fields.quarter, context) : undefined;
-  const more = access && !('kind' in access) ? fieldChecks(fields, access.measure, access.role, context) : [];
-  // A field the schema refused is named once, by the schema.
-  const refused = new Set(errors.map((e) => e.field));
-  throw new ReportInputError([...errors, ...(Array.isArray(more) ? more.filter((e) => !refused.has(e.field)) : [])]);
+  const more = access && !('kind' in access) ? planFieldErrors(fields, access.measure, access.role, context) : [];
+  // A field the schema refused is named once, by the schema: so is all under it (each milestone of a list refused whole).
+  const refused = errors.map((e) => e.field);
+  const under = (field: string) => refused.some((r) => field === r || field.startsWith(`${r}.`));
+  throw new ReportInputError([...errors, ...more.filter((e) => !under(e.field))]);
+}
+
+/**
+ * The field checks of a body some fields of which the schema refused: a related department setting a
+ * status (a 403 on its own) is then one more field error of the same answer, and the checks go on.
+ */
+function planFieldErrors(fields: CheckedFields, measure: Measure, role: Exclude<Role, 'none'>, context: ReportContext): FieldError[] {
+  if (role === 'related' && fields.status !== undefined) {
+    const { status: _notTheirs, ...rest } = fields;
+    const others = fieldChecks(rest, measure, role, context);
+    return [
+      { field: 'status', ...relatedStatusRefusal(context) },
+      ...(Array.isArray(others) ? others : []),
+    ];
+  }
+  const errors = fieldChecks(fields, measure, role, context);
+  return Array.isArray(errors) ? errors : [];
 }
 
 /** Each field of a body as its schema reads it, or undefined where it does not parse (each milestone on its own). */

@@ -168,6 +168,30 @@ describe('report input', () => {
     expect(fields.sort()).toEqual(['budgetExecutedThousandYen', 'milestones.0.date', 'status']);
   });
 
+  it('names a list of milestones refused whole once, not each milestone in it again', () => {
+    // Prepare: 51 milestones, one more than a report takes
+    const body = { ...valid, milestones: Array.from({ length: 51 }, (_, i) => ({ milestoneId: `m${i + 1}`, progress: 'done' })) };
+    // Act
+    let fields: { field: string; ja: string }[] = [];
+    try {
+      checkReport(body, { plan, reporter: shokoKanko, quarter: 'FY2013-Q2' });
+    } catch (error) {
+      fields = (error as ReportInputError).fields;
+    }
+    // Assess
+    expect(fields).toEqual([expect.objectContaining({ field: 'milestones', ja: 'スケジュールの進捗は 50 項目までです' })]);
+  });
+
+  it('says to a related department that sets a status, beside the fields the schema refuses, in the same answer', () => {
+    // Prepare: 2-1-2's related 児童福祉課 comments, setting a status and 課題 it may not, with no person
+    const reporter = { kaId: 'jido-fukushi', ka: '児童福祉課', bukai: '健康福祉専門部会' };
+    const body = { ...valid, measureId: '2-1-2', status: '予定どおり', issues: '課題', milestones: [], budgetExecutedThousandYen: undefined, person: '' };
+    // Act
+    const fields = fieldsOf(() => checkReport(body, { plan, reporter, quarter: 'FY2013-Q2' }));
+    // Assess
+    expect(fields.sort()).toEqual(['issues', 'person', 'status']);
+  });
+
   it('refuses an impossible date', () => {
     expect(fieldsOf(() => parseReportInput({ ...valid, milestones: [{ milestoneId: 'm1', progress: 'done', date: '2013-02-30' }] }))).toEqual([
       'milestones.0.date',
