@@ -21,7 +21,7 @@ import type { ObjectStore } from '#shared/aws/s3';
 import type { Ka } from '#shared/domain/directory';
 import { measuresOwnedBy } from '#shared/domain/ownership';
 import { jstDate } from '#shared/domain/fiscal';
-import { checkMailForm, htmlToText, parseMailForm } from '#shared/domain/mail-form';
+import { checkMailForm, htmlToText, lineOfField, parseMailForm } from '#shared/domain/mail-form';
 import {
   confirmationReply,
   rejectionReply,
@@ -494,7 +494,7 @@ async function submitAll(
       // Checked just before, so only a race (the plan reloaded, a key reused) lands here.
       const fields = outcome.outcome === 'invalid' ? outcome.fields : [];
       problems.push({ line: block.line, measureId: block.input.measureId, ja: outcome.ja, en: outcome.en });
-      for (const f of fields) problems.push({ line: block.lines[f.field.split('.')[0] as 'status'] ?? block.line, field: f.field, ja: f.ja, en: f.en });
+      for (const f of fields) problems.push({ line: lineOfField(block, f.field), field: f.field, ja: f.ja, en: f.en });
     }
   }
   if (problems.length > 0) {

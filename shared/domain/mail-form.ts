@@ -73,6 +73,8 @@ export interface MailFormBlock {
   input: MailReportInput;
   /** Where each field was written, for messages. */
   lines: Partial<Record<MailFormField, number>>;
+  /** The line of each milestone of `input.milestones`, in its order. */
+  milestoneLines: number[];
   /** Problems the reading itself found (a repeated key, an unreadable milestone line, …). */
   problems: MailFormProblem[];
 }
@@ -355,7 +357,6 @@ function readMilestone(
   id: string,
   value: string,
   line: number,
-  index: number,
 ): { milestone?: MilestoneProgress; problem?: MailFormProblem } {
   const text = value.normalize('NFKC').trim();
   const words = Object.entries(milestoneWords).flatMap(([progress, list]) => list.map((w) => ({ progress, w })));
@@ -365,7 +366,7 @@ function readMilestone(
     return {
       problem: {
         line,
-        field: `milestones.${index}.progress`,
+        field: `milestones.${id}.progress`,
         ja: `スケジュール項目 ${id} の進捗を読み取れません: 「${value}」 (未着手・実施中・完了 のいずれかと、完了なら日付を書いてください)`,
         en: `cannot read the progress of milestone ${id}: "${value}" (write 未着手 / 実施中 / 完了, and the date when done)`,
       },
@@ -379,7 +380,7 @@ function readMilestone(
       return {
         problem: {
           line,
-          field: `milestones.${index}.date`,
+          field: `milestones.${id}.date`,
           ja: `スケジュール項目 ${id} の日付を読み取れません: 「${rest}」 (例: 2013-07-15, 平成25年7月15日)`,
           en: `cannot read the date of milestone ${id}: "${rest}" (e.g. 2013-07-15)`,
         },
@@ -452,20 +453,21 @@ export function parseMailForm(body: string, defaults: MailFormDefaults = {}): Ma
         problems.push(beforeFirstBlock(number, id));
         continue;
       }
-      const index = current.milestones.length;
       if (current.milestones.some((m) => m.milestoneId === id)) {
         current.block.problems.push({
           line: number,
-          field: `milestones.${index}.milestoneId`,
+          // Named by its id: the milestone is not in the input, so no check of the input can name it again.
+          field: `milestones.${id}.milestoneId`,
           ja: `スケジュール項目 ${id} が2回書かれています`,
           en: `milestone ${id} is written twice`,
         });
         continue;
       }
-      const { milestone, problem } = readMilestone(id, key.value, number, index);
+      const { milestone, problem } = readMilestone(id, key.value, number);
       if (problem) current.block.problems.push(problem);
       if (milestone) {
         current.milestones.push(milestone);
+        current.block.milestoneLines.push(number);
         current.block.lines.milestones ??= number;
       }
       continue;
@@ -475,7 +477,7 @@ export function parseMailForm(body: string, defaults: MailFormDefaults = {}): Ma
     if (!definition) continue;
     if (definition.field === 'measureId') {
       current = {
-        block: { index: drafts.length, line: number, input: { measureId: '', quarter: '' } as MailReportInput, lines: { measureId: number }, problems: [] },
+        block: { index: drafts.length, line: number, input: { measureId: '', quarter: '' } as MailReportInput, lines: { measureId: number }, milestoneLines: [], problems: [] },
         values: { measureId: [key.value] },
         milestones: [],
       };
@@ -623,6 +625,16 @@ function markRepeatedMeasures(blocks: MailFormBlock[]): void {
   }
 }
 
+/**
+ * The line a field error of a block belongs on: a milestone's own line (`milestones.2.date`), else
+ * the line of the field, else the block's `事業:` line (a field not written at all).
+ */
+export function lineOfField(block: Pick<MailFormBlock, 'line' | 'lines' | 'milestoneLines'>, field: string): number {
+  const [top, index] = field.split('.');
+  const milestoneLine = top === 'milestones' && index !== undefined ? block.milestoneLines[Number(index)] : undefined;
+  return milestoneLine ?? block.lines[top as MailFormField] ?? block.line;
+}
+
 /** A block that can be recorded, or what is wrong with it. */
 export type CheckedBlock =
   | { block: MailFormBlock; submission: ReportSubmission; problems: [] }
@@ -636,10 +648,7 @@ export type CheckedBlock =
 export function checkMailForm(form: MailForm, context: ReportContext): CheckedBlock[] {
   return form.blocks.map((block): CheckedBlock => {
     const problems: MailFormProblem[] = [...block.problems];
-    const lineOf = (field: string): number => {
-      const top = field.split('.')[0] as MailFormField;
-      return block.lines[top] ?? block.line;
-    };
+    const lineOf = (field: string): number => lineOfField(block, field);
     let submission: ReportSubmission | undefined;
     let input = block.input;
     const amount = input.budgetExecutedThousandYen;

@@ -215,8 +215,8 @@ describe('parseMailForm', () => {
       { milestoneId: 'm2', progress: 'in_progress' },
     ]);
     expect(block!.problems.map((p) => [p.line, p.field])).toEqual([
-      [4, 'milestones.2.progress'],
-      [5, 'milestones.2.date'],
+      [4, 'milestones.m3.progress'],
+      [5, 'milestones.m4.date'],
     ]);
   });
 
@@ -286,6 +286,19 @@ describe('readMeasureId / readStatus', () => {
 });
 
 describe('checkMailForm', () => {
+  it('puts a milestone\'s problem on that milestone\'s line, also after a line it could not read', () => {
+    // Prepare: 1-1-3 (総合政策課) has m1–m4; m1's date cannot be read, m2 and m4 are done without a date
+    const body = '事業: 1-1-3\n状況: 予定どおり\nm1: 完了 いつか\nm2: 完了\nm3: 実施中\nm4: 完了';
+    // Act
+    const [checked] = checkMailForm(parseMailForm(body, defaults), context);
+    // Assess
+    expect(checked!.problems.map((p) => [p.line, p.ja])).toEqual([
+      [3, expect.stringContaining('m1 の日付を読み取れません')],
+      [4, '完了した項目には完了日が必要です'],
+      [6, '完了した項目には完了日が必要です'],
+    ]);
+  });
+
   it('turns every block into a submission when all are right', () => {
     // Prepare
     const form = parseMailForm('事業: 2-2-3\n状況: 予定どおり\n執行額: 882\n\n事業: 2-2-5\n状況: 遅延\n課題: 予算', defaults);
