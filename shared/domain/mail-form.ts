@@ -726,14 +726,17 @@ export function htmlToText(html: string): string {
   return parts.join('').replace(/\n{3,}/g, '\n\n').trim();
 }
 
-/** The form as the reply mails show it, to copy and fill in: values only, so a copy reads cleanly. */
+/**
+ * The form as the reply mails show it, to copy and fill in: values only, so a copy reads cleanly. The
+ * amount is left blank: a figure there would be recorded as the 事業's spending when a copy keeps it.
+ */
 export function mailFormTemplate(example: { measureId?: string } = {}): string {
-  return [`事業: ${example.measureId ?? '2-2-3'}`, '状況: 予定どおり', '執行額: 882', '進捗: ', '課題: ', '今後の予定: ', '報告者: ', '以上'].join('\n');
+  return [`事業: ${example.measureId ?? ''}`, '状況: 予定どおり', '執行額: ', '進捗: ', '課題: ', '今後の予定: ', '報告者: ', '以上'].join('\n');
 }
 
-/** How to fill in the form, one line per key, Japanese with English. */
-export const mailFormGuide: readonly string[] = [
-  '事業: 事業番号 (例 2-2-3) / measure id',
+/** How to fill in the form, one line per key, Japanese with English; the 事業 id of the example is one of the reader's own. */
+export const mailFormGuide = (example: { measureId?: string } = {}): readonly string[] => [
+  example.measureId ? `事業: 事業番号 (例 ${example.measureId}) / measure id` : '事業: 事業番号 / measure id',
   `状況: ${reportStatuses.join(' / ')} のいずれか / one of these statuses`,
   '執行額: 報告する四半期の年度の執行額 (千円) / budget executed in the fiscal year of the quarter reported, thousand yen',
   '進捗: 取組の状況。次の項目までの行はすべて進捗になります / what was done; it runs until the next key',

@@ -341,7 +341,7 @@ export function rejectionReply(envelope: ReplyEnvelope, context: ReplyContext, r
         mailFormTemplate({ measureId: owned[0]?.id }),
         '',
         '記入のしかた / how to fill in:',
-        ...mailFormGuide.map((g) => `  ${g}`),
+        ...mailFormGuide({ measureId: owned[0]?.id }).map((g) => `  ${g}`),
         ...(owned.length > 0
           ? ['', `${context.kaName}の担当事業 / measures of your department:`, ...owned.map((m) => `  ${m.id} ${m.name}`)]
           : []),

@@ -220,14 +220,15 @@ function milestoneLineEn(d: MilestoneDue): string {
 }
 
 /**
- * The reply template the mail intake reads; the values are an example to overwrite. With a
- * milestone, one more line shows how to report it (`m3: 完了 2013-03-15`).
+ * The reply template the mail intake reads; the values are an example to overwrite, the amount left
+ * blank (a figure kept in a copy would be recorded as spending). With a milestone, one more line shows
+ * how to report it (`m3: 完了 2013-03-15`).
  */
 export function replyTemplateLines(measureId: string, milestone?: { milestoneId: string; date: LocalDate }): string[] {
   return [
     `事業: ${measureId}`,
     `状況: ${reportStatuses[0]}`,
-    '執行額: 882',
+    '執行額: ',
     ...(milestone ? [`${milestone.milestoneId}: 完了 ${milestone.date}`] : []),
     '進捗: …',
   ];

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { DirectorySchema } from '#shared/domain/directory';
-import { checkMailForm, htmlToText, mailFormTemplate, ownLines, parseMailForm, readMeasureId, readStatus } from '#shared/domain/mail-form';
+import { checkMailForm, htmlToText, mailFormGuide, mailFormTemplate, ownLines, parseMailForm, readMeasureId, readStatus } from '#shared/domain/mail-form';
 import { PlanFileSchema } from '#shared/domain/plan';
 import { replyTemplateLines } from '#shared/domain/reminder-mail';
 
@@ -370,10 +370,17 @@ describe('htmlToText: nested quotes and references to no character', () => {
 });
 
 describe('mailFormTemplate', () => {
-  it('is itself a form the parser reads back', () => {
+  it('is itself a form the parser reads back, with no spending a copy would record unawares', () => {
     // Act
     const [block] = parseMailForm(mailFormTemplate({ measureId: '4-1-1' }), defaults).blocks;
     // Assess
-    expect(block!.input).toMatchObject({ measureId: '4-1-1', status: '予定どおり', budgetExecutedThousandYen: '882', person: '総合政策課' });
+    expect(block!.input).toMatchObject({ measureId: '4-1-1', status: '予定どおり', person: '総合政策課' });
+    expect(block!.input.budgetExecutedThousandYen).toBeUndefined();
+  });
+
+  it('gives the reader\'s own 事業 as the example of the guide, and no 事業 of another city when it has none', () => {
+    expect(mailFormGuide({ measureId: '1-2-1' })[0]).toBe('事業: 事業番号 (例 1-2-1) / measure id');
+    expect(mailFormGuide()[0]).toBe('事業: 事業番号 / measure id');
+    expect(mailFormTemplate()).toMatch(/^事業: \n/);
   });
 });

@@ -110,7 +110,7 @@ describe('report reminder mails', () => {
     expect(joho).toContain(`報告フォーム: ${formLink(publicBaseUrl, tokenFor({ ...claims, purpose: 'form' }, secret))}`);
     expect(joho).toContain(`${replyAddress(directory, tokenFor({ ...claims, purpose: 'mail' }, secret))} 宛に`);
     expect(joho).toContain(replyTemplateLines('1-1-3').map((line) => `      ${line}`).join('\n'));
-    expect(replyTemplateLines('2-2-3')).toEqual(['事業: 2-2-3', '状況: 予定どおり', '執行額: 882', '進捗: …']);
+    expect(replyTemplateLines('2-2-3')).toEqual(['事業: 2-2-3', '状況: 予定どおり', '執行額: ', '進捗: …']);
     const sogo = mailOf(mails, 'sogo-seisaku').text;
     expect(sogo).toContain('・1-1-1 市内ネットワークの利用促進');
     expect(sogo).toContain('・1-1-2 事業継続計画の策定');
