@@ -201,6 +201,11 @@ function nonResponseOf(bukai: string, input: DigestInput): NonResponse {
   };
 }
 
+/** What share of the planned amount was executed, or "—" where nothing is planned (0 of 0 is no 0%). */
+function executedShare(row: { executedThousandYen: number; plannedThousandYen: number }): string {
+  return row.plannedThousandYen > 0 ? `${percentOf(row.executedThousandYen, row.plannedThousandYen)}%` : '—';
+}
+
 function percentOf(part: number, whole: number): number {
   return whole === 0 ? 0 : Math.round((part / whole) * 1000) / 10;
 }
@@ -372,7 +377,7 @@ function renderText(f: DigestFacts, plan: PlanFile): string {
     const label = row.goalId === 'all' ? '計画全体 / whole plan' : `${row.goalId}. ${row.title}`;
     lines.push(
       label,
-      `   執行 ${yen(row.executedThousandYen)} / 計画 ${yen(row.plannedThousandYen)} (${percentOf(row.executedThousandYen, row.plannedThousandYen)}%)` +
+      `   執行 ${yen(row.executedThousandYen)} / 計画 ${yen(row.plannedThousandYen)} (${executedShare(row)})` +
         ` — 報告 ${row.reported}/${row.measures} 事業 / executed vs planned, ${row.reported} of ${row.measures} reported`,
     );
   }
@@ -566,10 +571,9 @@ function renderHtml(f: DigestFacts, plan: PlanFile): string {
         `<th style="${headCell};text-align:right">${bilingual('報告', 'reported')}</th>`,
       [...f.budget.rows, f.budget.total].map((row) => {
         const label = row.goalId === 'all' ? bilingual('計画全体', 'whole plan') : e(`${row.goalId}. ${row.title}`);
-        const pct = percentOf(row.executedThousandYen, row.plannedThousandYen);
         const weight = row.goalId === 'all' ? ';font-weight:bold' : '';
         return (
-          `<tr><td style="${cell}${weight}">${label}</td><td style="${cell};width:25%">${budgetBar(pct)}</td>` +
+          `<tr><td style="${cell}${weight}">${label}</td><td style="${cell};width:25%">${row.plannedThousandYen > 0 ? budgetBar(percentOf(row.executedThousandYen, row.plannedThousandYen)) : '—'}</td>` +
           `<td style="${cell};text-align:right${weight}">${e(yen(row.executedThousandYen))}</td><td style="${cell};text-align:right${weight}">${e(yen(row.plannedThousandYen))}</td>` +
           `<td style="${cell};text-align:right">${row.reported}/${row.measures}</td></tr>`
         );

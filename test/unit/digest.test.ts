@@ -142,6 +142,21 @@ describe('leadership digest', () => {
     expect(text).toContain('平成25年度 (FY2013)');
   });
 
+  it('shows no share for a 基本目標 with nothing planned in the year, rather than 0%', () => {
+    // Prepare: no 事業 of 基本目標 2 has a budget line
+    const noBudget = { ...plan, measures: plan.measures.map((m) => (m.goalId === '2' ? { ...m, budget: { ...m.budget, lines: [], plannedTotalThousandYen: null } } : m)) };
+    const compiled = compileQuarter({ plan: noBudget, quarter: 'FY2013-Q2', reports: [] });
+    // Act
+    const { facts, text, html } = buildDigest({ quarter: 'FY2013-Q2', compiled, plan: noBudget, directory, compiledAt: new Date('2013-10-11T06:00:00+09:00') });
+    // Assess
+    const goal2 = facts.budget.rows.find((r) => r.goalId === '2')!;
+    expect(goal2.plannedThousandYen).toBe(0);
+    const goal2Title = `2. ${noBudget.goals.find((g) => g.id === '2')!.title}`;
+    expect(text).toContain(`${goal2Title}\n   執行 0 千円 / 計画 0 千円 (—)`);
+    expect(text).not.toContain('計画 0 千円 (0%)');
+    expect(html).not.toMatch(/0 千円<\/td>[^]*?>0%</);
+  });
+
   it('lists overdue milestones in the plan\'s words with their span', () => {
     // Prepare: in FY2013-Q4, steps spanning FY2012–FY2013 fall due; 1-1-2 m1 is such a step
     const compiled = compileQuarter({ plan, quarter: 'FY2013-Q4', reports: [stored('1-1-2', 'FY2013-Q4', '予定どおり')] });
