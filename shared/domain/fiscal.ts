@@ -35,10 +35,13 @@ export class FiscalParseError extends FiscalError {
   override name = 'FiscalParseError';
   /** The text exactly as the caller passed it. */
   readonly input: string;
+  /** Why the text was refused, when more can be said than that it could not be read. */
+  readonly hint: { ja: string; en: string } | undefined;
 
   constructor(input: string, ja: string, en: string, hint?: { ja: string; en: string }) {
     super(`${ja} / ${en}: ${JSON.stringify(input)}${hint ? ` — ${hint.ja} / ${hint.en}` : ''}`);
     this.input = input;
+    this.hint = hint;
   }
 }
 
@@ -663,6 +666,23 @@ export function parseWarekiDate(text: string): LocalDate {
 /** {@link parseWarekiDate}, returning `undefined` instead of throwing. */
 export function tryParseWarekiDate(text: string): LocalDate | undefined {
   return attempt(() => parseWarekiDate(text));
+}
+
+/**
+ * Why {@link parseWarekiDate} refuses a date it can read the shape of, for a caller that otherwise
+ * could only say "cannot read the date": a day before its era began ("令和元年4月10日" →
+ * 令和は2019年5月1日からです / Reiwa began on 2019-05-01), a day that does not exist
+ * ("平成31年2月30日"), an era year 0. Undefined when the date is read (a day after its era ended,
+ * "平成31年5月20日", is read on purpose) and when the text is no date at all.
+ */
+export function warekiDateProblem(text: string): { ja: string; en: string } | undefined {
+  try {
+    parseWarekiDate(text);
+    return undefined;
+  } catch (error) {
+    if (error instanceof FiscalParseError) return error.hint && { ja: error.hint.ja, en: error.hint.en };
+    throw error;
+  }
 }
 
 function attempt<T>(read: () => T): T | undefined {

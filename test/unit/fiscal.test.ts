@@ -33,6 +33,7 @@ import {
   tryParseQuarter,
   tryParseWarekiDate,
   tryParseWarekiFiscalYear,
+  warekiDateProblem,
   warekiOf,
   type FiscalQuarter,
   type Quarter,
@@ -630,6 +631,36 @@ describe('parseWarekiDate', () => {
     expect(error.message.startsWith(`日付を読み取れません / cannot read date: ${JSON.stringify(text)}`)).toBe(true);
     if (hint) expect(error.message).toContain(hint);
     expect(tryParseWarekiDate(text)).toBeUndefined();
+  });
+});
+
+describe('warekiDateProblem', () => {
+  it.each([
+    ['昭和64年1月7日', undefined],
+    ['平成元年1月7日', { ja: '平成は1989年1月8日からです', en: 'Heisei began on 1989-01-08' }],
+    ['H1.1.7', { ja: '平成は1989年1月8日からです', en: 'Heisei began on 1989-01-08' }],
+    ['平成元年1月8日', undefined],
+    ['昭和64年1月8日', undefined], // after 昭和 ended: read, as forms printed before an era change say it
+    ['平成31年4月30日', undefined],
+    ['令和元年4月30日', { ja: '令和は2019年5月1日からです', en: 'Reiwa began on 2019-05-01' }],
+    ['令和元年4月10日', { ja: '令和は2019年5月1日からです', en: 'Reiwa began on 2019-05-01' }],
+    ['R1/4/30', { ja: '令和は2019年5月1日からです', en: 'Reiwa began on 2019-05-01' }],
+    ['令和元年5月1日', undefined],
+    ['平成31年5月20日', undefined],
+  ])('says of %j: %j', (text, problem) => {
+    // Act
+    const said = warekiDateProblem(text);
+
+    // Assess
+    expect(said).toEqual(problem);
+    expect(tryParseWarekiDate(text) === undefined).toBe(problem !== undefined);
+  });
+
+  it('says why other dates it can read the shape of are refused, and nothing of text that is no date', () => {
+    expect(warekiDateProblem('平成31年2月30日')).toEqual({ ja: 'その日は存在しません', en: 'no such day' });
+    expect(warekiDateProblem('平成0年1月1日')).toEqual({ ja: '平成の年は1(元年)から数えます', en: 'Heisei years count from 1 (元年)' });
+    expect(warekiDateProblem('きのう')).toBeUndefined();
+    expect(warekiDateProblem('2019-04-30')).toBeUndefined();
   });
 });
 
