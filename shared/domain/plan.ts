@@ -195,6 +195,19 @@ export const PlanFileSchema = z
         }
         milestoneIds.add(ms.id);
       });
+      const owners = new Set<string>();
+      m.owners.forEach((o, oi) => {
+        // A 課 name may hold any character but a line break, so one joins the two unambiguously.
+        const key = `${o.bukai}\n${o.ka}`;
+        if (owners.has(key)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['measures', i, 'owners', oi],
+            message: `${m.id} の担当部署 ${o.bukai}/${o.ka} が重複しています / duplicate owner ${o.bukai}/${o.ka} in ${m.id}`,
+          });
+        }
+        owners.add(key);
+      });
       if (seen.has(m.id)) {
         ctx.addIssue({ code: 'custom', path: ['measures', i, 'id'], message: `事業 id ${m.id} が重複しています / duplicate 事業 id` });
       }

@@ -148,6 +148,28 @@ describe('plan lint', () => {
     expect(defects.filter((d) => d.measureId === '1-1-1')).toEqual([]);
   });
 
+  it('refuses a 事業 that lists the same owner twice, at the second one, in both languages', async () => {
+    // Prepare
+    const file = await seedPlan();
+    const owner = file.measures[0].owners[0];
+    file.measures[0].owners.push({ bukai: '総務専門部会', ka: owner.ka }, { ...owner });
+
+    // Act
+    const { plan, defects } = lintPlan(file);
+
+    // Assess: the same 課 under another 部会 is another owner
+    expect(plan).toBeUndefined();
+    expect(defects).toEqual([
+      {
+        kind: 'schema',
+        measureId: '1-1-1',
+        path: 'measures[0].owners[2]',
+        ja: `形式の誤り: 1-1-1 の担当部署 ${owner.bukai}/${owner.ka} が重複しています`,
+        en: `schema: duplicate owner ${owner.bukai}/${owner.ka} in 1-1-1`,
+      },
+    ]);
+  });
+
   it('refuses an inferred milestone without a reason', async () => {
     const file = await seedPlan();
     file.measures[0].milestones[0].inferenceReason = undefined;
