@@ -5,7 +5,7 @@
  * the lines). A plan with arithmetic defects still loads: the catalog keeps what the plan states.
  */
 import type * as z from '../zod.ts';
-import { PlanFileSchema, type Measure, type PlanFile } from './plan.ts';
+import { fiscalYearSpanText, PlanFileSchema, type Measure, type PlanFile } from './plan.ts';
 
 export type DefectKind = 'schema' | 'breakdown' | 'total' | 'formula' | 'years';
 
@@ -254,11 +254,13 @@ function budgetDefects(measure: Measure, at: string, plan: PlanFile): Defect[] {
         );
       }
       if (line.fiscalYears.from < plan.plan.period.from || line.fiscalYears.to > plan.plan.period.to) {
+        const years = fiscalYearSpanText(line.fiscalYears);
+        const period = fiscalYearSpanText(plan.plan.period);
         add(
           'years',
-          `.lines[${i}]`,
-          `${line.key} の対象年度が計画期間外です`,
-          `${line.key}: fiscal years outside the plan period`,
+          `.lines[${i}].fiscalYears`,
+          `${line.key} の対象年度 ${years.ja} が計画期間 ${period.ja} の外です`,
+          `${line.key}: fiscal years ${years.en} are outside the plan period ${period.en}`,
         );
       }
     }

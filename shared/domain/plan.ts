@@ -9,6 +9,7 @@
  * Pure: no I/O, no AWS.
  */
 import * as z from '../zod.ts';
+import { formatWarekiFiscalYear } from './fiscal.ts';
 
 /** A Western fiscal year number: FY2012 = 平成24年度 = April 2012 – March 2013. */
 export const FiscalYearSchema = z.int().check(z.gte(1989), z.lte(2200));
@@ -25,6 +26,16 @@ export const FiscalYearSpanSchema = z
     }),
   );
 export type FiscalYearSpan = z.infer<typeof FiscalYearSpanSchema>;
+
+/**
+ * A span of fiscal years as people check it against a plan, each year with its 和暦 label:
+ * "FY2023 (令和5年度)〜FY2024 (令和6年度)" / "FY2023 (令和5年度)–FY2024 (令和6年度)"; one year once.
+ */
+export function fiscalYearSpanText(span: FiscalYearSpan): { ja: string; en: string } {
+  const year = (fy: number) => `FY${fy} (${formatWarekiFiscalYear(fy)})`;
+  if (span.from === span.to) return { ja: year(span.from), en: year(span.from) };
+  return { ja: `${year(span.from)}〜${year(span.to)}`, en: `${year(span.from)}–${year(span.to)}` };
+}
 
 const Text = z.string().check(z.trim(), z.minLength(1));
 const described = <T extends z.ZodMiniType>(schema: T, description: string): T => schema.check(z.describe(description));
@@ -222,16 +233,18 @@ export const PlanFileSchema = z
       if (!m.id.startsWith(`${m.areaId}-`)) {
         ctx.addIssue({ code: 'custom', path: ['measures', i, 'id'], message: `事業 id ${m.id} が施策分野 ${m.areaId} と合いません / id does not match its area` });
       }
-      const outside = m.milestones.filter(
-        (ms) => ms.fiscalYears.from < file.plan.period.from || ms.fiscalYears.to > file.plan.period.to,
-      );
-      for (const ms of outside) {
+      const period = fiscalYearSpanText(file.plan.period);
+      m.milestones.forEach((ms, mi) => {
+        if (ms.fiscalYears.from >= file.plan.period.from && ms.fiscalYears.to <= file.plan.period.to) return;
+        const years = fiscalYearSpanText(ms.fiscalYears);
         ctx.addIssue({
           code: 'custom',
-          path: ['measures', i, 'milestones'],
-          message: `${m.id} ${ms.id} が計画期間外です / milestone outside the plan period`,
+          path: ['measures', i, 'milestones', mi, 'fiscalYears'],
+          message:
+            `${m.id} ${ms.id} の期間 ${years.ja} が計画期間 ${period.ja} の外です` +
+            ` / ${m.id} ${ms.id}: ${years.en} is outside the plan period ${period.en}`,
         });
-      }
+      });
     });
   }));
 export type PlanFile = z.infer<typeof PlanFileSchema>;

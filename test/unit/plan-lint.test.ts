@@ -170,6 +170,47 @@ describe('plan lint', () => {
     ]);
   });
 
+  it('names the years of a milestone outside the plan period and the period, at that milestone\'s years', async () => {
+    // Prepare: the plan runs FY2012–FY2015
+    const file = await seedPlan();
+    file.measures[0].milestones[1].fiscalYears = { from: 2014, to: 2019 };
+
+    // Act
+    const { defects } = lintPlan(file);
+
+    // Assess
+    expect(defects).toEqual([
+      {
+        kind: 'schema',
+        measureId: '1-1-1',
+        path: 'measures[0].milestones[1].fiscalYears',
+        ja: '形式の誤り: 1-1-1 m2 の期間 FY2014 (平成26年度)〜FY2019 (令和元年度) が計画期間 FY2012 (平成24年度)〜FY2015 (平成27年度) の外です',
+        en: 'schema: 1-1-1 m2: FY2014 (平成26年度)–FY2019 (令和元年度) is outside the plan period FY2012 (平成24年度)–FY2015 (平成27年度)',
+      },
+    ]);
+  });
+
+  it('names the years of a budget line outside the plan period and the period', async () => {
+    // Prepare
+    const file = await seedPlan();
+    const line = file.measures[0].budget.lines[0];
+    line.fiscalYears = { from: 2013, to: 2016 };
+
+    // Act
+    const { defects } = lintPlan(file);
+
+    // Assess
+    expect(defects.filter((d) => d.measureId === '1-1-1')).toEqual([
+      {
+        kind: 'years',
+        measureId: '1-1-1',
+        path: 'measures[0].budget.lines[0].fiscalYears',
+        ja: '① の対象年度 FY2013 (平成25年度)〜FY2016 (平成28年度) が計画期間 FY2012 (平成24年度)〜FY2015 (平成27年度) の外です',
+        en: '①: fiscal years FY2013 (平成25年度)–FY2016 (平成28年度) are outside the plan period FY2012 (平成24年度)–FY2015 (平成27年度)',
+      },
+    ]);
+  });
+
   it('refuses an inferred milestone without a reason', async () => {
     const file = await seedPlan();
     file.measures[0].milestones[0].inferenceReason = undefined;
