@@ -1,7 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
-import { planJsonSchema } from '#cli/plan-commands';
+import { planJsonSchema, planLint } from '#cli/plan-commands';
 import { DirectorySchema } from '#shared/domain/directory';
 import { lintPlan, parseFormula } from '#shared/domain/plan-lint';
 import { defaultDirectoryPath, defaultPlanPath } from '#shared/plan-file';
@@ -365,5 +367,28 @@ describe('the plan and directory files of the repository', () => {
     const parsed = DirectorySchema.safeParse(JSON.parse(await readFile(f, 'utf8')));
     // Assess
     expect(parsed.error?.issues ?? []).toEqual([]);
+  });
+});
+
+describe('the summary line of plan lint', () => {
+  it('says in English too that the arithmetic was not checked when the file does not match its schema', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'shinchoku-plan-lint-summary-'));
+    const path = join(dir, 'plan.json');
+    const file = await seedPlan();
+    delete file.measures[4].owners;
+    await writeFile(path, JSON.stringify(file));
+    const infos: [string, string][] = [];
+    const output = { data: () => undefined, info: (ja: string, en: string) => infos.push([ja, en]), error: () => undefined };
+
+    // Act
+    const code = await planLint(path, output);
+
+    // Assess
+    expect(code).toBe(1);
+    expect(infos).toEqual([
+      [`${path}: 1 件の問題 (形式エラーのため未集計)`, `${path}: 1 defect(s) (arithmetic not checked: the file does not match its schema)`],
+    ]);
+    await rm(dir, { recursive: true, force: true });
   });
 });
