@@ -27,7 +27,7 @@
  * between two keys of a 事業 are refused rather than dropped. Every problem carries the line number
  * in the body as the person sees it. Pure: no I/O, no AWS.
  */
-import { tryParseWarekiDate } from './fiscal.ts';
+import { tryParseWarekiDate, warekiDateProblem } from './fiscal.ts';
 import type { MilestoneProgress } from './report.ts';
 import { milestoneProgressValues, reportStatuses } from './report.ts';
 import {
@@ -377,12 +377,14 @@ function readMilestone(
   if (rest !== '') {
     const date = tryParseWarekiDate(rest);
     if (!date) {
+      // A readable date refused for a reason (before its era began, no such day) says that reason.
+      const why = warekiDateProblem(rest);
       return {
         problem: {
           line,
           field: `milestones.${id}.date`,
-          ja: `スケジュール項目 ${id} の日付を読み取れません: 「${rest}」 (例: 2013-07-15, 平成25年7月15日)`,
-          en: `cannot read the date of milestone ${id}: "${rest}" (e.g. 2013-07-15)`,
+          ja: `スケジュール項目 ${id} の日付を読み取れません: 「${rest}」 (${why ? why.ja : '例: 2013-07-15, 平成25年7月15日'})`,
+          en: `cannot read the date of milestone ${id}: "${rest}" (${why ? why.en : 'e.g. 2013-07-15'})`,
         },
       };
     }

@@ -220,6 +220,15 @@ describe('parseMailForm', () => {
     ]);
   });
 
+  it('says why a 和暦 date it can read is refused: a day before its era began', () => {
+    // Act
+    const [block] = parseMailForm('事業: 2-2-3\nm1: 完了 令和元年4月10日', defaults).blocks;
+    // Assess
+    expect(block!.problems.map((p) => [p.ja, p.en])).toEqual([
+      ['スケジュール項目 m1 の日付を読み取れません: 「令和元年4月10日」 (令和は2019年5月1日からです)', 'cannot read the date of milestone m1: "令和元年4月10日" (Reiwa began on 2019-05-01)'],
+    ]);
+  });
+
   it('reports a key written twice, a key before the first 事業, and the same 事業 twice, with their lines', () => {
     // Prepare
     const body = '状況: 完了\n事業: 2-2-3\n状況: 完了\n状況: 遅延\n事業: ２-２-３';
