@@ -98,17 +98,23 @@ export async function directoryLint(file: string | undefined, planFile: string |
     out.info(`${path}: 名簿の形式に誤りがあります`, `${path}: the directory does not match its schema`);
     return 1;
   }
-  const { plan } = await readPlanFile(planFile ?? defaultPlanPath);
+  const planPath = planFile ?? defaultPlanPath;
+  const { plan } = await readPlanFile(planPath);
+  // The two are stored under the plan's tenant: a directory of another one is refused when loaded. Its
+  // owners are then not checked either: every 事業 of another city's plan would be listed as unreachable.
+  if (parsed.data.tenant !== plan.plan.tenant) {
+    out.data(
+      `名簿のテナント "${parsed.data.tenant}" が計画 ${planPath} のテナント "${plan.plan.tenant}" と異なります。この名簿の計画を --plan で指定してください / ` +
+        `the directory's tenant "${parsed.data.tenant}" is not that of the plan ${planPath} ("${plan.plan.tenant}"); give this directory's plan with --plan`,
+    );
+    out.info(`${path}: 1 件の問題`, `${path}: 1 defect(s)`);
+    return 1;
+  }
   const missing = unroutableOwners(parsed.data, plan);
   for (const { measureId, owner } of missing) {
     out.data(`事業 ${measureId}  担当 ${owner.bukai}/${owner.ka} が名簿にありません / owner not in the directory`);
   }
-  // The two are stored under the plan's tenant: a directory of another one is refused when loaded.
-  const otherTenant = parsed.data.tenant !== plan.plan.tenant;
-  if (otherTenant) {
-    out.data(`名簿のテナント "${parsed.data.tenant}" が計画のテナント "${plan.plan.tenant}" と異なります / the directory's tenant "${parsed.data.tenant}" is not the plan's "${plan.plan.tenant}"`);
-  }
-  const defects = missing.length + (otherTenant ? 1 : 0);
+  const defects = missing.length;
   if (defects === 0) out.info(`${path}: 問題なし`, `${path}: no defects`);
   else out.info(`${path}: ${defects} 件の問題`, `${path}: ${defects} defect(s)`);
   return defects === 0 ? 0 : 1;

@@ -69,8 +69,21 @@ describe('directory lint with another city\'s plan', () => {
 
     // Assess
     expect(code).toBe(1);
-    expect(lines.join('\n')).toContain('名簿のテナント "shimotsuke" が計画のテナント "testcity" と異なります');
+    expect(lines).toEqual([`名簿のテナント "shimotsuke" が計画 ${join(dir, 'plan.json')} のテナント "testcity" と異なります。この名簿の計画を --plan で指定してください / the directory's tenant "shimotsuke" is not that of the plan ${join(dir, 'plan.json')} ("testcity"); give this directory's plan with --plan`]);
     await rm(dir, { recursive: true, force: true });
+  });
+
+  it('says only that, not every 事業 of the other city as unreachable, when the plan is left out', async () => {
+    // Prepare
+    const otherCityDirectory = new URL('../support/other-city/directory.json', import.meta.url).pathname;
+    const lines: string[] = [];
+    const output = { ...collect(), data: (text: string) => lines.push(text) };
+    // Act
+    const code = await main(['directory', 'lint', otherCityDirectory], output);
+    // Assess
+    expect(code).toBe(1);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toContain('この名簿の計画を --plan で指定してください');
   });
 });
 
@@ -158,7 +171,7 @@ describe('lint of several files', () => {
     // Assess
     expect(code).toBe(1);
     expect(infos).toEqual([`${defaultDirectoryPath}: 問題なし`, expect.stringMatching(new RegExp(`^${otherCityDirectory}: \\d+ 件の問題$`))]);
-    expect(lines.join('\n')).toContain('名簿のテナント "sakuradai" が計画のテナント "shimotsuke" と異なります');
+    expect(lines.join('\n')).toContain(`名簿のテナント "sakuradai" が計画 ${defaultPlanPath} のテナント "shimotsuke" と異なります`);
   });
 
   it('names each unknown key of a directory at its place, in Japanese and English, with the key it likely misspells', async () => {
