@@ -66,8 +66,8 @@ export async function provision(input: ProvisionInput): Promise<{ table: 'create
     const changes = table === 'existing' && !input.acceptPlanChanges ? await changesOverReports(store, input.plan) : [];
     if (changes.length > 0) {
       const refusal = changesRefusal(changes, {
-        ja: '、--accept-changes を付けて起動してください (npm start -- --accept-changes。--fresh はデータを消して空から始めます)',
-        en: 'start with --accept-changes (npm start -- --accept-changes; --fresh starts empty, deleting the data)',
+        ja: '、同じ起動コマンド (--plan・--directory も同じまま) に --accept-changes を付けて起動してください (npm start なら npm start -- --accept-changes。--fresh はデータを消して空から始めます)',
+        en: 'start again with the same command (the same --plan and --directory) and --accept-changes (with npm start: npm start -- --accept-changes; --fresh starts empty, deleting the data)',
       });
       throw new Error(`${refusal.ja} / ${refusal.en}`);
     }

@@ -122,7 +122,7 @@ describe('provisioning the local stack', () => {
     try {
       // Act
       const refused = provision({ endpoint, tableName, plan: smaller, directory });
-      await expect(refused).rejects.toThrow(/報告のある 1 事業を削除または変更します。何も書き込んでいません:\n {2}5-4-1 「.+」: 新しい計画にありません \(報告 1 件[\s\S]*--accept-changes を付けて起動してください[\s\S]* \/ the new plan drops or changes 1 事業/);
+      await expect(refused).rejects.toThrow(/報告のある 1 事業を削除または変更します。何も書き込んでいません:\n {2}5-4-1 「.+」: 新しい計画にありません \(報告 1 件[\s\S]*同じ起動コマンド \(--plan・--directory も同じまま\) に --accept-changes を付けて起動してください[\s\S]* \/ the new plan drops or changes 1 事業/);
       const keptAfterRefusal = await loadPlan(store);
       await provision({ endpoint, tableName, plan: smaller, directory, acceptPlanChanges: true });
       // Assess
