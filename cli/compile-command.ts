@@ -7,6 +7,9 @@
  * else where the stack running on .shinchoku recorded them (an `npm start` on other ports), else on
  * the well-known ports 8000 and 8005.
  *
+ * The tenant is the plan's: --plan when given, else the plan file the stack running on .shinchoku was
+ * started with, else the embedded 下野市 plan.
+ *
  * QuarterCompiled goes to a local EventBridge: the stack's own when SHINCHOKU_EVENTS_PORT says where
  * it is or the stack running on .shinchoku recorded it, else one started here for the run, which
  * delivers it by the rules of events/rules.ts to send-digest in this process — so the digest lands in
@@ -18,11 +21,12 @@ import { createDocumentClient } from '#shared/aws/dynamodb';
 import { envNames } from '#shared/config/env';
 import { formatQuarter, formatQuarterEn, formatQuarterJa, parseQuarter, tryParseQuarter } from '#shared/domain/fiscal';
 import { defaultPlanPath, readPlanFile } from '#shared/plan-file';
+import { loadPlan } from '#shared/store/plan-items';
 import { loadCompiledQuarter } from '#shared/store/status-items';
 import { createStore } from '#shared/store/store';
 import { defaultTableName } from '#shared/store/table';
 import { createDynamoDbClient, localClientConfig, localCredentials, localRegion } from '#local/aws-local';
-import { localDynamoEndpoint, runningStack } from '#local/running-stack';
+import { localDynamoEndpoint, planFilesOf, runningStack } from '#local/running-stack';
 import type { CompileQuarterResult } from '#functions/compile-quarter/handler';
 import { UsageError, type Output } from './output.ts';
 
@@ -32,7 +36,7 @@ export interface CompileCommandOptions {
   endpoint?: string;
   /** @default "shinchoku" */
   table?: string;
-  /** Plan file, for the tenant. @default the embedded plan */
+  /** Plan file, for the tenant. @default the running `npm start`'s, else the embedded plan */
   plan?: string;
   json?: boolean;
   env?: NodeJS.ProcessEnv;
@@ -49,12 +53,28 @@ export async function compileCommand(options: CompileCommandOptions, out: Output
   const running = await runningStack();
   const endpoint = await localDynamoEndpoint(options.endpoint, env, running);
   const tableName = options.table ?? defaultTableName;
-  const { plan } = await readPlanFile(options.plan ?? defaultPlanPath);
+  const planFile = planFilesOf({ plan: options.plan }, running).plan;
+  const { plan } = await readPlanFile(planFile ?? defaultPlanPath);
   const tenant = plan.plan.tenant;
 
   const problem = await checkTable(endpoint, tableName);
   if (problem) {
     out.error(problem.ja, problem.en);
+    return 1;
+  }
+  const store = createStore(createDocumentClient(localClientConfig(endpoint)), tableName, tenant);
+  if (!(await loadPlan(store))) {
+    // Not loaded for this tenant: after falling back to the embedded plan, the table is likely another
+    // city's, which its plan file (--plan) names.
+    const named = planFile !== undefined && planFile !== defaultPlanPath;
+    out.error(
+      named
+        ? `計画がテナント ${tenant} に読み込まれていません (${planFile})。\`npm start\` か \`shinchoku load\` で読み込んでください`
+        : `計画がテナント ${tenant} (組み込みの下野市の計画) に読み込まれていません。別の団体なら --plan で計画ファイルを指定してください`,
+      named
+        ? `no plan is loaded for tenant ${tenant} (${planFile}); load it with \`npm start\` or \`shinchoku load\``
+        : `no plan is loaded for tenant ${tenant} (the embedded Shimotsuke plan); for another city, give its plan file with --plan`,
+    );
     return 1;
   }
 
@@ -94,7 +114,6 @@ export async function compileCommand(options: CompileCommandOptions, out: Output
     }
     if (bus) await bus.idle();
 
-    const store = createStore(createDocumentClient(localClientConfig(endpoint)), tableName, tenant);
     const compiled = await loadCompiledQuarter(store, quarter);
     if (options.json) {
       out.data(JSON.stringify({ ...result, rollups: compiled?.rollups ?? [], digest: digestOutcome(bus) }, null, 2));

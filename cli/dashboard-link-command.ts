@@ -2,10 +2,13 @@
  * `shinchoku dashboard-link [--holder sogo-seisaku|leadership] [--quarter FY2013-Q2]`: a signed link to
  * the progress dashboard for the plan's secretariat or the leadership. Prints the URL on stdout.
  * The quarter only chooses what the dashboard shows first; every quarter can be chosen on the page.
+ * The plan and directory are --plan / --directory, else those the `npm start` running on .shinchoku
+ * was started with, else the embedded 下野市 ones.
  */
 import { dashboardHolders, dashboardLink, dashboardLinkValidityDays, issueDashboardToken } from '#shared/auth/dashboard-access';
 import { addDays, compareQuarters, formatQuarter, formatWarekiDate, jstDate, quarterOf, tryParseQuarter } from '#shared/domain/fiscal';
 import { readPlanAndDirectory } from '#shared/plan-file';
+import { planFilesOf, runningStack } from '#local/running-stack';
 import { linkBaseUrl, linkValidity, localSigningSecret } from './link-options.ts';
 import { UsageError, type Output } from './output.ts';
 
@@ -18,7 +21,9 @@ export interface DashboardLinkOptions {
   baseUrl?: string;
   /** @default dashboardLinkValidityDays (180) */
   days?: string;
+  /** @default the running `npm start`'s, else the embedded plan */
   plan?: string;
+  /** @default the running `npm start`'s, else the embedded directory */
   directory?: string;
   now?: Date;
   env?: NodeJS.ProcessEnv;
@@ -26,7 +31,8 @@ export interface DashboardLinkOptions {
 
 export async function dashboardLinkCommand(options: DashboardLinkOptions, out: Output): Promise<number> {
   const env = options.env ?? process.env;
-  const { plan, directory } = await readPlanAndDirectory(options.plan, options.directory);
+  const files = planFilesOf(options, await runningStack());
+  const { plan, directory } = await readPlanAndDirectory(files.plan, files.directory);
   const holders = dashboardHolders(directory);
   const holder = options.holder ?? directory.secretariat.kaId;
   if (!holders.some((h) => h.id === holder)) {

@@ -2,10 +2,13 @@
  * `shinchoku link --ka <kaId> --quarter FY2013-Q2`: the signed form link and reply-to address of a 課
  * for a quarter, as a reminder mail would carry them. For people (send a link by hand, open the form
  * of the local stack) and for tests. Prints the form URL, then the reply-to address, on stdout.
+ * The plan and directory are --plan / --directory, else those the `npm start` running on .shinchoku
+ * was started with, else the embedded 下野市 ones.
  */
 import { addDays, formatQuarter, formatQuarterEn, formatQuarterJa, formatWarekiDate, jstDate, tryParseQuarter } from '#shared/domain/fiscal';
 import { formLink, linkValidityDays, replyAddress, tokenFor } from '#shared/links';
-import { readPlanAndDirectory } from '#shared/plan-file';
+import { defaultDirectoryPath, readPlanAndDirectory } from '#shared/plan-file';
+import { planFilesOf, runningStack } from '#local/running-stack';
 import { linkBaseUrl, linkValidity, localSigningSecret } from './link-options.ts';
 import { UsageError, type Output } from './output.ts';
 
@@ -16,7 +19,9 @@ export interface LinkOptions {
   baseUrl?: string;
   /** Validity in days. @default linkValidityDays (60) */
   days?: string;
+  /** @default the running `npm start`'s, else the embedded plan */
   plan?: string;
+  /** @default the running `npm start`'s, else the embedded directory */
   directory?: string;
   /** For tests: the instant the link is issued at. */
   now?: Date;
@@ -28,12 +33,17 @@ export async function linkCommand(options: LinkOptions, out: Output): Promise<nu
   if (!options.ka || !options.quarter) {
     throw new UsageError('--ka と --quarter が必要です', '--ka and --quarter are required');
   }
-  const { plan, directory } = await readPlanAndDirectory(options.plan, options.directory);
+  const files = planFilesOf(options, await runningStack());
+  const { plan, directory } = await readPlanAndDirectory(files.plan, files.directory);
   const ka = directory.ka.find((k) => k.id === options.ka);
   if (!ka) {
+    // With the embedded directory, the 課 may be one of another city, named by its files.
+    const embedded = files.directory === undefined || files.directory === defaultDirectoryPath;
     throw new UsageError(
-      `課 id "${options.ka}" は名簿にありません (例: ${directory.ka[0]?.id ?? ''})`,
-      `no 課 with id "${options.ka}" in the directory (e.g. ${directory.ka[0]?.id ?? ''})`,
+      `課 id "${options.ka}" は名簿にありません (例: ${directory.ka[0]?.id ?? ''})` +
+        (embedded ? '。組み込みの下野市の名簿です。別の団体なら --plan と --directory で指定してください' : ''),
+      `no 課 with id "${options.ka}" in the directory (e.g. ${directory.ka[0]?.id ?? ''})` +
+        (embedded ? '; this is the embedded Shimotsuke directory, for another city give --plan and --directory' : ''),
     );
   }
   const parsed = tryParseQuarter(options.quarter);

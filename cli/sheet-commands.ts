@@ -9,7 +9,8 @@
  *
  * Both work against the running local stack (DynamoDB at --endpoint, else SHINCHOKU_DYNAMODB_PORT,
  * else where the `npm start` running on .shinchoku recorded it, else 127.0.0.1:8000; link secret from
- * SHINCHOKU_LINK_SECRET or .shinchoku/link-secret) or, with `--deployed`, against a
+ * SHINCHOKU_LINK_SECRET or .shinchoku/link-secret; the city of --tenant, else of --plan, else TENANT,
+ * else of the plan file that `npm start` was started with, else the embedded 下野市) or, with `--deployed`, against a
  * deployment: the AWS SDK's own credentials and region, the table in --table or TABLE_NAME, and the
  * link secret in LINK_SECRET or LINK_SECRET_ARN (Secrets Manager).
  */
@@ -32,7 +33,7 @@ import { createStore, type Store } from '#shared/store/store';
 import { defaultTableName } from '#shared/store/table';
 import type { Caller } from '#shared/submit-report';
 import { localClientConfig, sdkDocumentDb, sdkSecretReader } from '#local/aws-local';
-import { isUnreachable, localDynamoEndpoint } from '#local/running-stack';
+import { isUnreachable, localDynamoEndpoint, planFilesOf, runningStack } from '#local/running-stack';
 import { localSigningSecret } from './link-options.ts';
 import { UsageError, type Output } from './output.ts';
 
@@ -43,9 +44,9 @@ export interface SheetTargetOptions {
   table?: string;
   /** Use the AWS SDK's credentials and region (a deployment) instead of the local stack. */
   deployed?: boolean;
-  /** Plan file whose tenant the sheets belong to. @default the embedded plan */
+  /** Plan file whose tenant the sheets belong to. @default the running `npm start`'s (not with --deployed), else the embedded plan */
   plan?: string;
-  /** The tenant itself. @default the tenant of --plan when given, else TENANT, else the embedded plan's */
+  /** The tenant itself. @default the tenant of --plan when given, else TENANT, else the plan file's above */
   tenant?: string;
   env?: NodeJS.ProcessEnv;
 }
@@ -65,7 +66,10 @@ function quarterOption(text: string | undefined): string {
 
 async function openTarget(options: SheetTargetOptions): Promise<Target> {
   const env = options.env ?? process.env;
-  const tenant = options.tenant ?? (options.plan ? undefined : env[envNames.tenant]) ?? (await readPlanFile(options.plan ?? defaultPlanPath)).plan.plan.tenant;
+  // The local stack running here (`npm start`): its DynamoDB, and the plan file it was started with.
+  const running = options.deployed ? undefined : await runningStack();
+  const planFile = planFilesOf({ plan: options.plan }, running).plan;
+  const tenant = options.tenant ?? (options.plan ? undefined : env[envNames.tenant]) ?? (await readPlanFile(planFile ?? defaultPlanPath)).plan.plan.tenant;
   let store: Store;
   let secret: string;
   let endpoint: string | undefined;
@@ -76,7 +80,7 @@ async function openTarget(options: SheetTargetOptions): Promise<Target> {
     store = createStore(sdkDocumentDb(), table, tenant);
     secret = await linkSecret(env, { read: sdkSecretReader() });
   } else {
-    endpoint = await localDynamoEndpoint(options.endpoint, env);
+    endpoint = await localDynamoEndpoint(options.endpoint, env, running);
     store = createStore(createDocumentClient(localClientConfig(endpoint)), options.table ?? defaultTableName, tenant);
     secret = await localSigningSecret(env);
   }
@@ -93,8 +97,9 @@ async function openTarget(options: SheetTargetOptions): Promise<Target> {
           : `AWS の DynamoDB に接続できません。ネットワークとリージョンを確認してください (${detail}) / cannot reach DynamoDB on AWS; check the network and the region (${detail})`,
       );
     }
-    // Reached, but the city is not there: with neither --plan nor --tenant it may be another city.
-    const named = options.plan !== undefined || options.tenant !== undefined;
+    // Reached, but the city is not there: with neither --plan nor --tenant (nor a plan file of another
+    // city the running stack was started with) it may be another city.
+    const named = options.plan !== undefined || options.tenant !== undefined || (planFile !== undefined && planFile !== defaultPlanPath);
     throw new Error(
       named
         ? `団体 ${tenant} の計画と名簿をテーブル ${store.tableName} から読めません。計画と名簿は読み込まれていますか (npm start または shinchoku load): ${detail} / ` +

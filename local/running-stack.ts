@@ -1,7 +1,8 @@
 /**
  * The record a persistent local stack (`npm start`) keeps in its data folder while it runs, read by
  * the stack (no second one on the same data) and by the CLI (`compile`, `export-sheet` and
- * `import-sheet` use its DynamoDB, `compile` sends to its bus).
+ * `import-sheet` use its DynamoDB, `compile` sends to its bus, and these and `link` / `dashboard-link`
+ * read its plan and directory files unless `--plan` / `--directory` say otherwise).
  * Apart from local/stack.ts so that reading it loads nothing of the stack.
  */
 import { readFile } from 'node:fs/promises';
@@ -14,6 +15,25 @@ export interface RunningStack {
   sesEndpoint: string;
   eventsEndpoint: string;
   httpUrl: string;
+  /** The plan file the stack loaded, as an absolute path. Absent when not known (a stack given the files already read). */
+  planFile?: string;
+  /** The directory file the stack loaded, as an absolute path. Absent when not known. */
+  directoryFile?: string;
+}
+
+/** The plan and directory files a command reads; undefined for the embedded 下野市 ones. */
+export interface PlanFiles {
+  plan?: string;
+  directory?: string;
+}
+
+/**
+ * The plan and directory files a CLI command reads: each as its option (`--plan`, `--directory`) when
+ * given, else the one the stack running on `.shinchoku` was started with, else undefined (the
+ * embedded 下野市 file). So a command run in a city's folder works on the city its stack serves.
+ */
+export function planFilesOf(options: PlanFiles, running: RunningStack | undefined): PlanFiles {
+  return { plan: options.plan ?? running?.planFile, directory: options.directory ?? running?.directoryFile };
 }
 
 /** The file, in a stack's data folder. */

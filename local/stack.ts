@@ -6,11 +6,11 @@
 import { randomBytes } from 'node:crypto';
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { createObjectStore } from '#shared/aws/s3';
 import { envNames } from '#shared/config/env';
 import { routes } from '#shared/http/routes';
-import { readPlanAndDirectory } from '#shared/plan-file';
+import { defaultDirectoryPath, defaultPlanPath, readPlanAndDirectory } from '#shared/plan-file';
 import { defaultTableName } from '#shared/store/table';
 import { localClientConfig, localCredentials, localRegion } from './aws-local.ts';
 import { checkJava, ensureDynamoDbLocal, startDynamoDbLocal } from './dynamodb-local.ts';
@@ -241,7 +241,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (scheduler) stops.push(scheduler.stop);
 
     if (!options.inMemory) {
-      const running: RunningStack = { pid: process.pid, dynamoEndpoint: dynamo.endpoint, sesEndpoint: ses.endpoint, eventsEndpoint: events.endpoint, httpUrl: http.url };
+      // The files it loaded, for the CLI run in this folder (`compile`, `link`, the sheets), as absolute
+      // paths; not known when it was given them already read, without their names.
+      const loaded = (file: string | undefined, fallback: string) => (file !== undefined ? resolve(file) : options.files ? undefined : fallback);
+      const running: RunningStack = {
+        pid: process.pid,
+        dynamoEndpoint: dynamo.endpoint,
+        sesEndpoint: ses.endpoint,
+        eventsEndpoint: events.endpoint,
+        httpUrl: http.url,
+        planFile: loaded(options.planFile, defaultPlanPath),
+        directoryFile: loaded(options.directoryFile, defaultDirectoryPath),
+      };
       await writeFile(runningFile(dataDir), `${JSON.stringify(running, null, 2)}\n`);
       stops.push(() => rm(runningFile(dataDir), { force: true }));
     }
