@@ -20,7 +20,7 @@ import type { OutgoingMail } from '#shared/aws/mailer';
 import type { ObjectStore } from '#shared/aws/s3';
 import type { Ka } from '#shared/domain/directory';
 import { measuresOwnedBy } from '#shared/domain/ownership';
-import { jstDate } from '#shared/domain/fiscal';
+import { formatQuarter, jstDate, parseQuarter, tryParseQuarter } from '#shared/domain/fiscal';
 import { checkMailForm, htmlToText, lineOfField, parseMailForm } from '#shared/domain/mail-form';
 import {
   confirmationReply,
@@ -458,19 +458,32 @@ async function storeAttachments(input: AnswerInput, attachments: readonly MailAt
 }
 
 /**
- * An owner's report by mail keeps the milestone progress of the 事業's last report for every
- * milestone its `m1:` lines leave out, as a report from the sheet does and the web form pre-fills
- * (shared/domain/milestone-progress.ts): a short mail must not undo what was recorded. A related
- * department's comment carries no milestones.
+ * An owner's report by mail keeps what the 事業's last report recorded and the mail leaves out, as a
+ * report from the sheet does and the web form pre-fills (shared/domain/milestone-progress.ts,
+ * shared/web/report-form.ts `valuesFromReport`): a short mail must not undo it. So the progress of
+ * every milestone its `m1:` lines leave out, and the amount executed when it has no `執行額:` line and
+ * the last report is of the same fiscal year (the amount is the year's total so far). A related
+ * department's comment carries neither.
  */
-async function withMilestonesCarried<T extends Pick<ReportInput, 'measureId' | 'quarter' | 'milestones'>>(input: AnswerInput, caller: Caller, report: T): Promise<T> {
+async function withLastReportCarried<T extends Pick<ReportInput, 'measureId' | 'quarter' | 'milestones' | 'budgetExecutedThousandYen'>>(
+  input: AnswerInput,
+  caller: Caller,
+  report: T,
+): Promise<T> {
   const measure = input.catalog.plan.measures.find((m) => m.id === report.measureId);
   if (!measure || roleOf(measure, caller.reporter) !== 'owner') return report;
-  const quarter = report.quarter ?? caller.claims.quarter;
-  const last = lastReportFor(await reportHistory(input.deps.store, measure.id), quarter);
+  const quarter = tryParseQuarter(report.quarter ?? caller.claims.quarter);
+  if (!quarter) return report;
+  const last = lastReportFor(await reportHistory(input.deps.store, measure.id), formatQuarter(quarter));
   const known = new Set(measure.milestones.map((m) => m.id));
   const carried = withCarriedMilestones(report.milestones ?? [], last).filter((m) => known.has(m.milestoneId));
-  return carried.length === (report.milestones ?? []).length ? report : { ...report, milestones: carried };
+  const sameYear = last !== undefined && parseQuarter(last.quarter).fiscalYear === quarter.fiscalYear;
+  const amount = report.budgetExecutedThousandYen === undefined && sameYear ? last.budgetExecutedThousandYen : undefined;
+  return {
+    ...report,
+    ...(carried.length === (report.milestones ?? []).length ? {} : { milestones: carried }),
+    ...(amount === undefined ? {} : { budgetExecutedThousandYen: amount }),
+  };
 }
 
 async function submitAll(
@@ -482,7 +495,7 @@ async function submitAll(
   const reports: { report: StoredReport; duplicate: boolean }[] = [];
   const problems: ProblemLine[] = [];
   for (const block of blocks) {
-    const outcome = await submitReport(input.deps.store, input.catalog, caller, await withMilestonesCarried(input, caller, block.input), {
+    const outcome = await submitReport(input.deps.store, input.catalog, caller, await withLastReportCarried(input, caller, block.input), {
       channel: 'mail',
       idempotencyKey: `mail-${input.identity}#${block.index}`,
       attachments,

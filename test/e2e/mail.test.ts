@@ -250,6 +250,19 @@ describe('good mails: recorded and confirmed with the 受付番号', () => {
     expect((await onlyAnswerTo(subject)).body.text).toContain('受付番号 FY2013-Q2-4-1-1-v2');
   });
 
+  it('a later mail without an 執行額 line keeps the amount of the last report of the year', async () => {
+    // Prepare: 4-1-1's last report (above) states 13,000 千円 for FY2013
+    const subject = subjectFor('状況のみ 4-1-1');
+    const to = reportAddress(sogo.kaId);
+    const raw = await compose({ from: sogo.address, to, subject, text: ['事業: 4-1-1', '状況: 遅れ気味', '課題: 調整中', '報告者: 山田'].join('\n') });
+    // Act
+    await send(raw, { from: sogo.address, to: [to] });
+    // Assess
+    const history = await reportHistory(store, '4-1-1', quarter);
+    expect(history.at(-1)).toMatchObject({ version: 3, status: '遅れ気味', budgetExecutedThousandYen: 13000 });
+    expect((await onlyAnswerTo(subject)).body.text).toContain('受付番号 FY2013-Q2-4-1-1-v3');
+  });
+
   it('HTML only, the quoted reminder in a <blockquote> ignored', async () => {
     // Prepare
     const subject = subjectFor('Re: 進捗報告のお願い');
