@@ -85,7 +85,8 @@ async function formPage(
       role: 'owner',
       values: valuesFromReport(last, fiscalYear, caller.ka.id),
       idempotencyKey: randomUUID(),
-      ...(last ? { prefilledFrom: last } : {}),
+      // A 事業 several 課 own has one report: the form says when another 課 wrote the one it shows.
+      ...(last ? { prefilledFrom: { ...last, ...(last.reporter.kaId === caller.ka.id ? {} : { by: last.reporter.ka }) } } : {}),
       inScope: isInScope(measure, catalog.plan.plan.period, fiscalYear),
     };
   });

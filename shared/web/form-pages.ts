@@ -48,7 +48,7 @@ const words = {
     relatedHeading: '関連する事業 (意見のみ)',
     relatedIntro: '関連部署として意見を記入できます。状況は担当部署が報告します。',
     noOwned: 'この課が担当する事業はありません。',
-    prefilled: (ref: string, when: string) => `前回の報告 (受付番号 ${ref}、${when}) の内容を表示しています。変更して送信してください。`,
+    prefilled: (ref: string, when: string, by?: string) => `前回の報告 (受付番号 ${ref}、${when}${by ? `、${by}の報告` : ''}) の内容を表示しています。変更して送信してください。`,
     notPrefilled: 'この事業の報告はまだありません。',
     outOfScope: (fy: number) => `この事業には${formatWarekiFiscalYear(fy)}のスケジュールも予算もありません。報告は任意で、集計には含まれません。`,
     status: '全体の状況',
@@ -110,7 +110,7 @@ const words = {
     relatedHeading: 'Related measures (comments only)',
     relatedIntro: 'As a related department you may leave a comment; the owning department reports the status.',
     noOwned: 'This department owns no measures.',
-    prefilled: (ref: string, when: string) => `Pre-filled from the last report (reference ${ref}, ${when}). Change what is different and submit.`,
+    prefilled: (ref: string, when: string, by?: string) => `Pre-filled from the last report (reference ${ref}, ${when}${by ? `, by ${by}` : ''}). Change what is different and submit.`,
     notPrefilled: 'No report for this measure yet.',
     outOfScope: (fy: number) => `This measure has neither schedule nor budget in FY${fy}: a report is optional, and the compile does not count it.`,
     status: 'Overall status',
@@ -317,7 +317,10 @@ export interface MeasureForm {
   /** A fresh key per rendered form; the same key sent twice records once. */
   idempotencyKey: string;
   /** The report the values were taken from. */
-  prefilledFrom?: Pick<StoredReport, 'reference' | 'quarter' | 'submittedAt'>;
+  prefilledFrom?: Pick<StoredReport, 'reference' | 'quarter' | 'submittedAt'> & {
+    /** The 課 that wrote it, when that is another owner of the 事業 than the one the form is for. */
+    by?: string;
+  };
   /** Set when this form was submitted and refused. */
   errors?: { message: Bilingual; fields: FieldError[]; milestoneOrder: string[] };
   /**
@@ -424,7 +427,7 @@ function measureForm(form: MeasureForm, lang: Lang, period: FiscalYearSpan, fisc
 </div>`
     : '';
   const prefilled = form.prefilledFrom
-    ? html`<p class="note">${w.prefilled(form.prefilledFrom.reference, lang === 'ja' ? quarterLabel(form.prefilledFrom.quarter).ja : quarterLabel(form.prefilledFrom.quarter).en)}</p>`
+    ? html`<p class="note">${w.prefilled(form.prefilledFrom.reference, lang === 'ja' ? quarterLabel(form.prefilledFrom.quarter).ja : quarterLabel(form.prefilledFrom.quarter).en, form.prefilledFrom.by)}</p>`
     : form.role === 'owner'
       ? html`<p class="hint">${w.notPrefilled}</p>`
       : '';

@@ -261,6 +261,20 @@ describe('the form page', () => {
     };
   };
 
+  it('names the 課 that wrote the report a form is pre-filled from when it is another owner of the 事業', () => {
+    // Prepare
+    const last = { reference: 'FY2013-Q2-3-1-3-v1', quarter: 'FY2013-Q2', submittedAt: '2013-07-01T00:00:00.000Z' };
+    // Act
+    const byOther = renderFormPage(forms({ prefilledFrom: { ...last, by: '学校教育課' } }));
+    const own = renderFormPage(forms({ prefilledFrom: last }));
+    const en = renderFormPage({ ...forms({ prefilledFrom: { ...last, by: '学校教育課' } }), lang: 'en' });
+    // Assess
+    expect(byOther).toMatch(/前回の報告 \(受付番号 FY2013-Q2-3-1-3-v1、平成25年度 第2四半期[^、]*、学校教育課の報告\) の内容を表示しています。/);
+    expect(own).toMatch(/前回の報告 \(受付番号 FY2013-Q2-3-1-3-v1、平成25年度 第2四半期[^、]*\) の内容を表示しています。/);
+    expect(own).not.toContain('の報告) の内容');
+    expect(en).toContain(', by 学校教育課). Change what is different and submit.');
+  });
+
   it('says on a 事業 not scheduled in the link\'s fiscal year that its report is optional, and on no other', () => {
     // Act
     const page = renderFormPage(forms({ inScope: false }));
