@@ -428,7 +428,8 @@ function measureForm(form: MeasureForm, lang: Lang, period: FiscalYearSpan, fisc
     : '';
   const prefilled = form.prefilledFrom
     ? html`<p class="note">${w.prefilled(form.prefilledFrom.reference, lang === 'ja' ? quarterLabel(form.prefilledFrom.quarter).ja : quarterLabel(form.prefilledFrom.quarter).en, form.prefilledFrom.by)}</p>`
-    : form.role === 'owner'
+    : // Shown again with what was typed (refused or already used), the section is no empty form either.
+      form.role === 'owner' && !form.errors
       ? html`<p class="hint">${w.notPrefilled}</p>`
       : '';
   const textarea = (name: string, label: string, value: string, hint?: string) => html`

@@ -311,6 +311,7 @@ describe('web form in headless Chromium', () => {
       expect(conflictText).toContain('FY2013-Q2-3-1-6-v1');
       // The section shows the input kept, so it does not say it shows the last report
       expect(conflictText).not.toContain('前回の報告');
+      expect(conflictText).not.toContain('この事業の報告はまだありません');
       expect(keptStatus).toBe('完了');
       expect(newKey).not.toBe(usedKey);
       expect(afterConflict).toHaveLength(1);
