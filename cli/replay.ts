@@ -231,7 +231,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> 
     (async () => {
       const ports = { httpPort: 0, dynamoPort: 0, sesPort: 0, eventsPort: 0, s3Port: 0, smtpPort: 0 };
       if (options.keepData) {
-        return startLocalStack({ ...ports, files, fresh: true, scheduler: false, onProgress: options.onProgress });
+        return startLocalStack({ ...ports, files, planFile: options.planFile, directoryFile: options.directoryFile, fresh: true, scheduler: false, onProgress: options.onProgress });
       }
       dataDir = await mkdtemp(join(tmpdir(), 'shinchoku-replay-'));
       return startLocalStack({ ...ports, files, inMemory: true, dataDir, scheduler: false, onProgress: options.onProgress });

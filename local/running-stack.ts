@@ -28,12 +28,15 @@ export interface PlanFiles {
 }
 
 /**
- * The plan and directory files a CLI command reads: each as its option (`--plan`, `--directory`) when
- * given, else the one the stack running on `.shinchoku` was started with, else undefined (the
- * embedded 下野市 file). So a command run in a city's folder works on the city its stack serves.
+ * The plan and directory files a CLI command reads: the options (`--plan`, `--directory`) when either
+ * is given (a file given names its city: the other is then not taken from another city's stack), else
+ * the files the stack running on `.shinchoku` was started with, else undefined (the embedded 下野市
+ * files). So a command run in a city's folder works on the city its stack serves.
  */
 export function planFilesOf(options: PlanFiles, running: RunningStack | undefined): PlanFiles {
-  return { plan: options.plan ?? running?.planFile, directory: options.directory ?? running?.directoryFile };
+  // The two go together: a file given names its city, so the other is not taken from another city's stack.
+  if (options.plan !== undefined || options.directory !== undefined) return { plan: options.plan, directory: options.directory };
+  return { plan: running?.planFile, directory: running?.directoryFile };
 }
 
 /** The file, in a stack's data folder. */

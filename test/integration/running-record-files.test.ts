@@ -1,7 +1,7 @@
 /**
  * A persistent local stack (`npm start`) records in `.shinchoku/running.json` the plan and directory
  * files it was started with, as absolute paths, so that the CLI run in the same folder works on the
- * same city (`planFilesOf`: the options first, then the record, then the embedded files).
+ * same city (`planFilesOf`: the options when any is given, else the record, else the embedded files).
  * The stack sets process.env, so this runs alone in its file.
  */
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -41,13 +41,13 @@ describe('the running record of a persistent stack', () => {
 });
 
 describe('planFilesOf', () => {
-  it('is each option when given, else the running stack’s file, else none (the embedded file)', () => {
+  it('is the options when either is given, else the running stack’s files, else none (the embedded files)', () => {
     // Prepare
     const running: RunningStack = { pid: 1, dynamoEndpoint: '', sesEndpoint: '', eventsEndpoint: '', httpUrl: '', planFile: '/city/plan.json', directoryFile: '/city/directory.json' };
 
     // Act / Assess
     expect(planFilesOf({}, running)).toEqual({ plan: '/city/plan.json', directory: '/city/directory.json' });
-    expect(planFilesOf({ plan: 'mine.json' }, running)).toEqual({ plan: 'mine.json', directory: '/city/directory.json' });
+    expect(planFilesOf({ plan: 'mine.json' }, running)).toEqual({ plan: 'mine.json', directory: undefined });
     expect(planFilesOf({ plan: 'p.json', directory: 'd.json' }, running)).toEqual({ plan: 'p.json', directory: 'd.json' });
     expect(planFilesOf({}, { ...running, planFile: undefined, directoryFile: undefined })).toEqual({ plan: undefined, directory: undefined });
     expect(planFilesOf({ directory: 'd.json' }, undefined)).toEqual({ plan: undefined, directory: 'd.json' });
