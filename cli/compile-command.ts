@@ -122,7 +122,7 @@ export async function compileCommand(options: CompileCommandOptions, out: Output
       const c = result.counts;
       out.info(
         `${formatQuarterJa(q)} を集計しました${result.changed ? '' : ' (前回と同じ結果)'}: 順調 ${c.green}・注意 ${c.amber}・遅延 ${c.red}・未報告 ${c.unreported}`,
-        `compiled ${formatQuarterEn(q)}${result.changed ? '' : ' (same result as before)'}: ${c.green} on track, ${c.amber} at risk, ${c.red} delayed, ${c.unreported} not reported`,
+        `compiled ${formatQuarterEn(q)}${result.changed ? '' : ' (same result as before)'}: ${c.green} on track, ${c.amber} attention, ${c.red} delayed, ${c.unreported} not reported`,
       );
       out.data(['scope\tid\tgreen\tamber\tred\tunreported', ...(compiled?.rollups ?? []).map((r) => [r.scope, r.scopeId, r.counts.green, r.counts.amber, r.counts.red, r.counts.unreported].join('\t'))].join('\n'));
       const digest = digestOutcome(bus);

@@ -592,8 +592,8 @@ function finishBlock(
     block.problems.push({
       line: block.lines.narrative ?? block.line,
       field: 'narrative',
-      ja: `「進捗:」の行が記入例の「${narrative.trim()}」のままです。今期の進捗を書いてください (状況・執行額も記入例のままでないか確かめてください)`,
-      en: `the 進捗 line still holds the example "${narrative.trim()}"; write this quarter's progress (and check the status and amount are not the example's either)`,
+      ja: `「進捗:」の行が記入例の「${narrative.trim()}」のままです。今期の進捗を書いてください (状況も記入例のままでないか確かめてください)`,
+      en: `the 進捗 line still holds the example "${narrative.trim()}"; write this quarter's progress (and check the status is not the example's either)`,
     });
   }
   const input: MailReportInput = {

@@ -257,7 +257,7 @@ function kaBlockJa(ka: Ka, measures: NoticeKa['measures'], links: KaLinks): stri
   const firstMilestone = measures.flatMap((m) => m.due.filter((d): d is MilestoneDue => d.type === 'milestone').map((d) => ({ m, d })))[0];
   const example = firstMilestone
     ? replyTemplateLines(firstMilestone.m.measureId, { milestoneId: firstMilestone.d.milestoneId, date: firstMilestone.d.date })
-    : replyTemplateLines(measures[0]?.measureId ?? '1-1-1');
+    : replyTemplateLines(measures[0]?.measureId ?? '');
   return [
     `■ ${ka.name}`,
     ...measureLinesJa(measures),

@@ -54,6 +54,7 @@ describe('linkBaseUrl', () => {
   });
 
   it('refuses a base URL that is not http(s), in both languages', async () => {
-    await expect(linkBaseUrl('ftp://x', {})).rejects.toThrow(/http\(s\)/);
+    const refused = linkBaseUrl('ftp://x', {});
+    await expect(refused).rejects.toMatchObject({ ja: '--base-url は http(s):// で始まる URL です: ftp://x', en: '--base-url must be an http(s) URL: ftp://x' });
   });
 });
