@@ -18,6 +18,8 @@ export type Refusal =
   | { outcome: 'forbidden'; ja: string; en: string }
   | { outcome: 'not-found'; ja: string; en: string }
   | { outcome: 'invalid'; ja: string; en: string; fields: FieldError[] }
+  /** The 事業 and quarter hold every version they can: nothing is wrong with the input itself (409). */
+  | { outcome: 'full'; ja: string; en: string; fields: FieldError[] }
   | { outcome: 'conflict'; ja: string; en: string; report: StoredReport };
 
 export type SubmitOutcome = { outcome: 'recorded' | 'duplicate'; report: StoredReport } | Refusal;
@@ -132,7 +134,7 @@ export async function submitReport(
       error.kind === 'comment'
         ? `no more comments can be recorded for this 事業 and quarter (up to version ${maxCommentVersion}; the rest are kept for the owning 課's reports)`
         : `a 事業 can have at most ${maxReportVersions} versions of its report per quarter; no more can be recorded`;
-    return { outcome: 'invalid', ja, en, fields: [{ field: 'quarter', ja, en }] };
+    return { outcome: 'full', ja, en, fields: [{ field: 'quarter', ja, en }] };
   }
   if (result.outcome === 'conflict') {
     return {

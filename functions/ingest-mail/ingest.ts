@@ -505,7 +505,7 @@ async function submitAll(
       reports.push({ report: outcome.report, duplicate: outcome.outcome === 'duplicate' });
     } else {
       // Checked just before, so only a race (the plan reloaded, a key reused) lands here.
-      const fields = outcome.outcome === 'invalid' ? outcome.fields : [];
+      const fields = outcome.outcome === 'invalid' || outcome.outcome === 'full' ? outcome.fields : [];
       problems.push({ line: block.line, measureId: block.input.measureId, ja: outcome.ja, en: outcome.en });
       for (const f of fields) problems.push({ line: lineOfField(block, f.field), field: f.field, ja: f.ja, en: f.en });
     }

@@ -55,6 +55,7 @@ const refusalStatus: Record<Refusal['outcome'], number> = {
   forbidden: 403,
   'not-found': 404,
   invalid: 400,
+  full: 409,
   conflict: 409,
 };
 
@@ -196,18 +197,24 @@ async function submit(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller,
   }
   logger.info('web form submission refused', context);
   const onPage = measure !== undefined && role !== 'none';
-  if (outcome.outcome === 'invalid') {
+  if (outcome.outcome === 'invalid' || outcome.outcome === 'full') {
+    const status = refusalStatus[outcome.outcome];
     if (onPage) {
-      return page(400, {
+      return page(status, {
         override: {
           measureId: form.measureId,
-          form: { values: form.values, idempotencyKey: form.idempotencyKey, errors: { message: outcome, fields: outcome.fields, milestoneOrder } },
+          // A full quarter is no fault of a field: the message alone says it.
+          form: {
+            values: form.values,
+            idempotencyKey: form.idempotencyKey,
+            errors: { message: outcome, fields: outcome.outcome === 'full' ? [] : outcome.fields, milestoneOrder },
+          },
         },
       });
     }
     const details = outcome.fields.map((f) => `${f.field}: ${f.ja}`).join('; ');
     const detailsEn = outcome.fields.map((f) => `${f.field}: ${f.en}`).join('; ');
-    return page(400, { notice: { kind: 'error', message: { ja: `${outcome.ja} (${details})`, en: `${outcome.en} (${detailsEn})` } } });
+    return page(status, { notice: { kind: 'error', message: { ja: `${outcome.ja} (${details})`, en: `${outcome.en} (${detailsEn})` } } });
   }
   if (outcome.outcome === 'conflict') {
     // The page was already used to submit something else (e.g. back, edit, submit): keep the edits,

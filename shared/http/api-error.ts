@@ -53,7 +53,7 @@ export function unauthenticated(ja: string, en: string, tokenGiven: boolean): Ap
 
 /**
  * The HTTP answer to a refusal of `submitReport` or of a read: 401, 403, 404, 400 with the fields,
- * 409 for an idempotency key reused with other content.
+ * 409 for an idempotency key reused with other content or a 事業 and quarter with no version left.
  */
 export function apiErrorOf(refusal: Refusal, options: { notFoundField?: string } = {}): ApiError {
   switch (refusal.outcome) {
@@ -68,6 +68,8 @@ export function apiErrorOf(refusal: Refusal, options: { notFoundField?: string }
       const named = [...new Set(refusal.fields.map((f) => f.field))].join(', ');
       return new ApiError(400, `${refusal.ja} (${named})`, `${refusal.en} (${named})`, refusal.fields);
     }
+    case 'full':
+      return new ApiError(409, refusal.ja, refusal.en, refusal.fields);
     case 'conflict':
       return fieldProblem(409, 'Idempotency-Key', refusal.ja, refusal.en);
   }

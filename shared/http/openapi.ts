@@ -39,7 +39,7 @@ const statusDescriptions: Readonly<Record<number, string>> = {
   401: '署名付きリンクのトークンがない・期限切れ・改ざん / missing, expired or altered link token',
   403: 'このトークンでは許可されていません (課の範囲外) / not allowed with this token (outside the 課\'s scope)',
   404: '見つかりません / not found',
-  409: 'Idempotency-Key が別の内容で使われています / the idempotency key was used for other content',
+  409: 'Idempotency-Key が別の内容で使われています、またはこの事業・四半期に記録できる版が残っていません / the idempotency key was used for other content, or the 事業 and quarter have no version left to record',
   413: '本文が大きすぎます / body too large',
   415: '本文は application/json で送ってください / the body must be application/json',
   500: 'サーバー内部のエラー / internal error',

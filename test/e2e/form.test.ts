@@ -12,7 +12,8 @@ import type { Output } from '#cli/output';
 import type { LocalStack } from '#local/stack';
 import { routeKey, routes } from '#shared/http/routes';
 import { formLink, tokenFor } from '#shared/links';
-import { reportHistory } from '#shared/store/report-items';
+import { reportReference } from '#shared/domain/report';
+import { maxReportVersions, reportHistory, reportToItem } from '#shared/store/report-items';
 import type { Store } from '#shared/store/store';
 import { launchChromium, screenshotDir } from '#test/support/browser';
 import { freshLinkSecret, testStack } from '#test/support/local-stack';
@@ -321,6 +322,41 @@ describe('web form in headless Chromium', () => {
         [1, undefined, '予定どおり'],
         [2, 1, '完了'],
       ]);
+    } finally {
+      await context.close();
+    }
+  });
+
+  it('answers a 事業 whose quarter holds every version it can with 409, keeps the input, and writes nothing', async () => {
+    // Prepare: 3-1-5 already has its last possible version for FY2013-Q3, and a form link for that quarter
+    const full = 'FY2013-Q3';
+    const reporter = { kaId, ka: '生活安全課', bukai: '市民生活専門部会', person: '石橋 太郎' };
+    await store.doc.put({
+      TableName: store.tableName,
+      Item: reportToItem(store.tenant, {
+        measureId: '3-1-5', quarter: full, kind: 'report', status: '予定どおり', milestones: [], narrative: '', issues: '', nextSteps: '', reporter,
+        version: maxReportVersions, reference: reportReference('3-1-5', full, maxReportVersions), channel: 'web', submittedAt: new Date().toISOString(), attachments: [],
+      }),
+    });
+    const link = await shinchokuLink(['--ka', kaId, '--quarter', full, '--base-url', stack.httpUrl]);
+    const { context, page } = await phonePage();
+    try {
+      await page.goto(link.lines[0]!);
+      const section = page.locator('#m-3-1-5');
+      await section.getByLabel('全体の状況').selectOption('遅延');
+      await section.getByLabel('課題').fill('委託先の選定が遅れている');
+      await section.getByLabel('報告者の氏名').fill('石橋 次郎');
+      // Act
+      const [refused] = await Promise.all([
+        page.waitForResponse((r) => r.request().method() === 'POST'),
+        section.getByRole('button', { name: /この事業の報告を送信/ }).click(),
+      ]);
+      await page.waitForLoadState();
+      // Assess
+      expect(refused.status()).toBe(409);
+      expect(await page.locator('#m-3-1-5 .error-summary').innerText()).toContain(`${maxReportVersions} 版まで`);
+      expect(await page.locator('#m-3-1-5').getByLabel('全体の状況').inputValue()).toBe('遅延');
+      expect(await reportHistory(store, '3-1-5', full)).toHaveLength(1);
     } finally {
       await context.close();
     }

@@ -256,7 +256,7 @@ describe('POST /api/reports', () => {
     expect(answer.status).toBe(201);
   });
 
-  it('refuses a report past the last version a 事業 and quarter can hold (400) and writes nothing', async () => {
+  it('refuses a report past the last version a 事業 and quarter can hold (409: the input is fine, the quarter is full) and writes nothing', async () => {
     // Prepare: 2-2-3 already has its last possible version for FY2014-Q1
     const full = 'FY2014-Q1';
     const version = maxReportVersions;
@@ -272,13 +272,13 @@ describe('POST /api/reports', () => {
     // Act
     const answer = await submit(validReport({ quarter: full }), { token: formToken('sogo-seisaku', { quarter: full }) });
     // Assess
-    expect(answer.status).toBe(400);
-    expectBilingualError(answer.body, 400);
+    expect(answer.status).toBe(409);
+    expectBilingualError(answer.body, 409);
     expect(answer.body.error.fields).toEqual([expect.objectContaining({ field: 'quarter', ja: expect.stringContaining(String(maxReportVersions)) })]);
     expect(await itemCount()).toBe(before);
   });
 
-  it('refuses a comment past the versions kept for comments (400), saying the rest are the owner\'s', async () => {
+  it('refuses a comment past the versions kept for comments (409), saying the rest are the owner\'s', async () => {
     // Prepare: 2-1-2 already holds the last version a comment can take for FY2014-Q2
     const full = 'FY2014-Q2';
     const version = maxCommentVersion;
@@ -297,8 +297,8 @@ describe('POST /api/reports', () => {
       { token: formToken('jido-fukushi', { quarter: full }) },
     );
     // Assess
-    expect(answer.status).toBe(400);
-    expectBilingualError(answer.body, 400);
+    expect(answer.status).toBe(409);
+    expectBilingualError(answer.body, 409);
     expect(answer.body.error.fields).toEqual([
       expect.objectContaining({ field: 'quarter', ja: expect.stringContaining('意見をこれ以上記録できません'), en: expect.stringContaining("kept for the owning 課's reports") }),
     ]);
