@@ -10,7 +10,16 @@ import type { Ka } from './domain/directory.ts';
 import { checkReport, ReportInputError, reportKeyOf, type FieldError } from './domain/report-input.ts';
 import type { Reporter, StoredReport } from './domain/report.ts';
 import type { Catalog } from './store/catalog-cache.ts';
-import { appendReport, latestVersion, maxCommentVersion, maxReportVersions, ReportVersionLimitError, type AppendOptions, type AppendResult } from './store/report-items.ts';
+import {
+  appendReport,
+  latestVersion,
+  maxCommentVersion,
+  maxReportVersions,
+  ReportVersionLimitError,
+  ReportVersionRaceError,
+  type AppendOptions,
+  type AppendResult,
+} from './store/report-items.ts';
 import type { Store } from './store/store.ts';
 
 export type Refusal =
@@ -20,7 +29,9 @@ export type Refusal =
   | { outcome: 'invalid'; ja: string; en: string; fields: FieldError[] }
   /** The 事業 and quarter hold every version they can: nothing is wrong with the input itself (409). */
   | { outcome: 'full'; ja: string; en: string; fields: FieldError[] }
-  | { outcome: 'conflict'; ja: string; en: string; report: StoredReport };
+  | { outcome: 'conflict'; ja: string; en: string; report: StoredReport }
+  /** Other submissions to the same 事業 and quarter kept winning the next version: nothing recorded, send again (503). */
+  | { outcome: 'busy'; ja: string; en: string };
 
 export type SubmitOutcome = { outcome: 'recorded' | 'duplicate'; report: StoredReport } | Refusal;
 
@@ -125,6 +136,13 @@ export async function submitReport(
       latest: named?.measureId === submission.measureId && named.quarter === submission.quarter ? latest : undefined,
     });
   } catch (error) {
+    if (error instanceof ReportVersionRaceError) {
+      return {
+        outcome: 'busy',
+        ja: 'この事業・四半期に同時に送られた報告が多く、記録できませんでした。少し待ってからもう一度送信してください',
+        en: 'too many reports on this 事業 and quarter arrived at the same time; nothing was recorded. Please send it again in a moment',
+      };
+    }
     if (!(error instanceof ReportVersionLimitError)) throw error;
     const ja =
       error.kind === 'comment'

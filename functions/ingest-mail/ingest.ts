@@ -501,6 +501,9 @@ async function submitAll(
       attachments,
       now: input.now,
     });
+    // Nothing recorded for this block: failing the invocation has it processed again, where the blocks
+    // already recorded answer as duplicates and this one finds the version free.
+    if (outcome.outcome === 'busy') throw new Error(`${block.input.measureId}: ${outcome.en}`);
     if (!('ja' in outcome)) {
       reports.push({ report: outcome.report, duplicate: outcome.outcome === 'duplicate' });
     } else {

@@ -57,6 +57,7 @@ const refusalStatus: Record<Refusal['outcome'], number> = {
   invalid: 400,
   full: 409,
   conflict: 409,
+  busy: 503,
 };
 
 function isAccepted(outcome: SubmitOutcome): outcome is Exclude<SubmitOutcome, Refusal> {
@@ -229,6 +230,15 @@ async function submit(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller,
       });
     }
     return page(409, { notice: { kind: 'error', message } });
+  }
+  if (outcome.outcome === 'busy') {
+    // Nothing was recorded: the same key sent again records it once.
+    if (onPage) {
+      return page(503, {
+        override: { measureId: form.measureId, form: { values: form.values, idempotencyKey: form.idempotencyKey, errors: { message: outcome, fields: [], milestoneOrder } } },
+      });
+    }
+    return page(503, { notice: { kind: 'error', message: outcome } });
   }
   if (outcome.outcome === 'forbidden' || outcome.outcome === 'not-found') {
     return page(refusalStatus[outcome.outcome], { notice: { kind: 'error', message: outcome } });

@@ -53,7 +53,8 @@ export function unauthenticated(ja: string, en: string, tokenGiven: boolean): Ap
 
 /**
  * The HTTP answer to a refusal of `submitReport` or of a read: 401, 403, 404, 400 with the fields,
- * 409 for an idempotency key reused with other content or a 事業 and quarter with no version left.
+ * 409 for an idempotency key reused with other content or a 事業 and quarter with no version left,
+ * 503 with `Retry-After` when concurrent submissions kept taking the next version.
  */
 export function apiErrorOf(refusal: Refusal, options: { notFoundField?: string } = {}): ApiError {
   switch (refusal.outcome) {
@@ -72,5 +73,7 @@ export function apiErrorOf(refusal: Refusal, options: { notFoundField?: string }
       return new ApiError(409, refusal.ja, refusal.en, refusal.fields);
     case 'conflict':
       return fieldProblem(409, 'Idempotency-Key', refusal.ja, refusal.en);
+    case 'busy':
+      return new ApiError(503, refusal.ja, refusal.en, [], { 'retry-after': '1' });
   }
 }

@@ -139,5 +139,6 @@ export const apiHeaders = {
     schema: z.literal('true'),
   },
   'WWW-Authenticate': { description: 'Bearer (RFC 6750)', schema: z.string() },
+  'Retry-After': { description: '同じ要求を送り直すまでの秒数 / seconds to wait before sending the same request again', schema: z.string().check(z.regex(/^\d+$/)) },
 } as const satisfies Record<string, { description: string; schema: z.ZodMiniType }>;
 export type ApiHeaderName = keyof typeof apiHeaders;

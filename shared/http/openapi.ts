@@ -43,6 +43,7 @@ const statusDescriptions: Readonly<Record<number, string>> = {
   413: '本文が大きすぎます / body too large',
   415: '本文は application/json で送ってください / the body must be application/json',
   500: 'サーバー内部のエラー / internal error',
+  503: '同じ事業・四半期への同時の送信が続き、記録できませんでした。Retry-After の秒数の後に同じ要求を送ってください / concurrent submissions to the same 事業 and quarter kept the report from being recorded; send the same request again after Retry-After seconds',
 };
 
 /**

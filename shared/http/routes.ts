@@ -123,6 +123,7 @@ export const routes: readonly RouteDefinition[] = [
         409: 'ApiError',
         413: 'ApiError',
         415: 'ApiError',
+        503: { schema: 'ApiError', headers: ['Retry-After'] },
       },
     },
   },

@@ -51,12 +51,24 @@ export class ReportVersionLimitError extends Error {
   }
 }
 
-const maxVersionRaces = 5;
+/**
+ * Other writers took the next version number of a 事業 and quarter `maxVersionRaces` times in a row:
+ * nothing was recorded, and the same submission sent again a moment later will be.
+ */
+export class ReportVersionRaceError extends Error {
+  constructor(readonly measureId: string, readonly quarter: string) {
+    super(`${measureId} ${quarter}: 報告の版番号の競合が続きました / too many concurrent versions of this report`);
+    this.name = 'ReportVersionRaceError';
+  }
+}
+
+export const maxVersionRaces = 5;
 
 /**
  * Append a report as the next version for its 事業 and quarter. Returns the report already recorded
  * under the idempotency key when this submission was seen before; throws `ReportVersionLimitError`
- * when the 事業 and quarter are full.
+ * when the 事業 and quarter are full and `ReportVersionRaceError` when other writers kept taking the
+ * next version first.
  */
 export async function appendReport(
   store: Store,
@@ -126,7 +138,7 @@ export async function appendReport(
       // Another writer took this version number first: read the latest again and retry.
     }
   }
-  throw new Error('報告の版番号の競合が続きました / too many concurrent versions of this report');
+  throw new ReportVersionRaceError(submission.measureId, submission.quarter);
 }
 
 /** A key used before: the same content is a duplicate (answered with the first report), other content a conflict. */

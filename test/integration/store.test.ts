@@ -7,6 +7,8 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { localClientConfig } from '#local/aws-local';
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import { createStore, type Store } from '#shared/store/store';
+import { apiErrorOf } from '#shared/http/api-error';
+import { submitReport, type Caller, type Refusal } from '#shared/submit-report';
 import type { PlanFile } from '#shared/domain/plan';
 import { reportReference, StoredReportSchema, type ReportSubmission } from '#shared/domain/report';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
@@ -32,7 +34,9 @@ import {
   reportHistory,
   reportsOfQuarter,
   reportToItem,
+  maxVersionRaces,
   ReportVersionLimitError,
+  ReportVersionRaceError,
 } from '#shared/store/report-items';
 import { loadCompiledQuarter, saveCompiledQuarter, saveMeasureStatus } from '#shared/store/status-items';
 import { createTestTable, type TestTable } from '#test/support/dynamo';
@@ -98,6 +102,33 @@ async function losingFirstAnswer(operation: string) {
     lost: () => lost,
     close: () => new Promise<void>((resolve) => proxy.close(() => resolve())),
   };
+}
+
+/**
+ * The store whose every transactional write is preceded by another writer (on the plain store)
+ * recording the next version of the same 事業 and quarter: each write it makes loses the race.
+ * `rivals` receives the number of each rival report.
+ */
+function outrunBy(store: Store, rivals: number[]): Store {
+  const doc = new Proxy(store.doc, {
+    get(target, name, receiver) {
+      const value = Reflect.get(target, name, receiver) as (...args: unknown[]) => unknown;
+      if (typeof value !== 'function') return value;
+      if (name !== 'transactWrite') return value.bind(target);
+      return async (input: { TransactItems: { Put?: { Item?: Record<string, unknown> } }[] }) => {
+        const item = input.TransactItems[1]?.Put?.Item as { measureId: string; quarter: string } | undefined;
+        rivals.push(rivals.length + 1);
+        const n = rivals.length;
+        await appendReport(store, submission({ measureId: item!.measureId, quarter: item!.quarter, narrative: `他の報告 ${n}` }), {
+          channel: 'api',
+          idempotencyKey: `rival-${store.tenant}-${item!.quarter}-${n}`,
+          fingerprint: 'r',
+        });
+        return value.call(target, input);
+      };
+    },
+  });
+  return createStore(doc, store.tableName, store.tenant);
 }
 
 /** The store with each document client call it makes recorded by name. */
@@ -286,6 +317,41 @@ describe('report items (append-only)', () => {
     // Assess
     expect(results.map((r) => r.report.version).sort()).toEqual([1, 2, 3, 4]);
     expect(await reportHistory(store, '2-2-3')).toHaveLength(4);
+  });
+
+  it('gives up after losing the next version to other writers every time, recording nothing of its own', async () => {
+    // Prepare: before each of its writes, another writer records the next version of the same 事業 first
+    const store = table.store('reports-outrun');
+    const rivals: number[] = [];
+    // Act
+    const attempt = appendReport(outrunBy(store, rivals), submission(), { channel: 'web', idempotencyKey: 'outrun', fingerprint: 'f' });
+    // Assess
+    await expect(attempt).rejects.toBeInstanceOf(ReportVersionRaceError);
+    expect(rivals).toHaveLength(maxVersionRaces);
+    const history = await reportHistory(store, '2-2-3');
+    expect(history.map((r) => r.narrative)).toEqual(rivals.map((n) => `他の報告 ${n}`));
+  });
+
+  it('answers such a submission as busy (send again), and the same submission sent again is recorded once', async () => {
+    // Prepare
+    const store = table.store('reports-busy');
+    const catalog = { plan, directory: await readDirectoryFile() };
+    const ka = catalog.directory.ka.find((k) => k.id === 'sogo-seisaku')!;
+    const caller: Caller = {
+      claims: { tenant: 'shimotsuke', kaId: ka.id, quarter: 'FY2013-Q3', purpose: 'form', expiresAt: Math.floor(Date.now() / 1000) + 3600 },
+      ka,
+      reporter: { kaId: ka.id, ka: ka.name, bukai: ka.bukai },
+    };
+    const body = { measureId: '2-2-3', quarter: 'FY2013-Q3', status: '予定どおり', person: '山田' };
+    // Act
+    const busy = await submitReport(outrunBy(store, []), catalog, caller, body, { channel: 'api', idempotencyKey: 'busy-then-again' });
+    const again = await submitReport(store, catalog, caller, body, { channel: 'api', idempotencyKey: 'busy-then-again' });
+    // Assess
+    expect(busy).toMatchObject({ outcome: 'busy', ja: expect.stringContaining('もう一度送信してください'), en: expect.stringContaining('send it again') });
+    expect(apiErrorOf(busy as Refusal).toResponse()).toMatchObject({ statusCode: 503, headers: { 'retry-after': '1' } });
+    expect(again).toMatchObject({ outcome: 'recorded', report: { version: maxVersionRaces + 1, reporter: { kaId: 'sogo-seisaku', person: '山田' } } });
+    const history = await reportHistory(store, '2-2-3', 'FY2013-Q3');
+    expect(history.filter((r) => r.reporter.kaId === 'sogo-seisaku')).toHaveLength(1);
   });
 
   it("a report after a related department's comment corrects the owner's report before the comment", async () => {
