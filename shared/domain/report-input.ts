@@ -5,7 +5,7 @@
  * Pure: no I/O, no AWS.
  */
 import * as z from '../zod.ts';
-import { formatQuarter, isLocalDate, tryParseQuarter } from './fiscal.ts';
+import { formatQuarter, isLocalDate, tryParseQuarter, warekiDateProblem } from './fiscal.ts';
 import { isOwner } from './ownership.ts';
 import type { Measure, PlanFile } from './plan.ts';
 import { milestoneProgressValues, reportStatuses, reportTextLimits, type ReportStatus, type ReportSubmission, type Reporter } from './report.ts';
@@ -86,6 +86,11 @@ const described = <T extends z.ZodMiniType>(schema: T, description: string): T =
   return schema;
 };
 
+function dateFormatMessage(input: unknown): string {
+  const why = typeof input === 'string' ? warekiDateProblem(input) : undefined;
+  return why ? `日付を読み取れません: 「${input as string}」 (${why.ja}) / cannot read the date "${input as string}" (${why.en})` : '日付は YYYY-MM-DD です / dates are YYYY-MM-DD';
+}
+
 /** One milestone's progress in a report: strict like the report itself, a mistyped key ("startedOn") is refused, not dropped. */
 const MilestoneInputSchema = z.strictObject({
   milestoneId: z.string().check(z.regex(/^m\d+$/, { error: 'スケジュール項目は m1, m2 … です / milestone ids are m1, m2, …' })),
@@ -94,8 +99,9 @@ const MilestoneInputSchema = z.strictObject({
   }),
   date: z.optional(
     z.string().check(
-      // Not also "not a real date" for a date written otherwise (平成25年7月1日): one message.
-      z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: '日付は YYYY-MM-DD です / dates are YYYY-MM-DD', abort: true }),
+      // Not also "not a real date" for a date written otherwise (平成25年7月1日): one message. A date
+      // the form could not read for a reason (令和元年4月10日: before Reiwa began) says that reason.
+      z.regex(/^\d{4}-\d{2}-\d{2}$/, { error: (issue) => dateFormatMessage(issue.input), abort: true }),
       z.refine(isLocalDate, { error: '存在しない日付です / not a real date' }),
     ),
   ),

@@ -56,7 +56,7 @@ describe('report input', () => {
     });
   });
 
-  it('says of a milestone date only what is wrong with it: the format for 平成25年7月1日, the calendar for 2013-02-30', () => {
+  it('says of a milestone date only what is wrong with it: the format for 平成25年7月1日, the calendar for 2013-02-30, the era for 令和元年4月10日', () => {
     // Act
     const messagesFor = (date: string) => {
       try {
@@ -70,6 +70,9 @@ describe('report input', () => {
     expect(messagesFor('平成25年7月1日')).toEqual(['日付は YYYY-MM-DD です']);
     expect(messagesFor('2013-02-30')).toEqual(['存在しない日付です']);
     expect(messagesFor('2013-07-01')).toEqual([]);
+    // Read as a date but refused for a reason: the reason, not the format
+    expect(messagesFor('令和元年4月10日')).toEqual(['日付を読み取れません: 「令和元年4月10日」 (令和は2019年5月1日からです)']);
+    expect(messagesFor('平成25年2月30日')).toEqual(['日付を読み取れません: 「平成25年2月30日」 (その日は存在しません)']);
   });
 
   it('names each bad field, in Japanese and English', () => {
