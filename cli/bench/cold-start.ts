@@ -118,11 +118,17 @@ export interface ColdStartFigures {
  */
 const primary = 0;
 
+/** The young generation's ceiling tried in the `report-schemas-semi-space` floor, in MB (V8's default is 16 or 32). */
+const largeSemiSpaceMb = 64;
+
 const floorFile = (name: string) => fileURLToPath(new URL(`./floors/${name}.ts`, import.meta.url));
 const floorEntries: { name: string; entry: string; env?: NodeJS.ProcessEnv; compileCache?: true }[] = [
   ...['empty-module', 'node-https', 'dynamodb-client', 'handler-base', 'report-schemas', 'handler-base-fs-module'].map((name) => ({ name, entry: floorFile(name) })),
   // What Node's own source-map support would cost: functions are deployed without it (shared/stack-traces.ts).
   { name: 'handler-base-source-maps', entry: floorFile('handler-base'), env: { NODE_OPTIONS: '--enable-source-maps' } },
+  // The one young-generation setting Lambda's NODE_OPTIONS takes (V8 refuses --min-semi-space-size
+  // there): a larger ceiling, to see whether it spares the collections a load makes.
+  { name: 'report-schemas-semi-space', entry: floorFile('report-schemas'), env: { NODE_OPTIONS: `--max-semi-space-size=${largeSemiSpaceMb}` } },
   // How much of a load is V8 compiling code for the first time: the same floor with V8's code cache
   // written by one import before the timed ones (NODE_COMPILE_CACHE, Node 22.1 and later).
   { name: 'report-schemas-compile-cache', entry: floorFile('report-schemas'), compileCache: true },
@@ -223,6 +229,7 @@ const floorLabels: Record<string, string> = {
   'report-schemas': '土台 + 報告の zod スキーマ / the base plus a report\'s zod schemas',
   'handler-base-fs-module': '土台 + ES モジュールとしての `node:fs` (関数は `process.getBuiltinModule` で読む) / the base plus `node:fs` imported as an ES module (functions read it through `process.getBuiltinModule`)',
   'report-schemas-compile-cache': '土台 + 報告の zod スキーマを、先に書いた V8 のコードキャッシュ (`NODE_COMPILE_CACHE`, Node 22.1 以降) で (関数は持ち込めない、上記) / the base plus a report\'s zod schemas, with V8\'s code cache written beforehand (`NODE_COMPILE_CACHE`, Node 22.1 and later; functions cannot bring one, see above)',
+  'report-schemas-semi-space': `土台 + 報告の zod スキーマを \`NODE_OPTIONS=--max-semi-space-size=${largeSemiSpaceMb}\` で (若い世代の上限を上げる。関数は付けない) / the base plus a report's zod schemas with \`NODE_OPTIONS=--max-semi-space-size=${largeSemiSpaceMb}\` (a larger young generation ceiling; functions run without it)`,
   'handler-base-source-maps': '土台を `NODE_OPTIONS=--enable-source-maps` で (関数はこれを付けず、スタックは shared/stack-traces.ts が書くときに対応付ける) / the base with `NODE_OPTIONS=--enable-source-maps` (functions run without it; shared/stack-traces.ts maps a stack when one is written)',
 };
 
@@ -236,7 +243,17 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
   const largest = fns.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   const withinBytes = fns.filter((f) => f.bytes <= byteTarget);
   const floor = (name: string) => cold.floors.find((f) => f.name === name);
-  const [empty, https, client, base, schemas, sourceMaps, fsModule, compileCache] = ['empty-module', 'node-https', 'dynamodb-client', 'handler-base', 'report-schemas', 'handler-base-source-maps', 'handler-base-fs-module', 'report-schemas-compile-cache'].map(floor);
+  const [empty, https, client, base, schemas, sourceMaps, fsModule, compileCache, semiSpace] = [
+    'empty-module',
+    'node-https',
+    'dynamodb-client',
+    'handler-base',
+    'report-schemas',
+    'handler-base-source-maps',
+    'handler-base-fs-module',
+    'report-schemas-compile-cache',
+    'report-schemas-semi-space',
+  ].map(floor);
   const ratioOf = (f: BundleFigures | undefined, runtime: number) => f?.imports[runtime]?.ratio ?? NaN;
   const summary = [
     `| 4 | 最大の読み込みバンドル / largest bundle loaded at a cold start (minified) | ${kb(largest.bytes)} (${largest.name}); ${withinBytes.length}/${fns.length} 関数が目標内 / functions within | ≤ 300 KB | ${verdict(largest.bytes <= byteTarget, over(largest.bytes, byteTarget))} |`,
@@ -263,7 +280,7 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
   }
   const slowest = fns.reduce((a, b) => (ratioOf(b, primary) > ratioOf(a, primary) ? b : a));
   if (ratioOf(slowest, primary) > ratioTarget && empty && https && client && base) {
-    why.push(importTimeWhy(cold, { empty, https, client, base, schemas, sourceMaps, fsModule, compileCache }));
+    why.push(importTimeWhy(cold, { empty, https, client, base, schemas, sourceMaps, fsModule, compileCache, semiSpace }));
   }
 
   const runtimeHeads = cold.runtimes.flatMap((runtime) => [`読み込み時間 / import, ${runtime.label}`, '比 / ratio', '≤ 1.5×']);
@@ -306,6 +323,7 @@ interface ImportFloors {
   sourceMaps?: BundleFigures;
   fsModule?: BundleFigures;
   compileCache?: BundleFigures;
+  semiSpace?: BundleFigures;
 }
 
 /**
@@ -314,7 +332,7 @@ interface ImportFloors {
  * so where the target stops being reachable.
  */
 function importTimeWhy(cold: ColdStartFigures, floors: ImportFloors): string {
-  const { empty, https, client, base, schemas, sourceMaps, fsModule, compileCache } = floors;
+  const { empty, https, client, base, schemas, sourceMaps, fsModule, compileCache, semiSpace } = floors;
   const target = coldStartTargets.ratio;
   const label = cold.runtimes[primary]!.label;
   const baselineMs = fmt(cold.runtimes[primary]!.baselineMs, 1);
@@ -380,7 +398,25 @@ function importTimeWhy(cold: ColdStartFigures, floors: ImportFloors): string {
   }
   const others = cold.runtimes.slice(1).map((runtime, i) => `${runtime.label}: ${[empty, https, client, base, ...(schemas ? [schemas] : [])].map((f) => `${ratio(f, i + 1)}×`).join(', ')}`);
   const othersText = others.length > 0 ? ` 同じ下限 (空, https, クライアント, 土台${schemas ? ', スキーマ' : ''}) / the same floors on ${others.join('; ')}.` : '';
-  return `- **読み込み時間 / import time** (${label}): ${ja.join('')} / ${en.join(' ')}${othersText}${gcSentence(cold, base, schemas)}`;
+  return `- **読み込み時間 / import time** (${label}): ${ja.join('')} / ${en.join(' ')}${othersText}${gcSentence(cold, base, schemas)}${semiSpaceSentence(schemas, semiSpace)}`;
+}
+
+/**
+ * Whether a larger young generation, the one setting of it NODE_OPTIONS takes on Lambda, spares the
+ * collections that loading the report's schemas makes: empty when either figure is missing.
+ */
+export function semiSpaceSentence(schemas: BundleFigures | undefined, semiSpace: BundleFigures | undefined): string {
+  if (!schemas || !semiSpace) return '';
+  const spared = schemas.gc.scavenges - semiSpace.gc.scavenges;
+  const ja = spared > 0 ? `回収は ${fmt(schemas.gc.scavenges, 0)} 回から ${fmt(semiSpace.gc.scavenges, 0)} 回に減る` : `回収は ${fmt(semiSpace.gc.scavenges, 0)} 回のまま (${fmt(schemas.gc.scavenges, 0)} 回) で減らない: 若い世代は上限によらず小さく始まり、読み込みの間には広がらない`;
+  const en =
+    spared > 0
+      ? `the collections fall from ${fmt(schemas.gc.scavenges, 0)} to ${fmt(semiSpace.gc.scavenges, 0)}`
+      : `it still collects ${fmt(semiSpace.gc.scavenges, 0)} time(s) (${fmt(schemas.gc.scavenges, 0)} without): the young generation starts small whatever its ceiling and does not grow during a load`;
+  return (
+    ` Lambda の NODE_OPTIONS で若い世代に渡せる設定は上限 (\`--max-semi-space-size\`) だけ (\`--min-semi-space-size\` は NODE_OPTIONS では拒まれる)。土台 + スキーマをそれを ${largeSemiSpaceMb} MB にして読むと ${fmt(semiSpace.imports[primary]?.ratio ?? NaN)}× (付けずに ${fmt(schemas.imports[primary]?.ratio ?? NaN)}×)、${ja} / ` +
+    `The only young-generation setting Lambda's NODE_OPTIONS takes is its ceiling (\`--max-semi-space-size\`; \`--min-semi-space-size\` is refused there). The base and schemas loaded with it at ${largeSemiSpaceMb} MB take ${fmt(semiSpace.imports[primary]?.ratio ?? NaN)}× (${fmt(schemas.imports[primary]?.ratio ?? NaN)}× without), and ${en}.`
+  );
 }
 
 /** Whether a Node (`v24.21.0`) reads NODE_COMPILE_CACHE: 22.1 and later. */

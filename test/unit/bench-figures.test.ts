@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { over } from '#cli/bench/format';
-import { parseTraceGc, readsCompileCache, renderColdStart, type BundleFigures, type ColdStartFigures } from '#cli/bench/cold-start';
+import { parseTraceGc, readsCompileCache, renderColdStart, semiSpaceSentence, type BundleFigures, type ColdStartFigures } from '#cli/bench/cold-start';
 import { billedUnits, itemBytes } from '#cli/bench/meter';
 import type { SubmissionFigures } from '#cli/bench/steps';
 import { submissionSection, submissionSummary, submissionWhy } from '#cli/bench/submission-report';
@@ -176,6 +176,19 @@ describe('the bench cold start: why functions miss the import-time target', () =
     expect(why).toContain('take 1.45× (+13.5 ms; −4.5 ms against no cache)');
     expect(why).toContain('Nor can functions bring such a cache');
     expect(whyOnNode20).not.toContain('code cache');
+  });
+
+  it('tells whether a larger young generation spares the collections of a load, from the floor with NODE_OPTIONS=--max-semi-space-size', () => {
+    // Prepare
+    const withGc = (name: string, ratio: number, scavenges: number) => ({ ...bundle(name, ratio), gc: { scavenges, fullCollections: 0, pauseMs: 3 * scavenges } });
+    const [schemas, unspared, spared] = [withGc('report-schemas', 1.6, 2), withGc('report-schemas-semi-space', 1.61, 2), withGc('report-schemas-semi-space', 1.5, 1)];
+    // Act
+    const [same, fewer, none] = [semiSpaceSentence(schemas, unspared), semiSpaceSentence(schemas, spared), semiSpaceSentence(schemas, undefined)];
+    // Assess
+    expect(same).toContain('take 1.61× (1.60× without), and it still collects 2 time(s) (2 without)');
+    expect(same).toContain('回収は 2 回のまま');
+    expect(fewer).toContain('the collections fall from 2 to 1');
+    expect(none).toBe('');
   });
 
   it('knows which Node reads NODE_COMPILE_CACHE', () => {
