@@ -8,6 +8,7 @@
 import { mayReadMeasure, measureForbidden, type Reader } from './auth/read-access.ts';
 import { parseReportReference, resolveQuarter, type ReportHistory } from './domain/report-query.ts';
 import type { StoredReport } from './domain/report.ts';
+import { measureIdOfPath, shown } from './http/path-ids.ts';
 import type { Catalog } from './store/catalog-cache.ts';
 import { getReport, reportHistory } from './store/report-items.ts';
 import type { Store } from './store/store.ts';
@@ -16,19 +17,11 @@ import type { Refusal } from './submit-report.ts';
 /** What a read found, or why there is nothing to answer. */
 export type ReadOutcome<T> = { outcome: 'found'; value: T } | Refusal;
 
-const measureIdPattern = /^\d+-\d+-\d+$/;
-
 /** The 事業 a path names, or the refusal: 400 when it is no 事業 id, 404 when the plan has none. */
 export function measureOfPath(catalog: Catalog, measureId: string | undefined): ReadOutcome<Catalog['plan']['measures'][number]> {
-  const id = (measureId ?? '').normalize('NFKC').trim();
-  if (!measureIdPattern.test(id)) {
-    return {
-      outcome: 'invalid',
-      ja: '事業 id が正しくありません',
-      en: 'invalid measure id',
-      fields: [{ field: 'measureId', ja: `事業 id は 2-2-3 の形式です: "${measureId ?? ''}"`, en: `measure ids look like 2-2-3, got "${measureId ?? ''}"` }],
-    };
-  }
+  const path = measureIdOfPath(measureId);
+  if ('problem' in path) return { outcome: 'invalid', ja: '事業 id が正しくありません', en: 'invalid measure id', fields: [path.problem] };
+  const { id } = path;
   const measure = catalog.plan.measures.find((m) => m.id === id);
   if (!measure) return { outcome: 'not-found', ja: `事業 ${id} は計画にありません`, en: `measure ${id} is not in the plan` };
   return { outcome: 'found', value: measure };
@@ -57,8 +50,8 @@ export async function readReportByReference(
       fields: [
         {
           field: 'reference',
-          ja: `受付番号は FY2013-Q2-2-2-3-v1 の形式です: "${reference ?? ''}"`,
-          en: `references look like FY2013-Q2-2-2-3-v1, got "${reference ?? ''}"`,
+          ja: `受付番号は FY2013-Q2-2-2-3-v1 の形式です: "${shown(reference ?? '')}"`,
+          en: `references look like FY2013-Q2-2-2-3-v1, got "${shown(reference ?? '')}"`,
         },
       ],
     };

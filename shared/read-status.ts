@@ -9,6 +9,7 @@
 import { bukaiForbidden, mayReadBukai, mayReadMeasure, mayReadPlan, planForbidden, type Reader } from './auth/read-access.ts';
 import { inScopeOf } from './domain/measure-span.ts';
 import { resolveQuarter } from './domain/report-query.ts';
+import { bukaiIdProblem } from './http/path-ids.ts';
 import {
   bukaiRollup,
   measureStatusEntries,
@@ -72,6 +73,8 @@ export async function readBukaiStatus(
   reader: Reader,
   request: StatusRequest & { bukaiId: string | undefined },
 ): Promise<ReadOutcome<BukaiStatusView>> {
+  const problem = bukaiIdProblem(request.bukaiId);
+  if (problem) return { outcome: 'invalid', ja: '専門部会 id が正しくありません', en: 'invalid 部会 id', fields: [problem] };
   const bukai = catalog.directory.bukai.find((b) => b.id === request.bukaiId);
   if (!bukai) {
     return {

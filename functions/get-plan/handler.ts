@@ -8,7 +8,9 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import { envNames, requireEnv } from '#shared/config/env';
+import { ApiError } from '#shared/http/api-error';
 import { httpErrors } from '#shared/http/middleware';
+import { measureIdOfPath } from '#shared/http/path-ids';
 import { HttpError, json } from '#shared/http/response';
 import { correlationIds, createLogger } from '#shared/logger';
 import { getMeasure, loadPlan } from '#shared/store/plan-items';
@@ -23,10 +25,11 @@ export const handler = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResu
   .use(correlationIds(logger))
   .use(httpErrors(logger))
   .handler(async (event) => {
-    const measureId = event.pathParameters?.measureId;
-    if (measureId !== undefined) {
-      const measure = await getMeasure(store, measureId);
-      if (!measure) throw new HttpError(404, `事業 ${measureId} はありません`, `no 事業 ${measureId}`);
+    if (event.pathParameters?.measureId !== undefined) {
+      const path = measureIdOfPath(event.pathParameters.measureId);
+      if ('problem' in path) throw new ApiError(400, '事業 id が正しくありません', 'invalid measure id', [path.problem]);
+      const measure = await getMeasure(store, path.id);
+      if (!measure) throw new HttpError(404, `事業 ${path.id} はありません`, `no 事業 ${path.id}`);
       return json(200, measure, publicCache);
     }
     const plan = await loadPlan(store);

@@ -86,7 +86,7 @@ export const routes: readonly RouteDefinition[] = [
     fn: 'get-plan',
     description: '事業ひとつ / one 事業 of the plan',
     auth: 'public',
-    docs: { summary: '事業 / one measure of the plan', operationId: 'getPlanMeasure', responses: { 200: 'Measure', 404: 'ApiError' } },
+    docs: { summary: '事業 / one measure of the plan', operationId: 'getPlanMeasure', responses: { 200: 'Measure', 400: 'ApiError', 404: 'ApiError' } },
   },
   {
     method: 'GET',

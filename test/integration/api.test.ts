@@ -767,4 +767,19 @@ describe('caching and content sniffing', () => {
     expect(missing.status).toBe(404);
     expect(missing.headers.get('cache-control')).toBe('no-store');
   });
+
+  it('refuses path ids of another shape with 400 before reading anything, quoting at most 40 characters of them', async () => {
+    // Act: DynamoDB itself refuses a key over 2 KB, which must not reach it
+    const longMeasure = await get('/api/plan/measures/{measureId}', { params: { measureId: '1'.repeat(3000) }, token: null });
+    const japanese = await get('/api/plan/measures/{measureId}', { params: { measureId: 'あ'.repeat(400) }, token: null });
+    const longBukai = await get('/api/bukai/{bukaiId}/status', { params: { bukaiId: 'x'.repeat(3000) } });
+    const longReference = await get('/api/reports/{reference}', { params: { reference: 'F'.repeat(3000) } });
+    // Assess
+    for (const [answer, field] of [[longMeasure, 'measureId'], [japanese, 'measureId'], [longBukai, 'bukaiId'], [longReference, 'reference']] as const) {
+      expect(answer.status).toBe(400);
+      expectBilingualError(answer.body, 400);
+      expect(answer.body.error.fields).toEqual([expect.objectContaining({ field })]);
+      expect(JSON.stringify(answer.body).length).toBeLessThan(600);
+    }
+  });
 });
