@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, Context } from 'aws-lambda';
+import { ApiError } from '#shared/http/api-error';
 import { matchPath, routeKey, routes, type RouteDefinition } from '#shared/http/routes';
 import { localLambdaContext } from './lambda-context.ts';
 
@@ -57,7 +58,7 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
   const server: Server = createServer((req, res) => {
     serve(req, res).catch((error: unknown) => {
       process.stderr.write(`ローカル HTTP エラー / local HTTP error: ${String((error as Error)?.stack ?? error)}\n`);
-      if (!res.headersSent) writeJson(res, 500, { error: { message: '内部エラー', messageEn: 'internal error' } });
+      if (!res.headersSent) writeError(res, 500, '内部エラー', 'internal error');
       else res.end();
     });
   });
@@ -68,17 +69,17 @@ export async function startHttpServer(options: HttpServerOptions = {}): Promise<
     const found = findRoute(routesByMethod.get(method), url.pathname);
     if (!found) {
       if (options.extra?.(req, res)) return;
-      const pathExists = table.some((route) => matchPath(route.path, url.pathname) !== undefined);
-      writeJson(res, pathExists ? 405 : 404, {
-        error: pathExists
-          ? { message: 'このメソッドは使えません', messageEn: 'method not allowed' }
-          : { message: '見つかりません', messageEn: 'not found' },
-      });
+      const allowed = [...new Set(table.filter((route) => matchPath(route.path, url.pathname) !== undefined).map((route) => route.method))];
+      if (allowed.length > 0) {
+        writeError(res, 405, `このメソッドは使えません (使えるのは ${allowed.join(', ')})`, `method not allowed (allowed: ${allowed.join(', ')})`, { allow: allowed.join(', ') });
+      } else {
+        writeError(res, 404, '見つかりません', 'not found');
+      }
       return;
     }
     const body = await readBody(req);
     if (body === 'too-large') {
-      writeJson(res, 413, { error: { message: '本文が大きすぎます', messageEn: 'payload too large' } });
+      writeError(res, 413, '本文が大きすぎます', 'payload too large');
       return;
     }
     const event = toEvent(req, url, method, found.route, found.params, body);
@@ -200,6 +201,11 @@ function writeResult(res: ServerResponse, result: APIGatewayProxyResultV2): void
   if (result.cookies?.length) headers['set-cookie'] = result.cookies;
   res.writeHead(result.statusCode ?? 200, headers);
   res.end(result.body === undefined ? undefined : Buffer.from(result.body, result.isBase64Encoded ? 'base64' : 'utf8'));
+}
+
+/** An answer of the server itself, in the API's error shape (`ApiError`), as the handlers answer theirs. */
+function writeError(res: ServerResponse, status: number, ja: string, en: string, headers: Record<string, string> = {}): void {
+  writeResult(res, new ApiError(status, ja, en, [], headers).toResponse());
 }
 
 function writeJson(res: ServerResponse, status: number, body: unknown): void {

@@ -768,6 +768,19 @@ describe('caching and content sniffing', () => {
     expect(missing.headers.get('cache-control')).toBe('no-store');
   });
 
+  it('answers an unknown path (404), a method the path has not (405, with Allow) and an oversize body (413) in the API\'s error shape', async () => {
+    // Act
+    const unknown = await fetch(`${server.url}/api/nothing-here`);
+    const wrongMethod = await fetch(`${server.url}/api/plan`, { method: 'DELETE' });
+    const oversize = await fetch(`${server.url}/api/reports`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: 'x'.repeat(11 * 1024 * 1024) });
+    // Assess
+    for (const [answer, status] of [[unknown, 404], [wrongMethod, 405], [oversize, 413]] as const) {
+      expect(answer.status).toBe(status);
+      expectBilingualError((await answer.json()) as Json, status);
+    }
+    expect(wrongMethod.headers.get('allow')).toBe('GET');
+  });
+
   it('refuses path ids of another shape with 400 before reading anything, quoting at most 40 characters of them', async () => {
     // Act: DynamoDB itself refuses a key over 2 KB, which must not reach it
     const longMeasure = await get('/api/plan/measures/{measureId}', { params: { measureId: '1'.repeat(3000) }, token: null });
