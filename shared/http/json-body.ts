@@ -84,10 +84,17 @@ export function requireJsonBody(
         throw fieldProblem(
           400,
           bodyField,
-          `本文を JSON として読めません: ${(error as Error).message}`,
+          // The parser's own words are English: the Japanese says where, from the position it names.
+          `本文を JSON として読めません${jsonErrorPlace((error as Error).message)}`,
           `the body is not valid JSON: ${(error as Error).message}`,
         );
       }
     },
   };
+}
+
+/** " (12 文字目)" from a JSON.parse message naming a position (0-based), else nothing. */
+function jsonErrorPlace(message: string): string {
+  const position = /position (\d+)/.exec(message)?.[1];
+  return position === undefined ? '' : ` (${Number(position) + 1} 文字目)`;
 }

@@ -413,6 +413,15 @@ describe('malformed requests', () => {
     ] as const
   ).map(([name, request, status, field]) => [name, status, field, request]);
 
+  it('says in Japanese where a body stops being JSON, and leaves the parser\'s English words to the English message', async () => {
+    // Act
+    const answer = await submit(undefined, { raw: '{"measureId": "2-2-3" "status": "完了"}' });
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.fields[0].ja).toBe('本文を JSON として読めません (23 文字目)');
+    expect(answer.body.error.fields[0].en).toMatch(/^the body is not valid JSON: .*position 22/);
+  });
+
   it('has at least 30 cases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(30);
   });
