@@ -9,8 +9,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { ObjectStore } from '#shared/aws/s3';
 import { publicContentSecurityPolicy, publicSiteKeys } from '#shared/web/public/page';
 
-/** The public site's bucket on the local S3. */
-export const localPublicBucket = 'shinchoku-public';
+/**
+ * The public site's bucket on the local S3, one per city: a data folder can hold several cities'
+ * tables (each started with its own plan), and on AWS each city's stack has a bucket of its own.
+ */
+export function localPublicBucket(tenant: string): string {
+  return `shinchoku-public-${tenant}`;
+}
 
 /** Where the local HTTP server serves the public site. */
 export const publicPathPrefix = '/public';

@@ -83,6 +83,25 @@ export interface LocalStack {
 /** The plan and directory a local stack loads, read and checked (`readPlanAndDirectory`: valid, one tenant). */
 export type StackFiles = Awaited<ReturnType<typeof readPlanAndDirectory>>;
 
+/** The city a data folder was last started with; kept after the stack stops, unlike running.json. */
+interface LastStart {
+  tenant: string;
+  municipality: string;
+  planFile?: string;
+  directoryFile?: string;
+}
+
+const lastStartFile = (dataDir: string) => join(dataDir, 'last-start.json');
+
+async function lastStart(dataDir: string): Promise<LastStart | undefined> {
+  try {
+    const last = JSON.parse(await readFile(lastStartFile(dataDir), 'utf8')) as Partial<LastStart>;
+    return typeof last.tenant === 'string' && typeof last.municipality === 'string' ? (last as LastStart) : undefined;
+  } catch {
+    return undefined; // never started here, or by a version that did not record it
+  }
+}
+
 /** The inbound-mail bucket of the local stack. */
 export const localMailBucket = 'shinchoku-mail';
 
@@ -136,6 +155,19 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     }
   }
 
+  if (!options.inMemory && options.planFile === undefined && !options.files) {
+    // Started without --plan: the embedded city. Say so when this folder last ran another one, whose
+    // data it keeps (each city's items apart), or the next steps would quietly work on the wrong city.
+    const last = await lastStart(dataDir);
+    if (last && last.tenant !== plan.plan.tenant) {
+      const files = `--plan ${last.planFile ?? '<plan.json>'} --directory ${last.directoryFile ?? '<directory.json>'}`;
+      say(
+        `注意: このフォルダーで前回起動したのは ${last.municipality} (${last.tenant}) です。今回は --plan がないため ${plan.plan.municipality} (${plan.plan.tenant}) で起動します。${last.municipality}で起動するには: npm start -- ${files} / ` +
+          `note: this folder last ran ${last.municipality} (${last.tenant}); with no --plan this start is ${plan.plan.municipality} (${plan.plan.tenant}). To start ${last.municipality}: npm start -- ${files}`,
+      );
+    }
+  }
+
   try {
     say('[1/5] Java を確認しています / checking Java');
     await checkJava();
@@ -158,7 +190,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     if (options.fresh && !options.inMemory) await rm(s3Dir, { recursive: true, force: true });
     const s3 = await startS3({
       port: ports.s3,
-      buckets: [localMailBucket, localPublicBucket],
+      buckets: [localMailBucket, localPublicBucket(plan.plan.tenant)],
       ...(options.inMemory ? {} : { directory: s3Dir }),
     });
     stops.push(s3.stop);
@@ -179,7 +211,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       [envNames.tenant]: plan.plan.tenant,
       [envNames.linkSecret]: secret,
       [envNames.mailBucket]: localMailBucket,
-      [envNames.publicBucket]: localPublicBucket,
+      [envNames.publicBucket]: localPublicBucket(plan.plan.tenant),
     };
     // The handlers run in this process, as they would in their Lambda sandbox: they read these.
     Object.assign(process.env, environment);
@@ -212,7 +244,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const objects = createObjectStore(localClientConfig(s3.endpoint));
     const publicSite = publicSiteRoute({
       s3: objects,
-      bucket: localPublicBucket,
+      bucket: localPublicBucket(plan.plan.tenant),
       onError: (error) => say(`      公開ページを読めません / public site read failed: ${String(error)}`),
     });
     const http = await startHttpServer({
@@ -255,6 +287,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       };
       await writeFile(runningFile(dataDir), `${JSON.stringify(running, null, 2)}\n`);
       stops.push(() => rm(runningFile(dataDir), { force: true }));
+      const last: LastStart = { tenant: plan.plan.tenant, municipality: plan.plan.municipality, planFile: running.planFile, directoryFile: running.directoryFile };
+      await writeFile(lastStartFile(dataDir), `${JSON.stringify(last, null, 2)}\n`);
     }
     return {
       tenant: plan.plan.tenant,
@@ -327,6 +361,7 @@ export async function runLocalStack(options: LocalStackOptions = {}): Promise<nu
   say(`  DynamoDB Local           ${stack.dynamoEndpoint}  (table "${stack.tableName}", tenant "${stack.tenant}")`);
   say(`  EventBridge (ローカル)   ${stack.events.endpoint}  (bus "${stack.events.busName}")`);
   say(`  メール受付 / SMTP intake 127.0.0.1:${stack.smtpPort}  (宛先 / to: progress+<token>@…; 上限 / limit 10 MB)`);
+  say(`  公開ページ / public site ${stack.httpUrl}/public/  (四半期の集計後 / after a quarter is compiled)`);
   say(`  S3 (ローカル)            ${stack.s3Endpoint}  (bucket "${stack.mailBucket}")`);
   say('  停止は Ctrl-C / press Ctrl-C to stop');
   await new Promise<void>((resolve) => {

@@ -9,8 +9,11 @@ import { tmpdir } from 'node:os';
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { localClientConfig } from '#local/aws-local';
 import { planFilesOf, runningFile, type RunningStack } from '#local/running-stack';
 import { startLocalStack, type LocalStack } from '#local/stack';
+import { createObjectStore } from '#shared/aws/s3';
+import { envNames } from '#shared/config/env';
 
 const cityPlan = fileURLToPath(new URL('../fixtures/sakuradai/plan.json', import.meta.url));
 const cityDirectory = fileURLToPath(new URL('../fixtures/sakuradai/directory.json', import.meta.url));
@@ -37,6 +40,29 @@ describe('the running record of a persistent stack', () => {
     // Assess
     expect(stack.tenant).toBe('sakuradai');
     expect(running).toMatchObject({ pid: process.pid, planFile: resolve(cityPlan), directoryFile: resolve(cityDirectory) });
+  }, 180_000);
+});
+
+describe('a data folder started with another city than last time', () => {
+  it('says which city it last ran and how to start that one, and keeps each city\'s public site apart', async () => {
+    // Prepare: the folder of the stack above (桜台市) holds a public page of that city
+    const cityBucket = process.env[envNames.publicBucket]!;
+    await createObjectStore(localClientConfig(stack!.s3Endpoint)).put({ bucket: cityBucket, key: 'index.html', body: '桜台市の公開ページ', contentType: 'text/html; charset=utf-8' });
+    await stack!.stop();
+    stack = undefined;
+    const progress: string[] = [];
+
+    // Act: started again with no --plan, i.e. the embedded city
+    stack = await startLocalStack({ dataDir, httpPort: 0, dynamoPort: 0, sesPort: 0, smtpPort: 0, scheduler: false, onProgress: (line) => progress.push(line) });
+    const publicIndex = await fetch(`${stack.httpUrl}/public/`);
+
+    // Assess
+    expect(stack.tenant).toBe('shimotsuke');
+    const note = progress.find((line) => line.startsWith('注意:'));
+    expect(note).toContain('前回起動したのは 桜台市 (sakuradai)');
+    expect(note).toContain(`npm start -- --plan ${resolve(cityPlan)} --directory ${resolve(cityDirectory)}`);
+    expect(process.env[envNames.publicBucket]).not.toBe(cityBucket);
+    expect(publicIndex.status).toBe(404);
   }, 180_000);
 });
 
