@@ -317,10 +317,12 @@ export function reminderMails({ notice, directory, plan, linksFor }: ReminderMai
   const planTitle = plan.plan.title.startsWith(plan.plan.municipality) ? plan.plan.title : `${plan.plan.municipality} ${plan.plan.title}`;
   const statuses = reportStatuses.join('・');
   const fiscalYear = parseQuarter(notice.quarter).fiscalYear;
-  const closingJa = [
-    `状況は ${statuses} のいずれか、執行額は${formatWarekiFiscalYear(fiscalYear)}の執行額 (年度の累計、千円) です。上の値は例です。`,
+  // Only a 課's own mail shows the reply form with values filled in, and says they are examples.
+  const closingOf = (withExample: boolean) => [
+    `状況は ${statuses} のいずれか、執行額は${formatWarekiFiscalYear(fiscalYear)}の執行額 (年度の累計、千円) です。${withExample ? '上の値は例です。' : ''}`,
     '報告済みの事業はこの一覧に含まれません。行き違いの場合はご容赦ください。',
   ];
+  const closingJa = closingOf(false);
   const closingEn = `Status is one of ${statuses}; 執行額 is the spending of FY${fiscalYear} so far, in thousand yen. Measures already reported are not listed.`;
   const itemsOf = (kas: readonly NoticeKa[]) => [...new Set(kas.flatMap((k) => k.measures.flatMap((m) => m.due.map((d) => d.key))))];
 
@@ -406,7 +408,7 @@ export function reminderMails({ notice, directory, plan, linksFor }: ReminderMai
       replyTo: [links.replyAddress],
       scopeId: k.ka.id,
       greetingJa: `${k.ka.name} ご担当者様 (${notice.bukai.name})`,
-      ja: ['下記の事業について、報告をお願いします。', '', ...kaBlockJa(k.ka, k.measures, links), '', ...closingJa],
+      ja: ['下記の事業について、報告をお願いします。', '', ...kaBlockJa(k.ka, k.measures, links), '', ...closingOf(true)],
       greetingEn: `To ${k.ka.name} (${notice.bukai.name}):`,
       en: ['The measures (事業), the report form and the reply address:', '', ...kaBlockEn(k.ka, k.measures, links), '', closingEn],
     });

@@ -128,6 +128,9 @@ describe('report reminder mails', () => {
     expect(text).toContain('・1-1-3 電子申請の拡充');
     expect(text).toContain('各課宛てのメールにのみ記載');
     expect(text).not.toContain('報告フォーム:');
+    // It shows no reply form, so no values to call examples
+    expect(text).not.toContain('上の値は例です');
+    expect(mailOf(mailsFor(notice), 'sogo-seisaku').text).toContain('上の値は例です');
   });
 
   it('name the fiscal year whose spending 執行額 is, also when the Q4 report is asked for in April', () => {
@@ -185,6 +188,7 @@ describe('escalation mail', () => {
     expect(mail.text).toContain('7日を過ぎても届いていません');
     expect(mail.text).toContain('・1-1-2 事業継続計画の策定');
     expect(mail.subject).toContain('【未提出のお知らせ】');
+    expect(mail.text).not.toContain('上の値は例です');
   });
 
   it('then also to the secretariat', () => {
