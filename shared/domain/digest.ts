@@ -30,6 +30,7 @@ import {
 import type { Measure, PlanFile } from './plan.ts';
 import { statusLabelsEn, type ReportStatus } from './report.ts';
 import { compiledColours, emptyCounts, type ColourCounts, type CompiledColour, type CompiledMeasureStatus } from './status.ts';
+import { planTitleOf } from './plan-title.ts';
 
 /** What the digest is built from. */
 export interface DigestInput {
@@ -319,7 +320,7 @@ function renderText(f: DigestFacts, plan: PlanFile): string {
   const counts = countsInline(f.plan);
 
   lines.push(
-    `${plan.plan.municipality} ${plan.plan.title}`,
+    planTitleOf(plan.plan),
     `四半期集計報告: ${formatQuarterJa(f.quarter)}`,
     `Quarterly progress digest: ${formatQuarterEn(f.quarter)}`,
     `集計日 / compiled: ${dateBoth(f.compiledDay)}`,
@@ -477,7 +478,7 @@ function paragraph(ja: string, en: string): string {
 function renderHtml(f: DigestFacts, plan: PlanFile): string {
   const parts: string[] = [];
   const counts = countsInline(f.plan);
-  const title = `${plan.plan.municipality} ${plan.plan.title}`;
+  const title = planTitleOf(plan.plan);
 
   parts.push(
     `<h1 style="${font};font-size:20px;margin:0 0 4px">${e(`四半期集計報告 ${formatQuarterJa(f.quarter)}`)}</h1>`,

@@ -6,6 +6,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import type { PublicMeasureStatus, PublicQuarter } from './public-status.ts';
+import { planTitleOf } from './plan-title.ts';
 
 /** One column of the open data. */
 export interface OpenDataColumn {
@@ -141,7 +142,7 @@ export function toOpenDataCsv(quarter: PublicQuarter): string {
 export function toOpenDataJson(quarter: PublicQuarter): string {
   return `${JSON.stringify(
     {
-      dataset: `${quarter.municipality} ${quarter.planTitle} 進捗状況 / progress`,
+      dataset: `${planTitleOf({ municipality: quarter.municipality, title: quarter.planTitle })} 進捗状況 / progress`,
       quarter: quarter.quarter,
       generatedAt: quarter.generatedAt,
       columns: openDataColumns.map(({ key, name, ja, en }) => ({ key, name, ja, en })),

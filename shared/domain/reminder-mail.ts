@@ -21,6 +21,7 @@ import {
 import type { PlanFile } from './plan.ts';
 import type { DueWhat, EscalationDue, MilestoneDue, ReminderNotice, ReportDue } from './reminders.ts';
 import { reportStatuses } from './report.ts';
+import { planTitleOf } from './plan-title.ts';
 
 /** A mail ready for the mailer (structurally the mailer's `OutgoingMail`). */
 export interface ReminderMail {
@@ -314,7 +315,7 @@ export function reminderMails({ notice, directory, plan, linksFor }: ReminderMai
       : notice.kind === 'escalation' && escalation
         ? escalationTexts(notice, escalation, directory)
         : milestoneTexts(notice);
-  const planTitle = plan.plan.title.startsWith(plan.plan.municipality) ? plan.plan.title : `${plan.plan.municipality} ${plan.plan.title}`;
+  const planTitle = planTitleOf(plan.plan);
   const statuses = reportStatuses.join('・');
   const fiscalYear = parseQuarter(notice.quarter).fiscalYear;
   // Only a 課's own mail shows the reply form with values filled in, and says they are examples.

@@ -41,6 +41,7 @@ import {
   type ColumnKey,
 } from './layout.ts';
 import { cellHash, chunkReference, signReference, type SheetReference, type SheetScope } from './reference.ts';
+import { planTitleOf } from '../domain/plan-title.ts';
 
 /** One 事業 row of a sheet. */
 export interface SheetRow {
@@ -199,7 +200,7 @@ function titleLines(input: ProgressSheetInput, resolved: ResolvedScope): Record<
   const { plan } = input.plan;
   return {
     title: [`${sheetName} (${plan.title} 進捗状況調査)`, ''],
-    plan: ['計画名', `${plan.municipality} ${plan.title} [版 ${plan.version}]`],
+    plan: ['計画名', `${planTitleOf(plan)} [版 ${plan.version}]`],
     bukai: ['部会・課', resolved.ka ? `${resolved.bukai.name} ／ ${resolved.ka.name}` : `${resolved.bukai.name} (全課)`],
     quarter: ['四半期', `${formatQuarterJa(q)} ／ ${formatQuarterEn(q)}`],
     due: ['提出期限', input.dueDate ? `${formatWarekiDate(input.dueDate)} (${input.dueDate})` : '—'],

@@ -26,6 +26,7 @@ import { milestoneWords } from './status-words.ts';
 import { privatePageHeaders, renderPrivatePage } from './private-page.ts';
 import { sheetUploadSection, type SheetFormLinks } from '../sheet/form-section.ts';
 import { budgetLinesForYear, errorsByControl, fieldNames, type Lang, type MeasureFormValues } from './report-form.ts';
+import { planTitleOf } from '../domain/plan-title.ts';
 
 /** A message in both languages. */
 export interface Bilingual {
@@ -237,7 +238,7 @@ export const neutralFooter = '進捗管理 (shinchoku) / progress reporting (shi
 
 /** The footer of the form pages: the plan's city and title, or the product's name when no plan is at hand. */
 export function formFooter(plan: FormPagePlan | undefined): string {
-  return plan ? `${plan.municipality} ${plan.title} 進捗管理 / progress of ${plan.municipality} ${plan.title}` : neutralFooter;
+  return plan ? `${planTitleOf(plan)} 進捗管理 / progress of ${planTitleOf(plan)}` : neutralFooter;
 }
 
 /**

@@ -10,6 +10,7 @@ import type { FiscalYearSpan, PlanInfo } from '../../domain/plan.ts';
 import { html, type SafeHtml } from '../html.ts';
 import { privatePageHeaders, renderPrivatePage } from '../private-page.ts';
 import type { Lang } from '../report-form.ts';
+import { planTitleOf } from '../../domain/plan-title.ts';
 
 export type { Lang };
 
@@ -122,7 +123,7 @@ export const words = {
     related: '関連部署',
     overdue: '期限超過',
     planned: '計画',
-    footer: (plan: PlanTitle) => `${plan.municipality} ${plan.title} 進捗管理 — 事務局・幹部向け (内部資料)`,
+    footer: (plan: PlanTitle) => `${planTitleOf(plan)} 進捗管理 — 事務局・幹部向け (内部資料)`,
     channels: { web: 'Webフォーム', api: 'API', mail: 'メール', sheet: 'シート' } as Record<string, string>,
   },
   en: {
@@ -198,7 +199,7 @@ export const words = {
     related: 'Related',
     overdue: 'overdue',
     planned: 'planned',
-    footer: (plan: PlanTitle) => `Progress of ${plan.municipality} ${plan.title} — for the secretariat and leadership (internal)`,
+    footer: (plan: PlanTitle) => `Progress of ${planTitleOf(plan)} — for the secretariat and leadership (internal)`,
     channels: { web: 'web form', api: 'API', mail: 'mail', sheet: 'sheet' } as Record<string, string>,
   },
 } as const;

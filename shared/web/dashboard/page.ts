@@ -29,6 +29,7 @@ import {
   type DashboardData,
   type QuarterStatus,
 } from './model.ts';
+import { planTitleOf } from '../../domain/plan-title.ts';
 
 /** Where the dashboard's links go; built by the handler from the request. */
 export interface DashboardLinks {
@@ -264,7 +265,7 @@ export function renderDashboard(data: DashboardData, options: ViewOptions, links
     counts: r.counts,
   }));
   const body = html`<h1>${w.product}: ${quarterText(data.quarter, lang)}</h1>
-<p class="muted">${jaText(lang, `${data.plan.plan.municipality} ${data.plan.plan.title}`)}</p>
+<p class="muted">${jaText(lang, planTitleOf(data.plan.plan))}</p>
 ${quarterSelector(data, options, links)}
 ${status.provisional ? html`<p class="notice" role="status">${w.provisional}</p>` : ''}
 <section class="panel" aria-labelledby="summary-h"><h2 id="summary-h">${w.summary}</h2>

@@ -16,6 +16,7 @@ import type { ColourCounts } from '../../domain/status.ts';
 import { stackedBarChart } from '../charts.ts';
 import { html, joinHtml, unsafeRaw, type SafeHtml } from '../html.ts';
 import { colourOrder, colourWords, milestoneWords, overdueWord, swatchOf } from '../status-words.ts';
+import { planTitleOf } from '../../domain/plan-title.ts';
 
 /** Object keys of the public site, relative to the bucket root. */
 export const publicSiteKeys = {
@@ -89,7 +90,7 @@ function frame(input: { title: string; heading: SafeHtml; body: SafeHtml; plan: 
 </head>
 <body>
 <header>
-<p class="sub">${input.plan.municipality} ${input.plan.planTitle}</p>
+<p class="sub">${planTitleOf({ municipality: input.plan.municipality, title: input.plan.planTitle })}</p>
 ${input.heading}
 ${input.home ? html`<p><a href="${input.home}">${both('四半期の一覧', 'all quarters')}</a></p>` : ''}
 </header>
