@@ -22,6 +22,7 @@ import { envNames } from '#shared/config/env';
 import { formatQuarter, formatQuarterEn, formatQuarterJa, parseQuarter, tryParseQuarter } from '#shared/domain/fiscal';
 import { defaultPlanPath, readPlanFile } from '#shared/plan-file';
 import { loadPlan } from '#shared/store/plan-items';
+import type { Rollup } from '#shared/domain/status';
 import { loadCompiledQuarter } from '#shared/store/status-items';
 import { createStore } from '#shared/store/store';
 import { defaultTableName } from '#shared/store/table';
@@ -124,7 +125,7 @@ export async function compileCommand(options: CompileCommandOptions, out: Output
         `${formatQuarterJa(q)} を集計しました${result.changed ? '' : ' (前回と同じ結果)'}: 順調 ${c.green}・注意 ${c.amber}・遅延 ${c.red}・未報告 ${c.unreported}`,
         `compiled ${formatQuarterEn(q)}${result.changed ? '' : ' (same result as before)'}: ${c.green} on track, ${c.amber} attention, ${c.red} delayed, ${c.unreported} not reported`,
       );
-      out.data(['scope\tid\tgreen\tamber\tred\tunreported', ...(compiled?.rollups ?? []).map((r) => [r.scope, r.scopeId, r.counts.green, r.counts.amber, r.counts.red, r.counts.unreported].join('\t'))].join('\n'));
+      out.data(rollupTable(compiled?.rollups ?? []));
       const digest = digestOutcome(bus);
       if (digest === 'failed') {
         out.error('幹部向けダイジェストを送れませんでした (SES エミュレーターは起動していますか)', 'the leadership digest could not be sent (is the SES emulator running?)');
@@ -184,4 +185,19 @@ async function checkTable(endpoint: string, tableName: string): Promise<{ ja: st
   } finally {
     client.destroy();
   }
+}
+
+/** The roll-up scopes as the table names them. */
+const scopeLabels: Record<Rollup['scope'], string> = {
+  plan: '計画全体 / plan',
+  goal: '基本目標 / goal',
+  area: '施策分野 / area',
+  bukai: '専門部会 / bukai',
+};
+
+/** The roll-ups as `compile` prints them: tab-separated, for people and spreadsheets alike (`--json` is for machines). */
+export function rollupTable(rollups: readonly Rollup[]): string {
+  const head = ['範囲 / scope', 'id', '順調 / green', '注意 / amber', '遅延 / red', '未報告 / unreported'];
+  const rows = rollups.map((r) => [scopeLabels[r.scope], r.scopeId, r.counts.green, r.counts.amber, r.counts.red, r.counts.unreported]);
+  return [head, ...rows].map((row) => row.join('\t')).join('\n');
 }

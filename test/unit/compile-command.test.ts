@@ -3,7 +3,7 @@
  * answer to the QuarterCompiled the command's bus delivered, in Japanese and English.
  */
 import { describe, expect, it } from 'vitest';
-import { digestOutcome, digestWords } from '#cli/compile-command';
+import { digestOutcome, digestWords, rollupTable } from '#cli/compile-command';
 
 const bus = (result: unknown, failed = false) => ({
   delivered: failed ? [] : [{ fn: 'publish-public' }, { fn: 'send-digest', result }],
@@ -26,5 +26,25 @@ describe('the digest line of shinchoku compile', () => {
     expect(digestOutcome(undefined)).toBeUndefined();
     expect(digestOutcome({ delivered: [{ fn: 'publish-public' }], deadLetters: [] })).toBeUndefined();
     expect(digestOutcome(bus({ outcome: 'other-tenant' }))).toBe('delivered');
+  });
+});
+
+describe('the roll-up table of shinchoku compile', () => {
+  it('heads its columns and names its scopes in Japanese and English, one tab-separated row per roll-up', () => {
+    // Prepare
+    const counts = { green: 2, amber: 1, red: 0, unreported: 3 };
+    // Act
+    const rows = rollupTable([
+      { quarter: 'FY2014-Q2', scope: 'plan', scopeId: 'all', counts },
+      { quarter: 'FY2014-Q2', scope: 'bukai', scopeId: '企画専門部会', counts },
+    ])
+      .split('\n')
+      .map((line) => line.split('\t'));
+    // Assess
+    expect(rows).toEqual([
+      ['範囲 / scope', 'id', '順調 / green', '注意 / amber', '遅延 / red', '未報告 / unreported'],
+      ['計画全体 / plan', 'all', '2', '1', '0', '3'],
+      ['専門部会 / bukai', '企画専門部会', '2', '1', '0', '3'],
+    ]);
   });
 });
