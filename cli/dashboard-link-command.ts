@@ -10,7 +10,7 @@ import { addDays, compareQuarters, formatQuarter, formatWarekiDate, jstDate, qua
 import { readPlanAndDirectory } from '#shared/plan-file';
 import { planFilesOf, runningStack } from '#local/running-stack';
 import { linkBaseUrl, linkValidity, localSigningSecret } from './link-options.ts';
-import { UsageError, type Output } from './output.ts';
+import { InputError, type Output } from './output.ts';
 
 export interface DashboardLinkOptions {
   /** @default the directory's secretariat */
@@ -36,7 +36,7 @@ export async function dashboardLinkCommand(options: DashboardLinkOptions, out: O
   const holders = dashboardHolders(directory);
   const holder = options.holder ?? directory.secretariat.kaId;
   if (!holders.some((h) => h.id === holder)) {
-    throw new UsageError(
+    throw new InputError(
       `--holder は ${holders.map((h) => h.id).join(' か ')} です: ${holder}`,
       `--holder must be ${holders.map((h) => h.id).join(' or ')}: ${holder}`,
     );
@@ -47,7 +47,7 @@ export async function dashboardLinkCommand(options: DashboardLinkOptions, out: O
   if (options.quarter !== undefined) {
     const parsed = tryParseQuarter(options.quarter);
     if (!parsed || parsed.fiscalYear < period.from || parsed.fiscalYear > period.to) {
-      throw new UsageError(
+      throw new InputError(
         `--quarter は計画期間 (FY${period.from}–FY${period.to}) の四半期です: ${options.quarter}`,
         `--quarter must be a quarter of the plan period FY${period.from}–FY${period.to}: ${options.quarter}`,
       );

@@ -10,7 +10,7 @@ import { formLink, linkValidityDays, replyAddress, tokenFor } from '#shared/link
 import { defaultDirectoryPath, readPlanAndDirectory } from '#shared/plan-file';
 import { planFilesOf, runningStack } from '#local/running-stack';
 import { linkBaseUrl, linkValidity, localSigningSecret } from './link-options.ts';
-import { UsageError, type Output } from './output.ts';
+import { InputError, UsageError, type Output } from './output.ts';
 
 export interface LinkOptions {
   ka?: string;
@@ -39,7 +39,7 @@ export async function linkCommand(options: LinkOptions, out: Output): Promise<nu
   if (!ka) {
     // With the embedded directory, the 課 may be one of another city, named by its files.
     const embedded = files.directory === undefined || files.directory === defaultDirectoryPath;
-    throw new UsageError(
+    throw new InputError(
       `課 id "${options.ka}" は名簿にありません (例: ${directory.ka[0]?.id ?? ''})` +
         (embedded ? '。組み込みの下野市の名簿です。別の団体なら --plan と --directory で指定してください' : ''),
       `no 課 with id "${options.ka}" in the directory (e.g. ${directory.ka[0]?.id ?? ''})` +
@@ -48,11 +48,11 @@ export async function linkCommand(options: LinkOptions, out: Output): Promise<nu
   }
   const parsed = tryParseQuarter(options.quarter);
   if (!parsed) {
-    throw new UsageError(`四半期を読み取れません: ${options.quarter} (例: FY2013-Q2)`, `cannot read quarter: ${options.quarter} (e.g. FY2013-Q2)`);
+    throw new InputError(`四半期を読み取れません: ${options.quarter} (例: FY2013-Q2)`, `cannot read quarter: ${options.quarter} (e.g. FY2013-Q2)`);
   }
   const { period } = plan.plan;
   if (parsed.fiscalYear < period.from || parsed.fiscalYear > period.to) {
-    throw new UsageError(
+    throw new InputError(
       `四半期 ${formatQuarter(parsed)} は計画期間 (FY${period.from}–FY${period.to}) の外です`,
       `quarter ${formatQuarter(parsed)} is outside the plan period FY${period.from}–FY${period.to}`,
     );

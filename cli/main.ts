@@ -3,7 +3,7 @@
  * this file only reads the arguments and dispatches.
  */
 import { parseArgs } from 'node:util';
-import { consoleOutput, describeError, UsageError, type Output } from './output.ts';
+import { consoleOutput, describeError, InputError, UsageError, type Output } from './output.ts';
 
 export const usage = `使い方 / usage: shinchoku <command>
 
@@ -260,7 +260,8 @@ export async function main(argv: string[], out: Output = consoleOutput): Promise
     if (error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       const { ja, en } = error instanceof UsageError ? error : parseArgsError(error as Error & { code: string });
       out.error(ja, en);
-      out.data(usage);
+      if (error instanceof InputError) out.info('使い方は shinchoku help', 'usage: shinchoku help');
+      else out.data(usage);
       return 2;
     }
     const { ja, en } = describeError(error);

@@ -23,6 +23,18 @@ export class UsageError extends Error {
 }
 
 /**
+ * A value the command takes, but one that names nothing in this city's plan or directory (a 課 id, a
+ * quarter outside the plan): refused like a usage error (exit 2), said without the whole usage, which
+ * would bury the reason.
+ */
+export class InputError extends UsageError {
+  constructor(ja: string, en: string) {
+    super(ja, en);
+    this.name = 'InputError';
+  }
+}
+
+/**
  * What to tell people about an error that reached the top of a command: a system error (a port in use,
  * a missing file, a refused connection) in both languages, a message already written "ja / en" split
  * in two, anything else as it is.

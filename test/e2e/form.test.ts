@@ -88,13 +88,15 @@ describe('shinchoku link', () => {
     expect(lines[1]).toMatch(/^progress\+seikatsu-anzen\.2013q2\.[0-9a-z]+\.[a-z2-7]{16}@shimotsuke\.example$/);
   });
 
-  it('refuses an unknown 課 and a quarter outside the plan', async () => {
+  it('refuses an unknown 課 and a quarter outside the plan, without printing the whole usage', async () => {
     // Act
     const unknownKa = await shinchokuLink(['--ka', 'no-such-ka', '--quarter', quarter]);
     const outside = await shinchokuLink(['--ka', kaId, '--quarter', 'FY2020-Q1']);
     // Assess
     expect(unknownKa.code).toBe(2);
     expect(outside.code).toBe(2);
+    // The reason alone, not buried under the whole usage
+    expect([...unknownKa.lines, ...outside.lines].join('\n')).not.toContain('使い方 / usage');
   });
 });
 
