@@ -24,10 +24,11 @@ import { defaultPlanPath, readPlanFile } from '#shared/plan-file';
 import { loadPlan } from '#shared/store/plan-items';
 import type { Rollup } from '#shared/domain/status';
 import { loadCompiledQuarter } from '#shared/store/status-items';
-import { createStore } from '#shared/store/store';
+import { createStore, type Store } from '#shared/store/store';
+import type { PlanFile } from '#shared/domain/plan';
 import { defaultTableName } from '#shared/store/table';
 import { createDynamoDbClient, localClientConfig, localCredentials, localRegion } from '#local/aws-local';
-import { localDynamoEndpoint, planFilesOf, runningStack } from '#local/running-stack';
+import { localDynamoEndpoint, planFilesOf, runningStack, type RunningStack } from '#local/running-stack';
 import type { CompileQuarterResult } from '#functions/compile-quarter/handler';
 import { UsageError, type Output } from './output.ts';
 
@@ -51,33 +52,10 @@ export async function compileCommand(options: CompileCommandOptions, out: Output
     throw new UsageError(`四半期を読み取れません: ${options.quarter} (例: FY2013-Q2)`, `cannot read quarter: ${options.quarter} (e.g. FY2013-Q2)`);
   }
   const quarter = formatQuarter(parsed);
-  const running = await runningStack();
-  const endpoint = await localDynamoEndpoint(options.endpoint, env, running);
-  const tableName = options.table ?? defaultTableName;
-  const planFile = planFilesOf({ plan: options.plan }, running).plan;
-  const { plan } = await readPlanFile(planFile ?? defaultPlanPath);
+  const opened = await openLocalStore(options, env, out);
+  if (!opened) return 1;
+  const { store, plan, running, endpoint, tableName } = opened;
   const tenant = plan.plan.tenant;
-
-  const problem = await checkTable(endpoint, tableName);
-  if (problem) {
-    out.error(problem.ja, problem.en);
-    return 1;
-  }
-  const store = createStore(createDocumentClient(localClientConfig(endpoint)), tableName, tenant);
-  if (!(await loadPlan(store))) {
-    // Not loaded for this tenant: after falling back to the embedded plan, the table is likely another
-    // city's, which its plan file (--plan) names.
-    const named = planFile !== undefined && planFile !== defaultPlanPath;
-    out.error(
-      named
-        ? `計画がテナント ${tenant} に読み込まれていません (${planFile})。\`npm start\` か \`shinchoku load\` で読み込んでください`
-        : `計画がテナント ${tenant} (組み込みの下野市の計画) に読み込まれていません。別の団体なら --plan で計画ファイルを指定してください`,
-      named
-        ? `no plan is loaded for tenant ${tenant} (${planFile}); load it with \`npm start\` or \`shinchoku load\``
-        : `no plan is loaded for tenant ${tenant} (the embedded Shimotsuke plan); for another city, give its plan file with --plan`,
-    );
-    return 1;
-  }
 
   // The running stack's bus, so its targets (publish-public, send-digest) do their work with the
   // stack's own parts: as SHINCHOKU_EVENTS_PORT says, else as the stack recorded it in .shinchoku.
@@ -166,6 +144,46 @@ export function digestOutcome(bus: { delivered: readonly { fn: string; result?: 
 }
 
 /** A bilingual hint when the table cannot be reached; undefined when it is there. */
+/**
+ * The store of the local stack the CLI works on (`--endpoint`, SHINCHOKU_DYNAMODB_PORT, else the
+ * running `npm start`'s), for the tenant of the plan file (`--plan`, else the running stack's, else the
+ * embedded one): undefined, once it has said why, when the table is not there or holds no such plan.
+ */
+export async function openLocalStore(
+  options: { endpoint?: string; table?: string; plan?: string },
+  env: NodeJS.ProcessEnv,
+  out: Output,
+): Promise<{ store: Store; plan: PlanFile; running: RunningStack | undefined; endpoint: string; tableName: string } | undefined> {
+  const running = await runningStack();
+  const endpoint = await localDynamoEndpoint(options.endpoint, env, running);
+  const tableName = options.table ?? defaultTableName;
+  const planFile = planFilesOf({ plan: options.plan }, running).plan;
+  const { plan } = await readPlanFile(planFile ?? defaultPlanPath);
+  const tenant = plan.plan.tenant;
+
+  const problem = await checkTable(endpoint, tableName);
+  if (problem) {
+    out.error(problem.ja, problem.en);
+    return undefined;
+  }
+  const store = createStore(createDocumentClient(localClientConfig(endpoint)), tableName, tenant);
+  if (!(await loadPlan(store))) {
+    // Not loaded for this tenant: after falling back to the embedded plan, the table is likely another
+    // city's, which its plan file (--plan) names.
+    const named = planFile !== undefined && planFile !== defaultPlanPath;
+    out.error(
+      named
+        ? `計画がテナント ${tenant} に読み込まれていません (${planFile})。\`npm start\` か \`shinchoku load\` で読み込んでください`
+        : `計画がテナント ${tenant} (組み込みの下野市の計画) に読み込まれていません。別の団体なら --plan で計画ファイルを指定してください`,
+      named
+        ? `no plan is loaded for tenant ${tenant} (${planFile}); load it with \`npm start\` or \`shinchoku load\``
+        : `no plan is loaded for tenant ${tenant} (the embedded Shimotsuke plan); for another city, give its plan file with --plan`,
+    );
+    return undefined;
+  }
+  return { store, plan, running, endpoint, tableName };
+}
+
 async function checkTable(endpoint: string, tableName: string): Promise<{ ja: string; en: string } | undefined> {
   const client = createDynamoDbClient({ ...localClientConfig(endpoint), maxAttempts: 1, requestHandler: { connectionTimeout: 2000, requestTimeout: 5000 } });
   try {

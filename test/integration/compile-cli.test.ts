@@ -42,7 +42,8 @@ beforeAll(async () => {
   const { plan } = await readPlanFile();
   const directory = await readDirectoryFile();
   await savePlan(store, plan);
-  await saveDirectory(store, { ...directory, leadership: directory.leadership.map((c) => ({ ...c, email: c.email.replace('@', `+${runId}@`) })) });
+  // Every address of this run's own, so its mails are told apart from other files' in the shared SES emulator.
+  await saveDirectory(store, JSON.parse(JSON.stringify(directory).replace(/"([a-z0-9.-]+)@([a-z0-9.-]+)"/g, `"$1+${runId}@$2"`)) as typeof directory);
   await appendReport(
     store,
     {
@@ -96,6 +97,42 @@ describe('shinchoku compile', () => {
     const digests = (await fetchSentMails(inject('sesEndpoint'), { since })).filter((m) => m.destination.to.join(',').includes(`+${runId}@`));
     expect(digests).toHaveLength(1);
     expect(digests[0]!.subject).toContain('平成26年度 第2四半期');
+  });
+});
+
+describe('shinchoku remind', () => {
+  it("sends a day's reminders now through the same job as the schedule, and a second run sends nothing again", async () => {
+    // Prepare: 2012-06-26 is 14 days before the FY2012-Q1 reports are due
+    process.env.SHINCHOKU_LINK_SECRET = 'r'.repeat(64);
+    const since = Math.floor(Date.now() / 1000) - 1;
+    const args = ['remind', '--day', '平成24年6月26日', '--endpoint', inject('dynamoEndpoint'), '--table', table.tableName, '--base-url', 'https://progress.example.jp'];
+    const first = collect();
+    const again = collect();
+    // Act
+    const firstCode = await main([...args, '--json'], first);
+    const againCode = await main(args, again);
+    // Assess
+    expect([firstCode, againCode], [...first.err, ...again.err].join('\n')).toEqual([0, 0]);
+    const result = JSON.parse(first.out.join('\n'));
+    expect(result.day).toBe('2012-06-26');
+    expect(result.sent.length).toBeGreaterThan(0);
+    const subjects = new Set(result.sent.map((m: { subject: string }) => m.subject));
+    const mails = (await fetchSentMails(inject('sesEndpoint'), { since })).filter((m) => m.destination.to.join(',').includes(`+${runId}@`) && subjects.has(m.subject));
+    expect(mails).toHaveLength(result.sent.length);
+    expect(mails.some((m) => m.body.text?.includes('https://progress.example.jp/form/'))).toBe(true);
+    expect(again.out).toEqual([]);
+    expect(again.err.join('\n')).toContain(`送信 0 通、送信済み ${result.sent.length} 通`);
+  });
+
+  it('refuses a day it cannot read, saying so without the whole usage', async () => {
+    // Prepare
+    const output = collect();
+    // Act
+    const code = await main(['remind', '--day', '6月26日', '--endpoint', inject('dynamoEndpoint'), '--table', table.tableName], output);
+    // Assess
+    expect(code, output.err.join('\n')).toBe(2);
+    expect(output.err.join('\n')).toContain('日付を読み取れません: 6月26日');
+    expect(output.out.join('\n')).not.toContain('使い方 / usage');
   });
 });
 

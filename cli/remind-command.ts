@@ -1,0 +1,92 @@
+/**
+ * `shinchoku remind [--day 2013-07-03]`: the daily reminder run of one day, now, against the local
+ * stack — the same job the schedule runs at 09:00 JST (shared/reminder-job.ts), with the stack's
+ * table, SES emulator, link secret and form URL. A day's mails go out once: running it again for the
+ * same day sends only what is left. For seeing what a day's reminders say, or sending a day the local
+ * scheduler (which follows the real clock) would never reach.
+ */
+import { envNames } from '#shared/config/env';
+import { formatWarekiDate, jstDate, tryParseWarekiDate, type LocalDate } from '#shared/domain/fiscal';
+import { reminderConfigFromEnv } from '#shared/domain/reminders';
+import { ReminderDeliveryError, runReminderJob, type ReminderJobDeps, type ReminderJobResult } from '#shared/reminder-job';
+import { catalogLoader } from '#shared/store/catalog-cache';
+import { createMailer } from '#shared/aws/mailer';
+import { localClientConfig } from '#local/aws-local';
+import { openLocalStore } from './compile-command.ts';
+import { linkBaseUrl, localSigningSecret } from './link-options.ts';
+import { InputError, type Output } from './output.ts';
+
+export interface RemindCommandOptions {
+  /** The JST day whose reminders run (2013-07-03 or 平成25年7月3日). @default today in JST */
+  day?: string;
+  /** DynamoDB endpoint. @default SHINCHOKU_DYNAMODB_PORT, else the running `npm start`'s */
+  endpoint?: string;
+  /** @default "shinchoku" */
+  table?: string;
+  /** Plan file, for the tenant. @default the running `npm start`'s, else the embedded plan */
+  plan?: string;
+  /** Base URL of the form links in the mails. @default the running `npm start`'s */
+  baseUrl?: string;
+  json?: boolean;
+  env?: NodeJS.ProcessEnv;
+  /** The clock, for the default day. @default now */
+  now?: Date;
+}
+
+/** The scheduled time of a day's run, as the schedule fires it: 09:00 JST. */
+export function reminderRunTime(day: LocalDate): string {
+  return `${day}T09:00:00+09:00`;
+}
+
+export async function remindCommand(options: RemindCommandOptions, out: Output): Promise<number> {
+  const env = options.env ?? process.env;
+  const day = options.day === undefined ? jstDate(options.now ?? new Date()) : tryParseWarekiDate(options.day);
+  if (!day) {
+    throw new InputError(`日付を読み取れません: ${options.day} (例: 2013-07-03, 平成25年7月3日)`, `cannot read the day: ${options.day} (e.g. 2013-07-03)`);
+  }
+  const opened = await openLocalStore(options, env, out);
+  if (!opened) return 1;
+  const { store, running } = opened;
+  const sesEndpoint = env.SHINCHOKU_SES_PORT ? `http://127.0.0.1:${env.SHINCHOKU_SES_PORT}` : (running?.sesEndpoint ?? 'http://127.0.0.1:8005');
+  const loadCatalog = catalogLoader(store);
+  const config = reminderConfigFromEnv(env);
+  const secret = await localSigningSecret(env);
+  const deps: ReminderJobDeps = {
+    store,
+    loadCatalog,
+    mailer: createMailer({ connection: localClientConfig(sesEndpoint) }),
+    secret: async () => secret,
+    publicBaseUrl: await linkBaseUrl(options.baseUrl ?? env[envNames.publicBaseUrl], env),
+    config,
+    sheetAttachment: async (bukai, ka, quarter) => {
+      const { sheetAttachment } = await import('#shared/sheet/service');
+      return sheetAttachment(store, await loadCatalog(), bukai, ka, quarter, { secret, reminderConfig: config });
+    },
+  };
+  let result: ReminderJobResult;
+  let failed = false;
+  try {
+    result = await runReminderJob(deps, { scheduledTime: reminderRunTime(day) });
+  } catch (error) {
+    if (!(error instanceof ReminderDeliveryError)) throw error;
+    result = error.result;
+    failed = true;
+  }
+  if (options.json) {
+    out.data(JSON.stringify(result, null, 2));
+  } else {
+    for (const mail of result.sent) out.data([mail.kind, mail.to.join(', '), mail.subject].join('\t'));
+    out.info(
+      `${formatWarekiDate(day)} (${day}) のリマインダー: 送信 ${result.sent.length} 通、送信済み ${result.alreadySent.length} 通 (予定 ${result.planned} 通)` +
+        (result.sent.length > 0 ? `。送信メールは ${sesEndpoint}/ で見られます` : ''),
+      `reminders of ${day}: ${result.sent.length} sent, ${result.alreadySent.length} already sent (${result.planned} planned)` +
+        (result.sent.length > 0 ? `; the mails are at ${sesEndpoint}/` : ''),
+    );
+  }
+  if (failed) {
+    const open = [...result.failed.map((f) => f.key), ...result.inProgress];
+    out.error(`${open.length} 通を送れませんでした (もう一度実行すると残りを送ります): ${open.join(', ')}`, `${open.length} mail(s) were not sent (run it again to send the rest): ${open.join(', ')}`);
+    return 1;
+  }
+  return 0;
+}
