@@ -736,8 +736,11 @@ export function mailFormTemplate(example: { measureId?: string } = {}): string {
   return [`事業: ${example.measureId ?? ''}`, '状況: 予定どおり', '執行額: ', '進捗: ', '課題: ', '今後の予定: ', '報告者: ', '以上'].join('\n');
 }
 
-/** How to fill in the form, one line per key, Japanese with English; the 事業 id of the example is one of the reader's own. */
-export const mailFormGuide = (example: { measureId?: string } = {}): readonly string[] => [
+/**
+ * How to fill in the form, one line per key, Japanese with English; the 事業 id of the example is one
+ * of the reader's own, its date one of the quarter reported (a date the plan's period holds).
+ */
+export const mailFormGuide = (example: { measureId?: string; date?: string } = {}): readonly string[] => [
   example.measureId ? `事業: 事業番号 (例 ${example.measureId}) / measure id` : '事業: 事業番号 / measure id',
   `状況: ${reportStatuses.join(' / ')} のいずれか / one of these statuses`,
   '執行額: 報告する四半期の年度の執行額 (千円) / budget executed in the fiscal year of the quarter reported, thousand yen',
@@ -745,7 +748,7 @@ export const mailFormGuide = (example: { measureId?: string } = {}): readonly st
   '課題: 遅れ気味・遅延のときは必須 / required when at risk or delayed',
   '今後の予定: / next steps',
   '報告者: 氏名 (省略すると差出人名) / your name (defaults to the sender name)',
-  'm1: 完了 2013-07-15 — スケジュール項目 (任意): 未着手 / 実施中 / 完了 + 日付 / milestones, optional',
+  `m1: 完了 ${example.date ?? '2013-07-15'} — スケジュール項目 (任意): 未着手 / 実施中 / 完了 + 日付 / milestones, optional`,
   '以上 — ここで本文が終わります / the form ends here',
   '1通に複数の事業を書けます (「事業:」の行ごとに1件) / several measures per mail, one per "事業:" line',
 ];

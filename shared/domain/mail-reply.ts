@@ -5,7 +5,7 @@
  * the received mail (`In-Reply-To` / `References`, `Re:` subject).
  * Pure: no I/O, no AWS.
  */
-import { formatQuarterEn, formatQuarterJa, formatWarekiFiscalYear, tryParseQuarter } from './fiscal.ts';
+import { formatQuarterEn, formatQuarterJa, formatWarekiFiscalYear, quarterRange, tryParseQuarter } from './fiscal.ts';
 import { mailFormGuide, mailFormTemplate } from './mail-form.ts';
 import { checkName, type VerdictCheck } from './mail-rules.ts';
 import { fieldLabels } from './report-input.ts';
@@ -327,6 +327,12 @@ function explain(rejection: Rejection, context: ReplyContext): { ja: string[]; e
   }
 }
 
+/** The first day of the quarter, as an example date a report of it may give; undefined when the quarter is not known. */
+function exampleDateOf(quarter: string | undefined): string | undefined {
+  const q = quarter ? tryParseQuarter(quarter) : undefined;
+  return q ? quarterRange(q).firstDay : undefined;
+}
+
 /** The rejection: what was wrong, how to fix it, and (where it helps) the form to copy. */
 export function rejectionReply(envelope: ReplyEnvelope, context: ReplyContext, rejection: Rejection): ReplyMail {
   const q = quarterLabels(context.quarter);
@@ -341,7 +347,7 @@ export function rejectionReply(envelope: ReplyEnvelope, context: ReplyContext, r
         mailFormTemplate({ measureId: owned[0]?.id }),
         '',
         '記入のしかた / how to fill in:',
-        ...mailFormGuide({ measureId: owned[0]?.id }).map((g) => `  ${g}`),
+        ...mailFormGuide({ measureId: owned[0]?.id, date: exampleDateOf(context.quarter) }).map((g) => `  ${g}`),
         ...(owned.length > 0
           ? ['', `${context.kaName}の担当事業 / measures of your department:`, ...owned.map((m) => `  ${m.id} ${m.name}`)]
           : []),

@@ -134,6 +134,15 @@ describe('rejectionReply', () => {
     expect(mail.to).toEqual([envelope.to]);
   });
 
+  it("gives the form's example date in the quarter of the reply address, which the plan's period holds", () => {
+    // Act
+    const q2 = rejectionReply(envelope, context, { kind: 'no-form', empty: true }).text;
+    const fy2020 = rejectionReply(envelope, { ...context, quarter: 'FY2020-Q3' }, { kind: 'no-form', empty: true }).text;
+    // Assess
+    expect(q2).toContain('m1: 完了 2013-07-01 — スケジュール項目');
+    expect(fy2020).toContain('m1: 完了 2020-10-01 — スケジュール項目');
+  });
+
   it('shows the form only where the form was the problem', () => {
     expect(rejectionReply(envelope, context, { kind: 'unverified', failed: ['virus'] }).text).not.toContain('報告の様式');
     expect(rejectionReply(envelope, context, { kind: 'no-form', empty: false }).text).toContain('報告の様式');
