@@ -172,7 +172,7 @@ async function submit(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller,
     return page(400, {
       notice: {
         kind: 'error',
-        message: { ja: 'フォームの識別情報がありません。このページから送信し直してください', en: 'the form is missing its submission key; please submit again from this page' },
+        message: { ja: 'フォームの識別情報がないか、正しくありません。このページから送信し直してください', en: 'the submission key of the form is missing or malformed; please submit again from this page' },
       },
     });
   }
