@@ -19,9 +19,10 @@ export function htmlPage(statusCode: number, body: string): HtmlResult {
 
 /**
  * The challenge of a 401 page (RFC 9110 §15.5.2: a 401 answer must carry `WWW-Authenticate`): the
- * signed link is the credential, as the JSON API's bearer token is (shared/http/api-error.ts).
+ * signed link is the credential, as the JSON API's bearer token is (shared/http/api-error.ts). A page's
+ * link always carries its token (in the path), so a refusal says the token given is not valid (RFC 6750).
  */
-export const linkChallenge = 'Bearer realm="shinchoku"';
+export const linkChallenge = 'Bearer realm="shinchoku", error="invalid_token"';
 
 /** An error page: what went wrong, and what the person can do about it; a 401 carries its challenge. */
 export function errorPage(lang: Lang, statusCode: number, title: Bilingual, message: Bilingual, hint?: Bilingual): HtmlResult {

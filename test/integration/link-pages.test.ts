@@ -109,7 +109,7 @@ describe('a refused link', () => {
     // Assess
     expect(response.status).toBe(401);
     expect(response.headers.get('content-type')).toContain('text/html');
-    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="shinchoku"');
+    expect(response.headers.get('www-authenticate')).toBe('Bearer realm="shinchoku", error="invalid_token"');
     expect(await response.text()).toMatch(japanese);
   });
 });
