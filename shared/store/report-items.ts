@@ -63,6 +63,8 @@ export class ReportVersionRaceError extends Error {
 }
 
 export const maxVersionRaces = 5;
+/** The longest wait after the first lost race, in ms; it doubles with each further loss. */
+const raceBackoffMs = 20;
 
 /**
  * Append a report as the next version for its 事業 and quarter. Returns the report already recorded
@@ -135,7 +137,10 @@ export async function appendReport(
         const existing = await reportByIdempotencyKey(store, options.idempotencyKey);
         if (existing) return answerToReusedKey(existing, options.fingerprint);
       }
-      // Another writer took this version number first: read the latest again and retry.
+      // Another writer took this version number first: read the latest again and retry, after a
+      // random wait that grows with each loss (full jitter), so writers racing together spread out
+      // rather than collide again on the next number.
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * raceBackoffMs * 2 ** race));
     }
   }
   throw new ReportVersionRaceError(submission.measureId, submission.quarter);
