@@ -123,6 +123,18 @@ function portFrom(value: number | undefined, variable: string, fallback: number,
   return port;
 }
 
+/** Two parts given the same fixed port (0, any free port, never clashes), or undefined. */
+export function sameFixedPort<K extends string>(ports: Record<K, number>): [K, K] | undefined {
+  const seen = new Map<number, K>();
+  for (const [part, port] of Object.entries(ports) as [K, number][]) {
+    if (port === 0) continue;
+    const other = seen.get(port);
+    if (other !== undefined) return [other, part];
+    seen.set(port, part);
+  }
+  return undefined;
+}
+
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const say = options.onProgress ?? (() => undefined);
   const port = (value: number | undefined, variable: string, fallback: number) =>
@@ -136,6 +148,20 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     http: port(options.httpPort, 'SHINCHOKU_HTTP_PORT', 3000),
     smtp: port(options.smtpPort, 'SHINCHOKU_SMTP_PORT', 2525),
   };
+  // Two parts on one port would fail only once the second starts: say which settings clash, up front.
+  const settings: Record<keyof typeof ports, string> = {
+    dynamo: 'SHINCHOKU_DYNAMODB_PORT',
+    ses: 'SHINCHOKU_SES_PORT',
+    s3: 'SHINCHOKU_S3_PORT',
+    events: 'SHINCHOKU_EVENTS_PORT',
+    http: 'SHINCHOKU_HTTP_PORT (--port)',
+    smtp: 'SHINCHOKU_SMTP_PORT',
+  };
+  const clash = sameFixedPort(ports);
+  if (clash) {
+    const [a, b] = clash.map((part) => settings[part]);
+    throw new Error(`${a} と ${b} が同じポート ${ports[clash[0]]} です。別々のポートにしてください / ${a} and ${b} are the same port ${ports[clash[0]]}; give them different ports`);
+  }
   // The files next: a bad plan or directory stops the start before anything runs or is wiped.
   const { plan, defects, directory } = options.files ?? (await readPlanAndDirectory(options.planFile, options.directoryFile));
   const dataDir = options.dataDir ?? join(process.cwd(), '.shinchoku');

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { main } from '#cli/main';
 import type { Output } from '#cli/output';
-import { startLocalStack } from '#local/stack';
+import { sameFixedPort, startLocalStack } from '#local/stack';
 import { defaultDirectoryPath, defaultPlanPath, readPlanAndDirectory } from '#shared/plan-file';
 
 const sakuradaiPlan = fileURLToPath(new URL('../fixtures/sakuradai/plan.json', import.meta.url));
@@ -103,6 +103,24 @@ describe('startLocalStack --fresh with a bad plan or directory', () => {
     // Assess
     expect(error?.message).toMatch(/が異なります[\s\S]* \/ the plan .* is for tenant .* but the directory .* is for tenant/);
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe('startLocalStack with two parts on one port', () => {
+  it('names both settings before anything starts or is wiped', async () => {
+    // Prepare
+    const before = await snapshot();
+    // Act
+    const error = await startError(startLocalStack({ dataDir, fresh: true, httpPort: 19310, s3Port: 19310, dynamoPort: 0, sesPort: 0, smtpPort: 0, scheduler: false }));
+    // Assess
+    expect(error?.message).toContain('SHINCHOKU_S3_PORT と SHINCHOKU_HTTP_PORT (--port) が同じポート 19310 です');
+    expect(error?.message).toContain('SHINCHOKU_S3_PORT and SHINCHOKU_HTTP_PORT (--port) are the same port 19310');
+    expect(await snapshot()).toEqual(before);
+  });
+
+  it('lets any number of parts take a free port (0)', () => {
+    expect(sameFixedPort({ a: 0, b: 0, c: 3000 })).toBeUndefined();
+    expect(sameFixedPort({ a: 8000, b: 3000, c: 8000 })).toEqual(['a', 'c']);
   });
 });
 
