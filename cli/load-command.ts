@@ -10,7 +10,8 @@ import { changesRefusal, describeMeasureChange } from '#shared/domain/plan-chang
 import { unroutableOwners } from '#shared/domain/ownership';
 import { readPlanAndDirectory } from '#shared/plan-file';
 import { saveDirectory } from '#shared/store/directory-items';
-import { changesOverReports, savePlan } from '#shared/store/plan-items';
+import { changesOverReports } from '#shared/store/plan-changes';
+import { savePlan } from '#shared/store/plan-items';
 import { createStore } from '#shared/store/store';
 import { UsageError, type Output } from './output.ts';
 

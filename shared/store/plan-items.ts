@@ -9,10 +9,8 @@
  * load the plan again (`shinchoku load`, or a local restart).
  */
 import type { Goal, Measure, PlanFile, PlanInfo } from '../domain/plan.ts';
-import { addedMeasures, measureChanges, type MeasureChange } from '../domain/plan-change.ts';
 import { batchWrite, deleteRequest, putRequest } from './batch.ts';
 import { queryAll } from './query.ts';
-import { reportCount } from './report-items.ts';
 import type { Store } from './store.ts';
 import { tenantPrefix } from './table.ts';
 
@@ -82,21 +80,6 @@ export async function savePlan(store: Store, plan: PlanFile): Promise<void> {
     ...items.map(putRequest),
     ...stale.map((i) => deleteRequest({ pk: i.pk, sk: i.sk })),
   ]);
-}
-
-/**
- * The 事業 that saving `plan` would drop, rename or give other owners and that already have reports,
- * and the 事業 it adds under an id that still has reports of one dropped before (see
- * shared/domain/plan-change.ts), with their report counts, in id order.
- */
-export async function changesOverReports(store: Store, plan: PlanFile): Promise<{ change: MeasureChange; reports: number }[]> {
-  const stored = await loadPlan(store);
-  const changes: MeasureChange[] = [
-    ...(stored ? measureChanges(stored, plan) : []),
-    ...addedMeasures(stored, plan).map((after): MeasureChange => ({ measureId: after.id, kind: 'reused', after })),
-  ];
-  const counted = await Promise.all(changes.map(async (change) => ({ change, reports: await reportCount(store, change.measureId) })));
-  return counted.filter((c) => c.reports > 0).sort((a, b) => compareIds(a.change.measureId, b.change.measureId));
 }
 
 /** The stored plan of the store's tenant; undefined when none was loaded. */

@@ -23,7 +23,8 @@ import {
   releaseNotification,
 } from '#shared/store/notification-items';
 import { batchWrite, deleteRequest, putRequest } from '#shared/store/batch';
-import { changesOverReports, getMeasure, loadPlan, savePlan } from '#shared/store/plan-items';
+import { changesOverReports } from '#shared/store/plan-changes';
+import { getMeasure, loadPlan, savePlan } from '#shared/store/plan-items';
 import { queryAll } from '#shared/store/query';
 import {
   appendReport,

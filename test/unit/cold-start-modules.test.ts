@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bundleEntryFile, bundleModule, handlerEntry, projectRoot } from '#infra/bundle';
+import { bundleEntryFile, bundleModule, handlerEntry, loadedAtStart, projectRoot } from '#infra/bundle';
 import { nodeRuntime } from '#infra/function';
 import { functionLoadEnvironment, loadEnvironment } from '#cli/bench/function-env';
 
@@ -22,6 +22,12 @@ import { functionLoadEnvironment, loadEnvironment } from '#cli/bench/function-en
  * the mail intake, which looks at the directory of every spreadsheet attached, loads it only for one.
  */
 const ownNodeModules: Record<string, string[]> = {};
+
+/** Functions with no body or report to check, which a cold start should not pay zod's schemas for. */
+const validatesNothing: Record<string, string> = {
+  'get-plan': 'the plan as stored',
+  openapi: 'a document built beforehand',
+};
 
 const functionNames = (await readdir(join(projectRoot, 'functions'), { withFileTypes: true }))
   .filter((d) => d.isDirectory())
@@ -40,6 +46,7 @@ describe('Node modules loaded at a cold start', () => {
   let dir: string;
   let shared: Set<string>;
   const bundles = new Map<string, string>();
+  const loadedInputs = new Map<string, string[]>();
 
   beforeAll(async () => {
     // Prepare: the shared parts and every function, bundled exactly as the stack bundles them
@@ -49,8 +56,9 @@ describe('Node modules loaded at a cold start', () => {
     shared = new Set(nodeModulesLoadedBy(join(parts, bundleEntryFile), loadEnvironment));
     await Promise.all(
       functionNames.map(async (name) => {
-        await bundleModule(handlerEntry(name), join(dir, name), nodeRuntime.name);
+        const metafile = await bundleModule(handlerEntry(name), join(dir, name), nodeRuntime.name);
         bundles.set(name, join(dir, name, bundleEntryFile));
+        loadedInputs.set(name, [...loadedAtStart(metafile, join(dir, name)).byInput.keys()]);
       }),
     );
   });
@@ -71,5 +79,10 @@ describe('Node modules loaded at a cold start', () => {
 
     // Assess
     expect(loaded.filter((m) => !shared.has(m)).sort()).toEqual(ownNodeModules[name] ?? []);
+  });
+
+  it.each(Object.entries(validatesNothing))('%s, which validates no body (%s), loads no zod and no report code', (name) => {
+    // Assess: the catalog's reads stay apart from the report code (shared/store/plan-changes.ts)
+    expect(loadedInputs.get(name)!.filter((input) => input === 'zod' || input.startsWith('shared/domain/report'))).toEqual([]);
   });
 });
