@@ -28,7 +28,7 @@ import { createStore, type Store } from '#shared/store/store';
 import type { PlanFile } from '#shared/domain/plan';
 import { defaultTableName } from '#shared/store/table';
 import { createDynamoDbClient, localClientConfig, localCredentials, localRegion } from '#local/aws-local';
-import { localDynamoEndpoint, planFilesOf, runningStack, type RunningStack } from '#local/running-stack';
+import { localDynamoEndpoint, localSesEndpoint, planFilesOf, runningStack, type RunningStack } from '#local/running-stack';
 import type { CompileQuarterResult } from '#functions/compile-quarter/handler';
 import { UsageError, type Output } from './output.ts';
 
@@ -65,7 +65,7 @@ export async function compileCommand(options: CompileCommandOptions, out: Output
   const { localLambdaContext } = await import('#local/lambda-context');
   const bus = stackEvents ? undefined : await startLocalEventBridge();
   try {
-    const sesEndpoint = env.SHINCHOKU_SES_PORT ? `http://127.0.0.1:${env.SHINCHOKU_SES_PORT}` : (running?.sesEndpoint ?? 'http://127.0.0.1:8005');
+    const sesEndpoint = localSesEndpoint(env, running);
     // The handlers read their configuration from the environment at load, as on Lambda.
     Object.assign(process.env, {
       AWS_REGION: localRegion,
@@ -143,7 +143,6 @@ export function digestOutcome(bus: { delivered: readonly { fn: string; result?: 
   return outcome === 'sent' || outcome === 'already-sent' || outcome === 'before-reports-due' ? outcome : 'delivered';
 }
 
-/** A bilingual hint when the table cannot be reached; undefined when it is there. */
 /**
  * The store of the local stack the CLI works on (`--endpoint`, SHINCHOKU_DYNAMODB_PORT, else the
  * running `npm start`'s), for the tenant of the plan file (`--plan`, else the running stack's, else the
@@ -184,6 +183,7 @@ export async function openLocalStore(
   return { store, plan, running, endpoint, tableName };
 }
 
+/** A bilingual hint when the table cannot be reached; undefined when it is there. */
 async function checkTable(endpoint: string, tableName: string): Promise<{ ja: string; en: string } | undefined> {
   const client = createDynamoDbClient({ ...localClientConfig(endpoint), maxAttempts: 1, requestHandler: { connectionTimeout: 2000, requestTimeout: 5000 } });
   try {

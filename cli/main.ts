@@ -38,6 +38,13 @@ export const usage = `使い方 / usage: shinchoku <command>
 
 type Command = (args: string[], out: Output) => Promise<number>;
 
+/** The options of the commands that work on the local stack's table (`openLocalStore` in compile-command.ts). */
+const localStoreOptions = {
+  endpoint: { type: 'string' },
+  table: { type: 'string' },
+  plan: { type: 'string' },
+} as const;
+
 const commands: Record<string, Command> = {
   async bench(args, out) {
     const { values } = parseArgs({
@@ -154,9 +161,7 @@ const commands: Record<string, Command> = {
       args,
       options: {
         quarter: { type: 'string' },
-        endpoint: { type: 'string' },
-        table: { type: 'string' },
-        plan: { type: 'string' },
+        ...localStoreOptions,
         json: { type: 'boolean', default: false },
       },
     });
@@ -168,9 +173,7 @@ const commands: Record<string, Command> = {
       args,
       options: {
         day: { type: 'string' },
-        endpoint: { type: 'string' },
-        table: { type: 'string' },
-        plan: { type: 'string' },
+        ...localStoreOptions,
         'base-url': { type: 'string' },
         json: { type: 'boolean', default: false },
       },

@@ -12,6 +12,7 @@ import { ReminderDeliveryError, runReminderJob, type ReminderJobDeps, type Remin
 import { catalogLoader } from '#shared/store/catalog-cache';
 import { createMailer } from '#shared/aws/mailer';
 import { localClientConfig } from '#local/aws-local';
+import { localSesEndpoint } from '#local/running-stack';
 import { openLocalStore } from './compile-command.ts';
 import { linkBaseUrl, localSigningSecret } from './link-options.ts';
 import { InputError, type Output } from './output.ts';
@@ -47,7 +48,7 @@ export async function remindCommand(options: RemindCommandOptions, out: Output):
   const opened = await openLocalStore(options, env, out);
   if (!opened) return 1;
   const { store, running } = opened;
-  const sesEndpoint = env.SHINCHOKU_SES_PORT ? `http://127.0.0.1:${env.SHINCHOKU_SES_PORT}` : (running?.sesEndpoint ?? 'http://127.0.0.1:8005');
+  const sesEndpoint = localSesEndpoint(env, running);
   const loadCatalog = catalogLoader(store);
   const config = reminderConfigFromEnv(env);
   const secret = await localSigningSecret(env);

@@ -75,6 +75,14 @@ export async function localDynamoEndpoint(explicit: string | undefined, env: Nod
   return (running ?? (await runningStack()))?.dynamoEndpoint ?? 'http://127.0.0.1:8000';
 }
 
+/**
+ * The SES emulator a CLI command sends through: the port in SHINCHOKU_SES_PORT, else the address the
+ * running stack recorded, else the well-known http://127.0.0.1:8005.
+ */
+export function localSesEndpoint(env: NodeJS.ProcessEnv, running: RunningStack | undefined): string {
+  return env.SHINCHOKU_SES_PORT ? `http://127.0.0.1:${env.SHINCHOKU_SES_PORT}` : (running?.sesEndpoint ?? 'http://127.0.0.1:8005');
+}
+
 /** True when `error` says a server could not be reached at all (refused, unknown host, timed out). */
 export function isUnreachable(error: unknown): boolean {
   const e = error as { code?: unknown; name?: unknown; errors?: unknown; cause?: unknown } | undefined;

@@ -213,10 +213,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     stops.push(dynamo.stop, ses.stop);
     say('      ローカル S3 を起動しています / starting the local S3');
     const s3Dir = join(dataDir, 's3');
+    const publicBucket = localPublicBucket(plan.plan.tenant);
     if (options.fresh && !options.inMemory) await rm(s3Dir, { recursive: true, force: true });
     const s3 = await startS3({
       port: ports.s3,
-      buckets: [localMailBucket, localPublicBucket(plan.plan.tenant)],
+      buckets: [localMailBucket, publicBucket],
       ...(options.inMemory ? {} : { directory: s3Dir }),
     });
     stops.push(s3.stop);
@@ -237,7 +238,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       [envNames.tenant]: plan.plan.tenant,
       [envNames.linkSecret]: secret,
       [envNames.mailBucket]: localMailBucket,
-      [envNames.publicBucket]: localPublicBucket(plan.plan.tenant),
+      [envNames.publicBucket]: publicBucket,
     };
     // The handlers run in this process, as they would in their Lambda sandbox: they read these.
     Object.assign(process.env, environment);
@@ -270,7 +271,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const objects = createObjectStore(localClientConfig(s3.endpoint));
     const publicSite = publicSiteRoute({
       s3: objects,
-      bucket: localPublicBucket(plan.plan.tenant),
+      bucket: publicBucket,
       onError: (error) => say(`      公開ページを読めません / public site read failed: ${String(error)}`),
     });
     const http = await startHttpServer({

@@ -14,7 +14,7 @@ import { linkSecret } from '#shared/config/secrets';
 import { parseQuarter } from '#shared/domain/fiscal';
 import { isInScope } from '#shared/domain/measure-span';
 import { largestReportBody } from '#shared/domain/report';
-import { normaliseMeasureId, roleOf } from '#shared/domain/report-input';
+import { normaliseMeasureId, roleOf, type FieldError } from '#shared/domain/report-input';
 import { headerOf } from '#shared/http/headers';
 import { errorPage, formLinkRefusedPage, htmlErrors, htmlPage, type HtmlResult } from '#shared/http/html-pages';
 import { correlationIds, createLogger } from '#shared/logger';
@@ -198,24 +198,23 @@ async function submit(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller,
   }
   logger.info('web form submission refused', context);
   const onPage = measure !== undefined && role !== 'none';
-  if (outcome.outcome === 'invalid' || outcome.outcome === 'full') {
-    const status = refusalStatus[outcome.outcome];
-    if (onPage) {
-      return page(status, {
-        override: {
-          measureId: form.measureId,
-          // A full quarter is no fault of a field: the message alone says it.
-          form: {
-            values: form.values,
-            idempotencyKey: form.idempotencyKey,
-            errors: { message: outcome, fields: outcome.outcome === 'full' ? [] : outcome.fields, milestoneOrder },
+  /** The 事業's section shown again with what was typed and why it was not recorded; a notice when the page has no such section. */
+  const keptInput = (status: number, message: Bilingual, fields: FieldError[], options: { idempotencyKey?: string; notice?: Bilingual } = {}) =>
+    onPage
+      ? page(status, {
+          override: {
+            measureId: form.measureId,
+            form: { values: form.values, idempotencyKey: options.idempotencyKey ?? form.idempotencyKey, errors: { message, fields, milestoneOrder } },
           },
-        },
-      });
-    }
+        })
+      : page(status, { notice: { kind: 'error', message: options.notice ?? message } });
+  if (outcome.outcome === 'invalid' || outcome.outcome === 'full') {
     const details = outcome.fields.map((f) => `${f.field}: ${f.ja}`).join('; ');
     const detailsEn = outcome.fields.map((f) => `${f.field}: ${f.en}`).join('; ');
-    return page(status, { notice: { kind: 'error', message: { ja: `${outcome.ja} (${details})`, en: `${outcome.en} (${detailsEn})` } } });
+    // A full quarter is no fault of a field: the message alone says it.
+    return keptInput(refusalStatus[outcome.outcome], outcome, outcome.outcome === 'full' ? [] : outcome.fields, {
+      notice: { ja: `${outcome.ja} (${details})`, en: `${outcome.en} (${detailsEn})` },
+    });
   }
   if (outcome.outcome === 'conflict') {
     // The page was already used to submit something else (e.g. back, edit, submit): keep the edits,
@@ -224,22 +223,10 @@ async function submit(event: APIGatewayProxyEventV2, lang: Lang, caller: Caller,
       ja: `このフォームからは既に報告 (受付番号 ${outcome.report.reference}) が送信されています。入力した内容を修正版として記録するには、もう一度送信してください`,
       en: `this form was already used to submit report ${outcome.report.reference}; submit again to record your input as a correction`,
     };
-    if (onPage) {
-      return page(409, {
-        override: { measureId: form.measureId, form: { values: form.values, idempotencyKey: randomUUID(), errors: { message, fields: [], milestoneOrder } } },
-      });
-    }
-    return page(409, { notice: { kind: 'error', message } });
+    return keptInput(409, message, [], { idempotencyKey: randomUUID() });
   }
-  if (outcome.outcome === 'busy') {
-    // Nothing was recorded: the same key sent again records it once.
-    if (onPage) {
-      return page(503, {
-        override: { measureId: form.measureId, form: { values: form.values, idempotencyKey: form.idempotencyKey, errors: { message: outcome, fields: [], milestoneOrder } } },
-      });
-    }
-    return page(503, { notice: { kind: 'error', message: outcome } });
-  }
+  // Nothing was recorded: the same key sent again records it once.
+  if (outcome.outcome === 'busy') return keptInput(503, outcome, []);
   if (outcome.outcome === 'forbidden' || outcome.outcome === 'not-found') {
     return page(refusalStatus[outcome.outcome], { notice: { kind: 'error', message: outcome } });
   }
