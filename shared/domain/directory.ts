@@ -7,13 +7,24 @@
  * Pure: no I/O, no AWS.
  */
 import * as z from '../zod.ts';
+import { directoryIdPattern, tenantPattern } from './ids.ts';
 
 const Slug = z
   .string()
   .check(
     z.regex(
-      /^[a-z0-9][a-z0-9-]{1,62}$/,
+      directoryIdPattern,
       '半角の英小文字・数字・ハイフンで 2〜63 文字です (リンクとメールアドレスに使います) / 2 to 63 lower-case letters, digits and hyphens (used in links and mail addresses)',
+    ),
+  );
+
+/** The tenant key this directory belongs to: like the ids above but 3 to 63 characters, as every stored record is keyed by it. */
+const TenantKey = z
+  .string()
+  .check(
+    z.regex(
+      tenantPattern,
+      '半角の英小文字・数字・ハイフンで 3〜63 文字です (計画ファイルの tenant と同じ値) / 3 to 63 lower-case letters, digits and hyphens (the plan file\'s tenant)',
     ),
   );
 
@@ -61,7 +72,7 @@ export type Bukai = z.infer<typeof BukaiSchema>;
 export const DirectorySchema = z
   .strictObject({
     $schema: z.optional(Text).check(z.describe('the JSON Schema an editor checks the file with; not used otherwise')),
-    tenant: Slug,
+    tenant: TenantKey,
     mailDomain: Text.check(z.describe("domain of the product's own addresses, e.g. shimotsuke.example")),
     sender: Email.check(z.describe('From: of every mail the product sends')),
     replyLocalPart: z._default(Slug, 'progress').check(z.describe('reply-to is <replyLocalPart>+<token>@<mailDomain>')),

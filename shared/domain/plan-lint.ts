@@ -6,6 +6,7 @@
  */
 import type * as z from '../zod.ts';
 import { fiscalYearSpanText, PlanFileSchema, type Measure, type PlanFile } from './plan.ts';
+import { areaIdPattern, goalIdPattern, measureIdPattern, milestoneIdPattern, tenantPattern } from './ids.ts';
 
 export type DefectKind = 'schema' | 'breakdown' | 'total' | 'formula' | 'years';
 
@@ -141,11 +142,11 @@ function describeValue(value: unknown): { ja: string; en: string } {
 
 /** Ids and keys of the plan file, by the pattern their schema checks: what a person should write. */
 const patternJa: Record<string, string> = {
-  '^m\\d+$': 'スケジュール項目の id は m1, m2, … の形です',
-  '^\\d+-\\d+-\\d+$': '事業の id は 1-1-1 の形です',
-  '^\\d+-\\d+$': '施策分野の id は 1-1 の形です',
-  '^\\d+$': '基本目標の id は数字です (1, 2, …)',
-  '^[a-z0-9][a-z0-9-]{2,62}$': '英小文字・数字・ハイフン (3〜63 文字、先頭は英数字) で書いてください',
+  [milestoneIdPattern.source]: 'スケジュール項目の id は m1, m2, … の形です',
+  [measureIdPattern.source]: '事業の id は 1-1-1 の形です',
+  [areaIdPattern.source]: '施策分野の id は 1-1 の形です',
+  [goalIdPattern.source]: '基本目標の id は数字です (1, 2, …)',
+  [tenantPattern.source]: '英小文字・数字・ハイフン (3〜63 文字、先頭は英数字) で書いてください',
 };
 
 const sizeUnit = (origin: string): { ja: string; en: string } =>

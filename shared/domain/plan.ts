@@ -10,6 +10,7 @@
  */
 import * as z from '../zod.ts';
 import { formatWarekiFiscalYear } from './fiscal.ts';
+import { areaIdPattern, goalIdPattern, measureIdPattern, milestoneIdPattern, tenantPattern } from './ids.ts';
 
 /** A Western fiscal year number: FY2012 = 平成24年度 = April 2012 – March 2013. */
 export const FiscalYearSchema = z.int().check(z.gte(1989), z.lte(2200));
@@ -65,7 +66,7 @@ export type RelatedDepartment = z.infer<typeof RelatedDepartmentSchema>;
 /** One step of the スケジュール row, with the fiscal years it spans. */
 export const MilestoneSchema = z
   .strictObject({
-    id: z.string().check(z.regex(/^m\d+$/, 'milestone ids are m1, m2, …')),
+    id: z.string().check(z.regex(milestoneIdPattern, 'milestone ids are m1, m2, …')),
     label: described(Text, "the plan's own words for the step"),
     fiscalYears: FiscalYearSpanSchema,
     inferred: described(z._default(z.boolean(), false), 'true when the year columns were not legible and the span was inferred'),
@@ -120,12 +121,12 @@ export const BudgetSchema = z.strictObject({
 });
 export type Budget = z.infer<typeof BudgetSchema>;
 
-const MeasureIdSchema = z.string().check(z.regex(/^\d+-\d+-\d+$/, '事業 ids look like "1-1-1"'));
+const MeasureIdSchema = z.string().check(z.regex(measureIdPattern, '事業 ids look like "1-1-1"'));
 
 export const MeasureSchema = z.strictObject({
   id: MeasureIdSchema,
-  goalId: z.string().check(z.regex(/^\d+$/)),
-  areaId: z.string().check(z.regex(/^\d+-\d+$/)),
+  goalId: z.string().check(z.regex(goalIdPattern)),
+  areaId: z.string().check(z.regex(areaIdPattern)),
   name: described(Text, '事業名 without its ① marker'),
   summary: described(Text, '事業概要; paragraphs separated by blank lines'),
   actions: listOf(Text, '具体的な取り組み内容, one entry per ○ (empty when the plan states none)'),
@@ -141,18 +142,18 @@ export const MeasureSchema = z.strictObject({
 export type Measure = z.infer<typeof MeasureSchema>;
 
 export const AreaSchema = z.strictObject({
-  id: z.string().check(z.regex(/^\d+-\d+$/)),
+  id: z.string().check(z.regex(areaIdPattern)),
   title: described(Text, '施策分野'),
 });
 
 export const GoalSchema = z.strictObject({
-  id: z.string().check(z.regex(/^\d+$/)),
+  id: z.string().check(z.regex(goalIdPattern)),
   title: described(Text, '基本目標'),
   areas: z.array(AreaSchema).check(z.minLength(1)),
 });
 export type Goal = z.infer<typeof GoalSchema>;
 
-const TenantKey = z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{2,62}$/, 'lower-case letters, digits and hyphens'));
+const TenantKey = z.string().check(z.regex(tenantPattern, 'lower-case letters, digits and hyphens'));
 
 export const PlanInfoSchema = z.strictObject({
   id: TenantKey,

@@ -6,6 +6,7 @@
  */
 import * as z from '../zod.ts';
 import { formatQuarter, isLocalDate, tryParseQuarter, warekiDateProblem } from './fiscal.ts';
+import { measureIdPattern, milestoneIdPattern, normaliseMeasureId } from './ids.ts';
 import { isOwner } from './ownership.ts';
 import type { Measure, PlanFile } from './plan.ts';
 import { milestoneProgressValues, reportStatuses, reportTextLimits, type ReportStatus, type ReportSubmission, type Reporter } from './report.ts';
@@ -56,12 +57,6 @@ export function normaliseNumber(value: unknown): unknown {
   return Number(text.replace(/,/g, ''));
 }
 
-/** "２－２－３" → "2-2-3": a 事業 id as people type it, read as the plan writes it. */
-export function normaliseMeasureId(value: string): string {
-  return value.normalize('NFKC').trim().replace(/[－ー−‐]/g, '-');
-}
-
-const measureIdPattern = /^\d+-\d+-\d+$/;
 
 function bilingual(message: string): { ja: string; en: string } {
   const [ja, en] = message.split(' / ');
@@ -93,7 +88,7 @@ function dateFormatMessage(input: unknown): string {
 
 /** One milestone's progress in a report: strict like the report itself, a mistyped key ("startedOn") is refused, not dropped. */
 const MilestoneInputSchema = z.strictObject({
-  milestoneId: z.string().check(z.regex(/^m\d+$/, { error: 'スケジュール項目は m1, m2 … です / milestone ids are m1, m2, …' })),
+  milestoneId: z.string().check(z.regex(milestoneIdPattern, { error: 'スケジュール項目は m1, m2 … です / milestone ids are m1, m2, …' })),
   progress: z.enum(milestoneProgressValues, {
     error: `進捗は ${milestoneProgressValues.join(', ')} のいずれかです / progress must be one of ${milestoneProgressValues.join(', ')}`,
   }),

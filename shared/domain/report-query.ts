@@ -5,6 +5,7 @@
  */
 import * as z from '../zod.ts';
 import { formatQuarter, quarterOf, tryParseQuarter } from './fiscal.ts';
+import { reportReferencePattern } from './ids.ts';
 import type { PlanInfo } from './plan.ts';
 import { QuarterKeySchema, StoredReportSchema, type StoredReport } from './report.ts';
 import type { FieldError } from './report-input.ts';
@@ -16,16 +17,18 @@ export interface ReportKey {
   version: number;
 }
 
-const referencePattern = /^FY(\d{4})-Q([1-4])-(\d+-\d+-\d+)-v(\d+)$/i;
+/** {@link reportReferencePattern} in either case: people type `fy2013-q2-…` too. */
+const anyCaseReference = new RegExp(reportReferencePattern.source, 'i');
 
 /** Reads a 受付番号 (see `reportReference`); undefined when it is not one. */
 export function parseReportReference(reference: string): ReportKey | undefined {
-  const match = referencePattern.exec(reference.normalize('NFKC').trim());
-  if (!match) return undefined;
-  const [, year, quarter, measureId, version] = match as unknown as [string, string, string, string, string];
-  const number = Number(version);
-  if (!Number.isSafeInteger(number) || number < 1) return undefined;
-  return { quarter: `FY${year}-Q${quarter}`, measureId, version: number };
+  const text = reference.normalize('NFKC').trim().toUpperCase();
+  if (!anyCaseReference.test(text)) return undefined;
+  // "FY2013-Q2-2-2-3-V1": the quarter is the first 9 characters, the version follows the last "-V".
+  const versionAt = text.lastIndexOf('-V');
+  const version = Number(text.slice(versionAt + 2));
+  if (!Number.isSafeInteger(version) || version < 1) return undefined;
+  return { quarter: text.slice(0, 9), measureId: text.slice(10, versionAt), version };
 }
 
 /** The quarter of `now` in JST, moved into the plan period when `now` is before or after it. */

@@ -5,6 +5,7 @@
  */
 import * as z from '../zod.ts';
 import { CanonicalQuarterSchema, LocalDateSchema } from './fiscal.ts';
+import { measureIdPattern } from './ids.ts';
 
 /** Canonical quarter key, e.g. "FY2013-Q2" (FY2013 = 平成25年度, Q2 = July–September 2013). */
 export const QuarterKeySchema = CanonicalQuarterSchema;
@@ -73,7 +74,7 @@ export const reportKinds = ['report', 'comment'] as const;
  * `report` (with a status); a related department (関連部署) may only leave a `comment`.
  */
 export const ReportSubmissionSchema = z.object({
-  measureId: z.string().check(z.regex(/^\d+-\d+-\d+$/)),
+  measureId: z.string().check(z.regex(measureIdPattern)),
   quarter: QuarterKeySchema,
   kind: z._default(z.enum(reportKinds), 'report'),
   status: z.optional(ReportStatusSchema),

@@ -4,6 +4,7 @@
  * same schemas, so the document cannot say something the code does not do.
  */
 import * as z from '../zod.ts';
+import { directoryIdPattern, measureIdPattern, reportReferencePattern } from '../domain/ids.ts';
 import { MeasureSchema, PlanFileSchema } from '../domain/plan.ts';
 import { ReportHistorySchema, ReportReceiptSchema } from '../domain/report-query.ts';
 import { ReportInputSchema, type ReportInput } from '../domain/report-input.ts';
@@ -117,14 +118,14 @@ export type ApiParameterName = keyof typeof apiParameters;
 
 /** Path parameters by their name in the route path; a name not listed is documented as a plain string. */
 export const apiPathParameters: Readonly<Record<string, { schema: z.ZodMiniType; description: string; example?: string }>> = {
-  measureId: { schema: z.string().check(z.regex(/^\d+-\d+-\d+$/)), description: '事業 id / measure id', example: '2-2-3' },
+  measureId: { schema: z.string().check(z.regex(measureIdPattern)), description: '事業 id / measure id', example: '2-2-3' },
   reference: {
-    schema: z.string().check(z.regex(/^FY\d{4}-Q[1-4]-\d+-\d+-\d+-v\d+$/)),
+    schema: z.string().check(z.regex(reportReferencePattern)),
     description: '受付番号 / report reference',
     example: 'FY2013-Q2-2-2-3-v1',
   },
   bukaiId: {
-    schema: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]{1,62}$/)),
+    schema: z.string().check(z.regex(directoryIdPattern)),
     description: '専門部会の id (名簿) / 部会 id from the directory',
     example: 'kikaku',
   },

@@ -4,10 +4,8 @@
  * (which refuses keys over 2 KB with an error of its own) or a long echo in the answer.
  */
 import type { FieldError } from '../domain/report-input.ts';
+import { directoryIdPattern, measureIdPattern, normaliseMeasureId } from '../domain/ids.ts';
 
-const measureIdPattern = /^\d+-\d+-\d+$/;
-/** As the directory writes 専門部会 ids (shared/domain/directory.ts). */
-const bukaiIdPattern = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 /** The value as an answer may quote it: at most 40 characters, the rest marked as left out. */
 export function shown(value: string): string {
@@ -15,9 +13,9 @@ export function shown(value: string): string {
   return chars.length <= 40 ? value : `${chars.slice(0, 40).join('')}…`;
 }
 
-/** A 事業 id of a path as the plan writes it ("２－２－３" → "2-2-3" is not done here: NFKC and trim only). */
+/** A 事業 id of a path as the plan writes it, read as a body's is ("２－２－３" → "2-2-3"). */
 export function measureIdOfPath(raw: string | undefined): { id: string } | { problem: FieldError } {
-  const id = (raw ?? '').normalize('NFKC').trim();
+  const id = normaliseMeasureId(raw ?? '');
   if (measureIdPattern.test(id)) return { id };
   const value = shown(raw ?? '');
   return { problem: { field: 'measureId', ja: `事業 id は 2-2-3 の形式です: "${value}"`, en: `measure ids look like 2-2-3, got "${value}"` } };
@@ -25,7 +23,7 @@ export function measureIdOfPath(raw: string | undefined): { id: string } | { pro
 
 /** The problem with a 専門部会 id of a path, or undefined when it has the directory's shape. */
 export function bukaiIdProblem(raw: string | undefined): FieldError | undefined {
-  if (bukaiIdPattern.test(raw ?? '')) return undefined;
+  if (directoryIdPattern.test(raw ?? '')) return undefined;
   const value = shown(raw ?? '');
   return { field: 'bukaiId', ja: `専門部会 id は英小文字・数字・ハイフンです (例: kikaku): "${value}"`, en: `部会 ids are lower-case letters, digits and hyphens, e.g. kikaku; got "${value}"` };
 }

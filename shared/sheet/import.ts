@@ -24,6 +24,7 @@ import { colToLetter, parseCellRef, readXlsx, type Sheet } from 'hucre/xlsx';
 import type { SheetFilterInfo } from 'hucre';
 import { checkReport, ReportInputError, roleOf, type FieldError, type ReportInput } from '../domain/report-input.ts';
 import { withCarriedMilestones } from '../domain/milestone-progress.ts';
+import { measureIdPattern, normaliseMeasureId } from '../domain/ids.ts';
 import type { Measure } from '../domain/plan.ts';
 import { reportStatuses, type ReportSubmission, type StoredReport } from '../domain/report.ts';
 import type { Catalog } from '../store/catalog-cache.ts';
@@ -301,8 +302,8 @@ export async function readProgressSheet(file: Buffer, secret: string): Promise<R
   // Content below the table: a row that names a 事業 is a report the sheet cannot take; other text is ignored.
   for (const [row, cells] of [...extraRows].sort(([a], [b]) => a - b)) {
     const idCell = `A${row}`;
-    const id = readings.get(idCell)?.text.normalize('NFKC').replace(/[－ー−‐]/g, '-') ?? '';
-    if (/^\d+-\d+-\d+$/.test(id)) {
+    const id = normaliseMeasureId(readings.get(idCell)?.text ?? '');
+    if (measureIdPattern.test(id)) {
       problems.push({
         sheet,
         cell: idCell,

@@ -13,6 +13,7 @@
 import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 import * as z from '../zod.ts';
 import { CanonicalQuarterSchema } from '../domain/fiscal.ts';
+import { measureIdPattern } from '../domain/ids.ts';
 
 const prefix = 'SHINCHOKU-SHEET-1';
 const minimumSecretBytes = 32;
@@ -32,7 +33,7 @@ export const SheetReferenceSchema = z.strictObject({
   planVersion: z.string().check(z.minLength(1), z.maxLength(64)),
   issuedAt: z.iso.datetime({ offset: true }),
   /** `[row, 事業 id]` for every 事業 row, in sheet order. */
-  rows: z.array(z.tuple([z.int().check(z.gte(1), z.lte(1_048_576)), z.string().check(z.regex(/^\d+-\d+-\d+$/))])).check(z.maxLength(1000)),
+  rows: z.array(z.tuple([z.int().check(z.gte(1), z.lte(1_048_576)), z.string().check(z.regex(measureIdPattern))])).check(z.maxLength(1000)),
   /** Cell address → hash of the canonical text the export wrote there (see {@link cellHash}). */
   cells: z.record(z.string().check(z.regex(/^[A-Z]{1,3}\d{1,7}$/)), z.string().check(z.regex(/^[A-Za-z0-9_-]{1,16}$/))),
 });

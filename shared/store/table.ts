@@ -16,6 +16,7 @@
  * | sent notification   | T#<t>#NOTIFICATION#<key>        | NOTIFICATION                | T#<t>#SENT#<date> / <key>               |
  */
 import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+import { tenantPattern } from '../domain/ids.ts';
 
 export const keyAttributes = { partitionKey: 'pk', sortKey: 'sk' } as const;
 
@@ -68,7 +69,7 @@ export function createTableInput(tableName: string): CreateTableCommandInput {
 
 /** Partition-key prefix for one tenant; every key builder starts with it. */
 export function tenantPrefix(tenant: string): string {
-  if (!/^[a-z0-9][a-z0-9-]{2,62}$/.test(tenant)) {
+  if (!tenantPattern.test(tenant)) {
     throw new Error(`テナント名が不正です / invalid tenant: "${tenant}"`);
   }
   return `T#${tenant}#`;

@@ -1,0 +1,35 @@
+/**
+ * The shapes of the ids shinchoku reads and writes, each written once: the plan's 基本目標, 施策分野,
+ * 事業 and schedule ids, the directory's ids, the tenant key and the 受付番号. Plain regular expressions
+ * and string functions, no zod: path checks, key builders and the mail reader use them without
+ * building schemas, and the schemas check with the same patterns (so the JSON Schema and OpenAPI
+ * documents show exactly what the code accepts).
+ * Pure: no I/O, no AWS.
+ */
+
+/** A 基本目標 id: `1`, `2`, … */
+export const goalIdPattern = /^\d+$/;
+/** A 施策分野 id: `1-1`, `2-3`, … */
+export const areaIdPattern = /^\d+-\d+$/;
+/** A 事業 id: `2-2-3`. */
+export const measureIdPattern = /^\d+-\d+-\d+$/;
+/** A schedule item (milestone) id within its 事業: `m1`, `m2`, … */
+export const milestoneIdPattern = /^m\d+$/;
+/**
+ * An id of the directory (a 専門部会, a 課, the reply address's local part): 2 to 63 lower-case
+ * letters, digits and hyphens, starting with a letter or digit. These ids go into signed links and
+ * mail addresses.
+ */
+export const directoryIdPattern = /^[a-z0-9][a-z0-9-]{1,62}$/;
+/** A tenant key, the partition of every stored record: like a directory id, but 3 to 63 characters. */
+export const tenantPattern = /^[a-z0-9][a-z0-9-]{2,62}$/;
+/** A 受付番号 as it is written (`FY2013-Q2-2-2-3-v1`): fiscal year, quarter, 事業 id, version. */
+export const reportReferencePattern = /^FY\d{4}-Q[1-4]-\d+-\d+-\d+-v\d+$/;
+
+/**
+ * A 事業 id as a person may type it: full-width digits and any dash ("２－２－３", "2ー2ー3")
+ * become "2-2-3"; surrounding spaces go. The result still has to match {@link measureIdPattern}.
+ */
+export function normaliseMeasureId(value: string): string {
+  return value.normalize('NFKC').trim().replace(/[－ー−‐]/g, '-');
+}
