@@ -14,6 +14,7 @@
  * milestone labels are the plan's Japanese words. Dates are given in 和暦 and Western form.
  */
 import type { Directory } from './directory.ts';
+import { countEn } from './english.ts';
 import type { BudgetTotals, CompiledQuarterStatus } from './compile.ts';
 import { budgetTotals, planCounts } from './compile.ts';
 import {
@@ -326,7 +327,7 @@ function renderText(f: DigestFacts, plan: PlanFile): string {
     `集計日 / compiled: ${dateBoth(f.compiledDay)}`,
     '',
     `全 ${total(f.plan)} 事業: ${counts.ja}`,
-    `All ${total(f.plan)} measures: ${counts.en}`,
+    `All ${countEn(total(f.plan), 'measure')}: ${counts.en}`,
     `凡例 / legend: ${compiledColours.map((c) => `${textBarSymbol[c]} ${colourLabel[c].ja} (${colourLabel[c].en})`).join('  ')}`,
   );
 
@@ -390,7 +391,7 @@ function renderText(f: DigestFacts, plan: PlanFile): string {
   if (f.budget.withoutLines > 0) {
     lines.push(
       `※ 計画に予算額のない事業 (${f.budget.withoutLines} 件) は含みません。`,
-      `  ${f.budget.withoutLines} measures without budget lines in the plan are not included.`,
+      `  ${countEn(f.budget.withoutLines, 'measure')} without budget lines in the plan are not included.`,
     );
   }
   lines.push('', '— shinchoku (進捗) 自動送信 / sent automatically');
@@ -484,7 +485,7 @@ function renderHtml(f: DigestFacts, plan: PlanFile): string {
     `<h1 style="${font};font-size:20px;margin:0 0 4px">${e(`四半期集計報告 ${formatQuarterJa(f.quarter)}`)}</h1>`,
     `<p style="${font};${enStyle};margin:0 0 8px">${e(`Quarterly progress digest, ${formatQuarterEn(f.quarter)}`)}</p>`,
     paragraph(`${title}　集計日 ${dateBoth(f.compiledDay)}`, `${plan.plan.municipality} ICT plan — compiled ${dateBoth(f.compiledDay)}`),
-    paragraph(`全 ${total(f.plan)} 事業: ${counts.ja}`, `All ${total(f.plan)} measures: ${counts.en}`),
+    paragraph(`全 ${total(f.plan)} 事業: ${counts.ja}`, `All ${countEn(total(f.plan), 'measure')}: ${counts.en}`),
     htmlBar(f.plan),
     legend(),
   );
@@ -584,7 +585,7 @@ function renderHtml(f: DigestFacts, plan: PlanFile): string {
       '※ 執行額は各課が最新の報告で示した年度内の累計です。未報告の事業は執行額に含まれません。' +
         (f.budget.withoutLines > 0 ? `計画に予算額のない事業 (${f.budget.withoutLines} 件) は含みません。` : ''),
       "Executed amounts are the fiscal year's totals as last reported; measures without a report add nothing." +
-        (f.budget.withoutLines > 0 ? ` ${f.budget.withoutLines} measures without budget lines in the plan are not included.` : ''),
+        (f.budget.withoutLines > 0 ? ` ${countEn(f.budget.withoutLines, 'measure')} without budget lines in the plan are not included.` : ''),
     ),
   );
 

@@ -10,6 +10,7 @@
  */
 import { formLink, replyAddress, tokenFor } from '../links.ts';
 import type { Directory, Ka } from './directory.ts';
+import { countEn } from './english.ts';
 import {
   formatQuarterEn,
   formatQuarterJa,
@@ -83,9 +84,7 @@ function bothDates(date: LocalDate): string {
 }
 
 /** `1 day`, `3 days`. */
-function daysEn(n: number): string {
-  return `${n} ${n === 1 ? 'day' : 'days'}`;
-}
+const daysEn = (n: number): string => countEn(n, 'day');
 
 /** 2012-07-10 (平成24年7月10日) */
 function bothDatesEn(date: LocalDate): string {

@@ -11,6 +11,7 @@ import { html, type SafeHtml } from '../html.ts';
 import { privatePageHeaders, renderPrivatePage } from '../private-page.ts';
 import type { Lang } from '../report-form.ts';
 import { planTitleOf } from '../../domain/plan-title.ts';
+import { countEn } from '../../domain/english.ts';
 
 export type { Lang };
 
@@ -139,7 +140,7 @@ export const words = {
     provisional: 'This quarter has not been compiled yet. The figures are provisional, computed from the reports received so far.',
     summary: 'Overall status',
     measures: 'measures',
-    reportedShare: (reported: number, total: number) => `${reported} of ${total} measures reported`,
+    reportedShare: (reported: number, total: number) => `${reported} of ${countEn(total, 'measure')} reported`,
     byBukai: 'Status by committee (専門部会)',
     byGoal: 'Status by basic goal',
     budget: 'Budget planned and executed, by fiscal year',

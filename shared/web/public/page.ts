@@ -17,6 +17,7 @@ import { stackedBarChart } from '../charts.ts';
 import { html, joinHtml, unsafeRaw, type SafeHtml } from '../html.ts';
 import { colourOrder, colourWords, milestoneWords, overdueWord, swatchOf } from '../status-words.ts';
 import { planTitleOf } from '../../domain/plan-title.ts';
+import { countEn } from '../../domain/english.ts';
 
 /** Object keys of the public site, relative to the bucket root. */
 export const publicSiteKeys = {
@@ -174,7 +175,7 @@ export function renderPublicQuarterPage(data: PublicQuarter): string {
 ${areas.map(([areaId, areaTitle]) => html`<h3>${areaId} ${areaTitle}</h3>${ms.filter((m) => m.areaId === areaId).map(measureCard)}`)}
 </section>`;
   });
-  const body = html`<p>${both(`${data.measures.length} 事業の進捗 (この四半期の年度にスケジュールか予算のある事業)`, `progress of ${data.measures.length} measures (those scheduled or budgeted in the quarter's fiscal year)`)}</p>
+  const body = html`<p>${both(`${data.measures.length} 事業の進捗 (この四半期の年度にスケジュールか予算のある事業)`, `progress of ${countEn(data.measures.length, 'measure')} (those scheduled or budgeted in the quarter's fiscal year)`)}</p>
 ${countsList(data.counts)}
 <div class="chart-box">${unsafeRaw(chart)}</div>
 <section class="downloads" aria-labelledby="downloads"><h2 id="downloads">${both('オープンデータ', 'open data')}</h2>
