@@ -318,12 +318,19 @@ export function reminderMails({ notice, directory, plan, linksFor }: ReminderMai
   const statuses = reportStatuses.join('・');
   const fiscalYear = parseQuarter(notice.quarter).fiscalYear;
   // Only a 課's own mail shows the reply form with values filled in, and says they are examples.
+  // A report leaves a 事業 out of the report and escalation notices; a milestone is listed until a
+  // report marks it done, whether or not the quarter's report came in (shared/domain/reminders.ts).
+  const milestones = notice.kind === 'milestone';
   const closingOf = (withExample: boolean) => [
     `状況は ${statuses} のいずれか、執行額は${formatWarekiFiscalYear(fiscalYear)}の執行額 (年度の累計、千円) です。${withExample ? '上の値は例です。' : ''}`,
-    '報告済みの事業はこの一覧に含まれません。行き違いの場合はご容赦ください。',
+    milestones
+      ? 'スケジュールの項目は、報告で「完了」になるまでお知らせします (この四半期の報告が済んだ事業も含みます)。'
+      : '報告済みの事業はこの一覧に含まれません。行き違いの場合はご容赦ください。',
   ];
   const closingJa = closingOf(false);
-  const closingEn = `Status is one of ${statuses}; 執行額 is the spending of FY${fiscalYear} so far, in thousand yen. Measures already reported are not listed.`;
+  const closingEn =
+    `Status is one of ${statuses}; 執行額 is the spending of FY${fiscalYear} so far, in thousand yen. ` +
+    (milestones ? "Milestones are listed until a report marks them done, for measures whose quarter's report is already in too." : 'Measures already reported are not listed.');
   const itemsOf = (kas: readonly NoticeKa[]) => [...new Set(kas.flatMap((k) => k.measures.flatMap((m) => m.due.map((d) => d.key))))];
 
   const compose = (parts: {
@@ -408,7 +415,7 @@ export function reminderMails({ notice, directory, plan, linksFor }: ReminderMai
       replyTo: [links.replyAddress],
       scopeId: k.ka.id,
       greetingJa: `${k.ka.name} ご担当者様 (${notice.bukai.name})`,
-      ja: ['下記の事業について、報告をお願いします。', '', ...kaBlockJa(k.ka, k.measures, links), '', ...closingOf(true)],
+      ja: [milestones ? '下記の事業のスケジュールについて、進み具合をご確認ください。' : '下記の事業について、報告をお願いします。', '', ...kaBlockJa(k.ka, k.measures, links), '', ...closingOf(true)],
       greetingEn: `To ${k.ka.name} (${notice.bukai.name}):`,
       en: ['The measures (事業), the report form and the reply address:', '', ...kaBlockEn(k.ka, k.measures, links), '', closingEn],
     });
@@ -421,14 +428,14 @@ export function reminderMails({ notice, directory, plan, linksFor }: ReminderMai
     scopeId: notice.bukai.id,
     greetingJa: `${notice.bukai.name} ご担当者様`,
     ja: [
-      '各課に、下記の事業について報告をお願いしました (報告フォームと返信先は、各課宛てのメールにのみ記載しています)。',
+      `各課に、下記の事業${milestones ? 'のスケジュールの確認' : 'について報告'}をお願いしました (報告フォームと返信先は、各課宛てのメールにのみ記載しています)。`,
       '',
       ...overviewJa,
       ...closingJa,
     ],
     greetingEn: `To ${notice.bukai.name}:`,
     en: [
-      'Each department was asked for the measures (事業) below; its form link and reply address went to its own addresses only.',
+      `Each department was asked ${milestones ? 'to check the milestones of the measures (事業) below' : 'for the measures (事業) below'}; its form link and reply address went to its own addresses only.`,
       '',
       ...overviewEn,
       closingEn,

@@ -5,7 +5,7 @@
  */
 import * as z from '../zod.ts';
 import { CanonicalQuarterSchema, LocalDateSchema } from './fiscal.ts';
-import { measureIdPattern } from './ids.ts';
+import { measureIdPattern, milestoneIdPattern } from './ids.ts';
 
 /** Canonical quarter key, e.g. "FY2013-Q2" (FY2013 = 平成25年度, Q2 = July–September 2013). */
 export const QuarterKeySchema = CanonicalQuarterSchema;
@@ -53,7 +53,7 @@ export function largestReportBody(bytesPerCharacter: number): number {
 
 export const milestoneProgressValues = ['not_started', 'in_progress', 'done'] as const;
 export const MilestoneProgressSchema = z.object({
-  milestoneId: z.string().check(z.regex(/^m\d+$/)),
+  milestoneId: z.string().check(z.regex(milestoneIdPattern)),
   progress: z.enum(milestoneProgressValues),
   date: z.optional(LocalDateSchema).check(z.describe('when the step started or was done')),
 });

@@ -232,6 +232,34 @@ describe('milestone mails', () => {
     expect(replyTemplateLines('1-1-1', { milestoneId: 'm1', date: '2013-03-31' })).toContain('m1: 完了 2013-03-31');
   });
 
+  it('list a milestone until it is reported done, and say so: a report of the quarter does not leave the 事業 out', () => {
+    // Prepare: 1-1-1 has its FY2012-Q4 report, and its m1 ends in 30 days, not yet done
+    const [notice] = dueItems({
+      plan,
+      directory,
+      today: '2013-03-01',
+      reportsReceived: new Map([['FY2012-Q4', new Set(['1-1-1'])]]),
+      milestoneDone: () => false,
+      config: defaultReminderConfig,
+    }).filter((n) => n.bukai.id === 'kikaku');
+    // Act
+    const mails = mailsFor(notice!, new Date('2013-03-01T00:00:00Z'));
+    // Assess
+    expect(notice!.kind).toBe('milestone');
+    const ka = mailOf(mails, 'sogo-seisaku').text;
+    const overview = mailOf(mails).text;
+    expect(ka).toContain('・1-1-1 市内ネットワークの利用促進');
+    for (const text of [ka, overview]) {
+      expect(text).not.toContain('報告済みの事業はこの一覧に含まれません');
+      expect(text).not.toContain('Measures already reported are not listed');
+      expect(text).toContain('スケジュールの項目は、報告で「完了」になるまでお知らせします');
+      expect(text).toContain('Milestones are listed until a report marks them done');
+    }
+    expect(ka).toContain('下記の事業のスケジュールについて、進み具合をご確認ください。');
+    expect(ka).not.toContain('報告をお願いします');
+    expect(overview).toContain('各課に、下記の事業のスケジュールの確認をお願いしました');
+  });
+
   it('write multi-year spans from first to last year', () => {
     // Prepare: 1-1-2 m1 runs FY2012–FY2013
     const notice = bukai(noticesOn('2014-03-24'), 'somu');
