@@ -3,7 +3,6 @@
  * find the 課, validate the input against the plan, and append it once. Returns an outcome each
  * channel turns into its own answer (an HTTP status, a reply mail, a line on the CLI).
  */
-import { hash } from 'node:crypto';
 import { verifyKaLink } from './auth/ka-link.ts';
 import type { LinkClaims, TokenPurpose } from './auth/link-token.ts';
 import type { Ka } from './domain/directory.ts';
@@ -51,36 +50,6 @@ export function authenticate(
   if ('outcome' in link) return { outcome: link.outcome, ja: link.ja, en: link.en };
   const { claims, ka } = link;
   return { claims, ka, reporter: { kaId: ka.id, ka: ka.name, bukai: ka.bukai } };
-}
-
-/**
- * A stable hash of what was submitted, so a reused idempotency key with other content is caught: the
- * SHA-256 (base64url) of the value's canonical JSON.
- *
- * The fingerprint is stored with the key, so its text must never change, or a retry that spans a
- * deploy would read as a conflict. It is `JSON.stringify` of a copy of the value whose objects were
- * rebuilt with their keys inserted sorted by code unit (not by locale, which is slow and could differ
- * between runtimes); as for any object, array-index keys are then listed first, in numeric order.
- * test/unit/fingerprint.test.ts holds it to that definition.
- */
-export function fingerprintOf(body: unknown): string {
-  const text = JSON.stringify(sortedCopy(body));
-  if (text === undefined) throw new TypeError(`指紋を取れない値です / nothing to fingerprint: ${String(body)}`);
-  return hash('sha256', text, 'base64url');
-}
-
-/**
- * The value with every object rebuilt, its keys inserted in code-unit order. The copies have no
- * prototype, so a `__proto__` key stays an own key as JSON.parse made it, and nothing like `toJSON`
- * is inherited.
- */
-function sortedCopy(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(sortedCopy);
-  if (value === null || typeof value !== 'object') return value;
-  const record = value as Record<string, unknown>;
-  const copy: Record<string, unknown> = Object.create(null);
-  for (const key of Object.keys(record).sort()) copy[key] = sortedCopy(record[key]);
-  return copy;
 }
 
 export interface SubmitOptions extends Pick<AppendOptions, 'channel' | 'attachments' | 'now'> {
@@ -132,7 +101,6 @@ export async function submitReport(
       now: options.now,
       // Keys are per 課: two departments can never collide on a key they chose.
       idempotencyKey: `${caller.ka.id}#${options.idempotencyKey}`,
-      fingerprint: fingerprintOf(submission),
       latest: named?.measureId === submission.measureId && named.quarter === submission.quarter ? latest : undefined,
     });
   } catch (error) {

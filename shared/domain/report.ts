@@ -87,6 +87,30 @@ export const ReportSubmissionSchema = z.object({
 });
 export type ReportSubmission = z.infer<typeof ReportSubmissionSchema>;
 
+/** Every key of a submission: what a 課 said, as against what storing it added. */
+const submissionKeys = {
+  measureId: true,
+  quarter: true,
+  kind: true,
+  status: true,
+  milestones: true,
+  budgetExecutedThousandYen: true,
+  narrative: true,
+  issues: true,
+  nextSteps: true,
+  reporter: true,
+} as const satisfies Record<keyof ReportSubmission, true>;
+
+/**
+ * What a stored report (or its item) says, without what storing it added (the version, the 受付番号,
+ * the channel, the time, the attachments, the keys): the submission it was, to compare content with.
+ */
+export function submissionOf(stored: Readonly<Record<string, unknown>>): Partial<ReportSubmission> {
+  const said: Record<string, unknown> = {};
+  for (const key of Object.keys(submissionKeys)) if (stored[key] !== undefined) said[key] = stored[key];
+  return said as Partial<ReportSubmission>;
+}
+
 export const reportChannels = ['web', 'api', 'mail', 'sheet'] as const;
 
 /**

@@ -115,7 +115,7 @@ export const routes: readonly RouteDefinition[] = [
       requestBody: 'ReportInput',
       responses: {
         201: { schema: 'ReportReceipt', headers: ['Location'], description: '記録しました / recorded' },
-        200: { schema: 'ReportReceipt', headers: ['Location', 'Idempotent-Replayed'], description: '再送: 最初の報告 / a retry: the report recorded first' },
+        200: { schema: 'ReportReceipt', headers: ['Location', 'Idempotent-Replayed'], description: '再送、または最新の版と同じ内容: 記録済みのその報告 (何も記録しません) / a retry, or the same content as the newest version: that report (nothing is recorded)' },
         400: 'ApiError',
         401: { schema: 'ApiError', headers: ['WWW-Authenticate'] },
         403: 'ApiError',

@@ -1,10 +1,12 @@
 /**
  * Progress reports: append-only. Each report of a 事業 and quarter gets the next version number; a
  * conditional put makes two writers racing for the same version impossible, and the idempotency
- * record is written in the same transaction, so a retried submission records one report, not two.
+ * record is written in the same transaction, so a retried submission records one report, not two; a
+ * submission saying exactly what the newest version says is answered with that version.
  */
 import { randomUUID } from 'node:crypto';
-import { reportReference, type ReportSubmission, type StoredReport } from '../domain/report.ts';
+import { fingerprintOf } from '../domain/fingerprint.ts';
+import { reportReference, submissionOf, type ReportSubmission, type StoredReport } from '../domain/report.ts';
 import { queryAll } from './query.ts';
 import { maxCommentVersion, maxReportVersions, reportFromItem, reportKeys, reportToItem } from './report-keys.ts';
 import type { Store } from './store.ts';
@@ -16,10 +18,8 @@ const idempotencyDays = 400;
 
 export interface AppendOptions {
   channel: StoredReport['channel'];
-  /** Same key, same report: a retried request or a double click records once. */
+  /** Same key, same report: a retried request or a double click records once; the same key with other content is a conflict. */
   idempotencyKey: string;
-  /** A hash of what was submitted: the same key with other content is a conflict, not a replay. */
-  fingerprint: string;
   now?: Date;
   attachments?: StoredReport['attachments'];
   /**
@@ -78,13 +78,20 @@ export async function appendReport(
   options: AppendOptions,
 ): Promise<AppendResult> {
   const now = options.now ?? new Date();
+  const fingerprint = fingerprintOf(submission);
   for (let race = 0; race < maxVersionRaces; race += 1) {
     const latest = await (race === 0 && options.latest ? options.latest : latestVersion(store, submission.measureId, submission.quarter));
+    // The newest version saying exactly this (the same 課 and person, the same words): a report sent
+    // again, from another page or another mail, is answered with that version rather than recorded
+    // twice. With attachments it is new: what is attached is part of what was sent.
+    if (latest.newest && !options.attachments?.length && fingerprintOf(submissionOf(latest.newest)) === fingerprint) {
+      return { outcome: 'duplicate', report: reportFromItem(latest.newest) };
+    }
     // The last versions are kept for the owner's reports (see maxCommentVersion).
     if (latest.version >= (submission.kind === 'comment' ? maxCommentVersion : maxReportVersions)) {
       // A retry of a submission that was recorded is still answered as a duplicate.
       const existing = await reportByIdempotencyKey(store, options.idempotencyKey);
-      if (existing) return answerToReusedKey(existing, options.fingerprint);
+      if (existing) return answerToReusedKey(existing, fingerprint);
       throw new ReportVersionLimitError(submission.measureId, submission.quarter, submission.kind);
     }
     const version = latest.version + 1;
@@ -118,7 +125,7 @@ export async function appendReport(
                 type: 'Idempotency',
                 reportPk: item.pk,
                 reportSk: item.sk,
-                fingerprint: options.fingerprint,
+                fingerprint,
                 expiresAt: Math.floor(now.getTime() / 1000) + idempotencyDays * 86_400,
               },
               ConditionExpression: 'attribute_not_exists(pk)',
@@ -135,7 +142,7 @@ export async function appendReport(
       if (!reasons) throw error;
       if (reasons[0] === 'ConditionalCheckFailed') {
         const existing = await reportByIdempotencyKey(store, options.idempotencyKey);
-        if (existing) return answerToReusedKey(existing, options.fingerprint);
+        if (existing) return answerToReusedKey(existing, fingerprint);
       }
       // Another writer took this version number first: read the latest again and retry, after a
       // random wait that grows with each loss (full jitter), so writers racing together spread out
@@ -168,6 +175,8 @@ export interface LatestVersion {
    * recorded: what came before it is not read again, so the next report then names no `supersedes`.
    */
   latestReport?: number;
+  /** The newest version's item as stored; absent when there is none. */
+  newest?: Record<string, unknown>;
 }
 
 /**
@@ -185,15 +194,15 @@ export async function latestVersion(store: Store, measureId: string, quarter: st
     },
     ScanIndexForward: false,
     Limit: 1,
+    // The whole item (a read is charged by the item's size whatever it returns): its content tells a
+    // report sent again unchanged.
     ConsistentRead: true,
-    ProjectionExpression: 'version, #kind, followsReport',
-    ExpressionAttributeNames: { '#kind': 'kind' },
   });
   const latest = Items?.[0];
   if (!latest) return { version: 0 };
   const version = Number(latest.version);
-  if (latest.kind !== 'comment') return { version, kind: 'report', latestReport: version };
-  return { version, kind: 'comment', ...(latest.followsReport === undefined ? {} : { latestReport: Number(latest.followsReport) }) };
+  if (latest.kind !== 'comment') return { version, kind: 'report', latestReport: version, newest: latest };
+  return { version, kind: 'comment', ...(latest.followsReport === undefined ? {} : { latestReport: Number(latest.followsReport) }), newest: latest };
 }
 
 async function reportByIdempotencyKey(

@@ -554,7 +554,7 @@ function directDeps(withStore: Store = store): IngestDeps {
 async function storedMail(subject: string, measureId: string, sesIdPrefix: string): Promise<{ raw: Buffer; messageId: string; event: SesReceiptEvent }> {
   const to = reportAddress(sogo.kaId);
   const messageId = `<${randomUUID()}@mail.${domain}>`;
-  const raw = await compose({ from: sogo.address, to, subject, messageId, text: `事業: ${measureId}\n状況: 予定どおり\n報告者: 山田` });
+  const raw = await compose({ from: sogo.address, to, subject, messageId, text: `事業: ${measureId}\n状況: 予定どおり\n進捗: ${subject}\n報告者: 山田` });
   const sesId = `${sesIdPrefix}-${randomUUID()}`;
   await createObjectStore(localClientConfig(stack.s3Endpoint)).put({ bucket: stack.mailBucket, key: `${mailBucketPrefixes.inbound}${sesId}`, body: raw, contentType: 'message/rfc822' });
   const event = SesReceiptEventSchema.parse(

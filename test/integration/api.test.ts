@@ -210,6 +210,18 @@ describe('POST /api/reports', () => {
     expect(history.body.reports).toHaveLength(1);
   });
 
+  it('answers the same report sent again under a new key with 200 and the report it repeats, storing nothing', async () => {
+    // Prepare: the form opened again, or the JSON sent again by hand
+    const before = await itemCount();
+    // Act
+    const again = await submit(validReport(), { key: 'accepted-again' });
+    // Assess
+    expect(again.status).toBe(200);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first);
+    expect(await itemCount()).toBe(before);
+  });
+
   it('refuses the same key with other content (409) and writes nothing', async () => {
     // Prepare
     const before = await itemCount();

@@ -57,7 +57,7 @@ beforeAll(async () => {
       nextSteps: '',
       reporter: { kaId: 'sogo-seisaku', ka: '総合政策課', bukai: '企画専門部会', person: '山田' },
     },
-    { channel: 'web', idempotencyKey: randomUUID(), fingerprint: randomUUID() },
+    { channel: 'web', idempotencyKey: randomUUID() },
   );
   process.env.SHINCHOKU_SES_PORT = new URL(inject('sesEndpoint')).port;
   process.env.MAIL_MAX_PER_SECOND = '0';

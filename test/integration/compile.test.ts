@@ -67,7 +67,7 @@ async function report(measureId: string, q: string, status: ReportStatus, extra:
     reporter: ownerOf(measureId),
     ...extra,
   };
-  const result = await appendReport(store, submission, { channel: 'web', idempotencyKey: randomUUID(), fingerprint: randomUUID(), now: new Date(at) });
+  const result = await appendReport(store, submission, { channel: 'web', idempotencyKey: randomUUID(), now: new Date(at) });
   expect(result.outcome).toBe('recorded');
   return result.report;
 }
@@ -159,7 +159,7 @@ beforeAll(async () => {
   await appendReport(
     store,
     { measureId: '1-1-3', quarter, kind: 'comment', milestones: [], narrative: '関連部署より補足', issues: '', nextSteps: '', reporter: ownerOf('1-1-1') },
-    { channel: 'web', idempotencyKey: randomUUID(), fingerprint: randomUUID() },
+    { channel: 'web', idempotencyKey: randomUUID() },
   );
 }, 120_000);
 

@@ -63,7 +63,7 @@ describe('local stack events', () => {
     // Prepare
     const store = createStore(createDocumentClient(localClientConfig(stack.dynamoEndpoint)), stack.tableName, stack.tenant);
     // Act
-    const { report } = await appendReport(store, reportOf('5-1-1'), { channel: 'api', idempotencyKey: 'stack-1', fingerprint: 'f' });
+    const { report } = await appendReport(store, reportOf('5-1-1'), { channel: 'api', idempotencyKey: 'stack-1' });
     await stack.events.idle();
     // Assess
     const published = stack.events.published.filter((e) => (e.detail as { reference?: string }).reference === report.reference);
@@ -80,7 +80,7 @@ describe('local stack events', () => {
     const brokenKey = { pk: reportKeys.partition(stack.tenant, '5-1-2'), sk: 'REPORT#broken#0001' };
     // Act
     await store.doc.put({ TableName: store.tableName, Item: { ...brokenKey, type: 'Report', measureId: '5-1-2', version: 1 } });
-    const { report } = await appendReport(store, reportOf('5-1-2'), { channel: 'api', idempotencyKey: 'stack-2', fingerprint: 'f' });
+    const { report } = await appendReport(store, reportOf('5-1-2'), { channel: 'api', idempotencyKey: 'stack-2' });
     await stack.events.idle();
     // Assess
     expect(stack.events.streamDeadLetters).toEqual([

@@ -95,7 +95,7 @@ beforeAll(async () => {
   table = await createTestTable();
   store = table.store();
   // Written before the poller starts: the poller begins at LATEST and must never publish it.
-  await appendReport(store, submission({ measureId: '1-1-1' }), { channel: 'web', idempotencyKey: 'before-start', fingerprint: 'f' });
+  await appendReport(store, submission({ measureId: '1-1-1' }), { channel: 'web', idempotencyKey: 'before-start' });
 
   bridge = await startLocalEventBridge({
     rules: testRules,
@@ -142,7 +142,7 @@ afterAll(async () => {
 describe('report → stream → publish-events → EventBridge → rule target', () => {
   it('delivers one valid ProgressReported envelope per accepted report, exactly once', async () => {
     // Prepare
-    const options = { channel: 'web' as const, idempotencyKey: 'pipeline-1', fingerprint: 'f1', now: new Date('2013-10-15T01:02:03.456Z') };
+    const options = { channel: 'web' as const, idempotencyKey: 'pipeline-1', now: new Date('2013-10-15T01:02:03.456Z') };
     // Act: the report, then the same submission again (a retried request), then a correction
     const first = await appendReport(store, submission(), options);
     const replay = await appendReport(store, submission(), options);
@@ -190,7 +190,6 @@ describe('report → stream → publish-events → EventBridge → rule target',
     const after = await appendReport(store, submission({ measureId: '3-1-2', quarter: 'FY2013-Q3' }), {
       channel: 'api',
       idempotencyKey: 'after-broken',
-      fingerprint: 'f',
     });
     // Act
     poller = await startPoller();

@@ -115,7 +115,7 @@ describe('provisioning the local stack', () => {
     await appendReport(
       store,
       { measureId: '5-4-1', quarter: 'FY2013-Q2', kind: 'report', status: '予定どおり', milestones: [], narrative: '', issues: '', nextSteps: '', reporter },
-      { channel: 'web', idempotencyKey: 'k', fingerprint: 'f' },
+      { channel: 'web', idempotencyKey: 'k' },
     );
     const smaller = { ...plan, measures: plan.measures.filter((m) => m.id !== '5-4-1') };
     const client = createDynamoDbClient(localClientConfig(endpoint));
@@ -151,7 +151,7 @@ describe('shinchoku load of a changed plan over reports', () => {
         await appendReport(
           store,
           { measureId, quarter: planQuarters(plan)[0]!, kind: 'report', status: '予定どおり', milestones: [], narrative: '', issues: '', nextSteps: '', reporter },
-          { channel: 'web', idempotencyKey: measureId, fingerprint: measureId },
+          { channel: 'web', idempotencyKey: measureId },
         );
       }
       const changed = { ...plan, measures: plan.measures.filter((m) => m.id !== second!.id).map((m) => (m.id === first!.id ? { ...m, name: '全く別の事業' } : m)) };

@@ -123,7 +123,6 @@ function outrunBy(store: Store, rivals: number[]): Store {
         await appendReport(store, submission({ measureId: item!.measureId, quarter: item!.quarter, narrative: `他の報告 ${n}` }), {
           channel: 'api',
           idempotencyKey: `rival-${store.tenant}-${item!.quarter}-${n}`,
-          fingerprint: 'r',
         });
         return value.call(target, input);
       };
@@ -204,7 +203,7 @@ describe('plan items', () => {
       measureId, quarter: 'FY2013-Q2', kind: 'report', status: '予定どおり', milestones: [], narrative: '', issues: '', nextSteps: '', reporter,
     });
     for (const [measureId, key] of [['1-1-1', 'a'], ['1-1-1', 'b'], ['5-4-1', 'c']] as const) {
-      await appendReport(store, submission(measureId), { channel: 'web', idempotencyKey: key, fingerprint: key });
+      await appendReport(store, { ...submission(measureId), narrative: `報告 ${key}` }, { channel: 'web', idempotencyKey: key });
     }
     const next = {
       ...mine,
@@ -231,7 +230,7 @@ describe('plan items', () => {
     await appendReport(
       store,
       { measureId: '5-4-1', quarter: 'FY2013-Q2', kind: 'report', status: '予定どおり', milestones: [], narrative: '', issues: '', nextSteps: '', reporter },
-      { channel: 'web', idempotencyKey: 'r', fingerprint: 'r' },
+      { channel: 'web', idempotencyKey: 'r' },
     );
     await savePlan(store, { ...mine, measures: mine.measures.filter((m) => m.id !== '5-4-1') });
     const back = { ...mine, measures: mine.measures.map((m) => (m.id === '5-4-1' ? { ...m, name: '別の事業', owners: [{ bukai: '総務専門部会', ka: '総務課' }] } : m)) };
@@ -260,8 +259,8 @@ describe('report items (append-only)', () => {
     // Prepare
     const store = table.store('reports-a');
     // Act
-    const first = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'a-1', fingerprint: 'f' });
-    const second = await appendReport(store, submission({ status: '遅れ気味' }), { channel: 'api', idempotencyKey: 'a-2', fingerprint: 'f' });
+    const first = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'a-1' });
+    const second = await appendReport(store, submission({ status: '遅れ気味' }), { channel: 'api', idempotencyKey: 'a-2' });
     // Assess
     expect(first).toMatchObject({ outcome: 'recorded', report: { version: 1, reference: 'FY2013-Q2-2-2-3-v1' } });
     expect(first.report.supersedes).toBeUndefined();
@@ -279,18 +278,40 @@ describe('report items (append-only)', () => {
   it('records a replayed submission once and answers with the first report', async () => {
     // Prepare
     const store = table.store('reports-b');
-    const first = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'same-key', fingerprint: 'f' });
+    const first = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'same-key' });
     // Act
-    const replay = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'same-key', fingerprint: 'f' });
+    const replay = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'same-key' });
     const reused = await appendReport(store, submission({ narrative: 'other content' }), {
       channel: 'web',
       idempotencyKey: 'same-key',
-      fingerprint: 'g',
     });
     // Assess
     expect(replay).toEqual({ outcome: 'duplicate', report: first.report });
     expect(reused).toEqual({ outcome: 'conflict', report: first.report });
     expect(await reportHistory(store, '2-2-3')).toHaveLength(1);
+  });
+
+  it('answers a report sent again unchanged, under a new key, with the version that says it, and records nothing', async () => {
+    // Prepare
+    const store = table.store('reports-again');
+    const first = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'again-1' });
+    // Act: the same words from another page or mail; then from another person, with an attachment, and after a change
+    const again = await appendReport(store, submission(), { channel: 'mail', idempotencyKey: 'again-2' });
+    const otherPerson = await appendReport(store, submission({ reporter: { ...submission().reporter, person: '佐藤' } }), { channel: 'web', idempotencyKey: 'again-3' });
+    const attached = await appendReport(store, submission({ reporter: { ...submission().reporter, person: '佐藤' } }), {
+      channel: 'mail',
+      idempotencyKey: 'again-4',
+      attachments: [{ name: 'memo.pdf', contentType: 'application/pdf', key: 'mail/attachments/x', bytes: 10 }],
+    });
+    const back = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'again-5' });
+    // Assess: only the newest version is compared, so going back to what v1 said is a new version
+    expect(again).toEqual({ outcome: 'duplicate', report: first.report });
+    expect([otherPerson, attached, back].map((r) => [r.outcome, r.report.version])).toEqual([
+      ['recorded', 2],
+      ['recorded', 3],
+      ['recorded', 4],
+    ]);
+    expect((await reportHistory(store, '2-2-3')).map((r) => r.version)).toEqual([1, 2, 3, 4]);
   });
 
   it('answers "recorded" when the answer to the committed write was lost and the client sent it again', async () => {
@@ -299,7 +320,7 @@ describe('report items (append-only)', () => {
     const viaProxy = proxy.store('reports-lost');
 
     // Act
-    const result = await appendReport(viaProxy, submission(), { channel: 'web', idempotencyKey: 'lost-answer', fingerprint: 'f' });
+    const result = await appendReport(viaProxy, submission(), { channel: 'web', idempotencyKey: 'lost-answer' });
     await proxy.close();
 
     // Assess
@@ -313,7 +334,7 @@ describe('report items (append-only)', () => {
     const store = table.store('reports-c');
     // Act
     const results = await Promise.all(
-      Array.from({ length: 4 }, (_, i) => appendReport(store, submission(), { channel: 'api', idempotencyKey: `race-${i}`, fingerprint: 'f' })),
+      Array.from({ length: 4 }, (_, i) => appendReport(store, submission({ narrative: `報告 ${i}` }), { channel: 'api', idempotencyKey: `race-${i}` })),
     );
     // Assess
     expect(results.map((r) => r.report.version).sort()).toEqual([1, 2, 3, 4]);
@@ -325,7 +346,7 @@ describe('report items (append-only)', () => {
     const store = table.store('reports-outrun');
     const rivals: number[] = [];
     // Act
-    const attempt = appendReport(outrunBy(store, rivals), submission(), { channel: 'web', idempotencyKey: 'outrun', fingerprint: 'f' });
+    const attempt = appendReport(outrunBy(store, rivals), submission(), { channel: 'web', idempotencyKey: 'outrun' });
     // Assess
     await expect(attempt).rejects.toBeInstanceOf(ReportVersionRaceError);
     expect(rivals).toHaveLength(maxVersionRaces);
@@ -360,11 +381,11 @@ describe('report items (append-only)', () => {
     const store = table.store('reports-comment');
     const comment = submission({ kind: 'comment', status: undefined, narrative: '関連部署の意見' });
     // Act: the owner's report, a related department's comment, the owner's report again, and again
-    const v1 = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'c-1', fingerprint: 'f' });
-    const v2 = await appendReport(store, comment, { channel: 'web', idempotencyKey: 'c-2', fingerprint: 'g' });
+    const v1 = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'c-1' });
+    const v2 = await appendReport(store, comment, { channel: 'web', idempotencyKey: 'c-2' });
     const calls: string[] = [];
-    const v3 = await appendReport(counting(store, calls), submission({ status: '遅れ気味' }), { channel: 'web', idempotencyKey: 'c-3', fingerprint: 'h' });
-    const v4 = await appendReport(store, submission({ status: '遅延', issues: '課題' }), { channel: 'web', idempotencyKey: 'c-4', fingerprint: 'i' });
+    const v3 = await appendReport(counting(store, calls), submission({ status: '遅れ気味' }), { channel: 'web', idempotencyKey: 'c-3' });
+    const v4 = await appendReport(store, submission({ status: '遅延', issues: '課題' }), { channel: 'web', idempotencyKey: 'c-4' });
     // Assess: v3 corrects v1; the comment corrects nothing and records the report it followed
     expect(calls, 'what v3 corrects is known from the one latest item read').toEqual(['query', 'transactWrite']);
     expect([v1, v2, v3, v4].map((r) => [r.report.version, r.report.kind, r.report.supersedes ?? null, r.report.followsReport ?? null])).toEqual([
@@ -375,7 +396,7 @@ describe('report items (append-only)', () => {
     ]);
     // What is stored is what was answered.
     expect(await reportHistory(store, '2-2-3')).toEqual([v1, v2, v3, v4].map((r) => r.report));
-    expect(await latestVersion(store, '2-2-3', 'FY2013-Q2')).toEqual({ version: 4, kind: 'report', latestReport: 4 });
+    expect(await latestVersion(store, '2-2-3', 'FY2013-Q2')).toEqual({ version: 4, kind: 'report', latestReport: 4, newest: reportToItem(store.tenant, v4.report) });
   });
 
   it('a report after comments corrects the latest report, however many comments came between', async () => {
@@ -383,14 +404,14 @@ describe('report items (append-only)', () => {
     const store = table.store('reports-comments');
     const comment = (narrative: string) => submission({ kind: 'comment', status: undefined, narrative });
     // Act: two reports, two comments, a report
-    const v1 = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'cs-1', fingerprint: 'f' });
-    const v2 = await appendReport(store, submission({ status: '遅れ気味' }), { channel: 'web', idempotencyKey: 'cs-2', fingerprint: 'g' });
-    const v3 = await appendReport(store, comment('意見'), { channel: 'mail', idempotencyKey: 'cs-3', fingerprint: 'h' });
-    expect(await latestVersion(store, '2-2-3', 'FY2013-Q2')).toEqual({ version: 3, kind: 'comment', latestReport: 2 });
-    const v4 = await appendReport(store, submission({ status: '遅延' }), { channel: 'api', idempotencyKey: 'cs-4', fingerprint: 'i' });
-    const v5 = await appendReport(store, comment('意見 2'), { channel: 'web', idempotencyKey: 'cs-5', fingerprint: 'j' });
-    const v6 = await appendReport(store, comment('意見 3'), { channel: 'web', idempotencyKey: 'cs-6', fingerprint: 'k' });
-    const v7 = await appendReport(store, submission({ status: '完了' }), { channel: 'web', idempotencyKey: 'cs-7', fingerprint: 'l' });
+    const v1 = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'cs-1' });
+    const v2 = await appendReport(store, submission({ status: '遅れ気味' }), { channel: 'web', idempotencyKey: 'cs-2' });
+    const v3 = await appendReport(store, comment('意見'), { channel: 'mail', idempotencyKey: 'cs-3' });
+    expect(await latestVersion(store, '2-2-3', 'FY2013-Q2')).toEqual({ version: 3, kind: 'comment', latestReport: 2, newest: reportToItem(store.tenant, v3.report) });
+    const v4 = await appendReport(store, submission({ status: '遅延' }), { channel: 'api', idempotencyKey: 'cs-4' });
+    const v5 = await appendReport(store, comment('意見 2'), { channel: 'web', idempotencyKey: 'cs-5' });
+    const v6 = await appendReport(store, comment('意見 3'), { channel: 'web', idempotencyKey: 'cs-6' });
+    const v7 = await appendReport(store, submission({ status: '完了' }), { channel: 'web', idempotencyKey: 'cs-7' });
     // Assess
     expect([v1, v2, v3, v4, v5, v6, v7].map((r) => [r.report.version, r.report.kind, r.report.supersedes ?? null, r.report.followsReport ?? null])).toEqual([
       [1, 'report', null, null],
@@ -408,8 +429,8 @@ describe('report items (append-only)', () => {
     const store = table.store('reports-comment-first');
     const comment = submission({ kind: 'comment', status: undefined, narrative: '先に意見' });
     // Act
-    const v1 = await appendReport(store, comment, { channel: 'web', idempotencyKey: 'cf-1', fingerprint: 'f' });
-    const v2 = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'cf-2', fingerprint: 'g' });
+    const v1 = await appendReport(store, comment, { channel: 'web', idempotencyKey: 'cf-1' });
+    const v2 = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'cf-2' });
     // Assess
     expect(v1.report).not.toHaveProperty('followsReport');
     expect(v1.report).not.toHaveProperty('supersedes');
@@ -420,7 +441,7 @@ describe('report items (append-only)', () => {
   it('after a comment stored before comments recorded the report they followed, the next report names none', async () => {
     // Prepare: v1 a report, v2 a comment as stored before `followsReport` existed (no such attribute)
     const store = table.store('reports-legacy-comment');
-    const v1 = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'lc-1', fingerprint: 'f' });
+    const v1 = await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'lc-1' });
     const legacy = {
       ...submission({ kind: 'comment', status: undefined, narrative: '以前の意見' }),
       version: 2,
@@ -432,13 +453,13 @@ describe('report items (append-only)', () => {
     await store.doc.put({ TableName: store.tableName, Item: reportToItem(store.tenant, legacy) });
     // Act
     const latest = await latestVersion(store, '2-2-3', 'FY2013-Q2');
-    const v3 = await appendReport(store, submission({ kind: 'comment', status: undefined, narrative: '新しい意見' }), { channel: 'web', idempotencyKey: 'lc-3', fingerprint: 'g' });
-    const v4 = await appendReport(store, submission({ status: '遅れ気味' }), { channel: 'web', idempotencyKey: 'lc-4', fingerprint: 'h' });
-    const v5 = await appendReport(store, submission({ status: '遅延' }), { channel: 'web', idempotencyKey: 'lc-5', fingerprint: 'i' });
+    const v3 = await appendReport(store, submission({ kind: 'comment', status: undefined, narrative: '新しい意見' }), { channel: 'web', idempotencyKey: 'lc-3' });
+    const v4 = await appendReport(store, submission({ status: '遅れ気味' }), { channel: 'web', idempotencyKey: 'lc-4' });
+    const v5 = await appendReport(store, submission({ status: '遅延' }), { channel: 'web', idempotencyKey: 'lc-5' });
     // Assess: the old comment tells nothing of v1, so v3 follows none and v4 corrects none (as before);
     // from v4 on the chain is whole again
     expect(v1.report.version).toBe(1);
-    expect(latest).toEqual({ version: 2, kind: 'comment' });
+    expect(latest).toEqual({ version: 2, kind: 'comment', newest: reportToItem(store.tenant, legacy) });
     expect([v3, v4, v5].map((r) => [r.report.version, r.report.supersedes ?? null, r.report.followsReport ?? null])).toEqual([
       [3, null, null],
       [4, null, null],
@@ -449,13 +470,13 @@ describe('report items (append-only)', () => {
   it('takes the next version when the latest it was given was read before another writer appended', async () => {
     // Prepare: the latest version read early (as while a body is checked), then someone else appends
     const store = table.store('reports-early');
-    await appendReport(store, submission(), { channel: 'api', idempotencyKey: 'early-1', fingerprint: 'f' });
+    await appendReport(store, submission(), { channel: 'api', idempotencyKey: 'early-1' });
     const readEarly = latestVersion(store, '2-2-3', 'FY2013-Q2');
-    expect(await readEarly).toEqual({ version: 1, kind: 'report', latestReport: 1 });
-    await appendReport(store, submission(), { channel: 'web', idempotencyKey: 'early-2', fingerprint: 'f' });
+    expect(await readEarly).toMatchObject({ version: 1, kind: 'report', latestReport: 1 });
+    await appendReport(store, submission({ narrative: '別の報告' }), { channel: 'web', idempotencyKey: 'early-2' });
 
     // Act
-    const result = await appendReport(store, submission({ status: '遅れ気味' }), { channel: 'api', idempotencyKey: 'early-3', fingerprint: 'g', latest: readEarly });
+    const result = await appendReport(store, submission({ status: '遅れ気味' }), { channel: 'api', idempotencyKey: 'early-3', latest: readEarly });
 
     // Assess: version 2 was taken, so the stale read is dropped and the next one is read; nothing is lost
     expect(result).toMatchObject({ outcome: 'recorded', report: { version: 3, supersedes: 2, status: '遅れ気味' } });
@@ -465,10 +486,10 @@ describe('report items (append-only)', () => {
   it('reads a quarter across 事業 in one index query and picks the latest version', async () => {
     // Prepare
     const store = table.store('reports-d');
-    await appendReport(store, submission({ measureId: '1-1-1' }), { channel: 'web', idempotencyKey: 'd-1', fingerprint: 'f' });
-    await appendReport(store, submission({ measureId: '1-1-1', status: '遅延' }), { channel: 'web', idempotencyKey: 'd-2', fingerprint: 'f' });
-    await appendReport(store, submission({ measureId: '5-4-1' }), { channel: 'mail', idempotencyKey: 'd-3', fingerprint: 'f' });
-    await appendReport(store, submission({ measureId: '5-4-1', quarter: 'FY2013-Q3' }), { channel: 'mail', idempotencyKey: 'd-4', fingerprint: 'f' });
+    await appendReport(store, submission({ measureId: '1-1-1' }), { channel: 'web', idempotencyKey: 'd-1' });
+    await appendReport(store, submission({ measureId: '1-1-1', status: '遅延' }), { channel: 'web', idempotencyKey: 'd-2' });
+    await appendReport(store, submission({ measureId: '5-4-1' }), { channel: 'mail', idempotencyKey: 'd-3' });
+    await appendReport(store, submission({ measureId: '5-4-1', quarter: 'FY2013-Q3' }), { channel: 'mail', idempotencyKey: 'd-4' });
     // Act
     const reports = await reportsOfQuarter(store, 'FY2013-Q2');
     // Assess
@@ -484,10 +505,10 @@ describe('report items (append-only)', () => {
     const earlier = { ...submission(), version: maxReportVersions - 1, reference: reportReference('2-2-3', 'FY2013-Q2', maxReportVersions - 1), channel: 'api' as const, submittedAt: '2013-07-01T00:00:00.000Z', attachments: [] };
     await store.doc.put({ TableName: store.tableName, Item: reportToItem(store.tenant, earlier) });
     // Act
-    const last = await appendReport(store, submission(), { channel: 'api', idempotencyKey: 'e-last', fingerprint: 'f' });
-    const retry = await appendReport(store, submission(), { channel: 'api', idempotencyKey: 'e-last', fingerprint: 'f' });
-    const reused = await appendReport(store, submission(), { channel: 'api', idempotencyKey: 'e-last', fingerprint: 'g' });
-    const past = appendReport(store, submission(), { channel: 'api', idempotencyKey: 'e-past', fingerprint: 'f' });
+    const last = await appendReport(store, submission({ narrative: '最後の版' }), { channel: 'api', idempotencyKey: 'e-last' });
+    const retry = await appendReport(store, submission({ narrative: '最後の版' }), { channel: 'api', idempotencyKey: 'e-last' });
+    const reused = await appendReport(store, submission({ narrative: '別の内容' }), { channel: 'api', idempotencyKey: 'e-last' });
+    const past = appendReport(store, submission({ narrative: 'もう一つ' }), { channel: 'api', idempotencyKey: 'e-past' });
     // Assess
     expect(last).toMatchObject({ outcome: 'recorded', report: { version: maxReportVersions, supersedes: maxReportVersions - 1 } });
     expect(retry).toEqual({ outcome: 'duplicate', report: last.report });
@@ -503,11 +524,11 @@ describe('report items (append-only)', () => {
     const full = { ...comment, version: maxCommentVersion, followsReport: 1, reference: reportReference('2-2-3', 'FY2013-Q2', maxCommentVersion), channel: 'web' as const, submittedAt: '2013-07-01T00:00:00.000Z', attachments: [] };
     await store.doc.put({ TableName: store.tableName, Item: reportToItem(store.tenant, full) });
     // Act
-    const refused = await appendReport(store, comment, { channel: 'web', idempotencyKey: 'c-over', fingerprint: 'c' }).then(
+    const refused = await appendReport(store, { ...comment, narrative: '次の意見' }, { channel: 'web', idempotencyKey: 'c-over' }).then(
       () => undefined,
       (error: unknown) => error,
     );
-    const report = await appendReport(store, submission(), { channel: 'api', idempotencyKey: 'r-after', fingerprint: 'r' });
+    const report = await appendReport(store, submission(), { channel: 'api', idempotencyKey: 'r-after' });
     // Assess
     expect(refused).toBeInstanceOf(ReportVersionLimitError);
     expect(refused).toMatchObject({ kind: 'comment' });

@@ -48,7 +48,8 @@ function submissionFor(measureId: string): ReportSubmission {
 /** Appends a report to the shared test table and answers its reference. */
 async function report(measureId: string): Promise<string> {
   keys += 1;
-  const { report } = await appendReport(store, submissionFor(measureId), { channel: 'web', idempotencyKey: `checkpoint-${keys}`, fingerprint: 'f' });
+  // Each report says something new: the same words again would be answered with the version before.
+  const { report } = await appendReport(store, { ...submissionFor(measureId), narrative: `報告 ${keys}` }, { channel: 'web', idempotencyKey: `checkpoint-${keys}` });
   return report.reference;
 }
 
@@ -150,7 +151,7 @@ describe('stream positions kept between runs', () => {
       // Act: writes to another table, then a report to this one
       await report('4-1-1');
       await report('4-1-2');
-      const { report: mine } = await appendReport(ownStore, submissionFor('4-1-3'), { channel: 'web', idempotencyKey: 'empty-shard', fingerprint: 'f' });
+      const { report: mine } = await appendReport(ownStore, submissionFor('4-1-3'), { channel: 'web', idempotencyKey: 'empty-shard' });
       await p.idle();
       // Assess
       expect(seen).toEqual([mine.reference]);

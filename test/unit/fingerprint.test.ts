@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { fingerprintOf } from '#shared/submit-report';
+import { fingerprintOf } from '#shared/domain/fingerprint';
 
 /**
  * The definition the stored fingerprints were made with: JSON.stringify of a copy whose objects were
