@@ -59,6 +59,8 @@ export async function remindCommand(options: RemindCommandOptions, out: Output):
     secret: async () => secret,
     publicBaseUrl: await linkBaseUrl(options.baseUrl ?? env[envNames.publicBaseUrl], env),
     config,
+    // The day may be long past (a plan of FY2013): its links count from now, so they work when read.
+    linksIssuedAt: options.now ?? new Date(),
     sheetAttachment: async (bukai, ka, quarter) => {
       const { sheetAttachment } = await import('#shared/sheet/service');
       return sheetAttachment(store, await loadCatalog(), bukai, ka, quarter, { secret, reminderConfig: config });

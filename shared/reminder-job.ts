@@ -57,6 +57,13 @@ export interface ReminderJobDeps {
   /** The clock for claim timestamps. @default () => new Date() */
   clock?: () => Date;
   /**
+   * When the mails' signed links are issued, which their expiry counts from. A retry of the scheduled
+   * run then writes the same mail; a day run by hand long after it (`shinchoku remind --day`) passes
+   * the real time, or its links would have expired before they were sent.
+   * @default the scheduled time
+   */
+  linksIssuedAt?: Date;
+  /**
    * The latest this run can still be running (its Lambda deadline and a margin): a mail it claimed and
    * had not begun to send is free for a retry after it, should the run die (a timeout) in between.
    * @default none: such a claim is free 15 minutes after it was made
@@ -141,7 +148,7 @@ export async function runReminderJob(deps: ReminderJobDeps, event: unknown): Pro
   if (notices.length === 0) return result;
 
   // Links are issued as of the scheduled time, so a retry writes the same mail.
-  const linksFor = signedLinks({ tenant: plan.plan.tenant, directory, publicBaseUrl: deps.publicBaseUrl, secret: await deps.secret(), now: scheduledAt });
+  const linksFor = signedLinks({ tenant: plan.plan.tenant, directory, publicBaseUrl: deps.publicBaseUrl, secret: await deps.secret(), now: deps.linksIssuedAt ?? scheduledAt });
   for (const notice of notices) {
     const mails = reminderMails({ notice, directory, plan, linksFor });
     result.planned += mails.length;

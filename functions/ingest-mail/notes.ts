@@ -29,7 +29,7 @@ export function workbooksKept(fileNames: readonly string[]): ReplyNote {
 export function workbooksNotRead(fileNames: readonly string[]): ReplyNote {
   const n = names(fileNames);
   return {
-    ja: `添付の ${n.ja} は、このシステムが作成した進捗管理シートではないため、シートとしては読み取っていません。シートで報告するときは、依頼メールに添付された進捗管理シートに記入し、パスワードを付けずに .xlsx のまま送ってください。`,
-    en: `The attached ${n.en} is not a progress sheet issued by this system, so it was not read as one. To report with the sheet, fill in the progress sheet attached to the reminder and send it as .xlsx, without a password.`,
+    ja: `添付の ${n.ja} は、このシステムが作成した進捗管理シートではないため、シートとしては読み取っていません。シートで報告するときは、報告フォームのページからダウンロードした進捗管理シート (部会によっては依頼メールにも添付されます) に記入し、パスワードを付けずに .xlsx のまま送ってください。`,
+    en: `The attached ${n.en} is not a progress sheet issued by this system, so it was not read as one. To report with the sheet, fill in the progress sheet downloaded from the report form's page (some 部会 also get it attached to the reminder) and send it as .xlsx, without a password.`,
   };
 }

@@ -83,7 +83,7 @@ const described = <T extends z.ZodMiniType>(schema: T, description: string): T =
 
 function dateFormatMessage(input: unknown): string {
   const why = typeof input === 'string' ? warekiDateProblem(input) : undefined;
-  return why ? `日付を読み取れません: 「${input as string}」 (${why.ja}) / cannot read the date "${input as string}" (${why.en})` : '日付は YYYY-MM-DD です / dates are YYYY-MM-DD';
+  return why ? `日付を読み取れません: 「${input as string}」 (${why.ja}) / cannot read the date "${input as string}" (${why.en})` : '日付は 2013-07-01 のように YYYY-MM-DD で書いてください (フォームとメールでは 平成25年7月1日 の形も読めます) / write dates as YYYY-MM-DD, e.g. 2013-07-01 (the form and mail also read 和暦 such as 平成25年7月1日)';
 }
 
 /** One milestone's progress in a report: strict like the report itself, a mistyped key ("startedOn") is refused, not dropped. */
@@ -152,7 +152,7 @@ export const ReportInputSchema = z.strictObject(
         z.pipe(
           z.transform(normaliseNumber),
           z.optional(
-            z.number({ error: '数値で入力してください (例: 12,345) / must be a number, e.g. 12,345' }).check(
+            z.number({ error: '千円単位の数値で入力してください (例: 12,345 は 12,345 千円) / must be a number in thousand yen, e.g. 12,345 for ¥12,345,000' }).check(
               z.nonnegative({ error: '0 以上で入力してください / must not be negative' }),
               z.lte(100_000_000, { error: '大きすぎます (千円単位で入力してください) / too large (the unit is thousand yen)' }),
             ),

@@ -67,7 +67,7 @@ describe('report input', () => {
       }
     };
     // Assess
-    expect(messagesFor('平成25年7月1日')).toEqual(['日付は YYYY-MM-DD です']);
+    expect(messagesFor('平成25年7月1日')).toEqual(['日付は 2013-07-01 のように YYYY-MM-DD で書いてください (フォームとメールでは 平成25年7月1日 の形も読めます)']);
     expect(messagesFor('2013-02-30')).toEqual(['存在しない日付です']);
     expect(messagesFor('2013-07-01')).toEqual([]);
     // Read as a date but refused for a reason: the reason, not the format
