@@ -6,6 +6,7 @@
 import { verifyKaLink } from './auth/ka-link.ts';
 import type { LinkClaims, TokenPurpose } from './auth/link-token.ts';
 import type { Ka } from './domain/directory.ts';
+import { jstDate } from './domain/fiscal.ts';
 import { checkReport, ReportInputError, reportKeyOf, type FieldError } from './domain/report-input.ts';
 import type { Reporter, StoredReport } from './domain/report.ts';
 import type { Catalog } from './store/catalog-cache.ts';
@@ -82,7 +83,7 @@ export async function submitReport(
   }
   let checked: ReturnType<typeof checkReport>;
   try {
-    checked = checkReport(body, { plan: catalog.plan, reporter: caller.reporter, quarter: caller.claims.quarter });
+    checked = checkReport(body, { plan: catalog.plan, reporter: caller.reporter, quarter: caller.claims.quarter, today: jstDate(options.now ?? new Date()) });
   } catch (error) {
     if (error instanceof ReportInputError) {
       return { outcome: 'invalid', ja: '入力内容に誤りがあります', en: 'the report has errors', fields: error.fields };

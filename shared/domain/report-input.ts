@@ -5,7 +5,7 @@
  * Pure: no I/O, no AWS.
  */
 import * as z from '../zod.ts';
-import { formatQuarter, isLocalDate, tryParseQuarter, warekiDateProblem } from './fiscal.ts';
+import { formatQuarter, formatWarekiDate, isLocalDate, jstDate, tryParseQuarter, warekiDateProblem, type LocalDate } from './fiscal.ts';
 import { measureIdPattern, milestoneIdPattern, normaliseMeasureId } from './ids.ts';
 import { isOwner } from './ownership.ts';
 import type { Measure, PlanFile } from './plan.ts';
@@ -206,6 +206,11 @@ export interface ReportContext {
   reporter: Omit<Reporter, 'person'>;
   /** The quarter the signed link is for. */
   quarter: string;
+  /**
+   * The day (JST) the report is received: a milestone cannot have started or finished after it.
+   * @default today in JST
+   */
+  today?: LocalDate;
 }
 
 /** What the 課 may do with a 事業: report on it (owner), comment on it (related), or nothing. */
@@ -313,6 +318,16 @@ function fieldChecks(input: CheckedFields, measure: Measure, role: Exclude<Role,
     seen.add(m.milestoneId);
     if (m.progress === 'done' && m.date === undefined) {
       errors.push({ field: `milestones.${i}.date`, ja: '完了した項目には完了日が必要です', en: 'a done milestone needs its date' });
+    }
+    // A start or a completion is reported once it happened: a later day is a slip (令和25年 for 平成25年, 2031 for 2013).
+    const today = context.today ?? jstDate(new Date());
+    if (m.progress !== 'not_started' && m.date !== undefined && m.date > today) {
+      const what = m.progress === 'done' ? { ja: '完了日', en: 'completion date' } : { ja: '開始日', en: 'start date' };
+      errors.push({
+        field: `milestones.${i}.date`,
+        ja: `${what.ja} ${formatWarekiDate(m.date)} (${m.date}) は今日 (${formatWarekiDate(today)}) より後です。済んだ日を書いてください`,
+        en: `the ${what.en} ${m.date} is after today (${today}); give the day it happened`,
+      });
     }
   });
   if ((input.status === '遅延' || input.status === '遅れ気味') && input.issues === '') {

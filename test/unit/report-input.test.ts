@@ -143,6 +143,30 @@ describe('report input', () => {
     ]);
   });
 
+  it('refuses a start or completion after the day it is reported (令和25年 for 平成25年), not a milestone not yet started', () => {
+    // Prepare: reported on 2013-10-10
+    const context = { plan, reporter: shokoKanko, quarter: 'FY2013-Q2', today: '2013-10-10' as const };
+    const withDate = (progress: string, date: string) => parseReportInput({ ...valid, milestones: [{ milestoneId: 'm1', progress, date }] });
+    const errorsOf = (input: ReturnType<typeof parseReportInput>) => {
+      try {
+        toSubmission(input, context);
+        return [];
+      } catch (error) {
+        return (error as ReportInputError).fields;
+      }
+    };
+    // Act
+    const done = errorsOf(withDate('done', '2043-07-01'));
+    const started = errorsOf(withDate('in_progress', '2013-10-11'));
+    // Assess
+    expect(done).toEqual([
+      { field: 'milestones.0.date', ja: '完了日 令和25年7月1日 (2043-07-01) は今日 (平成25年10月10日) より後です。済んだ日を書いてください', en: 'the completion date 2043-07-01 is after today (2013-10-10); give the day it happened' },
+    ]);
+    expect(started.map((e) => e.ja)).toEqual(['開始日 平成25年10月11日 (2013-10-11) は今日 (平成25年10月10日) より後です。済んだ日を書いてください']);
+    expect(errorsOf(withDate('done', '2013-10-10'))).toEqual([]);
+    expect(errorsOf(withDate('not_started', '2014-04-01'))).toEqual([]);
+  });
+
   it('names in one answer what the schema refuses and what the plan and the role refuse', () => {
     // Prepare: a bad amount and a bad date the schema refuses; a done milestone without its date, an unknown milestone and 遅延 without 課題 the checks refuse
     const body = {
