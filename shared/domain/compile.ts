@@ -56,6 +56,7 @@ import {
   quarterRange,
   type FiscalQuarter,
 } from './fiscal.ts';
+import { compareIds } from './ids.ts';
 import { budgetLineApplies, isInScope } from './measure-span.ts';
 import type { Measure, Milestone, PlanFile } from './plan.ts';
 import { statusColour, type StoredReport } from './report.ts';
@@ -114,7 +115,7 @@ export function compileQuarter(input: CompileQuarterInput): CompiledQuarterStatu
   const latest = latestReports(input.reports, quarter);
   const measures = input.plan.measures
     .filter((measure) => isInScope(measure, input.plan.plan.period, fq.fiscalYear))
-    .sort((a, b) => compareMeasureIds(a.id, b.id))
+    .sort((a, b) => compareIds(a.id, b.id))
     .map((measure) => compileMeasure(measure, input.plan, fq, latest.get(measure.id), input.now));
   return { measures, rollups: rollUp(input.plan, quarter, measures) };
 }
@@ -240,20 +241,9 @@ function rollUp(plan: PlanFile, quarter: string, measures: CompiledMeasureStatus
     .sort(
       (a, b) =>
         scopeOrder[a.scope] - scopeOrder[b.scope] ||
-        (a.scope === 'goal' || a.scope === 'area' ? compareMeasureIds(a.scopeId, b.scopeId) : compareText(a.scopeId, b.scopeId)),
+        (a.scope === 'goal' || a.scope === 'area' ? compareIds(a.scopeId, b.scopeId) : compareText(a.scopeId, b.scopeId)),
     )
     .map((g) => ({ quarter, scope: g.scope, scopeId: g.scopeId, counts: g.counts }));
-}
-
-// Keep the domain free of store imports; the same numeric-part order as the store's compareIds.
-function compareMeasureIds(a: string, b: string): number {
-  const pa = a.split('-').map(Number);
-  const pb = b.split('-').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
-    const d = (pa[i] ?? -1) - (pb[i] ?? -1);
-    if (d !== 0) return d;
-  }
-  return compareText(a, b);
 }
 
 // Code-unit order, not localeCompare: the result must not depend on the runtime's ICU data.

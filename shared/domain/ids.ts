@@ -27,6 +27,20 @@ export const tenantPattern = /^[a-z0-9][a-z0-9-]{2,62}$/;
 export const reportReferencePattern = /^FY\d{4}-Q[1-4]-\d+-\d+-\d+-v\d+$/;
 
 /**
+ * Natural order of ids like "1-10-2" (numeric per part), so 1-2-1 sorts before 1-10-1; ids equal
+ * as numbers ("01-1", "1-1") in code-unit order, never by the runtime's locale.
+ */
+export function compareIds(a: string, b: string): number {
+  const pa = a.split('-').map(Number);
+  const pb = b.split('-').map(Number);
+  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
+    const d = (pa[i] ?? -1) - (pb[i] ?? -1);
+    if (d !== 0) return d;
+  }
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/**
  * A 事業 id as a person may type it: full-width digits and any dash ("２－２－３", "2ー2ー3")
  * become "2-2-3"; surrounding spaces go. The result still has to match {@link measureIdPattern}.
  */

@@ -9,7 +9,7 @@ import { formatQuarter, formatWarekiDate, isLocalDate, jstDate, tryParseQuarter,
 import { measureIdPattern, milestoneIdPattern, normaliseMeasureId } from './ids.ts';
 import { isOwner } from './ownership.ts';
 import type { Measure, PlanFile } from './plan.ts';
-import { milestoneProgressValues, reportStatuses, reportTextLimits, type ReportStatus, type ReportSubmission, type Reporter } from './report.ts';
+import { maxExecutedThousandYen, milestoneProgressValues, reportStatuses, reportTextLimits, type ReportStatus, type ReportSubmission, type Reporter } from './report.ts';
 
 /** Japanese labels of the fields, for messages a person reads. */
 export const fieldLabels: Record<string, { ja: string; en: string }> = {
@@ -154,7 +154,7 @@ export const ReportInputSchema = z.strictObject(
           z.optional(
             z.number({ error: '千円単位の数値で入力してください (例: 12,345 は 12,345 千円) / must be a number in thousand yen, e.g. 12,345 for ¥12,345,000' }).check(
               z.nonnegative({ error: '0 以上で入力してください / must not be negative' }),
-              z.lte(100_000_000, { error: '大きすぎます (千円単位で入力してください) / too large (the unit is thousand yen)' }),
+              z.lte(maxExecutedThousandYen, { error: '大きすぎます (千円単位で入力してください) / too large (the unit is thousand yen)' }),
             ),
           ),
         ),

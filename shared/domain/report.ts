@@ -40,6 +40,9 @@ export const statusLabelsEn: Record<ReportStatus, string> = {
 /** The longest texts a report holds, in characters (UTF-16 code units, as the schemas count them). */
 export const reportTextLimits = { narrative: 4000, issues: 4000, nextSteps: 4000, person: 100 } as const;
 
+/** The largest executed amount a report states, in 千円 (¥100 billion): anything larger is a slip of the unit. */
+export const maxExecutedThousandYen = 100_000_000;
+
 /**
  * The largest request body a valid report can take, when each character of its texts travels as
  * `bytesPerCharacter` bytes — 9 in a form post (a kanji is three `%XX`), 6 in JSON that escapes it as
@@ -79,7 +82,7 @@ export const ReportSubmissionSchema = z.object({
   kind: z._default(z.enum(reportKinds), 'report'),
   status: z.optional(ReportStatusSchema),
   milestones: z._default(z.array(MilestoneProgressSchema), []),
-  budgetExecutedThousandYen: z.optional(z.number().check(z.nonnegative(), z.lte(1e9))),
+  budgetExecutedThousandYen: z.optional(z.number().check(z.nonnegative(), z.lte(maxExecutedThousandYen))),
   narrative: z._default(z.string().check(z.maxLength(reportTextLimits.narrative)), ''),
   issues: z._default(z.string().check(z.maxLength(reportTextLimits.issues)), ''),
   nextSteps: z._default(z.string().check(z.maxLength(reportTextLimits.nextSteps)), ''),

@@ -4,7 +4,7 @@
  * column holds and whether a 課 may edit it. Changing a column here changes both sides at once.
  * Pure: no I/O, no AWS.
  */
-import { reportStatuses, reportTextLimits } from '../domain/report.ts';
+import { maxExecutedThousandYen, reportStatuses, reportTextLimits } from '../domain/report.ts';
 
 /** The one visible worksheet. */
 export const sheetName = '進捗管理シート';
@@ -109,7 +109,7 @@ export const statusChoices: readonly string[] = reportStatuses;
 export const textLimits = reportTextLimits;
 
 /** The largest executed amount the schema accepts, in 千円. */
-export const maxExecutedThousandYen = 100_000_000;
+export { maxExecutedThousandYen };
 
 /** The file name a sheet is offered under, e.g. `進捗管理シート_企画専門部会_FY2013-Q2.xlsx`. */
 export function sheetFileName(scopeName: string, quarter: string): string {

@@ -5,7 +5,8 @@
  */
 import type { PlanFile } from '../domain/plan.ts';
 import { addedMeasures, measureChanges, type MeasureChange } from '../domain/plan-change.ts';
-import { compareIds, loadPlan } from './plan-items.ts';
+import { compareIds } from '../domain/ids.ts';
+import { loadPlan } from './plan-items.ts';
 import { reportCount } from './report-items.ts';
 import type { Store } from './store.ts';
 

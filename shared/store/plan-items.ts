@@ -8,6 +8,7 @@
  * start nor re-check the whole plan at every catalog refresh. After a change of the plan format,
  * load the plan again (`shinchoku load`, or a local restart).
  */
+import { compareIds } from '../domain/ids.ts';
 import type { Goal, Measure, PlanFile, PlanInfo } from '../domain/plan.ts';
 import { batchWrite, deleteRequest, putRequest } from './batch.ts';
 import { queryAll } from './query.ts';
@@ -42,17 +43,6 @@ function withoutKeys(item: Record<string, unknown>): Record<string, unknown> {
 export const planInfoFromItem = (item: Record<string, unknown>): PlanInfo => withoutKeys(item) as unknown as PlanInfo;
 export const goalFromItem = (item: Record<string, unknown>): Goal => withoutKeys(item) as unknown as Goal;
 export const measureFromItem = (item: Record<string, unknown>): Measure => withoutKeys(item) as unknown as Measure;
-
-/** Natural order of ids like "1-10-2" (numeric per part), so 1-2-1 sorts before 1-10-1. */
-export function compareIds(a: string, b: string): number {
-  const pa = a.split('-').map(Number);
-  const pb = b.split('-').map(Number);
-  for (let i = 0; i < Math.max(pa.length, pb.length); i += 1) {
-    const d = (pa[i] ?? -1) - (pb[i] ?? -1);
-    if (d !== 0) return d;
-  }
-  return 0;
-}
 
 /**
  * Store a plan for its tenant, replacing the one stored before: 事業 that the new file no longer has

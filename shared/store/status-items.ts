@@ -9,7 +9,7 @@ import {
   type CompiledMeasureStatus,
   type Rollup,
 } from '../domain/status.ts';
-import { compareIds } from './plan-items.ts';
+import { compareIds } from '../domain/ids.ts';
 import { batchWrite, putRequest } from './batch.ts';
 import { queryAll } from './query.ts';
 import type { Store } from './store.ts';

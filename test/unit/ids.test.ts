@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { DirectorySchema } from '#shared/domain/directory';
-import { directoryIdPattern, measureIdPattern, normaliseMeasureId, reportReferencePattern, tenantPattern } from '#shared/domain/ids';
+import { compareIds, directoryIdPattern, measureIdPattern, normaliseMeasureId, reportReferencePattern, tenantPattern } from '#shared/domain/ids';
 import { reportKeyOf } from '#shared/domain/report-input';
 import { reportReference } from '#shared/domain/report';
 import { bukaiIdProblem, measureIdOfPath } from '#shared/http/path-ids';
@@ -75,5 +75,18 @@ describe('the 受付番号', () => {
   it('is what reportReference writes', () => {
     expect(reportReferencePattern.test(reportReference('1-10-12', 'FY2015-Q4', 27))).toBe(true);
     expect(reportReferencePattern.test('FY2015-Q4-1-10-12')).toBe(false);
+  });
+});
+
+describe('the order of ids', () => {
+  it('is numeric per part, shorter first, and the same every time for ids equal as numbers', () => {
+    // Prepare
+    const ids = ['1-10-1', '2', '1-2-1', '01-2-1', '1-2', '1-2-10', '1-2-2'];
+    // Act
+    const sorted = [...ids].sort(compareIds);
+    const again = [...ids].reverse().sort(compareIds);
+    // Assess
+    expect(sorted).toEqual(['1-2', '01-2-1', '1-2-1', '1-2-2', '1-2-10', '1-10-1', '2']);
+    expect(again).toEqual(sorted);
   });
 });
