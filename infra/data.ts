@@ -7,14 +7,17 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { CreateTableCommandInput, GlobalSecondaryIndex, KeySchemaElement } from '@aws-sdk/client-dynamodb';
+import { notificationKeys } from '#shared/store/notification-items';
 import { byQuarterIndex, createTableInput, defaultTableName, timeToLiveAttribute } from '#shared/store/table';
 
 /**
  * How much of the table a function may touch: `read`; `append`, reading and adding new items (a report
  * is appended as one TransactWriteItems of two conditional Puts) but never changing or deleting one;
- * `readWrite`, everything item-level.
+ * `appendAndClaim`, `append` and changing or deleting its tenant's notification claims only (the
+ * mail intake claims each answer it sends, shared/store/notification-items.ts); `readWrite`,
+ * everything item-level.
  */
-export type TableAccess = 'read' | 'append' | 'readWrite';
+export type TableAccess = 'read' | 'append' | 'appendAndClaim' | 'readWrite';
 
 /** Item-level actions per access level: nothing table-wide (no Scan, no DescribeTable, no streams). */
 export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = {
@@ -22,6 +25,8 @@ export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = {
   // For the internet-facing writers (report-form, submit-report, upload-sheet): no UpdateItem,
   // DeleteItem or BatchWriteItem, so a flaw in one of them cannot alter or erase what is recorded.
   append: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+  // For the mail intake, internet-facing as the forms are; what it changes besides is in claimActions.
+  appendAndClaim: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
   readWrite: [
     'dynamodb:GetItem',
     'dynamodb:BatchGetItem',
@@ -33,6 +38,17 @@ export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = {
     'dynamodb:ConditionCheckItem',
   ],
 };
+
+/**
+ * What `appendAndClaim` may do besides, only on items whose partition key is a notification claim of
+ * the function's tenant (`dynamodb:LeadingKeys`): mark a claimed answer sent, or release it.
+ */
+export const claimActions: readonly string[] = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
+
+/** The partition keys `claimActions` may touch, as an IAM `StringLike` pattern. */
+export function claimKeyPattern(tenant: string): string {
+  return `${notificationKeys.partition(tenant, '')}*`;
+}
 
 /** Indexes can only be queried, whatever the access level. */
 export const indexActions: readonly string[] = ['dynamodb:Query'];
@@ -113,14 +129,25 @@ export class Data extends Construct {
 
   /**
    * Grant item-level access to the table and query access to the named indexes (`indexes`), by exact
-   * ARN (no `index/*` wildcard).
+   * ARN (no `index/*` wildcard). `tenant` is the grantee's, for `appendAndClaim`.
    */
-  grantData(grantee: iam.IGrantable, access: TableAccess, indexes: readonly string[] = []): iam.Grant {
-    const tableGrant = iam.Grant.addToPrincipal({
+  grantData(grantee: iam.IGrantable, access: TableAccess, indexes: readonly string[] = [], tenant?: string): iam.Grant {
+    let tableGrant = iam.Grant.addToPrincipal({
       grantee,
       actions: [...tableActions[access]],
       resourceArns: [this.table.tableArn],
     });
+    if (access === 'appendAndClaim') {
+      if (tenant === undefined) throw new Error('appendAndClaim にはテナントが必要です / appendAndClaim needs the tenant');
+      tableGrant = tableGrant.combine(
+        iam.Grant.addToPrincipal({
+          grantee,
+          actions: [...claimActions],
+          resourceArns: [this.table.tableArn],
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [claimKeyPattern(tenant)] } },
+        }),
+      );
+    }
     const unknown = indexes.filter((name) => !this.indexNames.includes(name));
     if (unknown.length > 0) {
       throw new Error(`テーブルにないインデックスです / the table has no index ${unknown.join(', ')}`);

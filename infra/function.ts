@@ -131,6 +131,8 @@ export interface ShinchokuFunctionProps {
 export class ShinchokuFunction extends NodejsFunction {
   /** The folder under `functions/` this function was built from. */
   readonly folder: string;
+  /** The tenant it serves (`TENANT`). */
+  readonly tenant: string;
 
   constructor(scope: Construct, id: string, props: ShinchokuFunctionProps) {
     const entry = handlerEntry(props.name);
@@ -166,6 +168,7 @@ export class ShinchokuFunction extends NodejsFunction {
       environment: { ...props.environment, ...baseEnvironment(props.name, props.tenant) },
     });
     this.folder = props.name;
+    this.tenant = props.tenant;
 
     // Tracing: ACTIVE adds xray:PutTraceSegments / xray:PutTelemetryRecords, which take no resource.
     const defaultPolicy = role.node.tryFindChild('DefaultPolicy');
@@ -182,7 +185,7 @@ export class ShinchokuFunction extends NodejsFunction {
   /** Grant `access` to the table (and its indexes) and tell the function its name via TABLE_NAME. */
   bindTable(data: Data, access: TableAccess): this {
     // Query on an index only for the functions that query it (indexQueries in infra/data.ts).
-    data.grantData(this, access, indexQueries[this.folder] ?? []);
+    data.grantData(this, access, indexQueries[this.folder] ?? [], this.tenant);
     this.addEnvironment(envNames.tableName, data.table.tableName);
     return this;
   }

@@ -195,6 +195,7 @@ export class InboundMail extends Construct {
         'of mails the function failed on after its retries for 14 days, and an alarm fires on the first one. A DLQ of a DLQ would only move the problem.',
     });
 
+    // Internet-facing like the forms: it appends reports and claims its answers, and changes nothing else.
     this.ingest = new ShinchokuFunction(this, 'IngestMail', {
       name: 'ingest-mail',
       tenant: props.tenant,
@@ -203,7 +204,7 @@ export class InboundMail extends Construct {
       memorySize: 1024,
       timeout: Duration.seconds(60),
       environment: { [envNames.mailBucket]: this.bucket.bucketName },
-    }).bindTable(props.data, 'readWrite');
+    }).bindTable(props.data, 'appendAndClaim');
     props.linkSecret.grantRead(this.ingest);
     this.ingest.addToRolePolicy(
       new iam.PolicyStatement({

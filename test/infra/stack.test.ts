@@ -22,7 +22,7 @@ import { routeFunctions, routeKey, routes, usesLinkToken } from '#shared/http/ro
 import { createTableInput, defaultTableName, timeToLiveAttribute } from '#shared/store/table';
 import { defaultPublicRoutes, defaultTableAccess } from '#infra/api';
 import { createApp } from '#infra/app';
-import { indexActions, indexQueries, tableActions, tablePropsFromDefinition } from '#infra/data';
+import { claimActions, indexActions, indexQueries, tableActions, tablePropsFromDefinition } from '#infra/data';
 import { eventTargetTableAccess, eventTargetTimeouts, publisherFunction } from '#infra/events';
 import { projectRoot } from '#infra/function';
 import { sendActions, sendingEventDimension } from '#infra/outbound-mail';
@@ -189,6 +189,14 @@ describe('ShinchokuStack', () => {
         expect(granted.filter((a) => ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'].includes(a)), fn).toEqual([]);
         expect(granted, fn).toContain('dynamodb:PutItem');
       }
+      // The mail intake, internet-facing too, changes or deletes nothing but its tenant's notification claims
+      const { id: ingest } = bundled().find((f) => f.name === 'ingest-mail')!;
+      const changing = tableStatements(ingest).filter((st) =>
+        asArray(st.Action).some((a) => ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'].includes(a)),
+      );
+      expect(changing.map((st) => [asArray(st.Action).sort(), st.Condition])).toEqual([
+        [['dynamodb:DeleteItem', 'dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#shimotsuke#NOTIFICATION#*'] } }],
+      ]);
     });
   });
 
@@ -921,7 +929,7 @@ describe('ShinchokuStack', () => {
       expect(joined(permission.Properties.SourceArn)).toContain(ruleArnSuffix());
     });
 
-    it('gives ingest-mail GetObject on inbound/, PutObject on attachments/, the table (readWrite) and the link secret — nothing else', () => {
+    it('gives ingest-mail GetObject on inbound/, PutObject on attachments/, the table (appendAndClaim) and the link secret — nothing else', () => {
       // Prepare
       const statements = ingestStatements();
       const fn = resources[ingestId()]!;
@@ -934,7 +942,7 @@ describe('ShinchokuStack', () => {
         [['s3:GetObject'], [`{"Fn::GetAtt":["${bucketId()}","Arn"]}/inbound/*`]],
         [['s3:PutObject'], [`{"Fn::GetAtt":["${bucketId()}","Arn"]}/attachments/*`]],
       ]);
-      expect(new Set(dynamoActions)).toEqual(new Set([...tableActions.readWrite, ...indexActionsOf('ingest-mail')]));
+      expect(new Set(dynamoActions)).toEqual(new Set([...tableActions.appendAndClaim, ...claimActions, ...indexActionsOf('ingest-mail')]));
       // ses: sending the answer (OutboundMail.grantSend: SendEmail / SendRawEmail on the identity only).
       expect(services).toEqual(new Set(['dynamodb', 's3', 'secretsmanager', 'logs', 'xray', 'sqs', 'ses']));
       expect(new Set(statements.flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('ses:')))).toEqual(new Set(sendActions));
