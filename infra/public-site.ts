@@ -112,6 +112,14 @@ export class PublicSite extends Construct {
       enableLogging: true,
       logBucket: this.logBucket,
       logFilePrefix: 'cloudfront/',
+      // The bucket answers a missing object with 403 (the distribution may not list it): both are the
+      // site's own "not found" page (written by publish-public), as a 404, never S3's AccessDenied XML.
+      errorResponses: [403, 404].map((httpStatus) => ({
+        httpStatus,
+        responseHttpStatus: 404,
+        responsePagePath: `/${publicSiteKeys.notFound}`,
+        ttl: Duration.minutes(5),
+      })),
     });
     Validations.of(this.distribution).acknowledge(
       {

@@ -50,9 +50,24 @@ export function publicSiteRoute(deps: { s3: ObjectStore; bucket: string; onError
       return true;
     }
     const key = publicObjectKey(url.pathname);
+    // As the distribution: the site's own 404 page once one is published, else a line of text.
     const notFound = () => {
-      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('見つかりません (四半期の集計後に公開されます) / not found (published after a quarter is compiled)\n');
+      deps.s3
+        .get(deps.bucket, publicSiteKeys.notFound)
+        .then((page) => {
+          if (page) {
+            res.writeHead(404, { 'content-type': page.contentType ?? 'text/html; charset=utf-8', 'content-security-policy': publicContentSecurityPolicy, 'x-content-type-options': 'nosniff' });
+            res.end(method === 'HEAD' ? undefined : page.body);
+            return;
+          }
+          res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end('見つかりません (四半期の集計後に公開されます) / not found (published after a quarter is compiled)\n');
+        })
+        .catch((error: unknown) => {
+          deps.onError?.(error);
+          if (!res.headersSent) res.writeHead(502, { 'content-type': 'text/plain; charset=utf-8' });
+          res.end('ローカル S3 を読めません / cannot read the local S3\n');
+        });
     };
     if (!key) {
       notFound();

@@ -13,7 +13,7 @@ import { quarterCompileDay, type ReminderConfig } from './domain/reminders.ts';
 import type { ColourCounts } from './domain/status.ts';
 import { loadProgressSnapshot, planQuarters, withReportsBehind } from './progress-snapshot.ts';
 import type { Store } from './store/store.ts';
-import { publicSiteKeys, renderPublicIndex, renderPublicQuarterPage } from './web/public/page.ts';
+import { publicSiteKeys, renderPublicIndex, renderPublicNotFound, renderPublicQuarterPage } from './web/public/page.ts';
 
 /**
  * Whether a compiled quarter is on the public site at `now`: from its compile day (the day after its
@@ -104,5 +104,8 @@ export async function publishPublicPage(
   });
   await deps.site.put({ key: publicSiteKeys.index, body: index, contentType: publicContentTypes.html, cacheControl: publicCacheControl });
   keys.push(publicSiteKeys.index);
+  const notFound = renderPublicNotFound({ municipality: deps.plan.plan.municipality, planTitle: deps.plan.plan.title });
+  await deps.site.put({ key: publicSiteKeys.notFound, body: notFound, contentType: publicContentTypes.html, cacheControl: publicCacheControl });
+  keys.push(publicSiteKeys.notFound);
   return { outcome: 'published', quarter, keys };
 }

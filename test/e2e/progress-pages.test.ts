@@ -130,6 +130,13 @@ describe('publishing after each compile', () => {
     expect(index.status).toBe(200);
     expect(index.headers.get('content-security-policy')).toContain("style-src 'sha256-");
     expect(put.status).toBe(405);
+    // An address with nothing at it: the site's own bilingual 404 page, linking to the quarters
+    const missing = await fetchPublic('FY2099-Q1/index.html');
+    const missingHtml = await missing.text();
+    expect(missing.status).toBe(404);
+    expect(missingHtml).toContain('ページが見つかりません');
+    expect(missingHtml).toContain('Page not found');
+    expect(missingHtml).toContain('href="/"');
     for (const quarter of quarters) {
       expect(indexHtml).toContain(`href="${quarter}/index.html"`);
       for (const [file, type] of [

@@ -32,7 +32,7 @@ import { linkSecretReadActions } from '#infra/secrets';
 import { defaultReminderConfig } from '#shared/domain/reminders';
 import { scheduleFunctions, schedulesFor, scheduledTimePlaceholder } from '#shared/schedules';
 import type { ShinchokuStack } from '#infra/shinchoku-stack';
-import { publicContentSecurityPolicy } from '#shared/web/public/page';
+import { publicContentSecurityPolicy, publicSiteKeys } from '#shared/web/public/page';
 
 /** The schedules the stack is synthesised with: cdk.json sets no reminder rules, so the defaults. */
 const schedules = schedulesFor(defaultReminderConfig);
@@ -1307,6 +1307,10 @@ describe('ShinchokuStack', () => {
       const headers = resources[idOf(stack.publicSite.responseHeaders)]!.Properties.ResponseHeadersPolicyConfig;
       // Assess
       expect(config.DefaultRootObject).toBe('index.html');
+      // A missing object (403 from the bucket, which the distribution may not list) is the site's 404 page
+      expect(config.CustomErrorResponses).toEqual(
+        [403, 404].map((code) => ({ ErrorCode: code, ResponseCode: 404, ResponsePagePath: `/${publicSiteKeys.notFound}`, ErrorCachingMinTTL: 300 })),
+      );
       expect(config.DefaultCacheBehavior.ViewerProtocolPolicy).toBe('redirect-to-https');
       expect(config.DefaultCacheBehavior.AllowedMethods).toEqual(['GET', 'HEAD']);
       expect(config.Origins[0].OriginAccessControlId).toBeDefined();

@@ -22,6 +22,8 @@ import { countEn } from '../../domain/english.ts';
 /** Object keys of the public site, relative to the bucket root. */
 export const publicSiteKeys = {
   index: 'index.html',
+  /** What the distribution answers for an address it has nothing at (status 404). */
+  notFound: '404.html',
   quarterPage: (quarter: string) => `${quarter}/index.html`,
   csv: (quarter: string) => `${quarter}/${openDataFiles.csv(quarter)}`,
   json: (quarter: string) => `${quarter}/${openDataFiles.json(quarter)}`,
@@ -206,6 +208,23 @@ export interface PublishedQuarter {
 }
 
 /** The index page: every published quarter with its counts. */
+/**
+ * The page for an address the site has nothing at (a mistyped one, a quarter not published yet). It
+ * is answered at any depth, so its link to the quarters is the site's root.
+ */
+export function renderPublicNotFound(input: { municipality: string; planTitle: string }): string {
+  return frame({
+    title: `ページが見つかりません / Page not found — ${input.planTitle}`,
+    heading: html`<h1>ページが見つかりません <span class="en" lang="en">Page not found</span></h1>`,
+    body: html`<p>${both(
+      'このアドレスにはページがありません。四半期のページは、その四半期の報告を集計した後に公開されます。',
+      'There is no page at this address. A quarter\'s page is published once its reports are compiled.',
+    )}</p>`,
+    plan: input,
+    home: '/',
+  });
+}
+
 export function renderPublicIndex(input: { municipality: string; planTitle: string; quarters: readonly PublishedQuarter[] }): string {
   const rows = [...input.quarters].reverse();
   const body = rows.length === 0
