@@ -195,7 +195,8 @@ export class InboundMail extends Construct {
         'of mails the function failed on after its retries for 14 days, and an alarm fires on the first one. A DLQ of a DLQ would only move the problem.',
     });
 
-    // Internet-facing like the forms: it appends reports and claims its answers, and changes nothing else.
+    // Internet-facing like the forms: it appends reports (PutItem, as they do) and changes or deletes
+    // nothing but its notification claims.
     this.ingest = new ShinchokuFunction(this, 'IngestMail', {
       name: 'ingest-mail',
       tenant: props.tenant,

@@ -7,7 +7,7 @@ import { verifyKaLink } from './auth/ka-link.ts';
 import type { LinkClaims, TokenPurpose } from './auth/link-token.ts';
 import type { Ka } from './domain/directory.ts';
 import { jstDate } from './domain/fiscal.ts';
-import { checkReport, ReportInputError, reportKeyOf, type FieldError } from './domain/report-input.ts';
+import { checkReport, ReportInputError, reportKeyOf, type FieldError, type ReportContext } from './domain/report-input.ts';
 import type { Reporter, StoredReport } from './domain/report.ts';
 import type { Catalog } from './store/catalog-cache.ts';
 import {
@@ -53,7 +53,7 @@ export function authenticate(
   return { claims, ka, reporter: { kaId: ka.id, ka: ka.name, bukai: ka.bukai } };
 }
 
-export interface SubmitOptions extends Pick<AppendOptions, 'channel' | 'attachments' | 'now'> {
+export interface SubmitOptions extends Pick<AppendOptions, 'channel' | 'attachments' | 'now'>, Pick<ReportContext, 'lastMilestones'> {
   /** The client's idempotency key; the same key with the same body records once. */
   idempotencyKey: string;
 }
@@ -83,7 +83,13 @@ export async function submitReport(
   }
   let checked: ReturnType<typeof checkReport>;
   try {
-    checked = checkReport(body, { plan: catalog.plan, reporter: caller.reporter, quarter: caller.claims.quarter, today: jstDate(options.now ?? new Date()) });
+    checked = checkReport(body, {
+      plan: catalog.plan,
+      reporter: caller.reporter,
+      quarter: caller.claims.quarter,
+      today: jstDate(options.now ?? new Date()),
+      lastMilestones: options.lastMilestones,
+    });
   } catch (error) {
     if (error instanceof ReportInputError) {
       return { outcome: 'invalid', ja: '入力内容に誤りがあります', en: 'the report has errors', fields: error.fields };

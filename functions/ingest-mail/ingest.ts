@@ -395,7 +395,8 @@ async function answerOf(
   if (form.blocks.length === 0) {
     return refuse({ kind: 'no-form', empty: form.empty, ...(form.problems.length > 0 ? { problems: form.problems } : {}) });
   }
-  const checked = checkMailForm(form, { plan: catalog.plan, reporter: caller.reporter, quarter });
+  // The day the report is received, as submitReport will judge it (input.now), not the clock's now.
+  const checked = checkMailForm(form, { plan: catalog.plan, reporter: caller.reporter, quarter, today: jstDate(input.now) });
   const problems: ProblemLine[] = [
     ...form.problems,
     ...checked.flatMap((c) => c.problems.map((p) => ({ ...p, measureId: c.block.input.measureId || undefined }))),
@@ -469,20 +470,23 @@ async function withLastReportCarried<T extends Pick<ReportInput, 'measureId' | '
   input: AnswerInput,
   caller: Caller,
   report: T,
-): Promise<T> {
+): Promise<{ report: T; lastMilestones?: StoredReport['milestones'] }> {
   const measure = input.catalog.plan.measures.find((m) => m.id === report.measureId);
-  if (!measure || roleOf(measure, caller.reporter) !== 'owner') return report;
+  if (!measure || roleOf(measure, caller.reporter) !== 'owner') return { report };
   const quarter = tryParseQuarter(report.quarter ?? caller.claims.quarter);
-  if (!quarter) return report;
+  if (!quarter) return { report };
   const last = lastReportFor(await reportHistory(input.deps.store, measure.id), formatQuarter(quarter));
   const known = new Set(measure.milestones.map((m) => m.id));
   const carried = withCarriedMilestones(report.milestones ?? [], last).filter((m) => known.has(m.milestoneId));
   const sameYear = last !== undefined && parseQuarter(last.quarter).fiscalYear === quarter.fiscalYear;
   const amount = report.budgetExecutedThousandYen === undefined && sameYear ? last.budgetExecutedThousandYen : undefined;
   return {
-    ...report,
-    ...(carried.length === (report.milestones ?? []).length ? {} : { milestones: carried }),
-    ...(amount === undefined ? {} : { budgetExecutedThousandYen: amount }),
+    report: {
+      ...report,
+      ...(carried.length === (report.milestones ?? []).length ? {} : { milestones: carried }),
+      ...(amount === undefined ? {} : { budgetExecutedThousandYen: amount }),
+    },
+    lastMilestones: last?.milestones,
   };
 }
 
@@ -495,11 +499,13 @@ async function submitAll(
   const reports: { report: StoredReport; duplicate: boolean }[] = [];
   const problems: ProblemLine[] = [];
   for (const block of blocks) {
-    const outcome = await submitReport(input.deps.store, input.catalog, caller, await withLastReportCarried(input, caller, block.input), {
+    const { report, lastMilestones } = await withLastReportCarried(input, caller, block.input);
+    const outcome = await submitReport(input.deps.store, input.catalog, caller, report, {
       channel: 'mail',
       idempotencyKey: `mail-${input.identity}#${block.index}`,
       attachments,
       now: input.now,
+      lastMilestones,
     });
     // Nothing recorded for this block: failing the invocation has it processed again, where the blocks
     // already recorded answer as duplicates and this one finds the version free.

@@ -9,7 +9,7 @@ import { formatQuarter, formatWarekiDate, isLocalDate, jstDate, tryParseQuarter,
 import { measureIdPattern, milestoneIdPattern, normaliseMeasureId } from './ids.ts';
 import { isOwner } from './ownership.ts';
 import type { Measure, PlanFile } from './plan.ts';
-import { maxExecutedThousandYen, milestoneProgressValues, reportStatuses, reportTextLimits, type ReportStatus, type ReportSubmission, type Reporter } from './report.ts';
+import { maxExecutedThousandYen, milestoneProgressValues, reportStatuses, reportTextLimits, type MilestoneProgress, type ReportStatus, type ReportSubmission, type Reporter } from './report.ts';
 
 /** Japanese labels of the fields, for messages a person reads. */
 export const fieldLabels: Record<string, { ja: string; en: string }> = {
@@ -211,6 +211,13 @@ export interface ReportContext {
    * @default today in JST
    */
   today?: LocalDate;
+  /**
+   * The milestones as the 事業's last report stated them, when the report carries them over (the sheet,
+   * a mail that leaves a milestone out): a date repeated from there was accepted then and is not the
+   * sender's to correct now, so it is not checked against {@link today} again.
+   * @default none
+   */
+  lastMilestones?: readonly MilestoneProgress[];
 }
 
 /** What the 課 may do with a 事業: report on it (owner), comment on it (related), or nothing. */
@@ -321,7 +328,8 @@ function fieldChecks(input: CheckedFields, measure: Measure, role: Exclude<Role,
     }
     // A start or a completion is reported once it happened: a later day is a slip (令和25年 for 平成25年, 2031 for 2013).
     const today = context.today ?? jstDate(new Date());
-    if (m.progress !== 'not_started' && m.date !== undefined && m.date > today) {
+    const repeated = context.lastMilestones?.some((l) => l.milestoneId === m.milestoneId && l.progress === m.progress && l.date === m.date);
+    if (m.progress !== 'not_started' && m.date !== undefined && m.date > today && !repeated) {
       const what = m.progress === 'done' ? { ja: '完了日', en: 'completion date' } : { ja: '開始日', en: 'start date' };
       errors.push({
         field: `milestones.${i}.date`,

@@ -23,6 +23,7 @@ import { parseRange } from 'hucre';
 import { colToLetter, parseCellRef, readXlsx, type Sheet } from 'hucre/xlsx';
 import type { SheetFilterInfo } from 'hucre';
 import { checkReport, ReportInputError, roleOf, type FieldError, type ReportInput } from '../domain/report-input.ts';
+import { jstDate } from '../domain/fiscal.ts';
 import { withCarriedMilestones } from '../domain/milestone-progress.ts';
 import { measureIdPattern, normaliseMeasureId } from '../domain/ids.ts';
 import type { Measure } from '../domain/plan.ts';
@@ -519,7 +520,7 @@ export async function importSheet(
   const { plan } = catalog;
   const problems = [...reading.problems];
   const otherKaRows: { row: number; measureId: string }[] = [];
-  const checked: { reading: SheetRowReading; input: ReportInput; name: string }[] = [];
+  const checked: { reading: SheetRowReading; input: ReportInput; name: string; lastMilestones: StoredReport['milestones'] | undefined }[] = [];
   const alreadyRecorded: RecordedRow[] = [];
   for (const row of reading.rows) {
     const measure = plan.measures.find((m) => m.id === row.measureId);
@@ -549,7 +550,7 @@ export async function importSheet(
     const input: ReportInput = { ...row.input!, milestones: withCarriedMilestones([], last) };
     let submission: ReportSubmission;
     try {
-      const result = checkReport(input, { plan, reporter: caller.reporter, quarter: caller.claims.quarter });
+      const result = checkReport(input, { plan, reporter: caller.reporter, quarter: caller.claims.quarter, today: jstDate(options.now ?? new Date()), lastMilestones: last?.milestones });
       if (!('submission' in result)) {
         problems.push({ sheet: reading.sheet, cell: firstCell, ja: result.ja, en: result.en });
         continue;
@@ -577,19 +578,20 @@ export async function importSheet(
       problems.push(conflict);
       continue;
     }
-    checked.push({ reading: row, input, name: measure.name });
+    checked.push({ reading: row, input, name: measure.name, lastMilestones: last?.milestones });
   }
   if (problems.length > 0) return refused(withSheet, problems);
 
   const attachments = typeof options.attachments === 'function' ? await options.attachments() : options.attachments;
   const recorded: RecordedRow[] = [...alreadyRecorded];
   const failed: SheetProblem[] = [];
-  for (const { reading: row, input, name } of checked) {
+  for (const { reading: row, input, name, lastMilestones } of checked) {
     const outcome = await submitReport(store, catalog, caller, input, {
       channel: 'sheet',
       idempotencyKey: `sheet-${sha256}#${row.row}`,
       now: options.now,
       attachments,
+      lastMilestones,
     });
     if ('report' in outcome) {
       // conflict: the same file's row was recorded before, when the carried milestones differed.

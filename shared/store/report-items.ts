@@ -9,7 +9,7 @@ import { fingerprintOf } from '../domain/fingerprint.ts';
 import { reportReference, submissionOf, type ReportSubmission, type StoredReport } from '../domain/report.ts';
 import { queryAll } from './query.ts';
 import { maxCommentVersion, maxReportVersions, reportFromItem, reportKeys, reportToItem } from './report-keys.ts';
-import type { Store } from './store.ts';
+import { isConditionFailure, type Store } from './store.ts';
 import { byQuarterIndex } from './table.ts';
 
 export { maxCommentVersion, maxReportVersions, reportFromItem, reportKeys, reportToItem };
@@ -85,7 +85,7 @@ export async function appendReport(
     // again, from another page or another mail, is answered with that version rather than recorded
     // twice. With attachments it is new: what is attached is part of what was sent.
     if (latest.newest && !options.attachments?.length && fingerprintOf(submissionOf(latest.newest)) === fingerprint) {
-      return { outcome: 'duplicate', report: reportFromItem(latest.newest) };
+      return answerRepeated(store, reportFromItem(latest.newest), options.idempotencyKey, fingerprint, now);
     }
     // The last versions are kept for the owner's reports (see maxCommentVersion).
     if (latest.version >= (submission.kind === 'comment' ? maxCommentVersion : maxReportVersions)) {
@@ -151,6 +151,40 @@ export async function appendReport(
     }
   }
   throw new ReportVersionRaceError(submission.measureId, submission.quarter);
+}
+
+/**
+ * A submission saying what the newest version says: its key is recorded for that version, as if the
+ * submission had written it, so a retry under the key is answered the same way even after later
+ * versions, and the key stays bound to this content (other content under it is a conflict). A key
+ * used before is answered as such.
+ */
+async function answerRepeated(store: Store, newest: StoredReport, key: string, fingerprint: string, now: Date): Promise<AppendResult> {
+  const existing = await reportByIdempotencyKey(store, key);
+  if (existing) return answerToReusedKey(existing, fingerprint);
+  const item = reportToItem(store.tenant, newest);
+  try {
+    await store.doc.put({
+      TableName: store.tableName,
+      Item: {
+        pk: reportKeys.idempotency(store.tenant, key),
+        sk: 'IDEMPOTENCY',
+        type: 'Idempotency',
+        reportPk: item.pk,
+        reportSk: item.sk,
+        fingerprint,
+        expiresAt: Math.floor(now.getTime() / 1000) + idempotencyDays * 86_400,
+      },
+      ConditionExpression: 'attribute_not_exists(pk)',
+    });
+  } catch (error) {
+    if (!isConditionFailure(error)) throw error;
+    // The same key, written a moment ago by a submission sent alongside this one.
+    const raced = await reportByIdempotencyKey(store, key);
+    if (raced) return answerToReusedKey(raced, fingerprint);
+    throw error;
+  }
+  return { outcome: 'duplicate', report: newest };
 }
 
 /** A key used before: the same content is a duplicate (answered with the first report), other content a conflict. */

@@ -210,16 +210,18 @@ describe('POST /api/reports', () => {
     expect(history.body.reports).toHaveLength(1);
   });
 
-  it('answers the same report sent again under a new key with 200 and the report it repeats, storing nothing', async () => {
+  it('answers the same report sent again under a new key with 200 and the report it repeats, storing no report', async () => {
     // Prepare: the form opened again, or the JSON sent again by hand
-    const before = await itemCount();
+    const before = await itemCount('Report');
     // Act
     const again = await submit(validReport(), { key: 'accepted-again' });
-    // Assess
+    const otherContentUnderThatKey = await submit({ ...validReport(), narrative: '別の内容' }, { key: 'accepted-again' });
+    // Assess: the key now stands for that report, as if the request had written it
     expect(again.status).toBe(200);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(first);
-    expect(await itemCount()).toBe(before);
+    expect(await itemCount('Report')).toBe(before);
+    expect(otherContentUnderThatKey.status).toBe(409);
   });
 
   it('refuses the same key with other content (409) and writes nothing', async () => {

@@ -314,6 +314,28 @@ describe('report items (append-only)', () => {
     expect((await reportHistory(store, '2-2-3')).map((r) => r.version)).toEqual([1, 2, 3, 4]);
   });
 
+  it('binds the key of a report sent again unchanged to the version it repeats: a retry stays that answer, other content under it is a conflict', async () => {
+    // Prepare: X (v1), X again under a new key, then a correction Y (v2)
+    const store = table.store('reports-again-keys');
+    const x = submission();
+    const y = submission({ status: '遅れ気味', issues: '調整中' });
+    const v1 = await appendReport(store, x, { channel: 'api', idempotencyKey: 'k1' });
+    const again = await appendReport(store, x, { channel: 'api', idempotencyKey: 'k2' });
+    const v2 = await appendReport(store, y, { channel: 'api', idempotencyKey: 'k3' });
+    // Act: Y under X's first key; X's second request retried after the correction
+    const reused = await appendReport(store, y, { channel: 'api', idempotencyKey: 'k1' });
+    const retried = await appendReport(store, x, { channel: 'api', idempotencyKey: 'k2' });
+    // Assess: nothing undoes the correction
+    expect(again).toEqual({ outcome: 'duplicate', report: v1.report });
+    expect(reused).toEqual({ outcome: 'conflict', report: v1.report });
+    expect(retried).toEqual({ outcome: 'duplicate', report: v1.report });
+    expect((await reportHistory(store, '2-2-3')).map((r) => [r.version, r.status])).toEqual([
+      [1, '予定どおり'],
+      [2, '遅れ気味'],
+    ]);
+    expect(v2.report.version).toBe(2);
+  });
+
   it('answers "recorded" when the answer to the committed write was lost and the client sent it again', async () => {
     // Prepare: the first TransactWriteItems is committed, its answer lost
     const proxy = await losingFirstAnswer('TransactWriteItems');

@@ -167,6 +167,19 @@ describe('report input', () => {
     expect(errorsOf(withDate('not_started', '2014-04-01'))).toEqual([]);
   });
 
+  it('does not check again a later date the last report stated, which the sheet and the mail carry over', () => {
+    // Prepare: the last report (accepted before dates were checked) says m1 started on 2043-07-01
+    const lastMilestones = [{ milestoneId: 'm1', progress: 'in_progress' as const, date: '2043-07-01' }];
+    const context = { plan, reporter: shokoKanko, quarter: 'FY2013-Q2', today: '2013-10-10' as const, lastMilestones };
+    const input = (progress: string, date: string) => parseReportInput({ ...valid, milestones: [{ milestoneId: 'm1', progress, date }] });
+    // Act
+    const carried = () => toSubmission(input('in_progress', '2043-07-01'), context);
+    const changed = () => toSubmission(input('done', '2043-07-01'), context);
+    // Assess: the carried entry passes; a changed one is the sender's and is checked
+    expect(carried()).toHaveProperty('submission');
+    expect(fieldsOf(changed)).toEqual(['milestones.0.date']);
+  });
+
   it('names in one answer what the schema refuses and what the plan and the role refuse', () => {
     // Prepare: a bad amount and a bad date the schema refuses; a done milestone without its date, an unknown milestone and 遅延 without 課題 the checks refuse
     const body = {
