@@ -7,6 +7,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { CreateTableCommandInput, GlobalSecondaryIndex, KeySchemaElement } from '@aws-sdk/client-dynamodb';
+import { publicSiteLeaseKeys } from '#shared/store/compile-lease';
 import { notificationKeys } from '#shared/store/notification-items';
 import { byQuarterIndex, createTableInput, defaultTableName, timeToLiveAttribute } from '#shared/store/table';
 
@@ -14,10 +15,11 @@ import { byQuarterIndex, createTableInput, defaultTableName, timeToLiveAttribute
  * How much of the table a function may touch: `read`; `append`, reading and adding new items (a report
  * is appended as one TransactWriteItems of two conditional Puts) but never changing or deleting one;
  * `appendAndClaim`, `append` and changing or deleting its tenant's notification claims only (the
- * mail intake claims each answer it sends, shared/store/notification-items.ts); `readWrite`,
- * everything item-level.
+ * mail intake claims each answer it sends, shared/store/notification-items.ts); `readAndLease`, `read`
+ * and taking and giving back the public site's lease only (publish-public, shared/store/compile-lease.ts);
+ * `readWrite`, everything item-level.
  */
-export type TableAccess = 'read' | 'append' | 'appendAndClaim' | 'readWrite';
+export type TableAccess = 'read' | 'append' | 'appendAndClaim' | 'readAndLease' | 'readWrite';
 
 /** Item-level actions per access level: nothing table-wide (no Scan, no DescribeTable, no streams). */
 export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = {
@@ -27,6 +29,8 @@ export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = {
   append: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
   // For the mail intake, internet-facing as the forms are; what it changes besides is in claimActions.
   appendAndClaim: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+  // What it writes besides is in keyedActions.
+  readAndLease: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
   readWrite: [
     'dynamodb:GetItem',
     'dynamodb:BatchGetItem',
@@ -40,15 +44,14 @@ export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = {
 };
 
 /**
- * What `appendAndClaim` may do besides, only on items whose partition key is a notification claim of
- * the function's tenant (`dynamodb:LeadingKeys`): mark a claimed answer sent, or release it.
+ * What an access level may do besides its `tableActions`, only on items whose partition key matches
+ * (`dynamodb:LeadingKeys`, an IAM `StringLike` pattern of the function's tenant): the mail intake marks
+ * a claimed answer sent or releases it; publish-public takes and gives back the public site's lease.
  */
-export const claimActions: readonly string[] = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'];
-
-/** The partition keys `claimActions` may touch, as an IAM `StringLike` pattern. */
-export function claimKeyPattern(tenant: string): string {
-  return `${notificationKeys.partition(tenant, '')}*`;
-}
+export const keyedActions: Readonly<Partial<Record<TableAccess, { actions: readonly string[]; keys: (tenant: string) => string }>>> = {
+  appendAndClaim: { actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], keys: (tenant) => `${notificationKeys.partition(tenant, '')}*` },
+  readAndLease: { actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], keys: (tenant) => publicSiteLeaseKeys.partition(tenant) },
+};
 
 /** Indexes can only be queried, whatever the access level. */
 export const indexActions: readonly string[] = ['dynamodb:Query'];
@@ -129,7 +132,7 @@ export class Data extends Construct {
 
   /**
    * Grant item-level access to the table and query access to the named indexes (`indexes`), by exact
-   * ARN (no `index/*` wildcard). `tenant` is the grantee's, for `appendAndClaim`.
+   * ARN (no `index/*` wildcard). `tenant` is the grantee's, for the levels with `keyedActions`.
    */
   grantData(grantee: iam.IGrantable, access: TableAccess, indexes: readonly string[] = [], tenant?: string): iam.Grant {
     let tableGrant = iam.Grant.addToPrincipal({
@@ -137,14 +140,15 @@ export class Data extends Construct {
       actions: [...tableActions[access]],
       resourceArns: [this.table.tableArn],
     });
-    if (access === 'appendAndClaim') {
-      if (tenant === undefined) throw new Error('appendAndClaim にはテナントが必要です / appendAndClaim needs the tenant');
+    const keyed = keyedActions[access];
+    if (keyed) {
+      if (tenant === undefined) throw new Error(`${access} にはテナントが必要です / ${access} needs the tenant`);
       tableGrant = tableGrant.combine(
         iam.Grant.addToPrincipal({
           grantee,
-          actions: [...claimActions],
+          actions: [...keyed.actions],
           resourceArns: [this.table.tableArn],
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [claimKeyPattern(tenant)] } },
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [keyed.keys(tenant)] } },
         }),
       );
     }

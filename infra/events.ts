@@ -38,8 +38,9 @@ export const eventTargetTableAccess: Readonly<Record<string, TableAccess>> = {
   'apply-report': 'readWrite',
   // Reads the compiled quarter and the directory, claims and marks the digest notification.
   'send-digest': 'readWrite',
-  // Reads the compiled quarters and reports; writes only to the public site's bucket (infra/public-site.ts).
-  'publish-public': 'read',
+  // Reads the compiled quarters and reports, holding the public site's lease (its only table write);
+  // writes the pages to the public site's bucket (infra/public-site.ts).
+  'publish-public': 'readAndLease',
 };
 
 /** Run-time limits per rule target; anything not listed gets the ShinchokuFunction default. */

@@ -12,6 +12,7 @@ import { buildPublicQuarter } from './domain/public-status.ts';
 import { quarterCompileDay, type ReminderConfig } from './domain/reminders.ts';
 import type { ColourCounts } from './domain/status.ts';
 import { loadProgressSnapshot, planQuarters, withReportsBehind } from './progress-snapshot.ts';
+import { withPublicSiteLease, type LeaseOptions } from './store/compile-lease.ts';
 import type { Store } from './store/store.ts';
 import { publicSiteKeys, renderPublicIndex, renderPublicNotFound, renderPublicQuarterPage } from './web/public/page.ts';
 
@@ -54,6 +55,10 @@ export type PublishOutcome =
  * for the digest): a compile made early (`shinchoku compile` of the open quarter) would show citizens
  * as 未報告 reports that are not due. The compile on its day publishes it; the index lists only
  * quarters whose compile day has come.
+ *
+ * The snapshot is read and the site written holding the public site's lease (store/compile-lease.ts):
+ * publishes run one after the other, each from what is compiled when it starts, so the last one to
+ * write has read the newest state.
  */
 export async function publishPublicPage(
   quarter: string,
@@ -65,11 +70,18 @@ export async function publishPublicPage(
     /** When the compile that asks for the page ran (QuarterCompiled's `ranAt`). @default now */
     compileRanAt?: Date;
     now?: Date;
+    /** How long to wait for another publish to finish. @default 60 s (publish-public may run 120 s) */
+    lease?: LeaseOptions;
   },
 ): Promise<PublishOutcome> {
+  const compileDay = quarterCompileDay(quarter, deps.reminderConfig);
+  if (jstDate(deps.compileRanAt ?? deps.now ?? new Date()) < compileDay) return { outcome: 'before-reports-due', quarter, publishFrom: compileDay };
+  return withPublicSiteLease(deps.store, { waitMs: 60_000, ...deps.lease }, () => publishHoldingLease(quarter, deps));
+}
+
+async function publishHoldingLease(quarter: string, deps: Parameters<typeof publishPublicPage>[1]): Promise<PublishOutcome> {
+  // The time the pages say they were made, and the one whether a quarter is public yet is judged by.
   const generatedAt = deps.now ?? new Date();
-  const compileDay = (q: string) => quarterCompileDay(q, deps.reminderConfig);
-  if (jstDate(deps.compileRanAt ?? generatedAt) < compileDay(quarter)) return { outcome: 'before-reports-due', quarter, publishFrom: compileDay(quarter) };
   const quarters = planQuarters(deps.plan);
   const snapshot = await loadProgressSnapshot(deps.store, deps.plan, quarters.at(-1)!);
   if (!snapshot.compiled.has(quarter)) return { outcome: 'not-compiled', quarter };

@@ -10,6 +10,10 @@
  * own, apart from the status partition the compile reads and rewrites whole. The put also succeeds over
  * the caller's own lease: when the client sends it again after losing the answer to the one that was
  * written (a 5xx or a dropped connection), the compile holds the lease instead of waiting for itself.
+ *
+ * The public site has a lease of the same kind: a publish takes its snapshot of the compiled quarters
+ * while holding it, so two publishes (one per QuarterCompiled) write one after the other, the later one
+ * from the later snapshot, and an older state never overwrites a newer one.
  */
 import { randomUUID } from 'node:crypto';
 import { isConditionFailure, type Store } from './store.ts';
@@ -43,8 +47,28 @@ export interface LeaseOptions {
   now?: () => Date;
 }
 
+/** A lease's item and what a caller that waited in vain is told. */
+interface Lease {
+  pk: string;
+  busy: (waitedMs: number) => Error;
+}
+
+const compileLease = (store: Store, quarter: string): Lease => ({
+  pk: compileLeaseKeys.partition(store.tenant, quarter),
+  busy: (waited) => new CompileBusyError(quarter, waited),
+});
+
 /** Take the lease of the quarter, waiting up to `waitMs` for a holder to finish. Returns the holder id. */
-export async function acquireCompileLease(store: Store, quarter: string, options: LeaseOptions = {}): Promise<string> {
+export function acquireCompileLease(store: Store, quarter: string, options: LeaseOptions = {}): Promise<string> {
+  return acquireLease(store, compileLease(store, quarter), options);
+}
+
+/** Give the lease back; a lease that expired and was taken over by another compile is left alone. */
+export function releaseCompileLease(store: Store, quarter: string, holder: string): Promise<void> {
+  return releaseLease(store, compileLease(store, quarter), holder);
+}
+
+async function acquireLease(store: Store, lease: Lease, options: LeaseOptions): Promise<string> {
   const { waitMs = 20_000, pollMs = 250, now = () => new Date() } = options;
   const holder = randomUUID();
   const started = Date.now();
@@ -54,7 +78,7 @@ export async function acquireCompileLease(store: Store, quarter: string, options
       await store.doc.put({
         TableName: store.tableName,
         Item: {
-          pk: compileLeaseKeys.partition(store.tenant, quarter),
+          pk: lease.pk,
           sk: compileLeaseKeys.item(),
           type: 'CompileLease',
           holder,
@@ -71,17 +95,16 @@ export async function acquireCompileLease(store: Store, quarter: string, options
       if (!isConditionFailure(error)) throw error;
     }
     const waited = Date.now() - started;
-    if (waited >= waitMs) throw new CompileBusyError(quarter, waited);
+    if (waited >= waitMs) throw lease.busy(waited);
     await new Promise((resolve) => setTimeout(resolve, Math.min(pollMs, waitMs - waited)));
   }
 }
 
-/** Give the lease back; a lease that expired and was taken over by another compile is left alone. */
-export async function releaseCompileLease(store: Store, quarter: string, holder: string): Promise<void> {
+async function releaseLease(store: Store, lease: Lease, holder: string): Promise<void> {
   try {
     await store.doc.delete({
       TableName: store.tableName,
-      Key: { pk: compileLeaseKeys.partition(store.tenant, quarter), sk: compileLeaseKeys.item() },
+      Key: { pk: lease.pk, sk: compileLeaseKeys.item() },
       ConditionExpression: 'holder = :holder',
       ExpressionAttributeValues: { ':holder': holder },
     });
@@ -94,15 +117,40 @@ export async function releaseCompileLease(store: Store, quarter: string, holder:
  * Run `work` holding the quarter's lease; the lease is given back however `work` ends. When both
  * `work` and the release fail, `work`'s error is the one thrown (the lease then expires by itself).
  */
-export async function withCompileLease<T>(store: Store, quarter: string, options: LeaseOptions, work: () => Promise<T>): Promise<T> {
-  const holder = await acquireCompileLease(store, quarter, options);
+export function withCompileLease<T>(store: Store, quarter: string, options: LeaseOptions, work: () => Promise<T>): Promise<T> {
+  return withLease(store, compileLease(store, quarter), options, work);
+}
+
+/** The public site's lease (see above): its own partition, apart from every quarter's compile lease. */
+export const publicSiteLeaseKeys = {
+  partition: (tenant: string) => `${tenantPrefix(tenant)}PUBLISH#SITE`,
+};
+
+/** Another publish of the public site still holds its lease after waiting: retry later (Lambda does). */
+export class PublicSiteBusyError extends Error {
+  constructor(waitedMs: number) {
+    super(
+      `公開ページは別の書き出しが実行中です (${Math.round(waitedMs / 1000)} 秒待ちました。後で再試行します) / ` +
+        `another publish of the public site is running (waited ${Math.round(waitedMs / 1000)} s; retry later)`,
+    );
+    this.name = 'PublicSiteBusyError';
+  }
+}
+
+/** Run `work` holding the public site's lease, as {@link withCompileLease} does a quarter's. */
+export function withPublicSiteLease<T>(store: Store, options: LeaseOptions, work: () => Promise<T>): Promise<T> {
+  return withLease(store, { pk: publicSiteLeaseKeys.partition(store.tenant), busy: (waited) => new PublicSiteBusyError(waited) }, options, work);
+}
+
+async function withLease<T>(store: Store, lease: Lease, options: LeaseOptions, work: () => Promise<T>): Promise<T> {
+  const holder = await acquireLease(store, lease, options);
   let result: T;
   try {
     result = await work();
   } catch (error) {
-    await releaseCompileLease(store, quarter, holder).catch(() => undefined);
+    await releaseLease(store, lease, holder).catch(() => undefined);
     throw error;
   }
-  await releaseCompileLease(store, quarter, holder);
+  await releaseLease(store, lease, holder);
   return result;
 }

@@ -22,7 +22,7 @@ import { routeFunctions, routeKey, routes, usesLinkToken } from '#shared/http/ro
 import { createTableInput, defaultTableName, timeToLiveAttribute } from '#shared/store/table';
 import { defaultPublicRoutes, defaultTableAccess } from '#infra/api';
 import { createApp } from '#infra/app';
-import { claimActions, indexActions, indexQueries, tableActions, tablePropsFromDefinition } from '#infra/data';
+import { indexActions, keyedActions, indexQueries, tableActions, tablePropsFromDefinition } from '#infra/data';
 import { eventTargetTableAccess, eventTargetTimeouts, publisherFunction } from '#infra/events';
 import { projectRoot } from '#infra/function';
 import { sendActions, sendingEventDimension } from '#infra/outbound-mail';
@@ -409,7 +409,7 @@ describe('ShinchokuStack', () => {
           .flatMap((s) => asArray(s.Action))
           .filter((a) => a.startsWith('dynamodb:'));
         // Assess
-        expect(new Set(dynamoActions)).toEqual(access === 'none' ? new Set() : new Set([...tableActions[access], ...indexActionsOf(fn)]));
+        expect(new Set(dynamoActions)).toEqual(access === 'none' ? new Set() : new Set([...tableActions[access], ...(keyedActions[access]?.actions ?? []), ...indexActionsOf(fn)]));
         const variables = (resources[logicalIdOfFunction(fn)]!.Properties.Environment?.Variables ?? {}) as Json;
         expect(envNames.tableName in variables, fn).toBe(access !== 'none');
       }
@@ -622,7 +622,8 @@ describe('ShinchokuStack', () => {
           .flatMap((s) => asArray(s.Action))
           .filter((a) => a.startsWith('dynamodb:'));
         // Assess
-        expect(new Set(dynamoActions), fn).toEqual(new Set([...tableActions[eventTargetTableAccess[fn]!], ...indexActionsOf(fn)]));
+        const access = eventTargetTableAccess[fn]!;
+        expect(new Set(dynamoActions), fn).toEqual(new Set([...tableActions[access], ...(keyedActions[access]?.actions ?? []), ...indexActionsOf(fn)]));
       }
       const publisherDynamo = policiesOfRole(publisherId()).filter((s) => asArray(s.Action).some((a) => a.startsWith('dynamodb:')));
       const [[tableId]] = ofType('AWS::DynamoDB::GlobalTable') as [[string, Json]];
@@ -634,6 +635,8 @@ describe('ShinchokuStack', () => {
       const compiling = [
         { fn: 'apply-report', timeout: eventTargetTimeouts['apply-report'] },
         { fn: 'compile-quarter', timeout: scheduleTimeouts['compile-quarter'] },
+        // The public site's lease is of the same kind
+        { fn: 'publish-public', timeout: eventTargetTimeouts['publish-public'] },
       ];
       // Act
       const timeouts = compiling.map(({ fn, timeout }) => ({ fn, seconds: timeout?.toSeconds() }));
@@ -942,7 +945,7 @@ describe('ShinchokuStack', () => {
         [['s3:GetObject'], [`{"Fn::GetAtt":["${bucketId()}","Arn"]}/inbound/*`]],
         [['s3:PutObject'], [`{"Fn::GetAtt":["${bucketId()}","Arn"]}/attachments/*`]],
       ]);
-      expect(new Set(dynamoActions)).toEqual(new Set([...tableActions.appendAndClaim, ...claimActions, ...indexActionsOf('ingest-mail')]));
+      expect(new Set(dynamoActions)).toEqual(new Set([...tableActions.appendAndClaim, ...keyedActions.appendAndClaim!.actions, ...indexActionsOf('ingest-mail')]));
       // ses: sending the answer (OutboundMail.grantSend: SendEmail / SendRawEmail on the identity only).
       expect(services).toEqual(new Set(['dynamodb', 's3', 'secretsmanager', 'logs', 'xray', 'sqs', 'ses']));
       expect(new Set(statements.flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('ses:')))).toEqual(new Set(sendActions));
@@ -1321,19 +1324,22 @@ describe('ShinchokuStack', () => {
       expect(headers.SecurityHeadersConfig.FrameOptions.FrameOption).toBe('DENY');
     });
 
-    it('runs publish-public on QuarterCompiled, and lets it put objects into the site bucket and nothing else in S3', () => {
+    it('runs publish-public on QuarterCompiled, and lets it put objects into the site bucket and nothing else in S3, and write only its lease in the table', () => {
       // Prepare
       const rule = resources[idOf(stack.events.rules.get('publish-public-on-compile')!)]!;
       // Act
       const s3Statements = statementsOfFunction(publisherId()).filter((st) => asArray(st.Action).some((a) => a.startsWith('s3:')));
-      const tableWrites = statementsOfFunction(publisherId()).flatMap((st) => asArray(st.Action)).filter((a) => a === 'dynamodb:PutItem');
+      const tableWrites = statementsOfFunction(publisherId()).filter((st) => asArray(st.Action).some((a) => ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'].includes(a)));
       // Assess
       expect(rule.Properties.EventPattern['detail-type']).toEqual(['QuarterCompiled']);
       expect(rule.Properties.Targets[0].Arn).toEqual({ 'Fn::GetAtt': [publisherId(), 'Arn'] });
       expect(s3Statements).toHaveLength(1);
       expect(asArray(s3Statements[0]!.Action)).toEqual(['s3:PutObject']);
       expect(s3Statements[0]!.Resource).toEqual({ 'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId(), 'Arn'] }, '/*']] });
-      expect(tableWrites).toEqual([]);
+      // Its one table write: the public site's lease, by its exact key
+      expect(tableWrites.map((st) => [asArray(st.Action).sort(), st.Condition])).toEqual([
+        [['dynamodb:DeleteItem', 'dynamodb:PutItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#shimotsuke#PUBLISH#SITE'] } }],
+      ]);
       expect(resources[publisherId()]!.Properties.Environment.Variables[envNames.publicBucket]).toEqual({ Ref: bucketId() });
     });
 
@@ -1398,7 +1404,7 @@ describe('ShinchokuStack', () => {
         const actions = actionsOf(fn);
         // Assess
         expect(defaultTableAccess[fn]).toBe(access);
-        expect(new Set(actions.filter((a) => a.startsWith('dynamodb:')))).toEqual(new Set([...tableActions[access], ...indexActionsOf(fn)]));
+        expect(new Set(actions.filter((a) => a.startsWith('dynamodb:')))).toEqual(new Set([...tableActions[access], ...(keyedActions[access]?.actions ?? []), ...indexActionsOf(fn)]));
         expect(actions.filter((a) => a.startsWith('secretsmanager:'))).toEqual(['secretsmanager:GetSecretValue']);
         expect(actions.filter((a) => a.startsWith('s3:') || a.startsWith('ses:'))).toEqual([]);
         expect(Object.keys(resources[logicalIdOfFunction(fn)]!.Properties.Environment.Variables)).toContain(envNames.linkSecretArn);

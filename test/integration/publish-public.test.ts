@@ -11,6 +11,7 @@ import { reportReference, type StoredReport } from '#shared/domain/report';
 import { readPlanFile } from '#shared/plan-file';
 import { publishPublicPage, type PublicSiteWriter } from '#shared/publish-public';
 import { compileAndSave } from '#shared/quarter-compile';
+import { PublicSiteBusyError, withPublicSiteLease } from '#shared/store/compile-lease';
 import { savePlan } from '#shared/store/plan-items';
 import { reportToItem } from '#shared/store/report-items';
 import type { Store } from '#shared/store/store';
@@ -81,5 +82,36 @@ describe('publishing a quarter', () => {
     expect(index).toContain('href="FY2013-Q2/');
     expect(index).not.toContain('FY2013-Q3');
     expect(site.objects.has(publicSiteKeys.quarterPage('FY2013-Q3'))).toBe(false);
+  });
+});
+
+describe('publishes one after the other', () => {
+  it('waits for another publish holding the site, then writes from what is compiled when it starts', async () => {
+    // Prepare: FY2013-Q2 compiled on its day; another publish holds the public site's lease
+    const onTheDay = new Date('2013-10-11T06:00:00+09:00');
+    await compileAndSave(store, plan, 'FY2013-Q2', { clock: onTheDay });
+    const site = recordingSite();
+    const publish = (lease: { waitMs: number }) =>
+      publishPublicPage('FY2013-Q2', { store, plan, site, reminderConfig: defaultReminderConfig, compileRanAt: onTheDay, now: new Date('2014-01-06T12:00:00+09:00'), lease });
+    let release!: () => void;
+    const held = withPublicSiteLease(store, {}, () => new Promise<void>((resolve) => (release = resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Act
+    const refused = await publish({ waitMs: 0 }).then(
+      () => undefined,
+      (error: unknown) => error,
+    );
+    const waiting = publish({ waitMs: 10_000 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const writtenWhileHeld = site.objects.size;
+    release();
+    await held;
+    const outcome = await waiting;
+    // Assess
+    expect(refused).toBeInstanceOf(PublicSiteBusyError);
+    expect(String(refused)).toContain('公開ページは別の書き出しが実行中です');
+    expect(writtenWhileHeld).toBe(0);
+    expect(outcome.outcome).toBe('published');
+    expect(site.objects.has(publicSiteKeys.notFound)).toBe(true);
   });
 });
