@@ -38,9 +38,20 @@ export interface Bilingual {
 // Words
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * The product's name on every page of the form's frame. Apart from `words`, so a function that only
+ * frames its own pages (the sheet answer, the error pages) does not bundle every word of the form:
+ * `words` reads nothing from other modules at load, so a bundle that uses none of it drops it whole.
+ */
+const productName: Readonly<Record<Lang, string>> = { ja: '進捗報告', en: 'Progress report' };
+
+/** A milestone's progress in the page's language. */
+function progressLabel(progress: string, lang: Lang): string {
+  return milestoneWords[progress as keyof typeof milestoneWords]?.[lang] ?? progress;
+}
+
 const words = {
   ja: {
-    product: '進捗報告',
     switchTo: 'English',
     switchLang: 'en',
     contents: 'この課の事業',
@@ -99,10 +110,8 @@ const words = {
     reporter: '報告者',
     backToForm: '報告フォームに戻る',
     none: '(なし)',
-    progressLabels: { not_started: milestoneWords.not_started.ja, in_progress: milestoneWords.in_progress.ja, done: milestoneWords.done.ja } as Record<string, string>,
   },
   en: {
-    product: 'Progress report',
     switchTo: '日本語',
     switchLang: 'ja',
     contents: 'Measures of this department',
@@ -161,7 +170,6 @@ const words = {
     reporter: 'Reported by',
     backToForm: 'Back to the report form',
     none: '(none)',
-    progressLabels: { not_started: milestoneWords.not_started.en, in_progress: milestoneWords.in_progress.en, done: milestoneWords.done.en } as Record<string, string>,
   },
 } as const;
 
@@ -258,7 +266,7 @@ export function renderFormFrame(input: {
     lang: input.lang,
     title: input.title,
     styles: pageStyles,
-    product: input.product ?? words[input.lang].product,
+    product: input.product ?? productName[input.lang],
     bar: input.langSwitch,
     body: input.body,
     footer: formFooter(input.plan),
@@ -368,7 +376,7 @@ export function renderFormPage(model: FormPageModel): string {
   // The date examples are the first day of the link's quarter, a date the person might really enter.
   const exampleDate = quarterRange(parseQuarter(model.quarter)).firstDay;
   const hasErrors = model.notice?.kind === 'error' || [...model.owned, ...model.related].some((f) => f.errors);
-  const title = `${hasErrors ? w.errorPrefix : ''}${w.product} — ${model.ka.name} — ${model.lang === 'ja' ? q.ja : q.en}`;
+  const title = `${hasErrors ? w.errorPrefix : ''}${productName[model.lang]} — ${model.ka.name} — ${model.lang === 'ja' ? q.ja : q.en}`;
   const toc = (forms: MeasureForm[]) =>
     forms.map((f) => html`<li><a href="#${measureAnchor(f.measure.id)}"><span class="id">${f.measure.id}</span>${ja(model.lang, f.measure.name)}</a></li>`);
   const notice = model.notice
@@ -377,7 +385,7 @@ export function renderFormPage(model: FormPageModel): string {
       : html`<p class="note" role="status">${bilingualBlock(model.notice.message, model.lang)}</p>`
     : '';
   const body = html`
-<h1>${w.product}: ${ja(model.lang, model.ka.name)}</h1>
+<h1>${productName[model.lang]}: ${ja(model.lang, model.ka.name)}</h1>
 <p class="hint">${ja(model.lang, model.ka.bukai)}</p>
 <p class="quarter">${model.lang === 'ja' ? html`${q.ja} <span lang="en">/ ${q.en}</span>` : html`${q.en} <span lang="ja">/ ${q.ja}</span>`}</p>
 ${notice}
@@ -474,7 +482,7 @@ ${errorOf(progressName)}
 <select id="${id(progressName)}" name="${progressName}"${described(progressName, spanId)}>
 <option value=""${values.progress === '' ? html` selected` : ''}>${w.notReported}</option>
 ${milestoneProgressValues.map(
-  (p) => html`<option value="${p}"${values.progress === p ? html` selected` : ''}>${w.progressLabels[p]}</option>`,
+  (p) => html`<option value="${p}"${values.progress === p ? html` selected` : ''}>${progressLabel(p, lang)}</option>`,
 )}
 </select>
 </div>
@@ -583,7 +591,7 @@ ${report.kind === 'report'
       report.milestones.length === 0
         ? w.none
         : html`<ul>${report.milestones.map(
-            (m) => html`<li>${ja(lang, labels.get(m.milestoneId) ?? m.milestoneId)}: ${w.progressLabels[m.progress]}${m.date ? ` (${m.date})` : ''}</li>`,
+            (m) => html`<li>${ja(lang, labels.get(m.milestoneId) ?? m.milestoneId)}: ${progressLabel(m.progress, lang)}${m.date ? ` (${m.date})` : ''}</li>`,
           )}</ul>`
     }</dd>
 <dt>${w.executed(parseQuarter(report.quarter).fiscalYear)}</dt><dd>${report.budgetExecutedThousandYen === undefined ? w.none : yen(report.budgetExecutedThousandYen)}</dd>
@@ -598,7 +606,7 @@ ${report.kind === 'report'
 <p><a href="?lang=${lang}#${measureAnchor(measure.id)}">${w.backToForm}</a></p>
 `;
   // No language switch here: it would leave the receipt for the form; the form's switch is one link away.
-  return renderFormFrame({ lang, title: `${w.receiptTitle} ${report.reference} — ${w.product}`, body, ...(model.plan ? { plan: model.plan } : {}) });
+  return renderFormFrame({ lang, title: `${w.receiptTitle} ${report.reference} — ${productName[lang]}`, body, ...(model.plan ? { plan: model.plan } : {}) });
 }
 
 // ---------------------------------------------------------------------------------------------

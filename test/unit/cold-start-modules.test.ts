@@ -7,7 +7,7 @@
  * handler stands on (test/support/cold-start/node-parts.ts).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -79,6 +79,14 @@ describe('Node modules loaded at a cold start', () => {
 
     // Assess
     expect(loaded.filter((m) => !shared.has(m)).sort()).toEqual(ownNodeModules[name] ?? []);
+  });
+
+  it.each(['upload-sheet', 'report-sheet'])("%s, which frames its pages in the form's frame but shows no form, carries none of the form's words", async (name) => {
+    // Prepare: `switchTo` is a key of the form's `words` only (shared/web/form-pages.ts)
+    // Act
+    const code = await readFile(bundles.get(name)!, 'utf8');
+    // Assess: esbuild drops `words` only while reading it at load touches no other module
+    expect(code).not.toContain('switchTo');
   });
 
   it.each(Object.entries(validatesNothing))('%s, which validates no body (%s), loads no zod and no report code', (name) => {
