@@ -21,16 +21,19 @@ import { byQuarterIndex, createTableInput, defaultTableName, timeToLiveAttribute
  */
 export type TableAccess = 'read' | 'append' | 'appendAndClaim' | 'readAndLease' | 'readWrite';
 
+const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const appendActions = [...readActions, 'dynamodb:PutItem'];
+
 /** Item-level actions per access level: nothing table-wide (no Scan, no DescribeTable, no streams). */
 export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = {
-  read: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  read: readActions,
   // For the internet-facing writers (report-form, submit-report, upload-sheet): no UpdateItem,
   // DeleteItem or BatchWriteItem, so a flaw in one of them cannot alter or erase what is recorded.
-  append: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
-  // For the mail intake, internet-facing as the forms are; what it changes besides is in claimActions.
-  appendAndClaim: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem'],
+  append: appendActions,
+  // For the mail intake, internet-facing as the forms are; what it changes besides is in keyedActions.
+  appendAndClaim: appendActions,
   // What it writes besides is in keyedActions.
-  readAndLease: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
+  readAndLease: readActions,
   readWrite: [
     'dynamodb:GetItem',
     'dynamodb:BatchGetItem',

@@ -309,6 +309,7 @@ function fieldChecks(input: CheckedFields, measure: Measure, role: Exclude<Role,
     }
   }
   const known = new Set(measure.milestones.map((m) => m.id));
+  const today = context.today ?? jstDate(new Date());
   const seen = new Set<string>();
   input.milestones?.forEach((m, i) => {
     if (m === undefined) return;
@@ -327,7 +328,6 @@ function fieldChecks(input: CheckedFields, measure: Measure, role: Exclude<Role,
       errors.push({ field: `milestones.${i}.date`, ja: '完了した項目には完了日が必要です', en: 'a done milestone needs its date' });
     }
     // A start or a completion is reported once it happened: a later day is a slip (令和25年 for 平成25年, 2031 for 2013).
-    const today = context.today ?? jstDate(new Date());
     const repeated = context.lastMilestones?.some((l) => l.milestoneId === m.milestoneId && l.progress === m.progress && l.date === m.date);
     if (m.progress !== 'not_started' && m.date !== undefined && m.date > today && !repeated) {
       const what = m.progress === 'done' ? { ja: '完了日', en: 'completion date' } : { ja: '開始日', en: 'start date' };

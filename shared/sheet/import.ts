@@ -520,6 +520,8 @@ export async function importSheet(
   const { plan } = catalog;
   const problems = [...reading.problems];
   const otherKaRows: { row: number; measureId: string }[] = [];
+  // The day the rows are received, as submitReport will judge their dates.
+  const today = jstDate(options.now ?? new Date());
   const checked: { reading: SheetRowReading; input: ReportInput; name: string; lastMilestones: StoredReport['milestones'] | undefined }[] = [];
   const alreadyRecorded: RecordedRow[] = [];
   for (const row of reading.rows) {
@@ -550,7 +552,7 @@ export async function importSheet(
     const input: ReportInput = { ...row.input!, milestones: withCarriedMilestones([], last) };
     let submission: ReportSubmission;
     try {
-      const result = checkReport(input, { plan, reporter: caller.reporter, quarter: caller.claims.quarter, today: jstDate(options.now ?? new Date()), lastMilestones: last?.milestones });
+      const result = checkReport(input, { plan, reporter: caller.reporter, quarter: caller.claims.quarter, today, lastMilestones: last?.milestones });
       if (!('submission' in result)) {
         problems.push({ sheet: reading.sheet, cell: firstCell, ja: result.ja, en: result.en });
         continue;

@@ -85,7 +85,7 @@ export async function appendReport(
     // again, from another page or another mail, is answered with that version rather than recorded
     // twice. With attachments it is new: what is attached is part of what was sent.
     if (latest.newest && !options.attachments?.length && fingerprintOf(submissionOf(latest.newest)) === fingerprint) {
-      return answerRepeated(store, reportFromItem(latest.newest), options.idempotencyKey, fingerprint, now);
+      return answerRepeated(store, latest.newest, options.idempotencyKey, fingerprint, now);
     }
     // The last versions are kept for the owner's reports (see maxCommentVersion).
     if (latest.version >= (submission.kind === 'comment' ? maxCommentVersion : maxReportVersions)) {
@@ -117,19 +117,7 @@ export async function appendReport(
         ClientRequestToken: randomUUID(),
         TransactItems: [
           {
-            Put: {
-              TableName: store.tableName,
-              Item: {
-                pk: reportKeys.idempotency(store.tenant, options.idempotencyKey),
-                sk: 'IDEMPOTENCY',
-                type: 'Idempotency',
-                reportPk: item.pk,
-                reportSk: item.sk,
-                fingerprint,
-                expiresAt: Math.floor(now.getTime() / 1000) + idempotencyDays * 86_400,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+            Put: idempotencyMarker(store, options.idempotencyKey, item, fingerprint, now),
           },
           {
             Put: { TableName: store.tableName, Item: item, ConditionExpression: 'attribute_not_exists(pk)' },
@@ -159,32 +147,40 @@ export async function appendReport(
  * versions, and the key stays bound to this content (other content under it is a conflict). A key
  * used before is answered as such.
  */
-async function answerRepeated(store: Store, newest: StoredReport, key: string, fingerprint: string, now: Date): Promise<AppendResult> {
-  const existing = await reportByIdempotencyKey(store, key);
-  if (existing) return answerToReusedKey(existing, fingerprint);
-  const item = reportToItem(store.tenant, newest);
+async function answerRepeated(
+  store: Store,
+  newest: StoredItem,
+  key: string,
+  fingerprint: string,
+  now: Date,
+): Promise<AppendResult> {
   try {
-    await store.doc.put({
-      TableName: store.tableName,
-      Item: {
-        pk: reportKeys.idempotency(store.tenant, key),
-        sk: 'IDEMPOTENCY',
-        type: 'Idempotency',
-        reportPk: item.pk,
-        reportSk: item.sk,
-        fingerprint,
-        expiresAt: Math.floor(now.getTime() / 1000) + idempotencyDays * 86_400,
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    });
+    await store.doc.put(idempotencyMarker(store, key, newest, fingerprint, now));
   } catch (error) {
     if (!isConditionFailure(error)) throw error;
-    // The same key, written a moment ago by a submission sent alongside this one.
-    const raced = await reportByIdempotencyKey(store, key);
-    if (raced) return answerToReusedKey(raced, fingerprint);
+    // The key was used before (or a moment ago, by a submission sent alongside this one).
+    const existing = await reportByIdempotencyKey(store, key);
+    if (existing) return answerToReusedKey(existing, fingerprint);
     throw error;
   }
-  return { outcome: 'duplicate', report: newest };
+  return { outcome: 'duplicate', report: reportFromItem(newest) };
+}
+
+/** The conditional put of a key's marker, naming the report item it stands for; written once per key. */
+function idempotencyMarker(store: Store, key: string, report: { pk: string; sk: string }, fingerprint: string, now: Date) {
+  return {
+    TableName: store.tableName,
+    Item: {
+      pk: reportKeys.idempotency(store.tenant, key),
+      sk: 'IDEMPOTENCY',
+      type: 'Idempotency',
+      reportPk: report.pk,
+      reportSk: report.sk,
+      fingerprint,
+      expiresAt: Math.floor(now.getTime() / 1000) + idempotencyDays * 86_400,
+    },
+    ConditionExpression: 'attribute_not_exists(pk)',
+  };
 }
 
 /** A key used before: the same content is a duplicate (answered with the first report), other content a conflict. */
@@ -198,6 +194,9 @@ function cancellationReasons(error: unknown): string[] | undefined {
   return reasons.map((r) => r.Code ?? 'None');
 }
 
+/** An item as the table holds it. */
+type StoredItem = Record<string, unknown> & { pk: string; sk: string };
+
 /** The newest version of a 事業's reports in a quarter and its kind; version 0 when there is none. */
 export interface LatestVersion {
   version: number;
@@ -209,8 +208,8 @@ export interface LatestVersion {
    * recorded: what came before it is not read again, so the next report then names no `supersedes`.
    */
   latestReport?: number;
-  /** The newest version's item as stored; absent when there is none. */
-  newest?: Record<string, unknown>;
+  /** The newest version's item as stored (its keys included); absent when there is none. */
+  newest?: StoredItem;
 }
 
 /**
@@ -232,7 +231,8 @@ export async function latestVersion(store: Store, measureId: string, quarter: st
     // report sent again unchanged.
     ConsistentRead: true,
   });
-  const latest = Items?.[0];
+  // A query's items always carry the table's keys.
+  const latest = Items?.[0] as StoredItem | undefined;
   if (!latest) return { version: 0 };
   const version = Number(latest.version);
   if (latest.kind !== 'comment') return { version, kind: 'report', latestReport: version, newest: latest };
