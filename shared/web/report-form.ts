@@ -205,17 +205,15 @@ export function toReportInput(
 ): { input: ReportInput; milestoneOrder: string[] } {
   const milestoneOrder: string[] = [];
   const milestones: NonNullable<ReportInput['milestones']> = [];
-  if (context.role === 'owner') {
-    for (const milestone of context.measure?.milestones ?? []) {
-      const values = form.values.milestones[milestone.id];
-      if (!values || values.progress === '') continue; // not reported this time
-      milestoneOrder.push(milestone.id);
-      milestones.push({
-        milestoneId: milestone.id,
-        progress: values.progress as 'not_started',
-        ...(values.date === '' ? {} : { date: normaliseDate(values.date) }),
-      });
-    }
+  for (const milestone of context.measure?.milestones ?? []) {
+    const values = form.values.milestones[milestone.id];
+    if (!values || values.progress === '') continue; // not reported this time
+    milestoneOrder.push(milestone.id);
+    milestones.push({
+      milestoneId: milestone.id,
+      progress: values.progress as 'not_started',
+      ...(values.date === '' ? {} : { date: normaliseDate(values.date) }),
+    });
   }
   const input: ReportInput = {
     measureId: form.measureId,
@@ -223,14 +221,15 @@ export function toReportInput(
     narrative: form.values.narrative,
     person: form.values.person,
   };
-  if (context.role === 'owner') {
-    // An empty select is sent as "missing", so the refusal says the status is required.
-    if (form.values.status !== '') input.status = form.values.status as NonNullable<ReportInput['status']>;
-    input.milestones = milestones;
-    if (form.values.budgetExecutedThousandYen.trim() !== '') input.budgetExecutedThousandYen = form.values.budgetExecutedThousandYen as unknown as number;
-    input.issues = form.values.issues;
-    input.nextSteps = form.values.nextSteps;
-  }
+  // A related department's page has no fields but the comment: whatever else a request carries for it
+  // is passed on, so the submission refuses it with a reason rather than it being dropped unseen.
+  const owner = context.role === 'owner';
+  // An empty select is sent as "missing", so an owner's refusal says the status is required.
+  if (form.values.status !== '') input.status = form.values.status as NonNullable<ReportInput['status']>;
+  if (owner || milestones.length > 0) input.milestones = milestones;
+  if (form.values.budgetExecutedThousandYen.trim() !== '') input.budgetExecutedThousandYen = form.values.budgetExecutedThousandYen as unknown as number;
+  if (owner || form.values.issues !== '') input.issues = form.values.issues;
+  if (owner || form.values.nextSteps !== '') input.nextSteps = form.values.nextSteps;
   return { input, milestoneOrder };
 }
 

@@ -213,11 +213,32 @@ describe('reading a submitted form', () => {
 
   it('sends a related department\'s form as a comment: no status, milestones or budget', () => {
     // Prepare
-    const form = submittedForm(readUrlEncoded('measureId=3-1-2&status=%E9%81%85%E5%BB%B6&narrative=ok&person=a'), measure('3-1-2'));
+    const form = submittedForm(readUrlEncoded('measureId=3-1-2&narrative=ok&person=a&issues=&nextSteps='), measure('3-1-2'));
     // Act
     const { input } = toReportInput(form, { quarter: 'FY2013-Q2', role: 'related', measure: measure('3-1-2') });
     // Assess
     expect(input).toEqual({ measureId: '3-1-2', quarter: 'FY2013-Q2', narrative: 'ok', person: 'a' });
+  });
+
+  it('passes on what a related department\'s request carries beyond the comment, so the submission refuses it rather than it being dropped', () => {
+    // Prepare: a request the page cannot make (a related department's section has only the comment)
+    const reporter = { kaId: ka.id, ka: ka.name, bukai: ka.bukai };
+    const withStatus = submittedForm(readUrlEncoded('measureId=3-1-2&status=%E9%81%85%E5%BB%B6&narrative=ok&person=a'), measure('3-1-2'));
+    const withOwnersFields = submittedForm(readUrlEncoded('measureId=3-1-2&narrative=ok&person=a&budgetExecutedThousandYen=120&issues=x&nextSteps=y'), measure('3-1-2'));
+    // Act
+    const status = toReportInput(withStatus, { quarter: 'FY2013-Q2', role: 'related', measure: measure('3-1-2') }).input;
+    const owners = toReportInput(withOwnersFields, { quarter: 'FY2013-Q2', role: 'related', measure: measure('3-1-2') }).input;
+    // Assess
+    expect(status.status).toBe('遅延');
+    expect(toSubmission(parseReportInput(status), { plan, reporter, quarter: 'FY2013-Q2' })).toMatchObject({ kind: 'forbidden' });
+    let refusal: unknown;
+    try {
+      toSubmission(parseReportInput(owners), { plan, reporter, quarter: 'FY2013-Q2' });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).toBeInstanceOf(ReportInputError);
+    expect((refusal as ReportInputError).fields.map((f) => f.field).sort()).toEqual(['budgetExecutedThousandYen', 'issues', 'nextSteps']);
   });
 
   it('places each field error next to its control, milestones by their id', () => {
