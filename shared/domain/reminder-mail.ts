@@ -146,15 +146,16 @@ function reportTexts(notice: ReminderNotice, due: ReportDue): Texts {
   const q = parseQuarter(due.quarter);
   const quarterJa = formatQuarterJa(q);
   const quarterEn = formatQuarterEn(q);
-  if (due.step === 'before') {
+  // Worded from the day it goes out: a step caught up late says how things stand that day.
+  if (due.daysToDue > 0) {
     return {
-      subjectJa: `【進捗報告のお願い】${quarterShortJa(due.quarter)} 期限 ${formatWarekiDate(due.dueDate)} (あと${due.days}日)`,
+      subjectJa: `【進捗報告のお願い】${quarterShortJa(due.quarter)} 期限 ${formatWarekiDate(due.dueDate)} (あと${due.daysToDue}日)`,
       subjectEn: `Progress report ${quarterShortEn(due.quarter)} due ${due.dueDate}`,
-      introJa: [`${quarterJa} の進捗報告の期限は ${bothDates(due.dueDate)} です (あと${due.days}日)。`],
-      introEn: [`The progress report for ${quarterEn} is due on ${bothDatesEn(due.dueDate)}, in ${daysEn(due.days)}.`],
+      introJa: [`${quarterJa} の進捗報告の期限は ${bothDates(due.dueDate)} です (あと${due.daysToDue}日)。`],
+      introEn: [`The progress report for ${quarterEn} is due on ${bothDatesEn(due.dueDate)}, in ${daysEn(due.daysToDue)}.`],
     };
   }
-  if (due.step === 'on-day') {
+  if (due.daysToDue === 0) {
     return {
       subjectJa: `【本日が報告期限です】${quarterShortJa(due.quarter)} 期限 ${formatWarekiDate(due.dueDate)}`,
       subjectEn: `Progress report ${quarterShortEn(due.quarter)} due today`,
@@ -166,10 +167,10 @@ function reportTexts(notice: ReminderNotice, due: ReportDue): Texts {
     subjectJa: `【報告期限を過ぎています】${quarterShortJa(due.quarter)} 期限 ${formatWarekiDate(due.dueDate)}`,
     subjectEn: `Progress report ${quarterShortEn(due.quarter)} overdue`,
     introJa: [
-      `${quarterJa} の進捗報告の期限 ${bothDates(due.dueDate)} を${due.days}日過ぎました。`,
+      `${quarterJa} の進捗報告の期限 ${bothDates(due.dueDate)} を${-due.daysToDue}日過ぎました。`,
       '下記の事業の報告がまだ届いていません。至急お願いします。',
     ],
-    introEn: [`The progress report for ${quarterEn} was due on ${bothDatesEn(due.dueDate)}, ${daysEn(due.days)} ago.`],
+    introEn: [`The progress report for ${quarterEn} was due on ${bothDatesEn(due.dueDate)}, ${daysEn(-due.daysToDue)} ago.`],
   };
 }
 

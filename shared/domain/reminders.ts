@@ -11,6 +11,12 @@
  *   `milestone.daysBeforeEnd` days before its last day (31 March after its last year), unless a
  *   report already marked it done.
  * - A report received for a 事業 and quarter silences that 事業's reminders and escalations.
+ * - A report reminder or escalation whose day the job missed (it did not run, or every retry failed)
+ *   goes out on a later run, up to `catchUpDays` days late, unless a later step of the same chase
+ *   (report reminders; escalations) has come by then; its words count the days from the day it is
+ *   sent. Each is named by its quarter, 部会 and step, so whichever run sends it, it goes once.
+ *   Milestone reminders go on their day only: their mails are named by the day (their items vary),
+ *   so a later run could not tell what went out.
  * - A 事業 is chased for a quarter only when its スケジュール or budget runs in that fiscal year (`isInScope`
  *   in measure-span.ts), as the compile counts it.
  * - Everything due is grouped into one notice per 専門部会 and kind (report-due, milestone,
@@ -86,6 +92,9 @@ export const ReminderConfigSchema = z
           error: '事務局への連絡は部会長より後にしてください / secretariatAfterDays must be later than chairAfterDays',
         }),
       ),
+    catchUpDays: z
+      ._default(z.int().check(z.gte(0), z.lte(14)), 3)
+      .check(z.describe('a report reminder or escalation whose day was missed is sent up to N days late (0: on its day only)')),
     milestone: z.prefault(
       z.strictObject({
         daysBeforeStart: z._default(dayList, [30, 7]).check(z.describe('reminders N days before a milestone span starts')),
@@ -142,10 +151,15 @@ export function reminderConfigFromEnv(env: Readonly<Record<string, string | unde
 /** The standard configuration (every default). */
 export const defaultReminderConfig: ReminderConfig = parseReminderConfig(undefined);
 
-function reportWindow(c: { report: { daysBefore: number[]; overdueDaysAfter: number[] }; escalation: { chairAfterDays: number; secretariatAfterDays: number } }) {
+function reportWindow(c: {
+  report: { daysBefore: number[]; overdueDaysAfter: number[] };
+  escalation: { chairAfterDays: number; secretariatAfterDays: number };
+  catchUpDays: number;
+}) {
   return {
     before: Math.max(0, ...c.report.daysBefore),
-    after: Math.max(0, ...c.report.overdueDaysAfter, c.escalation.chairAfterDays, c.escalation.secretariatAfterDays),
+    // The last step may still be caught up `catchUpDays` after its day.
+    after: Math.max(0, ...c.report.overdueDaysAfter, c.escalation.chairAfterDays, c.escalation.secretariatAfterDays) + c.catchUpDays,
   };
 }
 
@@ -163,9 +177,12 @@ export interface ReportDue {
   key: string;
   quarter: string;
   dueDate: LocalDate;
+  /** The step of the chase (it names the mail); a step caught up late is still its own step. */
   step: 'before' | 'on-day' | 'overdue';
-  /** Days before the due date (`before`), after it (`overdue`), 0 on the day. */
+  /** The step's days before the due date (`before`), after it (`overdue`), 0 on the day: its name. */
   days: number;
+  /** Days from the day the mail goes out to the due date: negative once it has passed. Its words count these. */
+  daysToDue: number;
 }
 
 /** A missing report escalated past its grace period. */
@@ -175,6 +192,7 @@ export interface EscalationDue {
   quarter: string;
   dueDate: LocalDate;
   level: 'chair' | 'secretariat';
+  /** Days past the due date on the day the mail goes out. */
   daysOverdue: number;
 }
 
@@ -259,8 +277,8 @@ export function quarterCompileDay(quarter: string, config: ReminderConfig): Loca
 }
 
 /**
- * The quarters whose reports matter on `today`: those with a report reminder or escalation today
- * (at most one with a valid configuration). The job loads exactly these.
+ * The quarters whose reports matter on `today`: those with a report reminder or escalation due
+ * today, on its day or caught up (at most one with a valid configuration). The job loads exactly these.
  */
 export function reportQuartersInPlay(today: LocalDate, plan: PlanFile, config: ReminderConfig): string[] {
   return reportOccasions(today, plan, config).map((o) => o.quarter).filter((q, i, all) => all.indexOf(q) === i);
@@ -288,7 +306,7 @@ export function reportQuartersNeeded(today: LocalDate, plan: PlanFile, config: R
 }
 
 type ReportOccasion = QuarterDue &
-  ({ type: 'report'; step: ReportDue['step']; days: number } | { type: 'escalation'; level: EscalationDue['level']; daysOverdue: number });
+  ({ type: 'report'; step: ReportDue['step']; days: number; daysToDue: number } | { type: 'escalation'; level: EscalationDue['level']; daysOverdue: number });
 
 function reportOccasions(today: LocalDate, plan: PlanFile, config: ReminderConfig): ReportOccasion[] {
   const occasions: ReportOccasion[] = [];
@@ -296,15 +314,37 @@ function reportOccasions(today: LocalDate, plan: PlanFile, config: ReminderConfi
     const dueDate = reportDueDate(quarter, config);
     const daysToDue = daysBetween(today, dueDate);
     const base = { quarter, dueDate };
-    if (config.report.daysBefore.includes(daysToDue)) occasions.push({ ...base, type: 'report', step: 'before', days: daysToDue });
-    if (daysToDue === 0 && config.report.onDueDay) occasions.push({ ...base, type: 'report', step: 'on-day', days: 0 });
-    if (config.report.overdueDaysAfter.includes(-daysToDue)) occasions.push({ ...base, type: 'report', step: 'overdue', days: -daysToDue });
-    if (-daysToDue === config.escalation.chairAfterDays) occasions.push({ ...base, type: 'escalation', level: 'chair', daysOverdue: -daysToDue });
-    if (-daysToDue === config.escalation.secretariatAfterDays) {
-      occasions.push({ ...base, type: 'escalation', level: 'secretariat', daysOverdue: -daysToDue });
-    }
+    const report: (QuarterDue & { type: 'report'; step: ReportDue['step']; days: number; daysToDue: number; at: number })[] = [
+      ...config.report.daysBefore.map((days) => ({ step: 'before' as const, days, at: -days })),
+      ...(config.report.onDueDay ? [{ step: 'on-day' as const, days: 0, at: 0 }] : []),
+      ...config.report.overdueDaysAfter.map((days) => ({ step: 'overdue' as const, days, at: days })),
+    ].map((s) => ({ ...base, type: 'report', ...s, daysToDue }));
+    const escalation = (['chair', 'secretariat'] as const).map((level) => {
+      const at = level === 'chair' ? config.escalation.chairAfterDays : config.escalation.secretariatAfterDays;
+      return { ...base, type: 'escalation' as const, level, daysOverdue: -daysToDue, at };
+    });
+    const reportStep = latestStep(report, -daysToDue, config.catchUpDays);
+    if (reportStep) occasions.push(withoutDay(reportStep));
+    const escalationStep = latestStep(escalation, -daysToDue, config.catchUpDays);
+    if (escalationStep) occasions.push(withoutDay(escalationStep));
   }
   return occasions;
+}
+
+/**
+ * The step of a chase due on a day `dayAfterDue` days after the due date: the latest step whose day
+ * has come, if it came at most `catchUpDays` days ago (a step is normally sent on its day; a later
+ * run sends it only when that day was missed, and the sent-once claim keeps it from going twice).
+ * `at` is each step's day, in days after the due date.
+ */
+function withoutDay<S extends { at: number }>({ at: _at, ...rest }: S): Omit<S, 'at'> {
+  return rest;
+}
+
+function latestStep<S extends { at: number }>(steps: readonly S[], dayAfterDue: number, catchUpDays: number): S | undefined {
+  let latest: S | undefined;
+  for (const step of steps) if (step.at <= dayAfterDue && (latest === undefined || step.at > latest.at)) latest = step;
+  return latest !== undefined && dayAfterDue - latest.at <= catchUpDays ? latest : undefined;
 }
 
 function milestoneEdges(today: LocalDate, span: FiscalYearSpan, config: ReminderConfig): { edge: 'start' | 'end'; date: LocalDate; daysBefore: number }[] {
@@ -385,6 +425,7 @@ export function dueItems(input: DueInput): ReminderNotice[] {
             dueDate: occasion.dueDate,
             step: occasion.step,
             days: occasion.days,
+            daysToDue: occasion.daysToDue,
           }));
         } else {
           add('escalation', ka, measure, (bukai) => ({

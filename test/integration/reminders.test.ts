@@ -2,7 +2,8 @@
  * The reminder job against real local parts: DynamoDB Local (its own table) and the SES emulator.
  * FY2012 Q1: on each reminder day every one of the 6 部会 gets the report reminder exactly once,
  * listing exactly the 事業 its 課 own, and each 課 its own with its links; running the job again for the same day sends nothing new;
- * a failed send is retried without resending the others; milestone reminders fire at the configured
+ * a failed send is retried without resending the others; a step whose day was missed goes out on the
+ * next run, once; milestone reminders fire at the configured
  * offsets; a report received silences its 事業. The SES emulator is shared by the whole run, so this
  * file's mails are told apart by their own sender address.
  */
@@ -135,6 +136,27 @@ describe('FY2012 Q1 report reminders', () => {
     expect(result?.alreadySent).toHaveLength(result!.planned);
     expect(result?.planned).toBe(directory.bukai.length + directory.ka.filter((ka) => measuresOwnedBy(plan, ka).length > 0).length);
     expect((await getNotification(store, 'report-due#FY2012-Q1#kikaku#on-day'))?.state).toBe('sent');
+  });
+
+  it('sends a step whose day was missed on the next run, once, worded from that day; the days after send nothing new', async () => {
+    // Prepare: FY2013 Q1 is due 2013-07-10; no run took place on 2013-06-26, its 14-days-before day
+    const job = deps();
+    // Act
+    let late: Awaited<ReturnType<typeof runReminderJob>> | undefined;
+    const caughtUp = await sentDuring(async () => {
+      late = await runReminderJob(job, at9('2013-06-27'));
+    });
+    const after = await sentDuring(async () => {
+      await runReminderJob(job, at9('2013-06-28'));
+      await runReminderJob(job, at9('2013-06-29'));
+    });
+    // Assess
+    expect(caughtUp.length).toBeGreaterThan(0);
+    expect(caughtUp).toHaveLength(late!.planned);
+    expect(late!.sent.every((s) => s.key.startsWith('report-due#FY2013-Q1#') && s.key.includes('#before-14'))).toBe(true);
+    expect(caughtUp.every((m) => m.subject.includes('(あと13日)'))).toBe(true);
+    expect(after).toHaveLength(0);
+    expect((await getNotification(store, 'report-due#FY2013-Q1#kikaku#before-14'))?.day).toBe('2013-06-27');
   });
 
   it('retries a failed send on the next run, without resending the others', async () => {

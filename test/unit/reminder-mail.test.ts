@@ -96,6 +96,23 @@ describe('report reminder mails', () => {
     expect(subject.endsWith('[shinchoku FY2012-Q1 sogo-seisaku]')).toBe(true);
   });
 
+  it.each([
+    ['2012-06-28', 'before-14', 'あと12日', 'in 12 days'],
+    ['2012-07-11', 'on-day', '期限 平成24年7月10日 (2012-07-10) を1日過ぎました', '1 day ago'],
+    ['2012-07-13', 'overdue-1', '期限 平成24年7月10日 (2012-07-10) を3日過ぎました', '3 days ago'],
+  ])('word a step sent late (on %s, %s) as things stand on the day it goes out, under the step\'s own key', (today, step, ja, en) => {
+    // Prepare: the day of the step was missed, and no later step has come (on-day: with no overdue step yet)
+    const config = today === '2012-07-11' ? { ...defaultReminderConfig, report: { ...defaultReminderConfig.report, overdueDaysAfter: [2] } } : defaultReminderConfig;
+    const [notice] = dueItems({ plan, directory, today, reportsReceived: new Map([['FY2012-Q1', new Set<string>()]]), milestoneDone: () => false, config });
+    // Act
+    const mails = mailsFor(notice!);
+    // Assess
+    expect(mails[0]!.key).toBe(`report-due#FY2012-Q1#kikaku#${step}`);
+    const { text } = mailOf(mails, 'sogo-seisaku');
+    expect(text).toContain(ja);
+    expect(text).toContain(en);
+  });
+
   it("give a 課 its 事業 (id and name), its signed form link, reply address and the reply template", () => {
     // Prepare
     const notice = bukai(noticesOn('2012-06-26'), 'kikaku');

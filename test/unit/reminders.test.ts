@@ -79,18 +79,46 @@ describe('report reminders', () => {
       somu: { 'somu-ka': ['1-1-2'] },
     });
     const item = notices[0]!.ka[0]!.measures[0]!.due[0]!;
-    expect(item).toMatchObject({ type: 'report', quarter: 'FY2012-Q1', dueDate: '2012-07-10', step, days });
+    expect(item).toMatchObject({ type: 'report', quarter: 'FY2012-Q1', dueDate: '2012-07-10', step, days, daysToDue: step === 'overdue' ? -days : days });
     expect(notices.every((n) => n.quarter === 'FY2012-Q1' && n.day === today)).toBe(true);
   });
 
-  it.each(['2012-06-25', '2012-06-27', '2012-07-09', '2012-07-12', '2012-07-16'])('sends nothing on %s', (today) => {
+  it.each(['2012-06-25', '2012-06-30', '2012-07-15', '2012-07-16'])('sends nothing on %s', (today) => {
     // Prepare / Act / Assess
     expect(due(today)).toEqual([]);
   });
 
+  it.each([
+    ['2012-06-27', 'before-14', 13],
+    ['2012-06-29', 'before-14', 11],
+    ['2012-07-09', 'before-3', 1],
+    ['2012-07-12', 'overdue-1', -2],
+    ['2012-07-14', 'overdue-1', -4],
+  ] as const)('still has the step of a missed day due on %s (%s), worded from that day, up to 3 days late', (today, stepKey, daysToDue) => {
+    // Prepare / Act
+    const notices = due(today);
+    const onItsDayOnly = due(today, { config: parseReminderConfig({ catchUpDays: 0 }) });
+    // Assess: named as the step, so the run of its own day having sent it, this run sends nothing
+    expect(notices.map((n) => n.key)).toEqual([`report-due#FY2012-Q1#kikaku#${stepKey}`, `report-due#FY2012-Q1#somu#${stepKey}`]);
+    expect(notices[0]!.ka[0]!.measures[0]!.due[0]).toMatchObject({ type: 'report', daysToDue });
+    expect(notices.every((n) => n.day === today)).toBe(true);
+    expect(onItsDayOnly).toEqual([]);
+  });
+
+  it('catches up only the latest step: a later step that has come replaces a missed one', () => {
+    // Prepare: 14 and 3 days before, with a week to catch up in
+    const config = parseReminderConfig({ catchUpDays: 7 });
+    // Act
+    const beforeTheNext = due('2012-07-03', { config });
+    const onTheNext = due('2012-07-07', { config });
+    // Assess
+    expect(beforeTheNext.map((n) => n.key.split('#').at(-1))).toEqual(['before-14', 'before-14']);
+    expect(onTheNext.map((n) => n.key.split('#').at(-1))).toEqual(['before-3', 'before-3']);
+  });
+
   it('follow configured offsets, without an on-day reminder when switched off', () => {
     // Prepare
-    const config = parseReminderConfig({ report: { daysBefore: [7], onDueDay: false, overdueDaysAfter: [2, 5] } });
+    const config = parseReminderConfig({ report: { daysBefore: [7], onDueDay: false, overdueDaysAfter: [2, 5] }, catchUpDays: 0 });
     // Act
     const days = ['2012-07-03', '2012-07-10', '2012-07-12', '2012-07-15'].map((d) => due(d, { config }).map((n) => n.key.split('#').at(-1)));
     // Assess
@@ -168,10 +196,21 @@ describe('escalation', () => {
   it('follows configured grace periods', () => {
     // Prepare
     const config = parseReminderConfig({ escalation: { chairAfterDays: 3, secretariatAfterDays: 10 } });
+    const escalations = (today: string) => due(today, { config }).filter((n) => n.kind === 'escalation');
     // Act / Assess
-    expect(due('2012-07-13', { config }).map((n) => n.escalation)).toEqual(['chair', 'chair']);
-    expect(due('2012-07-17', { config })).toEqual([]);
-    expect(due('2012-07-20', { config }).map((n) => n.escalation)).toEqual(['secretariat', 'secretariat']);
+    expect(escalations('2012-07-13').map((n) => n.escalation)).toEqual(['chair', 'chair']);
+    expect(escalations('2012-07-17')).toEqual([]);
+    expect(escalations('2012-07-20').map((n) => n.escalation)).toEqual(['secretariat', 'secretariat']);
+  });
+
+  it('still has an escalation whose day was missed due up to 3 days later, counting the days overdue from that day', () => {
+    // Prepare / Act: the chair's day is 2012-07-17, the secretariat's 2012-07-24
+    const late = due('2012-07-20').filter((n) => n.kind === 'escalation');
+    const tooLate = due('2012-07-21').filter((n) => n.kind === 'escalation');
+    // Assess
+    expect(late.map((n) => n.key)).toEqual(['escalation#FY2012-Q1#kikaku#chair', 'escalation#FY2012-Q1#somu#chair']);
+    expect(late[0]!.ka[0]!.measures[0]!.due[0]).toMatchObject({ type: 'escalation', level: 'chair', daysOverdue: 10 });
+    expect(tooLate).toEqual([]);
   });
 });
 
@@ -240,7 +279,7 @@ describe('the reports that matter', () => {
   it('are the quarter in play on report days, every quarter of the plan so far on milestone days, none otherwise', () => {
     // Prepare / Act / Assess
     expect(reportQuartersNeeded('2012-06-26', fixturePlan, defaultReminderConfig)).toEqual(['FY2012-Q1']);
-    expect(reportQuartersNeeded('2012-06-27', fixturePlan, defaultReminderConfig)).toEqual([]);
+    expect(reportQuartersNeeded('2012-06-30', fixturePlan, defaultReminderConfig)).toEqual([]);
     expect(reportQuartersNeeded('2013-03-01', fixturePlan, defaultReminderConfig)).toEqual(['FY2012-Q1', 'FY2012-Q2', 'FY2012-Q3', 'FY2012-Q4']);
     // 30 days before the plan starts: no quarter of the plan has reports yet
     expect(reportQuartersNeeded('2012-03-02', fixturePlan, defaultReminderConfig)).toEqual([]);
@@ -320,13 +359,14 @@ describe('the reports that matter', () => {
 });
 
 describe('configuration', () => {
-  it('defaults to due +10 days, reminders 14 and 3 days before, on the day, 1 day overdue, escalation +7/+14, milestones 30 and 7 days', () => {
+  it('defaults to due +10 days, reminders 14 and 3 days before, on the day, 1 day overdue, escalation +7/+14, 3 days to catch up, milestones 30 and 7 days', () => {
     // Prepare / Act
     const config = parseReminderConfig(undefined);
     // Assess
     expect(config).toEqual({
       report: { dueDaysAfterQuarterEnd: 10, daysBefore: [14, 3], onDueDay: true, overdueDaysAfter: [1] },
       escalation: { chairAfterDays: 7, secretariatAfterDays: 14 },
+      catchUpDays: 3,
       milestone: { daysBeforeStart: [30, 7], daysBeforeEnd: [30, 7] },
     });
   });
@@ -346,6 +386,8 @@ describe('configuration', () => {
     [{ report: { daysBefore: [0] } }, /day counts start at 1/],
     [{ report: { dayBefore: [3] } }, /report/],
     [{ report: { daysBefore: [60] }, escalation: { chairAfterDays: 20, secretariatAfterDays: 30 } }, /under 85 days/],
+    [{ report: { daysBefore: [60] }, escalation: { chairAfterDays: 10, secretariatAfterDays: 20 }, catchUpDays: 5 }, /under 85 days/],
+    [{ catchUpDays: 15 }, /catchUpDays/],
   ])('refuses %j with a bilingual message', (section, message) => {
     // Prepare / Act / Assess
     expect(() => parseReminderConfig(section)).toThrow(ReminderConfigError);
