@@ -56,19 +56,25 @@ export class InvalidEventError extends Error {
   }
 }
 
-/** Some entries were still refused after every retry. The others were published. */
+/**
+ * Some entries were not published: refused after every retry, or left unsent when a call failed as a
+ * whole (throttling or a network error after the client's own retries; that error is the `cause`).
+ * The others were published, and `eventIds` says which.
+ */
 export class PublishEventsError extends Error {
   constructor(
     readonly failures: readonly { index: number; name: string; errorCode: string; errorMessage: string }[],
-    /** Event ids in the order of the entries; undefined where the entry failed. */
+    /** Event ids in the order of the entries; undefined where the entry was not published. */
     readonly eventIds: readonly (string | undefined)[],
+    options?: { cause: unknown },
   ) {
     super(
       [
         `${failures.length} 件のイベントを EventBridge に送れませんでした（再試行後） / ` +
-          `EventBridge refused ${failures.length} event(s) after retries:`,
+          `EventBridge did not take ${failures.length} event(s) after retries:`,
         ...failures.map((f) => `  [${f.index}] ${f.name}: ${f.errorCode} ${f.errorMessage}`),
       ].join('\n'),
+      options,
     );
     this.name = 'PublishEventsError';
   }
@@ -86,11 +92,13 @@ export interface PublishOptions {
 /**
  * Validate every entry against its schema, then send them with PutEvents in batches of at most 10
  * entries and 256 KB, retrying only the entries EventBridge reports as failed (FailedEntryCount) with
- * exponential backoff. Whole-call failures (throttling, network) are retried by the client itself.
+ * exponential backoff. Whole-call failures (throttling, network) are retried by the client itself;
+ * one that still fails ends the publishing there.
  *
  * @returns the event ids, in the order of `entries`.
  * @throws InvalidEventError before sending anything when any detail is invalid.
- * @throws PublishEventsError when entries are still refused after `maxAttempts`.
+ * @throws PublishEventsError when entries are still refused after `maxAttempts`, or a call failed as a
+ * whole: it names every entry not published, so a caller can resume without sending the others again.
  */
 export async function publishEvents(
   client: PutEventsSender,
@@ -111,7 +119,17 @@ export async function publishEvents(
     const failed: number[] = [];
     lastErrors = new Map();
     for (const batch of batches(pending, (index) => requestEntries[index]!)) {
-      const output = await client.putEvents({ Entries: batch.map((index) => requestEntries[index]!) });
+      let output: Awaited<ReturnType<PutEventsSender['putEvents']>>;
+      try {
+        output = await client.putEvents({ Entries: batch.map((index) => requestEntries[index]!) });
+      } catch (error) {
+        // The call failed as a whole: what earlier calls published stays published, and the caller
+        // learns which entries those were, so that it sends only the rest again.
+        const errorCode = (error as { name?: string }).name ?? 'Error';
+        const errorMessage = error instanceof Error ? error.message : String(error);
+        const unpublished = entries.flatMap((entry, index) => (eventIds[index] === undefined ? [{ index, name: entry.name, errorCode, errorMessage }] : []));
+        throw new PublishEventsError(unpublished, eventIds, { cause: error });
+      }
       const results = output.Entries ?? [];
       batch.forEach((index, position) => {
         const result = results[position];

@@ -18,7 +18,7 @@ import {
   type UnreadableRecordMessage,
 } from '#events/outbox';
 import { matchesPattern } from '#events/rules';
-import { PublishEventsError, type EventEntry } from '#shared/aws/events';
+import { publishEvents, PublishEventsError, type EventEntry, type PutEventsSender } from '#shared/aws/events';
 
 const sample = (name: string) => JSON.parse(readFileSync(new URL(`../../events/samples/${name}`, import.meta.url), 'utf8'));
 const streamEvent = sample('dynamodb-stream-report-insert.json') as DynamoDBStreamEvent;
@@ -249,6 +249,39 @@ describe('publishStreamRecords', () => {
     const answer = await publishStreamRecords([idempotencyInsert, good1, good2], out, silentLog());
     // Assess
     expect(answer.batchItemFailures).toEqual([{ itemIdentifier: good1.dynamodb!.SequenceNumber }]);
+  });
+
+  it('publishes each report once across a batch Lambda resumes after a PutEvents call failed as a whole', async () => {
+    // Prepare: 25 reports; EventBridge takes the first call of 10, then throttles the second past the client's retries
+    const published: string[] = [];
+    let calls = 0;
+    const eventBridge: PutEventsSender = {
+      async putEvents({ Entries }) {
+        calls += 1;
+        if (calls === 2) throw Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+        published.push(...Entries.map((e) => (JSON.parse(e.Detail!) as { reference: string }).reference));
+        return { FailedEntryCount: 0, Entries: Entries.map((_, i) => ({ EventId: `ev-${calls}-${i}` })) };
+      },
+    };
+    const records = Array.from({ length: 25 }, (_, i) =>
+      variant(i + 1, (r) => {
+        r.dynamodb!.NewImage!.version = { N: String(i + 1) };
+        r.dynamodb!.NewImage!.reference = { S: `FY2013-Q2-2-2-3-v${i + 1}` };
+      }),
+    );
+    const out = { publish: (entries: EventEntry[]) => publishEvents(eventBridge, 'bus-1', entries, { baseDelayMs: 0 }), setAside: async () => undefined };
+    // Act: as Lambda does, deliver the batch again from the record reported failed
+    let batch = records;
+    const answers = [];
+    for (let invocation = 0; invocation < 3 && batch.length > 0; invocation += 1) {
+      const answer = await publishStreamRecords(batch, out, silentLog());
+      answers.push(answer);
+      const failed = answer.batchItemFailures[0]?.itemIdentifier;
+      batch = failed === undefined ? [] : batch.slice(batch.findIndex((r) => r.dynamodb!.SequenceNumber === failed));
+    }
+    // Assess
+    expect(answers[0]!.batchItemFailures).toEqual([{ itemIdentifier: records[10]!.dynamodb!.SequenceNumber }]);
+    expect(published).toEqual(records.map((_, i) => `FY2013-Q2-2-2-3-v${i + 1}`));
   });
 
   it('does not call EventBridge for a batch without reports', async () => {

@@ -1,6 +1,7 @@
 /**
  * publishEvents against a scripted PutEvents: validation before sending, batches of 10, retries of
- * only the refused entries, and a bilingual error for what stays refused.
+ * only the refused entries, and a bilingual error for what stays refused or is left unsent when a call
+ * fails as a whole.
  */
 import { readFileSync } from 'node:fs';
 import type { PutEventsRequestEntry } from '@aws-sdk/client-eventbridge';
@@ -67,8 +68,31 @@ describe('publishEvents', () => {
     const error = failure as PublishEventsError;
     expect(error.failures).toEqual([{ index: 1, name: 'ProgressReported', errorCode: 'InternalFailure', errorMessage: 'try again' }]);
     expect(error.eventIds[0]).toBe('ev-1-0');
-    expect(error.message).toMatch(/送れませんでした.*EventBridge refused/s);
+    expect(error.message).toMatch(/送れませんでした.*EventBridge did not take/s);
     expect(calls).toHaveLength(3);
+  });
+
+  it('stops at a call that fails as a whole, naming only the entries not published, so a retry sends none twice', async () => {
+    // Prepare: the first call of 10 is accepted, the second is throttled past the client's own retries
+    const throttled = Object.assign(new Error('Rate exceeded'), { name: 'ThrottlingException' });
+    const { sender: accepting, calls } = scriptedEventBridge();
+    const sender: PutEventsSender = {
+      putEvents: async (input) => {
+        if (calls.length === 1) throw throttled;
+        return accepting.putEvents(input);
+      },
+    };
+    const entries = Array.from({ length: 25 }, (_, i) => reported(i + 1));
+    // Act
+    const failure = await publishEvents(sender, 'bus-1', entries, { baseDelayMs: 0 }).catch((e: unknown) => e);
+    // Assess
+    expect(failure).toBeInstanceOf(PublishEventsError);
+    const error = failure as PublishEventsError;
+    expect(error.failures.map((f) => f.index)).toEqual(Array.from({ length: 15 }, (_, i) => i + 10));
+    expect(error.failures[0]).toMatchObject({ errorCode: 'ThrottlingException', errorMessage: 'Rate exceeded' });
+    expect(error.eventIds.slice(0, 10).every((id) => id !== undefined)).toBe(true);
+    expect(error.cause).toBe(throttled);
+    expect(calls).toHaveLength(1);
   });
 
   it('sends nothing when any detail is invalid, and says which and why', async () => {
