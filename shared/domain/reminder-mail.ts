@@ -142,7 +142,7 @@ interface Texts {
   introEn: string[];
 }
 
-function reportTexts(notice: ReminderNotice, due: ReportDue): Texts {
+function reportTexts(due: ReportDue): Texts {
   const q = parseQuarter(due.quarter);
   const quarterJa = formatQuarterJa(q);
   const quarterEn = formatQuarterEn(q);
@@ -160,7 +160,7 @@ function reportTexts(notice: ReminderNotice, due: ReportDue): Texts {
       subjectJa: `【本日が報告期限です】${quarterShortJa(due.quarter)} 期限 ${formatWarekiDate(due.dueDate)}`,
       subjectEn: `Progress report ${quarterShortEn(due.quarter)} due today`,
       introJa: [`本日 ${bothDates(due.dueDate)} が ${quarterJa} の進捗報告の期限です。`, '下記の事業の報告がまだ届いていません。'],
-      introEn: [`Today, ${bothDatesEn(due.dueDate)}, the progress report for ${quarterEn} is due.`],
+      introEn: [`Today, ${bothDatesEn(due.dueDate)}, the progress report for ${quarterEn} is due.`, 'The reports of the measures below have not arrived yet.'],
     };
   }
   return {
@@ -170,7 +170,10 @@ function reportTexts(notice: ReminderNotice, due: ReportDue): Texts {
       `${quarterJa} の進捗報告の期限 ${bothDates(due.dueDate)} を${-due.daysToDue}日過ぎました。`,
       '下記の事業の報告がまだ届いていません。至急お願いします。',
     ],
-    introEn: [`The progress report for ${quarterEn} was due on ${bothDatesEn(due.dueDate)}, ${daysEn(-due.daysToDue)} ago.`],
+    introEn: [
+      `The progress report for ${quarterEn} was due on ${bothDatesEn(due.dueDate)}, ${daysEn(-due.daysToDue)} ago.`,
+      'The reports of the measures below have not arrived yet. Please send them as soon as possible.',
+    ],
   };
 }
 
@@ -311,7 +314,7 @@ export function reminderMails({ notice, directory, plan, linksFor }: ReminderMai
   const escalation = first(notice, 'escalation');
   const texts =
     notice.kind === 'report-due' && report
-      ? reportTexts(notice, report)
+      ? reportTexts(report)
       : notice.kind === 'escalation' && escalation
         ? escalationTexts(notice, escalation, directory)
         : milestoneTexts(notice);
