@@ -7,7 +7,8 @@
  */
 import { envNames } from '#shared/config/env';
 import { formatWarekiDate, jstDate, tryParseWarekiDate, type LocalDate } from '#shared/domain/fiscal';
-import { reminderConfigFromEnv } from '#shared/domain/reminders';
+import { reminderConfigFromEnv, type ReminderConfig } from '#shared/domain/reminders';
+import { inputAt, occurrences, schedulesFor } from '#shared/schedules';
 import { ReminderDeliveryError, runReminderJob, type ReminderJobDeps, type ReminderJobResult } from '#shared/reminder-job';
 import { catalogLoader } from '#shared/store/catalog-cache';
 import { createMailer } from '#shared/aws/mailer';
@@ -34,9 +35,12 @@ export interface RemindCommandOptions {
   now?: Date;
 }
 
-/** The scheduled time of a day's run, as the schedule fires it: 09:00 JST. */
-export function reminderRunTime(day: LocalDate): string {
-  return `${day}T09:00:00+09:00`;
+/** The input the reminder schedule hands the job on `day`, its fire time filled in (09:00 JST). */
+export function reminderRunInput(day: LocalDate, config: ReminderConfig): Record<string, unknown> {
+  const schedule = schedulesFor(config).find((s) => s.fn === 'send-reminders')!;
+  const [fireTime] = occurrences(schedule, day, day);
+  if (!fireTime) throw new Error(`リマインダーの予定が ${day} に実行されません / the reminder schedule does not fire on ${day}`);
+  return inputAt(schedule, fireTime);
 }
 
 export async function remindCommand(options: RemindCommandOptions, out: Output): Promise<number> {
@@ -69,7 +73,7 @@ export async function remindCommand(options: RemindCommandOptions, out: Output):
   let result: ReminderJobResult;
   let failed = false;
   try {
-    result = await runReminderJob(deps, { scheduledTime: reminderRunTime(day) });
+    result = await runReminderJob(deps, reminderRunInput(day, config));
   } catch (error) {
     if (!(error instanceof ReminderDeliveryError)) throw error;
     result = error.result;

@@ -10,6 +10,7 @@
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import * as z from './zod.ts';
+import { SendRemindersInputSchema } from '#events/schedule-inputs';
 import { jstDate, type LocalDate } from './domain/fiscal.ts';
 import { reminderMails, signedLinks, type ReminderMail } from './domain/reminder-mail.ts';
 import {
@@ -27,17 +28,7 @@ import { claimNotification, markNotificationSending, markNotificationSent, relea
 import { reportsOfQuarter } from './store/report-items.ts';
 import type { Store } from './store/store.ts';
 
-/**
- * The job's input. Scheduler passes `{ "scheduledTime": "<aws.scheduler.scheduled-time>" }`; the
- * scheduled time, not the clock, decides the day, so a retried or replayed run works on the same day.
- * Without it (a manual run) the current time is used.
- */
-export const SendRemindersInputSchema = z.object({
-  scheduledTime: z.optional(
-    z.iso.datetime({ offset: true, error: 'scheduledTime は ISO 8601 の日時です / scheduledTime must be an ISO 8601 date-time' }),
-  ),
-});
-export type SendRemindersInput = z.infer<typeof SendRemindersInputSchema>;
+export { SendRemindersInputSchema };
 
 export interface ReminderJobDeps {
   store: Store;

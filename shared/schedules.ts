@@ -11,18 +11,14 @@
  * {@link toCronerPattern} translates them for croner; {@link occurrences} lists the fire times.
  */
 import { Cron, type CronOptions } from 'croner';
-import { scheduledCompileInput } from '#events/schedule-inputs';
+import { scheduledCompileInput, scheduledRemindersInput, scheduledTimePlaceholder } from '#events/schedule-inputs';
 import { formatQuarter, startOfJstDay, type LocalDate, type Quarter } from './domain/fiscal.ts';
 import { quarterCompileDay, type ReminderConfig } from './domain/reminders.ts';
 
 /** The one time zone every schedule is read in. */
 export const scheduleTimezone = 'Asia/Tokyo';
 
-/**
- * EventBridge Scheduler replaces this text in a target's input with the instant the schedule was
- * due (ISO 8601, UTC), and so does the local scheduler: a retried or replayed run sees the same time.
- */
-export const scheduledTimePlaceholder = '<aws.scheduler.scheduled-time>';
+export { scheduledTimePlaceholder };
 
 /** One scheduled job. */
 export interface ScheduleDefinition {
@@ -111,7 +107,7 @@ export function schedulesFor(config: ReminderConfig): ScheduleDefinition[] {
       expression: 'cron(0 9 * * ? *)',
       timezone: scheduleTimezone,
       fn: 'send-reminders',
-      input: { scheduledTime: scheduledTimePlaceholder },
+      input: scheduledRemindersInput,
       description: '毎日 9:00 (日本時間) に期限の近い報告・スケジュールを各専門部会へ通知 / daily 09:00 JST: reminders to each 専門部会',
     },
     ...compileSchedules(config),
