@@ -35,10 +35,7 @@ export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = {
   // What it writes besides is in keyedActions.
   readAndLease: readActions,
   readWrite: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
+    ...appendActions,
     'dynamodb:UpdateItem',
     'dynamodb:DeleteItem',
     'dynamodb:BatchWriteItem',

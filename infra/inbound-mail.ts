@@ -27,6 +27,7 @@ import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct } from 'constructs';
 import { mailBucketPrefixes } from '#events/ses-receipt';
 import { envNames } from '#shared/config/env';
+import { idempotencyDays } from '#shared/store/report-items';
 import type { Data } from './data.ts';
 import { ShinchokuFunction } from './function.ts';
 import type { Monitoring } from './monitoring.ts';
@@ -78,7 +79,7 @@ export interface InboundMailProps {
    * How long raw received messages are kept. Attachments of recorded reports are kept as long as
    * the reports (no expiry).
    *
-   * @default Duration.days(400) — a fiscal year and its closing quarter, as the idempotency records
+   * @default Duration.days(idempotencyDays) (400) — a fiscal year and its closing quarter, as the idempotency records
    */
   readonly rawMailRetention?: Duration;
 
@@ -137,14 +138,14 @@ export class InboundMail extends Construct {
       blockPublicAccess: s3.BlockPublicAccess.BLOCK_ALL,
       encryption: s3.BucketEncryption.S3_MANAGED,
       enforceSSL: true,
-      lifecycleRules: [{ expiration: Duration.days(400) }],
+      lifecycleRules: [{ expiration: Duration.days(idempotencyDays) }],
       removalPolicy,
     });
     Validations.of(this.logBucket).acknowledge({
       id: 'AwsSolutions-S1',
       reason:
         'This is the server-access-log bucket of the inbound-mail bucket; logging its own access would log into itself. ' +
-        'It is private, TLS-only and expires logs after 400 days.',
+        `It is private, TLS-only and expires logs after ${idempotencyDays} days.`,
     });
 
     // Not versioned: SES writes each message once under its own unique id and attachments get unique
@@ -158,7 +159,7 @@ export class InboundMail extends Construct {
       serverAccessLogsBucket: this.logBucket,
       serverAccessLogsPrefix: 'mail-bucket/',
       lifecycleRules: [
-        { id: 'expire-raw-mail', prefix: inboundPrefix, expiration: props.rawMailRetention ?? Duration.days(400) },
+        { id: 'expire-raw-mail', prefix: inboundPrefix, expiration: props.rawMailRetention ?? Duration.days(idempotencyDays) },
         { id: 'abort-incomplete-uploads', abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
       removalPolicy,

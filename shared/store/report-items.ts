@@ -10,11 +10,15 @@ import { reportReference, submissionOf, type ReportSubmission, type StoredReport
 import { queryAll } from './query.ts';
 import { maxCommentVersion, maxReportVersions, reportFromItem, reportKeys, reportToItem } from './report-keys.ts';
 import { isConditionFailure, type Store } from './store.ts';
-import { byQuarterIndex } from './table.ts';
+import { byQuarterIndex, timeToLiveAttribute } from './table.ts';
 
 export { maxCommentVersion, maxReportVersions, reportFromItem, reportKeys, reportToItem };
 
-const idempotencyDays = 400;
+/**
+ * How long a submission's idempotency key is kept: a fiscal year and its closing quarter. The raw mails
+ * and the mail bucket's access logs are kept as long (infra/inbound-mail.ts).
+ */
+export const idempotencyDays = 400;
 
 export interface AppendOptions {
   channel: StoredReport['channel'];
@@ -177,7 +181,7 @@ function idempotencyMarker(store: Store, key: string, report: { pk: string; sk: 
       reportPk: report.pk,
       reportSk: report.sk,
       fingerprint,
-      expiresAt: Math.floor(now.getTime() / 1000) + idempotencyDays * 86_400,
+      [timeToLiveAttribute]: Math.floor(now.getTime() / 1000) + idempotencyDays * 86_400,
     },
     ConditionExpression: 'attribute_not_exists(pk)',
   };
