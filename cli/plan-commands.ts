@@ -77,8 +77,8 @@ export async function planLint(file: string | undefined, out: Output): Promise<n
   const { plan, defects } = lintPlan(await readJsonFile(path));
   for (const d of defects) out.data(formatDefect(d));
   const measures = plan ? `${plan.measures.length} 事業` : '形式エラーのため未集計';
-  const measuresEn = plan ? `${plan.measures.length} 事業` : 'arithmetic not checked: the file does not match its schema';
-  if (defects.length === 0) out.info(`${path}: 問題なし (${measures})`, `${path}: no defects`);
+  const measuresEn = plan ? `${plan.measures.length} measures` : 'arithmetic not checked: the file does not match its schema';
+  if (defects.length === 0) out.info(`${path}: 問題なし (${measures})`, `${path}: no defects (${measuresEn})`);
   else out.info(`${path}: ${defects.length} 件の問題 (${measures})`, `${path}: ${defects.length} defect(s) (${measuresEn})`);
   return defects.length === 0 ? 0 : 1;
 }

@@ -507,8 +507,6 @@ export function formatReplaySummary(s: ReplaySummary): string {
   return lines.join('\n');
 }
 
-export const replayUsage = 'replay --from YYYY-MM-DD --to YYYY-MM-DD [--script FILE] [--plan FILE] [--directory FILE] [--json] [--keep-data]';
-
 /** `shinchoku replay …` */
 export async function replayCommand(args: string[], out: Output): Promise<number> {
   const { values } = parseArgs({

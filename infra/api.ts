@@ -83,7 +83,7 @@ export interface ApiProps {
   /**
    * Route keys served without an authorizer, each with the reason why that is acceptable.
    *
-   * @default defaultPublicRoutes (the two read-only plan routes)
+   * @default defaultPublicRoutes (the read-only plan routes, the form's own routes and the API description)
    */
   readonly publicRoutes?: Readonly<Record<string, string>>;
 

@@ -3,7 +3,8 @@
  * postal-mime, decide whether it may be answered (shared/domain/mail-rules.ts), claim it once per
  * mail (sender, Message-ID and body), check the reply address's token and the sender, read and
  * check the short form (shared/domain/mail-form.ts), store attachments, record every 事業 through
- * `submitReport` — all or nothing — and answer (shared/domain/mail-reply.ts) through SES.
+ * `submitReport` (every block checked before any is recorded; a block refused at the moment of
+ * recording, by a report racing it, leaves the others recorded and is named as not recorded) and answer (shared/domain/mail-reply.ts) through SES.
  *
  * Once per mail: the answer is claimed with a conditional write (`mail#<hash of sender, Message-ID
  * and body>`, see `mailIdentity`) before anything is recorded, so the same message delivered twice
@@ -44,7 +45,7 @@ import type { Catalog } from '#shared/store/catalog-cache';
 import { reportHistory } from '#shared/store/report-items';
 import { claimNotification, markNotificationSending, markNotificationSent, releaseNotification } from '#shared/store/notification-items';
 import type { Store } from '#shared/store/store';
-import { workbookAttachmentsOf } from '#shared/sheet/attachments';
+import { issuedSheetsOf, workbookAttachmentsOf } from '#shared/sheet/attachments';
 import { authenticate, submitReport, type Caller } from '#shared/submit-report';
 import { lastReportFor } from '#shared/web/report-form';
 import { bodyFormNotRead, workbooksKept, workbooksNotRead } from './notes.ts';
@@ -366,7 +367,7 @@ async function answerOf(
   // imported (shared/sheet/mail.ts); any other spreadsheet is an attachment like a PDF, and the body's
   // short form is read. The sheet import (with the xlsx reader) is loaded only for a mail with a sheet.
   const workbooks = workbookAttachmentsOf(parsed.attachments);
-  const sheets = workbooks.filter((w) => w.issued).map(({ fileName, content }) => ({ fileName, content }));
+  const sheets = issuedSheetsOf(workbooks);
   const otherWorkbooks = workbooks.filter((w) => !w.issued).map((w) => w.fileName);
   if (sheets.length > 0) {
     // A sheet and a body form in one mail: the sheet is read, as it is signed, checked cell by cell

@@ -33,7 +33,6 @@ import {
   fiscalYearRange,
   formatQuarter,
   parseQuarter,
-  previousQuarter,
   quarterOf,
   quarterRange,
   quartersBetween,

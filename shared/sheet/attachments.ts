@@ -73,9 +73,7 @@ export function workbookAttachmentsOf(attachments: readonly MailAttachmentLike[]
     .map((a) => ({ fileName: (a.filename ?? '').trim(), content: a.content, issued: carriesSheetReference(a.content) }));
 }
 
-/** The attachments the sheet import reads: the sheets this system issued (see {@link workbookAttachmentsOf}). */
-export function sheetAttachmentsOf(attachments: readonly MailAttachmentLike[]): { fileName: string; content: Buffer }[] {
-  return workbookAttachmentsOf(attachments)
-    .filter((w) => w.issued)
-    .map(({ fileName, content }) => ({ fileName, content }));
+/** What the sheet import reads of a mail's workbooks ({@link workbookAttachmentsOf}): the sheets this system issued. */
+export function issuedSheetsOf(workbooks: readonly WorkbookAttachment[]): { fileName: string; content: Buffer }[] {
+  return workbooks.filter((w) => w.issued).map(({ fileName, content }) => ({ fileName, content }));
 }

@@ -4,7 +4,7 @@
  * column holds and whether a 課 may edit it. Changing a column here changes both sides at once.
  * Pure: no I/O, no AWS.
  */
-import { maxExecutedThousandYen, reportStatuses, reportTextLimits } from '../domain/report.ts';
+import { maxExecutedThousandYen, reportTextLimits } from '../domain/report.ts';
 
 /** The one visible worksheet. */
 export const sheetName = '進捗管理シート';
@@ -98,9 +98,6 @@ export function columnOfField(field: string): SheetColumn | undefined {
 
 /** Column letter → column, for reading cells back. */
 export const columnByLetter: ReadonlyMap<string, SheetColumn> = new Map(columns.map((c) => [c.letter, c]));
-
-/** The statuses offered by the drop-down, in the plan office's order. */
-export const statusChoices: readonly string[] = reportStatuses;
 
 /**
  * Maximum lengths the sheet's own validation enforces (the same limits as the report schema, so Excel

@@ -3,16 +3,10 @@
  * import, the import itself for the caller the reply address's token names, and the answer mail that
  * lists, per file, the recorded rows with their 受付番号 or every refusal with its cell.
  *
- * The mail intake (functions/ingest-mail/ingest.ts) calls, once token and sender are checked:
- *
- * ```ts
- * const sheets = sheetAttachmentsOf(parsed.attachments); // attachments.ts, asked of every mail
- * if (sheets.length > 0) {
- *   const { importMailSheets, sheetReplyMail } = await import('#shared/sheet/mail');
- *   const answer = await importMailSheets(store, catalog, caller, sheets, { secret, now });
- *   reply = sheetReplyMail({ ...envelope, replyTo: correctionAddress }, { kaName: caller.ka.name, quarter }, answer.results);
- * }
- * ```
+ * The mail intake (functions/ingest-mail/ingest.ts, `answerOf`) picks the issued sheets out of a
+ * mail's workbooks once token and sender are checked (`workbookAttachmentsOf` and `issuedSheetsOf` in
+ * attachments.ts, asked of every mail), and only when there is one loads this module with `import()`
+ * to call `importMailSheets` and answer with `sheetReplyMail`.
  *
  * The upload on the form page does not depend on mail: city gateways often strip attachments (無害化).
  */

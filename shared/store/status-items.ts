@@ -57,11 +57,6 @@ export async function saveCompiledQuarter(store: Store, compiled: CompiledQuarte
   ]);
 }
 
-/** Replace the compiled status of one 事業 (a late report after the compile). */
-export async function saveMeasureStatus(store: Store, status: CompiledMeasureStatus, compiledAt: Date): Promise<void> {
-  await store.doc.put({ TableName: store.tableName, Item: measureStatusToItem(store.tenant, status, compiledAt.toISOString()) });
-}
-
 /**
  * The compiled status of a quarter, or undefined before its first compile. Read strongly consistent:
  * the digest, the public page and the open data are built right after `QuarterCompiled`, and an

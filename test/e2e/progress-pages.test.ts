@@ -20,7 +20,6 @@ import { openDataColumns } from '#shared/domain/open-data';
 import type { PlanFile } from '#shared/domain/plan';
 import type { Directory } from '#shared/domain/directory';
 import { routes } from '#shared/http/routes';
-import { fingerprintOf } from '#shared/domain/fingerprint';
 import { tokenFor } from '#shared/links';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
 import { appendReport, reportHistory } from '#shared/store/report-items';

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { budgetTotals, compileQuarter, plannedBudget, wholePlanScopeId } from '#shared/domain/compile';
 import { PlanFileSchema, type PlanFile } from '#shared/domain/plan';
-import { reportReference, reportStatuses, statusColour, type ReportStatus, type StoredReport } from '#shared/domain/report';
+import { reportStatuses, statusColour, type ReportStatus, type StoredReport } from '#shared/domain/report';
 import type { CompiledMeasureStatus, Rollup } from '#shared/domain/status';
 import { readPlanFile } from '#shared/plan-file';
 import { storedReport } from '#test/support/reminder-fixture';

@@ -2,7 +2,7 @@
 import ExcelJS from 'exceljs';
 import JSZip from 'jszip';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { carriesSheetReference, sheetAttachmentsOf, workbookAttachmentsOf } from '#shared/sheet/attachments';
+import { carriesSheetReference, issuedSheetsOf, workbookAttachmentsOf } from '#shared/sheet/attachments';
 import { exportFor, testCatalog } from '#test/support/sheet-files';
 
 let issued: Buffer;
@@ -54,7 +54,7 @@ describe('carriesSheetReference', () => {
   });
 });
 
-describe('workbookAttachmentsOf / sheetAttachmentsOf', () => {
+describe('workbookAttachmentsOf / issuedSheetsOf', () => {
   it('lists every spreadsheet-named file, marks the issued sheets, and hands only those to the import', () => {
     // Prepare
     const attachments = [
@@ -66,7 +66,7 @@ describe('workbookAttachmentsOf / sheetAttachmentsOf', () => {
     ];
     // Act
     const workbooks = workbookAttachmentsOf(attachments);
-    const sheets = sheetAttachmentsOf(attachments);
+    const sheets = issuedSheetsOf(workbooks);
     // Assess
     expect(workbooks.map((w) => [w.fileName, w.issued])).toEqual([
       ['参考資料.xlsx', false],
