@@ -18,7 +18,7 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { envNames } from '#shared/config/env';
 import { parseReminderConfig, ReminderConfigError, reminderConfigVariable, type ReminderConfig } from '#shared/domain/reminders';
-import { scheduleFunctions, schedulesFor, type ScheduleDefinition } from '#shared/schedules';
+import { scheduledRunMaxAgeHours, scheduleFunctions, schedulesFor, type ScheduleDefinition } from '#shared/schedules';
 import type { Data, TableAccess } from './data.ts';
 import { ShinchokuFunction } from './function.ts';
 import type { Monitoring } from './monitoring.ts';
@@ -93,7 +93,7 @@ export interface SchedulesProps {
   /**
    * How long Scheduler and Lambda keep trying a run before it goes to the DLQ.
    *
-   * @default Duration.hours(6)
+   * @default Duration.hours(scheduledRunMaxAgeHours) (6)
    */
   readonly maximumEventAge?: Duration;
 }
@@ -122,7 +122,7 @@ export class Schedules extends Construct {
     // The compile's days follow the rules' due date: the same list the local stack and replay derive.
     const list = props.schedules ?? schedulesFor(reminderConfig);
     const tableAccess = props.tableAccess ?? scheduleTableAccess;
-    const maximumEventAge = props.maximumEventAge ?? Duration.hours(6);
+    const maximumEventAge = props.maximumEventAge ?? Duration.hours(scheduledRunMaxAgeHours);
     const stack = Stack.of(this);
 
     this.deadLetterQueue = new sqs.Queue(this, 'FailedRuns', {

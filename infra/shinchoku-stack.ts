@@ -101,6 +101,8 @@ export class ShinchokuStack extends Stack {
     // dashboard links to a quarter's public page from that day.
     this.events.functions.get('publish-public')!.addEnvironment(reminderConfigVariable, JSON.stringify(this.schedules.reminderRules));
     this.api.functions.get('dashboard')?.addEnvironment(reminderConfigVariable, JSON.stringify(this.schedules.reminderRules));
+    // A report written around the scheduled compile compiles its quarter itself; that time follows the due date.
+    this.events.functions.get('apply-report')!.addEnvironment(reminderConfigVariable, JSON.stringify(this.schedules.reminderRules));
     this.outboundMail.dkimRecords.forEach((record, i) => {
       new CfnOutput(this, `DkimRecord${i + 1}`, { value: `${record.name} CNAME ${record.value}`, description: `DNS record ${i + 1} of 3 that verifies the mail domain in SES (Easy DKIM)` });
     });

@@ -12,7 +12,7 @@
  */
 import { Cron, type CronOptions } from 'croner';
 import { scheduledCompileInput, scheduledRemindersInput, scheduledTimePlaceholder } from '#events/schedule-inputs';
-import { formatQuarter, startOfJstDay, type LocalDate, type Quarter } from './domain/fiscal.ts';
+import { formatQuarter, parseQuarter, startOfJstDay, type LocalDate, type Quarter } from './domain/fiscal.ts';
 import { quarterCompileDay, type ReminderConfig } from './domain/reminders.ts';
 
 /** The one time zone every schedule is read in. */
@@ -68,6 +68,9 @@ export function compileDays(config: ReminderConfig): CompileDay[] {
   });
 }
 
+/** The hour (JST) of the quarterly compile. */
+const compileHourJst = 6;
+
 const monthNamesEn = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'] as const;
 
 /**
@@ -86,7 +89,7 @@ export function compileSchedules(config: ReminderConfig): ScheduleDefinition[] {
     const day = days[0]!.day;
     return {
       name: groups.length === 1 ? 'compile-quarter' : `compile-quarter-${days.map((d) => `q${d.quarter}`).join('-')}`,
-      expression: `cron(0 6 ${day} ${months.join(',')} ? *)`,
+      expression: `cron(0 ${compileHourJst} ${day} ${months.join(',')} ? *)`,
       timezone: scheduleTimezone,
       fn: 'compile-quarter',
       // { quarter: 'previous', scheduledTime: <placeholder> }, as the compile's input schema defines it.
@@ -97,6 +100,44 @@ export function compileSchedules(config: ReminderConfig): ScheduleDefinition[] {
         `(${months.map((m) => `${day} ${monthNamesEn[m - 1]}`).join(', ')})`,
     };
   });
+}
+
+/**
+ * How long a scheduled run may still be delivered after its time: Scheduler's and Lambda's retries
+ * give up after this (the stack's `maximumEventAge`), and the run goes to the dead-letter queue.
+ */
+export const scheduledRunMaxAgeHours = 6;
+
+/**
+ * The instant the scheduled compile of `quarter` fires: 06:00 JST on its compile day
+ * ({@link quarterCompileDay}), or the day after in a leap year's Q3 (see {@link compileDays}).
+ */
+export function scheduledCompileTime(quarter: string, config: ReminderConfig): Date {
+  const { month, day } = compileDays(config).find((d) => d.quarter === parseQuarter(quarter).quarter)!;
+  // The schedule's month and day, in the calendar year of the compile day (they never straddle a new year).
+  const year = quarterCompileDay(quarter, config).slice(0, 4);
+  const date = `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+  return new Date(startOfJstDay(date).getTime() + compileHourJst * 3_600_000);
+}
+
+/**
+ * How long before its scheduled compile a report may still be missing from the quarter index the
+ * compile reads (the index is eventually consistent: normally well under a second behind).
+ */
+export const quarterIndexLagAllowanceMs = 5 * 60_000;
+
+/**
+ * Whether a report submitted at `submittedAt` must compile its quarter itself even when no compile has
+ * stored the quarter yet: from {@link quarterIndexLagAllowanceMs} before the scheduled compile of its
+ * quarter, whose read of the index may not show it yet, until that compile can no longer be delivered
+ * ({@link scheduledRunMaxAgeHours}). Before that window the scheduled compile will read the report;
+ * after it, a quarter never compiled (a plan loaded after its quarters closed) is compiled on demand.
+ * The compile lease orders the two compiles, so whichever runs second sees the report.
+ */
+export function compilesAroundScheduledCompile(quarter: string, submittedAt: Date, config: ReminderConfig): boolean {
+  const at = scheduledCompileTime(quarter, config).getTime();
+  const t = submittedAt.getTime();
+  return t >= at - quarterIndexLagAllowanceMs && t <= at + scheduledRunMaxAgeHours * 3_600_000;
 }
 
 /** The schedules of the system under the reminder rules `config` (the compile follows their due date). */

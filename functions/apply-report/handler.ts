@@ -3,7 +3,10 @@
  * has been compiled already, it is compiled again (the 事業's status and every roll-up follow) and
  * QuarterCompiled is published again, so the public page and the open data follow too (the digest,
  * sent once per quarter, is not sent again); when it has not, nothing happens — the scheduled compile
- * will read the report. Comments do not set a status and are skipped. Idempotent: the same event
+ * will read the report — unless the report was written around that compile
+ * (`compilesAroundScheduledCompile`): its read of the quarter index, which is eventually consistent,
+ * may not show the report yet, so the report compiles the quarter itself, and the compile lease makes
+ * whichever of the two runs second see it. Comments do not set a status and are skipped. Idempotent: the same event
  * again finds the result unchanged and writes nothing; it publishes again, as the scheduled compile
  * does, so a retry after a failed publish still updates the public page.
  */
@@ -14,7 +17,9 @@ import { createDocumentClient } from '#shared/aws/dynamodb';
 import { createEventBridgeClient, publishEvents } from '#shared/aws/events';
 import { envNames, requireEnv } from '#shared/config/env';
 import { correlationIds, createLogger } from '#shared/logger';
+import { reminderConfigFromEnv } from '#shared/domain/reminders';
 import { compileAndSave } from '#shared/quarter-compile';
+import { compilesAroundScheduledCompile } from '#shared/schedules';
 import { catalogLoader } from '#shared/store/catalog-cache';
 import { createStore } from '#shared/store/store';
 
@@ -24,6 +29,7 @@ const loadCatalog = catalogLoader(store);
 const eventBridge = createEventBridgeClient();
 const busName = requireEnv(envNames.eventBusName);
 const envelopeSchema = eventEnvelopeSchema('ProgressReported');
+const reminderConfig = reminderConfigFromEnv(process.env);
 
 export type ApplyReportOutcome = 'updated' | 'unchanged' | 'not-compiled' | 'comment' | 'other-tenant';
 
@@ -40,10 +46,11 @@ export const handler = lambdaHandler<unknown, { outcome: ApplyReportOutcome }>()
     if (detail.kind !== 'report') return { outcome: 'comment' };
 
     const { plan } = await loadCatalog();
+    const submittedAt = new Date(detail.submittedAt);
     const outcome = await compileAndSave(store, plan, detail.quarter, {
-      clock: new Date(detail.submittedAt),
+      clock: submittedAt,
       ensureReport: { measureId: detail.measureId, version: detail.version },
-      onlyIfCompiled: true,
+      onlyIfCompiled: !compilesAroundScheduledCompile(detail.quarter, submittedAt, reminderConfig),
     });
     if (!outcome) return { outcome: 'not-compiled' };
     await publishEvents(eventBridge, busName, [{ name: 'QuarterCompiled', detail: outcome.event, time: outcome.compiledAt }]);

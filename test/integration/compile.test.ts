@@ -311,10 +311,10 @@ describe('compiles of one quarter side by side', () => {
    * compile in the moment the eventually consistent index is behind. (The item without its index keys
    * is simply absent from the sparse index.)
    */
-  async function reportNotYetIndexed(measureId: string, q: string, version: number, status: ReportStatus) {
+  async function reportNotYetIndexed(measureId: string, q: string, version: number, status: ReportStatus, submittedAt = '2015-10-06T01:00:00.000Z') {
     const stored: StoredReport = {
       measureId, quarter: q, kind: 'report', status, milestones: [], budgetExecutedThousandYen: 100, narrative: '報告します。', issues: '遅れています。', nextSteps: '',
-      reporter: ownerOf(measureId), version, reference: reportReference(measureId, q, version), channel: 'web', submittedAt: '2015-10-06T01:00:00.000Z', attachments: [],
+      reporter: ownerOf(measureId), version, reference: reportReference(measureId, q, version), channel: 'web', submittedAt, attachments: [],
     };
     const { gsi1pk: _pk, gsi1sk: _sk, ...item } = reportToItem(store.tenant, stored);
     await store.doc.put({ TableName: table.tableName, Item: item });
@@ -333,6 +333,20 @@ describe('compiles of one quarter side by side', () => {
     expect(outcome?.changed).toBe(false);
     const { compiled } = await rollups(q);
     expect(compiled.measures.find((m) => m.measureId === '2-2-3')).toMatchObject({ reportVersion: 2, reportReference: late.reference, colour: 'red' });
+  });
+
+  it('has a report written just before the scheduled compile compile its quarter itself, so the scheduled compile that misses it in the index keeps it', async () => {
+    // Prepare: FY2014-Q3 is compiled at 06:00 JST on 2015-01-11; a report written 30 s before is not in the index yet
+    const q = 'FY2014-Q3';
+    const late = await reportNotYetIndexed('2-2-3', q, 1, '遅延', '2015-01-10T20:59:30.000Z');
+    // Act: its own compile runs first, then the scheduled one, whose read of the index still lacks it
+    const applied = await applyReport(await progressReportedEvent(late), context('apply-report'));
+    const scheduled = await compileHandler({ quarter: 'previous', scheduledTime: '2015-01-10T21:00:00Z' }, context('compile-quarter'));
+    // Assess
+    expect(applied).toEqual({ outcome: 'updated' });
+    expect(scheduled).toMatchObject({ quarter: q });
+    const { compiled } = await rollups(q);
+    expect(compiled.measures.find((m) => m.measureId === '2-2-3')).toMatchObject({ reportVersion: 1, reportReference: late.reference, colour: 'red' });
   });
 
   it('keeps both of two late reports compiled at the same time', async () => {

@@ -13,9 +13,11 @@ import { SendRemindersInputSchema } from '#shared/reminder-job';
 import {
   compileDays,
   compileSchedules,
+  compilesAroundScheduledCompile,
   inputAt,
   occurrences,
   ScheduleExpressionError,
+  scheduledCompileTime,
   scheduledTimePlaceholder,
   schedulesFor,
   toCronerPattern,
@@ -159,9 +161,26 @@ describe('the compile follows the reminder rules\' due date', () => {
         const februaryAfter = `${Number(q.slice(2, 6)) + 1}-02-28`;
         const leapQ3 = q.endsWith('-Q3') && days >= 59 && addDays(februaryAfter, 1).endsWith('-02-29');
         expect(day, q).toBe(leapQ3 ? addDays(expected, 1) : expected);
+        expect(scheduledCompileTime(q, config).getTime(), q).toBe(fired[0]!.getTime());
       }
     },
   );
+});
+
+describe('a report written around the scheduled compile', () => {
+  // FY2013-Q2 is compiled at 06:00 JST on 2013-10-11 (21:00 UTC the day before)
+  const at = (iso: string) => compilesAroundScheduledCompile('FY2013-Q2', new Date(iso), defaultReminderConfig);
+
+  it.each([
+    ['2013-10-10T20:54:59.999Z', false], // more than 5 minutes before: the compile's read of the index will show it
+    ['2013-10-10T20:55:00.000Z', true],
+    ['2013-10-10T21:00:00.000Z', true],
+    ['2013-10-11T03:00:00.000Z', true], // 6 hours after: the scheduled run may still be delivered
+    ['2013-10-11T03:00:00.001Z', false], // after that, a quarter never compiled is compiled on demand
+  ])('submitted at %s compiles its quarter itself: %s', (iso, expected) => {
+    // Prepare / Act / Assess
+    expect(at(iso)).toBe(expected);
+  });
 });
 
 describe('toCronerPattern', () => {
