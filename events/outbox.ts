@@ -27,6 +27,12 @@ export const reportInsertFilter: EventPattern = {
   dynamodb: { NewImage: { type: { S: [reportItemType] } } },
 };
 
+/**
+ * The table stream's consumer: the function that publishes the report events, and how many records it
+ * is handed at most at once. The stack's event source mapping and the local poller both use these.
+ */
+export const streamConsumer = { fn: 'publish-events', batchSize: 100 } as const;
+
 /** A stream record that should carry a report but does not hold a valid one. */
 export class OutboxRecordError extends Error {
   constructor(

@@ -8,7 +8,7 @@ import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { routeKey, routes as allRoutes, usesLinkToken, type RouteDefinition } from '#shared/http/routes';
+import { routeFunctions, routeKey, routes as allRoutes, usesLinkToken, type RouteDefinition } from '#shared/http/routes';
 import type { Data, TableAccess } from './data.ts';
 import { ShinchokuFunction } from './function.ts';
 import { pascalCase } from './names.ts';
@@ -178,7 +178,7 @@ export class Api extends Construct {
 
     const functions = new Map<string, ShinchokuFunction>();
     const integrations = new Map<string, HttpLambdaIntegration>();
-    for (const fn of new Set(routeDefinitions.map((r) => r.fn))) {
+    for (const fn of routeFunctions(routeDefinitions)) {
       const access = tableAccess[fn];
       if (access === undefined) {
         throw new Error(

@@ -21,7 +21,7 @@ import * as destinations from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { reportInsertFilter } from '#events/outbox';
+import { reportInsertFilter, streamConsumer } from '#events/outbox';
 import { assertUniqueRuleNames, eventPatternOf, eventRules, ruleFunctions, type EventRule } from '#events/rules';
 import { envNames } from '#shared/config/env';
 import type { Data, TableAccess } from './data.ts';
@@ -51,7 +51,7 @@ export const eventTargetTimeouts: Readonly<Record<string, Duration>> = {
 };
 
 /** The folder of the outbox publisher. */
-export const publisherFunction = 'publish-events';
+export const publisherFunction = streamConsumer.fn;
 
 export interface EventsProps {
   /** The table whose stream carries the reports, and which the targets read and write. */
@@ -204,7 +204,7 @@ export class Events extends Construct {
         // The mapping is created with the table's stream already running: start at the oldest record
         // kept, so a report written while the stack deploys is still published.
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 100,
+        batchSize: streamConsumer.batchSize,
         maxBatchingWindow: Duration.seconds(1),
         filters: [lambda.FilterCriteria.filter({ ...reportInsertFilter })],
         bisectBatchOnError: true,

@@ -24,7 +24,7 @@ import { fileURLToPath } from 'node:url';
 import { DescribeTableCommand } from '@aws-sdk/client-dynamodb';
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import * as z from 'zod';
-import { reportInsertFilter, unreadableRecordKind, type UnreadableRecordMessage } from '#events/outbox';
+import { reportInsertFilter, streamConsumer, unreadableRecordKind, type UnreadableRecordMessage } from '#events/outbox';
 import { matchesPattern, type EventPattern } from '#events/rules';
 import { createDynamoDbClient, localClientConfig, localCredentials, localRegion } from './aws-local.ts';
 import { MissingTargetError } from './eventbridge-local.ts';
@@ -68,13 +68,13 @@ export interface StreamPollerOptions {
   /** DynamoDB Local, e.g. http://127.0.0.1:8000 */
   endpoint: string;
   tableName: string;
-  /** @default "publish-events" */
+  /** @default streamConsumer.fn ("publish-events") */
   fn?: string;
   /** @default loadStreamHandler */
   loadHandler?: StreamHandlerLoader;
   /** Records that do not match are dropped before the handler, as Lambda's filter criteria do. @default reportInsertFilter; null = every record */
   filter?: EventPattern | null;
-  /** Most records per invocation (the event source mapping's batch size). @default 100 */
+  /** Most records per invocation (the event source mapping's batch size). @default streamConsumer.batchSize (100) */
   batchSize?: number;
   /** Invocations before a failing record is dead-lettered (retryAttempts + 1 on AWS). @default 3 */
   maxAttempts?: number;
@@ -140,10 +140,10 @@ interface Shard {
 }
 
 export async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPoller> {
-  const fn = options.fn ?? 'publish-events';
+  const fn = options.fn ?? streamConsumer.fn;
   const load = options.loadHandler ?? loadStreamHandler;
   const filter = options.filter === undefined ? reportInsertFilter : options.filter;
-  const batchSize = options.batchSize ?? 100;
+  const batchSize = options.batchSize ?? streamConsumer.batchSize;
   const maxAttempts = options.maxAttempts ?? 3;
   const pollIntervalMs = options.pollIntervalMs ?? 100;
   const retryDelayMs = options.retryDelayMs ?? 50;

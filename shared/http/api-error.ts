@@ -7,6 +7,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { FieldError } from '../domain/report-input.ts';
 import type { Refusal } from '../submit-report.ts';
 import { HttpError, json } from './response.ts';
+import { bearerChallenge, invalidTokenChallenge } from './challenge.ts';
 
 /** The `field` of an error about the request as a whole rather than one of its parts. */
 export const bodyField = '(本文 / body)';
@@ -47,7 +48,7 @@ export function fieldProblem(statusCode: number, field: string, ja: string, en: 
 
 /** RFC 6750: a 401 says which scheme to use, and whether the token given was bad. */
 export function unauthenticated(ja: string, en: string, tokenGiven: boolean): ApiError {
-  const challenge = tokenGiven ? 'Bearer realm="shinchoku", error="invalid_token"' : 'Bearer realm="shinchoku"';
+  const challenge = tokenGiven ? invalidTokenChallenge : bearerChallenge;
   return fieldProblem(401, 'Authorization', ja, en, { 'www-authenticate': challenge });
 }
 

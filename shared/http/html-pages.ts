@@ -8,6 +8,7 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { pageHeaders, renderErrorPage, type Bilingual } from '../web/form-pages.ts';
 import { langOf, type Lang } from '../web/report-form.ts';
+import { invalidTokenChallenge } from './challenge.ts';
 
 /** An HTML answer: status, headers and the page. */
 export type HtmlResult = APIGatewayProxyStructuredResultV2;
@@ -17,17 +18,14 @@ export function htmlPage(statusCode: number, body: string): HtmlResult {
   return { statusCode, headers: { ...pageHeaders }, body };
 }
 
-/**
- * The challenge of a 401 page (RFC 9110 §15.5.2: a 401 answer must carry `WWW-Authenticate`): the
- * signed link is the credential, as the JSON API's bearer token is (shared/http/api-error.ts). A page's
- * link always carries its token (in the path), so a refusal says the token given is not valid (RFC 6750).
- */
-export const linkChallenge = 'Bearer realm="shinchoku", error="invalid_token"';
 
-/** An error page: what went wrong, and what the person can do about it; a 401 carries its challenge. */
+/**
+ * An error page: what went wrong, and what the person can do about it. A 401 carries its challenge: a
+ * page's link always carries its token (in the path), so a refusal says the token given is not valid.
+ */
 export function errorPage(lang: Lang, statusCode: number, title: Bilingual, message: Bilingual, hint?: Bilingual): HtmlResult {
   const page = htmlPage(statusCode, renderErrorPage({ lang, status: statusCode, title, message, hint }));
-  return statusCode === 401 ? { ...page, headers: { ...page.headers, 'www-authenticate': linkChallenge } } : page;
+  return statusCode === 401 ? { ...page, headers: { ...page.headers, 'www-authenticate': invalidTokenChallenge } } : page;
 }
 
 /** The 401 page of a form link that is expired, altered or not the tenant's: nothing was recorded. */

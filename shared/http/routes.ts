@@ -283,6 +283,6 @@ export function matchPath(routePath: string, actual: string): Record<string, str
 }
 
 /** The distinct functions behind the routes, in route order. */
-export function routeFunctions(): string[] {
-  return [...new Set(routes.map((r) => r.fn))];
+export function routeFunctions(list: readonly { fn: string }[] = routes): string[] {
+  return [...new Set(list.map((r) => r.fn))];
 }
