@@ -57,17 +57,35 @@ export async function saveCompiledQuarter(store: Store, compiled: CompiledQuarte
   ]);
 }
 
+export interface LoadCompiledOptions {
+  /** Reads of a partition found half rewritten before it is taken as it is. @default 4 */
+  attempts?: number;
+  /** Wait before the second read; doubles for each further one. @default 100 */
+  retryDelayMs?: number;
+}
+
 /**
  * The compiled status of a quarter, or undefined before its first compile. Read strongly consistent:
  * the digest, the public page and the open data are built right after `QuarterCompiled`, and an
  * eventually consistent read could still miss the items the compile has just written.
+ *
+ * A compile rewrites every item of the partition, in batches, each stamped with the compile's
+ * `compiledAt`. A read that finds two stamps met a compile half way, whose 事業 and roll-ups would not
+ * agree, so it reads again after a pause (100, 200, 400 ms by default). A partition still mixed after
+ * the last read (a compile that died half way, until the next one) is returned as read.
  */
-export async function loadCompiledQuarter(store: Store, quarter: string): Promise<CompiledQuarter | undefined> {
-  const items = await queryAll(store, {
-    ConsistentRead: true,
-    KeyConditionExpression: 'pk = :pk',
-    ExpressionAttributeValues: { ':pk': statusKeys.partition(store.tenant, quarter) },
-  });
+export async function loadCompiledQuarter(store: Store, quarter: string, options: LoadCompiledOptions = {}): Promise<CompiledQuarter | undefined> {
+  const { attempts = 4, retryDelayMs = 100 } = options;
+  let items: Record<string, unknown>[] = [];
+  for (let attempt = 1; attempt <= attempts; attempt += 1) {
+    if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, retryDelayMs * 2 ** (attempt - 2)));
+    items = await queryAll(store, {
+      ConsistentRead: true,
+      KeyConditionExpression: 'pk = :pk',
+      ExpressionAttributeValues: { ':pk': statusKeys.partition(store.tenant, quarter) },
+    });
+    if (new Set(items.map((i) => i.compiledAt)).size <= 1) break;
+  }
   if (items.length === 0) return undefined;
   return {
     measures: items

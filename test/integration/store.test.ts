@@ -589,6 +589,64 @@ describe('compiled status items', () => {
   });
 });
 
+describe('a compiled quarter read while a compile rewrites it', () => {
+  const measure = (colour: 'green' | 'red') => ({
+    measureId: '1-1-1',
+    quarter: 'FY2012-Q1',
+    colour,
+    reportStatus: colour === 'green' ? ('予定どおり' as const) : ('遅延' as const),
+    overdueMilestones: [],
+    budget: { plannedThousandYen: 19_573, executedThousandYen: 4_000 },
+  });
+  const rollup = (colour: 'green' | 'red') => ({
+    quarter: 'FY2012-Q1',
+    scope: 'plan' as const,
+    scopeId: 'all',
+    counts: { green: colour === 'green' ? 1 : 0, amber: 0, red: colour === 'red' ? 1 : 0, unreported: 50 },
+  });
+  const first = new Date('2012-07-11T06:00:00+09:00');
+  const second = new Date('2012-07-20T10:00:00+09:00');
+
+  it('is read again until the compile has written all of it, so its 事業 and roll-ups agree', async () => {
+    // Prepare: the first compile, then the 事業 of a second one written and its roll-up not yet
+    const store = table.store('status-mixed-a');
+    await saveCompiledQuarter(store, { measures: [measure('green')], rollups: [rollup('green')] }, first);
+    await saveCompiledQuarter(store, { measures: [measure('red')], rollups: [] }, second);
+    // Act: right after the first read, the second compile writes its roll-up
+    let reads = 0;
+    const reader: typeof store = {
+      ...store,
+      doc: {
+        ...store.doc,
+        query: async (input) => {
+          const page = await store.doc.query(input);
+          reads += 1;
+          if (reads === 1) await saveCompiledQuarter(store, { measures: [], rollups: [rollup('red')] }, second);
+          return page;
+        },
+      },
+    };
+    const compiled = await loadCompiledQuarter(reader, 'FY2012-Q1', { retryDelayMs: 1 });
+    // Assess
+    expect(compiled?.measures.map((m) => m.colour)).toEqual(['red']);
+    expect(compiled?.rollups.map((r) => r.counts.red)).toEqual([1]);
+    expect(compiled?.compiledAt).toBe(second.toISOString());
+    expect(reads).toBe(2);
+  });
+
+  it('is returned as read when it stays half written (a compile that died half way)', async () => {
+    // Prepare
+    const store = table.store('status-mixed-b');
+    await saveCompiledQuarter(store, { measures: [measure('green')], rollups: [rollup('green')] }, first);
+    await saveCompiledQuarter(store, { measures: [measure('red')], rollups: [] }, second);
+    // Act
+    const compiled = await loadCompiledQuarter(store, 'FY2012-Q1', { attempts: 2, retryDelayMs: 1 });
+    // Assess
+    expect(compiled?.measures.map((m) => m.colour)).toEqual(['red']);
+    expect(compiled?.rollups.map((r) => r.counts.green)).toEqual([1]);
+  });
+});
+
 describe('compile lease', () => {
   it('is held by one compile at a time, is taken over once expired, and is released only by its holder', async () => {
     // Prepare
