@@ -3,6 +3,7 @@
  * Keys are derived from what they describe, so compiling a quarter again overwrites exactly the same
  * items and touches nothing else.
  */
+import { randomUUID } from 'node:crypto';
 import {
   CompiledMeasureStatusSchema,
   RollupSchema,
@@ -21,22 +22,32 @@ export const statusKeys = {
   rollup: (scope: Rollup['scope'], scopeId: string) => `ROLLUP#${scope}#${scopeId}`,
 };
 
-export function measureStatusToItem(tenant: string, status: CompiledMeasureStatus, compiledAt: string) {
+/**
+ * What every item of one write of a quarter carries: the compile's time, and the write's own id. Two
+ * writes may carry the same time (a recompile is never stamped earlier than the compile before it), so
+ * the id is what tells a reader that the items it got come from two writes.
+ */
+interface WriteStamp {
+  compiledAt: string;
+  writeId: string;
+}
+
+export function measureStatusToItem(tenant: string, status: CompiledMeasureStatus, stamp: WriteStamp) {
   return {
     pk: statusKeys.partition(tenant, status.quarter),
     sk: statusKeys.measure(status.measureId),
     type: 'CompiledMeasureStatus',
-    compiledAt,
+    ...stamp,
     ...status,
   };
 }
 
-export function rollupToItem(tenant: string, rollup: Rollup, compiledAt: string) {
+export function rollupToItem(tenant: string, rollup: Rollup, stamp: WriteStamp) {
   return {
     pk: statusKeys.partition(tenant, rollup.quarter),
     sk: statusKeys.rollup(rollup.scope, rollup.scopeId),
     type: 'Rollup',
-    compiledAt,
+    ...stamp,
     ...rollup,
   };
 }
@@ -50,10 +61,10 @@ export interface CompiledQuarter {
 
 /** Write a quarter's compiled status (all of it, idempotently). */
 export async function saveCompiledQuarter(store: Store, compiled: CompiledQuarter, compiledAt: Date): Promise<void> {
-  const at = compiledAt.toISOString();
+  const stamp: WriteStamp = { compiledAt: compiledAt.toISOString(), writeId: randomUUID() };
   await batchWrite(store, [
-    ...compiled.measures.map((m) => putRequest(measureStatusToItem(store.tenant, m, at))),
-    ...compiled.rollups.map((r) => putRequest(rollupToItem(store.tenant, r, at))),
+    ...compiled.measures.map((m) => putRequest(measureStatusToItem(store.tenant, m, stamp))),
+    ...compiled.rollups.map((r) => putRequest(rollupToItem(store.tenant, r, stamp))),
   ]);
 }
 
@@ -69,9 +80,9 @@ export interface LoadCompiledOptions {
  * the digest, the public page and the open data are built right after `QuarterCompiled`, and an
  * eventually consistent read could still miss the items the compile has just written.
  *
- * A compile rewrites every item of the partition, in batches, each stamped with the compile's
- * `compiledAt`. A read that finds two stamps met a compile half way, whose 事業 and roll-ups would not
- * agree, so it reads again after a pause (100, 200, 400 ms by default). A partition still mixed after
+ * A compile rewrites every item of the partition, in batches, each stamped with the write's id and the
+ * compile's `compiledAt`. A read that finds two stamps met a compile half way, whose 事業 and roll-ups
+ * would not agree, so it reads again after a pause (100, 200, 400 ms by default). A partition still mixed after
  * the last read (a compile that died half way, until the next one) is returned as read.
  */
 export async function loadCompiledQuarter(store: Store, quarter: string, options: LoadCompiledOptions = {}): Promise<CompiledQuarter | undefined> {
@@ -84,7 +95,8 @@ export async function loadCompiledQuarter(store: Store, quarter: string, options
       KeyConditionExpression: 'pk = :pk',
       ExpressionAttributeValues: { ':pk': statusKeys.partition(store.tenant, quarter) },
     });
-    if (new Set(items.map((i) => i.compiledAt)).size <= 1) break;
+    // Items written before writes had an id are told apart by their time alone.
+    if (new Set(items.map((i) => `${String(i.writeId ?? '')}|${String(i.compiledAt ?? '')}`)).size <= 1) break;
   }
   if (items.length === 0) return undefined;
   return {

@@ -607,13 +607,37 @@ describe('a compiled quarter read while a compile rewrites it', () => {
   const first = new Date('2012-07-11T06:00:00+09:00');
   const second = new Date('2012-07-20T10:00:00+09:00');
 
-  it('is read again until the compile has written all of it, so its 事業 and roll-ups agree', async () => {
-    // Prepare: the first compile, then the 事業 of a second one written and its roll-up not yet
-    const store = table.store('status-mixed-a');
-    await saveCompiledQuarter(store, { measures: [measure('green')], rollups: [rollup('green')] }, first);
-    await saveCompiledQuarter(store, { measures: [measure('red')], rollups: [] }, second);
-    // Act: right after the first read, the second compile writes its roll-up
+  it.each([
+    ['an earlier time', 'status-mixed-a', first],
+    ['the same time (a recompile is never stamped earlier than the compile before it)', 'status-mixed-c', second],
+  ])('is read again until the compile has written all of it, so its 事業 and roll-ups agree (the earlier compile at %s)', async (_, tenant, earlier) => {
+    // Prepare: 30 事業 and the plan's roll-up, so a compile writes them in two batches (25 + 6)
+    const store = table.store(tenant);
+    const measures = (colour: 'green' | 'red') => Array.from({ length: 30 }, (_, i) => ({ ...measure(colour), measureId: `1-1-${i + 1}` }));
+    await saveCompiledQuarter(store, { measures: measures('green'), rollups: [rollup('green')] }, earlier);
+    // The second compile writes its first batch, and its second only once the read has read once; the
+    // read answers only once the compile has finished.
+    let batches = 0;
+    let firstBatchWritten!: () => void;
+    let readOnce!: () => void;
+    const afterFirstBatch = new Promise<void>((resolve) => (firstBatchWritten = resolve));
+    const afterFirstRead = new Promise<void>((resolve) => (readOnce = resolve));
+    const writer: typeof store = {
+      ...store,
+      doc: {
+        ...store.doc,
+        batchWrite: async (input) => {
+          batches += 1;
+          const batch = batches;
+          if (batch > 1) await afterFirstRead;
+          const result = await store.doc.batchWrite(input);
+          if (batch === 1) firstBatchWritten();
+          return result;
+        },
+      },
+    };
     let reads = 0;
+    let compileDone!: Promise<void>;
     const reader: typeof store = {
       ...store,
       doc: {
@@ -621,17 +645,24 @@ describe('a compiled quarter read while a compile rewrites it', () => {
         query: async (input) => {
           const page = await store.doc.query(input);
           reads += 1;
-          if (reads === 1) await saveCompiledQuarter(store, { measures: [], rollups: [rollup('red')] }, second);
+          if (reads === 1) {
+            readOnce();
+            await compileDone;
+          }
           return page;
         },
       },
     };
+    // Act
+    compileDone = saveCompiledQuarter(writer, { measures: measures('red'), rollups: [rollup('red')] }, second);
+    await afterFirstBatch;
     const compiled = await loadCompiledQuarter(reader, 'FY2012-Q1', { retryDelayMs: 1 });
     // Assess
-    expect(compiled?.measures.map((m) => m.colour)).toEqual(['red']);
+    expect(batches).toBe(2);
+    expect(reads).toBe(2);
+    expect(new Set(compiled?.measures.map((m) => m.colour))).toEqual(new Set(['red']));
     expect(compiled?.rollups.map((r) => r.counts.red)).toEqual([1]);
     expect(compiled?.compiledAt).toBe(second.toISOString());
-    expect(reads).toBe(2);
   });
 
   it('is returned as read when it stays half written (a compile that died half way)', async () => {
