@@ -39,7 +39,7 @@ export interface ReminderJobDeps {
    * the directory; shared/sheet/service.ts `sheetAttachment`): attached to the 課's report-due mail.
    */
   sheetAttachment?: (bukai: ReminderNotice['bukai'], ka: { id: string }, quarter: string) => Promise<SheetAttachment | undefined>;
-  /** The link-signing secret; read only on days something is sent. */
+  /** The link-signing secret; read only on days something is due (on its day or caught up). */
   secret: () => Promise<string>;
   /** Base URL of the report forms in the mails. */
   publicBaseUrl: string;

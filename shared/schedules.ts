@@ -103,8 +103,9 @@ export function compileSchedules(config: ReminderConfig): ScheduleDefinition[] {
 }
 
 /**
- * How long a scheduled run may still be delivered after its time: Scheduler's and Lambda's retries
- * give up after this (the stack's `maximumEventAge`), and the run goes to the dead-letter queue.
+ * How long Scheduler, and then Lambda's asynchronous invocation, each keep retrying a scheduled run
+ * (the stack's `maximumEventAge`) before it goes to the dead-letter queue. Lambda counts its own from
+ * when Scheduler handed the run over, so a run may first start up to twice this after its time.
  */
 export const scheduledRunMaxAgeHours = 6;
 
@@ -129,15 +130,15 @@ export const quarterIndexLagAllowanceMs = 5 * 60_000;
 /**
  * Whether a report submitted at `submittedAt` must compile its quarter itself even when no compile has
  * stored the quarter yet: from {@link quarterIndexLagAllowanceMs} before the scheduled compile of its
- * quarter, whose read of the index may not show it yet, until that compile can no longer be delivered
- * ({@link scheduledRunMaxAgeHours}). Before that window the scheduled compile will read the report;
+ * quarter, whose read of the index may not show it yet, until that compile can no longer start (twice
+ * {@link scheduledRunMaxAgeHours}: Scheduler's retries, then Lambda's). Before that window the scheduled compile will read the report;
  * after it, a quarter never compiled (a plan loaded after its quarters closed) is compiled on demand.
  * The compile lease orders the two compiles, so whichever runs second sees the report.
  */
 export function compilesAroundScheduledCompile(quarter: string, submittedAt: Date, config: ReminderConfig): boolean {
   const at = scheduledCompileTime(quarter, config).getTime();
   const t = submittedAt.getTime();
-  return t >= at - quarterIndexLagAllowanceMs && t <= at + scheduledRunMaxAgeHours * 3_600_000;
+  return t >= at - quarterIndexLagAllowanceMs && t <= at + 2 * scheduledRunMaxAgeHours * 3_600_000;
 }
 
 /** The schedules of the system under the reminder rules `config` (the compile follows their due date). */

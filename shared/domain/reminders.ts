@@ -106,8 +106,8 @@ export const ReminderConfigSchema = z
     z.refine((c) => reportWindow(c).before + reportWindow(c).after < 85, {
       // Keeps the reminders of two quarters from overlapping, so a day's report notice is about one quarter.
       error:
-        '報告の通知期間 (期限前の最大日数 + 期限後の最大日数) は85日未満にしてください / ' +
-        'the report reminder window (largest days before + largest days after the due date) must be under 85 days',
+        '報告の通知期間 (期限前の最大日数 + 期限後の最大日数 + 遅れて送る日数 catchUpDays) は85日未満にしてください / ' +
+        'the report reminder window (largest days before + largest days after the due date + catchUpDays) must be under 85 days',
     }),
   );
 
@@ -330,16 +330,16 @@ function reportOccasions(today: LocalDate, plan: PlanFile, config: ReminderConfi
   return occasions;
 }
 
+function withoutDay<S extends { at: number }>({ at: _at, ...rest }: S): Omit<S, 'at'> {
+  return rest;
+}
+
 /**
  * The step of a chase due on a day `dayAfterDue` days after the due date: the latest step whose day
  * has come, if it came at most `catchUpDays` days ago (a step is normally sent on its day; a later
  * run sends it only when that day was missed, and the sent-once claim keeps it from going twice).
  * `at` is each step's day, in days after the due date.
  */
-function withoutDay<S extends { at: number }>({ at: _at, ...rest }: S): Omit<S, 'at'> {
-  return rest;
-}
-
 function latestStep<S extends { at: number }>(steps: readonly S[], dayAfterDue: number, catchUpDays: number): S | undefined {
   let latest: S | undefined;
   for (const step of steps) if (step.at <= dayAfterDue && (latest === undefined || step.at > latest.at)) latest = step;

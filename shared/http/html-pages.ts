@@ -18,7 +18,6 @@ export function htmlPage(statusCode: number, body: string): HtmlResult {
   return { statusCode, headers: { ...pageHeaders }, body };
 }
 
-
 /**
  * An error page: what went wrong, and what the person can do about it. A 401 carries its challenge: a
  * page's link always carries its token (in the path), so a refusal says the token given is not valid.

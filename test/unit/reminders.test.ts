@@ -386,7 +386,7 @@ describe('configuration', () => {
     [{ report: { daysBefore: [0] } }, /day counts start at 1/],
     [{ report: { dayBefore: [3] } }, /report/],
     [{ report: { daysBefore: [60] }, escalation: { chairAfterDays: 20, secretariatAfterDays: 30 } }, /under 85 days/],
-    [{ report: { daysBefore: [60] }, escalation: { chairAfterDays: 10, secretariatAfterDays: 20 }, catchUpDays: 5 }, /under 85 days/],
+    [{ report: { daysBefore: [60] }, escalation: { chairAfterDays: 10, secretariatAfterDays: 20 }, catchUpDays: 5 }, /\+ catchUpDays\) must be under 85 days/],
     [{ catchUpDays: 15 }, /catchUpDays/],
   ])('refuses %j with a bilingual message', (section, message) => {
     // Prepare / Act / Assess
