@@ -315,12 +315,13 @@ function contextOf(catalog: Catalog, ka: Ka, quarter?: string): ReplyContext {
   };
 }
 
-async function answerOf(
-  decision: Exclude<MailDecision, { action: 'drop' }>,
-  input: AnswerInput,
-): Promise<{ reply: ReplyMail; outcome: IngestOutcome }> {
+type Answer = { reply: ReplyMail; outcome: IngestOutcome };
+type Rejecting = (ka: Ka, rejection: Rejection, extra?: { quarter?: string; replyTo?: string; notes?: ReplyNote[] }) => Answer;
+
+/** The answer to a mail the rules let through: a refusal, or what its sheets or its short form recorded. */
+async function answerOf(decision: Exclude<MailDecision, { action: 'drop' }>, input: AnswerInput): Promise<Answer> {
   const { catalog, envelope, sesMessageId } = input;
-  const reject = (ka: Ka, rejection: Rejection, extra: { quarter?: string; replyTo?: string; notes?: ReplyNote[] } = {}) => ({
+  const reject: Rejecting = (ka, rejection, extra = {}) => ({
     reply: rejectionReply(
       { ...envelope, ...(extra.replyTo ? { replyTo: extra.replyTo } : {}), ...(extra.notes ? { notes: extra.notes } : {}) },
       contextOf(catalog, ka, extra.quarter),
@@ -337,60 +338,96 @@ async function answerOf(
         : { kind: 'envelope-mismatch', fromDomain: decision.fromDomain ?? '', envelopeDomain: decision.envelopeDomain ?? '' },
     );
   }
+  const resolved = await callerOf(decision, input);
+  if ('rejection' in resolved) return reject(decision.ka, resolved.rejection, resolved.quarter ? { quarter: resolved.quarter } : {});
 
-  // The token: only from the addresses the mail went to (the subject reference alone proves nothing).
-  const { parsed, mail, receipt } = input;
-  const { directory } = catalog;
+  const { caller, token } = resolved;
+  const { parsed } = input;
+  const body = parsed.text ?? (parsed.html === undefined ? '' : htmlToText(parsed.html));
+  const form = parseMailForm(body, { quarter: caller.claims.quarter, person: decision.senderName ?? decision.sender });
+  // A 進捗管理シート this system issued (its workbook lists the worksheet of the signed reference) is
+  // imported (shared/sheet/mail.ts); any other spreadsheet is an attachment like a PDF, and the body's
+  // short form is read. The sheet import (with the xlsx reader) is loaded only for a mail with a sheet.
+  const workbooks = workbookAttachmentsOf(parsed.attachments);
+  const sheets = issuedSheetsOf(workbooks);
+  const answering: Answering = {
+    input,
+    caller,
+    correctionAddress: replyAddress(catalog.directory, token),
+    form,
+    otherWorkbooks: workbooks.filter((w) => !w.issued).map((w) => w.fileName),
+  };
+  return sheets.length > 0 ? answerWithSheets(answering, sheets) : answerWithForm(answering, reject);
+}
+
+/**
+ * The 課 a mail reports for: the token of the reply address it was sent to (only from the addresses the
+ * mail went to: the subject reference alone proves nothing), valid, and the sender one of that 課's.
+ */
+async function callerOf(
+  decision: Extract<MailDecision, { action: 'accept' }>,
+  input: AnswerInput,
+): Promise<{ caller: Caller; token: string } | { rejection: Rejection; quarter?: string }> {
+  const { parsed, mail, receipt, catalog } = input;
   const recipients = [
     ...addressesOf(parsed.to).map((a) => a.address),
     ...addressesOf(parsed.cc).map((a) => a.address),
     ...mail.destination,
     ...receipt.recipients,
   ];
-  const tokens = [...new Set(recipients.map((a) => tokenFromAddress(directory, a)).filter((t): t is string => t !== undefined))];
-  if (tokens.length === 0) {
-    return reject(decision.ka, { kind: 'no-token', subjectReference: parseMailReference(parsed.subject ?? '') !== undefined });
-  }
-  if (tokens.length > 1) return reject(decision.ka, { kind: 'several-tokens' });
+  const tokens = [...new Set(recipients.map((a) => tokenFromAddress(catalog.directory, a)).filter((t): t is string => t !== undefined))];
+  if (tokens.length === 0) return { rejection: { kind: 'no-token', subjectReference: parseMailReference(parsed.subject ?? '') !== undefined } };
+  if (tokens.length > 1) return { rejection: { kind: 'several-tokens' } };
   const token = tokens[0]!;
   const caller = authenticate(token, 'mail', { secret: await input.deps.secret(), catalog, now: input.now });
-  if ('outcome' in caller) return reject(decision.ka, { kind: 'token', ja: caller.ja, en: caller.en });
-  if (!senderBelongsTo(caller.ka, decision.sender)) {
-    return reject(decision.ka, { kind: 'wrong-ka', tokenKa: caller.ka.name }, { quarter: caller.claims.quarter });
-  }
+  if ('outcome' in caller) return { rejection: { kind: 'token', ja: caller.ja, en: caller.en } };
+  if (!senderBelongsTo(caller.ka, decision.sender)) return { rejection: { kind: 'wrong-ka', tokenKa: caller.ka.name }, quarter: caller.claims.quarter };
+  return { caller, token };
+}
 
+/** What answering a mail of a known 課 needs: the caller, where corrections go, the body's form, the other workbooks. */
+interface Answering {
+  input: AnswerInput;
+  caller: Caller;
+  /** The reply address of the caller's token: the answer's Reply-To, so a correction is a reply. */
+  correctionAddress: string;
+  form: ReturnType<typeof parseMailForm>;
+  /** Spreadsheets attached that are not sheets this system issued: kept as attachments, not read. */
+  otherWorkbooks: string[];
+}
+
+/**
+ * A mail with a sheet this system issued: the sheet is read, as it is signed, checked cell by cell and
+ * all or nothing per file. Reading the body's form as well could record one 事業 twice at once, with
+ * different values, so the answer says the body was not read.
+ */
+async function answerWithSheets(answering: Answering, sheets: ReturnType<typeof issuedSheetsOf>): Promise<Answer> {
+  const { input, caller, correctionAddress, form, otherWorkbooks } = answering;
+  const { envelope, sesMessageId } = input;
+  const { importMailSheets, sheetReplyMail } = await import('#shared/sheet/mail');
+  const answer = await importMailSheets(input.deps.store, input.catalog, caller, sheets, {
+    secret: await input.deps.secret(),
+    now: input.now,
+    attachments: () => storeAttachments(input, input.parsed.attachments),
+  });
+  const kept = answer.references.length > 0;
+  const notes = [
+    ...(form.blocks.length > 0 ? [bodyFormNotRead(form.blocks[0]!.line)] : []),
+    ...(otherWorkbooks.length > 0 ? [kept ? workbooksKept(otherWorkbooks) : workbooksNotRead(otherWorkbooks)] : []),
+  ];
+  return {
+    reply: sheetReplyMail({ ...envelope, replyTo: correctionAddress, notes }, { kaName: caller.ka.name, quarter: caller.claims.quarter }, answer.results),
+    outcome: answer.accepted
+      ? { outcome: 'recorded', references: answer.references, sesMessageId, answeredTo: envelope.to }
+      : { outcome: 'rejected', rejection: 'problems', sesMessageId, answeredTo: envelope.to },
+  };
+}
+
+/** A mail answered with the short form in its body: every block checked, then each 事業 recorded. */
+async function answerWithForm(answering: Answering, reject: Rejecting): Promise<Answer> {
+  const { input, caller, correctionAddress, form, otherWorkbooks } = answering;
+  const { catalog, envelope, sesMessageId } = input;
   const quarter = caller.claims.quarter;
-  const correctionAddress = replyAddress(directory, token);
-  const body = parsed.text ?? (parsed.html === undefined ? '' : htmlToText(parsed.html));
-  const form = parseMailForm(body, { quarter, person: decision.senderName ?? decision.sender });
-  // A 進捗管理シート this system issued (its workbook lists the worksheet of the signed reference) is
-  // imported (shared/sheet/mail.ts); any other spreadsheet is an attachment like a PDF, and the body's
-  // short form is read. The sheet import (with the xlsx reader) is loaded only for a mail with a sheet.
-  const workbooks = workbookAttachmentsOf(parsed.attachments);
-  const sheets = issuedSheetsOf(workbooks);
-  const otherWorkbooks = workbooks.filter((w) => !w.issued).map((w) => w.fileName);
-  if (sheets.length > 0) {
-    // A sheet and a body form in one mail: the sheet is read, as it is signed, checked cell by cell
-    // and all or nothing per file; reading the body as well could record one 事業 twice at once, with
-    // different values. The answer says the body was not read.
-    const { importMailSheets, sheetReplyMail } = await import('#shared/sheet/mail');
-    const answer = await importMailSheets(input.deps.store, catalog, caller, sheets, {
-      secret: await input.deps.secret(),
-      now: input.now,
-      attachments: () => storeAttachments(input, parsed.attachments),
-    });
-    const kept = answer.references.length > 0;
-    const notes = [
-      ...(form.blocks.length > 0 ? [bodyFormNotRead(form.blocks[0]!.line)] : []),
-      ...(otherWorkbooks.length > 0 ? [kept ? workbooksKept(otherWorkbooks) : workbooksNotRead(otherWorkbooks)] : []),
-    ];
-    return {
-      reply: sheetReplyMail({ ...envelope, replyTo: correctionAddress, notes }, { kaName: caller.ka.name, quarter }, answer.results),
-      outcome: answer.accepted
-        ? { outcome: 'recorded', references: answer.references, sesMessageId, answeredTo: envelope.to }
-        : { outcome: 'rejected', rejection: 'problems', sesMessageId, answeredTo: envelope.to },
-    };
-  }
   const refuse = (rejection: Rejection) =>
     reject(caller.ka, rejection, { quarter, replyTo: correctionAddress, notes: otherWorkbooks.length > 0 ? [workbooksNotRead(otherWorkbooks)] : [] });
   if (form.blocks.length === 0) {
@@ -404,7 +441,7 @@ async function answerOf(
   ].sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
   if (problems.length > 0) return refuse({ kind: 'problems', problems });
 
-  const attachments = await storeAttachments(input, parsed.attachments);
+  const attachments = await storeAttachments(input, input.parsed.attachments);
   const recorded = await submitAll(input, caller, checked.map((c) => c.block), attachments);
   if ('problems' in recorded) return refuse({ kind: 'problems', problems: recorded.problems, partial: recorded.partial });
   const lines: RecordedLine[] = recorded.reports.map(({ report, duplicate }) => ({
