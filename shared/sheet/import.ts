@@ -214,21 +214,43 @@ export async function readProgressSheet(file: Buffer, secret: string): Promise<R
   const reference = verifyReference(referenceText(sheets), secret);
   if (isReferenceProblem(reference)) return { ok: false, problems: [fileProblem(reference)] };
 
-  const problems: SheetProblem[] = [];
-  const ignored: SheetProblem[] = [];
-  const notes: SheetProblem[] = [];
+  const findings: Findings = { problems: [], ignored: [], notes: [] };
+  const ws = await locateSheet(file, sheets, listed, read, findings);
+  if ('problem' in ws) return { ok: false, problems: [ws.problem] };
+  const cells = compareCells(ws, reference, findings);
+  const rows = rowsOf(ws, reference, cells, findings);
+  const { problems, ignored, notes } = findings;
+  return { ok: true, reading: { reference, sheet: ws.name, rows, problems, ignored: ignored.sort(byPlace), notes: notes.sort(byPlace) } };
+}
+
+/** What reading a sheet finds besides its rows: what refuses it, what was not read, what was read in another way. */
+interface Findings {
+  problems: SheetProblem[];
+  ignored: SheetProblem[];
+  notes: SheetProblem[];
+}
+
+/**
+ * The worksheet to read: the one of the sheet's name, or the only visible one when it was renamed
+ * (noted). The other visible sheets and whatever lies beyond the read area are noted as not read.
+ */
+async function locateSheet(
+  file: Buffer,
+  sheets: ReadSheet[],
+  listed: readonly SheetFilterInfo[],
+  read: (wanted: (info: SheetFilterInfo) => boolean) => Promise<ReadSheet[] | SheetProblem>,
+  { ignored, notes }: Findings,
+): Promise<ReadSheet | { problem: SheetProblem }> {
   const visible = listed.filter((info) => info.hidden !== true && info.veryHidden !== true);
   let ws = sheets.find((w) => w.name === sheetName);
   if (!ws && visible.length === 1) {
     const renamed = visible[0]!.name;
     const renamedSheets = await read((info) => info.name === renamed);
-    if (!Array.isArray(renamedSheets)) return { ok: false, problems: [renamedSheets] };
+    if (!Array.isArray(renamedSheets)) return { problem: renamedSheets };
     ws = renamedSheets[0];
     if (ws) notes.push({ sheet: ws.name, ja: `シート名が「${sheetName}」から「${ws.name}」に変わっていますが、このシートを読み取りました`, en: `the sheet was renamed to "${ws.name}"; it was read anyway` });
   }
-  if (!ws) {
-    return { ok: false, problems: [{ ja: `シート「${sheetName}」が見つかりません`, en: `the worksheet "${sheetName}" is missing` }] };
-  }
+  if (!ws) return { problem: { ja: `シート「${sheetName}」が見つかりません`, en: `the worksheet "${sheetName}" is missing` } };
   const sheet = ws.name;
   for (const other of visible) {
     if (other.name !== sheet) ignored.push({ sheet: other.name, ja: `シート「${other.name}」は読み取りませんでした`, en: `the worksheet "${other.name}" was not read` });
@@ -237,7 +259,7 @@ export async function readProgressSheet(file: Buffer, secret: string): Promise<R
   try {
     beyond = cellsBeyond(file, sheet, parseRange(readArea));
   } catch {
-    return { ok: false, problems: [damaged] };
+    return { problem: damaged };
   }
   for (const address of beyond?.addresses ?? []) {
     ignored.push({ sheet, cell: address, ja: `読み取る範囲 (${readArea}) の外に記入された内容は読み取りませんでした`, en: `text beyond the area read (${readArea}) was not read` });
@@ -246,13 +268,26 @@ export async function readProgressSheet(file: Buffer, secret: string): Promise<R
     const more = beyond.count - beyond.addresses.length;
     ignored.push({ sheet, ja: `範囲 ${readArea} の外には、ほかに ${more} 個のセルに記入があり、読み取りませんでした`, en: `${more} more cells beyond ${readArea} hold something and were not read` });
   }
+  return ws;
+}
 
+/** Every cell read, and per row of a 事業 the input cells that differ from the sheet as issued. */
+interface ComparedCells {
+  readings: Map<string, CellReading>;
+  changedByRow: Map<number, string[]>;
+}
+
+/**
+ * Every cell the export wrote, and every cell that now holds something, compared once with what was
+ * issued: a changed input cell of a 事業's row is kept for its row; a changed header, 事業 id or row
+ * below the table naming a 事業 refuses the sheet; any other change is noted as ignored.
+ */
+function compareCells(ws: ReadSheet, reference: SheetReference, { problems, ignored }: Findings): ComparedCells {
+  const sheet = ws.name;
   const rowsByNumber = new Map(reference.rows.map(([row, measureId]) => [row, measureId]));
   const lastRow = Math.max(headerRow, ...reference.rows.map(([row]) => row));
   const editableLetters = new Set<string>(editableColumns.map((c) => c.letter));
   const hashOf = (address: string) => reference.cells[address] ?? cellHash('');
-
-  // Every cell the export wrote, and every cell that now holds something: compare each once.
   const addresses = new Set([...Object.keys(reference.cells), ...ws.addresses()]);
 
   const changedByRow = new Map<number, string[]>();
@@ -317,7 +352,16 @@ export async function readProgressSheet(file: Buffer, secret: string): Promise<R
       }
     }
   }
+  return { readings, changedByRow };
+}
 
+/**
+ * Each 事業's row as issued: blank, unchanged, or changed and then read into a report's input (a cell
+ * holding an error or a formula without its saved result refuses the sheet; a formula's saved value
+ * is read, and noted).
+ */
+function rowsOf(ws: ReadSheet, reference: SheetReference, { readings, changedByRow }: ComparedCells, { problems, notes }: Findings): SheetRowReading[] {
+  const sheet = ws.name;
   const rows: SheetRowReading[] = [];
   for (const [row, measureId] of reference.rows) {
     const changedCells = changedByRow.get(row) ?? [];
@@ -356,7 +400,7 @@ export async function readProgressSheet(file: Buffer, secret: string): Promise<R
     }
     rows.push({ row, measureId, state, changedCells, input: rowInput(measureId, reference.quarter, values, (ja, en, cell) => notes.push({ sheet, cell, ja, en }), row) });
   }
-  return { ok: true, reading: { reference, sheet, rows, problems, ignored: ignored.sort(byPlace), notes: notes.sort(byPlace) } };
+  return rows;
 }
 
 function rowInput(
