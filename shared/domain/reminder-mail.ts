@@ -187,13 +187,14 @@ function escalationTexts(notice: ReminderNotice, due: EscalationDue, directory: 
     introJa: [
       `${formatQuarterJa(q)} の進捗報告が、期限 ${bothDates(due.dueDate)} から${due.daysOverdue}日を過ぎても届いていません。`,
       toSecretariat
-        ? '部会長への連絡後もまだ届いていないため、事務局にもお知らせします。担当課への確認をお願いします。'
+        ? // Worded without the chair's earlier mail: a missed day past the catch-up may have left it unsent.
+          '部会長と事務局にお知らせします。担当課への確認をお願いします。'
         : '部会内の担当課へのお声かけをお願いします。',
     ],
     introEn: [
       `Progress reports for ${formatQuarterEn(q)} are still missing ${daysEn(due.daysOverdue)} after the due date, ${bothDatesEn(due.dueDate)}.`,
       toSecretariat
-        ? 'The 部会長 (committee chair) was told earlier; the secretariat is now informed as well. Please follow up with the departments.'
+        ? 'The 部会長 (committee chair) and the secretariat are informed. Please follow up with the departments.'
         : 'Please follow up with the departments of your committee (専門部会).',
     ],
   };

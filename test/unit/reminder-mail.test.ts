@@ -208,7 +208,7 @@ describe('escalation mail', () => {
     expect(mail.text).not.toContain('上の値は例です');
   });
 
-  it('then also to the secretariat', () => {
+  it('then also to the secretariat, saying nothing of a chair\'s mail a missed day may have left unsent', () => {
     // Prepare
     const notice = bukai(noticesOn('2012-07-24'), 'kikaku');
     // Act
@@ -217,7 +217,9 @@ describe('escalation mail', () => {
     expect(mail.to).toEqual(['kikaku-chair@shimotsuke.example', 'secretariat@shimotsuke.example']);
     expect(mail.cc).toEqual(['bukai-kikaku@shimotsuke.example', 'sogo@shimotsuke.example', 'joho@shimotsuke.example']);
     expect(mail.text).toContain('地域情報化計画 事務局 (総合政策課) 様');
-    expect(mail.text).toContain('事務局にもお知らせします');
+    expect(mail.text).toContain('部会長と事務局にお知らせします');
+    expect(mail.text).toContain('The 部会長 (committee chair) and the secretariat are informed.');
+    expect(mail.text).not.toMatch(/連絡後|told earlier/);
     expect(tokensIn(mail)).toEqual({ form: [], mail: [] });
   });
 });
