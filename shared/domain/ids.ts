@@ -7,14 +7,17 @@
  * Pure: no I/O, no AWS.
  */
 
+// Each numbered part has at most 3 digits (a plan numbers its goals, areas and 事業 in ones and tens),
+// so an id read from a path or a mail is short before it is echoed or becomes a key.
+
 /** A 基本目標 id: `1`, `2`, … */
-export const goalIdPattern = /^\d+$/;
+export const goalIdPattern = /^\d{1,3}$/;
 /** A 施策分野 id: `1-1`, `2-3`, … */
-export const areaIdPattern = /^\d+-\d+$/;
+export const areaIdPattern = /^\d{1,3}-\d{1,3}$/;
 /** A 事業 id: `2-2-3`. */
-export const measureIdPattern = /^\d+-\d+-\d+$/;
+export const measureIdPattern = /^\d{1,3}-\d{1,3}-\d{1,3}$/;
 /** A schedule item (milestone) id within its 事業: `m1`, `m2`, … */
-export const milestoneIdPattern = /^m\d+$/;
+export const milestoneIdPattern = /^m\d{1,3}$/;
 /**
  * An id of the directory (a 専門部会, a 課, the reply address's local part): 2 to 63 lower-case
  * letters, digits and hyphens, starting with a letter or digit. These ids go into signed links and
@@ -23,8 +26,17 @@ export const milestoneIdPattern = /^m\d+$/;
 export const directoryIdPattern = /^[a-z0-9][a-z0-9-]{1,62}$/;
 /** A tenant key, the partition of every stored record: like a directory id, but 3 to 63 characters. */
 export const tenantPattern = /^[a-z0-9][a-z0-9-]{2,62}$/;
-/** A 受付番号 as it is written (`FY2013-Q2-2-2-3-v1`): fiscal year, quarter, 事業 id, version. */
-export const reportReferencePattern = /^FY\d{4}-Q[1-4]-\d+-\d+-\d+-v\d+$/;
+/**
+ * A 受付番号 as it is written (`FY2013-Q2-2-2-3-v1`): fiscal year, quarter, 事業 id, version (at most
+ * 9999, the most versions a 事業 and quarter hold: `maxReportVersions` in shared/store/report-keys.ts).
+ */
+export const reportReferencePattern = /^FY\d{4}-Q[1-4]-\d{1,3}-\d{1,3}-\d{1,3}-v\d{1,4}$/;
+
+/** A value as an answer may quote it: at most 40 characters, the rest marked as left out. */
+export function shown(value: string): string {
+  const chars = [...value];
+  return chars.length <= 40 ? value : `${chars.slice(0, 40).join('')}…`;
+}
 
 /**
  * Natural order of ids like "1-10-2" (numeric per part), so 1-2-1 sorts before 1-10-1; ids equal

@@ -5,7 +5,7 @@
  */
 import * as z from '../zod.ts';
 import { formatQuarter, quarterOf, tryParseQuarter } from './fiscal.ts';
-import { reportReferencePattern } from './ids.ts';
+import { reportReferencePattern, shown } from './ids.ts';
 import type { PlanInfo } from './plan.ts';
 import { QuarterKeySchema, StoredReportSchema, type StoredReport } from './report.ts';
 import type { FieldError } from './report-input.ts';
@@ -55,8 +55,8 @@ export function resolveQuarter(
     return {
       problem: {
         field: 'quarter',
-        ja: `四半期を読み取れません: "${requested}" (例: FY2013-Q2, 平成25年度第2四半期)`,
-        en: `cannot read the quarter "${requested}" (e.g. FY2013-Q2)`,
+        ja: `四半期を読み取れません: "${shown(requested)}" (例: FY2013-Q2, 平成25年度第2四半期)`,
+        en: `cannot read the quarter "${shown(requested)}" (e.g. FY2013-Q2, 平成25年度第2四半期)`,
       },
     };
   }

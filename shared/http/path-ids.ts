@@ -4,14 +4,9 @@
  * (which refuses keys over 2 KB with an error of its own) or a long echo in the answer.
  */
 import type { FieldError } from '../domain/report-input.ts';
-import { directoryIdPattern, measureIdPattern, normaliseMeasureId } from '../domain/ids.ts';
+import { directoryIdPattern, measureIdPattern, normaliseMeasureId, shown } from '../domain/ids.ts';
 
-
-/** The value as an answer may quote it: at most 40 characters, the rest marked as left out. */
-export function shown(value: string): string {
-  const chars = [...value];
-  return chars.length <= 40 ? value : `${chars.slice(0, 40).join('')}…`;
-}
+export { shown };
 
 /** A 事業 id of a path as the plan writes it, read as a body's is ("２－２－３" → "2-2-3"). */
 export function measureIdOfPath(raw: string | undefined): { id: string } | { problem: FieldError } {

@@ -804,14 +804,28 @@ describe('caching and content sniffing', () => {
     expect(wrongMethod.headers.get('allow')).toBe('GET');
   });
 
-  it('refuses path ids of another shape with 400 before reading anything, quoting at most 40 characters of them', async () => {
+  it('refuses path ids of another shape or with parts too long, and an unreadable quarter, with 400 before reading anything, quoting at most 40 characters of them', async () => {
     // Act: DynamoDB itself refuses a key over 2 KB, which must not reach it
     const longMeasure = await get('/api/plan/measures/{measureId}', { params: { measureId: '1'.repeat(3000) }, token: null });
     const japanese = await get('/api/plan/measures/{measureId}', { params: { measureId: 'あ'.repeat(400) }, token: null });
     const longBukai = await get('/api/bukai/{bukaiId}/status', { params: { bukaiId: 'x'.repeat(3000) } });
     const longReference = await get('/api/reports/{reference}', { params: { reference: 'F'.repeat(3000) } });
+    // Ids of the right shape but with long parts: as long as DynamoDB refuses, yet each part only digits
+    const longParts = await get('/api/plan/measures/{measureId}', { params: { measureId: `1-1-${'1'.repeat(3000)}` }, token: null });
+    const longPartsReports = await get('/api/measures/{measureId}/reports', { params: { measureId: `2-2-${'3'.repeat(3000)}` } });
+    const longVersion = await get('/api/reports/{reference}', { params: { reference: `FY2013-Q2-2-2-3-v${'9'.repeat(3000)}` } });
+    const longQuarter = await get('/api/measures/{measureId}/status', { params: { measureId: '2-2-3' }, query: `quarter=${'Q'.repeat(3000)}` });
     // Assess
-    for (const [answer, field] of [[longMeasure, 'measureId'], [japanese, 'measureId'], [longBukai, 'bukaiId'], [longReference, 'reference']] as const) {
+    for (const [answer, field] of [
+      [longMeasure, 'measureId'],
+      [japanese, 'measureId'],
+      [longBukai, 'bukaiId'],
+      [longReference, 'reference'],
+      [longParts, 'measureId'],
+      [longPartsReports, 'measureId'],
+      [longVersion, 'reference'],
+      [longQuarter, 'quarter'],
+    ] as const) {
       expect(answer.status).toBe(400);
       expectBilingualError(answer.body, 400);
       expect(answer.body.error.fields).toEqual([expect.objectContaining({ field })]);

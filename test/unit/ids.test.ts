@@ -25,8 +25,16 @@ describe('a 事業 id as people type it', () => {
     expect(measureIdPattern.test(normalised)).toBe(true);
   });
 
-  it.each(['2-2', '2-2-3-4', 'a-2-3', '2--3', ''])('refuses "%s"', (typed) => {
+  it.each(['2-2', '2-2-3-4', 'a-2-3', '2--3', '', '1-1-1000', `1-1-${'1'.repeat(3000)}`])('refuses "%s"', (typed) => {
     expect(measureIdPattern.test(normaliseMeasureId(typed))).toBe(false);
+  });
+
+  it('takes parts of up to 3 digits, and 受付番号 versions up to the 9999 a quarter holds', () => {
+    // Prepare / Act / Assess
+    expect(measureIdPattern.test('123-45-999')).toBe(true);
+    expect(reportReferencePattern.test('FY2013-Q2-123-45-999-v9999')).toBe(true);
+    expect(reportReferencePattern.test('FY2013-Q2-2-2-3-v10000')).toBe(false);
+    expect(reportReferencePattern.test(`FY2013-Q2-2-2-${'3'.repeat(3000)}-v1`)).toBe(false);
   });
 
   it.each(['2ー2ー3', '２－２－３', '2-2-3'])('is read the same from a path and from a body: "%s"', (typed) => {
