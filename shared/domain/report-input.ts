@@ -270,7 +270,7 @@ function accessOf(measureId: string, quarter: string, context: ReportContext): {
  * owner must give, what a related department may write, the milestones the 事業's (each once), a done
  * milestone's date and 課題 for 遅延 or 遅れ気味. Fields that did not parse (undefined) are skipped.
  */
-function fieldChecks(input: CheckedFields, measure: Measure, role: Exclude<Role, 'none'>, context: ReportContext): FieldError[] | AccessProblem {
+function fieldChecks(input: CheckedFields, measure: Measure, role: Exclude<Role, 'none'>, context: ReportContext): FieldError[] {
   const errors: FieldError[] = [];
   const { period } = context.plan.plan;
   if (input.quarter !== undefined) {
@@ -283,7 +283,8 @@ function fieldChecks(input: CheckedFields, measure: Measure, role: Exclude<Role,
       });
     }
   }
-  if (role === 'related' && input.status !== undefined) return { kind: 'forbidden', ...relatedStatusRefusal(context) };
+  // Like the other fields that are the owner's to report (below): a field error, beside any other.
+  if (role === 'related' && input.status !== undefined) errors.push({ field: 'status', ...relatedStatusRefusal(context) });
   if (role === 'owner' && input.status === undefined) {
     errors.push({ field: 'status', ja: '状況が入力されていません', en: 'status is required' });
   }
@@ -338,7 +339,8 @@ function fieldChecks(input: CheckedFields, measure: Measure, role: Exclude<Role,
       });
     }
   });
-  if ((input.status === '遅延' || input.status === '遅れ気味') && input.issues === '') {
+  // A related department's status is refused above: asking it for 課題 as well would mislead.
+  if (role === 'owner' && (input.status === '遅延' || input.status === '遅れ気味') && input.issues === '') {
     errors.push({ field: 'issues', ja: `状況が「${input.status}」のときは課題を記入してください`, en: 'issues are required when the status is delayed or at risk' });
   }
   return errors;
@@ -357,7 +359,6 @@ export function toSubmission(
   if ('kind' in access) return access;
   const { measure, role } = access;
   const errors = fieldChecks(input, measure, role, context);
-  if (!Array.isArray(errors)) return errors;
   if (errors.length > 0) throw new ReportInputError(errors);
   const submission: ReportSubmission = {
     measureId: measure.id,
@@ -410,28 +411,11 @@ export function checkReport(body: unknown, context: ReportContext): ReturnType<t
   const errors = fieldErrorsOf(parsed.error);
   const fields = fieldsThatParse(body);
   const access = fields.measureId !== undefined && fields.quarter !== undefined ? accessOf(fields.measureId, fields.quarter, context) : undefined;
-  const more = access && !('kind' in access) ? planFieldErrors(fields, access.measure, access.role, context) : [];
+  const more = access && !('kind' in access) ? fieldChecks(fields, access.measure, access.role, context) : [];
   // A field the schema refused is named once, by the schema: so is all under it (each milestone of a list refused whole).
   const refused = errors.map((e) => e.field);
   const under = (field: string) => refused.some((r) => field === r || field.startsWith(`${r}.`));
   throw new ReportInputError([...errors, ...more.filter((e) => !under(e.field))]);
-}
-
-/**
- * The field checks of a body some fields of which the schema refused: a related department setting a
- * status (a 403 on its own) is then one more field error of the same answer, and the checks go on.
- */
-function planFieldErrors(fields: CheckedFields, measure: Measure, role: Exclude<Role, 'none'>, context: ReportContext): FieldError[] {
-  if (role === 'related' && fields.status !== undefined) {
-    const { status: _notTheirs, ...rest } = fields;
-    const others = fieldChecks(rest, measure, role, context);
-    return [
-      { field: 'status', ...relatedStatusRefusal(context) },
-      ...(Array.isArray(others) ? others : []),
-    ];
-  }
-  const errors = fieldChecks(fields, measure, role, context);
-  return Array.isArray(errors) ? errors : [];
 }
 
 /** Each field of a body as its schema reads it, or undefined where it does not parse (each milestone on its own). */

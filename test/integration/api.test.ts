@@ -324,7 +324,6 @@ describe('who may submit', () => {
   it.each([
     ['a 課 that does not own the 事業 (商工観光課 on 2-2-3)', () => formToken('shoko-kanko'), validReport()],
     ['a link for another quarter than the report', () => formToken('sogo-seisaku', { quarter: 'FY2013-Q3' }), validReport()],
-    ['a related department setting the status (児童福祉課 on 2-1-2)', () => formToken('jido-fukushi'), validReport({ measureId: '2-1-2', milestones: [] })],
   ])('refuses %s with 403 and writes nothing', async (_, token, body) => {
     // Prepare
     const before = await itemCount();
@@ -333,6 +332,18 @@ describe('who may submit', () => {
     // Assess
     expect(answer.status).toBe(403);
     expectBilingualError(answer.body, 403);
+    expect(await itemCount()).toBe(before);
+  });
+
+  it('refuses a related department setting the status with 400 naming the field, as it does its other owner-only fields, and writes nothing', async () => {
+    // Prepare: 児童福祉課 is a related department of 2-1-2
+    const before = await itemCount();
+    // Act
+    const answer = await submit(validReport({ measureId: '2-1-2', milestones: [] }), { token: formToken('jido-fukushi') });
+    // Assess
+    expect(answer.status).toBe(400);
+    expectBilingualError(answer.body, 400);
+    expect(answer.body.error.fields).toEqual(expect.arrayContaining([expect.objectContaining({ field: 'status', en: 'a related department may comment but not set the status' })]));
     expect(await itemCount()).toBe(before);
   });
 

@@ -230,15 +230,17 @@ describe('reading a submitted form', () => {
     const owners = toReportInput(withOwnersFields, { quarter: 'FY2013-Q2', role: 'related', measure: measure('3-1-2') }).input;
     // Assess
     expect(status.status).toBe('遅延');
-    expect(toSubmission(parseReportInput(status), { plan, reporter, quarter: 'FY2013-Q2' })).toMatchObject({ kind: 'forbidden' });
-    let refusal: unknown;
-    try {
-      toSubmission(parseReportInput(owners), { plan, reporter, quarter: 'FY2013-Q2' });
-    } catch (error) {
-      refusal = error;
-    }
-    expect(refusal).toBeInstanceOf(ReportInputError);
-    expect((refusal as ReportInputError).fields.map((f) => f.field).sort()).toEqual(['budgetExecutedThousandYen', 'issues', 'nextSteps']);
+    const refusedFields = (input: typeof status) => {
+      try {
+        toSubmission(parseReportInput(input), { plan, reporter, quarter: 'FY2013-Q2' });
+      } catch (error) {
+        if (error instanceof ReportInputError) return error.fields.map((f) => f.field).sort();
+        throw error;
+      }
+      return [];
+    };
+    expect(refusedFields(status)).toEqual(['status']);
+    expect(refusedFields(owners)).toEqual(['budgetExecutedThousandYen', 'issues', 'nextSteps']);
   });
 
   it('places each field error next to its control, milestones by their id', () => {
