@@ -8,7 +8,7 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
 import { createDocumentClient } from '#shared/aws/dynamodb';
 import { envNames, requireEnv } from '#shared/config/env';
-import { ApiError } from '#shared/http/api-error';
+import { ApiError, fieldProblem } from '#shared/http/api-error';
 import { httpErrors } from '#shared/http/middleware';
 import { measureIdOfPath } from '#shared/http/path-ids';
 import { HttpError, json } from '#shared/http/response';
@@ -29,7 +29,8 @@ export const handler = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResu
       const path = measureIdOfPath(event.pathParameters.measureId);
       if ('problem' in path) throw new ApiError(400, '事業 id が正しくありません', 'invalid measure id', [path.problem]);
       const measure = await getMeasure(store, path.id);
-      if (!measure) throw new HttpError(404, `事業 ${path.id} はありません`, `no 事業 ${path.id}`);
+      // Worded and shaped as every other route's unknown 事業 (shared/read-reports.ts).
+      if (!measure) throw fieldProblem(404, 'measureId', `事業 ${path.id} は計画にありません`, `measure ${path.id} is not in the plan`);
       return json(200, measure, publicCache);
     }
     const plan = await loadPlan(store);

@@ -106,7 +106,7 @@ const MilestoneInputSchema = z.strictObject({
 export const ReportInputSchema = z.strictObject(
   {
     measureId: described(
-      z.string({ error: '事業 id が必要です (例: 2-2-3) / a measure id is required, e.g. 2-2-3' }).check(
+      z.string({ error: '事業 id を文字列で指定してください (例: "2-2-3") / a measure id is required, as a string such as "2-2-3"' }).check(
         z.overwrite(normaliseMeasureId),
         // A refinement, not z.regex: the pattern holds after normalising ("２－２－３" is accepted), so it
         // must not appear as the input's pattern in the JSON Schema.
@@ -174,10 +174,13 @@ export const ReportInputSchema = z.strictObject(
 export type ReportInput = z.input<typeof ReportInputSchema>;
 export type ParsedReportInput = z.output<typeof ReportInputSchema>;
 
+/** The `field` of an error about the request as a whole rather than one of its parts. */
+export const bodyField = '(本文 / body)';
+
 /** Turns zod's issues into field errors a person can act on. */
 export function fieldErrorsOf(error: z.core.$ZodError): FieldError[] {
   return error.issues.map((issue) => {
-    const field = issue.path.join('.') || '(本文 / body)';
+    const field = issue.path.join('.') || bodyField;
     if (issue.code === 'unrecognized_keys') {
       // Named with the path of the object they are in: `kaId`, `milestones.0.startedOn`.
       const keys = issue.keys.map((key) => [...issue.path, key].join('.')).join(', ');

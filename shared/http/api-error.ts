@@ -4,13 +4,12 @@
  * `ApiErrorSchema` in api-schemas.ts, which the OpenAPI document publishes.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import type { FieldError } from '../domain/report-input.ts';
+import { bodyField, type FieldError } from '../domain/report-input.ts';
 import type { Refusal } from '../submit-report.ts';
 import { HttpError, json } from './response.ts';
 import { bearerChallenge, invalidTokenChallenge } from './challenge.ts';
 
-/** The `field` of an error about the request as a whole rather than one of its parts. */
-export const bodyField = '(本文 / body)';
+export { bodyField };
 
 /** An `HttpError` answered as `{ error: { status, message, messageEn, fields? } }`, with optional headers. */
 export class ApiError extends HttpError {
@@ -67,8 +66,9 @@ export function apiErrorOf(refusal: Refusal, options: { notFoundField?: string }
       // submitReport refuses only an unknown 事業 this way.
       return fieldProblem(404, options.notFoundField ?? 'measureId', refusal.ja, refusal.en);
     case 'invalid': {
-      const named = [...new Set(refusal.fields.map((f) => f.field))].join(', ');
-      return new ApiError(400, `${refusal.ja} (${named})`, `${refusal.en} (${named})`, refusal.fields);
+      // The fields at fault in the message; the body as a whole named in each language.
+      const named = (body: string) => [...new Set(refusal.fields.map((f) => (f.field === bodyField ? body : f.field)))].join(', ');
+      return new ApiError(400, `${refusal.ja} (${named('本文')})`, `${refusal.en} (${named('body')})`, refusal.fields);
     }
     case 'full':
       return new ApiError(409, refusal.ja, refusal.en, refusal.fields);

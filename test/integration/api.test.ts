@@ -447,6 +447,16 @@ describe('malformed requests', () => {
     expect(answer.body.error.fields[0].en).toMatch(/^the body is not valid JSON: .*position 22/);
   });
 
+  it('names the body as a whole in each language\'s own word in the message of a 400', async () => {
+    // Act
+    const answer = await submit([validReport()]);
+    // Assess
+    expect(answer.status).toBe(400);
+    expect(answer.body.error.message).toBe('入力内容に誤りがあります (本文)');
+    expect(answer.body.error.messageEn).toBe('the report has errors (body)');
+    expect(answer.body.error.fields[0].field).toBe('(本文 / body)');
+  });
+
   it('has at least 30 cases', () => {
     expect(cases.length).toBeGreaterThanOrEqual(30);
   });
@@ -800,6 +810,9 @@ describe('caching and content sniffing', () => {
     }
     expect(missing.status).toBe(404);
     expect(missing.headers.get('cache-control')).toBe('no-store');
+    // The same answer as every other route's unknown 事業
+    const elsewhere = await get('/api/measures/{measureId}/reports', { params: { measureId: '9-9-9' } });
+    expect(missing.body.error).toEqual({ ...elsewhere.body.error });
   });
 
   it('answers an unknown path (404), a method the path has not (405, with Allow) and an oversize body (413) in the API\'s error shape', async () => {
