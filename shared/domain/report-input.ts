@@ -9,6 +9,7 @@ import { formatQuarter, formatWarekiDate, isLocalDate, jstDate, tryParseQuarter,
 import { measureIdPattern, milestoneIdPattern, normaliseMeasureId } from './ids.ts';
 import { isOwner } from './ownership.ts';
 import type { Measure, PlanFile } from './plan.ts';
+import { bodyField } from './field-error.ts';
 import { maxExecutedThousandYen, milestoneProgressValues, reportStatuses, reportTextLimits, type MilestoneProgress, type ReportStatus, type ReportSubmission, type Reporter } from './report.ts';
 
 /** Japanese labels of the fields, for messages a person reads. */
@@ -174,8 +175,7 @@ export const ReportInputSchema = z.strictObject(
 export type ReportInput = z.input<typeof ReportInputSchema>;
 export type ParsedReportInput = z.output<typeof ReportInputSchema>;
 
-/** The `field` of an error about the request as a whole rather than one of its parts. */
-export const bodyField = '(本文 / body)';
+export { bodyField };
 
 /** Turns zod's issues into field errors a person can act on. */
 export function fieldErrorsOf(error: z.core.$ZodError): FieldError[] {

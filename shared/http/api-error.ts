@@ -4,7 +4,8 @@
  * `ApiErrorSchema` in api-schemas.ts, which the OpenAPI document publishes.
  */
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { bodyField, type FieldError } from '../domain/report-input.ts';
+import type { FieldError } from '../domain/report-input.ts';
+import { bodyField } from '../domain/field-error.ts';
 import type { Refusal } from '../submit-report.ts';
 import { HttpError, json } from './response.ts';
 import { bearerChallenge, invalidTokenChallenge } from './challenge.ts';

@@ -118,10 +118,14 @@ export type ApiParameterName = keyof typeof apiParameters;
 
 /** Path parameters by their name in the route path; a name not listed is documented as a plain string. */
 export const apiPathParameters: Readonly<Record<string, { schema: z.ZodMiniType; description: string; example?: string }>> = {
-  measureId: { schema: z.string().check(z.regex(measureIdPattern)), description: '事業 id / measure id', example: '2-2-3' },
+  measureId: {
+    schema: z.string().check(z.regex(measureIdPattern)),
+    description: '事業 id (全角の数字やダッシュ「２－２－３」も読みます) / measure id (full-width digits and dashes, "２－２－３", are read too)',
+    example: '2-2-3',
+  },
   reference: {
     schema: z.string().check(z.regex(reportReferencePattern)),
-    description: '受付番号 / report reference',
+    description: '受付番号 (小文字や全角で書かれていても読みます) / report reference (read in lower case or full-width too)',
     example: 'FY2013-Q2-2-2-3-v1',
   },
   bukaiId: {
@@ -136,7 +140,8 @@ export const apiPathParameters: Readonly<Record<string, { schema: z.ZodMiniType;
 export const apiHeaders = {
   Location: { description: '記録された報告の URL / where the recorded report can be read', schema: z.string() },
   'Idempotent-Replayed': {
-    description: '再送と認識され、最初の報告を返したとき "true" / "true" when this answers a retry with the first report',
+    description:
+      '記録済みの報告を返したとき "true" (同じ要求の再送、または最新の版と同じ内容) / "true" when the answer is a report already recorded (a retry, or the same content as the newest version)',
     schema: z.literal('true'),
   },
   'WWW-Authenticate': { description: 'Bearer (RFC 6750)', schema: z.string() },

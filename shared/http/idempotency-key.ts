@@ -19,7 +19,8 @@ export const IdempotencyKeySchema = z
     z.regex(/^[\x20-\x7E]+$/),
     z.describe(
       '同じ報告の再送を見分けるキー (例: UUID)。同じキーと同じ内容の再送は一度だけ記録されます (最新の版と同じ内容なら、キーが新しくても記録しません) / ' +
-        'a key that makes retries safe (e.g. a UUID): the same key with the same report records it once (and a report saying what the newest version says is not recorded again, whatever its key)',
+        'a key that makes retries safe (e.g. a UUID): the same key with the same report records it once (and a report saying what the newest version says is not recorded again, whatever its key). ' +
+        '前後の空白は除いて読みます / spaces around it are dropped',
     ),
   );
 

@@ -189,11 +189,13 @@ export function buildOpenApiDocument(routeTable: readonly RouteDefinition[] = al
         '地域情報化計画の四半期進捗報告 API。報告の送信には課ごと・四半期ごとの署名付きリンクのトークンが必要です。' +
         '閲覧では、課のトークンはその課が担当・関連する事業と自分の専門部会だけを読め、計画全体やほかの課の事業は' +
         '事務局・幹部のダッシュボードのリンクのトークンが必要です (範囲外は 403)。' +
-        'エラーは日本語 (message) と英語 (messageEn) で、項目ごとの理由 (fields) を返します。\n\n' +
+        'エラーは日本語 (message) と英語 (messageEn) で、項目ごとの理由 (fields) を返します。' +
+        'どのルートも、予期しないエラーには同じ形の 500 を返します。\n\n' +
         'Quarterly progress reporting for the municipal ICT plan. Submitting needs the signed link token of a 課 and ' +
         'quarter. For reading, a 課\'s token reads the 事業 the 課 owns or is related to and its own 専門部会; the whole ' +
         'plan and other departments\' 事業 need the dashboard link token of the secretariat or the leadership (403 ' +
-        'outside the scope). Errors come in Japanese (message) and English (messageEn), with a reason per field (fields).',
+        'outside the scope). Errors come in Japanese (message) and English (messageEn), with a reason per field (fields). ' +
+        'Every route answers an unexpected error with a 500 of the same shape.',
     },
     paths,
     components: {
