@@ -8,7 +8,8 @@
 import { mayReadMeasure, measureForbidden, type Reader } from './auth/read-access.ts';
 import { parseReportReference, resolveQuarter, type ReportHistory } from './domain/report-query.ts';
 import type { StoredReport } from './domain/report.ts';
-import { measureIdOfPath, shown } from './http/path-ids.ts';
+import { shown } from './domain/ids.ts';
+import { measureIdOfPath } from './http/path-ids.ts';
 import type { Catalog } from './store/catalog-cache.ts';
 import { getReport, reportHistory } from './store/report-items.ts';
 import type { Store } from './store/store.ts';

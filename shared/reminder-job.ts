@@ -28,7 +28,6 @@ import { claimNotification, markNotificationSending, markNotificationSent, relea
 import { reportsOfQuarter } from './store/report-items.ts';
 import type { Store } from './store/store.ts';
 
-export { SendRemindersInputSchema };
 
 export interface ReminderJobDeps {
   store: Store;

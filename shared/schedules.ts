@@ -18,8 +18,6 @@ import { quarterCompileDay, type ReminderConfig } from './domain/reminders.ts';
 /** The one time zone every schedule is read in. */
 export const scheduleTimezone = 'Asia/Tokyo';
 
-export { scheduledTimePlaceholder };
-
 /** One scheduled job. */
 export interface ScheduleDefinition {
   /** Stable name (also the Scheduler schedule's logical id). */

@@ -175,8 +175,6 @@ export const ReportInputSchema = z.strictObject(
 export type ReportInput = z.input<typeof ReportInputSchema>;
 export type ParsedReportInput = z.output<typeof ReportInputSchema>;
 
-export { bodyField };
-
 /** Turns zod's issues into field errors a person can act on. */
 export function fieldErrorsOf(error: z.core.$ZodError): FieldError[] {
   return error.issues.map((issue) => {

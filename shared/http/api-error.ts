@@ -10,7 +10,6 @@ import type { Refusal } from '../submit-report.ts';
 import { HttpError, json } from './response.ts';
 import { bearerChallenge, invalidTokenChallenge } from './challenge.ts';
 
-export { bodyField };
 
 /** An `HttpError` answered as `{ error: { status, message, messageEn, fields? } }`, with optional headers. */
 export class ApiError extends HttpError {

@@ -5,7 +5,8 @@
  */
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyResultV2 } from 'aws-lambda';
-import { bodyField, fieldProblem } from './api-error.ts';
+import { bodyField } from '../domain/field-error.ts';
+import { fieldProblem } from './api-error.ts';
 import { headerOf } from './headers.ts';
 
 /** What `requireJsonBody` adds to the event: the parsed body, not yet validated. */

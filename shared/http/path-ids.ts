@@ -6,8 +6,6 @@
 import type { FieldError } from '../domain/report-input.ts';
 import { directoryIdPattern, measureIdPattern, normaliseMeasureId, shown } from '../domain/ids.ts';
 
-export { shown };
-
 /** A 事業 id of a path as the plan writes it, read as a body's is ("２－２－３" → "2-2-3"). */
 export function measureIdOfPath(raw: string | undefined): { id: string } | { problem: FieldError } {
   const id = normaliseMeasureId(raw ?? '');

@@ -30,7 +30,8 @@ import { scheduleGroupName, scheduleTableAccess, scheduleTimeouts } from '#infra
 import { leaseSeconds } from '#shared/store/compile-lease';
 import { linkSecretReadActions } from '#infra/secrets';
 import { defaultReminderConfig } from '#shared/domain/reminders';
-import { scheduleFunctions, schedulesFor, scheduledTimePlaceholder } from '#shared/schedules';
+import { scheduledTimePlaceholder } from '#events/schedule-inputs';
+import { scheduleFunctions, schedulesFor } from '#shared/schedules';
 import type { ShinchokuStack } from '#infra/shinchoku-stack';
 import { publicContentSecurityPolicy, publicSiteKeys } from '#shared/web/public/page';
 

@@ -5,11 +5,10 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { CompileQuarterInputSchema } from '#events/schedule-inputs';
+import { CompileQuarterInputSchema, scheduledTimePlaceholder, SendRemindersInputSchema } from '#events/schedule-inputs';
 import { resolveQuarter } from '#shared/domain/compile';
 import { addDays, formatQuarter, jstDate, jstTime, quarterOf, type Quarter } from '#shared/domain/fiscal';
 import { defaultReminderConfig, parseReminderConfig, quarterCompileDay, reportDueDate } from '#shared/domain/reminders';
-import { SendRemindersInputSchema } from '#shared/reminder-job';
 import {
   compileDays,
   compileSchedules,
@@ -18,7 +17,6 @@ import {
   occurrences,
   ScheduleExpressionError,
   scheduledCompileTime,
-  scheduledTimePlaceholder,
   schedulesFor,
   toCronerPattern,
   type ScheduleDefinition,
