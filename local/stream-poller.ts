@@ -139,182 +139,252 @@ interface Shard {
   SequenceNumberRange?: { StartingSequenceNumber?: string; EndingSequenceNumber?: string };
 }
 
+/** Reads the stream, opens its shards and starts polling; `stop()` ends it. */
 export async function startStreamPoller(options: StreamPollerOptions): Promise<StreamPoller> {
-  const fn = options.fn ?? streamConsumer.fn;
-  const load = options.loadHandler ?? loadStreamHandler;
-  const filter = options.filter === undefined ? reportInsertFilter : options.filter;
-  const batchSize = options.batchSize ?? streamConsumer.batchSize;
-  const maxAttempts = options.maxAttempts ?? 3;
-  const pollIntervalMs = options.pollIntervalMs ?? 100;
-  const retryDelayMs = options.retryDelayMs ?? 50;
   const log = options.onLog ?? ((line: string) => process.stderr.write(`${line}\n`));
   const streams = streamsApi(options.endpoint);
-
   const streamArn = await latestStreamArn(options.endpoint, options.tableName);
   const checkpoint = options.checkpointFile ? shardCheckpoint(options.checkpointFile, streamArn, log) : undefined;
-  const saved = await checkpoint?.read();
+  const poller = new LocalStreamPoller(options, { streams, streamArn, checkpoint, log });
+  await poller.openShards(await checkpoint?.read());
+  poller.start();
+  return poller;
+}
+
+/** What `startStreamPoller` finds out before the poller exists. */
+interface PollerParts {
+  streams: StreamsApi;
+  streamArn: string;
+  checkpoint: ShardCheckpoint | undefined;
+  log: (line: string) => void;
+}
+
+/**
+ * One poller of one stream. Its parts, in the order a record meets them: the shards and their
+ * positions (`openShards`, `open`, `discoverShards`, `recover`, `handled`, `positions`), the
+ * invocations and what gives up on a record (`invoke`, `deadLetter`, `setAside`), and the loop
+ * (`loop`, `cycle`) that `idle()` and `stop()` wait on.
+ */
+class LocalStreamPoller implements StreamPoller {
+  readonly streamArn: string;
+  readonly deadLetters: StreamDeadLetter[] = [];
+
+  private readonly fn: string;
+  private readonly load: StreamHandlerLoader;
+  private readonly filter: EventPattern | null;
+  private readonly batchSize: number;
+  private readonly maxAttempts: number;
+  private readonly pollIntervalMs: number;
+  private readonly retryDelayMs: number;
+  private readonly startAt: 'LATEST' | 'TRIM_HORIZON';
+  private readonly failureQueue: LocalQueue | undefined;
+  private readonly streams: StreamsApi;
+  private readonly checkpoint: ShardCheckpoint | undefined;
+  private readonly log: (line: string) => void;
+
   /** Shards read to their end (or closed before this run could read them): never read again. */
-  const finished = new Set<string>();
-  const shards = new Map<string, ShardState>();
-  const known = (shardId: string) => finished.has(shardId) || shards.has(shardId);
-  const shardIterator = async (shardId: string, at: ShardStart) =>
-    (
-      await streams.call<{ ShardIterator?: string }>('GetShardIterator', {
-        StreamArn: streamArn,
-        ShardId: shardId,
-        ...(typeof at === 'string' ? { ShardIteratorType: at } : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: at.after }),
-      })
-    ).ShardIterator;
-  /**
-   * An iterator just after `after`, or at the oldest record when there is none or that record has
-   * passed the stream's retention (said in the log); `after` is what the reading goes on from.
-   */
-  const iteratorAfter = async (shardId: string, after: string | undefined) => {
-    if (!after) return { iterator: await shardIterator(shardId, 'TRIM_HORIZON'), after };
-    try {
-      return { iterator: await shardIterator(shardId, { after }), after };
-    } catch (caught) {
-      if ((caught as { type?: string }).type !== 'TrimmedDataAccessException') throw caught;
-      log(
-        `ストリームの記録 ${after} の後の位置は保持期間を過ぎています。残っている最初の記録から読みます / ` +
-          `the position after stream record ${after} is past the stream's retention; reading from the oldest record left (${shardId})`,
-      );
-      return { iterator: await shardIterator(shardId, 'TRIM_HORIZON'), after: undefined };
+  private readonly finished = new Set<string>();
+  private readonly shards = new Map<string, ShardState>();
+
+  private activityCount = 0;
+  private cyclesStarted = 0;
+  private stopped = false;
+  private running: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private handler: Promise<StreamHandler> | undefined;
+  private lastError = '';
+  private waiters: { after: number; resolve: () => void }[] = [];
+  private stopListening: (() => void) | undefined;
+
+  constructor(options: StreamPollerOptions, parts: PollerParts) {
+    this.fn = options.fn ?? streamConsumer.fn;
+    this.load = options.loadHandler ?? loadStreamHandler;
+    this.filter = options.filter === undefined ? reportInsertFilter : options.filter;
+    this.batchSize = options.batchSize ?? streamConsumer.batchSize;
+    this.maxAttempts = options.maxAttempts ?? 3;
+    this.pollIntervalMs = options.pollIntervalMs ?? 100;
+    this.retryDelayMs = options.retryDelayMs ?? 50;
+    this.startAt = options.startAt ?? 'LATEST';
+    this.failureQueue = options.failureQueue;
+    this.streams = parts.streams;
+    this.streamArn = parts.streamArn;
+    this.checkpoint = parts.checkpoint;
+    this.log = parts.log;
+  }
+
+  activity(): number {
+    return this.activityCount;
+  }
+
+  idle(): Promise<void> {
+    return new Promise<void>((resolve) => this.waiters.push({ after: this.cyclesStarted, resolve }));
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.running;
+    this.stopListening?.();
+    await this.checkpoint?.write(this.positions());
+    for (const w of this.waiters) w.resolve();
+    this.waiters = [];
+  }
+
+  /** Starts listening to the failure queue and polling. */
+  start(): void {
+    this.stopListening = this.failureQueue?.onMessage((message) => this.setAside(message));
+    this.loop();
+  }
+
+  // — Shards and their positions
+
+  /** Opens every shard of the stream where `saved` (the previous run's positions) or `startAt` says. */
+  async openShards(saved: SavedPositions | undefined): Promise<void> {
+    for (const shard of await describeShards(this.streams, this.streamArn)) {
+      const position = saved?.[shard.ShardId];
+      if (position === 'done') {
+        this.finished.add(shard.ShardId);
+      } else if (position !== undefined) {
+        await this.open(shard, position);
+      } else if (saved) {
+        // A shard the previous run had not seen yet: it began after that run's positions, so read it all.
+        await this.open(shard, 'TRIM_HORIZON');
+      } else if (shard.SequenceNumberRange?.EndingSequenceNumber) {
+        // Closed shards hold only what was written before the start; remember them so they are never read.
+        this.finished.add(shard.ShardId);
+      } else {
+        await this.open(shard, this.startAt);
+      }
     }
-  };
-  const open = async (shard: Shard, start: ShardStart) => {
+  }
+
+  private async open(shard: Shard, start: ShardStart): Promise<void> {
     // LATEST is taken as the end of what is there now when positions are saved (see below).
     let { iterator, after: through } =
-      start === 'LATEST' && !checkpoint
-        ? { iterator: await shardIterator(shard.ShardId, 'LATEST'), after: undefined }
-        : await iteratorAfter(shard.ShardId, typeof start === 'string' ? undefined : start.after);
-    if (start === 'LATEST' && checkpoint) {
+      start === 'LATEST' && !this.checkpoint
+        ? { iterator: await this.shardIterator(shard.ShardId, 'LATEST'), after: undefined }
+        : await this.iteratorAfter(shard.ShardId, typeof start === 'string' ? undefined : start.after);
+    if (start === 'LATEST' && this.checkpoint) {
       // LATEST has no sequence number to save, so a stop before the first record would lose the
       // records written until the next start. Read to the end instead, delivering nothing: the
       // position is then the last record there (or the shard's start, when it is empty).
       for (;;) {
-        const page = await streams.call<{ Records?: DynamoDBRecord[]; NextShardIterator?: string }>('GetRecords', {
-          ShardIterator: iterator,
-          Limit: 1000,
-        });
+        const page = await this.getRecords(iterator);
         iterator = page.NextShardIterator ?? undefined;
         const last = page.Records?.at(-1)?.dynamodb?.SequenceNumber;
         if (last) through = last;
         if (!last || !iterator) break;
       }
     }
-    shards.set(shard.ShardId, {
+    this.shards.set(shard.ShardId, {
       shardId: shard.ShardId,
       iterator,
       lastSequenceNumber: through,
       handledThrough: through,
       pending: [],
       attempts: 0,
-      batchLimit: batchSize,
+      batchLimit: this.batchSize,
       retryAt: 0,
     });
-  };
-  for (const shard of await describeShards(streams, streamArn)) {
-    const position = saved?.[shard.ShardId];
-    if (position === 'done') {
-      finished.add(shard.ShardId);
-    } else if (position !== undefined) {
-      await open(shard, position);
-    } else if (saved) {
-      // A shard the previous run had not seen yet: it began after that run's positions, so read it all.
-      await open(shard, 'TRIM_HORIZON');
-    } else if (shard.SequenceNumberRange?.EndingSequenceNumber) {
-      // Closed shards hold only what was written before the start; remember them so they are never read.
-      finished.add(shard.ShardId);
-    } else {
-      await open(shard, options.startAt ?? 'LATEST');
+  }
+
+  private async shardIterator(shardId: string, at: ShardStart): Promise<string | undefined> {
+    const { ShardIterator } = await this.streams.call<{ ShardIterator?: string }>('GetShardIterator', {
+      StreamArn: this.streamArn,
+      ShardId: shardId,
+      ...(typeof at === 'string' ? { ShardIteratorType: at } : { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: at.after }),
+    });
+    return ShardIterator;
+  }
+
+  /**
+   * An iterator just after `after`, or at the oldest record when there is none or that record has
+   * passed the stream's retention (said in the log); `after` is what the reading goes on from.
+   */
+  private async iteratorAfter(shardId: string, after: string | undefined): Promise<{ iterator: string | undefined; after: string | undefined }> {
+    if (!after) return { iterator: await this.shardIterator(shardId, 'TRIM_HORIZON'), after };
+    try {
+      return { iterator: await this.shardIterator(shardId, { after }), after };
+    } catch (caught) {
+      if ((caught as { type?: string }).type !== 'TrimmedDataAccessException') throw caught;
+      this.log(
+        `ストリームの記録 ${after} の後の位置は保持期間を過ぎています。残っている最初の記録から読みます / ` +
+          `the position after stream record ${after} is past the stream's retention; reading from the oldest record left (${shardId})`,
+      );
+      return { iterator: await this.shardIterator(shardId, 'TRIM_HORIZON'), after: undefined };
     }
   }
 
-  /** Each shard's position as the next run should resume it. */
-  const positions = (): SavedPositions => {
-    const out: SavedPositions = {};
-    for (const id of finished) out[id] = 'done';
-    for (const state of shards.values()) {
-      out[state.shardId] = state.handledThrough !== undefined ? { after: state.handledThrough } : 'TRIM_HORIZON';
+  private getRecords(iterator: string | undefined): Promise<{ Records?: DynamoDBRecord[]; NextShardIterator?: string }> {
+    return this.streams.call('GetRecords', { ShardIterator: iterator, Limit: 1000 });
+  }
+
+  /** Children of a drained shard (and shards created since) are read from their start. */
+  private async discoverShards(): Promise<void> {
+    for (const shard of await describeShards(this.streams, this.streamArn)) {
+      if (this.finished.has(shard.ShardId) || this.shards.has(shard.ShardId)) continue;
+      if (shard.ParentShardId && this.shards.has(shard.ParentShardId)) continue; // parent first, to keep order
+      await this.open(shard, 'TRIM_HORIZON');
     }
-    return out;
-  };
-  const handled = (state: ShardState, through: DynamoDBRecord | undefined) => {
+  }
+
+  /**
+   * An iterator that expired, or one DynamoDB Local no longer serves (an iterator taken at the start
+   * of a shard that was still empty can be refused as trimmed once records arrive): open the shard
+   * again after the last record read, or at its oldest record when none was read or that one is gone.
+   */
+  private async recover(state: ShardState, caught: unknown): Promise<void> {
+    const type = (caught as { type?: string }).type;
+    if (type !== 'ExpiredIteratorException' && type !== 'TrimmedDataAccessException') {
+      this.report(caught);
+      return;
+    }
+    try {
+      ({ iterator: state.iterator, after: state.lastSequenceNumber } = await this.iteratorAfter(state.shardId, state.lastSequenceNumber));
+    } catch (error) {
+      this.report(error);
+    }
+  }
+
+  /** Moves a shard's saved position past `through`, and past what was filtered out when nothing is pending. */
+  private handled(state: ShardState, through: DynamoDBRecord | undefined): void {
     const sequenceNumber = through?.dynamodb?.SequenceNumber;
     if (sequenceNumber) state.handledThrough = sequenceNumber;
     // What was read past the handled records was filtered out: it needs no delivery either.
     if (state.pending.length === 0 && state.lastSequenceNumber) state.handledThrough = state.lastSequenceNumber;
-  };
+  }
 
-  const deadLetters: StreamDeadLetter[] = [];
-  let activity = 0;
-  let cyclesStarted = 0;
-  let stopped = false;
-  let running: Promise<void> | undefined;
-  let timer: NodeJS.Timeout | undefined;
-  let handler: Promise<StreamHandler> | undefined;
-  let lastError = '';
-  let waiters: { after: number; resolve: () => void }[] = [];
-
-  const handlerOnce = () => {
-    if (!handler) {
-      handler = load(fn);
-      handler.catch(() => (handler = undefined));
+  /** Each shard's position as the next run should resume it. */
+  private positions(): SavedPositions {
+    const out: SavedPositions = {};
+    for (const id of this.finished) out[id] = 'done';
+    for (const state of this.shards.values()) {
+      out[state.shardId] = state.handledThrough !== undefined ? { after: state.handledThrough } : 'TRIM_HORIZON';
     }
-    return handler;
-  };
+    return out;
+  }
 
-  const deadLetter = (state: ShardState, record: DynamoDBRecord, error: string) => {
-    const sequenceNumber = record.dynamodb?.SequenceNumber ?? '?';
-    deadLetters.push({
-      sequenceNumber,
-      eventName: record.eventName,
-      keys: record.dynamodb?.Keys,
-      attempts: state.attempts,
-      error,
-      at: new Date().toISOString(),
-      from: 'retries',
-      record,
-    });
-    log(
-      `ストリームの記録を処理できずデッドレターに入れました / stream record dead-lettered: ${fn}, ` +
-        `${record.eventName ?? '?'} ${sequenceNumber} ${JSON.stringify(record.dynamodb?.Keys ?? {})}, ${state.attempts} 回 / attempt(s): ${error}`,
-    );
-  };
+  // — Invocations, and giving up on a record
 
-  /** A message the handler sent to the stream-failure queue: the record it set aside. */
-  const setAside = ({ body, at }: LocalQueueMessage) => {
-    const message = safeJson(body) as Partial<UnreadableRecordMessage> | undefined;
-    const known = message?.kind === unreadableRecordKind ? (message as UnreadableRecordMessage) : undefined;
-    const sequenceNumber = known?.sequenceNumber ?? '?';
-    const error = known?.error.message ?? body;
-    deadLetters.push({
-      sequenceNumber,
-      eventName: known?.eventName,
-      keys: known?.keys,
-      attempts: 1,
-      error,
-      at,
-      from: 'handler',
-      ...(known ? { message: known } : {}),
-    });
-    log(
-      `ストリームの記録を ${fn} が読めず、失敗キューに入れました / stream record set aside by ${fn} in the failure queue: ` +
-        `${known?.eventName ?? '?'} ${sequenceNumber} ${JSON.stringify(known?.keys ?? {})}: ${error}`,
-    );
-  };
-  const stopListening = options.failureQueue?.onMessage(setAside);
+  private handlerOnce(): Promise<StreamHandler> {
+    if (!this.handler) {
+      const loading = this.load(this.fn);
+      this.handler = loading;
+      loading.catch(() => (this.handler = undefined));
+    }
+    return this.handler;
+  }
 
   /** One invocation on the oldest pending records of a shard, and what follows from its answer. */
-  const invoke = async (state: ShardState): Promise<void> => {
-    const batch = state.pending.slice(0, Math.min(state.batchLimit, batchSize));
-    activity += 1;
+  private async invoke(state: ShardState): Promise<void> {
+    const batch = state.pending.slice(0, Math.min(state.batchLimit, this.batchSize));
+    this.activityCount += 1;
     let failedAt: number | undefined;
     let thrown = false;
     let error = '';
     try {
-      const answer = await (await handlerOnce())({ Records: structuredClone(batch) }, localLambdaContext(fn, randomUUID()));
+      const handler = await this.handlerOnce();
+      const answer = await handler({ Records: structuredClone(batch) }, localLambdaContext(this.fn, randomUUID()));
       const failed = new Set((answer?.batchItemFailures ?? []).map((f) => f.itemIdentifier));
       if (failed.size > 0) {
         const index = batch.findIndex((record) => failed.has(record.dynamodb?.SequenceNumber ?? ''));
@@ -328,17 +398,17 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       error = caught instanceof Error ? caught.message : String(caught);
     }
     if (failedAt === undefined) {
-      handled(state, state.pending.splice(0, batch.length).at(-1));
+      this.handled(state, state.pending.splice(0, batch.length).at(-1));
       state.attempts = 0;
-      state.batchLimit = batchSize;
+      state.batchLimit = this.batchSize;
       return;
     }
     // Everything before the failed record is checkpointed; the rest is delivered again.
-    handled(state, state.pending.splice(0, failedAt).at(-1));
+    this.handled(state, state.pending.splice(0, failedAt).at(-1));
     state.attempts += 1;
     const remaining = batch.length - failedAt;
-    if (state.attempts < maxAttempts) {
-      state.retryAt = Date.now() + retryDelayMs * 2 ** (state.attempts - 1);
+    if (state.attempts < this.maxAttempts) {
+      state.retryAt = Date.now() + this.retryDelayMs * 2 ** (state.attempts - 1);
       return;
     }
     if (thrown && remaining > 1) {
@@ -348,123 +418,118 @@ export async function startStreamPoller(options: StreamPollerOptions): Promise<S
       // A reported record is where Lambda splits the batch, and it is the first one left: Lambda hands
       // it to the on-failure destination with everything after it in the batch, handled or not.
       const given = state.pending.splice(0, thrown ? 1 : remaining);
-      for (const record of given) deadLetter(state, record, error);
-      handled(state, given.at(-1));
-      state.batchLimit = batchSize;
+      for (const record of given) this.deadLetter(state, record, error);
+      this.handled(state, given.at(-1));
+      state.batchLimit = this.batchSize;
     }
     state.attempts = 0;
     state.retryAt = 0;
-  };
+  }
+
+  private deadLetter(state: ShardState, record: DynamoDBRecord, error: string): void {
+    const sequenceNumber = record.dynamodb?.SequenceNumber ?? '?';
+    this.deadLetters.push({
+      sequenceNumber,
+      eventName: record.eventName,
+      keys: record.dynamodb?.Keys,
+      attempts: state.attempts,
+      error,
+      at: new Date().toISOString(),
+      from: 'retries',
+      record,
+    });
+    this.log(
+      `ストリームの記録を処理できずデッドレターに入れました / stream record dead-lettered: ${this.fn}, ` +
+        `${record.eventName ?? '?'} ${sequenceNumber} ${JSON.stringify(record.dynamodb?.Keys ?? {})}, ${state.attempts} 回 / attempt(s): ${error}`,
+    );
+  }
+
+  /** A message the handler sent to the stream-failure queue: the record it set aside. */
+  private setAside({ body, at }: LocalQueueMessage): void {
+    const message = safeJson(body) as Partial<UnreadableRecordMessage> | undefined;
+    const known = message?.kind === unreadableRecordKind ? (message as UnreadableRecordMessage) : undefined;
+    const sequenceNumber = known?.sequenceNumber ?? '?';
+    const error = known?.error.message ?? body;
+    this.deadLetters.push({
+      sequenceNumber,
+      eventName: known?.eventName,
+      keys: known?.keys,
+      attempts: 1,
+      error,
+      at,
+      from: 'handler',
+      ...(known ? { message: known } : {}),
+    });
+    this.log(
+      `ストリームの記録を ${this.fn} が読めず、失敗キューに入れました / stream record set aside by ${this.fn} in the failure queue: ` +
+        `${known?.eventName ?? '?'} ${sequenceNumber} ${JSON.stringify(known?.keys ?? {})}: ${error}`,
+    );
+  }
+
+  // — The loop
+
+  private loop(): void {
+    if (this.stopped) return;
+    this.cyclesStarted += 1;
+    const number = this.cyclesStarted;
+    this.running = this.cycle()
+      .then((quiet) => {
+        if (!quiet) return;
+        const ready = this.waiters.filter((w) => w.after < number);
+        this.waiters = this.waiters.filter((w) => w.after >= number);
+        for (const w of ready) w.resolve();
+      })
+      .catch((caught: unknown) => this.report(caught))
+      .finally(() => {
+        this.running = undefined;
+        if (!this.stopped) this.timer = setTimeout(() => this.loop(), this.pollIntervalMs);
+      });
+  }
 
   /** One pass over every shard; true when there was nothing to do. */
-  const cycle = async (): Promise<boolean> => {
+  private async cycle(): Promise<boolean> {
     let quiet = true;
     let drained = false;
-    for (const state of [...shards.values()]) {
+    for (const state of [...this.shards.values()]) {
       if (state.pending.length === 0 && state.iterator) {
         try {
-          const page = await streams.call<{ Records?: DynamoDBRecord[]; NextShardIterator?: string }>('GetRecords', {
-            ShardIterator: state.iterator,
-            Limit: 1000,
-          });
+          const page = await this.getRecords(state.iterator);
           state.iterator = page.NextShardIterator ?? undefined;
           for (const record of page.Records ?? []) {
             quiet = false;
-            activity += 1;
+            this.activityCount += 1;
             state.lastSequenceNumber = record.dynamodb?.SequenceNumber ?? state.lastSequenceNumber;
-            const lambdaRecord: DynamoDBRecord = { ...record, awsRegion: localRegion, eventSourceARN: streamArn };
-            if (filter === null || matchesPattern(filter, lambdaRecord)) state.pending.push(lambdaRecord);
+            const lambdaRecord: DynamoDBRecord = { ...record, awsRegion: localRegion, eventSourceARN: this.streamArn };
+            if (this.filter === null || matchesPattern(this.filter, lambdaRecord)) state.pending.push(lambdaRecord);
           }
-          handled(state, undefined);
+          this.handled(state, undefined);
         } catch (caught) {
           quiet = false;
-          await recover(state, caught);
+          await this.recover(state, caught);
           continue;
         }
       }
       if (state.pending.length > 0) {
         quiet = false;
-        if (Date.now() >= state.retryAt) await invoke(state);
+        if (Date.now() >= state.retryAt) await this.invoke(state);
       } else if (!state.iterator) {
-        shards.delete(state.shardId);
-        finished.add(state.shardId);
+        this.shards.delete(state.shardId);
+        this.finished.add(state.shardId);
         drained = true;
       }
     }
-    if (drained || cyclesStarted % 50 === 0) await discoverShards().catch((caught: unknown) => report(caught));
-    await checkpoint?.write(positions()).catch((caught: unknown) => report(caught));
+    if (drained || this.cyclesStarted % 50 === 0) await this.discoverShards().catch((caught: unknown) => this.report(caught));
+    await this.checkpoint?.write(this.positions()).catch((caught: unknown) => this.report(caught));
     return quiet;
-  };
+  }
 
-  /** Children of a drained shard (and shards created since) are read from their start. */
-  const discoverShards = async () => {
-    for (const shard of await describeShards(streams, streamArn)) {
-      if (known(shard.ShardId)) continue;
-      if (shard.ParentShardId && shards.has(shard.ParentShardId)) continue; // parent first, to keep order
-      await open(shard, 'TRIM_HORIZON');
-    }
-  };
-
-  /**
-   * An iterator that expired, or one DynamoDB Local no longer serves (an iterator taken at the start
-   * of a shard that was still empty can be refused as trimmed once records arrive): open the shard
-   * again after the last record read, or at its oldest record when none was read or that one is gone.
-   */
-  const recover = async (state: ShardState, caught: unknown) => {
-    const type = (caught as { type?: string }).type;
-    if (type !== 'ExpiredIteratorException' && type !== 'TrimmedDataAccessException') {
-      report(caught);
-      return;
-    }
-    try {
-      ({ iterator: state.iterator, after: state.lastSequenceNumber } = await iteratorAfter(state.shardId, state.lastSequenceNumber));
-    } catch (error) {
-      report(error);
-    }
-  };
-
-  const report = (caught: unknown) => {
+  private report(caught: unknown): void {
     const message = caught instanceof Error ? caught.message : String(caught);
     // The same failure on every poll (DynamoDB Local stopped) is printed once.
-    if (message === lastError) return;
-    lastError = message;
-    log(`ストリームを読めません / cannot read the stream: ${message}`);
-  };
-
-  const loop = () => {
-    if (stopped) return;
-    cyclesStarted += 1;
-    const number = cyclesStarted;
-    running = cycle()
-      .then((quiet) => {
-        if (!quiet) return;
-        const ready = waiters.filter((w) => w.after < number);
-        waiters = waiters.filter((w) => w.after >= number);
-        for (const w of ready) w.resolve();
-      })
-      .catch((caught: unknown) => report(caught))
-      .finally(() => {
-        running = undefined;
-        if (!stopped) timer = setTimeout(loop, pollIntervalMs);
-      });
-  };
-  loop();
-
-  return {
-    streamArn,
-    deadLetters,
-    activity: () => activity,
-    idle: () => new Promise<void>((resolve) => waiters.push({ after: cyclesStarted, resolve })),
-    stop: async () => {
-      stopped = true;
-      if (timer) clearTimeout(timer);
-      await running;
-      stopListening?.();
-      await checkpoint?.write(positions());
-      for (const w of waiters) w.resolve();
-      waiters = [];
-    },
-  };
+    if (message === this.lastError) return;
+    this.lastError = message;
+    this.log(`ストリームを読めません / cannot read the stream: ${message}`);
+  }
 }
 
 /** Where a shard is opened: one of the iterator types, or after a record handled in an earlier run. */
@@ -483,11 +548,16 @@ const checkpointSchema = z.object({
   ),
 });
 
+interface ShardCheckpoint {
+  read(): Promise<SavedPositions | undefined>;
+  write(shards: SavedPositions): Promise<void>;
+}
+
 /**
  * The checkpoint file of one stream: read once at start, written (to a temporary file, then renamed
  * over it) whenever a position moved, so a stop at any moment leaves the last complete file.
  */
-function shardCheckpoint(file: string, streamArn: string, log: (line: string) => void) {
+function shardCheckpoint(file: string, streamArn: string, log: (line: string) => void): ShardCheckpoint {
   let written = '';
   return {
     async read(): Promise<SavedPositions | undefined> {
