@@ -19,7 +19,7 @@ import { launchChromium, screenshotDir } from '#test/support/browser';
 import { freshLinkSecret, testStack } from '#test/support/local-stack';
 
 const phone = { width: 390, height: 844 };
-/** 生活安全課 owns 3-1-1, 3-1-3 … 3-1-6 and is a related department (関連部署) of 3-1-2. */
+/** 生活安全課 owns 3-1-1, 3-1-3 … 3-1-6 and is a related department (関連部署) of 3-1-2 and 5-4-1. */
 const kaId = 'seikatsu-anzen';
 const quarter = 'FY2013-Q2';
 
@@ -109,7 +109,7 @@ describe('web form in headless Chromium', () => {
       expect(opened?.status()).toBe(200);
       expect(await page.locator('html').getAttribute('lang')).toBe('ja');
       await expect.poll(() => page.title()).toContain('生活安全課');
-      expect(await page.locator('section[id^="m-"]').count()).toBe(6); // 5 owned + 1 related
+      expect(await page.locator('section[id^="m-"]').count()).toBe(7); // 5 owned + 2 related
       await expect.poll(() => page.locator('main').innerText()).toContain('平成25年度 第2四半期');
       await page.screenshot({ path: join(screenshotDir, 'form-phone.png'), fullPage: false });
       const section = page.locator('#m-3-1-3');

@@ -73,7 +73,7 @@ describe('which 事業 a 課 sees, and what is pre-filled', () => {
     const { owned, related } = measuresOfKa(plan, ka);
     // Assess
     expect(owned.map((m) => m.id)).toEqual(['3-1-1', '3-1-3', '3-1-4', '3-1-5', '3-1-6']);
-    expect(related.map((m) => m.id)).toEqual(['3-1-2']);
+    expect(related.map((m) => m.id)).toEqual(['3-1-2', '5-4-1']);
   });
 
   it('pre-fills from the latest version of the quarter, else the latest earlier quarter; never a later quarter or a comment', () => {
