@@ -127,12 +127,25 @@ export async function parseMail(raw: Buffer): Promise<ReceivedMail> {
     ...email,
     attachments: email.attachments.map((a) => ({
       ...(a.filename ? { filename: a.filename } : {}),
-      contentType: a.mimeType,
+      contentType: mediaTypeOf(a.mimeType),
       // attachmentEncoding 'arraybuffer': never a string; the Buffer shares the ArrayBuffer's memory.
       content: Buffer.from(a.content as ArrayBuffer),
       related: a.related === true,
     })),
   };
+}
+
+/** A type/subtype token pair (RFC 2045), the only form stored and sent on as a Content-Type header. */
+const mediaTypePattern = /^[a-z0-9!#$&^_.+-]+\/[a-z0-9!#$&^_.+-]+$/i;
+
+/**
+ * An attachment's content type as the intake keeps it: the lower-case type/subtype the mail gave, or
+ * `application/octet-stream` when that is no media type (a client's garbage, text no HTTP header can
+ * carry): the file is kept either way.
+ */
+export function mediaTypeOf(mimeType: string | undefined): string {
+  const type = (mimeType ?? '').trim().toLowerCase();
+  return mediaTypePattern.test(type) ? type : 'application/octet-stream';
 }
 
 function addressesOf(value: Address | Address[] | undefined): { address: string; name?: string }[] {
@@ -466,15 +479,43 @@ async function answerWithForm(answering: Answering, reject: Rejecting): Promise<
   };
 }
 
-/** A file name safe as the last part of an S3 key and in a mail: no paths, no control characters. */
+/**
+ * The most UTF-8 bytes of an attachment's file name as stored: a name any file system can hold when
+ * the file is saved (most allow 255 bytes), with room for a `3-` the intake puts before a name the
+ * mail repeats and for what the local S3 adds to each object's file (`._S3rver_metadata.json`).
+ */
+export const maxFileNameBytes = 200;
+/** An extension of at most this many bytes is kept when a name is cut (`.pdf`, `.xlsx`). */
+const maxExtensionBytes = 16;
+
+/**
+ * A file name safe as the last part of an S3 key and in a mail: no paths, no control characters, at
+ * most `maxFileNameBytes` bytes. A longer name loses the end of its stem, not its extension, and is
+ * cut between characters (never inside 𠮷 or an emoji, half of which no S3 key can hold).
+ */
 export function safeFileName(name: string | undefined, index: number): string {
   const cleaned = (name ?? '')
     .normalize('NFC')
     .replace(/[\\/\u0000-\u001f\u007f]/g, '_')
     .replace(/^\.+/, '')
-    .trim()
-    .slice(0, 200);
-  return cleaned === '' ? `attachment-${index + 1}` : cleaned;
+    .trim();
+  if (cleaned === '') return `attachment-${index + 1}`;
+  if (Buffer.byteLength(cleaned) <= maxFileNameBytes) return cleaned;
+  const dot = cleaned.lastIndexOf('.');
+  const extension = dot > 0 && Buffer.byteLength(cleaned.slice(dot)) <= maxExtensionBytes ? cleaned.slice(dot) : '';
+  return cutToBytes(cleaned.slice(0, cleaned.length - extension.length), maxFileNameBytes - Buffer.byteLength(extension)).trimEnd() + extension;
+}
+
+/** The longest start of `text` of at most `bytes` UTF-8 bytes that ends between two characters. */
+function cutToBytes(text: string, bytes: number): string {
+  let used = 0;
+  let end = 0;
+  for (const character of text) {
+    used += Buffer.byteLength(character);
+    if (used > bytes) break;
+    end += character.length;
+  }
+  return text.slice(0, end);
 }
 
 /**

@@ -44,6 +44,7 @@ const sogo = { kaId: 'sogo-seisaku', address: `sogo-seisaku@${domain}`, name: '�
 const zeimu = { kaId: 'zeimu', address: `zeimu@${domain}` };
 const kanzai = { kaId: 'kanzai', address: `kanzai@${domain}` };
 const shoko = { kaId: 'shoko-kanko', address: `shoko-kanko@${domain}` };
+const gakko = { kaId: 'gakko-kyoiku', address: `gakko-kyoiku@${domain}` };
 
 const localStack = testStack('shinchoku-mail-e2e-');
 let stack: LocalStack;
@@ -405,6 +406,34 @@ describe('good mails: recorded and confirmed with the 受付番号', () => {
     expect(Buffer.from(await stored.Body!.transformToByteArray()).equals(document)).toBe(true);
     expect(report!.attachments[1]!.key).toMatch(new RegExp(`^${mailBucketPrefixes.attachments}[a-z0-9]{40}/会議録\\.docx$`));
     expect((await onlyAnswerTo(subject)).body.text).toContain('添付: 資料.pdf、会議録.docx');
+  });
+
+  it('a file name over its byte limit, and a content type no HTTP header can carry: both stored, the mail recorded and answered', async () => {
+    // Prepare: a name of 503 bytes whose cut falls inside 𠮷 (4 bytes); a type with kanji in it
+    const subject = subjectFor('進捗報告 (長い名前の資料)');
+    const to = reportAddress(gakko.kaId);
+    const longName = `${'資'.repeat(65)}𠮷${'資'.repeat(100)}.pdf`;
+    const raw = await compose({
+      from: gakko.address,
+      to,
+      subject,
+      text: ['事業: 1-2-1', '状況: 予定どおり', '進捗: 添付の資料のとおり', '報告者: 山田'].join('\n'),
+      attachments: [
+        { filename: longName, content: Buffer.from('%PDF-1.4\n'), contentType: 'application/pdf' },
+        { filename: '議事録.pdf', content: Buffer.from('%PDF-1.4\n'), contentType: 'application/pdf資料' },
+      ],
+    });
+    // Act
+    await send(raw, { from: gakko.address, to: [to] });
+    // Assess: the name is cut to 200 bytes before 𠮷, keeping its extension; the type falls back
+    const [report] = await reportHistory(store, '1-2-1', quarter);
+    expect(report?.attachments.map((a) => [a.name, a.contentType])).toEqual([
+      [`${'資'.repeat(65)}.pdf`, 'application/pdf'],
+      ['議事録.pdf', 'application/octet-stream'],
+    ]);
+    const stored = await s3.send(new GetObjectCommand({ Bucket: stack.mailBucket, Key: report!.attachments[1]!.key }));
+    expect(stored.ContentType).toBe('application/octet-stream');
+    expect((await onlyAnswerTo(subject)).body.text).toContain('議事録.pdf');
   });
 
   it('a spreadsheet that is no 進捗管理シート (参考資料.xlsx) is an attachment like any other: the body is read and recorded', async () => {

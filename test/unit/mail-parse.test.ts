@@ -6,7 +6,7 @@ import Encoding from 'encoding-japanese';
 import MailComposer from 'nodemailer/lib/mail-composer/index.js';
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { factsOf, parseMail } from '#functions/ingest-mail/ingest';
+import { factsOf, maxFileNameBytes, mediaTypeOf, parseMail, safeFileName } from '#functions/ingest-mail/ingest';
 import type { SesMail, SesReceipt } from '#events/ses-receipt';
 import { DirectorySchema } from '#shared/domain/directory';
 import { classifyInboundMail } from '#shared/domain/mail-rules';
@@ -96,6 +96,41 @@ describe('parseMail', () => {
     expect(workbook.content.equals(sheet)).toBe(true);
     expect(workbook.contentType).toBe('application/vnd.openxmlformats-officedocument.spreadsheetml.sheet');
     expect(mail.html).toContain('添付します');
+  });
+});
+
+describe('attachments as stored: file name and content type', () => {
+  it('cuts a long name to its byte limit between characters, keeping the extension (𠮷 and emoji whole)', () => {
+    // Prepare: 4-byte characters on both sides of every possible cut
+    const names = [`${'資'.repeat(100)}.pdf`, `${'𠮷'.repeat(100)}.xlsx`, `${'a'.repeat(198)}😀😀.docx`, '𠮷'.repeat(100)];
+    // Act
+    const cut = names.map((name) => safeFileName(name, 0));
+    // Assess
+    for (const [i, name] of cut.entries()) {
+      expect(Buffer.byteLength(name), name).toBeLessThanOrEqual(maxFileNameBytes);
+      expect(Buffer.byteLength(name), name).toBeGreaterThan(maxFileNameBytes - 4);
+      expect(encodeURIComponent(name), name).toBeTruthy(); // throws on half of a surrogate pair
+      expect(names[i]!.startsWith(name.replace(/\.[a-z]+$/, ''))).toBe(true);
+    }
+    expect(cut.map((name) => /\.[a-z]+$/.exec(name)?.[0])).toEqual(['.pdf', '.xlsx', '.docx', undefined]);
+  });
+
+  it('keeps a name within the limit as it is, paths and control characters replaced, and names a nameless file', () => {
+    // Prepare / Act / Assess
+    expect(safeFileName('議事録 (第2回).pdf', 0)).toBe('議事録 (第2回).pdf');
+    expect(safeFileName('..\\..\\資料/a\u0007b.pdf', 0)).toBe('_.._資料_a_b.pdf');
+    expect(safeFileName('  ', 2)).toBe('attachment-3');
+  });
+
+  it('keeps a media type (lower-cased), and a type no HTTP header can carry as application/octet-stream', () => {
+    // Prepare / Act / Assess
+    expect(mediaTypeOf('Application/PDF')).toBe('application/pdf');
+    expect(mediaTypeOf('application/vnd.openxmlformats-officedocument.wordprocessingml.document')).toBe(
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+    );
+    for (const odd of ['application/pdf資料', 'text/plain\r\nX-Injected: 1', 'pdf', '', undefined]) {
+      expect(mediaTypeOf(odd), String(odd)).toBe('application/octet-stream');
+    }
   });
 });
 
