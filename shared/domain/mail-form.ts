@@ -372,7 +372,7 @@ function readMilestone(
       },
     };
   }
-  const rest = text.slice(found.w.length).replace(/^[\s,、()（）]+|[\s)）]+$/g, '');
+  const rest = withoutTrailing(text.slice(found.w.length).replace(/^[\s,、()（）]+/, ''), /[\s)）]/);
   const milestone: MilestoneProgress = { milestoneId: id, progress: found.progress as MilestoneProgress['progress'] };
   if (rest !== '') {
     const date = tryParseWarekiDate(rest);
@@ -429,7 +429,7 @@ export function parseMailForm(body: string, defaults: MailFormDefaults = {}): Ma
     }
     const key = keyOf(text);
     if (!key) {
-      if (open?.kind === 'text') open.lines.push(text.replace(/[ \t\u3000]+$/, ''));
+      if (open?.kind === 'text') open.lines.push(withoutTrailing(text, /[ \t\u3000]/));
       else if (open?.kind === 'single' && open.lines.every((l) => l.trim() === '') && text.trim() !== '') {
         // "状況:" with the value on the next line.
         open.lines.splice(0, open.lines.length, text.trim());
@@ -555,10 +555,21 @@ function beforeFirstBlock(line: number, ja: string, en: string = ja): MailFormPr
   };
 }
 
+/**
+ * `text` without the characters `char` matches at its end. A loop, not `replace(/[…]+$/)`: that tries
+ * the pattern from every such character inside the text, each try running to its end, so a line of
+ * many spaces took the square of its length.
+ */
+function withoutTrailing(text: string, char: RegExp): string {
+  let end = text.length;
+  while (end > 0 && char.test(text[end - 1]!)) end -= 1;
+  return text.slice(0, end);
+}
+
 /** The value as written, or undefined when the key was left empty (so a default applies). */
 function joinValue(lines: string[] | undefined): string | undefined {
   if (!lines) return undefined;
-  const text = lines.join('\n').replace(/^\s*\n/, '').replace(/\s+$/, '');
+  const text = lines.join('\n').replace(/^\s*\n/, '').trimEnd();
   return text.trim() === '' ? undefined : text;
 }
 
@@ -689,13 +700,52 @@ function characterOf(code: number): string {
   return code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff) ? String.fromCodePoint(code) : '\ufffd';
 }
 
+/**
+ * `text.replace(pattern, by)` for a pattern every match of which ends with `end`: the part after the
+ * last `end` is left out of the search, as nothing can match there. There each `<` (or `<!--`) would
+ * otherwise be tried and scanned to the end of the text, which took the square of its length.
+ */
+function replaceUpTo(text: string, end: string, pattern: RegExp, by: string): string {
+  const cut = text.lastIndexOf(end);
+  if (cut < 0) return text;
+  const at = cut + end.length;
+  return text.slice(0, at).replace(pattern, by) + text.slice(at);
+}
+
+/**
+ * `text` without the elements named (their content too). A search per element name rather than one
+ * pattern with a back reference: an element that is never closed would have that pattern scan to the
+ * end of the text from every opening tag; here the first one that finds no end ends the search for its name.
+ */
+function withoutElements(text: string, names: readonly string[]): string {
+  const opening = new RegExp(`<(${names.join('|')})\\b`, 'gi');
+  const unclosed = new Set<string>();
+  let out = '';
+  let from = 0;
+  for (let match = opening.exec(text); match; match = opening.exec(text)) {
+    const name = match[1]!.toLowerCase();
+    if (unclosed.has(name)) continue;
+    const closing = new RegExp(`<\\/${name}\\s*>`, 'gi');
+    closing.lastIndex = opening.lastIndex;
+    const end = closing.exec(text);
+    if (!end) {
+      unclosed.add(name);
+      continue;
+    }
+    out += text.slice(from, match.index);
+    from = closing.lastIndex;
+    opening.lastIndex = from;
+  }
+  return out + text.slice(from);
+}
+
 /** Text of HTML with no `<blockquote>` in it: block elements become line breaks, entities are decoded. */
 function flatText(html: string): string {
-  return html
-    .replace(/<br\s*\/?>/gi, '\n')
-    .replace(/<\/(p|div|li|tr|h[1-6]|table|ul|ol|pre)\s*>/gi, '\n')
-    .replace(/<(p|div|li|tr|h[1-6]|table|ul|ol|pre)\b[^>]*>/gi, '\n')
-    .replace(/<[^>]+>/g, '')
+  const blocks = 'p|div|li|tr|h[1-6]|table|ul|ol|pre';
+  let text = replaceUpTo(html, '>', /<br\s*\/?>/gi, '\n');
+  text = replaceUpTo(text, '>', new RegExp(`<\\/(${blocks})\\s*>`, 'gi'), '\n');
+  text = replaceUpTo(text, '>', new RegExp(`<(${blocks})\\b[^>]*>`, 'gi'), '\n');
+  return replaceUpTo(text, '>', /<[^>]+>/g, '')
     .replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
       if (name.startsWith('#x') || name.startsWith('#X')) return characterOf(Number.parseInt(name.slice(2), 16));
       if (name.startsWith('#')) return characterOf(Number.parseInt(name.slice(1), 10));
@@ -709,11 +759,15 @@ function flatText(html: string): string {
  * per level (so the quoted history is left out like in a plain-text reply), and entities are decoded.
  */
 export function htmlToText(html: string): string {
-  const visible = html.replace(/<!--[\s\S]*?-->/g, '').replace(/<(script|style|head|title)\b[\s\S]*?<\/\1\s*>/gi, '');
+  const visible = withoutElements(replaceUpTo(html, '-->', /<!--[\s\S]*?-->/g, ''), ['script', 'style', 'head', 'title']);
   const parts: string[] = [];
   let depth = 0;
-  // Split at every <blockquote> and </blockquote>; the text between two of them is at one depth.
-  for (const piece of visible.split(/(<\/?blockquote\b[^>]*>)/i)) {
+  // Split at every <blockquote> and </blockquote>; the text between two of them is at one depth. What
+  // follows the last ">" holds no such tag: it joins the last piece rather than being searched.
+  const cut = visible.lastIndexOf('>') + 1;
+  const pieces = visible.slice(0, cut).split(/(<\/?blockquote\b[^>]*>)/i);
+  pieces[pieces.length - 1] += visible.slice(cut);
+  for (const piece of pieces) {
     if (/^<blockquote\b/i.test(piece)) {
       depth += 1;
       parts.push('\n');
