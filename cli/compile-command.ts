@@ -30,7 +30,7 @@ import { defaultTableName } from '#shared/store/table';
 import { createDynamoDbClient, localClientConfig, localCredentials, localRegion } from '#local/aws-local';
 import { localDynamoEndpoint, localSesEndpoint, planFilesOf, runningStack, type RunningStack } from '#local/running-stack';
 import type { CompileQuarterResult } from '#functions/compile-quarter/handler';
-import { UsageError, type Output } from './output.ts';
+import { InputError, UsageError, type Output } from './output.ts';
 
 export interface CompileCommandOptions {
   quarter?: string;
@@ -49,7 +49,7 @@ export async function compileCommand(options: CompileCommandOptions, out: Output
   if (!options.quarter) throw new UsageError('--quarter が必要です (例: FY2013-Q2)', '--quarter is required (e.g. FY2013-Q2)');
   const parsed = tryParseQuarter(options.quarter);
   if (!parsed) {
-    throw new UsageError(`四半期を読み取れません: ${options.quarter} (例: FY2013-Q2)`, `cannot read quarter: ${options.quarter} (e.g. FY2013-Q2)`);
+    throw new InputError(`四半期を読み取れません: ${options.quarter} (例: FY2013-Q2)`, `cannot read quarter: ${options.quarter} (e.g. FY2013-Q2)`);
   }
   const quarter = formatQuarter(parsed);
   const opened = await openLocalStore(options, env, out);

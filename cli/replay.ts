@@ -56,7 +56,7 @@ import { occurrences, schedulesFor, type ScheduleDefinition } from '#shared/sche
 import { catalogLoader, type Catalog } from '#shared/store/catalog-cache';
 import { createStore, type Store } from '#shared/store/store';
 import { authenticate, submitReport } from '#shared/submit-report';
-import { UsageError, type Output } from './output.ts';
+import { InputError, UsageError, type Output } from './output.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The script of reports
@@ -84,18 +84,18 @@ export async function readReplayScript(path: string): Promise<ReplayEntry[]> {
   try {
     text = await readFile(path, 'utf8');
   } catch {
-    throw new UsageError(`スクリプトを読めません: ${path}`, `cannot read the script: ${path}`);
+    throw new InputError(`スクリプトを読めません: ${path}`, `cannot read the script: ${path}`);
   }
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new UsageError(`スクリプトが JSON ではありません: ${path}`, `the script is not JSON: ${path} (${(error as Error).message})`);
+    throw new InputError(`スクリプトが JSON ではありません: ${path}`, `the script is not JSON: ${path} (${(error as Error).message})`);
   }
   const parsed = ReplayScriptSchema.safeParse(json);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('\n  ');
-    throw new UsageError(`スクリプトに誤りがあります (${path}):\n  ${problems}`, `the script has errors (${path}), see above`);
+    throw new InputError(`スクリプトに誤りがあります (${path}):\n  ${problems}`, `the script has errors (${path}), see above`);
   }
   return parsed.data as ReplayEntry[];
 }
@@ -182,7 +182,7 @@ export function checkReplayWindow(plan: PlanFile, from: LocalDate, to: LocalDate
   const periodJa = `${plan.plan.municipality}の計画期間 ${formatWarekiFiscalYear(period.from)}〜${formatWarekiFiscalYear(period.to)}`;
   const periodEn = `the plan period of ${plan.plan.tenant}, FY${period.from}–FY${period.to}`;
   if (to < span.from || from > span.to) {
-    throw new UsageError(
+    throw new InputError(
       `再生期間 ${from}〜${to} は${periodJa}の外です (リマインダー・集計があるのは ${span.from}〜${span.to})。--plan で別の市の計画を指定するか、期間を見直してください`,
       `the window ${from} … ${to} lies outside ${periodEn} (reminders and compiles fall on ${span.from} … ${span.to}); give the city's plan with --plan, or another window`,
     );
@@ -213,7 +213,7 @@ function emptyCounts(): Counts {
 /** Walk the plan period and return what happened. */
 export async function runReplay(options: ReplayOptions): Promise<ReplaySummary> {
   const { from, to } = options;
-  if (daysBetween(from, to) < 0) throw new UsageError('--from が --to より後です', '--from is after --to');
+  if (daysBetween(from, to) < 0) throw new InputError('--from が --to より後です', '--from is after --to');
   // Said before a stack starts (and before --keep-data wipes the local data): a bad plan or directory,
   // or a window the plan has nothing in (another city's dates?), is a mistake.
   const { startLocalStack } = await import('#local/stack');
@@ -524,7 +524,7 @@ export async function replayCommand(args: string[], out: Output): Promise<number
   const day = (flag: 'from' | 'to'): LocalDate => {
     const value = values[flag];
     if (value === undefined) throw new UsageError(`--${flag} を指定してください (例: 2012-04-01)`, `--${flag} is required, e.g. 2012-04-01`);
-    if (!LocalDateSchema.safeParse(value).success) throw new UsageError(`--${flag} の日付が不正です: ${value}`, `--${flag} is not a YYYY-MM-DD date: ${value}`);
+    if (!LocalDateSchema.safeParse(value).success) throw new InputError(`--${flag} の日付が不正です: ${value}`, `--${flag} is not a YYYY-MM-DD date: ${value}`);
     return value;
   };
   const [from, to] = [day('from'), day('to')];

@@ -35,7 +35,7 @@ import type { Caller } from '#shared/submit-report';
 import { localClientConfig, sdkDocumentDb, sdkSecretReader } from '#local/aws-local';
 import { isUnreachable, localDynamoEndpoint, planFilesOf, runningStack } from '#local/running-stack';
 import { localSigningSecret } from './link-options.ts';
-import { UsageError, type Output } from './output.ts';
+import { InputError, UsageError, type Output } from './output.ts';
 
 export interface SheetTargetOptions {
   /** DynamoDB endpoint of the local stack. @default SHINCHOKU_DYNAMODB_PORT, else the running `npm start`'s, else http://127.0.0.1:8000 */
@@ -60,7 +60,7 @@ interface Target {
 function quarterOption(text: string | undefined): string {
   if (!text) throw new UsageError('--quarter が必要です (例: FY2013-Q2)', '--quarter is required (e.g. FY2013-Q2)');
   const parsed = tryParseQuarter(text);
-  if (!parsed) throw new UsageError(`四半期を読み取れません: ${text} (例: FY2013-Q2)`, `cannot read quarter: ${text} (e.g. FY2013-Q2)`);
+  if (!parsed) throw new InputError(`四半期を読み取れません: ${text} (例: FY2013-Q2)`, `cannot read quarter: ${text} (e.g. FY2013-Q2)`);
   return formatQuarter(parsed);
 }
 
@@ -129,7 +129,7 @@ export async function importSheetCommand(options: ImportSheetCommandOptions, out
   const contents = await readSheetFiles(options.files);
   const { store, catalog, secret } = await openTarget(options);
   const ka = catalog.directory.ka.find((k) => k.id === options.ka);
-  if (!ka) throw new UsageError(`課 id "${options.ka}" は名簿にありません`, `no 課 with id "${options.ka}" in the directory`);
+  if (!ka) throw new InputError(`課 id "${options.ka}" は名簿にありません`, `no 課 with id "${options.ka}" in the directory`);
   // The secretariat acts for the 課: the same caller a form link of that 課 and quarter would give.
   const caller: Caller = {
     claims: { tenant: catalog.plan.plan.tenant, kaId: ka.id, quarter, purpose: 'form', expiresAt: Math.floor(Date.now() / 1000) + 3600 },
@@ -209,7 +209,7 @@ export async function exportSheetCommand(options: ExportSheetCommandOptions, out
   try {
     sheet = await exportSheet(store, catalog, { scope, quarter, secret, reminderConfig: reminderConfigFromEnv(options.env ?? process.env) });
   } catch (error) {
-    if (error instanceof SheetScopeError) throw new UsageError(error.ja, error.en);
+    if (error instanceof SheetScopeError) throw new InputError(error.ja, error.en);
     throw error;
   }
   const dir = resolve(options.out ?? '.');

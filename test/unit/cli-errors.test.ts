@@ -225,3 +225,25 @@ describe('arguments a command does not take', () => {
     expect(data.join('\n')).toContain('使い方 / usage');
   });
 });
+
+describe('a value the command cannot use', () => {
+  it.each([
+    [['replay', '--from', '2020-01-01', '--to', '2020-01-05'], '再生期間 2020-01-01〜2020-01-05 は', 'the window 2020-01-01 … 2020-01-05 lies outside'],
+    [['replay', '--from', '2013-07-05', '--to', '2013-07-01'], '--from が --to より後です', '--from is after --to'],
+    [['replay', '--from', '2013-7-1', '--to', '2013-07-05'], '--from の日付が不正です: 2013-7-1', '--from is not a YYYY-MM-DD date: 2013-7-1'],
+    [['compile', '--quarter', 'FY2013-Q5'], '四半期を読み取れません: FY2013-Q5', 'cannot read quarter: FY2013-Q5'],
+  ])('%j says why with a pointer to the help, not the whole usage, exit 2', async (argv, ja, en) => {
+    // Prepare
+    const output = collect();
+    const data: string[] = [];
+    const infos: string[] = [];
+    // Act
+    const code = await main(argv, { ...output, data: (text) => data.push(text), info: (text) => infos.push(text) });
+    // Assess
+    expect(code).toBe(2);
+    expect(output.err.join('\n')).toContain(`エラー: ${ja}`);
+    expect(output.err.join('\n')).toContain(`error: ${en}`);
+    expect(data.join('\n')).not.toContain('使い方 / usage');
+    expect(infos).toEqual(['使い方は shinchoku help']);
+  });
+});
