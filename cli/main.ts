@@ -24,7 +24,7 @@ export const usage = `使い方 / usage: shinchoku <command>
                        事務局・幹部向けダッシュボードの署名付きリンク / the signed dashboard link (secretariat, leadership)
   compile --quarter FY2013-Q2 [--endpoint URL] [--table NAME] [--plan FILE] [--json]
                        四半期を今すぐ集計 (ローカル環境) / compile a quarter now against the local stack
-  remind [--day 2013-07-03] [--endpoint URL] [--table NAME] [--plan FILE] [--base-url URL] [--json]
+  remind [--day 2013-10-07] [--endpoint URL] [--table NAME] [--plan FILE] [--base-url URL] [--json]
                        その日のリマインダーを今すぐ送る (ローカル環境、同じ日は一度だけ) / send a day's reminders now against the local stack (once per day)
   import-sheet FILE... --ka KA_ID --quarter FY2013-Q2 [--endpoint URL | --deployed] [--table NAME] [--plan FILE | --tenant ID] [--json] [--progress]
                        記入済みの進捗管理シート (.xlsx) を課の報告として取り込む / import returned progress sheets as a 課's reports

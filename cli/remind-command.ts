@@ -1,5 +1,5 @@
 /**
- * `shinchoku remind [--day 2013-07-03]`: the daily reminder run of one day, now, against the local
+ * `shinchoku remind [--day 2013-10-07]`: the daily reminder run of one day, now, against the local
  * stack — the same job the schedule runs at 09:00 JST (shared/reminder-job.ts), with the stack's
  * table, SES emulator, link secret and form URL. A day's mails go out once: running it again for the
  * same day sends only what is left. For seeing what a day's reminders say, or sending a day the local
@@ -79,15 +79,20 @@ export async function remindCommand(options: RemindCommandOptions, out: Output):
     result = error.result;
     failed = true;
   }
+  // A day with nothing to send is told when report reminders go, so a quiet day does not read as a failure.
+  const beforeJa = config.report.daysBefore.map((d) => `${d}日前`).join('・');
+  const beforeEn = new Intl.ListFormat('en', { type: 'conjunction' }).format(config.report.daysBefore.map(String));
   if (options.json) {
     out.data(JSON.stringify(result, null, 2));
   } else {
     for (const mail of result.sent) out.data([mail.kind, mail.to.join(', '), mail.subject].join('\t'));
     out.info(
       `${formatWarekiDate(day)} (${day}) のリマインダー: 送信 ${result.sent.length} 通、送信済み ${result.alreadySent.length} 通 (予定 ${result.planned} 通)` +
-        (result.sent.length > 0 ? `。送信メールは ${sesEndpoint}/ で見られます` : ''),
+        (result.sent.length > 0 ? `。送信メールは ${sesEndpoint}/ で見られます` : '') +
+        (result.planned === 0 ? `。この日に送るリマインダーはありません (報告のリマインダーは、四半期終了の${config.report.dueDaysAfterQuarterEnd}日後の期限の${beforeJa}に送ります)` : ''),
       `reminders of ${day}: ${result.sent.length} sent, ${result.alreadySent.length} already sent (${result.planned} planned)` +
-        (result.sent.length > 0 ? `; the mails are at ${sesEndpoint}/` : ''),
+        (result.sent.length > 0 ? `; the mails are at ${sesEndpoint}/` : '') +
+        (result.planned === 0 ? `; no reminder to send on this day (report reminders go ${beforeEn} days before the due date, ${config.report.dueDaysAfterQuarterEnd} days after each quarter ends)` : ''),
     );
   }
   if (failed) {

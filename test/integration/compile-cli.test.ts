@@ -128,6 +128,18 @@ describe('shinchoku remind', () => {
     expect(again.err.join('\n')).toContain(`送信 0 通、送信済み ${result.sent.length} 通`);
   });
 
+  it('says when there is nothing to send on the day, and when report reminders go', async () => {
+    // Prepare: 2012-07-03 is a week before the FY2012-Q1 reports are due, between two reminders
+    process.env.SHINCHOKU_LINK_SECRET = 'r'.repeat(64);
+    const output = collect();
+    // Act
+    const code = await main(['remind', '--day', '2012-07-03', '--endpoint', inject('dynamoEndpoint'), '--table', table.tableName], output);
+    // Assess
+    expect(code, output.err.join('\n')).toBe(0);
+    expect(output.err.join('\n')).toContain('送信 0 通、送信済み 0 通 (予定 0 通)。この日に送るリマインダーはありません (報告のリマインダーは、四半期終了の10日後の期限の14日前・3日前に送ります)');
+    expect(output.err.join('\n')).toContain('no reminder to send on this day (report reminders go 14 and 3 days before the due date, 10 days after each quarter ends)');
+  });
+
   it('refuses a day it cannot read, saying so without the whole usage', async () => {
     // Prepare
     const output = collect();
