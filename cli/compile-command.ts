@@ -215,7 +215,7 @@ const scopeLabels: Record<Rollup['scope'], string> = {
 
 /** The roll-ups as `compile` prints them: tab-separated, for people and spreadsheets alike (`--json` is for machines). */
 export function rollupTable(rollups: readonly Rollup[]): string {
-  const head = ['範囲 / scope', 'id', '順調 / green', '注意 / amber', '遅延 / red', '未報告 / unreported'];
+  const head = ['範囲 / scope', 'id', '順調 / on track', '注意 / attention', '遅延 / delayed', '未報告 / not reported'];
   const rows = rollups.map((r) => [scopeLabels[r.scope], r.scopeId, r.counts.green, r.counts.amber, r.counts.red, r.counts.unreported]);
   return [head, ...rows].map((row) => row.join('\t')).join('\n');
 }

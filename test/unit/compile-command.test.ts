@@ -42,7 +42,7 @@ describe('the roll-up table of shinchoku compile', () => {
       .map((line) => line.split('\t'));
     // Assess
     expect(rows).toEqual([
-      ['範囲 / scope', 'id', '順調 / green', '注意 / amber', '遅延 / red', '未報告 / unreported'],
+      ['範囲 / scope', 'id', '順調 / on track', '注意 / attention', '遅延 / delayed', '未報告 / not reported'],
       ['計画全体 / plan', 'all', '2', '1', '0', '3'],
       ['専門部会 / bukai', '企画専門部会', '2', '1', '0', '3'],
     ]);
