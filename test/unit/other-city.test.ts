@@ -105,8 +105,8 @@ describe('another city\'s plan', () => {
     const error = renderErrorPage({ lang: 'ja', status: 404, title: { ja: '見つかりません', en: 'Not found' }, message: { ja: 'なし', en: 'none' } });
     // Assess
     for (const page of [form, en, receipt, error]) expect(page).not.toMatch(foreign);
-    expect(form).toContain('例: 2020-07-01 または 令和2年7月1日');
-    expect(en).toContain('e.g. 2020-07-01 or 令和2年7月1日');
+    expect(form).toContain('例: 2020-07-01 (令和2年7月1日)');
+    expect(en).toContain('e.g. 2020-07-01 (令和2年7月1日)');
     expect(form).toContain('placeholder="2020-07-01"');
     expect(form).toContain('<footer><p>桜台市DX推進計画 進捗管理');
     expect(receipt).toContain('<footer><p>桜台市DX推進計画 進捗管理');
