@@ -172,14 +172,17 @@ export class Schedules extends Construct {
 
     this.role = new iam.Role(this, 'SchedulerRole', {
       // Confused-deputy guard: only schedules of this account, in the default group (the one the
-      // schedules below are created in), may assume the role.
+      // schedules below are created in), may assume the role. Scheduler assumes the role with the
+      // schedule *group's* ARN as aws:SourceArn, never a schedule's: a condition on
+      // `schedule/<group>/*` matches no request and every run would fail to assume the role
+      // (https://docs.aws.amazon.com/scheduler/latest/UserGuide/cross-service-confused-deputy-prevention.html).
       assumedBy: new iam.ServicePrincipal('scheduler.amazonaws.com').withConditions({
-        StringEquals: { 'aws:SourceAccount': stack.account },
-        ArnLike: {
+        StringEquals: {
+          'aws:SourceAccount': stack.account,
           'aws:SourceArn': stack.formatArn({
             service: 'scheduler',
-            resource: 'schedule',
-            resourceName: `${scheduleGroupName}/*`,
+            resource: 'schedule-group',
+            resourceName: scheduleGroupName,
             arnFormat: ArnFormat.SLASH_RESOURCE_NAME,
           }),
         },

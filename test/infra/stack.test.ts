@@ -1090,11 +1090,12 @@ describe('ShinchokuStack', () => {
           Action: 'sts:AssumeRole',
           Effect: 'Allow',
           Principal: { Service: 'scheduler.amazonaws.com' },
+          // Scheduler's aws:SourceArn is the schedule group's ARN (a schedule's ARN never matches).
           Condition: {
-            StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } },
-            ArnLike: {
+            StringEquals: {
+              'aws:SourceAccount': { Ref: 'AWS::AccountId' },
               'aws:SourceArn': {
-                'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:schedule/${scheduleGroupName}/*`]],
+                'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':scheduler:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, `:schedule-group/${scheduleGroupName}`]],
               },
             },
           },
