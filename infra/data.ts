@@ -15,11 +15,12 @@ import { byQuarterIndex, createTableInput, defaultTableName, timeToLiveAttribute
  * How much of the table a function may touch: `read`; `append`, reading and adding new items (a report
  * is appended as one TransactWriteItems of two conditional Puts) but never changing or deleting one;
  * `appendAndClaim`, `append` and changing or deleting its tenant's notification claims only (the
- * mail intake claims each answer it sends, shared/store/notification-items.ts); `readAndLease`, `read`
- * and taking and giving back the public site's lease only (publish-public, shared/store/compile-lease.ts);
- * `readWrite`, everything item-level.
+ * mail intake claims each answer it sends, shared/store/notification-items.ts); `readAndClaim`, `read`
+ * and claiming, marking and releasing its tenant's notifications only (the reminders and the digest,
+ * which write nothing else); `readAndLease`, `read` and taking and giving back the public site's lease
+ * only (publish-public, shared/store/compile-lease.ts); `readWrite`, everything item-level.
  */
-export type TableAccess = 'read' | 'append' | 'appendAndClaim' | 'readAndLease' | 'readWrite';
+export type TableAccess = 'read' | 'append' | 'appendAndClaim' | 'readAndClaim' | 'readAndLease' | 'readWrite';
 
 const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
 const appendActions = [...readActions, 'dynamodb:PutItem'];
@@ -32,7 +33,8 @@ export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = {
   append: appendActions,
   // For the mail intake, internet-facing as the forms are; what it changes besides is in keyedActions.
   appendAndClaim: appendActions,
-  // What it writes besides is in keyedActions.
+  // What they write besides is in keyedActions.
+  readAndClaim: readActions,
   readAndLease: readActions,
   readWrite: [
     ...appendActions,
@@ -46,10 +48,12 @@ export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = {
 /**
  * What an access level may do besides its `tableActions`, only on items whose partition key matches
  * (`dynamodb:LeadingKeys`, an IAM `StringLike` pattern of the function's tenant): the mail intake marks
- * a claimed answer sent or releases it; publish-public takes and gives back the public site's lease.
+ * a claimed answer sent or releases it; the reminders and the digest claim, mark and release their
+ * notifications; publish-public takes and gives back the public site's lease.
  */
 export const keyedActions: Readonly<Partial<Record<TableAccess, { actions: readonly string[]; keys: (tenant: string) => string }>>> = {
   appendAndClaim: { actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], keys: (tenant) => `${notificationKeys.partition(tenant, '')}*` },
+  readAndClaim: { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], keys: (tenant) => `${notificationKeys.partition(tenant, '')}*` },
   readAndLease: { actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], keys: (tenant) => publicSiteLeaseKeys.partition(tenant) },
 };
 

@@ -34,8 +34,8 @@ export const scheduleGroupName = 'default';
  * fails the synth until someone decides whether it may write.
  */
 export const scheduleTableAccess: Readonly<Record<string, TableAccess>> = {
-  // Reads the plan, directory and the quarter's reports; claims and marks its notifications.
-  'send-reminders': 'readWrite',
+  // Reads the plan, directory and the quarter's reports; claims and marks its notifications (its only table writes).
+  'send-reminders': 'readAndClaim',
   // Reads the quarter's reports; writes the compiled status.
   'compile-quarter': 'readWrite',
 };

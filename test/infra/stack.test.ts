@@ -1114,7 +1114,23 @@ describe('ShinchokuStack', () => {
         // Prepare / Act
         const dynamoActions = statementsOfScheduled(fn).flatMap((st) => asArray(st.Action)).filter((a) => a.startsWith('dynamodb:'));
         // Assess
-        expect(new Set(dynamoActions), fn).toEqual(new Set([...tableActions[scheduleTableAccess[fn]!], ...indexActionsOf(fn)]));
+        const access = scheduleTableAccess[fn]!;
+        expect(new Set(dynamoActions), fn).toEqual(new Set([...tableActions[access], ...(keyedActions[access]?.actions ?? []), ...indexActionsOf(fn)]));
+      }
+    });
+
+    it('lets the reminders and the digest write only their tenant\'s notification claims: no batch write, no change to any other item', () => {
+      const roleOf = (id: string) => resources[id]!.Properties.Role['Fn::GetAtt'][0] as string;
+      const digestId = idOf(stack.events.functions.get('send-digest')!);
+      for (const [name, roleId] of [['send-reminders', roleOf(fnId('send-reminders'))], ['send-digest', roleOf(digestId)]] as const) {
+        // Act
+        const writes = statementsOfRole(roleId).filter((st) =>
+          asArray(st.Action).some((a) => ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'].includes(a)),
+        );
+        // Assess
+        expect(writes.map((st) => [asArray(st.Action).sort(), st.Condition]), name).toEqual([
+          [['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#shimotsuke#NOTIFICATION#*'] } }],
+        ]);
       }
     });
 
