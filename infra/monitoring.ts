@@ -164,6 +164,30 @@ export class Monitoring extends Construct {
   }
 
   /**
+   * Alarms on a schedule group of EventBridge Scheduler: every run Scheduler gave up on without putting
+   * it in the dead-letter queue (`InvocationDroppedCount`) and every run it could not put there
+   * (`InvocationsFailedToBeSentToDeadLetterCount`: the role could not be assumed, or the queue refused
+   * it). Neither reaches the queue, so the queue's alarms cannot see them.
+   */
+  watchScheduleGroup(scheduleGroupName: string): { dropped: cloudwatch.Alarm; failedToDeadLetter: cloudwatch.Alarm } {
+    const metric = (metricName: string) =>
+      new cloudwatch.Metric({
+        namespace: 'AWS/Scheduler',
+        metricName,
+        dimensionsMap: { ScheduleGroup: scheduleGroupName },
+        period: this.period,
+        statistic: cloudwatch.Stats.SUM,
+      });
+    const dropped = this.alarm('SchedulerDropped', metric('InvocationDroppedCount'), {
+      description: `Scheduler (${scheduleGroupName}): 実行が破棄されました / a scheduled run was dropped without reaching its target or the dead-letter queue`,
+    });
+    const failedToDeadLetter = this.alarm('SchedulerFailedToDeadLetter', metric('InvocationsFailedToBeSentToDeadLetterCount'), {
+      description: `Scheduler (${scheduleGroupName}): 失敗した実行をデッドレターキューに送れませんでした / a failed scheduled run could not be put in the dead-letter queue`,
+    });
+    return { dropped, failedToDeadLetter };
+  }
+
+  /**
    * Alarms on outbound mail: the account's SES reputation (bounce rate above 5 %, complaint rate above
    * 0.1 %, well before SES reviews or pauses sending at 10 % / 0.5 %), and every bounce, complaint or
    * reject of a send through `configurationSetName` (published to CloudWatch under `dimensionName` by

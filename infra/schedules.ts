@@ -134,6 +134,8 @@ export class Schedules extends Construct {
     });
     Validations.of(this.deadLetterQueue).acknowledge({ id: 'AwsSolutions-SQS3', reason: sqs3Reason });
     props.monitoring.watchQueue(this.deadLetterQueue);
+    // Runs that never reach the queue (dropped, or refused by it) are seen only in Scheduler's own metrics.
+    props.monitoring.watchScheduleGroup(scheduleGroupName);
 
     // What each job needs besides the table.
     const wiring: Readonly<Record<string, (fn: ShinchokuFunction) => void>> = {

@@ -1064,6 +1064,22 @@ describe('ShinchokuStack', () => {
       template.hasResourceProperties('AWS::CloudWatch::Alarm', { Namespace: 'AWS/SQS', Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(), 'QueueName'] } }] });
     });
 
+    it('alarms on scheduled runs Scheduler dropped or could not put in the dead-letter queue, in the schedules\' group', () => {
+      for (const metricName of ['InvocationDroppedCount', 'InvocationsFailedToBeSentToDeadLetterCount']) {
+        // Prepare / Act / Assess
+        template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+          Namespace: 'AWS/Scheduler',
+          MetricName: metricName,
+          Dimensions: [{ Name: 'ScheduleGroup', Value: scheduleGroupName }],
+          Statistic: 'Sum',
+          Threshold: 1,
+          ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+          AlarmActions: [{ Ref: idOf(stack.monitoring.topic) }],
+        });
+      }
+      expect(ofType('AWS::Scheduler::Schedule').every(([, r]) => (r.Properties.GroupName ?? 'default') === scheduleGroupName)).toBe(true);
+    });
+
     it('sends a scheduled run that failed after two Lambda retries to the same queue, and alarms on the functions', () => {
       for (const fn of scheduleFunctions(schedules)) {
         // Prepare / Act / Assess
