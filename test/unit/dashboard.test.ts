@@ -203,6 +203,17 @@ describe('renderDashboard', () => {
     expect(page).toContain('href="/dashboard/t0k/open-data/shinchoku-FY2013-Q1.csv"');
   });
 
+  it('names each cell of the status table, so a phone, where the column heads are hidden, still says what a figure is', () => {
+    // Act
+    const ja = renderDashboard({ ...data, quarter: 'FY2013-Q1' }, viewOptionsOf({}), { base: '/dashboard/t0k' });
+    const en = renderDashboard({ ...data, quarter: 'FY2013-Q1' }, viewOptionsOf({ lang: 'en' }), { base: '/dashboard/t0k' });
+    // Assess
+    const row = /<tr>\n<td><a href="\/dashboard\/t0k\/measures\/1-1-1[\s\S]*?<\/tr>/.exec(ja)?.[0] ?? '';
+    for (const label of ['担当部署', '状況', '期限超過の工程', '予算 計画 / 執行 (千円)', '報告']) expect(row).toContain(`data-label="${label}"`);
+    expect(en).toContain('data-label="Budget planned / executed (k¥)"');
+    expect(ja).toMatch(/@media \(max-width:48rem\)\{[^}]*thead\{display:none\}[\s\S]*td\[data-label\]::before\{content:attr\(data-label\)/);
+  });
+
   it('links each 部会\'s progress sheet when such a route exists', () => {
     // Prepare
     const sheet = sheetLinkFromRoutes([{ method: 'GET', path: '/dashboard/{token}/sheets/{bukaiId}', fn: 'sheet-export' }], 't0k');

@@ -264,6 +264,7 @@ dl.fields dd{margin:0;white-space:pre-wrap;overflow-wrap:anywhere}
   .table-scroll table.status tr{display:block;border-bottom:1px solid #c4c8cf;padding:.35rem 0}
   .table-scroll table.status td{display:block;border:0;padding:.1rem .25rem}
   .table-scroll table.status td.num{text-align:left}
+  .table-scroll table.status td[data-label]::before{content:attr(data-label);display:block;color:#4b5563;font-size:.85em;font-weight:700}
   dl.fields{grid-template-columns:1fr}
 }
 :focus-visible{outline:3px solid #ffbf00;outline-offset:1px;box-shadow:0 0 0 6px #1b1b1b}

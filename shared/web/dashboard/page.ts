@@ -166,13 +166,13 @@ function statusRow(
   const corrected = status !== undefined && reportBehindStatus(status, data.reports)?.supersedes !== undefined;
   return html`<tr>
 <td><a href="${measureLink(links, measure.id, options, data.quarter)}"><span class="id">${measure.id}</span>${jaText(lang, measure.name)}</a></td>
-<td class="small">${measure.owners.map((o) => html`<div>${jaText(lang, o.ka)} <span class="muted">(${jaText(lang, o.bukai)})</span></div>`)}</td>
-<td>${statusChip(status, lang, inScope)}</td>
-<td class="small">${(status?.overdueMilestones ?? []).length === 0
+<td class="small" data-label="${w.colOwner}">${measure.owners.map((o) => html`<div>${jaText(lang, o.ka)} <span class="muted">(${jaText(lang, o.bukai)})</span></div>`)}</td>
+<td data-label="${w.colStatus}">${statusChip(status, lang, inScope)}</td>
+<td class="small" data-label="${w.colOverdue}">${(status?.overdueMilestones ?? []).length === 0
     ? html`<span class="muted">—</span>`
     : html`<ul class="plain">${status!.overdueMilestones.map((m) => html`<li class="overdue">${overdueWord.glyph} ${jaText(lang, m.label)} (FY${m.dueFiscalYear})</li>`)}</ul>`}</td>
-<td class="num">${thousandYen(status?.budget.plannedThousandYen)} / ${thousandYen(status?.budget.executedThousandYen)}</td>
-<td class="small">${status?.reportReference ?? html`<span class="muted">—</span>`}${corrected ? html`<span class="badge corrected">${w.corrected}</span>` : ''}</td>
+<td class="num" data-label="${w.colBudget}">${thousandYen(status?.budget.plannedThousandYen)} / ${thousandYen(status?.budget.executedThousandYen)}</td>
+<td class="small" data-label="${w.colReport}">${status?.reportReference ?? html`<span class="muted">—</span>`}${corrected ? html`<span class="badge corrected">${w.corrected}</span>` : ''}</td>
 </tr>`;
 }
 
