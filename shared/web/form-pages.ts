@@ -377,9 +377,14 @@ export function renderFormPage(model: FormPageModel): string {
   const title = `${hasErrors ? w.errorPrefix : ''}${productName[model.lang]} — ${model.ka.name} — ${model.lang === 'ja' ? q.ja : q.en}`;
   const toc = (forms: MeasureForm[]) =>
     forms.map((f) => html`<li><a href="#${measureAnchor(f.measure.id)}"><span class="id">${f.measure.id}</span>${ja(model.lang, f.measure.name)}</a></li>`);
+  // After a refusal the keyboard and the screen reader start at what went wrong: the page's error, else
+  // the summary of the first refused 事業 (no script: `autofocus` moves the focus, and the view, as the
+  // page loads). The form's action has no #fragment: a browser skips autofocus on a page whose URL
+  // targets an element.
+  const focused = model.notice?.kind === 'error' ? undefined : [...model.owned, ...model.related].find((f) => f.errors);
   const notice = model.notice
     ? model.notice.kind === 'error'
-      ? html`<div class="error-summary" role="alert"><h2>${w.errorTitle}</h2><p>${bilingualBlock(model.notice.message, model.lang)}</p></div>`
+      ? html`<div class="error-summary" role="alert" tabindex="-1" autofocus><h2>${w.errorTitle}</h2><p>${bilingualBlock(model.notice.message, model.lang)}</p></div>`
       : html`<p class="note" role="status">${bilingualBlock(model.notice.message, model.lang)}</p>`
     : '';
   const body = html`
@@ -394,14 +399,14 @@ ${model.related.length > 0 ? html`<h3>${w.relatedHeading}</h3><ul class="toc">${
 </nav>
 ${model.sheet && model.owned.length > 0 ? sheetUploadSection(model.sheet, model.lang) : ''}
 ${model.owned.length > 0 ? html`<h2>${w.ownedHeading}</h2>${model.owned.length > 1 ? html`<p class="note">${w.oneAtATime}</p>` : ''}` : ''}
-${model.owned.map((f) => measureForm(f, model.lang, model.period, fiscalYear, exampleDate))}
+${model.owned.map((f) => measureForm(f, model.lang, model.period, fiscalYear, exampleDate, f === focused))}
 ${model.related.length > 0 ? html`<h2>${w.relatedHeading}</h2><p>${w.relatedIntro}</p>` : ''}
-${model.related.map((f) => measureForm(f, model.lang, model.period, fiscalYear, exampleDate))}
+${model.related.map((f) => measureForm(f, model.lang, model.period, fiscalYear, exampleDate, f === focused))}
 `;
   return renderFormFrame({ lang: model.lang, title, body, langSwitch: langSwitch(model.lang), ...(model.plan ? { plan: model.plan } : {}) });
 }
 
-function measureForm(form: MeasureForm, lang: Lang, period: FiscalYearSpan, fiscalYear: number, exampleDate: LocalDate): SafeHtml {
+function measureForm(form: MeasureForm, lang: Lang, period: FiscalYearSpan, fiscalYear: number, exampleDate: LocalDate, focus = false): SafeHtml {
   const w = words[lang];
   const { measure } = form;
   const anchor = measureAnchor(measure.id);
@@ -423,7 +428,7 @@ function measureForm(form: MeasureForm, lang: Lang, period: FiscalYearSpan, fisc
     return html`${ids ? html` aria-describedby="${ids}"` : ''}${byControl.has(name) ? html` aria-invalid="true"` : ''}`;
   };
   const summary = form.errors
-    ? html`<div class="error-summary" role="alert" aria-labelledby="${anchor}-errors-title">
+    ? html`<div class="error-summary" role="alert" aria-labelledby="${anchor}-errors-title" tabindex="-1"${focus ? html` autofocus` : ''}>
 <h3 id="${anchor}-errors-title">${w.errorTitle}</h3>
 <p>${bilingualBlock(form.errors.message, lang)}</p>
 <ul>${form.errors.fields.map((e) => {
@@ -511,7 +516,7 @@ ${textarea(fieldNames.nextSteps, w.nextSteps, form.values.nextSteps)}`
 ${form.inScope === false ? html`<p class="note">${w.outOfScope(fiscalYear)}</p>` : ''}
 ${prefilled}
 ${summary}
-<form method="post" action="?lang=${lang}#${anchor}" accept-charset="UTF-8">
+<form method="post" action="?lang=${lang}" accept-charset="UTF-8">
 <input type="hidden" name="${fieldNames.measureId}" value="${measure.id}">
 <input type="hidden" name="${fieldNames.idempotencyKey}" value="${form.idempotencyKey}">
 ${ownerControls}

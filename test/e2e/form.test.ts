@@ -212,6 +212,8 @@ describe('web form in headless Chromium', () => {
       expect(await budget.inputValue()).toBe('１２３，４５６，７８９，０００');
       expect(await page.locator('#m-3-1-4-narrative').inputValue()).toBe('入力内容は残るはずです');
       expect(await page.title()).toMatch(/^エラー: /);
+      // The keyboard and the screen reader start at the summary of what was refused
+      expect(await page.evaluate("document.activeElement.closest('section').id + ' ' + document.activeElement.className")).toBe('m-3-1-4 error-summary');
       await page.screenshot({ path: join(screenshotDir, 'form-errors-phone.png'), fullPage: false });
       expect(await reportHistory(store, '3-1-4')).toHaveLength(0);
 

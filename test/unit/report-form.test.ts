@@ -342,7 +342,7 @@ describe('the form page', () => {
     expect(page).toMatch(/^<!doctype html>\n<html lang="ja">/);
     expect(page).toContain('平成25年度 第2四半期 (2013年7月–9月)');
     expect(page).toContain('FY2013 Q2 (Jul–Sep 2013)');
-    expect(page).toContain('<form method="post" action="?lang=ja#m-3-1-3"');
+    expect(page).toContain('<form method="post" action="?lang=ja"');
     expect(page).toContain('name="idempotencyKey" value="key-1-0000"');
     expect(page).toContain('移動系無線システムの配備'); // 3-1-1's milestone, span inferred
     expect(page).toContain('期間は推定');
@@ -395,6 +395,25 @@ describe('the form page', () => {
     expect(page).toMatch(/<title>エラー: /);
   });
 
+  it('puts the focus on what was refused as the page loads: the refused 事業\'s summary, or the page\'s own error', () => {
+    // Prepare
+    const errors = {
+      message: { ja: '入力内容に誤りがあります', en: 'the report has errors' },
+      fields: [{ field: 'issues', ja: '課題を記入してください', en: 'issues are required' }],
+      milestoneOrder: [],
+    };
+    // Act
+    const refused = renderFormPage(forms({ errors }));
+    const pageError = renderFormPage({ ...forms(), notice: { kind: 'error', message: { ja: '受け付けられませんでした', en: 'not recorded' } } });
+    const untouched = renderFormPage(forms());
+    // Assess
+    expect(refused.match(/\bautofocus\b/g)).toHaveLength(1);
+    expect(refused).toMatch(/<div class="error-summary" role="alert" aria-labelledby="m-3-1-3-errors-title" tabindex="-1" autofocus>/);
+    expect(pageError.match(/\bautofocus\b/g)).toHaveLength(1);
+    expect(pageError).toMatch(/<div class="error-summary" role="alert" tabindex="-1" autofocus><h2>入力内容を確認してください<\/h2>/);
+    expect(untouched).not.toContain('autofocus');
+  });
+
   it('in English keeps the plan\'s Japanese words marked as Japanese', () => {
     // Act
     const page = renderFormPage({ ...forms(), lang: 'en' });
@@ -403,7 +422,7 @@ describe('the form page', () => {
     expect(page).toContain('<span lang="ja">緊急時防災情報の拡充</span>');
     expect(page).toContain('Overall status');
     expect(page).toContain('delayed (遅延)');
-    expect(page).toContain('action="?lang=en#m-3-1-3"');
+    expect(page).toContain('action="?lang=en"');
   });
 
   it('names the fiscal year of the quarter reported in the 執行額 label, not "this" year: FY2013-Q4 is reported in April 2014', () => {
