@@ -211,7 +211,8 @@ fieldset fieldset legend{font-weight:600}
 table{border-collapse:collapse;width:100%;margin:.25rem 0;font-size:.95rem}
 caption{text-align:left;font-weight:700;padding:.25rem 0}
 th,td{border-bottom:1px solid #d1d5db;padding:.3rem .4rem;text-align:left;vertical-align:top}
-td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}
+td.num,th.num{text-align:right;font-variant-numeric:tabular-nums}
+td.num{white-space:nowrap}
 button{display:block;width:100%;min-height:48px;margin:1.25rem 0 .25rem;font:inherit;font-weight:700;color:#fff;background:#0b57d0;border:2px solid #0b57d0;border-radius:6px;padding:.6rem 1rem;cursor:pointer}
 button:hover{background:#08408f}
 :focus-visible{outline:3px solid #ffbf00;outline-offset:1px;box-shadow:0 0 0 6px #1b1b1b}

@@ -378,6 +378,10 @@ describe('web form in headless Chromium', () => {
       expect(await related.getByLabel('Overall status').count()).toBe(0); // comments only
       await page.locator('#m-3-1-3').evaluate((section) => section.scrollIntoView());
       await page.screenshot({ path: join(screenshotDir, 'form-phone-en.png') });
+      // 320 CSS px (a narrow phone, or 400% zoom on a desk): the budget tables' English heads wrap
+      await page.setViewportSize({ width: 320, height: 640 });
+      expect(Number(await page.evaluate('document.documentElement.scrollWidth - window.innerWidth'))).toBeLessThanOrEqual(1);
+      await page.setViewportSize(phone);
       await related.getByLabel('Comment').fill('防災無線の観点から協力します。');
       await related.getByLabel('Your name').fill('Hanako Shimono');
       // Act

@@ -425,6 +425,12 @@ describe('the form page', () => {
     expect(page).toContain('action="?lang=en"');
   });
 
+  it('lets a budget table\'s column heads wrap, so the English page fits a 320 px screen; only the amounts stay on one line', () => {
+    // Assess
+    expect(pageStyles).toContain('td.num{white-space:nowrap}');
+    expect(pageStyles).not.toMatch(/th\.num[^{]*\{[^}]*nowrap/);
+  });
+
   it('names the fiscal year of the quarter reported in the 執行額 label, not "this" year: FY2013-Q4 is reported in April 2014', () => {
     // Act
     const ja = renderFormPage({ ...forms(), quarter: 'FY2013-Q4' });
