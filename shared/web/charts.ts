@@ -280,6 +280,21 @@ export interface TimelineRow {
   bars: readonly TimelineBar[];
 }
 
+/**
+ * A milestone bar in words, "検討 (FY2012): 実施中・期限超過": the bar's title, and what a chart's
+ * description says of it, so a screen reader hears each milestone's state, not only its colour.
+ */
+export function milestoneBarText(bar: TimelineBar, stateLabels: Record<TimelineState | 'overdue', string>): string {
+  const state = `${stateLabels[bar.state]}${bar.overdue ? `・${stateLabels.overdue}` : ''}`;
+  const years = bar.from === bar.to ? `FY${bar.from}` : `FY${bar.from}–FY${bar.to}`;
+  return `${bar.label} (${years}): ${state}`;
+}
+
+/** The rows of a timeline in words, for its description: "1-1-1 …: 検討 (FY2012): 実施中, …; 1-1-2 …". */
+export function timelineRowsText(rows: readonly TimelineRow[], stateLabels: Record<TimelineState | 'overdue', string>): string {
+  return rows.map((row) => `${row.label}: ${row.bars.map((bar) => milestoneBarText(bar, stateLabels)).join(', ') || '—'}`).join('; ');
+}
+
 export interface TimelineChartInput {
   id: string;
   title: string;
@@ -357,9 +372,7 @@ export function timelineChart(input: TimelineChartInput): string {
         : style.stroke
           ? ` stroke="${style.stroke}" stroke-width="1.5"${style.dashed ? ' stroke-dasharray="4 3"' : ''}`
           : '';
-      const state = `${input.stateLabels[bar.state]}${bar.overdue ? `・${input.stateLabels.overdue}` : ''}`;
-      const years = bar.from === bar.to ? `FY${bar.from}` : `FY${bar.from}–FY${bar.to}`;
-      body += `<g class="milestone${bar.overdue ? ' overdue' : ''}" data-state="${bar.state}"><title>${esc(`${bar.label} (${years}): ${state}`)}</title>`;
+      body += `<g class="milestone${bar.overdue ? ' overdue' : ''}" data-state="${bar.state}"><title>${esc(milestoneBarText(bar, input.stateLabels))}</title>`;
       body += `<rect x="${num(bx)}" y="${num(by)}" width="${num(bw)}" height="${bh}" rx="4" fill="${style.swatch.fill}"${stroke}/>`;
       const mark = bar.overdue ? '! ' : '';
       const text = fitText(`${mark}${bar.label}`, bw - 8, 12);

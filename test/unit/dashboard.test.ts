@@ -214,6 +214,18 @@ describe('renderDashboard', () => {
     expect(ja).toMatch(/@media \(max-width:48rem\)\{[^}]*thead\{display:none\}[\s\S]*td\[data-label\]::before\{content:attr\(data-label\)/);
   });
 
+  it('says in each timeline\'s description every milestone\'s state, as the bars\' colours do', () => {
+    // Act
+    const ja = renderDashboard({ ...data, quarter: 'FY2013-Q1' }, viewOptionsOf({}), { base: '/dashboard/t0k' });
+    const en = renderDashboard({ ...data, quarter: 'FY2013-Q1' }, viewOptionsOf({ lang: 'en' }), { base: '/dashboard/t0k' });
+    // Assess
+    const desc = /<desc id="timeline-3-desc">([^<]*)<\/desc>/.exec(ja)?.[1] ?? '';
+    const m311 = plan.measures.find((m) => m.id === '3-1-1')!;
+    expect(desc).toContain(`3-1-1 ${m311.name}: `);
+    for (const m of m311.milestones) expect(desc).toMatch(new RegExp(`${m.label} \\(FY[^)]*\\): (完了|実施中|未着手|報告なし)`));
+    expect(/<desc id="timeline-3-desc">([^<]*)<\/desc>/.exec(en)?.[1]).toMatch(/: (done|in progress|not started|not reported)/);
+  });
+
   it('links each 部会\'s progress sheet when such a route exists', () => {
     // Prepare
     const sheet = sheetLinkFromRoutes([{ method: 'GET', path: '/dashboard/{token}/sheets/{bukaiId}', fn: 'sheet-export' }], 't0k');
@@ -264,6 +276,18 @@ describe('renderMeasureHistory', () => {
     if (comment) expect(page).not.toContain(`第${comment.version}版 (第${comment.version - 1}版の訂正)`);
     expect(page).toContain(canaries.person);
     expect(page).toContain(canaries.issues);
+  });
+
+  it('says in the milestone chart\'s description each milestone\'s state', () => {
+    // Act
+    const page = renderMeasureHistory(
+      { plan, measure: plan.measures.find((m) => m.id === '3-1-1')!, quarter: 'FY2013-Q1', planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports },
+      viewOptionsOf({}),
+      { base: '/dashboard/t0k' },
+    );
+    // Assess
+    const desc = /<desc id="measure-timeline-desc">([^<]*)<\/desc>/.exec(page)?.[1] ?? '';
+    expect(desc).toMatch(/移動系無線システムの配備 \(FY2012\): (完了|実施中|未着手|報告なし)/);
   });
 
   it('names the report a comment followed', () => {

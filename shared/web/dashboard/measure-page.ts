@@ -12,7 +12,7 @@ import { inScopeOf } from '../../domain/measure-span.ts';
 import type { Goal, Measure, PlanFile } from '../../domain/plan.ts';
 import { statusLabelsEn, type StoredReport } from '../../domain/report.ts';
 import type { CompiledMeasureStatus } from '../../domain/status.ts';
-import { statusStrip, timelineChart } from '../charts.ts';
+import { milestoneBarText, statusStrip, timelineChart } from '../charts.ts';
 import { html, unsafeRaw, type SafeHtml } from '../html.ts';
 import { colourWords, milestoneWords, outOfScopeWord, overdueWord, swatchOf } from '../status-words.ts';
 import { formatReceivedAt } from '../form-pages.ts';
@@ -107,21 +107,23 @@ export function renderMeasureHistory(data: MeasureHistoryData, options: ViewOpti
     }),
   });
 
+  const stateLabels = {
+    done: milestoneWords.done[lang],
+    in_progress: milestoneWords.in_progress[lang],
+    not_started: milestoneWords.not_started[lang],
+    unknown: milestoneWords.unknown[lang],
+    overdue: overdueWord[lang],
+  };
+  const bars = milestoneBars(measure, status, progress);
   const timeline = timelineChart({
     id: 'measure-timeline',
     title: `${w.milestones}: ${measure.id} ${measure.name}`,
-    description: measure.milestones.map((m) => `${m.label} FY${m.fiscalYears.from}–FY${m.fiscalYears.to}`).join('; '),
+    description: bars.map((bar) => milestoneBarText(bar, stateLabels)).join('; '),
     fromYear: plan.plan.period.from,
     toYear: plan.plan.period.to,
     yearLabel: fiscalYearHead,
-    rows: milestoneBars(measure, status, progress).map((bar) => ({ label: bar.label, bars: [bar] })),
-    stateLabels: {
-      done: milestoneWords.done[lang],
-      in_progress: milestoneWords.in_progress[lang],
-      not_started: milestoneWords.not_started[lang],
-      unknown: milestoneWords.unknown[lang],
-      overdue: overdueWord[lang],
-    },
+    rows: bars.map((bar) => ({ label: bar.label, bars: [bar] })),
+    stateLabels,
     marker: { at: quarterEndAsFiscalYear(data.quarter), label: w.marker(data.quarter) },
     labelWidth: 340,
   });

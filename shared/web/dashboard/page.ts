@@ -11,7 +11,7 @@ import type { Measure } from '../../domain/plan.ts';
 import { reportBehindStatus } from '../../domain/milestone-progress.ts';
 import { statusLabelsEn } from '../../domain/report.ts';
 import type { ColourCounts, CompiledMeasureStatus } from '../../domain/status.ts';
-import { groupedBarChart, stackedBarChart, timelineChart } from '../charts.ts';
+import { groupedBarChart, stackedBarChart, timelineChart, timelineRowsText } from '../charts.ts';
 import { html, unsafeRaw, type SafeHtml } from '../html.ts';
 import { colourOrder, colourWords, milestoneWords, outOfScopeWord, overdueWord, swatchOf } from '../status-words.ts';
 import { parseQuarter } from '../../domain/fiscal.ts';
@@ -217,14 +217,16 @@ function timelinePanel(data: DashboardData, statuses: ReadonlyMap<string, Compil
   const charts = data.plan.goals.map((goal) => {
     const measures = data.plan.measures.filter((m) => m.goalId === goal.id);
     const overdue = measures.reduce((n, m) => n + (statuses.get(m.id)?.overdueMilestones.length ?? 0), 0);
+    const rows = measures.map((m) => ({ label: `${m.id} ${m.name}`, bars: milestoneBars(m, statuses.get(m.id), progress.get(m.id)) }));
     const svg = timelineChart({
       id: `timeline-${goal.id}`,
       title: w.timelineOf(`${goal.id}. ${goal.title}`),
-      description: `${measures.length} ${w.measures}; ${overdueWord[lang]}: ${overdue}`,
+      // The bars' own titles are not read inside an image: the description says every milestone's state.
+      description: `${measures.length} ${w.measures}; ${overdueWord[lang]}: ${overdue}. ${timelineRowsText(rows, stateLabels)}`,
       fromYear: data.plan.plan.period.from,
       toYear: data.plan.plan.period.to,
       yearLabel: fiscalYearHead,
-      rows: measures.map((m) => ({ label: `${m.id} ${m.name}`, bars: milestoneBars(m, statuses.get(m.id), progress.get(m.id)) })),
+      rows,
       stateLabels,
       marker: { at: quarterEndAsFiscalYear(data.quarter), label: w.marker(data.quarter) },
     });
