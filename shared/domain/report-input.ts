@@ -153,7 +153,7 @@ export const ReportInputSchema = z.strictObject(
         z.pipe(
           z.transform(normaliseNumber),
           z.optional(
-            z.number({ error: '千円単位の数値で入力してください (例: 12,345 は 12,345 千円) / must be a number in thousand yen, e.g. 12,345 for ¥12,345,000' }).check(
+            z.number({ error: '千円単位の数値で入力してください (例: 12,345,000 円なら 12,345) / must be a number in thousand yen, e.g. 12,345 for ¥12,345,000' }).check(
               z.nonnegative({ error: '0 以上で入力してください / must not be negative' }),
               z.lte(maxExecutedThousandYen, { error: '大きすぎます (千円単位で入力してください) / too large (the unit is thousand yen)' }),
             ),

@@ -263,6 +263,9 @@ describe('report input: wrong type versus missing', () => {
       expect(field).toMatchObject({ field: 'budgetExecutedThousandYen' });
       expect(field?.ja).toContain('数値');
       expect(field?.ja).not.toContain('入力されていません');
+      // The example says what to type for an amount in yen, as the English does
+      expect(field?.ja).toContain('例: 12,345,000 円なら 12,345');
+      expect(field?.en).toContain('e.g. 12,345 for ¥12,345,000');
     }
   });
 
