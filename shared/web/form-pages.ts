@@ -595,7 +595,7 @@ ${report.kind === 'report'
       report.milestones.length === 0
         ? w.none
         : html`<ul>${report.milestones.map(
-            (m) => html`<li>${ja(lang, labels.get(m.milestoneId) ?? m.milestoneId)}: ${progressLabel(m.progress, lang)}${m.date ? ` (${m.date})` : ''}</li>`,
+            (m) => html`<li>${ja(lang, labels.get(m.milestoneId) ?? m.milestoneId)}: ${progressLabel(m.progress, lang)}${m.date ? ` (${lang === 'ja' ? formatWarekiDate(m.date) : m.date})` : ''}</li>`,
           )}</ul>`
     }</dd>
 <dt>${w.executed(parseQuarter(report.quarter).fiscalYear)}</dt><dd>${report.budgetExecutedThousandYen === undefined ? w.none : yen(report.budgetExecutedThousandYen)}</dd>

@@ -226,6 +226,16 @@ describe('renderDashboard', () => {
     expect(/<desc id="timeline-3-desc">([^<]*)<\/desc>/.exec(en)?.[1]).toMatch(/: (done|in progress|not started|not reported)/);
   });
 
+  it('gives an overdue milestone\'s year in 和暦 on the Japanese page, as the rest of the page does, and as FY in English', () => {
+    // Act
+    const ja = renderDashboard({ ...data, quarter: 'FY2013-Q1' }, viewOptionsOf({}), { base: '/dashboard/t0k' });
+    const en = renderDashboard({ ...data, quarter: 'FY2013-Q1' }, viewOptionsOf({ lang: 'en' }), { base: '/dashboard/t0k' });
+    // Assess
+    expect(ja).toMatch(/<li class="overdue">! [^<]+ \(H2\d年度\)<\/li>/);
+    expect(ja).not.toMatch(/<li class="overdue">[^<]*\(FY\d{4}\)<\/li>/);
+    expect(en).toMatch(/<li class="overdue">! <span lang="ja">[^<]+<\/span> \(FY\d{4}\)<\/li>/);
+  });
+
   it('links each 部会\'s progress sheet when such a route exists', () => {
     // Prepare
     const sheet = sheetLinkFromRoutes([{ method: 'GET', path: '/dashboard/{token}/sheets/{bukaiId}', fn: 'sheet-export' }], 't0k');

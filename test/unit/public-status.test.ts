@@ -10,6 +10,7 @@ import type { PlanFile } from '#shared/domain/plan';
 import { buildPublicQuarter, PublicMeasureStatusSchema, type PublicQuarter } from '#shared/domain/public-status';
 import type { StoredReport } from '#shared/domain/report';
 import { readDirectoryFile, readPlanFile } from '#shared/plan-file';
+import { renderPublicQuarterPage } from '#shared/web/public/page';
 import { asStoredReports, canaries, scriptedSubmissions } from '#test/support/progress-script';
 
 const quarters = ['FY2012-Q3', 'FY2012-Q4', 'FY2013-Q1', 'FY2013-Q2'];
@@ -123,5 +124,17 @@ describe('PublicMeasureStatusSchema', () => {
     const one = { ...first, owners: [{ ...first.owners[0]!, email: 'ka@shimotsuke.example' }] };
     // Act / Assess
     expect(PublicMeasureStatusSchema.safeParse(one).success).toBe(false);
+  });
+});
+
+describe('renderPublicQuarterPage', () => {
+  it('writes the day of a report in 和暦, as the page writes its years, with the ISO date marked English beside it', () => {
+    // Prepare
+    const reported = published.measures.find((m) => m.reportedOn !== null)!;
+    const [y, mo, d] = reported.reportedOn!.split('-').map(Number);
+    // Act
+    const page = renderPublicQuarterPage(published);
+    // Assess
+    expect(page).toContain(`報告日 <span class="en" lang="en">reported</span>: 平成${y! - 1988}年${mo}月${d}日 <span class="en" lang="en">${reported.reportedOn}</span>`);
   });
 });

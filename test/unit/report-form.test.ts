@@ -476,7 +476,9 @@ describe('the receipt and the error page', () => {
     expect(page).toContain('data-reference="FY2013-Q2-3-1-3-v2"');
     expect(page).toContain('第2版 (第1版を訂正)');
     expect(page).toContain('<dt>平成25年度の執行額 (千円)</dt><dd>12,345');
-    expect(page).toContain('情報提供範囲の検討: 実施中 (2013-07-01)');
+    // A date as the 受付日時 beside it is written: in 和暦 on the Japanese page, ISO on the English one
+    expect(page).toContain('情報提供範囲の検討: 実施中 (平成25年7月1日)');
+    expect(renderReceiptPage({ lang: 'en', ka, measure: measure('3-1-3'), report, duplicate: true })).toContain(': in progress (2013-07-01)');
     expect(page).toContain('&lt;img src=x onerror=alert(1)&gt;');
     expect(page).not.toContain('<img');
     expect(page).toContain('既に受け付けています');

@@ -7,7 +7,7 @@
  */
 import { latestReports, plannedBudget } from '../../domain/compile.ts';
 import { compareReports, progressOf, reportBehindStatus } from '../../domain/milestone-progress.ts';
-import { parseQuarter } from '../../domain/fiscal.ts';
+import { formatWarekiDate, parseQuarter } from '../../domain/fiscal.ts';
 import { inScopeOf } from '../../domain/measure-span.ts';
 import type { Goal, Measure, PlanFile } from '../../domain/plan.ts';
 import { statusLabelsEn, type StoredReport } from '../../domain/report.ts';
@@ -51,7 +51,7 @@ ${status ? html`<dt>${w.status}</dt><dd>${lang === 'ja' ? status : `${statusLabe
 ${report.milestones.length > 0
     ? html`<dt>${w.milestoneProgress}</dt><dd><ul class="plain">${report.milestones.map((m) => {
         const word = milestoneWords[m.progress];
-        return html`<li>${word.glyph} ${jaText(lang, labels.get(m.milestoneId) ?? m.milestoneId)}: ${word[lang]}${m.date ? ` (${m.date})` : ''}</li>`;
+        return html`<li>${word.glyph} ${jaText(lang, labels.get(m.milestoneId) ?? m.milestoneId)}: ${word[lang]}${m.date ? ` (${lang === 'ja' ? formatWarekiDate(m.date) : m.date})` : ''}</li>`;
       })}</ul></dd>`
     : ''}
 ${report.budgetExecutedThousandYen !== undefined ? html`<dt>${w.executed(parseQuarter(report.quarter).fiscalYear)}</dt><dd>${thousandYen(report.budgetExecutedThousandYen)} ${lang === 'ja' ? '千円' : 'thousand yen'}</dd>` : ''}

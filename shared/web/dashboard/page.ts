@@ -14,7 +14,7 @@ import type { ColourCounts, CompiledMeasureStatus } from '../../domain/status.ts
 import { groupedBarChart, stackedBarChart, timelineChart, timelineRowsText } from '../charts.ts';
 import { html, unsafeRaw, type SafeHtml } from '../html.ts';
 import { colourOrder, colourWords, milestoneWords, outOfScopeWord, overdueWord, swatchOf } from '../status-words.ts';
-import { parseQuarter } from '../../domain/fiscal.ts';
+import { formatWarekiFiscalYearShort, parseQuarter } from '../../domain/fiscal.ts';
 import { fiscalYearHead, jaText, queryOf, quarterText, renderFrame, thousandYen, words, type Lang, type ViewOptions } from './frame.ts';
 import {
   budgetByFiscalYear,
@@ -170,7 +170,7 @@ function statusRow(
 <td data-label="${w.colStatus}">${statusChip(status, lang, inScope)}</td>
 <td class="small" data-label="${w.colOverdue}">${(status?.overdueMilestones ?? []).length === 0
     ? html`<span class="muted">—</span>`
-    : html`<ul class="plain">${status!.overdueMilestones.map((m) => html`<li class="overdue">${overdueWord.glyph} ${jaText(lang, m.label)} (FY${m.dueFiscalYear})</li>`)}</ul>`}</td>
+    : html`<ul class="plain">${status!.overdueMilestones.map((m) => html`<li class="overdue">${overdueWord.glyph} ${jaText(lang, m.label)} (${lang === 'ja' ? formatWarekiFiscalYearShort(m.dueFiscalYear) : `FY${m.dueFiscalYear}`})</li>`)}</ul>`}</td>
 <td class="num" data-label="${w.colBudget}">${thousandYen(status?.budget.plannedThousandYen)} / ${thousandYen(status?.budget.executedThousandYen)}</td>
 <td class="small" data-label="${w.colReport}">${status?.reportReference ?? html`<span class="muted">—</span>`}${corrected ? html`<span class="badge corrected">${w.corrected}</span>` : ''}</td>
 </tr>`;

@@ -9,7 +9,7 @@
  * Pure: no I/O, no AWS; every interpolation is escaped by `html`.
  */
 import { createHash } from 'node:crypto';
-import { formatQuarterEn, formatQuarterJa, formatWarekiFiscalYearShort, parseQuarter } from '../../domain/fiscal.ts';
+import { formatQuarterEn, formatQuarterJa, formatWarekiDate, formatWarekiFiscalYearShort, parseQuarter } from '../../domain/fiscal.ts';
 import { openDataColumns, openDataFiles } from '../../domain/open-data.ts';
 import type { PublicMeasureStatus, PublicQuarter } from '../../domain/public-status.ts';
 import type { ColourCounts } from '../../domain/status.ts';
@@ -143,7 +143,7 @@ function measureCard(m: PublicMeasureStatus): SafeHtml {
   })}</ul>
 <p class="meta">${both('予算 (この四半期の年度)', "budget, the quarter's FY")}: ${both('計画', 'planned')} ${yen(m.budget.plannedThousandYen)} / ${both('執行', 'executed')} ${yen(m.budget.executedThousandYen)}</p>
 ${m.narrative ? html`<p class="narrative">${m.narrative}</p>` : html`<p class="meta">${both('取組状況の記載はありません', 'no account of progress given')}</p>`}
-${m.reportedOn ? html`<p class="meta">${both('報告日', 'reported')}: ${m.reportedOn}</p>` : ''}
+${m.reportedOn ? html`<p class="meta">${both('報告日', 'reported')}: ${both(formatWarekiDate(m.reportedOn), m.reportedOn)}</p>` : ''}
 </article>`;
 }
 
