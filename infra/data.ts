@@ -22,7 +22,7 @@ import { byQuarterIndex, createTableInput, defaultTableName, timeToLiveAttribute
  */
 export type TableAccess = 'read' | 'append' | 'appendAndClaim' | 'readAndClaim' | 'readAndLease' | 'readWrite';
 
-const readActions = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'];
+const readActions = ['dynamodb:GetItem', 'dynamodb:Query'];
 const appendActions = [...readActions, 'dynamodb:PutItem'];
 
 /** Item-level actions per access level: nothing table-wide (no Scan, no DescribeTable, no streams). */
