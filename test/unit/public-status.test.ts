@@ -6,6 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { compileQuarter } from '#shared/domain/compile';
 import type { Directory } from '#shared/domain/directory';
+import { formatWarekiFiscalYear, parseQuarter } from '#shared/domain/fiscal';
 import type { PlanFile } from '#shared/domain/plan';
 import { buildPublicQuarter, PublicMeasureStatusSchema, type PublicQuarter } from '#shared/domain/public-status';
 import type { StoredReport } from '#shared/domain/report';
@@ -136,5 +137,17 @@ describe('renderPublicQuarterPage', () => {
     const page = renderPublicQuarterPage(published);
     // Assess
     expect(page).toContain(`報告日 <span class="en" lang="en">reported</span>: 平成${y! - 1988}年${mo}月${d}日 <span class="en" lang="en">${reported.reportedOn}</span>`);
+  });
+});
+
+describe('renderPublicQuarterPage, budget', () => {
+  it("names the fiscal year the budget figures are of: the quarter's, in 和暦 and as FY", () => {
+    // Prepare
+    const { fiscalYear } = parseQuarter(published.quarter);
+    // Act
+    const page = renderPublicQuarterPage(published);
+    // Assess
+    expect(page).toContain(`予算 (${formatWarekiFiscalYear(fiscalYear)}) <span class="en" lang="en">budget, FY${fiscalYear}</span>`);
+    expect(page).not.toContain('この四半期の年度)');
   });
 });

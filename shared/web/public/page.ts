@@ -9,7 +9,7 @@
  * Pure: no I/O, no AWS; every interpolation is escaped by `html`.
  */
 import { createHash } from 'node:crypto';
-import { formatQuarterEn, formatQuarterJa, formatWarekiDate, formatWarekiFiscalYearShort, parseQuarter } from '../../domain/fiscal.ts';
+import { formatQuarterEn, formatQuarterJa, formatWarekiDate, formatWarekiFiscalYear, formatWarekiFiscalYearShort, parseQuarter } from '../../domain/fiscal.ts';
 import { openDataColumns, openDataFiles } from '../../domain/open-data.ts';
 import type { PublicMeasureStatus, PublicQuarter } from '../../domain/public-status.ts';
 import type { ColourCounts } from '../../domain/status.ts';
@@ -130,7 +130,8 @@ function yen(n: number | null): string {
   return n === null ? '—' : `${n.toLocaleString('ja-JP')} 千円`;
 }
 
-function measureCard(m: PublicMeasureStatus): SafeHtml {
+/** One 事業 of the quarter; `fiscalYear` is the quarter's, the year its budget figures are of. */
+function measureCard(m: PublicMeasureStatus, fiscalYear: number): SafeHtml {
   const done = m.milestones.filter((x) => x.progress === 'done').length;
   return html`<article class="card" id="m-${m.measureId}">
 <h4><span class="id">${m.measureId}</span>${m.name}</h4>
@@ -141,7 +142,7 @@ function measureCard(m: PublicMeasureStatus): SafeHtml {
     const word = milestoneWords[x.progress];
     return html`<li${x.overdue ? html` class="overdue"` : ''}>${word.glyph} ${x.label} (${fySpan(x.fromFiscalYear, x.toFiscalYear)}) — ${word.ja} <span lang="en">${word.en}</span>${x.overdue ? html` ${overdueWord.glyph} ${overdueWord.ja} <span lang="en">${overdueWord.en}</span>` : ''}</li>`;
   })}</ul>
-<p class="meta">${both('予算 (この四半期の年度)', "budget, the quarter's FY")}: ${both('計画', 'planned')} ${yen(m.budget.plannedThousandYen)} / ${both('執行', 'executed')} ${yen(m.budget.executedThousandYen)}</p>
+<p class="meta">${both(`予算 (${formatWarekiFiscalYear(fiscalYear)})`, `budget, FY${fiscalYear}`)}: ${both('計画', 'planned')} ${yen(m.budget.plannedThousandYen)} / ${both('執行', 'executed')} ${yen(m.budget.executedThousandYen)}</p>
 ${m.narrative ? html`<p class="narrative">${m.narrative}</p>` : html`<p class="meta">${both('取組状況の記載はありません', 'no account of progress given')}</p>`}
 ${m.reportedOn ? html`<p class="meta">${both('報告日', 'reported')}: ${both(formatWarekiDate(m.reportedOn), m.reportedOn)}</p>` : ''}
 </article>`;
@@ -150,6 +151,7 @@ ${m.reportedOn ? html`<p class="meta">${both('報告日', 'reported')}: ${both(f
 /** The static page of one quarter. */
 export function renderPublicQuarterPage(data: PublicQuarter): string {
   const words = quarterWords(data.quarter);
+  const { fiscalYear } = parseQuarter(data.quarter);
   const goals = [...new Map(data.measures.map((m) => [m.goalId, m.goalTitle])).entries()];
   const goalRows = goals.map(([goalId, title]) => {
     const ms = data.measures.filter((m) => m.goalId === goalId);
@@ -174,7 +176,7 @@ export function renderPublicQuarterPage(data: PublicQuarter): string {
     const ms = data.measures.filter((m) => m.goalId === goalId);
     const areas = [...new Map(ms.map((m) => [m.areaId, m.areaTitle])).entries()];
     return html`<section id="goal-${goalId}"><h2>${goalId}. ${goalTitle}</h2>
-${areas.map(([areaId, areaTitle]) => html`<h3>${areaId} ${areaTitle}</h3>${ms.filter((m) => m.areaId === areaId).map(measureCard)}`)}
+${areas.map(([areaId, areaTitle]) => html`<h3>${areaId} ${areaTitle}</h3>${ms.filter((m) => m.areaId === areaId).map((m) => measureCard(m, fiscalYear))}`)}
 </section>`;
   });
   const body = html`<p>${both(`${data.measures.length} 事業の進捗 (この四半期の年度にスケジュールか予算のある事業)`, `progress of ${countEn(data.measures.length, 'measure')} (those scheduled or budgeted in the quarter's fiscal year)`)}</p>
