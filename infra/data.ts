@@ -7,8 +7,9 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { CreateTableCommandInput, GlobalSecondaryIndex, KeySchemaElement } from '@aws-sdk/client-dynamodb';
-import { publicSiteLeaseKeys } from '#shared/store/compile-lease';
+import { compileLeaseKeys, publicSiteLeaseKeys } from '#shared/store/compile-lease';
 import { notificationKeys } from '#shared/store/notification-items';
+import { statusKeys } from '#shared/store/status-items';
 import { byQuarterIndex, createTableInput, defaultTableName, timeToLiveAttribute } from '#shared/store/table';
 
 /**
@@ -18,9 +19,11 @@ import { byQuarterIndex, createTableInput, defaultTableName, timeToLiveAttribute
  * mail intake claims each answer it sends, shared/store/notification-items.ts); `readAndClaim`, `read`
  * and claiming, marking and releasing its tenant's notifications only (the reminders and the digest,
  * which write nothing else); `readAndLease`, `read` and taking and giving back the public site's lease
- * only (publish-public, shared/store/compile-lease.ts); `readWrite`, everything item-level.
+ * only (publish-public, shared/store/compile-lease.ts); `readAndCompile`, `read` and rewriting its
+ * tenant's compiled quarters under their compile leases only (the compiles, shared/quarter-compile.ts);
+ * `readWrite`, everything item-level.
  */
-export type TableAccess = 'read' | 'append' | 'appendAndClaim' | 'readAndClaim' | 'readAndLease' | 'readWrite';
+export type TableAccess = 'read' | 'append' | 'appendAndClaim' | 'readAndClaim' | 'readAndLease' | 'readAndCompile' | 'readWrite';
 
 const readActions = ['dynamodb:GetItem', 'dynamodb:Query'];
 const appendActions = [...readActions, 'dynamodb:PutItem'];
@@ -36,6 +39,7 @@ export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = {
   // What they write besides is in keyedActions.
   readAndClaim: readActions,
   readAndLease: readActions,
+  readAndCompile: readActions,
   readWrite: [
     ...appendActions,
     'dynamodb:UpdateItem',
@@ -49,12 +53,18 @@ export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = {
  * What an access level may do besides its `tableActions`, only on items whose partition key matches
  * (`dynamodb:LeadingKeys`, an IAM `StringLike` pattern of the function's tenant): the mail intake marks
  * a claimed answer sent or releases it; the reminders and the digest claim, mark and release their
- * notifications; publish-public takes and gives back the public site's lease.
+ * notifications; publish-public takes and gives back the public site's lease; a compile takes and
+ * gives back its quarter's lease and rewrites the quarter's status partition in batches (puts, and
+ * deletes of what the quarter no longer holds).
  */
-export const keyedActions: Readonly<Partial<Record<TableAccess, { actions: readonly string[]; keys: (tenant: string) => string }>>> = {
-  appendAndClaim: { actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], keys: (tenant) => `${notificationKeys.partition(tenant, '')}*` },
-  readAndClaim: { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], keys: (tenant) => `${notificationKeys.partition(tenant, '')}*` },
-  readAndLease: { actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], keys: (tenant) => publicSiteLeaseKeys.partition(tenant) },
+export const keyedActions: Readonly<Partial<Record<TableAccess, { actions: readonly string[]; keys: (tenant: string) => readonly string[] }>>> = {
+  appendAndClaim: { actions: ['dynamodb:UpdateItem', 'dynamodb:DeleteItem'], keys: (tenant) => [`${notificationKeys.partition(tenant, '')}*`] },
+  readAndClaim: { actions: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem'], keys: (tenant) => [`${notificationKeys.partition(tenant, '')}*`] },
+  readAndLease: { actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem'], keys: (tenant) => [publicSiteLeaseKeys.partition(tenant)] },
+  readAndCompile: {
+    actions: ['dynamodb:PutItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'],
+    keys: (tenant) => [`${statusKeys.partition(tenant, '')}*`, `${compileLeaseKeys.partition(tenant, '')}*`],
+  },
 };
 
 /** Indexes can only be queried, whatever the access level. */
@@ -152,7 +162,7 @@ export class Data extends Construct {
           grantee,
           actions: [...keyed.actions],
           resourceArns: [this.table.tableArn],
-          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [keyed.keys(tenant)] } },
+          conditions: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [...keyed.keys(tenant)] } },
         }),
       );
     }

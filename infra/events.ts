@@ -35,7 +35,7 @@ import { pascalCase } from './names.ts';
  */
 export const eventTargetTableAccess: Readonly<Record<string, TableAccess>> = {
   // Recompiles a closed quarter: reads its reports and the plan, writes the compiled status.
-  'apply-report': 'readWrite',
+  'apply-report': 'readAndCompile',
   // Reads the compiled quarter and the directory, claims and marks the digest notification (its only table write).
   'send-digest': 'readAndClaim',
   // Reads the compiled quarters and reports, holding the public site's lease (its only table write);

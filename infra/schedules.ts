@@ -37,7 +37,7 @@ export const scheduleTableAccess: Readonly<Record<string, TableAccess>> = {
   // Reads the plan, directory and the quarter's reports; claims and marks its notifications (its only table writes).
   'send-reminders': 'readAndClaim',
   // Reads the quarter's reports; writes the compiled status.
-  'compile-quarter': 'readWrite',
+  'compile-quarter': 'readAndCompile',
 };
 
 /** Run-time limits per scheduled function. Reminders are paced at the SES rate (about a dozen mails a day). */

@@ -1150,6 +1150,24 @@ describe('ShinchokuStack', () => {
       }
     });
 
+    it('lets the compiles write only their tenant\'s compiled quarters and compile leases: no update, no change to a report or anything else', () => {
+      const roleOf = (id: string) => resources[id]!.Properties.Role['Fn::GetAtt'][0] as string;
+      const applyReportId = idOf(stack.events.functions.get('apply-report')!);
+      for (const [name, roleId] of [['compile-quarter', roleOf(fnId('compile-quarter'))], ['apply-report', roleOf(applyReportId)]] as const) {
+        // Act
+        const writes = statementsOfRole(roleId).filter((st) =>
+          asArray(st.Action).some((a) => ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'].includes(a)),
+        );
+        // Assess
+        expect(writes.map((st) => [asArray(st.Action).sort(), st.Condition]), name).toEqual([
+          [
+            ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
+            { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#shimotsuke#STATUS#*', 'T#shimotsuke#COMPILE#*'] } },
+          ],
+        ]);
+      }
+    });
+
     it('verifies the configured mail domain in SES with Easy DKIM and sends through a TLS-only configuration set', () => {
       // Prepare / Act
       const identities = ofType('AWS::SES::EmailIdentity');
