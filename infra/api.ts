@@ -182,8 +182,8 @@ export class Api extends Construct {
       const access = tableAccess[fn];
       if (access === undefined) {
         throw new Error(
-          `関数 ${fn} のテーブル権限（read / append / readWrite / none）が決まっていません。api.ts の defaultTableAccess に追加してください / ` +
-            `no table access (read / append / readWrite / none) declared for function ${fn}; add it to defaultTableAccess in infra/api.ts`,
+          `関数 ${fn} のテーブル権限（infra/data.ts の TableAccess か none）が決まっていません。api.ts の defaultTableAccess に追加してください / ` +
+            `no table access (a TableAccess of infra/data.ts, or none) declared for function ${fn}; add it to defaultTableAccess in infra/api.ts`,
         );
       }
       const handler = new ShinchokuFunction(this, pascalCase(fn), { name: fn, tenant: props.tenant });

@@ -20,10 +20,10 @@ import { byQuarterIndex, createTableInput, defaultTableName, timeToLiveAttribute
  * and claiming, marking and releasing its tenant's notifications only (the reminders and the digest,
  * which write nothing else); `readAndLease`, `read` and taking and giving back the public site's lease
  * only (publish-public, shared/store/compile-lease.ts); `readAndCompile`, `read` and rewriting its
- * tenant's compiled quarters under their compile leases only (the compiles, shared/quarter-compile.ts);
- * `readWrite`, everything item-level.
+ * tenant's compiled quarters under their compile leases only (the compiles, shared/quarter-compile.ts).
+ * No function may change every item: each writer is held to the items it writes.
  */
-export type TableAccess = 'read' | 'append' | 'appendAndClaim' | 'readAndClaim' | 'readAndLease' | 'readAndCompile' | 'readWrite';
+export type TableAccess = 'read' | 'append' | 'appendAndClaim' | 'readAndClaim' | 'readAndLease' | 'readAndCompile';
 
 const readActions = ['dynamodb:GetItem', 'dynamodb:Query'];
 const appendActions = [...readActions, 'dynamodb:PutItem'];
@@ -40,13 +40,6 @@ export const tableActions: Readonly<Record<TableAccess, readonly string[]>> = {
   readAndClaim: readActions,
   readAndLease: readActions,
   readAndCompile: readActions,
-  readWrite: [
-    ...appendActions,
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-    'dynamodb:ConditionCheckItem',
-  ],
 };
 
 /**

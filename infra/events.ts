@@ -151,8 +151,8 @@ export class Events extends Construct {
       const access = tableAccess[fn];
       if (access === undefined) {
         throw new Error(
-          `イベントの受け手 ${fn} のテーブル権限（read / readWrite）が決まっていません。infra/events.ts の eventTargetTableAccess に追加してください / ` +
-            `no table access (read / readWrite) declared for event target ${fn}; add it to eventTargetTableAccess in infra/events.ts`,
+          `イベントの受け手 ${fn} のテーブル権限（infra/data.ts の TableAccess）が決まっていません。infra/events.ts の eventTargetTableAccess に追加してください / ` +
+            `no table access (a TableAccess of infra/data.ts) declared for event target ${fn}; add it to eventTargetTableAccess in infra/events.ts`,
         );
       }
       const name = pascalCase(fn);

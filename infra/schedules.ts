@@ -155,8 +155,8 @@ export class Schedules extends Construct {
       const access = tableAccess[fnName];
       if (access === undefined) {
         throw new Error(
-          `スケジュールの関数 ${fnName} のテーブル権限（read / readWrite）が決まっていません。infra/schedules.ts の scheduleTableAccess に追加してください / ` +
-            `no table access (read / readWrite) declared for scheduled function ${fnName}; add it to scheduleTableAccess in infra/schedules.ts`,
+          `スケジュールの関数 ${fnName} のテーブル権限（infra/data.ts の TableAccess）が決まっていません。infra/schedules.ts の scheduleTableAccess に追加してください / ` +
+            `no table access (a TableAccess of infra/data.ts) declared for scheduled function ${fnName}; add it to scheduleTableAccess in infra/schedules.ts`,
         );
       }
       const fn = new ShinchokuFunction(this, pascalCase(fnName), {
