@@ -45,3 +45,14 @@ export const milestoneWords: Record<TimelineState, StatusWord> = {
 };
 
 export const overdueWord = { ja: '期限超過', en: 'overdue', glyph: '!' } as const;
+
+/** A timeline chart's words for its bars' states and for overdue, in one language. */
+export function timelineStateLabels(lang: 'ja' | 'en'): Record<TimelineState | 'overdue', string> {
+  return {
+    done: milestoneWords.done[lang],
+    in_progress: milestoneWords.in_progress[lang],
+    not_started: milestoneWords.not_started[lang],
+    unknown: milestoneWords.unknown[lang],
+    overdue: overdueWord[lang],
+  };
+}

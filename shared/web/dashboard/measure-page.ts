@@ -14,7 +14,7 @@ import { statusLabelsEn, type StoredReport } from '../../domain/report.ts';
 import type { CompiledMeasureStatus } from '../../domain/status.ts';
 import { milestoneBarText, statusStrip, timelineChart } from '../charts.ts';
 import { html, unsafeRaw, type SafeHtml } from '../html.ts';
-import { colourWords, milestoneWords, outOfScopeWord, overdueWord, swatchOf } from '../status-words.ts';
+import { colourWords, milestoneWords, outOfScopeWord, swatchOf, timelineStateLabels } from '../status-words.ts';
 import { formatReceivedAt } from '../form-pages.ts';
 import { fiscalYearHead, jaText, queryOf, quarterText, renderFrame, thousandYen, words, type Lang, type ViewOptions } from './frame.ts';
 import { budgetQuarterOf, milestoneBars, quarterEndAsFiscalYear } from './model.ts';
@@ -107,13 +107,7 @@ export function renderMeasureHistory(data: MeasureHistoryData, options: ViewOpti
     }),
   });
 
-  const stateLabels = {
-    done: milestoneWords.done[lang],
-    in_progress: milestoneWords.in_progress[lang],
-    not_started: milestoneWords.not_started[lang],
-    unknown: milestoneWords.unknown[lang],
-    overdue: overdueWord[lang],
-  };
+  const stateLabels = timelineStateLabels(lang);
   const bars = milestoneBars(measure, status, progress);
   const timeline = timelineChart({
     id: 'measure-timeline',

@@ -13,7 +13,7 @@ import { statusLabelsEn } from '../../domain/report.ts';
 import type { ColourCounts, CompiledMeasureStatus } from '../../domain/status.ts';
 import { groupedBarChart, stackedBarChart, timelineChart, timelineRowsText } from '../charts.ts';
 import { html, unsafeRaw, type SafeHtml } from '../html.ts';
-import { colourOrder, colourWords, milestoneWords, outOfScopeWord, overdueWord, swatchOf } from '../status-words.ts';
+import { colourOrder, colourWords, outOfScopeWord, overdueWord, swatchOf, timelineStateLabels } from '../status-words.ts';
 import { formatWarekiFiscalYearShort, parseQuarter } from '../../domain/fiscal.ts';
 import { fiscalYearHead, jaText, queryOf, quarterText, renderFrame, thousandYen, words, type Lang, type ViewOptions } from './frame.ts';
 import {
@@ -207,13 +207,7 @@ ${groups.map((g) => html`<tbody><tr class="group"><th colspan="6" scope="rowgrou
 function timelinePanel(data: DashboardData, statuses: ReadonlyMap<string, CompiledMeasureStatus>, lang: Lang): SafeHtml {
   const w = words[lang];
   const progress = progressByMeasure([...statuses.values()], data.reports);
-  const stateLabels = {
-    done: milestoneWords.done[lang],
-    in_progress: milestoneWords.in_progress[lang],
-    not_started: milestoneWords.not_started[lang],
-    unknown: milestoneWords.unknown[lang],
-    overdue: overdueWord[lang],
-  };
+  const stateLabels = timelineStateLabels(lang);
   const charts = data.plan.goals.map((goal) => {
     const measures = data.plan.measures.filter((m) => m.goalId === goal.id);
     const overdue = measures.reduce((n, m) => n + (statuses.get(m.id)?.overdueMilestones.length ?? 0), 0);
