@@ -1023,6 +1023,12 @@ describe('ShinchokuStack', () => {
         .filter(([, p]) => (p.Properties.Roles as Json[]).some((r) => r.Ref === roleId))
         .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
     const statementsOfScheduled = (fn: string) => statementsOfRole(resources[fnId(fn)]!.Properties.Role['Fn::GetAtt'][0] as string);
+    const tableWriteActions = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'];
+    /** Each statement of the function's role that allows a table write: its actions, sorted, and its condition. */
+    const tableWritesOf = (functionId: string) =>
+      statementsOfRole(resources[functionId]!.Properties.Role['Fn::GetAtt'][0] as string)
+        .filter((st) => asArray(st.Action).some((a) => tableWriteActions.includes(a)))
+        .map((st) => [asArray(st.Action).sort(), st.Condition]);
     const identityArn = () => ({
       'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ses:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':identity/', { Ref: idOf(stack.outboundMail.identity) }]],
     });
@@ -1136,30 +1142,22 @@ describe('ShinchokuStack', () => {
     });
 
     it('lets the reminders and the digest write only their tenant\'s notification claims: no batch write, no change to any other item', () => {
-      const roleOf = (id: string) => resources[id]!.Properties.Role['Fn::GetAtt'][0] as string;
-      const digestId = idOf(stack.events.functions.get('send-digest')!);
-      for (const [name, roleId] of [['send-reminders', roleOf(fnId('send-reminders'))], ['send-digest', roleOf(digestId)]] as const) {
+      for (const [name, functionId] of [['send-reminders', fnId('send-reminders')], ['send-digest', idOf(stack.events.functions.get('send-digest')!)]] as const) {
         // Act
-        const writes = statementsOfRole(roleId).filter((st) =>
-          asArray(st.Action).some((a) => ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'].includes(a)),
-        );
+        const writes = tableWritesOf(functionId);
         // Assess
-        expect(writes.map((st) => [asArray(st.Action).sort(), st.Condition]), name).toEqual([
+        expect(writes, name).toEqual([
           [['dynamodb:DeleteItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#shimotsuke#NOTIFICATION#*'] } }],
         ]);
       }
     });
 
     it('lets the compiles write only their tenant\'s compiled quarters and compile leases: no update, no change to a report or anything else', () => {
-      const roleOf = (id: string) => resources[id]!.Properties.Role['Fn::GetAtt'][0] as string;
-      const applyReportId = idOf(stack.events.functions.get('apply-report')!);
-      for (const [name, roleId] of [['compile-quarter', roleOf(fnId('compile-quarter'))], ['apply-report', roleOf(applyReportId)]] as const) {
+      for (const [name, functionId] of [['compile-quarter', fnId('compile-quarter')], ['apply-report', idOf(stack.events.functions.get('apply-report')!)]] as const) {
         // Act
-        const writes = statementsOfRole(roleId).filter((st) =>
-          asArray(st.Action).some((a) => ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:ConditionCheckItem'].includes(a)),
-        );
+        const writes = tableWritesOf(functionId);
         // Assess
-        expect(writes.map((st) => [asArray(st.Action).sort(), st.Condition]), name).toEqual([
+        expect(writes, name).toEqual([
           [
             ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:PutItem'],
             { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['T#shimotsuke#STATUS#*', 'T#shimotsuke#COMPILE#*'] } },
