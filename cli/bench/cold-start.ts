@@ -123,7 +123,7 @@ const largeSemiSpaceMb = 64;
 
 const floorFile = (name: string) => fileURLToPath(new URL(`./floors/${name}.ts`, import.meta.url));
 const floorEntries: { name: string; entry: string; env?: NodeJS.ProcessEnv; compileCache?: true }[] = [
-  ...['empty-module', 'node-https', 'dynamodb-client', 'handler-base', 'report-schemas', 'handler-base-fs-module'].map((name) => ({ name, entry: floorFile(name) })),
+  ...['empty-module', 'node-https', 'dynamodb-client', 'powertools-logger', 'handler-base', 'report-schemas', 'handler-base-fs-module'].map((name) => ({ name, entry: floorFile(name) })),
   // What Node's own source-map support would cost: functions are deployed without it (shared/stack-traces.ts).
   { name: 'handler-base-source-maps', entry: floorFile('handler-base'), env: { NODE_OPTIONS: '--enable-source-maps' } },
   // The one young-generation setting Lambda's NODE_OPTIONS takes (V8 refuses --min-semi-space-size
@@ -225,6 +225,7 @@ const floorLabels: Record<string, string> = {
   'empty-module': '空の ES モジュール / empty ES module',
   'node-https': 'Node の https と crypto のみ / only Node\'s https and crypto',
   'dynamodb-client': 'DynamoDB ドキュメントクライアントのみ / the DynamoDB document client alone',
+  'powertools-logger': 'Powertools logger のみ (関数と同じ作り方、middy のミドルウェア付き、AWS クライアントなし) / the Powertools logger alone (created as the functions create it, with its middy middleware; no AWS client)',
   'handler-base': '全ハンドラー共通の土台 / the base of every handler (DynamoDB client, Powertools logger, middy, zod/mini)',
   'report-schemas': '土台 + 報告の zod スキーマ / the base plus a report\'s zod schemas',
   'handler-base-fs-module': '土台 + ES モジュールとしての `node:fs` (関数は `process.getBuiltinModule` で読む) / the base plus `node:fs` imported as an ES module (functions read it through `process.getBuiltinModule`)',
@@ -243,10 +244,11 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
   const largest = fns.reduce((a, b) => (b.bytes > a.bytes ? b : a));
   const withinBytes = fns.filter((f) => f.bytes <= byteTarget);
   const floor = (name: string) => cold.floors.find((f) => f.name === name);
-  const [empty, https, client, base, schemas, sourceMaps, fsModule, compileCache, semiSpace] = [
+  const [empty, https, client, logger, base, schemas, sourceMaps, fsModule, compileCache, semiSpace] = [
     'empty-module',
     'node-https',
     'dynamodb-client',
+    'powertools-logger',
     'handler-base',
     'report-schemas',
     'handler-base-source-maps',
@@ -280,7 +282,7 @@ export function renderColdStart(cold: ColdStartFigures): { summary: string[]; wh
   }
   const slowest = fns.reduce((a, b) => (ratioOf(b, primary) > ratioOf(a, primary) ? b : a));
   if (ratioOf(slowest, primary) > ratioTarget && empty && https && client && base) {
-    why.push(importTimeWhy(cold, { empty, https, client, base, schemas, sourceMaps, fsModule, compileCache, semiSpace }));
+    why.push(importTimeWhy(cold, { empty, https, client, logger, base, schemas, sourceMaps, fsModule, compileCache, semiSpace }));
   }
 
   const runtimeHeads = cold.runtimes.flatMap((runtime) => [`読み込み時間 / import, ${runtime.label}`, '比 / ratio', '≤ 1.5×']);
@@ -318,6 +320,7 @@ interface ImportFloors {
   empty: BundleFigures;
   https: BundleFigures;
   client: BundleFigures;
+  logger?: BundleFigures;
   base: BundleFigures;
   schemas?: BundleFigures;
   sourceMaps?: BundleFigures;
@@ -332,7 +335,7 @@ interface ImportFloors {
  * so where the target stops being reachable.
  */
 function importTimeWhy(cold: ColdStartFigures, floors: ImportFloors): string {
-  const { empty, https, client, base, schemas, sourceMaps, fsModule, compileCache, semiSpace } = floors;
+  const { empty, https, client, logger, base, schemas, sourceMaps, fsModule, compileCache, semiSpace } = floors;
   const target = coldStartTargets.ratio;
   const label = cold.runtimes[primary]!.label;
   const baselineMs = fmt(cold.runtimes[primary]!.baselineMs, 1);
@@ -343,11 +346,11 @@ function importTimeWhy(cold: ColdStartFigures, floors: ImportFloors): string {
   const httpsFree = cold.functions.filter((f) => !f.loadsHttps).map((f) => f.name);
 
   const ja: string[] = [
-    `空の ES モジュールで ${ratio(empty)}× (Node の ES モジュールローダー)、ライブラリなしで Node の https と crypto を読むだけで ${ratio(https)}× (${added(https)})、DynamoDB クライアントだけで ${ratio(client)}×、それに Powertools logger・middy・zod/mini を加えた全ハンドラー共通の土台で ${ratio(base)}× (${added(base)})` +
+    `空の ES モジュールで ${ratio(empty)}× (Node の ES モジュールローダー)、ライブラリなしで Node の https と crypto を読むだけで ${ratio(https)}× (${added(https)})、DynamoDB クライアントだけで ${ratio(client)}×、${logger ? `Powertools logger だけで (AWS クライアントなし) ${ratio(logger)}× (${added(logger)})、` : ''}それに Powertools logger・middy・zod/mini を加えた全ハンドラー共通の土台で ${ratio(base)}× (${added(base)})` +
       (schemas ? `、土台に報告の zod スキーマ (報告を受け付け・読む関数がすべて読み込み時に組み立てる) を加えると ${ratio(schemas)}× (${added(schemas)})` : '') + '。',
   ];
   const en: string[] = [
-    `an empty ES module costs ${ratio(empty)}× (Node's ES module loader), loading only Node's https and crypto, no library at all, ${ratio(https)}× (${added(https)}), the DynamoDB client alone ${ratio(client)}× and the base every handler shares (with the Powertools logger, middy and zod/mini) ${ratio(base)}× (${added(base)})` +
+    `an empty ES module costs ${ratio(empty)}× (Node's ES module loader), loading only Node's https and crypto, no library at all, ${ratio(https)}× (${added(https)}), the DynamoDB client alone ${ratio(client)}×, ${logger ? `the Powertools logger alone (no AWS client) ${ratio(logger)}× (${added(logger)}), ` : ''}and the base every handler shares (with the Powertools logger, middy and zod/mini) ${ratio(base)}× (${added(base)})` +
       (schemas ? `; that base with a report's zod schemas, which every function that accepts or reads reports builds at load, ${ratio(schemas)}× (${added(schemas)})` : '') + '.',
   ];
   if (!within(https)) {
@@ -396,8 +399,8 @@ function importTimeWhy(cold: ColdStartFigures, floors: ImportFloors): string {
     ja.push(`土台に \`node:fs\` を ES モジュールとして import すると ${ratio(fsModule)}× (Node がその名前空間を作るときに fs の遅延エクスポートをすべて読み、promises・ストリーム・readline を読み込むため)。${noise[0]}関数は \`process.getBuiltinModule\` で読み、test/unit/cold-start-modules.test.ts がコールドスタートで読まれる Node のモジュールを見張る。`);
     en.push(`The base with \`node:fs\` imported as an ES module takes ${ratio(fsModule)}× (Node builds its namespace by reading every lazy export of fs, which loads its promises, streams and readline)${noise[1]}; functions read it through \`process.getBuiltinModule\`, and test/unit/cold-start-modules.test.ts watches the Node modules a cold start loads.`);
   }
-  const others = cold.runtimes.slice(1).map((runtime, i) => `${runtime.label}: ${[empty, https, client, base, ...(schemas ? [schemas] : [])].map((f) => `${ratio(f, i + 1)}×`).join(', ')}`);
-  const othersText = others.length > 0 ? ` 同じ下限 (空, https, クライアント, 土台${schemas ? ', スキーマ' : ''}) / the same floors on ${others.join('; ')}.` : '';
+  const others = cold.runtimes.slice(1).map((runtime, i) => `${runtime.label}: ${[empty, https, client, ...(logger ? [logger] : []), base, ...(schemas ? [schemas] : [])].map((f) => `${ratio(f, i + 1)}×`).join(', ')}`);
+  const othersText = others.length > 0 ? ` 同じ下限 (空, https, クライアント, ${logger ? 'logger, ' : ''}土台${schemas ? ', スキーマ' : ''}) / the same floors on ${others.join('; ')}.` : '';
   return `- **読み込み時間 / import time** (${label}): ${ja.join('')} / ${en.join(' ')}${othersText}${gcSentence(cold, base, schemas)}${semiSpaceSentence(schemas, semiSpace)}`;
 }
 

@@ -132,6 +132,19 @@ describe('the bench cold start: why functions miss the import-time target', () =
     expect(why).not.toContain('The base alone reaches');
   });
 
+  it('tells what the Powertools logger alone costs when the run has that floor, and leaves it out when not', () => {
+    // Prepare
+    const floors = { 'empty-module': 1.02, 'node-https': 1.45, 'dynamodb-client': 1.35, 'handler-base': 1.62 };
+    const withLogger = run({ ...floors, 'powertools-logger': 1.4 }, [bundle('submit-report', 2.0)]);
+    const without = run(floors, [bundle('submit-report', 2.0)]);
+    // Act
+    const [whyWith, whyWithout] = [importWhy(withLogger), importWhy(without)];
+    // Assess
+    expect(whyWith).toContain('Powertools logger だけで (AWS クライアントなし) 1.40× (+12.0 ms)');
+    expect(whyWith).toContain('the Powertools logger alone (no AWS client) 1.40× (+12.0 ms)');
+    expect(whyWithout).not.toContain('logger alone');
+  });
+
   it('says the base alone reaches the target when https is within it and the base is not', () => {
     // Prepare
     const cold = run({ 'empty-module': 1.02, 'node-https': 1.3, 'dynamodb-client': 1.35, 'handler-base': 1.55 }, [bundle('submit-report', 1.7)]);
