@@ -30,9 +30,21 @@ export interface CellReading {
  */
 export type SheetCell = Pick<Cell, 'value'> & Partial<Pick<Cell, 'type' | 'formula' | 'richText'>>;
 
-/** Text as the import compares it: Unicode NFC, \n line breaks, no surrounding blanks. */
+/**
+ * Characters an XML document cannot hold at all: U+FFFE, U+FFFF and unpaired surrogates. A report may
+ * hold them (a form or the API takes any text), but a workbook part containing one is not XML, and
+ * Excel opens such a sheet only as damaged.
+ */
+const notXmlCharacter = /[\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/** Text a workbook can hold: each character XML cannot hold becomes U+FFFD (�), as a reader shows an unreadable one. */
+export function xmlSafeText(text: string): string {
+  return text.replace(notXmlCharacter, '\uFFFD');
+}
+
+/** Text as the import compares it: Unicode NFC, \n line breaks, no surrounding blanks, only characters a workbook can hold. */
 export function canonicalText(text: string): string {
-  return text.normalize('NFC').replace(/\r\n?/g, '\n').trim();
+  return xmlSafeText(text.normalize('NFC')).replace(/\r\n?/g, '\n').trim();
 }
 
 /** A date cell: Excel stores a date-only value as midnight, which reads back as 00:00 UTC. */

@@ -24,7 +24,7 @@ import {
 import { inScopeOf } from '../domain/measure-span.ts';
 import type { Measure, PlanFile } from '../domain/plan.ts';
 import { reportStatuses, statusLabelsEn, type StoredReport } from '../domain/report.ts';
-import { canonicalText, readCell } from './cells.ts';
+import { canonicalText, readCell, xmlSafeText } from './cells.ts';
 import { prefilledInputs } from './prefill.ts';
 import {
   columns,
@@ -283,7 +283,10 @@ export async function buildProgressSheet(input: ProgressSheetInput): Promise<Pro
   /** What the export wrote, cell by cell, as the import will read it back. */
   const written = new Map<string, string>();
   const put = (address: string, value: string | number | null | TextRun[], style: CellStyle): void => {
-    const cell: Partial<Cell> = Array.isArray(value) ? { value: null, richText: value, style } : { value, style };
+    // Texts come from reports and the plan file: a character XML cannot hold would make the file damaged.
+    const cell: Partial<Cell> = Array.isArray(value)
+      ? { value: null, richText: value.map((run) => ({ ...run, text: xmlSafeText(run.text) })), style }
+      : { value: typeof value === 'string' ? xmlSafeText(value) : value, style };
     cells.set(cellKey(address), cell);
     written.set(address, readCell({ value: cell.value ?? null, richText: cell.richText }).text);
   };

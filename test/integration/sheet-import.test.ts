@@ -9,7 +9,7 @@ import type { PlanFile } from '#shared/domain/plan';
 import { reportReference } from '#shared/domain/report';
 import { importAnswerText } from '#shared/sheet/answer';
 import { importSheet, type SheetImportResult } from '#shared/sheet/import';
-import { referenceSheetName } from '#shared/sheet/layout';
+import { referenceSheetName, sheetName } from '#shared/sheet/layout';
 import { exportSheet } from '#shared/sheet/service';
 import { maxReportVersions, reportHistory, reportsOfQuarter, reportToItem } from '#shared/store/report-items';
 import type { Store } from '#shared/store/store';
@@ -178,6 +178,31 @@ describe('a filled-in sheet', () => {
     expect(result.notes).toEqual([expect.objectContaining({ cell: `H${r}`, ja: expect.stringContaining('計算せず') })]);
     const history = await reportHistory(store, '3-3-1', quarter);
     expect(history.at(-1)?.budgetExecutedThousandYen).toBe(999);
+  });
+});
+
+describe('a report holding a character a workbook cannot hold', () => {
+  it('is exported as a sheet Excel can open, the character shown as �, and its untouched row is not reported again', async () => {
+    // Prepare: a report whose narrative holds U+FFFF (the form and the API take any text)
+    const q = 'FY2015-Q1';
+    const sent = await submitReport(
+      store,
+      catalog,
+      callerFor('jido-fukushi', q),
+      { measureId: '3-3-1', quarter: q, status: '予定どおり', narrative: '説明会\uFFFFを開催', person: '佐藤' },
+      { channel: 'api', idempotencyKey: 'q-uffff-3-3-1' },
+    );
+    expect(sent.outcome).toBe('recorded');
+    // Act
+    const sheet = await bukaiSheet(q);
+    // Assess: exceljs, whose XML parser refuses what Excel refuses, opens the file
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load(sheet.buffer as unknown as ArrayBuffer);
+    expect(workbook.getWorksheet(sheetName)!.getCell(`I${sheet.row('3-3-1')}`).value).toBe('説明会\uFFFDを開催');
+    const result = await importAs('jido-fukushi', sheet.buffer, { quarter: q });
+    if (result.outcome !== 'recorded') throw new Error(importAnswerText(result));
+    expect(result.unchanged.map((r) => r.measureId)).toContain('3-3-1');
+    expect(await reportHistory(store, '3-3-1', q)).toHaveLength(1);
   });
 });
 
