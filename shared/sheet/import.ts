@@ -22,7 +22,7 @@ import { createHash } from 'node:crypto';
 import { parseRange } from 'hucre';
 import { colToLetter, parseCellRef, readXlsx, type Sheet } from 'hucre/xlsx';
 import type { SheetFilterInfo } from 'hucre';
-import { checkReport, ReportInputError, roleOf, type FieldError, type ReportInput } from '../domain/report-input.ts';
+import { checkReport, ReportInputError, ReportInputSchema, roleOf, type FieldError, type ReportInput } from '../domain/report-input.ts';
 import { jstDate } from '../domain/fiscal.ts';
 import { withCarriedMilestones } from '../domain/milestone-progress.ts';
 import { measureIdPattern, normaliseMeasureId } from '../domain/ids.ts';
@@ -581,6 +581,13 @@ export async function importSheet(
       continue;
     }
     if (!mine) {
+      // A 部会's sheet passed on from the 課 that filled this row and sent it: the row says what that 課
+      // recorded for the quarter, so it reports nothing of this 課 and is left as another 課's row.
+      const latest = (await reportHistory(store, measure.id, reading.reference.quarter)).findLast((r) => r.kind === 'report');
+      if (latest && saysRecorded(row.input!, latest)) {
+        otherKaRows.push({ row: row.row, measureId: row.measureId });
+        continue;
+      }
       const owners = measure.owners.map((o) => o.ka).join('・');
       problems.push({
         sheet: reading.sheet,
@@ -714,6 +721,25 @@ function sameRow(submission: ReportSubmission, stored: StoredReport): boolean {
     person: r.reporter.person,
   });
   return JSON.stringify(pick(submission)) === JSON.stringify(pick(stored));
+}
+
+/**
+ * True when a row says, field by field as a report reads it, what a stored report says: the status, the
+ * amount, the texts and the person who signed it (for a row of another 課, which is not checked as this
+ * 課's report).
+ */
+function saysRecorded(input: ReportInput, stored: StoredReport): boolean {
+  const parsed = ReportInputSchema.safeParse({ ...input, milestones: [] });
+  if (!parsed.success) return false;
+  const row = parsed.data;
+  return (
+    row.status === stored.status &&
+    row.budgetExecutedThousandYen === stored.budgetExecutedThousandYen &&
+    row.narrative === stored.narrative &&
+    row.issues === stored.issues &&
+    row.nextSteps === stored.nextSteps &&
+    row.person === stored.reporter.person
+  );
 }
 
 /** Caps a long list for a page or a mail, saying how many more there are. */

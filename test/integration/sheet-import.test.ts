@@ -181,6 +181,38 @@ describe('a filled-in sheet', () => {
   });
 });
 
+describe('a 部会 sheet passed from 課 to 課', () => {
+  // A quarter of its own, so the reports of the other tests do not meet these.
+  const q = 'FY2015-Q2';
+
+  it("takes the next 課's rows when the rows another 課 filled say what that 課 recorded, and refuses them once they say otherwise", async () => {
+    // Prepare: 高齢福祉課 fills its row of the 部会's sheet and uploads it; the same file goes on to 児童福祉課
+    const sheet = await bukaiSheet(q);
+    const theirs = sheet.row('3-2-2');
+    const mine = sheet.row('3-3-1');
+    const byKorei = await editWorkbook(sheet.buffer, (ws) => fill(ws, theirs, { F: '予定どおり', H: '１，２００', I: '見守り訪問を実施', L: '鈴木' }));
+    const first = await importAs('korei-fukushi', byKorei, { quarter: q });
+    if (first.outcome !== 'recorded') throw new Error(importAnswerText(first));
+    const byJido = await editWorkbook(byKorei, (ws) => fill(ws, mine, { F: '予定どおり', I: '説明会を開催', L: '山田' }));
+    // Act
+    const result = await importAs('jido-fukushi', byJido, { quarter: q });
+    // Assess
+    if (result.outcome !== 'recorded') throw new Error(importAnswerText(result));
+    expect(result.recorded.map((r) => [r.measureId, r.duplicate])).toEqual([['3-3-1', false]]);
+    expect(result.otherKaRows.map((r) => r.measureId)).toContain('3-2-2');
+    expect((await reportHistory(store, '3-2-2', q)).map((r) => r.reporter.kaId)).toEqual(['korei-fukushi']);
+    expect((await reportHistory(store, '3-3-1', q)).map((r) => r.reporter.kaId)).toEqual(['jido-fukushi']);
+
+    // Act: 児童福祉課 now changes a cell of the other 課's row
+    const edited = await editWorkbook(byJido, (ws) => fill(ws, theirs, { I: '見守り訪問を実施 (児童福祉課が追記)' }));
+    const refused = await importAs('jido-fukushi', edited, { quarter: q });
+    // Assess
+    expect(refused.outcome).toBe('refused');
+    if (refused.outcome === 'refused') expect(refused.problems.map((p) => p.cell)).toContain(`F${theirs}`);
+    expect(await reportHistory(store, '3-2-2', q)).toHaveLength(1);
+  });
+});
+
 describe('a report holding a character a workbook cannot hold', () => {
   it('is exported as a sheet Excel can open, the character shown as �, and its untouched row is not reported again', async () => {
     // Prepare: a report whose narrative holds U+FFFF (the form and the API take any text)
