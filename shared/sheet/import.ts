@@ -622,8 +622,13 @@ export async function importSheet(
     const issuedAt = Date.parse(reading.reference.issuedAt);
     const ofQuarter = history.filter((r) => r.quarter === submission.quarter && r.kind === 'report');
     const same = ofQuarter.findLast((r) => (r === ofQuarter.at(-1) || Date.parse(r.submittedAt) >= issuedAt) && sameRow(submission, r));
-    if (same) {
-      alreadyRecorded.push({ row: row.row, measureId: measure.id, measureName: measure.name, reference: same.reference, version: same.version, duplicate: true });
+    // A 事業 owned with another 課, whose row that 課 filled and sent before passing the 部会's sheet on:
+    // the row is that 課's report (its words, its person), not a new one of this 課.
+    const latest = ofQuarter.at(-1);
+    const carried = latest && latest.reporter.kaId !== caller.reporter.kaId && saysRecorded(row.input!, latest) ? latest : undefined;
+    const recordedAs = same ?? carried;
+    if (recordedAs) {
+      alreadyRecorded.push({ row: row.row, measureId: measure.id, measureName: measure.name, reference: recordedAs.reference, version: recordedAs.version, duplicate: true });
       continue;
     }
     const conflict = laterReportProblem(reading, row, measure, last, caller);

@@ -211,6 +211,27 @@ describe('a 部会 sheet passed from 課 to 課', () => {
     if (refused.outcome === 'refused') expect(refused.problems.map((p) => p.cell)).toContain(`F${theirs}`);
     expect(await reportHistory(store, '3-2-2', q)).toHaveLength(1);
   });
+
+  it('does not record again, as its own, the row of a 事業 it co-owns that the 課 before it filled and sent', async () => {
+    // Prepare: 社会福祉課 fills the row of 3-2-1 (owned with 児童福祉課 and others) and uploads the
+    // 部会's sheet; the same file goes on to 児童福祉課, which fills its own 3-3-2
+    const sheet = await bukaiSheet(q);
+    const shared = sheet.row('3-2-1');
+    const byShakai = await editWorkbook(sheet.buffer, (ws) => fill(ws, shared, { F: '遅れ気味', I: '連携会議を延期', J: '日程調整', L: '鈴木' }));
+    const first = await importAs('shakai-fukushi', byShakai, { quarter: q });
+    if (first.outcome !== 'recorded') throw new Error(importAnswerText(first));
+    const byJido = await editWorkbook(byShakai, (ws) => fill(ws, sheet.row('3-3-2'), { F: '予定どおり', I: '運用しています', L: '山田' }));
+    // Act
+    const result = await importAs('jido-fukushi', byJido, { quarter: q });
+    // Assess
+    if (result.outcome !== 'recorded') throw new Error(importAnswerText(result));
+    const history = await reportHistory(store, '3-2-1', q);
+    expect(history.map((r) => [r.reporter.kaId, r.reporter.person])).toEqual([['shakai-fukushi', '鈴木']]);
+    expect(result.recorded.map((r) => [r.measureId, r.duplicate, r.reference])).toEqual([
+      ['3-2-1', true, history[0]!.reference],
+      ['3-3-2', false, expect.any(String)],
+    ]);
+  });
 });
 
 describe('a report holding a character a workbook cannot hold', () => {
