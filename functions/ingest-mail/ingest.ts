@@ -45,10 +45,10 @@ import type { Catalog } from '#shared/store/catalog-cache';
 import { reportHistory } from '#shared/store/report-items';
 import { claimNotification, markNotificationSending, markNotificationSent, releaseNotification } from '#shared/store/notification-items';
 import type { Store } from '#shared/store/store';
-import { issuedSheetsOf, workbookAttachmentsOf } from '#shared/sheet/attachments';
+import { issuedSheetsOf, richTextWrappersOf, workbookAttachmentsOf } from '#shared/sheet/attachments';
 import { authenticate, submitReport, type Caller } from '#shared/submit-report';
 import { lastReportFor } from '#shared/web/report-form';
-import { bodyFormNotRead, workbooksKept, workbooksNotRead } from './notes.ts';
+import { bodyFormNotRead, richTextWrapperNotRead, workbooksKept, workbooksNotRead } from './notes.ts';
 
 const { inbound: inboundPrefix, attachments: attachmentsPrefix } = mailBucketPrefixes;
 
@@ -369,6 +369,7 @@ async function answerOf(decision: Exclude<MailDecision, { action: 'drop' }>, inp
     correctionAddress: replyAddress(catalog.directory, token),
     form,
     otherWorkbooks: workbooks.filter((w) => !w.issued).map((w) => w.fileName),
+    richTextWrappers: richTextWrappersOf(parsed.attachments),
   };
   return sheets.length > 0 ? answerWithSheets(answering, sheets) : answerWithForm(answering, reject);
 }
@@ -407,6 +408,8 @@ interface Answering {
   form: ReturnType<typeof parseMailForm>;
   /** Spreadsheets attached that are not sheets this system issued: kept as attachments, not read. */
   otherWorkbooks: string[];
+  /** Outlook's rich-text wrappers (winmail.dat): kept as attachments, nothing inside read. */
+  richTextWrappers: string[];
 }
 
 /**
@@ -438,11 +441,12 @@ async function answerWithSheets(answering: Answering, sheets: ReturnType<typeof 
 
 /** A mail answered with the short form in its body: every block checked, then each 事業 recorded. */
 async function answerWithForm(answering: Answering, reject: Rejecting): Promise<Answer> {
-  const { input, caller, correctionAddress, form, otherWorkbooks } = answering;
+  const { input, caller, correctionAddress, form, otherWorkbooks, richTextWrappers } = answering;
   const { catalog, envelope, sesMessageId } = input;
   const quarter = caller.claims.quarter;
+  const wrapped = richTextWrappers.length > 0 ? [richTextWrapperNotRead(richTextWrappers)] : [];
   const refuse = (rejection: Rejection) =>
-    reject(caller.ka, rejection, { quarter, replyTo: correctionAddress, notes: otherWorkbooks.length > 0 ? [workbooksNotRead(otherWorkbooks)] : [] });
+    reject(caller.ka, rejection, { quarter, replyTo: correctionAddress, notes: [...(otherWorkbooks.length > 0 ? [workbooksNotRead(otherWorkbooks)] : []), ...wrapped] });
   if (form.blocks.length === 0) {
     return refuse({ kind: 'no-form', empty: form.empty, ...(form.problems.length > 0 ? { problems: form.problems } : {}) });
   }
@@ -471,7 +475,7 @@ async function answerWithForm(answering: Answering, reject: Rejecting): Promise<
   }));
   return {
     reply: confirmationReply(
-      { ...envelope, replyTo: correctionAddress, notes: otherWorkbooks.length > 0 ? [workbooksKept(otherWorkbooks)] : [] },
+      { ...envelope, replyTo: correctionAddress, notes: [...(otherWorkbooks.length > 0 ? [workbooksKept(otherWorkbooks)] : []), ...wrapped] },
       contextOf(catalog, caller.ka, quarter),
       lines,
     ),

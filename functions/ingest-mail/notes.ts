@@ -33,3 +33,12 @@ export function workbooksNotRead(fileNames: readonly string[]): ReplyNote {
     en: `The attached ${n.en} is not a progress sheet issued by this system, so it was not read as one. To report with the sheet, fill in the progress sheet downloaded from the report form's page (some 部会 also get it attached to the reminder) and send it as .xlsx, without a password.`,
   };
 }
+
+/** Attachments Outlook wrapped in its rich-text format (winmail.dat): nothing inside them can be read. */
+export function richTextWrapperNotRead(fileNames: readonly string[]): ReplyNote {
+  const n = names(fileNames);
+  return {
+    ja: `添付の ${n.ja} は Outlook のリッチテキスト形式で送られたため、中の添付ファイル (進捗管理シートを含む) を読み取れません。Outlook の「書式設定」で「HTML 形式」または「テキスト形式」を選び、ファイルを添付し直して送ってください。`,
+    en: `The attached ${n.en} is Outlook's rich-text (TNEF) wrapper: the files inside it, a progress sheet included, cannot be read. In Outlook, choose Format Text → HTML or Plain Text, attach the files again and send.`,
+  };
+}

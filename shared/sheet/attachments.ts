@@ -22,6 +22,8 @@ export interface MailAttachmentLike {
   content: Buffer;
   /** Inline images of an HTML body (`cid:`) are part of the text, not files. */
   related?: boolean;
+  /** The media type as sent, e.g. `application/ms-tnef`. */
+  contentType?: string;
 }
 
 /** A spreadsheet-named attachment, and whether it is a sheet this system issued. */
@@ -76,4 +78,17 @@ export function workbookAttachmentsOf(attachments: readonly MailAttachmentLike[]
 /** What the sheet import reads of a mail's workbooks ({@link workbookAttachmentsOf}): the sheets this system issued. */
 export function issuedSheetsOf(workbooks: readonly WorkbookAttachment[]): { fileName: string; content: Buffer }[] {
   return workbooks.filter((w) => w.issued).map(({ fileName, content }) => ({ fileName, content }));
+}
+
+/** Outlook's rich-text wrapper: in that mode every attachment of the mail travels inside one `winmail.dat`. */
+const richTextWrapperType = /^application\/(?:vnd\.)?ms-tnef$/i;
+
+/**
+ * The names of the attachments Outlook wrapped in its rich-text format (TNEF, `winmail.dat`): the files
+ * inside, a 進捗管理シート among them, cannot be read, and the sender is told how to send them instead.
+ */
+export function richTextWrappersOf(attachments: readonly MailAttachmentLike[]): string[] {
+  return attachments
+    .filter((a) => !a.related && (/^winmail\.dat$/i.test((a.filename ?? '').trim()) || richTextWrapperType.test(a.contentType ?? '')))
+    .map((a) => (a.filename ?? '').trim() || 'winmail.dat');
 }

@@ -797,6 +797,26 @@ describe('bad mails: nothing recorded, and the right answer or none', () => {
     await expectRefused(subject, () => send(raw, { from: sogo.address, to: [to] }), { answer: 'to', address: sogo.address, says: ['様式', 'No report form'] });
   });
 
+  it("a sheet wrapped by Outlook's rich-text format (winmail.dat): the answer says why it cannot be read and how to send it", async () => {
+    // Prepare: Outlook in rich-text mode sends a plain-text body and every attachment inside winmail.dat
+    const subject = subjectFor('進捗管理シート (winmail.dat)');
+    const to = reportAddress(sogo.kaId);
+    const tnef = Buffer.concat([Buffer.from([0x78, 0x9f, 0x3e, 0x22]), Buffer.from('進捗管理シート_企画専門部会_FY2013-Q2.xlsx')]);
+    const raw = await compose({
+      from: sogo.address,
+      to,
+      subject,
+      text: '進捗管理シートを添付のとおり提出します。',
+      attachments: [{ filename: 'winmail.dat', content: tnef, contentType: 'application/ms-tnef' }],
+    });
+    // Act and assess: nothing recorded, and the answer names the wrapper before the form
+    await expectRefused(subject, () => send(raw, { from: sogo.address, to: [to] }), {
+      answer: 'to',
+      address: sogo.address,
+      says: ['winmail.dat は Outlook のリッチテキスト形式', 'HTML 形式', "winmail.dat is Outlook's rich-text (TNEF) wrapper", 'No report form'],
+    });
+  });
+
   it('a status that is not one of the five, with its line number and the allowed values', async () => {
     const subject = subjectFor('bad status');
     const to = reportAddress(sogo.kaId);
