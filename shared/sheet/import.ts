@@ -581,10 +581,11 @@ export async function importSheet(
       continue;
     }
     if (!mine) {
-      // A 部会's sheet passed on from the 課 that filled this row and sent it: the row says what that 課
-      // recorded for the quarter, so it reports nothing of this 課 and is left as another 課's row.
-      const latest = (await reportHistory(store, measure.id, reading.reference.quarter)).findLast((r) => r.kind === 'report');
-      if (latest && saysRecorded(row.input!, latest)) {
+      // A 部会's sheet passed on from the 課 that filled this row and sent it: the row says what a report
+      // of the quarter recorded (corrected since, perhaps), so it reports nothing of this 課 and is left
+      // as another 課's row.
+      const ofQuarter = await reportHistory(store, measure.id, reading.reference.quarter);
+      if (ofQuarter.some((r) => r.kind === 'report' && saysRecorded(row.input!, r))) {
         otherKaRows.push({ row: row.row, measureId: row.measureId });
         continue;
       }

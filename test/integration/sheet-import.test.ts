@@ -193,6 +193,15 @@ describe('a 部会 sheet passed from 課 to 課', () => {
     const byKorei = await editWorkbook(sheet.buffer, (ws) => fill(ws, theirs, { F: '予定どおり', H: '１，２００', I: '見守り訪問を実施', L: '鈴木' }));
     const first = await importAs('korei-fukushi', byKorei, { quarter: q });
     if (first.outcome !== 'recorded') throw new Error(importAnswerText(first));
+    // … and corrects its report on the form before the file reaches 児童福祉課
+    const correction = await submitReport(
+      store,
+      catalog,
+      callerFor('korei-fukushi', q),
+      { measureId: '3-2-2', quarter: q, status: '予定どおり', budgetExecutedThousandYen: 1200, narrative: '見守り訪問を実施 (30世帯)', person: '鈴木' },
+      { channel: 'web', idempotencyKey: 'q-3-2-2-correction' },
+    );
+    expect(correction.outcome).toBe('recorded');
     const byJido = await editWorkbook(byKorei, (ws) => fill(ws, mine, { F: '予定どおり', I: '説明会を開催', L: '山田' }));
     // Act
     const result = await importAs('jido-fukushi', byJido, { quarter: q });
@@ -200,7 +209,7 @@ describe('a 部会 sheet passed from 課 to 課', () => {
     if (result.outcome !== 'recorded') throw new Error(importAnswerText(result));
     expect(result.recorded.map((r) => [r.measureId, r.duplicate])).toEqual([['3-3-1', false]]);
     expect(result.otherKaRows.map((r) => r.measureId)).toContain('3-2-2');
-    expect((await reportHistory(store, '3-2-2', q)).map((r) => r.reporter.kaId)).toEqual(['korei-fukushi']);
+    expect((await reportHistory(store, '3-2-2', q)).map((r) => r.reporter.kaId)).toEqual(['korei-fukushi', 'korei-fukushi']);
     expect((await reportHistory(store, '3-3-1', q)).map((r) => r.reporter.kaId)).toEqual(['jido-fukushi']);
 
     // Act: 児童福祉課 now changes a cell of the other 課's row
@@ -209,7 +218,7 @@ describe('a 部会 sheet passed from 課 to 課', () => {
     // Assess
     expect(refused.outcome).toBe('refused');
     if (refused.outcome === 'refused') expect(refused.problems.map((p) => p.cell)).toContain(`F${theirs}`);
-    expect(await reportHistory(store, '3-2-2', q)).toHaveLength(1);
+    expect(await reportHistory(store, '3-2-2', q)).toHaveLength(2);
   });
 
   it('does not record again, as its own, the row of a 事業 it co-owns that the 課 before it filled and sent', async () => {
