@@ -26,15 +26,22 @@ export function importHeadline(result: SheetImportResult): { ja: string; en: str
   }
   const fresh = result.recorded.filter((r) => !r.duplicate).length;
   const again = result.recorded.length - fresh;
+  const failed = result.failed.length;
+  // Rows that passed every check but could not be written (a full quarter, a busy 事業) are never "unchanged".
+  const notRecorded = {
+    ja: `${failed} 行を記録できませんでした (理由は「記録できなかった行」のとおり)`,
+    en: `${failed} row(s) could not be recorded (see "Rows not recorded")`,
+  };
   if (result.recorded.length === 0) {
+    if (failed > 0) return { ja: `${notRecorded.ja}。報告は記録していません`, en: `${notRecorded.en}; no report was recorded` };
     return {
       ja: '変更された行がないため、報告は記録していません (記入済みの内容は前回の報告と同じです)',
       en: 'No row was changed, so no report was recorded (the rows still hold the previous report)',
     };
   }
   return {
-    ja: `${fresh} 件の報告を記録しました${again > 0 ? ` (${again} 件は同じ内容で受付済みのため、受付番号のみ示します)` : ''}`,
-    en: `${fresh} report(s) recorded${again > 0 ? ` (${again} already recorded with the same content; their references are shown)` : ''}`,
+    ja: `${fresh} 件の報告を記録しました${again > 0 ? ` (${again} 件は同じ内容で受付済みのため、受付番号のみ示します)` : ''}${failed > 0 ? `。${notRecorded.ja}` : ''}`,
+    en: `${fresh} report(s) recorded${again > 0 ? ` (${again} already recorded with the same content; their references are shown)` : ''}${failed > 0 ? `; ${notRecorded.en}` : ''}`,
   };
 }
 

@@ -49,17 +49,23 @@ export async function importMailSheets(
 export function sheetReplyMail(envelope: ReplyEnvelope, context: { kaName: string; quarter?: string }, results: readonly SheetImportResult[]): ReplyMail {
   const q = quarterLabels(context.quarter);
   const allAccepted = results.every((r) => r.outcome === 'recorded');
+  // Rows that passed every check but could not be written (a full quarter, a busy 事業): said, never "accepted".
+  const rowsFailed = results.some((r) => r.outcome === 'recorded' && r.failed.length > 0);
   const text = [
     `${context.kaName} ご担当者様 / To ${context.kaName}`,
     '',
     ...noteLines(envelope, 'ja'),
     ...noteLines(envelope, 'en'),
-    allAccepted
-      ? `添付の進捗管理シートを受け付けました${q ? ` (${q.ja})` : ''}。`
-      : `添付の進捗管理シートに受け付けられないものがありました${q ? ` (${q.ja})` : ''}。受け付けられなかったシートからは何も記録していません。直してもう一度このアドレスに送ってください。`,
-    allAccepted
-      ? `Your progress sheet has been processed${q ? ` (${q.en})` : ''}.`
-      : `A progress sheet could not be accepted${q ? ` (${q.en})` : ''}. Nothing was recorded from a refused sheet; fix it and send it again to this address.`,
+    !allAccepted
+      ? `添付の進捗管理シートに受け付けられないものがありました${q ? ` (${q.ja})` : ''}。受け付けられなかったシートからは何も記録していません。直してもう一度このアドレスに送ってください。`
+      : rowsFailed
+        ? `添付の進捗管理シートを読み取りましたが、記録できなかった行があります${q ? ` (${q.ja})` : ''}。理由は各行のとおりです。`
+        : `添付の進捗管理シートを受け付けました${q ? ` (${q.ja})` : ''}。`,
+    !allAccepted
+      ? `A progress sheet could not be accepted${q ? ` (${q.en})` : ''}. Nothing was recorded from a refused sheet; fix it and send it again to this address.`
+      : rowsFailed
+        ? `Your progress sheet was read, but some rows could not be recorded${q ? ` (${q.en})` : ''}; each has its reason below.`
+        : `Your progress sheet has been processed${q ? ` (${q.en})` : ''}.`,
     '',
     ...results.flatMap((r) => [mailRule, importAnswerText(r).trimEnd(), '']),
     mailRule,

@@ -9,6 +9,7 @@ import type { PlanFile } from '#shared/domain/plan';
 import { reportReference } from '#shared/domain/report';
 import { importAnswerText } from '#shared/sheet/answer';
 import { importSheet, type SheetImportResult } from '#shared/sheet/import';
+import { sheetReplyMail } from '#shared/sheet/mail';
 import { referenceSheetName, sheetName } from '#shared/sheet/layout';
 import { exportSheet } from '#shared/sheet/service';
 import { maxReportVersions, reportHistory, reportsOfQuarter, reportToItem } from '#shared/store/report-items';
@@ -364,6 +365,37 @@ describe('a sheet made before a later report of its rows', () => {
     const answer = importAnswerText(result);
     expect(answer).toContain('記録できなかった行 (理由は各行のとおり)');
     expect(answer).not.toContain('再送');
+  });
+
+  it('says, when its only changed row cannot be recorded, that the row was not recorded, never that nothing was changed', async () => {
+    // Prepare: 3-3-2 holds its last possible version for FY2015-Q3; the sheet changes only that row
+    const full = 'FY2015-Q3';
+    await store.doc.put({
+      TableName: table.tableName,
+      Item: reportToItem('shimotsuke', {
+        measureId: '3-3-2', quarter: full, kind: 'report', status: '予定どおり', milestones: [], narrative: '運用中', issues: '', nextSteps: '',
+        reporter: { kaId: 'jido-fukushi', ka: '児童福祉課', bukai: '健康福祉専門部会', person: '佐藤' },
+        version: maxReportVersions, reference: reportReference('3-3-2', full, maxReportVersions), channel: 'web', submittedAt: '2015-10-10T00:00:00.000Z', attachments: [],
+      }),
+    });
+    const sheet = await bukaiSheet(full);
+    const file = await editWorkbook(sheet.buffer, (ws) => {
+      ws.getCell(`I${sheet.row('3-3-2')}`).value = '運用を続けています。';
+    });
+    // Act
+    const result = await importAs('jido-fukushi', file, { quarter: full });
+    // Assess
+    if (result.outcome !== 'recorded') throw new Error(importAnswerText(result));
+    expect(result.recorded).toEqual([]);
+    expect(result.failed).toHaveLength(1);
+    const answer = importAnswerText(result);
+    expect(answer).toContain('1 行を記録できませんでした');
+    expect(answer).toContain('1 row(s) could not be recorded');
+    expect(answer).not.toContain('変更された行がない');
+    expect(answer).not.toContain('No row was changed');
+    const mail = sheetReplyMail({ from: 'shinchoku@example.jp', to: 'jido-fukushi@example.jp', subject: '進捗管理シート' }, { kaName: '児童福祉課', quarter: full }, [result]).text;
+    expect(mail).toContain('記録できなかった行があります');
+    expect(mail).not.toContain('添付の進捗管理シートを受け付けました。');
   });
 
   it('takes the same file again after a correction of a cell its row left alone: that row is the report it recorded, the other row is new', async () => {
