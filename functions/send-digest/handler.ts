@@ -76,8 +76,10 @@ export const handler = lambdaHandler<unknown, { outcome: SendDigestOutcome; mess
       loadCompiledQuarter(store, formatQuarter(previousQuarter(quarter))),
     ]);
     if (!compiled) throw new CompiledQuarterMissingError(detail.quarter);
-    const compiledAt = new Date(detail.compiledAt);
-    const digest = buildDigest({ quarter: detail.quarter, compiled, previous, plan, directory, compiledAt });
+    // The figures stand as of the compile that sends the digest (on or after the compile day), also when
+    // it found nothing new and the stored result keeps the time of an earlier compile, maybe one made
+    // before the reports were due: dated by that one, the digest would seem to predate the due date.
+    const digest = buildDigest({ quarter: detail.quarter, compiled, previous, plan, directory, compiledAt: ranAt });
     const recipients = [...new Set(directory.leadership.map((c) => c.email))];
 
     const claim = await claimNotification(

@@ -42,7 +42,10 @@ export interface DigestInput {
   previous?: CompiledQuarterStatus;
   plan: PlanFile;
   directory: Directory;
-  /** When the quarter was compiled (shown in the digest). */
+  /**
+   * When the compile the digest reports ran (shown in the digest as 集計日): the compile that sends it
+   * (QuarterCompiled's `ranAt`), which may have found the stored result of an earlier compile unchanged.
+   */
   compiledAt: Date;
 }
 

@@ -476,6 +476,18 @@ describe('leadership digest after a compile before the reports were due', () => 
     expect(redSection).toContain('事業 2-2-3');
   });
 
+  it('dates its figures by the compile that sent it, after the due date, not by the earlier compile whose result it kept', async () => {
+    // Prepare: the digest the test above had the scheduled compile of 11 October send, its result unchanged since 8 October
+    const [mail] = await digestMails();
+    // Act
+    const text = mail!.body.text ?? '';
+    const html = mail!.body.html ?? '';
+    // Assess: the figures stand as of the 11th, the day after the reports were due (10 October)
+    expect(text).toContain('集計日 / compiled: 平成26年10月11日 (2014-10-11)');
+    expect(html).toContain('集計日 平成26年10月11日 (2014-10-11)');
+    expect(text).not.toContain('2014-10-08');
+  });
+
   it('is not sent again by a late report recompiling the quarter', async () => {
     // Prepare
     const before = (await digestMails()).map((m) => m.messageId);
