@@ -1,19 +1,19 @@
 /**
  * `shinchoku remind [--day 2013-10-07]`: the daily reminder run of one day, now, against the local
  * stack — the same job the schedule runs at 09:00 JST (shared/reminder-job.ts), with the stack's
- * table, SES emulator, link secret and form URL. A day's mails go out once: running it again for the
+ * table, SES emulator, link secret, form URL and reminder rules. A day's mails go out once: running it again for the
  * same day sends only what is left. For seeing what a day's reminders say, or sending a day the local
  * scheduler (which follows the real clock) would never reach.
  */
 import { envNames } from '#shared/config/env';
 import { formatWarekiDate, jstDate, tryParseWarekiDate, type LocalDate } from '#shared/domain/fiscal';
-import { reminderConfigFromEnv, type ReminderConfig } from '#shared/domain/reminders';
+import { parseReminderConfig, reminderConfigFromEnv, reminderConfigVariable, type ReminderConfig } from '#shared/domain/reminders';
 import { inputAt, occurrences, schedulesFor } from '#shared/schedules';
 import { ReminderDeliveryError, runReminderJob, type ReminderJobDeps, type ReminderJobResult } from '#shared/reminder-job';
 import { catalogLoader } from '#shared/store/catalog-cache';
 import { createMailer } from '#shared/aws/mailer';
 import { localClientConfig } from '#local/aws-local';
-import { localSesEndpoint } from '#local/running-stack';
+import { localSesEndpoint, type RunningStack } from '#local/running-stack';
 import { openLocalStore } from './compile-command.ts';
 import { linkBaseUrl, localSigningSecret } from './link-options.ts';
 import { InputError, type Output } from './output.ts';
@@ -43,6 +43,28 @@ export function reminderRunInput(day: LocalDate, config: ReminderConfig): Record
   return inputAt(schedule, fireTime);
 }
 
+/**
+ * The reminder rules a day's run goes by: those the running stack recorded (its REMINDER_CONFIG, which
+ * its scheduler, compile and digest follow), else this shell's REMINDER_CONFIG (the defaults when unset).
+ * Rules of this shell that differ from the running stack's are refused: the mails would name due dates
+ * and steps the stack's own schedule does not keep.
+ */
+export function remindRules(env: NodeJS.ProcessEnv, running: Pick<RunningStack, 'reminders'> | undefined): ReminderConfig {
+  const own = reminderConfigFromEnv(env);
+  if (running?.reminders === undefined) return own;
+  const stack = parseReminderConfig(running.reminders);
+  const text = env[reminderConfigVariable];
+  if (text !== undefined && text.trim() !== '' && JSON.stringify(own) !== JSON.stringify(stack)) {
+    throw new InputError(
+      `${reminderConfigVariable} のリマインダー設定が、起動中のローカル環境の設定と違います。起動中の環境の設定で送るので、${reminderConfigVariable} を外して実行してください ` +
+        `(この環境: ${JSON.stringify(own)}、起動中の環境: ${JSON.stringify(stack)})`,
+      `the reminder rules of ${reminderConfigVariable} differ from the rules the running local stack was started with; ` +
+        `reminders go by the stack's rules, so run it without ${reminderConfigVariable} (here: ${JSON.stringify(own)}, the stack: ${JSON.stringify(stack)})`,
+    );
+  }
+  return stack;
+}
+
 export async function remindCommand(options: RemindCommandOptions, out: Output): Promise<number> {
   const env = options.env ?? process.env;
   const day = options.day === undefined ? jstDate(options.now ?? new Date()) : tryParseWarekiDate(options.day);
@@ -54,7 +76,8 @@ export async function remindCommand(options: RemindCommandOptions, out: Output):
   const { store, running } = opened;
   const sesEndpoint = localSesEndpoint(env, running);
   const loadCatalog = catalogLoader(store);
-  const config = reminderConfigFromEnv(env);
+  // The rules of the stack whose scheduler sends the other days' reminders, so a day sent by hand agrees with them.
+  const config = remindRules(env, running);
   const secret = await localSigningSecret(env);
   const deps: ReminderJobDeps = {
     store,

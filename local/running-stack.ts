@@ -19,6 +19,12 @@ export interface RunningStack {
   planFile?: string;
   /** The directory file the stack loaded, as an absolute path. Absent when not known. */
   directoryFile?: string;
+  /**
+   * The reminder rules the stack runs with (its REMINDER_CONFIG, validated: the `reminders` section):
+   * its scheduler reminds and compiles, and its functions date the reports, by them. Absent in the
+   * record of a stack that did not say.
+   */
+  reminders?: unknown;
 }
 
 /** The plan and directory files a command reads; undefined for the embedded 下野市 ones. */

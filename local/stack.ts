@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createObjectStore } from '#shared/aws/s3';
 import { envNames } from '#shared/config/env';
+import { reminderConfigFromEnv } from '#shared/domain/reminders';
 import { routes } from '#shared/http/routes';
 import { defaultDirectoryPath, defaultPlanPath, readPlanAndDirectory } from '#shared/plan-file';
 import { defaultTableName } from '#shared/store/table';
@@ -311,6 +312,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         httpUrl: http.url,
         planFile: loaded(options.planFile, defaultPlanPath),
         directoryFile: loaded(options.directoryFile, defaultDirectoryPath),
+        // The rules its scheduler and functions read (REMINDER_CONFIG), for `shinchoku remind` run in another shell.
+        reminders: reminderConfigFromEnv(process.env),
       };
       await writeFile(runningFile(dataDir), `${JSON.stringify(running, null, 2)}\n`);
       stops.push(() => rm(runningFile(dataDir), { force: true }));

@@ -14,6 +14,7 @@ import { planFilesOf, runningFile, type RunningStack } from '#local/running-stac
 import { startLocalStack, type LocalStack } from '#local/stack';
 import { createObjectStore } from '#shared/aws/s3';
 import { envNames } from '#shared/config/env';
+import { parseReminderConfig, reminderConfigVariable } from '#shared/domain/reminders';
 
 const cityPlan = fileURLToPath(new URL('../fixtures/sakuradai/plan.json', import.meta.url));
 const cityDirectory = fileURLToPath(new URL('../fixtures/sakuradai/directory.json', import.meta.url));
@@ -27,19 +28,25 @@ afterAll(async () => {
 });
 
 describe('the running record of a persistent stack', () => {
-  it('names the plan and directory files it was started with, as absolute paths', async () => {
-    // Prepare: the files named relative to the working directory, as on the command line
+  it('names the plan and directory files it was started with, as absolute paths, and the reminder rules it runs with', async () => {
+    // Prepare: the files named relative to the working directory, as on the command line; the reports due 20 days after a quarter
     dataDir = await mkdtemp(join(tmpdir(), 'shinchoku-running-record-'));
     const planFile = relative(process.cwd(), cityPlan);
     const directoryFile = relative(process.cwd(), cityDirectory);
+    process.env[reminderConfigVariable] = '{"report":{"dueDaysAfterQuarterEnd":20}}';
 
     // Act
-    stack = await startLocalStack({ dataDir, planFile, directoryFile, httpPort: 0, dynamoPort: 0, sesPort: 0, smtpPort: 0, scheduler: false });
+    try {
+      stack = await startLocalStack({ dataDir, planFile, directoryFile, httpPort: 0, dynamoPort: 0, sesPort: 0, smtpPort: 0, scheduler: false });
+    } finally {
+      delete process.env[reminderConfigVariable];
+    }
     const running = JSON.parse(await readFile(runningFile(dataDir), 'utf8')) as RunningStack;
 
-    // Assess
+    // Assess: the rules as the functions read them (every default filled in), for `shinchoku remind` in another shell
     expect(stack.tenant).toBe('sakuradai');
     expect(running).toMatchObject({ pid: process.pid, planFile: resolve(cityPlan), directoryFile: resolve(cityDirectory) });
+    expect(running.reminders).toEqual(parseReminderConfig({ report: { dueDaysAfterQuarterEnd: 20 } }));
   }, 180_000);
 });
 

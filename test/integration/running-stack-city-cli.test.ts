@@ -49,8 +49,8 @@ function collect(): Output & { out: string[]; err: string[] } {
   };
 }
 
-/** The running record of a stack started here, with the files it names (none: started without them known). */
-const record = (files: { planFile?: string; directoryFile?: string }) =>
+/** The running record of a stack started here, with the files it names (none: started without them known) and its reminder rules. */
+const record = (files: { planFile?: string; directoryFile?: string; reminders?: unknown }) =>
   writeFile(
     join(dir, '.shinchoku', 'running.json'),
     JSON.stringify({ pid: other.pid, dynamoEndpoint: inject('dynamoEndpoint'), sesEndpoint: inject('sesEndpoint'), eventsEndpoint: bus.endpoint, httpUrl: 'http://127.0.0.1:3999', ...files }),
@@ -163,6 +163,44 @@ describe('in the folder of a stack started with another city’s plan and direct
     // Assess
     expect(code, output.err.join('\n')).toBe(0);
     expect(output.out).toHaveLength(1);
+  });
+
+  it('remind sends the reminders of the rules the stack runs with (its REMINDER_CONFIG), not the defaults', async () => {
+    // Prepare: the stack was started with the reports due 20 days after a quarter ends, so the FY2019-Q1
+    // reports are due on 20 July 2019 and 6 July is 14 days before (with the defaults it is no reminder day)
+    await record({ planFile: cityPlan, directoryFile: cityDirectory, reminders: { report: { dueDaysAfterQuarterEnd: 20 } } });
+    const output = collect();
+
+    // Act
+    const code = await main(['remind', '--day', '2019-07-06', '--table', table.tableName, '--json'], output);
+
+    // Assess
+    expect(code, output.err.join('\n')).toBe(0);
+    const result = JSON.parse(output.out.join('\n')) as { sent: { key: string; subject: string }[] };
+    expect(result.sent.length).toBeGreaterThan(0);
+    expect(result.sent.every((m) => m.key.startsWith('report-due#FY2019-Q1#') && m.key.includes('#before-14'))).toBe(true);
+    expect(result.sent[0]!.subject).toContain('期限 令和元年7月20日 (あと14日)');
+  });
+
+  it('remind refuses reminder rules of its own that differ from those the stack runs with, naming both in both languages', async () => {
+    // Prepare
+    await record({ planFile: cityPlan, directoryFile: cityDirectory, reminders: { report: { dueDaysAfterQuarterEnd: 20 } } });
+    process.env.REMINDER_CONFIG = '{"report":{"dueDaysAfterQuarterEnd":15}}';
+    const output = collect();
+
+    // Act
+    let code: number;
+    try {
+      code = await main(['remind', '--day', '2019-07-01', '--table', table.tableName], output);
+    } finally {
+      delete process.env.REMINDER_CONFIG;
+    }
+
+    // Assess: nothing is sent under rules the stack's own schedule does not follow (the exit code is that of
+    // a refused input, 2, unless an earlier test's vi.resetModules() gave the command another InputError class)
+    expect(code, output.err.join('\n')).not.toBe(0);
+    expect(output.out).toEqual([]);
+    expect(output.err.join('\n')).toMatch(/REMINDER_CONFIG[\s\S]*リマインダー設定[\s\S]*error: [\s\S]*reminder rules/);
   });
 
   it('--plan and --directory still win over the running stack’s files', async () => {
