@@ -76,10 +76,13 @@ export const handler = lambdaHandler<unknown, { outcome: SendDigestOutcome; mess
       loadCompiledQuarter(store, formatQuarter(previousQuarter(quarter))),
     ]);
     if (!compiled) throw new CompiledQuarterMissingError(detail.quarter);
-    // The figures stand as of the compile that sends the digest (on or after the compile day), also when
-    // it found nothing new and the stored result keeps the time of an earlier compile, maybe one made
-    // before the reports were due: dated by that one, the digest would seem to predate the due date.
-    const digest = buildDigest({ quarter: detail.quarter, compiled, previous, plan, directory, compiledAt: ranAt });
+    // The figures are the stored ones. They stand as of the compile that sends the digest (on or after the
+    // compile day), also when it found nothing new and the stored result keeps the time of an earlier
+    // compile, maybe one made before the reports were due; and as of a later compile when one changed them
+    // before this event was handled (a late report, while the digest waited for a retry).
+    const storedAt = compiled.compiledAt === undefined ? undefined : new Date(compiled.compiledAt);
+    const asOf = storedAt !== undefined && storedAt > ranAt ? storedAt : ranAt;
+    const digest = buildDigest({ quarter: detail.quarter, compiled, previous, plan, directory, compiledAt: asOf });
     const recipients = [...new Set(directory.leadership.map((c) => c.email))];
 
     const claim = await claimNotification(

@@ -43,8 +43,9 @@ export interface DigestInput {
   plan: PlanFile;
   directory: Directory;
   /**
-   * When the compile the digest reports ran (shown in the digest as 集計日): the compile that sends it
-   * (QuarterCompiled's `ranAt`), which may have found the stored result of an earlier compile unchanged.
+   * As of when the compiled status holds (shown in the digest as 集計日): the compile that sends it
+   * (QuarterCompiled's `ranAt`), which may have found the stored result of an earlier compile unchanged,
+   * or a later compile that changed the status before the digest was sent.
    */
   compiledAt: Date;
 }

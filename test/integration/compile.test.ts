@@ -432,6 +432,33 @@ describe('leadership digest', () => {
   });
 });
 
+describe('leadership digest of a quarter a late report recompiled before the digest went out', () => {
+  it('dates its figures by the compile they come from, the late report\'s, not by the scheduled compile whose event it answers', async () => {
+    // Prepare: FY2013-Q4's reports are due on 10 April 2014; the scheduled compile runs at 06:00 on the 11th,
+    // and a report of the 15th recompiles the quarter before the digest of the scheduled compile is sent (a retry, say)
+    const q = 'FY2013-Q4';
+    const since = Math.floor(Date.now() / 1000) - 1;
+    await report('1-1-1', q, '予定どおり', {}, '2014-04-05T10:00:00+09:00');
+    await compileHandler({ quarter: 'previous', scheduledTime: '2014-04-10T21:00:00Z' }, context('compile-quarter'));
+    const scheduled = compiledEvents(q).at(-1)!;
+    const late = await report('2-2-3', q, '遅延', {}, '2014-04-15T10:00:00+09:00');
+    expect(await applyReport(await progressReportedEvent(late), context('apply-report'))).toEqual({ outcome: 'updated' });
+
+    // Act
+    const outcome = ((await sendDigest(scheduled, context('send-digest'))) as { outcome: string }).outcome;
+
+    // Assess: the digest states the status compiled on the 15th, and says so
+    expect(outcome).toBe('sent');
+    const [mail, ...more] = (await fetchSentMails(inject('sesEndpoint'), { since })).filter(
+      (m) => m.destination.to.some((to) => to.includes(`+${runId}@`)) && m.subject.includes('平成25年度 第4四半期'),
+    );
+    expect(more).toEqual([]);
+    const text = mail!.body.text ?? '';
+    expect(text.slice(text.indexOf('赤 (遅延) になった事業'))).toContain('事業 2-2-3');
+    expect(text).toContain('集計日 / compiled: 平成26年4月15日 (2014-04-15)');
+  });
+});
+
 describe('leadership digest after a compile before the reports were due', () => {
   // FY2014-Q2 closes on 30 September 2014; its reports are due on 10 October, the compile runs on the 11th.
   const q = 'FY2014-Q2';
