@@ -19,7 +19,8 @@ import { publicSiteKeys, renderPublicIndex, renderPublicNotFound, renderPublicQu
 /**
  * Whether a compiled quarter is on the public site at `now`: from its compile day (the day after its
  * reports are due) on, once a compile has run on or after that day (`compiledAt`, the newest of the
- * quarter's compile; the scheduled one runs that morning and asks for the page). Before, a compile
+ * quarter's compile; the scheduled one runs that morning and asks for the page, and stamps its time
+ * even on a result it found unchanged since an earlier compile, shared/quarter-compile.ts). Before, a compile
  * shows reports that are not due yet, so nothing of the quarter is published, and nothing links to
  * its page.
  */

@@ -8,6 +8,10 @@
  * is written at all (the stored `compiledAt` stays, so the QuarterCompiled event of a retried run is
  * the same event). The event's `ranAt` is the compile's own clock, so a compile after the reports
  * were due that found nothing new still counts, for the digest, as a compile after the due date.
+ * One exception: the first compile on or after the quarter's compile day (`compileDay`) that finds
+ * the result of a compile made before that day (an on-demand compile of the open quarter) stamps it
+ * again with its own time, once, so the stored quarter says it was compiled on its day: the public
+ * site publishes only such a quarter, at every later publish too.
  * When the result differs, every item of the quarter's status partition is rewritten and items the
  * new result no longer has (a 事業 or 部会 dropped from the plan) are deleted; nothing outside that
  * partition is touched.
@@ -18,7 +22,7 @@
  */
 import type { QuarterCompiled } from '#events/catalog';
 import { compileQuarter, planCounts, type CompiledQuarterStatus } from './domain/compile.ts';
-import { formatQuarter, parseQuarter } from './domain/fiscal.ts';
+import { formatQuarter, jstDate, parseQuarter, type LocalDate } from './domain/fiscal.ts';
 import type { PlanFile } from './domain/plan.ts';
 import type { StoredReport } from './domain/report.ts';
 import { CompiledMeasureStatusSchema, RollupSchema } from './domain/status.ts';
@@ -62,6 +66,12 @@ export interface CompileOptions {
    * after a report is written the query may miss it; it is then read from the table by its key.
    */
   ensureReport?: { measureId: string; version: number };
+  /**
+   * The quarter's compile day (`quarterCompileDay`, the day after its reports are due). A compile on or
+   * after it that finds unchanged the result of a compile made before it writes that result again with
+   * its own time (see the module documentation). @default none: an unchanged result keeps its time
+   */
+  compileDay?: LocalDate;
   /** Compile only when the quarter has been compiled before (late reports); otherwise do nothing. */
   onlyIfCompiled?: boolean;
   /** How long to wait for another compile of the quarter to finish (see `LeaseOptions`). */
@@ -71,9 +81,9 @@ export interface CompileOptions {
 export interface CompileOutcome {
   quarter: string;
   compiled: CompiledQuarterStatus;
-  /** False when the stored result was already exactly this one (nothing was written). */
+  /** False when the stored result was already exactly this one (nothing written, unless it was stamped again on its compile day). */
   changed: boolean;
-  /** When the stored result was written: now, or the earlier compile's time when unchanged. */
+  /** When the stored result was written: now, or the earlier compile's time when unchanged (and not stamped again). */
   compiledAt: Date;
   /** Reports read from the quarter index. */
   reportsRead: number;
@@ -115,8 +125,11 @@ async function compileHoldingLease(
   const compiled = compileQuarter({ plan, quarter: canonical, reports, now: clock });
   const wanted = itemsOf(compiled);
   const changed = !sameItems(wanted, stored.items);
-  const compiledAt = changed ? clock : (stored.compiledAt ?? clock);
-  if (changed) {
+  const { compileDay } = options;
+  const settlesEarlyResult = compileDay !== undefined && stored.compiledAt !== undefined && jstDate(stored.compiledAt) < compileDay && compileDay <= jstDate(clock);
+  const write = changed || settlesEarlyResult;
+  const compiledAt = write ? clock : (stored.compiledAt ?? clock);
+  if (write) {
     await saveCompiledQuarter(store, compiled, compiledAt);
     const stale = [...stored.items.keys()].filter((sk) => !wanted.has(sk));
     await batchWrite(

@@ -17,7 +17,7 @@ import { createDocumentClient } from '#shared/aws/dynamodb';
 import { createEventBridgeClient, publishEvents } from '#shared/aws/events';
 import { envNames, requireEnv } from '#shared/config/env';
 import { correlationIds, createLogger } from '#shared/logger';
-import { reminderConfigFromEnv } from '#shared/domain/reminders';
+import { quarterCompileDay, reminderConfigFromEnv } from '#shared/domain/reminders';
 import { compileAndSave } from '#shared/quarter-compile';
 import { compilesAroundScheduledCompile } from '#shared/schedules';
 import { catalogLoader } from '#shared/store/catalog-cache';
@@ -49,6 +49,7 @@ export const handler = lambdaHandler<unknown, { outcome: ApplyReportOutcome }>()
     const submittedAt = new Date(detail.submittedAt);
     const outcome = await compileAndSave(store, plan, detail.quarter, {
       clock: submittedAt,
+      compileDay: quarterCompileDay(detail.quarter, reminderConfig),
       ensureReport: { measureId: detail.measureId, version: detail.version },
       onlyIfCompiled: !compilesAroundScheduledCompile(detail.quarter, submittedAt, reminderConfig),
     });

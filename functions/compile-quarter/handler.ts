@@ -15,6 +15,7 @@ import { createDocumentClient } from '#shared/aws/dynamodb';
 import { createEventBridgeClient, publishEvents } from '#shared/aws/events';
 import { envNames, requireEnv } from '#shared/config/env';
 import { isWithinPlanPeriod, resolveQuarter } from '#shared/domain/compile';
+import { quarterCompileDay, reminderConfigFromEnv } from '#shared/domain/reminders';
 import type { ColourCounts } from '#shared/domain/status';
 import { correlationIds, createLogger } from '#shared/logger';
 import { compileAndSave } from '#shared/quarter-compile';
@@ -26,6 +27,8 @@ const store = createStore(createDocumentClient(), requireEnv(envNames.tableName)
 const loadCatalog = catalogLoader(store);
 const eventBridge = createEventBridgeClient();
 const busName = requireEnv(envNames.eventBusName);
+/** The reminder rules (REMINDER_CONFIG): they set each quarter's compile day. */
+const reminderConfig = reminderConfigFromEnv(process.env);
 
 /** What the invocation returns (shown by `shinchoku compile`). */
 export type CompileQuarterResult =
@@ -55,7 +58,7 @@ export const handler = lambdaHandler<unknown, CompileQuarterResult>()
       logger.info('quarter outside the plan period: nothing to compile', { quarter, period: plan.plan.period });
       return { outcome: 'outside-plan-period', quarter };
     }
-    const outcome = (await compileAndSave(store, plan, quarter, { clock }))!;
+    const outcome = (await compileAndSave(store, plan, quarter, { clock, compileDay: quarterCompileDay(quarter, reminderConfig) }))!;
     await publishEvents(eventBridge, busName, [{ name: 'QuarterCompiled', detail: outcome.event, time: outcome.compiledAt }]);
 
     const result: CompileQuarterResult = {

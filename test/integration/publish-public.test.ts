@@ -85,6 +85,32 @@ describe('publishing a quarter', () => {
   });
 });
 
+describe('a quarter compiled early, its result found unchanged on its compile day', () => {
+  it('is on the index from the compile of its day on, also after another quarter is published', async () => {
+    // Prepare: FY2013-Q3 was compiled on demand on 2014-01-05 (above); the scheduled compile on its
+    // compile day, 2014-01-11, finds the same reports
+    const onTheDay = new Date('2014-01-11T06:00:00+09:00');
+    const outcome = await compileAndSave(store, plan, 'FY2013-Q3', { clock: onTheDay, compileDay: '2014-01-11' });
+    const site = recordingSite();
+    // Act
+    await publishPublicPage('FY2013-Q3', { store, plan, site, reminderConfig: defaultReminderConfig, compileRanAt: onTheDay, now: onTheDay });
+    const afterIt = site.objects.get(publicSiteKeys.index)!;
+    const later = new Date('2014-01-20T12:00:00+09:00');
+    await publishPublicPage('FY2013-Q2', { store, plan, site, reminderConfig: defaultReminderConfig, compileRanAt: later, now: later });
+    // Assess
+    expect(outcome).toMatchObject({ changed: false, compiledAt: onTheDay });
+    expect(afterIt).toContain('href="FY2013-Q3/');
+    expect(site.objects.get(publicSiteKeys.index)).toContain('href="FY2013-Q3/');
+  });
+
+  it('keeps its time when compiled again on a later day with nothing new (stamped once)', async () => {
+    // Act
+    const outcome = await compileAndSave(store, plan, 'FY2013-Q3', { clock: new Date('2014-01-25T06:00:00+09:00'), compileDay: '2014-01-11' });
+    // Assess
+    expect(outcome).toMatchObject({ changed: false, compiledAt: new Date('2014-01-11T06:00:00+09:00') });
+  });
+});
+
 describe('publishes one after the other', () => {
   it('waits for another publish holding the site, then writes from what is compiled when it starts', async () => {
     // Prepare: FY2013-Q2 compiled on its day; another publish holds the public site's lease
