@@ -21,7 +21,7 @@ import { createDocumentClient } from '#shared/aws/dynamodb';
 import { envNames } from '#shared/config/env';
 import { linkSecret } from '#shared/config/secrets';
 import { formatQuarter, tryParseQuarter } from '#shared/domain/fiscal';
-import { reminderConfigFromEnv } from '#shared/domain/reminders';
+import { reminderConfigFromEnv, type ReminderConfig } from '#shared/domain/reminders';
 import { importAnswerText } from '#shared/sheet/answer';
 import { SheetScopeError } from '#shared/sheet/export';
 import { importSheet, type SheetImportResult } from '#shared/sheet/import';
@@ -36,6 +36,7 @@ import { localClientConfig, sdkDocumentDb, sdkSecretReader } from '#local/aws-lo
 import { isUnreachable, localDynamoEndpoint, planFilesOf, runningStack } from '#local/running-stack';
 import { localSigningSecret } from './link-options.ts';
 import { InputError, UsageError, type Output } from './output.ts';
+import { remindRules } from './remind-command.ts';
 
 export interface SheetTargetOptions {
   /** DynamoDB endpoint of the local stack. @default SHINCHOKU_DYNAMODB_PORT, else the running `npm start`'s, else http://127.0.0.1:8000 */
@@ -55,6 +56,8 @@ interface Target {
   store: Store;
   catalog: Catalog;
   secret: string;
+  /** The reminder rules a sheet's 提出期限 follows: the running stack's, else this shell's REMINDER_CONFIG (read when asked). */
+  reminderRules: () => ReminderConfig;
 }
 
 function quarterOption(text: string | undefined): string {
@@ -108,7 +111,9 @@ async function openTarget(options: SheetTargetOptions): Promise<Target> {
             `cannot load the plan and directory of tenant ${tenant}; is the local stack (npm start) running? For another city, give --plan or --tenant: ${detail}`,
     );
   }
-  return { store, catalog, secret };
+  // The deployed stack's rules are in its own configuration (the CDK context), which the shell's REMINDER_CONFIG should say.
+  const reminderRules = () => (options.deployed ? reminderConfigFromEnv(env) : remindRules(env, running));
+  return { store, catalog, secret, reminderRules };
 }
 
 export interface ImportSheetCommandOptions extends SheetTargetOptions {
@@ -204,10 +209,11 @@ export async function exportSheetCommand(options: ExportSheetCommandOptions, out
   }
   const quarter = quarterOption(options.quarter);
   const scope: SheetScope = options.bukai !== undefined ? { kind: 'bukai', id: options.bukai } : { kind: 'ka', id: options.ka! };
-  const { store, catalog, secret } = await openTarget(options);
+  const { store, catalog, secret, reminderRules } = await openTarget(options);
+  const reminderConfig = reminderRules();
   let sheet;
   try {
-    sheet = await exportSheet(store, catalog, { scope, quarter, secret, reminderConfig: reminderConfigFromEnv(options.env ?? process.env) });
+    sheet = await exportSheet(store, catalog, { scope, quarter, secret, reminderConfig });
   } catch (error) {
     if (error instanceof SheetScopeError) throw new InputError(error.ja, error.en);
     throw error;

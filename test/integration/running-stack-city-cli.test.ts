@@ -7,10 +7,11 @@
  * alone in its file.
  */
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, beforeEach, describe, expect, inject, it, vi } from 'vitest';
 import { main } from '#cli/main';
 import type { Output } from '#cli/output';
@@ -114,6 +115,26 @@ describe('in the folder of a stack started with another city’s plan and direct
     // Assess
     expect(code, output.err.join('\n')).toBe(0);
     expect(await readdir(out)).toHaveLength(1);
+  });
+
+  it('export-sheet gives the sheet the 提出期限 of the rules the stack runs with (its REMINDER_CONFIG), not the defaults', async () => {
+    // Prepare: the stack was started with the reports due 20 days after a quarter ends (FY2019-Q1: 20 July 2019)
+    await record({ planFile: cityPlan, directoryFile: cityDirectory, reminders: { report: { dueDaysAfterQuarterEnd: 20 } } });
+    const output = collect();
+    const out = join(dir, 'out-due');
+
+    // Act
+    const code = await main(['export-sheet', '--bukai', 'gyosei', '--quarter', 'FY2019-Q1', '--table', table.tableName, '--out', out], output);
+
+    // Assess
+    expect(code, output.err.join('\n')).toBe(0);
+    const [file] = await readdir(out);
+    const workbook = new ExcelJS.Workbook();
+    await workbook.xlsx.load((await readFile(join(out, file!))) as unknown as ArrayBuffer);
+    const texts: string[] = [];
+    workbook.worksheets[0]!.eachRow((row) => row.eachCell((cell) => void texts.push(String(cell.text))));
+    expect(texts).toContain('令和元年7月20日 (2019-07-20)');
+    expect(texts.join('\n')).not.toContain('2019-07-10');
   });
 
   it('import-sheet records a returned sheet as a report of one of its 課', async () => {
