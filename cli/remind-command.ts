@@ -65,6 +65,22 @@ export function remindRules(env: NodeJS.ProcessEnv, running: Pick<RunningStack, 
   return stack;
 }
 
+/** When report reminders go under these rules, in words: the days before the due date, on it, and after it. */
+export function reportReminderDays(config: ReminderConfig): { ja: string; en: string } {
+  const { daysBefore, onDueDay, overdueDaysAfter } = config.report;
+  const list = (items: string[]) => new Intl.ListFormat('en', { type: 'conjunction' }).format(items);
+  const ja = [
+    ...(daysBefore.length > 0 ? [`期限の${daysBefore.map((d) => `${d}日前`).join('・')}`] : []),
+    ...(onDueDay ? ['期限の当日'] : []),
+    ...(overdueDaysAfter.length > 0 ? [`期限の${overdueDaysAfter.map((d) => `${d}日後`).join('・')}`] : []),
+  ];
+  const en = [...(daysBefore.length > 0 ? [`${list(daysBefore.map(String))} day(s) before the due date`] : []), ...(onDueDay ? ['on the due date'] : [])];
+  if (overdueDaysAfter.length > 0) en.push(`${list(overdueDaysAfter.map(String))} day(s) after ${en.length > 0 ? 'it' : 'the due date'}`);
+  return ja.length === 0
+    ? { ja: '報告のリマインダーは送らない設定です', en: 'no report reminders are set' }
+    : { ja: `リマインダーは${ja.join('、')}に送ります`, en: `reminders go ${list(en)}` };
+}
+
 export async function remindCommand(options: RemindCommandOptions, out: Output): Promise<number> {
   const env = options.env ?? process.env;
   const day = options.day === undefined ? jstDate(options.now ?? new Date()) : tryParseWarekiDate(options.day);
@@ -103,8 +119,7 @@ export async function remindCommand(options: RemindCommandOptions, out: Output):
     failed = true;
   }
   // A day with nothing to send is told when report reminders go, so a quiet day does not read as a failure.
-  const beforeJa = config.report.daysBefore.map((d) => `${d}日前`).join('・');
-  const beforeEn = new Intl.ListFormat('en', { type: 'conjunction' }).format(config.report.daysBefore.map(String));
+  const when = reportReminderDays(config);
   if (options.json) {
     out.data(JSON.stringify(result, null, 2));
   } else {
@@ -112,10 +127,10 @@ export async function remindCommand(options: RemindCommandOptions, out: Output):
     out.info(
       `${formatWarekiDate(day)} (${day}) のリマインダー: 送信 ${result.sent.length} 通、送信済み ${result.alreadySent.length} 通 (予定 ${result.planned} 通)` +
         (result.sent.length > 0 ? `。送信メールは ${sesEndpoint}/ で見られます` : '') +
-        (result.planned === 0 ? `。この日に送るリマインダーはありません (報告のリマインダーは、四半期終了の${config.report.dueDaysAfterQuarterEnd}日後の期限の${beforeJa}に送ります)` : ''),
+        (result.planned === 0 ? `。この日に送るリマインダーはありません (報告の期限は四半期終了の${config.report.dueDaysAfterQuarterEnd}日後、${when.ja})` : ''),
       `reminders of ${day}: ${result.sent.length} sent, ${result.alreadySent.length} already sent (${result.planned} planned)` +
         (result.sent.length > 0 ? `; the mails are at ${sesEndpoint}/` : '') +
-        (result.planned === 0 ? `; no reminder to send on this day (report reminders go ${beforeEn} days before the due date, ${config.report.dueDaysAfterQuarterEnd} days after each quarter ends)` : ''),
+        (result.planned === 0 ? `; no reminder to send on this day (reports are due ${config.report.dueDaysAfterQuarterEnd} days after each quarter ends; ${when.en})` : ''),
     );
   }
   if (failed) {

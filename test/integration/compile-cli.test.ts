@@ -136,8 +136,8 @@ describe('shinchoku remind', () => {
     const code = await main(['remind', '--day', '2012-07-03', '--endpoint', inject('dynamoEndpoint'), '--table', table.tableName], output);
     // Assess
     expect(code, output.err.join('\n')).toBe(0);
-    expect(output.err.join('\n')).toContain('送信 0 通、送信済み 0 通 (予定 0 通)。この日に送るリマインダーはありません (報告のリマインダーは、四半期終了の10日後の期限の14日前・3日前に送ります)');
-    expect(output.err.join('\n')).toContain('no reminder to send on this day (report reminders go 14 and 3 days before the due date, 10 days after each quarter ends)');
+    expect(output.err.join('\n')).toContain('送信 0 通、送信済み 0 通 (予定 0 通)。この日に送るリマインダーはありません (報告の期限は四半期終了の10日後、リマインダーは期限の14日前・3日前、期限の当日、期限の1日後に送ります)');
+    expect(output.err.join('\n')).toContain('no reminder to send on this day (reports are due 10 days after each quarter ends; reminders go 14 and 3 day(s) before the due date, on the due date, and 1 day(s) after it)');
   });
 
   it('refuses a day it cannot read, saying so without the whole usage', async () => {
