@@ -147,6 +147,8 @@ export class Schedules extends Construct {
       },
       'compile-quarter': (fn) => {
         props.events.grantPublish(fn);
+        // The quarter's compile day, on which a result kept from an earlier compile is stamped again.
+        fn.addEnvironment(reminderConfigVariable, JSON.stringify(reminderConfig));
       },
     };
 

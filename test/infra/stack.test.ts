@@ -1276,7 +1276,7 @@ describe('ShinchokuStack', () => {
       // Prepare
       const readers = functionsByName().filter((f) => f.source.includes('reminderConfigFromEnv('));
       // Assess
-      expect(readers.map((f) => f.name).sort()).toEqual(['apply-report', 'dashboard', 'publish-public', 'report-sheet', 'send-digest', 'send-reminders']);
+      expect(readers.map((f) => f.name).sort()).toEqual(['apply-report', 'compile-quarter', 'dashboard', 'publish-public', 'report-sheet', 'send-digest', 'send-reminders']);
       for (const { name, fn } of readers) {
         expect(JSON.parse(String((fn.Properties.Environment.Variables as Json)[envNames.reminderConfig])), name).toEqual(defaultReminderConfig);
       }
