@@ -2,6 +2,7 @@
  * Reading plan and directory files. The seed's plan (下野市) is the embedded default; a city loads its
  * own with the commands' `--plan` / `--directory` options (start, load, replay, plan export, …).
  */
+import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import * as z from './zod.ts';
@@ -55,8 +56,43 @@ function jsonProblemJa(text: string, message: string): string {
   return where ? `${where}: ${why}` : why;
 }
 
+/**
+ * A file's text, which must be UTF-8 (with or without a BOM). A file saved as Shift_JIS (メモ帳 or
+ * Excel on Japanese Windows) or UTF-16 is refused with the line of its first character that is not
+ * UTF-8: read as UTF-8 anyway, its Japanese would become replacement characters (文字化け) that the
+ * schema takes, so a plan with garbled names could be loaded.
+ */
+async function readUtf8File(file: string): Promise<string> {
+  const bytes = await readFile(file);
+  const utf16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  if (utf16) {
+    throw new Error(
+      `${file} は UTF-16 で保存されています。文字コードを UTF-8 にして保存し直してください / ` +
+        `${file} is saved as UTF-16: save it again as UTF-8`,
+    );
+  }
+  if (!isUtf8(bytes)) {
+    // A line break (0x0A) is never part of a multi-byte character, in UTF-8 as in Shift_JIS.
+    let line = 1;
+    let start = 0;
+    for (;;) {
+      const end = bytes.indexOf(0x0a, start);
+      if (!isUtf8(bytes.subarray(start, end === -1 ? bytes.length : end))) break;
+      if (end === -1) break;
+      line += 1;
+      start = end + 1;
+    }
+    throw new Error(
+      `${file} は UTF-8 ではありません (${line} 行目に UTF-8 でない文字があります。Shift_JIS で保存されていませんか)。` +
+        `文字コードを UTF-8 にして保存し直してください / ` +
+        `${file} is not UTF-8 (line ${line} has a character that is not; saved as Shift_JIS?): save it again as UTF-8`,
+    );
+  }
+  return bytes.toString('utf8').replace(/^\uFEFF/, '');
+}
+
 export async function readJsonFile(file: string): Promise<unknown> {
-  const text = (await readFile(file, 'utf8')).replace(/^\uFEFF/, '');
+  const text = await readUtf8File(file);
   try {
     return JSON.parse(text);
   } catch (error) {

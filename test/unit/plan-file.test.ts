@@ -5,6 +5,7 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from '#cli/output';
 import { assertSameTenant, defaultDirectoryPath, defaultPlanPath, readDirectoryFile, readPlanAndDirectory, readPlanFile } from '#shared/plan-file';
@@ -76,6 +77,57 @@ describe('a file that is not JSON', () => {
     // Assess
     expect(ja).toContain(`${file} を JSON として読めません`);
     expect(ja).toContain('途中で終わっています');
+  });
+});
+
+describe('a file not saved as UTF-8', () => {
+  /** A plan the schema takes, whose Japanese in Shift_JIS has no byte JSON reads as a backslash or a quote. */
+  const smallPlan = {
+    plan: { id: 'midori-dx-1', tenant: 'midori', municipality: 'みどり市', title: 'みどり市DX推進計画', version: '2024-03', period: { from: 2024, to: 2027 } },
+    goals: [{ id: '1', title: '市民サービスの向上', areas: [{ id: '1-1', title: 'オンライン手続' }] }],
+    measures: [
+      { id: '1-1-1', goalId: '1', areaId: '1-1', name: '書かない窓口', summary: '書かない窓口を広げます。', owners: [{ bukai: '市民部会', ka: '市民課' }] },
+    ],
+  };
+
+  it('is refused when saved as Shift_JIS, with the line of its first such character, rather than read with its Japanese garbled', async () => {
+    // Prepare
+    const file = join(dir, 'sjis-plan.json');
+    await writeFile(file, iconv.encode(JSON.stringify(smallPlan, null, 2).replace(/\n/g, '\r\n'), 'shift_jis'));
+
+    // Act
+    const { ja, en } = await failure(readPlanFile(file));
+
+    // Assess
+    expect(ja).toBe(
+      `${file} は UTF-8 ではありません (5 行目に UTF-8 でない文字があります。Shift_JIS で保存されていませんか)。文字コードを UTF-8 にして保存し直してください`,
+    );
+    expect(en).toBe(`${file} is not UTF-8 (line 5 has a character that is not; saved as Shift_JIS?): save it again as UTF-8`);
+  });
+
+  it('is refused when saved as UTF-16, as Excel saves Unicode text', async () => {
+    // Prepare
+    const file = join(dir, 'utf16-directory.json');
+    await writeFile(file, Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(await readFile(defaultDirectoryPath, 'utf8'), 'utf16le')]));
+
+    // Act
+    const { ja, en } = await failure(readDirectoryFile(file));
+
+    // Assess
+    expect(ja).toBe(`${file} は UTF-16 で保存されています。文字コードを UTF-8 にして保存し直してください`);
+    expect(en).toBe(`${file} is saved as UTF-16: save it again as UTF-8`);
+  });
+
+  it('is read when saved as UTF-8 with a BOM and CRLF line ends, as Windows editors save it', async () => {
+    // Prepare
+    const file = join(dir, 'bom-plan.json');
+    await writeFile(file, `\uFEFF${JSON.stringify(smallPlan, null, 2).replace(/\n/g, '\r\n')}`);
+
+    // Act
+    const { plan } = await readPlanFile(file);
+
+    // Assess
+    expect(plan.measures.map((m) => m.owners)).toEqual([[{ bukai: '市民部会', ka: '市民課' }]]);
   });
 });
 
