@@ -31,29 +31,131 @@ export class PlanFileError extends Error {
   }
 }
 
-/** Where a JSON.parse failure is, and why, in Japanese ("3 行 7 列目: 予期しない文字 "}" があります"). */
-function jsonProblemJa(text: string, message: string): string {
-  const lineColumn = /\(line (\d+) column (\d+)\)/.exec(message);
-  const position = /at position (\d+)/.exec(message);
-  let where = '';
-  if (lineColumn) where = `${lineColumn[1]} 行 ${lineColumn[2]} 列目`;
-  else if (position) {
-    const before = text.slice(0, Number(position[1]));
-    const lines = before.split('\n');
-    where = `${lines.length} 行 ${(lines.at(-1) ?? '').length + 1} 列目`;
+/**
+ * The offset of the first character JSON.parse cannot take in a text it refused (the text's length
+ * when the text ends too early), found by reading the text as JSON's grammar says. V8 names a position
+ * for some of its errors only: "Unexpected token '　', … is not valid JSON" names none. Undefined when
+ * the reading finds no fault (or the text nests too deep to read this way).
+ */
+function jsonErrorOffset(text: string): number | undefined {
+  const stop = Symbol('stop');
+  let i = 0;
+  const fail = (): never => {
+    throw stop;
+  };
+  const space = () => {
+    while (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r') i += 1;
+  };
+  const expect = (char: string) => {
+    if (text[i] !== char) fail();
+    i += 1;
+  };
+  const string = () => {
+    expect('"');
+    for (;;) {
+      const c = text[i];
+      if (c === undefined || c < ' ') fail();
+      if (c === '"') break;
+      if (c === '\\') {
+        const next = text[i + 1];
+        if (next !== undefined && '"\\/bfnrt'.includes(next)) i += 2;
+        else if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
+        else {
+          i += 1;
+          fail();
+        }
+      } else i += 1;
+    }
+    i += 1;
+  };
+  const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
+  const value = (): void => {
+    space();
+    const c = text[i];
+    if (c === '{' || c === '[') {
+      const close = c === '{' ? '}' : ']';
+      i += 1;
+      space();
+      if (text[i] === close) {
+        i += 1;
+        return;
+      }
+      for (;;) {
+        if (close === '}') {
+          space();
+          string();
+          space();
+          expect(':');
+        }
+        value();
+        space();
+        if (text[i] === close) break;
+        expect(',');
+      }
+      i += 1;
+    } else if (c === '"') string();
+    else if (c === 't' || c === 'f' || c === 'n') {
+      for (const l of c === 't' ? 'true' : c === 'f' ? 'false' : 'null') expect(l);
+    } else {
+      number.lastIndex = i;
+      if (!number.exec(text)) fail();
+      i = number.lastIndex;
+    }
+  };
+  try {
+    value();
+    space();
+    return i < text.length ? i : undefined;
+  } catch (error) {
+    if (error === stop) return i;
+    return undefined;
   }
+}
+
+/**
+ * Where a JSON.parse failure is, and why, in both languages ("3 行 7 列目: 予期しない文字 "}" があります" /
+ * V8's message with "(line 3, column 7)").
+ */
+function jsonProblem(text: string, message: string): { ja: string; en: string } {
+  const position = /at position (\d+)/.exec(message);
+  const offset = jsonErrorOffset(text) ?? (position ? Number(position[1]) : undefined);
+  let where: { line: number; column: number } | undefined;
+  if (offset !== undefined) {
+    const lines = text.slice(0, offset).split('\n');
+    where = { line: lines.length, column: (lines.at(-1) ?? '').length + 1 };
+  }
+  const char = offset === undefined ? undefined : text[offset];
   const token = /^Unexpected token '(.+?)'/.exec(message);
-  const atEnd = /Unexpected end of JSON input/.test(message) || (position !== null && Number(position[1]) >= text.trimEnd().length);
+  const atEnd = /Unexpected end of JSON input/.test(message) || (offset !== undefined && offset >= text.length);
+  const codePoint = char === undefined ? '' : `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
   const why = atEnd
     ? 'ファイルが途中で終わっています (閉じ括弧の不足など)'
-    : token
-      ? `予期しない文字 "${token[1]}" があります`
-      : /property name/.test(message)
-        ? 'ここには "…" で囲んだ項目名が必要です (末尾の余分なカンマなど)'
-        : /after (property value|array element)/.test(message)
-          ? 'カンマか閉じ括弧が必要です'
-          : 'JSON の書式に誤りがあります';
-  return where ? `${where}: ${why}` : why;
+    : char === '\u3000'
+      ? '全角スペースがあります (項目の外の空白は半角にしてください)'
+      : char !== undefined && /\s/.test(char)
+        ? `JSON では使えない空白 (${codePoint}) があります (項目の外の空白は半角にしてください)`
+        : char === '/'
+          ? 'JSON にはコメント (// や /* */) を書けません'
+          : char !== undefined && "'“”＂".includes(char)
+            ? `項目名と文字列は半角の " で囲みます (${char} は使えません)`
+            : /property name/.test(message)
+              ? 'ここには "…" で囲んだ項目名が必要です (末尾の余分なカンマなど)'
+              : /after (property value|array element)/.test(message)
+                ? 'カンマか閉じ括弧が必要です'
+                : token || char !== undefined
+                  ? `予期しない文字 "${char ?? token?.[1]}" があります`
+                  : 'JSON の書式に誤りがあります';
+  const enWhy =
+    char === '\u3000'
+      ? ': a full-width space (U+3000) outside a string; spaces there must be ASCII'
+      : !atEnd && char !== undefined && /\s/.test(char)
+        ? `: a space JSON does not allow (${codePoint}) outside a string`
+        : '';
+  const lineColumn = where && !/\(line \d+ column \d+\)/.test(message) ? ` (line ${where.line}, column ${where.column})` : '';
+  return {
+    ja: where ? `${where.line} 行 ${where.column} 列目: ${why}` : why,
+    en: `${message}${lineColumn}${enWhy}`,
+  };
 }
 
 /**
@@ -96,8 +198,8 @@ export async function readJsonFile(file: string): Promise<unknown> {
   try {
     return JSON.parse(text);
   } catch (error) {
-    const message = (error as Error).message;
-    throw new Error(`${file} を JSON として読めません: ${japaneseHalf(jsonProblemJa(text, message))} / not valid JSON: ${file}: ${message}`);
+    const { ja, en } = jsonProblem(text, (error as Error).message);
+    throw new Error(`${file} を JSON として読めません: ${japaneseHalf(ja)} / not valid JSON: ${file}: ${en}`);
   }
 }
 

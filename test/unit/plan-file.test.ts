@@ -66,6 +66,33 @@ describe('a file that is not JSON', () => {
     expect(en).toContain(`not valid JSON: ${file}`);
   });
 
+  it('names the line and column of a full-width space between the items, in both languages, where V8 names no position', async () => {
+    // Prepare: 全角スペース after a colon, as an editor with a Japanese input method types it
+    const file = join(dir, 'full-width-space.json');
+    await writeFile(file, '{\r\n  "plan": {\r\n    "tenant":\u3000"midori"\r\n  }\r\n}\r\n');
+
+    // Act
+    const { ja, en } = await failure(readPlanFile(file));
+
+    // Assess
+    expect(ja).toBe(`${file} を JSON として読めません: 3 行 14 列目: 全角スペースがあります (項目の外の空白は半角にしてください)`);
+    expect(en).toContain(`not valid JSON: ${file}: `);
+    expect(en).toContain('(line 3, column 14): a full-width space (U+3000) outside a string');
+  });
+
+  it('says that JSON has no comments, at the comment, for a file written after the README\'s annotated example', async () => {
+    // Prepare
+    const file = join(dir, 'commented.json');
+    await writeFile(file, '{\n  "plan": { "id": "midori-dx-1",\n    "period": { "from": 2024, "to": 2027 } },   // fiscal years\n  "goals": []\n}\n');
+
+    // Act
+    const { ja, en } = await failure(readPlanFile(file));
+
+    // Assess
+    expect(ja).toBe(`${file} を JSON として読めません: 3 行 49 列目: JSON にはコメント (// や /* */) を書けません`);
+    expect(en).toContain('(line 3, column 49)');
+  });
+
   it('says in Japanese that a file ends too early', async () => {
     // Prepare
     const file = join(dir, 'short.json');
