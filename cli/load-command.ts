@@ -7,8 +7,8 @@
  */
 import { sdkDocumentDb } from '#local/aws-local';
 import { changesRefusal, describeMeasureChange } from '#shared/domain/plan-change';
-import { unroutableOwners } from '#shared/domain/ownership';
-import { readPlanAndDirectory } from '#shared/plan-file';
+import { describeUnroutableOwner, unroutableOwners } from '#shared/domain/ownership';
+import { defaultDirectoryPath, defaultPlanPath, readPlanAndDirectory } from '#shared/plan-file';
 import { saveDirectory } from '#shared/store/directory-items';
 import { changesOverReports } from '#shared/store/plan-changes';
 import { savePlan } from '#shared/store/plan-items';
@@ -33,9 +33,12 @@ export async function loadCommand(options: LoadOptions, out: Output): Promise<nu
   const { plan, defects, directory } = await readPlanAndDirectory(options.plan, options.directory);
   const missing = unroutableOwners(directory, plan);
   if (missing.length > 0) {
+    const lines = missing.map((m) => describeUnroutableOwner(directory, m));
+    const files = `--plan ${options.plan ?? defaultPlanPath}`;
+    const lint = `shinchoku directory lint ${options.directory ?? defaultDirectoryPath} ${files}`;
     out.error(
-      `名簿にない担当部署があります: ${missing.map((m) => `${m.measureId} ${m.owner.ka}`).join(', ')}`,
-      'some owners of the plan are not in the directory (shinchoku directory lint)',
+      `名簿にない担当部署が ${missing.length} 件あります。何も書き込んでいません (${lint} で確認できます):\n${lines.map((l) => `  ${l.ja}`).join('\n')}`,
+      `${missing.length} owner(s) of the plan are not in the directory; nothing was written (${lint} checks it):\n${lines.map((l) => `  ${l.en}`).join('\n')}`,
     );
     return 1;
   }

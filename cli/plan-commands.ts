@@ -2,7 +2,7 @@
 import { stringify } from 'csv-stringify/sync';
 import * as z from 'zod';
 import { DirectorySchema } from '#shared/domain/directory';
-import { unroutableOwners } from '#shared/domain/ownership';
+import { describeUnroutableOwner, unroutableOwners } from '#shared/domain/ownership';
 import type { Defect } from '#shared/domain/plan-lint';
 import { describeSchemaIssues, formatPath, lintPlan } from '#shared/domain/plan-lint';
 import { PlanFileSchema, type PlanFile } from '#shared/domain/plan';
@@ -111,8 +111,9 @@ export async function directoryLint(file: string | undefined, planFile: string |
     return 1;
   }
   const missing = unroutableOwners(parsed.data, plan);
-  for (const { measureId, owner } of missing) {
-    out.data(`事業 ${measureId}  担当 ${owner.bukai}/${owner.ka} が名簿にありません / owner not in the directory`);
+  for (const owner of missing) {
+    const { ja, en } = describeUnroutableOwner(parsed.data, owner);
+    out.data(`${ja}\n    ${en}`);
   }
   const defects = missing.length;
   if (defects === 0) out.info(`${path}: 問題なし`, `${path}: no defects`);

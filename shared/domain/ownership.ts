@@ -19,11 +19,44 @@ export function kaByEmail(directory: Directory, email: string): Ka | undefined {
   return directory.ka.find((ka) => ka.emails.some((e) => e.toLowerCase() === wanted));
 }
 
+/** An owner of the plan the directory cannot route mail to, with its place in the plan file. */
+export interface UnroutableOwner {
+  measureId: string;
+  owner: Owner;
+  /** Where in the plan file, e.g. `measures[3].owners[1]`. */
+  path: string;
+}
+
 /** Owners of the plan that the directory cannot route mail to: each is a defect to fix. */
-export function unroutableOwners(directory: Directory, plan: PlanFile): { measureId: string; owner: Owner }[] {
-  return plan.measures.flatMap((m) =>
-    m.owners.filter((o) => !findKa(directory, o)).map((owner) => ({ measureId: m.id, owner })),
+export function unroutableOwners(directory: Directory, plan: PlanFile): UnroutableOwner[] {
+  return plan.measures.flatMap((m, mi) =>
+    m.owners.flatMap((owner, oi) => (findKa(directory, owner) ? [] : [{ measureId: m.id, owner, path: `measures[${mi}].owners[${oi}]` }])),
   );
+}
+
+/** Spaces of any width dropped, so "行政　部会" and "行政部会" compare equal. */
+const withoutSpaces = (text: string) => text.replace(/\s/gu, '');
+
+/**
+ * One line on an owner the directory cannot route mail to, Japanese then English: the 事業, the owner
+ * as the plan writes it, its place in the plan file, and the directory's 課 it most likely means (the
+ * same 課 in another 部会, or names that differ only in spaces), which the two files must write alike.
+ */
+export function describeUnroutableOwner(directory: Directory, { measureId, owner, path }: UnroutableOwner): { ja: string; en: string } {
+  const named = `${owner.bukai}/${owner.ka}`;
+  const near =
+    directory.ka.find((ka) => withoutSpaces(ka.name) === withoutSpaces(owner.ka) && withoutSpaces(ka.bukai) === withoutSpaces(owner.bukai)) ??
+    directory.ka.find((ka) => withoutSpaces(ka.name) === withoutSpaces(owner.ka));
+  const hint = near
+    ? {
+        ja: ` — 名簿では「${near.bukai}/${near.name}」(課 id ${near.id}) です。計画と名簿で同じ書き方にしてください`,
+        en: ` — the directory has "${near.bukai}/${near.name}" (課 id ${near.id}); write it alike in both files`,
+      }
+    : { ja: ' — 名簿の ka にこの部会・課がありません', en: ' — no 課 of the directory\'s ka has this 部会 and name' };
+  return {
+    ja: `事業 ${measureId} の担当 「${named}」 (${path})${hint.ja}`,
+    en: `事業 ${measureId}: owner "${named}" (${path})${hint.en}`,
+  };
 }
 
 /** Whether a 課 (by its name and 部会) is among the 担当部署 of a 事業. */

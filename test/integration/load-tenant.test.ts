@@ -3,7 +3,7 @@
  * plan's before anything is written: neither the plan nor the directory, and no table is created.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { DeleteTableCommand, DescribeTableCommand, ResourceNotFoundException } from '@aws-sdk/client-dynamodb';
@@ -70,6 +70,35 @@ describe('shinchoku load', () => {
     expect(text).toContain(`エラー: 計画 ${defaultPlanPath} のテナント "shimotsuke" と名簿 ${otherCityDirectory} のテナント "sakuradai" が異なります`);
     expect(text).toContain(`error: the plan ${defaultPlanPath} is for tenant "shimotsuke" but the directory ${otherCityDirectory} is for tenant "sakuradai"`);
     expect(await itemCount(table.tableName)).toBe(0);
+  });
+
+  it('refuses a plan whose owners the directory lacks, naming each with its 部会, its place in the plan and the 課 it likely means, and writes nothing', async () => {
+    // Prepare: the other city's plan with one owner's 部会 typed with a full-width space
+    const own = await createTestTable();
+    const dir = await mkdtemp(join(tmpdir(), 'shinchoku-load-'));
+    try {
+      const plan = JSON.parse(await readFile(otherCityPlan, 'utf8'));
+      plan.measures[0].owners[1].bukai = '教育\u3000部会';
+      const planFile = join(dir, 'plan.json');
+      await writeFile(planFile, JSON.stringify(plan));
+      const output = collect();
+
+      // Act
+      const code = await load(['--plan', planFile, '--directory', otherCityDirectory], output, own);
+
+      // Assess
+      expect(code).toBe(1);
+      expect(output.err).toEqual([
+        `エラー: 名簿にない担当部署が 1 件あります。何も書き込んでいません (shinchoku directory lint ${otherCityDirectory} --plan ${planFile} で確認できます):\n` +
+          '  事業 1-1-1 の担当 「教育\u3000部会/学校教育課」 (measures[0].owners[1]) — 名簿では「教育部会/学校教育課」(課 id gakko-kyoiku) です。計画と名簿で同じ書き方にしてください\n' +
+          `error: 1 owner(s) of the plan are not in the directory; nothing was written (shinchoku directory lint ${otherCityDirectory} --plan ${planFile} checks it):\n` +
+          '  事業 1-1-1: owner "教育\u3000部会/学校教育課" (measures[0].owners[1]) — the directory has "教育部会/学校教育課" (課 id gakko-kyoiku); write it alike in both files',
+      ]);
+      expect(await itemCount(own.tableName)).toBe(0);
+    } finally {
+      await own.drop();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 
   it('loads a plan and a directory of one city', async () => {
