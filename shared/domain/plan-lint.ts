@@ -184,6 +184,16 @@ export function issueText(issue: z.core.$ZodIssue, value?: unknown): { ja: strin
       return { ja: `${expected}にしてください (${found.ja})`, en: `expected ${issue.expected}, got ${found.en}` };
     }
     case 'invalid_format': {
+      if (issue.format === 'email') {
+        // Not the pattern: a regular expression tells a person nothing. The value, and a full-width
+        // character (＠, a full-width letter) an IME typed, which is what is usually wrong.
+        const found = describeValue(value);
+        const wide = typeof value === 'string' && /[^\x00-\x7f]/.test(value);
+        return {
+          ja: `メールアドレスにしてください (${found.ja}${wide ? '。全角の文字があります' : ''})`,
+          en: `expected a mail address, got ${found.en}${wide ? ' (it has full-width or other non-ASCII characters)' : ''}`,
+        };
+      }
       const pattern = issue.pattern?.replace(/^\/|\/[a-z]*$/g, '');
       const known = pattern === undefined ? undefined : patternJa[pattern];
       return { ja: known ?? `書式が違います (${issue.pattern ?? issue.format})`, en: issue.message };

@@ -159,6 +159,22 @@ describe('a file not saved as UTF-8', () => {
 });
 
 describe('a directory file the schema refuses', () => {
+  it('names a 課 address that is not one with its value, not the pattern it was checked with', async () => {
+    // Prepare: ＠ typed full-width, as an IME does
+    const directory = JSON.parse(await readFile(defaultDirectoryPath, 'utf8'));
+    directory.ka[1].emails = ['kikaku＠shimotsuke.example'];
+    const file = join(dir, 'wide-at-directory.json');
+    await writeFile(file, JSON.stringify(directory));
+
+    // Act
+    const { ja } = await failure(readDirectoryFile(file));
+
+    // Assess
+    expect(ja).toBe(
+      `名簿ファイル ${file} が不正です: ka[1].emails[0]: メールアドレスにしてください (文字列 "kikaku＠shimotsuke.example" です。全角の文字があります) (問題の一覧は shinchoku directory lint ${file})`,
+    );
+  });
+
   it('gives the first problem in the Japanese half too, and points to directory lint', async () => {
     // Prepare
     const directory = JSON.parse(await readFile(defaultDirectoryPath, 'utf8'));
