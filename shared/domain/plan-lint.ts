@@ -5,6 +5,7 @@
  * the lines). A plan with arithmetic defects still loads: the catalog keeps what the plan states.
  */
 import type * as z from '../zod.ts';
+import { tryParseWarekiFiscalYear } from './fiscal.ts';
 import { fiscalYearSpanText, PlanFileSchema, type Measure, type PlanFile } from './plan.ts';
 import { areaIdPattern, goalIdPattern, measureIdPattern, milestoneIdPattern, tenantPattern } from './ids.ts';
 
@@ -56,8 +57,38 @@ export function describeSchemaIssues(root: z.core.$ZodType, input: unknown, erro
       const known = keysAt(root, issue.path);
       return issue.keys.map((key) => ({ path: [...issue.path, key], ...unknownKeyText(key, known) }));
     }
-    return [{ path: issue.path, ...issueText(issue, valueAt(input, issue.path)) }];
+    const value = valueAt(input, issue.path);
+    const text = issueText(issue, value);
+    const hint = issue.code === 'invalid_type' && (issue.expected === 'number' || issue.expected === 'int') ? numberWrittenAsText(issue.path, value) : undefined;
+    return [{ path: issue.path, ...(hint ? { ja: `${text.ja}。${hint.ja}`, en: `${text.en}; ${hint.en}` } : text) }];
   });
+}
+
+/**
+ * What to write instead of a number written as text, as a file exported from Excel or typed from the
+ * printed plan has it: a fiscal year in 和暦 ("令和6年度", "R6") as its Western year, an amount with
+ * separators or full-width digits ("1,500", "１５００") as a plain number.
+ */
+function numberWrittenAsText(path: readonly PropertyKey[], value: unknown): { ja: string; en: string } | undefined {
+  if (typeof value !== 'string') return undefined;
+  const key = path.at(-1);
+  if (key === 'from' || key === 'to') {
+    const year = tryParseWarekiFiscalYear(value) ?? (/^\s*[A-Za-zＡ-Ｚａ-ｚ一-龯]+\s*[0-9０-９元]+\s*$/u.test(value) ? tryParseWarekiFiscalYear(`${value}年度`) : undefined);
+    if (year !== undefined) {
+      return {
+        ja: `年度は西暦の数で、引用符を付けずに書きます: ${JSON.stringify(value)} は ${year}`,
+        en: `fiscal years are Western year numbers, without quotes: ${JSON.stringify(value)} is ${year}`,
+      };
+    }
+  }
+  const plain = value.normalize('NFKC').replace(/[,\s]/g, '');
+  if (plain !== '' && Number.isFinite(Number(plain))) {
+    return {
+      ja: `数は引用符を付けず、桁区切りのない半角で書きます: ${Number(plain)}`,
+      en: `numbers are written without quotes or separators: ${Number(plain)}`,
+    };
+  }
+  return undefined;
 }
 
 /** The keys `root` knows for the object at `path` (empty when the path leads nowhere known). */

@@ -132,6 +132,30 @@ describe('plan lint', () => {
     expect(at('measures[7].milestones[0].fiscalYears')).toMatchObject({ ja: '形式の誤り: 開始年度が終了年度より後です', en: 'schema: "from" is after "to"' });
   });
 
+  it('says what to write for a fiscal year in 和暦 and an amount written as text, as a file typed from the printed plan or exported from Excel has them', async () => {
+    // Prepare
+    const file = await seedPlan();
+    file.plan.period = { from: 'H24', to: '平成27年度' };
+    file.measures[0].budget.lines[0].annualThousandYen = '１９，５７３';
+    file.measures[0].page = 'p.1';
+
+    // Act
+    const { defects } = lintPlan(file);
+    const at = (path: string) => defects.find((d) => d.path === path);
+
+    // Assess
+    expect(at('plan.period.from')).toMatchObject({
+      ja: '形式の誤り: 数値にしてください (文字列 "H24" です)。年度は西暦の数で、引用符を付けずに書きます: "H24" は 2012',
+      en: 'schema: expected number, got string "H24"; fiscal years are Western year numbers, without quotes: "H24" is 2012',
+    });
+    expect(at('plan.period.to')?.ja).toBe('形式の誤り: 数値にしてください (文字列 "平成27年度" です)。年度は西暦の数で、引用符を付けずに書きます: "平成27年度" は 2015');
+    expect(at('measures[0].budget.lines[0].annualThousandYen')).toMatchObject({
+      ja: '形式の誤り: 数値にしてください (文字列 "１９，５７３" です)。数は引用符を付けず、桁区切りのない半角で書きます: 19573',
+      en: 'schema: expected number, got string "１９，５７３"; numbers are written without quotes or separators: 19573',
+    });
+    expect(at('measures[0].page')?.ja).toBe('形式の誤り: 数値にしてください (文字列 "p.1" です)');
+  });
+
   it('compares amounts with decimals as amounts, not as binary fractions', async () => {
     // Prepare: 1.1 + 2.2 is 3.3000000000000003 in binary floating point
     const file = await seedPlan();
