@@ -29,13 +29,15 @@ export interface LoadOptions {
 export async function loadCommand(options: LoadOptions, out: Output): Promise<number> {
   const table = options.table ?? process.env.TABLE_NAME;
   if (!table) throw new UsageError('--table (スタック出力 TableName) が必要です', '--table (the stack output TableName) is required');
+  const planFile = options.plan ?? defaultPlanPath;
+  const directoryFile = options.directory ?? defaultDirectoryPath;
   // Both files read and checked against each other before anything is written.
-  const { plan, defects, directory } = await readPlanAndDirectory(options.plan, options.directory);
+  out.info(`[1/3] 計画 ${planFile} と名簿 ${directoryFile} を読み、検査しています`, `[1/3] reading and checking the plan ${planFile} and the directory ${directoryFile}`);
+  const { plan, defects, directory } = await readPlanAndDirectory(planFile, directoryFile);
   const missing = unroutableOwners(directory, plan);
   if (missing.length > 0) {
     const lines = missing.map((m) => describeUnroutableOwner(directory, m));
-    const files = `--plan ${options.plan ?? defaultPlanPath}`;
-    const lint = `shinchoku directory lint ${options.directory ?? defaultDirectoryPath} ${files}`;
+    const lint = `shinchoku directory lint ${directoryFile} --plan ${planFile}`;
     out.error(
       `名簿にない担当部署が ${missing.length} 件あります。何も書き込んでいません (${lint} で確認できます):\n${lines.map((l) => `  ${l.ja}`).join('\n')}`,
       `${missing.length} owner(s) of the plan are not in the directory; nothing was written (${lint} checks it):\n${lines.map((l) => `  ${l.en}`).join('\n')}`,
@@ -43,6 +45,10 @@ export async function loadCommand(options: LoadOptions, out: Output): Promise<nu
     return 1;
   }
   const store = createStore(sdkDocumentDb(), table, plan.plan.tenant);
+  out.info(
+    `[2/3] ${table} に保存済みの ${plan.plan.municipality} の計画と報告を確かめています`,
+    `[2/3] comparing with the plan of ${plan.plan.municipality} stored in ${table} and its reports`,
+  );
   const changes = await changesOverReports(store, plan);
   if (changes.length > 0 && !options.acceptChanges) {
     const refusal = changesRefusal(changes, { ja: '、--accept-changes を付けて、もう一度実行してください', en: 'run again with --accept-changes' });
@@ -51,6 +57,10 @@ export async function loadCommand(options: LoadOptions, out: Output): Promise<nu
   }
   const lines = changes.map(({ change, reports }) => describeMeasureChange(change, reports));
   for (const line of lines) out.info(`変更を受け入れます: ${line.ja}`, `change accepted: ${line.en}`);
+  out.info(
+    `[3/3] ${table} に書き込んでいます (計画: 基本目標 ${plan.goals.length}、事業 ${plan.measures.length}。名簿)`,
+    `[3/3] writing into ${table} (the plan: ${plan.goals.length} goals, ${plan.measures.length} measures; the directory)`,
+  );
   await savePlan(store, plan);
   await saveDirectory(store, directory);
   out.info(

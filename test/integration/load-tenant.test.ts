@@ -101,6 +101,32 @@ describe('shinchoku load', () => {
     }
   });
 
+  it('says each step as it takes it, and takes none after the files are refused', async () => {
+    // Prepare
+    const own = await createTestTable();
+    try {
+      const loaded = collect();
+      const refused = collect();
+
+      // Act
+      const code = await load(['--plan', otherCityPlan, '--directory', otherCityDirectory], loaded, own);
+      const refusedCode = await load(['--directory', otherCityDirectory], refused, own);
+
+      // Assess
+      expect(code).toBe(0);
+      expect(loaded.infos).toEqual([
+        `[1/3] 計画 ${otherCityPlan} と名簿 ${otherCityDirectory} を読み、検査しています`,
+        `[2/3] ${own.tableName} に保存済みの 桜台市 の計画と報告を確かめています`,
+        `[3/3] ${own.tableName} に書き込んでいます (計画: 基本目標 3、事業 4。名簿)`,
+        `${own.tableName} に 桜台市 の計画 (4 事業) と名簿 (4 課) を読み込みました`,
+      ]);
+      expect(refusedCode).toBe(1);
+      expect(refused.infos).toEqual([`[1/3] 計画 ${defaultPlanPath} と名簿 ${otherCityDirectory} を読み、検査しています`]);
+    } finally {
+      await own.drop();
+    }
+  });
+
   it('loads a plan and a directory of one city', async () => {
     // Prepare
     const output = collect();
