@@ -6,6 +6,7 @@
  * Pure: no I/O, no AWS.
  */
 import type { Directory, Ka } from './directory.ts';
+import { editDistance } from './edit-distance.ts';
 import type { Measure, Owner, PlanFile } from './plan.ts';
 
 /** The directory entry of a plan owner, matched by 部会 and 課 name. */
@@ -40,13 +41,20 @@ const withoutSpaces = (text: string) => text.replace(/\s/gu, '');
 /**
  * One line on an owner the directory cannot route mail to, Japanese then English: the 事業, the owner
  * as the plan writes it, its place in the plan file, and the directory's 課 it most likely means (the
- * same 課 in another 部会, or names that differ only in spaces), which the two files must write alike.
+ * same 課 in another 部会, names that differ only in spaces, or in a character or two: a typo), which the
+ * two files must write alike.
  */
 export function describeUnroutableOwner(directory: Directory, { measureId, owner, path }: UnroutableOwner): { ja: string; en: string } {
   const named = `${owner.bukai}/${owner.ka}`;
+  const written = `${withoutSpaces(owner.bukai)}/${withoutSpaces(owner.ka)}`;
+  const reach = written.length < 12 ? 1 : 2;
   const near =
     directory.ka.find((ka) => withoutSpaces(ka.name) === withoutSpaces(owner.ka) && withoutSpaces(ka.bukai) === withoutSpaces(owner.bukai)) ??
-    directory.ka.find((ka) => withoutSpaces(ka.name) === withoutSpaces(owner.ka));
+    directory.ka.find((ka) => withoutSpaces(ka.name) === withoutSpaces(owner.ka)) ??
+    directory.ka
+      .map((ka) => ({ ka, distance: editDistance(`${withoutSpaces(ka.bukai)}/${withoutSpaces(ka.name)}`, written) }))
+      .filter((c) => c.distance <= reach)
+      .sort((a, b) => a.distance - b.distance)[0]?.ka;
   const hint = near
     ? {
         ja: ` — 名簿では「${near.bukai}/${near.name}」(課 id ${near.id}) です。計画と名簿で同じ書き方にしてください`,

@@ -7,6 +7,7 @@
 import type * as z from '../zod.ts';
 import { tryParseWarekiFiscalYear } from './fiscal.ts';
 import { fiscalYearSpanText, PlanFileSchema, type Measure, type PlanFile } from './plan.ts';
+import { editDistance } from './edit-distance.ts';
 import { areaIdPattern, goalIdPattern, measureIdPattern, milestoneIdPattern, tenantPattern } from './ids.ts';
 
 export type DefectKind = 'schema' | 'breakdown' | 'total' | 'formula' | 'years';
@@ -106,19 +107,6 @@ function keysAt(root: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
   }
   const def = schema ? (step(schema)._zod.def as { type: string; shape?: Record<string, unknown> }) : undefined;
   return def?.type === 'object' && def.shape ? Object.keys(def.shape) : [];
-}
-
-/** Edits (insert, delete, replace, swap two neighbours) between two keys. */
-function editDistance(a: string, b: string): number {
-  const d = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      d[i]![j] = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i]![j] = Math.min(d[i]![j]!, d[i - 2]![j - 2]! + 1);
-    }
-  }
-  return d[a.length]![b.length]!;
 }
 
 /** A key the schema does not know, with the known key it is most likely a misspelling of. */

@@ -175,13 +175,14 @@ describe('lint of several files', () => {
   });
 
   it('names each owner the directory lacks at its place in the plan, with the directory\'s 課 it likely means', async () => {
-    // Prepare: the other city's plan, one owner's 部会 typed with a full-width space, one 課 put in another 部会, one 課 the directory lacks
+    // Prepare: the other city's plan, one owner's 部会 typed with a full-width space, one 課 put in another 部会, one 課 the directory lacks, one 課 mistyped
     const dir = await mkdtemp(join(tmpdir(), 'shinchoku-dirlint-'));
     const otherCity = new URL('../support/other-city/', import.meta.url).pathname;
     const plan = JSON.parse(await readFile(join(otherCity, 'plan.json'), 'utf8'));
     plan.measures[0].owners[1].bukai = '教育\u3000部会';
     plan.measures[1].owners[0].bukai = '行政経営部会';
     plan.measures[2].owners[0].ka = '高齢者支援課';
+    plan.measures[3].owners[0].ka = '学校教育科';
     const planFile = join(dir, 'plan.json');
     await writeFile(planFile, JSON.stringify(plan));
     const lines: string[] = [];
@@ -197,6 +198,8 @@ describe('lint of several files', () => {
         '    事業 1-2-1: owner "行政経営部会/市民課" (measures[1].owners[0]) — the directory has "市民生活部会/市民課" (課 id shimin-ka); write it alike in both files',
       '事業 2-1-1 の担当 「市民生活部会/高齢者支援課」 (measures[2].owners[0]) — 名簿の ka にこの部会・課がありません\n' +
         '    事業 2-1-1: owner "市民生活部会/高齢者支援課" (measures[2].owners[0]) — no 課 of the directory\'s ka has this 部会 and name',
+      '事業 3-1-1 の担当 「教育部会/学校教育科」 (measures[3].owners[0]) — 名簿では「教育部会/学校教育課」(課 id gakko-kyoiku) です。計画と名簿で同じ書き方にしてください\n' +
+        '    事業 3-1-1: owner "教育部会/学校教育科" (measures[3].owners[0]) — the directory has "教育部会/学校教育課" (課 id gakko-kyoiku); write it alike in both files',
     ]);
     await rm(dir, { recursive: true, force: true });
   });
