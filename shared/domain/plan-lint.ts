@@ -176,6 +176,15 @@ const sizeUnit = (origin: string): { ja: string; en: string } =>
  * codes zod words itself (in English only) given a Japanese text of their own.
  */
 export function issueText(issue: z.core.$ZodIssue, value?: unknown): { ja: string; en: string } {
+  const text = issueTextOnly(issue, value);
+  // An id or key in the wrong shape is shown as written: a trailing or full-width space, a full-width
+  // digit, which the file's reader cannot see in the rule alone.
+  if (issue.code !== 'invalid_format' || issue.format === 'email' || typeof value !== 'string') return text;
+  const found = describeValue(value);
+  return { ja: `${text.ja} (${found.ja})`, en: `${text.en}, got ${found.en}` };
+}
+
+function issueTextOnly(issue: z.core.$ZodIssue, value?: unknown): { ja: string; en: string } {
   const at = issue.message.indexOf(' / ');
   if (at > 0 && /[\u3040-\u30ff\u3400-\u9fff]/u.test(issue.message.slice(0, at))) {
     return { ja: issue.message.slice(0, at), en: issue.message.slice(at + 3) };
@@ -215,7 +224,7 @@ export function issueText(issue: z.core.$ZodIssue, value?: unknown): { ja: strin
       }
       const pattern = issue.pattern?.replace(/^\/|\/[a-z]*$/g, '');
       const known = pattern === undefined ? undefined : patternJa[pattern];
-      return { ja: known ?? `書式が違います (${issue.pattern ?? issue.format})`, en: issue.message };
+      return { ja: known ?? '書式が違います', en: issue.message };
     }
     case 'invalid_value': {
       const allowed = issue.values.map((v) => JSON.stringify(v)).join(', ');

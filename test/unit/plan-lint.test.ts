@@ -127,8 +127,8 @@ describe('plan lint', () => {
     expect(at('plan.period.to')?.ja).toBe('形式の誤り: 2200 以下の数にしてください');
     expect(at('plan.period.from')).toMatchObject({ ja: '形式の誤り: 数値にしてください (文字列 "a" です)', en: 'schema: expected number, got string "a"' });
     expect(at('measures[6].owners')?.ja).toBe('形式の誤り: 必須の項目がありません (配列)');
-    expect(at('measures[2].id')).toMatchObject({ ja: '形式の誤り: 事業の id は 1-1-1 の形です', en: 'schema: 事業 ids look like "1-1-1"' });
-    expect(at('plan.tenant')?.en).toBe('schema: lower-case letters, digits and hyphens');
+    expect(at('measures[2].id')).toMatchObject({ ja: '形式の誤り: 事業の id は 1-1-1 の形です (文字列 "x y" です)', en: 'schema: 事業 ids look like "1-1-1", got string "x y"' });
+    expect(at('plan.tenant')?.en).toBe('schema: lower-case letters, digits and hyphens, got string "A"');
     expect(at('measures[7].milestones[0].fiscalYears')).toMatchObject({ ja: '形式の誤り: 開始年度が終了年度より後です', en: 'schema: "from" is after "to"' });
   });
 
@@ -154,6 +154,24 @@ describe('plan lint', () => {
       en: 'schema: expected number, got string "１９，５７３"; numbers are written without quotes or separators: 19573',
     });
     expect(at('measures[0].page')?.ja).toBe('形式の誤り: 数値にしてください (文字列 "p.1" です)');
+  });
+
+  it('shows an id in the wrong shape as written, so a trailing space or a full-width character is seen', async () => {
+    // Prepare: what a sheet exported from Excel leaves in ids
+    const file = await seedPlan();
+    file.goals[0].areas[0].id = '1-1 ';
+    file.measures[0].milestones[0].id = 'ｍ1';
+
+    // Act
+    const { defects } = lintPlan(file);
+    const at = (path: string) => defects.find((d) => d.path === path);
+
+    // Assess
+    expect(at('goals[0].areas[0].id')?.ja).toBe('形式の誤り: 施策分野の id は 1-1 の形です (文字列 "1-1 " です)');
+    expect(at('measures[0].milestones[0].id')).toMatchObject({
+      ja: '形式の誤り: スケジュール項目の id は m1, m2, … の形です (文字列 "ｍ1" です)',
+      en: 'schema: milestone ids are m1, m2, …, got string "ｍ1"',
+    });
   });
 
   it('compares amounts with decimals as amounts, not as binary fractions', async () => {
