@@ -166,6 +166,17 @@ function jsonProblem(text: string, message: string): { ja: string; en: string } 
  */
 async function readUtf8File(file: string): Promise<string> {
   const bytes = await readFile(file);
+  // A workbook (a zip: "PK\x03\x04") or a CSV, e.g. the catalog `plan export --format csv` prints
+  // edited in Excel: said as such, not as a character JSON does not expect.
+  const zip = bytes.length >= 4 && bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04;
+  if (zip || /\.(csv|tsv|xls|xlsx|xlsm)$/i.test(file)) {
+    throw new Error(
+      `${file} は JSON ではありません (Excel や CSV のファイルは読み込めません。plan export --format csv の CSV は一覧用で、読み込みには使えません)。` +
+        `JSON のファイルを指定してください (計画なら plan export --format json の形です) / ` +
+        `${file} is not JSON (a workbook or CSV cannot be loaded; the CSV of plan export --format csv is for reading only): ` +
+        'give a JSON file (a plan has the shape plan export --format json prints)',
+    );
+  }
   const utf16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
   if (utf16) {
     throw new Error(

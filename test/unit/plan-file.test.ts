@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { describeError } from '#cli/output';
+import { planToCsv } from '#cli/plan-commands';
 import { assertSameTenant, defaultDirectoryPath, defaultPlanPath, readDirectoryFile, readPlanAndDirectory, readPlanFile } from '#shared/plan-file';
 
 const otherCityDirectory = new URL('../support/other-city/directory.json', import.meta.url).pathname;
@@ -104,6 +105,31 @@ describe('a file that is not JSON', () => {
     // Assess
     expect(ja).toContain(`${file} を JSON として読めません`);
     expect(ja).toContain('途中で終わっています');
+  });
+});
+
+describe('a spreadsheet given for a plan', () => {
+  it('is refused as not JSON, saying the catalog CSV is for reading only, whether named .csv or a workbook named .json', async () => {
+    // Prepare: the catalog as plan export --format csv --bom prints it, and a workbook's first bytes
+    const { plan } = await readPlanFile();
+    const csv = join(dir, 'plan.csv');
+    await writeFile(csv, planToCsv(plan, { bom: true }));
+    const workbook = join(dir, 'workbook.json');
+    await writeFile(workbook, Buffer.from([0x50, 0x4b, 0x03, 0x04, 0x14, 0x00, 0x06, 0x00]));
+
+    // Act
+    const fromCsv = await failure(readPlanFile(csv));
+    const fromWorkbook = await failure(readPlanFile(workbook));
+
+    // Assess
+    expect(fromCsv.ja).toBe(
+      `${csv} は JSON ではありません (Excel や CSV のファイルは読み込めません。plan export --format csv の CSV は一覧用で、読み込みには使えません)。` +
+        'JSON のファイルを指定してください (計画なら plan export --format json の形です)',
+    );
+    expect(fromCsv.en).toBe(
+      `${csv} is not JSON (a workbook or CSV cannot be loaded; the CSV of plan export --format csv is for reading only): give a JSON file (a plan has the shape plan export --format json prints)`,
+    );
+    expect(fromWorkbook.ja).toMatch(new RegExp(`^${workbook} は JSON ではありません \\(Excel や CSV のファイルは読み込めません`));
   });
 });
 
