@@ -68,7 +68,8 @@ export async function planExport(
 
 export function formatDefect(d: Defect): string {
   const where = d.measureId ? `事業 ${d.measureId}` : '(計画全体 / plan)';
-  return `${where}  [${d.kind}] ${d.ja}\n    ${d.en}  (${d.path})`;
+  // A defect of the whole file (not an object) has no path to name.
+  return `${where}  [${d.kind}] ${d.ja}\n    ${d.en}${d.path ? `  (${d.path})` : ''}`;
 }
 
 /** Exit status 0 when clean, 1 when the plan has defects (schema or arithmetic). */

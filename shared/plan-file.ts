@@ -224,8 +224,8 @@ export async function readPlanFile(file: string = defaultPlanPath): Promise<{ pl
     throw new PlanFileError(
       file,
       defects,
-      `${first ? `${first.path}: ${first.ja}` : '形式が不正です'} (${more}問題の一覧は shinchoku plan lint ${file})`,
-      `${first ? `${first.path}: ${first.en}` : 'invalid'}${moreEn} (shinchoku plan lint ${file} lists them all)`,
+      `${first ? `${first.path ? `${first.path}: ` : ''}${first.ja}` : '形式が不正です'} (${more}問題の一覧は shinchoku plan lint ${file})`,
+      `${first ? `${first.path ? `${first.path}: ` : ''}${first.en}` : 'invalid'}${moreEn} (shinchoku plan lint ${file} lists them all)`,
     );
   }
   return { plan, defects };

@@ -204,6 +204,21 @@ describe('lint of several files', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('plan lint prints a defect of the whole file without an empty place', async () => {
+    // Prepare
+    const dir = await mkdtemp(join(tmpdir(), 'shinchoku-planlint-'));
+    const file = join(dir, 'list.json');
+    await writeFile(file, '[]');
+    const lines: string[] = [];
+    const output = { ...collect(), data: (text: string) => lines.push(text) };
+    // Act
+    const code = await main(['plan', 'lint', file], output);
+    // Assess
+    expect(code).toBe(1);
+    expect(lines).toEqual(['(計画全体 / plan)  [schema] 形式の誤り: オブジェクトにしてください (配列です)\n    schema: expected object, got array']);
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('names each unknown key of a directory at its place, in Japanese and English, with the key it likely misspells', async () => {
     // Prepare
     const dir = await mkdtemp(join(tmpdir(), 'shinchoku-dirlint-'));

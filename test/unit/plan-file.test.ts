@@ -52,6 +52,21 @@ describe('a plan file the schema refuses', () => {
   });
 });
 
+describe('a plan file that is not an object', () => {
+  it('is refused for what it is, with no empty place before the reason', async () => {
+    // Prepare: a list, as a sheet exported row by row gives
+    const file = join(dir, 'list.json');
+    await writeFile(file, '[]');
+
+    // Act
+    const { ja, en } = await failure(readPlanFile(file));
+
+    // Assess
+    expect(ja).toBe(`計画ファイル ${file} を読み込めません: 形式の誤り: オブジェクトにしてください (配列です) (問題の一覧は shinchoku plan lint ${file})`);
+    expect(en).toBe(`cannot load plan file ${file}: schema: expected object, got array (shinchoku plan lint ${file} lists them all)`);
+  });
+});
+
 describe('a file that is not JSON', () => {
   it('names the file and the line and column in Japanese too', async () => {
     // Prepare
