@@ -99,7 +99,7 @@ export const DirectorySchema = z
         namesSeen.add(b.name);
       });
       const kaInBukai = new Set<string>();
-      const ids = new Set<string>();
+      const ids = new Map<string, number>();
       dir.ka.forEach((ka, i) => {
         if (!bukaiNames.has(ka.bukai)) {
           ctx.addIssue({
@@ -125,16 +125,20 @@ export const DirectorySchema = z
           });
         }
         kaInBukai.add(pair);
-        if (ids.has(ka.id)) {
-          ctx.addIssue({ code: 'custom', path: ['ka', i, 'id'], message: `課 id "${ka.id}" が重複しています / duplicate id` });
-        }
-        ids.add(ka.id);
+        const first = ids.get(ka.id);
+        if (first !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['ka', i, 'id'],
+            message: `課 id "${ka.id}" が重複しています (最初は ka[${first}]) / duplicate 課 id "${ka.id}" (first at ka[${first}])`,
+          });
+        } else ids.set(ka.id, i);
       });
       if (!dir.ka.some((ka) => ka.id === dir.secretariat.kaId)) {
         ctx.addIssue({
           code: 'custom',
           path: ['secretariat', 'kaId'],
-          message: `事務局の課 "${dir.secretariat.kaId}" が ka にありません / secretariat 課 not in ka`,
+          message: `事務局の課 "${dir.secretariat.kaId}" が ka にありません / the secretariat's 課 "${dir.secretariat.kaId}" is not in ka`,
         });
       }
     }),

@@ -174,17 +174,31 @@ export const PlanFileSchema = z
     measures: z.array(MeasureSchema).check(z.minLength(1)),
   })
   .check(z.superRefine((file, ctx) => {
-    const goals = new Set<string>();
+    // Each id with the place it first appears at, which a duplicate's message names.
+    const goals = new Map<string, string>();
     const areas = new Map<string, string>();
+    const areaPlaces = new Map<string, string>();
     file.goals.forEach((g, gi) => {
-      if (goals.has(g.id)) {
-        ctx.addIssue({ code: 'custom', path: ['goals', gi, 'id'], message: `基本目標 id ${g.id} が重複しています / duplicate goal id ${g.id}` });
-      }
-      goals.add(g.id);
+      const first = goals.get(g.id);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['goals', gi, 'id'],
+          message: `基本目標 id ${g.id} が重複しています (最初は ${first}) / duplicate goal id ${g.id} (first at ${first})`,
+        });
+      } else goals.set(g.id, `goals[${gi}]`);
       g.areas.forEach((a, ai) => {
-        if (areas.has(a.id)) {
-          ctx.addIssue({ code: 'custom', path: ['goals', gi, 'areas', ai, 'id'], message: `施策分野 id ${a.id} が重複しています / duplicate area id ${a.id}` });
-        } else areas.set(a.id, g.id);
+        const firstArea = areaPlaces.get(a.id);
+        if (firstArea !== undefined) {
+          ctx.addIssue({
+            code: 'custom',
+            path: ['goals', gi, 'areas', ai, 'id'],
+            message: `施策分野 id ${a.id} が重複しています (最初は ${firstArea}) / duplicate area id ${a.id} (first at ${firstArea})`,
+          });
+        } else {
+          areas.set(a.id, g.id);
+          areaPlaces.set(a.id, `goals[${gi}].areas[${ai}]`);
+        }
         if (!a.id.startsWith(`${g.id}-`)) {
           ctx.addIssue({
             code: 'custom',
@@ -194,7 +208,7 @@ export const PlanFileSchema = z
         }
       });
     });
-    const seen = new Set<string>();
+    const seen = new Map<string, string>();
     file.measures.forEach((m, i) => {
       const milestoneIds = new Set<string>();
       m.milestones.forEach((ms, mi) => {
@@ -220,10 +234,14 @@ export const PlanFileSchema = z
         }
         owners.add(key);
       });
-      if (seen.has(m.id)) {
-        ctx.addIssue({ code: 'custom', path: ['measures', i, 'id'], message: `事業 id ${m.id} が重複しています / duplicate 事業 id` });
-      }
-      seen.add(m.id);
+      const first = seen.get(m.id);
+      if (first !== undefined) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['measures', i, 'id'],
+          message: `事業 id ${m.id} が重複しています (最初は ${first}) / duplicate 事業 id ${m.id} (first at ${first})`,
+        });
+      } else seen.set(m.id, `measures[${i}]`);
       if (areas.get(m.areaId) !== m.goalId) {
         ctx.addIssue({
           code: 'custom',
@@ -232,7 +250,7 @@ export const PlanFileSchema = z
         });
       }
       if (!m.id.startsWith(`${m.areaId}-`)) {
-        ctx.addIssue({ code: 'custom', path: ['measures', i, 'id'], message: `事業 id ${m.id} が施策分野 ${m.areaId} と合いません / id does not match its area` });
+        ctx.addIssue({ code: 'custom', path: ['measures', i, 'id'], message: `事業 id ${m.id} が施策分野 ${m.areaId} と合いません (${m.areaId}-n の形です) / 事業 id ${m.id} does not match its area ${m.areaId} (ids look like ${m.areaId}-n)` });
       }
       const period = fiscalYearSpanText(file.plan.period);
       m.milestones.forEach((ms, mi) => {

@@ -200,6 +200,22 @@ describe('a file not saved as UTF-8', () => {
 });
 
 describe('a directory file the schema refuses', () => {
+  it('names where a duplicated 課 id first appears, and the secretariat\'s 課 that is not in ka, in English too', async () => {
+    // Prepare
+    const directory = JSON.parse(await readFile(defaultDirectoryPath, 'utf8'));
+    directory.ka[4].id = directory.ka[1].id;
+    directory.secretariat.kaId = 'jimukyoku';
+    const file = join(dir, 'duplicate-ka-directory.json');
+    await writeFile(file, JSON.stringify(directory));
+
+    // Act
+    const { en } = await failure(readDirectoryFile(file));
+
+    // Assess
+    expect(en).toContain(`duplicate 課 id "${directory.ka[1].id}" (first at ka[1])`);
+    expect(en).toContain('the secretariat\'s 課 "jimukyoku" is not in ka');
+  });
+
   it('names a 課 address that is not one with its value, not the pattern it was checked with', async () => {
     // Prepare: ＠ typed full-width, as an IME does
     const directory = JSON.parse(await readFile(defaultDirectoryPath, 'utf8'));

@@ -77,6 +77,40 @@ describe('plan lint', () => {
     ]);
   });
 
+  it('names where a duplicated id first appears, in both languages', async () => {
+    // Prepare: a 事業 pasted twice, an area and a goal repeated
+    const file = await seedPlan();
+    file.measures.push({ ...file.measures[3] });
+    file.goals.push({ ...file.goals[2], areas: [{ ...file.goals[2].areas[1] }] });
+
+    // Act
+    const { defects } = lintPlan(file);
+    const at = (path: string) => defects.find((d) => d.path === path);
+
+    // Assess
+    expect(at('measures[51].id')).toMatchObject({
+      ja: `形式の誤り: 事業 id ${file.measures[3].id} が重複しています (最初は measures[3])`,
+      en: `schema: duplicate 事業 id ${file.measures[3].id} (first at measures[3])`,
+    });
+    expect(at('goals[5].id')).toMatchObject({ ja: '形式の誤り: 基本目標 id 3 が重複しています (最初は goals[2])', en: 'schema: duplicate goal id 3 (first at goals[2])' });
+    expect(at('goals[5].areas[0].id')?.en).toBe(`schema: duplicate area id ${file.goals[2].areas[1].id} (first at goals[2].areas[1])`);
+  });
+
+  it('says in English too which 事業 id does not match which area', async () => {
+    // Prepare
+    const file = await seedPlan();
+    file.measures[0].id = '1-2-9';
+
+    // Act
+    const { defects } = lintPlan(file);
+
+    // Assess
+    expect(defects.find((d) => d.path === 'measures[0].id')).toMatchObject({
+      ja: '形式の誤り: 事業 id 1-2-9 が施策分野 1-1 と合いません (1-1-n の形です)',
+      en: 'schema: 事業 id 1-2-9 does not match its area 1-1 (ids look like 1-1-n)',
+    });
+  });
+
   it('refuses duplicate goal, area and milestone ids, and an area whose id names another goal', async () => {
     // Prepare
     const file = await seedPlan();
