@@ -128,29 +128,38 @@ function jsonProblem(text: string, message: string): { ja: string; en: string } 
   const token = /^Unexpected token '(.+?)'/.exec(message);
   const atEnd = /Unexpected end of JSON input/.test(message) || (offset !== undefined && offset >= text.length);
   const codePoint = char === undefined ? '' : `U+${char.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+  // Only a character JSON never takes stops a reading at a space or a control character: one that is
+  // not ASCII between the items (U+3000, U+00A0), a line break or tab inside a string (a cell's Alt+Enter).
+  const control = char !== undefined && char < ' ';
+  const wideSpace = char !== undefined && char > '\x7f' && /\s/.test(char);
   const why = atEnd
     ? 'ファイルが途中で終わっています (閉じ括弧の不足など)'
-    : char === '\u3000'
-      ? '全角スペースがあります (項目の外の空白は半角にしてください)'
-      : char !== undefined && /\s/.test(char)
-        ? `JSON では使えない空白 (${codePoint}) があります (項目の外の空白は半角にしてください)`
-        : char === '/'
-          ? 'JSON にはコメント (// や /* */) を書けません'
-          : char !== undefined && "'“”＂".includes(char)
-            ? `項目名と文字列は半角の " で囲みます (${char} は使えません)`
-            : /property name/.test(message)
-              ? 'ここには "…" で囲んだ項目名が必要です (末尾の余分なカンマなど)'
-              : /after (property value|array element)/.test(message)
-                ? 'カンマか閉じ括弧が必要です'
-                : token || char !== undefined
-                  ? `予期しない文字 "${char ?? token?.[1]}" があります`
-                  : 'JSON の書式に誤りがあります';
-  const enWhy =
-    char === '\u3000'
-      ? ': a full-width space (U+3000) outside a string; spaces there must be ASCII'
-      : !atEnd && char !== undefined && /\s/.test(char)
-        ? `: a space JSON does not allow (${codePoint}) outside a string`
-        : '';
+    : control
+      ? '文字列の中で改行やタブはそのまま書けません (改行は \\n、タブは \\t と書きます)'
+      : char === '\u3000'
+        ? '全角スペースがあります (項目の外の空白は半角にしてください)'
+        : wideSpace
+          ? `JSON では使えない空白 (${codePoint}) があります (項目の外の空白は半角にしてください)`
+          : char === '/'
+            ? 'JSON にはコメント (// や /* */) を書けません'
+            : char !== undefined && "'“”＂".includes(char)
+              ? `項目名と文字列は半角の " で囲みます (${char} は使えません)`
+              : /property name/.test(message)
+                ? 'ここには "…" で囲んだ項目名が必要です (末尾の余分なカンマなど)'
+                : /after (property value|array element)/.test(message)
+                  ? 'カンマか閉じ括弧が必要です'
+                  : token || char !== undefined
+                    ? `予期しない文字 "${char ?? token?.[1]}" があります`
+                    : 'JSON の書式に誤りがあります';
+  const enWhy = atEnd
+    ? ''
+    : control
+      ? `: a line break or tab (${codePoint}) inside a string must be written \\n or \\t`
+      : char === '\u3000'
+        ? ': a full-width space (U+3000) outside a string; spaces there must be ASCII'
+        : wideSpace
+          ? `: a space JSON does not allow (${codePoint}) outside a string`
+          : '';
   const lineColumn = where && !/\(line \d+ column \d+\)/.test(message) ? ` (line ${where.line}, column ${where.column})` : '';
   return {
     ja: where ? `${where.line} 行 ${where.column} 列目: ${why}` : why,

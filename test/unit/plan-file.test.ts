@@ -109,6 +109,19 @@ describe('a file that is not JSON', () => {
     expect(en).toContain('(line 3, column 49)');
   });
 
+  it('says that a line break inside a string must be written \\n, as a cell with Alt+Enter exported as it is has it', async () => {
+    // Prepare
+    const file = join(dir, 'line-break.json');
+    await writeFile(file, '{\r\n  "plan": { "title": "桜台市\r\nDX推進計画" }\r\n}\r\n');
+
+    // Act
+    const { ja, en } = await failure(readPlanFile(file));
+
+    // Assess
+    expect(ja).toBe(`${file} を JSON として読めません: 2 行 26 列目: 文字列の中で改行やタブはそのまま書けません (改行は \\n、タブは \\t と書きます)`);
+    expect(en).toContain('(line 2, column 26): a line break or tab (U+000D) inside a string must be written \\n or \\t');
+  });
+
   it('says in Japanese that a file ends too early', async () => {
     // Prepare
     const file = join(dir, 'short.json');
