@@ -264,6 +264,17 @@ function sameAmount(a: number, b: number): boolean {
   return Math.abs(a - b) < 0.0005;
 }
 
+/**
+ * When one of two amounts that should agree is exactly 1,000 times the other, one of them was
+ * written in 円 rather than 千円 (a breakdown copied from an estimate in yen): said after the defect.
+ */
+function unitHint(a: number, b: number): { ja: string; en: string } {
+  const thousandfold = a !== 0 && b !== 0 && (sameAmount(a, b * 1000) || sameAmount(b, a * 1000));
+  return thousandfold
+    ? { ja: '。ちょうど 1,000 倍の違いです: 円で書いた金額はありませんか (金額は千円単位です)', en: '; they differ exactly 1,000-fold: is one written in yen? (amounts are in thousands of yen)' }
+    : { ja: '', en: '' };
+}
+
 function budgetDefects(measure: Measure, at: string, plan: PlanFile): Defect[] {
   const defects: Defect[] = [];
   const add = (kind: DefectKind, path: string, ja: string, en: string) =>
@@ -274,11 +285,12 @@ function budgetDefects(measure: Measure, at: string, plan: PlanFile): Defect[] {
     if (line.items.length > 0) {
       const sum = line.items.reduce((s, item) => s + item.thousandYen, 0);
       if (!sameAmount(sum, line.annualThousandYen)) {
+        const hint = unitHint(sum, line.annualThousandYen);
         add(
           'breakdown',
           `.lines[${i}]`,
-          `${line.key} の内訳の合計 ${yen(sum)} が年額 ${yen(line.annualThousandYen)} と一致しません (差 ${yen(sum - line.annualThousandYen)})`,
-          `${line.key}: breakdown adds up to ${yenEn(sum)}, the yearly amount is ${yenEn(line.annualThousandYen)}`,
+          `${line.key} の内訳の合計 ${yen(sum)} が年額 ${yen(line.annualThousandYen)} と一致しません (差 ${yen(sum - line.annualThousandYen)})${hint.ja}`,
+          `${line.key}: breakdown adds up to ${yenEn(sum)}, the yearly amount is ${yenEn(line.annualThousandYen)}${hint.en}`,
         );
       }
     }
@@ -317,11 +329,12 @@ function budgetDefects(measure: Measure, at: string, plan: PlanFile): Defect[] {
   if (statedAnnualThousandYen !== undefined) {
     const sum = lines.reduce((s, line) => s + line.annualThousandYen, 0);
     if (!sameAmount(sum, statedAnnualThousandYen)) {
+      const hint = unitHint(sum, statedAnnualThousandYen);
       add(
         'breakdown',
         '.statedAnnualThousandYen',
-        `年額として記載の ${yen(statedAnnualThousandYen)} が予算行 ${lines.map((l) => l.key).join('')} の合計 ${yen(sum)} と一致しません (差 ${yen(sum - statedAnnualThousandYen)})`,
-        `stated yearly amount ${yenEn(statedAnnualThousandYen)} differs from the lines' sum ${yenEn(sum)}`,
+        `年額として記載の ${yen(statedAnnualThousandYen)} が予算行 ${lines.map((l) => l.key).join('')} の合計 ${yen(sum)} と一致しません (差 ${yen(sum - statedAnnualThousandYen)})${hint.ja}`,
+        `stated yearly amount ${yenEn(statedAnnualThousandYen)} differs from the lines' sum ${yenEn(sum)}${hint.en}`,
       );
     }
   }
@@ -330,11 +343,12 @@ function budgetDefects(measure: Measure, at: string, plan: PlanFile): Defect[] {
     const computed = lines.reduce((s, line) => s + line.annualThousandYen * line.years, 0);
     if (!sameAmount(computed, plannedTotalThousandYen)) {
       const terms = lines.map((l) => `${l.key} ${l.annualThousandYen.toLocaleString('ja-JP')}×${l.years}`).join(' + ');
+      const hint = unitHint(computed, plannedTotalThousandYen);
       add(
         'total',
         '.plannedTotalThousandYen',
-        `計画期間予算額 ${yen(plannedTotalThousandYen)} が ${terms} = ${yen(computed)} と一致しません (差 ${yen(plannedTotalThousandYen - computed)})`,
-        `stated total ${yenEn(plannedTotalThousandYen)} differs from yearly lines × years = ${yenEn(computed)}`,
+        `計画期間予算額 ${yen(plannedTotalThousandYen)} が ${terms} = ${yen(computed)} と一致しません (差 ${yen(plannedTotalThousandYen - computed)})${hint.ja}`,
+        `stated total ${yenEn(plannedTotalThousandYen)} differs from yearly lines × years = ${yenEn(computed)}${hint.en}`,
       );
     }
   }

@@ -208,6 +208,25 @@ describe('plan lint', () => {
     });
   });
 
+  it('says where an amount is 1,000 times the one it should equal that one was likely written in 円, not 千円', async () => {
+    // Prepare: 1-1-1's breakdown copied from an estimate in yen; another 事業's total in yen
+    const file = await seedPlan();
+    const line = file.measures[0].budget.lines[0];
+    line.items = line.items.map((item: { thousandYen: number }) => ({ ...item, thousandYen: item.thousandYen * 1000 }));
+    const other = file.measures.findIndex((m: any, i: number) => i > 0 && m.budget.plannedTotalThousandYen > 0 && m.budget.lines.length > 0);
+    file.measures[other].budget.plannedTotalThousandYen *= 1000;
+
+    // Act
+    const { defects } = lintPlan(file);
+
+    // Assess
+    const breakdown = defects.find((d) => d.path === 'measures[0].budget.lines[0]');
+    expect(breakdown?.ja).toMatch(/と一致しません \(差 [\d,]+ 千円\)。ちょうど 1,000 倍の違いです: 円で書いた金額はありませんか \(金額は千円単位です\)$/);
+    expect(breakdown?.en).toMatch(/; they differ exactly 1,000-fold: is one written in yen\? \(amounts are in thousands of yen\)$/);
+    expect(defects.find((d) => d.path === `measures[${other}].budget.plannedTotalThousandYen`)?.ja).toContain('ちょうど 1,000 倍の違いです');
+    expect(defects.filter((d) => d.ja.includes('1,000 倍'))).toHaveLength(2);
+  });
+
   it('compares amounts with decimals as amounts, not as binary fractions', async () => {
     // Prepare: 1.1 + 2.2 is 3.3000000000000003 in binary floating point
     const file = await seedPlan();
