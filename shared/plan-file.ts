@@ -186,7 +186,9 @@ async function readUtf8File(file: string): Promise<string> {
         'give a JSON file (a plan has the shape plan export --format json prints)',
     );
   }
-  const utf16 = bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff));
+  // UTF-16 by its BOM, or without one by its zero bytes (every ASCII character has one), which no
+  // JSON text holds: valid UTF-8 as they are, they would be read as stray control characters.
+  const utf16 = (bytes.length >= 2 && ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff))) || bytes.includes(0);
   if (utf16) {
     throw new Error(
       `${file} は UTF-16 で保存されています。文字コードを UTF-8 にして保存し直してください / ` +

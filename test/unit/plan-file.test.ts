@@ -199,6 +199,18 @@ describe('a file not saved as UTF-8', () => {
     expect(en).toBe(`${file} is saved as UTF-16: save it again as UTF-8`);
   });
 
+  it('is refused when saved as UTF-16 without a BOM too, rather than read as stray control characters', async () => {
+    // Prepare
+    const file = join(dir, 'utf16-no-bom-plan.json');
+    await writeFile(file, Buffer.from(JSON.stringify(smallPlan), 'utf16le'));
+
+    // Act
+    const { ja } = await failure(readPlanFile(file));
+
+    // Assess
+    expect(ja).toBe(`${file} は UTF-16 で保存されています。文字コードを UTF-8 にして保存し直してください`);
+  });
+
   it('is read when saved as UTF-8 with a BOM and CRLF line ends, as Windows editors save it', async () => {
     // Prepare
     const file = join(dir, 'bom-plan.json');
