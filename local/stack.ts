@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
 import { createObjectStore } from '#shared/aws/s3';
 import { envNames } from '#shared/config/env';
+import { describeUnroutableOwner, unroutableOwners } from '#shared/domain/ownership';
 import { reminderConfigFromEnv } from '#shared/domain/reminders';
 import { routes } from '#shared/http/routes';
 import { defaultDirectoryPath, defaultPlanPath, readPlanAndDirectory } from '#shared/plan-file';
@@ -165,6 +166,12 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
   // The files next: a bad plan or directory stops the start before anything runs or is wiped.
   const { plan, defects, directory } = options.files ?? (await readPlanAndDirectory(options.planFile, options.directoryFile));
+  // An owner the directory cannot reach gets no reminder and no link: `shinchoku load` refuses such a
+  // plan; a local start, where a city tries its files, says so up front and goes on.
+  for (const owner of unroutableOwners(directory, plan)) {
+    const { ja, en } = describeUnroutableOwner(directory, owner);
+    say(`注意: 名簿にない担当部署です (リマインダーもリンクも届きません): ${ja} / note: an owner not in the directory (it gets no reminder and no link): ${en}`);
+  }
   const dataDir = options.dataDir ?? join(process.cwd(), '.shinchoku');
   const dbPath = join(dataDir, 'dynamodb');
   const stops: (() => Promise<void>)[] = [];

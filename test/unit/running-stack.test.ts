@@ -3,7 +3,7 @@
  * its event bus there, and no other stack may start on (or wipe) the same data meanwhile.
  */
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -56,6 +56,39 @@ describe('startLocalStack on the data of a running stack', () => {
     // Assess
     await expect(start).rejects.toThrow(new RegExp(`すでに起動しています \\(プロセス ${other.pid}[\\s\\S]*already running on`));
     expect(await runningStack(dir)).toEqual(record(other.pid!));
+  });
+});
+
+describe('startLocalStack with a directory that lacks an owner of the plan', () => {
+  it('says so, naming the owner, its place and the 課 it likely means, before it starts anything', async () => {
+    // Prepare: the other city's directory with one 課 under a mistyped name; a stack already running
+    // here stops the start right after the files are read
+    const otherCity = new URL('../support/other-city/', import.meta.url).pathname;
+    const directory = JSON.parse(await readFile(join(otherCity, 'directory.json'), 'utf8'));
+    directory.ka[1].name = '市民科';
+    const directoryFile = join(dir, 'directory.json');
+    await writeFile(directoryFile, JSON.stringify(directory));
+    await writeFile(join(dir, 'running.json'), JSON.stringify(record(other.pid!)));
+    const said: string[] = [];
+
+    // Act
+    const start = startLocalStack({
+      dataDir: dir,
+      planFile: join(otherCity, 'plan.json'),
+      directoryFile,
+      onProgress: (line) => said.push(line),
+      httpPort: 0,
+      dynamoPort: 0,
+      sesPort: 0,
+      smtpPort: 0,
+    });
+
+    // Assess
+    await expect(start).rejects.toThrow(/すでに起動しています/);
+    expect(said).toEqual([
+      '注意: 名簿にない担当部署です (リマインダーもリンクも届きません): 事業 1-2-1 の担当 「市民生活部会/市民課」 (measures[1].owners[0]) — 名簿では「市民生活部会/市民科」(課 id shimin-ka) です。計画と名簿で同じ書き方にしてください / ' +
+        'note: an owner not in the directory (it gets no reminder and no link): 事業 1-2-1: owner "市民生活部会/市民課" (measures[1].owners[0]) — the directory has "市民生活部会/市民科" (課 id shimin-ka); write it alike in both files',
+    ]);
   });
 });
 
