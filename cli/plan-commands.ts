@@ -6,7 +6,7 @@ import { describeUnroutableOwner, unroutableOwners } from '#shared/domain/owners
 import type { Defect } from '#shared/domain/plan-lint';
 import { describeSchemaIssues, formatPath, lintPlan } from '#shared/domain/plan-lint';
 import { PlanFileSchema, type PlanFile } from '#shared/domain/plan';
-import { defaultDirectoryPath, defaultPlanPath, readJsonFile, readPlanFile } from '#shared/plan-file';
+import { defaultDirectoryPath, defaultPlanPath, readJsonFileWithLines, readPlanFile } from '#shared/plan-file';
 import { UsageError, type Output } from './output.ts';
 
 export const csvColumns = [
@@ -66,17 +66,19 @@ export async function planExport(
   return 0;
 }
 
-export function formatDefect(d: Defect): string {
+export function formatDefect(d: Defect, line?: number): string {
   const where = d.measureId ? `事業 ${d.measureId}` : '(計画全体 / plan)';
   // A defect of the whole file (not an object) has no path to name.
-  return `${where}  [${d.kind}] ${d.ja}\n    ${d.en}${d.path ? `  (${d.path})` : ''}`;
+  const at = d.path ? `  (${d.path}${line === undefined ? '' : `, line ${line}`})` : '';
+  return `${where}${line === undefined || !d.path ? '' : ` ${line} 行目`}  [${d.kind}] ${d.ja}\n    ${d.en}${at}`;
 }
 
 /** Exit status 0 when clean, 1 when the plan has defects (schema or arithmetic). */
 export async function planLint(file: string | undefined, out: Output): Promise<number> {
   const path = file ?? defaultPlanPath;
-  const { plan, defects } = lintPlan(await readJsonFile(path));
-  for (const d of defects) out.data(formatDefect(d));
+  const { value, lineOf } = await readJsonFileWithLines(path);
+  const { plan, defects } = lintPlan(value);
+  for (const d of defects) out.data(formatDefect(d, lineOf(d.path)));
   const measures = plan ? `${plan.measures.length} 事業` : '形式エラーのため未集計';
   const measuresEn = plan ? `${plan.measures.length} measures` : 'arithmetic not checked: the file does not match its schema';
   if (defects.length === 0) out.info(`${path}: 問題なし (${measures})`, `${path}: no defects (${measuresEn})`);
@@ -90,11 +92,13 @@ export function planJsonSchema(): string {
 
 export async function directoryLint(file: string | undefined, planFile: string | undefined, out: Output): Promise<number> {
   const path = file ?? defaultDirectoryPath;
-  const input = await readJsonFile(path);
+  const { value: input, lineOf } = await readJsonFileWithLines(path);
   const parsed = DirectorySchema.safeParse(input);
   if (!parsed.success) {
     for (const { path: at, ja, en } of describeSchemaIssues(DirectorySchema, input, parsed.error)) {
-      out.data(`${formatPath(at) || '(名簿全体 / directory)'}  [schema] 形式の誤り: ${ja}\n    schema: ${en}`);
+      const place = formatPath(at);
+      const line = place ? lineOf(place) : undefined;
+      out.data(`${place || '(名簿全体 / directory)'}${line === undefined ? '' : ` (${line} 行目 / line ${line})`}  [schema] 形式の誤り: ${ja}\n    schema: ${en}`);
     }
     out.info(`${path}: 名簿の形式に誤りがあります`, `${path}: the directory does not match its schema`);
     return 1;

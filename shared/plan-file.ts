@@ -32,12 +32,14 @@ export class PlanFileError extends Error {
 }
 
 /**
- * The offset of the first character JSON.parse cannot take in a text it refused (the text's length
- * when the text ends too early), found by reading the text as JSON's grammar says. V8 names a position
- * for some of its errors only: "Unexpected token '　', … is not valid JSON" names none. Undefined when
- * the reading finds no fault (or the text nests too deep to read this way).
+ * Reads a text as JSON's grammar says, calling `place` with the path (as formatPath writes it:
+ * `measures[3].owners[0]`) and the offset of every value, a member's at its key. Returns the offset of
+ * the first character JSON.parse cannot take in a text it refused (the text's length when the text ends
+ * too early): V8 names a position for some of its errors only ("Unexpected token '　', … is not valid
+ * JSON" names none). Undefined when the reading finds no fault (or the text nests too deep to read
+ * this way).
  */
-function jsonErrorOffset(text: string): number | undefined {
+function scanJson(text: string, place?: (path: string, offset: number) => void): number | undefined {
   const stop = Symbol('stop');
   let i = 0;
   const fail = (): never => {
@@ -69,8 +71,9 @@ function jsonErrorOffset(text: string): number | undefined {
     i += 1;
   };
   const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-  const value = (): void => {
+  const value = (path: string, at?: number): void => {
     space();
+    place?.(path, at ?? i);
     const c = text[i];
     if (c === '{' || c === '[') {
       const close = c === '{' ? '}' : ']';
@@ -80,14 +83,16 @@ function jsonErrorOffset(text: string): number | undefined {
         i += 1;
         return;
       }
-      for (;;) {
+      for (let index = 0; ; index += 1) {
         if (close === '}') {
           space();
+          const keyAt = i;
           string();
+          const key = String(JSON.parse(text.slice(keyAt, i)));
           space();
           expect(':');
-        }
-        value();
+          value(path ? `${path}.${key}` : key, keyAt);
+        } else value(`${path}[${index}]`);
         space();
         if (text[i] === close) break;
         expect(',');
@@ -103,13 +108,52 @@ function jsonErrorOffset(text: string): number | undefined {
     }
   };
   try {
-    value();
+    value('');
     space();
     return i < text.length ? i : undefined;
   } catch (error) {
     if (error === stop) return i;
     return undefined;
   }
+}
+
+const jsonErrorOffset = (text: string) => scanJson(text);
+
+/**
+ * The line of a place in a JSON text (a path as formatPath writes it, `measures[3].owners[0]`); a
+ * place the file does not have (a missing key) is at the line of the nearest one around it that it has.
+ */
+function lineFinder(text: string): (path: string) => number | undefined {
+  let lines: Map<string, number> | undefined;
+  // A file on one line (written by a program): its line says nothing the path does not.
+  if (!text.trimEnd().includes('\n')) return () => undefined;
+  return (path) => {
+    if (!lines) {
+      const found = new Map<string, number>();
+      const starts: number[] = [];
+      for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at);
+      scanJson(text, (p, offset) => {
+        // Lines before the offset: the number of line ends before it, found by bisection.
+        let low = 0;
+        let high = starts.length;
+        while (low < high) {
+          const mid = (low + high) >> 1;
+          if (starts[mid]! < offset) low = mid + 1;
+          else high = mid;
+        }
+        found.set(p, low + 1);
+      });
+      lines = found;
+    }
+    // Up one step at a time: `a.b[2]` → `a.b` → `a` → the whole file ('').
+    for (let p = path; ; ) {
+      const line = lines.get(p);
+      if (line !== undefined) return line;
+      if (p === '') return undefined;
+      const up = p.replace(/(?:\.[^.[\]]*|\[\d+\])$/, '');
+      p = up === p ? '' : up;
+    }
+  };
 }
 
 /**
@@ -216,9 +260,14 @@ async function readUtf8File(file: string): Promise<string> {
 }
 
 export async function readJsonFile(file: string): Promise<unknown> {
+  return (await readJsonFileWithLines(file)).value;
+}
+
+/** A JSON file's value, and the line of each place in it (for defects named by their path). */
+export async function readJsonFileWithLines(file: string): Promise<{ value: unknown; lineOf: (path: string) => number | undefined }> {
   const text = await readUtf8File(file);
   try {
-    return JSON.parse(text);
+    return { value: JSON.parse(text), lineOf: lineFinder(text) };
   } catch (error) {
     const { ja, en } = jsonProblem(text, (error as Error).message);
     throw new Error(`${file} を JSON として読めません: ${japaneseHalf(ja)} / not valid JSON: ${file}: ${en}`);
@@ -227,29 +276,41 @@ export async function readJsonFile(file: string): Promise<unknown> {
 
 /** Read and validate a plan file; schema defects refuse it, arithmetic defects do not. */
 export async function readPlanFile(file: string = defaultPlanPath): Promise<{ plan: PlanFile; defects: Defect[] }> {
-  const { plan, defects } = lintPlan(await readJsonFile(file));
+  const { value, lineOf } = await readJsonFileWithLines(file);
+  const { plan, defects } = lintPlan(value);
   if (!plan) {
     const first = defects[0];
     const more = defects.length > 1 ? `ほか ${defects.length - 1} 件、` : '';
     const moreEn = defects.length > 1 ? ` and ${defects.length - 1} more` : '';
+    const where = placeText(first?.path ?? '', lineOf);
     throw new PlanFileError(
       file,
       defects,
-      `${first ? `${first.path ? `${first.path}: ` : ''}${first.ja}` : '形式が不正です'} (${more}問題の一覧は shinchoku plan lint ${file})`,
-      `${first ? `${first.path ? `${first.path}: ` : ''}${first.en}` : 'invalid'}${moreEn} (shinchoku plan lint ${file} lists them all)`,
+      `${first ? `${where.ja}${first.ja}` : '形式が不正です'} (${more}問題の一覧は shinchoku plan lint ${file})`,
+      `${first ? `${where.en}${first.en}` : 'invalid'}${moreEn} (shinchoku plan lint ${file} lists them all)`,
     );
   }
   return { plan, defects };
 }
 
+/**
+ * A defect's place as the start of its line, "measures[3].owners[0] (45 行目): " / "… (line 45): ":
+ * nothing for the whole file, no line for a file on one line.
+ */
+export function placeText(path: string, lineOf: (path: string) => number | undefined): { ja: string; en: string } {
+  if (path === '') return { ja: '', en: '' };
+  const line = lineOf(path);
+  return line === undefined ? { ja: `${path}: `, en: `${path}: ` } : { ja: `${path} (${line} 行目): `, en: `${path} (line ${line}): ` };
+}
+
 /** Read and validate a directory file. */
 export async function readDirectoryFile(file: string = defaultDirectoryPath): Promise<Directory> {
-  const input = await readJsonFile(file);
+  const { value: input, lineOf } = await readJsonFileWithLines(file);
   const parsed = DirectorySchema.safeParse(input);
   if (!parsed.success) {
     const issues = describeSchemaIssues(DirectorySchema, input, parsed.error);
     const first = issues[0];
-    const where = first && first.path.length > 0 ? `${formatPath(first.path)}: ` : '';
+    const where = first ? placeText(formatPath(first.path), lineOf).ja : '';
     const reason = first ? first.ja : '形式が不正です';
     const more = issues.length > 1 ? `ほか ${issues.length - 1} 件、` : '';
     throw new Error(

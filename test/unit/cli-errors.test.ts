@@ -204,6 +204,32 @@ describe('lint of several files', () => {
     await rm(dir, { recursive: true, force: true });
   });
 
+  it('plan lint and directory lint name the line of each defect beside its path', async () => {
+    // Prepare: an amount of 1-1-1 changed, and a 課 address mistyped, in files written over many lines
+    const dir = await mkdtemp(join(tmpdir(), 'shinchoku-lint-lines-'));
+    const plan = JSON.parse(await readFile(defaultPlanPath, 'utf8'));
+    plan.measures[0].budget.plannedTotalThousandYen += 1;
+    const planFile = join(dir, 'plan.json');
+    const planText = JSON.stringify(plan, null, 2);
+    await writeFile(planFile, planText);
+    const totalLine = planText.split('\n').findIndex((l) => l.includes('"plannedTotalThousandYen"')) + 1;
+    const directory = JSON.parse(await readFile(defaultDirectoryPath, 'utf8'));
+    directory.ka[2].emails = ['not-an-address'];
+    const directoryFile = join(dir, 'directory.json');
+    const directoryText = JSON.stringify(directory, null, 2);
+    await writeFile(directoryFile, directoryText);
+    const addressLine = directoryText.split('\n').findIndex((l) => l.includes('not-an-address')) + 1;
+    const lines: string[] = [];
+    const output = { ...collect(), data: (text: string) => lines.push(text) };
+    // Act
+    await main(['plan', 'lint', planFile], output);
+    await main(['directory', 'lint', directoryFile], output);
+    // Assess
+    expect(lines[0]).toMatch(new RegExp(`^事業 1-1-1 ${totalLine} 行目  \\[total\\] 計画期間予算額 .*\\(measures\\[0\\]\\.budget\\.plannedTotalThousandYen, line ${totalLine}\\)$`, 's'));
+    expect(lines.at(-1)).toMatch(new RegExp(`^ka\\[2\\]\\.emails\\[0\\] \\(${addressLine} 行目 / line ${addressLine}\\)  \\[schema\\] 形式の誤り: メールアドレスにしてください`));
+    await rm(dir, { recursive: true, force: true });
+  });
+
   it('plan lint prints a defect of the whole file without an empty place', async () => {
     // Prepare
     const dir = await mkdtemp(join(tmpdir(), 'shinchoku-planlint-'));

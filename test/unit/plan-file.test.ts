@@ -52,6 +52,48 @@ describe('a plan file the schema refuses', () => {
   });
 });
 
+describe('a plan file written over many lines', () => {
+  it('names the line of its first problem beside the path, and of a missing key the line of the object that lacks it', async () => {
+    // Prepare: the embedded plan as plan export writes it, with a misspelt key in the 4th 事業, then without 2-1-1's owners
+    const plan = JSON.parse(await readFile(defaultPlanPath, 'utf8'));
+    plan.measures[3] = { milestone: [], ...plan.measures[3] };
+    const misspelt = join(dir, 'misspelt-plan.json');
+    await writeFile(misspelt, JSON.stringify(plan, null, 2).replace(/\n/g, '\r\n'));
+    const line = JSON.stringify(plan, null, 2).split('\n').findIndex((l) => l.includes('"milestone": []')) + 1;
+    delete plan.measures[3].milestone;
+    const index = plan.measures.findIndex((m: { id: string }) => m.id === '2-1-1');
+    delete plan.measures[index].owners;
+    const missing = join(dir, 'missing-key-plan.json');
+    await writeFile(missing, JSON.stringify(plan, null, 2));
+    const objectLine = JSON.stringify(plan, null, 2).split('\n').findIndex((l) => l.includes('"id": "2-1-1"')) - 1 + 1;
+
+    // Act
+    const first = await failure(readPlanFile(misspelt));
+    const second = await failure(readPlanFile(missing));
+
+    // Assess
+    expect(first.ja).toContain(`を読み込めません: measures[3].milestone (${line} 行目): 形式の誤り: 不明な項目 "milestone" です`);
+    expect(first.en).toContain(`cannot load plan file ${misspelt}: measures[3].milestone (line ${line}): schema: unknown key "milestone"`);
+    expect(second.ja).toContain(`を読み込めません: measures[${index}].owners (${objectLine} 行目): 形式の誤り: 必須の項目がありません`);
+  });
+});
+
+describe('a plan file over many lines without a key of the file itself', () => {
+  it('names the missing key at the file\'s first line', async () => {
+    // Prepare
+    const file = join(dir, 'no-measures.json');
+    const plan = JSON.parse(await readFile(defaultPlanPath, 'utf8'));
+    delete plan.measures;
+    await writeFile(file, JSON.stringify(plan, null, 2));
+
+    // Act
+    const { ja } = await failure(readPlanFile(file));
+
+    // Assess
+    expect(ja).toContain('を読み込めません: measures (1 行目): 形式の誤り: 必須の項目がありません (配列)');
+  });
+});
+
 describe('a plan file that is not an object', () => {
   it('is refused for what it is, with no empty place before the reason', async () => {
     // Prepare: a list, as a sheet exported row by row gives
