@@ -66,7 +66,8 @@ export async function loadCommand(options: LoadOptions, out: Output): Promise<nu
   out.info(
     `${table} に ${plan.plan.municipality} の計画 (${plan.measures.length} 事業) と名簿 (${directory.ka.length} 課) を読み込みました` +
       (defects.length > 0 ? ` — plan lint の指摘 ${defects.length} 件` : ''),
-    `loaded the plan (${plan.measures.length} measures) and the directory (${directory.ka.length} departments) into ${table}`,
+    `loaded the plan of ${plan.plan.municipality} (${plan.measures.length} measures) and the directory (${directory.ka.length} departments) into ${table}` +
+      (defects.length > 0 ? ` — plan lint finds ${defects.length} defect(s)` : ''),
   );
   return 0;
 }

@@ -127,6 +127,26 @@ describe('shinchoku load', () => {
     }
   });
 
+  it('says in both languages what it loaded, and how many defects plan lint finds in the plan it loaded', async () => {
+    // Prepare: the embedded plan, which has two arithmetic defects of its own
+    const own = await createTestTable();
+    const said: string[] = [];
+    const output: Output = { data: () => undefined, info: (ja, en) => said.push(`${ja} / ${en}`), error: () => undefined };
+    try {
+      // Act
+      const code = await load([], output, own);
+
+      // Assess
+      expect(code).toBe(0);
+      expect(said.at(-1)).toBe(
+        `${own.tableName} に 下野市 の計画 (51 事業) と名簿 (${(await readDirectoryFile()).ka.length} 課) を読み込みました — plan lint の指摘 2 件 / ` +
+          `loaded the plan of 下野市 (51 measures) and the directory (${(await readDirectoryFile()).ka.length} departments) into ${own.tableName} — plan lint finds 2 defect(s)`,
+      );
+    } finally {
+      await own.drop();
+    }
+  });
+
   it('loads a plan and a directory of one city', async () => {
     // Prepare
     const output = collect();
