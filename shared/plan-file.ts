@@ -5,6 +5,7 @@
 import { isUtf8 } from 'node:buffer';
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
+import { parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import * as z from './zod.ts';
 import { DirectorySchema, type Directory } from './domain/directory.ts';
 import { describeSchemaIssues, formatPath, lintPlan, type Defect } from './domain/plan-lint.ts';
@@ -32,96 +33,35 @@ export class PlanFileError extends Error {
 }
 
 /**
- * Reads a text as JSON's grammar says, calling `place` with the path (as formatPath writes it:
- * `measures[3].owners[0]`) and the offset of every value, a member's at its key. Returns the offset of
- * the first character JSON.parse cannot take in a text it refused (the text's length when the text ends
- * too early): V8 names a position for some of its errors only ("Unexpected token '　', … is not valid
- * JSON" names none). Undefined when the reading finds no fault (or the text nests too deep to read
- * this way).
+ * Scan errors jsonc-parser places at the start of the string or number they are in, not at the
+ * character at fault (a line break inside a string, a bad escape, "1.").
  */
-function scanJson(text: string, place?: (path: string, offset: number) => void): number | undefined {
-  const stop = Symbol('stop');
-  let i = 0;
-  const fail = (): never => {
-    throw stop;
-  };
-  const space = () => {
-    while (text[i] === ' ' || text[i] === '\t' || text[i] === '\n' || text[i] === '\r') i += 1;
-  };
-  const expect = (char: string) => {
-    if (text[i] !== char) fail();
-    i += 1;
-  };
-  const string = () => {
-    expect('"');
-    for (;;) {
-      const c = text[i];
-      if (c === undefined || c < ' ') fail();
-      if (c === '"') break;
-      if (c === '\\') {
-        const next = text[i + 1];
-        if (next !== undefined && '"\\/bfnrt'.includes(next)) i += 2;
-        else if (next === 'u' && /^[0-9a-fA-F]{4}$/.test(text.slice(i + 2, i + 6))) i += 6;
-        else {
-          i += 1;
-          fail();
-        }
-      } else i += 1;
-    }
-    i += 1;
-  };
-  const number = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
-  const value = (path: string, at?: number): void => {
-    space();
-    place?.(path, at ?? i);
-    const c = text[i];
-    if (c === '{' || c === '[') {
-      const close = c === '{' ? '}' : ']';
-      i += 1;
-      space();
-      if (text[i] === close) {
-        i += 1;
-        return;
-      }
-      for (let index = 0; ; index += 1) {
-        if (close === '}') {
-          space();
-          const keyAt = i;
-          string();
-          const key = String(JSON.parse(text.slice(keyAt, i)));
-          space();
-          expect(':');
-          value(path ? `${path}.${key}` : key, keyAt);
-        } else value(`${path}[${index}]`);
-        space();
-        if (text[i] === close) break;
-        expect(',');
-      }
-      i += 1;
-    } else if (c === '"') string();
-    else if (c === 't' || c === 'f' || c === 'n') {
-      for (const l of c === 't' ? 'true' : c === 'f' ? 'false' : 'null') expect(l);
-    } else {
-      number.lastIndex = i;
-      if (!number.exec(text)) fail();
-      i = number.lastIndex;
-    }
-  };
-  try {
-    value('');
-    space();
-    return i < text.length ? i : undefined;
-  } catch (error) {
-    if (error === stop) return i;
-    return undefined;
-  }
-}
-
-const jsonErrorOffset = (text: string) => scanJson(text);
+const faultsInsideToken = new Set(['InvalidCharacter', 'InvalidEscapeCharacter', 'InvalidUnicode', 'UnexpectedEndOfString', 'UnexpectedEndOfNumber']);
 
 /**
- * The line of a place in a JSON text (a path as formatPath writes it, `measures[3].owners[0]`); a
- * place the file does not have (a missing key) is at the line of the nearest one around it that it has.
+ * The offset of the first character JSON.parse cannot take in a text it refused (the text's length
+ * when the text ends too early), found by jsonc-parser: V8 names a position for some of its errors
+ * only ("Unexpected token '　', … is not valid JSON" names none). Inside a string or a number, V8's
+ * position, which names the character. Undefined when neither finds it.
+ */
+function jsonErrorOffset(text: string, message: string): number | undefined {
+  const position = /at position (\d+)/.exec(message);
+  const v8 = position ? Number(position[1]) : undefined;
+  const errors: ParseError[] = [];
+  try {
+    parseTree(text, errors, { disallowComments: true, allowTrailingComma: false, allowEmptyContent: false });
+  } catch {
+    // Nested too deep for jsonc-parser's recursion: the errors found before.
+  }
+  const first = errors[0];
+  if (!first) return v8;
+  return faultsInsideToken.has(printParseErrorCode(first.error)) ? (v8 ?? first.offset) : first.offset;
+}
+
+/**
+ * The line of a place in a JSON text (a path as formatPath writes it, `measures[3].owners[0]`, a
+ * member's at its key); a place the file does not have (a missing key) is at the line of the nearest
+ * one around it that it has.
  */
 function lineFinder(text: string): (path: string) => number | undefined {
   let lines: Map<string, number> | undefined;
@@ -132,7 +72,7 @@ function lineFinder(text: string): (path: string) => number | undefined {
       const found = new Map<string, number>();
       const starts: number[] = [];
       for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) starts.push(at);
-      scanJson(text, (p, offset) => {
+      const place = (p: string, offset: number) => {
         // Lines before the offset: the number of line ends before it, found by bisection.
         let low = 0;
         let high = starts.length;
@@ -142,7 +82,24 @@ function lineFinder(text: string): (path: string) => number | undefined {
           else high = mid;
         }
         found.set(p, low + 1);
-      });
+      };
+      // Every value by its path, a member's at its key.
+      const walk = (node: JsonNode, p: string, offset = node.offset): void => {
+        place(p, offset);
+        if (node.type === 'object') {
+          for (const { offset: at, children: [key, value] = [] } of node.children ?? []) {
+            if (key && value) walk(value, p ? `${p}.${String(key.value)}` : String(key.value), at);
+          }
+        } else if (node.type === 'array') {
+          node.children?.forEach((element, index) => walk(element, `${p}[${index}]`));
+        }
+      };
+      try {
+        const root = parseTree(text);
+        if (root) walk(root, '');
+      } catch {
+        // Nested too deep to read recursively: the lines found so far, if any.
+      }
       lines = found;
     }
     // Up one step at a time: `a.b[2]` → `a.b` → `a` → the whole file ('').
@@ -161,8 +118,7 @@ function lineFinder(text: string): (path: string) => number | undefined {
  * V8's message with "(line 3, column 7)").
  */
 function jsonProblem(text: string, message: string): { ja: string; en: string } {
-  const position = /at position (\d+)/.exec(message);
-  const offset = jsonErrorOffset(text) ?? (position ? Number(position[1]) : undefined);
+  const offset = jsonErrorOffset(text, message);
   let where: { line: number; column: number } | undefined;
   if (offset !== undefined) {
     const lines = text.slice(0, offset).split('\n');

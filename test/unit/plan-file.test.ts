@@ -164,6 +164,23 @@ describe('a file that is not JSON', () => {
     expect(en).toContain('(line 2, column 26): a line break or tab (U+000D) inside a string must be written \\n or \\t');
   });
 
+  it('names the place of a trailing comma and of curly quotes, as a word processor types them', async () => {
+    // Prepare
+    const comma = join(dir, 'trailing-comma.json');
+    await writeFile(comma, '{\n  "plan": { "id": "midori-dx-1", },\n  "goals": []\n}\n');
+    const quotes = join(dir, 'curly-quotes.json');
+    await writeFile(quotes, '{\n  "plan": { "id": “midori-dx-1” }\n}\n');
+
+    // Act
+    const fromComma = await failure(readPlanFile(comma));
+    const fromQuotes = await failure(readPlanFile(quotes));
+
+    // Assess
+    expect(fromComma.ja).toBe(`${comma} を JSON として読めません: 2 行 34 列目: ここには "…" で囲んだ項目名が必要です (末尾の余分なカンマなど)`);
+    expect(fromQuotes.ja).toBe(`${quotes} を JSON として読めません: 2 行 19 列目: 項目名と文字列は半角の " で囲みます (“ は使えません)`);
+    expect(fromQuotes.en).toContain('(line 2, column 19)');
+  });
+
   it('says in Japanese that a file ends too early', async () => {
     // Prepare
     const file = join(dir, 'short.json');
