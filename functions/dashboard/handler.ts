@@ -134,7 +134,7 @@ export const handler = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResu
       return {
         statusCode: 200,
         headers: { ...dashboardHeaders },
-        body: renderMeasureHistory({ plan: catalog.plan, measure, quarter: shown, planQuarters: quarters, statusByQuarter, reports: history }, options, { base }),
+        body: renderMeasureHistory({ plan: catalog.plan, measure, quarter: shown, planQuarters: quarters, statusByQuarter, reports: history, now: new Date() }, options, { base }),
       };
     }
 

@@ -273,7 +273,7 @@ describe('renderMeasureHistory', () => {
     const history = reports.filter((r) => r.measureId === measure.id).reverse();
     // Act
     const page = renderMeasureHistory(
-      { plan, measure, quarter: 'FY2013-Q2', planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports: history },
+      { plan, measure, quarter: 'FY2013-Q2', planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports: history, now },
       viewOptionsOf({}),
       { base: '/dashboard/t0k' },
     );
@@ -291,13 +291,38 @@ describe('renderMeasureHistory', () => {
   it('says in the milestone chart\'s description each milestone\'s state', () => {
     // Act
     const page = renderMeasureHistory(
-      { plan, measure: plan.measures.find((m) => m.id === '3-1-1')!, quarter: 'FY2013-Q1', planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports },
+      { plan, measure: plan.measures.find((m) => m.id === '3-1-1')!, quarter: 'FY2013-Q1', planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports, now },
       viewOptionsOf({}),
       { base: '/dashboard/t0k' },
     );
     // Assess
     const desc = /<desc id="measure-timeline-desc">([^<]*)<\/desc>/.exec(page)?.[1] ?? '';
     expect(desc).toMatch(/移動系無線システムの配備 \(FY2012\): (完了|実施中|未着手|報告なし)/);
+  });
+
+  it('shows a quarter not compiled yet as the dashboard does: the provisional status of its reports, overdue steps marked', () => {
+    // Prepare: FY2013-Q2 not compiled; 4-4-1, whose first step was due in FY2012, reported 未着手
+    const measure = plan.measures.find((m) => m.id === '4-4-1')!;
+    const base = reports.find((r) => r.kind === 'report')!;
+    const { supersedes: _supersedes, ...rest } = base;
+    const report: StoredReport = { ...rest, measureId: measure.id, quarter: 'FY2013-Q2', version: 1, status: '未着手', milestones: [], reference: 'FY2013-Q2-4-4-1-v1' };
+    const open = { ...data, compiled: new Map<string, CompiledStatus>(), reports: [report] };
+    // Act
+    const dashboard = renderDashboard(open, viewOptionsOf({}), { base: '/dashboard/t0k' });
+    const page = renderMeasureHistory(
+      { plan, measure, quarter: 'FY2013-Q2', planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports: [report], now },
+      viewOptionsOf({}),
+      { base: '/dashboard/t0k' },
+    );
+    // Assess: the same chip as the dashboard's row (red: nothing started, a step overdue), said to be provisional
+    const row = dashboard.slice(dashboard.indexOf('<span class="id">4-4-1</span>'), dashboard.indexOf('</tr>', dashboard.indexOf('<span class="id">4-4-1</span>')));
+    const chip = /<span class="chip [^"]*"[^>]*>[^<]*<\/span>/;
+    expect(row.match(chip)?.[0]).toContain('× 未着手');
+    const current = /<section class="panel" aria-labelledby="now-h">.*?<\/section>/s.exec(page)![0];
+    expect(current.match(chip)?.[0]).toBe(row.match(chip)?.[0]);
+    expect(page).toContain('届いている報告から計算した速報値');
+    const desc = /<desc id="measure-timeline-desc">([^<]*)<\/desc>/.exec(page)?.[1] ?? '';
+    expect(desc).toContain('計画策定 (FY2012): 報告なし・期限超過');
   });
 
   it('names the report a comment followed', () => {
@@ -309,7 +334,7 @@ describe('renderMeasureHistory', () => {
     const comment: StoredReport = { ...rest, kind: 'comment', version: 2, followsReport: 1, reference: `${report.reference}-c` };
     // Act
     const page = renderMeasureHistory(
-      { plan, measure, quarter: report.quarter, planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports: [first, comment] },
+      { plan, measure, quarter: report.quarter, planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports: [first, comment], now },
       viewOptionsOf({}),
       { base: '/dashboard/t0k' },
     );
@@ -329,7 +354,7 @@ describe('renderMeasureHistory', () => {
     const history = [at('FY2012-Q3', 500), at('FY2012-Q4'), at('FY2013-Q2', 300), at('FY2014-Q1', 900)];
     // Act
     const page = renderMeasureHistory(
-      { plan, measure, quarter: 'FY2013-Q2', planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports: history },
+      { plan, measure, quarter: 'FY2013-Q2', planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports: history, now },
       viewOptionsOf({}),
       { base: '/dashboard/t0k' },
     );

@@ -204,7 +204,7 @@ describe('out of scope', () => {
     const page = renderDashboard(data, viewOptionsOf({}), { base: '/dashboard/t0k' });
     const missing = notReported(data).flatMap((b) => b.ka.flatMap((k) => k.measures.map((m) => m.id)));
     const history = renderMeasureHistory(
-      { plan, measure: measure(late), quarter: 'FY2013-Q2', planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports: [] },
+      { plan, measure: measure(late), quarter: 'FY2013-Q2', planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports: [], now: data.now },
       viewOptionsOf({}),
       { base: '/dashboard/t0k' },
     );

@@ -80,7 +80,7 @@ describe('another city\'s plan', () => {
     const ja = renderDashboard(data, viewOptionsOf({}), { base: '/dashboard/t' });
     const en = renderDashboard(data, viewOptionsOf({ lang: 'en' }), { base: '/dashboard/t' });
     const history = renderMeasureHistory(
-      { plan, measure: plan.measures[0]!, quarter: 'FY2020-Q2', planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports: [] },
+      { plan, measure: plan.measures[0]!, quarter: 'FY2020-Q2', planQuarters: planQuarters(plan), statusByQuarter: new Map(), reports: [], now: new Date('2020-10-05T00:00:00Z') },
       viewOptionsOf({}),
       { base: '/dashboard/t' },
     );
@@ -157,7 +157,7 @@ describe('a 事業 without スケジュール', () => {
     const compiled = compileQuarter({ plan: bare, quarter: 'FY2020-Q2', reports });
     const dashboard = renderDashboard(dashboardData(bare, 'FY2020-Q2', reports), viewOptionsOf({}), { base: '/dashboard/t' });
     const history = renderMeasureHistory(
-      { plan: bare, measure, quarter: 'FY2020-Q2', planQuarters: planQuarters(bare), statusByQuarter: new Map(), reports },
+      { plan: bare, measure, quarter: 'FY2020-Q2', planQuarters: planQuarters(bare), statusByQuarter: new Map(), reports, now: new Date('2020-10-05T00:00:00Z') },
       viewOptionsOf({}),
       { base: '/dashboard/t' },
     );

@@ -17,7 +17,7 @@ import { html, unsafeRaw, type SafeHtml } from '../html.ts';
 import { colourWords, milestoneWords, outOfScopeWord, swatchOf, timelineStateLabels } from '../status-words.ts';
 import { formatReceivedAt } from '../form-pages.ts';
 import { fiscalYearHead, jaText, queryOf, quarterText, renderFrame, thousandYen, words, type Lang, type ViewOptions } from './frame.ts';
-import { budgetQuarterOf, milestoneBars, quarterEndAsFiscalYear } from './model.ts';
+import { budgetQuarterOf, milestoneBars, quarterEndAsFiscalYear, quarterStatus } from './model.ts';
 import { statusChip } from './page.ts';
 
 export interface MeasureHistoryData {
@@ -30,6 +30,8 @@ export interface MeasureHistoryData {
   statusByQuarter: ReadonlyMap<string, CompiledMeasureStatus>;
   /** Every report of the 事業, any order. */
   reports: readonly StoredReport[];
+  /** The clock of a provisional compile (a quarter not compiled yet), as on the dashboard. */
+  now: Date;
 }
 
 function shortQuarter(quarter: string): string {
@@ -71,9 +73,13 @@ export function renderMeasureHistory(data: MeasureHistoryData, options: ViewOpti
   const goal: Goal | undefined = plan.goals.find((g) => g.id === measure.goalId);
   const area = goal?.areas.find((a) => a.id === measure.areaId);
   const reports = [...data.reports].sort(compareReports);
-  const status = data.statusByQuarter.get(data.quarter);
-  // As the compile saw it; a quarter not compiled yet: its newest report so far.
-  const progress = progressOf(status ? reportBehindStatus(status, reports) : latestReports(reports, data.quarter).get(measure.id));
+  // The dashboard's rule (quarterStatus): the compiled status, else the provisional compile of the reports so far.
+  const compiled = data.statusByQuarter.get(data.quarter);
+  const status =
+    compiled ??
+    quarterStatus({ plan, quarter: data.quarter, compiled: new Map(), reports, now: data.now }).measures.find((s) => s.measureId === measure.id);
+  // As the compile saw it (or would see it now).
+  const progress = progressOf(status ? reportBehindStatus(status, reports) : undefined);
 
   const inScopeIn = (quarter: string) => inScopeOf(plan, quarter)(measure);
   const strip = statusStrip({
@@ -140,6 +146,7 @@ export function renderMeasureHistory(data: MeasureHistoryData, options: ViewOpti
 <p class="muted">${goal ? html`${goal.id}. ${jaText(lang, goal.title)}` : ''}${area ? html` › ${area.id} ${jaText(lang, area.title)}` : ''}</p>
 <p>${w.colOwner}: ${measure.owners.map((o) => html`${jaText(lang, `${o.ka} (${o.bukai})`)} `)}
 ${measure.related.length > 0 ? html`<br>${w.related}: ${jaText(lang, measure.related.map((r) => r.ka).join('、'))}` : ''}</p>
+${compiled === undefined ? html`<p class="notice" role="status">${w.provisional}</p>` : ''}
 <section class="panel" aria-labelledby="now-h"><h2 id="now-h">${quarterText(data.quarter, lang)}</h2><p>${statusChip(status, lang, inScopeIn(data.quarter))}</p></section>
 <section class="panel" aria-labelledby="strip-h"><h2 id="strip-h">${w.statusOverTime}</h2><div class="chart-box wide">${unsafeRaw(strip)}</div></section>
 <section class="panel" aria-labelledby="ms-h"><h2 id="ms-h">${w.milestones}</h2><div class="chart-box wide">${unsafeRaw(timeline)}</div></section>
