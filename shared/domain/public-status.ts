@@ -18,7 +18,6 @@
 import * as z from '../zod.ts';
 import { jstDate, LocalDateSchema } from './fiscal.ts';
 import { progressOf, reportBehindStatus } from './milestone-progress.ts';
-import { inScopeOf } from './measure-span.ts';
 import type { Goal, Measure, PlanFile } from './plan.ts';
 import {
   milestoneProgressValues,
@@ -147,8 +146,9 @@ export function toPublicQuarter(input: {
 }
 
 /**
- * The public view of a compiled quarter: each 事業 of the plan in scope that quarter (its スケジュール
- * runs in the fiscal year; see `isInScope`) with its compiled status, and the narrative and milestone progress of the report the status came from.
+ * The public view of a compiled quarter: each 事業 the compile counted (in scope that quarter: its
+ * スケジュール or budget runs in the fiscal year; see `isInScope`) with its compiled status, and the
+ * narrative and milestone progress of the report the status came from.
  * @param reports the quarter's reports (others are ignored).
  */
 export function buildPublicQuarter(input: {
@@ -160,8 +160,9 @@ export function buildPublicQuarter(input: {
 }): PublicQuarter {
   const byMeasure = new Map(input.statuses.map((s) => [s.measureId, s]));
   const goals = new Map(input.plan.goals.map((g) => [g.id, g]));
-  // A 事業 not in scope (neither スケジュール nor budget that year) is not compiled for the quarter, so not published for it.
-  const measures = input.plan.measures.filter(inScopeOf(input.plan, input.quarter)).map((measure) => {
+  // The 事業 the compile counted (those in scope when it ran: isInScope), so the page's counts are the
+  // compiled roll-ups' even after a revised plan moved a 事業's スケジュール without a recompile.
+  const measures = input.plan.measures.filter((measure) => byMeasure.has(measure.id)).map((measure) => {
     const status = byMeasure.get(measure.id);
     const goal = goals.get(measure.goalId);
     if (!goal) throw new Error(`事業 ${measure.id} の基本目標 ${measure.goalId} が計画にありません / goal not in the plan`);

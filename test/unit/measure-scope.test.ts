@@ -219,3 +219,54 @@ describe('out of scope', () => {
     expect(history).not.toContain('FY2014-Q1: 期間外');
   });
 });
+
+describe('a plan revised after a quarter was compiled', () => {
+  const quarter = 'FY2013-Q2';
+  const seedPlan = async () => (await readPlanFile()).plan;
+  const green = storedReport({ measureId: late, quarter, status: '予定どおり', submittedAt: '2013-10-05T01:00:00.000Z' });
+  const rowOf = (page: string, id: string) => {
+    // The row of the status table (the not-reported list, for chasing, follows the plan as it is now).
+    const table = page.slice(page.indexOf('<table class="status">'));
+    const at = table.indexOf(`<span class="id">${id}</span>`);
+    return table.slice(at, table.indexOf('</tr>', at));
+  };
+  const countsOf = (page: string) => [...(/<ul class="counts">(.*?)<\/ul>/s.exec(page)?.[1] ?? '').matchAll(/<span class="n">(\d+)<\/span>/g)].map((m) => Number(m[1]));
+
+  it('publishes and shows the 事業 the compile counted, with its counts, when the revision moved one out of the year', async () => {
+    // Prepare: compiled while 1-1-1 ran the whole plan; the revised plan starts it in FY2014
+    const compiled = compileQuarter({ plan: await seedPlan(), quarter, reports: [green], now: new Date('2013-10-11T06:00:00+09:00') });
+    const counts = planCounts(compiled.rollups);
+    // Act
+    const published = buildPublicQuarter({ plan, quarter, statuses: compiled.measures, reports: [green], generatedAt: new Date('2014-05-01T00:00:00Z') });
+    const page = renderDashboard(
+      { plan, directory, quarter, planQuarters: planQuarters(plan), compiled: new Map([[quarter, compiled]]), reports: [green], now: new Date('2014-05-01T00:00:00Z') },
+      viewOptionsOf({}),
+      { base: '/dashboard/t0k' },
+    );
+    // Assess
+    expect(published.counts).toEqual(counts);
+    expect(published.measures.find((m) => m.measureId === late)).toMatchObject({ status: '予定どおり', colour: 'green' });
+    expect(countsOf(page)).toEqual([counts.green, counts.amber, counts.red, counts.unreported]);
+    expect(rowOf(page, late)).toContain('予定どおり');
+    expect(rowOf(page, late)).not.toContain('期間外');
+  });
+
+  it('publishes and shows as 期間外 a 事業 the compile did not count, when the revision moved one into the year', async () => {
+    // Prepare: compiled while 1-1-1 started in FY2014; the revised plan runs it over the whole plan
+    const compiled = compileQuarter({ plan, quarter, reports: [], now: new Date('2013-10-11T06:00:00+09:00') });
+    const revised = await seedPlan();
+    const counts = planCounts(compiled.rollups);
+    // Act
+    const published = buildPublicQuarter({ plan: revised, quarter, statuses: compiled.measures, reports: [], generatedAt: new Date('2014-05-01T00:00:00Z') });
+    const page = renderDashboard(
+      { plan: revised, directory, quarter, planQuarters: planQuarters(revised), compiled: new Map([[quarter, compiled]]), reports: [], now: new Date('2014-05-01T00:00:00Z') },
+      viewOptionsOf({}),
+      { base: '/dashboard/t0k' },
+    );
+    // Assess
+    expect(published.counts).toEqual(counts);
+    expect(published.measures.map((m) => m.measureId)).not.toContain(late);
+    expect(countsOf(page)).toEqual([counts.green, counts.amber, counts.red, counts.unreported]);
+    expect(rowOf(page, late)).toContain('期間外');
+  });
+});

@@ -6,7 +6,6 @@
  */
 import type { Bukai } from '../../domain/directory.ts';
 import { openDataFiles } from '../../domain/open-data.ts';
-import { inScopeOf } from '../../domain/measure-span.ts';
 import type { Measure } from '../../domain/plan.ts';
 import { reportBehindStatus } from '../../domain/milestone-progress.ts';
 import { statusLabelsEn } from '../../domain/report.ts';
@@ -180,8 +179,8 @@ function statusTable(data: DashboardData, statuses: ReadonlyMap<string, Compiled
   const w = words[options.lang];
   const lang = options.lang;
   const head = html`<thead><tr><th scope="col">${w.colMeasure}</th><th scope="col">${w.colOwner}</th><th scope="col">${w.colStatus}</th><th scope="col">${w.colOverdue}</th><th scope="col">${w.colBudget}</th><th scope="col">${w.colReport}</th></tr></thead>`;
-  const inScope = inScopeOf(data.plan, data.quarter);
-  const row = (m: Measure) => statusRow(m, statuses.get(m.id), inScope(m), data, options, links);
+  // In scope: counted by the compile (or the provisional compile), as the roll-ups above count it.
+  const row = (m: Measure) => statusRow(m, statuses.get(m.id), statuses.has(m.id), data, options, links);
   const groups =
     options.group === 'bukai'
       ? data.directory.bukai.map((b) => ({
