@@ -22,13 +22,25 @@ import {
 import { readableMeasure, type ReadOutcome } from './read-reports.ts';
 import type { Catalog } from './store/catalog-cache.ts';
 import { latestPerMeasure, reportHistory, reportsOfQuarter } from './store/report-items.ts';
-import { loadCompiledQuarter } from './store/status-items.ts';
+import { loadCompiledQuarter, type CompiledQuarter } from './store/status-items.ts';
+import type { Measure } from './domain/plan.ts';
 import type { Store } from './store/store.ts';
 
 export interface StatusRequest {
   /** `?quarter=`; absent = the current quarter within the plan period. */
   quarter: string | undefined;
   now?: Date;
+}
+
+/**
+ * Which 事業 are in scope in the quarter: for a compiled quarter, those the compile counted (in scope
+ * when it ran), so `inScope` says what the roll-ups count also after a revised plan moved a 事業's
+ * スケジュール; before the compile, by the plan (`isInScope`).
+ */
+function scopeOf(catalog: Catalog, quarter: string, compiled: CompiledQuarter | undefined): (measure: Measure) => boolean {
+  if (!compiled) return inScopeOf(catalog.plan, quarter);
+  const counted = new Set(compiled.measures.map((status) => status.measureId));
+  return (measure) => counted.has(measure.id);
 }
 
 function quarterOf(catalog: Catalog, request: StatusRequest): ReadOutcome<string> {
@@ -57,7 +69,7 @@ export async function readMeasureStatus(
     [measure.value],
     latestPerMeasure(statusReports(reports)),
     compiled?.measures,
-    inScopeOf(catalog.plan, quarter.value),
+    scopeOf(catalog, quarter.value, compiled),
   );
   return { outcome: 'found', value: { quarter: quarter.value, ...entry! } };
 }
@@ -98,7 +110,7 @@ export async function readBukaiStatus(
         measures,
         latestPerMeasure(statusReports(reports)),
         compiled?.measures,
-        inScopeOf(catalog.plan, quarter.value),
+        scopeOf(catalog, quarter.value, compiled),
         (m) => mayReadMeasure(reader, m),
       ),
     },
@@ -120,7 +132,7 @@ export async function readPlanStatus(store: Store, catalog: Catalog, reader: Rea
         catalog.plan.measures,
         latestPerMeasure(statusReports(reports)),
         compiled?.measures,
-        inScopeOf(catalog.plan, quarter.value),
+        scopeOf(catalog, quarter.value, compiled),
       ),
     },
   };

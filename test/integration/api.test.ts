@@ -11,7 +11,8 @@ import { issueDashboardToken, leadershipHolder } from '#shared/auth/dashboard-ac
 import { issueToken } from '#shared/auth/link-token';
 import type { Directory } from '#shared/domain/directory';
 import { findKa } from '#shared/domain/ownership';
-import type { PlanFile } from '#shared/domain/plan';
+import { PlanFileSchema, type PlanFile } from '#shared/domain/plan';
+import { compileQuarter, planCounts } from '#shared/domain/compile';
 import { defaultQuarter } from '#shared/domain/report-query';
 import type { CompiledMeasureStatus, Rollup } from '#shared/domain/status';
 import { envNames } from '#shared/config/env';
@@ -578,6 +579,30 @@ describe('status', () => {
     expect(answer.body.rollups).toHaveLength(rollups.length);
     expect(answer.body.rollups).toEqual(expect.arrayContaining(rollups));
     expect((answer.body.measures as Json[]).filter((m) => m.current !== null).map((m) => m.measureId)).toEqual(['2-2-3']);
+  });
+
+  it('says in scope what the compile counted, also after a revised plan moved a 事業 into the year', async () => {
+    // Prepare: FY2014-Q1 compiled while 1-1-1 ran in FY2015 only; the plan stored now runs it over the whole plan
+    const other = 'FY2014-Q1';
+    const revised = PlanFileSchema.parse({
+      ...plan,
+      measures: plan.measures.map((m) =>
+        m.id === '1-1-1'
+          ? { ...m, milestones: m.milestones.map((ms) => ({ ...ms, fiscalYears: { from: 2015, to: 2015 } })), budget: { ...m.budget, lines: m.budget.lines.map((l) => ({ ...l, years: 1, fiscalYears: { from: 2015, to: 2015 } })) } }
+          : m,
+      ),
+    });
+    const result = compileQuarter({ plan: revised, quarter: other, reports: [] });
+    await saveCompiledQuarter(store, result, new Date());
+    // Act
+    const whole = await get('/api/status', { query: `quarter=${other}`, token: dashboardToken(leadershipHolder) });
+    const one = await get('/api/measures/{measureId}/status', { params: { measureId: '1-1-1' }, query: `quarter=${other}` });
+    // Assess: out of scope, as the roll-ups (which do not count it) say; the others as compiled
+    expect(one.status).toBe(200);
+    expect(one.body).toMatchObject({ measureId: '1-1-1', inScope: false, compiled: null });
+    const entries = whole.body.measures as Json[];
+    expect(entries.filter((m) => m.inScope).length).toBe(Object.values(planCounts(result.rollups)).reduce((sum, n) => sum + n, 0));
+    expect(entries.filter((m) => m.inScope !== (m.compiled !== null))).toEqual([]);
   });
 
   it('defaults to the current quarter within the plan period, and refuses a bad one', async () => {
