@@ -134,7 +134,7 @@ export const handler = lambdaHandler<APIGatewayProxyEventV2, APIGatewayProxyResu
       return {
         statusCode: 200,
         headers: { ...dashboardHeaders },
-        body: renderMeasureHistory({ plan: catalog.plan, measure, quarter: shown, planQuarters: quarters, statusByQuarter, reports: history, now: new Date() }, options, { base }),
+        body: renderMeasureHistory({ plan: catalog.plan, measure, quarter: shown, planQuarters: quarters, statusByQuarter, compiledQuarters: new Set(snapshot.compiled.keys()), reports: history, now: new Date() }, options, { base }),
       };
     }
 

@@ -269,4 +269,22 @@ describe('a plan revised after a quarter was compiled', () => {
     expect(countsOf(page)).toEqual([counts.green, counts.amber, counts.red, counts.unreported]);
     expect(rowOf(page, late)).toContain('期間外');
   });
+
+  it('shows on the 事業\'s page each compiled quarter as the compile counted it', async () => {
+    // Prepare: FY2013-Q2 compiled with 1-1-1 (green) before the revision; FY2013-Q3 compiled without it
+    // after the revision moved it out of FY2013, then the revision undone
+    const counted = compileQuarter({ plan: await seedPlan(), quarter, reports: [green], now: new Date('2013-10-11T06:00:00+09:00') });
+    const status = counted.measures.find((m) => m.measureId === late)!;
+    const options = { measure: measure(late), quarter, statusByQuarter: new Map([[quarter, status]]), compiledQuarters: new Set([quarter, 'FY2013-Q3']), reports: [green], now: new Date('2014-05-01T00:00:00Z') };
+    // Act
+    const revisedPage = renderMeasureHistory({ plan, planQuarters: planQuarters(plan), ...options }, viewOptionsOf({}), { base: '/dashboard/t0k' });
+    const undonePage = renderMeasureHistory({ plan: await seedPlan(), planQuarters: planQuarters(plan), ...options }, viewOptionsOf({}), { base: '/dashboard/t0k' });
+    // Assess
+    const chip = (page: string) => /<section class="panel" aria-labelledby="now-h">.*?<\/section>/s.exec(page)![0];
+    for (const page of [revisedPage, undonePage]) {
+      expect(chip(page)).toContain('予定どおり');
+      expect(page).toContain(`${quarter}: 予定どおり`);
+      expect(page).toContain('FY2013-Q3: 期間外');
+    }
+  });
 });

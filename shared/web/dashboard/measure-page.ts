@@ -28,6 +28,8 @@ export interface MeasureHistoryData {
   planQuarters: readonly string[];
   /** The 事業's compiled status per quarter (compiled quarters only). */
   statusByQuarter: ReadonlyMap<string, CompiledMeasureStatus>;
+  /** Every compiled quarter, also one compiled without this 事業 (out of scope then). @default those of `statusByQuarter` */
+  compiledQuarters?: ReadonlySet<string>;
   /** Every report of the 事業, any order. */
   reports: readonly StoredReport[];
   /** The clock of a provisional compile (a quarter not compiled yet), as on the dashboard. */
@@ -81,7 +83,10 @@ export function renderMeasureHistory(data: MeasureHistoryData, options: ViewOpti
   // As the compile saw it (or would see it now).
   const progress = progressOf(status ? reportBehindStatus(status, reports) : undefined);
 
-  const inScopeIn = (quarter: string) => inScopeOf(plan, quarter)(measure);
+  // A compiled quarter: as the compile counted it (also after a revised plan moved the スケジュール); else by the plan.
+  const compiledQuarters = data.compiledQuarters ?? new Set(data.statusByQuarter.keys());
+  const inScopeIn = (quarter: string) =>
+    data.statusByQuarter.has(quarter) || (!compiledQuarters.has(quarter) && inScopeOf(plan, quarter)(measure));
   const strip = statusStrip({
     id: 'status-over-time',
     title: `${w.statusOverTime}: ${measure.id}`,
