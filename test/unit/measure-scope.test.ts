@@ -287,4 +287,27 @@ describe('a plan revised after a quarter was compiled', () => {
       expect(page).toContain('FY2013-Q3: 期間外');
     }
   });
+
+  it('gives on the 事業\'s page the planned budget of a compiled quarter as the dashboard does, when the revision moved its lines', async () => {
+    // Prepare: FY2013-Q2 compiled while 1-1-1's line ran the whole plan; the revised plan funds FY2014–FY2015 only
+    const compiled = compileQuarter({ plan: await seedPlan(), quarter, reports: [green], now: new Date('2013-10-11T06:00:00+09:00') });
+    const status = compiled.measures.find((m) => m.measureId === late)!;
+    const now = new Date('2014-05-01T00:00:00Z');
+    // Act
+    const dashboard = renderDashboard(
+      { plan, directory, quarter, planQuarters: planQuarters(plan), compiled: new Map([[quarter, compiled]]), reports: [green], now },
+      viewOptionsOf({}),
+      { base: '/dashboard/t0k' },
+    );
+    const page = renderMeasureHistory(
+      { plan, measure: measure(late), quarter, planQuarters: planQuarters(plan), statusByQuarter: new Map([[quarter, status]]), compiledQuarters: new Set([quarter]), reports: [green], now },
+      viewOptionsOf({}),
+      { base: '/dashboard/t0k' },
+    );
+    // Assess: FY2013's planned amount is the compiled one on both pages
+    const planned = status.budget.plannedThousandYen!.toLocaleString('ja-JP');
+    expect(rowOf(dashboard, late)).toContain(`${planned} / —`);
+    const row = /<th scope="row">計画額<\/th>(.*?)<\/tr>/.exec(page)?.[1] ?? '';
+    expect([...row.matchAll(/<td class="num">([^<]*)<\/td>/g)].map((m) => m[1])[1]).toBe(planned);
+  });
 });

@@ -146,6 +146,13 @@ export function renderMeasureHistory(data: MeasureHistoryData, options: ViewOpti
     return latestReports(reports, quarter).get(measure.id)?.budgetExecutedThousandYen;
   };
 
+  // Planned likewise: as the compiled status of that quarter states it (the plan's lines when it was
+  // compiled), else by the plan's lines now.
+  const plannedIn = (fy: number): number | null => {
+    const compiled = fy <= shownYear ? data.statusByQuarter.get(budgetQuarterOf(fy, data.quarter)) : undefined;
+    return compiled ? compiled.budget.plannedThousandYen : plannedBudget(measure, plan.plan.period, fy).plannedThousandYen;
+  };
+
   const body = html`<p><a href="${links.base}${queryOf(options, { quarter: data.quarter })}">← ${w.backToDashboard}</a></p>
 <h1><span class="id">${measure.id}</span>${jaText(lang, measure.name)}</h1>
 <p class="muted">${goal ? html`${goal.id}. ${jaText(lang, goal.title)}` : ''}${area ? html` › ${area.id} ${jaText(lang, area.title)}` : ''}</p>
@@ -157,7 +164,7 @@ ${compiled === undefined ? html`<p class="notice" role="status">${w.provisional}
 <section class="panel" aria-labelledby="ms-h"><h2 id="ms-h">${w.milestones}</h2><div class="chart-box wide">${unsafeRaw(timeline)}</div></section>
 <section class="panel" aria-labelledby="budget-h"><h2 id="budget-h">${w.budget}</h2>
 <div class="table-scroll"><table><thead><tr><th></th>${years.map((fy) => html`<th scope="col">${fiscalYearHead(fy).replace('\n', ' ')}</th>`)}</tr></thead>
-<tbody><tr><th scope="row">${w.budgetPlanned}</th>${years.map((fy) => html`<td class="num">${thousandYen(plannedBudget(measure, plan.plan.period, fy).plannedThousandYen)}</td>`)}</tr>
+<tbody><tr><th scope="row">${w.budgetPlanned}</th>${years.map((fy) => html`<td class="num">${thousandYen(plannedIn(fy))}</td>`)}</tr>
 <tr><th scope="row">${w.budgetExecuted}</th>${years.map((fy) => html`<td class="num">${thousandYen(executedIn(fy))}</td>`)}</tr></tbody></table></div>
 <p class="muted small">${w.budgetUnit}</p></section>
 <section class="panel"><details><summary>${w.summaryOfMeasure}</summary><p class="small pre">${jaText(lang, measure.summary)}</p>
