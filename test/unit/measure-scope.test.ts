@@ -286,6 +286,10 @@ describe('a plan revised after a quarter was compiled', () => {
       expect(page).toContain(`${quarter}: 予定どおり`);
       expect(page).toContain('FY2013-Q3: 期間外');
     }
+    // FY2013-Q3 shown: compiled (no provisional figures), without the 事業
+    const q3 = renderMeasureHistory({ plan: await seedPlan(), planQuarters: planQuarters(plan), ...options, quarter: 'FY2013-Q3' }, viewOptionsOf({}), { base: '/dashboard/t0k' });
+    expect(chip(q3)).toContain('期間外');
+    expect(q3).not.toContain('届いている報告から計算した速報値');
   });
 
   it('gives on the 事業\'s page the planned budget of a compiled quarter as the dashboard does, when the revision moved its lines', async () => {

@@ -75,16 +75,16 @@ export function renderMeasureHistory(data: MeasureHistoryData, options: ViewOpti
   const goal: Goal | undefined = plan.goals.find((g) => g.id === measure.goalId);
   const area = goal?.areas.find((a) => a.id === measure.areaId);
   const reports = [...data.reports].sort(compareReports);
+  // A compiled quarter: as the compile counted it (also after a revised plan moved the スケジュール); else by the plan.
+  const compiledQuarters = data.compiledQuarters ?? new Set(data.statusByQuarter.keys());
+  const provisional = !compiledQuarters.has(data.quarter);
   // The dashboard's rule (quarterStatus): the compiled status, else the provisional compile of the reports so far.
-  const compiled = data.statusByQuarter.get(data.quarter);
-  const status =
-    compiled ??
-    quarterStatus({ plan, quarter: data.quarter, compiled: new Map(), reports, now: data.now }).measures.find((s) => s.measureId === measure.id);
+  const status = provisional
+    ? quarterStatus({ plan, quarter: data.quarter, compiled: new Map(), reports, now: data.now }).measures.find((s) => s.measureId === measure.id)
+    : data.statusByQuarter.get(data.quarter);
   // As the compile saw it (or would see it now).
   const progress = progressOf(status ? reportBehindStatus(status, reports) : undefined);
 
-  // A compiled quarter: as the compile counted it (also after a revised plan moved the スケジュール); else by the plan.
-  const compiledQuarters = data.compiledQuarters ?? new Set(data.statusByQuarter.keys());
   const inScopeIn = (quarter: string) =>
     data.statusByQuarter.has(quarter) || (!compiledQuarters.has(quarter) && inScopeOf(plan, quarter)(measure));
   const strip = statusStrip({
@@ -158,7 +158,7 @@ export function renderMeasureHistory(data: MeasureHistoryData, options: ViewOpti
 <p class="muted">${goal ? html`${goal.id}. ${jaText(lang, goal.title)}` : ''}${area ? html` › ${area.id} ${jaText(lang, area.title)}` : ''}</p>
 <p>${w.colOwner}: ${measure.owners.map((o) => html`${jaText(lang, `${o.ka} (${o.bukai})`)} `)}
 ${measure.related.length > 0 ? html`<br>${w.related}: ${jaText(lang, measure.related.map((r) => r.ka).join('、'))}` : ''}</p>
-${compiled === undefined ? html`<p class="notice" role="status">${w.provisional}</p>` : ''}
+${provisional ? html`<p class="notice" role="status">${w.provisional}</p>` : ''}
 <section class="panel" aria-labelledby="now-h"><h2 id="now-h">${quarterText(data.quarter, lang)}</h2><p>${statusChip(status, lang, inScopeIn(data.quarter))}</p></section>
 <section class="panel" aria-labelledby="strip-h"><h2 id="strip-h">${w.statusOverTime}</h2><div class="chart-box wide">${unsafeRaw(strip)}</div></section>
 <section class="panel" aria-labelledby="ms-h"><h2 id="ms-h">${w.milestones}</h2><div class="chart-box wide">${unsafeRaw(timeline)}</div></section>
