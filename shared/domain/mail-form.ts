@@ -16,7 +16,8 @@
  * Written as offices write: full-width colons and digits (`事業：２－２－３`), extra spaces, bullets,
  * `【事業】2-2-3`, several 事業 in one mail, a free-text value running over several lines until the
  * next key. What is not the person's own writing is left out: quoted lines (`>` / `＞`), everything
- * after a reply header (`-----Original Message-----`, `On … wrote:`, `… さんは書きました:`,
+ * after a reply header (`-----Original Message-----`, `On … wrote:`, `… さんは書きました:`, Gmail's and
+ * the iPhone's dated lines (`2013年10月7日(月) 9:00 … <x@y>:`, `2013/10/07 9:00、… <x@y>のメール:`),
  * `--- 元のメッセージ ---`, a forwarded-message line, Outlook's `差出人:` / `From:` block), after a
  * signature delimiter (`-- `) and after a closing `以上` — unless another unquoted `事業:` line
  * follows before a reply header (the form copied once per 事業, with a heading such as `【2件目】`
@@ -143,11 +144,26 @@ const replyHeaderPatterns: readonly RegExp[] = [
   /^\s*-{2,}\s*転送メッセージ\s*-{2,}\s*$/,
   /^\s*On\s.+\swrote:\s*$/i,
   /^.*(?:さん|様)?は書きました[:：]\s*$/,
-  /^\s*\d{4}年\d{1,2}月\d{1,2}日.*<[^<>@\s]+@[^<>\s]+>\s*[:：]\s*$/,
   /^\s*_{10,}\s*$/,
 ];
-/** A line that only continues a reply header ("On Mon, … <" / "x@y> wrote:" wrapped by the client). */
-const wrappedWroteLine = /^[^>＞].*\swrote:\s*$/i;
+/**
+ * A client's line above the quoted mail that names its date and sender (only a line of at most
+ * `attributionLength` characters is tried: such a line holds no more than a date, a name and an
+ * address, and a long one would take these patterns the square of its length). Gmail, iPhone and
+ * Thunderbird in Japanese: `2013年10月7日(月) 9:00 事務局 <x@y>:`, `2013年10月7日(月) 9:00 <x@y> wrote:`,
+ * `2013/10/07 9:00、事務局 <x@y>のメール:`, `(2013/10/07 9:00), 事務局 wrote:`, `事務局 wrote on 2013/10/07 9:00:`.
+ */
+const attributionPatterns: readonly RegExp[] = [
+  /^\s*[(（]?\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[/.-]\d{1,2}[/.-]\d{1,2}).*(?:<[^<>@\s]+@[^<>\s]+>\s*(?:のメール|wrote)?|\swrote|のメール)\s*[:：]\s*$/i,
+  /^[^>＞]*\S\s+wrote\s+on\s.*\d.*[:：]\s*$/i,
+];
+const attributionLength = 300;
+/**
+ * A line that only continues a reply header the client wrapped: `On Mon, … <` or `2013年10月7日(月) 9:00 事務局 <`
+ * above, `x@y> wrote:`, `x@y>:` or `x@y>のメール:` here.
+ */
+const wrappedWroteLine = /^[^>＞](?:.*\swrote|[^<>\s]*@[^<>\s]+>\s*(?:wrote|のメール)?)\s*[:：]\s*$/i;
+const wrappedHeaderStart = /^\s*(?:On\s|[(（]?\d{4}\s*(?:年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|[/.-]\d{1,2}[/.-]\d{1,2}))/i;
 /**
  * Outlook's reply header, a block of the earlier mail's headers with no marker line above it:
  * `差出人: …` / `From: …` followed within a few lines by `送信日時: …` / `Sent: …` (or a date).
@@ -187,14 +203,22 @@ function bodyLines(body: string): string[] {
     .map((l) => l.replace(invisibleSpace, ' ').replace(zeroWidth, ''));
 }
 
+function isReplyHeaderLine(text: string): boolean {
+  return replyHeaderPatterns.some((p) => p.test(text)) || (text.length <= attributionLength && attributionPatterns.some((p) => p.test(text)));
+}
+
 /** The line at `i` starts the earlier mail: a reply header, or the second line of a wrapped "On … wrote:". */
 function replyHeaderAt(lines: readonly string[], i: number): 'header' | 'wrapped' | undefined {
   const text = lines[i] ?? '';
-  if (replyHeaderPatterns.some((p) => p.test(text)) || (headerBlockFrom.test(text) && lines.slice(i + 1, i + 5).some((l) => headerBlockDate.test(l)))) {
+  // A wrapped "On …, Name <address>\n wrote:" header: the previous line started it (and is no header by itself).
+  const previous = lines[i - 1] ?? '';
+  if (text.length + previous.length <= attributionLength && wrappedWroteLine.test(text) && wrappedHeaderStart.test(previous) && !isReplyHeaderLine(previous)) {
+    return 'wrapped';
+  }
+  if (isReplyHeaderLine(text) || (headerBlockFrom.test(text) && lines.slice(i + 1, i + 5).some((l) => headerBlockDate.test(l)))) {
     return 'header';
   }
-  // A wrapped "On …, Name <address>\n wrote:" header: the previous line started it.
-  return wrappedWroteLine.test(text) && /^\s*On\s/i.test(lines[i - 1] ?? '') ? 'wrapped' : undefined;
+  return undefined;
 }
 
 /** The next line after `i` with any text on it. */

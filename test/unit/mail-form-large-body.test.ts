@@ -43,6 +43,18 @@ describe('a large body built against the reading reads as any body does', () => 
   });
 
   it.each([
+    ['a date and many "wrote on" with no colon', `2013/10/07 9:00 ${'山田 wrote on 1 '.repeat(n / 16)}`],
+    ['a date and many addresses with no colon', `2013年10月7日 ${'<a@b> wrote '.repeat(n / 12)}`],
+  ])('a long line of %s is read as text of the narrative, not as the line above a quoted mail', (_what, line) => {
+    // Prepare
+    const body = `事業: 2-2-3\n状況: 予定どおり\n進捗: 実施しました\n${line}\n`;
+    // Act
+    const form = parseMailForm(body, defaults);
+    // Assess
+    expect(form.blocks[0]!.input.narrative).toBe(`実施しました\n${line.trimEnd()}`);
+  });
+
+  it.each([
     ['"<" with no ">" after it', '<', 1],
     ['comments that never close', '<!--', 4],
     ['<blockquote openings with no ">"', '<blockquote', 11],

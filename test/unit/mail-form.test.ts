@@ -67,6 +67,11 @@ describe('parseMailForm', () => {
       '事業: 2-2-3\n状況: 完了\n\n差出人: 進捗報告 <shinchoku@shimotsuke.example>\n送信日時: 2013年7月1日 9:00\n件名: 進捗報告のお願い\n\n事業: 1-1-1\n状況: 予定どおり',
     ],
     ["Outlook's From / Sent block", '事業: 2-2-3\n状況: 完了\nFrom: Shinchoku <shinchoku@shimotsuke.example>\nSent: Monday, July 1, 2013 9:00 AM\nTo: 総合政策課\n事業: 1-1-1'],
+    ['a Gmail header with a Japanese date and "wrote:"', '事業: 2-2-3\n状況: 完了\n2013年10月7日(月) 9:00 <shinchoku@shimotsuke.example> wrote:\n事業: 1-1-1'],
+    ['a Japanese Gmail header the client wrapped', '事業: 2-2-3\n状況: 完了\n2013年10月7日(月) 9:00 進捗報告 受付 <\nshinchoku@shimotsuke.example>:\n事業: 1-1-1'],
+    ['an iPhone "…のメール:" header', '事業: 2-2-3\n状況: 完了\n2013/10/07 9:00、進捗報告 受付 <shinchoku@shimotsuke.example>のメール:\n事業: 1-1-1'],
+    ['a Thunderbird "(date), name wrote:" header', '事業: 2-2-3\n状況: 完了\n(2013/10/07 9:00), 進捗報告 受付 wrote:\n事業: 1-1-1'],
+    ['a Thunderbird "name wrote on date:" header', '事業: 2-2-3\n状況: 完了\n進捗報告 受付 wrote on 2013/10/07 9:00:\n事業: 1-1-1'],
   ])('leaves out %s', (_, body) => {
     // Act
     const { blocks, problems } = parseMailForm(body, defaults);
@@ -154,6 +159,22 @@ describe('parseMailForm', () => {
     // Assess
     expect(form.empty).toBe(false);
     expect(form.blocks.map((b) => [b.line, b.input.measureId, b.input.status])).toEqual([[5, '2-2-3', '完了']]);
+  });
+
+  it.each([
+    ['an iPhone', '2013/10/07 9:00、進捗報告 受付 <shinchoku@shimotsuke.example>のメール:'],
+    ['a Gmail', '2013年10月7日(月) 9:00 <shinchoku@shimotsuke.example> wrote:'],
+    ['a wrapped Gmail', '2013年10月7日(月) 9:00 進捗報告 受付 <\nshinchoku@shimotsuke.example>:'],
+  ])("keeps %s header line that introduces the quoted reminder out of the last running value (the narrative is published)", (_, header) => {
+    // Prepare
+    const body = `事業: 2-2-3\n状況: 完了\n進捗: 申請フォームを追加\n\n${header}\n\n> 事業: 2-2-3\n> 状況: 予定どおり\n> 進捗: …`;
+
+    // Act
+    const { blocks, problems } = parseMailForm(body, defaults);
+
+    // Assess
+    expect(problems).toEqual([]);
+    expect(blocks.map((b) => [b.input.measureId, b.input.status, b.input.narrative, b.problems])).toEqual([['2-2-3', '完了', '申請フォームを追加', []]]);
   });
 
   it('reads keys behind a no-break space or a zero-width space, as the text part of an HTML mail has them', () => {
