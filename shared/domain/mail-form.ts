@@ -19,7 +19,7 @@
  * after a reply header (`-----Original Message-----`, `On … wrote:`, `… さんは書きました:`, Gmail's and
  * the iPhone's dated lines (`2013年10月7日(月) 9:00 … <x@y>:`, `2013/10/07 9:00、… <x@y>のメール:`),
  * `--- 元のメッセージ ---`, a forwarded-message line, Outlook's `差出人:` / `From:` block), after a
- * signature delimiter (`-- `) and after a closing `以上` — unless another unquoted `事業:` line
+ * signature delimiter (`-- `) and after a closing `以上` (`以上です。`, `以上、よろしくお願いいたします。`) — unless another unquoted `事業:` line
  * follows before a reply header (the form copied once per 事業, with a heading such as `【2件目】`
  * between the copies). Such a `事業:` line after a signature delimiter or a ruled line of
  * underscores is not read and not dropped either: it is a problem of the mail, which is refused with
@@ -176,9 +176,15 @@ const zeroWidth = /[\u200b\u200c\u200d\u2060\ufeff]/g;
 
 const quoted = /^[ \t\u3000]*[>＞]/;
 const signatureDelimiter = /^--[ \t]?$/;
-const closing = /^[ \t\u3000]*以上[。．.]?[ \t\u3000]*$/;
-/** A ruled line people put above a signature or between parts: ends a running text value. */
-const rule = /^[ \t\u3000]*[-=_*~━─═＝＊＿～・]{8,}[ \t\u3000]*$/;
+/** `以上`, and the closings offices write with it: `以上です。`, `以上、よろしくお願いいたします。`. */
+const closing =
+  /^[ \t\u3000]*以上(?:です|となります|になります|でございます)?(?:[、，,]?[ \t\u3000]*(?:どうぞ)?(?:よろしく|宜しく)(?:お願い|おねがい)(?:いた|致)?(?:します|申し上げます))?[。．.!！]?[ \t\u3000]*$/;
+/**
+ * A ruled line people put above a signature or between parts (a short one of dashes, `----`, too), or
+ * the line a phone puts below what was written (`iPhoneから送信`, `Sent from my iPhone`): ends a running text value.
+ */
+const rule =
+  /^[ \t\u3000]*(?:[-=_*~━─═＝＊＿～・]{8,}|[-－―─━=＝]{4,}|(?:iPhone|iPad|Android|Galaxy|Xperia|AQUOS|arrows|Pixel)[^\s]*[ \t\u3000]*から送信|Sent from my (?:iPhone|iPad|Android|Galaxy|Xperia|Pixel|mobile)\b.{0,40}|Get Outlook for (?:iOS|Android)|Outlook for (?:iOS|Android)[ \t\u3000]*を入手)[。.]?[ \t\u3000]*$/i;
 
 type BodyLine = { number: number; text: string; kind: 'own' | 'quoted' | 'rule' };
 

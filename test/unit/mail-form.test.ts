@@ -225,6 +225,61 @@ describe('parseMailForm', () => {
     expect(blocks.map((b) => b.input.narrative)).toEqual(['本文', '本文2']);
   });
 
+  it.each([
+    ['以上です。'],
+    ['以上、よろしくお願いいたします。'],
+    ['　以上、宜しくお願い致します'],
+    ['以上となります。'],
+  ])('ends the form at the closing "%s", so the signature below it never joins the narrative (it is published)', (closingLine) => {
+    // Prepare
+    const body = `事業: 2-2-3\n状況: 完了\n進捗: 申請フォームを追加\n${closingLine}\n\n総合政策課 山田\n内線 1234`;
+
+    // Act
+    const { blocks, problems } = parseMailForm(body, defaults);
+
+    // Assess
+    expect(problems).toEqual([]);
+    expect(blocks.map((b) => [b.input.measureId, b.input.narrative, b.problems])).toEqual([['2-2-3', '申請フォームを追加', []]]);
+  });
+
+  it('reads on after such a closing when another 事業 follows, as after 以上', () => {
+    // Act
+    const { blocks, problems } = parseMailForm('事業: 2-2-3\n状況: 完了\n進捗: 一件目\n以上です。\n\n事業: 2-2-5\n状況: 完了\n進捗: 二件目\n以上です。\n総合政策課 山田', defaults);
+
+    // Assess
+    expect(problems).toEqual([]);
+    expect(blocks.map((b) => [b.input.measureId, b.input.narrative, b.problems])).toEqual([
+      ['2-2-3', '一件目', []],
+      ['2-2-5', '二件目', []],
+    ]);
+  });
+
+  it('keeps a line that only begins with 以上 (以上の結果…) in the narrative', () => {
+    // Act
+    const [block] = parseMailForm('事業: 2-2-3\n状況: 完了\n進捗: 研修を実施\n以上の結果、受講者は120名でした。', defaults).blocks;
+
+    // Assess
+    expect(block!.input.narrative).toBe('研修を実施\n以上の結果、受講者は120名でした。');
+  });
+
+  it.each([
+    ['a short ruled line of dashes', '----'],
+    ['a short ruled line of full-width dashes', '－－－－－'],
+    ['an iPhone', 'iPhoneから送信'],
+    ['an Android phone', 'Android から送信'],
+    ['an iPhone in English', 'Sent from my iPhone'],
+  ])('ends a running value at %s, so the signature or the quoted mail below never joins the narrative', (_, line) => {
+    // Prepare
+    const body = `事業: 2-2-3\n状況: 完了\n進捗: 申請フォームを追加\n\n${line}\n総合政策課 山田\n内線 1234\n\n> 事業: 2-2-3\n> 状況: 予定どおり`;
+
+    // Act
+    const { blocks, problems } = parseMailForm(body, defaults);
+
+    // Assess
+    expect(problems).toEqual([]);
+    expect(blocks.map((b) => [b.input.measureId, b.input.narrative, b.problems])).toEqual([['2-2-3', '申請フォームを追加', []]]);
+  });
+
   it('reads milestone lines, and says which line it cannot read', () => {
     // Prepare
     const body = '事業: 2-2-3\nm1: 完了 2013/7/15\nｍ２：実施中\nm3: そのうち\nm4: 完了 7月ごろ';
