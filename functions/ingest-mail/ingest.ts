@@ -193,6 +193,7 @@ export function factsOf(parsed: ReceivedMail, mail: SesMail, receipt: SesReceipt
     headers,
     from: fromAddressesOf(parsed, headers),
     envelopeFrom: mail.source,
+    ...(parsed.subject !== undefined ? { subject: parsed.subject } : {}),
     ...(contentType?.value ? { contentType } : {}),
     verdicts: {
       spf: receipt.spfVerdict.status,

@@ -4,7 +4,8 @@
  *
  * 1. **Never answered** (no reply, nothing recorded; logged only): our own mails coming back
  *    (`X-Shinchoku-Mail`, our sender or reply addresses), automatic mail (`Auto-Submitted` other
- *    than `no`, `X-Autoreply`/`X-Autorespond`, `Precedence: bulk/junk/list/auto_reply`), mailing
+ *    than `no`, `X-Autoreply`/`X-Autorespond`, `Precedence: bulk/junk/list/auto_reply`, or without
+ *    any of these an auto-reply's subject: `自動応答:`, `不在:`, `Automatic reply:`), mailing
  *    lists (`List-Id`), bounces and receipts (`multipart/report`, an empty or `<>` envelope sender or
  *    Return-Path, MAILER-DAEMON / postmaster), a mail without exactly one From address, and a
  *    stranger (an address no 課 registered) — answering any of these could start a mail loop or
@@ -42,6 +43,8 @@ export interface InboundMailFacts {
   from: readonly { address: string; name?: string }[];
   /** The envelope sender (SES `mail.source`); '' for a null sender. */
   envelopeFrom: string;
+  /** The Subject, decoded. */
+  subject?: string;
   /** The top-level content type and its parameters. */
   contentType?: { value: string; params: Readonly<Record<string, string>> };
   verdicts: SesVerdicts;
@@ -199,8 +202,26 @@ export function loopReason(facts: InboundMailFacts, own: OwnAddresses): MailDeci
     return drop('precedence', `一斉配信・自動のメールです (Precedence: ${precedence})`, `bulk or automatic mail (Precedence: ${precedence})`);
   }
   if (facts.headers.has('list-id')) return drop('mailing-list', 'メーリングリストからのメールです', 'mail from a mailing list');
+  const subject = facts.subject?.trim() ?? '';
+  if (autoReplySubjects.some((p) => p.test(subject))) {
+    return drop('auto-reply', `自動応答のメールです (件名: ${subject})`, `an automatic reply (subject: ${subject})`);
+  }
   return undefined;
 }
+
+/**
+ * The subjects out-of-office and other automatic replies are sent with where they carry none of the
+ * headers above (Outlook's Out of Office Assistant before Exchange 2010, groupware's 不在通知, a
+ * server's vacation notice): `自動応答: …`, `不在: …`, `【不在通知】…`, `Automatic reply: …`,
+ * `Out of Office: …`. A person's reply has `Re:` (返信:) first. `X-Auto-Response-Suppress` is no such
+ * sign: Exchange puts it on mails people write too, asking others not to answer them automatically.
+ */
+const autoReplyWords = '自動応答|自動返信|自動返答|自動回答|不在通知|不在|Automatic reply|Auto[ -]?Reply|Auto[ -]?Response|Auto|Out of (?:the )?Office(?: AutoReply)?';
+const autoReplySubjects: readonly RegExp[] = [
+  new RegExp(`^(?:${autoReplyWords})[ \\t\\u3000]*[:：]`, 'i'),
+  new RegExp(`^[【\\[［(（][ \\t\\u3000]*(?:${autoReplyWords})[ \\t\\u3000]*[】\\]］)）]`, 'i'),
+  /^不在(?:の)?(?:お知らせ|ご連絡|連絡)/,
+];
 
 const verdictOrder: readonly VerdictCheck[] = ['virus', 'spam', 'spf', 'dkim', 'dmarc'];
 

@@ -903,6 +903,20 @@ describe('bad mails: nothing recorded, and the right answer or none', () => {
     await expectRefused(subject, () => send(raw, { from: sogo.address, to: [to] }), { answer: 'none' });
   });
 
+  it("an out-of-office reply with no header saying so (Outlook's 不在: subject, ISO-2022-JP), sent to the reply address: no answer", async () => {
+    const subject = subjectFor('不在: Re: 【進捗報告のお願い】');
+    const to = reportAddress(sogo.kaId);
+    const raw = legacyMail({
+      from: sogo.address,
+      to,
+      subject,
+      charset: 'ISO-2022-JP',
+      transferEncoding: '7bit',
+      body: '総合政策課の山田は10月15日まで不在にしております。\n急ぎの用件は内線1234までご連絡ください。',
+    });
+    await expectRefused(subject, () => send(raw, { from: sogo.address, to: [to] }), { answer: 'none' });
+  });
+
   it('a bounce (DSN from MAILER-DAEMON, null envelope sender): no answer', async () => {
     const subject = subjectFor('Undelivered Mail Returned to Sender');
     const to = reportAddress(sogo.kaId);

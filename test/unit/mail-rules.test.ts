@@ -65,6 +65,35 @@ describe('classifyInboundMail', () => {
     expect(decision).toMatchObject({ action: 'drop', reason });
   });
 
+  it.each([
+    ['自動応答: 【進捗報告のお願い】'],
+    ['不在: Re: 【進捗報告のお願い】'],
+    ['不在通知：進捗報告のお願い'],
+    ['【不在通知】進捗報告のお願い'],
+    ['［自動返信］進捗報告のお願い'],
+    ['不在のお知らせ'],
+    ['Automatic reply: 進捗報告のお願い'],
+    ['Out of Office AutoReply: 進捗報告のお願い'],
+  ])('drops an auto-reply that carries no header saying so, by its subject "%s", without an answer', (subject) => {
+    // Act
+    const decision = classifyInboundMail(facts({ subject }), directory);
+    // Assess
+    expect(decision).toMatchObject({ action: 'drop', reason: 'auto-reply' });
+  });
+
+  it.each([
+    ['Re: 【進捗報告のお願い】'],
+    ['Re: 不在: Re: 【進捗報告のお願い】'],
+    ['不在者投票の受付システム 進捗'],
+    ['自動応答の設定について'],
+  ])('answers a person whose subject "%s" only mentions such words', (subject) => {
+    expect(classifyInboundMail(facts({ subject }), directory).action).toBe('accept');
+  });
+
+  it("answers a person's mail that carries X-Auto-Response-Suppress, which Exchange puts on mails people write too", () => {
+    expect(classifyInboundMail(facts({ headers: { 'X-Auto-Response-Suppress': 'All' } }), directory).action).toBe('accept');
+  });
+
   it('treats Auto-Submitted: no as a person writing', () => {
     expect(classifyInboundMail(facts({ headers: { 'Auto-Submitted': 'no' } }), directory).action).toBe('accept');
   });
