@@ -131,7 +131,10 @@ const keyAlternatives = keyDefinitions
 const milestoneKey = '[mMｍＭ][0-9０-９]{1,2}';
 /** `・事業：2-2-3`, `1. 状況: 完了`, `執行額（千円）: 882` (the note in brackets is kept: it may name a unit). */
 const colonKeyLine = new RegExp(
-  `^${space}*(?:[・*＊■□●○◆◇▼▽※-]|[0-9０-９]{1,2}[.)．）])?${space}*(${keyAlternatives}|${milestoneKey})${space}*(?:[(（]([^)）]{0,12})[)）])?${space}*[:：]${space}*(.*)$`,
+  // Each run of spaces can be matched one way only (never two runs side by side with nothing between
+  // them that must be there): a line of many spaces, then anything but a key, fails in step with its
+  // length instead of trying every split of the run between the two.
+  `^${space}*(?:(?:[・*＊■□●○◆◇▼▽※-]|[0-9０-９]{1,2}[.)．）])${space}*)?(${keyAlternatives}|${milestoneKey})${space}*(?:[(（]([^)）]{0,12})[)）]${space}*)?[:：]${space}*(.*)$`,
 );
 /** `【事業】2-2-3`, `[状況] 完了`. */
 const bracketKeyLine = new RegExp(`^${space}*[【\\[［]${space}*(${keyAlternatives}|${milestoneKey})${space}*[】\\]］]${space}*[:：]?${space}*()(.*)$`);

@@ -32,6 +32,19 @@ describe('a large body built against the reading reads as any body does', () => 
     expect(form.blocks[0]!.input.narrative).toBe(`実施しました\n予定${' '.repeat(n)}どおり`);
   });
 
+  it.each([
+    ['a long run of spaces', `${' '.repeat(n)}を実施`],
+    ['a key and a long run of spaces with no colon', `事業${' '.repeat(2 * n)}は予定どおり`],
+  ])('a line that begins with %s continues the running value', (_what, line) => {
+    // Prepare
+    const body = `事業: 2-2-3\n状況: 予定どおり\n進捗: 実施しました\n${line}\n`;
+    // Act
+    const form = parseMailForm(body, defaults);
+    // Assess
+    expect(form.problems).toEqual([]);
+    expect(form.blocks[0]!.input.narrative).toBe(`実施しました\n${line}`);
+  });
+
   it('a milestone line with a long tail of spaces and brackets after its date', () => {
     // Prepare
     const body = `事業: 2-2-3\n状況: 予定どおり\nm1: 完了 （平成25年4月1日）${' ）'.repeat(n / 2)}\n`;
