@@ -24,7 +24,8 @@
  * between the copies). Such a `事業:` line after a signature delimiter or a ruled line of
  * underscores is not read and not dropped either: it is a problem of the mail, which is refused with
  * both line numbers. A reply header followed by `>` lines only introduces a quote, so a form written
- * below it (bottom-posting) is still read. Lines that belong to no key
+ * below it (bottom-posting) is still read. A mail with no form of its own but a `事業:` line in the quote
+ * or in the earlier or forwarded mail gets a problem at that line saying why it is not read. Lines that belong to no key
  * between two keys of a 事業 are refused rather than dropped. Every problem carries the line number
  * in the body as the person sees it. Pure: no I/O, no AWS.
  */
@@ -557,8 +558,48 @@ export function parseMailForm(body: string, defaults: MailFormDefaults = {}): Ma
 
   const blocks = drafts.map((draft) => finishBlock(draft, defaults, mailDefaults));
   markRepeatedMeasures(blocks);
+  if (blocks.length === 0) {
+    // Nothing to record: say where a form was seen and why it was not read, rather than only that none was found.
+    const unread = unreadMeasureLine(body, lines);
+    if (unread && !problems.some((p) => p.line === unread.line)) problems.push(unreadFormProblem(unread));
+  }
   const empty = lines.every((l) => l.kind !== 'own' || l.text.trim() === '');
   return { blocks, problems, empty };
+}
+
+/** The `>` (or `＞`) marks that begin a quoted line, at every level. */
+const quoteMarks = /^(?:[ \t\u3000]*[>＞])+/;
+
+/**
+ * The first `事業:` line of the body that is not the person's own text: one in the quote (a form
+ * filled in inside the quoted reminder) or in the earlier or forwarded mail below a reply header.
+ */
+function unreadMeasureLine(body: string, own: readonly BodyLine[]): { line: number; quoted: boolean } | undefined {
+  const read = new Set(own.filter((l) => l.kind === 'own').map((l) => l.number));
+  const all = bodyLines(body);
+  for (let i = 0; i < all.length; i += 1) {
+    if (read.has(i + 1)) continue;
+    const text = all[i]!;
+    const isQuoted = quoted.test(text);
+    if (isMeasureKey(isQuoted ? text.replace(quoteMarks, '') : text)) return { line: i + 1, quoted: isQuoted };
+  }
+  return undefined;
+}
+
+function unreadFormProblem({ line, quoted: isQuoted }: { line: number; quoted: boolean }): MailFormProblem {
+  return isQuoted
+    ? {
+        line,
+        field: 'measureId',
+        ja: 'この「事業:」の行は引用された部分 (行頭が「>」の行) にあるため、読み取っていません。引用には以前の値が残るため、報告は引用の外に、行頭に「>」を付けずに書いてください',
+        en: 'this "事業:" line is in the quoted text (lines starting with ">"), which is not read, as a quote holds the earlier values; write the report outside the quote, without ">" at the start of its lines',
+      }
+    : {
+        line,
+        field: 'measureId',
+        ja: 'この「事業:」の行は、以前のメールや転送されたメールの部分 (「-----Original Message-----」「差出人:」などの行より後) または署名より後にあるため、読み取っていません。報告は返信の本文の、それらの行より上に書いてください',
+        en: 'this "事業:" line is in the earlier or forwarded mail (below a line such as "-----Original Message-----" or "From:") or after the signature, which is not read; write the report in your own text, above those lines',
+      };
 }
 
 function cutOffProblem({ line, marker, text }: NonNullable<OwnText['cutOff']>): MailFormProblem {

@@ -790,6 +790,25 @@ describe('bad mails: nothing recorded, and the right answer or none', () => {
     await expectRefused(subject, () => send(raw, { from: sogo.address, to: [to] }), { answer: 'to', address: sogo.address, says: ['本文が空', '報告の様式', /^状況: 予定どおり$/m] });
   });
 
+  it('the form filled in inside the quoted reminder: refused, the answer naming the line and saying a quote is not read', async () => {
+    const subject = subjectFor('Re: 進捗報告のお願い');
+    const to = reportAddress(sogo.kaId);
+    const text = [
+      '記入しました。よろしくお願いします。',
+      '',
+      'On Mon, Oct 7, 2013 at 9:00 AM 進捗報告 <shinchoku@shimotsuke.example> wrote:',
+      '> 事業: 4-4-4',
+      '> 状況: 予定どおり',
+      '> 進捗: 今期は研修を2回実施',
+    ].join('\n');
+    const raw = await compose({ from: sogo.address, to, subject, text });
+    await expectRefused(subject, () => send(raw, { from: sogo.address, to: [to] }), {
+      answer: 'to',
+      address: sogo.address,
+      says: ['4行目', '引用された部分', 'line 4', 'quoted text'],
+    });
+  });
+
   it('text but no form block', async () => {
     const subject = subjectFor('no form');
     const to = reportAddress(sogo.kaId);

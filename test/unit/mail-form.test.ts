@@ -330,6 +330,30 @@ describe('parseMailForm', () => {
     expect(parseMailForm('今期も順調です。事業は予定どおりです。', defaults)).toMatchObject({ blocks: [], empty: false });
   });
 
+  it('names the first 事業 line of a form filled in inside the quote, and says why it is not read', () => {
+    // Prepare
+    const body = '記入しました。\n\nOn Mon, Oct 7, 2013 at 9:00 AM 進捗報告 <shinchoku@shimotsuke.example> wrote:\n> 事業: 2-2-3\n> 状況: 完了\n> 進捗: 申請フォームを追加';
+
+    // Act
+    const form = parseMailForm(body, defaults);
+
+    // Assess
+    expect(form.blocks).toEqual([]);
+    expect(form.problems).toEqual([{ line: 4, field: 'measureId', ja: expect.stringContaining('引用された部分'), en: expect.stringContaining('quoted text') }]);
+  });
+
+  it.each([
+    ['a Gmail forward', '事務局へ転送します。\n\n---------- Forwarded message ---------\nFrom: 山田 <yamada@shimotsuke.example>\nDate: 2013年10月7日(月) 9:00\n\n事業: 2-2-3\n状況: 完了', 7],
+    ["an Outlook forward's 差出人 block", '転送します。\n\n差出人: 山田\n送信日時: 2013年10月7日 9:00\n件名: FW: 進捗\n\n事業: 2-2-3\n状況: 完了', 7],
+  ])('names the 事業 line of a form in %s, which is not read, and says where to write it', (_, body, line) => {
+    // Act
+    const form = parseMailForm(body, defaults);
+
+    // Assess
+    expect(form.blocks).toEqual([]);
+    expect(form.problems).toEqual([{ line, field: 'measureId', ja: expect.stringContaining('転送されたメール'), en: expect.stringContaining('forwarded mail') }]);
+  });
+
   it('numbers lines as the body has them (CRLF included)', () => {
     // Act
     const lines = ownLines('a\r\nb\r\n> c\r\nd');
