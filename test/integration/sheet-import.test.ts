@@ -338,17 +338,21 @@ describe('a sheet made before a later report of its rows', () => {
     expect((await reportHistory(store, '3-3-2', q)).at(-1)!.narrative).toBe('第3四半期も運用しています。利用者が増えました。');
   });
 
+  /** 児童福祉課's report of 3-3-2 at the last version a quarter can hold, written straight to the table. */
+  const putLastVersionOf332 = (quarter: string, submittedAt: string) =>
+    store.doc.put({
+      TableName: table.tableName,
+      Item: reportToItem('shimotsuke', {
+        measureId: '3-3-2', quarter, kind: 'report', status: '予定どおり', milestones: [], narrative: '運用中', issues: '', nextSteps: '',
+        reporter: { kaId: 'jido-fukushi', ka: '児童福祉課', bukai: '健康福祉専門部会', person: '佐藤' },
+        version: maxReportVersions, reference: reportReference('3-3-2', quarter, maxReportVersions), channel: 'web', submittedAt, attachments: [],
+      }),
+    });
+
   it('records the other rows and names the row a full quarter refuses, with its reason rather than a resend', async () => {
     // Prepare: 3-3-2 holds its last possible version for FY2013-Q4; the sheet changes it and 3-3-1
     const full = 'FY2013-Q4';
-    await store.doc.put({
-      TableName: table.tableName,
-      Item: reportToItem('shimotsuke', {
-        measureId: '3-3-2', quarter: full, kind: 'report', status: '予定どおり', milestones: [], narrative: '運用中', issues: '', nextSteps: '',
-        reporter: { kaId: 'jido-fukushi', ka: '児童福祉課', bukai: '健康福祉専門部会', person: '佐藤' },
-        version: maxReportVersions, reference: reportReference('3-3-2', full, maxReportVersions), channel: 'web', submittedAt: '2014-01-10T00:00:00.000Z', attachments: [],
-      }),
-    });
+    await putLastVersionOf332(full, '2014-01-10T00:00:00.000Z');
     const sheet = await bukaiSheet(full);
     const file = await editWorkbook(sheet.buffer, (ws) => {
       ws.getCell(`I${sheet.row('3-3-2')}`).value = '運用を続けています。';
@@ -370,14 +374,7 @@ describe('a sheet made before a later report of its rows', () => {
   it('says, when its only changed row cannot be recorded, that the row was not recorded, never that nothing was changed', async () => {
     // Prepare: 3-3-2 holds its last possible version for FY2015-Q3; the sheet changes only that row
     const full = 'FY2015-Q3';
-    await store.doc.put({
-      TableName: table.tableName,
-      Item: reportToItem('shimotsuke', {
-        measureId: '3-3-2', quarter: full, kind: 'report', status: '予定どおり', milestones: [], narrative: '運用中', issues: '', nextSteps: '',
-        reporter: { kaId: 'jido-fukushi', ka: '児童福祉課', bukai: '健康福祉専門部会', person: '佐藤' },
-        version: maxReportVersions, reference: reportReference('3-3-2', full, maxReportVersions), channel: 'web', submittedAt: '2015-10-10T00:00:00.000Z', attachments: [],
-      }),
-    });
+    await putLastVersionOf332(full, '2015-10-10T00:00:00.000Z');
     const sheet = await bukaiSheet(full);
     const file = await editWorkbook(sheet.buffer, (ws) => {
       ws.getCell(`I${sheet.row('3-3-2')}`).value = '運用を続けています。';
