@@ -176,8 +176,8 @@ export const PlanFileSchema = z
   .check(z.superRefine((file, ctx) => {
     // Each id with the place it first appears at, which a duplicate's message names.
     const goals = new Map<string, string>();
-    const areas = new Map<string, string>();
-    const areaPlaces = new Map<string, string>();
+    // Each area id with its goal and the place it first appears at.
+    const areas = new Map<string, { goalId: string; place: string }>();
     file.goals.forEach((g, gi) => {
       const first = goals.get(g.id);
       if (first !== undefined) {
@@ -188,7 +188,7 @@ export const PlanFileSchema = z
         });
       } else goals.set(g.id, `goals[${gi}]`);
       g.areas.forEach((a, ai) => {
-        const firstArea = areaPlaces.get(a.id);
+        const firstArea = areas.get(a.id)?.place;
         if (firstArea !== undefined) {
           ctx.addIssue({
             code: 'custom',
@@ -196,8 +196,7 @@ export const PlanFileSchema = z
             message: `施策分野 id ${a.id} が重複しています (最初は ${firstArea}) / duplicate area id ${a.id} (first at ${firstArea})`,
           });
         } else {
-          areas.set(a.id, g.id);
-          areaPlaces.set(a.id, `goals[${gi}].areas[${ai}]`);
+          areas.set(a.id, { goalId: g.id, place: `goals[${gi}].areas[${ai}]` });
         }
         if (!a.id.startsWith(`${g.id}-`)) {
           ctx.addIssue({
@@ -242,7 +241,7 @@ export const PlanFileSchema = z
           message: `事業 id ${m.id} が重複しています (最初は ${first}) / duplicate 事業 id ${m.id} (first at ${first})`,
         });
       } else seen.set(m.id, `measures[${i}]`);
-      if (areas.get(m.areaId) !== m.goalId) {
+      if (areas.get(m.areaId)?.goalId !== m.goalId) {
         ctx.addIssue({
           code: 'custom',
           path: ['measures', i, 'areaId'],
