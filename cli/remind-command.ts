@@ -7,15 +7,16 @@
  */
 import { envNames } from '#shared/config/env';
 import { formatWarekiDate, jstDate, tryParseWarekiDate, type LocalDate } from '#shared/domain/fiscal';
-import { parseReminderConfig, reminderConfigFromEnv, reminderConfigVariable, type ReminderConfig } from '#shared/domain/reminders';
+import type { ReminderConfig } from '#shared/domain/reminders';
 import { inputAt, occurrences, schedulesFor } from '#shared/schedules';
 import { ReminderDeliveryError, runReminderJob, type ReminderJobDeps, type ReminderJobResult } from '#shared/reminder-job';
 import { catalogLoader } from '#shared/store/catalog-cache';
 import { createMailer } from '#shared/aws/mailer';
 import { localClientConfig } from '#local/aws-local';
-import { localSesEndpoint, type RunningStack } from '#local/running-stack';
+import { localSesEndpoint } from '#local/running-stack';
 import { openLocalStore } from './compile-command.ts';
 import { linkBaseUrl, localSigningSecret } from './link-options.ts';
+import { stackReminderRules } from './reminder-rules.ts';
 import { InputError, type Output } from './output.ts';
 
 export interface RemindCommandOptions {
@@ -41,28 +42,6 @@ export function reminderRunInput(day: LocalDate, config: ReminderConfig): Record
   const [fireTime] = occurrences(schedule, day, day);
   if (!fireTime) throw new Error(`リマインダーの予定が ${day} に実行されません / the reminder schedule does not fire on ${day}`);
   return inputAt(schedule, fireTime);
-}
-
-/**
- * The reminder rules a day's run goes by: those the running stack recorded (its REMINDER_CONFIG, which
- * its scheduler, compile and digest follow), else this shell's REMINDER_CONFIG (the defaults when unset).
- * Rules of this shell that differ from the running stack's are refused: the mails would name due dates
- * and steps the stack's own schedule does not keep.
- */
-export function remindRules(env: NodeJS.ProcessEnv, running: Pick<RunningStack, 'reminders'> | undefined): ReminderConfig {
-  const own = reminderConfigFromEnv(env);
-  if (running?.reminders === undefined) return own;
-  const stack = parseReminderConfig(running.reminders);
-  const text = env[reminderConfigVariable];
-  if (text !== undefined && text.trim() !== '' && JSON.stringify(own) !== JSON.stringify(stack)) {
-    throw new InputError(
-      `${reminderConfigVariable} のリマインダー設定が、起動中のローカル環境の設定と違います。起動中の環境の設定で送るので、${reminderConfigVariable} を外して実行してください ` +
-        `(この環境: ${JSON.stringify(own)}、起動中の環境: ${JSON.stringify(stack)})`,
-      `the reminder rules of ${reminderConfigVariable} differ from the rules the running local stack was started with; ` +
-        `reminders go by the stack's rules, so run it without ${reminderConfigVariable} (here: ${JSON.stringify(own)}, the stack: ${JSON.stringify(stack)})`,
-    );
-  }
-  return stack;
 }
 
 /** When report reminders go under these rules, in words: the days before the due date, on it, and after it. */
@@ -93,7 +72,7 @@ export async function remindCommand(options: RemindCommandOptions, out: Output):
   const sesEndpoint = localSesEndpoint(env, running);
   const loadCatalog = catalogLoader(store);
   // The rules of the stack whose scheduler sends the other days' reminders, so a day sent by hand agrees with them.
-  const config = remindRules(env, running);
+  const config = stackReminderRules(env, running);
   const secret = await localSigningSecret(env);
   const deps: ReminderJobDeps = {
     store,

@@ -36,7 +36,7 @@ import { localClientConfig, sdkDocumentDb, sdkSecretReader } from '#local/aws-lo
 import { isUnreachable, localDynamoEndpoint, planFilesOf, runningStack } from '#local/running-stack';
 import { localSigningSecret } from './link-options.ts';
 import { InputError, UsageError, type Output } from './output.ts';
-import { remindRules } from './remind-command.ts';
+import { stackReminderRules } from './reminder-rules.ts';
 
 export interface SheetTargetOptions {
   /** DynamoDB endpoint of the local stack. @default SHINCHOKU_DYNAMODB_PORT, else the running `npm start`'s, else http://127.0.0.1:8000 */
@@ -112,7 +112,7 @@ async function openTarget(options: SheetTargetOptions): Promise<Target> {
     );
   }
   // The deployed stack's rules are in its own configuration (the CDK context), which the shell's REMINDER_CONFIG should say.
-  const reminderRules = () => (options.deployed ? reminderConfigFromEnv(env) : remindRules(env, running));
+  const reminderRules = () => (options.deployed ? reminderConfigFromEnv(env) : stackReminderRules(env, running));
   return { store, catalog, secret, reminderRules };
 }
 
